@@ -1,0 +1,39 @@
+// Regenerates imports/ with `cdk8s import` from the CRD files in ../shared/crds (offline, no network).
+// One TypeScript module per API group; never edit imports/ by hand. Run: npm run gen:imports
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
+const crds = join(repo, '..', 'shared', 'crds');
+
+// API group → CRD files (relative to shared/crds) that make it up.
+const GROUPS = {
+  'cert-manager.io': [
+    'cert-manager/cert-manager.io_certificates.yaml',
+    'cert-manager/cert-manager.io_issuers.yaml',
+    'cert-manager/cert-manager.io_clusterissuers.yaml',
+  ],
+  'external-secrets.io': [
+    'external-secrets/external-secrets.io_externalsecrets.yaml',
+    'external-secrets/external-secrets.io_pushsecrets.yaml',
+  ],
+  'trust.cert-manager.io': ['trust-manager/trust.cert-manager.io_bundles.yaml'],
+};
+
+const work = mkdtempSync(join(tmpdir(), 'meshfleet-imports-'));
+try {
+  for (const [group, files] of Object.entries(GROUPS)) {
+    const combined = join(work, `${group}.yaml`);
+    writeFileSync(combined, files.map((f) => readFileSync(join(crds, f), 'utf8')).join('\n---\n'));
+    execFileSync('npx', ['cdk8s', 'import', combined, '--output', join(repo, 'imports'), '--language', 'typescript'], {
+      cwd: repo,
+      stdio: 'inherit',
+      env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' },
+    });
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
