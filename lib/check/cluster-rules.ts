@@ -1,0 +1,97 @@
+// Rules over each resolved cluster: versions against the compat table, control plane overrides
+// against the upstream chart, network ranges. Paths point at the layer that set the value.
+import { compareVersions, inRange } from '../compat/linkerd-releases.ts';
+import { unknownValueKeys, upstreamKeys } from '../compat/upstream-values.ts';
+import { error, show, type Diagnostic } from '../model/diagnostics.ts';
+import { originOf } from '../model/merge.ts';
+import type { ResolvedCluster } from '../resolve/resolve.ts';
+import { overlaps, parseCidr } from './cidr.ts';
+
+/** Native sidecars (KEP-753) are on by default from Kubernetes 1.29. */
+const NATIVE_SIDECAR_MIN_KUBERNETES = '1.29';
+
+/**
+ * Control plane values meshfleet owns: identity and webhook certificates come from cert-manager and
+ * Gateway API CRDs are never installed by Linkerd. Overriding them would put keys in git or cause drift.
+ */
+const OWNED_VALUES: readonly string[] = [
+  '/identityTrustAnchorsPEM',
+  '/identityTrustDomain',
+  '/identity/issuer',
+  '/identity/externalCA',
+  '/proxyInjector/externalSecret',
+  '/proxyInjector/injectCaFrom',
+  '/proxyInjector/keyPEM',
+  '/profileValidator/externalSecret',
+  '/profileValidator/injectCaFrom',
+  '/profileValidator/keyPEM',
+  '/policyValidator/externalSecret',
+  '/policyValidator/injectCaFrom',
+  '/policyValidator/keyPEM',
+  '/heartbeatSchedule',
+  '/disableHeartBeat',
+  '/clusterDomain',
+  '/cniEnabled',
+];
+
+export function checkCluster(cluster: ResolvedCluster): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const at = (settingPath: string) => originOf(cluster.settings, settingPath, cluster.path);
+
+  if (!inRange(cluster.kubernetes, cluster.release.kubernetes)) {
+    const { min, max } = cluster.release.kubernetes;
+    const tooOld = compareVersions(cluster.kubernetes, min) < 0;
+    const fix = tooOld
+      ? `upgrade the cluster to Kubernetes ${min} or later, or choose an older Linkerd version`
+      : `choose a Linkerd version that supports Kubernetes ${cluster.kubernetes}, or stay on Kubernetes ${max}`;
+    diagnostics.push(error(at('/kubernetes'), `Linkerd ${cluster.linkerdVersion} supports Kubernetes ${min}–${max}, not ${cluster.kubernetes}`, fix));
+  }
+  const nativeSidecar = cluster.proxy.nativeSidecar ?? cluster.release.nativeSidecarDefault;
+  if (nativeSidecar && compareVersions(cluster.kubernetes, NATIVE_SIDECAR_MIN_KUBERNETES) < 0) {
+    diagnostics.push(error(at('/proxy/nativeSidecar'), `native sidecars need Kubernetes ${NATIVE_SIDECAR_MIN_KUBERNETES} or later; the cluster runs ${cluster.kubernetes}`, 'set proxy.nativeSidecar: false'));
+  }
+
+  const values = cluster.controlPlane.values;
+  if (values) {
+    const tree = upstreamKeys(cluster.release, 'linkerd-control-plane');
+    for (const key of unknownValueKeys(values, tree)) {
+      diagnostics.push(error(at(`/controlPlane/values${key}`), `linkerd-control-plane ${cluster.release.chartVersion} has no value ${show(key.slice(1).replace(/\//g, '.'))}`, 'check the key against the chart\'s values.yaml for this Linkerd version (keys are renamed between versions), or remove it'));
+    }
+    for (const owned of OWNED_VALUES) {
+      if (hasPath(values, owned)) {
+        diagnostics.push(error(at(`/controlPlane/values${owned}`), `meshfleet sets ${show(owned.slice(1).replace(/\//g, '.'))} itself`, 'remove it: use spec.trust for identity, clusterDomain/cni/controlPlane.heartbeatSchedule for the others'));
+      }
+    }
+  }
+
+  const pod = checkCidr(cluster.podCIDR, `${cluster.path}/podCIDR`, diagnostics);
+  const service = checkCidr(cluster.serviceCIDR, `${cluster.path}/serviceCIDR`, diagnostics);
+  if (pod && service && overlaps(pod, service)) {
+    diagnostics.push(error(`${cluster.path}/serviceCIDR`, `service CIDR ${service.text} overlaps pod CIDR ${pod.text}`, 'give pods and services disjoint ranges, as the cluster itself does'));
+  }
+
+  (cluster.proxy.opaquePorts ?? []).forEach((port, i) => {
+    if (typeof port !== 'string' || !port.includes('-')) return;
+    const [from, to] = port.split('-').map(Number);
+    if (from < 1 || to > 65535 || from > to) {
+      diagnostics.push(error(at(`/proxy/opaquePorts/${i}`), `port range ${show(port)} is not valid`, 'write ranges as "from-to" with 1 ≤ from ≤ to ≤ 65535'));
+    }
+  });
+  return diagnostics;
+}
+
+function checkCidr(text: string | undefined, path: string, diagnostics: Diagnostic[]) {
+  if (text === undefined) return undefined;
+  const cidr = parseCidr(text);
+  if (!cidr) diagnostics.push(error(path, `${show(text)} is not a CIDR`, 'use CIDR notation such as "10.10.0.0/16" or "fd00:10::/56"'));
+  return cidr;
+}
+
+function hasPath(values: unknown, path: string): boolean {
+  let current = values;
+  for (const key of path.slice(1).split('/')) {
+    if (!current || typeof current !== 'object' || !(key in current)) return false;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return true;
+}

@@ -1,0 +1,108 @@
+// Linkerd release lines as data (REFERENCE.md §1). Code asks this table; no version `if`s elsewhere.
+
+export interface VersionRange {
+  /** Lowest supported, inclusive ("1.31"). */
+  readonly min: string;
+  /** Highest supported, inclusive ("1.35"). */
+  readonly max: string;
+}
+
+export interface LinkerdRelease {
+  /** The name users write: "2.20" for a stable line, "edge-26.8.3" for an edge tag. */
+  readonly version: string;
+  /** The edge tag the release was cut from. */
+  readonly edgeTag: string;
+  /** Helm chart version in the edge repository (edge-YY.M.X → 20YY.M.X). */
+  readonly chartVersion: string;
+  /** Folder under shared/linkerd-values and schemas/linkerd-values holding this release's upstream values. */
+  readonly valuesSet: string;
+  /** Kubernetes minor versions the release supports. */
+  readonly kubernetes: VersionRange;
+  /** Gateway API bundle versions the release supports. */
+  readonly gatewayAPI: VersionRange & { readonly recommended: string };
+  /** The linkerd-crds chart's own default for installGatewayAPI (we always render false explicitly). */
+  readonly installGatewayAPIDefault: boolean;
+  /** The chart's default for proxy.nativeSidecar. */
+  readonly nativeSidecarDefault: boolean;
+}
+
+export const HELM_REPOSITORY = 'https://helm.linkerd.io/edge';
+
+export const LINKERD_RELEASES: readonly LinkerdRelease[] = [
+  {
+    version: '2.18',
+    edgeTag: 'edge-25.4.4',
+    chartVersion: '2025.4.4',
+    valuesSet: '2.18',
+    kubernetes: { min: '1.22', max: '1.32' },
+    gatewayAPI: { min: '1.1.1', max: '1.2.1', recommended: '1.2.1' },
+    installGatewayAPIDefault: true,
+    nativeSidecarDefault: false,
+  },
+  {
+    version: '2.19',
+    edgeTag: 'edge-25.10.7',
+    chartVersion: '2025.10.7',
+    valuesSet: '2.19',
+    kubernetes: { min: '1.22', max: '1.35' },
+    gatewayAPI: { min: '1.1.1', max: '1.2.1', recommended: '1.2.1' },
+    installGatewayAPIDefault: false,
+    nativeSidecarDefault: false,
+  },
+  {
+    version: '2.20',
+    edgeTag: 'edge-26.6.3',
+    chartVersion: '2026.6.3',
+    valuesSet: '2.20',
+    kubernetes: { min: '1.31', max: '1.35' },
+    gatewayAPI: { min: '1.2.1', max: '1.5.1', recommended: '1.2.1' },
+    installGatewayAPIDefault: false,
+    nativeSidecarDefault: true,
+  },
+  {
+    version: 'edge-26.8.3',
+    edgeTag: 'edge-26.8.3',
+    chartVersion: '2026.8.3',
+    valuesSet: 'edge-26.8.3',
+    kubernetes: { min: '1.31', max: '1.36' },
+    gatewayAPI: { min: '1.2.1', max: '1.5.1', recommended: '1.2.1' },
+    installGatewayAPIDefault: false,
+    nativeSidecarDefault: true,
+  },
+];
+
+/** Every name a user may write for a Linkerd version, stable names and edge tags alike. */
+export function knownLinkerdVersions(): string[] {
+  const names = new Set<string>();
+  for (const release of LINKERD_RELEASES) {
+    names.add(release.version);
+    names.add(release.edgeTag);
+  }
+  return [...names];
+}
+
+/**
+ * The release for a version name. A stable line's edge tag ("edge-26.6.3") resolves to the stable
+ * release ("2.20") because the charts are the same files.
+ */
+export function linkerdRelease(version: string): LinkerdRelease | undefined {
+  return LINKERD_RELEASES.find((r) => r.version === version) ?? LINKERD_RELEASES.find((r) => r.edgeTag === version);
+}
+
+/** Compares dotted numeric versions ("1.31" vs "1.9"); a leading "v" is ignored. */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.replace(/^v/, '').split('.').map(Number);
+  const pb = b.replace(/^v/, '').split('.').map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return Math.sign(d);
+  }
+  return 0;
+}
+
+export function inRange(version: string, range: VersionRange): boolean {
+  return compareVersions(version, range.min) >= 0 && compareVersions(version, range.max) <= 0;
+}
+
+/** linkerd-control-plane's default `clusterNetworks` (the same in every release above). */
+export const DEFAULT_CLUSTER_NETWORKS = ['10.0.0.0/8', '100.64.0.0/10', '172.16.0.0/12', '192.168.0.0/16', 'fd00::/8'];

@@ -1,0 +1,47 @@
+// What the upstream Linkerd charts accept, per release: their value key trees and HA settings,
+// generated into schemas/linkerd-values/ by scripts/gen-values-keys.ts (from shared/linkerd-values).
+import { readFileSync } from 'node:fs';
+import { pointer } from '../model/diagnostics.ts';
+import type { LinkerdRelease } from './linkerd-releases.ts';
+
+export type UpstreamChart = 'linkerd-crds' | 'linkerd-control-plane' | 'linkerd-multicluster';
+export type KeyTree = true | { readonly [key: string]: KeyTree };
+
+interface ReleaseValues {
+  readonly [chart: string]: { readonly keys: KeyTree; readonly ha?: Record<string, unknown> };
+}
+
+const cache = new Map<string, ReleaseValues>();
+
+function releaseValues(release: LinkerdRelease): ReleaseValues {
+  let values = cache.get(release.valuesSet);
+  if (!values) {
+    const file = new URL(`../../schemas/linkerd-values/${release.valuesSet}.json`, import.meta.url);
+    values = JSON.parse(readFileSync(file, 'utf8')) as ReleaseValues;
+    cache.set(release.valuesSet, values);
+  }
+  return values;
+}
+
+export function upstreamKeys(release: LinkerdRelease, chart: UpstreamChart): KeyTree {
+  return releaseValues(release)[chart].keys;
+}
+
+/** The chart's values-ha.yaml, as shipped for this release. */
+export function upstreamHaValues(release: LinkerdRelease, chart: UpstreamChart): Record<string, unknown> {
+  return structuredClone(releaseValues(release)[chart].ha ?? {});
+}
+
+/** JSON pointers of every key in `values` that the upstream chart does not know. */
+export function unknownValueKeys(values: unknown, tree: KeyTree, at = ''): string[] {
+  if (tree === true || '*' in tree) return [];
+  if (!values || typeof values !== 'object' || Array.isArray(values)) return [];
+  const unknown: string[] = [];
+  for (const [key, value] of Object.entries(values)) {
+    const here = at + pointer(key);
+    const sub = tree[key];
+    if (sub === undefined) unknown.push(here);
+    else unknown.push(...unknownValueKeys(value, sub, here));
+  }
+  return unknown;
+}

@@ -1,0 +1,64 @@
+// One shape for every problem meshfleet reports, whatever layer finds it: where (a JSON pointer into
+// the fleet document), what is wrong (with the value), and how to fix it.
+
+export type Severity = 'error' | 'warning';
+
+export interface Diagnostic {
+  readonly severity: Severity;
+  /** JSON pointer into the fleet document, e.g. "/spec/clusters/1/name". */
+  readonly path: string;
+  readonly message: string;
+  readonly fix: string;
+}
+
+export function error(path: string, message: string, fix: string): Diagnostic {
+  return { severity: 'error', path, message, fix };
+}
+
+export function warning(path: string, message: string, fix: string): Diagnostic {
+  return { severity: 'warning', path, message, fix };
+}
+
+/** Renders a value for a message: short, quoted strings, elided long ones. */
+export function show(value: unknown): string {
+  const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+export function pointer(...segments: (string | number)[]): string {
+  return segments.map((s) => '/' + String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
+}
+
+export function pointerSegments(path: string): string[] {
+  if (path === '') return [];
+  return path
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/** Tells where a document path came from, for messages: a file position or a construct path. */
+export type Locator = (path: string) => string | undefined;
+
+/** Thrown by the pipeline when the fleet has errors; carries all of them at once. */
+export class FleetError extends Error {
+  constructor(
+    readonly diagnostics: readonly Diagnostic[],
+    readonly locate?: Locator,
+  ) {
+    super(formatDiagnostics(diagnostics, locate));
+    this.name = 'FleetError';
+  }
+}
+
+export function formatDiagnostic(d: Diagnostic, locate?: Locator): string {
+  const where = locate?.(d.path);
+  const at = where ? ` (${where})` : '';
+  return `${d.severity} ${d.path || '/'}${at}: ${d.message}\n  fix: ${d.fix}`;
+}
+
+export function formatDiagnostics(diagnostics: readonly Diagnostic[], locate?: Locator): string {
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  const head = `${errors} error(s), ${diagnostics.length - errors} warning(s)`;
+  return [head, ...diagnostics.map((d) => formatDiagnostic(d, locate))].join('\n');
+}

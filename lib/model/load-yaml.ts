@@ -1,0 +1,87 @@
+// The YAML front door: reads fleet.yaml into a document, with a locator that turns a JSON pointer
+// back into file:line:column for messages. Parsing is strict (duplicate keys, alias bombs) because a
+// fleet file is reviewed configuration, not a place for clever YAML.
+import { readFileSync } from 'node:fs';
+import { isMap, isSeq, LineCounter, parseDocument, type Node, type Pair } from 'yaml';
+import { error, pointerSegments, type Diagnostic, type Locator } from './diagnostics.ts';
+
+export interface LoadedYaml {
+  readonly document: unknown;
+  readonly diagnostics: Diagnostic[];
+  readonly locate: Locator;
+}
+
+/** Largest fleet file accepted; a fleet of thousands of clusters is far below this. */
+const MAX_BYTES = 32 * 1024 * 1024;
+
+/** `displayName` is how messages name the file (the path as the user gave it). */
+export function loadFleetYamlFile(file: string, displayName = file): LoadedYaml {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    return failed(`cannot read ${file}: ${(e as Error).message}`, 'check the path of the fleet file');
+  }
+  return parseFleetYaml(text, displayName);
+}
+
+export function parseFleetYaml(text: string, fileName = 'fleet.yaml'): LoadedYaml {
+  if (text.length > MAX_BYTES) {
+    return failed(`${fileName} is larger than ${MAX_BYTES} bytes`, 'split or trim the fleet file');
+  }
+  const lineCounter = new LineCounter();
+  let doc;
+  try {
+    doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  } catch (e) {
+    return failed(`${fileName} is not valid YAML: ${(e as Error).message}`, 'fix the YAML syntax');
+  }
+  const locate: Locator = (path) => {
+    const node = nodeAt(doc.contents as Node | null, pointerSegments(path));
+    if (!node?.range) return undefined;
+    const { line, col } = lineCounter.linePos(node.range[0]);
+    return `${fileName}:${line}:${col}`;
+  };
+  if (doc.errors.length > 0) {
+    const diagnostics = doc.errors.map((e) => {
+      const pos = lineCounter.linePos(e.pos[0]);
+      const where = pos ? ` at line ${pos.line}, column ${pos.col}` : '';
+      return error('', `${fileName} is not valid YAML${where}: ${e.message.split('\n')[0]}`, 'fix the YAML syntax (duplicate keys and anchors are not allowed to repeat)');
+    });
+    return { document: undefined, diagnostics, locate };
+  }
+  let document: unknown;
+  try {
+    document = doc.toJS({ maxAliasCount: 50 });
+  } catch (e) {
+    return { document: undefined, diagnostics: [error('', `${fileName}: ${(e as Error).message}`, 'expand YAML aliases; a fleet file needs no alias bombs')], locate };
+  }
+  if (document === null || typeof document !== 'object' || Array.isArray(document)) {
+    return { document: undefined, diagnostics: [error('', `${fileName} must hold one Fleet object`, 'start the file with apiVersion: meshfleet.dev/v1alpha1 and kind: Fleet')], locate };
+  }
+  return { document, diagnostics: [], locate };
+}
+
+function nodeAt(node: Node | null, segments: string[]): Node | undefined {
+  let current: Node | null | undefined = node;
+  let last: Node | undefined = node ?? undefined;
+  for (const segment of segments) {
+    if (isMap(current)) {
+      const pair: Pair | undefined = current.items.find((p: Pair) => String((p.key as { value?: unknown })?.value ?? p.key) === segment);
+      // A missing field is reported at its parent's position.
+      if (!pair) return last;
+      current = (pair.value as Node | null) ?? (pair.key as Node);
+    } else if (isSeq(current)) {
+      current = current.items[Number(segment)] as Node | undefined;
+    } else {
+      return last;
+    }
+    if (current) last = current;
+  }
+  return last;
+}
+
+function failed(message: string, fix: string): LoadedYaml {
+  return { document: undefined, diagnostics: [error('', message, fix)], locate: () => undefined };
+}
+

@@ -1,0 +1,76 @@
+// Reads the shared trust anchor: a bundle of public CA certificates (several during a rotation).
+// Only the public half is accepted; the key stays in the secret store that cert-manager reads.
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { error, type Diagnostic } from './diagnostics.ts';
+import type { TrustAnchorSource } from './types.ts';
+
+export interface AnchorCertificate {
+  readonly subject: string;
+  readonly fingerprint256: string;
+  readonly validTo: string;
+}
+
+export interface TrustAnchor {
+  /** Normalised PEM bundle: the certificate blocks only, one after the other, ending in a newline. */
+  readonly pem: string;
+  readonly certificates: readonly AnchorCertificate[];
+}
+
+const CERT_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
+const PRIVATE_KEY = /-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY-----/;
+
+export function readTrustAnchor(
+  source: TrustAnchorSource,
+  baseDir: string,
+  now: Date,
+  path = '/spec/trust/anchor',
+): { anchor?: TrustAnchor; diagnostics: Diagnostic[] } {
+  let text: string;
+  let at: string;
+  if ('file' in source) {
+    at = `${path}/file`;
+    const file = isAbsolute(source.file) ? source.file : resolve(baseDir, source.file);
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      return fail(at, `cannot read trust anchor file ${JSON.stringify(source.file)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'point anchor.file at the PEM file of the trust anchor certificate, relative to the fleet file');
+    }
+  } else {
+    at = `${path}/pem`;
+    text = source.pem;
+  }
+  if (PRIVATE_KEY.test(text)) {
+    return fail(at, 'the trust anchor contains a private key', 'keep only the certificate (BEGIN CERTIFICATE blocks); the key belongs in the secret store that spec.trust.issuer names');
+  }
+  const blocks = text.match(CERT_BLOCK) ?? [];
+  if (blocks.length === 0) {
+    return fail(at, 'no PEM certificate found in the trust anchor', 'give the anchor as one or more "-----BEGIN CERTIFICATE-----" blocks');
+  }
+  const diagnostics: Diagnostic[] = [];
+  const certificates: AnchorCertificate[] = [];
+  blocks.forEach((block, i) => {
+    let cert: X509Certificate;
+    try {
+      cert = new X509Certificate(block);
+    } catch (e) {
+      diagnostics.push(error(at, `certificate ${i + 1} of the trust anchor cannot be parsed: ${(e as Error).message}`, 'give a valid PEM certificate'));
+      return;
+    }
+    const subject = cert.subject.replace(/\n/g, ', ');
+    if (!cert.ca) {
+      diagnostics.push(error(at, `certificate ${i + 1} (${subject}) is not a CA certificate`, 'use the root CA certificate of the mesh (basicConstraints CA:TRUE), not a leaf or issuer-signed certificate'));
+    }
+    if (new Date(cert.validTo).getTime() <= now.getTime()) {
+      diagnostics.push(error(at, `certificate ${i + 1} (${subject}) expired on ${new Date(cert.validTo).toISOString()}`, 'rotate the trust anchor: add the new certificate to the bundle, roll it out, then remove the old one'));
+    }
+    certificates.push({ subject, fingerprint256: cert.fingerprint256, validTo: new Date(cert.validTo).toISOString() });
+  });
+  if (diagnostics.length > 0) return { diagnostics };
+  return { anchor: { pem: blocks.join('\n') + '\n', certificates }, diagnostics };
+}
+
+function fail(path: string, message: string, fix: string) {
+  return { diagnostics: [error(path, message, fix)] };
+}

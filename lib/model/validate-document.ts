@@ -1,0 +1,149 @@
+// Checks a fleet document against the JSON Schema (all errors at once) and for private keys, and
+// turns ajv's errors into diagnostics that name the field, the value and the fix.
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { error, pointer, show, type Diagnostic } from './diagnostics.ts';
+import { fleetSchema } from './schema.ts';
+
+let compiled: ValidateFunction | undefined;
+
+function validator(): ValidateFunction {
+  if (!compiled) {
+    const ajv = new Ajv2020({ allErrors: true, strict: false, verbose: true, discriminator: true });
+    compiled = ajv.compile(fleetSchema);
+  }
+  return compiled;
+}
+
+const PRIVATE_KEY = /-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY-----/;
+
+/** Every place in a parsed document where a private key appears, as diagnostics. */
+export function findPrivateKeys(value: unknown, path = ''): Diagnostic[] {
+  if (typeof value === 'string') {
+    return PRIVATE_KEY.test(value)
+      ? [
+          error(
+            path,
+            'contains a private key',
+            'remove it: meshfleet never handles key material; give only the public certificate and let cert-manager read the key from a secret store (spec.trust.issuer)',
+          ),
+        ]
+      : [];
+  }
+  if (Array.isArray(value)) return value.flatMap((v, i) => findPrivateKeys(v, `${path}${pointer(i)}`));
+  if (value && typeof value === 'object') {
+    return Object.entries(value).flatMap(([k, v]) => [
+      ...findPrivateKeys(k, `${path}${pointer(k)}`),
+      ...findPrivateKeys(v, `${path}${pointer(k)}`),
+    ]);
+  }
+  return [];
+}
+
+export function validateDocument(document: unknown): Diagnostic[] {
+  const validate = validator();
+  if (validate(withoutRemovals(document))) return [];
+  const errors = validate.errors ?? [];
+  // Branch failures under an anyOf/oneOf only repeat the combined error in a confusing form.
+  const combined = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf').map((e) => e.schemaPath + '/');
+  const relevant = errors.filter((e) => !combined.some((prefix) => e.schemaPath.startsWith(prefix)));
+  return dedupe(relevant.flatMap((e) => toDiagnostics(e)));
+}
+
+const CLUSTER_IDENTITY = new Set(['name', 'environment', 'network', 'podCIDR', 'serviceCIDR', 'apiServer']);
+
+/**
+ * In a settings layer (defaults, an environment, a cluster's settings) `null` means "remove what a
+ * lower layer set" (lib/model/merge.ts), so it is valid wherever a setting is; the schema sees the
+ * layer without those keys. A null anywhere else still fails the schema.
+ */
+function withoutRemovals(document: unknown): unknown {
+  const doc = document as { spec?: Record<string, unknown> } | null;
+  if (!doc || typeof doc !== 'object' || !doc.spec || typeof doc.spec !== 'object') return document;
+  const spec = { ...doc.spec };
+  spec.defaults = dropNulls(spec.defaults);
+  if (isObject(spec.environments)) {
+    spec.environments = Object.fromEntries(
+      Object.entries(spec.environments).map(([name, env]) => {
+        const cleaned = dropNulls(env);
+        if (isObject(cleaned) && isObject(cleaned.clusters)) {
+          cleaned.clusters = Object.fromEntries(Object.entries(cleaned.clusters).map(([c, v]) => [c, dropNulls(v)]));
+        }
+        return [name, cleaned];
+      }),
+    );
+  }
+  if (Array.isArray(spec.clusters)) {
+    spec.clusters = spec.clusters.map((cluster) =>
+      isObject(cluster)
+        ? Object.fromEntries(Object.entries(cluster).filter(([k, v]) => v !== null || CLUSTER_IDENTITY.has(k)).map(([k, v]) => [k, CLUSTER_IDENTITY.has(k) ? v : dropNulls(v)]))
+        : cluster,
+    );
+  }
+  return { ...doc, spec };
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function dropNulls(value: unknown): any {
+  if (!isObject(value)) return value;
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, dropNulls(v)]));
+}
+
+function toDiagnostics(e: ErrorObject): Diagnostic[] {
+  const fix = (e.parentSchema as { 'x-fix'?: string } | undefined)?.['x-fix'];
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const field = (e.params as { additionalProperty: string }).additionalProperty;
+      const allowed = Object.keys((e.parentSchema as { properties?: object })?.properties ?? {});
+      return [
+        error(
+          `${e.instancePath}${pointer(field)}`,
+          `unknown field ${show(field)}`,
+          allowed.length ? `remove it or use one of: ${allowed.join(', ')}` : 'remove it',
+        ),
+      ];
+    }
+    case 'required': {
+      const field = (e.params as { missingProperty: string }).missingProperty;
+      return [error(`${e.instancePath}${pointer(field)}`, `missing required field ${show(field)}`, `add ${field}`)];
+    }
+    case 'enum': {
+      const allowed = (e.params as { allowedValues: unknown[] }).allowedValues;
+      return [
+        error(e.instancePath, `${show(e.data)} is not allowed`, `use one of: ${allowed.map((a) => show(a)).join(', ')}`),
+      ];
+    }
+    case 'const':
+      return [error(e.instancePath, `${show(e.data)} is not allowed`, fix ?? `use ${show((e.params as { allowedValue: unknown }).allowedValue)}`)];
+    case 'type':
+      return [error(e.instancePath, `${show(e.data)} must be of type ${(e.params as { type: string }).type}`, fix ?? `write a ${(e.params as { type: string }).type}`)];
+    case 'propertyNames': {
+      const name = (e.params as { propertyName: string }).propertyName;
+      return [error(`${e.instancePath}${pointer(name)}`, `${show(name)} is not a valid name`, fix ?? 'use a DNS label')];
+    }
+    case 'pattern':
+      // A failing property name is reported by its `propertyNames` error already.
+      if ((e as { propertyName?: string }).propertyName !== undefined) return [];
+      return [error(e.instancePath, `${show(e.data)} is not valid`, fix ?? `match ${(e.params as { pattern: string }).pattern}`)];
+    case 'anyOf':
+    case 'oneOf':
+      return [error(e.instancePath, `${show(e.data)} is not valid`, fix ?? e.message ?? 'see the schema')];
+    case 'discriminator':
+      return [error(`${e.instancePath}/type`, `${show((e.data as { type?: unknown })?.type)} is not a known type`, fix ?? 'see the schema')];
+    default:
+      return [error(e.instancePath, `${show(e.data)} ${e.message ?? 'is not valid'}`, fix ?? 'see schemas/fleet.schema.json')];
+  }
+}
+
+function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  // Items of an anyOf report once per branch; one message per path and text is enough.
+  return diagnostics.filter((d) => {
+    const key = `${d.path}\u0000${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

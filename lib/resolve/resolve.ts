@@ -1,0 +1,150 @@
+// Turns a schema-valid fleet document into resolved clusters: environment overlays merged (rules in
+// lib/model/merge.ts), built-in defaults filled, Linkerd versions pinned to a release of the compat
+// table, computed names filled. What cannot be resolved becomes a diagnostic, never an exception.
+import { linkerdRelease, knownLinkerdVersions, type LinkerdRelease } from '../compat/linkerd-releases.ts';
+import { error, pointer, show, type Diagnostic } from '../model/diagnostics.ts';
+import { mergeLayers, originOf, type Merged } from '../model/merge.ts';
+import { readTrustAnchor, type TrustAnchor } from '../model/trust-anchor.ts';
+import type {
+  AnchorIssuerSpec,
+  ClusterSettings,
+  ControlPlaneSettings,
+  FleetDocument,
+  ProxySettings,
+} from '../model/types.ts';
+
+export const DEFAULT_TRUST_DOMAIN = 'cluster.local';
+export const DEFAULT_CLUSTER_DOMAIN = 'cluster.local';
+export const DEFAULT_ANCHOR_ISSUER: AnchorIssuerSpec = { type: 'secret', name: 'linkerd-trust-anchor' };
+
+export interface ResolvedTrust {
+  readonly anchor: TrustAnchor;
+  readonly domain: string;
+  readonly issuer: AnchorIssuerSpec;
+  readonly identityIssuer: { readonly duration: string; readonly renewBefore: string };
+}
+
+export interface ResolvedCluster {
+  readonly name: string;
+  readonly environment: string;
+  readonly network: string;
+  readonly podCIDR?: string;
+  readonly serviceCIDR?: string;
+  readonly apiServer?: string;
+  /** The version as the user wrote it ("2.20", "edge-26.8.3"). */
+  readonly linkerdVersion: string;
+  readonly release: LinkerdRelease;
+  readonly kubernetes: string;
+  readonly clusterDomain: string;
+  readonly ha: boolean;
+  readonly cni: boolean;
+  readonly proxy: ProxySettings;
+  readonly controlPlane: ControlPlaneSettings;
+  /** JSON pointer of the cluster entry in the fleet document. */
+  readonly path: string;
+  /** Merged settings with the origin of each value, for messages. */
+  readonly settings: Merged;
+}
+
+export interface ResolvedEnvironment {
+  readonly name: string;
+  readonly clusters: readonly ResolvedCluster[];
+}
+
+export interface ResolvedFleet {
+  readonly name: string;
+  readonly trust: ResolvedTrust;
+  readonly environments: readonly ResolvedEnvironment[];
+  readonly clusters: readonly ResolvedCluster[];
+}
+
+export interface ResolveOptions {
+  /** Folder that relative file paths in the document are read from. */
+  readonly baseDir: string;
+  /** The clock for certificate expiry. @default new Date() */
+  readonly now?: Date;
+}
+
+// Keys of a cluster entry that are identity, not settings; they are not merged.
+const CLUSTER_IDENTITY_KEYS = new Set(['name', 'environment', 'network', 'podCIDR', 'serviceCIDR', 'apiServer']);
+
+export function resolveFleet(doc: FleetDocument, options: ResolveOptions): { fleet?: ResolvedFleet; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const spec = doc.spec;
+  const { anchor, diagnostics: anchorDiagnostics } = readTrustAnchor(spec.trust.anchor, options.baseDir, options.now ?? new Date());
+  diagnostics.push(...anchorDiagnostics);
+
+  const environmentNames = Object.keys(spec.environments ?? {});
+  const clusters: ResolvedCluster[] = [];
+  spec.clusters.forEach((cluster, index) => {
+    const path = `/spec/clusters/${index}`;
+    const environment = spec.environments?.[cluster.environment];
+    const envPath = `/spec/environments${pointer(cluster.environment)}`;
+    const settings = mergeLayers(
+      [
+        { value: spec.defaults, path: '/spec/defaults' },
+        { value: environment && withoutKey(environment, 'clusters'), path: envPath },
+        { value: cluster, path },
+        { value: environment?.clusters?.[cluster.name], path: `${envPath}/clusters${pointer(cluster.name)}` },
+      ],
+      CLUSTER_IDENTITY_KEYS,
+    );
+    const merged = settings.value as ClusterSettings;
+    const linkerdPath = originOf(settings, '/linkerd', path);
+    if (merged.linkerd === undefined) {
+      diagnostics.push(error(`${path}/linkerd`, `cluster ${show(cluster.name)} has no Linkerd version`, 'set spec.defaults.linkerd, the environment\'s linkerd or the cluster\'s linkerd, e.g. "2.20"'));
+      return;
+    }
+    const release = linkerdRelease(merged.linkerd);
+    if (!release) {
+      diagnostics.push(error(linkerdPath, `unknown Linkerd version ${show(merged.linkerd)}`, `use one of: ${knownLinkerdVersions().join(', ')}`));
+      return;
+    }
+    if (merged.kubernetes === undefined) {
+      diagnostics.push(error(`${path}/kubernetes`, `cluster ${show(cluster.name)} has no Kubernetes version`, 'set kubernetes (e.g. "1.33") in spec.defaults, the environment or the cluster: the compatibility checks need it'));
+      return;
+    }
+    clusters.push({
+      name: cluster.name,
+      environment: cluster.environment,
+      network: cluster.network ?? cluster.name,
+      podCIDR: cluster.podCIDR,
+      serviceCIDR: cluster.serviceCIDR,
+      apiServer: cluster.apiServer,
+      linkerdVersion: merged.linkerd,
+      release,
+      kubernetes: merged.kubernetes,
+      clusterDomain: merged.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN,
+      ha: merged.ha ?? false,
+      cni: merged.cni ?? false,
+      proxy: merged.proxy ?? {},
+      controlPlane: merged.controlPlane ?? {},
+      path,
+      settings,
+    });
+  });
+
+  if (!anchor) return { diagnostics };
+  // Environments in the order they are declared; clusters keep their order within each.
+  const environments = environmentNames.map((name) => ({ name, clusters: clusters.filter((c) => c.environment === name) }));
+  const fleet: ResolvedFleet = {
+    name: doc.metadata.name,
+    trust: {
+      anchor,
+      domain: spec.trust.domain ?? DEFAULT_TRUST_DOMAIN,
+      issuer: spec.trust.issuer ?? DEFAULT_ANCHOR_ISSUER,
+      identityIssuer: {
+        duration: spec.trust.identityIssuer?.duration ?? '48h',
+        renewBefore: spec.trust.identityIssuer?.renewBefore ?? '25h',
+      },
+    },
+    environments,
+    clusters: environments.flatMap((e) => e.clusters),
+  };
+  return { fleet, diagnostics };
+}
+
+function withoutKey<T extends object>(value: T, key: string): Partial<T> {
+  const { [key]: _omitted, ...rest } = value as Record<string, unknown>;
+  return rest as Partial<T>;
+}
