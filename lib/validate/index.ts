@@ -1,0 +1,16 @@
+export {
+  schemaFor,
+  loadedSchemaFiles,
+  servedApiVersionsOf,
+  sourceSetsFor,
+  isKubernetesDuration,
+  UNVERSIONED_SOURCE_SETS,
+  type GatewayAPIChannel,
+  type LinkerdSchemaVersion,
+  type SchemaSources,
+  type SchemaViolation,
+  type ValidateFn,
+} from './schema-registry.ts';
+export { coreKindValidator, objectMetaViolations } from './core-kinds.ts';
+export { validateObjects, type KubeObject, type ObjectIssue } from './validate-objects.ts';
+export { scanForSecrets, type FileIssue, type SecretIssue } from './secret-scan.ts';

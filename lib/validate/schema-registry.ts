@@ -1,0 +1,489 @@
+// Validators for custom resources, compiled from the CRD schemas generated into schemas/crds/
+// (scripts/gen-schemas.ts). Everything is lazy: the index is read on first use and a schema file
+// only when an object of that apiVersion/kind is validated, so a small fleet never parses the
+// Gateway API bundles it does not use. Compiled validators are cached for the process.
+//
+// How a CRD's OpenAPI v3 schema is turned into something ajv (JSON Schema draft-07) checks like
+// the API server does:
+// - Unknown fields are errors. Wherever a schema lists `properties` (or is a bare `type: object`)
+//   without `x-kubernetes-preserve-unknown-fields`, we add `additionalProperties: false`. The API
+//   server would prune such a field silently, or refuse it under kubectl's default strict field
+//   validation; for a generator either way the output does not say what we meant. Only structural
+//   positions get this (properties/items/additionalProperties), never allOf/anyOf/oneOf/not
+//   branches, which repeat a subset of the fields to state constraints.
+// - `x-kubernetes-int-or-string: true` means integer or string; `nullable: true` admits null.
+// - Schema `default`s are applied (on a copy) before validating, as the API server does; without
+//   that some valid objects fail (a Gateway address without `type` matches both oneOf branches).
+// - `x-kubernetes-list-type: set|map` (+ `x-kubernetes-list-map-keys`) reject duplicate entries.
+// - Formats follow Kubernetes: `duration` is a Go duration ("3s"), not ISO 8601 as in ajv-formats;
+//   formats the API server does not know are ignored, as it ignores them.
+// - `matchLabels` is a map of strings even where a CRD declares it preserve-unknown-fields, and a
+//   few admission-webhook rules missing from CRD schemas are added (EXTRA_CONSTRAINTS).
+// - `metadata` is ObjectMeta for every kind and is checked in core-kinds.ts, not here; an emitted
+//   `status` is reported without compiling its (large) schema.
+// - CEL rules (`x-kubernetes-validations`) stay in the schemas but are NOT evaluated here.
+import { readFileSync } from 'node:fs';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormatsPlugin from 'ajv-formats';
+
+export type LinkerdSchemaVersion = '2.18' | '2.19' | '2.20' | 'edge-26.8.3';
+export type GatewayAPIChannel = 'standard' | 'experimental';
+
+export interface SchemaSources {
+  /** Which linkerd-crds release the cluster runs. Omitted: Linkerd kinds have no schema. */
+  readonly linkerd?: LinkerdSchemaVersion;
+  /** Which Gateway API bundle the cluster runs (version with or without the leading "v"). */
+  readonly gatewayAPI?: { readonly version: string; readonly channel: GatewayAPIChannel };
+}
+
+export interface SchemaViolation {
+  /** JSON pointer inside the object, e.g. `/spec/duration`. */
+  readonly path: string;
+  readonly message: string;
+}
+
+/** Returns the violations of one object; empty when it is valid. Never mutates the object. */
+export type ValidateFn = (object: unknown) => SchemaViolation[];
+
+/** Always searched: these projects' CRDs have no version axis in meshfleet. */
+export const UNVERSIONED_SOURCE_SETS = ['cert-manager', 'trust-manager', 'external-secrets', 'sealed-secrets', 'argo-cd', 'flux'] as const;
+
+const schemasDir = new URL('../../schemas/crds/', import.meta.url);
+
+interface SchemaIndexFile {
+  readonly header: string;
+  /** source set → apiVersion → kind → schema file name */
+  readonly sourceSets: Readonly<Record<string, Readonly<Record<string, Readonly<Record<string, string>>>>>>;
+}
+
+let schemaIndex: SchemaIndexFile | undefined;
+
+function loadIndex(): SchemaIndexFile {
+  if (!schemaIndex) {
+    const url = new URL('index.json', schemasDir);
+    try {
+      schemaIndex = JSON.parse(readFileSync(url, 'utf8')) as SchemaIndexFile;
+    } catch (error) {
+      throw new Error(`cannot read ${url.pathname} (${(error as Error).message}): run \`npm run gen:schemas\``);
+    }
+  }
+  return schemaIndex;
+}
+
+/** The source sets searched for these sources, most specific first (names as in index.json). */
+export function sourceSetsFor(sources: SchemaSources): string[] {
+  const sets: string[] = [];
+  const known = loadIndex().sourceSets;
+  if (sources.linkerd !== undefined) {
+    const name = `linkerd/${sources.linkerd}`;
+    if (!known[name]) throw new Error(`no CRD schemas for Linkerd ${sources.linkerd}; known: ${knownNames('linkerd/')}`);
+    sets.push(name);
+  }
+  if (sources.gatewayAPI !== undefined) {
+    const version = sources.gatewayAPI.version.startsWith('v') ? sources.gatewayAPI.version : `v${sources.gatewayAPI.version}`;
+    const name = `gateway-api/${version}/${sources.gatewayAPI.channel}`;
+    if (!known[name]) throw new Error(`no CRD schemas for Gateway API ${version} ${sources.gatewayAPI.channel}; known: ${knownNames('gateway-api/')}`);
+    sets.push(name);
+  }
+  sets.push(...UNVERSIONED_SOURCE_SETS);
+  return sets;
+}
+
+function knownNames(prefix: string): string {
+  return Object.keys(loadIndex().sourceSets)
+    .filter((name) => name.startsWith(prefix))
+    .map((name) => name.slice(prefix.length))
+    .join(', ');
+}
+
+/**
+ * The validator for apiVersion/kind from the first source set that serves it, or undefined when
+ * none does (the caller must treat that as an error: an object nothing can check is not "valid").
+ */
+export function schemaFor(apiVersion: string, kind: string, sources: SchemaSources): ValidateFn | undefined {
+  const sets = loadIndex().sourceSets;
+  for (const setName of sourceSetsFor(sources)) {
+    const fileName = sets[setName]?.[apiVersion]?.[kind];
+    if (fileName !== undefined) return validatorForFile(fileName, groupOf(apiVersion), kind);
+  }
+  return undefined;
+}
+
+/** The apiVersions the searched sets serve for group/kind, for "did you mean" messages. */
+export function servedApiVersionsOf(group: string, kind: string, sources: SchemaSources): string[] {
+  const sets = loadIndex().sourceSets;
+  const found = new Set<string>();
+  for (const setName of sourceSetsFor(sources)) {
+    for (const [apiVersion, kinds] of Object.entries(sets[setName] ?? {})) {
+      if (apiVersion.startsWith(`${group}/`) && kinds[kind] !== undefined) found.add(apiVersion);
+    }
+  }
+  return [...found].sort();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Compilation
+
+const compiledByFile = new Map<string, ValidateFn>();
+
+/** Schema files compiled so far in this process (for tests and the benchmark: laziness is a feature). */
+export function loadedSchemaFiles(): string[] {
+  return [...compiledByFile.keys()].sort();
+}
+
+function validatorForFile(fileName: string, group: string, kind: string): ValidateFn {
+  const extraConstraints = EXTRA_CONSTRAINTS.filter((extra) => extra.group === group && extra.kind === kind);
+  // Files are shared between kinds with identical schemas (Issuer/ClusterIssuer); extras are per kind.
+  const cacheKey = extraConstraints.length > 0 ? `${fileName}#${kind}` : fileName;
+  let validate = compiledByFile.get(cacheKey);
+  if (!validate) {
+    let crdSchema = JSON.parse(readFileSync(new URL(fileName, schemasDir), 'utf8')) as Schema;
+    for (const extra of extraConstraints) crdSchema = withExtraConstraint(crdSchema, extra.path, extra.schema);
+    validate = compileCrdSchema(crdSchema, fileName);
+    compiledByFile.set(cacheKey, validate);
+  }
+  return validate;
+}
+
+function groupOf(apiVersion: string): string {
+  const slash = apiVersion.lastIndexOf('/');
+  return slash >= 0 ? apiVersion.slice(0, slash) : '';
+}
+
+/**
+ * Rules the API server enforces through a project's admission webhook rather than its CRD schema.
+ * Without them the schema accepts values the cluster refuses. Source: REFERENCE.md §5 (Linkerd's
+ * policy validator accepts only these Server values; the CRD just says `type: string`).
+ */
+const LINKERD_ACCESS_POLICIES = ['all-authenticated', 'all-unauthenticated', 'cluster-authenticated', 'cluster-unauthenticated', 'deny', 'audit'];
+const EXTRA_CONSTRAINTS: readonly { group: string; kind: string; path: readonly string[]; schema: Schema }[] = [
+  { group: 'policy.linkerd.io', kind: 'Server', path: ['spec', 'proxyProtocol'], schema: { enum: ['unknown', 'HTTP/1', 'HTTP/2', 'gRPC', 'opaque', 'TLS'] } },
+  { group: 'policy.linkerd.io', kind: 'Server', path: ['spec', 'accessPolicy'], schema: { enum: LINKERD_ACCESS_POLICIES } },
+];
+
+/** A copy of schema with `extra` merged into the property at `path` (if that version has it). */
+function withExtraConstraint(schema: Schema, path: readonly string[], extra: Schema): Schema {
+  if (path.length === 0) return { ...schema, ...extra };
+  const [head, ...rest] = path;
+  if (!isSchema(schema.properties) || !isSchema(schema.properties[head!])) return schema;
+  return { ...schema, properties: { ...schema.properties, [head!]: withExtraConstraint(schema.properties[head!] as Schema, rest, extra) } };
+}
+
+type Schema = { [keyword: string]: unknown };
+
+let sharedAjv: Ajv | undefined;
+
+function ajv(): Ajv {
+  if (!sharedAjv) {
+    sharedAjv = new Ajv({
+      strict: false, // CRD schemas carry x-kubernetes-* and other keywords ajv does not know
+      allErrors: true, // report every problem of an object at once
+      verbose: true, // errors carry the offending value, for messages like "got number 4143"
+      addUsedSchema: false, // compiled schemas are cached by file name here, not by $id in ajv
+      // ajv's code optimiser costs 3-4x the compile time of big CRDs (Argo CD Application: ~570 ms
+      // → ~150 ms without it) and buys nothing measurable when validating small objects.
+      code: { optimize: false },
+    });
+    addFormatsPlugin.default(sharedAjv, { mode: 'full', keywords: false, formats: [...FORMATS_FROM_AJV_FORMATS] });
+    sharedAjv.addFormat('duration', { type: 'string', validate: isKubernetesDuration });
+    sharedAjv.addKeyword({
+      keyword: 'x-kubernetes-list-type',
+      schemaType: 'string',
+      type: 'array',
+      errors: true,
+      validate: validateListType,
+    });
+  }
+  return sharedAjv;
+}
+
+/**
+ * Formats whose ajv-formats check matches the API server's (`uri`, `hostname`, `email` are stricter in
+ * ajv-formats than in Go, so they are left out rather than risk refusing valid objects; no CRD used
+ * here declares them). `duration` has its own check below. Any other format is ignored, as the API
+ * server ignores formats it does not know (e.g. `int-or-string`).
+ */
+const FORMATS_FROM_AJV_FORMATS = ['date-time', 'date', 'ipv4', 'ipv6', 'uuid', 'byte', 'int32', 'int64', 'float', 'double'] as const;
+const KNOWN_FORMATS = new Set<string>([...FORMATS_FROM_AJV_FORMATS, 'duration']);
+
+function compileCrdSchema(crdSchema: Schema, fileName: string): ValidateFn {
+  let compiled: ValidateFunction;
+  try {
+    compiled = ajv().compile(toAjvSchema(crdSchema, 'root'));
+  } catch (error) {
+    throw new Error(`cannot compile CRD schema ${fileName}: ${(error as Error).message}`);
+  }
+  const applyDefaults = buildDefaulter(withoutStatus(crdSchema));
+  return (object: unknown) => {
+    const defaulted = applyDefaults ? applyDefaults(object) : object;
+    const violations = compiled(defaulted) ? [] : violationsFromAjvErrors(compiled.errors ?? []);
+    if (isSchema(object) && object.status !== undefined) violations.push(STATUS_VIOLATION);
+    return violations;
+  };
+}
+
+const STATUS_VIOLATION: SchemaViolation = {
+  path: '/status',
+  message: 'status is written by controllers; the API server ignores it on create/update, so emitting it is a defect',
+};
+
+type Position = 'root' | 'structural' | 'branch';
+
+/** OpenAPI v3 (Kubernetes structural schema) → JSON Schema for ajv; see the header comment. */
+function toAjvSchema(schema: Schema, position: Position, isMatchLabels = false): Schema {
+  const result: Schema = { ...schema };
+  const preservesUnknownFields = schema['x-kubernetes-preserve-unknown-fields'] === true;
+
+  if (isMatchLabels && preservesUnknownFields && schema.properties === undefined && schema.additionalProperties === undefined) {
+    // Every Kubernetes `matchLabels` is map[string]string, but many CRDs (Linkerd's Link, Server, …)
+    // declare it as preserve-unknown-fields: `mirror.linkerd.io/exported: true` (a boolean) would pass
+    // and the controller would fail to decode it.
+    result.additionalProperties = { type: 'string' };
+  }
+  if (isSchema(schema.properties)) {
+    const properties: Schema = {};
+    for (const [name, sub] of Object.entries(schema.properties)) {
+      if (position === 'root' && name === 'metadata') {
+        // metadata is ObjectMeta whatever the CRD says: checked by core-kinds.ts, only its type here.
+        properties[name] = { type: 'object' };
+      } else if (position === 'root' && name === 'status') {
+        // Controllers write status; an emitted one is reported by the caller (see compileCrdSchema).
+        // Not compiling it roughly halves compile time for big CRDs (Argo CD Application, Gateway).
+        properties[name] = {};
+      } else {
+        properties[name] = toAjvSchema(sub as Schema, childPosition(position), name === 'matchLabels');
+      }
+    }
+    if (position === 'root' || schema['x-kubernetes-embedded-resource'] === true) {
+      // The API server accepts these on every resource even when the CRD schema omits them.
+      properties.apiVersion ??= { type: 'string' };
+      properties.kind ??= { type: 'string' };
+      properties.metadata ??= { type: 'object' };
+    }
+    result.properties = properties;
+    if (position !== 'branch' && !preservesUnknownFields && schema.additionalProperties === undefined) {
+      result.additionalProperties = false;
+    }
+  }
+  // `type: object` with no fields at all is a marker ({}): the API server prunes anything put in it.
+  if (
+    position === 'structural' && schema.type === 'object' && schema.properties === undefined && schema.additionalProperties === undefined &&
+    !preservesUnknownFields && schema['x-kubernetes-embedded-resource'] !== true
+  ) {
+    result.additionalProperties = false;
+  }
+  if (isSchema(schema.additionalProperties)) result.additionalProperties = toAjvSchema(schema.additionalProperties, childPosition(position));
+  if (isSchema(schema.items)) result.items = toAjvSchema(schema.items, childPosition(position));
+  for (const combinator of ['allOf', 'anyOf', 'oneOf'] as const) {
+    const branches = schema[combinator];
+    if (Array.isArray(branches)) result[combinator] = branches.map((branch: Schema) => toAjvSchema(branch, 'branch'));
+  }
+  if (isSchema(schema.not)) result.not = toAjvSchema(schema.not, 'branch');
+
+  if (schema['x-kubernetes-int-or-string'] === true) {
+    result.type = ['integer', 'string'];
+    // The usual companion `anyOf: [{type: integer}, {type: string}]` only repeats that and would
+    // double every error message.
+    if (Array.isArray(schema.anyOf) && schema.anyOf.every(isPlainIntOrStringBranch)) delete result.anyOf;
+  }
+  if (schema.nullable === true) {
+    if (typeof result.type === 'string') result.type = [result.type, 'null'];
+    else if (Array.isArray(result.type)) result.type = [...result.type, 'null'];
+    if (Array.isArray(result.enum)) result.enum = [...result.enum, null];
+  }
+  // OpenAPI 3.0 booleans → JSON Schema draft-07 numbers.
+  if (schema.exclusiveMinimum === true) {
+    result.exclusiveMinimum = schema.minimum;
+    delete result.minimum;
+  } else if (schema.exclusiveMinimum === false) delete result.exclusiveMinimum;
+  if (schema.exclusiveMaximum === true) {
+    result.exclusiveMaximum = schema.maximum;
+    delete result.maximum;
+  } else if (schema.exclusiveMaximum === false) delete result.exclusiveMaximum;
+  if (typeof schema.format === 'string' && !KNOWN_FORMATS.has(schema.format)) delete result.format;
+  return result;
+}
+
+function childPosition(position: Position): Position {
+  return position === 'branch' ? 'branch' : 'structural';
+}
+
+function isSchema(value: unknown): value is Schema {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function isPlainIntOrStringBranch(branch: unknown): boolean {
+  return isSchema(branch) && Object.keys(branch).length === 1 && (branch.type === 'integer' || branch.type === 'string');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Defaulting, as the API server does before validation: `default` of properties, recursively
+// through properties/items/additionalProperties (never inside allOf/anyOf/oneOf/not).
+// Copy-on-write: the caller's object is never changed; unchanged subtrees are shared.
+
+type Defaulter = (value: unknown) => unknown;
+
+function withoutStatus(schema: Schema): Schema {
+  if (!isSchema(schema.properties) || !('status' in schema.properties)) return schema;
+  const { status: _status, ...properties } = schema.properties;
+  return { ...schema, properties };
+}
+
+function buildDefaulter(schema: Schema): Defaulter | undefined {
+  const propertyDefaulters: { name: string; defaultValue: unknown; nullable: boolean; inner: Defaulter | undefined }[] = [];
+  if (isSchema(schema.properties)) {
+    for (const [name, sub] of Object.entries(schema.properties)) {
+      if (!isSchema(sub)) continue;
+      const inner = buildDefaulter(sub);
+      if (sub.default !== undefined || inner) propertyDefaulters.push({ name, defaultValue: sub.default, nullable: sub.nullable === true, inner });
+    }
+  }
+  const itemDefaulter = isSchema(schema.items) ? buildDefaulter(schema.items) : undefined;
+  const valueDefaulter = isSchema(schema.additionalProperties) ? buildDefaulter(schema.additionalProperties) : undefined;
+  if (propertyDefaulters.length === 0 && !itemDefaulter && !valueDefaulter) return undefined;
+
+  return (value: unknown) => {
+    if (Array.isArray(value)) {
+      if (!itemDefaulter) return value;
+      let copy: unknown[] | undefined;
+      value.forEach((item, index) => {
+        const defaulted = itemDefaulter(item);
+        if (defaulted !== item) (copy ??= [...value])[index] = defaulted;
+      });
+      return copy ?? value;
+    }
+    if (!isSchema(value)) return value;
+    let copy: Schema | undefined;
+    for (const { name, defaultValue, nullable, inner } of propertyDefaulters) {
+      const current = value[name];
+      // The API server prunes a null in a non-nullable field before defaulting it.
+      const missing = current === undefined || (current === null && !nullable);
+      let next = current;
+      if (missing && defaultValue !== undefined) next = structuredClone(defaultValue);
+      if (inner && next !== undefined && next !== null) next = inner(next);
+      if (next !== current) (copy ??= { ...value })[name] = next;
+    }
+    if (valueDefaulter) {
+      const declared = isSchema(schema.properties) ? schema.properties : {};
+      for (const [key, entry] of Object.entries(value)) {
+        if (key in declared) continue;
+        const defaulted = valueDefaulter(entry);
+        if (defaulted !== entry) (copy ??= { ...value })[key] = defaulted;
+      }
+    }
+    return copy ?? value;
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Kubernetes-specific keywords and formats
+
+function validateListType(
+  this: unknown,
+  listType: string,
+  data: unknown[],
+  parentSchema?: Schema,
+  dataContext?: { instancePath: string },
+): boolean {
+  if (listType !== 'set' && listType !== 'map') return true;
+  const keyFields = listType === 'map' && Array.isArray(parentSchema?.['x-kubernetes-list-map-keys']) ? (parentSchema['x-kubernetes-list-map-keys'] as string[]) : undefined;
+  const seen = new Map<string, number>();
+  const errors: Partial<ErrorObject>[] = [];
+  data.forEach((item, index) => {
+    const identity = keyFields ? JSON.stringify(keyFields.map((field) => (isSchema(item) ? item[field] : undefined) ?? null)) : stableJson(item);
+    const firstIndex = seen.get(identity);
+    if (firstIndex === undefined) {
+      seen.set(identity, index);
+      return;
+    }
+    const what = keyFields ? `same ${keyFields.join('+')} (${identity.slice(1, -1)})` : 'same value';
+    errors.push({
+      instancePath: `${dataContext?.instancePath ?? ''}/${index}`,
+      keyword: 'x-kubernetes-list-type',
+      params: { listType, duplicateOf: firstIndex },
+      message: `duplicate entry: ${what} as entry ${firstIndex} (x-kubernetes-list-type: ${listType})`,
+    });
+  });
+  (validateListType as { errors?: Partial<ErrorObject>[] }).errors = errors;
+  return errors.length === 0;
+}
+
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (isSchema(value)) {
+    return `{${Object.keys(value)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${stableJson(value[key])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+// A Go time.ParseDuration string ("1h30m", "3s", "1.5h", "-2m", "0"), or the single number+unit
+// form the API server's strfmt also accepts ("3 days", "1w").
+const GO_DURATION = /^[-+]?(?:0|(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+)$/;
+const STRFMT_DURATION = /^-?\s?\d+\s*(?:ns|us|µs|μs|ms|s|m|h|d|w|nanoseconds?|microseconds?|milliseconds?|seconds?|minutes?|hours?|days?|weeks?|sec|secs|min|mins|hr|hrs)$/;
+
+export function isKubernetesDuration(value: string): boolean {
+  return GO_DURATION.test(value) || STRFMT_DURATION.test(value);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+
+/** ajv errors (ours or kubernetes-models') → path + message, one line each, no duplicates. */
+export function violationsFromAjvErrors(errors: readonly Partial<ErrorObject>[]): SchemaViolation[] {
+  const violations: SchemaViolation[] = [];
+  const seen = new Set<string>();
+  for (const error of errors) {
+    const violation = toViolation(error);
+    const key = `${violation.path}\u0000${violation.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    violations.push(violation);
+  }
+  return violations;
+}
+
+function toViolation(error: Partial<ErrorObject>): SchemaViolation {
+  const path = error.instancePath ?? '';
+  const params = (error.params ?? {}) as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'required':
+      return { path: `${path}/${escapePointer(String(params.missingProperty))}`, message: 'required field is missing' };
+    case 'additionalProperties':
+      return {
+        path: `${path}/${escapePointer(String(params.additionalProperty))}`,
+        message: 'unknown field: not in the schema (the API server would drop or reject it)',
+      };
+    case 'type':
+      return { path, message: `must be ${formatType(params.type)}${describeActual(error)}` };
+    case 'enum':
+      return { path, message: `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}${describeActual(error)}` };
+    case 'const':
+      return { path, message: `must be ${JSON.stringify(params.allowedValue)}${describeActual(error)}` };
+    case 'pattern':
+      return { path, message: `must match ${String(params.pattern)}${describeActual(error)}` };
+    case 'format':
+      return { path, message: `must be a valid ${String(params.format)}${describeActual(error)}` };
+    default:
+      return { path, message: error.message ?? `fails ${error.keyword ?? 'validation'}` };
+  }
+}
+
+function formatType(type: unknown): string {
+  return Array.isArray(type) ? type.join(' or ') : String(type);
+}
+
+function describeActual(error: Partial<ErrorObject>): string {
+  if (!('data' in error)) return '';
+  const data: unknown = error.data;
+  const typeName = data === null ? 'null' : Array.isArray(data) ? 'array' : typeof data;
+  if (typeName === 'object' || typeName === 'array') return `, got ${typeName}`;
+  const shown = JSON.stringify(data) ?? String(data);
+  return `, got ${typeName} ${shown.length > 80 ? `${shown.slice(0, 77)}...` : shown}`;
+}
+
+export function escapePointer(segment: string): string {
+  return segment.replaceAll('~', '~0').replaceAll('/', '~1');
+}
