@@ -1,0 +1,43 @@
+// Finds and loads the fleet for a CLI command: a fleet file (YAML/JSON) or a TypeScript app whose
+// default export is a Fleet.
+import { existsSync } from 'node:fs';
+import { dirname, extname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Fleet } from '../fleet/fleet.ts';
+import { FleetError } from '../model/diagnostics.ts';
+import { loadFleetYamlFile } from '../model/load-yaml.ts';
+import type { FleetInput } from '../synth/synthesize.ts';
+
+export const DEFAULT_INPUTS = ['fleet.yaml', 'apps/main.ts'];
+
+export class UsageError extends Error {}
+
+export function findInput(given: string | undefined): string {
+  if (given) {
+    if (!existsSync(given)) throw new UsageError(`no such file: ${given}`);
+    return given;
+  }
+  const found = DEFAULT_INPUTS.find((f) => existsSync(f));
+  if (!found) throw new UsageError(`no fleet given and none of ${DEFAULT_INPUTS.join(', ')} exists here; run meshfleet synth <fleet.yaml | app.ts>`);
+  return found;
+}
+
+export async function loadInput(file: string): Promise<FleetInput> {
+  const path = resolve(file);
+  if (['.ts', '.mts', '.js', '.mjs'].includes(extname(path))) {
+    const module = (await import(pathToFileURL(path).href)) as { default?: unknown };
+    const exported = typeof module.default === 'function' ? await (module.default as () => unknown)() : module.default;
+    if (!(exported instanceof Fleet)) {
+      throw new UsageError(`${file} must export a Fleet as its default export (export default fleet)`);
+    }
+    return fleetInput(exported);
+  }
+  const loaded = loadFleetYamlFile(path, file);
+  if (loaded.diagnostics.length) throw new FleetError(loaded.diagnostics, loaded.locate);
+  return { document: loaded.document, baseDir: dirname(path), locate: loaded.locate };
+}
+
+/** The input for a Fleet built in TypeScript; relative paths are read from the working folder. */
+export function fleetInput(fleet: Fleet, baseDir = process.cwd()): FleetInput {
+  return { document: fleet.toDocument(), baseDir, locate: fleet.locate };
+}

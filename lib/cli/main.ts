@@ -1,0 +1,68 @@
+// The meshfleet command: thin commands over the library. Exit 0 on success, 1 when the fleet has
+// errors, 2 when the command line is wrong.
+import { parseArgs } from 'node:util';
+import { FleetError, formatDiagnostic } from '../model/diagnostics.ts';
+import { synthesize } from '../synth/synthesize.ts';
+import { findInput, loadInput, UsageError } from './load-input.ts';
+
+const HELP = `meshfleet: one Linkerd fleet description, per-cluster charts and values
+
+usage:
+  meshfleet synth [fleet.yaml | app.ts] [--out charts-out]   check, render and write the output
+  meshfleet validate [fleet.yaml | app.ts]                   check and render, write nothing
+
+With no file, fleet.yaml or apps/main.ts in the working folder is used.
+`;
+
+export interface CliIo {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+}
+
+const processIo: CliIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
+
+export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  try {
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        out: { type: 'string', short: 'o', default: 'charts-out' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+    const [command, file, ...rest] = positionals;
+    if (values.help || !command) {
+      io.out(HELP);
+      return command || values.help ? 0 : 2;
+    }
+    if (rest.length) throw new UsageError(`unexpected arguments: ${rest.join(' ')}`);
+    if (command !== 'synth' && command !== 'validate') throw new UsageError(`unknown command ${command}`);
+
+    const started = performance.now();
+    const input = await loadInput(findInput(file));
+    const result = synthesize(input, { outdir: values.out, dryRun: command === 'validate' });
+    for (const d of result.diagnostics) io.err(formatDiagnostic(d, input.locate) + '\n');
+    const clusters = result.rendered.clusters.length;
+    const ms = Math.round(performance.now() - started);
+    io.out(
+      command === 'synth'
+        ? `meshfleet: ${clusters} cluster(s), ${result.files} files (${result.bytes} bytes) written to ${result.outdir} in ${ms} ms\n`
+        : `meshfleet: fleet is valid: ${clusters} cluster(s), ${result.files} files would be written (${ms} ms)\n`,
+    );
+    return 0;
+  } catch (e) {
+    if (e instanceof FleetError) {
+      io.err(e.message + '\n');
+      return 1;
+    }
+    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.err(`meshfleet: ${(e as Error).message}\n\n${HELP}`);
+      return 2;
+    }
+    // Errors thrown by constructs (a bad name in a TypeScript fleet) carry their own fix.
+    io.err(`meshfleet: ${(e as Error).message}\n`);
+    if (process.env.MESHFLEET_DEBUG) io.err(`${(e as Error).stack}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,88 @@
+import { Construct } from 'constructs';
+import {
+  Certificate,
+  CertificateSpecPrivateKeyAlgorithm,
+  CertificateSpecPrivateKeyRotationPolicy,
+  CertificateSpecUsages,
+  Issuer,
+} from '../../imports/cert-manager.io.ts';
+import { ExternalSecret, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpecTargetCreationPolicy } from '../../imports/external-secrets.io.ts';
+import type { AnchorIssuerSpec } from '../model/types.ts';
+import { IDENTITY_ISSUER_SECRET, identityIssuerName } from './names.ts';
+
+export interface IdentityIssuerProps {
+  readonly namespace: string;
+  readonly trustDomain: string;
+  /** How the shared trust anchor signs this cluster's issuer; the anchor key never passes through here. */
+  readonly anchorIssuer: AnchorIssuerSpec;
+  /** @default "48h" */
+  readonly duration?: string;
+  /** @default "25h" */
+  readonly renewBefore?: string;
+}
+
+/**
+ * The cluster's Linkerd identity issuer: a short-lived intermediate CA that cert-manager signs with
+ * the fleet's shared trust anchor and renews, so every cluster chains to one root (multicluster needs
+ * that) while a compromised cluster's issuer expires within days.
+ */
+export class IdentityIssuer extends Construct {
+  constructor(scope: Construct, id: string, props: IdentityIssuerProps) {
+    super(scope, id);
+    const anchor = props.anchorIssuer;
+    const ANCHOR = 'linkerd-trust-anchor';
+
+    if (anchor.type === 'externalSecret') {
+      // Copies the anchor's certificate and key from the secret store into the Secret the CA Issuer reads.
+      new ExternalSecret(this, 'AnchorSecret', {
+        metadata: { name: ANCHOR, namespace: props.namespace },
+        spec: {
+          refreshInterval: anchor.refreshInterval ?? '1h',
+          secretStoreRef: {
+            name: anchor.store.name,
+            kind: anchor.store.kind === 'SecretStore' ? ExternalSecretSpecSecretStoreRefKind.SECRET_STORE : ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE,
+          },
+          target: {
+            name: ANCHOR,
+            creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER,
+            template: { type: 'kubernetes.io/tls' },
+          },
+          data: [
+            { secretKey: 'tls.crt', remoteRef: { key: anchor.remoteKey, property: anchor.certificateProperty ?? 'tls.crt' } },
+            { secretKey: 'tls.key', remoteRef: { key: anchor.remoteKey, property: anchor.keyProperty ?? 'tls.key' } },
+          ],
+        },
+      });
+    }
+    const issuerRef =
+      anchor.type === 'clusterIssuer'
+        ? { name: anchor.name, kind: 'ClusterIssuer', group: 'cert-manager.io' }
+        : { name: ANCHOR, kind: 'Issuer', group: 'cert-manager.io' };
+    if (anchor.type !== 'clusterIssuer') {
+      new Issuer(this, 'AnchorIssuer', {
+        metadata: { name: ANCHOR, namespace: props.namespace },
+        spec: { ca: { secretName: anchor.type === 'secret' ? anchor.name : ANCHOR } },
+      });
+    }
+
+    const name = identityIssuerName(props.trustDomain);
+    new Certificate(this, 'Certificate', {
+      metadata: { name: IDENTITY_ISSUER_SECRET, namespace: props.namespace },
+      spec: {
+        secretName: IDENTITY_ISSUER_SECRET,
+        duration: props.duration ?? '48h',
+        renewBefore: props.renewBefore ?? '25h',
+        issuerRef,
+        commonName: name,
+        dnsNames: [name],
+        isCa: true,
+        privateKey: {
+          algorithm: CertificateSpecPrivateKeyAlgorithm.ECDSA,
+          size: 256,
+          rotationPolicy: CertificateSpecPrivateKeyRotationPolicy.ALWAYS,
+        },
+        usages: [CertificateSpecUsages.CERT_SIGN, CertificateSpecUsages.CRL_SIGN, CertificateSpecUsages.SERVER_AUTH, CertificateSpecUsages.CLIENT_AUTH],
+      },
+    });
+  }
+}

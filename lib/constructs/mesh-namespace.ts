@@ -1,0 +1,38 @@
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+
+export interface MeshNamespaceProps {
+  readonly name: string;
+  /** Labels the Linkerd component expects on its namespace. */
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly annotations?: Readonly<Record<string, string>>;
+  /**
+   * The Linkerd CNI plugin is installed, so pods need no NET_ADMIN init container and the namespace
+   * can enforce the restricted pod security level. @default false
+   */
+  readonly cni?: boolean;
+}
+
+/**
+ * A namespace for a Linkerd component. The upstream charts create their namespaces only when the
+ * Linkerd CLI renders them, never under Helm, Argo CD or Flux, so GitOps must provide them.
+ */
+export class MeshNamespace extends Construct {
+  readonly name: string;
+
+  constructor(scope: Construct, id: string, props: MeshNamespaceProps) {
+    super(scope, id);
+    this.name = props.name;
+    new k8s.KubeNamespace(this, 'Resource', {
+      metadata: {
+        name: props.name,
+        labels: {
+          ...props.labels,
+          // proxy-init needs NET_ADMIN unless the CNI plugin does its job.
+          'pod-security.kubernetes.io/enforce': props.cni ? 'restricted' : 'privileged',
+        },
+        annotations: props.annotations ? { ...props.annotations } : undefined,
+      },
+    });
+  }
+}

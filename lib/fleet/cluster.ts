@@ -1,0 +1,30 @@
+import { Construct } from 'constructs';
+import type { ClusterSpec } from '../model/types.ts';
+
+export type ClusterProps = Omit<ClusterSpec, 'name'>;
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/** Names become folders, object names and identities: reject a bad one where it is written. */
+export function assertDnsLabel(value: string, what: string, constructPath: string): void {
+  if (!DNS_LABEL.test(value)) {
+    throw new Error(`${constructPath}: ${what} ${JSON.stringify(value)} is not a DNS label. Fix: use lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters (e.g. "eu-1")`);
+  }
+}
+
+/** One Kubernetes cluster with its own Linkerd control plane. */
+export class Cluster extends Construct {
+  readonly name: string;
+  readonly environment: string;
+
+  constructor(scope: Construct, name: string, private readonly props: ClusterProps) {
+    super(scope, name);
+    assertDnsLabel(name, 'cluster name', this.node.path);
+    this.name = name;
+    this.environment = props.environment;
+  }
+
+  toSpec(): ClusterSpec {
+    return { name: this.name, ...this.props };
+  }
+}

@@ -1,0 +1,21 @@
+// The public API of meshfleet (re-exports only).
+export { Fleet, type FleetProps } from './fleet/fleet.ts';
+export { Cluster, type ClusterProps } from './fleet/cluster.ts';
+export { Environment } from './fleet/environment.ts';
+export { AnchorIssuer, TrustAnchor, type ExternalSecretAnchorProps } from './fleet/trust.ts';
+export * from './model/types.ts';
+export { FleetError, formatDiagnostic, formatDiagnostics, type Diagnostic, type Locator } from './model/diagnostics.ts';
+export { fleetSchema } from './model/schema.ts';
+export { loadFleetYamlFile, parseFleetYaml } from './model/load-yaml.ts';
+export { synthesize, type FleetInput, type SynthOptions, type SynthResult } from './synth/synthesize.ts';
+export { planFleet, type Plan } from './synth/plan.ts';
+export { renderFleet, type Rendered, type RenderedCluster } from './synth/render.ts';
+export { fleetInput, loadInput } from './cli/load-input.ts';
+export { runApp, isMainModule } from './cli/run-app.ts';
+export { runCli } from './cli/main.ts';
+export { LINKERD_RELEASES, linkerdRelease, type LinkerdRelease } from './compat/linkerd-releases.ts';
+export { ClusterMesh, type ClusterMeshProps } from './constructs/cluster-mesh.ts';
+export { ControlPlane, type ControlPlaneProps } from './constructs/control-plane.ts';
+export { IdentityIssuer, type IdentityIssuerProps } from './constructs/identity-issuer.ts';
+export { MeshNamespace, type MeshNamespaceProps } from './constructs/mesh-namespace.ts';
+export { WebhookCertificates, type WebhookCertificatesProps } from './constructs/webhook-certificates.ts';

@@ -1,0 +1,41 @@
+// The checking half of synth: document → schema → references → resolved clusters → fleet rules.
+// Nothing is rendered or written unless this returns no errors.
+import { checkDocument, checkFleet } from '../check/index.ts';
+import type { Diagnostic } from '../model/diagnostics.ts';
+import type { FleetDocument } from '../model/types.ts';
+import { findPrivateKeys, validateDocument } from '../model/validate-document.ts';
+import { resolveFleet, type ResolvedFleet } from '../resolve/resolve.ts';
+
+export interface PlanOptions {
+  /** Folder that relative paths in the document (trust anchor file) are read from. */
+  readonly baseDir: string;
+  /** The clock for certificate expiry. @default new Date() */
+  readonly now?: Date;
+}
+
+export interface Plan {
+  readonly fleet?: ResolvedFleet;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+export function planFleet(document: unknown, options: PlanOptions): Plan {
+  const keys = findPrivateKeys(document);
+  const schema = validateDocument(document);
+  if (keys.length || schema.length) return { diagnostics: [...keys, ...schema] };
+
+  const doc = document as FleetDocument;
+  const references = checkDocument(doc.spec);
+  const { fleet, diagnostics: resolveDiagnostics } = resolveFleet(doc, options);
+  const rules = fleet ? checkFleet(fleet) : [];
+  const diagnostics = unique([...references, ...resolveDiagnostics, ...rules]);
+  return { fleet: diagnostics.some((d) => d.severity === 'error') ? undefined : fleet, diagnostics };
+}
+
+/** A value set once in a shared layer is reported once, not once per cluster that inherits it. */
+function unique(diagnostics: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = `${d.severity}\u0000${d.path}\u0000${d.message}`;
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
+}
