@@ -1,0 +1,50 @@
+// The two front doors, TypeScript constructs and fleet.yaml, produce the same model.
+import { App } from 'cdk8s';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import exampleFleet from '../apps/main.ts';
+import { fleetInput, loadInput } from '../lib/cli/load-input.ts';
+import { Fleet, TrustAnchor } from '../lib/index.ts';
+import { FleetError } from '../lib/model/diagnostics.ts';
+import { planFleet } from '../lib/synth/plan.ts';
+import { synthesize } from '../lib/synth/synthesize.ts';
+import { ANCHOR_PEM, REPO } from './support/fleet.ts';
+
+describe('front doors', () => {
+  it('apps/main.ts and apps/fleet.yaml resolve to the same fleet', async () => {
+    const fromYaml = await loadInput(join(REPO, 'apps', 'fleet.yaml'));
+    const fromTs = fleetInput(exampleFleet, REPO);
+    // The anchor file is named relative to each door's base folder; everything else is identical.
+    const { anchor: yamlAnchor, ...yamlTrust } = (fromYaml.document as any).spec.trust;
+    const { anchor: tsAnchor, ...tsTrust } = (fromTs.document as any).spec.trust;
+    expect(join(fromYaml.baseDir, yamlAnchor.file)).toBe(join(fromTs.baseDir, tsAnchor.file));
+    expect({ ...(fromTs.document as any), spec: { ...(fromTs.document as any).spec, trust: tsTrust } }).toStrictEqual({
+      ...(fromYaml.document as any),
+      spec: { ...(fromYaml.document as any).spec, trust: yamlTrust },
+    });
+    const yamlPlan = planFleet(fromYaml.document, { baseDir: fromYaml.baseDir });
+    const tsPlan = planFleet(fromTs.document, { baseDir: fromTs.baseDir });
+    expect(tsPlan.diagnostics).toStrictEqual([]);
+    expect(tsPlan.fleet!.clusters.map(({ settings, ...c }) => c)).toStrictEqual(yamlPlan.fleet!.clusters.map(({ settings, ...c }) => c));
+  });
+
+  it('names the construct that wrote a bad value', () => {
+    const fleet = new Fleet(new App(), 'acme', { trustAnchor: TrustAnchor.fromPem(ANCHOR_PEM), defaults: { linkerd: '2.20', kubernetes: '1.33' } });
+    fleet.addEnvironment('prod');
+    fleet.addCluster('eu-1', { environment: 'prod', linkerd: '3.0' });
+    const error = (() => {
+      try {
+        synthesize(fleetInput(fleet), { dryRun: true });
+      } catch (e) {
+        return e as FleetError;
+      }
+    })();
+    expect(error).toBeInstanceOf(FleetError);
+    expect(error!.message).toContain('error /spec/clusters/0/linkerd (construct acme/clusters/eu-1): unknown Linkerd version "3.0"');
+  });
+
+  it('throws early in the constructor for a name that is not a DNS label', () => {
+    const fleet = new Fleet(new App(), 'acme', { trustAnchor: TrustAnchor.fromPem(ANCHOR_PEM) });
+    expect(() => fleet.addCluster('EU_1', { environment: 'prod' })).toThrow(/cluster name "EU_1" is not a DNS label\. Fix: use lowercase/);
+  });
+});

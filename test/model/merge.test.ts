@@ -1,0 +1,47 @@
+// The environment merge rules: objects merge, lists replace, null removes; and which layer set what.
+import { describe, expect, it } from 'vitest';
+import { mergeLayers, originOf } from '../../lib/model/merge.ts';
+import { fleetDocument, plan } from '../support/fleet.ts';
+
+describe('mergeLayers', () => {
+  const merged = mergeLayers([
+    { value: { proxy: { logLevel: 'info', opaquePorts: [25, 3306], resources: { cpu: { request: '10m' } } }, ha: false }, path: '/spec/defaults' },
+    { value: { proxy: { logFormat: 'json', opaquePorts: [5432] }, ha: true }, path: '/spec/environments/prod' },
+    { value: { proxy: { resources: null } }, path: '/spec/clusters/0' },
+  ]);
+
+  it('merges objects key by key, replaces lists and scalars, and removes keys set to null', () => {
+    expect(merged.value).toStrictEqual({ proxy: { logLevel: 'info', logFormat: 'json', opaquePorts: [5432] }, ha: true });
+  });
+
+  it('remembers the layer that set each value', () => {
+    expect(originOf(merged, '/proxy/logLevel', '')).toBe('/spec/defaults/proxy/logLevel');
+    expect(originOf(merged, '/proxy/opaquePorts/0', '')).toBe('/spec/environments/prod/proxy/opaquePorts');
+    expect(originOf(merged, '/ha', '')).toBe('/spec/environments/prod/ha');
+  });
+});
+
+describe('environment overlays on clusters', () => {
+  it('applies defaults < environment < cluster < environment cluster override', () => {
+    const result = plan(
+      fleetDocument((doc) => {
+        doc.spec.defaults.proxy = { logLevel: 'info', logFormat: 'plain' };
+        doc.spec.environments.prod = { ha: true, proxy: { logLevel: 'debug' }, clusters: { b: { ha: false, proxy: { logFormat: 'json' } } } };
+        doc.spec.clusters[0].proxy = { logLevel: 'warn' };
+      }),
+    );
+    const [a, b] = result.fleet!.clusters;
+    expect([a.ha, a.proxy]).toStrictEqual([true, { logLevel: 'warn', logFormat: 'plain' }]);
+    expect([b.ha, b.proxy]).toStrictEqual([false, { logLevel: 'debug', logFormat: 'json' }]);
+  });
+
+  it('lets null remove an inherited setting, falling back to the built-in default', () => {
+    const result = plan(
+      fleetDocument((doc) => {
+        doc.spec.defaults.clusterDomain = 'corp.local';
+        doc.spec.environments.prod = { clusterDomain: null };
+      }),
+    );
+    expect(result.fleet!.clusters.map((c) => c.clusterDomain)).toStrictEqual(['cluster.local', 'cluster.local']);
+  });
+});

@@ -1,0 +1,49 @@
+// Output layer: template escaping, chart versions by content, atomic writes.
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { recoverInterruptedSwap, writeTreeAtomically } from '../../lib/output/atomic-write.ts';
+import { escapeTemplate } from '../../lib/output/helm-chart.ts';
+import { nextVersion } from '../../lib/output/versioning.ts';
+
+describe('escapeTemplate', () => {
+  it('turns every {{ into a template that prints it', () => {
+    expect(escapeTemplate('a: "{{ .Values.x }} and {{y}}"')).toBe('a: "{{ "{{" }} .Values.x }} and {{ "{{" }}y}}"');
+    expect(escapeTemplate('plain: text }}')).toBe('plain: text }}');
+  });
+});
+
+describe('nextVersion', () => {
+  const previous = { version: '1.4.2', hash: 'h1', linkerd: '2.19' };
+  it('keeps the version for the same content', () => expect(nextVersion(previous, 'h1', '2.19')).toBe('1.4.2'));
+  it('bumps the patch for new content', () => expect(nextVersion(previous, 'h2', '2.19')).toBe('1.4.3'));
+  it('bumps the minor for a new Linkerd version', () => expect(nextVersion(previous, 'h2', '2.20')).toBe('1.5.0'));
+  it('starts new charts at 0.1.0', () => expect(nextVersion(undefined, 'h', '2.20')).toBe('0.1.0'));
+});
+
+describe('writeTreeAtomically', () => {
+  it('replaces the whole folder, leaving no temp folders behind', () => {
+    const root = mkdtempSync(join(tmpdir(), 'meshfleet-write-'));
+    const out = join(root, 'charts-out');
+    writeTreeAtomically(out, new Map([['a/one.yaml', '1'], ['two.yaml', '2']]));
+    writeTreeAtomically(out, new Map([['a/three.yaml', '3']]));
+    expect(existsSync(join(out, 'two.yaml'))).toBe(false);
+    expect(readFileSync(join(out, 'a', 'three.yaml'), 'utf8')).toBe('3');
+    expect(readFileSync(join(root, 'charts-out', 'a', 'three.yaml'), 'utf8')).toBe('3');
+    expect(readdirSync(root)).toStrictEqual(['charts-out']);
+  });
+
+  it('undoes a swap that was cut between its two renames', () => {
+    const root = mkdtempSync(join(tmpdir(), 'meshfleet-write-'));
+    // GIVEN a run killed after moving the old output aside and before moving the new one in
+    mkdirSync(join(root, '.charts-out.old-123'));
+    writeFileSync(join(root, '.charts-out.old-123', 'x.yaml'), 'previous');
+    mkdirSync(join(root, '.charts-out.tmp-abc'));
+    // WHEN the next run starts
+    recoverInterruptedSwap(join(root, 'charts-out'));
+    // THEN the previous output is back and the half-written folder is gone
+    expect(readFileSync(join(root, 'charts-out', 'x.yaml'), 'utf8')).toBe('previous');
+    expect(existsSync(join(root, '.charts-out.tmp-abc'))).toBe(false);
+  });
+});
