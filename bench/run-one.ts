@@ -1,0 +1,49 @@
+// One benchmark size in its own process, so peak memory belongs to that size alone.
+// Prints one JSON line: synth time and the floor (same objects to YAML, written without cdk8s).
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { toYaml } from '../lib/output/yaml.ts';
+import { synthesize } from '../lib/synth/synthesize.ts';
+import { generateFleet } from './generate-fleet.ts';
+
+const clusters = Number(process.argv[2]);
+const work = mkdtempSync(join(tmpdir(), 'meshfleet-bench-'));
+const document = generateFleet(clusters);
+
+// Warm-up on a small fleet, so module loading and schema compilation are not billed to the size.
+synthesize({ document: generateFleet(4), baseDir: work }, { outdir: join(work, 'warmup') });
+
+const started = performance.now();
+const result = synthesize({ document, baseDir: work }, { outdir: join(work, 'charts-out') });
+const synthMs = performance.now() - started;
+
+// The floor: the same objects and values files, serialized to YAML and written, no cdk8s, no checks.
+const floorStarted = performance.now();
+let floorBytes = 0;
+for (const r of result.rendered.clusters) {
+  const dir = join(work, 'floor', r.folder);
+  mkdirSync(dir, { recursive: true });
+  r.objects.forEach((o, i) => {
+    const text = toYaml(o);
+    floorBytes += text.length;
+    writeFileSync(join(dir, `${i}.yaml`), text);
+  });
+  for (const [chart, values] of Object.entries(r.upstreamValues)) writeFileSync(join(dir, `${chart}.yaml`), toYaml(values));
+}
+const floorMs = performance.now() - floorStarted;
+const objects = result.rendered.clusters.reduce((n, r) => n + r.objects.length, 0);
+rmSync(work, { recursive: true, force: true });
+
+console.log(
+  JSON.stringify({
+    clusters,
+    synthMs,
+    floorMs,
+    objects,
+    files: result.files,
+    bytes: result.bytes,
+    floorBytes,
+    peakRssMiB: process.resourceUsage().maxRSS / 1024,
+  }),
+);
