@@ -129,17 +129,11 @@ describe('validateObjects', () => {
     ]);
   });
 
-  it('validates 1000 clusters of 27 objects well within a second once schemas are compiled', () => {
-    const clusters = Array.from({ length: 1000 }, (_, index) => clusterObjects(index));
-    const objectCount = clusters.reduce((sum, objects) => sum + objects.length, 0);
-    validateObjects(clusters[0]!, sources); // compile (one-off per process)
-    const started = performance.now();
+  // Speed is held by `npm run bench`, not by a timed test; this checks that many clusters stay valid.
+  it('validates many clusters of realistic objects without an issue', () => {
+    const clusters = Array.from({ length: 50 }, (_, index) => clusterObjects(index));
     let issueCount = 0;
     for (const objects of clusters) issueCount += validateObjects(objects, sources).length;
-    const elapsedMs = performance.now() - started;
-    console.log(`validateObjects: ${objectCount} objects in ${elapsedMs.toFixed(0)} ms (${((elapsedMs * 1000) / objectCount).toFixed(1)} µs/object)`);
     expect(issueCount).toBe(0);
-    // Generous bound for slow CI machines; typical is ~150 ms.
-    expect(elapsedMs).toBeLessThan(1500);
   });
 });
