@@ -1,7 +1,7 @@
 // The example fleet in TypeScript: the cdk8s app that `npm run synth` and `cdk8s synth` run.
 // apps/fleet.yaml describes the same fleet as a fleet file.
 import { App } from 'cdk8s';
-import { AnchorIssuer, Fleet, isMainModule, runApp, TrustAnchor } from '../lib/index.ts';
+import { AnchorIssuer, Fleet, isMainModule, LinkMode, LinkTopology, runApp, TrustAnchor } from '../lib/index.ts';
 
 const app = new App();
 const fleet = new Fleet(app, 'acme', {
@@ -50,6 +50,8 @@ fleet.addCluster('eu-1', {
   podCIDR: '10.10.0.0/16',
   serviceCIDR: '10.11.0.0/16',
   apiServer: 'https://eu-1.k8s.acme.example:6443',
+  // The gateway LoadBalancer's address, once it exists.
+  gateway: { address: '203.0.113.11' },
 });
 const eu2 = fleet.addCluster('eu-2', {
   environment: 'prod',
@@ -57,6 +59,7 @@ const eu2 = fleet.addCluster('eu-2', {
   podCIDR: '10.20.0.0/16',
   serviceCIDR: '10.21.0.0/16',
   apiServer: 'https://eu-2.k8s.acme.example:6443',
+  gateway: { address: '203.0.113.12' },
 });
 fleet.addCluster('us-1', {
   environment: 'prod',
@@ -66,8 +69,34 @@ fleet.addCluster('us-1', {
   podCIDR: '100.72.0.0/16',
   serviceCIDR: '198.18.0.0/20',
   apiServer: 'https://us-1.k8s.acme.example:6443',
+  gateway: {
+    address: 'gw.us-1.acme.example',
+    serviceAnnotations: { 'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internet-facing' },
+  },
+});
+fleet.addCluster('us-2', {
+  environment: 'prod',
+  network: 'us',
+  podCIDR: '100.73.0.0/16',
+  serviceCIDR: '198.18.16.0/20',
+  apiServer: 'https://us-2.k8s.acme.example:6443',
 });
 prod.overrideCluster(eu2, { controlPlane: { values: { controllerReplicas: 5 } } });
+
+// One flat network per region (pod to pod, identity end to end); gateways across regions.
+fleet.addLinks(
+  LinkTopology.fullMesh(['eu-1', 'eu-2'], LinkMode.flat()),
+  LinkTopology.fullMesh(['us-1', 'us-2'], LinkMode.flat()),
+  LinkTopology.hubAndSpoke('us-1', ['eu-1', 'eu-2'], LinkMode.gateway()),
+);
+// Callers use checkout-federated.
+fleet.federateService({ name: 'checkout', namespace: 'shop', clusters: ['eu-1', 'eu-2'] });
+fleet
+  .exportService({ name: 'catalog', namespace: 'shop', cluster: 'us-1', export: 'gateway' })
+  .exportService({ name: 'orders', namespace: 'shop', cluster: 'eu-1', export: 'gateway', consumers: ['us-1'] })
+  .exportService({ name: 'orders', namespace: 'shop', cluster: 'eu-2', export: 'gateway', consumers: ['us-1'] })
+  .exportService({ name: 'inventory', namespace: 'shop', cluster: 'us-2', export: 'remote-discovery', consumers: ['us-1'] })
+  .exportService({ name: 'pricing', namespace: 'shop', cluster: 'us-1', export: 'remote-discovery', consumers: ['us-2'] });
 
 export default fleet;
 

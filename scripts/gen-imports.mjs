@@ -21,6 +21,9 @@ const GROUPS = {
     'external-secrets/external-secrets.io_pushsecrets.yaml',
   ],
   'trust.cert-manager.io': ['trust-manager/trust.cert-manager.io_bundles.yaml'],
+  // The Link CRD is byte-identical from 2.18 to edge (shared/crds/linkerd/README.md).
+  'multicluster.linkerd.io': ['linkerd/2.20/links.multicluster.linkerd.io.yaml'],
+  'bitnami.com': ['sealed-secrets/bitnami.com_sealedsecrets.yaml'],
 };
 
 const work = mkdtempSync(join(tmpdir(), 'meshfleet-imports-'));

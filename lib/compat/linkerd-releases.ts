@@ -24,6 +24,8 @@ export interface LinkerdRelease {
   readonly installGatewayAPIDefault: boolean;
   /** The chart's default for proxy.nativeSidecar. */
   readonly nativeSidecarDefault: boolean;
+  /** The Link API its multicluster extension reads (declarative links, one controller per Link). */
+  readonly linkApiVersion: string;
 }
 
 export const HELM_REPOSITORY = 'https://helm.linkerd.io/edge';
@@ -38,6 +40,7 @@ export const LINKERD_RELEASES: readonly LinkerdRelease[] = [
     gatewayAPI: { min: '1.1.1', max: '1.2.1', recommended: '1.2.1' },
     installGatewayAPIDefault: true,
     nativeSidecarDefault: false,
+    linkApiVersion: 'multicluster.linkerd.io/v1alpha3',
   },
   {
     version: '2.19',
@@ -48,6 +51,7 @@ export const LINKERD_RELEASES: readonly LinkerdRelease[] = [
     gatewayAPI: { min: '1.1.1', max: '1.2.1', recommended: '1.2.1' },
     installGatewayAPIDefault: false,
     nativeSidecarDefault: false,
+    linkApiVersion: 'multicluster.linkerd.io/v1alpha3',
   },
   {
     version: '2.20',
@@ -58,6 +62,7 @@ export const LINKERD_RELEASES: readonly LinkerdRelease[] = [
     gatewayAPI: { min: '1.2.1', max: '1.5.1', recommended: '1.2.1' },
     installGatewayAPIDefault: false,
     nativeSidecarDefault: true,
+    linkApiVersion: 'multicluster.linkerd.io/v1alpha3',
   },
   {
     version: 'edge-26.8.3',
@@ -68,6 +73,7 @@ export const LINKERD_RELEASES: readonly LinkerdRelease[] = [
     gatewayAPI: { min: '1.2.1', max: '1.5.1', recommended: '1.2.1' },
     installGatewayAPIDefault: false,
     nativeSidecarDefault: true,
+    linkApiVersion: 'multicluster.linkerd.io/v1alpha3',
   },
 ];
 

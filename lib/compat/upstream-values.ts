@@ -45,3 +45,16 @@ export function unknownValueKeys(values: unknown, tree: KeyTree, at = ''): strin
   }
   return unknown;
 }
+
+/**
+ * linkerd-multicluster's `controllers` is a list, which a key tree cannot describe: each entry may
+ * set `link` and any key of `controllerDefaults` (the chart merges them).
+ */
+export function unknownControllerKeys(values: Record<string, unknown>, tree: KeyTree): string[] {
+  const controllers = values.controllers;
+  if (!Array.isArray(controllers) || tree === true) return [];
+  const defaults = tree.controllerDefaults;
+  if (!defaults || defaults === true) return [];
+  const entryTree: KeyTree = { ...defaults, link: { ref: { name: true } } };
+  return controllers.flatMap((entry, i) => unknownValueKeys(entry, entryTree, `/controllers/${i}`));
+}

@@ -2,7 +2,15 @@ import { ApiObject, Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { UpstreamChart } from '../compat/upstream-values.ts';
 import type { KubeObject, ObjectFile } from '../output/kube-object.ts';
+import { takesPartInMulticluster, type ClusterMulticlusterView } from '../resolve/links.ts';
+import type { CredentialsSpec } from '../model/types.ts';
 import type { ResolvedCluster, ResolvedTrust } from '../resolve/resolve.ts';
+import { LinkCredentials, DEFAULT_REMOTE_KEY_PREFIX } from './multicluster/link-credentials.ts';
+import { MirrorLink } from './multicluster/mirror-link.ts';
+import { MulticlusterValues } from './multicluster/multicluster-values.ts';
+import { GATEWAY_DEFAULTS, MULTICLUSTER_NAMESPACE } from './multicluster/names.ts';
+import { RemoteAccessPublisher } from './multicluster/remote-access-publisher.ts';
+import { Construct as Group } from 'constructs';
 import { ControlPlane } from './control-plane.ts';
 import { IdentityIssuer } from './identity-issuer.ts';
 import { MeshNamespace } from './mesh-namespace.ts';
@@ -13,6 +21,13 @@ export interface ClusterMeshProps {
   readonly cluster: ResolvedCluster;
   readonly trust: ResolvedTrust;
   readonly fleetName: string;
+  /** The links and federations this cluster takes part in. @default none */
+  readonly multicluster?: {
+    readonly view: ClusterMulticlusterView;
+    /** Every cluster of the fleet by name, to read link targets. */
+    readonly clusters: ReadonlyMap<string, ResolvedCluster>;
+    readonly credentials: CredentialsSpec;
+  };
 }
 
 /**
@@ -23,7 +38,7 @@ export interface ClusterMeshProps {
 export class ClusterMesh extends Chart {
   readonly cluster: ResolvedCluster;
   /** Values per upstream chart, written to values/<chart>.yaml. */
-  readonly upstreamValues: Partial<Record<UpstreamChart, Record<string, unknown>>>;
+  readonly upstreamValues: Partial<Record<UpstreamChart, Record<string, unknown>>> = {};
 
   constructor(scope: Construct, id: string, props: ClusterMeshProps) {
     super(scope, id, {
@@ -53,10 +68,60 @@ export class ClusterMesh extends Chart {
     const webhooks = new WebhookCertificates(this, 'WebhookCertificates', { namespace: LINKERD_NAMESPACE });
     const controlPlane = new ControlPlane(this, 'ControlPlane', { cluster, trust, webhookCaFrom: webhooks.injectCaFrom });
 
-    this.upstreamValues = {
-      'linkerd-crds': controlPlane.crdsValues,
-      'linkerd-control-plane': controlPlane.controlPlaneValues,
-    };
+    this.upstreamValues['linkerd-crds'] = controlPlane.crdsValues;
+    this.upstreamValues['linkerd-control-plane'] = controlPlane.controlPlaneValues;
+    if (props.multicluster && takesPartInMulticluster(props.multicluster.view)) {
+      this.upstreamValues['linkerd-multicluster'] = this.addMulticluster(props.multicluster, trust.domain);
+    }
+  }
+
+  /** Multicluster objects in files of their own: namespace, links, their credentials, remote access. */
+  private addMulticluster(mc: NonNullable<ClusterMeshProps['multicluster']>, trustDomain: string): Record<string, unknown> {
+    const { cluster } = this;
+    const { view, credentials } = mc;
+    new MeshNamespace(this, 'MulticlusterNamespace', {
+      name: MULTICLUSTER_NAMESPACE,
+      cni: cluster.cni,
+      labels: { 'linkerd.io/extension': 'multicluster' },
+    });
+    if (view.outgoing.length) {
+      const links = new Group(this, 'Links');
+      const linkCredentials = new Group(this, 'LinkCredentials');
+      for (const link of view.outgoing) {
+        const target = mc.clusters.get(link.target)!;
+        new MirrorLink(links, link.name, {
+          mode: link.mode,
+          target: {
+            name: target.name,
+            clusterDomain: target.clusterDomain,
+            trustDomain,
+            gatewayAddress: target.gateway.address,
+            gatewayName: GATEWAY_DEFAULTS.name,
+            gatewayPort: target.gateway.port ?? GATEWAY_DEFAULTS.port,
+            probe: { ...GATEWAY_DEFAULTS.probe, ...target.gateway.probe },
+          },
+        });
+        new LinkCredentials(linkCredentials, link.name, {
+          source: cluster.name,
+          target: { name: target.name, apiServer: target.apiServer, clusterDomain: target.clusterDomain },
+          trustDomain,
+          credentials,
+        });
+      }
+    }
+    if (view.incoming.length && credentials.type === 'externalSecret' && credentials.pushSecret !== false && credentials.store) {
+      const remoteAccess = new Group(this, 'RemoteAccess');
+      for (const source of new Set(view.incoming.map((l) => l.source))) {
+        new RemoteAccessPublisher(remoteAccess, source, {
+          target: cluster.name,
+          source,
+          store: credentials.store,
+          remoteKeyPrefix: credentials.remoteKeyPrefix ?? DEFAULT_REMOTE_KEY_PREFIX,
+          refreshInterval: credentials.refreshInterval,
+        });
+      }
+    }
+    return new MulticlusterValues(this, 'Multicluster', { cluster, view, trustDomain }).values;
   }
 }
 

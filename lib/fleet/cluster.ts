@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import type { ClusterSpec } from '../model/types.ts';
+import type { LinkMode } from './multicluster.ts';
 
 export type ClusterProps = Omit<ClusterSpec, 'name'>;
 
@@ -17,11 +18,24 @@ export class Cluster extends Construct {
   readonly name: string;
   readonly environment: string;
 
-  constructor(scope: Construct, name: string, private readonly props: ClusterProps) {
+  constructor(
+    scope: Construct,
+    name: string,
+    private readonly props: ClusterProps,
+    private readonly onLink: (target: string, mode: LinkMode) => void = () => {
+      throw new Error(`${name}: linkTo needs a cluster created with fleet.addCluster`);
+    },
+  ) {
     super(scope, name);
     assertDnsLabel(name, 'cluster name', this.node.path);
     this.name = name;
     this.environment = props.environment;
+  }
+
+  /** This cluster mirrors the services of `target` (one Link on this cluster). */
+  linkTo(target: Cluster | string, mode: LinkMode): this {
+    this.onLink(typeof target === 'string' ? target : target.name, mode);
+    return this;
   }
 
   toSpec(): ClusterSpec {

@@ -9,7 +9,9 @@ import {
 } from '../model/types.ts';
 import { Cluster, assertDnsLabel, type ClusterProps } from './cluster.ts';
 import { Environment } from './environment.ts';
+import { LinkTopology, type Credentials, type LinkMode } from './multicluster.ts';
 import type { AnchorIssuer, TrustAnchor } from './trust.ts';
+import type { FederatedServiceSpec, LinkSpec, ServiceExportSpec } from '../model/types.ts';
 
 export interface FleetProps {
   readonly trustAnchor: TrustAnchor;
@@ -21,6 +23,8 @@ export interface FleetProps {
   readonly identityIssuer?: { readonly duration?: string; readonly renewBefore?: string };
   /** Settings every cluster starts from. */
   readonly defaults?: ClusterSettings;
+  /** Where Link credentials come from. @default Credentials.externalSecret() with the anchor's store */
+  readonly credentials?: Credentials;
 }
 
 /**
@@ -31,6 +35,9 @@ export class Fleet extends Construct {
   readonly fleetName: string;
   private readonly environments: Environment[] = [];
   private readonly clusters: Cluster[] = [];
+  private readonly links: LinkSpec[] = [];
+  private readonly federatedServices: FederatedServiceSpec[] = [];
+  private readonly services: ServiceExportSpec[] = [];
   // Separate scopes, so a cluster and an environment may share a name.
   private readonly environmentScope: Construct;
   private readonly clusterScope: Construct;
@@ -50,9 +57,31 @@ export class Fleet extends Construct {
   }
 
   addCluster(name: string, props: ClusterProps): Cluster {
-    const cluster = new Cluster(this.clusterScope, name, props);
+    const cluster = new Cluster(this.clusterScope, name, props, (target, mode) => this.addLink(name, target, mode));
     this.clusters.push(cluster);
     return cluster;
+  }
+
+  /** `from` mirrors the services of `to` (lists: every pair). */
+  addLink(from: string | readonly string[], to: string | readonly string[], mode: LinkMode): this {
+    return this.addLinks(LinkTopology.pairs(from, to, mode));
+  }
+
+  addLinks(...topologies: readonly LinkTopology[]): this {
+    for (const t of topologies) this.links.push(t.spec);
+    return this;
+  }
+
+  /** Members in these clusters form `<name>-federated`. */
+  federateService(service: FederatedServiceSpec): this {
+    this.federatedServices.push({ ...service, clusters: [...service.clusters] });
+    return this;
+  }
+
+  /** A service the fleet should know: its export labels go to index.json, and links are checked against it. */
+  exportService(service: ServiceExportSpec): this {
+    this.services.push({ ...service, ...(service.consumers ? { consumers: [...service.consumers] } : {}) });
+    return this;
   }
 
   toDocument(): FleetDocument {
@@ -73,6 +102,10 @@ export class Fleet extends Construct {
           ? Object.fromEntries(this.environments.map((e) => [e.name, e.toSpec()]))
           : undefined,
         clusters: this.clusters.map((c): ClusterSpec => c.toSpec()),
+        links: this.links.length ? this.links : undefined,
+        federatedServices: this.federatedServices.length ? this.federatedServices : undefined,
+        services: this.services.length ? this.services : undefined,
+        credentials: p.credentials?.spec,
       },
     };
     // Drop undefined fields so the document equals the one parsed from YAML.

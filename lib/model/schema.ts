@@ -3,6 +3,15 @@
 // `x-fix` is our own annotation: the hint printed when a value fails at that place.
 // `npm run gen:schemas` also writes it to schemas/fleet.schema.json for editors.
 
+import {
+  credentialsSchema,
+  federatedServiceSchema,
+  gatewaySettingsSchema,
+  linkSchema,
+  multiclusterSettingsSchema,
+  serviceExportSchema,
+} from './schema-multicluster.ts';
+
 const DNS_LABEL = '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$';
 const DNS_NAME = '^(?=.{1,253}$)[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$';
 const QUANTITY = '^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$';
@@ -85,6 +94,8 @@ const clusterSettingsProperties = {
       disableHeartbeat: { type: 'boolean' },
     },
   },
+  gateway: gatewaySettingsSchema,
+  multicluster: multiclusterSettingsSchema,
 } as const;
 
 const clusterSettings = {
@@ -219,6 +230,10 @@ export const fleetSchema = {
             },
           },
         },
+        links: { type: 'array', items: linkSchema },
+        federatedServices: { type: 'array', items: federatedServiceSchema },
+        services: { type: 'array', items: serviceExportSchema },
+        credentials: credentialsSchema,
       },
     },
   },

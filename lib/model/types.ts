@@ -1,6 +1,17 @@
 // The fleet model as users write it: the YAML document and the TypeScript API produce exactly these
 // objects. Plain data only (no cdk8s), so every layer can read it and the JSON Schema can describe it.
 
+import type {
+  CredentialsSpec,
+  FederatedServiceSpec,
+  GatewaySettings,
+  LinkSpec,
+  MulticlusterSettings,
+  ServiceExportSpec,
+} from './types-multicluster.ts';
+
+export * from './types-multicluster.ts';
+
 export const FLEET_API_VERSION = 'meshfleet.dev/v1alpha1';
 export const FLEET_KIND = 'Fleet';
 
@@ -18,6 +29,13 @@ export interface FleetSpec {
   /** Environment overlays, keyed by environment name (a DNS label: dev, staging, prod). */
   readonly environments?: Readonly<Record<string, EnvironmentSpec>>;
   readonly clusters: readonly ClusterSpec[];
+  /** Which clusters mirror which (see types-multicluster.ts). */
+  readonly links?: readonly LinkSpec[];
+  readonly federatedServices?: readonly FederatedServiceSpec[];
+  /** Services the fleet knows, for export labels and link checks. */
+  readonly services?: readonly ServiceExportSpec[];
+  /** How Link credentials reach source clusters. @default { type: "externalSecret" } */
+  readonly credentials?: CredentialsSpec;
 }
 
 export interface TrustSpec {
@@ -109,6 +127,9 @@ export interface ClusterSettings {
   readonly cni?: boolean;
   readonly proxy?: ProxySettings;
   readonly controlPlane?: ControlPlaneSettings;
+  /** The multicluster gateway of this cluster. */
+  readonly gateway?: GatewaySettings;
+  readonly multicluster?: MulticlusterSettings;
 }
 
 export interface EnvironmentSpec extends ClusterSettings {

@@ -5,8 +5,12 @@ import { linkerdRelease, knownLinkerdVersions, type LinkerdRelease } from '../co
 import { error, pointer, show, type Diagnostic } from '../model/diagnostics.ts';
 import { mergeLayers, originOf, type Merged } from '../model/merge.ts';
 import { readTrustAnchor, type TrustAnchor } from '../model/trust-anchor.ts';
+import { expandLinks, federatedServicesOf, serviceExportsOf, type ResolvedFederatedService, type ResolvedLink, type ResolvedServiceExport } from './links.ts';
 import type {
   AnchorIssuerSpec,
+  CredentialsSpec,
+  GatewaySettings,
+  MulticlusterSettings,
   ClusterSettings,
   ControlPlaneSettings,
   FleetDocument,
@@ -24,6 +28,8 @@ export interface ResolvedTrust {
   readonly identityIssuer: { readonly duration: string; readonly renewBefore: string };
 }
 
+export type { ResolvedFederatedService, ResolvedLink, ResolvedServiceExport } from './links.ts';
+
 export interface ResolvedCluster {
   readonly name: string;
   readonly environment: string;
@@ -40,6 +46,8 @@ export interface ResolvedCluster {
   readonly cni: boolean;
   readonly proxy: ProxySettings;
   readonly controlPlane: ControlPlaneSettings;
+  readonly gateway: GatewaySettings;
+  readonly multicluster: MulticlusterSettings;
   /** JSON pointer of the cluster entry in the fleet document. */
   readonly path: string;
   /** Merged settings with the origin of each value, for messages. */
@@ -56,6 +64,10 @@ export interface ResolvedFleet {
   readonly trust: ResolvedTrust;
   readonly environments: readonly ResolvedEnvironment[];
   readonly clusters: readonly ResolvedCluster[];
+  readonly links: readonly ResolvedLink[];
+  readonly federatedServices: readonly ResolvedFederatedService[];
+  readonly services: readonly ResolvedServiceExport[];
+  readonly credentials: CredentialsSpec;
 }
 
 export interface ResolveOptions {
@@ -119,6 +131,8 @@ export function resolveFleet(doc: FleetDocument, options: ResolveOptions): { fle
       cni: merged.cni ?? false,
       proxy: merged.proxy ?? {},
       controlPlane: merged.controlPlane ?? {},
+      gateway: merged.gateway ?? {},
+      multicluster: merged.multicluster ?? {},
       path,
       settings,
     });
@@ -140,6 +154,10 @@ export function resolveFleet(doc: FleetDocument, options: ResolveOptions): { fle
     },
     environments,
     clusters: environments.flatMap((e) => e.clusters),
+    links: expandLinks(spec.links),
+    federatedServices: federatedServicesOf(spec),
+    services: serviceExportsOf(spec),
+    credentials: credentialsOf(spec),
   };
   return { fleet, diagnostics };
 }
@@ -147,4 +165,12 @@ export function resolveFleet(doc: FleetDocument, options: ResolveOptions): { fle
 function withoutKey<T extends object>(value: T, key: string): Partial<T> {
   const { [key]: _omitted, ...rest } = value as Record<string, unknown>;
   return rest as Partial<T>;
+}
+
+/** Link credentials default to External Secrets from the store the trust anchor already uses. */
+function credentialsOf(spec: FleetDocument['spec']): CredentialsSpec {
+  const given = spec.credentials ?? { type: 'externalSecret' };
+  if (given.type !== 'externalSecret' || given.store) return given;
+  const issuer = spec.trust.issuer;
+  return issuer?.type === 'externalSecret' ? { ...given, store: issuer.store } : given;
 }

@@ -2,7 +2,7 @@
 // clusters), its objects validated, then laid out as files in memory. Nothing touches the disk here.
 import { App } from 'cdk8s';
 import { HELM_REPOSITORY } from '../compat/linkerd-releases.ts';
-import { unknownValueKeys, upstreamKeys, type UpstreamChart } from '../compat/upstream-values.ts';
+import { unknownControllerKeys, unknownValueKeys, upstreamKeys, type UpstreamChart } from '../compat/upstream-values.ts';
 import { ClusterMesh, objectFilesOf } from '../constructs/cluster-mesh.ts';
 import { error, type Diagnostic } from '../model/diagnostics.ts';
 import { chartContent, chartYaml } from '../output/helm-chart.ts';
@@ -10,6 +10,10 @@ import type { KubeObject, ObjectFile } from '../output/kube-object.ts';
 import { manifestFiles, objectYaml } from '../output/manifests.ts';
 import { valuesFile } from '../output/values.ts';
 import { contentHash, lockFile, nextVersion, type LockEntry, type VersionLock } from '../output/versioning.ts';
+import { exportLabels, federationLabels } from '../constructs/multicluster/service-exports.ts';
+import { credentialsSecretName, federatedServiceName, MULTICLUSTER_NAMESPACE, remoteAccessServiceAccount } from '../constructs/multicluster/names.ts';
+import { LINKERD_NAMESPACE } from '../constructs/names.ts';
+import { multiclusterViewOf } from '../resolve/links.ts';
 import type { ResolvedCluster, ResolvedFleet } from '../resolve/resolve.ts';
 import { scanForSecrets, validateObjects } from '../validate/index.ts';
 
@@ -39,10 +43,17 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock): Render
   const rendered: RenderedCluster[] = [];
   const lock: Record<string, LockEntry> = {};
 
+  const clustersByName = new Map(fleet.clusters.map((c) => [c.name, c]));
   for (const cluster of fleet.clusters) {
     const folder = `${cluster.environment}/${cluster.name}`;
     const app = new App();
-    const mesh = new ClusterMesh(app, 'mesh', { cluster, trust: fleet.trust, fleetName: fleet.name });
+    const view = multiclusterViewOf(fleet, cluster.name);
+    const mesh = new ClusterMesh(app, 'mesh', {
+      cluster,
+      trust: fleet.trust,
+      fleetName: fleet.name,
+      multicluster: { view, clusters: clustersByName, credentials: fleet.credentials },
+    });
     const objectFiles = objectFilesOf(mesh);
     const objects = objectFiles.flatMap((f) => f.objects);
     diagnostics.push(...checkEmitted(cluster, objects, mesh.upstreamValues));
@@ -88,7 +99,8 @@ function checkEmitted(
     diagnostics.push(error(cluster.path, `emitted ${issue.kind} ${issue.name} carries secret material at ${issue.path}: ${issue.message}`, 'secrets must come from a secret store (External Secrets, SealedSecrets), never from meshfleet output'));
   }
   for (const [chart, values] of Object.entries(upstreamValues)) {
-    for (const key of unknownValueKeys(values, upstreamKeys(cluster.release, chart as UpstreamChart))) {
+    const tree = upstreamKeys(cluster.release, chart as UpstreamChart);
+    for (const key of [...unknownValueKeys(values, tree), ...unknownControllerKeys(values, tree)]) {
       diagnostics.push(error(cluster.path, `values for ${chart} ${cluster.release.chartVersion} set ${key}, which the chart does not have`, 'remove the key (see controlPlane.values)'));
     }
   }
@@ -117,9 +129,37 @@ function indexFile(fleet: ResolvedFleet, clusters: readonly RenderedCluster[]): 
             ]),
           ),
           mesh: { chart: `${r.folder}/mesh`, version: r.chartVersion, objects: r.objects.length },
+          ...multiclusterIndex(fleet, r),
           manifests: `${r.folder}/manifests`,
         })),
     })),
   };
   return JSON.stringify(index, null, 2) + '\n';
+}
+
+/** What a cluster mirrors and publishes, and which Secrets its Links read (and who provides them). */
+function multiclusterIndex(fleet: ResolvedFleet, r: RenderedCluster) {
+  const view = multiclusterViewOf(fleet, r.cluster.name);
+  if (!view.outgoing.length && !view.incoming.length && !view.federatedServices.length && !view.exports.length) return {};
+  const federated = new Set(view.federatedServices.map((f) => `${f.namespace}/${f.name}`));
+  const providedBy = fleet.credentials.type;
+  return {
+    links: view.outgoing.map((l) => ({
+      name: l.name,
+      target: l.target,
+      mode: l.mode,
+      object: `linkerd-multicluster/${l.name}`,
+      credentials: [MULTICLUSTER_NAMESPACE, LINKERD_NAMESPACE].map((ns) => ({ secret: `${ns}/${credentialsSecretName(l.target)}`, providedBy })),
+    })),
+    linkedFrom: view.incoming.map((l) => ({ source: l.source, mode: l.mode, serviceAccount: remoteAccessServiceAccount(l.source) })),
+    gateway: view.incoming.some((l) => l.mode === 'gateway'),
+    federatedServices: view.federatedServices.map((f) => ({ name: f.name, namespace: f.namespace, service: federatedServiceName(f.name), members: f.clusters })),
+    // The labels each named service needs here: its export mode, and federation membership.
+    exports: [
+      ...view.exports.map((s) => ({ name: s.name, namespace: s.namespace, labels: exportLabels(s.export, federated.has(`${s.namespace}/${s.name}`)) })),
+      ...view.federatedServices
+        .filter((f) => !view.exports.some((s) => s.namespace === f.namespace && s.name === f.name))
+        .map((f) => ({ name: f.name, namespace: f.namespace, labels: federationLabels() })),
+    ],
+  };
 }

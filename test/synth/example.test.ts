@@ -18,7 +18,7 @@ describe('example fleet', () => {
   });
 
   it('writes values, a chart and manifests per environment and cluster', () => {
-    const clusters = ['dev/dev-1', 'staging/staging-1', 'prod/eu-1', 'prod/eu-2', 'prod/us-1'];
+    const clusters = ['dev/dev-1', 'staging/staging-1', 'prod/eu-1', 'prod/eu-2', 'prod/us-1', 'prod/us-2'];
     for (const c of clusters) {
       expect(tree[`${c}/values/linkerd-crds.yaml`]).toContain('installGatewayAPI: false');
       expect(tree[`${c}/values/linkerd-control-plane.yaml`]).toContain('scheme: kubernetes.io/tls');
@@ -44,7 +44,7 @@ describe('example fleet', () => {
     expect(index.environments.map((e: any) => [e.name, e.clusters.map((c: any) => c.name)])).toStrictEqual([
       ['dev', ['dev-1']],
       ['staging', ['staging-1']],
-      ['prod', ['eu-1', 'eu-2', 'us-1']],
+      ['prod', ['eu-1', 'eu-2', 'us-1', 'us-2']],
     ]);
     const us1 = index.environments[2].clusters[2];
     expect(us1.linkerd).toBe('2.18');
@@ -77,7 +77,7 @@ describe('example fleet', () => {
     expect(readTree(copy)).toStrictEqual(readTree(join(REPO, 'charts-out')));
   });
 
-  it.each(['dev/dev-1', 'staging/staging-1', 'prod/eu-1', 'prod/eu-2', 'prod/us-1'])('snapshot of %s', (cluster) => {
+  it.each(['dev/dev-1', 'staging/staging-1', 'prod/eu-1', 'prod/eu-2', 'prod/us-1', 'prod/us-2'])('snapshot of %s', (cluster) => {
     const files = Object.fromEntries(Object.entries(tree).filter(([p]) => p.startsWith(cluster + '/')));
     expect(files).toMatchSnapshot();
   });
@@ -98,6 +98,7 @@ describe('chart versions follow content', () => {
       'prod/eu-1/mesh': '0.1.1',
       'prod/eu-2/mesh': '0.2.0',
       'prod/us-1/mesh': '0.1.0',
+      'prod/us-2/mesh': '0.1.0',
       'staging/staging-1/mesh': '0.1.0',
     });
   });

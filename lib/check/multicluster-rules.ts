@@ -1,0 +1,131 @@
+// Fleet-wide multicluster rules: links point at real clusters, networks fit the link mode, flat
+// networks have disjoint pod ranges, gateways and credentials have what they need.
+import { error, show, warning, type Diagnostic } from '../model/diagnostics.ts';
+import type { ResolvedCluster, ResolvedFleet, ResolvedLink } from '../resolve/resolve.ts';
+import { overlaps, parseCidr } from './cidr.ts';
+
+export function checkMulticluster(fleet: ResolvedFleet): Diagnostic[] {
+  const byName = new Map(fleet.clusters.map((c) => [c.name, c]));
+  const diagnostics: Diagnostic[] = [];
+  const known = (name: string, path: string) => {
+    if (byName.has(name)) return true;
+    diagnostics.push(error(path, `no cluster named ${show(name)}`, `name one of: ${[...byName.keys()].join(', ')}`));
+    return false;
+  };
+
+  const seen = new Map<string, ResolvedLink>();
+  for (const link of fleet.links) {
+    const sourceOk = known(link.source, link.sourcePath);
+    const targetOk = known(link.target, link.targetPath);
+    if (link.source === link.target) {
+      diagnostics.push(error(link.targetPath, `cluster ${show(link.source)} links to itself`, 'remove the link: a cluster sees its own services already'));
+      continue;
+    }
+    const key = `${link.source}->${link.target}`;
+    const first = seen.get(key);
+    if (first) {
+      diagnostics.push(error(link.path, `${link.source} → ${link.target} is linked twice (also ${first.path})`, 'keep one link per source and target: a source has one Link per target'));
+      continue;
+    }
+    seen.set(key, link);
+    if (!sourceOk || !targetOk) continue;
+    const source = byName.get(link.source)!;
+    const target = byName.get(link.target)!;
+    diagnostics.push(...checkLinkEnds(link, source, target, fleet));
+  }
+
+  for (const fed of fleet.federatedServices) {
+    const members = fed.clusters.filter((name, i) => known(name, `${fed.path}/clusters/${i}`)).map((n) => byName.get(n)!);
+    const networks = new Set(members.map((m) => m.network));
+    if (networks.size > 1) {
+      diagnostics.push(error(`${fed.path}/clusters`, `federated service ${fed.namespace}/${fed.name} spans networks ${[...networks].join(', ')}`, 'federate only clusters on one flat network (pod IPs routable between them); use gateway links and failover routes across networks'));
+    }
+    if (fed.clusters.length === 1) {
+      diagnostics.push(warning(`${fed.path}/clusters`, `federated service ${fed.namespace}/${fed.name} has one member only`, 'add the clusters that also run it, or drop the federation'));
+    }
+    for (const a of members) {
+      for (const b of members) {
+        if (a !== b && !fleet.links.some((l) => l.source === a.name && l.target === b.name && l.mode === 'flat')) {
+          diagnostics.push(warning(`${fed.path}/clusters`, `${a.name} has no flat link to ${b.name}, so its ${fed.name}-federated will not include ${b.name}'s endpoints`, `add links: [{ mesh: [${fed.clusters.join(', ')}], mode: flat }]`));
+        }
+      }
+    }
+  }
+
+  diagnostics.push(...checkFlatNetworks(fleet));
+  diagnostics.push(...checkUsefulLinks(fleet));
+  diagnostics.push(...checkCredentials(fleet));
+  return diagnostics;
+}
+
+function checkLinkEnds(link: ResolvedLink, source: ResolvedCluster, target: ResolvedCluster, fleet: ResolvedFleet): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  if (link.mode === 'flat' && source.network !== target.network) {
+    out.push(error(link.path, `flat link ${link.source} → ${link.target} crosses networks (${source.network} → ${target.network})`, 'use mode: gateway between networks, or put both clusters on one network if their pod IPs are routable'));
+  }
+  if (link.mode === 'gateway' && !target.gateway.address) {
+    out.push(error(link.targetPath, `gateway link ${link.source} → ${link.target}, but ${link.target} has no gateway address`, `set gateway.address on cluster ${link.target} (at ${target.path}) to its gateway LoadBalancer's addresses once it exists`));
+  }
+  // The Link CRD (multicluster.linkerd.io/v1alpha3, declarative controllers) is the same from 2.18
+  // on; both ends must speak it. Every release in the compat table does; older ones are unknown.
+  if (source.release.linkApiVersion !== target.release.linkApiVersion) {
+    out.push(error(link.path, `Linkerd ${source.linkerdVersion} and ${target.linkerdVersion} do not share a Link API`, 'upgrade the older cluster to Linkerd 2.18 or later'));
+  }
+  if (fleet.credentials.type === 'externalSecret' && !target.apiServer) {
+    out.push(error(`${target.path}/apiServer`, `${link.source} links to ${link.target}, whose credentials need its API server URL`, `set apiServer on cluster ${link.target}`));
+  }
+  return out;
+}
+
+/** Pod-to-pod traffic needs routable, so distinct, pod ranges on every flat network. */
+function checkFlatNetworks(fleet: ResolvedFleet): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const flatMembers = new Set<string>();
+  for (const l of fleet.links) if (l.mode === 'flat') flatMembers.add(l.source).add(l.target);
+  for (const f of fleet.federatedServices) for (const c of f.clusters) flatMembers.add(c);
+  const members = fleet.clusters.filter((c) => flatMembers.has(c.name));
+  for (const c of members) {
+    if (!c.podCIDR) out.push(error(`${c.path}/podCIDR`, `cluster ${c.name} is on a flat network but has no podCIDR`, 'set podCIDR: flat links need pod ranges that do not overlap'));
+  }
+  for (let i = 0; i < members.length; i++) {
+    for (let j = i + 1; j < members.length; j++) {
+      const a = members[i];
+      const b = members[j];
+      if (a.network !== b.network || !a.podCIDR || !b.podCIDR) continue;
+      const ca = parseCidr(a.podCIDR);
+      const cb = parseCidr(b.podCIDR);
+      if (ca && cb && overlaps(ca, cb)) {
+        out.push(error(`${b.path}/podCIDR`, `pod CIDR ${b.podCIDR} of ${b.name} overlaps ${a.podCIDR} of ${a.name} on flat network ${a.network}`, 'give every cluster of a flat network its own pod range'));
+      }
+    }
+  }
+  return out;
+}
+
+/** Where the fleet names its services, a link that mirrors nothing its source uses is a smell. */
+function checkUsefulLinks(fleet: ResolvedFleet): Diagnostic[] {
+  if (fleet.services.length === 0) return [];
+  const wanted = { gateway: 'gateway', flat: 'remote-discovery' } as const;
+  const exportsUsed = (l: ResolvedLink) =>
+    fleet.services.some((s) => s.cluster === l.target && s.export === wanted[l.mode] && (!s.consumers || s.consumers.includes(l.source)));
+  // A flat link between members of a federated service carries the federation's endpoints.
+  const federates = (l: ResolvedLink) =>
+    l.mode === 'flat' && fleet.federatedServices.some((f) => f.clusters.includes(l.source) && f.clusters.includes(l.target));
+  return fleet.links
+    .filter((l) => !exportsUsed(l) && !federates(l))
+    .map((l) => warning(l.path, `${l.target} exports nothing over a ${l.mode} link that ${l.source} uses`, `export a service of ${l.target} with export: ${wanted[l.mode]} (consumers including ${l.source}), or remove the link`));
+}
+
+function checkCredentials(fleet: ResolvedFleet): Diagnostic[] {
+  if (fleet.links.length === 0) return [];
+  const c = fleet.credentials;
+  if (c.type === 'externalSecret' && !c.store) {
+    return [error('/spec/credentials', 'Link credentials come from External Secrets by default, but no secret store is named', 'set credentials.store (or use an externalSecret trust issuer, whose store is then used), or credentials.type: sealedSecret | external')];
+  }
+  if (c.type === 'sealedSecret') {
+    return fleet.links
+      .filter((l) => !c.sealedKubeconfigs[`${l.source}/${l.target}`])
+      .map((l) => error('/spec/credentials/sealedKubeconfigs', `no sealed kubeconfig for ${l.source}/${l.target}`, `seal the kubeconfig for ${l.source} → ${l.target} (cluster-wide scope) and add it under "${l.source}/${l.target}"`));
+  }
+  return [];
+}

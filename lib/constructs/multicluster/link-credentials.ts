@@ -1,0 +1,129 @@
+import { Construct } from 'constructs';
+import { SealedSecret } from '../../../imports/bitnami.com.ts';
+import {
+  ExternalSecret,
+  ExternalSecretSpecSecretStoreRefKind,
+  ExternalSecretSpecTargetCreationPolicy,
+  ExternalSecretSpecTargetTemplateEngineVersion,
+} from '../../../imports/external-secrets.io.ts';
+import type { CredentialsSpec } from '../../model/types.ts';
+import { LINKERD_NAMESPACE } from '../names.ts';
+import {
+  CLUSTER_DOMAIN_ANNOTATION,
+  CLUSTER_NAME_LABEL,
+  credentialsSecretName,
+  KUBECONFIG_KEY,
+  MIRROR_SECRET_TYPE,
+  MULTICLUSTER_NAMESPACE,
+  remoteAccessServiceAccount,
+  remoteKeyFor,
+  TRUST_DOMAIN_ANNOTATION,
+} from './names.ts';
+
+export const DEFAULT_REMOTE_KEY_PREFIX = 'linkerd-multicluster';
+
+export interface LinkCredentialsProps {
+  readonly source: string;
+  readonly target: { readonly name: string; readonly apiServer?: string; readonly clusterDomain: string };
+  readonly trustDomain: string;
+  readonly credentials: CredentialsSpec;
+}
+
+/**
+ * The two copies of a Link's credentials on the source, as link-gen emits them: one in the
+ * multicluster namespace for the service mirror, one in the Linkerd namespace (labelled and
+ * annotated) for the destination controller's remote discovery and federation. They hold a live
+ * token, so meshfleet never writes them as plain Secrets.
+ */
+export class LinkCredentials extends Construct {
+  constructor(scope: Construct, id: string, props: LinkCredentialsProps) {
+    super(scope, id);
+    const { target, credentials } = props;
+    const name = credentialsSecretName(target.name);
+    const copies = [
+      { id: 'Multicluster', namespace: MULTICLUSTER_NAMESPACE, labels: undefined, annotations: undefined },
+      {
+        id: 'Linkerd',
+        namespace: LINKERD_NAMESPACE,
+        labels: { [CLUSTER_NAME_LABEL]: target.name },
+        annotations: { [TRUST_DOMAIN_ANNOTATION]: props.trustDomain, [CLUSTER_DOMAIN_ANNOTATION]: target.clusterDomain },
+      },
+    ];
+
+    if (credentials.type === 'externalSecret') {
+      if (!credentials.store) throw new Error(`${this.node.path}: credentials.store is required. Fix: name the SecretStore holding remote-access tokens`);
+      if (!target.apiServer) throw new Error(`${this.node.path}: cluster ${target.name} has no apiServer. Fix: set apiServer on cluster ${target.name}`);
+      const key = remoteKeyFor(credentials.remoteKeyPrefix ?? DEFAULT_REMOTE_KEY_PREFIX, target.name, props.source);
+      for (const copy of copies) {
+        new ExternalSecret(this, copy.id, {
+          metadata: { name, namespace: copy.namespace },
+          spec: {
+            refreshInterval: credentials.refreshInterval ?? '1h',
+            secretStoreRef: {
+              name: credentials.store.name,
+              kind: credentials.store.kind === 'SecretStore' ? ExternalSecretSpecSecretStoreRefKind.SECRET_STORE : ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE,
+            },
+            target: {
+              name,
+              creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER,
+              template: {
+                type: MIRROR_SECRET_TYPE,
+                engineVersion: ExternalSecretSpecTargetTemplateEngineVersion.V2,
+                ...(copy.labels ? { metadata: { labels: copy.labels, annotations: copy.annotations } } : {}),
+                data: { [KUBECONFIG_KEY]: kubeconfigTemplate(target.name, target.apiServer, remoteAccessServiceAccount(props.source)) },
+              },
+            },
+            data: [
+              { secretKey: 'token', remoteRef: { key, property: 'token' } },
+              { secretKey: 'ca', remoteRef: { key, property: 'ca.crt' } },
+            ],
+          },
+        });
+      }
+    } else if (credentials.type === 'sealedSecret') {
+      const sealed = credentials.sealedKubeconfigs[`${props.source}/${target.name}`];
+      if (!sealed) throw new Error(`${this.node.path}: no sealed kubeconfig for ${props.source}/${target.name}. Fix: add it to credentials.sealedKubeconfigs`);
+      for (const copy of copies) {
+        new SealedSecret(this, copy.id, {
+          // Cluster-wide scope: the same sealed data opens in both namespaces.
+          metadata: { name, namespace: copy.namespace, annotations: { 'sealedsecrets.bitnami.com/cluster-wide': 'true' } },
+          spec: {
+            encryptedData: { [KUBECONFIG_KEY]: sealed },
+            template: {
+              type: MIRROR_SECRET_TYPE,
+              metadata: { name, namespace: copy.namespace, ...(copy.labels ? { labels: copy.labels, annotations: copy.annotations } : {}) },
+            },
+          },
+        });
+      }
+    }
+    // credentials.type === 'external': the Secrets are provided out of band; index.json names them.
+  }
+}
+
+/**
+ * A kubeconfig for the target's API server, filled in-cluster by External Secrets (template engine
+ * v2) from the token and CA of the target's remote-access ServiceAccount.
+ */
+export function kubeconfigTemplate(cluster: string, server: string, user: string): string {
+  return [
+    'apiVersion: v1',
+    'kind: Config',
+    'clusters:',
+    `- name: ${cluster}`,
+    '  cluster:',
+    `    server: ${server}`,
+    '    certificate-authority-data: {{ .ca | b64enc }}',
+    'contexts:',
+    `- name: ${cluster}`,
+    '  context:',
+    `    cluster: ${cluster}`,
+    `    user: ${user}`,
+    `current-context: ${cluster}`,
+    'users:',
+    `- name: ${user}`,
+    '  user:',
+    '    token: {{ .token }}',
+    '',
+  ].join('\n');
+}

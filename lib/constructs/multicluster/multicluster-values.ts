@@ -1,0 +1,68 @@
+import { Construct } from 'constructs';
+import { upstreamHaValues } from '../../compat/upstream-values.ts';
+import { mergeLayers } from '../../model/merge.ts';
+import type { ClusterMulticlusterView } from '../../resolve/links.ts';
+import type { ResolvedCluster } from '../../resolve/resolve.ts';
+import { LINKERD_NAMESPACE } from '../names.ts';
+import { GATEWAY_DEFAULTS, remoteAccessServiceAccount } from './names.ts';
+
+export interface MulticlusterValuesProps {
+  readonly cluster: ResolvedCluster;
+  readonly view: ClusterMulticlusterView;
+  readonly trustDomain: string;
+}
+
+/** HA Link controllers run active/passive through the Lease `service-mirror-write-<link>`. */
+const HA_CONTROLLER_REPLICAS = 2;
+
+/**
+ * Values for the upstream linkerd-multicluster chart: the gateway only where a gateway link targets
+ * this cluster, one remote-access ServiceAccount per source linking here, one declarative
+ * controller per outgoing Link (gateway off for flat links).
+ */
+export class MulticlusterValues extends Construct {
+  readonly values: Record<string, unknown>;
+
+  constructor(scope: Construct, id: string, props: MulticlusterValuesProps) {
+    super(scope, id);
+    const { cluster, view } = props;
+    const gw = cluster.gateway;
+    const gatewayEnabled = view.incoming.some((l) => l.mode === 'gateway');
+    const sources = [...new Set(view.incoming.map((l) => l.source))];
+    const controllerReplicas = cluster.multicluster.controllerReplicas ?? (cluster.ha ? HA_CONTROLLER_REPLICAS : undefined);
+
+    const owned = {
+      linkerdNamespace: LINKERD_NAMESPACE,
+      identityTrustDomain: props.trustDomain,
+      gateway: {
+        enabled: gatewayEnabled,
+        ...(gatewayEnabled
+          ? {
+              port: gw.port ?? GATEWAY_DEFAULTS.port,
+              serviceType: gw.serviceType ?? GATEWAY_DEFAULTS.serviceType,
+              probe: { ...GATEWAY_DEFAULTS.probe, ...gw.probe },
+              ...(gw.replicas !== undefined ? { replicas: gw.replicas } : {}),
+              ...(gw.loadBalancerClass !== undefined ? { loadBalancerClass: gw.loadBalancerClass } : {}),
+              ...(gw.loadBalancerSourceRanges !== undefined ? { loadBalancerSourceRanges: [...gw.loadBalancerSourceRanges] } : {}),
+              ...(gw.serviceAnnotations !== undefined ? { serviceAnnotations: { ...gw.serviceAnnotations } } : {}),
+            }
+          : {}),
+      },
+      remoteMirrorServiceAccount: sources.length > 0,
+      ...(sources.length ? { remoteMirrorServiceAccountName: sources.map(remoteAccessServiceAccount) } : {}),
+      controllers: view.outgoing.map((link) => ({
+        link: { ref: { name: link.name } },
+        ...(link.mode === 'flat' ? { gateway: { enabled: false } } : {}),
+        ...(controllerReplicas !== undefined ? { replicas: controllerReplicas } : {}),
+        ...(cluster.multicluster.logLevel ? { logLevel: cluster.multicluster.logLevel } : {}),
+        ...(cluster.multicluster.logFormat ? { logFormat: cluster.multicluster.logFormat } : {}),
+      })),
+    };
+    const ha = cluster.ha ? upstreamHaValues(cluster.release, 'linkerd-multicluster') : undefined;
+    this.values = mergeLayers([
+      { value: ha, path: '' },
+      { value: owned, path: '' },
+      { value: cluster.multicluster.values, path: '' },
+    ]).value;
+  }
+}
