@@ -2,7 +2,7 @@
 // every supported Linkerd version, HA in prod.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { FleetDocument } from '../lib/model/types.ts';
+import type { FleetDocument, LinkSpec } from '../lib/model/types.ts';
 
 const ANCHOR = fileURLToPath(new URL('../apps/trust/anchor.crt', import.meta.url));
 const VERSIONS = [
@@ -35,9 +35,24 @@ export function generateFleet(clusters: number): FleetDocument {
           podCIDR: `10.${region % 256}.${(i % 10) * 16}.0/20`,
           serviceCIDR: `172.${16 + (region % 16)}.${(i % 10) * 16}.0/20`,
           apiServer: `https://c${i}.k8s.example:6443`,
+          // Region hubs run the gateway for the neighbouring regions' hubs.
+          ...(i % 10 === 0 ? { gateway: { address: `192.0.2.${(region % 250) + 1}` } } : {}),
           ...VERSIONS[i % VERSIONS.length],
         };
       }),
+      links: linksFor(clusters),
     },
   };
+}
+
+/** Regions of 10 clusters fully meshed flat, plus gateway links both ways between neighbouring regions' hubs. */
+function linksFor(clusters: number): LinkSpec[] {
+  const regions = Math.ceil(clusters / 10);
+  const links: LinkSpec[] = [];
+  for (let r = 0; r < regions; r++) {
+    const members = Array.from({ length: Math.min(10, clusters - r * 10) }, (_, j) => `c${r * 10 + j}`);
+    if (members.length > 1) links.push({ mesh: members, mode: 'flat' });
+    if (r + 1 < regions) links.push({ from: `c${r * 10}`, to: `c${(r + 1) * 10}`, mode: 'gateway' }, { from: `c${(r + 1) * 10}`, to: `c${r * 10}`, mode: 'gateway' });
+  }
+  return links;
 }

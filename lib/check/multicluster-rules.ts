@@ -72,7 +72,7 @@ function checkLinkEnds(link: ResolvedLink, source: ResolvedCluster, target: Reso
     out.push(error(link.path, `Linkerd ${source.linkerdVersion} and ${target.linkerdVersion} do not share a Link API`, 'upgrade the older cluster to Linkerd 2.18 or later'));
   }
   if (fleet.credentials.type === 'externalSecret' && !target.apiServer) {
-    out.push(error(`${target.path}/apiServer`, `${link.source} links to ${link.target}, whose credentials need its API server URL`, `set apiServer on cluster ${link.target}`));
+    out.push(error(`${target.path}/apiServer`, `${link.target} is a link target, and the Link credentials need its API server URL`, `set apiServer on cluster ${link.target}`));
   }
   return out;
 }
