@@ -85,7 +85,20 @@ const DATE_LIKE = /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}/;
 // Plain scalars: a conservative character set, no indicator at the start, no ": " or " #" inside.
 const PLAIN = /^[A-Za-z0-9_./$(][A-Za-z0-9_./$()=+@ ,:*%<>-]*$/;
 
+// Names, labels and keys repeat across thousands of objects: remember each verdict.
+const plainVerdicts = new Map<string, boolean>();
+
 function isSafePlain(text: string): boolean {
+  let verdict = plainVerdicts.get(text);
+  if (verdict === undefined) {
+    if (plainVerdicts.size > 100_000) plainVerdicts.clear();
+    verdict = decidePlain(text);
+    plainVerdicts.set(text, verdict);
+  }
+  return verdict;
+}
+
+function decidePlain(text: string): boolean {
   if (text === '' || text !== text.trim()) return false;
   if (SPECIAL_WORDS.test(text) || NUMBER_LIKE.test(text) || FLOAT_11.test(text) || EXPONENT_LIKE.test(text) || DATE_LIKE.test(text)) return false;
   if (!PLAIN.test(text)) return false;

@@ -88,6 +88,21 @@ export interface ClusterMulticlusterView {
   readonly exports: readonly ResolvedServiceExport[];
 }
 
+/** Every cluster's view at once, in one pass over the links (render needs them all). */
+export function multiclusterViews(
+  fleet: { readonly clusters: readonly { readonly name: string }[]; readonly links: readonly ResolvedLink[]; readonly federatedServices: readonly ResolvedFederatedService[]; readonly services: readonly ResolvedServiceExport[] },
+): Map<string, ClusterMulticlusterView> {
+  const views = new Map<string, { outgoing: ResolvedLink[]; incoming: ResolvedLink[]; federatedServices: ResolvedFederatedService[]; exports: ResolvedServiceExport[] }>();
+  for (const c of fleet.clusters) views.set(c.name, { outgoing: [], incoming: [], federatedServices: [], exports: [] });
+  for (const l of fleet.links) {
+    views.get(l.source)?.outgoing.push(l);
+    views.get(l.target)?.incoming.push(l);
+  }
+  for (const f of fleet.federatedServices) for (const c of f.clusters) views.get(c)?.federatedServices.push(f);
+  for (const s of fleet.services) views.get(s.cluster)?.exports.push(s);
+  return views;
+}
+
 export function multiclusterViewOf(
   fleet: { readonly links: readonly ResolvedLink[]; readonly federatedServices: readonly ResolvedFederatedService[]; readonly services: readonly ResolvedServiceExport[] },
   cluster: string,

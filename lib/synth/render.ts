@@ -13,7 +13,7 @@ import { contentHash, lockFile, nextVersion, type LockEntry, type VersionLock } 
 import { exportLabels, federationLabels } from '../constructs/multicluster/service-exports.ts';
 import { credentialsSecretName, federatedServiceName, MULTICLUSTER_NAMESPACE, remoteAccessServiceAccount } from '../constructs/multicluster/names.ts';
 import { LINKERD_NAMESPACE } from '../constructs/names.ts';
-import { multiclusterViewOf } from '../resolve/links.ts';
+import { multiclusterViews, type ClusterMulticlusterView } from '../resolve/links.ts';
 import type { ResolvedCluster, ResolvedFleet } from '../resolve/resolve.ts';
 import { scanForSecrets, validateObjects } from '../validate/index.ts';
 
@@ -44,10 +44,11 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock): Render
   const lock: Record<string, LockEntry> = {};
 
   const clustersByName = new Map(fleet.clusters.map((c) => [c.name, c]));
+  const views = multiclusterViews(fleet);
   for (const cluster of fleet.clusters) {
     const folder = `${cluster.environment}/${cluster.name}`;
     const app = new App();
-    const view = multiclusterViewOf(fleet, cluster.name);
+    const view = views.get(cluster.name)!;
     const mesh = new ClusterMesh(app, 'mesh', {
       cluster,
       trust: fleet.trust,
@@ -80,7 +81,7 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock): Render
     }
     rendered.push({ cluster, folder, objects, objectFiles, upstreamValues: mesh.upstreamValues, chartVersion: version });
   }
-  files.set(INDEX_FILE, indexFile(fleet, rendered));
+  files.set(INDEX_FILE, indexFile(fleet, rendered, views));
   files.set('versions.lock.json', lockFile(lock));
   return { files, clusters: rendered, diagnostics };
 }
@@ -107,7 +108,7 @@ function checkEmitted(
   return diagnostics;
 }
 
-function indexFile(fleet: ResolvedFleet, clusters: readonly RenderedCluster[]): string {
+function indexFile(fleet: ResolvedFleet, clusters: readonly RenderedCluster[], views: ReadonlyMap<string, ClusterMulticlusterView>): string {
   const index = {
     fleet: fleet.name,
     trustDomain: fleet.trust.domain,
@@ -129,7 +130,7 @@ function indexFile(fleet: ResolvedFleet, clusters: readonly RenderedCluster[]): 
             ]),
           ),
           mesh: { chart: `${r.folder}/mesh`, version: r.chartVersion, objects: r.objects.length },
-          ...multiclusterIndex(fleet, r),
+          ...multiclusterIndex(fleet, views.get(r.cluster.name)!),
           manifests: `${r.folder}/manifests`,
         })),
     })),
@@ -138,8 +139,7 @@ function indexFile(fleet: ResolvedFleet, clusters: readonly RenderedCluster[]): 
 }
 
 /** What a cluster mirrors and publishes, and which Secrets its Links read (and who provides them). */
-function multiclusterIndex(fleet: ResolvedFleet, r: RenderedCluster) {
-  const view = multiclusterViewOf(fleet, r.cluster.name);
+function multiclusterIndex(fleet: ResolvedFleet, view: ClusterMulticlusterView) {
   if (!view.outgoing.length && !view.incoming.length && !view.federatedServices.length && !view.exports.length) return {};
   const federated = new Set(view.federatedServices.map((f) => `${f.namespace}/${f.name}`));
   const providedBy = fleet.credentials.type;
