@@ -27,6 +27,9 @@ const GROUPS = {
 };
 
 const work = mkdtempSync(join(tmpdir(), 'meshfleet-imports-'));
+// `cdk8s import` records what it imported in cdk8s.yaml, with our temp paths: keep the file as it was.
+const cdk8sConfig = join(repo, 'cdk8s.yaml');
+const cdk8sConfigText = readFileSync(cdk8sConfig, 'utf8');
 try {
   for (const [group, files] of Object.entries(GROUPS)) {
     const combined = join(work, `${group}.yaml`);
@@ -38,5 +41,6 @@ try {
     });
   }
 } finally {
+  writeFileSync(cdk8sConfig, cdk8sConfigText);
   rmSync(work, { recursive: true, force: true });
 }
