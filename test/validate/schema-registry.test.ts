@@ -152,7 +152,7 @@ describe('Gateway API', () => {
     expect(object.spec.addresses).toStrictEqual([{ value: '192.0.2.1' }]);
   });
 
-  it('rejects duplicate keys in a list-map (x-kubernetes-list-map-keys)', () => {
+  it('rejects duplicate keys in a list-map (x-kubernetes-list-map-keys), and so does the CRD\'s CEL rule', () => {
     const object = gateway({
       listeners: [
         { name: 'http', port: 80, protocol: 'HTTP' },
@@ -161,6 +161,7 @@ describe('Gateway API', () => {
     });
     expect(validate(object, gatewayStandard121)).toStrictEqual([
       { path: '/spec/listeners/1', message: 'duplicate entry: same name ("http") as entry 0 (x-kubernetes-list-type: map)' },
+      { path: '/spec/listeners', message: 'Listener name must be unique within the Gateway', rule: 'self.all(l1, self.exists_one(l2, l1.name == l2.name))' },
     ]);
   });
 
