@@ -447,13 +447,26 @@ function stableJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
-// A Go time.ParseDuration string ("1h30m", "3s", "1.5h", "-2m", "0"), or the single number+unit
-// form the API server's strfmt also accepts ("3 days", "1w").
+// What the API server accepts for `format: duration` (kube-openapi strfmt.ParseDuration): a Go
+// time.ParseDuration string ("1h30m", "1.5h", "-2m", "0"), else one or more number+unit parts
+// ("3 days", "1w", "1 hour 30 minutes") where at least one unit is known: exactly one of
+// ns us µs ms s m h hr d w wk, or a word starting with nano micro milli sec min hour day week.
 const GO_DURATION = /^[-+]?(?:0|(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+)$/;
-const STRFMT_DURATION = /^-?\s?\d+\s*(?:ns|us|µs|μs|ms|s|m|h|d|w|nanoseconds?|microseconds?|milliseconds?|seconds?|minutes?|hours?|days?|weeks?|sec|secs|min|mins|hr|hrs)$/;
+const STRFMT_DURATION_SHAPE = /^\s*(?:\d+\s*[A-Za-zµ]+\s*)+$/;
+const STRFMT_DURATION_PART = /(\d+)\s*([A-Za-zµ]+)/g;
+const STRFMT_UNITS: readonly (readonly string[])[] = [['ns', 'nano'], ['us', 'µs', 'micro'], ['ms', 'milli'], ['s', 'sec'], ['m', 'min'], ['h', 'hr', 'hour'], ['d', 'day'], ['w', 'wk', 'week']];
+const GO_MAX_INT = 9223372036854775807n;
 
 export function isKubernetesDuration(value: string): boolean {
-  return GO_DURATION.test(value) || STRFMT_DURATION.test(value);
+  if (GO_DURATION.test(value)) return true;
+  if (!STRFMT_DURATION_SHAPE.test(value)) return false;
+  let knownUnit = false;
+  for (const [, digits, unitText] of value.matchAll(STRFMT_DURATION_PART)) {
+    if (BigInt(digits!) > GO_MAX_INT) return false; // strconv.Atoi fails
+    const unit = unitText!.toLowerCase();
+    if (STRFMT_UNITS.some((variants) => variants.some((variant, i) => unit === variant || (i === variants.length - 1 && unit.startsWith(variant))))) knownUnit = true;
+  }
+  return knownUnit;
 }
 
 // ---------------------------------------------------------------------------------------------
