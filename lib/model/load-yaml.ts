@@ -62,7 +62,8 @@ export function parseFleetYaml(text: string, fileName = 'fleet.yaml'): LoadedYam
   return { document, diagnostics: [], locate };
 }
 
-function nodeAt(node: Node | null, segments: string[]): Node | undefined {
+/** The YAML node at a JSON pointer's segments; for a missing field, the nearest parent that exists. */
+export function nodeAt(node: Node | null, segments: string[]): Node | undefined {
   let current: Node | null | undefined = node;
   let last: Node | undefined = node ?? undefined;
   for (const segment of segments) {
