@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { toYaml } from '../lib/output/yaml.ts';
 import { synthesize } from '../lib/synth/synthesize.ts';
+import { scanForSecrets, validateObjects } from '../lib/validate/index.ts';
 import { generateFleet } from './generate-fleet.ts';
 
 const clusters = Number(process.argv[2]);
@@ -17,6 +18,15 @@ synthesize({ document: generateFleet(4), baseDir: work }, { outdir: join(work, '
 const started = performance.now();
 const result = synthesize({ document, baseDir: work }, { outdir: join(work, 'charts-out') });
 const synthMs = performance.now() - started;
+
+// Validation's share of synth: the same checks of the emitted objects that render.ts runs, again.
+const validationStarted = performance.now();
+let issues = 0;
+for (const r of result.rendered.clusters) {
+  issues += validateObjects(r.objects, { linkerd: r.cluster.release.valuesSet as never }).length + scanForSecrets(r.objects).length;
+}
+const validationMs = performance.now() - validationStarted;
+if (issues > 0) throw new Error(`the generated fleet has ${issues} validation issues`);
 
 // The floor: the same objects and values files, serialized to YAML and written, no cdk8s, no checks.
 const floorStarted = performance.now();
@@ -39,6 +49,7 @@ console.log(
   JSON.stringify({
     clusters,
     synthMs,
+    validationMs,
     floorMs,
     objects,
     files: result.files,

@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { FleetError, formatDiagnostic } from '../model/diagnostics.ts';
 import { synthesize } from '../synth/synthesize.ts';
+import { runLint } from './lint.ts';
 import { findInput, loadInput, UsageError } from './load-input.ts';
 
 const HELP = `meshfleet: one Linkerd fleet description, per-cluster charts and values
@@ -10,6 +11,8 @@ const HELP = `meshfleet: one Linkerd fleet description, per-cluster charts and v
 usage:
   meshfleet synth [fleet.yaml | app.ts] [--out charts-out]   check, render and write the output
   meshfleet validate [fleet.yaml | app.ts]                   check and render, write nothing
+  meshfleet lint <file | dir>… [--gateway-api v] [--channel c] [--linkerd v]
+                                                             validate any Kubernetes YAML (see lint --help)
 
 With no file, fleet.yaml or apps/main.ts in the working folder is used.
 `;
@@ -22,6 +25,7 @@ export interface CliIo {
 const processIo: CliIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
 
 export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  if (argv[0] === 'lint') return runLint(argv.slice(1), io);
   try {
     const { values, positionals } = parseArgs({
       args: [...argv],

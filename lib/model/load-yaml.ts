@@ -2,7 +2,7 @@
 // back into file:line:column for messages. Parsing is strict (duplicate keys, alias bombs) because a
 // fleet file is reviewed configuration, not a place for clever YAML.
 import { readFileSync } from 'node:fs';
-import { isMap, isSeq, LineCounter, parseDocument, type Node, type Pair } from 'yaml';
+import { isMap, isSeq, LineCounter, Parser, parseDocument, visit, type CST, type Node, type Pair } from 'yaml';
 import { error, pointerSegments, type Diagnostic, type Locator } from './diagnostics.ts';
 
 export interface LoadedYaml {
@@ -29,6 +29,13 @@ export function parseFleetYaml(text: string, fileName = 'fleet.yaml'): LoadedYam
   if (text.length > MAX_BYTES) {
     return failed(`${fileName} is larger than ${MAX_BYTES} bytes`, 'split or trim the fleet file');
   }
+  const tooDeep = firstTooDeeplyNested(text);
+  if (tooDeep) {
+    return failed(
+      `${fileName} nests lists or maps more than ${MAX_NESTING} levels deep at line ${tooDeep.line}, column ${tooDeep.col}`,
+      'a fleet file needs about 10 levels; look for runaway brackets or indentation',
+    );
+  }
   const lineCounter = new LineCounter();
   let doc;
   try {
@@ -54,7 +61,12 @@ export function parseFleetYaml(text: string, fileName = 'fleet.yaml'): LoadedYam
   try {
     document = doc.toJS({ maxAliasCount: 50 });
   } catch (e) {
-    return { document: undefined, diagnostics: [error('', `${fileName}: ${(e as Error).message}`, 'expand YAML aliases; a fleet file needs no alias bombs')], locate };
+    // The only way a parsed fleet fails to convert: aliases that expand to too much (an alias bomb).
+    let firstAlias: Node | undefined;
+    visit(doc, { Alias: (_, node) => ((firstAlias ??= node), visit.BREAK) });
+    const pos = firstAlias?.range ? lineCounter.linePos(firstAlias.range[0]) : undefined;
+    const where = pos ? ` (first alias at line ${pos.line}, column ${pos.col})` : '';
+    return { document: undefined, diagnostics: [error('', `${fileName}: ${(e as Error).message}${where}`, 'expand YAML aliases; a fleet file needs no alias bombs')], locate };
   }
   if (document === null || typeof document !== 'object' || Array.isArray(document)) {
     return { document: undefined, diagnostics: [error('', `${fileName} must hold one Fleet object`, 'start the file with apiVersion: meshfleet.dev/v1alpha1 and kind: Fleet')], locate };
@@ -62,7 +74,30 @@ export function parseFleetYaml(text: string, fileName = 'fleet.yaml'): LoadedYam
   return { document, diagnostics: [], locate };
 }
 
-function nodeAt(node: Node | null, segments: string[]): Node | undefined {
+/**
+ * Deeper than any fleet file needs (about 10), and far below the depth at which the YAML composer
+ * and the recursive checks after it run out of stack (around 800).
+ */
+const MAX_NESTING = 64;
+const COLLECTIONS = new Set(['block-map', 'block-seq', 'flow-collection']);
+
+/** Where a collection first nests deeper than MAX_NESTING; the CST is walked without recursion. */
+function firstTooDeeplyNested(text: string): { line: number; col: number } | undefined {
+  const lineCounter = new LineCounter();
+  for (const token of new Parser(lineCounter.addNewLine).parse(text)) {
+    const pending: [CST.Token, number][] = [[token, 0]];
+    while (pending.length > 0) {
+      const [node, depth] = pending.pop()!;
+      if (depth > MAX_NESTING) return lineCounter.linePos(node.offset);
+      const children = node.type === 'document' ? [node.value] : 'items' in node ? node.items.flatMap((item) => ['key' in item ? item.key : undefined, item.value]) : [];
+      for (const child of children) if (child) pending.push([child as CST.Token, COLLECTIONS.has(child.type) ? depth + 1 : depth]);
+    }
+  }
+  return undefined;
+}
+
+/** The YAML node at a JSON pointer's segments; for a missing field, the nearest parent that exists. */
+export function nodeAt(node: Node | null, segments: string[]): Node | undefined {
   let current: Node | null | undefined = node;
   let last: Node | undefined = node ?? undefined;
   for (const segment of segments) {

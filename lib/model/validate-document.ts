@@ -41,12 +41,37 @@ export function findPrivateKeys(value: unknown, path = ''): Diagnostic[] {
 
 export function validateDocument(document: unknown): Diagnostic[] {
   const validate = validator();
-  if (validate(withoutRemovals(document))) return [];
+  const removals: string[][] = [];
+  const misspeltRemovals = () => unknownRemovals(removals);
+  if (validate(withoutRemovals(document, removals))) return misspeltRemovals();
   const errors = validate.errors ?? [];
   // Branch failures under an anyOf/oneOf only repeat the combined error in a confusing form.
   const combined = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf').map((e) => e.schemaPath + '/');
   const relevant = errors.filter((e) => !combined.some((prefix) => e.schemaPath.startsWith(prefix)));
-  return dedupe(relevant.flatMap((e) => toDiagnostics(e)));
+  return dedupe([...relevant.flatMap((e) => toDiagnostics(e)), ...misspeltRemovals()]);
+}
+
+/**
+ * `null` removes a setting; removing one that the layer does not have (`logLevl: null`) is a typo
+ * that would otherwise do nothing, silently. Free-form places (controlPlane.values) take any key.
+ */
+function unknownRemovals(removals: readonly string[][]): Diagnostic[] {
+  return removals.flatMap((path) => {
+    let schema = fleetSchema as SchemaNode | undefined;
+    for (const segment of path.slice(0, -1)) {
+      schema = schema?.properties?.[segment] ?? (isObject(schema?.additionalProperties) ? (schema.additionalProperties as SchemaNode) : schema?.items);
+    }
+    const field = path[path.length - 1]!;
+    if (schema?.additionalProperties !== false || Object.hasOwn(schema.properties ?? {}, field)) return [];
+    const known = Object.keys(schema.properties ?? {});
+    return [error(pointer(...path), `unknown field ${show(field)}: null removes a setting, and there is no such setting here`, `remove it or use one of: ${known.join(', ')}`)];
+  });
+}
+
+interface SchemaNode {
+  readonly properties?: Record<string, SchemaNode>;
+  readonly additionalProperties?: unknown;
+  readonly items?: SchemaNode;
 }
 
 const CLUSTER_IDENTITY = new Set(['name', 'environment', 'network', 'podCIDR', 'serviceCIDR', 'apiServer']);
@@ -56,28 +81,29 @@ const CLUSTER_IDENTITY = new Set(['name', 'environment', 'network', 'podCIDR', '
  * lower layer set" (lib/model/merge.ts), so it is valid wherever a setting is; the schema sees the
  * layer without those keys. A null anywhere else still fails the schema.
  */
-function withoutRemovals(document: unknown): unknown {
+function withoutRemovals(document: unknown, removals: string[][]): unknown {
   const doc = document as { spec?: Record<string, unknown> } | null;
   if (!doc || typeof doc !== 'object' || !doc.spec || typeof doc.spec !== 'object') return document;
   const spec = { ...doc.spec };
-  spec.defaults = dropNulls(spec.defaults);
+  spec.defaults = dropNulls(spec.defaults, ['spec', 'defaults'], removals);
   if (isObject(spec.environments)) {
     spec.environments = Object.fromEntries(
       Object.entries(spec.environments).map(([name, env]) => {
-        const cleaned = dropNulls(env);
+        const cleaned = dropNulls(env, ['spec', 'environments', name], removals);
         if (isObject(cleaned) && isObject(cleaned.clusters)) {
-          cleaned.clusters = Object.fromEntries(Object.entries(cleaned.clusters).map(([c, v]) => [c, dropNulls(v)]));
+          cleaned.clusters = Object.fromEntries(Object.entries(cleaned.clusters).map(([c, v]) => [c, dropNulls(v, ['spec', 'environments', name, 'clusters', c], removals)]));
         }
         return [name, cleaned];
       }),
     );
   }
   if (Array.isArray(spec.clusters)) {
-    spec.clusters = spec.clusters.map((cluster) =>
-      isObject(cluster)
-        ? Object.fromEntries(Object.entries(cluster).filter(([k, v]) => v !== null || CLUSTER_IDENTITY.has(k)).map(([k, v]) => [k, CLUSTER_IDENTITY.has(k) ? v : dropNulls(v)]))
-        : cluster,
-    );
+    spec.clusters = spec.clusters.map((cluster, index) => {
+      if (!isObject(cluster)) return cluster;
+      const identity = Object.entries(cluster).filter(([k]) => CLUSTER_IDENTITY.has(k));
+      const settings = dropNulls(Object.fromEntries(Object.entries(cluster).filter(([k]) => !CLUSTER_IDENTITY.has(k))), ['spec', 'clusters', String(index)], removals);
+      return { ...Object.fromEntries(identity), ...settings };
+    });
   }
   return { ...doc, spec };
 }
@@ -86,9 +112,10 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function dropNulls(value: unknown): any {
+function dropNulls(value: unknown, path: string[], removals: string[][]): any {
   if (!isObject(value)) return value;
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, dropNulls(v)]));
+  for (const [k, v] of Object.entries(value)) if (v === null) removals.push([...path, k]);
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, dropNulls(v, [...path, k], removals)]));
 }
 
 function toDiagnostics(e: ErrorObject): Diagnostic[] {

@@ -21,10 +21,13 @@
 //   few admission-webhook rules missing from CRD schemas are added (EXTRA_CONSTRAINTS).
 // - `metadata` is ObjectMeta for every kind and is checked in core-kinds.ts, not here; an emitted
 //   `status` is reported without compiling its (large) schema.
-// - CEL rules (`x-kubernetes-validations`) stay in the schemas but are NOT evaluated here.
+// - CEL rules (`x-kubernetes-validations`) are evaluated over the defaulted object (cel-rules.ts),
+//   unless a structural error blocks them, as in the API server.
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsPlugin from 'ajv-formats';
+import { celRulesCheck } from './cel-rules.ts';
+import { escapePointer } from './json-pointer.ts';
 
 export type LinkerdSchemaVersion = '2.18' | '2.19' | '2.20' | 'edge-26.8.3';
 export type GatewayAPIChannel = 'standard' | 'experimental';
@@ -40,6 +43,8 @@ export interface SchemaViolation {
   /** JSON pointer inside the object, e.g. `/spec/duration`. */
   readonly path: string;
   readonly message: string;
+  /** For a failed CEL rule (`x-kubernetes-validations`): the rule's text. */
+  readonly rule?: string;
 }
 
 /** Returns the violations of one object; empty when it is valid. Never mutates the object. */
@@ -214,13 +219,36 @@ function compileCrdSchema(crdSchema: Schema, fileName: string): ValidateFn {
     throw new Error(`cannot compile CRD schema ${fileName}: ${(error as Error).message}`);
   }
   const applyDefaults = buildDefaulter(withoutStatus(crdSchema));
+  const checkCelRules = celRulesCheck(withoutStatus(crdSchema));
   return (object: unknown) => {
     const defaulted = applyDefaults ? applyDefaults(object) : object;
-    const violations = compiled(defaulted) ? [] : violationsFromAjvErrors(compiled.errors ?? []);
+    const valid = compiled(defaulted);
+    const errors = valid ? [] : (compiled.errors ?? []);
+    const violations: SchemaViolation[] = violationsFromAjvErrors(errors);
+    if (checkCelRules) {
+      if (errors.some(blocksCelRules)) violations.push(CEL_RULES_NOT_CHECKED);
+      else violations.push(...checkCelRules(defaulted));
+    }
     if (isSchema(object) && object.status !== undefined) violations.push(STATUS_VIOLATION);
     return violations;
   };
 }
+
+/**
+ * Like the API server, CEL rules are not evaluated when the object has a wrong type, a missing
+ * required field, a value outside an enum or over a size limit: rules may assume all of those hold.
+ * Errors inside anyOf/oneOf/not branches only say which branch failed; they do not block.
+ */
+const CEL_BLOCKING_KEYWORDS = new Set(['type', 'required', 'enum', 'maxLength', 'maxItems', 'maxProperties']);
+
+function blocksCelRules(error: ErrorObject): boolean {
+  return CEL_BLOCKING_KEYWORDS.has(error.keyword) && !/\/(?:anyOf|oneOf|not)\//.test(error.schemaPath);
+}
+
+const CEL_RULES_NOT_CHECKED: SchemaViolation = {
+  path: '',
+  message: 'x-kubernetes-validations rules were not checked because of the errors above (the API server skips them too); fix those and validate again',
+};
 
 const STATUS_VIOLATION: SchemaViolation = {
   path: '/status',
@@ -419,13 +447,26 @@ function stableJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
-// A Go time.ParseDuration string ("1h30m", "3s", "1.5h", "-2m", "0"), or the single number+unit
-// form the API server's strfmt also accepts ("3 days", "1w").
+// What the API server accepts for `format: duration` (kube-openapi strfmt.ParseDuration): a Go
+// time.ParseDuration string ("1h30m", "1.5h", "-2m", "0"), else one or more number+unit parts
+// ("3 days", "1w", "1 hour 30 minutes") where at least one unit is known: exactly one of
+// ns us µs ms s m h hr d w wk, or a word starting with nano micro milli sec min hour day week.
 const GO_DURATION = /^[-+]?(?:0|(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+)$/;
-const STRFMT_DURATION = /^-?\s?\d+\s*(?:ns|us|µs|μs|ms|s|m|h|d|w|nanoseconds?|microseconds?|milliseconds?|seconds?|minutes?|hours?|days?|weeks?|sec|secs|min|mins|hr|hrs)$/;
+const STRFMT_DURATION_SHAPE = /^\s*(?:\d+\s*[A-Za-zµ]+\s*)+$/;
+const STRFMT_DURATION_PART = /(\d+)\s*([A-Za-zµ]+)/g;
+const STRFMT_UNITS: readonly (readonly string[])[] = [['ns', 'nano'], ['us', 'µs', 'micro'], ['ms', 'milli'], ['s', 'sec'], ['m', 'min'], ['h', 'hr', 'hour'], ['d', 'day'], ['w', 'wk', 'week']];
+const GO_MAX_INT = 9223372036854775807n;
 
 export function isKubernetesDuration(value: string): boolean {
-  return GO_DURATION.test(value) || STRFMT_DURATION.test(value);
+  if (GO_DURATION.test(value)) return true;
+  if (!STRFMT_DURATION_SHAPE.test(value)) return false;
+  let knownUnit = false;
+  for (const [, digits, unitText] of value.matchAll(STRFMT_DURATION_PART)) {
+    if (BigInt(digits!) > GO_MAX_INT) return false; // strconv.Atoi fails
+    const unit = unitText!.toLowerCase();
+    if (STRFMT_UNITS.some((variants) => variants.some((variant, i) => unit === variant || (i === variants.length - 1 && unit.startsWith(variant))))) knownUnit = true;
+  }
+  return knownUnit;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -484,6 +525,4 @@ function describeActual(error: Partial<ErrorObject>): string {
   return `, got ${typeName} ${shown.length > 80 ? `${shown.slice(0, 77)}...` : shown}`;
 }
 
-export function escapePointer(segment: string): string {
-  return segment.replaceAll('~', '~0').replaceAll('/', '~1');
-}
+export { escapePointer };

@@ -20,12 +20,14 @@ export interface ObjectIssue {
   /** JSON pointer inside the object, e.g. `/spec/duration`; `` for the object as a whole. */
   readonly path: string;
   readonly message: string;
+  /** Present when a CEL rule (`x-kubernetes-validations`) failed: the rule's text. */
+  readonly rule?: string;
 }
 
 export function validateObjects(objects: readonly KubeObject[], sources: SchemaSources): ObjectIssue[] {
   const issues: ObjectIssue[] = [];
   for (const object of objects) {
-    const report = (path: string, message: string) => issues.push(issueFor(object, path, message));
+    const report = (path: string, message: string, rule?: string) => issues.push(issueFor(object, path, message, rule));
 
     const metadataViolations = objectMetaViolations(String(object.kind), object.metadata);
     for (const violation of metadataViolations) report(violation.path, violation.message);
@@ -42,13 +44,13 @@ export function validateObjects(objects: readonly KubeObject[], sources: SchemaS
       continue;
     }
     for (const violation of validate(object)) {
-      if (!reportedPaths.has(violation.path)) report(violation.path, violation.message);
+      if (!reportedPaths.has(violation.path)) report(violation.path, violation.message, violation.rule);
     }
   }
   return issues;
 }
 
-function issueFor(object: KubeObject, path: string, message: string): ObjectIssue {
+function issueFor(object: KubeObject, path: string, message: string, rule: string | undefined): ObjectIssue {
   const metadata = (object.metadata ?? {}) as { name?: unknown; namespace?: unknown };
   return {
     apiVersion: String(object.apiVersion),
@@ -58,6 +60,7 @@ function issueFor(object: KubeObject, path: string, message: string): ObjectIssu
     ...(typeof metadata.namespace === 'string' ? { namespace: metadata.namespace } : {}),
     path,
     message,
+    ...(rule !== undefined ? { rule } : {}),
   };
 }
 
@@ -73,5 +76,5 @@ function noSchemaMessage(apiVersion: string, kind: string, sources: SchemaSource
   if (!sources.linkerd && group.endsWith('linkerd.io')) hint += '; no Linkerd version was given for this cluster';
   if (!sources.gatewayAPI && group.startsWith('gateway.networking.')) hint += '; no Gateway API bundle was given for this cluster';
   const searched = ['Kubernetes built-in kinds', ...sourceSetsFor(sources)].join(', ');
-  return `${subject} in ${searched}${hint}: meshfleet validates every object it emits`;
+  return `${subject} in ${searched}${hint}: an object no schema can check is reported, not passed`;
 }

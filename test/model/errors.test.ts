@@ -163,4 +163,15 @@ describe('fleet document errors', () => {
     const ok = parseFleetYaml('apiVersion: meshfleet.dev/v1alpha1\nspec:\n  clusters:\n    - name: X\n', 'f.yaml');
     expect(ok.locate('/spec/clusters/0/name')).toBe('f.yaml:4:13');
   });
+
+  it('refuses nesting deeper than a fleet needs before the YAML composer can run out of stack, with the position', () => {
+    const loaded = parseFleetYaml(`apiVersion: meshfleet.dev/v1alpha1\nspec: ${'['.repeat(5000)}${']'.repeat(5000)}\n`, 'f.yaml');
+    expect(loaded.diagnostics.map((d) => d.message)).toStrictEqual(['f.yaml nests lists or maps more than 64 levels deep at line 2, column 70']);
+  });
+
+  it('names the first alias of an alias bomb', () => {
+    const levels = Array.from({ length: 6 }, (_, i) => `  l${i + 1}: &l${i + 1} [${Array(9).fill(`*l${i}`).join(', ')}]`);
+    const loaded = parseFleetYaml(['metadata:', '  l0: &l0 [lol]', ...levels].join('\n'), 'f.yaml');
+    expect(loaded.diagnostics.map((d) => d.message)).toStrictEqual(['f.yaml: Excessive alias count indicates a resource exhaustion attack (first alias at line 3, column 12)']);
+  });
 });

@@ -1,7 +1,7 @@
 // The environment merge rules: objects merge, lists replace, null removes; and which layer set what.
 import { describe, expect, it } from 'vitest';
 import { mergeLayers, originOf } from '../../lib/model/merge.ts';
-import { fleetDocument, plan } from '../support/fleet.ts';
+import { errorsOf, fleetDocument, plan } from '../support/fleet.ts';
 
 describe('mergeLayers', () => {
   const merged = mergeLayers([
@@ -43,5 +43,16 @@ describe('environment overlays on clusters', () => {
       }),
     );
     expect(result.fleet!.clusters.map((c) => c.clusterDomain)).toStrictEqual(['cluster.local', 'cluster.local']);
+  });
+
+  it('reports a null that removes a setting the layer does not have (a typo would otherwise do nothing)', () => {
+    const doc = fleetDocument((d) => {
+      d.spec.environments.prod = { proxy: { logLevl: null }, controlPlane: { values: { anyUpstreamKey: null } } };
+      d.spec.clusters[1].clusterDomian = null;
+    });
+    expect(errorsOf(doc)).toStrictEqual([
+      ['/spec/environments/prod/proxy/logLevl', 'unknown field "logLevl": null removes a setting, and there is no such setting here'],
+      ['/spec/clusters/1/clusterDomian', 'unknown field "clusterDomian": null removes a setting, and there is no such setting here'],
+    ]);
   });
 });

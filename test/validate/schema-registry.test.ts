@@ -152,7 +152,7 @@ describe('Gateway API', () => {
     expect(object.spec.addresses).toStrictEqual([{ value: '192.0.2.1' }]);
   });
 
-  it('rejects duplicate keys in a list-map (x-kubernetes-list-map-keys)', () => {
+  it('rejects duplicate keys in a list-map (x-kubernetes-list-map-keys), and so does the CRD\'s CEL rule', () => {
     const object = gateway({
       listeners: [
         { name: 'http', port: 80, protocol: 'HTTP' },
@@ -161,6 +161,7 @@ describe('Gateway API', () => {
     });
     expect(validate(object, gatewayStandard121)).toStrictEqual([
       { path: '/spec/listeners/1', message: 'duplicate entry: same name ("http") as entry 0 (x-kubernetes-list-type: map)' },
+      { path: '/spec/listeners', message: 'Listener name must be unique within the Gateway', rule: 'self.all(l1, self.exists_one(l2, l1.name == l2.name))' },
     ]);
   });
 
@@ -192,10 +193,11 @@ describe('GitOps kinds', () => {
 });
 
 describe('isKubernetesDuration', () => {
-  it.each(['3s', '48h', '1h30m', '1.5h', '0', '-2m', '500ms', '3 days', '1w'])('accepts %s', (value) => {
+  it.each(['3s', '48h', '1h30m', '1.5h', '0', '-2m', '500ms', '3 days', '1w', '1 hour 30 minutes', '2 weeks', '2 wk', '3S', '10 secs', '5 mins'])('accepts %s', (value) => {
     expect(isKubernetesDuration(value)).toBe(true);
   });
-  it.each(['', 'PT3S', '3', '3 s s', 'h', '10sec5'])('rejects %s', (value) => {
+  // As kube-openapi's strfmt: "hrs" is neither a unit nor an extension of "hour"; no sign outside Go syntax.
+  it.each(['', 'PT3S', '3', '3 s s', 'h', '10sec5', '2 hrs', '2 wks', '-3 days', '3 fortnights', '99999999999999999999 days'])('rejects %s', (value) => {
     expect(isKubernetesDuration(value)).toBe(false);
   });
 });

@@ -102,7 +102,7 @@ describe('validateObjects', () => {
         namespace: 'app',
         path: '',
         message:
-          'no schema for example.com/v1 Widget in Kubernetes built-in kinds, linkerd/2.20, cert-manager, trust-manager, external-secrets, sealed-secrets, argo-cd, flux: meshfleet validates every object it emits',
+          'no schema for example.com/v1 Widget in Kubernetes built-in kinds, linkerd/2.20, cert-manager, trust-manager, external-secrets, sealed-secrets, argo-cd, flux: an object no schema can check is reported, not passed',
       },
     ]);
   });

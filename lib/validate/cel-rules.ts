@@ -1,0 +1,248 @@
+// CEL rules (`x-kubernetes-validations`) of one CRD schema, evaluated over an object the way the
+// API server does on create:
+// - a rule runs once per value at the place it is attached (for every item of a list, every value
+//   of a map), with `self` bound to that value; absent and null values are not checked;
+// - the value is converted as Kubernetes types it: `integer` fields are CEL ints (bigint here),
+//   `number` fields doubles, fields the schema does not declare are pruned, and property names
+//   that are CEL keywords or hold `.`, `-`, `/`, `__` are escaped (`namespace` → `__namespace__`);
+// - rules that use `oldSelf` are transition rules, checked only on update: skipped;
+// - a failed rule reports its `messageExpression` (when it evaluates to a non-empty string), else
+//   its `message`, else "failed rule: <rule>", at the place it is attached plus its `fieldPath`.
+import { compileRule, type CompiledRule } from './cel-environment.ts';
+import { escapePointer } from './json-pointer.ts';
+
+type Schema = { readonly [keyword: string]: unknown };
+
+export interface CelRule {
+  readonly rule: string;
+  readonly message?: string;
+  readonly messageExpression?: string;
+  readonly fieldPath?: string;
+  readonly reason?: string;
+}
+
+export interface CelViolation {
+  /** JSON pointer of the value the rule is attached to, plus the rule's fieldPath. */
+  readonly path: string;
+  readonly message: string;
+  /** The rule's text, so a caller can tell which rule failed. */
+  readonly rule: string;
+}
+
+/** Evaluates every rule of a schema over an (already defaulted) object. */
+export type CelRulesCheck = (object: unknown) => CelViolation[];
+
+interface RuleSite {
+  readonly rules: readonly { readonly rule: CelRule; readonly compiled: CompiledRule }[];
+  /** Declared properties whose subtree holds rules: name → its escaped CEL name and site. */
+  readonly properties: readonly { readonly name: string; readonly celName: string | undefined; readonly site: RuleSite }[];
+  readonly items?: RuleSite;
+  /** additionalProperties (map values); the keys of a map are not escaped. */
+  readonly values?: RuleSite;
+  readonly declared: ReadonlySet<string>;
+  /** Converts the value here into its CEL form; built on first use. */
+  readonly toCel: () => CelConverter;
+}
+
+type CelConverter = (value: unknown) => unknown;
+
+/** The check for a CRD's `openAPIV3Schema` (without status), or undefined when it has no rules. */
+export function celRulesCheck(schema: Schema): CelRulesCheck | undefined {
+  const root = ruleSite(schema, true);
+  if (!root) return undefined;
+  return (object) => {
+    const violations: CelViolation[] = [];
+    checkSite(root, object, undefined, '', violations);
+    return violations;
+  };
+}
+
+/** Every rule of a schema with the place it is attached (`*` for any list index or map key). */
+export function listCelRules(schema: Schema): { readonly path: string; readonly rule: CelRule }[] {
+  const found: { path: string; rule: CelRule }[] = [];
+  const visit = (node: Schema, path: string, isRoot: boolean) => {
+    for (const rule of rulesAt(node)) found.push({ path, rule });
+    for (const [name, sub] of Object.entries(isSchema(node.properties) ? node.properties : {})) {
+      if (isSchema(sub) && !(isRoot && name === 'status')) visit(sub, `${path}/${escapePointer(name)}`, false);
+    }
+    if (isSchema(node.items)) visit(node.items, `${path}/*`, false);
+    if (isSchema(node.additionalProperties)) visit(node.additionalProperties, `${path}/*`, false);
+  };
+  visit(schema, '', true);
+  return found;
+}
+
+function rulesAt(schema: Schema): CelRule[] {
+  const rules = schema['x-kubernetes-validations'];
+  return Array.isArray(rules) ? (rules.filter((rule) => isSchema(rule) && typeof rule.rule === 'string') as unknown as CelRule[]) : [];
+}
+
+function ruleSite(schema: Schema, isRoot = false): RuleSite | undefined {
+  const rules = rulesAt(schema).map((rule) => ({ rule, compiled: compileRuleOrExplain(rule.rule) }));
+  const properties: { name: string; celName: string | undefined; site: RuleSite }[] = [];
+  const declared = new Set<string>();
+  if (isSchema(schema.properties)) {
+    for (const [name, sub] of Object.entries(schema.properties)) {
+      declared.add(name);
+      // Status is written by controllers; an emitted one is reported by the schema registry.
+      if (!isSchema(sub) || (isRoot && name === 'status')) continue;
+      const site = ruleSite(sub);
+      if (site) properties.push({ name, celName: escapeCelName(name), site });
+    }
+  }
+  const items = isSchema(schema.items) ? ruleSite(schema.items) : undefined;
+  const values = isSchema(schema.additionalProperties) ? ruleSite(schema.additionalProperties) : undefined;
+  if (rules.length === 0 && properties.length === 0 && !items && !values) return undefined;
+  let converter: CelConverter | undefined;
+  return { rules, properties, items, values, declared, toCel: () => (converter ??= celConverter(schema, isRoot)) };
+}
+
+/** A rule that does not parse would be refused by the API server with the CRD; say so when hit. */
+function compileRuleOrExplain(text: string): CompiledRule {
+  try {
+    return compileRule(text);
+  } catch (error) {
+    return { kind: 'unsupported', reason: `does not parse: ${(error as Error).message}` };
+  }
+}
+
+/**
+ * Walks the raw object along the sites. `celValue` is the CEL form of `value` when an enclosing
+ * site has converted it already, so each value is converted once however many rules see it.
+ */
+function checkSite(site: RuleSite, value: unknown, celValue: unknown, path: string, violations: CelViolation[]): void {
+  if (value === undefined || value === null) return;
+  if (site.rules.length > 0) {
+    celValue ??= site.toCel()(value);
+    for (const { rule, compiled } of site.rules) {
+      const violation = evaluate(rule, compiled, celValue, path);
+      if (violation) violations.push(violation);
+    }
+  }
+  if (Array.isArray(value)) {
+    if (!site.items) return;
+    const celItems = celValue as unknown[] | undefined;
+    value.forEach((item, index) => checkSite(site.items!, item, celItems?.[index], `${path}/${index}`, violations));
+    return;
+  }
+  if (!isSchema(value)) return;
+  const celObject = celValue as Record<string, unknown> | undefined;
+  for (const { name, celName, site: child } of site.properties) {
+    if (!Object.hasOwn(value, name)) continue;
+    checkSite(child, value[name], celName === undefined ? undefined : celObject?.[celName], `${path}/${escapePointer(name)}`, violations);
+  }
+  if (site.values) {
+    for (const [key, entry] of Object.entries(value)) {
+      if (!site.declared.has(key)) checkSite(site.values, entry, celObject?.[key], `${path}/${escapePointer(key)}`, violations);
+    }
+  }
+}
+
+function evaluate(rule: CelRule, compiled: CompiledRule, self: unknown, path: string): CelViolation | undefined {
+  if (compiled.kind !== 'program') return undefined;
+  const where = path + fieldPathPointer(rule.fieldPath);
+  const result = compiled.run({ self });
+  if (result === true) return undefined;
+  if (result instanceof Error || typeof result !== 'boolean') {
+    const problem = result instanceof Error ? result.message : `it returned ${typeof result}, not a bool`;
+    return { path: where, rule: rule.rule, message: `${messageOf(rule, self)} (the rule could not be evaluated: ${problem})` };
+  }
+  return { path: where, rule: rule.rule, message: messageOf(rule, self) };
+}
+
+function messageOf(rule: CelRule, self: unknown): string {
+  if (rule.messageExpression !== undefined) {
+    try {
+      const compiled = compileRule(rule.messageExpression);
+      const message = compiled.kind === 'program' ? compiled.run({ self }) : undefined;
+      if (typeof message === 'string' && message.trim() !== '') return message;
+    } catch {
+      // The API server falls back to `message` when messageExpression fails; so do we.
+    }
+  }
+  return rule.message ?? `failed rule: ${rule.rule}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Values as Kubernetes hands them to CEL
+
+function celConverter(schema: Schema, isRoot = false): CelConverter {
+  const preservesUnknown = schema['x-kubernetes-preserve-unknown-fields'] === true || schema['x-kubernetes-embedded-resource'] === true;
+  if (isSchema(schema.properties)) {
+    const fields = Object.entries(schema.properties)
+      .filter(([name, sub]) => isSchema(sub) && escapeCelName(name) !== undefined && !(isRoot && name === 'status'))
+      .map(([name, sub]) => ({
+        name,
+        celName: escapeCelName(name)!,
+        // At the root, metadata is ObjectMeta, of which CEL sees only name and generateName.
+        convert: isRoot && name === 'metadata' ? rootMetadata : celConverter(sub as Schema),
+      }));
+    const declared = new Set(Object.keys(schema.properties));
+    return (value) => {
+      if (!isSchema(value)) return untypedCelValue(value);
+      const result: Record<string, unknown> = {};
+      for (const { name, celName, convert } of fields) {
+        if (value[name] !== undefined) result[celName] = convert(value[name]);
+      }
+      if (preservesUnknown) {
+        for (const [key, entry] of Object.entries(value)) if (!declared.has(key)) result[key] = untypedCelValue(entry);
+      }
+      return result;
+    };
+  }
+  if (isSchema(schema.items)) {
+    const convertItem = celConverter(schema.items);
+    return (value) => (Array.isArray(value) ? value.map(convertItem) : untypedCelValue(value));
+  }
+  if (isSchema(schema.additionalProperties)) {
+    const convertValue = celConverter(schema.additionalProperties);
+    return (value) => (isSchema(value) ? Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, convertValue(entry)])) : untypedCelValue(value));
+  }
+  // `number` is a CEL double: keep the JS number even when it happens to be integral.
+  if (schema.type === 'number') return (value) => value;
+  if (schema.type === 'object' && !preservesUnknown) return (value) => (isSchema(value) ? {} : untypedCelValue(value));
+  return untypedCelValue;
+}
+
+function rootMetadata(value: unknown): unknown {
+  if (!isSchema(value)) return value;
+  const result: Record<string, unknown> = {};
+  if (typeof value.name === 'string') result.name = value.name;
+  if (typeof value.generateName === 'string') result.generateName = value.generateName;
+  return result;
+}
+
+/** Integers (integer fields, int-or-string, untyped JSON) are CEL ints. */
+function untypedCelValue(value: unknown): unknown {
+  if (typeof value === 'number') return Number.isInteger(value) ? BigInt(value) : value;
+  if (Array.isArray(value)) return value.map(untypedCelValue);
+  if (isSchema(value)) return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, untypedCelValue(entry)]));
+  return value;
+}
+
+const CEL_RESERVED_WORDS = new Set([
+  'true', 'false', 'null', 'in', 'as', 'break', 'const', 'continue', 'else', 'for', 'function', 'if',
+  'import', 'let', 'loop', 'package', 'namespace', 'return', 'var', 'void', 'while',
+]);
+const ESCAPABLE_NAME = /^[a-zA-Z_.\-/][a-zA-Z0-9_.\-/]*$/;
+
+/** Kubernetes' escaping of property names for CEL; undefined for names CEL cannot reach. */
+export function escapeCelName(name: string): string | undefined {
+  if (CEL_RESERVED_WORDS.has(name)) return `__${name}__`;
+  if (!ESCAPABLE_NAME.test(name)) return undefined;
+  return name.replaceAll('__', '__underscores__').replaceAll('.', '__dot__').replaceAll('-', '__dash__').replaceAll('/', '__slash__');
+}
+
+/** `.spec.ports['http'][0]` (a rule's fieldPath) → `/spec/ports/http/0`. */
+function fieldPathPointer(fieldPath: string | undefined): string {
+  if (!fieldPath) return '';
+  let pointer = '';
+  for (const match of fieldPath.matchAll(/\.([^.[\]]+)|\[\s*'((?:[^'\\]|\\.)*)'\s*\]|\[\s*"((?:[^"\\]|\\.)*)"\s*\]|\[(\d+)\]/g)) {
+    pointer += `/${escapePointer(match[1] ?? match[2] ?? match[3] ?? match[4]!)}`;
+  }
+  return pointer;
+}
+
+function isSchema(value: unknown): value is Schema & Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
