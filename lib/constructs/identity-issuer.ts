@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { storeKindOf } from './secret-store.ts';
 import {
   Certificate,
   CertificateSpecPrivateKeyAlgorithm,
@@ -40,7 +41,7 @@ export class IdentityIssuer extends Construct {
           refreshInterval: anchor.refreshInterval ?? '1h',
           secretStoreRef: {
             name: anchor.store.name,
-            kind: anchor.store.kind === 'SecretStore' ? ExternalSecretSpecSecretStoreRefKind.SECRET_STORE : ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE,
+            kind: storeKindOf(anchor.store) as ExternalSecretSpecSecretStoreRefKind,
           },
           target: {
             name: ANCHOR,

@@ -3,7 +3,7 @@
 // store and reach the cluster through External Secrets, SealedSecrets or SOPS; public certificates
 // (trust anchors, CA bundles) are fine and not reported.
 import { escapePointer } from './schema-registry.ts';
-import type { KubeObject, ObjectIssue } from './validate-objects.ts';
+import { issueFor, type KubeObject, type ObjectIssue } from './validate-objects.ts';
 
 /** A finding in a file that is not (only) an object, e.g. a values.yaml. `line` is 1-based. */
 export interface FileIssue {
@@ -36,7 +36,7 @@ export function scanForSecrets(
 ): SecretIssue[] {
   const issues: SecretIssue[] = [];
   for (const object of objects) {
-    const report = (path: string, message: string) => issues.push(objectIssue(object, path, message));
+    const report = (path: string, message: string) => issues.push(issueFor(object, path, message));
     if (object.apiVersion === 'v1' && object.kind === 'Secret') reportSecretData(object, report);
     walk(object, '', report);
   }
@@ -128,18 +128,6 @@ function lineOf(text: string, index: number): number {
   let line = 1;
   for (let at = text.indexOf('\n'); at !== -1 && at < index; at = text.indexOf('\n', at + 1)) line++;
   return line;
-}
-
-function objectIssue(object: KubeObject, path: string, message: string): ObjectIssue {
-  const metadata = (object.metadata ?? {}) as { name?: unknown; namespace?: unknown };
-  return {
-    apiVersion: String(object.apiVersion),
-    kind: String(object.kind),
-    name: typeof metadata.name === 'string' ? metadata.name : '',
-    ...(typeof metadata.namespace === 'string' ? { namespace: metadata.namespace } : {}),
-    path,
-    message,
-  };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

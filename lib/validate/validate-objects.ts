@@ -50,7 +50,8 @@ export function validateObjects(objects: readonly KubeObject[], sources: SchemaS
   return issues;
 }
 
-function issueFor(object: KubeObject, path: string, message: string, rule: string | undefined): ObjectIssue {
+/** An issue naming the object it is about; shared with the secret scan. */
+export function issueFor(object: KubeObject, path: string, message: string, rule?: string): ObjectIssue {
   const metadata = (object.metadata ?? {}) as { name?: unknown; namespace?: unknown };
   return {
     apiVersion: String(object.apiVersion),

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { storeKindOf } from '../secret-store.ts';
 import { SealedSecret } from '../../../imports/bitnami.com.ts';
 import {
   ExternalSecret,
@@ -61,7 +62,7 @@ export class LinkCredentials extends Construct {
             refreshInterval: credentials.refreshInterval ?? '1h',
             secretStoreRef: {
               name: credentials.store.name,
-              kind: credentials.store.kind === 'SecretStore' ? ExternalSecretSpecSecretStoreRefKind.SECRET_STORE : ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE,
+              kind: storeKindOf(credentials.store) as ExternalSecretSpecSecretStoreRefKind,
             },
             target: {
               name,

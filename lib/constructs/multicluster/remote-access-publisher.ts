@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { storeKindOf } from '../secret-store.ts';
 import {
   PushSecret,
   PushSecretSpecDeletionPolicy,
@@ -35,7 +36,7 @@ export class RemoteAccessPublisher extends Construct {
         secretStoreRefs: [
           {
             name: props.store.name,
-            kind: props.store.kind === 'SecretStore' ? PushSecretSpecSecretStoreRefsKind.SECRET_STORE : PushSecretSpecSecretStoreRefsKind.CLUSTER_SECRET_STORE,
+            kind: storeKindOf(props.store) as PushSecretSpecSecretStoreRefsKind,
           },
         ],
         selector: { secret: { name: remoteAccessTokenSecret(props.source) } },
