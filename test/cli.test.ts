@@ -57,6 +57,15 @@ describe('meshfleet CLI', () => {
     expect(io.stderr).toContain('unknown command deploy');
   });
 
+  it('npm run synth, the README\'s first command, synthesizes the example', () => {
+    const script = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).scripts.synth as string;
+    const [, ...args] = script.split(' ');
+    expect(args.slice(0, 3)).toStrictEqual(['bin/meshfleet.js', 'synth', 'apps/main.ts']);
+    const dir = mkdtempSync(join(tmpdir(), 'meshfleet-npm-synth-'));
+    const result = spawnSync(process.execPath, [...args, '--out', join(dir, 'out')], { cwd: REPO });
+    expect(result.status).toBe(0);
+  });
+
   it('runs as the meshfleet bin on the TypeScript example, from the repository root', () => {
     const dir = mkdtempSync(join(tmpdir(), 'meshfleet-bin-'));
     cpSync(join(REPO, 'charts-out'), join(dir, 'out'), { recursive: true });
