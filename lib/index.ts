@@ -1,7 +1,7 @@
 // The public API of meshfleet (re-exports only).
 export { Fleet, type FleetProps } from './fleet/fleet.ts';
 export { Cluster, type ClusterProps } from './fleet/cluster.ts';
-export { Environment } from './fleet/environment.ts';
+export { Environment, type EnvironmentProps } from './fleet/environment.ts';
 export { AnchorIssuer, TrustAnchor, type ExternalSecretAnchorProps } from './fleet/trust.ts';
 export * from './model/types.ts';
 export { FleetError, formatDiagnostic, formatDiagnostics, type Diagnostic, type Locator } from './model/diagnostics.ts';

@@ -5,10 +5,11 @@ import {
   FLEET_KIND,
   type ClusterSettings,
   type ClusterSpec,
+  type FleetDeliverySpec,
   type FleetDocument,
 } from '../model/types.ts';
 import { Cluster, assertDnsLabel, type ClusterProps } from './cluster.ts';
-import { Environment } from './environment.ts';
+import { Environment, type EnvironmentProps } from './environment.ts';
 import type { AnchorIssuer, TrustAnchor } from './trust.ts';
 
 export interface FleetProps {
@@ -21,6 +22,8 @@ export interface FleetProps {
   readonly identityIssuer?: { readonly duration?: string; readonly renewBefore?: string };
   /** Settings every cluster starts from. */
   readonly defaults?: ClusterSettings;
+  /** GitOps delivery: engine, repository, rollout order, chart major. @default engine "none" */
+  readonly delivery?: FleetDeliverySpec;
 }
 
 /**
@@ -43,7 +46,7 @@ export class Fleet extends Construct {
     this.clusterScope = new Construct(this, 'clusters');
   }
 
-  addEnvironment(name: string, settings: ClusterSettings = {}): Environment {
+  addEnvironment(name: string, settings: EnvironmentProps = {}): Environment {
     const environment = new Environment(this.environmentScope, name, settings);
     this.environments.push(environment);
     return environment;
@@ -73,6 +76,7 @@ export class Fleet extends Construct {
           ? Object.fromEntries(this.environments.map((e) => [e.name, e.toSpec()]))
           : undefined,
         clusters: this.clusters.map((c): ClusterSpec => c.toSpec()),
+        delivery: p.delivery,
       },
     };
     // Drop undefined fields so the document equals the one parsed from YAML.

@@ -2,6 +2,7 @@
 // the YAML front door; the TypeScript API is checked against the same schema so both fail alike.
 // `x-fix` is our own annotation: the hint printed when a value fails at that place.
 // `npm run gen:schemas` also writes it to schemas/fleet.schema.json for editors.
+import { clusterDeliverySchema, environmentDeliverySchema, fleetDeliverySchema } from './delivery-schema.ts';
 
 const DNS_LABEL = '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$';
 const DNS_NAME = '^(?=.{1,253}$)[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$';
@@ -193,6 +194,7 @@ export const fleetSchema = {
                 propertyNames: { pattern: DNS_LABEL },
                 additionalProperties: clusterSettings,
               },
+              delivery: environmentDeliverySchema,
             },
           },
         },
@@ -215,10 +217,12 @@ export const fleetSchema = {
                 pattern: '^https://[^\\s/]+(:[0-9]+)?(/\\S*)?$',
                 'x-fix': 'give the API server as an https URL, e.g. "https://eu-1.example.com:6443"',
               },
+              delivery: clusterDeliverySchema,
               ...clusterSettingsProperties,
             },
           },
         },
+        delivery: fleetDeliverySchema,
       },
     },
   },

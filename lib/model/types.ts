@@ -1,5 +1,8 @@
 // The fleet model as users write it: the YAML document and the TypeScript API produce exactly these
 // objects. Plain data only (no cdk8s), so every layer can read it and the JSON Schema can describe it.
+import type { ClusterDeliverySpec, DeliverySettings, FleetDeliverySpec } from './delivery.ts';
+
+export type * from './delivery.ts';
 
 export const FLEET_API_VERSION = 'meshfleet.dev/v1alpha1';
 export const FLEET_KIND = 'Fleet';
@@ -18,6 +21,8 @@ export interface FleetSpec {
   /** Environment overlays, keyed by environment name (a DNS label: dev, staging, prod). */
   readonly environments?: Readonly<Record<string, EnvironmentSpec>>;
   readonly clusters: readonly ClusterSpec[];
+  /** GitOps delivery (Argo CD, Flux) of the output, rollout order, chart major. @default engine "none" */
+  readonly delivery?: FleetDeliverySpec;
 }
 
 export interface TrustSpec {
@@ -114,6 +119,8 @@ export interface ClusterSettings {
 export interface EnvironmentSpec extends ClusterSettings {
   /** Overrides for single clusters of this environment, keyed by cluster name; they win over everything else. */
   readonly clusters?: Readonly<Record<string, ClusterSettings>>;
+  /** Delivery settings of this environment; they win over spec.delivery. */
+  readonly delivery?: DeliverySettings;
 }
 
 export interface ClusterSpec extends ClusterSettings {
@@ -126,4 +133,6 @@ export interface ClusterSpec extends ClusterSettings {
   readonly serviceCIDR?: string;
   /** The cluster's Kubernetes API server URL, https. */
   readonly apiServer?: string;
+  /** Where the delivery engine finds this cluster (Argo CD destination, Flux kubeConfig). */
+  readonly delivery?: ClusterDeliverySpec;
 }
