@@ -14,6 +14,7 @@ import { EnvironmentRoot } from './argocd/environment-root.ts';
 import { FleetApplicationSet, type ApplicationSetCluster } from './argocd/fleet-application-set.ts';
 import { FleetRoot } from './argocd/fleet-root.ts';
 import { componentsOf, gatewayAPISourceOf, type Component, type GatewayAPISource } from './components.ts';
+import { kubeConfigOf } from './flux/api.ts';
 import { ClusterSteps } from './flux/cluster-steps.ts';
 import { ComponentRelease } from './flux/component-release.ts';
 import { EnvironmentKustomizations } from './flux/environment-kustomizations.ts';
@@ -107,7 +108,7 @@ export function renderDelivery(fleet: ResolvedFleet, rendered: readonly Rendered
             interval: env.flux.interval,
             // The same order as the Kustomizations, stated on the releases as well.
             dependsOn: previousRelease ? [{ name: previousRelease }] : [],
-            kubeConfig: clusterDelivery.flux.kubeConfig ? { secretRef: { name: clusterDelivery.flux.kubeConfig.secretName, ...(clusterDelivery.flux.kubeConfig.key ? { key: clusterDelivery.flux.kubeConfig.key } : {}) } } : undefined,
+            kubeConfig: kubeConfigOf(clusterDelivery),
             valuesFile: repoPath(env.repo, component.valuesFile),
           }), r);
         previousRelease = name;

@@ -2,29 +2,13 @@
 // values from Git, the options each component needs, app-of-apps roots, and the ApplicationSet.
 import { describe, expect, it } from 'vitest';
 import { PHASES } from '../../lib/delivery/phases.ts';
-import type { RenderedCluster } from '../../lib/synth/render.ts';
 import { validateObjects } from '../../lib/validate/index.ts';
 import { generateApplications } from './application-set.ts';
-import { byName, deliveryDocument, deliveryObjects, objectsOf, renderOutput, REPO_URL } from './support.ts';
+import { byName, deliveryDocument, deliveryObjects, gatewayUpstream, objectsOf, renderOutput, REPO_URL, withMulticluster } from './support.ts';
 
 type Json = Record<string, any>;
 const PREFIX = 'deploy/charts-out/';
 const WAVE = 'argocd.argoproj.io/sync-wave';
-
-/** A cluster as the multicluster work renders it: linkerd-multicluster values, its namespace and a Link in mesh/. */
-function withMulticluster(r: RenderedCluster): RenderedCluster {
-  const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'linkerd-multicluster', labels: { 'linkerd.io/extension': 'multicluster' } } };
-  const link = { apiVersion: 'multicluster.linkerd.io/v1alpha3', kind: 'Link', metadata: { name: 'other', namespace: 'linkerd-multicluster' }, spec: { targetClusterName: 'other' } };
-  const objectFiles = [...r.objectFiles, { name: 'multicluster-namespace.yaml', objects: [namespace] }, { name: 'links.yaml', objects: [link] }];
-  return {
-    ...r,
-    objectFiles,
-    objects: objectFiles.flatMap((f) => f.objects),
-    upstreamValues: { ...r.upstreamValues, 'linkerd-multicluster': { linkerdNamespace: 'linkerd' } },
-  };
-}
-
-const gatewayUpstream = () => ({ kind: 'upstream', version: '1.2.1', channel: 'standard' }) as const;
 
 function everyDeliveryObjectIsValid(files: ReadonlyMap<string, string>) {
   const objects = deliveryObjects(files).map((o) => o.object);
@@ -93,6 +77,12 @@ describe('Argo CD app-of-apps', () => {
     // The Link CRD: never pruned; its namespace comes from the mesh, so no CreateNamespace.
     expect(options('a-linkerd-multicluster')).toStrictEqual([['SkipDryRunOnMissingResource=true'], { prune: false, selfHeal: true }, []]);
     expect(apps.get('a-gateway-api-crds')!.spec.source).toStrictEqual({ repoURL: 'https://github.com/kubernetes-sigs/gateway-api', targetRevision: 'v1.2.1', path: 'config/crd/standard' });
+  });
+
+  it('reads vendored Gateway API CRDs from the cluster\'s output in Git', () => {
+    const vendored = renderOutput(deliveryDocument('argocd'), { gatewayAPI: (r) => ({ kind: 'vendored', path: `${r.folder}/gateway-api` }) }).files;
+    const app = byName(objectsOf(vendored, 'prod/gitops/argocd/clusters/a.yaml'), 'Application').get('a-gateway-api-crds')!;
+    expect([app.spec.source, app.metadata.annotations[WAVE]]).toStrictEqual([{ repoURL: REPO_URL, targetRevision: 'main', path: `${PREFIX}prod/a/gateway-api` }, '0']);
   });
 
   it('ignores the webhook caBundle cert-manager injects, by API group without version', () => {

@@ -7,22 +7,12 @@ import { dirname, join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { PHASES } from '../../lib/delivery/phases.ts';
-import type { RenderedCluster } from '../../lib/synth/render.ts';
 import { validateObjects } from '../../lib/validate/index.ts';
 import { runKubectl } from '../support/tools.ts';
-import { byName, deliveryDocument, deliveryObjects, objectsOf, renderOutput, REPO_URL } from './support.ts';
+import { byName, deliveryDocument, deliveryObjects, gatewayUpstream, objectsOf, renderOutput, REPO_URL, withMulticluster } from './support.ts';
 
 type Json = Record<string, any>;
 const PREFIX = './deploy/charts-out/';
-
-function withMulticluster(r: RenderedCluster): RenderedCluster {
-  const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'linkerd-multicluster' } };
-  const link = { apiVersion: 'multicluster.linkerd.io/v1alpha3', kind: 'Link', metadata: { name: 'other', namespace: 'linkerd-multicluster' }, spec: { targetClusterName: 'other' } };
-  const objectFiles = [...r.objectFiles, { name: 'multicluster-namespace.yaml', objects: [namespace] }, { name: 'links.yaml', objects: [link] }];
-  return { ...r, objectFiles, objects: objectFiles.flatMap((f) => f.objects), upstreamValues: { ...r.upstreamValues, 'linkerd-multicluster': { linkerdNamespace: 'linkerd' } } };
-}
-
-const gatewayUpstream = () => ({ kind: 'upstream', version: '1.2.1', channel: 'standard' }) as const;
 
 function writeTree(files: ReadonlyMap<string, string>): string {
   const root = join(mkdtempSync(join(tmpdir(), 'meshfleet-flux-')), 'deploy', 'charts-out');
@@ -109,6 +99,13 @@ describe('Flux delivery', () => {
       const folder = k.spec.path.slice(PREFIX.length);
       expect([...files.keys()].some((p) => p.startsWith(`${folder}/`))).toBe(true);
     }
+  });
+
+  it('applies vendored Gateway API CRDs from the cluster\'s output, server-side and never pruned', () => {
+    const vendored = renderOutput(deliveryDocument('flux'), { gatewayAPI: (r) => ({ kind: 'vendored', path: `${r.folder}/gateway-api` }) }).files;
+    const step = byName(objectsOf(vendored, 'prod/gitops/flux/clusters/a.yaml'), 'Kustomization').get('a-gateway-api-crds')!;
+    expect([step.spec.sourceRef.name, step.spec.path, step.spec.prune]).toStrictEqual(['meshfleet', `${PREFIX}prod/a/gateway-api`, false]);
+    expect(objectsOf(vendored, 'gitops/flux/sources.yaml').map((s) => s.metadata.name)).toStrictEqual(['meshfleet', 'linkerd']);
   });
 
   it('gives each HelmRelease the chart, the generated values and the drift rules', () => {

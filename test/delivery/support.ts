@@ -22,6 +22,22 @@ export function deliveryDocument(engine: 'argocd' | 'flux', edit: (doc: Json) =>
   });
 }
 
+/** A cluster as the multicluster work renders it: linkerd-multicluster values, its namespace and a Link in mesh/. */
+export function withMulticluster(r: RenderedCluster): RenderedCluster {
+  const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'linkerd-multicluster', labels: { 'linkerd.io/extension': 'multicluster' } } };
+  const link = { apiVersion: 'multicluster.linkerd.io/v1alpha3', kind: 'Link', metadata: { name: 'other', namespace: 'linkerd-multicluster' }, spec: { targetClusterName: 'other' } };
+  const objectFiles = [...r.objectFiles, { name: 'multicluster-namespace.yaml', objects: [namespace] }, { name: 'links.yaml', objects: [link] }];
+  return {
+    ...r,
+    objectFiles,
+    objects: objectFiles.flatMap((f) => f.objects),
+    upstreamValues: { ...r.upstreamValues, 'linkerd-multicluster': { linkerdNamespace: 'linkerd' } },
+  };
+}
+
+/** Gateway API CRDs from the upstream repository, for every cluster. */
+export const gatewayUpstream = (): GatewayAPISource => ({ kind: 'upstream', version: '1.2.1', channel: 'standard' });
+
 export interface RenderOptions {
   readonly gatewayAPI?: (r: RenderedCluster) => GatewayAPISource;
   /** Changes a cluster's rendered output before delivery is rendered (e.g. a multicluster part). */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
 import { previousPhaseComponents, type Component } from '../components.ts';
 import { repoPath, type ClusterDelivery, type EnvironmentDelivery } from '../resolve.ts';
-import type { KubeConfigRef, SourceRef } from './api.ts';
+import { kubeConfigOf, type SourceRef } from './api.ts';
 import { Kustomization } from './kustomization.ts';
 import { gatewayAPISourceName } from './source-names.ts';
 
@@ -35,9 +35,7 @@ export class ClusterSteps extends Construct {
   constructor(scope: Construct, id: string, props: ClusterStepsProps) {
     super(scope, id);
     const env = props.environment;
-    const kubeConfig: KubeConfigRef | undefined = props.clusterDelivery.flux.kubeConfig
-      ? { secretRef: { name: props.clusterDelivery.flux.kubeConfig.secretName, ...(props.clusterDelivery.flux.kubeConfig.key ? { key: props.clusterDelivery.flux.kubeConfig.key } : {}) } }
-      : undefined;
+    const kubeConfig = kubeConfigOf(props.clusterDelivery);
     const gitSource: SourceRef = { kind: 'GitRepository', name: props.gitSource };
 
     for (const component of props.components) {
