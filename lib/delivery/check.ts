@@ -86,9 +86,6 @@ function checkEnvironment(spec: FleetSpec, env: EnvironmentDelivery): Diagnostic
       diagnostics.push(error(originOf(env.settings, '/flux/remoteClusters', envPath), `Flux without remote clusters applies to the one cluster it runs in, but environment ${show(name)} has ${clusters.length} (${clusters.map((c) => c.name).join(', ')})`, 'set flux.remoteClusters: true (one Flux drives every cluster through a kubeConfig Secret), or split the environment'));
     }
   }
-  if (env.engine === 'argocd' && env.repo.url.startsWith('oci://')) {
-    diagnostics.push(error(originOf(env.settings, '/repo/url', envPath), 'the delivery repository must be a Git repository', 'give its https:// or ssh:// URL'));
-  }
   return diagnostics;
 }
 

@@ -15,13 +15,13 @@ import { FleetApplicationSet, type ApplicationSetCluster } from './argocd/fleet-
 import { FleetRoot } from './argocd/fleet-root.ts';
 import { componentsOf, gatewayAPISourceOf, type Component, type GatewayAPISource } from './components.ts';
 import { kubeConfigOf } from './flux/api.ts';
-import { ClusterSteps } from './flux/cluster-steps.ts';
+import { ClusterSteps, stepName } from './flux/cluster-steps.ts';
 import { ComponentRelease } from './flux/component-release.ts';
 import { EnvironmentKustomizations } from './flux/environment-kustomizations.ts';
 import { FleetSources } from './flux/fleet-sources.ts';
 import { gitSourceName, helmSourceName } from './flux/source-names.ts';
 import { environmentGitopsFolder, fleetGitopsFolder } from './paths.ts';
-import { environmentDelivery, repoPath, type EnvironmentDelivery } from './resolve.ts';
+import { environmentDelivery, repoPath, type ClusterDelivery, type EnvironmentDelivery, type FleetDelivery } from './resolve.ts';
 
 export interface DeliveryOptions {
   /** The Gateway API source of a cluster. @default gatewayAPISourceOf (none until the model has one) */
@@ -68,72 +68,25 @@ export function renderDelivery(fleet: ResolvedFleet, rendered: readonly Rendered
     const folder = environmentGitopsFolder(env.environment, env.engine);
     const app = new App();
     out.startEnvironment(env.environment, env.engine);
-    for (const r of clustersOf(env.environment)) {
-      const components = componentsByCluster.get(r.cluster.name)!;
-      const clusterDelivery = delivery.clusters.get(r.cluster.name)!;
-      const labels = (component: Component) => componentLabels({ fleet: fleet.name, cluster: r.cluster.name, environment: env.environment }, component);
-      if (env.engine === 'argocd') {
-        if (env.argocd.generator === 'app-of-apps') {
-          out.write(`${folder}/clusters/${r.cluster.name}.yaml`, app, (scope) => new ClusterApplications(scope, 'Applications', { fleet: fleet.name, cluster: r.cluster.name, environment: env, clusterDelivery, components }), r);
-        }
-        continue;
-      }
-      out.write(`${folder}/clusters/${r.cluster.name}.yaml`, app, (scope) =>
-        new ClusterSteps(scope, 'Steps', {
-          cluster: r.cluster.name,
-          environment: env,
-          clusterDelivery,
-          components,
-          labels,
-          gitSource: gitSourceName(delivery, env),
-          stepFolder: (component) => stepFolder(folder, r.cluster.name, component),
-        }), r);
-      let previousRelease: string | undefined;
-      for (const component of components) {
-        if (component.kind === 'mesh' && component.files) {
-          // Flux builds kustomizations with files anywhere in the source, so a part can name its files in place.
-          const up = stepFolder(folder, r.cluster.name, component).split('/').map(() => '..').join('/');
-          out.writeText(`${stepFolder(folder, r.cluster.name, component)}/kustomization.yaml`, toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: component.files.map((f) => `${up}/${component.manifestsPath}/${f}`) }));
-        }
-        if (component.kind !== 'upstream-chart') continue;
-        const name = `${r.cluster.name}-${component.name}`;
-        out.write(`${stepFolder(folder, r.cluster.name, component)}/release.yaml`, app, (scope) =>
-          new ComponentRelease(scope, 'Release', {
-            name,
-            namespace: env.flux.namespace,
-            labels: labels(component),
-            component,
-            helmRepository: env.helmRepository,
-            helmSourceName: helmSourceName(delivery, env),
-            interval: env.flux.interval,
-            // The same order as the Kustomizations, stated on the releases as well.
-            dependsOn: previousRelease ? [{ name: previousRelease }] : [],
-            kubeConfig: kubeConfigOf(clusterDelivery),
-            valuesFile: repoPath(env.repo, component.valuesFile),
-          }), r);
-        previousRelease = name;
-      }
-    }
+    const clusters = clustersOf(env.environment).map((r) => ({ rendered: r, components: componentsByCluster.get(r.cluster.name)!, clusterDelivery: delivery.clusters.get(r.cluster.name)! }));
 
-    if (env.engine === 'argocd') {
-      if (env.argocd.generator === 'app-of-apps') {
-        const root = `${folder}/root.yaml`;
-        out.write(root, app, (scope) => new EnvironmentRoot(scope, 'Root', { fleet: fleet.name, environment: env, applicationsPath: `${folder}/clusters` }));
-        out.entry(env.environment, root);
-        appOfApps.push({ env, root });
-      } else {
-        out.entry(env.environment, `${fleetGitopsFolder('argocd')}/${APPLICATION_SET_FILE}`);
-        applicationSet.push({
-          delivery: env,
-          clusters: clustersOf(env.environment).map((r) => ({ name: r.cluster.name, delivery: delivery.clusters.get(r.cluster.name)!, components: componentsByCluster.get(r.cluster.name)! })),
-        });
-      }
-    } else {
-      // Only the cluster files: the releases/ folders are applied by the clusters' own steps.
-      const clusterFiles = clustersOf(env.environment).map((r) => `clusters/${r.cluster.name}.yaml`);
-      out.writeText(`${folder}/kustomization.yaml`, toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: clusterFiles }));
+    if (env.engine === 'flux') {
+      for (const cluster of clusters) writeFluxCluster(out, app, { fleet: fleet.name, delivery, env, folder, ...cluster });
+      // Only the clusters' files: their steps/ folders are applied by the clusters' own steps.
+      out.writeText(`${folder}/kustomization.yaml`, kustomization(clusters.map((c) => `clusters/${c.rendered.cluster.name}.yaml`)));
       out.entry(env.environment, `${fleetGitopsFolder('flux')}/${ENVIRONMENTS_FILE}`);
       fluxEnvironments.push({ delivery: env, folder });
+    } else if (env.argocd.generator === 'app-of-apps') {
+      for (const { rendered: r, components, clusterDelivery } of clusters) {
+        out.write(`${folder}/clusters/${r.cluster.name}.yaml`, app, (scope) => new ClusterApplications(scope, 'Applications', { fleet: fleet.name, cluster: r.cluster.name, environment: env, clusterDelivery, components }), r);
+      }
+      const root = `${folder}/root.yaml`;
+      out.write(root, app, (scope) => new EnvironmentRoot(scope, 'Root', { fleet: fleet.name, environment: env, applicationsPath: `${folder}/clusters` }));
+      out.entry(env.environment, root);
+      appOfApps.push({ env, root });
+    } else {
+      out.entry(env.environment, `${fleetGitopsFolder('argocd')}/${APPLICATION_SET_FILE}`);
+      applicationSet.push({ delivery: env, clusters: clusters.map((c) => ({ name: c.rendered.cluster.name, delivery: c.clusterDelivery, components: c.components })) });
     }
   }
 
@@ -161,9 +114,61 @@ export function renderDelivery(fleet: ResolvedFleet, rendered: readonly Rendered
       .flatMap((c) => (c.kind === 'gateway-api' && c.source.kind === 'upstream' ? [c.source] : []));
     out.write(`${flux}/sources.yaml`, fleetApp, (scope) => new FleetSources(scope, 'Sources', { fleet: fleet.name, delivery, environments: fluxEnvironments.map((e) => e.delivery), gatewayAPI: upstreamGatewayAPI }));
     out.write(`${flux}/${ENVIRONMENTS_FILE}`, fleetApp, (scope) => new EnvironmentKustomizations(scope, 'Environments', { fleet: fleet.name, delivery, environments: fluxEnvironments }));
-    out.writeText(`${flux}/kustomization.yaml`, toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: ['sources.yaml', ENVIRONMENTS_FILE] }));
+    out.writeText(`${flux}/kustomization.yaml`, kustomization(['sources.yaml', ENVIRONMENTS_FILE]));
   }
   return out.result();
+}
+
+interface FluxClusterContext {
+  readonly fleet: string;
+  readonly delivery: FleetDelivery;
+  readonly env: EnvironmentDelivery;
+  /** The environment's Flux folder. */
+  readonly folder: string;
+  readonly rendered: RenderedCluster;
+  readonly components: readonly Component[];
+  readonly clusterDelivery: ClusterDelivery;
+}
+
+/** A cluster's steps, the HelmRelease each upstream chart's step applies, the kustomization of each mesh part. */
+function writeFluxCluster(out: DeliveryWriter, app: App, ctx: FluxClusterContext): void {
+  const { env, folder, rendered: r, components, clusterDelivery } = ctx;
+  const cluster = r.cluster.name;
+  const labels = (component: Component) => componentLabels({ fleet: ctx.fleet, cluster, environment: env.environment }, component);
+  const folderOf = (component: Component) => stepFolder(folder, cluster, component);
+  out.write(`${folder}/clusters/${cluster}.yaml`, app, (scope) =>
+    new ClusterSteps(scope, 'Steps', { cluster, environment: env, clusterDelivery, components, labels, gitSource: gitSourceName(ctx.delivery, env), stepFolder: folderOf }), r);
+
+  let previousRelease: string | undefined;
+  for (const component of components) {
+    if (component.kind === 'mesh' && component.files) {
+      // Flux builds kustomizations with files anywhere in the source, so a part names its files in place.
+      const up = folderOf(component).split('/').map(() => '..').join('/');
+      out.writeText(`${folderOf(component)}/kustomization.yaml`, kustomization(component.files.map((f) => `${up}/${component.manifestsPath}/${f}`)));
+    }
+    if (component.kind !== 'upstream-chart') continue;
+    const name = stepName(cluster, component);
+    out.write(`${folderOf(component)}/release.yaml`, app, (scope) =>
+      new ComponentRelease(scope, 'Release', {
+        name,
+        namespace: env.flux.namespace,
+        labels: labels(component),
+        component,
+        helmRepository: env.helmRepository,
+        helmSourceName: helmSourceName(ctx.delivery, env),
+        interval: env.flux.interval,
+        // The same order as the Kustomizations, stated on the releases as well.
+        dependsOn: previousRelease ? [{ name: previousRelease }] : [],
+        kubeConfig: kubeConfigOf(clusterDelivery),
+        valuesFile: repoPath(env.repo, component.valuesFile),
+      }), r);
+    previousRelease = name;
+  }
+}
+
+/** A kustomize kustomization.yaml listing these resources. */
+function kustomization(resources: readonly string[]): string {
+  return toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources });
 }
 
 const APPLICATION_SET_FILE = 'applicationset.yaml';
