@@ -32,6 +32,8 @@ export interface Rendered {
   /** Relative path → content, for the whole output folder. */
   readonly files: Map<string, string>;
   readonly clusters: readonly RenderedCluster[];
+  /** The GitOps files and the objects in them. */
+  readonly delivery: DeliveryOutput;
   readonly diagnostics: readonly Diagnostic[];
 }
 
@@ -83,7 +85,7 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock, options
   diagnostics.push(...checkDelivered(gitops));
   files.set(INDEX_FILE, indexFile(fleet, rendered, gitops));
   files.set('versions.lock.json', lockFile(lock));
-  return { files, clusters: rendered, diagnostics };
+  return { files, clusters: rendered, delivery: gitops, diagnostics };
 }
 
 /** Emitted objects against their schemas, values against the upstream charts, and no secrets anywhere. */
