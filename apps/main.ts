@@ -14,6 +14,14 @@ const fleet = new Fleet(app, 'acme', {
     kubernetes: '1.33',
     proxy: { logFormat: 'json', defaultInboundPolicy: 'cluster-authenticated' },
   },
+  // GitOps: where charts-out/ is committed, and who applies it. Argo CD app-of-apps per environment
+  // (generator 'list' or 'clusters' for one ApplicationSet), dev before staging; prod is Flux's (below).
+  delivery: {
+    engine: 'argocd',
+    repo: { url: 'https://git.acme.example/platform/mesh.git', branch: 'main', path: 'charts-out' },
+    argocd: { project: 'mesh' },
+    rollout: ['dev', 'staging'],
+  },
 });
 
 fleet.addEnvironment('dev', {
@@ -24,6 +32,8 @@ fleet.addEnvironment('dev', {
 });
 fleet.addEnvironment('staging', { linkerd: '2.19', kubernetes: '1.32' });
 const prod = fleet.addEnvironment('prod', {
+  // A management cluster's Flux, following the "prod" tag (promote by moving it).
+  delivery: { engine: 'flux', repo: { tag: 'prod' }, flux: { interval: '5m' } },
   ha: true,
   proxy: { resources: { cpu: { request: '100m' }, memory: { request: '64Mi', limit: '256Mi' } } },
   controlPlane: { values: { controllerLogFormat: 'json' } },
@@ -35,6 +45,7 @@ fleet.addCluster('dev-1', {
   podCIDR: '10.0.0.0/16',
   serviceCIDR: '10.1.0.0/16',
   apiServer: 'https://dev-1.k8s.acme.example:6443',
+  delivery: { argocd: { server: 'https://dev-1.k8s.acme.example:6443' } },
 });
 fleet.addCluster('staging-1', {
   environment: 'staging',
@@ -73,6 +84,7 @@ fleet.addCluster('us-1', {
     address: 'gw.us-1.acme.example',
     serviceAnnotations: { 'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internet-facing' },
   },
+  delivery: { flux: { kubeConfigSecret: 'us-1-admin-kubeconfig' } },
 });
 fleet.addCluster('us-2', {
   environment: 'prod',
@@ -80,6 +92,7 @@ fleet.addCluster('us-2', {
   podCIDR: '100.73.0.0/16',
   serviceCIDR: '198.18.16.0/20',
   apiServer: 'https://us-2.k8s.acme.example:6443',
+  delivery: { flux: { kubeConfigSecret: 'us-2-admin-kubeconfig' } },
 });
 prod.overrideCluster(eu2, { controlPlane: { values: { controllerReplicas: 5 } } });
 

@@ -1,5 +1,6 @@
 // Generated fleets for the benchmark: regions of 10 clusters, spread over three environments and
-// every supported Linkerd version, HA in prod.
+// every supported Linkerd version, HA in prod; delivered like the example (Argo CD app-of-apps for
+// dev and staging in rollout order, Flux for prod).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { FleetDocument, LinkSpec } from '../lib/model/types.ts';
@@ -24,7 +25,8 @@ export function generateFleet(clusters: number): FleetDocument {
         issuer: { type: 'externalSecret', store: { name: 'vault' }, remoteKey: 'linkerd/anchor' },
       },
       defaults: { linkerd: '2.20', kubernetes: '1.33', proxy: { logFormat: 'json' } },
-      environments: { dev: { proxy: { logLevel: 'debug' } }, staging: {}, prod: { ha: true } },
+      environments: { dev: { proxy: { logLevel: 'debug' } }, staging: {}, prod: { ha: true, delivery: { engine: 'flux' } } },
+      delivery: { engine: 'argocd', repo: { url: 'https://git.example.com/platform/mesh.git' }, rollout: ['dev', 'staging'] },
       clusters: Array.from({ length: clusters }, (_, i) => {
         const region = Math.floor(i / 10);
         return {

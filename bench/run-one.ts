@@ -28,7 +28,8 @@ for (const r of result.rendered.clusters) {
 const validationMs = performance.now() - validationStarted;
 if (issues > 0) throw new Error(`the generated fleet has ${issues} validation issues`);
 
-// The floor: the same objects and values files, serialized to YAML and written, no cdk8s, no checks.
+// The floor: the same objects (the clusters' and the GitOps ones) and values files, serialized to YAML
+// and written, no cdk8s, no checks.
 const floorStarted = performance.now();
 let floorBytes = 0;
 for (const r of result.rendered.clusters) {
@@ -41,8 +42,14 @@ for (const r of result.rendered.clusters) {
   });
   for (const [chart, values] of Object.entries(r.upstreamValues)) writeFileSync(join(dir, `${chart}.yaml`), toYaml(values));
 }
+result.rendered.delivery.objectFiles.forEach((file, i) => {
+  const text = file.objects.map((o) => toYaml(o)).join('---\n');
+  floorBytes += text.length;
+  writeFileSync(join(work, 'floor', `delivery-${i}.yaml`), text);
+});
 const floorMs = performance.now() - floorStarted;
-const objects = result.rendered.clusters.reduce((n, r) => n + r.objects.length, 0);
+const objects =
+  result.rendered.clusters.reduce((n, r) => n + r.objects.length, 0) + result.rendered.delivery.objectFiles.reduce((n, f) => n + f.objects.length, 0);
 rmSync(work, { recursive: true, force: true });
 
 console.log(

@@ -1,7 +1,7 @@
 // The public API of meshfleet (re-exports only).
 export { Fleet, type FleetProps } from './fleet/fleet.ts';
 export { Cluster, type ClusterProps } from './fleet/cluster.ts';
-export { Environment } from './fleet/environment.ts';
+export { Environment, type EnvironmentProps } from './fleet/environment.ts';
 export { AnchorIssuer, TrustAnchor, type ExternalSecretAnchorProps } from './fleet/trust.ts';
 export { Credentials, LinkMode, LinkTopology } from './fleet/multicluster.ts';
 export { exportService, federateService, exportLabels, type LabelledObject } from './constructs/multicluster/service-exports.ts';
@@ -21,6 +21,9 @@ export { fleetInput, loadInput } from './cli/load-input.ts';
 export { runApp, isMainModule } from './cli/run-app.ts';
 export { runCli } from './cli/main.ts';
 export { LINKERD_RELEASES, linkerdRelease, type LinkerdRelease } from './compat/linkerd-releases.ts';
+export { renderDelivery, type DeliveryOptions, type DeliveryOutput } from './delivery/render.ts';
+export { componentsOf, gatewayAPISourceOf, type Component, type GatewayAPISource } from './delivery/components.ts';
+export { PHASES, type Phase } from './delivery/phases.ts';
 export { ClusterMesh, type ClusterMeshProps } from './constructs/cluster-mesh.ts';
 export { ControlPlane, type ControlPlaneProps } from './constructs/control-plane.ts';
 export { IdentityIssuer, type IdentityIssuerProps } from './constructs/identity-issuer.ts';

@@ -4,12 +4,17 @@ import { parseArgs } from 'node:util';
 import { FleetError, formatDiagnostic } from '../model/diagnostics.ts';
 import { synthesize } from '../synth/synthesize.ts';
 import { runLint } from './lint.ts';
+import { compareOutput, formatCheck, formatDiff } from './diff.ts';
 import { findInput, loadInput, UsageError } from './load-input.ts';
 
 const HELP = `meshfleet: one Linkerd fleet description, per-cluster charts and values
 
 usage:
   meshfleet synth [fleet.yaml | app.ts] [--out charts-out]   check, render and write the output
+  meshfleet synth --check [fleet.yaml | app.ts]              exit 1 and list what would change if the output is not up to date
+  meshfleet diff [fleet.yaml | app.ts] [--summary] [--exit-code]
+                                                             what a synth would change, per environment and cluster,
+                                                             risky changes first (--exit-code: exit 1 when anything would)
   meshfleet validate [fleet.yaml | app.ts]                   check and render, write nothing
   meshfleet lint <file | dir>… [--gateway-api v] [--channel c] [--linkerd v]
                                                              validate any Kubernetes YAML (see lint --help)
@@ -32,6 +37,9 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       allowPositionals: true,
       options: {
         out: { type: 'string', short: 'o', default: 'charts-out' },
+        check: { type: 'boolean' },
+        summary: { type: 'boolean' },
+        'exit-code': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -41,12 +49,20 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       return command || values.help ? 0 : 2;
     }
     if (rest.length) throw new UsageError(`unexpected arguments: ${rest.join(' ')}`);
-    if (command !== 'synth' && command !== 'validate') throw new UsageError(`unknown command ${command}`);
+    if (command !== 'synth' && command !== 'validate' && command !== 'diff') throw new UsageError(`unknown command ${command}`);
+    if (values.check && command !== 'synth') throw new UsageError('--check goes with synth');
+    if ((values.summary || values['exit-code']) && command !== 'diff') throw new UsageError('--summary and --exit-code go with diff');
 
     const started = performance.now();
     const input = await loadInput(findInput(file));
-    const result = synthesize(input, { outdir: values.out, dryRun: command === 'validate' });
+    const compareOnly = command === 'diff' || Boolean(values.check);
+    const result = synthesize(input, { outdir: values.out, dryRun: command === 'validate' || compareOnly });
     for (const d of result.diagnostics) io.err(formatDiagnostic(d, input.locate) + '\n');
+    if (compareOnly) {
+      const comparison = compareOutput(result.outdir, result.rendered.files);
+      io.out(command === 'diff' ? formatDiff(result.outdir, comparison, { summaryOnly: values.summary }) : formatCheck(result.outdir, comparison));
+      return comparison.changes.length && (values.check || values['exit-code']) ? 1 : 0;
+    }
     const clusters = result.rendered.clusters.length;
     const ms = Math.round(performance.now() - started);
     io.out(

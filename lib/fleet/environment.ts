@@ -1,13 +1,18 @@
 import { Construct } from 'constructs';
-import type { ClusterSettings, EnvironmentSpec } from '../model/types.ts';
+import type { ClusterSettings, DeliverySettings, EnvironmentSpec } from '../model/types.ts';
 import { assertDnsLabel, type Cluster } from './cluster.ts';
+
+export interface EnvironmentProps extends ClusterSettings {
+  /** How this environment is delivered; wins over the fleet's delivery. @default the fleet's */
+  readonly delivery?: DeliverySettings;
+}
 
 /** An environment overlay (dev, staging, prod): settings for all its clusters, and per-cluster overrides. */
 export class Environment extends Construct {
   readonly name: string;
   private readonly overrides = new Map<string, ClusterSettings>();
 
-  constructor(scope: Construct, name: string, private readonly settings: ClusterSettings) {
+  constructor(scope: Construct, name: string, private readonly settings: EnvironmentProps) {
     super(scope, name);
     assertDnsLabel(name, 'environment name', this.node.path);
     this.name = name;

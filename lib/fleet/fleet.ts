@@ -5,10 +5,11 @@ import {
   FLEET_KIND,
   type ClusterSettings,
   type ClusterSpec,
+  type FleetDeliverySpec,
   type FleetDocument,
 } from '../model/types.ts';
 import { Cluster, assertDnsLabel, type ClusterProps } from './cluster.ts';
-import { Environment } from './environment.ts';
+import { Environment, type EnvironmentProps } from './environment.ts';
 import { LinkTopology, type Credentials, type LinkMode } from './multicluster.ts';
 import type { AnchorIssuer, TrustAnchor } from './trust.ts';
 import type { FederatedServiceSpec, LinkSpec, ServiceExportSpec } from '../model/types.ts';
@@ -25,6 +26,8 @@ export interface FleetProps {
   readonly defaults?: ClusterSettings;
   /** Where Link credentials come from. @default Credentials.externalSecret() with the anchor's store */
   readonly credentials?: Credentials;
+  /** GitOps delivery: engine, repository, rollout order, chart major. @default engine "none" */
+  readonly delivery?: FleetDeliverySpec;
 }
 
 /**
@@ -50,7 +53,7 @@ export class Fleet extends Construct {
     this.clusterScope = new Construct(this, 'clusters');
   }
 
-  addEnvironment(name: string, settings: ClusterSettings = {}): Environment {
+  addEnvironment(name: string, settings: EnvironmentProps = {}): Environment {
     const environment = new Environment(this.environmentScope, name, settings);
     this.environments.push(environment);
     return environment;
@@ -106,6 +109,7 @@ export class Fleet extends Construct {
         federatedServices: this.federatedServices.length ? this.federatedServices : undefined,
         services: this.services.length ? this.services : undefined,
         credentials: p.credentials?.spec,
+        delivery: p.delivery,
       },
     };
     // Drop undefined fields so the document equals the one parsed from YAML.

@@ -102,7 +102,8 @@ export function nodeAt(node: Node | null, segments: string[]): Node | undefined 
   let last: Node | undefined = node ?? undefined;
   for (const segment of segments) {
     if (isMap(current)) {
-      const pair: Pair | undefined = current.items.find((p: Pair) => String((p.key as { value?: unknown })?.value ?? p.key) === segment);
+      // An empty key (": value") parses as a null key, which the document knows as "".
+      const pair: Pair | undefined = current.items.find((p: Pair) => String((p.key as { value?: unknown } | null)?.value ?? p.key ?? '') === segment);
       // A missing field is reported at its parent's position.
       if (!pair) return last;
       current = (pair.value as Node | null) ?? (pair.key as Node);

@@ -2,6 +2,7 @@
 // the YAML front door; the TypeScript API is checked against the same schema so both fail alike.
 // `x-fix` is our own annotation: the hint printed when a value fails at that place.
 // `npm run gen:schemas` also writes it to schemas/fleet.schema.json for editors.
+import { clusterDeliverySchema, environmentDeliverySchema, fleetDeliverySchema } from './delivery-schema.ts';
 
 import {
   credentialsSchema,
@@ -204,6 +205,7 @@ export const fleetSchema = {
                 propertyNames: { pattern: DNS_LABEL },
                 additionalProperties: clusterSettings,
               },
+              delivery: environmentDeliverySchema,
             },
           },
         },
@@ -226,6 +228,7 @@ export const fleetSchema = {
                 pattern: '^https://[^\\s/]+(:[0-9]+)?(/\\S*)?$',
                 'x-fix': 'give the API server as an https URL, e.g. "https://eu-1.example.com:6443"',
               },
+              delivery: clusterDeliverySchema,
               ...clusterSettingsProperties,
             },
           },
@@ -234,6 +237,7 @@ export const fleetSchema = {
         federatedServices: { type: 'array', items: federatedServiceSchema },
         services: { type: 'array', items: serviceExportSchema },
         credentials: credentialsSchema,
+        delivery: fleetDeliverySchema,
       },
     },
   },

@@ -1,5 +1,8 @@
 // The fleet model as users write it: the YAML document and the TypeScript API produce exactly these
 // objects. Plain data only (no cdk8s), so every layer can read it and the JSON Schema can describe it.
+import type { ClusterDeliverySpec, DeliverySettings, FleetDeliverySpec } from './delivery.ts';
+
+export type * from './delivery.ts';
 
 import type {
   CredentialsSpec,
@@ -36,6 +39,8 @@ export interface FleetSpec {
   readonly services?: readonly ServiceExportSpec[];
   /** How Link credentials reach source clusters. @default { type: "externalSecret" } */
   readonly credentials?: CredentialsSpec;
+  /** GitOps delivery (Argo CD, Flux) of the output, rollout order, chart major. @default engine "none" */
+  readonly delivery?: FleetDeliverySpec;
 }
 
 export interface TrustSpec {
@@ -135,6 +140,8 @@ export interface ClusterSettings {
 export interface EnvironmentSpec extends ClusterSettings {
   /** Overrides for single clusters of this environment, keyed by cluster name; they win over everything else. */
   readonly clusters?: Readonly<Record<string, ClusterSettings>>;
+  /** Delivery settings of this environment; they win over spec.delivery. */
+  readonly delivery?: DeliverySettings;
 }
 
 export interface ClusterSpec extends ClusterSettings {
@@ -147,4 +154,6 @@ export interface ClusterSpec extends ClusterSettings {
   readonly serviceCIDR?: string;
   /** The cluster's Kubernetes API server URL, https. */
   readonly apiServer?: string;
+  /** Where the delivery engine finds this cluster (Argo CD destination, Flux kubeConfig). */
+  readonly delivery?: ClusterDeliverySpec;
 }

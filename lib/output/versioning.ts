@@ -43,11 +43,20 @@ export const INITIAL_VERSION = '0.1.0';
 
 /**
  * Same content → same version; new content → next patch; a new Linkerd version → next minor, because
- * a control plane upgrade is a change operators want to see in the version.
+ * a control plane upgrade is a change operators want to see in the version. `major` is the user's:
+ * a higher one restarts the chart at <major>.0.0; a lower one than the lock holds is not a downgrade
+ * (versions only grow), the locked major stays (see majorBelowLock).
  */
-export function nextVersion(previous: LockEntry | undefined, hash: string, linkerd: string): string {
-  if (!previous || !/^\d+\.\d+\.\d+$/.test(previous.version)) return INITIAL_VERSION;
+export function nextVersion(previous: LockEntry | undefined, hash: string, linkerd: string, major = 0): string {
+  if (!previous || !/^\d+\.\d+\.\d+$/.test(previous.version)) return major > 0 ? `${major}.0.0` : INITIAL_VERSION;
+  const [lockedMajor, minor, patch] = previous.version.split('.').map(Number);
+  if (major > lockedMajor) return `${major}.0.0`;
   if (previous.hash === hash) return previous.version;
-  const [major, minor, patch] = previous.version.split('.').map(Number);
-  return previous.linkerd !== linkerd ? `${major}.${minor + 1}.0` : `${major}.${minor}.${patch + 1}`;
+  return previous.linkerd !== linkerd ? `${lockedMajor}.${minor + 1}.0` : `${lockedMajor}.${minor}.${patch + 1}`;
+}
+
+/** The locked major when it is above the one the user set (which then has no effect). */
+export function majorBelowLock(previous: LockEntry | undefined, major: number): number | undefined {
+  const locked = previous && /^\d+\.\d+\.\d+$/.test(previous.version) ? Number(previous.version.split('.')[0]) : undefined;
+  return locked !== undefined && locked > major ? locked : undefined;
 }

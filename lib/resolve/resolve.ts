@@ -2,6 +2,8 @@
 // lib/model/merge.ts), built-in defaults filled, Linkerd versions pinned to a release of the compat
 // table, computed names filled. What cannot be resolved becomes a diagnostic, never an exception.
 import { linkerdRelease, knownLinkerdVersions, type LinkerdRelease } from '../compat/linkerd-releases.ts';
+import { checkDelivery } from '../delivery/check.ts';
+import { resolveDelivery, type FleetDelivery } from '../delivery/resolve.ts';
 import { error, pointer, show, type Diagnostic } from '../model/diagnostics.ts';
 import { mergeLayers, originOf, type Merged } from '../model/merge.ts';
 import { readTrustAnchor, type TrustAnchor } from '../model/trust-anchor.ts';
@@ -68,6 +70,8 @@ export interface ResolvedFleet {
   readonly federatedServices: readonly ResolvedFederatedService[];
   readonly services: readonly ResolvedServiceExport[];
   readonly credentials: CredentialsSpec;
+  /** GitOps delivery per environment and cluster (lib/delivery). */
+  readonly delivery: FleetDelivery;
 }
 
 export interface ResolveOptions {
@@ -77,8 +81,9 @@ export interface ResolveOptions {
   readonly now?: Date;
 }
 
-// Keys of a cluster entry that are identity, not settings; they are not merged.
-const CLUSTER_IDENTITY_KEYS = new Set(['name', 'environment', 'network', 'podCIDR', 'serviceCIDR', 'apiServer']);
+// Keys of a cluster entry that are identity, not settings; they are not merged. `delivery` (of an
+// environment or a cluster) is resolved on its own by lib/delivery/resolve.ts.
+const CLUSTER_IDENTITY_KEYS = new Set(['name', 'environment', 'network', 'podCIDR', 'serviceCIDR', 'apiServer', 'delivery']);
 
 export function resolveFleet(doc: FleetDocument, options: ResolveOptions): { fleet?: ResolvedFleet; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
@@ -138,6 +143,9 @@ export function resolveFleet(doc: FleetDocument, options: ResolveOptions): { fle
     });
   });
 
+  const delivery = resolveDelivery(spec);
+  diagnostics.push(...checkDelivery(spec, delivery));
+
   if (!anchor) return { diagnostics };
   // Environments in the order they are declared; clusters keep their order within each.
   const environments = environmentNames.map((name) => ({ name, clusters: clusters.filter((c) => c.environment === name) }));
@@ -158,6 +166,7 @@ export function resolveFleet(doc: FleetDocument, options: ResolveOptions): { fle
     federatedServices: federatedServicesOf(spec),
     services: serviceExportsOf(spec),
     credentials: credentialsOf(spec),
+    delivery,
   };
   return { fleet, diagnostics };
 }

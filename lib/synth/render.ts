@@ -1,15 +1,17 @@
 // The rendering half of synth: one cdk8s App per cluster (synth time stays linear in the number of
 // clusters), its objects validated, then laid out as files in memory. Nothing touches the disk here.
 import { App } from 'cdk8s';
-import { HELM_REPOSITORY } from '../compat/linkerd-releases.ts';
 import { unknownControllerKeys, unknownValueKeys, upstreamKeys, type UpstreamChart } from '../compat/upstream-values.ts';
 import { ClusterMesh, objectFilesOf } from '../constructs/cluster-mesh.ts';
-import { error, type Diagnostic } from '../model/diagnostics.ts';
+import { renderDelivery, type DeliveryOptions, type DeliveryOutput } from '../delivery/render.ts';
+import { environmentDelivery } from '../delivery/resolve.ts';
+import { error, warning, type Diagnostic } from '../model/diagnostics.ts';
+import { originOf } from '../model/merge.ts';
 import { chartContent, chartYaml } from '../output/helm-chart.ts';
 import type { KubeObject, ObjectFile } from '../output/kube-object.ts';
 import { manifestFiles, objectYaml } from '../output/manifests.ts';
 import { valuesFile } from '../output/values.ts';
-import { contentHash, lockFile, nextVersion, type LockEntry, type VersionLock } from '../output/versioning.ts';
+import { contentHash, lockFile, majorBelowLock, nextVersion, type LockEntry, type VersionLock } from '../output/versioning.ts';
 import { exportLabels, federationLabels } from '../constructs/multicluster/service-exports.ts';
 import { credentialsSecretName, federatedServiceName, MULTICLUSTER_NAMESPACE, remoteAccessServiceAccount } from '../constructs/multicluster/names.ts';
 import { LINKERD_NAMESPACE } from '../constructs/names.ts';
@@ -34,19 +36,23 @@ export interface Rendered {
   /** Relative path → content, for the whole output folder. */
   readonly files: Map<string, string>;
   readonly clusters: readonly RenderedCluster[];
+  /** The GitOps files and the objects in them. */
+  readonly delivery: DeliveryOutput;
   readonly diagnostics: readonly Diagnostic[];
 }
 
-export function renderFleet(fleet: ResolvedFleet, previous: VersionLock): Rendered {
+export function renderFleet(fleet: ResolvedFleet, previous: VersionLock, options: DeliveryOptions = {}): Rendered {
   const files = new Map<string, string>();
   const diagnostics: Diagnostic[] = [];
   const rendered: RenderedCluster[] = [];
   const lock: Record<string, LockEntry> = {};
+  const majorWarned = new Set<string>();
 
   const clustersByName = new Map(fleet.clusters.map((c) => [c.name, c]));
   const views = multiclusterViews(fleet);
   for (const cluster of fleet.clusters) {
     const folder = `${cluster.environment}/${cluster.name}`;
+    const delivery = environmentDelivery(fleet.delivery, cluster.environment);
     const app = new App();
     const view = views.get(cluster.name)!;
     const mesh = new ClusterMesh(app, 'mesh', {
@@ -63,7 +69,12 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock): Render
     const content = chartContent(yaml);
     const hash = contentHash(content, cluster.linkerdVersion);
     const chartKey = `${folder}/mesh`;
-    const version = nextVersion(previous.charts[chartKey], hash, cluster.linkerdVersion);
+    const version = nextVersion(previous.charts[chartKey], hash, cluster.linkerdVersion, delivery.chartMajor);
+    const locked = majorBelowLock(previous.charts[chartKey], delivery.chartMajor);
+    if (locked !== undefined && !majorWarned.has(cluster.environment)) {
+      majorWarned.add(cluster.environment);
+      diagnostics.push(warning(originOf(delivery.settings, '/chartMajor', '/spec/delivery'), `mesh charts of environment ${cluster.environment} are at major ${locked} in versions.lock.json, above chartMajor ${delivery.chartMajor}; versions never go down, so ${locked} stays`, `set chartMajor: ${locked} (or higher), or remove it`));
+    }
     lock[chartKey] = { version, hash, linkerd: cluster.linkerdVersion };
     files.set(
       `${folder}/mesh/Chart.yaml`,
@@ -77,13 +88,16 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock): Render
     for (const [path, text] of content) files.set(`${folder}/mesh/${path}`, text);
     for (const [path, text] of manifestFiles(yaml)) files.set(`${folder}/manifests/${path}`, text);
     for (const [chart, values] of Object.entries(mesh.upstreamValues)) {
-      files.set(`${folder}/values/${chart}.yaml`, valuesFile(chart, cluster.release.chartVersion, values));
+      files.set(`${folder}/values/${chart}.yaml`, valuesFile(chart, cluster.release.chartVersion, values, delivery.helmRepository));
     }
     rendered.push({ cluster, folder, objects, objectFiles, upstreamValues: mesh.upstreamValues, chartVersion: version });
   }
-  files.set(INDEX_FILE, indexFile(fleet, rendered, views));
+  const gitops = renderDelivery(fleet, rendered, options);
+  for (const [path, text] of gitops.files) files.set(path, text);
+  diagnostics.push(...checkDelivered(gitops));
+  files.set(INDEX_FILE, indexFile(fleet, rendered, gitops, views));
   files.set('versions.lock.json', lockFile(lock));
-  return { files, clusters: rendered, diagnostics };
+  return { files, clusters: rendered, delivery: gitops, diagnostics };
 }
 
 /** Emitted objects against their schemas, values against the upstream charts, and no secrets anywhere. */
@@ -108,13 +122,35 @@ function checkEmitted(
   return diagnostics;
 }
 
-function indexFile(fleet: ResolvedFleet, clusters: readonly RenderedCluster[], views: ReadonlyMap<string, ClusterMulticlusterView>): string {
+/** Every Argo CD and Flux object against its CRD schema, and no secrets in them either. */
+function checkDelivered(gitops: DeliveryOutput): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  for (const file of gitops.objectFiles) {
+    const at = file.cluster?.cluster.path ?? '/spec/delivery';
+    for (const issue of validateObjects(file.objects, {})) {
+      diagnostics.push(error(at, `emitted ${issue.kind} ${issue.namespace ? issue.namespace + '/' : ''}${issue.name} (${file.path}) is invalid at ${issue.path || '/'}: ${issue.message}`, 'this is a meshfleet defect if the fleet passed its checks; please report it with the fleet file'));
+    }
+    for (const issue of scanForSecrets(file.objects)) {
+      diagnostics.push(error(at, `emitted ${issue.kind} ${issue.name} (${file.path}) carries secret material at ${issue.path}: ${issue.message}`, 'secrets must come from a secret store (External Secrets, SealedSecrets), never from meshfleet output'));
+    }
+  }
+  return diagnostics;
+}
+
+function indexFile(
+  fleet: ResolvedFleet,
+  clusters: readonly RenderedCluster[],
+  gitops: DeliveryOutput,
+  views: ReadonlyMap<string, ClusterMulticlusterView>,
+): string {
   const index = {
     fleet: fleet.name,
     trustDomain: fleet.trust.domain,
     trustAnchors: fleet.trust.anchor.certificates.map((c) => ({ subject: c.subject, sha256: c.fingerprint256, notAfter: c.validTo })),
+    ...(gitops.fleetFiles.length ? { gitops: { files: gitops.fleetFiles } } : {}),
     environments: fleet.environments.map((env) => ({
       name: env.name,
+      ...(gitops.environments.has(env.name) ? { gitops: gitops.environments.get(env.name) } : {}),
       clusters: clusters
         .filter((r) => r.cluster.environment === env.name)
         .map((r) => ({
@@ -126,7 +162,7 @@ function indexFile(fleet: ResolvedFleet, clusters: readonly RenderedCluster[], v
           upstreamCharts: Object.fromEntries(
             Object.keys(r.upstreamValues).map((chart) => [
               chart,
-              { repository: HELM_REPOSITORY, chart, version: r.cluster.release.chartVersion, values: `${r.folder}/values/${chart}.yaml` },
+              { repository: environmentDelivery(fleet.delivery, env.name).helmRepository, chart, version: r.cluster.release.chartVersion, values: `${r.folder}/values/${chart}.yaml` },
             ]),
           ),
           mesh: { chart: `${r.folder}/mesh`, version: r.chartVersion, objects: r.objects.length },

@@ -26,7 +26,9 @@ describe('generated charts with the real helm and kustomize', () => {
     synthesize({ ...input, document: doc }, { outdir: out });
     clusters = readdirSync(out, { withFileTypes: true })
       .filter((e) => e.isDirectory())
-      .flatMap((env) => readdirSync(join(out, env.name)).map((c) => `${env.name}/${c}`));
+      // gitops/ folders hold delivery files (test/delivery/), not clusters.
+      .filter((e) => e.name !== 'gitops')
+      .flatMap((env) => readdirSync(join(out, env.name)).filter((c) => c !== 'gitops').map((c) => `${env.name}/${c}`));
     expect(clusters).toHaveLength(6);
   });
 

@@ -1,0 +1,187 @@
+// What a cluster's delivery is made of, derived from what was rendered for it: one component per
+// upstream chart that has a values file (linkerd-multicluster appears when its values do), the mesh/
+// chart, and the Gateway API CRDs when the cluster has a source for them. Argo CD and Flux render the
+// same components, in the order of lib/delivery/phases.ts.
+import type { UpstreamChart } from '../compat/upstream-values.ts';
+import type { KubeObject } from '../output/kube-object.ts';
+import type { RenderedCluster } from '../synth/render.ts';
+import { coreKindValidator } from '../validate/index.ts';
+import { WEBHOOK_CA_BUNDLE, type DriftRule } from './drift.ts';
+import { PHASES, type Phase } from './phases.ts';
+
+/**
+ * Where a cluster's Gateway API CRDs come from, when meshfleet manages them:
+ * - upstream: github.com/kubernetes-sigs/gateway-api at tag v<version>, config/crd/<channel>;
+ * - vendored: a folder of charts-out/ holding the bundle (path relative to charts-out/).
+ * undefined: the cluster's Gateway API CRDs are not delivered by meshfleet.
+ */
+export type GatewayAPISource =
+  | { readonly kind: 'upstream'; readonly version: string; readonly channel: 'standard' | 'experimental' }
+  | { readonly kind: 'vendored'; readonly path: string }
+  | undefined;
+
+export const GATEWAY_API_REPOSITORY = 'https://github.com/kubernetes-sigs/gateway-api';
+
+/**
+ * The cluster's Gateway API source.
+ * TODO(gateway-api branch): return the resolved cluster's managed bundle (upstream version and
+ * channel, or the vendored folder in its output) once the model has spec/cluster `gatewayAPI`.
+ */
+export function gatewayAPISourceOf(_rendered: RenderedCluster): GatewayAPISource {
+  return undefined;
+}
+
+/** What both engines need to know about a part of the cluster that installs CRDs. */
+export type CrdSize = 'none' | 'small' | 'large';
+
+interface ComponentBase {
+  /** Stable id: the Helm release name, and the suffix of the Application/HelmRelease/Kustomization name. */
+  readonly name: string;
+  readonly phase: Phase;
+  /** Namespace the component's namespaced objects go to. */
+  readonly namespace: string;
+  /** No earlier component provides the namespace, so the engine creates it (without labels). */
+  readonly createNamespace: boolean;
+  /** "large": over the 256 KiB annotation limit of client-side apply, so apply server-side. */
+  readonly crds: CrdSize;
+  /** Some of its objects are custom resources whose CRDs another component or Application installs. */
+  readonly usesForeignCrds: boolean;
+  readonly drift: readonly DriftRule[];
+}
+
+export interface UpstreamChartComponent extends ComponentBase {
+  readonly kind: 'upstream-chart';
+  readonly chart: UpstreamChart;
+  readonly version: string;
+  /** The values file, relative to charts-out/. */
+  readonly valuesFile: string;
+  readonly values: Readonly<Record<string, unknown>>;
+}
+
+export interface MeshComponent extends ComponentBase {
+  readonly kind: 'mesh';
+  /** The mesh/ chart and manifests/ folders, relative to charts-out/. */
+  readonly chartPath: string;
+  readonly manifestsPath: string;
+  readonly chartVersion: string;
+  /**
+   * The files of manifests/ this component applies, when the cluster's objects span phases (a Helm
+   * chart cannot be split, so such parts are delivered from manifests/). @default the whole chart
+   */
+  readonly files?: readonly string[];
+}
+
+export interface GatewayAPIComponent extends ComponentBase {
+  readonly kind: 'gateway-api';
+  readonly source: NonNullable<GatewayAPISource>;
+}
+
+export type Component = UpstreamChartComponent | MeshComponent | GatewayAPIComponent;
+
+type Draft = Component extends infer C ? (C extends Component ? Omit<C, 'createNamespace'> : never) : never;
+
+/** How each upstream chart is delivered. Every chart the renderer can emit values for is listed. */
+const UPSTREAM_CHARTS: Readonly<Record<UpstreamChart, Pick<ComponentBase, 'phase' | 'namespace' | 'crds' | 'usesForeignCrds' | 'drift'>>> = {
+  // httproutes.policy.linkerd.io alone is ~350 KB.
+  'linkerd-crds': { phase: 'linkerd-crds', namespace: 'linkerd', crds: 'large', usesForeignCrds: false, drift: [] },
+  'linkerd-control-plane': { phase: 'control-plane', namespace: 'linkerd', crds: 'none', usesForeignCrds: false, drift: WEBHOOK_CA_BUNDLE },
+  // Brings the Link CRD (~50 KB); its gateway Server/AuthorizationPolicy need linkerd-crds' CRDs.
+  'linkerd-multicluster': { phase: 'multicluster', namespace: 'linkerd-multicluster', crds: 'small', usesForeignCrds: true, drift: [] },
+};
+
+export const MESH_COMPONENT = 'mesh';
+export const GATEWAY_API_COMPONENT = 'gateway-api-crds';
+
+/** The cluster's components in apply order. */
+export function componentsOf(rendered: RenderedCluster, gatewayAPI: GatewayAPISource): Component[] {
+  const { cluster, folder } = rendered;
+  const components: Draft[] = [];
+  if (gatewayAPI) {
+    components.push({ kind: 'gateway-api', name: GATEWAY_API_COMPONENT, phase: 'gateway-api-crds', namespace: 'default', crds: 'large', usesForeignCrds: false, drift: [], source: gatewayAPI });
+  }
+  for (const [chart, values] of Object.entries(rendered.upstreamValues) as [UpstreamChart, Record<string, unknown>][]) {
+    components.push({
+      kind: 'upstream-chart',
+      name: chart,
+      chart,
+      version: cluster.release.chartVersion,
+      valuesFile: `${folder}/values/${chart}.yaml`,
+      values,
+      ...UPSTREAM_CHARTS[chart],
+    });
+  }
+  // The mesh objects go in the issuer phase, except custom resources whose CRD a later component
+  // installs (Links need linkerd-multicluster's Link CRD): those wait in a part of their own.
+  const parts = meshParts(rendered);
+  for (const [phase, files] of parts) {
+    const objects = rendered.objectFiles.filter((f) => files.includes(f.name)).flatMap((f) => f.objects);
+    components.push({
+      kind: 'mesh',
+      name: phase === 'issuer' ? MESH_COMPONENT : `${MESH_COMPONENT}-${phase}`,
+      phase,
+      namespace: 'linkerd',
+      crds: 'none',
+      usesForeignCrds: objects.some(isCustomResource),
+      drift: [],
+      chartPath: `${folder}/mesh`,
+      manifestsPath: `${folder}/manifests`,
+      chartVersion: rendered.chartVersion,
+      ...(parts.size > 1 ? { files } : {}),
+    });
+  }
+
+  const ordered = components.sort((a, b) => PHASES.indexOf(a.phase) - PHASES.indexOf(b.phase));
+  // A namespace the mesh chart creates (with the labels Linkerd needs) exists for every later phase.
+  const meshNamespaces = new Set(namespacesIn(rendered.objects));
+  const providedBefore = (c: Draft) => PHASES.indexOf(c.phase) > PHASES.indexOf('issuer') && meshNamespaces.has(c.namespace);
+  return ordered.map((c) => ({ ...c, createNamespace: c.kind === 'upstream-chart' && !providedBefore(c) }) as Component);
+}
+
+/**
+ * API groups whose CRDs a component of the cluster installs, and its phase. Custom resources of
+ * other groups (cert-manager, External Secrets) have CRDs installed before meshfleet's components.
+ */
+const CRD_PHASE_BY_GROUP: Readonly<Record<string, Phase>> = {
+  'gateway.networking.k8s.io': 'gateway-api-crds',
+  'gateway.networking.x-k8s.io': 'gateway-api-crds',
+  'policy.linkerd.io': 'linkerd-crds',
+  'linkerd.io': 'linkerd-crds',
+  'workload.linkerd.io': 'linkerd-crds',
+  'multicluster.linkerd.io': 'multicluster',
+};
+
+/** The earliest phase an object can be applied in: issuer, or the phase after its CRD's. */
+export function phaseOfObject(object: KubeObject): Phase {
+  const group = object.apiVersion.includes('/') ? object.apiVersion.slice(0, object.apiVersion.lastIndexOf('/')) : '';
+  const crdPhase = CRD_PHASE_BY_GROUP[group];
+  const issuer = PHASES.indexOf('issuer');
+  return crdPhase && PHASES.indexOf(crdPhase) >= issuer ? PHASES[PHASES.indexOf(crdPhase) + 1] : 'issuer';
+}
+
+/** Object files of the mesh grouped by phase (a file goes with its latest object), in phase order. */
+function meshParts(rendered: RenderedCluster): Map<Phase, string[]> {
+  const parts = new Map<Phase, string[]>();
+  for (const file of rendered.objectFiles) {
+    const phase = file.objects.map(phaseOfObject).reduce((a, b) => (PHASES.indexOf(b) > PHASES.indexOf(a) ? b : a), 'issuer' as Phase);
+    parts.set(phase, [...(parts.get(phase) ?? []), file.name]);
+  }
+  if (!parts.size) parts.set('issuer', []);
+  return new Map([...parts].sort(([a], [b]) => PHASES.indexOf(a) - PHASES.indexOf(b)));
+}
+
+function isCustomResource(object: KubeObject): boolean {
+  return coreKindValidator(object.apiVersion, object.kind) === undefined;
+}
+
+function namespacesIn(objects: readonly KubeObject[]): string[] {
+  return objects.filter((o) => o.apiVersion === 'v1' && o.kind === 'Namespace').map((o) => o.metadata.name);
+}
+
+/** The components of each phase that come directly before `phase` (what it waits for). */
+export function previousPhaseComponents(components: readonly Component[], component: Component): Component[] {
+  const index = PHASES.indexOf(component.phase);
+  const earlier = components.filter((c) => PHASES.indexOf(c.phase) < index);
+  if (!earlier.length) return [];
+  const last = Math.max(...earlier.map((c) => PHASES.indexOf(c.phase)));
+  return earlier.filter((c) => PHASES.indexOf(c.phase) === last);
+}

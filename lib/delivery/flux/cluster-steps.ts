@@ -1,0 +1,90 @@
+import { createHash } from 'node:crypto';
+import { Construct } from 'constructs';
+import { previousPhaseComponents, type Component } from '../components.ts';
+import { repoPath, type ClusterDelivery, type EnvironmentDelivery } from '../resolve.ts';
+import { kubeConfigOf, type SourceRef } from './api.ts';
+import { Kustomization } from './kustomization.ts';
+import { gatewayAPISourceName } from './source-names.ts';
+
+/** Annotation whose value changes with the content a step applies (see KustomizationProps.commonAnnotations). */
+export const REVISION_ANNOTATION = 'meshfleet.dev/revision';
+
+export interface ClusterStepsProps {
+  readonly cluster: string;
+  readonly environment: EnvironmentDelivery;
+  readonly clusterDelivery: ClusterDelivery;
+  readonly components: readonly Component[];
+  readonly labels: (component: Component) => Readonly<Record<string, string>>;
+  /** The GitRepository of the environment's repository. */
+  readonly gitSource: string;
+  /**
+   * Folder (relative to charts-out/) that a component's step applies when it is not a folder of the
+   * cluster's own output: an upstream chart's HelmRelease, a part of the mesh's manifests.
+   */
+  readonly stepFolder: (component: Component) => string;
+}
+
+/**
+ * One Flux Kustomization per component of a cluster, chained with dependsOn in the order of
+ * REFERENCE.md §6. dependsOn links Kustomizations only, never a Kustomization to a HelmRelease, so
+ * each upstream chart's HelmRelease is applied by a Kustomization of its own that waits for it.
+ * Manifests go to the cluster through its kubeConfig; HelmReleases stay beside Flux and carry the
+ * kubeConfig themselves.
+ */
+export class ClusterSteps extends Construct {
+  constructor(scope: Construct, id: string, props: ClusterStepsProps) {
+    super(scope, id);
+    const env = props.environment;
+    const kubeConfig = kubeConfigOf(props.clusterDelivery);
+    const gitSource: SourceRef = { kind: 'GitRepository', name: props.gitSource };
+
+    for (const component of props.components) {
+      let sourceRef = gitSource;
+      let path: string;
+      let revision: string;
+      switch (component.kind) {
+        case 'gateway-api':
+          if (component.source.kind === 'upstream') {
+            sourceRef = { kind: 'GitRepository', name: gatewayAPISourceName(component.source) };
+            path = `config/crd/${component.source.channel}`;
+            revision = `v${component.source.version}-${component.source.channel}`;
+          } else {
+            path = repoPath(env.repo, component.source.path);
+            revision = component.source.path.replace(/[^-._a-zA-Z0-9]/g, '_');
+          }
+          break;
+        case 'mesh':
+          path = repoPath(env.repo, component.files ? props.stepFolder(component) : component.manifestsPath);
+          revision = component.chartVersion;
+          break;
+        case 'upstream-chart':
+          path = repoPath(env.repo, props.stepFolder(component));
+          revision = `${component.version}-${valuesDigest(component.values)}`;
+          break;
+      }
+      const protectsCrds = component.crds !== 'none';
+      new Kustomization(this, component.name, {
+        name: stepName(props.cluster, component),
+        namespace: env.flux.namespace,
+        labels: props.labels(component),
+        interval: env.flux.interval,
+        sourceRef,
+        path: `./${path}`,
+        prune: !protectsCrds,
+        ...(protectsCrds ? { deletionPolicy: 'Orphan' as const } : {}),
+        dependsOn: previousPhaseComponents(props.components, component).map((c) => ({ name: stepName(props.cluster, c) })),
+        // A HelmRelease lives beside Flux; only objects applied directly go to the cluster.
+        kubeConfig: component.kind === 'upstream-chart' ? undefined : kubeConfig,
+        commonAnnotations: { [REVISION_ANNOTATION]: revision },
+      });
+    }
+  }
+}
+
+export function stepName(cluster: string, component: Pick<Component, 'name'>): string {
+  return `${cluster}-${component.name}`;
+}
+
+function valuesDigest(values: unknown): string {
+  return createHash('sha256').update(JSON.stringify(values)).digest('hex').slice(0, 12);
+}

@@ -1,0 +1,26 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { SOURCE_API_VERSION, metadataOf, type ObjectMetaProps } from './api.ts';
+
+export interface GitRepositoryProps extends ObjectMetaProps {
+  /** http(s):// or ssh:// */
+  readonly url: string;
+  readonly ref: { readonly branch: string } | { readonly tag: string } | { readonly commit: string };
+  readonly interval: string;
+}
+
+/** A Flux GitRepository: the repository where charts-out/ is committed, or an upstream one. */
+export class GitRepository extends Construct {
+  readonly name: string;
+
+  constructor(scope: Construct, id: string, props: GitRepositoryProps) {
+    super(scope, id);
+    this.name = props.name;
+    new ApiObject(this, 'Resource', {
+      apiVersion: SOURCE_API_VERSION,
+      kind: 'GitRepository',
+      metadata: metadataOf(props),
+      spec: { url: props.url, ref: props.ref, interval: props.interval },
+    });
+  }
+}

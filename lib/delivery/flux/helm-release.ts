@@ -1,0 +1,54 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { HELM_API_VERSION, metadataOf, type DependsOn, type KubeConfigRef, type ObjectMetaProps, type SourceRef } from './api.ts';
+
+export interface HelmReleaseProps extends ObjectMetaProps {
+  readonly interval: string;
+  readonly releaseName: string;
+  /** Namespace of the release's objects and of Helm's release Secret. */
+  readonly targetNamespace: string;
+  /** A chart from a HelmRepository… */
+  readonly chart?: { readonly chart: string; readonly version: string; readonly sourceRef: SourceRef };
+  /** …or an OCIRepository that holds exactly the chart. */
+  readonly chartRef?: SourceRef;
+  /** Create targetNamespace when it does not exist yet. @default false */
+  readonly createNamespace?: boolean;
+  readonly dependsOn?: readonly DependsOn[];
+  /** @default the cluster Flux runs in */
+  readonly kubeConfig?: KubeConfigRef;
+  readonly values: Readonly<Record<string, unknown>>;
+  /** Fields written outside Git, not drift (JSON pointers per target kind). */
+  readonly driftIgnore?: readonly { readonly paths: readonly string[]; readonly target: { readonly group: string; readonly kind: string } }[];
+}
+
+/**
+ * A Flux HelmRelease (helm.toolkit.fluxcd.io/v2). Drift detection is on, so Flux repairs manual
+ * changes the way Argo CD's selfHeal does; failed installs and upgrades are retried.
+ */
+export class HelmRelease extends Construct {
+  readonly name: string;
+
+  constructor(scope: Construct, id: string, props: HelmReleaseProps) {
+    super(scope, id);
+    this.name = props.name;
+    new ApiObject(this, 'Resource', {
+      apiVersion: HELM_API_VERSION,
+      kind: 'HelmRelease',
+      metadata: metadataOf(props),
+      spec: {
+        interval: props.interval,
+        releaseName: props.releaseName,
+        targetNamespace: props.targetNamespace,
+        storageNamespace: props.targetNamespace,
+        ...(props.chart ? { chart: { spec: { ...props.chart, interval: props.interval } } } : {}),
+        ...(props.chartRef ? { chartRef: props.chartRef } : {}),
+        ...(props.kubeConfig ? { kubeConfig: props.kubeConfig } : {}),
+        ...(props.dependsOn?.length ? { dependsOn: props.dependsOn } : {}),
+        install: { createNamespace: props.createNamespace ?? false, remediation: { retries: 3 } },
+        upgrade: { remediation: { retries: 3 } },
+        driftDetection: { mode: 'enabled', ...(props.driftIgnore?.length ? { ignore: props.driftIgnore } : {}) },
+        values: props.values,
+      },
+    });
+  }
+}

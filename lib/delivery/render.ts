@@ -1,0 +1,219 @@
+// The GitOps files of a fleet, from what was rendered for its clusters: per environment under
+// <env>/gitops/<engine>/, and fleet-wide (what spans environments) under gitops/<engine>/. One cdk8s
+// App per environment; each output file is one Chart, so a file's objects are that Chart's.
+import { ApiObject, App, Chart } from 'cdk8s';
+import type { Construct } from 'constructs';
+import type { KubeObject } from '../output/kube-object.ts';
+import { toYaml } from '../output/yaml.ts';
+import type { ResolvedFleet } from '../resolve/resolve.ts';
+import type { RenderedCluster } from '../synth/render.ts';
+import { ArgoCDConfig } from './argocd/argocd-settings.ts';
+import { ClusterApplications } from './argocd/cluster-applications.ts';
+import { componentLabels } from './argocd/component-application.ts';
+import { EnvironmentRoot } from './argocd/environment-root.ts';
+import { FleetApplicationSet, type ApplicationSetCluster } from './argocd/fleet-application-set.ts';
+import { FleetRoot } from './argocd/fleet-root.ts';
+import { componentsOf, gatewayAPISourceOf, type Component, type GatewayAPISource } from './components.ts';
+import { kubeConfigOf } from './flux/api.ts';
+import { ClusterSteps, stepName } from './flux/cluster-steps.ts';
+import { ComponentRelease } from './flux/component-release.ts';
+import { EnvironmentKustomizations } from './flux/environment-kustomizations.ts';
+import { FleetSources } from './flux/fleet-sources.ts';
+import { gitSourceName, helmSourceName } from './flux/source-names.ts';
+import { environmentGitopsFolder, fleetGitopsFolder } from './paths.ts';
+import { environmentDelivery, repoPath, type ClusterDelivery, type EnvironmentDelivery, type FleetDelivery } from './resolve.ts';
+
+export interface DeliveryOptions {
+  /** The Gateway API source of a cluster. @default gatewayAPISourceOf (none until the model has one) */
+  readonly gatewayAPI?: (rendered: RenderedCluster) => GatewayAPISource;
+}
+
+/** Objects of one output file, for validation; `cluster` when they belong to one cluster. */
+export interface DeliveryFile {
+  readonly path: string;
+  readonly objects: readonly KubeObject[];
+  readonly cluster?: RenderedCluster;
+}
+
+export interface DeliveryOutput {
+  /** Relative path → content. */
+  readonly files: Map<string, string>;
+  readonly objectFiles: readonly DeliveryFile[];
+  /** Fleet-wide files (gitops/…). */
+  readonly fleetFiles: readonly string[];
+  /** Per environment delivered by an engine: the engine, the file that starts it, and its files. */
+  readonly environments: ReadonlyMap<string, EnvironmentFiles>;
+}
+
+export interface EnvironmentFiles {
+  readonly engine: 'argocd' | 'flux';
+  /** What to apply (or what applies it): the environment's root, the fleet's ApplicationSet, its Flux Kustomization. */
+  readonly entry: string;
+  readonly files: readonly string[];
+}
+
+export function renderDelivery(fleet: ResolvedFleet, rendered: readonly RenderedCluster[], options: DeliveryOptions = {}): DeliveryOutput {
+  const out = new DeliveryWriter();
+  const gatewayAPI = options.gatewayAPI ?? gatewayAPISourceOf;
+  const delivery = fleet.delivery;
+  const clustersOf = (env: string) => rendered.filter((r) => r.cluster.environment === env);
+  const componentsByCluster = new Map(rendered.map((r) => [r.cluster.name, componentsOf(r, gatewayAPI(r))]));
+
+  const appOfApps: { env: EnvironmentDelivery; root: string }[] = [];
+  const applicationSet: { delivery: EnvironmentDelivery; clusters: ApplicationSetCluster[] }[] = [];
+  const fluxEnvironments: { delivery: EnvironmentDelivery; folder: string }[] = [];
+
+  for (const env of delivery.environments) {
+    if (env.engine === 'none') continue;
+    const folder = environmentGitopsFolder(env.environment, env.engine);
+    const app = new App();
+    out.startEnvironment(env.environment, env.engine);
+    const clusters = clustersOf(env.environment).map((r) => ({ rendered: r, components: componentsByCluster.get(r.cluster.name)!, clusterDelivery: delivery.clusters.get(r.cluster.name)! }));
+
+    if (env.engine === 'flux') {
+      for (const cluster of clusters) writeFluxCluster(out, app, { fleet: fleet.name, delivery, env, folder, ...cluster });
+      // Only the clusters' files: their steps/ folders are applied by the clusters' own steps.
+      out.writeText(`${folder}/kustomization.yaml`, kustomization(clusters.map((c) => `clusters/${c.rendered.cluster.name}.yaml`)));
+      out.entry(env.environment, `${fleetGitopsFolder('flux')}/${ENVIRONMENTS_FILE}`);
+      fluxEnvironments.push({ delivery: env, folder });
+    } else if (env.argocd.generator === 'app-of-apps') {
+      for (const { rendered: r, components, clusterDelivery } of clusters) {
+        out.write(`${folder}/clusters/${r.cluster.name}.yaml`, app, (scope) => new ClusterApplications(scope, 'Applications', { fleet: fleet.name, cluster: r.cluster.name, environment: env, clusterDelivery, components }), r);
+      }
+      const root = `${folder}/root.yaml`;
+      out.write(root, app, (scope) => new EnvironmentRoot(scope, 'Root', { fleet: fleet.name, environment: env, applicationsPath: `${folder}/clusters` }));
+      out.entry(env.environment, root);
+      appOfApps.push({ env, root });
+    } else {
+      out.entry(env.environment, `${fleetGitopsFolder('argocd')}/${APPLICATION_SET_FILE}`);
+      applicationSet.push({ delivery: env, clusters: clusters.map((c) => ({ name: c.rendered.cluster.name, delivery: c.clusterDelivery, components: c.components })) });
+    }
+  }
+
+  // Fleet-wide files.
+  const fleetApp = new App();
+  out.startFleet();
+  const argoEnvironments = delivery.environments.filter((e) => e.engine === 'argocd');
+  if (argoEnvironments.length) {
+    const argo = fleetGitopsFolder('argocd');
+    if (appOfApps.length) {
+      const repo = delivery.fleetRepo.url ? delivery.fleetRepo : appOfApps[0].env.repo;
+      out.write(`${argo}/root.yaml`, fleetApp, (scope) =>
+        new FleetRoot(scope, 'Root', { fleet: fleet.name, repo, namespace: delivery.fleetArgocd.namespace, project: delivery.fleetArgocd.project, environmentRoots: appOfApps.map((a) => a.root) }));
+    }
+    if (applicationSet.length) {
+      out.write(`${argo}/${APPLICATION_SET_FILE}`, fleetApp, (scope) => new FleetApplicationSet(scope, 'ApplicationSet', { fleet: fleet.name, namespace: delivery.fleetArgocd.namespace, environments: applicationSet }));
+    }
+    out.write(`${argo}/argocd-cm-patch.yaml`, fleetApp, (scope) => new ArgoCDConfig(scope, 'Config', { namespace: delivery.fleetArgocd.namespace, progressiveSyncs: applicationSet.length > 0 }));
+  }
+  if (fluxEnvironments.length) {
+    const flux = fleetGitopsFolder('flux');
+    const upstreamGatewayAPI = rendered
+      .filter((r) => environmentDelivery(delivery, r.cluster.environment).engine === 'flux')
+      .flatMap((r) => componentsByCluster.get(r.cluster.name)!)
+      .flatMap((c) => (c.kind === 'gateway-api' && c.source.kind === 'upstream' ? [c.source] : []));
+    out.write(`${flux}/sources.yaml`, fleetApp, (scope) => new FleetSources(scope, 'Sources', { fleet: fleet.name, delivery, environments: fluxEnvironments.map((e) => e.delivery), gatewayAPI: upstreamGatewayAPI }));
+    out.write(`${flux}/${ENVIRONMENTS_FILE}`, fleetApp, (scope) => new EnvironmentKustomizations(scope, 'Environments', { fleet: fleet.name, delivery, environments: fluxEnvironments }));
+    out.writeText(`${flux}/kustomization.yaml`, kustomization(['sources.yaml', ENVIRONMENTS_FILE]));
+  }
+  return out.result();
+}
+
+interface FluxClusterContext {
+  readonly fleet: string;
+  readonly delivery: FleetDelivery;
+  readonly env: EnvironmentDelivery;
+  /** The environment's Flux folder. */
+  readonly folder: string;
+  readonly rendered: RenderedCluster;
+  readonly components: readonly Component[];
+  readonly clusterDelivery: ClusterDelivery;
+}
+
+/** A cluster's steps, the HelmRelease each upstream chart's step applies, the kustomization of each mesh part. */
+function writeFluxCluster(out: DeliveryWriter, app: App, ctx: FluxClusterContext): void {
+  const { env, folder, rendered: r, components, clusterDelivery } = ctx;
+  const cluster = r.cluster.name;
+  const labels = (component: Component) => componentLabels({ fleet: ctx.fleet, cluster, environment: env.environment }, component);
+  const folderOf = (component: Component) => stepFolder(folder, cluster, component);
+  out.write(`${folder}/clusters/${cluster}.yaml`, app, (scope) =>
+    new ClusterSteps(scope, 'Steps', { cluster, environment: env, clusterDelivery, components, labels, gitSource: gitSourceName(ctx.delivery, env), stepFolder: folderOf }), r);
+
+  let previousRelease: string | undefined;
+  for (const component of components) {
+    if (component.kind === 'mesh' && component.files) {
+      // Flux builds kustomizations with files anywhere in the source, so a part names its files in place.
+      const up = folderOf(component).split('/').map(() => '..').join('/');
+      out.writeText(`${folderOf(component)}/kustomization.yaml`, kustomization(component.files.map((f) => `${up}/${component.manifestsPath}/${f}`)));
+    }
+    if (component.kind !== 'upstream-chart') continue;
+    const name = stepName(cluster, component);
+    out.write(`${folderOf(component)}/release.yaml`, app, (scope) =>
+      new ComponentRelease(scope, 'Release', {
+        name,
+        namespace: env.flux.namespace,
+        labels: labels(component),
+        component,
+        helmRepository: env.helmRepository,
+        helmSourceName: helmSourceName(ctx.delivery, env),
+        interval: env.flux.interval,
+        // The same order as the Kustomizations, stated on the releases as well.
+        dependsOn: previousRelease ? [{ name: previousRelease }] : [],
+        kubeConfig: kubeConfigOf(clusterDelivery),
+        valuesFile: repoPath(env.repo, component.valuesFile),
+      }), r);
+    previousRelease = name;
+  }
+}
+
+/** A kustomize kustomization.yaml listing these resources. */
+function kustomization(resources: readonly string[]): string {
+  return toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources });
+}
+
+const APPLICATION_SET_FILE = 'applicationset.yaml';
+const ENVIRONMENTS_FILE = 'environments.yaml';
+
+/** A folder of the environment's GitOps files that one step of a cluster applies. */
+function stepFolder(environmentFolder: string, cluster: string, component: Pick<Component, 'name'>): string {
+  return `${environmentFolder}/steps/${cluster}/${component.name}`;
+}
+
+/** Collects files: each is a Chart of its own, its objects in construct order. */
+class DeliveryWriter {
+  private readonly files = new Map<string, string>();
+  private readonly objectFiles: DeliveryFile[] = [];
+  private readonly fleetFiles: string[] = [];
+  private readonly environments = new Map<string, { engine: 'argocd' | 'flux'; entry: string; files: string[] }>();
+  private current: string[] = this.fleetFiles;
+
+  startEnvironment(environment: string, engine: 'argocd' | 'flux'): void {
+    this.current = [];
+    this.environments.set(environment, { engine, entry: '', files: this.current });
+  }
+
+  entry(environment: string, path: string): void {
+    this.environments.get(environment)!.entry = path;
+  }
+
+  startFleet(): void {
+    this.current = this.fleetFiles;
+  }
+
+  write(path: string, app: App, build: (scope: Construct) => void, cluster?: RenderedCluster): void {
+    const chart = new Chart(app, path.replace(/[/.]/g, '-'), { disableResourceNameHashes: true });
+    build(chart);
+    const objects = chart.node.findAll().filter(ApiObject.isApiObject).map((o) => o.toJson() as KubeObject);
+    this.objectFiles.push({ path, objects, cluster });
+    this.writeText(path, objects.map((o) => toYaml(o)).join('---\n'));
+  }
+
+  writeText(path: string, text: string): void {
+    this.files.set(path, text);
+    this.current.push(path);
+  }
+
+  result(): DeliveryOutput {
+    return { files: this.files, objectFiles: this.objectFiles, fleetFiles: this.fleetFiles, environments: this.environments };
+  }
+}

@@ -1,0 +1,144 @@
+// What a synth would change in an output folder: file by file, and line by line (unified diff).
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+export type ChangeKind = 'added' | 'removed' | 'changed';
+
+export interface FileChange {
+  readonly path: string;
+  readonly kind: ChangeKind;
+  /** Content on disk now (absent for added files). */
+  readonly before?: string;
+  /** Content synth would write (absent for removed files). */
+  readonly after?: string;
+}
+
+/** The files of an output folder, relative path → content; empty when the folder does not exist. */
+export function readOutputTree(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  if (!existsSync(dir)) return files;
+  const walk = (d: string) => {
+    for (const entry of readdirSync(d).sort()) {
+      const path = join(d, entry);
+      if (statSync(path).isDirectory()) walk(path);
+      else files.set(relative(dir, path).split('\\').join('/'), readFileSync(path, 'utf8'));
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+/** Changes from `current` (on disk) to `next` (what synth writes), sorted by path. */
+export function diffTrees(current: ReadonlyMap<string, string>, next: ReadonlyMap<string, string>): FileChange[] {
+  const changes: FileChange[] = [];
+  for (const [path, after] of next) {
+    const before = current.get(path);
+    if (before === undefined) changes.push({ path, kind: 'added', after });
+    else if (before !== after) changes.push({ path, kind: 'changed', before, after });
+  }
+  for (const [path, before] of current) if (!next.has(path)) changes.push({ path, kind: 'removed', before });
+  return changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+type Edit = { readonly op: ' ' | '-' | '+'; readonly line: string };
+
+/**
+ * Myers' shortest edit script over lines: O((N+M)·D), so large files with small changes stay cheap.
+ * Beyond `maxEdits` differences the files are treated as replaced (a diff that long is not read).
+ */
+export function lineEdits(a: readonly string[], b: readonly string[], maxEdits = 4000): Edit[] {
+  const n = a.length;
+  const m = b.length;
+  const offset = n + m;
+  const trace: Int32Array[] = [];
+  let v = new Int32Array(2 * offset + 2);
+  let found = false;
+  for (let d = 0; d <= Math.min(offset, maxEdits) && !found; d++) {
+    trace.push(v.slice());
+    for (let k = -d; k <= d; k += 2) {
+      let x = k === -d || (k !== d && v[offset + k - 1] < v[offset + k + 1]) ? v[offset + k + 1] : v[offset + k - 1] + 1;
+      let y = x - k;
+      while (x < n && y < m && a[x] === b[y]) {
+        x++;
+        y++;
+      }
+      v[offset + k] = x;
+      if (x >= n && y >= m) {
+        found = true;
+        break;
+      }
+    }
+  }
+  if (!found) return [...a.map((line) => ({ op: '-' as const, line })), ...b.map((line) => ({ op: '+' as const, line }))];
+
+  // Walk the trace back from (n, m) to (0, 0): trace[d] is V as it was before step d.
+  const edits: Edit[] = [];
+  let x = n;
+  let y = m;
+  for (let d = trace.length - 1; d >= 0; d--) {
+    const vd = trace[d];
+    const k = x - y;
+    const prevK = k === -d || (k !== d && vd[offset + k - 1] < vd[offset + k + 1]) ? k + 1 : k - 1;
+    const prevX = vd[offset + prevK];
+    const prevY = prevX - prevK;
+    while (x > prevX && y > prevY) {
+      x--;
+      y--;
+      edits.push({ op: ' ', line: a[x] });
+    }
+    if (d > 0) {
+      if (x === prevX) edits.push({ op: '+', line: b[prevY] });
+      else edits.push({ op: '-', line: a[prevX] });
+    }
+    x = prevX;
+    y = prevY;
+  }
+  return edits.reverse();
+}
+
+/** A unified diff of two texts with `context` lines around each change; "" when they are equal. */
+export function unifiedDiff(path: string, before: string | undefined, after: string | undefined, context = 3): string {
+  const a = splitLines(before);
+  const b = splitLines(after);
+  const edits = lineEdits(a, b);
+  if (edits.every((e) => e.op === ' ')) return '';
+  const header = `--- ${before === undefined ? '/dev/null' : `a/${path}`}\n+++ ${after === undefined ? '/dev/null' : `b/${path}`}\n`;
+
+  // Group edits into hunks: changes closer than 2×context share one.
+  const hunks: string[] = [];
+  let i = 0;
+  let aLine = 0;
+  let bLine = 0;
+  const positions = edits.map((e) => {
+    const at = { a: aLine, b: bLine };
+    if (e.op !== '+') aLine++;
+    if (e.op !== '-') bLine++;
+    return at;
+  });
+  while (i < edits.length) {
+    while (i < edits.length && edits[i].op === ' ') i++;
+    if (i >= edits.length) break;
+    const start = Math.max(0, i - context);
+    let end = i;
+    for (let j = i; j < edits.length; j++) {
+      if (edits[j].op !== ' ') end = j;
+      else if (j - end > 2 * context) break;
+    }
+    const stop = Math.min(edits.length, end + context + 1);
+    const slice = edits.slice(start, stop);
+    const aCount = slice.filter((e) => e.op !== '+').length;
+    const bCount = slice.filter((e) => e.op !== '-').length;
+    const aStart = aCount ? positions[start].a + 1 : positions[start].a;
+    const bStart = bCount ? positions[start].b + 1 : positions[start].b;
+    hunks.push(`@@ -${aStart},${aCount} +${bStart},${bCount} @@\n${slice.map((e) => `${e.op}${e.line}\n`).join('')}`);
+    i = stop;
+  }
+  return header + hunks.join('');
+}
+
+function splitLines(text: string | undefined): string[] {
+  if (text === undefined || text === '') return [];
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}
