@@ -9,8 +9,10 @@ import type {
   MulticlusterSettings,
   ServiceExportSpec,
 } from './types-multicluster.ts';
+import type { NamespaceSpec, PolicySpec } from './types-policy.ts';
 
 export * from './types-multicluster.ts';
+export * from './types-policy.ts';
 
 export const FLEET_API_VERSION = 'meshfleet.dev/v1alpha1';
 export const FLEET_KIND = 'Fleet';
@@ -36,6 +38,10 @@ export interface FleetSpec {
   readonly services?: readonly ServiceExportSpec[];
   /** How Link credentials reach source clusters. @default { type: "externalSecret" } */
   readonly credentials?: CredentialsSpec;
+  /** Application namespaces: meshed, annotated, and the service accounts policies may name (types-policy.ts). */
+  readonly namespaces?: readonly NamespaceSpec[];
+  /** Who may call which service, rate limits, egress control (types-policy.ts). */
+  readonly policy?: PolicySpec;
 }
 
 export interface TrustSpec {
