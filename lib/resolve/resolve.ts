@@ -5,6 +5,7 @@ import { linkerdRelease, knownLinkerdVersions, type LinkerdRelease } from '../co
 import { error, pointer, show, type Diagnostic } from '../model/diagnostics.ts';
 import { mergeLayers, originOf, type Merged } from '../model/merge.ts';
 import { readTrustAnchor, type TrustAnchor } from '../model/trust-anchor.ts';
+import { policyOf, type ResolvedPolicy } from './policy.ts';
 import { expandLinks, federatedServicesOf, serviceExportsOf, type ResolvedFederatedService, type ResolvedLink, type ResolvedServiceExport } from './links.ts';
 import type {
   AnchorIssuerSpec,
@@ -68,6 +69,8 @@ export interface ResolvedFleet {
   readonly federatedServices: readonly ResolvedFederatedService[];
   readonly services: readonly ResolvedServiceExport[];
   readonly credentials: CredentialsSpec;
+  /** Namespaces, services with their callers, egress networks (see policy.ts). */
+  readonly policy: ResolvedPolicy;
 }
 
 export interface ResolveOptions {
@@ -158,6 +161,7 @@ export function resolveFleet(doc: FleetDocument, options: ResolveOptions): { fle
     federatedServices: federatedServicesOf(spec),
     services: serviceExportsOf(spec),
     credentials: credentialsOf(spec),
+    policy: policyOf(spec),
   };
   return { fleet, diagnostics };
 }
