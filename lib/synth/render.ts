@@ -14,6 +14,7 @@ import { exportLabels, federationLabels } from '../constructs/multicluster/servi
 import { credentialsSecretName, federatedServiceName, MULTICLUSTER_NAMESPACE, remoteAccessServiceAccount } from '../constructs/multicluster/names.ts';
 import { LINKERD_NAMESPACE } from '../constructs/names.ts';
 import { multiclusterViews, type ClusterMulticlusterView } from '../resolve/links.ts';
+import { policyViews, type ClusterPolicyView } from '../resolve/policy.ts';
 import type { ResolvedCluster, ResolvedFleet } from '../resolve/resolve.ts';
 import { scanForSecrets, validateObjects } from '../validate/index.ts';
 
@@ -37,7 +38,10 @@ export interface Rendered {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-export function renderFleet(fleet: ResolvedFleet, previous: VersionLock): Rendered {
+/** Application objects of a cluster (TypeScript fleets: fleet.addApp), by application name. */
+export type AppSource = (cluster: string) => readonly { readonly name: string; readonly objects: readonly KubeObject[] }[];
+
+export function renderFleet(fleet: ResolvedFleet, previous: VersionLock, apps?: AppSource): Rendered {
   const files = new Map<string, string>();
   const diagnostics: Diagnostic[] = [];
   const rendered: RenderedCluster[] = [];
@@ -45,6 +49,7 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock): Render
 
   const clustersByName = new Map(fleet.clusters.map((c) => [c.name, c]));
   const views = multiclusterViews(fleet);
+  const policies = policyViews(fleet);
   for (const cluster of fleet.clusters) {
     const folder = `${cluster.environment}/${cluster.name}`;
     const app = new App();
@@ -54,6 +59,8 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock): Render
       trust: fleet.trust,
       fleetName: fleet.name,
       multicluster: { view, clusters: clustersByName, credentials: fleet.credentials },
+      policy: policies.get(cluster.name),
+      apps: apps?.(cluster.name),
     });
     const objectFiles = objectFilesOf(mesh);
     const objects = objectFiles.flatMap((f) => f.objects);
@@ -81,7 +88,7 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock): Render
     }
     rendered.push({ cluster, folder, objects, objectFiles, upstreamValues: mesh.upstreamValues, chartVersion: version });
   }
-  files.set(INDEX_FILE, indexFile(fleet, rendered, views));
+  files.set(INDEX_FILE, indexFile(fleet, rendered, views, policies));
   files.set('versions.lock.json', lockFile(lock));
   return { files, clusters: rendered, diagnostics };
 }
@@ -108,7 +115,12 @@ function checkEmitted(
   return diagnostics;
 }
 
-function indexFile(fleet: ResolvedFleet, clusters: readonly RenderedCluster[], views: ReadonlyMap<string, ClusterMulticlusterView>): string {
+function indexFile(
+  fleet: ResolvedFleet,
+  clusters: readonly RenderedCluster[],
+  views: ReadonlyMap<string, ClusterMulticlusterView>,
+  policies: ReadonlyMap<string, ClusterPolicyView>,
+): string {
   const index = {
     fleet: fleet.name,
     trustDomain: fleet.trust.domain,
@@ -131,11 +143,25 @@ function indexFile(fleet: ResolvedFleet, clusters: readonly RenderedCluster[], v
           ),
           mesh: { chart: `${r.folder}/mesh`, version: r.chartVersion, objects: r.objects.length },
           ...multiclusterIndex(fleet, views.get(r.cluster.name)!),
+          ...policyIndex(policies.get(r.cluster.name)!),
           manifests: `${r.folder}/manifests`,
         })),
     })),
   };
   return JSON.stringify(index, null, 2) + '\n';
+}
+
+/** The cluster's Servers, the ones that only audit (a rollout to finish), and its egress networks. */
+function policyIndex(view: ClusterPolicyView) {
+  if (!view.servers.length && !view.egressNetworks.length) return {};
+  const names = (objects: readonly { namespace: string; name: string }[]) => objects.map((o) => `${o.namespace}/${o.name}`);
+  return {
+    policy: {
+      servers: names(view.servers),
+      audit: names(view.servers.filter((s) => s.accessPolicy === 'audit')),
+      egressNetworks: names(view.egressNetworks),
+    },
+  };
 }
 
 /** What a cluster mirrors and publishes, and which Secrets its Links read (and who provides them). */
