@@ -4,7 +4,7 @@
 import { gatewayIdentityFor } from '../constructs/multicluster/names.ts';
 import { error, show, warning, type Diagnostic } from '../model/diagnostics.ts';
 import type { CallerSpec, ProxyProtocol } from '../model/types.ts';
-import { callerClusters, policyContext, reachOf, routeTargetName, serverName, type PolicyContext, type ResolvedMeshService, type ResolvedNamespace } from '../resolve/policy.ts';
+import { callerClusters, policyContext, reachOf, serverName, type PolicyContext, type ResolvedMeshService, type ResolvedNamespace } from '../resolve/policy.ts';
 import type { ResolvedCluster, ResolvedFleet } from '../resolve/resolve.ts';
 import { contains, parseCidr } from './cidr.ts';
 
@@ -146,7 +146,7 @@ class PolicyRules {
       if (known && !known.has(`${namespace}/${route.group ?? 'gateway.networking.k8s.io'}/${route.kind}/${route.name}`)) {
         this.out.push(error(`${at}/name`, `no ${route.kind} ${show(route.name)} in namespace ${namespace}`, 'name a route the fleet declares, attached to one of the service\'s Servers'));
       }
-      route.allow.forEach((caller, j) => this.caller(caller, `${at}/allow/${j}`, service, clusters, undefined, routeTargetName(route)));
+      route.allow.forEach((caller, j) => this.caller(caller, `${at}/allow/${j}`, service, clusters, undefined, `${route.kind} ${route.name}`));
     });
   }
 
@@ -189,7 +189,7 @@ class PolicyRules {
       if ('serviceAccount' in caller) this.serviceAccountKnown(caller.serviceAccount, namespace, declaredOn, at, false);
     }
 
-    const what = target ? `${service.name}'s ${target}` : service.name;
+    const what = target ? `${target} of ${service.name}` : service.name;
     const gatewayPairs: string[] = [];
     for (const from of named ? froms : []) {
       const reaches = serviceClusters.map((c) => ({ server: c, reach: reachOf(caller, c, service.namespace, this.ctx)[callerClusters(caller, c).indexOf(from)] }));
