@@ -2,7 +2,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { InboundPolicy } from '../../model/types.ts';
 import { DEFAULT_INBOUND_POLICY_ANNOTATION, INJECT_ANNOTATION } from '../workloads/proxy-annotations.ts';
-import { assertObjectName } from './validate-props.ts';
+import { assertNamespaceName } from './validate-props.ts';
 
 export interface AppNamespaceProps {
   readonly name: string;
@@ -23,7 +23,7 @@ export class AppNamespace extends Construct {
 
   constructor(scope: Construct, id: string, props: AppNamespaceProps) {
     super(scope, id);
-    assertObjectName(props.name, 'namespace name', this.node.path);
+    assertNamespaceName(props.name, this.node.path);
     this.name = props.name;
     new k8s.KubeNamespace(this, 'Resource', {
       metadata: {

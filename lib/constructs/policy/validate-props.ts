@@ -10,6 +10,12 @@ export function assertObjectName(value: string, what: string, path: string): voi
   }
 }
 
+export function assertNamespaceName(value: string, path: string): void {
+  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(value)) {
+    throw new Error(`${path}: namespace name ${JSON.stringify(value)} is not a DNS label. Fix: use lowercase letters, digits and '-', at most 63 characters`);
+  }
+}
+
 export function assertOneOf<T extends string>(value: T, allowed: readonly T[], what: string, path: string): void {
   if (!allowed.includes(value)) {
     throw new Error(`${path}: ${what} ${JSON.stringify(value)} is not allowed. Fix: use one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`);

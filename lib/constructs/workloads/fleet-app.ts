@@ -9,6 +9,8 @@ export interface AppDeclarationSink {
   federate(member: { readonly name: string; readonly namespace: string; readonly cluster: string }): void;
 }
 
+const FLEET_APP = Symbol.for('meshfleet.FleetApp');
+
 export interface FleetAppProps {
   /** The application's name: its objects go to app-<name>.yaml in the cluster's mesh chart. */
   readonly appName: string;
@@ -26,8 +28,11 @@ export interface FleetAppProps {
 export class FleetApp extends Chart {
   /** The FleetApp a construct belongs to, if any (Chart.of finds the nearest chart of any kind). */
   static enclosing(construct: IConstruct): FleetApp | undefined {
-    return construct.node.scopes.reverse().find((s): s is FleetApp => s instanceof FleetApp);
+    // Not instanceof: cdk8s makes `instanceof` of every Chart subclass true for any chart.
+    return construct.node.scopes.reverse().find((s): s is FleetApp => (s as { [FLEET_APP]?: boolean })[FLEET_APP] === true);
   }
+
+  readonly [FLEET_APP] = true;
 
   readonly appName: string;
   readonly cluster: string;
