@@ -5,12 +5,10 @@ import { parseCidr } from '../check/cidr.ts';
 import type {
   CallerSpec,
   EgressNetworkSpec,
-  InboundPolicy,
   MeshServiceSpec,
   NamespaceSpec,
   RoutePolicySpec,
   ServiceExportSpec,
-  ServicePortSpec,
 } from '../model/types.ts';
 import { assertObjectName } from '../constructs/policy/validate-props.ts';
 import { assertDnsLabel } from './cluster.ts';
@@ -80,18 +78,10 @@ export class RoutePolicy {
 export type NamespaceProps = Omit<NamespaceSpec, 'name'>;
 export type EgressNetworkProps = Omit<EgressNetworkSpec, 'name'>;
 
-export interface MeshServiceProps {
-  readonly namespace: string;
-  readonly clusters: readonly string[];
-  /** @default { app: <name> } */
-  readonly podSelector?: Readonly<Record<string, string>>;
-  /** The service account its pods run as. @default none declared */
-  readonly serviceAccount?: string;
-  readonly ports: readonly ServicePortSpec[];
+/** A spec.policy.services entry without its name, with callers and route policies as objects. */
+export interface MeshServiceProps extends Omit<MeshServiceSpec, 'name' | 'allow' | 'routes'> {
   /** @default nobody */
   readonly allow?: readonly Caller[];
-  /** @default "deny", or "audit" when the namespace's (else the cluster's) default inbound policy is audit */
-  readonly accessPolicy?: InboundPolicy;
   readonly routes?: readonly RoutePolicy[];
 }
 

@@ -175,6 +175,7 @@ export interface ServerObject {
 
 /** One AuthorizationPolicy and the authentications it requires (all of them). */
 export interface AuthorizationObject {
+  /** Names the AuthorizationPolicy and its MeshTLSAuthentication and NetworkAuthentication. */
   readonly name: string;
   readonly namespace: string;
   readonly target: PolicyTarget;
@@ -195,8 +196,11 @@ export interface RateLimitObject {
 
 export interface EgressObject {
   readonly name: string;
+  /** The cluster's global egress namespace makes it apply to every namespace. */
   readonly namespace: string;
+  /** What happens to egress traffic no route attached to the network describes. */
   readonly trafficPolicy: 'Allow' | 'Deny';
+  /** @default every address outside the cluster networks */
   readonly networks?: readonly NetworkRange[];
 }
 

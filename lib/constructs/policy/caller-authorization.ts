@@ -1,29 +1,13 @@
 import { Construct } from 'constructs';
 import { AuthorizationPolicy, MeshTlsAuthentication, NetworkAuthentication } from '../../../imports/policy.linkerd.io.ts';
+import type { AuthorizationObject, NetworkRange, PolicyTarget } from '../../resolve/policy.ts';
 import { assertCidr, assertObjectName } from './validate-props.ts';
 
-export interface AuthorizationTarget {
-  /** "policy.linkerd.io" for a Server or a Linkerd HTTPRoute, "gateway.networking.k8s.io" for Gateway API routes. */
-  readonly group: string;
-  readonly kind: 'Server' | 'HTTPRoute' | 'GRPCRoute';
-  readonly name: string;
-}
-
-export interface ClientNetwork {
-  readonly cidr: string;
-  readonly except?: readonly string[];
-}
-
-export interface CallerAuthorizationProps {
-  /** Names the AuthorizationPolicy and the authentications it requires. */
-  readonly name: string;
-  readonly namespace: string;
-  readonly target: AuthorizationTarget;
-  /** Mesh identities a client may have (any of them); "*" is any meshed client. @default no mTLS requirement */
-  readonly identities?: readonly string[];
-  /** Networks a client may come from (any of them). @default no network requirement */
-  readonly networks?: readonly ClientNetwork[];
-}
+/** What the policy authorizes: a Server, an HTTPRoute of either group, or a GRPCRoute. */
+export type AuthorizationTarget = PolicyTarget;
+export type ClientNetwork = NetworkRange;
+/** A name for the AuthorizationPolicy and its authentications, its target, and the accepted identities and networks. */
+export type CallerAuthorizationProps = AuthorizationObject;
 
 /**
  * Allows some clients to use a Server or a route: an AuthorizationPolicy that requires a

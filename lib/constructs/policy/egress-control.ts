@@ -1,17 +1,10 @@
 import { Construct } from 'constructs';
 import { EgressNetwork, EgressNetworkSpecTrafficPolicy } from '../../../imports/policy.linkerd.io.ts';
-import type { ClientNetwork } from './caller-authorization.ts';
+import type { EgressObject } from '../../resolve/policy.ts';
 import { assertCidr, assertObjectName, assertOneOf } from './validate-props.ts';
 
-export interface EgressControlProps {
-  readonly name: string;
-  /** The global egress namespace makes it apply to every namespace; any other, to that namespace only. */
-  readonly namespace: string;
-  /** What happens to egress traffic no route attached to the network describes. */
-  readonly trafficPolicy: 'Allow' | 'Deny';
-  /** @default every address outside the cluster networks */
-  readonly networks?: readonly ClientNetwork[];
-}
+/** In the global egress namespace it applies to every namespace; in any other, to that namespace only. */
+export type EgressControlProps = EgressObject;
 
 /** An EgressNetwork: makes traffic leaving the cluster visible, and allows or denies what no route names. */
 export class EgressControl extends Construct {
