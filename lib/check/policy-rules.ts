@@ -22,10 +22,22 @@ class PolicyRules {
   private readonly clusters: ReadonlyMap<string, ResolvedCluster>;
   private readonly ctx: PolicyContext;
   private readonly out: Diagnostic[] = [];
+  /** By "<cluster>/<namespace>", so that a fleet of thousands of clusters checks in linear time. */
+  private readonly namespaceIndex = new Map<string, ResolvedNamespace>();
+  private readonly serviceAccountIndex = new Map<string, Set<string>>();
 
   constructor(private readonly fleet: ResolvedFleet) {
     this.clusters = new Map(fleet.clusters.map((c) => [c.name, c]));
     this.ctx = policyContext(fleet);
+    for (const ns of fleet.policy.namespaces) for (const c of ns.clusters) if (!this.namespaceIndex.has(`${c}/${ns.name}`)) this.namespaceIndex.set(`${c}/${ns.name}`, ns);
+    for (const s of fleet.policy.services) {
+      if (!s.serviceAccount) continue;
+      for (const c of s.clusters) {
+        const key = `${c}/${s.namespace}`;
+        if (!this.serviceAccountIndex.has(key)) this.serviceAccountIndex.set(key, new Set());
+        this.serviceAccountIndex.get(key)!.add(s.serviceAccount);
+      }
+    }
   }
 
   namespaces(): Diagnostic[] {
@@ -219,17 +231,11 @@ class PolicyRules {
         continue;
       }
       if (!ns.serviceAccounts) continue;
-      const known = new Set([...ns.serviceAccounts, ...this.serviceAccountsOfServices(namespace, cluster)]);
+      const known = new Set([...ns.serviceAccounts, ...(this.serviceAccountIndex.get(`${cluster}/${namespace}`) ?? [])]);
       if (!known.has(serviceAccount)) {
         this.out.push(error(`${at}/serviceAccount`, `no service account ${show(serviceAccount)} in namespace ${namespace} on cluster ${cluster}`, `use one of: ${[...known].join(', ') || '(none declared)'}; or add it to serviceAccounts at ${ns.path}`));
       }
     }
-  }
-
-  private serviceAccountsOfServices(namespace: string, cluster: string): string[] {
-    return this.fleet.policy.services
-      .filter((s) => s.namespace === namespace && s.clusters.includes(cluster) && s.serviceAccount)
-      .map((s) => s.serviceAccount!);
   }
 
   egress(): Diagnostic[] {
@@ -268,7 +274,7 @@ class PolicyRules {
   }
 
   private namespaceOn(name: string, cluster: string): ResolvedNamespace | undefined {
-    return this.fleet.policy.namespaces.find((ns) => ns.name === name && ns.clusters.includes(cluster));
+    return this.namespaceIndex.get(`${cluster}/${name}`);
   }
 
   private declareNamespaceFix(name: string, cluster: string): string {

@@ -9,7 +9,7 @@ const LABEL_VALUE = '^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$';
 const PORT_NAME = '^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$';
 
 const clusterName = { type: 'string', pattern: DNS_LABEL, 'x-fix': 'name a cluster of spec.clusters' };
-const clusterNames = { type: 'array', minItems: 1, items: clusterName };
+const clusterNames = { type: 'array', minItems: 1, uniqueItems: true, items: clusterName, 'x-fix': 'list each cluster once' };
 const namespaceName = { type: 'string', pattern: DNS_LABEL, 'x-fix': 'a namespace name is a DNS label, e.g. "shop"' };
 const serviceAccountName = { type: 'string', pattern: DNS_NAME, 'x-fix': 'a service account name is a DNS name, e.g. "web"' };
 const portName = {

@@ -187,4 +187,9 @@ describe('policy checks', () => {
       ['/spec/policy/services/0/routes/0/allow/0', '{"serviceAccount":"web","ports":["http"]} is not valid', 'write a route caller as { serviceAccount, namespace?, clusters? }, { namespace, clusters? }, { cluster }, { network, except? } or { unauthenticated: true }'],
     ]);
   });
+
+  it('rejects a cluster listed twice', () => {
+    const result = plan(policyFleet((doc) => (doc.spec.policy.services = [service({ clusters: ['b1', 'b1'] })])));
+    expect(result.diagnostics.map((d) => [d.path, d.fix])).toStrictEqual([['/spec/policy/services/0/clusters', 'list each cluster once']]);
+  });
 });
