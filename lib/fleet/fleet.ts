@@ -152,6 +152,10 @@ export class Fleet extends Construct {
 
   toDocument(): FleetDocument {
     const p = this.props;
+    const stray = this.apps.find((a) => !this.clusters.some((c) => c.name === a.cluster));
+    if (stray) {
+      throw new Error(`${stray.node.path}: application ${stray.appName} runs on cluster ${JSON.stringify(stray.cluster)}, which the fleet does not have. Fix: add the cluster with fleet.addCluster, or remove it from the application's clusters`);
+    }
     const document: FleetDocument = {
       apiVersion: FLEET_API_VERSION,
       kind: FLEET_KIND,

@@ -172,4 +172,9 @@ describe('applications in a fleet', () => {
     );
     expect(differing.toDocument().spec.policy!.services!.map((s) => [s.clusters, s.accessPolicy])).toStrictEqual([[['a'], 'audit'], [['b'], undefined]]);
   });
+
+  it('throws for an application on a cluster the fleet does not have', () => {
+    const stray = fleetWithApp((f) => f.addApp('shop', { clusters: ['a', 'zz'] }, () => {}));
+    expect(() => stray.toDocument()).toThrow('acme/apps/shop/zz: application shop runs on cluster "zz", which the fleet does not have. Fix: add the cluster with fleet.addCluster, or remove it from the application\'s clusters');
+  });
 });
