@@ -25,7 +25,7 @@ describe('meshfleet CLI', () => {
     const dir = workspace();
     const io = capture();
     expect(await runCli(['synth', join(dir, 'fleet.yaml'), '--out', join(dir, 'charts-out')], io)).toBe(0);
-    expect(io.stdout).toMatch(/^meshfleet: 6 cluster\(s\), 138 files \(\d+ bytes\) written to /);
+    expect(io.stdout).toMatch(/^meshfleet: 6 cluster\(s\), 116 files \(\d+ bytes\) written to /);
     expect(readFileSync(join(dir, 'charts-out', 'prod', 'eu-1', 'values', 'linkerd-crds.yaml'), 'utf8')).toContain('installGatewayAPI: false');
   });
 
@@ -47,7 +47,7 @@ describe('meshfleet CLI', () => {
     const dir = workspace();
     const io = capture();
     expect(await runCli(['validate', join(dir, 'fleet.yaml'), '--out', join(dir, 'charts-out')], io)).toBe(0);
-    expect(io.stdout).toMatch(/fleet is valid: 6 cluster\(s\), 138 files would be written/);
+    expect(io.stdout).toMatch(/fleet is valid: 6 cluster\(s\), 116 files would be written/);
     expect(spawnSync('ls', [join(dir, 'charts-out')]).status).not.toBe(0);
   });
 
@@ -62,7 +62,7 @@ describe('meshfleet CLI', () => {
     cpSync(join(REPO, 'charts-out'), join(dir, 'out'), { recursive: true });
     const stdout = execFileSync(process.execPath, [join(REPO, 'bin', 'meshfleet.js'), 'synth', 'apps/main.ts', '--out', join(dir, 'out')], { cwd: REPO }).toString();
     // The TypeScript example adds its applications (app-*.yaml) to the fleet file's objects.
-    expect(stdout).toMatch(/6 cluster\(s\), 146 files/);
+    expect(stdout).toMatch(/6 cluster\(s\), 124 files/);
     expect(readTree(join(dir, 'out'))).toStrictEqual(readTree(join(REPO, 'charts-out')));
   });
 });

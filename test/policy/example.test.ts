@@ -6,7 +6,7 @@ import { objectYaml } from '../../lib/output/manifests.ts';
 import { synthesize, type SynthResult } from '../../lib/synth/synthesize.ts';
 import { REPO } from '../support/fleet.ts';
 
-const POLICY_FILES = /^(namespaces|policy|egress|app-.*)\.yaml$/;
+const POLICY_FILES = /^(policy|app-.*)\.yaml$/;
 
 describe('example applications and policy', () => {
   let result: SynthResult;

@@ -172,9 +172,10 @@ describe('policy objects', () => {
     ]);
   });
 
-  it('puts namespaces, policy and egress in files of their own', () => {
-    const files = rendered.clusters.find((c) => c.cluster.name === 'b1')!.objectFiles.map((f) => f.name);
-    expect(files.filter((f) => ['namespaces.yaml', 'policy.yaml', 'egress.yaml'].includes(f))).toStrictEqual(['namespaces.yaml', 'policy.yaml', 'egress.yaml']);
+  it('puts the policy objects in policy.yaml, namespaces first', () => {
+    const file = rendered.clusters.find((c) => c.cluster.name === 'b1')!.objectFiles.find((f) => f.name === 'policy.yaml')!;
+    const kinds = file.objects.map((o) => o.kind).filter((k, i, all) => all.indexOf(k) === i);
+    expect(kinds).toStrictEqual(['Namespace', 'Server', 'MeshTLSAuthentication', 'AuthorizationPolicy', 'NetworkAuthentication', 'HTTPLocalRateLimitPolicy', 'EgressNetwork']);
   });
 });
 

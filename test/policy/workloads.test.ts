@@ -141,6 +141,7 @@ describe('applications in a fleet', () => {
       const files = Object.fromEntries(cluster.objectFiles.map((f) => [f.name, f.objects.map((o) => `${o.kind}/${o.metadata.name}`)]));
       expect(files['app-shop.yaml']).toStrictEqual(['Deployment/orders', 'Service/orders']);
       expect(files['policy.yaml']).toStrictEqual([
+        'Namespace/shop',
         'Server/orders-http', 'Server/orders-metrics',
         'MeshTLSAuthentication/orders-http-identities', 'AuthorizationPolicy/orders-http-identities',
         'MeshTLSAuthentication/orders-metrics-identities', 'AuthorizationPolicy/orders-metrics-identities',
