@@ -1,7 +1,22 @@
 // The example fleet in TypeScript: the cdk8s app that `npm run synth` and `cdk8s synth` run.
 // apps/fleet.yaml describes the same fleet as a fleet file.
 import { App } from 'cdk8s';
-import { AnchorIssuer, Fleet, isMainModule, LinkMode, LinkTopology, runApp, TrustAnchor } from '../lib/index.ts';
+import * as kplus from 'cdk8s-plus-28';
+import type { Construct } from 'constructs';
+import {
+  AnchorIssuer,
+  Caller,
+  Fleet,
+  isMainModule,
+  LinkMode,
+  LinkTopology,
+  MeshedWorkload,
+  RoutePolicy,
+  runApp,
+  TrustAnchor,
+  type MeshedWorkloadProps,
+  type ProxyProtocol,
+} from '../lib/index.ts';
 
 const app = new App();
 const fleet = new Fleet(app, 'acme', {
@@ -102,14 +117,116 @@ fleet.addLinks(
   LinkTopology.fullMesh(['us-1', 'us-2'], LinkMode.flat()),
   LinkTopology.hubAndSpoke('us-1', ['eu-1', 'eu-2'], LinkMode.gateway()),
 );
-// Callers use checkout-federated.
-fleet.federateService({ name: 'checkout', namespace: 'shop', clusters: ['eu-1', 'eu-2'] });
 fleet
-  .exportService({ name: 'catalog', namespace: 'shop', cluster: 'us-1', export: 'gateway' })
-  .exportService({ name: 'orders', namespace: 'shop', cluster: 'eu-1', export: 'gateway', consumers: ['us-1'] })
-  .exportService({ name: 'orders', namespace: 'shop', cluster: 'eu-2', export: 'gateway', consumers: ['us-1'] })
   .exportService({ name: 'inventory', namespace: 'shop', cluster: 'us-2', export: 'remote-discovery', consumers: ['us-1'] })
   .exportService({ name: 'pricing', namespace: 'shop', cluster: 'us-1', export: 'remote-discovery', consumers: ['us-2'] });
+
+// Namespaces: meshfleet writes the first two (meshed, annotated); the others belong to other tools
+// and are declared so that policies can name their service accounts.
+fleet
+  .addNamespace('shop', {
+    clusters: ['dev-1', 'eu-1', 'eu-2', 'us-1', 'us-2'],
+    serviceAccounts: ['web', 'checkout', 'orders', 'catalog', 'inventory', 'pricing'],
+  })
+  // Audit mode for a namespace being brought under policy: see what would be denied first.
+  .addNamespace('payments', { clusters: ['eu-1', 'eu-2'], defaultInboundPolicy: 'audit' })
+  .addNamespace('ingress-nginx', { clusters: ['dev-1', 'eu-1', 'eu-2'], manage: false, serviceAccounts: ['ingress-nginx'] })
+  .addNamespace('monitoring', { manage: false, serviceAccounts: ['prometheus'] })
+  .addNamespace('ops', { clusters: ['eu-1', 'eu-2'], manage: false });
+
+// Services declared directly (the same entries a fleet file has).
+fleet
+  .addMeshService('inventory', {
+    namespace: 'shop',
+    clusters: ['us-2'],
+    serviceAccount: 'inventory',
+    ports: [{ name: 'http', port: 8080, protocol: 'HTTP/1' }],
+    // us-1 is flat-linked: catalog keeps its own identity.
+    allow: [Caller.serviceAccount('catalog', { clusters: ['us-1'] })],
+    // Audit mode for one server.
+    accessPolicy: 'audit',
+  })
+  .addMeshService('payments', {
+    namespace: 'payments',
+    clusters: ['eu-1', 'eu-2'],
+    serviceAccount: 'payments',
+    ports: [{ name: 'http', port: 8080, protocol: 'HTTP/2' }],
+    allow: [Caller.serviceAccount('checkout', { namespace: 'shop' })],
+  })
+  // See the traffic that leaves the clusters; shop pods in eu may reach only what a route names.
+  .addEgressNetwork('external', { trafficPolicy: 'Allow' })
+  .addEgressNetwork('shop-egress', { namespace: 'shop', clusters: ['eu-1', 'eu-2'], trafficPolicy: 'Deny' });
+
+/** A Deployment and its Service as an application team writes them, meshed in one call. */
+function meshedService(
+  scope: Construct,
+  name: string,
+  ports: Readonly<Record<string, { port: number; protocol: ProxyProtocol }>>,
+  mesh: Omit<MeshedWorkloadProps, 'workload' | 'service' | 'protocols'>,
+): void {
+  const serviceAccount = new kplus.ServiceAccount(scope, `${name}-sa`, { metadata: { name } });
+  // Pods selected by a label of our own, so that the policy is the same on every cluster.
+  const workload = new kplus.Deployment(scope, name, {
+    metadata: { name },
+    select: false,
+    podMetadata: { labels: { app: name } },
+    serviceAccount,
+    containers: [
+      {
+        image: `ghcr.io/acme/${name}:1.4.0`,
+        ports: Object.entries(ports).map(([portName, p]) => ({ name: portName, number: p.port })),
+        securityContext: { user: 10001, group: 10001 },
+      },
+    ],
+  });
+  workload.select(kplus.LabelSelector.of({ labels: { app: name } }));
+  const service = new kplus.Service(scope, `${name}-service`, {
+    metadata: { name },
+    selector: workload,
+    ports: Object.entries(ports).map(([portName, p]) => ({ name: portName, port: p.port })),
+  });
+  const protocols = Object.fromEntries(Object.entries(ports).map(([portName, p]) => [portName, p.protocol]));
+  new MeshedWorkload(scope, `${name}-mesh`, { workload, service, protocols, ...mesh });
+}
+
+// The shop application on dev and in eu: each cluster gets it in app-shop.yaml of its mesh chart.
+fleet.addApp('shop', { clusters: ['dev-1', 'eu-1', 'eu-2'], namespace: 'shop' }, (scope, cluster) => {
+  const inEu = cluster !== 'dev-1';
+  meshedService(scope, 'web', { http: { port: 8080, protocol: 'HTTP/1' } }, {
+    proxy: { cpuRequest: '50m', memoryLimit: '128Mi' },
+    policy: {
+      allow: [Caller.serviceAccount('ingress-nginx', { namespace: 'ingress-nginx' })],
+      rateLimits: { http: { total: 1000, identity: 100, overrides: [{ requestsPerSecond: 500, clients: [{ serviceAccount: 'ingress-nginx', namespace: 'ingress-nginx' }] }] } },
+    },
+  });
+  // Callers use checkout-federated, which spans eu-1 and eu-2.
+  meshedService(scope, 'checkout', { grpc: { port: 9090, protocol: 'gRPC' } }, {
+    federated: inEu,
+    policy: { allow: [Caller.serviceAccount('web')] },
+  });
+  meshedService(scope, 'orders', { grpc: { port: 9090, protocol: 'gRPC' }, metrics: { port: 9102, protocol: 'HTTP/1' } }, {
+    export: inEu ? { mode: 'gateway', consumers: ['us-1'] } : undefined,
+    policy: {
+      allow: [Caller.serviceAccount('prometheus', { namespace: 'monitoring', ports: ['metrics'] })],
+      // Route-level policy: the routes are inbound (their parent is the orders-grpc Server).
+      routes: [
+        RoutePolicy.grpcRoute('orders-api', { allow: [Caller.serviceAccount('checkout'), Caller.serviceAccount('catalog', { clusters: ['us-1'] })] }),
+        RoutePolicy.grpcRoute('orders-admin', { allow: [Caller.namespace('ops')] }),
+      ],
+    },
+  });
+});
+
+// The catalog application on us-1, exported through its gateway.
+fleet.addApp('catalog', { clusters: ['us-1'], namespace: 'shop' }, (scope) => {
+  meshedService(scope, 'catalog', { http: { port: 8080, protocol: 'HTTP/1' } }, {
+    export: 'gateway',
+    policy: {
+      // eu callers come through the gateway (a warning says so); us-2 is on us-1's flat network.
+      allow: [Caller.serviceAccount('web', { clusters: ['eu-1', 'eu-2'] }), Caller.cluster('us-2')],
+    },
+  });
+});
 
 export default fleet;
 

@@ -1,9 +1,9 @@
 // Generated fleets for the benchmark: regions of 10 clusters, spread over three environments and
-// every supported Linkerd version, HA in prod; delivered like the example (Argo CD app-of-apps for
-// dev and staging in rollout order, Flux for prod).
+// every supported Linkerd version, HA in prod, with a meshed namespace and one service per region;
+// delivered like the example (Argo CD app-of-apps for dev and staging in rollout order, Flux for prod).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { FleetDocument, LinkSpec } from '../lib/model/types.ts';
+import type { FleetDocument, LinkSpec, MeshServiceSpec } from '../lib/model/types.ts';
 
 const ANCHOR = fileURLToPath(new URL('../apps/trust/anchor.crt', import.meta.url));
 const VERSIONS = [
@@ -43,8 +43,29 @@ export function generateFleet(clusters: number): FleetDocument {
         };
       }),
       links: linksFor(clusters),
+      namespaces: [{ name: 'app', serviceAccounts: ['client', 'api'] }],
+      policy: { services: servicesFor(clusters), egress: [{ name: 'external', trafficPolicy: 'Allow' }] },
     },
   };
+}
+
+/**
+ * One rate-limited service per region on all its clusters: called by local clients, by the whole
+ * region hub (flat), and by the previous region's hub through the gateway.
+ */
+function servicesFor(clusters: number): MeshServiceSpec[] {
+  return Array.from({ length: Math.ceil(clusters / 10) }, (_, r) => ({
+    name: `api-${r}`,
+    namespace: 'app',
+    clusters: Array.from({ length: Math.min(10, clusters - r * 10) }, (_, j) => `c${r * 10 + j}`),
+    serviceAccount: 'api',
+    ports: [{ name: 'http', port: 8080, protocol: 'HTTP/1', rateLimit: { total: 1000, identity: 100 } }],
+    allow: [
+      { serviceAccount: 'client' },
+      { cluster: `c${r * 10}` },
+      ...(r > 0 ? [{ serviceAccount: 'client', clusters: [`c${(r - 1) * 10}`] }] : []),
+    ],
+  }));
 }
 
 /** Regions of 10 clusters fully meshed flat, plus gateway links both ways between neighbouring regions' hubs. */

@@ -1,5 +1,15 @@
 // The public API of meshfleet (re-exports only).
-export { Fleet, type FleetProps } from './fleet/fleet.ts';
+export { Fleet, type FleetProps, type AppProps, type AppBuilder } from './fleet/fleet.ts';
+export { Caller, RoutePolicy, meshServiceSpec, type CallerOptions, type WorkloadCallerOptions, type MeshServiceProps, type NamespaceProps, type EgressNetworkProps } from './fleet/policy.ts';
+export { MeshedWorkload, type MeshedWorkloadProps, type WorkloadPolicy, type ExportMode } from './constructs/workloads/meshed-workload.ts';
+export { AppProtocol } from './constructs/workloads/app-protocol.ts';
+export { FleetApp, type FleetAppProps } from './constructs/workloads/fleet-app.ts';
+export { proxyAnnotations, type ProxyOverrides } from './constructs/workloads/proxy-annotations.ts';
+export { AppNamespace, type AppNamespaceProps } from './constructs/policy/app-namespace.ts';
+export { MeshServer, type MeshServerProps } from './constructs/policy/mesh-server.ts';
+export { CallerAuthorization, type CallerAuthorizationProps, type AuthorizationTarget, type ClientNetwork } from './constructs/policy/caller-authorization.ts';
+export { HttpRateLimit, type HttpRateLimitProps } from './constructs/policy/http-rate-limit.ts';
+export { EgressControl, type EgressControlProps } from './constructs/policy/egress-control.ts';
 export { Cluster, type ClusterProps } from './fleet/cluster.ts';
 export { Environment, type EnvironmentProps } from './fleet/environment.ts';
 export { AnchorIssuer, TrustAnchor, type ExternalSecretAnchorProps } from './fleet/trust.ts';

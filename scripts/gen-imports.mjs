@@ -24,6 +24,16 @@ const GROUPS = {
   // The Link CRD is byte-identical from 2.18 to edge (shared/crds/linkerd/README.md).
   'multicluster.linkerd.io': ['linkerd/2.20/links.multicluster.linkerd.io.yaml'],
   'bitnami.com': ['sealed-secrets/bitnami.com_sealedsecrets.yaml'],
+  // The policy kinds meshfleet emits. Their schemas are the same in every supported release (the
+  // 2.19 → 2.20 diff is description typos only); which release serves which kind is in lib/compat.
+  'policy.linkerd.io': [
+    'linkerd/2.20/servers.policy.linkerd.io.yaml',
+    'linkerd/2.20/authorizationpolicies.policy.linkerd.io.yaml',
+    'linkerd/2.20/meshtlsauthentications.policy.linkerd.io.yaml',
+    'linkerd/2.20/networkauthentications.policy.linkerd.io.yaml',
+    'linkerd/2.20/httplocalratelimitpolicies.policy.linkerd.io.yaml',
+    'linkerd/2.20/egressnetworks.policy.linkerd.io.yaml',
+  ],
 };
 
 const work = mkdtempSync(join(tmpdir(), 'meshfleet-imports-'));

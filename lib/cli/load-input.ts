@@ -39,5 +39,5 @@ export async function loadInput(file: string): Promise<FleetInput> {
 
 /** The input for a Fleet built in TypeScript; relative paths are read from the working folder. */
 export function fleetInput(fleet: Fleet, baseDir = process.cwd()): FleetInput {
-  return { document: fleet.toDocument(), baseDir, locate: fleet.locate };
+  return { document: fleet.toDocument(), baseDir, locate: fleet.locate, apps: fleet.appObjects };
 }

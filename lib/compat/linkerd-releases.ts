@@ -26,7 +26,35 @@ export interface LinkerdRelease {
   readonly nativeSidecarDefault: boolean;
   /** The Link API its multicluster extension reads (declarative links, one controller per Link). */
   readonly linkApiVersion: string;
+  /** The policy kinds its linkerd-crds chart serves, at the apiVersion meshfleet writes. */
+  readonly policyApis: PolicyApis;
 }
+
+/**
+ * apiVersion of each policy kind meshfleet emits; a kind the release's CRDs lack is absent (a test
+ * checks this table against shared/crds/linkerd/<version>/).
+ */
+export interface PolicyApis {
+  /** v1beta3 is the first Server version with `accessPolicy`. */
+  readonly server: string;
+  readonly authorizationPolicy: string;
+  readonly meshTLSAuthentication: string;
+  readonly networkAuthentication: string;
+  /** Linkerd 2.17 on. */
+  readonly httpLocalRateLimitPolicy?: string;
+  /** Linkerd 2.17 on. */
+  readonly egressNetwork?: string;
+}
+
+/** Every supported release (2.18 on) serves the same policy APIs. */
+const POLICY_APIS_SINCE_2_17: PolicyApis = {
+  server: 'policy.linkerd.io/v1beta3',
+  authorizationPolicy: 'policy.linkerd.io/v1alpha1',
+  meshTLSAuthentication: 'policy.linkerd.io/v1alpha1',
+  networkAuthentication: 'policy.linkerd.io/v1alpha1',
+  httpLocalRateLimitPolicy: 'policy.linkerd.io/v1alpha1',
+  egressNetwork: 'policy.linkerd.io/v1alpha1',
+};
 
 export const HELM_REPOSITORY = 'https://helm.linkerd.io/edge';
 
@@ -41,6 +69,7 @@ export const LINKERD_RELEASES: readonly LinkerdRelease[] = [
     installGatewayAPIDefault: true,
     nativeSidecarDefault: false,
     linkApiVersion: 'multicluster.linkerd.io/v1alpha3',
+    policyApis: POLICY_APIS_SINCE_2_17,
   },
   {
     version: '2.19',
@@ -52,6 +81,7 @@ export const LINKERD_RELEASES: readonly LinkerdRelease[] = [
     installGatewayAPIDefault: false,
     nativeSidecarDefault: false,
     linkApiVersion: 'multicluster.linkerd.io/v1alpha3',
+    policyApis: POLICY_APIS_SINCE_2_17,
   },
   {
     version: '2.20',
@@ -63,6 +93,7 @@ export const LINKERD_RELEASES: readonly LinkerdRelease[] = [
     installGatewayAPIDefault: false,
     nativeSidecarDefault: true,
     linkApiVersion: 'multicluster.linkerd.io/v1alpha3',
+    policyApis: POLICY_APIS_SINCE_2_17,
   },
   {
     version: 'edge-26.8.3',
@@ -74,6 +105,7 @@ export const LINKERD_RELEASES: readonly LinkerdRelease[] = [
     installGatewayAPIDefault: false,
     nativeSidecarDefault: true,
     linkApiVersion: 'multicluster.linkerd.io/v1alpha3',
+    policyApis: POLICY_APIS_SINCE_2_17,
   },
 ];
 
@@ -109,6 +141,9 @@ export function compareVersions(a: string, b: string): number {
 export function inRange(version: string, range: VersionRange): boolean {
   return compareVersions(version, range.min) >= 0 && compareVersions(version, range.max) <= 0;
 }
+
+/** linkerd-control-plane's `egress.globalEgressNetworkNamespace` default (the same in every release above). */
+export const DEFAULT_GLOBAL_EGRESS_NAMESPACE = 'linkerd-egress';
 
 /** linkerd-control-plane's default `clusterNetworks` (the same in every release above). */
 export const DEFAULT_CLUSTER_NETWORKS = ['10.0.0.0/8', '100.64.0.0/10', '172.16.0.0/12', '192.168.0.0/16', 'fd00::/8'];

@@ -4,7 +4,10 @@ import type { UpstreamChart } from '../compat/upstream-values.ts';
 import type { KubeObject, ObjectFile } from '../output/kube-object.ts';
 import { takesPartInMulticluster, type ClusterMulticlusterView } from '../resolve/links.ts';
 import type { CredentialsSpec } from '../model/types.ts';
+import type { ClusterPolicyView } from '../resolve/policy.ts';
 import type { ResolvedCluster, ResolvedTrust } from '../resolve/resolve.ts';
+import { addClusterPolicy } from './policy/cluster-policy.ts';
+import { AppObjects } from './workloads/app-objects.ts';
 import { LinkCredentials, DEFAULT_REMOTE_KEY_PREFIX } from './multicluster/link-credentials.ts';
 import { MirrorLink } from './multicluster/mirror-link.ts';
 import { MulticlusterValues } from './multicluster/multicluster-values.ts';
@@ -28,6 +31,10 @@ export interface ClusterMeshProps {
     readonly clusters: ReadonlyMap<string, ResolvedCluster>;
     readonly credentials: CredentialsSpec;
   };
+  /** Namespaces, Servers, authorizations, rate limits and egress networks of this cluster. @default none */
+  readonly policy?: ClusterPolicyView;
+  /** Application objects (TypeScript fleets: fleet.addApp), one file app-<name>.yaml each. @default none */
+  readonly apps?: readonly { readonly name: string; readonly objects: readonly KubeObject[] }[];
 }
 
 /**
@@ -73,6 +80,8 @@ export class ClusterMesh extends Chart {
     if (props.multicluster && takesPartInMulticluster(props.multicluster.view)) {
       this.upstreamValues['linkerd-multicluster'] = this.addMulticluster(props.multicluster, trust.domain);
     }
+    if (props.policy) addClusterPolicy(this, props.policy);
+    for (const app of props.apps ?? []) new AppObjects(this, `App-${app.name}`, { objects: app.objects });
   }
 
   /** Multicluster objects in files of their own: namespace, links, their credentials, remote access. */

@@ -6,6 +6,19 @@ export function identityIssuerName(trustDomain: string): string {
   return `identity.${LINKERD_NAMESPACE}.${trustDomain}`;
 }
 
+/** A workload's mesh identity: <sa>.<ns>.serviceaccount.identity.<linkerd ns>.<trust domain>. */
+export function serviceAccountIdentityFor(serviceAccount: string, namespace: string, trustDomain: string): string {
+  return `${serviceAccount}.${namespace}.serviceaccount.identity.${LINKERD_NAMESPACE}.${trustDomain}`;
+}
+
+/** Every workload of a namespace, as a MeshTLSAuthentication identity (the `*` prefix is a wildcard). */
+export function namespaceIdentityFor(namespace: string, trustDomain: string): string {
+  return serviceAccountIdentityFor('*', namespace, trustDomain);
+}
+
+/** Any meshed client, as a MeshTLSAuthentication identity. */
+export const ANY_MESH_IDENTITY = '*';
+
 /** The Secret the control plane chart reads with identity.issuer.scheme kubernetes.io/tls. */
 export const IDENTITY_ISSUER_SECRET = 'linkerd-identity-issuer';
 

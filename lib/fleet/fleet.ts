@@ -12,7 +12,20 @@ import { Cluster, assertDnsLabel, type ClusterProps } from './cluster.ts';
 import { Environment, type EnvironmentProps } from './environment.ts';
 import { LinkTopology, type Credentials, type LinkMode } from './multicluster.ts';
 import type { AnchorIssuer, TrustAnchor } from './trust.ts';
-import type { FederatedServiceSpec, LinkSpec, ServiceExportSpec } from '../model/types.ts';
+import type { EgressNetworkSpec, FederatedServiceSpec, LinkSpec, MeshServiceSpec, NamespaceSpec, ServiceExportSpec } from '../model/types.ts';
+import type { KubeObject } from '../output/kube-object.ts';
+import { FleetApp } from '../constructs/workloads/fleet-app.ts';
+import { AppDeclarations, meshServiceSpec, type EgressNetworkProps, type MeshServiceProps, type NamespaceProps } from './policy.ts';
+
+export interface AppProps {
+  /** The clusters the application runs on; the builder runs once for each. */
+  readonly clusters: readonly string[];
+  /** Namespace of the objects that set none. @default none: every object names its own */
+  readonly namespace?: string;
+}
+
+/** Builds an application's objects for one cluster, in `scope` (a cdk8s Chart). */
+export type AppBuilder = (scope: FleetApp, cluster: string) => void;
 
 export interface FleetProps {
   readonly trustAnchor: TrustAnchor;
@@ -41,9 +54,15 @@ export class Fleet extends Construct {
   private readonly links: LinkSpec[] = [];
   private readonly federatedServices: FederatedServiceSpec[] = [];
   private readonly services: ServiceExportSpec[] = [];
+  private readonly namespaces: NamespaceSpec[] = [];
+  private readonly meshServices: { spec: MeshServiceSpec; source: string }[] = [];
+  private readonly egressNetworks: EgressNetworkSpec[] = [];
+  private readonly apps: FleetApp[] = [];
+  private readonly appDeclarations = new AppDeclarations();
   // Separate scopes, so a cluster and an environment may share a name.
   private readonly environmentScope: Construct;
   private readonly clusterScope: Construct;
+  private readonly appScope: Construct;
 
   constructor(scope: Construct, id: string, private readonly props: FleetProps) {
     super(scope, id);
@@ -51,6 +70,7 @@ export class Fleet extends Construct {
     this.fleetName = id;
     this.environmentScope = new Construct(this, 'environments');
     this.clusterScope = new Construct(this, 'clusters');
+    this.appScope = new Construct(this, 'apps');
   }
 
   addEnvironment(name: string, settings: EnvironmentProps = {}): Environment {
@@ -87,8 +107,58 @@ export class Fleet extends Construct {
     return this;
   }
 
+  /** A namespace policies may use; meshfleet writes it (annotated) unless manage is false. */
+  addNamespace(name: string, props: NamespaceProps = {}): this {
+    assertDnsLabel(name, 'namespace', `${this.node.path}/namespaces`);
+    this.namespaces.push({ name, ...props });
+    return this;
+  }
+
+  /** A service, its ports and who may call it: the spec.policy.services entry. */
+  addMeshService(name: string, props: MeshServiceProps): this {
+    assertDnsLabel(name, 'service name', `${this.node.path}/services`);
+    this.meshServices.push({ spec: meshServiceSpec(name, props), source: `construct ${this.node.path} (addMeshService ${name})` });
+    return this;
+  }
+
+  /** An EgressNetwork: the spec.policy.egress entry. */
+  addEgressNetwork(name: string, props: EgressNetworkProps): this {
+    assertDnsLabel(name, 'egress network name', `${this.node.path}/egress`);
+    this.egressNetworks.push({ name, ...props });
+    return this;
+  }
+
+  /**
+   * An application: `build` runs once per cluster with a cdk8s Chart to put the application's objects
+   * in (they go to app-<name>.yaml in that cluster's mesh chart). MeshedWorkloads inside declare their
+   * policy, exports and federation to this fleet, merged across clusters.
+   */
+  addApp(name: string, props: AppProps, build: AppBuilder): this {
+    assertDnsLabel(name, 'application name', `${this.node.path}/apps`);
+    const scope = new Construct(this.appScope, name);
+    for (const cluster of props.clusters) {
+      const app = new FleetApp(scope, cluster, { appName: name, cluster, namespace: props.namespace, declarations: this.appDeclarations });
+      this.apps.push(app);
+      build(app, cluster);
+    }
+    return this;
+  }
+
+  /** The objects of the applications on a cluster, one entry per application. */
+  readonly appObjects = (cluster: string): { name: string; objects: KubeObject[] }[] =>
+    this.apps.filter((a) => a.cluster === cluster).map((a) => ({ name: a.appName, objects: a.toJson() as KubeObject[] }));
+
+  /** Mesh services as the document lists them: declared ones, then the applications' (merged). */
+  private allMeshServices(): { spec: MeshServiceSpec; source: string }[] {
+    return [...this.meshServices, ...this.appDeclarations.meshServices()];
+  }
+
   toDocument(): FleetDocument {
     const p = this.props;
+    const stray = this.apps.find((a) => !this.clusters.some((c) => c.name === a.cluster));
+    if (stray) {
+      throw new Error(`${stray.node.path}: application ${stray.appName} runs on cluster ${JSON.stringify(stray.cluster)}, which the fleet does not have. Fix: add the cluster with fleet.addCluster, or remove it from the application's clusters`);
+    }
     const document: FleetDocument = {
       apiVersion: FLEET_API_VERSION,
       kind: FLEET_KIND,
@@ -106,10 +176,15 @@ export class Fleet extends Construct {
           : undefined,
         clusters: this.clusters.map((c): ClusterSpec => c.toSpec()),
         links: this.links.length ? this.links : undefined,
-        federatedServices: this.federatedServices.length ? this.federatedServices : undefined,
-        services: this.services.length ? this.services : undefined,
+        federatedServices: nonEmpty([...this.federatedServices, ...this.appDeclarations.federatedServices()]),
+        services: nonEmpty([...this.services, ...this.appDeclarations.exports()]),
         credentials: p.credentials?.spec,
         delivery: p.delivery,
+        namespaces: nonEmpty(this.namespaces),
+        policy:
+          this.allMeshServices().length || this.egressNetworks.length
+            ? { services: nonEmpty(this.allMeshServices().map((s) => s.spec)), egress: nonEmpty(this.egressNetworks) }
+            : undefined,
       },
     };
     // Drop undefined fields so the document equals the one parsed from YAML.
@@ -125,6 +200,12 @@ export class Fleet extends Construct {
       const found = this.environments.find((e) => e.name === environment[1]);
       return `construct ${found?.node.path ?? this.node.path}`;
     }
+    const service = /^\/spec\/policy\/services\/(\d+)/.exec(path);
+    if (service) return this.allMeshServices()[Number(service[1])]?.source ?? `construct ${this.node.path}`;
     return `construct ${this.node.path} (props)`;
   };
+}
+
+function nonEmpty<T>(list: readonly T[]): readonly T[] | undefined {
+  return list.length ? list : undefined;
 }

@@ -12,12 +12,13 @@ import {
   multiclusterSettingsSchema,
   serviceExportSchema,
 } from './schema-multicluster.ts';
+import { policySchemas } from './schema-policy.ts';
 
 const DNS_LABEL = '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$';
 const DNS_NAME = '^(?=.{1,253}$)[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$';
-const QUANTITY = '^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$';
+export const QUANTITY = '^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$';
 const DURATION = '^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$';
-const LOG_LEVEL = '^(trace|debug|info|warn|error|off|[a-z_][a-z0-9_:]*=(trace|debug|info|warn|error|off))(,(trace|debug|info|warn|error|off|[a-z_][a-z0-9_:]*=(trace|debug|info|warn|error|off)))*$';
+export const LOG_LEVEL = '^(trace|debug|info|warn|error|off|[a-z_][a-z0-9_:]*=(trace|debug|info|warn|error|off))(,(trace|debug|info|warn|error|off|[a-z_][a-z0-9_:]*=(trace|debug|info|warn|error|off)))*$';
 const CRON = '^(\\S+\\s+){4}\\S+$';
 
 const dnsLabel = (what: string) => ({
@@ -98,6 +99,8 @@ const clusterSettingsProperties = {
   gateway: gatewaySettingsSchema,
   multicluster: multiclusterSettingsSchema,
 } as const;
+
+const policy = policySchemas(INBOUND_POLICIES);
 
 const clusterSettings = {
   type: 'object',
@@ -238,6 +241,8 @@ export const fleetSchema = {
         services: { type: 'array', items: serviceExportSchema },
         credentials: credentialsSchema,
         delivery: fleetDeliverySchema,
+        namespaces: policy.namespaces,
+        policy: policy.policy,
       },
     },
   },

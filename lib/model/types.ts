@@ -12,8 +12,10 @@ import type {
   MulticlusterSettings,
   ServiceExportSpec,
 } from './types-multicluster.ts';
+import type { NamespaceSpec, PolicySpec } from './types-policy.ts';
 
 export * from './types-multicluster.ts';
+export * from './types-policy.ts';
 
 export const FLEET_API_VERSION = 'meshfleet.dev/v1alpha1';
 export const FLEET_KIND = 'Fleet';
@@ -41,6 +43,10 @@ export interface FleetSpec {
   readonly credentials?: CredentialsSpec;
   /** GitOps delivery (Argo CD, Flux) of the output, rollout order, chart major. @default engine "none" */
   readonly delivery?: FleetDeliverySpec;
+  /** Application namespaces: meshed, annotated, and the service accounts policies may name (types-policy.ts). */
+  readonly namespaces?: readonly NamespaceSpec[];
+  /** Who may call which service, rate limits, egress control (types-policy.ts). */
+  readonly policy?: PolicySpec;
 }
 
 export interface TrustSpec {

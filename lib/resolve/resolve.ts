@@ -7,6 +7,7 @@ import { resolveDelivery, type FleetDelivery } from '../delivery/resolve.ts';
 import { error, pointer, show, type Diagnostic } from '../model/diagnostics.ts';
 import { mergeLayers, originOf, type Merged } from '../model/merge.ts';
 import { readTrustAnchor, type TrustAnchor } from '../model/trust-anchor.ts';
+import { policyOf, type ResolvedPolicy } from './policy.ts';
 import { expandLinks, federatedServicesOf, serviceExportsOf, type ResolvedFederatedService, type ResolvedLink, type ResolvedServiceExport } from './links.ts';
 import type {
   AnchorIssuerSpec,
@@ -72,6 +73,8 @@ export interface ResolvedFleet {
   readonly credentials: CredentialsSpec;
   /** GitOps delivery per environment and cluster (lib/delivery). */
   readonly delivery: FleetDelivery;
+  /** Namespaces, services with their callers, egress networks (see policy.ts). */
+  readonly policy: ResolvedPolicy;
 }
 
 export interface ResolveOptions {
@@ -167,6 +170,7 @@ export function resolveFleet(doc: FleetDocument, options: ResolveOptions): { fle
     services: serviceExportsOf(spec),
     credentials: credentialsOf(spec),
     delivery,
+    policy: policyOf(spec),
   };
   return { fleet, diagnostics };
 }

@@ -16,6 +16,7 @@ import { exportLabels, federationLabels } from '../constructs/multicluster/servi
 import { credentialsSecretName, federatedServiceName, MULTICLUSTER_NAMESPACE, remoteAccessServiceAccount } from '../constructs/multicluster/names.ts';
 import { LINKERD_NAMESPACE } from '../constructs/names.ts';
 import { multiclusterViews, type ClusterMulticlusterView } from '../resolve/links.ts';
+import { policyViews, type ClusterPolicyView } from '../resolve/policy.ts';
 import type { ResolvedCluster, ResolvedFleet } from '../resolve/resolve.ts';
 import { scanForSecrets, validateObjects } from '../validate/index.ts';
 
@@ -41,7 +42,10 @@ export interface Rendered {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-export function renderFleet(fleet: ResolvedFleet, previous: VersionLock, options: DeliveryOptions = {}): Rendered {
+/** Application objects of a cluster (TypeScript fleets: fleet.addApp), by application name. */
+export type AppSource = (cluster: string) => readonly { readonly name: string; readonly objects: readonly KubeObject[] }[];
+
+export function renderFleet(fleet: ResolvedFleet, previous: VersionLock, options: DeliveryOptions = {}, apps?: AppSource): Rendered {
   const files = new Map<string, string>();
   const diagnostics: Diagnostic[] = [];
   const rendered: RenderedCluster[] = [];
@@ -50,6 +54,7 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock, options
 
   const clustersByName = new Map(fleet.clusters.map((c) => [c.name, c]));
   const views = multiclusterViews(fleet);
+  const policies = policyViews(fleet);
   for (const cluster of fleet.clusters) {
     const folder = `${cluster.environment}/${cluster.name}`;
     const delivery = environmentDelivery(fleet.delivery, cluster.environment);
@@ -60,6 +65,8 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock, options
       trust: fleet.trust,
       fleetName: fleet.name,
       multicluster: { view, clusters: clustersByName, credentials: fleet.credentials },
+      policy: policies.get(cluster.name),
+      apps: apps?.(cluster.name),
     });
     const objectFiles = objectFilesOf(mesh);
     const objects = objectFiles.flatMap((f) => f.objects);
@@ -95,7 +102,7 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock, options
   const gitops = renderDelivery(fleet, rendered, options);
   for (const [path, text] of gitops.files) files.set(path, text);
   diagnostics.push(...checkDelivered(gitops));
-  files.set(INDEX_FILE, indexFile(fleet, rendered, gitops, views));
+  files.set(INDEX_FILE, indexFile(fleet, rendered, gitops, views, policies));
   files.set('versions.lock.json', lockFile(lock));
   return { files, clusters: rendered, delivery: gitops, diagnostics };
 }
@@ -142,6 +149,7 @@ function indexFile(
   clusters: readonly RenderedCluster[],
   gitops: DeliveryOutput,
   views: ReadonlyMap<string, ClusterMulticlusterView>,
+  policies: ReadonlyMap<string, ClusterPolicyView>,
 ): string {
   const index = {
     fleet: fleet.name,
@@ -167,11 +175,25 @@ function indexFile(
           ),
           mesh: { chart: `${r.folder}/mesh`, version: r.chartVersion, objects: r.objects.length },
           ...multiclusterIndex(fleet, views.get(r.cluster.name)!),
+          ...policyIndex(policies.get(r.cluster.name)!),
           manifests: `${r.folder}/manifests`,
         })),
     })),
   };
   return JSON.stringify(index, null, 2) + '\n';
+}
+
+/** The cluster's Servers, the ones that only audit (a rollout to finish), and its egress networks. */
+function policyIndex(view: ClusterPolicyView) {
+  if (!view.servers.length && !view.egressNetworks.length) return {};
+  const names = (objects: readonly { namespace: string; name: string }[]) => objects.map((o) => `${o.namespace}/${o.name}`);
+  return {
+    policy: {
+      servers: names(view.servers),
+      audit: names(view.servers.filter((s) => s.accessPolicy === 'audit')),
+      egressNetworks: names(view.egressNetworks),
+    },
+  };
 }
 
 /** What a cluster mirrors and publishes, and which Secrets its Links read (and who provides them). */

@@ -4,7 +4,7 @@ import { FleetError, type Diagnostic, type Locator } from '../model/diagnostics.
 import { writeTreeAtomically } from '../output/atomic-write.ts';
 import { readLock } from '../output/versioning.ts';
 import { planFleet, type PlanOptions } from './plan.ts';
-import { renderFleet, type Rendered } from './render.ts';
+import { renderFleet, type AppSource, type Rendered } from './render.ts';
 
 export interface FleetInput {
   /** The fleet document (parsed YAML, or what the TypeScript API built). */
@@ -13,6 +13,8 @@ export interface FleetInput {
   readonly baseDir: string;
   /** Where a document path came from (file:line:col, construct path), for messages. */
   readonly locate?: Locator;
+  /** Application objects per cluster (TypeScript fleets). @default none */
+  readonly apps?: AppSource;
 }
 
 export interface SynthOptions extends Omit<PlanOptions, 'baseDir'> {
@@ -36,7 +38,7 @@ export function synthesize(input: FleetInput, options: SynthOptions = {}): Synth
   const plan = planFleet(input.document, { baseDir: input.baseDir, now: options.now });
   if (!plan.fleet) throw new FleetError(plan.diagnostics, input.locate);
 
-  const rendered = renderFleet(plan.fleet, readLock(outdir));
+  const rendered = renderFleet(plan.fleet, readLock(outdir), {}, input.apps);
   const diagnostics = [...plan.diagnostics, ...rendered.diagnostics];
   if (diagnostics.some((d) => d.severity === 'error')) throw new FleetError(diagnostics, input.locate);
 

@@ -11,18 +11,19 @@ import { lineEdits, unifiedDiff } from '../../lib/output/diff.ts';
 import { riskyChanges } from '../../lib/output/risks.ts';
 import { FIXTURES, REPO } from '../support/fleet.ts';
 import { readTree } from '../support/tree.ts';
+import { fleetFileOutputCopy } from './support.ts';
 
 function capture() {
   const io = { stdout: '', stderr: '', out: (t: string) => void (io.stdout += t), err: (t: string) => void (io.stderr += t) };
   return io;
 }
 
-/** The example fleet file beside a copy of its committed output. */
-function workspace() {
+/** The example fleet file beside a copy of its output. */
+async function workspace() {
   const dir = mkdtempSync(join(tmpdir(), 'meshfleet-diff-'));
   cpSync(join(REPO, 'apps', 'fleet.yaml'), join(dir, 'fleet.yaml'));
   cpSync(join(REPO, 'apps', 'trust'), join(dir, 'trust'), { recursive: true });
-  cpSync(join(REPO, 'charts-out'), join(dir, 'charts-out'), { recursive: true });
+  cpSync(await fleetFileOutputCopy(), join(dir, 'charts-out'), { recursive: true });
   const fleet = join(dir, 'fleet.yaml');
   const out = join(dir, 'charts-out');
   const edit = (from: string, to: string) => writeFileSync(fleet, readFileSync(fleet, 'utf8').replace(from, to));
@@ -36,12 +37,14 @@ function workspace() {
 
 describe('meshfleet synth --check', () => {
   it('exits 0 when the output is up to date', async () => {
-    const ws = workspace();
-    expect(await ws.run('synth', '--check')).toStrictEqual({ code: 0, stdout: `meshfleet: ${ws.out} is up to date (138 files)\n`, stderr: '' });
+    const ws = await workspace();
+    const { code, stdout } = await ws.run('synth', '--check');
+    // (stderr carries the example's policy warnings about gateway identities)
+    expect({ code, stdout }).toStrictEqual({ code: 0, stdout: `meshfleet: ${ws.out} is up to date (150 files)\n` });
   });
 
   it('exits 1 and lists what would change, writing nothing', async () => {
-    const ws = workspace();
+    const ws = await workspace();
     const before = readTree(ws.out);
     ws.edit('linkerd: "2.18"', 'linkerd: "2.19"');
     writeFileSync(join(ws.out, 'prod', 'eu-1', 'manifests', 'stray.yaml'), 'kind: Stray\n');
@@ -83,12 +86,13 @@ describe('meshfleet synth --check', () => {
 
 describe('meshfleet diff', () => {
   it('says so when nothing would change', async () => {
-    const ws = workspace();
-    expect(await ws.run('diff')).toStrictEqual({ code: 0, stdout: `meshfleet diff: no changes to ${ws.out}\n`, stderr: '' });
+    const ws = await workspace();
+    const { code, stdout } = await ws.run('diff');
+    expect({ code, stdout }).toStrictEqual({ code: 0, stdout: `meshfleet diff: no changes to ${ws.out}\n` });
   });
 
   it('sums up risky changes first, then the diff per environment and cluster', async () => {
-    const ws = workspace();
+    const ws = await workspace();
     // A rotation: the second anchor joins the first.
     const anchor = join(ws.dir, 'trust', 'anchor.crt');
     writeFileSync(anchor, readFileSync(anchor, 'utf8') + readFileSync(join(FIXTURES, 'second-anchor.crt'), 'utf8'));
@@ -108,7 +112,7 @@ describe('meshfleet diff', () => {
   });
 
   it('prints only the summary with --summary, and exits 1 on changes with --exit-code', async () => {
-    const ws = workspace();
+    const ws = await workspace();
     ws.edit('linkerd: "2.18"', 'linkerd: "2.19"');
     const { code, stdout } = await ws.run('diff', '--summary', '--exit-code');
     expect(code).toBe(1);

@@ -1,12 +1,17 @@
 // Fleets with delivery settings, rendered in memory, and helpers to read the delivery objects back.
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { loadInput } from '../../lib/cli/load-input.ts';
+import { synthesize } from '../../lib/synth/synthesize.ts';
 import type { GatewayAPISource } from '../../lib/delivery/components.ts';
 import { renderDelivery } from '../../lib/delivery/render.ts';
 import type { KubeObject } from '../../lib/output/kube-object.ts';
 import { valuesFile } from '../../lib/output/values.ts';
 import { toYaml } from '../../lib/output/yaml.ts';
 import { renderFleet, type RenderedCluster } from '../../lib/synth/render.ts';
-import { fleetDocument, plan } from '../support/fleet.ts';
+import { fleetDocument, plan, REPO } from '../support/fleet.ts';
 
 type Json = Record<string, any>;
 
@@ -87,3 +92,22 @@ export function byName(objects: readonly Json[], kind: string): Map<string, Json
 }
 
 export type { KubeObject };
+
+let yamlExampleOutput: Promise<string> | undefined;
+
+/**
+ * The output of apps/fleet.yaml, synthesized once per test file. The committed charts-out/ comes from
+ * apps/main.ts, which adds its applications' objects, so tests that edit the fleet file start from this.
+ */
+export function fleetFileOutputCopy(): Promise<string> {
+  yamlExampleOutput ??= (async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'meshfleet-example-yaml-')), 'charts-out');
+    synthesize(await loadInput(join(REPO, 'apps', 'fleet.yaml')), { outdir: out });
+    return out;
+  })();
+  return yamlExampleOutput.then((source) => {
+    const copy = join(mkdtempSync(join(tmpdir(), 'meshfleet-example-copy-')), 'charts-out');
+    cpSync(source, copy, { recursive: true });
+    return copy;
+  });
+}

@@ -72,9 +72,10 @@ describe('example fleet', () => {
 
   it('leaves the committed charts-out/ of the example unchanged (npm run synth keeps it current)', async () => {
     // Synthesize over a copy, so the committed version lock applies as it does for `npm run synth`.
+    // apps/main.ts is the source: it adds the applications' own objects (app-*.yaml) to the fleet file's.
     const copy = join(mkdtempSync(join(tmpdir(), 'meshfleet-committed-')), 'charts-out');
     cpSync(join(REPO, 'charts-out'), copy, { recursive: true });
-    synthesize(await loadInput(join(REPO, 'apps', 'fleet.yaml')), { outdir: copy });
+    synthesize(await loadInput(join(REPO, 'apps', 'main.ts')), { outdir: copy });
     expect(readTree(copy)).toStrictEqual(readTree(join(REPO, 'charts-out')));
   });
 

@@ -1,5 +1,5 @@
 // Names, labels and defaults of Linkerd multicluster that other components look for (REFERENCE.md §4).
-import { LINKERD_NAMESPACE } from '../names.ts';
+import { serviceAccountIdentityFor } from '../names.ts';
 
 export const MULTICLUSTER_NAMESPACE = 'linkerd-multicluster';
 export const MIRROR_SECRET_TYPE = 'mirror.linkerd.io/remote-kubeconfig';
@@ -23,7 +23,7 @@ export const GATEWAY_DEFAULTS = {
 
 /** The gateway's mesh identity, which the source's proxies verify: <sa>.<ns>.serviceaccount.identity.<linkerd ns>.<trust domain>. */
 export function gatewayIdentityFor(trustDomain: string, gatewayName: string = GATEWAY_DEFAULTS.name): string {
-  return `${gatewayName}.${MULTICLUSTER_NAMESPACE}.serviceaccount.identity.${LINKERD_NAMESPACE}.${trustDomain}`;
+  return serviceAccountIdentityFor(gatewayName, MULTICLUSTER_NAMESPACE, trustDomain);
 }
 
 export function credentialsSecretName(target: string): string {

@@ -1,0 +1,184 @@
+// The policy part of the fleet model: the namespaces the fleet meshes, the services in them and who
+// may call them, rate limits, route-level policy and egress control. Callers are named in fleet terms
+// (service accounts, namespaces, clusters, networks); lib/resolve/policy.ts turns them into Linkerd
+// identities and networks, per cluster and per link mode.
+
+import type { InboundPolicy } from './types.ts';
+
+/** How the inbound proxy treats a port (Server `proxyProtocol`); "unknown" detects the protocol. */
+export type ProxyProtocol = 'unknown' | 'HTTP/1' | 'HTTP/2' | 'gRPC' | 'opaque' | 'TLS';
+
+export interface PolicySpec {
+  /** Services with the ports their pods serve and who may call them. */
+  readonly services?: readonly MeshServiceSpec[];
+  /** Egress control: traffic leaving the clusters. */
+  readonly egress?: readonly EgressNetworkSpec[];
+}
+
+/**
+ * A namespace the fleet knows. meshfleet writes the Namespace object (with its mesh annotations) in
+ * the mesh chart of every cluster it is on, unless `manage` is false.
+ */
+export interface NamespaceSpec {
+  readonly name: string;
+  /** Clusters the namespace is on. @default every cluster */
+  readonly clusters?: readonly string[];
+  /**
+   * meshfleet writes the Namespace object. false: another tool owns it (an ingress controller's chart,
+   * a monitoring stack); it is declared only so that policies can name it and its service accounts.
+   * @default true
+   */
+  readonly manage?: boolean;
+  /** Proxy injection for the namespace's pods (annotation `linkerd.io/inject`). @default "enabled" */
+  readonly inject?: 'enabled' | 'disabled';
+  /**
+   * Default inbound policy of the namespace's pods (annotation `config.linkerd.io/default-inbound-policy`).
+   * "audit" also puts every Server of the namespace in audit mode. @default the cluster's
+   */
+  readonly defaultInboundPolicy?: InboundPolicy;
+  /**
+   * The service accounts the namespace's workloads run as. When given, every caller and rate-limit client
+   * in this namespace must be one of them or the `serviceAccount` of a service. @default not checked
+   */
+  readonly serviceAccounts?: readonly string[];
+}
+
+/**
+ * A service: where it runs, the ports its pods serve and who may call it. Every port gets a Server
+ * whose access policy denies (or audits) whatever no `allow` entry names.
+ */
+export interface MeshServiceSpec {
+  /** The Service's name (a DNS label); names its Servers `<name>-<port name>`. */
+  readonly name: string;
+  readonly namespace: string;
+  readonly clusters: readonly string[];
+  /** Labels of the service's pods. @default { app: <name> } */
+  readonly podSelector?: Readonly<Record<string, string>>;
+  /** The service account its pods run as; declares it for caller checks. @default none declared */
+  readonly serviceAccount?: string;
+  readonly ports: readonly ServicePortSpec[];
+  /** Who may call the service: every port, or the ports an entry names. Nobody else. @default nobody */
+  readonly allow?: readonly CallerSpec[];
+  /**
+   * What a Server does with traffic no allow entry matches. "audit" allows it and reports it.
+   * @default "deny", or "audit" when the namespace's (else the cluster's) default inbound policy is audit
+   */
+  readonly accessPolicy?: InboundPolicy;
+  /** Authorization of single routes (inbound routes: their parent is one of this service's Servers). */
+  readonly routes?: readonly RoutePolicySpec[];
+}
+
+export interface ServicePortSpec {
+  /** IANA service name (lowercase, at most 15 characters); the Server is `<service>-<name>`. */
+  readonly name: string;
+  /** The Service port. */
+  readonly port: number;
+  /** The pods' port, a number or a container port name; the Server selects it. @default port */
+  readonly targetPort?: number | string;
+  /** @default "unknown" (the proxy detects the protocol) */
+  readonly protocol?: ProxyProtocol;
+  /** An HTTPLocalRateLimitPolicy on this port's Server (HTTP, HTTP/2 and gRPC only). */
+  readonly rateLimit?: RateLimitSpec;
+}
+
+/**
+ * Who may call. Exactly one form:
+ * - `serviceAccount`: workloads running as it, in `namespace` (default: the service's) on `clusters`
+ *   (default: the cluster the server runs on);
+ * - `namespace` alone: every workload of the namespace on `clusters`;
+ * - `cluster`: every meshed workload of a cluster (by its pod network, or its gateway's identity);
+ * - `network`: any client from a CIDR, meshed or not;
+ * - `unauthenticated`: anyone.
+ * `ports` limits an entry to some of the service's ports (names). @default every port
+ */
+export type CallerSpec =
+  | ServiceAccountCallerSpec
+  | NamespaceCallerSpec
+  | ClusterCallerSpec
+  | NetworkCallerSpec
+  | UnauthenticatedCallerSpec;
+
+export interface ServiceAccountCallerSpec {
+  readonly serviceAccount: string;
+  readonly namespace?: string;
+  readonly clusters?: readonly string[];
+  readonly ports?: readonly string[];
+}
+
+export interface NamespaceCallerSpec {
+  readonly namespace: string;
+  readonly clusters?: readonly string[];
+  readonly ports?: readonly string[];
+}
+
+export interface ClusterCallerSpec {
+  readonly cluster: string;
+  readonly ports?: readonly string[];
+}
+
+export interface NetworkCallerSpec extends NetworkSpec {
+  readonly network: string;
+  readonly ports?: readonly string[];
+}
+
+export interface UnauthenticatedCallerSpec {
+  readonly unauthenticated: true;
+  readonly ports?: readonly string[];
+}
+
+export interface NetworkSpec {
+  /** Addresses inside the network that are left out. */
+  readonly except?: readonly string[];
+}
+
+/** Route-level policy: an AuthorizationPolicy that targets one inbound route. */
+export interface RoutePolicySpec {
+  readonly kind: 'HTTPRoute' | 'GRPCRoute';
+  /** HTTPRoute: either group; GRPCRoute: gateway.networking.k8s.io. @default "gateway.networking.k8s.io" */
+  readonly group?: 'gateway.networking.k8s.io' | 'policy.linkerd.io';
+  readonly name: string;
+  /** @default the service's namespace */
+  readonly namespace?: string;
+  /** Who may call the route (entries without `ports`: the route decides the port). */
+  readonly allow: readonly CallerSpec[];
+}
+
+/** Requests per second; a Server takes one rate limit policy. */
+export interface RateLimitSpec {
+  /** For all clients together. @default no overall limit */
+  readonly total?: number;
+  /** For each client identity (all unmeshed clients count as one). @default none */
+  readonly identity?: number;
+  /** Limits for named clients instead of `identity`; each at most `total`. */
+  readonly overrides?: readonly RateLimitOverrideSpec[];
+}
+
+export interface RateLimitOverrideSpec {
+  readonly requestsPerSecond: number;
+  readonly clients: readonly ServiceAccountRefSpec[];
+}
+
+export interface ServiceAccountRefSpec {
+  readonly serviceAccount: string;
+  /** @default the service's namespace */
+  readonly namespace?: string;
+}
+
+/**
+ * An EgressNetwork: traffic to destinations outside the cluster is allowed or denied unless a route
+ * attached to it says otherwise. In the global egress namespace it applies to every namespace.
+ */
+export interface EgressNetworkSpec {
+  readonly name: string;
+  /** @default the cluster's global egress namespace ("linkerd-egress") */
+  readonly namespace?: string;
+  /** @default every cluster */
+  readonly clusters?: readonly string[];
+  readonly trafficPolicy: 'Allow' | 'Deny';
+  /** @default every address outside the cluster networks */
+  readonly networks?: readonly EgressNetworkRangeSpec[];
+}
+
+export interface EgressNetworkRangeSpec extends NetworkSpec {
+  readonly cidr: string;
+}
