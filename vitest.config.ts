@@ -8,6 +8,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
+    globalSetup: ['test/support/global-setup.ts'],
     // Snapshot files live in snapshots/, mirroring test/.
     resolveSnapshotPath: (testPath, extension) => join(root, 'snapshots', relative(join(root, 'test'), testPath) + extension),
   },
