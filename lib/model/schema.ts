@@ -2,19 +2,13 @@
 // the YAML front door; the TypeScript API is checked against the same schema so both fail alike.
 // `x-fix` is our own annotation: the hint printed when a value fails at that place.
 // `npm run gen:schemas` also writes it to schemas/fleet.schema.json for editors.
+import { gatewayAPISettingsSchema } from './gateway-api-settings.ts';
+import { federatedServicesSchema, linksSchema, routesSchema, servicesSchema } from './routes-schema.ts';
+import { DNS_LABEL, DNS_NAME, DURATION, dnsLabel } from './schema-patterns.ts';
 
-const DNS_LABEL = '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$';
-const DNS_NAME = '^(?=.{1,253}$)[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$';
 const QUANTITY = '^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$';
-const DURATION = '^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$';
 const LOG_LEVEL = '^(trace|debug|info|warn|error|off|[a-z_][a-z0-9_:]*=(trace|debug|info|warn|error|off))(,(trace|debug|info|warn|error|off|[a-z_][a-z0-9_:]*=(trace|debug|info|warn|error|off)))*$';
 const CRON = '^(\\S+\\s+){4}\\S+$';
-
-const dnsLabel = (what: string) => ({
-  type: 'string',
-  pattern: DNS_LABEL,
-  'x-fix': `${what} must be a DNS label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters (e.g. "eu-1")`,
-});
 
 const quantities = {
   type: 'object',
@@ -85,6 +79,7 @@ const clusterSettingsProperties = {
       disableHeartbeat: { type: 'boolean' },
     },
   },
+  gatewayAPI: gatewayAPISettingsSchema,
 } as const;
 
 const clusterSettings = {
@@ -219,6 +214,10 @@ export const fleetSchema = {
             },
           },
         },
+        routes: routesSchema,
+        services: servicesSchema,
+        links: linksSchema,
+        federatedServices: federatedServicesSchema,
       },
     },
   },

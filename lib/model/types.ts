@@ -1,5 +1,12 @@
 // The fleet model as users write it: the YAML document and the TypeScript API produce exactly these
 // objects. Plain data only (no cdk8s), so every layer can read it and the JSON Schema can describe it.
+import type { GatewayAPISettings } from './gateway-api-settings.ts';
+import type { FederatedServiceSpec, LinkSpec } from './links.ts';
+import type { RouteSpec, ServiceDeclarationSpec } from './routes.ts';
+
+export type * from './gateway-api-settings.ts';
+export type * from './links.ts';
+export type * from './routes.ts';
 
 export const FLEET_API_VERSION = 'meshfleet.dev/v1alpha1';
 export const FLEET_KIND = 'Fleet';
@@ -18,6 +25,13 @@ export interface FleetSpec {
   /** Environment overlays, keyed by environment name (a DNS label: dev, staging, prod). */
   readonly environments?: Readonly<Record<string, EnvironmentSpec>>;
   readonly clusters: readonly ClusterSpec[];
+  /** Mesh routes (HTTPRoute, GRPCRoute, TCPRoute, TLSRoute), each for the clusters it names. */
+  readonly routes?: readonly RouteSpec[];
+  /** Service protocol declarations, each for the clusters it names. */
+  readonly services?: readonly ServiceDeclarationSpec[];
+  /** Multicluster links: `from` mirrors the services of `to`. */
+  readonly links?: readonly LinkSpec[];
+  readonly federatedServices?: readonly FederatedServiceSpec[];
 }
 
 export interface TrustSpec {
@@ -109,6 +123,8 @@ export interface ClusterSettings {
   readonly cni?: boolean;
   readonly proxy?: ProxySettings;
   readonly controlPlane?: ControlPlaneSettings;
+  /** How the cluster gets its Gateway API CRDs. @default { mode: "managed" } */
+  readonly gatewayAPI?: GatewayAPISettings;
 }
 
 export interface EnvironmentSpec extends ClusterSettings {

@@ -1,0 +1,330 @@
+// JSON Schema pieces for spec.routes, spec.services, spec.links and spec.federatedServices. Shapes and
+// simple values only; what needs the whole fleet (links, versions, protocols) is checked in lib/check/.
+// Limits follow the oldest Gateway API bundle, so a route that fits here fits every bundle.
+import { DNS_LABEL, dnsLabel } from './schema-patterns.ts';
+
+/** Gateway API duration (GEP-2257); Linkerd's timeout annotations accept the same form. */
+export const GATEWAY_DURATION = '^([0-9]{1,5}(h|m|s|ms)){1,4}$';
+const HEADER_NAME = "^[A-Za-z0-9!#$%&'*+\\-.^_`|~]+$";
+const HOSTNAME = '^(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
+
+const duration = {
+  type: 'string',
+  pattern: GATEWAY_DURATION,
+  'x-fix': 'use a Gateway API duration: up to four number+unit pairs with units h, m, s or ms, e.g. "10s" or "1m30s"',
+};
+const port = { type: 'integer', minimum: 1, maximum: 65535, 'x-fix': 'use a port number 1-65535' };
+const names = (what: string) => ({ type: 'array', minItems: 1, items: dnsLabel(what) });
+const selection = { clusters: names('a cluster name'), environments: names('an environment name') };
+
+const servicePort = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'port'],
+  properties: { name: dnsLabel('a service name'), port },
+};
+
+const backendRefs = {
+  type: 'array',
+  minItems: 1,
+  maxItems: 16,
+  items: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['name'],
+    properties: {
+      name: dnsLabel('a backend service name'),
+      port,
+      weight: { type: 'integer', minimum: 0, maximum: 1000000, 'x-fix': 'use a weight from 0 to 1000000' },
+    },
+  },
+};
+
+const headerValues = {
+  type: 'array',
+  maxItems: 16,
+  items: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['name', 'value'],
+    properties: { name: { type: 'string', pattern: HEADER_NAME, 'x-fix': 'use an HTTP header name' }, value: { type: 'string' } },
+  },
+};
+const headerModifier = {
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  properties: {
+    set: headerValues,
+    add: headerValues,
+    remove: { type: 'array', maxItems: 16, items: { type: 'string', pattern: HEADER_NAME, 'x-fix': 'use an HTTP header name' } },
+  },
+};
+const valueMatches = {
+  type: 'array',
+  maxItems: 16,
+  items: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['name', 'value'],
+    properties: {
+      type: { enum: ['Exact', 'RegularExpression'] },
+      name: { type: 'string', minLength: 1, maxLength: 256 },
+      value: { type: 'string', minLength: 1, maxLength: 4096 },
+    },
+  },
+};
+
+const retryBase = {
+  limit: { type: 'integer', minimum: 0, 'x-fix': 'give the retry limit as a whole number, e.g. 2' },
+  timeout: duration,
+};
+const timeouts = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { request: duration, response: duration, idle: duration },
+};
+
+const routeBase = {
+  name: dnsLabel('a route name'),
+  namespace: dnsLabel('a namespace'),
+  service: servicePort,
+  ...selection,
+};
+const routeRequired = ['kind', 'name', 'namespace', 'service'];
+
+const httpRoute = {
+  additionalProperties: false,
+  required: [...routeRequired, 'rules'],
+  properties: {
+    kind: { const: 'HTTPRoute' },
+    ...routeBase,
+    retry: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        ...retryBase,
+        http: {
+          type: 'array',
+          minItems: 1,
+          items: {
+            anyOf: [{ type: 'integer' }, { type: 'string' }],
+            'x-fix': 'list statuses as codes (503), ranges ("500-504"), "5xx" or "gateway-error"',
+          },
+        },
+      },
+    },
+    timeouts,
+    rules: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 16,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          matches: {
+            type: 'array',
+            maxItems: 8,
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              properties: {
+                path: {
+                  type: 'object',
+                  additionalProperties: false,
+                  required: ['value'],
+                  properties: {
+                    type: { enum: ['Exact', 'PathPrefix', 'RegularExpression'] },
+                    value: { type: 'string', minLength: 1, maxLength: 1024 },
+                  },
+                },
+                headers: valueMatches,
+                queryParams: valueMatches,
+                method: { enum: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH'] },
+              },
+            },
+          },
+          filters: {
+            type: 'object',
+            additionalProperties: false,
+            'x-fix': 'Linkerd applies requestHeaderModifier, responseHeaderModifier and requestRedirect on HTTPRoutes',
+            properties: {
+              requestHeaderModifier: headerModifier,
+              responseHeaderModifier: headerModifier,
+              requestRedirect: {
+                type: 'object',
+                additionalProperties: false,
+                properties: {
+                  scheme: { enum: ['http', 'https'] },
+                  hostname: { type: 'string', pattern: HOSTNAME, 'x-fix': 'use a DNS hostname' },
+                  port,
+                  statusCode: { enum: [301, 302] },
+                  path: {
+                    type: 'object',
+                    required: ['type'],
+                    discriminator: { propertyName: 'type' },
+                    oneOf: [
+                      {
+                        additionalProperties: false,
+                        required: ['type', 'replaceFullPath'],
+                        properties: { type: { const: 'ReplaceFullPath' }, replaceFullPath: { type: 'string', maxLength: 1024 } },
+                      },
+                      {
+                        additionalProperties: false,
+                        required: ['type', 'replacePrefixMatch'],
+                        properties: { type: { const: 'ReplacePrefixMatch' }, replacePrefixMatch: { type: 'string', maxLength: 1024 } },
+                      },
+                    ],
+                    'x-fix': 'give path as { type: ReplaceFullPath, replaceFullPath: "/x" } or { type: ReplacePrefixMatch, replacePrefixMatch: "/x" }',
+                  },
+                },
+              },
+            },
+          },
+          backendRefs,
+          timeouts: { type: 'object', additionalProperties: false, properties: { request: duration } },
+        },
+      },
+    },
+  },
+};
+
+const grpcRoute = {
+  additionalProperties: false,
+  required: [...routeRequired, 'rules'],
+  properties: {
+    kind: { const: 'GRPCRoute' },
+    ...routeBase,
+    retry: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        ...retryBase,
+        grpc: {
+          type: 'array',
+          minItems: 1,
+          items: { enum: ['cancelled', 'deadline-exceeded', 'internal', 'resource-exhausted', 'unavailable'] },
+        },
+      },
+    },
+    timeouts,
+    rules: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 16,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          matches: {
+            type: 'array',
+            maxItems: 8,
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              properties: {
+                method: {
+                  type: 'object',
+                  additionalProperties: false,
+                  minProperties: 1,
+                  properties: {
+                    type: { enum: ['Exact', 'RegularExpression'] },
+                    service: { type: 'string', minLength: 1, maxLength: 1024 },
+                    method: { type: 'string', minLength: 1, maxLength: 1024 },
+                  },
+                },
+                headers: valueMatches,
+              },
+            },
+          },
+          filters: {
+            type: 'object',
+            additionalProperties: false,
+            'x-fix': 'Linkerd applies requestHeaderModifier and responseHeaderModifier on GRPCRoutes',
+            properties: { requestHeaderModifier: headerModifier, responseHeaderModifier: headerModifier },
+          },
+          backendRefs,
+        },
+      },
+    },
+  },
+};
+
+const tcpRoute = {
+  additionalProperties: false,
+  required: routeRequired,
+  properties: { kind: { const: 'TCPRoute' }, ...routeBase, backendRefs },
+};
+
+const tlsRoute = {
+  additionalProperties: false,
+  required: routeRequired,
+  properties: {
+    kind: { const: 'TLSRoute' },
+    ...routeBase,
+    hostnames: { type: 'array', minItems: 1, maxItems: 16, items: { type: 'string', pattern: HOSTNAME, 'x-fix': 'use a DNS hostname, optionally starting with "*."' } },
+    backendRefs,
+  },
+};
+
+export const routesSchema = {
+  type: 'array',
+  items: {
+    type: 'object',
+    required: ['kind'],
+    discriminator: { propertyName: 'kind' },
+    oneOf: [httpRoute, grpcRoute, tcpRoute, tlsRoute],
+    'x-fix': 'set kind to HTTPRoute, GRPCRoute, TCPRoute or TLSRoute',
+  },
+} as const;
+
+export const servicesSchema = {
+  type: 'array',
+  items: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['name', 'namespace', 'ports'],
+    properties: {
+      name: dnsLabel('a service name'),
+      namespace: dnsLabel('a namespace'),
+      ...selection,
+      selector: { type: 'object', minProperties: 1, additionalProperties: { type: 'string' }, 'x-fix': 'give the selector as label: "value" pairs' },
+      ports: {
+        type: 'array',
+        minItems: 1,
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['port'],
+          properties: {
+            port,
+            name: { type: 'string', pattern: DNS_LABEL, maxLength: 15, 'x-fix': 'name ports with a DNS label of at most 15 characters' },
+            targetPort: { anyOf: [port, { type: 'string', pattern: DNS_LABEL, maxLength: 15 }], 'x-fix': 'use a port number or a container port name' },
+            appProtocol: { type: 'string', minLength: 1 },
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+export const linksSchema = {
+  type: 'array',
+  items: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['from', 'to', 'mode'],
+    properties: { from: dnsLabel('a cluster name'), to: dnsLabel('a cluster name'), mode: { enum: ['gateway', 'flat'] } },
+  },
+} as const;
+
+export const federatedServicesSchema = {
+  type: 'array',
+  items: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['name', 'namespace', 'clusters'],
+    properties: { name: dnsLabel('a service name'), namespace: dnsLabel('a namespace'), clusters: names('a cluster name') },
+  },
+} as const;
