@@ -5,6 +5,12 @@ import { linkerdRelease, knownLinkerdVersions, type LinkerdRelease } from '../co
 import { error, pointer, show, type Diagnostic } from '../model/diagnostics.ts';
 import { mergeLayers, originOf, type Merged } from '../model/merge.ts';
 import { readTrustAnchor, type TrustAnchor } from '../model/trust-anchor.ts';
+import { resolveGatewayAPI, type ResolvedGatewayAPI, type VendoredBundle } from './gateway-api.ts';
+import { resolveLinks, type ResolvedFederatedService, type ResolvedLink } from './links.ts';
+import { selectRoutesAndServices, type ResolvedRoute, type ResolvedServiceDeclaration } from './routes.ts';
+export type { ResolvedGatewayAPI, GatewayAPISource } from './gateway-api.ts';
+export type { ResolvedFederatedService, ResolvedLink } from './links.ts';
+export type { ResolvedRoute, ResolvedServiceDeclaration } from './routes.ts';
 import type {
   AnchorIssuerSpec,
   ClusterSettings,
@@ -40,6 +46,12 @@ export interface ResolvedCluster {
   readonly cni: boolean;
   readonly proxy: ProxySettings;
   readonly controlPlane: ControlPlaneSettings;
+  /** How the cluster gets its Gateway API CRDs, with defaults applied; GitOps reads `source`. */
+  readonly gatewayAPI: ResolvedGatewayAPI;
+  /** The fleet's routes that apply to this cluster, in document order. */
+  readonly routes: readonly ResolvedRoute[];
+  /** The fleet's service protocol declarations that apply to this cluster. */
+  readonly services: readonly ResolvedServiceDeclaration[];
   /** JSON pointer of the cluster entry in the fleet document. */
   readonly path: string;
   /** Merged settings with the origin of each value, for messages. */
@@ -56,6 +68,8 @@ export interface ResolvedFleet {
   readonly trust: ResolvedTrust;
   readonly environments: readonly ResolvedEnvironment[];
   readonly clusters: readonly ResolvedCluster[];
+  readonly links: readonly ResolvedLink[];
+  readonly federatedServices: readonly ResolvedFederatedService[];
 }
 
 export interface ResolveOptions {
@@ -75,6 +89,8 @@ export function resolveFleet(doc: FleetDocument, options: ResolveOptions): { fle
   diagnostics.push(...anchorDiagnostics);
 
   const environmentNames = Object.keys(spec.environments ?? {});
+  const selected = selectRoutesAndServices(spec);
+  const vendorCache = new Map<string, VendoredBundle>();
   const clusters: ResolvedCluster[] = [];
   spec.clusters.forEach((cluster, index) => {
     const path = `/spec/clusters/${index}`;
@@ -104,6 +120,18 @@ export function resolveFleet(doc: FleetDocument, options: ResolveOptions): { fle
       diagnostics.push(error(`${path}/kubernetes`, `cluster ${show(cluster.name)} has no Kubernetes version`, 'set kubernetes (e.g. "1.33") in spec.defaults, the environment or the cluster: the compatibility checks need it'));
       return;
     }
+    const { routes, services } = selected.get(cluster.name)!;
+    const { gatewayAPI, diagnostics: gatewayDiagnostics } = resolveGatewayAPI({
+      settings: merged.gatewayAPI,
+      release,
+      cluster,
+      routeKinds: new Set(routes.map((r) => r.spec.kind)),
+      baseDir: options.baseDir,
+      origin: (settingPath) => originOf(settings, settingPath, path),
+      vendorCache,
+    });
+    diagnostics.push(...gatewayDiagnostics);
+    if (!gatewayAPI) return;
     clusters.push({
       name: cluster.name,
       environment: cluster.environment,
@@ -119,11 +147,16 @@ export function resolveFleet(doc: FleetDocument, options: ResolveOptions): { fle
       cni: merged.cni ?? false,
       proxy: merged.proxy ?? {},
       controlPlane: merged.controlPlane ?? {},
+      gatewayAPI,
+      routes,
+      services,
       path,
       settings,
     });
   });
 
+  const { links, federatedServices, diagnostics: linkDiagnostics } = resolveLinks(spec);
+  diagnostics.push(...linkDiagnostics);
   if (!anchor) return { diagnostics };
   // Environments in the order they are declared; clusters keep their order within each.
   const environments = environmentNames.map((name) => ({ name, clusters: clusters.filter((c) => c.environment === name) }));
@@ -140,6 +173,8 @@ export function resolveFleet(doc: FleetDocument, options: ResolveOptions): { fle
     },
     environments,
     clusters: environments.flatMap((e) => e.clusters),
+    links,
+    federatedServices,
   };
   return { fleet, diagnostics };
 }
