@@ -1,12 +1,16 @@
 import { ApiObject, Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
+import { linkerdGatewayAPI } from '../compat/gateway-api.ts';
 import type { UpstreamChart } from '../compat/upstream-values.ts';
 import type { KubeObject, ObjectFile } from '../output/kube-object.ts';
 import type { ResolvedCluster, ResolvedTrust } from '../resolve/resolve.ts';
 import { ControlPlane } from './control-plane.ts';
+import { GatewayApiCrds } from './gateway-api-crds.ts';
 import { IdentityIssuer } from './identity-issuer.ts';
 import { MeshNamespace } from './mesh-namespace.ts';
 import { LINKERD_NAMESPACE } from './names.ts';
+import { MeshRoutes } from './routes/mesh-routes.ts';
+import { MeshServices } from './routes/mesh-services.ts';
 import { WebhookCertificates } from './webhook-certificates.ts';
 
 export interface ClusterMeshProps {
@@ -24,6 +28,8 @@ export class ClusterMesh extends Chart {
   readonly cluster: ResolvedCluster;
   /** Values per upstream chart, written to values/<chart>.yaml. */
   readonly upstreamValues: Partial<Record<UpstreamChart, Record<string, unknown>>>;
+  /** The cluster's Gateway API CRDs: where GitOps gets them, and the files of a vendored bundle. */
+  readonly gatewayApiCrds: GatewayApiCrds;
 
   constructor(scope: Construct, id: string, props: ClusterMeshProps) {
     super(scope, id, {
@@ -52,6 +58,14 @@ export class ClusterMesh extends Chart {
     });
     const webhooks = new WebhookCertificates(this, 'WebhookCertificates', { namespace: LINKERD_NAMESPACE });
     const controlPlane = new ControlPlane(this, 'ControlPlane', { cluster, trust, webhookCaFrom: webhooks.injectCaFrom });
+
+    this.gatewayApiCrds = new GatewayApiCrds(this, 'GatewayApiCrds', { gatewayAPI: cluster.gatewayAPI });
+    if (cluster.services.some((s) => s.spec.selector)) {
+      new MeshServices(this, 'Services', { services: cluster.services.map((s) => s.spec) });
+    }
+    if (cluster.routes.length) {
+      new MeshRoutes(this, 'Routes', { routes: cluster.routes.map((r) => r.spec), linkerd: linkerdGatewayAPI(cluster.release) });
+    }
 
     this.upstreamValues = {
       'linkerd-crds': controlPlane.crdsValues,

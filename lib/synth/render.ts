@@ -3,6 +3,7 @@
 import { App } from 'cdk8s';
 import { HELM_REPOSITORY } from '../compat/linkerd-releases.ts';
 import { unknownValueKeys, upstreamKeys, type UpstreamChart } from '../compat/upstream-values.ts';
+import { routeFieldsBeyondLinkerd } from '../check/gateway-api-rules.ts';
 import { ClusterMesh, objectFilesOf } from '../constructs/cluster-mesh.ts';
 import { error, type Diagnostic } from '../model/diagnostics.ts';
 import { chartContent, chartYaml } from '../output/helm-chart.ts';
@@ -10,10 +11,13 @@ import type { KubeObject, ObjectFile } from '../output/kube-object.ts';
 import { manifestFiles, objectYaml } from '../output/manifests.ts';
 import { valuesFile } from '../output/values.ts';
 import { contentHash, lockFile, nextVersion, type LockEntry, type VersionLock } from '../output/versioning.ts';
+import { GATEWAY_API_FOLDER } from '../resolve/gateway-api.ts';
 import type { ResolvedCluster, ResolvedFleet } from '../resolve/resolve.ts';
 import { scanForSecrets, validateObjects } from '../validate/index.ts';
 
 export const INDEX_FILE = 'index.json';
+/** The file holding a cluster's routes (the `Routes` construct), in templates/ and manifests/. */
+const ROUTES_FILE = 'routes.yaml';
 
 export interface RenderedCluster {
   readonly cluster: ResolvedCluster;
@@ -24,6 +28,8 @@ export interface RenderedCluster {
   readonly objectFiles: readonly ObjectFile[];
   readonly upstreamValues: Partial<Record<UpstreamChart, Record<string, unknown>>>;
   readonly chartVersion: string;
+  /** Files written to the cluster's gateway-api/ folder (a vendored bundle); empty otherwise. */
+  readonly gatewayApiFiles: ReadonlyMap<string, string>;
 }
 
 export interface Rendered {
@@ -67,7 +73,9 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock): Render
     for (const [chart, values] of Object.entries(mesh.upstreamValues)) {
       files.set(`${folder}/values/${chart}.yaml`, valuesFile(chart, cluster.release.chartVersion, values));
     }
-    rendered.push({ cluster, folder, objects, objectFiles, upstreamValues: mesh.upstreamValues, chartVersion: version });
+    const gatewayApiFiles = mesh.gatewayApiCrds.files;
+    for (const [name, text] of gatewayApiFiles) files.set(`${folder}/${GATEWAY_API_FOLDER}/${name}`, text);
+    rendered.push({ cluster, folder, objects, objectFiles, upstreamValues: mesh.upstreamValues, chartVersion: version, gatewayApiFiles });
   }
   files.set(INDEX_FILE, indexFile(fleet, rendered));
   files.set('versions.lock.json', lockFile(lock));
@@ -81,12 +89,15 @@ function checkEmitted(
   upstreamValues: RenderedCluster['upstreamValues'],
 ): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  for (const issue of validateObjects(objects, { linkerd: cluster.release.valuesSet as never })) {
+  // Gateway API objects against the CRDs of the cluster's own bundle and channel.
+  const { version, channel } = cluster.gatewayAPI;
+  for (const issue of validateObjects(objects, { linkerd: cluster.release.valuesSet as never, gatewayAPI: { version, channel } })) {
     diagnostics.push(error(cluster.path, `emitted ${issue.kind} ${issue.namespace ? issue.namespace + '/' : ''}${issue.name} is invalid at ${issue.path || '/'}: ${issue.message}`, 'this is a meshfleet defect if the fleet passed its checks; please report it with the fleet file'));
   }
   for (const issue of scanForSecrets(objects)) {
     diagnostics.push(error(cluster.path, `emitted ${issue.kind} ${issue.name} carries secret material at ${issue.path}: ${issue.message}`, 'secrets must come from a secret store (External Secrets, SealedSecrets), never from meshfleet output'));
   }
+  diagnostics.push(...routeFieldsBeyondLinkerd(cluster, objects));
   for (const [chart, values] of Object.entries(upstreamValues)) {
     for (const key of unknownValueKeys(values, upstreamKeys(cluster.release, chart as UpstreamChart))) {
       diagnostics.push(error(cluster.path, `values for ${chart} ${cluster.release.chartVersion} set ${key}, which the chart does not have`, 'remove the key (see controlPlane.values)'));
@@ -116,10 +127,30 @@ function indexFile(fleet: ResolvedFleet, clusters: readonly RenderedCluster[]): 
               { repository: HELM_REPOSITORY, chart, version: r.cluster.release.chartVersion, values: `${r.folder}/values/${chart}.yaml` },
             ]),
           ),
+          gatewayAPI: gatewayAPIEntry(r.cluster),
           mesh: { chart: `${r.folder}/mesh`, version: r.chartVersion, objects: r.objects.length },
           manifests: `${r.folder}/manifests`,
+          ...routesEntry(r),
         })),
     })),
   };
   return JSON.stringify(index, null, 2) + '\n';
+}
+
+/** How GitOps gets the cluster's Gateway API CRDs: version, channel and source, applied server-side and never pruned. */
+function gatewayAPIEntry(cluster: ResolvedCluster): Record<string, unknown> {
+  const { mode, version, channel, source, migration } = cluster.gatewayAPI;
+  return {
+    mode,
+    version,
+    channel,
+    ...(source ? { source, serverSideApply: true, prune: false } : {}),
+    ...(migration ? { migration } : {}),
+  };
+}
+
+function routesEntry(r: RenderedCluster): Record<string, unknown> {
+  const file = r.objectFiles.find((f) => f.name === ROUTES_FILE);
+  if (!file) return {};
+  return { routes: { manifest: `${r.folder}/manifests/${ROUTES_FILE}`, template: `${r.folder}/mesh/templates/${ROUTES_FILE}`, objects: file.objects.length } };
 }
