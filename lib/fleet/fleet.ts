@@ -6,10 +6,16 @@ import {
   type ClusterSettings,
   type ClusterSpec,
   type FleetDocument,
+  type FleetSpec,
 } from '../model/types.ts';
 import { Cluster, assertDnsLabel, type ClusterProps } from './cluster.ts';
 import { Environment } from './environment.ts';
+import { FederatedService, Link } from './links.ts';
+import { MeshRoute } from './routes/mesh-route.ts';
+import { MeshService } from './routes/mesh-service.ts';
 import type { AnchorIssuer, TrustAnchor } from './trust.ts';
+
+type EntryList = 'routes' | 'services' | 'links' | 'federatedServices';
 
 export interface FleetProps {
   readonly trustAnchor: TrustAnchor;
@@ -34,6 +40,10 @@ export class Fleet extends Construct {
   // Separate scopes, so a cluster and an environment may share a name.
   private readonly environmentScope: Construct;
   private readonly clusterScope: Construct;
+  /** Scope for the fleet's routes: `new HttpRoute(fleet.routes, 'checkout', {...})`. */
+  readonly routes: Construct;
+  /** Scope for the fleet's service declarations: `new MeshService(fleet.services, 'db', {...})`. */
+  readonly services: Construct;
 
   constructor(scope: Construct, id: string, private readonly props: FleetProps) {
     super(scope, id);
@@ -41,6 +51,9 @@ export class Fleet extends Construct {
     this.fleetName = id;
     this.environmentScope = new Construct(this, 'environments');
     this.clusterScope = new Construct(this, 'clusters');
+    // Own scopes, so a route, a service declaration and a cluster may share a name.
+    this.routes = new Construct(this, 'routes');
+    this.services = new Construct(this, 'services');
   }
 
   addEnvironment(name: string, settings: ClusterSettings = {}): Environment {
@@ -73,14 +86,39 @@ export class Fleet extends Construct {
           ? Object.fromEntries(this.environments.map((e) => [e.name, e.toSpec()]))
           : undefined,
         clusters: this.clusters.map((c): ClusterSpec => c.toSpec()),
+        ...this.entries(),
       },
     };
     // Drop undefined fields so the document equals the one parsed from YAML.
     return JSON.parse(JSON.stringify(document)) as FleetDocument;
   }
 
+  /**
+   * Routes, services, links and federated services created anywhere below the fleet, as document
+   * lists in construct order (empty lists left out, as a fleet file would).
+   */
+  private entries(): Pick<FleetSpec, EntryList> {
+    const lists = Object.entries(this.entryConstructs()).map(([list, constructs]) => [list, constructs.map((c) => c.toSpec())] as const);
+    return Object.fromEntries(lists.filter(([, specs]) => specs.length));
+  }
+
+  private entryConstructs(): Record<EntryList, { toSpec(): unknown; node: Construct['node'] }[]> {
+    const below = this.node.findAll();
+    return {
+      routes: below.filter(MeshRoute.isMeshRoute),
+      services: below.filter(MeshService.isMeshService),
+      links: below.filter(Link.isLink),
+      federatedServices: below.filter(FederatedService.isFederatedService),
+    };
+  }
+
   /** Maps a document path to the construct that wrote it. */
   readonly locate: Locator = (path) => {
+    const entry = /^\/spec\/(routes|services|links|federatedServices)\/(\d+)/.exec(path);
+    if (entry) {
+      const found = this.entryConstructs()[entry[1] as EntryList][Number(entry[2])];
+      return `construct ${found?.node.path ?? this.node.path}`;
+    }
     const cluster = /^\/spec\/clusters\/(\d+)/.exec(path);
     if (cluster) return `construct ${this.clusters[Number(cluster[1])]?.node.path ?? this.node.path}`;
     const environment = /^\/spec\/environments\/([^/]+)/.exec(path);

@@ -1,0 +1,81 @@
+import { Construct } from 'constructs';
+import { appProtocolProblem } from '../../model/route-values.ts';
+import type { ServiceDeclarationSpec } from '../../model/routes.ts';
+import { assertValue } from '../../constructs/routes/route-parts.ts';
+import { assertDnsLabel } from '../cluster.ts';
+import { selectionSpec, type SelectionProps } from './mesh-route.ts';
+
+/** How Linkerd treats a port, declared so that it does not have to detect it. */
+export class AppProtocol {
+  /** Opaque TCP: no HTTP features; right for server-speaks-first protocols (databases, SMTP). */
+  static opaque(): AppProtocol {
+    return new AppProtocol('linkerd.io/opaque');
+  }
+
+  /** HTTP/1. */
+  static http(): AppProtocol {
+    return new AppProtocol('http');
+  }
+
+  /** HTTP/2 over cleartext, gRPC included. */
+  static h2c(): AppProtocol {
+    return new AppProtocol('kubernetes.io/h2c');
+  }
+
+  private constructor(readonly value: string) {}
+}
+
+export interface MeshServicePort {
+  readonly port: number;
+  /** Required when the Service has several ports. @default none */
+  readonly name?: string;
+  /** @default the port */
+  readonly targetPort?: number | string;
+  /** @default none: Linkerd detects the protocol */
+  readonly protocol?: AppProtocol;
+}
+
+export interface MeshServiceProps extends SelectionProps {
+  /** @default the construct id */
+  readonly name?: string;
+  readonly namespace: string;
+  /** With a selector meshfleet writes the Service; without, the declaration describes a Service owned elsewhere. @default none */
+  readonly selector?: Readonly<Record<string, string>>;
+  readonly ports: readonly MeshServicePort[];
+}
+
+/** A Service protocol declaration of the fleet (spec.services), for the clusters it names. */
+export class MeshService extends Construct {
+  static isMeshService(x: unknown): x is MeshService {
+    return x instanceof MeshService;
+  }
+
+  private readonly spec: ServiceDeclarationSpec;
+
+  constructor(scope: Construct, id: string, props: MeshServiceProps) {
+    super(scope, id);
+    const name = props.name ?? id;
+    assertDnsLabel(name, 'service name', this.node.path);
+    assertDnsLabel(props.namespace, 'namespace', this.node.path);
+    if (!props.ports.length) throw new Error(`${this.node.path}: service ${props.namespace}/${name} declares no port. Fix: add ports: [{ port, protocol }]`);
+    for (const port of props.ports) {
+      if (port.protocol) assertValue(appProtocolProblem(port.protocol.value, port.port), this.node.path);
+    }
+    this.spec = {
+      name,
+      namespace: props.namespace,
+      ...selectionSpec(props, `${this.node.path}: service ${props.namespace}/${name}`),
+      ...(props.selector ? { selector: { ...props.selector } } : {}),
+      ports: props.ports.map((p) => ({
+        port: p.port,
+        ...(p.name !== undefined ? { name: p.name } : {}),
+        ...(p.targetPort !== undefined ? { targetPort: p.targetPort } : {}),
+        ...(p.protocol ? { appProtocol: p.protocol.value } : {}),
+      })),
+    };
+  }
+
+  toSpec(): ServiceDeclarationSpec {
+    return this.spec;
+  }
+}
