@@ -64,12 +64,12 @@ function modeMismatches(cluster: ResolvedCluster, written: GatewayAPISettings, a
   if (mode === 'external') {
     for (const key of ['vendor', 'current'] as const) {
       if (written[key] !== undefined) {
-        diagnostics.push(error(at(`/gatewayAPI/${key}`), `${key} applies to bundles meshfleet delivers, but cluster ${cluster.name}'s Gateway API CRDs are external`, `remove ${key} (set it to null in the layer that makes the cluster external), or use mode managed`));
+        diagnostics.push(error(at(`/gatewayAPI/${key}`), `${key} applies to bundles meshfleet delivers, not to external Gateway API CRDs`, `remove ${key} (set it to null in the layer that makes the cluster external), or use mode managed`));
       }
     }
   }
   if (written.migration !== undefined && mode !== 'linkerd-legacy') {
-    diagnostics.push(error(at('/gatewayAPI/migration'), `migration applies to mode linkerd-legacy, but cluster ${cluster.name} uses mode ${mode}`, 'remove migration once the cluster has left linkerd-legacy'));
+    diagnostics.push(error(at('/gatewayAPI/migration'), `migration applies to mode linkerd-legacy, not to mode ${mode}`, 'remove migration once the cluster has left linkerd-legacy'));
   }
   return diagnostics;
 }
@@ -134,7 +134,8 @@ function upgradeProblems(cluster: ResolvedCluster, bundle: GatewayAPIBundle, wri
   const floor = safeUpgradesFloor(current);
   const installed = `v${current.version} ${current.channel}`;
 
-  if (compareVersions(version, current.version) < 0) {
+  const downgrade = compareVersions(version, current.version) < 0;
+  if (downgrade) {
     const denied = floor !== undefined && compareVersions(version, floor) < 0;
     diagnostics.push(
       error(
@@ -162,7 +163,7 @@ function upgradeProblems(cluster: ResolvedCluster, bundle: GatewayAPIBundle, wri
     );
   }
   const installedBundle = bundleOfMinor(current.version);
-  if (installedBundle) {
+  if (installedBundle && !downgrade) {
     const dropped = Object.entries(installedBundle.serves[current.channel]).flatMap(([kind, versions]) =>
       versions.filter((v) => !servedVersions(bundle, channel, kind).includes(v) && servedVersions(bundle, channel, kind).length > 0).map((v) => `${kind} ${v}`),
     );
