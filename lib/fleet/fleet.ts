@@ -10,12 +10,8 @@ import {
 } from '../model/types.ts';
 import { Cluster, assertDnsLabel, type ClusterProps } from './cluster.ts';
 import { Environment } from './environment.ts';
-import { FederatedService, Link } from './links.ts';
-import { MeshRoute } from './routes/mesh-route.ts';
-import { MeshService } from './routes/mesh-service.ts';
+import { FleetEntry, type FleetEntryList } from './fleet-entry.ts';
 import type { AnchorIssuer, TrustAnchor } from './trust.ts';
-
-type EntryList = 'routes' | 'services' | 'links' | 'federatedServices';
 
 export interface FleetProps {
   readonly trustAnchor: TrustAnchor;
@@ -97,26 +93,17 @@ export class Fleet extends Construct {
    * Routes, services, links and federated services created anywhere below the fleet, as document
    * lists in construct order (empty lists left out, as a fleet file would).
    */
-  private entries(): Pick<FleetSpec, EntryList> {
-    const lists = Object.entries(this.entryConstructs()).map(([list, constructs]) => [list, constructs.map((c) => c.toSpec())] as const);
-    return Object.fromEntries(lists.filter(([, specs]) => specs.length));
-  }
-
-  private entryConstructs(): Record<EntryList, { toSpec(): unknown; node: Construct['node'] }[]> {
-    const below = this.node.findAll();
-    return {
-      routes: below.filter(MeshRoute.isMeshRoute),
-      services: below.filter(MeshService.isMeshService),
-      links: below.filter(Link.isLink),
-      federatedServices: below.filter(FederatedService.isFederatedService),
-    };
+  private entries(): Pick<FleetSpec, FleetEntryList> {
+    const lists: Partial<Record<FleetEntryList, unknown[]>> = {};
+    for (const entry of this.node.findAll().filter(FleetEntry.isFleetEntry)) (lists[entry.list] ??= []).push(entry.toSpec());
+    return lists as Pick<FleetSpec, FleetEntryList>;
   }
 
   /** Maps a document path to the construct that wrote it. */
   readonly locate: Locator = (path) => {
     const entry = /^\/spec\/(routes|services|links|federatedServices)\/(\d+)/.exec(path);
     if (entry) {
-      const found = this.entryConstructs()[entry[1] as EntryList][Number(entry[2])];
+      const found = this.node.findAll().filter(FleetEntry.isFleetEntry).filter((e) => e.list === entry[1])[Number(entry[2])];
       return `construct ${found?.node.path ?? this.node.path}`;
     }
     const cluster = /^\/spec\/clusters\/(\d+)/.exec(path);

@@ -8,6 +8,9 @@ export const GATEWAY_DURATION = '^([0-9]{1,5}(h|m|s|ms)){1,4}$';
 const HEADER_NAME = "^[A-Za-z0-9!#$%&'*+\\-.^_`|~]+$";
 const HOSTNAME = '^(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
 
+const closed = (properties: object) => ({ type: 'object', additionalProperties: false, properties });
+const list = (items: object, minItems: number, maxItems: number) => ({ type: 'array', minItems, maxItems, items });
+
 const duration = {
   type: 'string',
   pattern: GATEWAY_DURATION,
@@ -40,50 +43,24 @@ const backendRefs = {
   },
 };
 
-const headerValues = {
-  type: 'array',
-  maxItems: 16,
-  items: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['name', 'value'],
-    properties: { name: { type: 'string', pattern: HEADER_NAME, 'x-fix': 'use an HTTP header name' }, value: { type: 'string' } },
-  },
-};
-const headerModifier = {
-  type: 'object',
-  additionalProperties: false,
-  minProperties: 1,
-  properties: {
-    set: headerValues,
-    add: headerValues,
-    remove: { type: 'array', maxItems: 16, items: { type: 'string', pattern: HEADER_NAME, 'x-fix': 'use an HTTP header name' } },
-  },
-};
-const valueMatches = {
-  type: 'array',
-  maxItems: 16,
-  items: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['name', 'value'],
-    properties: {
-      type: { enum: ['Exact', 'RegularExpression'] },
-      name: { type: 'string', minLength: 1, maxLength: 256 },
-      value: { type: 'string', minLength: 1, maxLength: 4096 },
-    },
-  },
-};
+const headerName = { type: 'string', pattern: HEADER_NAME, 'x-fix': 'use an HTTP header name' };
+/** Up to 16 { name, value } pairs (header values to set, header and query matches). */
+const nameValues = (name: object, value: object, extra: object = {}) =>
+  list({ type: 'object', additionalProperties: false, required: ['name', 'value'], properties: { ...extra, name, value } }, 0, 16);
+const headerValues = nameValues(headerName, { type: 'string' });
+const headerModifier = { ...closed({ set: headerValues, add: headerValues, remove: list(headerName, 0, 16) }), minProperties: 1 };
+const valueMatches = nameValues({ type: 'string', minLength: 1, maxLength: 256 }, { type: 'string', minLength: 1, maxLength: 4096 }, { type: { enum: ['Exact', 'RegularExpression'] } });
 
-const retryBase = {
-  limit: { type: 'integer', minimum: 0, 'x-fix': 'give the retry limit as a whole number, e.g. 2' },
-  timeout: duration,
-};
-const timeouts = {
-  type: 'object',
-  additionalProperties: false,
-  properties: { request: duration, response: duration, idle: duration },
-};
+/** Retries: Linkerd's limit and per-attempt timeout, plus the kind's own list of what to retry. */
+const retry = (codes: object) =>
+  closed({
+    limit: { type: 'integer', minimum: 0, 'x-fix': 'give the retry limit as a whole number, e.g. 2' },
+    timeout: duration,
+    ...codes,
+  });
+const timeouts = closed({ request: duration, response: duration, idle: duration });
+/** HTTP and gRPC routes: up to 16 rules, each with up to 8 matches (the oldest bundle's limits). */
+const rules = (match: object, rule: object) => list(closed({ matches: list(closed(match), 0, 8), ...rule, backendRefs }), 1, 16);
 
 const routeBase = {
   name: dnsLabel('a route name'),
@@ -93,100 +70,57 @@ const routeBase = {
 };
 const routeRequired = ['kind', 'name', 'namespace', 'service'];
 
+const redirectPath = {
+  type: 'object',
+  required: ['type'],
+  discriminator: { propertyName: 'type' },
+  oneOf: [
+    { additionalProperties: false, required: ['type', 'replaceFullPath'], properties: { type: { const: 'ReplaceFullPath' }, replaceFullPath: { type: 'string', maxLength: 1024 } } },
+    { additionalProperties: false, required: ['type', 'replacePrefixMatch'], properties: { type: { const: 'ReplacePrefixMatch' }, replacePrefixMatch: { type: 'string', maxLength: 1024 } } },
+  ],
+  'x-fix': 'give path as { type: ReplaceFullPath, replaceFullPath: "/x" } or { type: ReplacePrefixMatch, replacePrefixMatch: "/x" }',
+};
+
 const httpRoute = {
   additionalProperties: false,
   required: [...routeRequired, 'rules'],
   properties: {
     kind: { const: 'HTTPRoute' },
     ...routeBase,
-    retry: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        ...retryBase,
-        http: {
-          type: 'array',
-          minItems: 1,
-          items: {
-            anyOf: [{ type: 'integer' }, { type: 'string' }],
-            'x-fix': 'list statuses as codes (503), ranges ("500-504"), "5xx" or "gateway-error"',
-          },
-        },
-      },
-    },
+    retry: retry({
+      http: list({ anyOf: [{ type: 'integer' }, { type: 'string' }], 'x-fix': 'list statuses as codes (503), ranges ("500-504"), "5xx" or "gateway-error"' }, 1, 64),
+    }),
     timeouts,
-    rules: {
-      type: 'array',
-      minItems: 1,
-      maxItems: 16,
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        properties: {
-          matches: {
-            type: 'array',
-            maxItems: 8,
-            items: {
-              type: 'object',
-              additionalProperties: false,
-              properties: {
-                path: {
-                  type: 'object',
-                  additionalProperties: false,
-                  required: ['value'],
-                  properties: {
-                    type: { enum: ['Exact', 'PathPrefix', 'RegularExpression'] },
-                    value: { type: 'string', minLength: 1, maxLength: 1024 },
-                  },
-                },
-                headers: valueMatches,
-                queryParams: valueMatches,
-                method: { enum: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH'] },
-              },
-            },
-          },
-          filters: {
-            type: 'object',
-            additionalProperties: false,
-            'x-fix': 'Linkerd applies requestHeaderModifier, responseHeaderModifier and requestRedirect on HTTPRoutes',
-            properties: {
-              requestHeaderModifier: headerModifier,
-              responseHeaderModifier: headerModifier,
-              requestRedirect: {
-                type: 'object',
-                additionalProperties: false,
-                properties: {
-                  scheme: { enum: ['http', 'https'] },
-                  hostname: { type: 'string', pattern: HOSTNAME, 'x-fix': 'use a DNS hostname' },
-                  port,
-                  statusCode: { enum: [301, 302] },
-                  path: {
-                    type: 'object',
-                    required: ['type'],
-                    discriminator: { propertyName: 'type' },
-                    oneOf: [
-                      {
-                        additionalProperties: false,
-                        required: ['type', 'replaceFullPath'],
-                        properties: { type: { const: 'ReplaceFullPath' }, replaceFullPath: { type: 'string', maxLength: 1024 } },
-                      },
-                      {
-                        additionalProperties: false,
-                        required: ['type', 'replacePrefixMatch'],
-                        properties: { type: { const: 'ReplacePrefixMatch' }, replacePrefixMatch: { type: 'string', maxLength: 1024 } },
-                      },
-                    ],
-                    'x-fix': 'give path as { type: ReplaceFullPath, replaceFullPath: "/x" } or { type: ReplacePrefixMatch, replacePrefixMatch: "/x" }',
-                  },
-                },
-              },
-            },
-          },
-          backendRefs,
-          timeouts: { type: 'object', additionalProperties: false, properties: { request: duration } },
+    rules: rules(
+      {
+        path: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['value'],
+          properties: { type: { enum: ['Exact', 'PathPrefix', 'RegularExpression'] }, value: { type: 'string', minLength: 1, maxLength: 1024 } },
         },
+        headers: valueMatches,
+        queryParams: valueMatches,
+        method: { enum: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH'] },
       },
-    },
+      {
+        filters: {
+          ...closed({
+            requestHeaderModifier: headerModifier,
+            responseHeaderModifier: headerModifier,
+            requestRedirect: closed({
+              scheme: { enum: ['http', 'https'] },
+              hostname: { type: 'string', pattern: HOSTNAME, 'x-fix': 'use a DNS hostname' },
+              port,
+              statusCode: { enum: [301, 302] },
+              path: redirectPath,
+            }),
+          }),
+          'x-fix': 'Linkerd applies requestHeaderModifier, responseHeaderModifier and requestRedirect on HTTPRoutes',
+        },
+        timeouts: closed({ request: duration }),
+      },
+    ),
   },
 };
 
@@ -196,58 +130,27 @@ const grpcRoute = {
   properties: {
     kind: { const: 'GRPCRoute' },
     ...routeBase,
-    retry: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        ...retryBase,
-        grpc: {
-          type: 'array',
-          minItems: 1,
-          items: { enum: ['cancelled', 'deadline-exceeded', 'internal', 'resource-exhausted', 'unavailable'] },
-        },
-      },
-    },
+    retry: retry({ grpc: list({ enum: ['cancelled', 'deadline-exceeded', 'internal', 'resource-exhausted', 'unavailable'] }, 1, 5) }),
     timeouts,
-    rules: {
-      type: 'array',
-      minItems: 1,
-      maxItems: 16,
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        properties: {
-          matches: {
-            type: 'array',
-            maxItems: 8,
-            items: {
-              type: 'object',
-              additionalProperties: false,
-              properties: {
-                method: {
-                  type: 'object',
-                  additionalProperties: false,
-                  minProperties: 1,
-                  properties: {
-                    type: { enum: ['Exact', 'RegularExpression'] },
-                    service: { type: 'string', minLength: 1, maxLength: 1024 },
-                    method: { type: 'string', minLength: 1, maxLength: 1024 },
-                  },
-                },
-                headers: valueMatches,
-              },
-            },
-          },
-          filters: {
-            type: 'object',
-            additionalProperties: false,
-            'x-fix': 'Linkerd applies requestHeaderModifier and responseHeaderModifier on GRPCRoutes',
-            properties: { requestHeaderModifier: headerModifier, responseHeaderModifier: headerModifier },
-          },
-          backendRefs,
+    rules: rules(
+      {
+        method: {
+          ...closed({
+            type: { enum: ['Exact', 'RegularExpression'] },
+            service: { type: 'string', minLength: 1, maxLength: 1024 },
+            method: { type: 'string', minLength: 1, maxLength: 1024 },
+          }),
+          minProperties: 1,
+        },
+        headers: valueMatches,
+      },
+      {
+        filters: {
+          ...closed({ requestHeaderModifier: headerModifier, responseHeaderModifier: headerModifier }),
+          'x-fix': 'Linkerd applies requestHeaderModifier and responseHeaderModifier on GRPCRoutes',
         },
       },
-    },
+    ),
   },
 };
 

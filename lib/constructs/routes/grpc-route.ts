@@ -1,7 +1,6 @@
-import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { GRPCRouteMatchSpec, GRPCRouteSpec } from '../../model/routes.ts';
-import { backendRefs, headerFilters, linkerdAnnotations, routeMetadata, serviceParentRef, valueMatch } from './route-parts.ts';
+import { backendRefs, headerFilters, linkerdAnnotations, routeObject, valueMatch } from './route-parts.ts';
 
 export interface GammaGrpcRouteProps extends Omit<GRPCRouteSpec, 'kind' | 'clusters' | 'environments'> {
   /** The API version written: the one the cluster's Linkerd reads. @default "gateway.networking.k8s.io/v1" */
@@ -23,12 +22,14 @@ export class GammaGrpcRoute extends Construct {
         }
       }),
     );
-    new ApiObject(this, 'Resource', {
+    routeObject(this, {
       apiVersion: props.apiVersion ?? 'gateway.networking.k8s.io/v1',
       kind: 'GRPCRoute',
-      metadata: routeMetadata(props.name, props.namespace, linkerdAnnotations(props.retry, props.timeouts, where)),
+      name: props.name,
+      namespace: props.namespace,
+      service: props.service,
+      annotations: linkerdAnnotations(props.retry, props.timeouts, where),
       spec: {
-        parentRefs: [serviceParentRef(props.service)],
         rules: props.rules.map((rule) => {
           const filters = headerFilters(rule.filters);
           return {

@@ -1,8 +1,7 @@
-import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { durationProblem } from '../../model/route-values.ts';
 import type { HTTPRouteMatchSpec, HTTPRouteRuleSpec, HTTPRouteSpec, RequestRedirectSpec } from '../../model/routes.ts';
-import { assertValue, backendRefs, headerFilters, linkerdAnnotations, routeMetadata, serviceParentRef, valueMatch } from './route-parts.ts';
+import { assertValue, backendRefs, headerFilters, linkerdAnnotations, routeObject, valueMatch } from './route-parts.ts';
 
 export interface GammaHttpRouteProps extends Omit<HTTPRouteSpec, 'kind' | 'clusters' | 'environments'> {
   /** The API version written: the one the cluster's Linkerd reads. @default "gateway.networking.k8s.io/v1" */
@@ -20,14 +19,14 @@ export class GammaHttpRoute extends Construct {
   constructor(scope: Construct, id: string, props: GammaHttpRouteProps) {
     super(scope, id);
     const where = `HTTPRoute ${props.namespace}/${props.name}`;
-    new ApiObject(this, 'Resource', {
+    routeObject(this, {
       apiVersion: props.apiVersion ?? 'gateway.networking.k8s.io/v1',
       kind: 'HTTPRoute',
-      metadata: routeMetadata(props.name, props.namespace, linkerdAnnotations(props.retry, props.timeouts, where)),
-      spec: {
-        parentRefs: [serviceParentRef(props.service)],
-        rules: props.rules.map((rule, i) => this.rule(rule, props, `${where} rules[${i}]`)),
-      },
+      name: props.name,
+      namespace: props.namespace,
+      service: props.service,
+      annotations: linkerdAnnotations(props.retry, props.timeouts, where),
+      spec: { rules: props.rules.map((rule, i) => this.rule(rule, props, `${where} rules[${i}]`)) },
     });
   }
 

@@ -1,6 +1,8 @@
 // Pieces every mesh route shares: the GAMMA parent reference, backend references with their default,
 // and Linkerd's retry and timeout annotations. Values are validated here so that a construct used
 // directly from TypeScript fails at once, with the value and the fix.
+import { ApiObject } from 'cdk8s';
+import type { Construct } from 'constructs';
 import { durationProblem, grpcRetryCodeProblem, httpRetryStatusProblem, retryLimitProblem, type ValueProblem } from '../../model/route-values.ts';
 import type { BackendRefSpec, GRPCRetrySpec, HeaderModifierSpec, HTTPRetrySpec, RouteTimeoutsSpec, ServicePortRef } from '../../model/routes.ts';
 
@@ -70,7 +72,25 @@ export function linkerdAnnotations(retry: HTTPRetrySpec | GRPCRetrySpec | undefi
   return annotations;
 }
 
-/** Route metadata: annotations only when there are some, so routes without policy stay minimal. */
-export function routeMetadata(name: string, namespace: string, annotations: Record<string, string> = {}): Record<string, unknown> {
-  return { name, namespace, ...(Object.keys(annotations).length ? { annotations } : {}) };
+export interface RouteObjectProps {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace: string;
+  readonly service: ServicePortRef;
+  /** Linkerd's retry and timeout annotations; none are written when empty. */
+  readonly annotations?: Readonly<Record<string, string>>;
+  /** The rest of the spec: rules, hostnames. */
+  readonly spec: Readonly<Record<string, unknown>>;
+}
+
+/** A mesh route object: metadata, the Service parent, then the kind's own spec. */
+export function routeObject(scope: Construct, props: RouteObjectProps): ApiObject {
+  const annotations = props.annotations && Object.keys(props.annotations).length ? { annotations: { ...props.annotations } } : {};
+  return new ApiObject(scope, 'Resource', {
+    apiVersion: props.apiVersion,
+    kind: props.kind,
+    metadata: { name: props.name, namespace: props.namespace, ...annotations },
+    spec: { parentRefs: [serviceParentRef(props.service)], ...props.spec },
+  });
 }

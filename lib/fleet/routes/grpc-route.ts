@@ -1,7 +1,7 @@
 import type { Construct } from 'constructs';
 import type { GRPCRouteRuleSpec, GRPCRouteSpec } from '../../model/routes.ts';
 import { backendSpecs, MeshRoute, type MeshRouteProps } from './mesh-route.ts';
-import { headerModifierSpec, timeoutsSpec, type Backend, type GrpcRetry, type HeaderChanges, type RouteTimeouts, type ValueMatch } from './values.ts';
+import { headerFiltersSpec, type Backend, type GrpcRetry, type HeaderChanges, type RouteTimeouts, type ValueMatch } from './values.ts';
 
 /** A gRPC method match: the fully qualified service ("shop.Cart") and/or the method ("Checkout"). */
 export interface GrpcMethod {
@@ -35,36 +35,26 @@ export interface GrpcRouteProps extends MeshRouteProps {
 
 /** A GRPCRoute of the fleet, for the clusters it names. */
 export class GrpcRoute extends MeshRoute {
-  private readonly spec: GRPCRouteSpec;
+  protected readonly spec: GRPCRouteSpec;
 
   constructor(scope: Construct, id: string, props: GrpcRouteProps) {
     super(scope, id, props);
-    if (!props.rules.length) throw new Error(`${this.node.path}: a GRPCRoute needs at least one rule. Fix: add rules: [{ backends: [...] }]`);
     for (const method of props.rules.flatMap((r) => r.matches ?? []).map((m) => m.method)) {
       if (method && method.service === undefined && method.method === undefined) {
         throw new Error(`${this.node.path}: a gRPC method match names neither service nor method. Fix: give service (e.g. "shop.Cart") and/or method`);
       }
     }
-    const timeouts = timeoutsSpec(props.timeouts);
     this.spec = {
       kind: 'GRPCRoute',
       ...this.base,
-      ...(props.retry ? { retry: props.retry.spec } : {}),
-      ...(timeouts ? { timeouts } : {}),
+      ...this.policyOf('GRPCRoute', props),
       rules: props.rules.map(ruleSpec),
     };
-  }
-
-  toSpec(): GRPCRouteSpec {
-    return this.spec;
   }
 }
 
 function ruleSpec(rule: GrpcRouteRule): GRPCRouteRuleSpec {
-  const filters = {
-    ...(rule.requestHeaders ? { requestHeaderModifier: headerModifierSpec(rule.requestHeaders) } : {}),
-    ...(rule.responseHeaders ? { responseHeaderModifier: headerModifierSpec(rule.responseHeaders) } : {}),
-  };
+  const filters = headerFiltersSpec(rule);
   return {
     ...(rule.matches?.length
       ? {

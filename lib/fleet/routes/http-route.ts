@@ -3,7 +3,7 @@ import type { Construct } from 'constructs';
 import { gatewayDuration } from '../../model/route-values.ts';
 import type { HTTPMethod, HTTPRouteRuleSpec, HTTPRouteSpec, RequestRedirectSpec } from '../../model/routes.ts';
 import { backendSpecs, MeshRoute, type MeshRouteProps } from './mesh-route.ts';
-import { headerModifierSpec, timeoutsSpec, type Backend, type HeaderChanges, type HttpRetry, type PathMatch, type RouteTimeouts, type ValueMatch } from './values.ts';
+import { headerFiltersSpec, type Backend, type HeaderChanges, type HttpRetry, type PathMatch, type RouteTimeouts, type ValueMatch } from './values.ts';
 
 export interface HttpMatch {
   readonly path?: PathMatch;
@@ -35,30 +35,22 @@ export interface HttpRouteProps extends MeshRouteProps {
 
 /** An HTTPRoute of the fleet, for the clusters it names. */
 export class HttpRoute extends MeshRoute {
-  private readonly spec: HTTPRouteSpec;
+  protected readonly spec: HTTPRouteSpec;
 
   constructor(scope: Construct, id: string, props: HttpRouteProps) {
     super(scope, id, props);
-    if (!props.rules.length) throw new Error(`${this.node.path}: an HTTPRoute needs at least one rule. Fix: add rules: [{ backends: [...] }]`);
-    const timeouts = timeoutsSpec(props.timeouts);
     this.spec = {
       kind: 'HTTPRoute',
       ...this.base,
-      ...(props.retry ? { retry: props.retry.spec } : {}),
-      ...(timeouts ? { timeouts } : {}),
+      ...this.policyOf('HTTPRoute', props),
       rules: props.rules.map(ruleSpec),
     };
-  }
-
-  toSpec(): HTTPRouteSpec {
-    return this.spec;
   }
 }
 
 function ruleSpec(rule: HttpRouteRule): HTTPRouteRuleSpec {
   const filters = {
-    ...(rule.requestHeaders ? { requestHeaderModifier: headerModifierSpec(rule.requestHeaders) } : {}),
-    ...(rule.responseHeaders ? { responseHeaderModifier: headerModifierSpec(rule.responseHeaders) } : {}),
+    ...headerFiltersSpec(rule),
     ...(rule.redirect ? { requestRedirect: rule.redirect } : {}),
   };
   return {

@@ -1,8 +1,9 @@
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import type { ClusterSelection, RouteSpec, ServicePortRef } from '../../model/routes.ts';
 import { assertDnsLabel, type Cluster } from '../cluster.ts';
 import type { Environment } from '../environment.ts';
-import type { Backend } from './values.ts';
+import { FleetEntry } from '../fleet-entry.ts';
+import { timeoutsSpec, type Backend, type RouteTimeouts } from './values.ts';
 
 /** Where a route or service declaration applies. */
 export interface SelectionProps {
@@ -34,11 +35,8 @@ export function backendSpecs(backends: readonly Backend[] | undefined) {
 }
 
 /** A mesh route of the fleet: created in a Fleet, it becomes an entry of spec.routes. */
-export abstract class MeshRoute extends Construct {
-  static isMeshRoute(x: unknown): x is MeshRoute {
-    return x instanceof MeshRoute;
-  }
-
+export abstract class MeshRoute extends FleetEntry<RouteSpec> {
+  readonly list = 'routes';
   readonly routeName: string;
   protected readonly base: { readonly name: string; readonly namespace: string; readonly service: ServicePortRef } & ClusterSelection;
 
@@ -52,5 +50,10 @@ export abstract class MeshRoute extends Construct {
     this.base = { name: this.routeName, namespace: props.namespace, ...selection, service: { name: props.service.name, port: props.service.port } };
   }
 
-  abstract toSpec(): RouteSpec;
+  /** What HTTP and gRPC routes add to the base: at least one rule, retries and timeouts. */
+  protected policyOf(kind: string, props: { readonly rules: readonly unknown[]; readonly retry?: { readonly spec: object }; readonly timeouts?: RouteTimeouts }) {
+    if (!props.rules.length) throw new Error(`${this.node.path}: a ${kind} needs at least one rule. Fix: add rules: [{ backends: [...] }]`);
+    const timeouts = timeoutsSpec(props.timeouts);
+    return { ...(props.retry ? { retry: props.retry.spec } : {}), ...(timeouts ? { timeouts } : {}) };
+  }
 }

@@ -1,8 +1,9 @@
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { appProtocolProblem } from '../../model/route-values.ts';
 import type { ServiceDeclarationSpec } from '../../model/routes.ts';
 import { assertValue } from '../../constructs/routes/route-parts.ts';
 import { assertDnsLabel } from '../cluster.ts';
+import { FleetEntry } from '../fleet-entry.ts';
 import { selectionSpec, type SelectionProps } from './mesh-route.ts';
 
 /** How Linkerd treats a port, declared so that it does not have to detect it. */
@@ -45,12 +46,9 @@ export interface MeshServiceProps extends SelectionProps {
 }
 
 /** A Service protocol declaration of the fleet (spec.services), for the clusters it names. */
-export class MeshService extends Construct {
-  static isMeshService(x: unknown): x is MeshService {
-    return x instanceof MeshService;
-  }
-
-  private readonly spec: ServiceDeclarationSpec;
+export class MeshService extends FleetEntry<ServiceDeclarationSpec> {
+  readonly list = 'services';
+  protected readonly spec: ServiceDeclarationSpec;
 
   constructor(scope: Construct, id: string, props: MeshServiceProps) {
     super(scope, id);
@@ -73,9 +71,5 @@ export class MeshService extends Construct {
         ...(p.protocol ? { appProtocol: p.protocol.value } : {}),
       })),
     };
-  }
-
-  toSpec(): ServiceDeclarationSpec {
-    return this.spec;
   }
 }

@@ -10,14 +10,10 @@ export interface TcpRouteProps extends MeshRouteProps {
 
 /** A TCPRoute of the fleet (Linkerd reads it at v1alpha2: the cluster's bundle must be experimental). */
 export class TcpRoute extends MeshRoute {
-  private readonly spec: TCPRouteSpec;
+  protected readonly spec: TCPRouteSpec;
 
   constructor(scope: Construct, id: string, props: TcpRouteProps) {
     super(scope, id, props);
     this.spec = { kind: 'TCPRoute', ...this.base, ...backendSpecs(props.backends) };
-  }
-
-  toSpec(): TCPRouteSpec {
-    return this.spec;
   }
 }

@@ -12,14 +12,10 @@ export interface TlsRouteProps extends MeshRouteProps {
 
 /** A TLSRoute of the fleet (Linkerd reads it at v1alpha2: the cluster's bundle must be experimental). */
 export class TlsRoute extends MeshRoute {
-  private readonly spec: TLSRouteSpec;
+  protected readonly spec: TLSRouteSpec;
 
   constructor(scope: Construct, id: string, props: TlsRouteProps) {
     super(scope, id, props);
     this.spec = { kind: 'TLSRoute', ...this.base, ...(props.hostnames?.length ? { hostnames: [...props.hostnames] } : {}), ...backendSpecs(props.backends) };
-  }
-
-  toSpec(): TLSRouteSpec {
-    return this.spec;
   }
 }

@@ -176,3 +176,11 @@ export function headerModifierSpec(changes: HeaderChanges) {
     ...(changes.remove ? { remove: [...changes.remove] } : {}),
   };
 }
+
+/** The header-modifier filters of a rule, in fleet document form. */
+export function headerFiltersSpec(rule: { readonly requestHeaders?: HeaderChanges; readonly responseHeaders?: HeaderChanges }) {
+  return {
+    ...(rule.requestHeaders ? { requestHeaderModifier: headerModifierSpec(rule.requestHeaders) } : {}),
+    ...(rule.responseHeaders ? { responseHeaderModifier: headerModifierSpec(rule.responseHeaders) } : {}),
+  };
+}
