@@ -1,5 +1,5 @@
 // Generated fleets for the benchmark: regions of 10 clusters, spread over three environments and
-// every supported Linkerd version, HA in prod.
+// every supported Linkerd version, HA in prod, and every cluster with a routed service (a split).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { FleetDocument } from '../lib/model/types.ts';
@@ -25,6 +25,18 @@ export function generateFleet(clusters: number): FleetDocument {
       },
       defaults: { linkerd: '2.20', kubernetes: '1.33', proxy: { logFormat: 'json' } },
       environments: { dev: { proxy: { logLevel: 'debug' } }, staging: {}, prod: { ha: true } },
+      routes: [
+        {
+          kind: 'HTTPRoute',
+          name: 'web',
+          namespace: 'shop',
+          environments: ENVIRONMENTS,
+          service: { name: 'web', port: 8080 },
+          retry: { http: ['5xx'], limit: 2 },
+          timeouts: { request: '10s' },
+          rules: [{ backendRefs: [{ name: 'web', weight: 90 }, { name: 'web-v2', weight: 10 }] }],
+        },
+      ],
       clusters: Array.from({ length: clusters }, (_, i) => {
         const region = Math.floor(i / 10);
         return {
