@@ -1,10 +1,11 @@
 // Rules over mesh routes: once per entry (selection, retry values, rule shapes) and per cluster that
 // gets it (Linkerd version, links behind cross-cluster backends, protocols of the ports it uses).
+import { isIP } from 'node:net';
 import { linkerdGatewayAPI } from '../compat/gateway-api.ts';
 import { DEFAULT_OPAQUE_PORTS, inPortList, SERVER_SPEAKS_FIRST_PORTS } from '../compat/protocols.ts';
 import { error, show, warning, type Diagnostic } from '../model/diagnostics.ts';
 import { durationProblem, grpcRetryCodeProblem, httpRetryStatusProblem, type ValueProblem } from '../model/route-values.ts';
-import type { BackendRefSpec, ClusterSelection, HTTPRouteRuleSpec, RouteSpec } from '../model/routes.ts';
+import type { BackendRefSpec, ClusterSelection, HeaderModifierSpec, HTTPRouteRuleSpec, RouteSpec } from '../model/routes.ts';
 import type { FleetSpec } from '../model/types.ts';
 import type { ResolvedCluster, ResolvedFleet, ResolvedRoute } from '../resolve/resolve.ts';
 
@@ -46,14 +47,30 @@ export function checkRouteEntries(spec: FleetSpec): Diagnostic[] {
       route.retry?.grpc?.forEach((code, i) => report(`${path}/retry/grpc/${i}`, grpcRetryCodeProblem(code)));
       route.rules.forEach((rule, i) => {
         rule.matches?.forEach((match, j) => {
+          const at = `${path}/rules/${i}/matches/${j}`;
           if (match.method && match.method.service === undefined && match.method.method === undefined) {
-            diagnostics.push(error(`${path}/rules/${i}/matches/${j}/method`, 'a gRPC method match names neither a service nor a method', 'add service (e.g. "shop.Cart") and/or method (e.g. "Checkout")'));
+            diagnostics.push(error(`${at}/method`, 'a gRPC method match names neither a service nor a method', 'add service (e.g. "shop.Cart") and/or method (e.g. "Checkout")'));
           }
+          if (match.method && (match.method.type ?? 'Exact') === 'Exact') {
+            if (match.method.service !== undefined && !GRPC_SERVICE.test(match.method.service)) {
+              diagnostics.push(error(`${at}/method/service`, `${show(match.method.service)} is not a gRPC service name`, 'write the fully qualified service, e.g. "shop.v1.Cart", or use type RegularExpression'));
+            }
+            if (match.method.method !== undefined && !GRPC_METHOD.test(match.method.method)) {
+              diagnostics.push(error(`${at}/method/method`, `${show(match.method.method)} is not a gRPC method name`, 'write the method alone, e.g. "Checkout", or use type RegularExpression'));
+            }
+          }
+          diagnostics.push(...duplicateNames(match.headers, `${at}/headers`, 'header match'));
         });
+        diagnostics.push(...headerModifierProblems(rule.filters, `${path}/rules/${i}/filters`));
         diagnostics.push(...weightProblems(rule.backendRefs, `${path}/rules/${i}`));
       });
     }
     if (route.kind === 'TCPRoute' || route.kind === 'TLSRoute') diagnostics.push(...weightProblems(route.backendRefs, path));
+    if (route.kind === 'TLSRoute') {
+      route.hostnames?.forEach((hostname, i) => {
+        if (isIP(hostname)) diagnostics.push(error(`${path}/hostnames/${i}`, `${show(hostname)} is an IP address, but TLSRoute hostnames are SNI names`, 'use the DNS name clients send as SNI'));
+      });
+    }
     if (route.kind === 'HTTPRoute' || route.kind === 'GRPCRoute') {
       for (const key of ['request', 'response', 'idle'] as const) {
         const value = route.timeouts?.[key];
@@ -65,20 +82,61 @@ export function checkRouteEntries(spec: FleetSpec): Diagnostic[] {
   return diagnostics;
 }
 
+// What Gateway API's CEL rules accept (meshfleet's schema check does not run CEL).
+const GRPC_SERVICE = /^\.?[A-Za-z_][A-Za-z_0-9]*(\.[A-Za-z_][A-Za-z_0-9]*)*$/;
+const GRPC_METHOD = /^[A-Za-z_][A-Za-z_0-9]*$/;
+const PATH_CHARACTERS = /^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|%[0-9a-fA-F]{2})+$/;
+const PATH_FORBIDDEN = ['//', '/./', '/../', '%2f', '%2F', '#'];
+
+function pathProblem(value: string): string | undefined {
+  if (!value.startsWith('/')) return `path ${show(value)} does not start with "/"`;
+  const forbidden = PATH_FORBIDDEN.find((f) => value.includes(f)) ?? (/\/\.\.?$/.test(value) ? value.slice(value.lastIndexOf('/')) : undefined);
+  if (forbidden) return `path ${show(value)} contains ${show(forbidden)}, which Gateway API refuses`;
+  if (!PATH_CHARACTERS.test(value)) return `path ${show(value)} has characters a URL path cannot hold unescaped`;
+  return undefined;
+}
+
+/** Names in a list-map must be unique (the API server refuses duplicates). */
+function duplicateNames(entries: readonly { readonly name: string }[] | undefined, path: string, what: string): Diagnostic[] {
+  const seen = new Map<string, number>();
+  const diagnostics: Diagnostic[] = [];
+  entries?.forEach((entry, i) => {
+    const first = seen.get(entry.name.toLowerCase());
+    if (first !== undefined) diagnostics.push(error(`${path}/${i}`, `${what} ${show(entry.name)} appears twice (also ${first})`, 'name each header or parameter once'));
+    else seen.set(entry.name.toLowerCase(), i);
+  });
+  return diagnostics;
+}
+
+function headerModifierProblems(filters: { readonly requestHeaderModifier?: HeaderModifierSpec; readonly responseHeaderModifier?: HeaderModifierSpec } | undefined, path: string): Diagnostic[] {
+  return (['requestHeaderModifier', 'responseHeaderModifier'] as const).flatMap((key) => {
+    const modifier = filters?.[key];
+    if (!modifier) return [];
+    return [
+      ...duplicateNames(modifier.set, `${path}/${key}/set`, 'header'),
+      ...duplicateNames(modifier.add, `${path}/${key}/add`, 'header'),
+      ...duplicateNames(modifier.remove?.map((name) => ({ name })), `${path}/${key}/remove`, 'header'),
+    ];
+  });
+}
+
 function httpRuleProblems(rule: HTTPRouteRuleSpec, path: string): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   rule.matches?.forEach((match, j) => {
     const type = match.path?.type ?? 'PathPrefix';
-    if (match.path && type !== 'RegularExpression' && !match.path.value.startsWith('/')) {
-      diagnostics.push(error(`${path}/matches/${j}/path/value`, `path ${show(match.path.value)} does not start with "/"`, `write it as "/${match.path.value}"`));
-    }
+    const problem = match.path && type !== 'RegularExpression' ? pathProblem(match.path.value) : undefined;
+    if (problem) diagnostics.push(error(`${path}/matches/${j}/path/value`, problem, 'write an absolute, normalized URL path such as "/api/v1"'));
+    diagnostics.push(...duplicateNames(match.headers, `${path}/matches/${j}/headers`, 'header match'));
+    diagnostics.push(...duplicateNames(match.queryParams, `${path}/matches/${j}/queryParams`, 'query parameter match'));
   });
+  diagnostics.push(...headerModifierProblems(rule.filters, `${path}/filters`));
   const redirect = rule.filters?.requestRedirect;
   if (redirect && rule.backendRefs) {
     diagnostics.push(error(`${path}/backendRefs`, 'a rule with requestRedirect answers the request itself, so its backendRefs would never be used', 'remove backendRefs from this rule, or the redirect'));
   }
-  if (redirect?.path?.type === 'ReplacePrefixMatch' && !(rule.matches?.length && rule.matches.every((m) => m.path && (m.path.type ?? 'PathPrefix') === 'PathPrefix'))) {
-    diagnostics.push(error(`${path}/filters/requestRedirect/path`, 'ReplacePrefixMatch replaces the matched prefix, so every match of the rule needs a PathPrefix path', 'give each match a path: { type: PathPrefix, value: ... }, or use ReplaceFullPath'));
+  const [onlyMatch, ...otherMatches] = rule.matches ?? [];
+  if (redirect?.path?.type === 'ReplacePrefixMatch' && !(onlyMatch?.path && (onlyMatch.path.type ?? 'PathPrefix') === 'PathPrefix' && !otherMatches.length)) {
+    diagnostics.push(error(`${path}/filters/requestRedirect/path`, 'ReplacePrefixMatch replaces the matched prefix, so the rule needs exactly one match, with a PathPrefix path', 'give the rule one match: { path: { type: PathPrefix, value: ... } }, or use ReplaceFullPath'));
   }
   diagnostics.push(...weightProblems(rule.backendRefs, path));
   return diagnostics;

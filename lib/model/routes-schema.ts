@@ -6,6 +6,7 @@ import { DNS_LABEL, dnsLabel } from './schema-patterns.ts';
 /** Gateway API duration (GEP-2257); Linkerd's timeout annotations accept the same form. */
 export const GATEWAY_DURATION = '^([0-9]{1,5}(h|m|s|ms)){1,4}$';
 const HEADER_NAME = "^[A-Za-z0-9!#$%&'*+\\-.^_`|~]+$";
+const PRECISE_HOSTNAME = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
 const HOSTNAME = '^(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
 
 const closed = (properties: object) => ({ type: 'object', additionalProperties: false, properties });
@@ -47,9 +48,9 @@ const headerName = { type: 'string', pattern: HEADER_NAME, 'x-fix': 'use an HTTP
 /** Up to 16 { name, value } pairs (header values to set, header and query matches). */
 const nameValues = (name: object, value: object, extra: object = {}) =>
   list({ type: 'object', additionalProperties: false, required: ['name', 'value'], properties: { ...extra, name, value } }, 0, 16);
-const headerValues = nameValues(headerName, { type: 'string' });
+const headerValues = nameValues(headerName, { type: 'string', minLength: 1, maxLength: 4096 });
 const headerModifier = { ...closed({ set: headerValues, add: headerValues, remove: list(headerName, 0, 16) }), minProperties: 1 };
-const valueMatches = nameValues({ type: 'string', minLength: 1, maxLength: 256 }, { type: 'string', minLength: 1, maxLength: 4096 }, { type: { enum: ['Exact', 'RegularExpression'] } });
+const valueMatches = nameValues({ ...headerName, maxLength: 256 }, { type: 'string', minLength: 1, maxLength: 4096 }, { type: { enum: ['Exact', 'RegularExpression'] } });
 
 /** Retries: Linkerd's limit and per-attempt timeout, plus the kind's own list of what to retry. */
 const retry = (codes: object) =>
@@ -110,7 +111,7 @@ const httpRoute = {
             responseHeaderModifier: headerModifier,
             requestRedirect: closed({
               scheme: { enum: ['http', 'https'] },
-              hostname: { type: 'string', pattern: HOSTNAME, 'x-fix': 'use a DNS hostname' },
+              hostname: { type: 'string', pattern: PRECISE_HOSTNAME, 'x-fix': 'use a DNS hostname without wildcard' },
               port,
               statusCode: { enum: [301, 302] },
               path: redirectPath,

@@ -99,9 +99,43 @@ describe('route entries', () => {
     ).toStrictEqual([
       ['error', '/spec/routes/0/rules/0/matches/0/path/value', 'path "api" does not start with "/"'],
       ['error', '/spec/routes/0/rules/1/backendRefs', 'a rule with requestRedirect answers the request itself, so its backendRefs would never be used'],
-      ['error', '/spec/routes/0/rules/2/filters/requestRedirect/path', 'ReplacePrefixMatch replaces the matched prefix, so every match of the rule needs a PathPrefix path'],
+      ['error', '/spec/routes/0/rules/2/filters/requestRedirect/path', 'ReplacePrefixMatch replaces the matched prefix, so the rule needs exactly one match, with a PathPrefix path'],
       ['error', '/spec/routes/0/rules/3/backendRefs', 'every backend has weight 0, so every request would fail'],
       ['error', '/spec/routes/1/rules/0/matches/0/method', 'a gRPC method match names neither a service nor a method'],
+    ]);
+  });
+
+  it('rejects what Gateway API\'s CEL rules would refuse (meshfleet does not run CEL on emitted objects)', () => {
+    expect(
+      withRoutes(
+        http({
+          rules: [
+            { matches: [{ path: { value: '/a//b' } }, { path: { type: 'Exact', value: '/a/..' } }, { path: { value: '/a b' } }, { path: { type: 'RegularExpression', value: '^/a//b' } }] },
+            { matches: [{ headers: [{ name: 'X-A', value: '1' }, { name: 'x-a', value: '2' }], queryParams: [{ name: 'q', value: '1' }, { name: 'q', value: '2' }] }] },
+            { filters: { requestHeaderModifier: { set: [{ name: 'x', value: '1' }, { name: 'x', value: '2' }], remove: ['y', 'y'] } } },
+            { matches: [{ path: { value: '/a' } }, { path: { value: '/b' } }], filters: { requestRedirect: { path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/c' } } } },
+          ],
+        }),
+        { kind: 'GRPCRoute', name: 'api', namespace: 'shop', clusters: ['a'], service: { name: 'api', port: 9090 }, rules: [{ matches: [{ method: { service: 'not a service', method: 'a.b' } }, { method: { type: 'RegularExpression', service: 'shop\\..*' } }] }] },
+        { kind: 'TLSRoute', name: 't', namespace: 'shop', clusters: ['a'], service: { name: 't', port: 443 }, hostnames: ['10.0.0.1'] },
+      ).map(([, path, message]) => [path, message]),
+    ).toStrictEqual([
+      ['/spec/routes/0/rules/0/matches/0/path/value', 'path "/a//b" contains "//", which Gateway API refuses'],
+      ['/spec/routes/0/rules/0/matches/1/path/value', 'path "/a/.." contains "/..", which Gateway API refuses'],
+      ['/spec/routes/0/rules/0/matches/2/path/value', 'path "/a b" has characters a URL path cannot hold unescaped'],
+      ['/spec/routes/0/rules/1/matches/0/headers/1', 'header match "x-a" appears twice (also 0)'],
+      ['/spec/routes/0/rules/1/matches/0/queryParams/1', 'query parameter match "q" appears twice (also 0)'],
+      ['/spec/routes/0/rules/2/filters/requestHeaderModifier/set/1', 'header "x" appears twice (also 0)'],
+      ['/spec/routes/0/rules/2/filters/requestHeaderModifier/remove/1', 'header "y" appears twice (also 0)'],
+      ['/spec/routes/0/rules/3/filters/requestRedirect/path', 'ReplacePrefixMatch replaces the matched prefix, so the rule needs exactly one match, with a PathPrefix path'],
+      ['/spec/routes/1/rules/0/matches/0/method/service', '"not a service" is not a gRPC service name'],
+      ['/spec/routes/1/rules/0/matches/0/method/method', '"a.b" is not a gRPC method name'],
+      ['/spec/routes/2/hostnames/0', '"10.0.0.1" is an IP address, but TLSRoute hostnames are SNI names'],
+    ]);
+    // Patterns the emitted CRD checks too, caught in the fleet document with a path.
+    expect(withRoutes(http({ rules: [{ filters: { requestRedirect: { hostname: '*.example.com' } } }, { matches: [{ queryParams: [{ name: 'a b', value: '1' }] }] }] })).map(([, path]) => path)).toStrictEqual([
+      '/spec/routes/0/rules/0/filters/requestRedirect/hostname',
+      '/spec/routes/0/rules/1/matches/0/queryParams/0/name',
     ]);
   });
 
