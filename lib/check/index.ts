@@ -5,7 +5,7 @@ import type { ResolvedFleet } from '../resolve/resolve.ts';
 import { checkCluster } from './cluster-rules.ts';
 import { checkDocument as checkNamesAndReferences } from './document-rules.ts';
 import { checkGatewayAPI } from './gateway-api-rules.ts';
-import { checkClusterRoutes, checkRouteEntries } from './route-rules.ts';
+import { checkClusterRoutes, checkRouteEntries, fleetFacts } from './route-rules.ts';
 import { checkClusterServices, checkServiceEntries } from './service-rules.ts';
 
 /** Rules over the document as written (before environments are merged). */
@@ -14,10 +14,11 @@ export function checkDocument(spec: FleetSpec): Diagnostic[] {
 }
 
 export function checkFleet(fleet: ResolvedFleet): Diagnostic[] {
+  const facts = fleetFacts(fleet);
   return fleet.clusters.flatMap((cluster) => [
     ...checkCluster(cluster),
     ...checkGatewayAPI(cluster),
-    ...checkClusterRoutes(cluster, fleet),
+    ...checkClusterRoutes(cluster, facts),
     ...checkClusterServices(cluster),
   ]);
 }

@@ -147,8 +147,23 @@ function weightProblems(backends: readonly BackendRefSpec[] | undefined, path: s
   return [error(`${path}/backendRefs`, 'every backend has weight 0, so every request would fail', 'give at least one backend a weight above 0')];
 }
 
+/** What the per-cluster route rules need to know about the fleet, computed once per fleet. */
+export interface FleetFacts extends Pick<ResolvedFleet, 'federatedServices'> {
+  readonly clusterNames: ReadonlySet<string>;
+  /** "<source> <target>" of every link. */
+  readonly linked: ReadonlySet<string>;
+}
+
+export function fleetFacts(fleet: Pick<ResolvedFleet, 'clusters' | 'links' | 'federatedServices'>): FleetFacts {
+  return {
+    clusterNames: new Set(fleet.clusters.map((c) => c.name)),
+    linked: new Set(fleet.links.map((l) => `${l.source} ${l.target}`)),
+    federatedServices: fleet.federatedServices,
+  };
+}
+
 /** Rules that depend on the cluster a route lands on. */
-export function checkClusterRoutes(cluster: ResolvedCluster, fleet: Pick<ResolvedFleet, 'clusters' | 'links' | 'federatedServices'>): Diagnostic[] {
+export function checkClusterRoutes(cluster: ResolvedCluster, fleet: FleetFacts): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const seen = new Map<string, string>();
   for (const route of cluster.routes) {
@@ -180,12 +195,14 @@ function backendsOf(route: ResolvedRoute): [BackendRefSpec, string][] {
 }
 
 /** What a backend name refers to: Linkerd mirrors `<svc>` of cluster X as `<svc>-X`; federation is `<svc>-federated`. */
-export function backendTarget(name: string, clusterNames: readonly string[]): { kind: 'local' } | { kind: 'mirror'; service: string; cluster: string } | { kind: 'federated'; service: string } {
+export function backendTarget(name: string, clusterNames: ReadonlySet<string>): { kind: 'local' } | { kind: 'mirror'; service: string; cluster: string } | { kind: 'federated'; service: string } {
   if (name.endsWith('-federated') && name.length > '-federated'.length) return { kind: 'federated', service: name.slice(0, -'-federated'.length) };
-  const cluster = clusterNames
-    .filter((c) => name.endsWith(`-${c}`) && name.length > c.length + 1)
-    .sort((a, b) => b.length - a.length)[0];
-  return cluster ? { kind: 'mirror', service: name.slice(0, -(cluster.length + 1)), cluster } : { kind: 'local' };
+  // The first dash that leaves a cluster name behind it gives the longest such name.
+  for (let dash = name.indexOf('-'); dash > 0; dash = name.indexOf('-', dash + 1)) {
+    const cluster = name.slice(dash + 1);
+    if (clusterNames.has(cluster)) return { kind: 'mirror', service: name.slice(0, dash), cluster };
+  }
+  return { kind: 'local' };
 }
 
 function crossClusterProblems(
@@ -193,14 +210,14 @@ function crossClusterProblems(
   at: string,
   route: RouteSpec,
   cluster: ResolvedCluster,
-  fleet: Pick<ResolvedFleet, 'clusters' | 'links' | 'federatedServices'>,
+  fleet: FleetFacts,
 ): Diagnostic[] {
-  const target = backendTarget(backend.name, fleet.clusters.map((c) => c.name));
+  const target = backendTarget(backend.name, fleet.clusterNames);
   if (target.kind === 'mirror') {
     if (target.cluster === cluster.name) {
       return [error(`${at}/name`, `backend ${show(backend.name)} would be cluster ${cluster.name}'s mirror of its own service ${target.service}, which Linkerd never creates`, `name the local service: ${target.service}`)];
     }
-    if (!fleet.links.some((l) => l.source === cluster.name && l.target === target.cluster)) {
+    if (!fleet.linked.has(`${cluster.name} ${target.cluster}`)) {
       return [
         error(`${at}/name`, `backend ${show(backend.name)} is the mirror of ${target.service} from cluster ${target.cluster}, but cluster ${cluster.name} does not link to ${target.cluster}`, `add { from: ${cluster.name}, to: ${target.cluster}, mode: ${MIRROR_FIX_MODES} } to spec.links, or apply the route only to clusters that link to ${target.cluster}`),
       ];

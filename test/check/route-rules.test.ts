@@ -206,10 +206,12 @@ describe('cross-cluster backends', () => {
   });
 
   it('reads a backend name by Linkerd\'s naming: the longest cluster name wins', () => {
-    expect(backendTarget('web', ['eu-1'])).toStrictEqual({ kind: 'local' });
-    expect(backendTarget('web-eu-1', ['eu-1', '1'])).toStrictEqual({ kind: 'mirror', service: 'web', cluster: 'eu-1' });
-    expect(backendTarget('eu-1', ['eu-1'])).toStrictEqual({ kind: 'local' });
-    expect(backendTarget('web-federated', ['eu-1'])).toStrictEqual({ kind: 'federated', service: 'web' });
+    const clusters = new Set(['eu-1', '1']);
+    expect(backendTarget('web', clusters)).toStrictEqual({ kind: 'local' });
+    expect(backendTarget('web-eu-1', clusters)).toStrictEqual({ kind: 'mirror', service: 'web', cluster: 'eu-1' });
+    expect(backendTarget('my-web-1', clusters)).toStrictEqual({ kind: 'mirror', service: 'my-web', cluster: '1' });
+    expect(backendTarget('eu-1', new Set(['eu-1']))).toStrictEqual({ kind: 'local' });
+    expect(backendTarget('web-federated', clusters)).toStrictEqual({ kind: 'federated', service: 'web' });
   });
 
   it('reports links to clusters that do not exist', () => {
