@@ -87,7 +87,7 @@ function unservedRoutes(cluster: ResolvedCluster, bundle: GatewayAPIBundle, supp
         error(
           `${route.path}/kind`,
           `${kind} ${GATEWAY_API_GROUP}/${apiVersion}, the version Linkerd ${cluster.linkerdVersion} reads, is not served by Gateway API v${version} ${channel} on cluster ${cluster.name}${served.length ? ` (it serves ${served.join(', ')}, which Linkerd ignores)` : ''}`,
-          servingFix(kind, apiVersion, version, channel, support),
+          servingFix(kind, apiVersion, cluster.gatewayAPI.mode, version, support),
         ),
       );
     }
@@ -104,12 +104,19 @@ function unservedRoutes(cluster: ResolvedCluster, bundle: GatewayAPIBundle, supp
   return diagnostics;
 }
 
-function servingFix(kind: RouteKind, apiVersion: string, version: string, channel: string, support: LinkerdGatewayAPISupport): string {
+function servingFix(kind: RouteKind, apiVersion: string, mode: string, version: string, support: LinkerdGatewayAPISupport): string {
   const candidates = bundlesServing(kind, apiVersion, support.bundles);
   const sameVersion = candidates.find((c) => c.version === version);
-  if (sameVersion) return `set gatewayAPI.channel: ${sameVersion.channel} (v${version} ${sameVersion.channel} serves ${kind} ${apiVersion})`;
-  if (candidates.length) return `use a bundle that serves it: ${candidates.map((c) => `v${c.version} ${c.channel}`).join(', ')}`;
-  return `no bundle this Linkerd version supports serves ${kind} ${apiVersion} (channel ${channel} or other): remove the route or change the Linkerd version`;
+  // An external bundle is changed by its owner, not by a meshfleet setting.
+  const external = mode === 'external';
+  if (sameVersion) {
+    return external
+      ? `have the bundle's owner install the ${sameVersion.channel} channel of v${version} (it serves ${kind} ${apiVersion}), then state channel: ${sameVersion.channel}`
+      : `set gatewayAPI.channel: ${sameVersion.channel} (v${version} ${sameVersion.channel} serves ${kind} ${apiVersion})`;
+  }
+  const list = candidates.map((c) => `v${c.version} ${c.channel}`).join(', ');
+  if (candidates.length) return external ? `have the bundle's owner install one that serves it (${list})` : `use a bundle that serves it: ${list}`;
+  return `no bundle this Linkerd version supports serves ${kind} ${apiVersion}: remove the route or change the Linkerd version`;
 }
 
 function kubernetesTooOld(cluster: ResolvedCluster, bundle: GatewayAPIBundle, at: (p: string) => string): Diagnostic[] {

@@ -294,3 +294,15 @@ describe('fields beyond what a Linkerd release reads', () => {
     expect(routeFieldsBeyondLinkerd(clusterOn('2.20'), [{ ...plain, spec: { parentRefs: (newer.spec as any).parentRefs, rules: [{}] } }])).toStrictEqual([]);
   });
 });
+
+describe('fixes for external bundles', () => {
+  it('asks the bundle\'s owner, not a meshfleet setting, to change the channel', () => {
+    const [d] = plan(
+      fleetDocument((doc) => {
+        doc.spec.defaults.gatewayAPI = { mode: 'external', version: '1.2.1', channel: 'standard' };
+        doc.spec.routes = [route('TCPRoute', 'queue', { clusters: ['a'], environments: undefined })];
+      }),
+    ).diagnostics;
+    expect([d.path, d.fix]).toStrictEqual(['/spec/routes/0/kind', "have the bundle's owner install the experimental channel of v1.2.1 (it serves TCPRoute v1alpha2), then state channel: experimental"]);
+  });
+});
