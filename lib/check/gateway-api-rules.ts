@@ -21,8 +21,7 @@ import type { GatewayAPISettings } from '../model/gateway-api-settings.ts';
 import { originOf } from '../model/merge.ts';
 import type { RouteKind } from '../model/routes.ts';
 import type { ResolvedCluster } from '../resolve/resolve.ts';
-import type { KubeObject } from '../validate/index.ts';
-import { schemaFor } from '../validate/index.ts';
+import { schemaFor, type KubeObject } from '../validate/index.ts';
 
 const SAFE_UPGRADES_POLICY = 'ValidatingAdmissionPolicy safe-upgrades.gateway.networking.k8s.io';
 
