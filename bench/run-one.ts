@@ -24,7 +24,7 @@ let floorBytes = 0;
 for (const r of result.rendered.clusters) {
   const dir = join(work, 'floor', r.folder);
   mkdirSync(dir, { recursive: true });
-  r.objects.forEach((o, i) => {
+  [...r.objects, ...r.routeFiles.flatMap((f) => f.objects)].forEach((o, i) => {
     const text = toYaml(o);
     floorBytes += text.length;
     writeFileSync(join(dir, `${i}.yaml`), text);
@@ -32,7 +32,7 @@ for (const r of result.rendered.clusters) {
   for (const [chart, values] of Object.entries(r.upstreamValues)) writeFileSync(join(dir, `${chart}.yaml`), toYaml(values));
 }
 const floorMs = performance.now() - floorStarted;
-const objects = result.rendered.clusters.reduce((n, r) => n + r.objects.length, 0);
+const objects = result.rendered.clusters.reduce((n, r) => n + r.objects.length + r.routeFiles.reduce((m, f) => m + f.objects.length, 0), 0);
 rmSync(work, { recursive: true, force: true });
 
 console.log(

@@ -36,6 +36,7 @@ export { runCli } from './cli/main.ts';
 export { LINKERD_RELEASES, linkerdRelease, type LinkerdRelease } from './compat/linkerd-releases.ts';
 export { GATEWAY_API_BUNDLES, LINKERD_GATEWAY_API, type GatewayAPIBundle, type LinkerdGatewayAPISupport } from './compat/gateway-api.ts';
 export { ClusterMesh, type ClusterMeshProps } from './constructs/cluster-mesh.ts';
+export { ClusterRoutes, type ClusterRoutesProps } from './constructs/cluster-routes.ts';
 export { ControlPlane, type ControlPlaneProps } from './constructs/control-plane.ts';
 export { IdentityIssuer, type IdentityIssuerProps } from './constructs/identity-issuer.ts';
 export { MeshNamespace, type MeshNamespaceProps } from './constructs/mesh-namespace.ts';

@@ -25,7 +25,7 @@ describe('meshfleet CLI', () => {
     const dir = workspace();
     const io = capture();
     expect(await runCli(['synth', join(dir, 'fleet.yaml'), '--out', join(dir, 'charts-out')], io)).toBe(0);
-    expect(io.stdout).toMatch(/^meshfleet: 5 cluster\(s\), 69 files \(\d+ bytes\) written to /);
+    expect(io.stdout).toMatch(/^meshfleet: 5 cluster\(s\), 68 files \(\d+ bytes\) written to /);
     expect(readFileSync(join(dir, 'charts-out', 'prod', 'eu-1', 'values', 'linkerd-crds.yaml'), 'utf8')).toContain('installGatewayAPI: false');
   });
 
@@ -48,7 +48,7 @@ describe('meshfleet CLI', () => {
     const dir = workspace();
     const io = capture();
     expect(await runCli(['validate', join(dir, 'fleet.yaml'), '--out', join(dir, 'charts-out')], io)).toBe(0);
-    expect(io.stdout).toMatch(/fleet is valid: 5 cluster\(s\), 69 files would be written/);
+    expect(io.stdout).toMatch(/fleet is valid: 5 cluster\(s\), 68 files would be written/);
     expect(spawnSync('ls', [join(dir, 'charts-out')]).status).not.toBe(0);
   });
 
@@ -62,7 +62,7 @@ describe('meshfleet CLI', () => {
     const dir = mkdtempSync(join(tmpdir(), 'meshfleet-bin-'));
     cpSync(join(REPO, 'charts-out'), join(dir, 'out'), { recursive: true });
     const stdout = execFileSync(process.execPath, [join(REPO, 'bin', 'meshfleet.js'), 'synth', 'apps/main.ts', '--out', join(dir, 'out')], { cwd: REPO }).toString();
-    expect(stdout).toMatch(/5 cluster\(s\), 69 files/);
+    expect(stdout).toMatch(/5 cluster\(s\), 68 files/);
     expect(readTree(join(dir, 'out'))).toStrictEqual(readTree(join(REPO, 'charts-out')));
   });
 });

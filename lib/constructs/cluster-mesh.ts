@@ -1,6 +1,5 @@
 import { ApiObject, Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { linkerdGatewayAPI } from '../compat/gateway-api.ts';
 import type { UpstreamChart } from '../compat/upstream-values.ts';
 import type { KubeObject, ObjectFile } from '../output/kube-object.ts';
 import type { ResolvedCluster, ResolvedTrust } from '../resolve/resolve.ts';
@@ -9,8 +8,6 @@ import { GatewayApiCrds } from './gateway-api-crds.ts';
 import { IdentityIssuer } from './identity-issuer.ts';
 import { MeshNamespace } from './mesh-namespace.ts';
 import { LINKERD_NAMESPACE } from './names.ts';
-import { MeshRoutes } from './routes/mesh-routes.ts';
-import { MeshServices } from './routes/mesh-services.ts';
 import { WebhookCertificates } from './webhook-certificates.ts';
 
 export interface ClusterMeshProps {
@@ -60,12 +57,6 @@ export class ClusterMesh extends Chart {
     const controlPlane = new ControlPlane(this, 'ControlPlane', { cluster, trust, webhookCaFrom: webhooks.injectCaFrom });
 
     this.gatewayApiCrds = new GatewayApiCrds(this, 'GatewayApiCrds', { gatewayAPI: cluster.gatewayAPI });
-    if (cluster.services.some((s) => s.spec.selector)) {
-      new MeshServices(this, 'Services', { services: cluster.services.map((s) => s.spec) });
-    }
-    if (cluster.routes.length) {
-      new MeshRoutes(this, 'Routes', { routes: cluster.routes.map((r) => r.spec), linkerd: linkerdGatewayAPI(cluster.release) });
-    }
 
     this.upstreamValues = {
       'linkerd-crds': controlPlane.crdsValues,

@@ -5,6 +5,7 @@ import { HELM_REPOSITORY } from '../compat/linkerd-releases.ts';
 import { unknownValueKeys, upstreamKeys, type UpstreamChart } from '../compat/upstream-values.ts';
 import { routeFieldsBeyondLinkerd } from '../check/gateway-api-rules.ts';
 import { ClusterMesh, objectFilesOf } from '../constructs/cluster-mesh.ts';
+import { ClusterRoutes } from '../constructs/cluster-routes.ts';
 import { error, type Diagnostic } from '../model/diagnostics.ts';
 import { chartContent, chartYaml } from '../output/helm-chart.ts';
 import type { KubeObject, ObjectFile } from '../output/kube-object.ts';
@@ -16,8 +17,8 @@ import type { ResolvedCluster, ResolvedFleet } from '../resolve/resolve.ts';
 import { scanForSecrets, validateObjects } from '../validate/index.ts';
 
 export const INDEX_FILE = 'index.json';
-/** The file holding a cluster's routes (the `Routes` construct), in templates/ and manifests/. */
-const ROUTES_FILE = 'routes.yaml';
+/** A cluster's Services and routes: plain manifests + kustomization, applied after the mesh. */
+export const ROUTES_FOLDER = 'routes';
 
 export interface RenderedCluster {
   readonly cluster: ResolvedCluster;
@@ -30,6 +31,8 @@ export interface RenderedCluster {
   readonly chartVersion: string;
   /** Files written to the cluster's gateway-api/ folder (a vendored bundle); empty otherwise. */
   readonly gatewayApiFiles: ReadonlyMap<string, string>;
+  /** The cluster's declared Services and mesh routes, as laid out in its routes/ folder. */
+  readonly routeFiles: readonly ObjectFile[];
 }
 
 export interface Rendered {
@@ -51,7 +54,8 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock): Render
     const mesh = new ClusterMesh(app, 'mesh', { cluster, trust: fleet.trust, fleetName: fleet.name });
     const objectFiles = objectFilesOf(mesh);
     const objects = objectFiles.flatMap((f) => f.objects);
-    diagnostics.push(...checkEmitted(cluster, objects, mesh.upstreamValues));
+    const routeFiles = ClusterRoutes.needed(cluster) ? objectFilesOf(new ClusterRoutes(app, 'routes', { cluster, fleetName: fleet.name })) : [];
+    diagnostics.push(...checkEmitted(cluster, [...objects, ...routeFiles.flatMap((f) => f.objects)], mesh.upstreamValues));
 
     const yaml = objectYaml(objectFiles);
     const content = chartContent(yaml);
@@ -75,7 +79,10 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock): Render
     }
     const gatewayApiFiles = mesh.gatewayApiCrds.files;
     for (const [name, text] of gatewayApiFiles) files.set(`${folder}/${GATEWAY_API_FOLDER}/${name}`, text);
-    rendered.push({ cluster, folder, objects, objectFiles, upstreamValues: mesh.upstreamValues, chartVersion: version, gatewayApiFiles });
+    if (routeFiles.length) {
+      for (const [path, text] of manifestFiles(objectYaml(routeFiles))) files.set(`${folder}/${ROUTES_FOLDER}/${path}`, text);
+    }
+    rendered.push({ cluster, folder, objects, objectFiles, upstreamValues: mesh.upstreamValues, chartVersion: version, gatewayApiFiles, routeFiles });
   }
   files.set(INDEX_FILE, indexFile(fleet, rendered));
   files.set('versions.lock.json', lockFile(lock));
@@ -150,7 +157,7 @@ function gatewayAPIEntry(cluster: ResolvedCluster): Record<string, unknown> {
 }
 
 function routesEntry(r: RenderedCluster): Record<string, unknown> {
-  const file = r.objectFiles.find((f) => f.name === ROUTES_FILE);
-  if (!file) return {};
-  return { routes: { manifest: `${r.folder}/manifests/${ROUTES_FILE}`, template: `${r.folder}/mesh/templates/${ROUTES_FILE}`, objects: file.objects.length } };
+  if (!r.routeFiles.length) return {};
+  const count = (name: string) => r.routeFiles.find((f) => f.name === name)?.objects.length ?? 0;
+  return { routes: { manifests: `${r.folder}/${ROUTES_FOLDER}`, routes: count('routes.yaml'), services: count('services.yaml') } };
 }

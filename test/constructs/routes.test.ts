@@ -20,7 +20,7 @@ const PARENT = (name: string, port: number) => [{ group: 'core', kind: 'Service'
 function emitted(edit: (doc: any) => void, cluster = 0, file = 'routes.yaml') {
   const rendered = render(fleetDocument(edit));
   expect(rendered.diagnostics.filter((d) => d.severity === 'error')).toStrictEqual([]);
-  return rendered.clusters[cluster].objectFiles.find((f) => f.name === file)?.objects ?? [];
+  return rendered.clusters[cluster].routeFiles.find((f) => f.name === file)?.objects ?? [];
 }
 
 describe('HTTPRoute', () => {

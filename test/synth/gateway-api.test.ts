@@ -77,7 +77,7 @@ describe('every emitted route against its own cluster bundle', () => {
       }),
     );
     expect(rendered.diagnostics.filter((d) => d.severity === 'error')).toStrictEqual([]);
-    const routes = rendered.clusters[0].objects.filter((o) => o.apiVersion.startsWith('gateway.networking.k8s.io/'));
+    const routes = rendered.clusters[0].routeFiles.flatMap((f) => f.objects);
     expect(routes.map((r) => r.kind)).toStrictEqual(channel === 'experimental' ? ['HTTPRoute', 'GRPCRoute', 'TCPRoute', 'TLSRoute'] : ['HTTPRoute', 'GRPCRoute']);
     expect(validateObjects(routes, { gatewayAPI: { version, channel } })).toStrictEqual([]);
   });
@@ -94,7 +94,7 @@ describe('every emitted route against its own cluster bundle', () => {
 });
 
 describe('index.json', () => {
-  it('lists each cluster\'s Gateway API mode, version, channel and source, and its routes file', () => {
+  it('lists each cluster\'s Gateway API mode, version, channel and source, and its routes folder', () => {
     const rendered = render(
       fleetDocument((doc) => {
         doc.spec.defaults = { linkerd: '2.18', kubernetes: '1.31' };
@@ -124,12 +124,11 @@ describe('index.json', () => {
         prune: false,
       },
     ]);
-    expect(clusters.map((c: any) => c.routes)).toStrictEqual([
-      undefined,
-      undefined,
-      { manifest: 'prod/c/manifests/routes.yaml', template: 'prod/c/mesh/templates/routes.yaml', objects: 1 },
-    ]);
-    expect(rendered.files.get('prod/c/manifests/routes.yaml')).toContain('kind: HTTPRoute');
+    expect(clusters.map((c: any) => c.routes)).toStrictEqual([undefined, undefined, { manifests: 'prod/c/routes', routes: 1, services: 0 }]);
+    expect(rendered.files.get('prod/c/routes/routes.yaml')).toContain('kind: HTTPRoute');
+    expect(rendered.files.get('prod/c/routes/kustomization.yaml')).toContain('- routes.yaml');
+    // Kept out of the mesh chart, whose version therefore does not move when routes change.
+    expect([...rendered.files.keys()].filter((p) => p.startsWith('prod/c/mesh/') && p.includes('routes'))).toStrictEqual([]);
   });
 });
 
@@ -186,5 +185,23 @@ describe('a vendored bundle', () => {
     }
     const httproutes = objects.find((o) => o.metadata.name === 'httproutes.gateway.networking.k8s.io');
     expect(httproutes.metadata.annotations['gateway.networking.k8s.io/bundle-version']).toBe('v1.5.1');
+  });
+});
+
+describe('the example fleet\'s routes folders', () => {
+  it('build with kubectl kustomize into the routes and Services of each cluster', async () => {
+    const { loadInput } = await import('../../lib/cli/load-input.ts');
+    const out = join(mkdtempSync(join(tmpdir(), 'meshfleet-routes-')), 'charts-out');
+    const result = synthesize(await loadInput(join(REPO, 'apps', 'fleet.yaml')), { outdir: out });
+    const built = Object.fromEntries(
+      result.rendered.clusters.map((r) => [r.folder, parseAllDocuments(runKubectl(['kustomize', join(out, r.folder, 'routes')])).map((d) => `${d.toJS().kind} ${d.toJS().metadata.name}`).sort()]),
+    );
+    expect(built).toStrictEqual({
+      'dev/dev-1': ['Service ledger', 'TCPRoute ledger'],
+      'staging/staging-1': ['HTTPRoute checkout'],
+      'prod/eu-1': ['GRPCRoute search', 'HTTPRoute catalog', 'HTTPRoute checkout'],
+      'prod/eu-2': ['GRPCRoute search', 'HTTPRoute checkout'],
+      'prod/us-1': ['HTTPRoute checkout'],
+    });
   });
 });
