@@ -1,6 +1,6 @@
 // The example fleet in TypeScript: the cdk8s app that `npm run synth` and `cdk8s synth` run.
 // apps/fleet.yaml describes the same fleet as a fleet file.
-import { App } from 'cdk8s';
+import { App, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
 import {
@@ -16,6 +16,18 @@ import {
   TrustAnchor,
   type MeshedWorkloadProps,
   type ProxyProtocol,
+  AppProtocol,
+  Backend,
+  GatewayApi,
+  GrpcRetry,
+  GrpcRoute,
+  HttpRetry,
+  HttpRoute,
+  ServiceDeclaration,
+  PathMatch,
+  RetryStatus,
+  TcpRoute,
+  ValueMatch,
 } from '../lib/index.ts';
 
 const app = new App();
@@ -28,6 +40,8 @@ const fleet = new Fleet(app, 'acme', {
     linkerd: '2.20',
     kubernetes: '1.33',
     proxy: { logFormat: 'json', defaultInboundPolicy: 'cluster-authenticated' },
+    // The bundle Linkerd recommends, from the upstream repository.
+    gatewayAPI: GatewayApi.managed(),
   },
   // GitOps: where charts-out/ is committed, and who applies it. Argo CD app-of-apps per environment
   // (generator 'list' or 'clusters' for one ApplicationSet), dev before staging; prod is Flux's (below).
@@ -44,17 +58,26 @@ fleet.addEnvironment('dev', {
   kubernetes: '1.34',
   // Audit mode: see what would be denied before enforcing.
   proxy: { logLevel: 'debug', defaultInboundPolicy: 'audit' },
+  // Experimental channel: dev-1 has a TCPRoute.
+  gatewayAPI: { version: '1.5.1' },
 });
-fleet.addEnvironment('staging', { linkerd: '2.19', kubernetes: '1.32' });
+const staging = fleet.addEnvironment('staging', {
+  linkerd: '2.19',
+  kubernetes: '1.32',
+  // Installed by the cloud provider.
+  gatewayAPI: GatewayApi.external({ version: '1.2.1', channel: 'standard' }),
+});
 const prod = fleet.addEnvironment('prod', {
   // A management cluster's Flux, following the "prod" tag (promote by moving it).
   delivery: { engine: 'flux', repo: { tag: 'prod' }, flux: { interval: '5m' } },
   ha: true,
+  // What the clusters run today.
+  gatewayAPI: { current: { version: '1.2.1', channel: 'standard' } },
   proxy: { resources: { cpu: { request: '100m' }, memory: { request: '64Mi', limit: '256Mi' } } },
   controlPlane: { values: { controllerLogFormat: 'json' } },
 });
 
-fleet.addCluster('dev-1', {
+const dev1 = fleet.addCluster('dev-1', {
   environment: 'dev',
   network: 'dev',
   podCIDR: '10.0.0.0/16',
@@ -70,7 +93,7 @@ fleet.addCluster('staging-1', {
   apiServer: 'https://staging-1.k8s.acme.example:6443',
   proxy: { opaquePorts: [25, 3306, 5432, '4000-4010'] },
 });
-fleet.addCluster('eu-1', {
+const eu1 = fleet.addCluster('eu-1', {
   environment: 'prod',
   network: 'eu',
   podCIDR: '10.10.0.0/16',
@@ -87,7 +110,7 @@ const eu2 = fleet.addCluster('eu-2', {
   apiServer: 'https://eu-2.k8s.acme.example:6443',
   gateway: { address: '203.0.113.12' },
 });
-fleet.addCluster('us-1', {
+const us1 = fleet.addCluster('us-1', {
   environment: 'prod',
   network: 'us',
   linkerd: '2.18',
@@ -100,6 +123,8 @@ fleet.addCluster('us-1', {
     serviceAnnotations: { 'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internet-facing' },
   },
   delivery: { flux: { kubeConfigSecret: 'us-1-admin-kubeconfig' } },
+  // Linkerd 2.18 installed the CRDs; meshfleet takes them over.
+  gatewayAPI: GatewayApi.linkerdLegacy({ migration: 'adopt', current: { version: '1.1.1', channel: 'experimental' } }),
 });
 fleet.addCluster('us-2', {
   environment: 'prod',
@@ -226,6 +251,60 @@ fleet.addApp('catalog', { clusters: ['us-1'], namespace: 'shop' }, (scope) => {
       allow: [Caller.serviceAccount('web', { clusters: ['eu-1', 'eu-2'] }), Caller.cluster('us-2')],
     },
   });
+});
+
+// A federated service for the search GrpcRoute below.
+fleet.federateService({ name: 'search', namespace: 'shop', clusters: ['eu-1', 'eu-2'] });
+
+// meshfleet writes this Service (it has a selector).
+new ServiceDeclaration(fleet.services, 'ledger', { namespace: 'shop', clusters: [dev1], selector: { app: 'ledger' }, ports: [{ port: 7000, protocol: AppProtocol.opaque() }] });
+// Declared in the application's own Service; checked here.
+new ServiceDeclaration(fleet.services, 'checkout', { namespace: 'shop', environments: [staging, prod], ports: [{ port: 8080, protocol: AppProtocol.http() }] });
+new ServiceDeclaration(fleet.services, 'search', { namespace: 'shop', clusters: [eu1, eu2], ports: [{ port: 9090, protocol: AppProtocol.h2c() }] });
+
+// Progressive delivery: 10% to v2, all of it for canary testers.
+new HttpRoute(fleet.routes, 'checkout', {
+  namespace: 'shop',
+  environments: [staging, prod],
+  service: { name: 'checkout', port: 8080 },
+  retry: HttpRetry.on([RetryStatus.gatewayErrors(), RetryStatus.code(429)], { limit: 2, timeout: Duration.millis(500) }),
+  timeouts: { request: Duration.seconds(5), response: Duration.seconds(2) },
+  rules: [
+    { matches: [{ headers: [ValueMatch.exact('x-canary', 'true')] }], backends: [Backend.service('checkout-v2')] },
+    { backends: [Backend.service('checkout', { weight: 90 }), Backend.service('checkout-v2', { weight: 10 })] },
+  ],
+});
+// Cross-cluster failover: us-1's mirror stands by at weight 0.
+new HttpRoute(fleet.routes, 'catalog', {
+  namespace: 'shop',
+  clusters: [eu1],
+  service: { name: 'catalog', port: 8080 },
+  rules: [
+    {
+      matches: [{ path: PathMatch.prefix('/v1/') }],
+      backends: [Backend.service('catalog', { weight: 100 }), Backend.mirrored('catalog', us1, { weight: 0 })],
+      timeout: Duration.seconds(3),
+    },
+    {
+      matches: [{ path: PathMatch.prefix('/legacy/') }],
+      redirect: { path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/v1/' }, statusCode: 301 },
+    },
+  ],
+});
+// Served by whichever member cluster is healthy.
+new GrpcRoute(fleet.routes, 'search', {
+  namespace: 'shop',
+  clusters: [eu1, eu2],
+  service: { name: 'search', port: 9090 },
+  retry: GrpcRetry.on(['unavailable', 'deadline-exceeded'], { limit: 3 }),
+  rules: [{ matches: [{ method: { service: 'acme.search.v1.Search' } }], backends: [Backend.federated('search')] }],
+});
+// Blue/green for an opaque protocol.
+new TcpRoute(fleet.routes, 'ledger', {
+  namespace: 'shop',
+  clusters: [dev1],
+  service: { name: 'ledger', port: 7000 },
+  backends: [Backend.service('ledger', { weight: 50 }), Backend.service('ledger-green', { weight: 50 })],
 });
 
 export default fleet;

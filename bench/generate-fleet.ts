@@ -1,6 +1,7 @@
 // Generated fleets for the benchmark: regions of 10 clusters, spread over three environments and
-// every supported Linkerd version, HA in prod, with a meshed namespace and one service per region;
-// delivered like the example (Argo CD app-of-apps for dev and staging in rollout order, Flux for prod).
+// every supported Linkerd version, HA in prod, with a meshed namespace and one service per region,
+// every cluster with a routed service (a split); delivered like the example (Argo CD app-of-apps for
+// dev and staging in rollout order, Flux for prod).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { FleetDocument, LinkSpec, MeshServiceSpec } from '../lib/model/types.ts';
@@ -27,6 +28,18 @@ export function generateFleet(clusters: number): FleetDocument {
       defaults: { linkerd: '2.20', kubernetes: '1.33', proxy: { logFormat: 'json' } },
       environments: { dev: { proxy: { logLevel: 'debug' } }, staging: {}, prod: { ha: true, delivery: { engine: 'flux' } } },
       delivery: { engine: 'argocd', repo: { url: 'https://git.example.com/platform/mesh.git' }, rollout: ['dev', 'staging'] },
+      routes: [
+        {
+          kind: 'HTTPRoute',
+          name: 'web',
+          namespace: 'shop',
+          environments: ENVIRONMENTS,
+          service: { name: 'web', port: 8080 },
+          retry: { http: ['5xx'], limit: 2 },
+          timeouts: { request: '10s' },
+          rules: [{ backendRefs: [{ name: 'web', weight: 90 }, { name: 'web-v2', weight: 10 }] }],
+        },
+      ],
       clusters: Array.from({ length: clusters }, (_, i) => {
         const region = Math.floor(i / 10);
         return {

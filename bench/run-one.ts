@@ -35,7 +35,7 @@ let floorBytes = 0;
 for (const r of result.rendered.clusters) {
   const dir = join(work, 'floor', r.folder);
   mkdirSync(dir, { recursive: true });
-  r.objects.forEach((o, i) => {
+  [...r.objects, ...r.routeFiles.flatMap((f) => f.objects)].forEach((o, i) => {
     const text = toYaml(o);
     floorBytes += text.length;
     writeFileSync(join(dir, `${i}.yaml`), text);
@@ -49,7 +49,8 @@ result.rendered.delivery.objectFiles.forEach((file, i) => {
 });
 const floorMs = performance.now() - floorStarted;
 const objects =
-  result.rendered.clusters.reduce((n, r) => n + r.objects.length, 0) + result.rendered.delivery.objectFiles.reduce((n, f) => n + f.objects.length, 0);
+  result.rendered.clusters.reduce((n, r) => n + r.objects.length + r.routeFiles.reduce((m, f) => m + f.objects.length, 0), 0) +
+  result.rendered.delivery.objectFiles.reduce((n, f) => n + f.objects.length, 0);
 rmSync(work, { recursive: true, force: true });
 
 console.log(

@@ -20,6 +20,25 @@ export { LinkCredentials, type LinkCredentialsProps } from './constructs/multicl
 export { RemoteAccessPublisher, type RemoteAccessPublisherProps } from './constructs/multicluster/remote-access-publisher.ts';
 export { MulticlusterValues, type MulticlusterValuesProps } from './constructs/multicluster/multicluster-values.ts';
 export * as multiclusterNames from './constructs/multicluster/names.ts';
+export { GatewayApi, type LegacyGatewayApiProps, type ManagedGatewayApiProps } from './fleet/gateway-api.ts';
+export { MeshRoute, type MeshRouteProps, type SelectionProps } from './fleet/routes/mesh-route.ts';
+export { HttpRoute, type HttpMatch, type HttpRouteProps, type HttpRouteRule } from './fleet/routes/http-route.ts';
+export { GrpcRoute, type GrpcMatch, type GrpcMethod, type GrpcRouteProps, type GrpcRouteRule } from './fleet/routes/grpc-route.ts';
+export { TcpRoute, type TcpRouteProps } from './fleet/routes/tcp-route.ts';
+export { TlsRoute, type TlsRouteProps } from './fleet/routes/tls-route.ts';
+export { ServiceDeclaration, type ServiceDeclarationPort, type ServiceDeclarationProps } from './fleet/routes/service-declaration.ts';
+export {
+  Backend,
+  GrpcRetry,
+  HttpRetry,
+  PathMatch,
+  RetryStatus,
+  ValueMatch,
+  type BackendOptions,
+  type HeaderChanges,
+  type RetryOptions,
+  type RouteTimeouts,
+} from './fleet/routes/values.ts';
 export * from './model/types.ts';
 export { FleetError, formatDiagnostic, formatDiagnostics, type Diagnostic, type Locator } from './model/diagnostics.ts';
 export { fleetSchema } from './model/schema.ts';
@@ -34,8 +53,18 @@ export { LINKERD_RELEASES, linkerdRelease, type LinkerdRelease } from './compat/
 export { renderDelivery, type DeliveryOptions, type DeliveryOutput } from './delivery/render.ts';
 export { componentsOf, gatewayAPISourceOf, type Component, type GatewayAPISource } from './delivery/components.ts';
 export { PHASES, type Phase } from './delivery/phases.ts';
+export { GATEWAY_API_BUNDLES, LINKERD_GATEWAY_API, type GatewayAPIBundle, type LinkerdGatewayAPISupport } from './compat/gateway-api.ts';
 export { ClusterMesh, type ClusterMeshProps } from './constructs/cluster-mesh.ts';
+export { ClusterRoutes, type ClusterRoutesProps } from './constructs/cluster-routes.ts';
 export { ControlPlane, type ControlPlaneProps } from './constructs/control-plane.ts';
 export { IdentityIssuer, type IdentityIssuerProps } from './constructs/identity-issuer.ts';
 export { MeshNamespace, type MeshNamespaceProps } from './constructs/mesh-namespace.ts';
 export { WebhookCertificates, type WebhookCertificatesProps } from './constructs/webhook-certificates.ts';
+export { GatewayApiCrds, type GatewayApiCrdsProps } from './constructs/gateway-api-crds.ts';
+export { MeshRoutes, type MeshRoutesProps } from './constructs/routes/mesh-routes.ts';
+export { GammaHttpRoute, type GammaHttpRouteProps } from './constructs/routes/http-route.ts';
+export { GammaGrpcRoute, type GammaGrpcRouteProps } from './constructs/routes/grpc-route.ts';
+export { GammaTcpRoute, type GammaTcpRouteProps } from './constructs/routes/tcp-route.ts';
+export { GammaTlsRoute, type GammaTlsRouteProps } from './constructs/routes/tls-route.ts';
+export { MeshServices, type MeshServicesProps } from './constructs/routes/mesh-services.ts';
+export { DeclaredService, type DeclaredServiceProps } from './constructs/routes/declared-service.ts';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import exampleFleet from '../apps/main.ts';
 import { fleetInput, loadInput } from '../lib/cli/load-input.ts';
-import { Fleet, TrustAnchor } from '../lib/index.ts';
+import { Backend, Fleet, HttpRoute, TrustAnchor } from '../lib/index.ts';
 import { FleetError } from '../lib/model/diagnostics.ts';
 import { planFleet } from '../lib/synth/plan.ts';
 import { synthesize } from '../lib/synth/synthesize.ts';
@@ -24,9 +24,16 @@ describe('front doors', () => {
     });
     const yamlPlan = planFleet(fromYaml.document, { baseDir: fromYaml.baseDir });
     const tsPlan = planFleet(fromTs.document, { baseDir: fromTs.baseDir });
-    // The example warns only about callers behind gateways (see test/policy), and alike from both doors.
+    // The example warns about callers behind gateways (see test/policy) and about us-1 taking its
+    // Gateway API CRDs over from Linkerd 2.18, alike from both doors; no errors.
     expect(tsPlan.diagnostics.filter((d) => d.severity === 'error')).toStrictEqual([]);
+    expect(tsPlan.diagnostics.filter((d) => d.path.startsWith('/spec/clusters/4/gatewayAPI')).map((d) => [d.severity, d.path])).toStrictEqual([
+      ['warning', '/spec/clusters/4/gatewayAPI/current'],
+      ['warning', '/spec/clusters/4/gatewayAPI/mode'],
+    ]);
     expect(tsPlan.diagnostics).toStrictEqual(yamlPlan.diagnostics);
+    expect(tsPlan.fleet!.links).toStrictEqual(yamlPlan.fleet!.links);
+    expect(tsPlan.fleet!.federatedServices).toStrictEqual(yamlPlan.fleet!.federatedServices);
     expect(tsPlan.fleet!.clusters.map(({ settings, ...c }) => c)).toStrictEqual(yamlPlan.fleet!.clusters.map(({ settings, ...c }) => c));
     expect(tsPlan.fleet!.policy).toStrictEqual(yamlPlan.fleet!.policy);
   });
@@ -44,6 +51,15 @@ describe('front doors', () => {
     })();
     expect(error).toBeInstanceOf(FleetError);
     expect(error!.message).toContain('error /spec/clusters/0/linkerd (construct acme/clusters/eu-1): unknown Linkerd version "3.0"');
+  });
+
+  it('names the route construct behind a route error', () => {
+    const fleet = new Fleet(new App(), 'acme', { trustAnchor: TrustAnchor.fromPem(ANCHOR_PEM), defaults: { linkerd: '2.20', kubernetes: '1.33' } });
+    fleet.addEnvironment('prod');
+    const eu1 = fleet.addCluster('eu-1', { environment: 'prod' });
+    new HttpRoute(fleet.routes, 'web', { namespace: 'shop', clusters: [eu1], service: { name: 'web', port: 80 }, rules: [{ backends: [Backend.mirrored('web', 'eu-1')] }] });
+    const plan = planFleet(fleetInput(fleet).document, { baseDir: REPO });
+    expect(plan.diagnostics.map((d) => [d.path, fleet.locate(d.path)])).toStrictEqual([['/spec/routes/0/rules/0/backendRefs/0/name', 'construct acme/routes/web']]);
   });
 
   it('throws early in the constructor for a name that is not a DNS label', () => {

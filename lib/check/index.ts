@@ -1,12 +1,30 @@
 // Fleet-wide checks: every rule runs and every diagnostic is returned, so a user fixes all at once.
 import type { Diagnostic } from '../model/diagnostics.ts';
+import type { FleetSpec } from '../model/types.ts';
 import type { ResolvedFleet } from '../resolve/resolve.ts';
 import { checkCluster } from './cluster-rules.ts';
 import { checkMulticluster } from './multicluster-rules.ts';
 import { checkPolicy } from './policy-rules.ts';
+import { checkDocument as checkNamesAndReferences } from './document-rules.ts';
+import { checkGatewayAPI } from './gateway-api-rules.ts';
+import { checkClusterRoutes, checkRouteEntries, fleetFacts } from './route-rules.ts';
+import { checkClusterServices, checkServiceEntries } from './service-rules.ts';
 
-export { checkDocument } from './document-rules.ts';
+/** Rules over the document as written (before environments are merged). */
+export function checkDocument(spec: FleetSpec): Diagnostic[] {
+  return [...checkNamesAndReferences(spec), ...checkRouteEntries(spec), ...checkServiceEntries(spec)];
+}
 
 export function checkFleet(fleet: ResolvedFleet): Diagnostic[] {
-  return [...fleet.clusters.flatMap((cluster) => checkCluster(cluster)), ...checkMulticluster(fleet), ...checkPolicy(fleet)];
+  const facts = fleetFacts(fleet);
+  return [
+    ...fleet.clusters.flatMap((cluster) => [
+      ...checkCluster(cluster),
+      ...checkGatewayAPI(cluster),
+      ...checkClusterRoutes(cluster, facts),
+      ...checkClusterServices(cluster),
+    ]),
+    ...checkMulticluster(fleet),
+    ...checkPolicy(fleet),
+  ];
 }

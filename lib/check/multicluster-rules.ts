@@ -104,16 +104,16 @@ function checkFlatNetworks(fleet: ResolvedFleet): Diagnostic[] {
 
 /** Where the fleet names its services, a link that mirrors nothing its source uses is a smell. */
 function checkUsefulLinks(fleet: ResolvedFleet): Diagnostic[] {
-  if (fleet.services.length === 0) return [];
+  if (fleet.exports.length === 0) return [];
   const wanted = { gateway: 'gateway', flat: 'remote-discovery' } as const;
   const exportsUsed = (l: ResolvedLink) =>
-    fleet.services.some((s) => s.cluster === l.target && s.export === wanted[l.mode] && (!s.consumers || s.consumers.includes(l.source)));
+    fleet.exports.some((s) => s.cluster === l.target && s.export === wanted[l.mode] && (!s.consumers || s.consumers.includes(l.source)));
   // A flat link between members of a federated service carries the federation's endpoints.
   const federates = (l: ResolvedLink) =>
     l.mode === 'flat' && fleet.federatedServices.some((f) => f.clusters.includes(l.source) && f.clusters.includes(l.target));
   return fleet.links
     .filter((l) => !exportsUsed(l) && !federates(l))
-    .map((l) => warning(l.path, `${l.target} exports nothing over a ${l.mode} link that ${l.source} uses`, `export a service of ${l.target} with export: ${wanted[l.mode]} (consumers including ${l.source}), or remove the link`));
+    .map((l) => warning(l.path, `${l.target} exports nothing over a ${l.mode} link that ${l.source} uses`, `list a service of ${l.target} in spec.exports with export: ${wanted[l.mode]} (consumers including ${l.source}), or remove the link`));
 }
 
 function checkCredentials(fleet: ResolvedFleet): Diagnostic[] {

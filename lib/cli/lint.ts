@@ -3,6 +3,7 @@
 // Gateway API bundle and Linkerd release a cluster runs. One line per problem, grep- and
 // editor-friendly: `file:line:column: document N: Kind namespace/name: /json/path: message`.
 // Exit 0 when every document is valid, 1 when one is not, 2 when the command line is wrong.
+import { linkerdGatewayAPI } from '../compat/gateway-api.ts';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -78,7 +79,7 @@ function lintTarget(linkerd: string | undefined, gatewayAPI: string | undefined,
   const release = linkerdRelease(linkerd ?? DEFAULT_LINKERD.version);
   if (!release) throw new UsageError(`unknown Linkerd version ${linkerd}; known: ${LINKERD_RELEASES.map((r) => r.version).join(', ')}`);
   if (channel !== undefined && channel !== 'standard' && channel !== 'experimental') throw new UsageError(`--channel must be standard or experimental, got ${channel}`);
-  const version = (gatewayAPI ?? release.gatewayAPI.recommended).replace(/^v/, '');
+  const version = (gatewayAPI ?? linkerdGatewayAPI(release).bundles.recommended).replace(/^v/, '');
   const sources: SchemaSources = {
     linkerd: release.valuesSet as LinkerdSchemaVersion,
     gatewayAPI: { version, channel: (channel ?? 'standard') as GatewayAPIChannel },

@@ -18,8 +18,7 @@ export interface LinkerdRelease {
   readonly valuesSet: string;
   /** Kubernetes minor versions the release supports. */
   readonly kubernetes: VersionRange;
-  /** Gateway API bundle versions the release supports. */
-  readonly gatewayAPI: VersionRange & { readonly recommended: string };
+  // Gateway API support per release (range, recommended bundle, route versions read) lives in gateway-api.ts.
   /** The linkerd-crds chart's own default for installGatewayAPI (we always render false explicitly). */
   readonly installGatewayAPIDefault: boolean;
   /** The chart's default for proxy.nativeSidecar. */
@@ -65,7 +64,6 @@ export const LINKERD_RELEASES: readonly LinkerdRelease[] = [
     chartVersion: '2025.4.4',
     valuesSet: '2.18',
     kubernetes: { min: '1.22', max: '1.32' },
-    gatewayAPI: { min: '1.1.1', max: '1.2.1', recommended: '1.2.1' },
     installGatewayAPIDefault: true,
     nativeSidecarDefault: false,
     linkApiVersion: 'multicluster.linkerd.io/v1alpha3',
@@ -77,7 +75,6 @@ export const LINKERD_RELEASES: readonly LinkerdRelease[] = [
     chartVersion: '2025.10.7',
     valuesSet: '2.19',
     kubernetes: { min: '1.22', max: '1.35' },
-    gatewayAPI: { min: '1.1.1', max: '1.2.1', recommended: '1.2.1' },
     installGatewayAPIDefault: false,
     nativeSidecarDefault: false,
     linkApiVersion: 'multicluster.linkerd.io/v1alpha3',
@@ -89,7 +86,6 @@ export const LINKERD_RELEASES: readonly LinkerdRelease[] = [
     chartVersion: '2026.6.3',
     valuesSet: '2.20',
     kubernetes: { min: '1.31', max: '1.35' },
-    gatewayAPI: { min: '1.2.1', max: '1.5.1', recommended: '1.2.1' },
     installGatewayAPIDefault: false,
     nativeSidecarDefault: true,
     linkApiVersion: 'multicluster.linkerd.io/v1alpha3',
@@ -101,7 +97,6 @@ export const LINKERD_RELEASES: readonly LinkerdRelease[] = [
     chartVersion: '2026.8.3',
     valuesSet: 'edge-26.8.3',
     kubernetes: { min: '1.31', max: '1.36' },
-    gatewayAPI: { min: '1.2.1', max: '1.5.1', recommended: '1.2.1' },
     installGatewayAPIDefault: false,
     nativeSidecarDefault: true,
     linkApiVersion: 'multicluster.linkerd.io/v1alpha3',

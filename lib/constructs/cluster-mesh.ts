@@ -15,6 +15,7 @@ import { GATEWAY_DEFAULTS, MULTICLUSTER_NAMESPACE } from './multicluster/names.t
 import { RemoteAccessPublisher } from './multicluster/remote-access-publisher.ts';
 import { Construct as Group } from 'constructs';
 import { ControlPlane } from './control-plane.ts';
+import { GatewayApiCrds } from './gateway-api-crds.ts';
 import { IdentityIssuer } from './identity-issuer.ts';
 import { MeshNamespace } from './mesh-namespace.ts';
 import { LINKERD_NAMESPACE } from './names.ts';
@@ -46,6 +47,8 @@ export class ClusterMesh extends Chart {
   readonly cluster: ResolvedCluster;
   /** Values per upstream chart, written to values/<chart>.yaml. */
   readonly upstreamValues: Partial<Record<UpstreamChart, Record<string, unknown>>> = {};
+  /** The cluster's Gateway API CRDs: where GitOps gets them, and the files of a vendored bundle. */
+  readonly gatewayApiCrds: GatewayApiCrds;
 
   constructor(scope: Construct, id: string, props: ClusterMeshProps) {
     super(scope, id, {
@@ -75,6 +78,7 @@ export class ClusterMesh extends Chart {
     const webhooks = new WebhookCertificates(this, 'WebhookCertificates', { namespace: LINKERD_NAMESPACE });
     const controlPlane = new ControlPlane(this, 'ControlPlane', { cluster, trust, webhookCaFrom: webhooks.injectCaFrom });
 
+    this.gatewayApiCrds = new GatewayApiCrds(this, 'GatewayApiCrds', { gatewayAPI: cluster.gatewayAPI });
     this.upstreamValues['linkerd-crds'] = controlPlane.crdsValues;
     this.upstreamValues['linkerd-control-plane'] = controlPlane.controlPlaneValues;
     if (props.multicluster && takesPartInMulticluster(props.multicluster.view)) {

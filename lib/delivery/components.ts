@@ -4,7 +4,7 @@
 // same components, in the order of lib/delivery/phases.ts.
 import type { UpstreamChart } from '../compat/upstream-values.ts';
 import type { KubeObject } from '../output/kube-object.ts';
-import type { RenderedCluster } from '../synth/render.ts';
+import { ROUTES_FOLDER, type RenderedCluster } from '../synth/render.ts';
 import { coreKindValidator } from '../validate/index.ts';
 import { WEBHOOK_CA_BUNDLE, type DriftRule } from './drift.ts';
 import { PHASES, type Phase } from './phases.ts';
@@ -23,12 +23,14 @@ export type GatewayAPISource =
 export const GATEWAY_API_REPOSITORY = 'https://github.com/kubernetes-sigs/gateway-api';
 
 /**
- * The cluster's Gateway API source.
- * TODO(gateway-api branch): return the resolved cluster's managed bundle (upstream version and
- * channel, or the vendored folder in its output) once the model has spec/cluster `gatewayAPI`.
+ * The cluster's managed Gateway API bundle: the upstream repository at its tag, or the vendored
+ * folder in its output. External bundles (and a legacy cluster whose migration has not reached the
+ * adopting step) have no source: nothing to deliver.
  */
-export function gatewayAPISourceOf(_rendered: RenderedCluster): GatewayAPISource {
-  return undefined;
+export function gatewayAPISourceOf(rendered: RenderedCluster): GatewayAPISource {
+  const { source, version, channel } = rendered.cluster.gatewayAPI;
+  if (!source) return undefined;
+  return source.kind === 'vendored' ? { kind: 'vendored', path: source.path } : { kind: 'upstream', version, channel };
 }
 
 /** What both engines need to know about a part of the cluster that installs CRDs. */
@@ -130,6 +132,24 @@ export function componentsOf(rendered: RenderedCluster, gatewayAPI: GatewayAPISo
     });
   }
 
+  // Routes and declared Services (routes/ of the cluster, apart from the chart) come last: their CRDs
+  // come from the Gateway API component, and they steer traffic of meshed workloads.
+  if (rendered.routeFiles.length) {
+    components.push({
+      kind: 'mesh',
+      name: 'routes',
+      phase: 'routes',
+      namespace: 'default',
+      crds: 'none',
+      usesForeignCrds: true,
+      drift: [],
+      chartPath: `${folder}/mesh`,
+      manifestsPath: `${folder}/${ROUTES_FOLDER}`,
+      chartVersion: rendered.chartVersion,
+      files: rendered.routeFiles.map((f) => f.name),
+    });
+  }
+
   const ordered = components.sort((a, b) => PHASES.indexOf(a.phase) - PHASES.indexOf(b.phase));
   // A namespace the mesh chart creates (with the labels Linkerd needs) exists for every later phase.
   const meshNamespaces = new Set(namespacesIn(rendered.objects));
@@ -151,7 +171,11 @@ const CRD_PHASE_BY_GROUP: Readonly<Record<string, Phase>> = {
 };
 
 /** The earliest phase an object can be applied in: issuer, or the phase after its CRD's. */
+// Pods (and what makes them) must come after the control plane, or the proxy injector misses them.
+const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod']);
+
 export function phaseOfObject(object: KubeObject): Phase {
+  if (WORKLOAD_KINDS.has(object.kind)) return 'routes';
   const group = object.apiVersion.includes('/') ? object.apiVersion.slice(0, object.apiVersion.lastIndexOf('/')) : '';
   const crdPhase = CRD_PHASE_BY_GROUP[group];
   const issuer = PHASES.indexOf('issuer');

@@ -24,7 +24,7 @@ import { environmentGitopsFolder, fleetGitopsFolder } from './paths.ts';
 import { environmentDelivery, repoPath, type ClusterDelivery, type EnvironmentDelivery, type FleetDelivery } from './resolve.ts';
 
 export interface DeliveryOptions {
-  /** The Gateway API source of a cluster. @default gatewayAPISourceOf (none until the model has one) */
+  /** The Gateway API source of a cluster. @default gatewayAPISourceOf (the cluster's resolved Gateway API source) */
   readonly gatewayAPI?: (rendered: RenderedCluster) => GatewayAPISource;
 }
 

@@ -7,10 +7,12 @@ import {
   type ClusterSpec,
   type FleetDeliverySpec,
   type FleetDocument,
+  type FleetSpec,
 } from '../model/types.ts';
 import { Cluster, assertDnsLabel, type ClusterProps } from './cluster.ts';
 import { Environment, type EnvironmentProps } from './environment.ts';
 import { LinkTopology, type Credentials, type LinkMode } from './multicluster.ts';
+import { FleetEntry, type FleetEntryList } from './fleet-entry.ts';
 import type { AnchorIssuer, TrustAnchor } from './trust.ts';
 import type { EgressNetworkSpec, FederatedServiceSpec, LinkSpec, MeshServiceSpec, NamespaceSpec, ServiceExportSpec } from '../model/types.ts';
 import type { KubeObject } from '../output/kube-object.ts';
@@ -53,7 +55,7 @@ export class Fleet extends Construct {
   private readonly clusters: Cluster[] = [];
   private readonly links: LinkSpec[] = [];
   private readonly federatedServices: FederatedServiceSpec[] = [];
-  private readonly services: ServiceExportSpec[] = [];
+  private readonly serviceExports: ServiceExportSpec[] = [];
   private readonly namespaces: NamespaceSpec[] = [];
   private readonly meshServices: { spec: MeshServiceSpec; source: string }[] = [];
   private readonly egressNetworks: EgressNetworkSpec[] = [];
@@ -63,6 +65,10 @@ export class Fleet extends Construct {
   private readonly environmentScope: Construct;
   private readonly clusterScope: Construct;
   private readonly appScope: Construct;
+  /** Scope for the fleet's routes: `new HttpRoute(fleet.routes, 'checkout', {...})`. */
+  readonly routes: Construct;
+  /** Scope for the fleet's service declarations: `new ServiceDeclaration(fleet.services, 'db', {...})`. */
+  readonly services: Construct;
 
   constructor(scope: Construct, id: string, private readonly props: FleetProps) {
     super(scope, id);
@@ -71,6 +77,9 @@ export class Fleet extends Construct {
     this.environmentScope = new Construct(this, 'environments');
     this.clusterScope = new Construct(this, 'clusters');
     this.appScope = new Construct(this, 'apps');
+    // Own scopes, so a route, a service declaration and a cluster may share a name.
+    this.routes = new Construct(this, 'routes');
+    this.services = new Construct(this, 'services');
   }
 
   addEnvironment(name: string, settings: EnvironmentProps = {}): Environment {
@@ -103,7 +112,7 @@ export class Fleet extends Construct {
 
   /** A service the fleet should know: its export labels go to index.json, and links are checked against it. */
   exportService(service: ServiceExportSpec): this {
-    this.services.push({ ...service, ...(service.consumers ? { consumers: [...service.consumers] } : {}) });
+    this.serviceExports.push({ ...service, ...(service.consumers ? { consumers: [...service.consumers] } : {}) });
     return this;
   }
 
@@ -177,7 +186,7 @@ export class Fleet extends Construct {
         clusters: this.clusters.map((c): ClusterSpec => c.toSpec()),
         links: this.links.length ? this.links : undefined,
         federatedServices: nonEmpty([...this.federatedServices, ...this.appDeclarations.federatedServices()]),
-        services: nonEmpty([...this.services, ...this.appDeclarations.exports()]),
+        exports: nonEmpty([...this.serviceExports, ...this.appDeclarations.exports()]),
         credentials: p.credentials?.spec,
         delivery: p.delivery,
         namespaces: nonEmpty(this.namespaces),
@@ -185,14 +194,30 @@ export class Fleet extends Construct {
           this.allMeshServices().length || this.egressNetworks.length
             ? { services: nonEmpty(this.allMeshServices().map((s) => s.spec)), egress: nonEmpty(this.egressNetworks) }
             : undefined,
+        ...this.entries(),
       },
     };
     // Drop undefined fields so the document equals the one parsed from YAML.
     return JSON.parse(JSON.stringify(document)) as FleetDocument;
   }
 
+  /**
+   * Routes, services, links and federated services created anywhere below the fleet, as document
+   * lists in construct order (empty lists left out, as a fleet file would).
+   */
+  private entries(): Pick<FleetSpec, FleetEntryList> {
+    const lists: Partial<Record<FleetEntryList, unknown[]>> = {};
+    for (const entry of this.node.findAll().filter(FleetEntry.isFleetEntry)) (lists[entry.list] ??= []).push(entry.toSpec());
+    return lists as Pick<FleetSpec, FleetEntryList>;
+  }
+
   /** Maps a document path to the construct that wrote it. */
   readonly locate: Locator = (path) => {
+    const entry = /^\/spec\/(routes|services)\/(\d+)/.exec(path);
+    if (entry) {
+      const found = this.node.findAll().filter(FleetEntry.isFleetEntry).filter((e) => e.list === entry[1])[Number(entry[2])];
+      return `construct ${found?.node.path ?? this.node.path}`;
+    }
     const cluster = /^\/spec\/clusters\/(\d+)/.exec(path);
     if (cluster) return `construct ${this.clusters[Number(cluster[1])]?.node.path ?? this.node.path}`;
     const environment = /^\/spec\/environments\/([^/]+)/.exec(path);

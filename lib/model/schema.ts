@@ -13,6 +13,9 @@ import {
   serviceExportSchema,
 } from './schema-multicluster.ts';
 import { policySchemas } from './schema-policy.ts';
+import { dnsLabel } from './schema-patterns.ts';
+import { gatewayAPISettingsSchema } from './gateway-api-settings.ts';
+import { routesSchema, servicesSchema } from './routes-schema.ts';
 
 const DNS_LABEL = '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$';
 const DNS_NAME = '^(?=.{1,253}$)[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$';
@@ -20,12 +23,6 @@ export const QUANTITY = '^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$'
 const DURATION = '^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$';
 export const LOG_LEVEL = '^(trace|debug|info|warn|error|off|[a-z_][a-z0-9_:]*=(trace|debug|info|warn|error|off))(,(trace|debug|info|warn|error|off|[a-z_][a-z0-9_:]*=(trace|debug|info|warn|error|off)))*$';
 const CRON = '^(\\S+\\s+){4}\\S+$';
-
-const dnsLabel = (what: string) => ({
-  type: 'string',
-  pattern: DNS_LABEL,
-  'x-fix': `${what} must be a DNS label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters (e.g. "eu-1")`,
-});
 
 const quantities = {
   type: 'object',
@@ -98,6 +95,7 @@ const clusterSettingsProperties = {
   },
   gateway: gatewaySettingsSchema,
   multicluster: multiclusterSettingsSchema,
+  gatewayAPI: gatewayAPISettingsSchema,
 } as const;
 
 const policy = policySchemas(INBOUND_POLICIES);
@@ -238,11 +236,13 @@ export const fleetSchema = {
         },
         links: { type: 'array', items: linkSchema },
         federatedServices: { type: 'array', items: federatedServiceSchema },
-        services: { type: 'array', items: serviceExportSchema },
+        exports: { type: 'array', items: serviceExportSchema },
         credentials: credentialsSchema,
         delivery: fleetDeliverySchema,
         namespaces: policy.namespaces,
         policy: policy.policy,
+        routes: routesSchema,
+        services: servicesSchema,
       },
     },
   },

@@ -16,6 +16,11 @@ import type { NamespaceSpec, PolicySpec } from './types-policy.ts';
 
 export * from './types-multicluster.ts';
 export * from './types-policy.ts';
+import type { GatewayAPISettings } from './gateway-api-settings.ts';
+import type { RouteSpec, ServiceDeclarationSpec } from './routes.ts';
+
+export type * from './gateway-api-settings.ts';
+export type * from './routes.ts';
 
 export const FLEET_API_VERSION = 'meshfleet.dev/v1alpha1';
 export const FLEET_KIND = 'Fleet';
@@ -37,8 +42,8 @@ export interface FleetSpec {
   /** Which clusters mirror which (see types-multicluster.ts). */
   readonly links?: readonly LinkSpec[];
   readonly federatedServices?: readonly FederatedServiceSpec[];
-  /** Services the fleet knows, for export labels and link checks. */
-  readonly services?: readonly ServiceExportSpec[];
+  /** Services exported to linked clusters, for export labels and link checks. */
+  readonly exports?: readonly ServiceExportSpec[];
   /** How Link credentials reach source clusters. @default { type: "externalSecret" } */
   readonly credentials?: CredentialsSpec;
   /** GitOps delivery (Argo CD, Flux) of the output, rollout order, chart major. @default engine "none" */
@@ -47,6 +52,10 @@ export interface FleetSpec {
   readonly namespaces?: readonly NamespaceSpec[];
   /** Who may call which service, rate limits, egress control (types-policy.ts). */
   readonly policy?: PolicySpec;
+  /** Mesh routes (HTTPRoute, GRPCRoute, TCPRoute, TLSRoute), each for the clusters it names. */
+  readonly routes?: readonly RouteSpec[];
+  /** Service protocol declarations, each for the clusters it names. */
+  readonly services?: readonly ServiceDeclarationSpec[];
 }
 
 export interface TrustSpec {
@@ -141,6 +150,8 @@ export interface ClusterSettings {
   /** The multicluster gateway of this cluster. */
   readonly gateway?: GatewaySettings;
   readonly multicluster?: MulticlusterSettings;
+  /** How the cluster gets its Gateway API CRDs. @default { mode: "managed" } */
+  readonly gatewayAPI?: GatewayAPISettings;
 }
 
 export interface EnvironmentSpec extends ClusterSettings {

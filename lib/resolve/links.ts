@@ -77,7 +77,7 @@ export function federatedServicesOf(spec: FleetSpec): ResolvedFederatedService[]
 }
 
 export function serviceExportsOf(spec: FleetSpec): ResolvedServiceExport[] {
-  return (spec.services ?? []).map((s, i) => ({ ...s, path: `/spec/services${pointer(i)}` }));
+  return (spec.exports ?? []).map((s, i) => ({ ...s, path: `/spec/exports${pointer(i)}` }));
 }
 
 /** What one cluster takes part in: its outgoing and incoming links and its federations. */
@@ -90,7 +90,7 @@ export interface ClusterMulticlusterView {
 
 /** Every cluster's view at once, in one pass over the links (render needs them all). */
 export function multiclusterViews(
-  fleet: { readonly clusters: readonly { readonly name: string }[]; readonly links: readonly ResolvedLink[]; readonly federatedServices: readonly ResolvedFederatedService[]; readonly services: readonly ResolvedServiceExport[] },
+  fleet: { readonly clusters: readonly { readonly name: string }[]; readonly links: readonly ResolvedLink[]; readonly federatedServices: readonly ResolvedFederatedService[]; readonly exports: readonly ResolvedServiceExport[] },
 ): Map<string, ClusterMulticlusterView> {
   const views = new Map<string, { outgoing: ResolvedLink[]; incoming: ResolvedLink[]; federatedServices: ResolvedFederatedService[]; exports: ResolvedServiceExport[] }>();
   for (const c of fleet.clusters) views.set(c.name, { outgoing: [], incoming: [], federatedServices: [], exports: [] });
@@ -99,19 +99,19 @@ export function multiclusterViews(
     views.get(l.target)?.incoming.push(l);
   }
   for (const f of fleet.federatedServices) for (const c of f.clusters) views.get(c)?.federatedServices.push(f);
-  for (const s of fleet.services) views.get(s.cluster)?.exports.push(s);
+  for (const s of fleet.exports) views.get(s.cluster)?.exports.push(s);
   return views;
 }
 
 export function multiclusterViewOf(
-  fleet: { readonly links: readonly ResolvedLink[]; readonly federatedServices: readonly ResolvedFederatedService[]; readonly services: readonly ResolvedServiceExport[] },
+  fleet: { readonly links: readonly ResolvedLink[]; readonly federatedServices: readonly ResolvedFederatedService[]; readonly exports: readonly ResolvedServiceExport[] },
   cluster: string,
 ): ClusterMulticlusterView {
   return {
     outgoing: fleet.links.filter((l) => l.source === cluster),
     incoming: fleet.links.filter((l) => l.target === cluster),
     federatedServices: fleet.federatedServices.filter((f) => f.clusters.includes(cluster)),
-    exports: fleet.services.filter((s) => s.cluster === cluster),
+    exports: fleet.exports.filter((s) => s.cluster === cluster),
   };
 }
 

@@ -9,6 +9,10 @@ import { mergeLayers, originOf, type Merged } from '../model/merge.ts';
 import { readTrustAnchor, type TrustAnchor } from '../model/trust-anchor.ts';
 import { policyOf, type ResolvedPolicy } from './policy.ts';
 import { expandLinks, federatedServicesOf, serviceExportsOf, type ResolvedFederatedService, type ResolvedLink, type ResolvedServiceExport } from './links.ts';
+import { resolveGatewayAPI, type ResolvedGatewayAPI, type VendoredBundle } from './gateway-api.ts';
+import { selectRoutesAndServices, type ResolvedRoute, type ResolvedServiceDeclaration } from './routes.ts';
+export type { ResolvedGatewayAPI, GatewayAPISource } from './gateway-api.ts';
+export type { ResolvedRoute, ResolvedServiceDeclaration } from './routes.ts';
 import type {
   AnchorIssuerSpec,
   CredentialsSpec,
@@ -51,6 +55,12 @@ export interface ResolvedCluster {
   readonly controlPlane: ControlPlaneSettings;
   readonly gateway: GatewaySettings;
   readonly multicluster: MulticlusterSettings;
+  /** How the cluster gets its Gateway API CRDs, with defaults applied; GitOps reads `source`. */
+  readonly gatewayAPI: ResolvedGatewayAPI;
+  /** The fleet's routes that apply to this cluster, in document order. */
+  readonly routes: readonly ResolvedRoute[];
+  /** The fleet's service protocol declarations that apply to this cluster. */
+  readonly services: readonly ResolvedServiceDeclaration[];
   /** JSON pointer of the cluster entry in the fleet document. */
   readonly path: string;
   /** Merged settings with the origin of each value, for messages. */
@@ -69,7 +79,7 @@ export interface ResolvedFleet {
   readonly clusters: readonly ResolvedCluster[];
   readonly links: readonly ResolvedLink[];
   readonly federatedServices: readonly ResolvedFederatedService[];
-  readonly services: readonly ResolvedServiceExport[];
+  readonly exports: readonly ResolvedServiceExport[];
   readonly credentials: CredentialsSpec;
   /** GitOps delivery per environment and cluster (lib/delivery). */
   readonly delivery: FleetDelivery;
@@ -95,6 +105,8 @@ export function resolveFleet(doc: FleetDocument, options: ResolveOptions): { fle
   diagnostics.push(...anchorDiagnostics);
 
   const environmentNames = Object.keys(spec.environments ?? {});
+  const selected = selectRoutesAndServices(spec);
+  const vendorCache = new Map<string, VendoredBundle>();
   const clusters: ResolvedCluster[] = [];
   spec.clusters.forEach((cluster, index) => {
     const path = `/spec/clusters/${index}`;
@@ -124,6 +136,18 @@ export function resolveFleet(doc: FleetDocument, options: ResolveOptions): { fle
       diagnostics.push(error(`${path}/kubernetes`, `cluster ${show(cluster.name)} has no Kubernetes version`, 'set kubernetes (e.g. "1.33") in spec.defaults, the environment or the cluster: the compatibility checks need it'));
       return;
     }
+    const { routes, services } = selected.get(cluster.name)!;
+    const { gatewayAPI, diagnostics: gatewayDiagnostics } = resolveGatewayAPI({
+      settings: merged.gatewayAPI,
+      release,
+      cluster,
+      routeKinds: new Set(routes.map((r) => r.spec.kind)),
+      baseDir: options.baseDir,
+      origin: (settingPath) => originOf(settings, settingPath, path),
+      vendorCache,
+    });
+    diagnostics.push(...gatewayDiagnostics);
+    if (!gatewayAPI) return;
     clusters.push({
       name: cluster.name,
       environment: cluster.environment,
@@ -141,6 +165,9 @@ export function resolveFleet(doc: FleetDocument, options: ResolveOptions): { fle
       controlPlane: merged.controlPlane ?? {},
       gateway: merged.gateway ?? {},
       multicluster: merged.multicluster ?? {},
+      gatewayAPI,
+      routes,
+      services,
       path,
       settings,
     });
@@ -167,7 +194,7 @@ export function resolveFleet(doc: FleetDocument, options: ResolveOptions): { fle
     clusters: environments.flatMap((e) => e.clusters),
     links: expandLinks(spec.links),
     federatedServices: federatedServicesOf(spec),
-    services: serviceExportsOf(spec),
+    exports: serviceExportsOf(spec),
     credentials: credentialsOf(spec),
     delivery,
     policy: policyOf(spec),

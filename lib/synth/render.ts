@@ -7,6 +7,8 @@ import { renderDelivery, type DeliveryOptions, type DeliveryOutput } from '../de
 import { environmentDelivery } from '../delivery/resolve.ts';
 import { error, warning, type Diagnostic } from '../model/diagnostics.ts';
 import { originOf } from '../model/merge.ts';
+import { routeFieldsBeyondLinkerd } from '../check/gateway-api-rules.ts';
+import { ClusterRoutes } from '../constructs/cluster-routes.ts';
 import { chartContent, chartYaml } from '../output/helm-chart.ts';
 import type { KubeObject, ObjectFile } from '../output/kube-object.ts';
 import { manifestFiles, objectYaml } from '../output/manifests.ts';
@@ -17,10 +19,13 @@ import { credentialsSecretName, federatedServiceName, MULTICLUSTER_NAMESPACE, re
 import { LINKERD_NAMESPACE } from '../constructs/names.ts';
 import { multiclusterViews, type ClusterMulticlusterView } from '../resolve/links.ts';
 import { policyViews, type ClusterPolicyView } from '../resolve/policy.ts';
+import { GATEWAY_API_FOLDER } from '../resolve/gateway-api.ts';
 import type { ResolvedCluster, ResolvedFleet } from '../resolve/resolve.ts';
 import { scanForSecrets, validateObjects } from '../validate/index.ts';
 
 export const INDEX_FILE = 'index.json';
+/** A cluster's Services and routes: plain manifests + kustomization, applied after the mesh. */
+export const ROUTES_FOLDER = 'routes';
 
 export interface RenderedCluster {
   readonly cluster: ResolvedCluster;
@@ -31,6 +36,10 @@ export interface RenderedCluster {
   readonly objectFiles: readonly ObjectFile[];
   readonly upstreamValues: Partial<Record<UpstreamChart, Record<string, unknown>>>;
   readonly chartVersion: string;
+  /** Files written to the cluster's gateway-api/ folder (a vendored bundle); empty otherwise. */
+  readonly gatewayApiFiles: ReadonlyMap<string, string>;
+  /** The cluster's declared Services and mesh routes, as laid out in its routes/ folder. */
+  readonly routeFiles: readonly ObjectFile[];
 }
 
 export interface Rendered {
@@ -70,7 +79,8 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock, options
     });
     const objectFiles = objectFilesOf(mesh);
     const objects = objectFiles.flatMap((f) => f.objects);
-    diagnostics.push(...checkEmitted(cluster, objects, mesh.upstreamValues));
+    const routeFiles = ClusterRoutes.needed(cluster) ? objectFilesOf(new ClusterRoutes(app, 'routes', { cluster, fleetName: fleet.name })) : [];
+    diagnostics.push(...checkEmitted(cluster, [...objects, ...routeFiles.flatMap((f) => f.objects)], mesh.upstreamValues));
 
     const yaml = objectYaml(objectFiles);
     const content = chartContent(yaml);
@@ -97,7 +107,12 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock, options
     for (const [chart, values] of Object.entries(mesh.upstreamValues)) {
       files.set(`${folder}/values/${chart}.yaml`, valuesFile(chart, cluster.release.chartVersion, values, delivery.helmRepository));
     }
-    rendered.push({ cluster, folder, objects, objectFiles, upstreamValues: mesh.upstreamValues, chartVersion: version });
+    const gatewayApiFiles = mesh.gatewayApiCrds.files;
+    for (const [name, text] of gatewayApiFiles) files.set(`${folder}/${GATEWAY_API_FOLDER}/${name}`, text);
+    if (routeFiles.length) {
+      for (const [path, text] of manifestFiles(objectYaml(routeFiles))) files.set(`${folder}/${ROUTES_FOLDER}/${path}`, text);
+    }
+    rendered.push({ cluster, folder, objects, objectFiles, upstreamValues: mesh.upstreamValues, chartVersion: version, gatewayApiFiles, routeFiles });
   }
   const gitops = renderDelivery(fleet, rendered, options);
   for (const [path, text] of gitops.files) files.set(path, text);
@@ -114,12 +129,15 @@ function checkEmitted(
   upstreamValues: RenderedCluster['upstreamValues'],
 ): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  for (const issue of validateObjects(objects, { linkerd: cluster.release.valuesSet as never })) {
+  // Gateway API objects against the CRDs of the cluster's own bundle and channel.
+  const { version, channel } = cluster.gatewayAPI;
+  for (const issue of validateObjects(objects, { linkerd: cluster.release.valuesSet as never, gatewayAPI: { version, channel } })) {
     diagnostics.push(error(cluster.path, `emitted ${issue.kind} ${issue.namespace ? issue.namespace + '/' : ''}${issue.name} is invalid at ${issue.path || '/'}: ${issue.message}`, 'this is a meshfleet defect if the fleet passed its checks; please report it with the fleet file'));
   }
   for (const issue of scanForSecrets(objects)) {
     diagnostics.push(error(cluster.path, `emitted ${issue.kind} ${issue.name} carries secret material at ${issue.path}: ${issue.message}`, 'secrets must come from a secret store (External Secrets, SealedSecrets), never from meshfleet output'));
   }
+  diagnostics.push(...routeFieldsBeyondLinkerd(cluster, objects));
   for (const [chart, values] of Object.entries(upstreamValues)) {
     const tree = upstreamKeys(cluster.release, chart as UpstreamChart);
     for (const key of [...unknownValueKeys(values, tree), ...unknownControllerKeys(values, tree)]) {
@@ -173,10 +191,12 @@ function indexFile(
               { repository: environmentDelivery(fleet.delivery, env.name).helmRepository, chart, version: r.cluster.release.chartVersion, values: `${r.folder}/values/${chart}.yaml` },
             ]),
           ),
+          gatewayAPI: gatewayAPIEntry(r.cluster),
           mesh: { chart: `${r.folder}/mesh`, version: r.chartVersion, objects: r.objects.length },
           ...multiclusterIndex(fleet, views.get(r.cluster.name)!),
           ...policyIndex(policies.get(r.cluster.name)!),
           manifests: `${r.folder}/manifests`,
+          ...routesEntry(r),
         })),
     })),
   };
@@ -220,4 +240,22 @@ function multiclusterIndex(fleet: ResolvedFleet, view: ClusterMulticlusterView) 
         .map((f) => ({ name: f.name, namespace: f.namespace, labels: federationLabels() })),
     ],
   };
+}
+
+/** How GitOps gets the cluster's Gateway API CRDs: version, channel and source, applied server-side and never pruned. */
+function gatewayAPIEntry(cluster: ResolvedCluster): Record<string, unknown> {
+  const { mode, version, channel, source, migration } = cluster.gatewayAPI;
+  return {
+    mode,
+    version,
+    channel,
+    ...(source ? { source, serverSideApply: true, prune: false } : {}),
+    ...(migration ? { migration } : {}),
+  };
+}
+
+function routesEntry(r: RenderedCluster): Record<string, unknown> {
+  if (!r.routeFiles.length) return {};
+  const count = (name: string) => r.routeFiles.find((f) => f.name === name)?.objects.length ?? 0;
+  return { routes: { manifests: `${r.folder}/${ROUTES_FOLDER}`, routes: count('routes.yaml'), services: count('services.yaml') } };
 }

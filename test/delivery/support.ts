@@ -44,6 +44,7 @@ export function withMulticluster(r: RenderedCluster): RenderedCluster {
 export const gatewayUpstream = (): GatewayAPISource => ({ kind: 'upstream', version: '1.2.1', channel: 'standard' });
 
 export interface RenderOptions {
+  /** @default none: these tests look at the Linkerd and mesh components; test/synth covers the bundle */
   readonly gatewayAPI?: (r: RenderedCluster) => GatewayAPISource;
   /** Changes a cluster's rendered output before delivery is rendered (e.g. a multicluster part). */
   readonly alter?: (r: RenderedCluster) => RenderedCluster;
@@ -53,7 +54,7 @@ export interface RenderOptions {
 export function renderOutput(doc: unknown, options: RenderOptions = {}) {
   const { fleet, diagnostics } = plan(doc);
   if (!fleet) throw new Error(diagnostics.map((d) => `${d.path}: ${d.message}`).join('\n'));
-  const rendered = renderFleet(fleet, { charts: {} }, { gatewayAPI: options.gatewayAPI });
+  const rendered = renderFleet(fleet, { charts: {} }, { gatewayAPI: options.gatewayAPI ?? (() => undefined) });
   const errors = rendered.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length) throw new Error(errors.map((d) => d.message).join('\n'));
   if (!options.alter) return { fleet, files: rendered.files, delivery: renderDelivery(fleet, rendered.clusters, options), clusters: rendered.clusters };

@@ -88,7 +88,7 @@ describe('multicluster checks', () => {
   });
 
   it('warns about a link whose target exports nothing the source uses, where services are known', () => {
-    const result = plan(twoNetworkFleet((doc) => (doc.spec.services = [{ name: 'api', namespace: 'x', cluster: 'b1', export: 'gateway', consumers: ['a1'] }])));
+    const result = plan(twoNetworkFleet((doc) => (doc.spec.exports = [{ name: 'api', namespace: 'x', cluster: 'b1', export: 'gateway', consumers: ['a1'] }])));
     expect(result.fleet).toBeDefined();
     expect(result.diagnostics.map((d) => [d.severity, d.path, d.message])).toStrictEqual([
       ['warning', '/spec/links/0', 'a2 exports nothing over a flat link that a1 uses'],

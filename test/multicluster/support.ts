@@ -4,6 +4,8 @@ import { fleetDocument } from '../support/fleet.ts';
 export function twoNetworkFleet(edit: (doc: any) => void = () => {}) {
   return fleetDocument((doc) => {
     doc.spec.trust.issuer = { type: 'externalSecret', store: { name: 'vault' }, remoteKey: 'mesh/anchor' };
+    // The default: External Secrets, from the trust anchor's store.
+    delete doc.spec.credentials;
     doc.spec.clusters = [
       { name: 'a1', environment: 'prod', network: 'a', podCIDR: '10.1.0.0/16', apiServer: 'https://a1.example:6443', gateway: { address: '192.0.2.1' } },
       { name: 'a2', environment: 'prod', network: 'a', podCIDR: '10.2.0.0/16', apiServer: 'https://a2.example:6443' },

@@ -113,7 +113,7 @@ describe('applications in a fleet', () => {
 
   it('declares the same entries a fleet file would, merged across clusters', () => {
     const spec = fleet.toDocument().spec;
-    expect([spec.policy, spec.services, spec.federatedServices]).toStrictEqual([
+    expect([spec.policy, spec.exports, spec.federatedServices]).toStrictEqual([
       {
         services: [
           {

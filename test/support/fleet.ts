@@ -26,9 +26,11 @@ export function fleetDocument(edit: (doc: Json) => void = () => {}): Json {
       defaults: { linkerd: '2.20', kubernetes: '1.33' },
       environments: { prod: {} },
       clusters: [
-        { name: 'a', environment: 'prod', network: 'n1', podCIDR: '10.1.0.0/16', serviceCIDR: '10.101.0.0/16' },
-        { name: 'b', environment: 'prod', network: 'n1', podCIDR: '10.2.0.0/16', serviceCIDR: '10.102.0.0/16' },
+        { name: 'a', environment: 'prod', network: 'n1', podCIDR: '10.1.0.0/16', serviceCIDR: '10.101.0.0/16', apiServer: 'https://a.example:6443', gateway: { address: '192.0.2.10' } },
+        { name: 'b', environment: 'prod', network: 'n1', podCIDR: '10.2.0.0/16', serviceCIDR: '10.102.0.0/16', apiServer: 'https://b.example:6443', gateway: { address: '192.0.2.11' } },
       ],
+      // Tests that link clusters bring their own Link credentials; these need no secret store.
+      credentials: { type: 'external' },
     },
   };
   edit(doc);
