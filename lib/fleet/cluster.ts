@@ -1,10 +1,11 @@
 import { Construct } from 'constructs';
+import { DNS_LABEL as DNS_LABEL_PATTERN } from '../model/schema-patterns.ts';
 import type { ClusterSpec } from '../model/types.ts';
 import type { LinkMode } from './multicluster.ts';
 
 export type ClusterProps = Omit<ClusterSpec, 'name'>;
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const DNS_LABEL = new RegExp(DNS_LABEL_PATTERN);
 
 /** Names become folders, object names and identities: reject a bad one where it is written. */
 export function assertDnsLabel(value: string, what: string, constructPath: string): void {

@@ -1,7 +1,9 @@
 // JSON Schema of the delivery part of the fleet document (lib/model/delivery.ts), merged into
 // schema.ts. Rules that span fields or environments live in lib/delivery/check.ts.
 
-const DNS_LABEL = '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$';
+import { DNS_LABEL } from './schema-patterns.ts';
+
+// Flux intervals: units a reconcile loop can use (no ns or µs).
 const DURATION = '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$';
 
 const gitRef = (what: string) => ({ type: 'string', minLength: 1, pattern: '^[^\\s]+$', 'x-fix': `give the ${what} without spaces` });

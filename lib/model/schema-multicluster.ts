@@ -1,7 +1,7 @@
 // JSON Schema pieces of the multicluster model (types in types-multicluster.ts).
 
-const DNS_LABEL = '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$';
-const DURATION = '^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$';
+import { DNS_LABEL, DURATION } from './schema-patterns.ts';
+
 const clusterName = { type: 'string', pattern: DNS_LABEL, 'x-fix': 'name a cluster of spec.clusters' };
 const clusterNames = { type: 'array', minItems: 1, items: clusterName };
 const mode = { enum: ['gateway', 'flat'], 'x-fix': 'use gateway (clusters on different networks) or flat (pod-to-pod on one network)' };

@@ -3,6 +3,8 @@
 export const DNS_LABEL = '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$';
 export const DNS_NAME = '^(?=.{1,253}$)[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$';
 export const DURATION = '^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$';
+export const QUANTITY = '^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$';
+export const LOG_LEVEL = '^(trace|debug|info|warn|error|off|[a-z_][a-z0-9_:]*=(trace|debug|info|warn|error|off))(,(trace|debug|info|warn|error|off|[a-z_][a-z0-9_:]*=(trace|debug|info|warn|error|off)))*$';
 
 export const dnsLabel = (what: string) => ({
   type: 'string',

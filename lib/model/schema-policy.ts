@@ -2,8 +2,8 @@
 // service accounts, ports, routes) and numbers that depend on each other are checked in
 // lib/check/policy-rules.ts, where the whole fleet is known.
 
-const DNS_LABEL = '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$';
-const DNS_NAME = '^(?=.{1,253}$)[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$';
+import { DNS_LABEL, DNS_NAME } from './schema-patterns.ts';
+
 const LABEL_KEY = '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$';
 const LABEL_VALUE = '^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$';
 const PORT_NAME = '^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$';

@@ -13,15 +13,10 @@ import {
   serviceExportSchema,
 } from './schema-multicluster.ts';
 import { policySchemas } from './schema-policy.ts';
-import { dnsLabel } from './schema-patterns.ts';
+import { DNS_LABEL, DNS_NAME, DURATION, dnsLabel, LOG_LEVEL, QUANTITY } from './schema-patterns.ts';
 import { gatewayAPISettingsSchema } from './gateway-api-settings.ts';
 import { routesSchema, servicesSchema } from './routes-schema.ts';
 
-const DNS_LABEL = '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$';
-const DNS_NAME = '^(?=.{1,253}$)[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$';
-export const QUANTITY = '^[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti|P|Pi|E|Ei)?$';
-const DURATION = '^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$';
-export const LOG_LEVEL = '^(trace|debug|info|warn|error|off|[a-z_][a-z0-9_:]*=(trace|debug|info|warn|error|off))(,(trace|debug|info|warn|error|off|[a-z_][a-z0-9_:]*=(trace|debug|info|warn|error|off)))*$';
 const CRON = '^(\\S+\\s+){4}\\S+$';
 
 const quantities = {

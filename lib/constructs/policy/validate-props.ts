@@ -1,8 +1,10 @@
 // Early checks shared by the policy constructs: they throw in the constructor with the value and the
 // fix, as every construct here does, so a TypeScript fleet fails where the bad value is written.
 import { parseCidr } from '../../check/cidr.ts';
+import { assertDnsLabel } from '../../fleet/cluster.ts';
+import { DNS_NAME as DNS_NAME_PATTERN } from '../../model/schema-patterns.ts';
 
-const DNS_NAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$/;
+const DNS_NAME = new RegExp(DNS_NAME_PATTERN);
 
 export function assertObjectName(value: string, what: string, path: string): void {
   if (!DNS_NAME.test(value)) {
@@ -11,9 +13,7 @@ export function assertObjectName(value: string, what: string, path: string): voi
 }
 
 export function assertNamespaceName(value: string, path: string): void {
-  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(value)) {
-    throw new Error(`${path}: namespace name ${JSON.stringify(value)} is not a DNS label. Fix: use lowercase letters, digits and '-', at most 63 characters`);
-  }
+  assertDnsLabel(value, 'namespace name', path);
 }
 
 export function assertOneOf<T extends string>(value: T, allowed: readonly T[], what: string, path: string): void {

@@ -1,6 +1,6 @@
 // The proxy settings Linkerd reads from a workload's pod template (or a namespace) as annotations,
 // REFERENCE.md §3: the same settings as the control plane's proxy.* values, for one workload.
-import { LOG_LEVEL, QUANTITY } from '../../model/schema.ts';
+import { LOG_LEVEL, QUANTITY } from '../../model/schema-patterns.ts';
 import type { InboundPolicy } from '../../model/types.ts';
 
 export const INJECT_ANNOTATION = 'linkerd.io/inject';
