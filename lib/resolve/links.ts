@@ -103,17 +103,6 @@ export function multiclusterViews(
   return views;
 }
 
-export function multiclusterViewOf(
-  fleet: { readonly links: readonly ResolvedLink[]; readonly federatedServices: readonly ResolvedFederatedService[]; readonly exports: readonly ResolvedServiceExport[] },
-  cluster: string,
-): ClusterMulticlusterView {
-  return {
-    outgoing: fleet.links.filter((l) => l.source === cluster),
-    incoming: fleet.links.filter((l) => l.target === cluster),
-    federatedServices: fleet.federatedServices.filter((f) => f.clusters.includes(cluster)),
-    exports: fleet.exports.filter((s) => s.cluster === cluster),
-  };
-}
 
 export function takesPartInMulticluster(view: ClusterMulticlusterView): boolean {
   return view.outgoing.length + view.incoming.length + view.federatedServices.length > 0;

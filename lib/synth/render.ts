@@ -21,7 +21,7 @@ import { multiclusterViews, type ClusterMulticlusterView } from '../resolve/link
 import { policyViews, type ClusterPolicyView } from '../resolve/policy.ts';
 import { GATEWAY_API_FOLDER } from '../resolve/gateway-api.ts';
 import type { ResolvedCluster, ResolvedFleet } from '../resolve/resolve.ts';
-import { scanForSecrets, validateObjects } from '../validate/index.ts';
+import { scanForSecrets, validateObjects, type SchemaSources } from '../validate/index.ts';
 
 export const INDEX_FILE = 'index.json';
 /** A cluster's Services and routes: plain manifests + kustomization, applied after the mesh. */
@@ -128,15 +128,9 @@ function checkEmitted(
   objects: readonly KubeObject[],
   upstreamValues: RenderedCluster['upstreamValues'],
 ): Diagnostic[] {
-  const diagnostics: Diagnostic[] = [];
   // Gateway API objects against the CRDs of the cluster's own bundle and channel.
   const { version, channel } = cluster.gatewayAPI;
-  for (const issue of validateObjects(objects, { linkerd: cluster.release.valuesSet as never, gatewayAPI: { version, channel } })) {
-    diagnostics.push(error(cluster.path, `emitted ${issue.kind} ${issue.namespace ? issue.namespace + '/' : ''}${issue.name} is invalid at ${issue.path || '/'}: ${issue.message}`, 'this is a meshfleet defect if the fleet passed its checks; please report it with the fleet file'));
-  }
-  for (const issue of scanForSecrets(objects)) {
-    diagnostics.push(error(cluster.path, `emitted ${issue.kind} ${issue.name} carries secret material at ${issue.path}: ${issue.message}`, 'secrets must come from a secret store (External Secrets, SealedSecrets), never from meshfleet output'));
-  }
+  const diagnostics = objectDiagnostics(objects, { linkerd: cluster.release.valuesSet as never, gatewayAPI: { version, channel } }, cluster.path);
   diagnostics.push(...routeFieldsBeyondLinkerd(cluster, objects));
   for (const [chart, values] of Object.entries(upstreamValues)) {
     const tree = upstreamKeys(cluster.release, chart as UpstreamChart);
@@ -149,17 +143,21 @@ function checkEmitted(
 
 /** Every Argo CD and Flux object against its CRD schema, and no secrets in them either. */
 function checkDelivered(gitops: DeliveryOutput): Diagnostic[] {
-  const diagnostics: Diagnostic[] = [];
-  for (const file of gitops.objectFiles) {
-    const at = file.cluster?.cluster.path ?? '/spec/delivery';
-    for (const issue of validateObjects(file.objects, {})) {
-      diagnostics.push(error(at, `emitted ${issue.kind} ${issue.namespace ? issue.namespace + '/' : ''}${issue.name} (${file.path}) is invalid at ${issue.path || '/'}: ${issue.message}`, 'this is a meshfleet defect if the fleet passed its checks; please report it with the fleet file'));
-    }
-    for (const issue of scanForSecrets(file.objects)) {
-      diagnostics.push(error(at, `emitted ${issue.kind} ${issue.name} (${file.path}) carries secret material at ${issue.path}: ${issue.message}`, 'secrets must come from a secret store (External Secrets, SealedSecrets), never from meshfleet output'));
-    }
-  }
-  return diagnostics;
+  return gitops.objectFiles.flatMap((file) => objectDiagnostics(file.objects, {}, file.cluster?.cluster.path ?? '/spec/delivery', file.path));
+}
+
+/** Emitted objects against their schemas and the secret scan, as errors at the fleet path `at`. */
+function objectDiagnostics(objects: readonly KubeObject[], sources: SchemaSources, at: string, file?: string): Diagnostic[] {
+  const name = (issue: { kind: string; namespace?: string; name: string }) =>
+    `${issue.kind} ${issue.namespace ? issue.namespace + '/' : ''}${issue.name}${file ? ` (${file})` : ''}`;
+  return [
+    ...validateObjects(objects, sources).map((issue) =>
+      error(at, `emitted ${name(issue)} is invalid at ${issue.path || '/'}: ${issue.message}`, 'this is a meshfleet defect if the fleet passed its checks; please report it with the fleet file'),
+    ),
+    ...scanForSecrets(objects).map((issue) =>
+      error(at, `emitted ${name(issue)} carries secret material at ${issue.path}: ${issue.message}`, 'secrets must come from a secret store (External Secrets, SealedSecrets), never from meshfleet output'),
+    ),
+  ];
 }
 
 function indexFile(

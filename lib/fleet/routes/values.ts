@@ -1,5 +1,6 @@
 // Small typed values of the route front door: backends, matches, retries, timeouts. Each is an
 // enum-like class whose static factories check the value at once and hold the fleet document form.
+import { federatedServiceName, mirroredServiceName } from '../../constructs/multicluster/names.ts';
 import type { Duration } from 'cdk8s';
 import { assertValue } from '../../constructs/routes/route-parts.ts';
 import { gatewayDuration, grpcRetryCodeProblem, httpRetryStatusProblem, retryLimitProblem } from '../../model/route-values.ts';
@@ -22,12 +23,12 @@ export class Backend {
 
   /** Cluster `cluster`'s `service`, as mirrored by a link from the route's cluster: `<service>-<cluster>`. */
   static mirrored(service: string, cluster: Cluster | string, options: BackendOptions = {}): Backend {
-    return new Backend(`${service}-${typeof cluster === 'string' ? cluster : cluster.name}`, options);
+    return new Backend(mirroredServiceName(service, typeof cluster === 'string' ? cluster : cluster.name), options);
   }
 
   /** The federated service across member clusters: `<service>-federated`. */
   static federated(service: string, options: BackendOptions = {}): Backend {
-    return new Backend(`${service}-federated`, options);
+    return new Backend(federatedServiceName(service), options);
   }
 
   readonly spec: BackendRefSpec;
