@@ -1,7 +1,7 @@
 // Rules over each resolved cluster: versions against the compat table, control plane overrides
 // against the upstream chart, network ranges. Paths point at the layer that set the value.
 import { compareVersions, inRange } from '../compat/linkerd-releases.ts';
-import { unknownValueKeys, upstreamKeys } from '../compat/upstream-values.ts';
+import { unknownControllerKeys, unknownValueKeys, upstreamKeys } from '../compat/upstream-values.ts';
 import { error, show, type Diagnostic } from '../model/diagnostics.ts';
 import { originOf } from '../model/merge.ts';
 import type { ResolvedCluster } from '../resolve/resolve.ts';
@@ -51,12 +51,21 @@ export function checkCluster(cluster: ResolvedCluster): Diagnostic[] {
     diagnostics.push(error(at('/proxy/nativeSidecar'), `native sidecars need Kubernetes ${NATIVE_SIDECAR_MIN_KUBERNETES} or later; the cluster runs ${cluster.kubernetes}`, 'set proxy.nativeSidecar: false'));
   }
 
+  // Raw overrides of the upstream charts: every key must exist in that chart at this version.
+  const overrides = [
+    { setting: '/controlPlane/values', chart: 'linkerd-control-plane', values: cluster.controlPlane.values },
+    { setting: '/multicluster/values', chart: 'linkerd-multicluster', values: cluster.multicluster.values },
+  ] as const;
+  for (const { setting, chart, values: given } of overrides) {
+    if (!given) continue;
+    const tree = upstreamKeys(cluster.release, chart);
+    for (const key of [...unknownValueKeys(given, tree), ...unknownControllerKeys(given, tree)]) {
+      diagnostics.push(error(at(`${setting}${key}`), `${chart} ${cluster.release.chartVersion} has no value ${show(key.slice(1).replace(/\//g, '.'))}`, 'check the key against the chart\'s values.yaml for this Linkerd version (keys are renamed between versions), or remove it'));
+    }
+  }
+
   const values = cluster.controlPlane.values;
   if (values) {
-    const tree = upstreamKeys(cluster.release, 'linkerd-control-plane');
-    for (const key of unknownValueKeys(values, tree)) {
-      diagnostics.push(error(at(`/controlPlane/values${key}`), `linkerd-control-plane ${cluster.release.chartVersion} has no value ${show(key.slice(1).replace(/\//g, '.'))}`, 'check the key against the chart\'s values.yaml for this Linkerd version (keys are renamed between versions), or remove it'));
-    }
     for (const owned of OWNED_VALUES) {
       if (hasPath(values, owned)) {
         diagnostics.push(error(at(`/controlPlane/values${owned}`), `meshfleet sets ${show(owned.slice(1).replace(/\//g, '.'))} itself`, 'remove it: use spec.trust for identity, clusterDomain/cni/controlPlane.heartbeatSchedule for the others'));

@@ -61,11 +61,14 @@ function mergeInto(
   return out;
 }
 
-/** The pointer of the layer that set `settingPath`, or of the nearest parent that was set. */
+/**
+ * The pointer of the layer that set `settingPath`. Inside a value set as a whole (a list), the rest
+ * of the path continues inside that layer's value.
+ */
 export function originOf(merged: Merged, settingPath: string, fallback: string): string {
   for (let p = settingPath; p; p = p.slice(0, p.lastIndexOf('/'))) {
     const origin = merged.origins.get(p);
-    if (origin) return origin;
+    if (origin) return origin + settingPath.slice(p.length);
   }
   return fallback;
 }

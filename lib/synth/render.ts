@@ -135,7 +135,7 @@ function checkEmitted(
   for (const [chart, values] of Object.entries(upstreamValues)) {
     const tree = upstreamKeys(cluster.release, chart as UpstreamChart);
     for (const key of [...unknownValueKeys(values, tree), ...unknownControllerKeys(values, tree)]) {
-      diagnostics.push(error(cluster.path, `values for ${chart} ${cluster.release.chartVersion} set ${key}, which the chart does not have`, 'remove the key (see controlPlane.values)'));
+      diagnostics.push(error(cluster.path, `values for ${chart} ${cluster.release.chartVersion} set ${key}, which the chart does not have`, 'this is a meshfleet defect if the fleet passed its checks (user overrides are checked in controlPlane.values and multicluster.values); please report it'));
     }
   }
   return diagnostics;

@@ -16,7 +16,7 @@ describe('mergeLayers', () => {
 
   it('remembers the layer that set each value', () => {
     expect(originOf(merged, '/proxy/logLevel', '')).toBe('/spec/defaults/proxy/logLevel');
-    expect(originOf(merged, '/proxy/opaquePorts/0', '')).toBe('/spec/environments/prod/proxy/opaquePorts');
+    expect(originOf(merged, '/proxy/opaquePorts/0', '')).toBe('/spec/environments/prod/proxy/opaquePorts/0');
     expect(originOf(merged, '/ha', '')).toBe('/spec/environments/prod/ha');
   });
 });

@@ -116,3 +116,14 @@ describe('TypeScript front door', () => {
     expect(result.diagnostics.map((d) => d.message)).toStrictEqual(['b → a is linked twice (also /spec/links/0)']);
   });
 });
+
+describe('multicluster values overrides', () => {
+  it('must exist in linkerd-multicluster at the cluster\'s version, controllers entries included', () => {
+    expect(diagnosticsOf(twoNetworkFleet((doc) => {
+      doc.spec.clusters[0].multicluster = { values: { gateway: { replicas: 2, colour: 'blue' }, controllers: [{ link: { ref: { name: 'x' } }, retryLimit: 5, speed: 9 }] } };
+    }))).toStrictEqual([
+      ['error', '/spec/clusters/0/multicluster/values/gateway/colour', 'linkerd-multicluster 2026.6.3 has no value "gateway.colour"'],
+      ['error', '/spec/clusters/0/multicluster/values/controllers/0/speed', 'linkerd-multicluster 2026.6.3 has no value "controllers.0.speed"'],
+    ]);
+  });
+});
