@@ -87,17 +87,20 @@ function checkFlatNetworks(fleet: ResolvedFleet): Diagnostic[] {
   for (const c of members) {
     if (!c.podCIDR) out.push(error(`${c.path}/podCIDR`, `cluster ${c.name} is on a flat network but has no podCIDR`, 'set podCIDR: flat links need pod ranges that do not overlap'));
   }
-  for (let i = 0; i < members.length; i++) {
-    for (let j = i + 1; j < members.length; j++) {
-      const a = members[i];
-      const b = members[j];
-      if (a.network !== b.network || !a.podCIDR || !b.podCIDR) continue;
-      const ca = parseCidr(a.podCIDR);
-      const cb = parseCidr(b.podCIDR);
-      if (ca && cb && overlaps(ca, cb)) {
+  // Pairs only within a network, each range parsed once.
+  const byNetwork = new Map<string, { cluster: ResolvedCluster; cidr: NonNullable<ReturnType<typeof parseCidr>> }[]>();
+  for (const c of members) {
+    const cidr = c.podCIDR ? parseCidr(c.podCIDR) : undefined;
+    if (cidr) byNetwork.set(c.network, [...(byNetwork.get(c.network) ?? []), { cluster: c, cidr }]);
+  }
+  for (const ranges of byNetwork.values()) {
+    ranges.forEach(({ cluster: b, cidr: cb }, j) => {
+      const clash = ranges.slice(0, j).find(({ cidr: ca }) => overlaps(ca, cb));
+      if (clash) {
+        const a = clash.cluster;
         out.push(error(`${b.path}/podCIDR`, `pod CIDR ${b.podCIDR} of ${b.name} overlaps ${a.podCIDR} of ${a.name} on flat network ${a.network}`, 'give every cluster of a flat network its own pod range'));
       }
-    }
+    });
   }
   return out;
 }
