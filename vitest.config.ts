@@ -4,9 +4,11 @@ import { defineConfig } from 'vitest/config';
 
 const root = dirname(fileURLToPath(import.meta.url));
 
+// `npm test` reads only the repository; test/upstream/ is the upstream suite (vitest.upstream.config.ts).
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    exclude: ['test/upstream/**', '**/node_modules/**'],
     testTimeout: 60_000,
     globalSetup: ['test/support/global-setup.ts'],
     // Snapshot files live in snapshots/, mirroring test/.
