@@ -1,10 +1,11 @@
 // The Gateway API compatibility checks, table-driven: every Linkerd version × every bundle × both
 // channels, then Kubernetes, upgrades from a known installed bundle, the legacy migration, vendoring.
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { routeFieldsBeyondLinkerd } from '../../lib/check/gateway-api-rules.ts';
 import type { KubeObject } from '../../lib/validate/index.ts';
-import { fleetDocument, plan, SHARED } from '../support/fleet.ts';
+import { fleetDocument, plan, REPO } from '../support/fleet.ts';
+import { writeGatewayApiBundle } from '../support/gateway-api-bundle.ts';
 
 const LINKERD: Record<string, string> = { '2.18': '1.31', '2.19': '1.33', '2.20': '1.33', 'edge-26.8.3': '1.34' };
 const BUNDLES = ['1.0.0', '1.1.1', '1.2.1', '1.3.0', '1.4.1', '1.5.1', '1.6.1'];
@@ -239,7 +240,7 @@ describe('vendored bundles', () => {
     plan(fleetDocument((doc) => (doc.spec.defaults.gatewayAPI = { vendor: folder, version, channel })));
 
   it('reads the folder once and points GitOps at the cluster output folder', () => {
-    const { fleet, diagnostics } = vendored(join(SHARED, 'crds', 'gateway-api', 'v1.2.1', 'standard'), '1.2.1', 'standard');
+    const { fleet, diagnostics } = vendored(writeGatewayApiBundle('1.2.1', 'standard'), '1.2.1', 'standard');
     expect(diagnostics).toStrictEqual([]);
     const [a, b] = fleet!.clusters.map((c) => c.gatewayAPI);
     expect(a.source).toStrictEqual({ kind: 'vendored', path: 'prod/a/gateway-api' });
@@ -255,14 +256,17 @@ describe('vendored bundles', () => {
   });
 
   it('accepts a relative folder, read from the fleet file\'s folder', () => {
-    // plan() reads from apps/; shared/ sits beside the repository.
-    expect(vendored('../../shared/crds/gateway-api/v1.6.1/experimental', '1.6.1', 'experimental').diagnostics.filter((d) => d.path.endsWith('/vendor'))).toStrictEqual([]);
+    // plan() reads from apps/.
+    const folder = relative(join(REPO, 'apps'), writeGatewayApiBundle('1.6.1', 'experimental'));
+    expect(folder.startsWith('..')).toBe(true);
+    expect(vendored(folder, '1.6.1', 'experimental').diagnostics.filter((d) => d.path.endsWith('/vendor'))).toStrictEqual([]);
   });
 
   it('rejects a folder holding another bundle than the one declared, and a folder that is not there', () => {
-    const wrong = vendored(join(SHARED, 'crds', 'gateway-api', 'v1.2.1', 'standard'), '1.3.0', 'standard').diagnostics;
-    expect(wrong.map((d) => [d.path, d.message.replace(SHARED, '<shared>')])).toStrictEqual([
-      ['/spec/defaults/gatewayAPI/vendor', '<shared>/crds/gateway-api/v1.2.1/standard/gateway.networking.k8s.io_gatewayclasses.yaml is from bundle v1.2.1 standard, not v1.3.0 standard (5 such files)'],
+    const folder = writeGatewayApiBundle('1.2.1', 'standard');
+    const wrong = vendored(folder, '1.3.0', 'standard').diagnostics;
+    expect(wrong.map((d) => [d.path, d.message.replace(folder, '<bundle>')])).toStrictEqual([
+      ['/spec/defaults/gatewayAPI/vendor', '<bundle>/gateway.networking.k8s.io_gatewayclasses.yaml is from bundle v1.2.1 standard, not v1.3.0 standard (5 such files)'],
     ]);
     const missing = vendored('/nonexistent/crds', '1.2.1', 'standard').diagnostics;
     expect(missing.map((d) => [d.path, d.message])).toStrictEqual([['/spec/defaults/gatewayAPI/vendor', 'cannot vendor the Gateway API bundle: /nonexistent/crds is not a folder']]);

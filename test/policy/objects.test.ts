@@ -1,46 +1,10 @@
-// Every kind the policy emits, field by field, and each validated against the Linkerd CRDs of every
-// supported version, straight from ../shared/crds/linkerd/<version>/.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { Ajv } from 'ajv';
+// Every kind the policy emits, field by field, and each validated against the committed CRD schemas of
+// every supported version (test/upstream/policy-crds.test.ts checks them against the raw CRDs too).
 import { describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
 import { LINKERD_RELEASES } from '../../lib/compat/linkerd-releases.ts';
 import { validateObjects } from '../../lib/validate/index.ts';
-import { render, SHARED } from '../support/fleet.ts';
-import { GATEWAY_IDENTITY, identity, LABELS, named, objectsOf, policyFleet, service } from './support.ts';
-
-const fullFleet = (edit: (doc: any) => void = () => {}) =>
-  policyFleet((doc) => {
-    doc.spec.namespaces.push({ name: 'pay', clusters: ['b1'], defaultInboundPolicy: 'audit', inject: 'enabled' });
-    doc.spec.policy.services = [
-      service({
-        podSelector: { app: 'api', tier: 'backend' },
-        ports: [
-          { name: 'http', port: 80, targetPort: 8080, protocol: 'HTTP/1', rateLimit: { total: 100, identity: 10, overrides: [{ requestsPerSecond: 50, clients: [{ serviceAccount: 'web' }, { serviceAccount: 'prom', namespace: 'ops' }] }] } },
-          { name: 'admin', port: 9000, targetPort: 'admin', protocol: 'opaque' },
-        ],
-        allow: [
-          { serviceAccount: 'web', clusters: ['b1', 'b2'] },
-          { serviceAccount: 'web', clusters: ['a1'] },
-          { serviceAccount: 'prom', namespace: 'ops', ports: ['admin'] },
-          { cluster: 'b2' },
-          { network: '192.0.2.0/24', except: ['192.0.2.7'], ports: ['http'] },
-        ],
-        routes: [
-          { kind: 'HTTPRoute', group: 'policy.linkerd.io', name: 'api-write', allow: [{ serviceAccount: 'worker' }] },
-          { kind: 'HTTPRoute', name: 'api-read', allow: [{ unauthenticated: true }] },
-          { kind: 'GRPCRoute', name: 'api-grpc', allow: [{ namespace: 'ops' }] },
-        ],
-      }),
-      { name: 'ledger', namespace: 'pay', clusters: ['b1'], ports: [{ name: 'grpc', port: 9090, protocol: 'gRPC' }], allow: [{ serviceAccount: 'api', namespace: 'shop' }] },
-    ];
-    doc.spec.policy.egress = [
-      { name: 'everything', trafficPolicy: 'Allow' },
-      { name: 'no-internet', namespace: 'shop', clusters: ['b1'], trafficPolicy: 'Deny', networks: [{ cidr: '0.0.0.0/0', except: ['10.0.0.0/8'] }] },
-    ];
-    edit(doc);
-  });
+import { render } from '../support/fleet.ts';
+import { fullFleet, GATEWAY_IDENTITY, identity, LABELS, named, objectsOf } from './support.ts';
 
 describe('policy objects', () => {
   const rendered = render(fullFleet());
@@ -209,33 +173,9 @@ describe('audit mode', () => {
 });
 
 describe('validation against the Linkerd CRDs', () => {
-  const CRD_FILES: Record<string, string> = {
-    Server: 'servers',
-    AuthorizationPolicy: 'authorizationpolicies',
-    MeshTLSAuthentication: 'meshtlsauthentications',
-    NetworkAuthentication: 'networkauthentications',
-    HTTPLocalRateLimitPolicy: 'httplocalratelimitpolicies',
-    EgressNetwork: 'egressnetworks',
-  };
-  const POLICY_KINDS = Object.keys(CRD_FILES);
-
   it.each(LINKERD_RELEASES.map((r) => r.version))('every emitted object validates for Linkerd %s (render.ts checks; asserted here too)', (version) => {
     const rendered = render(fullFleet((doc) => (doc.spec.defaults = { linkerd: version, kubernetes: '1.31' })));
     expect(rendered.diagnostics).toStrictEqual([]);
     for (const c of rendered.clusters) expect(validateObjects(c.objects, { linkerd: c.cluster.release.valuesSet as never })).toStrictEqual([]);
-  });
-
-  it.each(LINKERD_RELEASES.map((r) => r.valuesSet))('the policy objects match the raw CRD schemas in shared/crds/linkerd/%s', (version) => {
-    const objects = objectsOf(render(fullFleet()), 'b1').filter((o) => POLICY_KINDS.includes(o.kind));
-    expect(new Set(objects.map((o) => o.kind))).toStrictEqual(new Set(POLICY_KINDS));
-    const ajv = new Ajv({ strict: false, allErrors: true });
-    for (const object of objects) {
-      const [group, apiVersion] = object.apiVersion.split('/');
-      const crd = parseAllDocuments(readFileSync(join(SHARED, 'crds', 'linkerd', version, `${CRD_FILES[object.kind]}.${group}.yaml`), 'utf8')).map((d) => d.toJS()).find((d) => d?.kind === 'CustomResourceDefinition');
-      const served = crd.spec.versions.find((v: any) => v.name === apiVersion && v.served);
-      expect(served, `${object.kind} ${object.apiVersion} is served`).toBeDefined();
-      const validate = ajv.compile(served.schema.openAPIV3Schema);
-      expect(validate(object) ? [] : validate.errors, `${object.kind} ${object.metadata.name}`).toStrictEqual([]);
-    }
   });
 });

@@ -37,3 +37,36 @@ export function named(rendered: Rendered, cluster: string, kind: string, name: s
 }
 
 export const LABELS = (cluster: string) => ({ 'meshfleet.dev/cluster': cluster, 'meshfleet.dev/fleet': 'test' });
+
+/** A policy fleet using every policy kind and field, on cluster b1. */
+export const fullFleet = (edit: (doc: any) => void = () => {}) =>
+  policyFleet((doc) => {
+    doc.spec.namespaces.push({ name: 'pay', clusters: ['b1'], defaultInboundPolicy: 'audit', inject: 'enabled' });
+    doc.spec.policy.services = [
+      service({
+        podSelector: { app: 'api', tier: 'backend' },
+        ports: [
+          { name: 'http', port: 80, targetPort: 8080, protocol: 'HTTP/1', rateLimit: { total: 100, identity: 10, overrides: [{ requestsPerSecond: 50, clients: [{ serviceAccount: 'web' }, { serviceAccount: 'prom', namespace: 'ops' }] }] } },
+          { name: 'admin', port: 9000, targetPort: 'admin', protocol: 'opaque' },
+        ],
+        allow: [
+          { serviceAccount: 'web', clusters: ['b1', 'b2'] },
+          { serviceAccount: 'web', clusters: ['a1'] },
+          { serviceAccount: 'prom', namespace: 'ops', ports: ['admin'] },
+          { cluster: 'b2' },
+          { network: '192.0.2.0/24', except: ['192.0.2.7'], ports: ['http'] },
+        ],
+        routes: [
+          { kind: 'HTTPRoute', group: 'policy.linkerd.io', name: 'api-write', allow: [{ serviceAccount: 'worker' }] },
+          { kind: 'HTTPRoute', name: 'api-read', allow: [{ unauthenticated: true }] },
+          { kind: 'GRPCRoute', name: 'api-grpc', allow: [{ namespace: 'ops' }] },
+        ],
+      }),
+      { name: 'ledger', namespace: 'pay', clusters: ['b1'], ports: [{ name: 'grpc', port: 9090, protocol: 'gRPC' }], allow: [{ serviceAccount: 'api', namespace: 'shop' }] },
+    ];
+    doc.spec.policy.egress = [
+      { name: 'everything', trafficPolicy: 'Allow' },
+      { name: 'no-internet', namespace: 'shop', clusters: ['b1'], trafficPolicy: 'Deny', networks: [{ cidr: '0.0.0.0/0', except: ['10.0.0.0/8'] }] },
+    ];
+    edit(doc);
+  });

@@ -9,7 +9,6 @@ import { renderFleet } from '../../lib/synth/render.ts';
 import type { Diagnostic } from '../../lib/model/diagnostics.ts';
 
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const SHARED = join(REPO, '..', 'shared');
 export const ANCHOR_PEM = readFileSync(join(REPO, 'apps', 'trust', 'anchor.crt'), 'utf8');
 export const FIXTURES = join(REPO, 'test', 'fixtures');
 

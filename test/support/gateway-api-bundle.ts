@@ -1,0 +1,48 @@
+// A small Gateway API bundle folder for the plain suite's vendoring tests: one CRD file per kind the
+// compat table says the bundle serves, named and annotated as upstream names and annotates them
+// (config/crd/<channel>/gateway.networking.k8s.io_<plural>.yaml). The schemas are left open; vendoring
+// copies files and reads their annotations. test/upstream/ vendors the real bundles.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GATEWAY_API_BUNDLES, GATEWAY_API_GROUP } from '../../lib/compat/gateway-api.ts';
+import type { GatewayAPIChannel } from '../../lib/model/gateway-api-settings.ts';
+import { toYaml } from '../../lib/output/yaml.ts';
+
+const plural = (kind: string) => {
+  const lower = kind.toLowerCase();
+  if (/[^aeiou]y$/.test(lower)) return `${lower.slice(0, -1)}ies`;
+  return lower.endsWith('s') ? `${lower}es` : `${lower}s`;
+};
+
+/** Writes the bundle into a new temporary folder and returns the folder. */
+export function writeGatewayApiBundle(version: string, channel: GatewayAPIChannel): string {
+  const bundle = GATEWAY_API_BUNDLES.find((b) => b.version === version);
+  if (!bundle) throw new Error(`no Gateway API bundle ${version} in the compat table`);
+  const folder = join(mkdtempSync(join(tmpdir(), 'meshfleet-gateway-api-')), `v${version}`, channel);
+  mkdirSync(folder, { recursive: true });
+  for (const [kind, versions] of Object.entries(bundle.serves[channel])) {
+    const name = `${plural(kind)}.${GATEWAY_API_GROUP}`;
+    const crd = {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: {
+        annotations: { 'gateway.networking.k8s.io/bundle-version': `v${version}`, 'gateway.networking.k8s.io/channel': channel },
+        name,
+      },
+      spec: {
+        group: GATEWAY_API_GROUP,
+        names: { kind, listKind: `${kind}List`, plural: plural(kind), singular: kind.toLowerCase() },
+        scope: kind === 'GatewayClass' ? 'Cluster' : 'Namespaced',
+        versions: versions.map((v, i) => ({
+          name: v,
+          served: true,
+          storage: i === 0,
+          schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+        })),
+      },
+    };
+    writeFileSync(join(folder, `${GATEWAY_API_GROUP}_${plural(kind)}.yaml`), `---\n${toYaml(crd)}`);
+  }
+  return folder;
+}

@@ -1,0 +1,68 @@
+// A real upstream Gateway API bundle vendored: copied byte for byte into each cluster's output and
+// built by the real kustomize (the plain suite vendors a small generated bundle).
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { synthesize } from '../../lib/synth/synthesize.ts';
+import { fleetDocument, REPO } from '../support/fleet.ts';
+import { runKubectl } from '../support/tools.ts';
+import { readTree } from '../support/tree.ts';
+import { upstreamPath } from '../support/upstream.ts';
+
+describe('a vendored bundle', () => {
+  const folder = upstreamPath('crds', 'gateway-api', 'v1.5.1', 'experimental');
+  const synthVendored = () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'meshfleet-vendor-')), 'charts-out');
+    const doc = fleetDocument((d) => {
+      d.spec.defaults.gatewayAPI = { vendor: folder, version: '1.5.1', channel: 'experimental' };
+      d.spec.routes = [{ kind: 'TCPRoute', name: 'ledger', namespace: 'shop', clusters: ['a'], service: { name: 'ledger', port: 7000 } }];
+    });
+    synthesize({ document: doc, baseDir: join(REPO, 'apps') }, { outdir: out });
+    return out;
+  };
+
+  it('is copied byte for byte into each cluster\'s gateway-api/ folder, with a kustomization, and named in index.json', () => {
+    const out = synthVendored();
+    const tree = readTree(out);
+    const copied = Object.keys(tree).filter((p) => p.startsWith('prod/a/gateway-api/')).map((p) => p.slice('prod/a/gateway-api/'.length));
+    const upstream = [
+      'gateway.networking.k8s.io_backendtlspolicies.yaml',
+      'gateway.networking.k8s.io_gatewayclasses.yaml',
+      'gateway.networking.k8s.io_gateways.yaml',
+      'gateway.networking.k8s.io_grpcroutes.yaml',
+      'gateway.networking.k8s.io_httproutes.yaml',
+      'gateway.networking.k8s.io_listenersets.yaml',
+      'gateway.networking.k8s.io_referencegrants.yaml',
+      'gateway.networking.k8s.io_tcproutes.yaml',
+      'gateway.networking.k8s.io_tlsroutes.yaml',
+      'gateway.networking.k8s.io_udproutes.yaml',
+      'gateway.networking.k8s.io_vap_safeupgrades.yaml',
+      'gateway.networking.x-k8s.io_xbackendtrafficpolicies.yaml',
+      'gateway.networking.x-k8s.io_xmeshes.yaml',
+    ];
+    expect(copied.sort()).toStrictEqual([...upstream, 'kustomization.yaml'].sort());
+    for (const name of upstream) expect(tree[`prod/a/gateway-api/${name}`]).toBe(readFileSync(join(folder, name), 'utf8'));
+    // Vendoring applies to every cluster that inherits it.
+    expect(Object.keys(tree).some((p) => p.startsWith('prod/b/gateway-api/'))).toBe(true);
+    // Not part of the mesh chart: the CRDs are applied ahead of linkerd-crds.
+    expect(Object.keys(tree).filter((p) => p.startsWith('prod/a/mesh/') && p.includes('gateway.networking'))).toStrictEqual([]);
+    const index = JSON.parse(tree['index.json']).environments[0].clusters[0];
+    expect(index.gatewayAPI).toStrictEqual({ mode: 'managed', version: '1.5.1', channel: 'experimental', source: { kind: 'vendored', path: 'prod/a/gateway-api' }, serverSideApply: true, prune: false });
+  });
+
+  it('builds with kubectl kustomize into the bundle\'s objects, protected from pruning and applied server-side', () => {
+    const out = synthVendored();
+    const objects = parseAllDocuments(runKubectl(['kustomize', join(out, 'prod', 'a', 'gateway-api')])).map((d) => d.toJS());
+    const kinds = objects.map((o) => o.kind);
+    expect(kinds.filter((k) => k === 'CustomResourceDefinition')).toHaveLength(12);
+    expect(kinds).toContain('ValidatingAdmissionPolicy');
+    for (const o of objects) {
+      expect(o.metadata.annotations['argocd.argoproj.io/sync-options']).toBe('Prune=false,Delete=false,ServerSideApply=true');
+      expect(o.metadata.annotations['kustomize.toolkit.fluxcd.io/prune']).toBe('disabled');
+    }
+    const httproutes = objects.find((o) => o.metadata.name === 'httproutes.gateway.networking.k8s.io');
+    expect(httproutes.metadata.annotations['gateway.networking.k8s.io/bundle-version']).toBe('v1.5.1');
+  });
+});
