@@ -10,6 +10,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     exclude: ['test/upstream/**', '**/node_modules/**'],
     testTimeout: 60_000,
+    // beforeAll hooks synthesize whole fleets; on a busy 2-core machine that can take far longer than 10 s.
+    hookTimeout: 120_000,
     globalSetup: ['test/support/global-setup.ts'],
     // Snapshot files live in snapshots/, mirroring test/.
     resolveSnapshotPath: (testPath, extension) => join(root, 'snapshots', relative(join(root, 'test'), testPath) + extension),

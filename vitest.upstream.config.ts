@@ -10,6 +10,7 @@ export default defineConfig({
   test: {
     include: ['test/upstream/**/*.test.ts'],
     testTimeout: 120_000,
+    hookTimeout: 120_000,
     globalSetup: ['test/support/upstream-setup.ts'],
     resolveSnapshotPath: (testPath, extension) => join(root, 'snapshots', relative(join(root, 'test'), testPath) + extension),
   },
