@@ -1,5 +1,5 @@
 // The Gateway API table against its sources: every row is re-derived from the CRD files in
-// ../shared/crds/gateway-api/, and the Linkerd rows against REFERENCE.md §1.
+// ../shared/crds/gateway-api/, and the Linkerd rows against docs/reference/gateway-api.md.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -105,7 +105,7 @@ describe('Gateway API bundles table', () => {
     });
   });
 
-  it('answers the serving questions of REFERENCE.md §1', () => {
+  it('answers the serving questions of docs/reference/gateway-api.md', () => {
     expect(bundleServes('1.5.1', 'standard', 'TLSRoute', 'v1alpha2')).toBe(false);
     expect(bundleServes('1.5.1', 'experimental', 'TLSRoute', 'v1alpha2')).toBe(true);
     for (const version of ['1.1.1', '1.2.1', '1.3.0', '1.4.1', '1.5.1', '1.6.1']) {
@@ -119,7 +119,7 @@ describe('Gateway API bundles table', () => {
 });
 
 describe('Linkerd Gateway API support', () => {
-  // REFERENCE.md §1, written out again here on purpose.
+  // docs/reference/gateway-api.md, written out again here on purpose.
   const EXPECTED: Record<string, [string, string]> = {
     '2.18': ['1.1.1', '1.2.1'],
     '2.19': ['1.1.1', '1.2.1'],
