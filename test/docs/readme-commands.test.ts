@@ -1,9 +1,13 @@
 // Every shell command the README shows works as written in a fresh clone and changes no committed
-// file. The README's ```sh blocks are read, each command is run in a copy of the repository's tracked
-// files (node_modules linked in), and after each one `git status` of the copy must be clean. A command
-// that cannot run here must be listed below with the reason, so a new or broken command fails the test.
-// The how-to pages in docs/how-to/ run in a user's own repository, so every command of theirs must be
-// listed too: run here when it means the same in this clone, else with the reason it is not.
+// file. The README's ```sh blocks are read and each command is run in a copy of the repository's tracked
+// files (node_modules linked in); after each one `git status` of the copy must be clean. Commands that
+// load the library through tsx (TypeScript fleets, npm run synth, cdk8s synth) and the first npx command
+// are spawned as written; meshfleet commands on YAML fleets and lint run in this process, as the CLI
+// would, in the copy (the same arguments, a fraction of the start-up time). A command that cannot run
+// here must be listed below with the reason, so a new or broken command fails the test. The how-to pages
+// in docs/how-to/ run in a user's own repository, so every command of theirs must be listed too: run
+// here when it means the same in this clone, else with the reason it is not; the fleets they show are
+// synthesized below, with a trust anchor made by their own openssl commands.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -107,7 +111,11 @@ function inProcessArgs(command: string): string[] | undefined {
 }
 
 function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.com', ...args], { cwd, encoding: 'utf8' });
+  return execFileSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.com', '-c', 'init.defaultBranch=main', ...args], {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 function quiet() {
