@@ -1,7 +1,7 @@
-// Gateway API as data (REFERENCE.md §1, §2): what each upstream bundle serves per channel, what it needs
+// Gateway API as data (docs/reference/gateway-api.md): what each upstream bundle serves per channel, what it needs
 // from Kubernetes, what its safe-upgrades admission policy lets through, and what each Linkerd release
 // reads from it. Code asks these tables; no version `if`s elsewhere. test/compat/gateway-api.test.ts
-// checks the bundle rows against the CRD files in ../shared/crds/gateway-api/.
+// checks the bundle rows against the upstream CRD files (the upstream suite, npm run test:upstream).
 import type { GatewayAPIChannel, GatewayAPIBundleRef } from '../model/gateway-api-settings.ts';
 import type { RouteKind } from '../model/routes.ts';
 import { compareVersions, inRange, type LinkerdRelease, type VersionRange } from './linkerd-releases.ts';

@@ -1,4 +1,4 @@
-// Linkerd release lines as data (REFERENCE.md §1). Code asks this table; no version `if`s elsewhere.
+// Linkerd release lines as data (docs/reference/linkerd-releases.md). Code asks this table; no version `if`s elsewhere.
 
 export interface VersionRange {
   /** Lowest supported, inclusive ("1.31"). */
@@ -14,7 +14,7 @@ export interface LinkerdRelease {
   readonly edgeTag: string;
   /** Helm chart version in the edge repository (edge-YY.M.X → 20YY.M.X). */
   readonly chartVersion: string;
-  /** Folder under shared/linkerd-values and schemas/linkerd-values holding this release's upstream values. */
+  /** Name of this release's upstream values set: schemas/linkerd-values/<valuesSet>.json. */
   readonly valuesSet: string;
   /** Kubernetes minor versions the release supports. */
   readonly kubernetes: VersionRange;
@@ -31,7 +31,7 @@ export interface LinkerdRelease {
 
 /**
  * apiVersion of each policy kind meshfleet emits; a kind the release's CRDs lack is absent (a test
- * checks this table against shared/crds/linkerd/<version>/).
+ * checks this table against the CRDs each release ships: the upstream suite).
  */
 export interface PolicyApis {
   /** v1beta3 is the first Server version with `accessPolicy`. */

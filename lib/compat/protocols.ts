@@ -1,4 +1,4 @@
-// Protocol declarations as Linkerd reads them (REFERENCE.md §5), and the ports whose protocol
+// Protocol declarations as Linkerd reads them (docs/reference/routes-and-policy.md), and the ports whose protocol
 // detection fails or stalls. Data only; lib/model/route-values.ts and the checks ask it.
 
 /** Service `appProtocol` values Linkerd 2.18+ understands, with what each makes of the port. */

@@ -1,5 +1,5 @@
 // What the upstream Linkerd charts accept, per release: their value key trees and HA settings,
-// generated into schemas/linkerd-values/ by scripts/gen-values-keys.ts (from shared/linkerd-values).
+// generated into schemas/linkerd-values/ by scripts/gen-values-keys.ts (from the upstream charts' values files).
 import { readFileSync } from 'node:fs';
 import { pointer } from '../model/diagnostics.ts';
 import type { LinkerdRelease } from './linkerd-releases.ts';

@@ -1,5 +1,5 @@
 // Fields of Linkerd's objects that something other than the delivery engine writes, so the engine
-// must not call them drift (REFERENCE.md §3). One table, rendered for both engines: Argo CD
+// must not call them drift (docs/reference/gitops-delivery.md#drift). One table, rendered for both engines: Argo CD
 // ignoreDifferences (group without version) and Flux driftDetection.ignore.
 
 export interface DriftRule {

@@ -1,4 +1,4 @@
-// The order in which a cluster's parts must be applied (REFERENCE.md §6). Argo CD sync waves and Flux
+// The order in which a cluster's parts must be applied (docs/reference/gitops-delivery.md). Argo CD sync waves and Flux
 // dependsOn chains are both derived from this one list, so the two engines cannot disagree.
 
 export const PHASES = [

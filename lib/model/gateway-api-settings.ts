@@ -6,7 +6,7 @@ export type GatewayAPIChannel = 'standard' | 'experimental';
 
 /**
  * Where a cluster stands in the ownership migration away from Linkerd 2.18's own copy of the CRDs
- * (REFERENCE.md §2), in order:
+ * (docs/reference/gateway-api.md#ownership), in order:
  * - keep-policy: linkerd-crds still owns them; upgrade it with installGatewayAPI left true so the CRDs
  *   carry `helm.sh/resource-policy: keep`;
  * - adopt: apply the upstream bundle server-side, taking the CRDs over;

@@ -157,7 +157,7 @@ function groupOf(apiVersion: string): string {
 
 /**
  * Rules the API server enforces through a project's admission webhook rather than its CRD schema.
- * Without them the schema accepts values the cluster refuses. Source: REFERENCE.md §5 (Linkerd's
+ * Without them the schema accepts values the cluster refuses. Source: docs/reference/routes-and-policy.md (Linkerd's
  * policy validator accepts only these Server values; the CRD just says `type: string`).
  */
 const LINKERD_ACCESS_POLICIES = ['all-authenticated', 'all-unauthenticated', 'cluster-authenticated', 'cluster-unauthenticated', 'deny', 'audit'];

@@ -10,7 +10,7 @@ import { writeGatewayApiBundle } from '../support/gateway-api-bundle.ts';
 const LINKERD: Record<string, string> = { '2.18': '1.31', '2.19': '1.33', '2.20': '1.33', 'edge-26.8.3': '1.34' };
 const BUNDLES = ['1.0.0', '1.1.1', '1.2.1', '1.3.0', '1.4.1', '1.5.1', '1.6.1'];
 
-// Written out from REFERENCE.md §1, independently of lib/compat.
+// Written out from docs/reference/gateway-api.md, independently of lib/compat.
 const SUPPORTED: Record<string, string[]> = {
   '2.18': ['1.1.1', '1.2.1'],
   '2.19': ['1.1.1', '1.2.1'],

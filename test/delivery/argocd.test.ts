@@ -1,4 +1,4 @@
-// Argo CD delivery: Applications per component in sync waves (REFERENCE.md §6), multi-source with
+// Argo CD delivery: Applications per component in sync waves (docs/reference/gitops-delivery.md), multi-source with
 // values from Git, the options each component needs, app-of-apps roots, and the ApplicationSet.
 import { describe, expect, it } from 'vitest';
 import { PHASES } from '../../lib/delivery/phases.ts';
@@ -22,7 +22,7 @@ describe('Argo CD app-of-apps', () => {
 
   it('emits only objects that validate against the Argo CD CRDs', () => everyDeliveryObjectIsValid(files));
 
-  it('orders a cluster\'s Applications by sync waves in the order of REFERENCE.md §6', () => {
+  it('orders a cluster\'s Applications by sync waves in the order of the phases', () => {
     expect([...apps.values()].map((a) => [a.metadata.name, a.metadata.labels['meshfleet.dev/phase'], Number(a.metadata.annotations[WAVE])])).toStrictEqual([
       ['a-gateway-api-crds', 'gateway-api-crds', 0],
       ['a-linkerd-crds', 'linkerd-crds', 1],

@@ -1,5 +1,5 @@
 // Flux delivery: sources, one Kustomization per component chained with dependsOn in the order of
-// REFERENCE.md §6, HelmReleases with the generated values, kubeConfig for remote clusters,
+// docs/reference/gitops-delivery.md, HelmReleases with the generated values, kubeConfig for remote clusters,
 // environments in rollout order, and folders that kustomize really builds.
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,7 +34,7 @@ describe('Flux delivery', () => {
     expect(validateObjects(objects as never, {})).toStrictEqual([]);
   });
 
-  it('chains a cluster\'s Kustomizations with dependsOn in the order of REFERENCE.md §6', () => {
+  it('chains a cluster\'s Kustomizations with dependsOn in the order of the phases', () => {
     expect([...steps.values()].map((k) => [k.metadata.name, (k.spec.dependsOn ?? []).map((d: Json) => d.name)])).toStrictEqual([
       ['a-gateway-api-crds', []],
       ['a-linkerd-crds', ['a-gateway-api-crds']],

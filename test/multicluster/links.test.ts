@@ -1,4 +1,4 @@
-// Links, controllers and credentials for each mode, field by field (REFERENCE.md §4).
+// Links, controllers and credentials for each mode, field by field (docs/reference/multicluster.md).
 import { describe, expect, it } from 'vitest';
 import { validateObjects } from '../../lib/validate/index.ts';
 import { render } from '../support/fleet.ts';

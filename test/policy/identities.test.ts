@@ -1,5 +1,5 @@
 // What a server sees of each kind of caller, per link mode: the identity strings and networks that
-// end up in MeshTLSAuthentication and NetworkAuthentication (REFERENCE.md §4, §5).
+// end up in MeshTLSAuthentication and NetworkAuthentication (docs/reference/identities.md).
 import { describe, expect, it } from 'vitest';
 import { policyContext, reachOf } from '../../lib/resolve/policy.ts';
 import { plan, render } from '../support/fleet.ts';

@@ -1,7 +1,7 @@
-// Objects as meshfleet emits them (REFERENCE.md §3–§5), shared by the validate tests.
+// Objects as meshfleet emits them (docs/reference/), shared by the validate tests.
 import type { KubeObject } from '../../lib/validate/index.ts';
 
-/** The identity issuer Certificate of REFERENCE.md §3. */
+/** The identity issuer Certificate of docs/reference/identities.md. */
 export function identityIssuerCertificate(): KubeObject {
   return {
     apiVersion: 'cert-manager.io/v1',
@@ -21,7 +21,7 @@ export function identityIssuerCertificate(): KubeObject {
   };
 }
 
-/** A gateway-mode Link on the source cluster, named after the target (REFERENCE.md §4). */
+/** A gateway-mode Link on the source cluster, named after the target (docs/reference/multicluster.md). */
 export function gatewayLink(target = 'us-1'): KubeObject {
   return {
     apiVersion: 'multicluster.linkerd.io/v1alpha3',
@@ -74,7 +74,7 @@ export function meshNamespace(name = 'linkerd'): KubeObject {
   };
 }
 
-/** A GAMMA HTTPRoute splitting traffic to a mirrored service (REFERENCE.md §5). */
+/** A GAMMA HTTPRoute splitting traffic to a mirrored service (docs/reference/routes-and-policy.md). */
 export function meshHttpRoute(): KubeObject {
   return {
     apiVersion: 'gateway.networking.k8s.io/v1',

@@ -1,4 +1,4 @@
-// Names, labels and defaults of Linkerd multicluster that other components look for (REFERENCE.md §4).
+// Names, labels and defaults of Linkerd multicluster that other components look for (docs/reference/multicluster.md).
 import { serviceAccountIdentityFor } from '../names.ts';
 
 export const MULTICLUSTER_NAMESPACE = 'linkerd-multicluster';

@@ -1,5 +1,5 @@
 // The proxy settings Linkerd reads from a workload's pod template (or a namespace) as annotations,
-// REFERENCE.md §3: the same settings as the control plane's proxy.* values, for one workload.
+// docs/reference/labels-and-annotations.md: the same settings as the control plane's proxy.* values, for one workload.
 import { LOG_LEVEL, QUANTITY } from '../../model/schema-patterns.ts';
 import type { InboundPolicy } from '../../model/types.ts';
 

@@ -40,7 +40,7 @@ spec:
 /**
  * One ApplicationSet for every environment Argo CD delivers through a generator. Its RollingSync
  * steps go environment by environment in rollout order and, within one, phase by phase
- * (REFERENCE.md §6): a step starts when every Application of the previous one is Healthy. RollingSync
+ * (docs/reference/gitops-delivery.md): a step starts when every Application of the previous one is Healthy. RollingSync
  * turns auto-sync off on the Applications it generates; it syncs them itself.
  */
 export class FleetApplicationSet extends Construct {

@@ -26,7 +26,7 @@ export interface ClusterStepsProps {
 
 /**
  * One Flux Kustomization per component of a cluster, chained with dependsOn in the order of
- * REFERENCE.md §6. dependsOn links Kustomizations only, never a Kustomization to a HelmRelease, so
+ * docs/reference/gitops-delivery.md. dependsOn links Kustomizations only, never a Kustomization to a HelmRelease, so
  * each upstream chart's HelmRelease is applied by a Kustomization of its own that waits for it.
  * Manifests go to the cluster through its kubeConfig; HelmReleases stay beside Flux and carry the
  * kubeConfig themselves.
