@@ -71,7 +71,7 @@ export function documentedSchema(validation: object, entry: string, rootType: st
 
   const docOf = (symbol: ts.Symbol | undefined) => (symbol ? ts.displayPartsToString(symbol.getDocumentationComment(checker)).trim() : '');
   /** The TSDoc of the type alias or interface a value has, for list items and union branches. */
-  const typeDoc = (type: ts.Type) => docOf(type.aliasSymbol) || (type.symbol && !(type.symbol.flags & ts.SymbolFlags.TypeLiteral) ? docOf(type.symbol) : '');
+  const typeDoc = (type: ts.Type) => oneParagraph(docOf(type.aliasSymbol) || (type.symbol && !(type.symbol.flags & ts.SymbolFlags.TypeLiteral) ? docOf(type.symbol) : ''));
   const members = (type: ts.Type) => (type.isUnion() ? type.types : [type]);
   const arrayElement = (type: ts.Type) => {
     const array = members(type).find((t) => checker.isArrayType(t));

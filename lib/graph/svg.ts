@@ -1,5 +1,6 @@
 // SVG from DOT, in-process: Graphviz compiled to WebAssembly (@viz-js/viz), no `dot` binary needed.
-// Imported only by `meshfleet graph --format svg`, so other commands never load its 1.2 MB module (the WebAssembly is inlined).
+// Imported only by `meshfleet graph --format svg`, so other commands never load its 1.2 MB module
+// (the WebAssembly is inlined).
 // Graphviz lays out deterministically and the WebAssembly build measures text with built-in font
 // metrics, not the system's fonts: the same DOT gives the same SVG on every machine.
 

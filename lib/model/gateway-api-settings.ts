@@ -26,6 +26,7 @@ export interface GatewayAPIBundleRef {
 /** Where the cluster's Gateway API CRDs come from, which bundle, and what is installed now. */
 export interface GatewayAPISettings {
   /**
+   * Who installs the bundle:
    * - managed: meshfleet delivers the bundle (the upstream repository at its tag, or a vendored copy);
    * - external: someone else installs it (a cloud provider, an ingress); meshfleet checks against what you state;
    * - linkerd-legacy: Linkerd 2.18 installed it; meshfleet delivers the bundle and walks the ownership migration.

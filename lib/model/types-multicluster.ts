@@ -78,7 +78,7 @@ export type CredentialsSpec =
       readonly store?: {
         /** Name of the SecretStore or ClusterSecretStore. @example vault-backend */
         readonly name: string;
-        /** Kind of the store. @default "SecretStore" */
+        /** Kind of the store. @default "ClusterSecretStore" */
         readonly kind?: 'SecretStore' | 'ClusterSecretStore';
       };
       /** Remote keys are <prefix>/<target>/<source>. @default "linkerd-multicluster" */

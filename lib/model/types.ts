@@ -33,7 +33,7 @@ export interface FleetDocument {
   readonly kind: typeof FLEET_KIND;
   /** The fleet's identity. */
   readonly metadata: {
-    /** The fleet's name (a DNS label); names the Argo CD and Flux objects that span environments. @example acme */
+    /** The fleet's name (a DNS label); names the Argo CD and Flux objects meshfleet writes. @example acme */
     readonly name: string;
   };
   /** The fleet: trust, clusters, their settings, links, policy, routes and delivery. */
@@ -111,7 +111,7 @@ export type AnchorIssuerSpec =
       readonly store: {
         /** Name of the SecretStore or ClusterSecretStore. @example vault-backend */
         readonly name: string;
-        /** Kind of the store. @default "SecretStore" */
+        /** Kind of the store. @default "ClusterSecretStore" */
         readonly kind?: 'SecretStore' | 'ClusterSecretStore';
       };
       /** Key of the anchor in the store. @example linkerd/trust-anchor */
@@ -126,7 +126,7 @@ export type AnchorIssuerSpec =
   | {
       /** Read the anchor from a Secret of type kubernetes.io/tls put in place by other means. */
       readonly type: 'secret';
-      /** Name of that Secret in the cert-manager namespace. @example linkerd-trust-anchor */
+      /** Name of that Secret in the linkerd namespace, where the CA Issuer reads it. @example linkerd-trust-anchor */
       readonly name: string;
     }
   | {
