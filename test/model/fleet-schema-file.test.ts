@@ -7,7 +7,8 @@ import { knownLinkerdVersions } from '../../lib/compat/linkerd-releases.ts';
 import { fleetSchema } from '../../lib/model/schema.ts';
 import { fleetFieldsPage } from '../../scripts/fleet-fields-page.ts';
 import { documentedFleetSchema, documentedSchema } from '../../scripts/fleet-schema-docs.ts';
-import { REPO } from '../support/fleet.ts';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { exampleDocument, REPO } from '../support/fleet.ts';
 
 type Node = Record<string, any>;
 const committed = JSON.parse(readFileSync(join(REPO, 'schemas', 'fleet.schema.json'), 'utf8')) as Node;
@@ -63,6 +64,15 @@ describe('schemas/fleet.schema.json', () => {
     expect(strip(root, JSON.parse(JSON.stringify(fleetSchema)), '')).toStrictEqual(JSON.parse(JSON.stringify(fleetSchema)));
     expect(added.every((p) => p.endsWith('/properties/linkerd'))).toBe(true);
     expect(added).toHaveLength(4); // spec.defaults, an environment, an environment's cluster, spec.clusters[]
+  });
+
+  it('accepts the example fleet as an editor would, and flags a Linkerd version the release table lacks', () => {
+    const validate = new Ajv2020({ strict: false, allErrors: true }).compile(committed);
+    expect(validate(exampleDocument()), JSON.stringify(validate.errors)).toBe(true);
+    const doc = exampleDocument();
+    doc.spec.environments.staging.linkerd = '2.17';
+    expect(validate(doc)).toBe(false);
+    expect(validate.errors).toContainEqual(expect.objectContaining({ instancePath: '/spec/environments/staging/linkerd', keyword: 'enum' }));
   });
 
   it('has the TSDoc defaults and examples of the model (values, not prose)', () => {
