@@ -180,7 +180,7 @@ export interface RateLimitSpec {
 
 /** A rate limit for some clients. */
 export interface RateLimitOverrideSpec {
-  /** Requests per second these clients may send together. */
+  /** Requests per second allowed for these clients (in place of `identity`). */
   readonly requestsPerSecond: number;
   /** The clients, by service account. */
   readonly clients: readonly ServiceAccountRefSpec[];
