@@ -18,6 +18,9 @@ usage:
   meshfleet validate [fleet.yaml | app.ts]                   check and render, write nothing
   meshfleet lint <file | dir>… [--gateway-api v] [--channel c] [--linkerd v]
                                                              validate any Kubernetes YAML (see lint --help)
+  meshfleet graph [fleet.yaml | app.ts] [--format svg|dot|mermaid] [--out file]
+                                                             draw the fleet's topology (see graph --help)
+  meshfleet schema                                           print the fleet file's JSON Schema, for editors
 
 With no file, fleet.yaml or apps/main.ts in the working folder is used.
 `;
@@ -27,11 +30,19 @@ export interface CliIo {
   readonly err: (text: string) => void;
 }
 
+// Commands loaded only when they run (graph --format svg loads Graphviz).
+const LAZY_COMMANDS: Readonly<Record<string, () => Promise<(argv: readonly string[], io: CliIo) => Promise<number>>>> = {
+  graph: async () => (await import('./graph.ts')).runGraph,
+  schema: async () => (await import('./schema.ts')).runSchema,
+};
+
 const processIo: CliIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
 
 export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   if (argv[0] === 'lint') return runLint(argv.slice(1), io);
   try {
+    const lazy = argv[0] !== undefined && Object.hasOwn(LAZY_COMMANDS, argv[0]) ? LAZY_COMMANDS[argv[0]] : undefined;
+    if (lazy) return await (await lazy())(argv.slice(1), io);
     const { values, positionals } = parseArgs({
       args: [...argv],
       allowPositionals: true,

@@ -13,6 +13,7 @@ export type DeliveryEngine = 'argocd' | 'flux' | 'none';
  */
 export type ArgoGenerator = 'app-of-apps' | 'list' | 'clusters';
 
+/** The Git repository the delivery engine reads charts-out/ from. */
 export interface GitRepoSpec {
   /** The Git repository where charts-out/ is committed (https:// or ssh://; Argo CD also takes git@host:org/repo). */
   readonly url?: string;
@@ -26,13 +27,15 @@ export interface GitRepoSpec {
   readonly path?: string;
 }
 
+/** Argo CD settings. */
 export interface ArgoCDSettings {
   /** AppProject of the generated Applications. @default "default" */
   readonly project?: string;
-  /** @default "app-of-apps" */
+  /** How Argo CD gets the Applications: app-of-apps, or one ApplicationSet (list or clusters generator). @default "app-of-apps" */
   readonly generator?: ArgoGenerator;
 }
 
+/** Flux settings. */
 export interface FluxSettings {
   /** Reconcile interval of every Flux object. @default "10m" */
   readonly interval?: string;
@@ -46,28 +49,48 @@ export interface FluxSettings {
 
 /** Delivery settings a fleet or an environment may set (the environment's win). */
 export interface DeliverySettings {
-  /** @default "none": plain output only */
+  /** The GitOps engine that applies the output: argocd, flux, or none (plain output only). @default "none" */
   readonly engine?: DeliveryEngine;
+  /** Where the output is committed. */
   readonly repo?: GitRepoSpec;
   /** Helm repository of the Linkerd charts; an oci:// URL makes Flux use OCIRepository. @default "https://helm.linkerd.io/edge" */
   readonly helmRepository?: string;
   /** Major version of the mesh/ charts; raising it restarts them at <major>.0.0. @default 0 */
   readonly chartMajor?: number;
+  /** Argo CD settings (engine argocd): AppProject, generator. */
   readonly argocd?: ArgoCDSettings;
+  /** Flux settings (engine flux): interval, remote clusters. */
   readonly flux?: FluxSettings;
 }
 
 export interface FleetDeliverySpec extends DeliverySettings {
   /** Environments in rollout order, e.g. [dev, staging, prod]; the rest follow in declaration order. */
   readonly rollout?: readonly string[];
-  /** Namespace of Argo CD (where Applications live) and of Flux. @default { argocd: "argocd", flux: "flux-system" } */
-  readonly namespaces?: { readonly argocd?: string; readonly flux?: string };
+  /** Namespaces the engines run in. */
+  readonly namespaces?: {
+    /** Namespace of Argo CD, where the Applications live. @default "argocd" */
+    readonly argocd?: string;
+    /** Namespace of Flux. @default "flux-system" */
+    readonly flux?: string;
+  };
 }
 
 /** Where one cluster is, for the engine of its environment. */
 export interface ClusterDeliverySpec {
-  /** Argo CD destination: the API server URL or the cluster name as registered in Argo CD. @default { name: <cluster name> } */
-  readonly argocd?: { readonly server?: string; readonly name?: string; readonly project?: string };
-  /** The Secret (in the Flux namespace) with the cluster's kubeconfig. @default { secretName: "<cluster>-kubeconfig" } */
-  readonly flux?: { readonly kubeConfigSecret?: string; readonly kubeConfigKey?: string };
+  /** The cluster as an Argo CD destination. */
+  readonly argocd?: {
+    /** The API server URL exactly as registered in Argo CD. @example https://eu-1.example.com:6443 */
+    readonly server?: string;
+    /** The cluster's name as registered in Argo CD (when no server is given). @default the cluster's name */
+    readonly name?: string;
+    /** AppProject of this cluster's Applications. @default the environment's */
+    readonly project?: string;
+  };
+  /** The cluster for a Flux instance that drives it remotely. */
+  readonly flux?: {
+    /** The Secret (in the Flux namespace) holding the cluster's kubeconfig. @default "<cluster>-kubeconfig" */
+    readonly kubeConfigSecret?: string;
+    /** The key of the kubeconfig in that Secret. @default Flux's: "value", else "value.yaml" */
+    readonly kubeConfigKey?: string;
+  };
 }

@@ -15,14 +15,18 @@ export type GatewayAPIChannel = 'standard' | 'experimental';
 export type LegacyMigrationStep = 'keep-policy' | 'adopt' | 'release';
 export const LEGACY_MIGRATION_STEPS: readonly LegacyMigrationStep[] = ['keep-policy', 'adopt', 'release'];
 
+/** A Gateway API bundle: version and channel. */
 export interface GatewayAPIBundleRef {
-  /** Upstream bundle version without the "v": "1.2.1". */
+  /** Upstream bundle version without the "v". @example "1.2.1" */
   readonly version: string;
+  /** The bundle's channel. */
   readonly channel: GatewayAPIChannel;
 }
 
+/** Where the cluster's Gateway API CRDs come from, which bundle, and what is installed now. */
 export interface GatewayAPISettings {
   /**
+   * Who installs the bundle:
    * - managed: meshfleet delivers the bundle (the upstream repository at its tag, or a vendored copy);
    * - external: someone else installs it (a cloud provider, an ingress); meshfleet checks against what you state;
    * - linkerd-legacy: Linkerd 2.18 installed it; meshfleet delivers the bundle and walks the ownership migration.

@@ -8,13 +8,17 @@ export const ROUTE_KINDS: readonly RouteKind[] = ['HTTPRoute', 'GRPCRoute', 'TCP
 
 /** Which clusters an entry applies to: the named clusters plus every cluster of the named environments. */
 export interface ClusterSelection {
+  /** Clusters the entry applies to. @example [eu-1] */
   readonly clusters?: readonly string[];
+  /** Environments whose every cluster the entry applies to. @example [prod] */
   readonly environments?: readonly string[];
 }
 
 /** A Service port in the route's namespace. */
 export interface ServicePortRef {
+  /** The Service's name. @example web */
   readonly name: string;
+  /** The Service port. @example 8080 */
   readonly port: number;
 }
 
@@ -24,7 +28,7 @@ export interface BackendRefSpec {
    * ("web-eu-2", for cross-cluster failover) or the federated service ("web-federated").
    */
   readonly name: string;
-  /** @default the port of the route's service */
+  /** The backend Service's port. @default the port of the route's service */
   readonly port?: number;
   /** Share of the rule's traffic, relative to its other backends (0 sends none). @default 1 */
   readonly weight?: number;
@@ -49,6 +53,7 @@ export interface HTTPRetrySpec extends RetrySpecBase {
 export type GRPCRetryCode = 'cancelled' | 'deadline-exceeded' | 'internal' | 'resource-exhausted' | 'unavailable';
 
 export interface GRPCRetrySpec extends RetrySpecBase {
+  /** gRPC statuses to retry. @example [unavailable] */
   readonly grpc?: readonly GRPCRetryCode[];
 }
 
@@ -62,120 +67,189 @@ export interface RouteTimeoutsSpec {
   readonly idle?: GatewayDuration;
 }
 
+/** A header and its value. */
 export interface HeaderValue {
+  /** Header name. @example x-env */
   readonly name: string;
+  /** Header value. */
   readonly value: string;
 }
 
+/** Header changes (Gateway API HTTPHeaderFilter). */
 export interface HeaderModifierSpec {
+  /** Headers to set, replacing any value they have. */
   readonly set?: readonly HeaderValue[];
+  /** Headers to add to the values they have. */
   readonly add?: readonly HeaderValue[];
+  /** Names of headers to remove. */
   readonly remove?: readonly string[];
 }
 
+/** A header or query parameter match. */
 export interface ValueMatchSpec {
-  /** @default "Exact" */
+  /** How `value` is compared. @default "Exact" */
   readonly type?: 'Exact' | 'RegularExpression';
+  /** Header or query parameter name. */
   readonly name: string;
+  /** The value, or a regular expression. */
   readonly value: string;
 }
 
 export type HTTPMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE' | 'CONNECT' | 'OPTIONS' | 'TRACE' | 'PATCH';
 
+/** What a request must match; every condition given must hold. */
 export interface HTTPRouteMatchSpec {
-  /** @default type "PathPrefix" */
-  readonly path?: { readonly type?: 'Exact' | 'PathPrefix' | 'RegularExpression'; readonly value: string };
+  /** The request path. @default every path */
+  readonly path?: {
+    /** How `value` is compared. @default "PathPrefix" */
+    readonly type?: 'Exact' | 'PathPrefix' | 'RegularExpression';
+    /** The path, a prefix or a regular expression. @example /api */
+    readonly value: string;
+  };
+  /** Headers the request must have. */
   readonly headers?: readonly ValueMatchSpec[];
+  /** Query parameters the request must have. */
   readonly queryParams?: readonly ValueMatchSpec[];
+  /** The request's HTTP method. @default any method */
   readonly method?: HTTPMethod;
 }
 
+/** Answers with a redirect instead of forwarding (Gateway API HTTPRequestRedirectFilter). */
 export interface RequestRedirectSpec {
+  /** Scheme of the redirect location. @default the request's */
   readonly scheme?: 'http' | 'https';
+  /** Hostname of the redirect location. @default the request's */
   readonly hostname?: string;
+  /** Port of the redirect location. @default the request's, or the scheme's well-known port */
   readonly port?: number;
-  /** @default 302 */
+  /** HTTP status of the redirect. @default 302 */
   readonly statusCode?: 301 | 302;
+  /** Path of the redirect location. @default the request's */
   readonly path?:
-    | { readonly type: 'ReplaceFullPath'; readonly replaceFullPath: string }
-    | { readonly type: 'ReplacePrefixMatch'; readonly replacePrefixMatch: string };
+    | {
+        /** Replace the whole path. */
+        readonly type: 'ReplaceFullPath';
+        /** The new path. @example /v2 */
+        readonly replaceFullPath: string;
+      }
+    | {
+        /** Replace the prefix the rule matched. */
+        readonly type: 'ReplacePrefixMatch';
+        /** The new prefix. @example /v2 */
+        readonly replacePrefixMatch: string;
+      };
 }
 
 /** The filters Linkerd applies on HTTPRoutes (it refuses routes with RequestMirror, URLRewrite or ExtensionRef). */
 export interface HTTPRouteFiltersSpec {
+  /** Change the request's headers before it reaches the backend. */
   readonly requestHeaderModifier?: HeaderModifierSpec;
+  /** Change the response's headers before it reaches the client. */
   readonly responseHeaderModifier?: HeaderModifierSpec;
+  /** Answer with a redirect. */
   readonly requestRedirect?: RequestRedirectSpec;
 }
 
+/** A rule of an HTTP route: which requests, what to change, where they go. */
 export interface HTTPRouteRuleSpec {
   /** Any one match selects the rule. @default every request */
   readonly matches?: readonly HTTPRouteMatchSpec[];
+  /** What Linkerd changes on matching requests. */
   readonly filters?: HTTPRouteFiltersSpec;
   /** Weighted backends: a traffic split, a canary, a cross-cluster failover. @default the route's service */
   readonly backendRefs?: readonly BackendRefSpec[];
   /** The rule's own request timeout (Gateway API `rules[].timeouts.request`; Linkerd 2.20 and later read it). */
-  readonly timeouts?: { readonly request?: GatewayDuration };
+  readonly timeouts?: {
+    /** Whole request-response stream, retries included. @example 10s */
+    readonly request?: GatewayDuration;
+  };
 }
 
+/** What a gRPC request must match; every condition given must hold. */
 export interface GRPCRouteMatchSpec {
-  /** At least one of service and method. */
-  readonly method?: { readonly type?: 'Exact' | 'RegularExpression'; readonly service?: string; readonly method?: string };
+  /** The gRPC service and method; at least one of them. @default every method */
+  readonly method?: {
+    /** How service and method are compared. @default "Exact" */
+    readonly type?: 'Exact' | 'RegularExpression';
+    /** The gRPC service, fully qualified. @example shop.v1.Orders */
+    readonly service?: string;
+    /** The gRPC method. @example Create */
+    readonly method?: string;
+  };
+  /** Headers (metadata) the request must have. */
   readonly headers?: readonly ValueMatchSpec[];
 }
 
+/** A rule of a gRPC route. */
 export interface GRPCRouteRuleSpec {
+  /** Any one match selects the rule. @default every request */
   readonly matches?: readonly GRPCRouteMatchSpec[];
+  /** Header changes Linkerd makes on matching requests and their responses. */
   readonly filters?: Omit<HTTPRouteFiltersSpec, 'requestRedirect'>;
-  /** @default the route's service */
+  /** Weighted backends: a traffic split, a canary, a cross-cluster failover. @default the route's service */
   readonly backendRefs?: readonly BackendRefSpec[];
 }
 
 interface RouteSpecBase extends ClusterSelection {
   /** The route's name (a DNS label). */
   readonly name: string;
+  /** The namespace of the route and its service. @example shop */
   readonly namespace: string;
   /** The Service and port the route attaches to (GAMMA parentRef: group core, kind Service). */
   readonly service: ServicePortRef;
 }
 
+/** HTTP traffic to the service: matches, header changes, redirects, weighted backends, retries, timeouts. */
 export interface HTTPRouteSpec extends RouteSpecBase {
+  /** An HTTPRoute. */
   readonly kind: 'HTTPRoute';
+  /** Retries of failed requests. @default none */
   readonly retry?: HTTPRetrySpec;
+  /** Timeouts of every rule. @default none */
   readonly timeouts?: RouteTimeoutsSpec;
+  /** The rules; the most specific match wins (Gateway API precedence). */
   readonly rules: readonly HTTPRouteRuleSpec[];
 }
 
+/** gRPC traffic to the service: method matches, header changes, weighted backends, retries, timeouts. */
 export interface GRPCRouteSpec extends RouteSpecBase {
+  /** A GRPCRoute. */
   readonly kind: 'GRPCRoute';
+  /** Retries of failed calls. @default none */
   readonly retry?: GRPCRetrySpec;
+  /** Timeouts of every rule. @default none */
   readonly timeouts?: RouteTimeoutsSpec;
+  /** The rules; the most specific match wins (Gateway API precedence). */
   readonly rules: readonly GRPCRouteRuleSpec[];
 }
 
 /** Opaque TCP traffic to the service, split or failed over by weight. */
 export interface TCPRouteSpec extends RouteSpecBase {
+  /** A TCPRoute (served by the experimental channel). */
   readonly kind: 'TCPRoute';
-  /** @default the route's service */
+  /** Weighted backends: a traffic split, a canary, a cross-cluster failover. @default the route's service */
   readonly backendRefs?: readonly BackendRefSpec[];
 }
 
 /** TLS traffic (not terminated by Linkerd), routed by SNI hostname. */
 export interface TLSRouteSpec extends RouteSpecBase {
+  /** A TLSRoute (served by the experimental channel). */
   readonly kind: 'TLSRoute';
   /** SNI hostnames the route matches. @default every hostname */
   readonly hostnames?: readonly string[];
-  /** @default the route's service */
+  /** Weighted backends: a traffic split, a canary, a cross-cluster failover. @default the route's service */
   readonly backendRefs?: readonly BackendRefSpec[];
 }
 
 export type RouteSpec = HTTPRouteSpec | GRPCRouteSpec | TCPRouteSpec | TLSRouteSpec;
 
+/** A port of a declared Service. */
 export interface ServiceDeclarationPortSpec {
+  /** The Service port. @example 5432 */
   readonly port: number;
   /** Required when the Service has more than one port. */
   readonly name?: string;
-  /** @default the port */
+  /** The pods' port, a number or a container port name. @default the port */
   readonly targetPort?: number | string;
   /**
    * How Linkerd treats the port without detecting: "linkerd.io/opaque" (or "linkerd.io/tcp"), "http"
@@ -190,8 +264,12 @@ export interface ServiceDeclarationPortSpec {
  * one, the entry states what the Service's own manifest declares, and meshfleet checks routes against it.
  */
 export interface ServiceDeclarationSpec extends ClusterSelection {
+  /** The Service's name. @example db */
   readonly name: string;
+  /** The Service's namespace. @example shop */
   readonly namespace: string;
+  /** Labels of the Service's pods; given, meshfleet writes the Service. @default none: the Service is applied by other means */
   readonly selector?: Readonly<Record<string, string>>;
+  /** The Service's ports and how Linkerd treats each. */
   readonly ports: readonly ServiceDeclarationPortSpec[];
 }

@@ -20,6 +20,7 @@ export interface PolicySpec {
  * the mesh chart of every cluster it is on, unless `manage` is false.
  */
 export interface NamespaceSpec {
+  /** The namespace's name (a DNS label). @example shop */
   readonly name: string;
   /** Clusters the namespace is on. @default every cluster */
   readonly clusters?: readonly string[];
@@ -48,14 +49,17 @@ export interface NamespaceSpec {
  * whose access policy denies (or audits) whatever no `allow` entry names.
  */
 export interface MeshServiceSpec {
-  /** The Service's name (a DNS label); names its Servers `<name>-<port name>`. */
+  /** The Service's name (a DNS label); names its Servers `<name>-<port name>`. @example orders */
   readonly name: string;
+  /** The namespace it runs in (one of spec.namespaces). @example shop */
   readonly namespace: string;
+  /** The clusters it runs on; each gets its Servers and policies. @example [eu-1, eu-2] */
   readonly clusters: readonly string[];
   /** Labels of the service's pods. @default { app: <name> } */
   readonly podSelector?: Readonly<Record<string, string>>;
   /** The service account its pods run as; declares it for caller checks. @default none declared */
   readonly serviceAccount?: string;
+  /** The ports its pods serve; each gets a Server. */
   readonly ports: readonly ServicePortSpec[];
   /** Who may call the service: every port, or the ports an entry names. Nobody else. @default nobody */
   readonly allow?: readonly CallerSpec[];
@@ -68,6 +72,7 @@ export interface MeshServiceSpec {
   readonly routes?: readonly RoutePolicySpec[];
 }
 
+/** A port a service's pods serve. */
 export interface ServicePortSpec {
   /** IANA service name (lowercase, at most 15 characters); the Server is `<service>-<name>`. */
   readonly name: string;
@@ -75,7 +80,7 @@ export interface ServicePortSpec {
   readonly port: number;
   /** The pods' port, a number or a container port name; the Server selects it. @default port */
   readonly targetPort?: number | string;
-  /** @default "unknown" (the proxy detects the protocol) */
+  /** How the inbound proxy treats the port (Server `proxyProtocol`). @default "unknown" (the proxy detects the protocol) */
   readonly protocol?: ProxyProtocol;
   /** An HTTPLocalRateLimitPolicy on this port's Server (HTTP, HTTP/2 and gRPC only). */
   readonly rateLimit?: RateLimitSpec;
@@ -98,31 +103,49 @@ export type CallerSpec =
   | NetworkCallerSpec
   | UnauthenticatedCallerSpec;
 
+/** Workloads running as a service account. */
 export interface ServiceAccountCallerSpec {
+  /** The service account the callers run as. @example web */
   readonly serviceAccount: string;
+  /** Its namespace. @default the service's namespace */
   readonly namespace?: string;
+  /** Clusters the callers run on. @default the cluster the server runs on */
   readonly clusters?: readonly string[];
+  /** Port names of the service this entry opens. @default every port */
   readonly ports?: readonly string[];
 }
 
+/** Every workload of a namespace. */
 export interface NamespaceCallerSpec {
+  /** The callers' namespace. @example shop */
   readonly namespace: string;
+  /** Clusters the callers run on. @default the cluster the server runs on */
   readonly clusters?: readonly string[];
+  /** Port names of the service this entry opens. @default every port */
   readonly ports?: readonly string[];
 }
 
+/** Every meshed workload of a cluster (by its pod network on a flat link, its gateway's identity otherwise). */
 export interface ClusterCallerSpec {
+  /** The calling cluster. @example eu-2 */
   readonly cluster: string;
+  /** Port names of the service this entry opens. @default every port */
   readonly ports?: readonly string[];
 }
 
+/** Any client from a network, meshed or not. */
 export interface NetworkCallerSpec extends NetworkSpec {
+  /** The callers' network in CIDR notation. @example 10.0.0.0/8 */
   readonly network: string;
+  /** Port names of the service this entry opens. @default every port */
   readonly ports?: readonly string[];
 }
 
+/** Anyone, without authentication. */
 export interface UnauthenticatedCallerSpec {
+  /** Always true: the port is open to every client. */
   readonly unauthenticated: true;
+  /** Port names of the service this entry opens. @default every port */
   readonly ports?: readonly string[];
 }
 
@@ -133,11 +156,13 @@ export interface NetworkSpec {
 
 /** Route-level policy: an AuthorizationPolicy that targets one inbound route. */
 export interface RoutePolicySpec {
+  /** Kind of the route. */
   readonly kind: 'HTTPRoute' | 'GRPCRoute';
   /** HTTPRoute: either group; GRPCRoute: gateway.networking.k8s.io. @default "gateway.networking.k8s.io" */
   readonly group?: 'gateway.networking.k8s.io' | 'policy.linkerd.io';
+  /** Name of the route (one of spec.routes, or a route applied by other means). */
   readonly name: string;
-  /** @default the service's namespace */
+  /** Namespace of the route. @default the service's namespace */
   readonly namespace?: string;
   /** Who may call the route (entries without `ports`: the route decides the port). */
   readonly allow: readonly CallerSpec[];
@@ -153,14 +178,19 @@ export interface RateLimitSpec {
   readonly overrides?: readonly RateLimitOverrideSpec[];
 }
 
+/** A rate limit for some clients. */
 export interface RateLimitOverrideSpec {
+  /** Requests per second allowed for these clients (in place of `identity`). */
   readonly requestsPerSecond: number;
+  /** The clients, by service account. */
   readonly clients: readonly ServiceAccountRefSpec[];
 }
 
+/** A service account, as a client of a rate limit. */
 export interface ServiceAccountRefSpec {
+  /** Name of the service account. @example web */
   readonly serviceAccount: string;
-  /** @default the service's namespace */
+  /** Its namespace. @default the service's namespace */
   readonly namespace?: string;
 }
 
@@ -169,16 +199,20 @@ export interface ServiceAccountRefSpec {
  * attached to it says otherwise. In the global egress namespace it applies to every namespace.
  */
 export interface EgressNetworkSpec {
+  /** Name of the EgressNetwork (a DNS label). @example internet */
   readonly name: string;
-  /** @default the cluster's global egress namespace ("linkerd-egress") */
+  /** Its namespace. @default the cluster's global egress namespace ("linkerd-egress") */
   readonly namespace?: string;
-  /** @default every cluster */
+  /** Clusters that get it. @default every cluster */
   readonly clusters?: readonly string[];
+  /** What happens to traffic to these destinations that no route attached to it matches. */
   readonly trafficPolicy: 'Allow' | 'Deny';
-  /** @default every address outside the cluster networks */
+  /** The destinations it covers. @default every address outside the cluster networks */
   readonly networks?: readonly EgressNetworkRangeSpec[];
 }
 
+/** Destinations of an EgressNetwork. */
 export interface EgressNetworkRangeSpec extends NetworkSpec {
+  /** The destination range in CIDR notation. @example 0.0.0.0/0 */
   readonly cidr: string;
 }

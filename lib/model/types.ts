@@ -25,22 +25,33 @@ export type * from './routes.ts';
 export const FLEET_API_VERSION = 'meshfleet.dev/v1alpha1';
 export const FLEET_KIND = 'Fleet';
 
+/** A meshfleet fleet: one Linkerd multicluster fleet described once. */
 export interface FleetDocument {
+  /** The version of the fleet format. */
   readonly apiVersion: typeof FLEET_API_VERSION;
+  /** Always "Fleet". */
   readonly kind: typeof FLEET_KIND;
-  readonly metadata: { readonly name: string };
+  /** The fleet's identity. */
+  readonly metadata: {
+    /** The fleet's name (a DNS label); names the Argo CD and Flux objects meshfleet writes. @example acme */
+    readonly name: string;
+  };
+  /** The fleet: trust, clusters, their settings, links, policy, routes and delivery. */
   readonly spec: FleetSpec;
 }
 
 export interface FleetSpec {
+  /** The identity all clusters share: one trust anchor, one trust domain, an issuer certificate per cluster. */
   readonly trust: TrustSpec;
   /** Settings every cluster starts from (overridden by its environment, then by the cluster itself). */
   readonly defaults?: ClusterSettings;
   /** Environment overlays, keyed by environment name (a DNS label: dev, staging, prod). */
   readonly environments?: Readonly<Record<string, EnvironmentSpec>>;
+  /** The clusters of the fleet: name, environment, network and the settings they override. */
   readonly clusters: readonly ClusterSpec[];
-  /** Which clusters mirror which (see types-multicluster.ts). */
+  /** Which clusters mirror which: pairs, lists, full meshes or hub and spokes, each over gateways or a flat network. */
   readonly links?: readonly LinkSpec[];
+  /** Services whose members on several clusters form one `<name>-federated` service on each of them. */
   readonly federatedServices?: readonly FederatedServiceSpec[];
   /** Services exported to linked clusters, for export labels and link checks. */
   readonly exports?: readonly ServiceExportSpec[];
@@ -66,11 +77,24 @@ export interface TrustSpec {
   /** Who signs each cluster's identity issuer certificate. @default { type: "secret", name: "linkerd-trust-anchor" } */
   readonly issuer?: AnchorIssuerSpec;
   /** Lifetime of each cluster's identity issuer certificate. @default { duration: "48h", renewBefore: "25h" } */
-  readonly identityIssuer?: { readonly duration?: string; readonly renewBefore?: string };
+  readonly identityIssuer?: {
+    /** Lifetime of the certificate (a Go duration). @default "48h" */
+    readonly duration?: string;
+    /** How long before expiry cert-manager renews it (a Go duration, shorter than duration). @default "25h" */
+    readonly renewBefore?: string;
+  };
 }
 
 /** A PEM bundle inline, or a path to one (relative to the fleet file, or to the working folder for TS). */
-export type TrustAnchorSource = { readonly pem: string } | { readonly file: string };
+export type TrustAnchorSource =
+  | {
+      /** The PEM certificate bundle itself (public certificates only). */
+      readonly pem: string;
+    }
+  | {
+      /** Path of a PEM certificate file, relative to the fleet file. @example trust/anchor.crt */
+      readonly file: string;
+    };
 
 /**
  * How the trust anchor's key reaches cert-manager. Every option keeps the key out of git:
@@ -81,19 +105,36 @@ export type TrustAnchorSource = { readonly pem: string } | { readonly file: stri
  */
 export type AnchorIssuerSpec =
   | {
+      /** Copy certificate and key from a secret store with an External Secrets `ExternalSecret`. */
       readonly type: 'externalSecret';
-      readonly store: { readonly name: string; readonly kind?: 'SecretStore' | 'ClusterSecretStore' };
-      /** Key of the anchor in the store. */
+      /** The External Secrets store holding the trust anchor. */
+      readonly store: {
+        /** Name of the SecretStore or ClusterSecretStore. @example vault-backend */
+        readonly name: string;
+        /** Kind of the store. @default "ClusterSecretStore" */
+        readonly kind?: 'SecretStore' | 'ClusterSecretStore';
+      };
+      /** Key of the anchor in the store. @example linkerd/trust-anchor */
       readonly remoteKey: string;
       /** Property holding the certificate. @default "tls.crt" */
       readonly certificateProperty?: string;
       /** Property holding the private key. @default "tls.key" */
       readonly keyProperty?: string;
-      /** @default "1h" */
+      /** How often External Secrets refreshes the copy (a Go duration). @default "1h" */
       readonly refreshInterval?: string;
     }
-  | { readonly type: 'secret'; readonly name: string }
-  | { readonly type: 'clusterIssuer'; readonly name: string };
+  | {
+      /** Read the anchor from a Secret of type kubernetes.io/tls put in place by other means. */
+      readonly type: 'secret';
+      /** Name of that Secret in the linkerd namespace, where the CA Issuer reads it. @example linkerd-trust-anchor */
+      readonly name: string;
+    }
+  | {
+      /** Let an existing cert-manager ClusterIssuer sign each identity issuer certificate. */
+      readonly type: 'clusterIssuer';
+      /** Name of the ClusterIssuer. @example vault-issuer */
+      readonly name: string;
+    };
 
 export type InboundPolicy =
   | 'all-authenticated'
@@ -103,27 +144,38 @@ export type InboundPolicy =
   | 'deny'
   | 'audit';
 
+/** A request and a limit of one resource, as Kubernetes quantities. */
 export interface ResourceQuantities {
+  /** What the proxy container requests (for scheduling): a Kubernetes quantity such as "100m" or "64Mi". */
   readonly request?: string;
+  /** The most the proxy container may use: a Kubernetes quantity such as "1" or "256Mi". */
   readonly limit?: string;
 }
 
+/** The Linkerd proxy injected next to each meshed pod. */
 export interface ProxySettings {
-  /** Proxy log level, e.g. "warn,linkerd=info". */
+  /** Proxy log level: a level or a list of target=level directives. @default the chart's, "warn,linkerd=info,hickory=error" @example warn,linkerd=info */
   readonly logLevel?: string;
+  /** Proxy log format. @default "plain" */
   readonly logFormat?: 'plain' | 'json';
   /** Run the proxy as a native sidecar. @default the Linkerd version's chart default */
   readonly nativeSidecar?: boolean;
   /** Ports treated as opaque TCP: numbers or "from-to" ranges. Replaces the chart's list. */
   readonly opaquePorts?: readonly (number | string)[];
+  /** What a pod accepts on a port no Server describes. @default "all-unauthenticated" */
   readonly defaultInboundPolicy?: InboundPolicy;
+  /** Resources of the proxy container. @default the chart's (none set) */
   readonly resources?: {
+    /** CPU of the proxy container. */
     readonly cpu?: ResourceQuantities;
+    /** Memory of the proxy container. */
     readonly memory?: ResourceQuantities;
+    /** Ephemeral storage of the proxy container. */
     readonly ephemeralStorage?: ResourceQuantities;
   };
 }
 
+/** The Linkerd control plane (linkerd-control-plane chart). */
 export interface ControlPlaneSettings {
   /** Raw overrides of linkerd-control-plane values; every key must exist upstream for the version. */
   readonly values?: Readonly<Record<string, unknown>>;
@@ -135,25 +187,29 @@ export interface ControlPlaneSettings {
 
 /** Everything a fleet default, an environment or a cluster may set. */
 export interface ClusterSettings {
-  /** "2.18", "2.19", "2.20" or an edge tag such as "edge-26.8.3". */
+  /** Linkerd version: a stable line ("2.20") or an edge tag ("edge-26.8.3"); the release table pins its charts. @example "2.20" */
   readonly linkerd?: string;
-  /** Kubernetes minor version, e.g. "1.33". */
+  /** Kubernetes minor version of the cluster, for the compatibility checks. @example "1.33" */
   readonly kubernetes?: string;
-  /** @default "cluster.local" */
+  /** The cluster's DNS domain (kubelet `--cluster-domain`). @default "cluster.local" */
   readonly clusterDomain?: string;
   /** High availability: the chart's values-ha settings. @default false */
   readonly ha?: boolean;
   /** The Linkerd CNI plugin is installed (namespaces can then enforce the restricted pod security level). @default false */
   readonly cni?: boolean;
+  /** The proxy injected into meshed pods: logs, opaque ports, default inbound policy, resources. */
   readonly proxy?: ProxySettings;
+  /** The control plane: raw chart values and the heartbeat job. */
   readonly controlPlane?: ControlPlaneSettings;
   /** The multicluster gateway of this cluster. */
   readonly gateway?: GatewaySettings;
+  /** The linkerd-multicluster extension of this cluster: service mirror controllers, logs, raw values. */
   readonly multicluster?: MulticlusterSettings;
   /** How the cluster gets its Gateway API CRDs. @default { mode: "managed" } */
   readonly gatewayAPI?: GatewayAPISettings;
 }
 
+/** An environment: settings its clusters share (over spec.defaults), overrides per cluster, delivery. */
 export interface EnvironmentSpec extends ClusterSettings {
   /** Overrides for single clusters of this environment, keyed by cluster name; they win over everything else. */
   readonly clusters?: Readonly<Record<string, ClusterSettings>>;
@@ -161,15 +217,19 @@ export interface EnvironmentSpec extends ClusterSettings {
   readonly delivery?: DeliverySettings;
 }
 
+/** A cluster of the fleet; its settings win over its environment's and the fleet defaults. */
 export interface ClusterSpec extends ClusterSettings {
-  /** DNS label, unique in the fleet. */
+  /** The cluster's name: a DNS label, unique in the fleet; names its output folder and its Links. @example eu-1 */
   readonly name: string;
+  /** The environment the cluster belongs to (a key of spec.environments, or a new one). @example prod */
   readonly environment: string;
   /** Clusters on the same network can reach each other's pod IPs. @default the cluster's own name */
   readonly network?: string;
+  /** The cluster's pod range; checked for overlaps within a network, and used for flat links and policy. @example 10.10.0.0/16 */
   readonly podCIDR?: string;
+  /** The cluster's Service range, checked for overlaps with pod ranges. @example 10.11.0.0/16 */
   readonly serviceCIDR?: string;
-  /** The cluster's Kubernetes API server URL, https. */
+  /** The cluster's Kubernetes API server URL, https; linked clusters reach it through their Link credentials. @example https://eu-1.example.com:6443 */
   readonly apiServer?: string;
   /** Where the delivery engine finds this cluster (Argo CD destination, Flux kubeConfig). */
   readonly delivery?: ClusterDeliverySpec;

@@ -1,0 +1,28 @@
+// `meshfleet schema`: prints the fleet JSON Schema (schemas/fleet.schema.json: the validation schema
+// with every field's description, default and examples), for editors and other tools.
+import { readFileSync } from 'node:fs';
+import { UsageError } from './load-input.ts';
+import type { CliIo } from './main.ts';
+
+export const SCHEMA_HELP = `usage: meshfleet schema
+
+Prints the JSON Schema of fleet files (kind: Fleet) with every field's description, default and examples.
+Editors with the YAML language server read it from the first line of a fleet file:
+  # yaml-language-server: $schema=./node_modules/meshfleet/schemas/fleet.schema.json
+or, without a local install:
+  meshfleet schema > fleet.schema.json     # and $schema=./fleet.schema.json
+Field reference: docs/reference/fleet-fields.md
+`;
+
+/** The schema file shipped with the package (package.json "files"). */
+export const FLEET_SCHEMA_FILE = new URL('../../schemas/fleet.schema.json', import.meta.url);
+
+export async function runSchema(argv: readonly string[], io: CliIo): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    io.out(SCHEMA_HELP);
+    return 0;
+  }
+  if (argv.length) throw new UsageError(`meshfleet schema takes no arguments (got ${argv.join(' ')})`);
+  io.out(readFileSync(FLEET_SCHEMA_FILE, 'utf8'));
+  return 0;
+}
