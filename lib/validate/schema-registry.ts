@@ -28,6 +28,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsPlugin from 'ajv-formats';
 import { celRulesCheck } from './cel-rules.ts';
 import { escapePointer } from './json-pointer.ts';
+import { packageFile } from '../package-files.ts';
 
 export type LinkerdSchemaVersion = '2.18' | '2.19' | '2.20' | 'edge-26.8.3';
 export type GatewayAPIChannel = 'standard' | 'experimental';
@@ -53,7 +54,7 @@ export type ValidateFn = (object: unknown) => SchemaViolation[];
 /** Always searched: these projects' CRDs have no version axis in meshfleet. */
 export const UNVERSIONED_SOURCE_SETS = ['cert-manager', 'trust-manager', 'external-secrets', 'sealed-secrets', 'argo-cd', 'flux'] as const;
 
-const schemasDir = new URL('../../schemas/crds/', import.meta.url);
+const schemasDir = packageFile('schemas/crds/');
 
 interface SchemaIndexFile {
   readonly header: string;
