@@ -3,26 +3,24 @@
 // loads a TypeScript transpiler only for TypeScript fleets. In a checkout where lib/ changed since the
 // last build it runs the sources through tsx instead, so it never runs stale code.
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
-const stamp = new URL('../dist/.build-stamp', import.meta.url);
+const root = fileURLToPath(new URL('..', import.meta.url));
 
-/** Newest modification time under a folder, in ms. */
-function newest(dir) {
-  let latest = 0;
+/** True when no file under the folder changed after the time (ms). Strings, not URLs: it is on every start. */
+function unchangedSince(dir, time) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const url = new URL(entry.name + (entry.isDirectory() ? '/' : ''), dir);
-    latest = Math.max(latest, entry.isDirectory() ? newest(url) : statSync(url).mtimeMs);
+    const path = `${dir}/${entry.name}`;
+    if (entry.isDirectory() ? !unchangedSince(path, time) : statSync(path).mtimeMs > time) return false;
   }
-  return latest;
+  return true;
 }
 
 function compiledIsCurrent() {
-  const sources = new URL('../lib/', import.meta.url);
   // An installed package ships dist/ without lib/.
-  if (!existsSync(sources)) return true;
-  if (!existsSync(stamp)) return false;
-  const built = statSync(stamp).mtimeMs;
-  return newest(sources) <= built && newest(new URL('../imports/', import.meta.url)) <= built;
+  if (!existsSync(`${root}lib`)) return true;
+  const stamp = statSync(`${root}dist/.build-stamp`, { throwIfNoEntry: false });
+  return stamp !== undefined && unchangedSince(`${root}lib`, stamp.mtimeMs) && unchangedSince(`${root}imports`, stamp.mtimeMs);
 }
 
 let main;

@@ -79,7 +79,7 @@ export function initFiles(dir: string, typescript: boolean, now: Date): Record<s
     '.gitignore': fill('gitignore'),
     '.github/workflows/meshfleet.yaml': fill('github-workflow.yaml'),
   };
-  if (!typescript) return { 'fleet.yaml': fill('fleet.yaml', { schema: schemaReference(dir) }), ...common };
+  if (!typescript) return { 'fleet.yaml': fill('fleet.yaml', { schema: schemaReference(dir, fileURLToPath(packageFile('schemas/fleet.schema.json'))) }), ...common };
   return {
     'main.ts': fill('typescript/main.ts'),
     'package.json': JSON.stringify(typescriptPackage(name, meshfleet), null, 2) + '\n',
@@ -103,11 +103,10 @@ function typescriptPackage(name: string, meshfleet: MeshfleetPackage) {
 }
 
 /**
- * Where the fleet file's editor finds the schema: this meshfleet's own copy when it is installed in a
- * node_modules above dir, else where `npm install meshfleet` in dir will put it.
+ * Where the fleet file's editor finds the schema: the running meshfleet's own copy when it is
+ * installed in a node_modules at or above dir, else where `npm install meshfleet` in dir puts it.
  */
-function schemaReference(dir: string): string {
-  const schema = fileURLToPath(packageFile('schemas/fleet.schema.json'));
+export function schemaReference(dir: string, schema: string): string {
   const modules = schema.lastIndexOf(`${sep}node_modules${sep}`);
   const installedAt = modules >= 0 ? schema.slice(0, modules) : undefined;
   if (installedAt !== undefined && (dir === installedAt || dir.startsWith(installedAt + sep))) {
