@@ -24,8 +24,8 @@
 // - CEL rules (`x-kubernetes-validations`) are evaluated over the defaulted object (cel-rules.ts),
 //   unless a structural error blocks them, as in the API server.
 import { readFileSync } from 'node:fs';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsPlugin from 'ajv-formats';
+import { createRequire } from 'node:module';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import { celRulesCheck } from './cel-rules.ts';
 import { escapePointer } from './json-pointer.ts';
 import { packageFile } from '../package-files.ts';
@@ -179,8 +179,14 @@ type Schema = { [keyword: string]: unknown };
 
 let sharedAjv: Ajv | undefined;
 
+// ajv is loaded with the first CRD schema, not at start-up: `meshfleet lint` of built-in kinds only
+// (kubernetes-models brings its own compiled validators) never needs it.
+const require = createRequire(import.meta.url);
+
 function ajv(): Ajv {
   if (!sharedAjv) {
+    const { Ajv } = require('ajv') as typeof import('ajv');
+    const addFormatsPlugin = require('ajv-formats') as typeof import('ajv-formats');
     sharedAjv = new Ajv({
       strict: false, // CRD schemas carry x-kubernetes-* and other keywords ajv does not know
       allErrors: true, // report every problem of an object at once
