@@ -4,9 +4,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 
 function findPackageRoot(): URL {
-  for (let dir = new URL('./', import.meta.url); ; dir = new URL('../', dir)) {
+  for (let dir = new URL('./', import.meta.url); ; ) {
     if (existsSync(new URL('package.json', dir))) return dir;
-    if (dir.pathname === '/') throw new Error(`meshfleet: no package.json above ${import.meta.url}`);
+    const parent = new URL('../', dir);
+    if (parent.href === dir.href) throw new Error(`meshfleet: no package.json above ${import.meta.url}`);
+    dir = parent;
   }
 }
 

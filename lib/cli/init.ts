@@ -49,7 +49,7 @@ export async function runInit(argv: readonly string[], io: CliIo): Promise<numbe
   }
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), text);
+    writeFileSync(join(dir, path), text, { flag: 'wx' }); // and never overwrite one made meanwhile
   }
   const at = relative(process.cwd(), dir);
   const cd = at ? `cd ${at} && ` : '';
