@@ -2,13 +2,14 @@
 // builds first): the median wall time of repeated fresh processes, like hyperfine. Run on its own
 // with `node --import tsx bench/startup.ts`.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(REPO, 'bin', 'meshfleet.js');
+const CPU_USAGE = join(REPO, 'bench', 'cpu-usage.cjs');
 
 // A small hand-written manifest, as `meshfleet lint` gets it in a repository.
 const SMALL_MANIFEST = `apiVersion: v1
@@ -36,22 +37,32 @@ export interface StartupFigure {
   readonly runs: number;
   readonly medianMs: number;
   readonly minMs: number;
+  /** Median CPU time (user + system) of the process. */
+  readonly cpuMs: number;
   /** The target for the median, if the command has one. */
   readonly targetMs?: number;
 }
 
-function timeRuns(args: readonly string[], runs: number, expectStatus: number): { medianMs: number; minMs: number } {
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Times `node <nodeArgs>` (the bin and its arguments, or a baseline). */
+function timeRuns(nodeArgs: readonly string[], runs: number, cpuFile: string): { medianMs: number; minMs: number; cpuMs: number } {
   const times: number[] = [];
+  writeFileSync(cpuFile, '');
+  const env = { ...process.env, MESHFLEET_BENCH_CPU: cpuFile };
   for (let i = 0; i < runs + 1; i++) {
     const started = process.hrtime.bigint();
-    const result = spawnSync(process.execPath, [BIN, ...args], { cwd: REPO, encoding: 'utf8' });
+    const result = spawnSync(process.execPath, ['--require', CPU_USAGE, ...nodeArgs], { cwd: REPO, encoding: 'utf8', env });
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    if (result.status !== expectStatus) throw new Error(`meshfleet ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
+    if (result.status !== 0) throw new Error(`node ${nodeArgs.join(' ')} exited ${result.status}: ${result.stderr}`);
     if (i > 0) times.push(ms); // the first run warms the file cache
   }
-  times.sort((a, b) => a - b);
-  const mid = times.length >> 1;
-  return { medianMs: times.length % 2 ? times[mid]! : (times[mid - 1]! + times[mid]!) / 2, minMs: times[0]! };
+  const cpu = readFileSync(cpuFile, 'utf8').trim().split('\n').slice(1).map(Number);
+  return { medianMs: median(times), minMs: Math.min(...times), cpuMs: median(cpu) };
 }
 
 export function measureStartup(runs = 15): StartupFigure[] {
@@ -60,20 +71,21 @@ export function measureStartup(runs = 15): StartupFigure[] {
     const manifest = join(dir, 'web.yaml');
     writeFileSync(manifest, SMALL_MANIFEST);
     const cases: { command: string; args: string[]; runs: number; targetMs?: number }[] = [
-      { command: 'meshfleet --help', args: ['--help'], runs, targetMs: 200 },
-      { command: 'meshfleet --version', args: ['--version'], runs, targetMs: 200 },
-      { command: 'meshfleet lint <3 small documents>', args: ['lint', manifest], runs, targetMs: 500 },
-      { command: 'meshfleet synth apps/fleet.yaml', args: ['synth', 'apps/fleet.yaml', '--out', join(dir, 'out')], runs: Math.max(3, Math.round(runs / 3)) },
+      { command: 'node -e 0 (Node.js itself, for reference)', args: ['-e', '0'], runs },
+      { command: 'meshfleet --help', args: [BIN, '--help'], runs, targetMs: 200 },
+      { command: 'meshfleet --version', args: [BIN, '--version'], runs, targetMs: 200 },
+      { command: 'meshfleet lint <3 small documents>', args: [BIN, 'lint', manifest], runs, targetMs: 500 },
+      { command: 'meshfleet synth apps/fleet.yaml', args: [BIN, 'synth', 'apps/fleet.yaml', '--out', join(dir, 'out')], runs: Math.max(3, Math.round(runs / 3)) },
     ];
-    return cases.map(({ command, args, runs: n, targetMs }) => ({ command, runs: n, ...timeRuns(args, n, 0), targetMs }));
+    return cases.map(({ command, args, runs: n, targetMs }) => ({ command, runs: n, ...timeRuns(args, n, join(dir, 'cpu')), targetMs }));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
 export function startupTable(figures: readonly StartupFigure[]): string {
-  const header = ['command', 'median', 'min', 'runs', 'target (median)'];
-  const rows = figures.map((f) => [f.command, `${Math.round(f.medianMs)} ms`, `${Math.round(f.minMs)} ms`, String(f.runs), f.targetMs ? `≤ ${f.targetMs} ms` : '']);
+  const header = ['command', 'median', 'min', 'CPU (median)', 'runs', 'target (median)'];
+  const rows = figures.map((f) => [f.command, `${Math.round(f.medianMs)} ms`, `${Math.round(f.minMs)} ms`, `${Math.round(f.cpuMs)} ms`, String(f.runs), f.targetMs ? `≤ ${f.targetMs} ms` : '']);
   return [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
 }
 
