@@ -1,8 +1,10 @@
 // npm run bench: synthesizes generated fleets of 10, 100 and 1000 clusters, each in a fresh process,
 // prints a table next to a floor measured in the same run, and fails when a target is missed.
-// Targets: 1000 clusters ≤ 10 s, growth 100 → 1000 ≤ 11×, peak memory ≤ 1 GiB.
+// Targets: 1000 clusters ≤ 10 s, growth 100 → 1000 ≤ 11×, peak memory ≤ 1 GiB; start-up of the
+// command (bench/startup.ts): --help and --version ≤ 0.2 s, lint of a small file ≤ 0.5 s (medians).
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { measureStartup, startupTable } from './startup.ts';
 
 const SIZES = [10, 100, 1000];
 const runner = fileURLToPath(new URL('./run-one.ts', import.meta.url));
@@ -44,6 +46,9 @@ console.log(
     `${routes.validations} objects in ${(routes.ms / 1000).toFixed(2)} s, ${(routes.ms / routes.validations).toFixed(3)} ms each`,
 );
 
+const startup = measureStartup();
+console.log(`\nstart-up of the meshfleet command (fresh processes, compiled dist/):\n${startupTable(startup)}`);
+
 const big = runs.find((r) => r.clusters === 1000)!;
 const mid = runs.find((r) => r.clusters === 100)!;
 const growth = big.synthMs / mid.synthMs;
@@ -51,6 +56,9 @@ const checks = [
   [`1000 clusters in ${(big.synthMs / 1000).toFixed(2)} s ≤ 10 s`, big.synthMs <= 10_000],
   [`growth 100 → 1000: ${growth.toFixed(1)}× ≤ 11×`, growth <= 11],
   [`peak memory ${Math.max(...runs.map((r) => r.peakRssMiB)).toFixed(0)} MiB ≤ 1024 MiB`, runs.every((r) => r.peakRssMiB <= 1024)],
+  ...startup
+    .filter((f) => f.targetMs !== undefined)
+    .map((f) => [`${f.command}: median ${Math.round(f.medianMs)} ms ≤ ${f.targetMs} ms`, f.medianMs <= f.targetMs!] as const),
 ] as const;
 console.log('');
 for (const [text, ok] of checks) console.log(`${ok ? 'ok  ' : 'FAIL'} ${text}`);

@@ -8,15 +8,15 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LineCounter, parseAllDocuments, type Node } from 'yaml';
-import { LINKERD_RELEASES, linkerdRelease } from '../compat/linkerd-releases.ts';
+import { LINKERD_RELEASES, linkerdRelease, NEWEST_STABLE_LINKERD } from '../compat/linkerd-releases.ts';
 import { pointerSegments } from '../model/diagnostics.ts';
 import { nodeAt } from '../model/load-yaml.ts';
 import { sourceSetsFor, validateObjects, type GatewayAPIChannel, type KubeObject, type LinkerdSchemaVersion, type SchemaSources } from '../validate/index.ts';
-import { UsageError } from './load-input.ts';
+import { UsageError } from './usage-error.ts';
 import type { CliIo } from './main.ts';
 
 // Without options, lint for the newest stable Linkerd and the Gateway API bundle it recommends.
-const DEFAULT_LINKERD = [...LINKERD_RELEASES].reverse().find((release) => !release.version.startsWith('edge-'))!;
+const DEFAULT_LINKERD = NEWEST_STABLE_LINKERD;
 
 export const LINT_HELP = `usage: meshfleet lint <file | dir>… [--gateway-api <version>] [--channel standard|experimental] [--linkerd <version>]
 

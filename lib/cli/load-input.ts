@@ -3,14 +3,15 @@
 import { existsSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Fleet } from '../fleet/fleet.ts';
+import type { Fleet } from '../fleet/fleet.ts';
 import { FleetError } from '../model/diagnostics.ts';
 import { loadFleetYamlFile } from '../model/load-yaml.ts';
 import type { FleetInput } from '../synth/synthesize.ts';
+import { UsageError } from './usage-error.ts';
 
-export const DEFAULT_INPUTS = ['fleet.yaml', 'apps/main.ts'];
+export { UsageError } from './usage-error.ts';
 
-export class UsageError extends Error {}
+export const DEFAULT_INPUTS = ['fleet.yaml', 'main.ts', 'apps/main.ts'];
 
 export function findInput(given: string | undefined): string {
   if (given) {
@@ -24,10 +25,13 @@ export function findInput(given: string | undefined): string {
 
 export async function loadInput(file: string): Promise<FleetInput> {
   const path = resolve(file);
-  if (['.ts', '.mts', '.js', '.mjs'].includes(extname(path))) {
+  const extension = extname(path);
+  if (['.ts', '.mts', '.js', '.mjs'].includes(extension)) {
+    if (extension === '.ts' || extension === '.mts') await registerTypeScript();
     const module = (await import(pathToFileURL(path).href)) as { default?: unknown };
     const exported = typeof module.default === 'function' ? await (module.default as () => unknown)() : module.default;
-    if (!(exported instanceof Fleet)) {
+    const { Fleet } = await import('../fleet/fleet.ts');
+    if (!Fleet.isFleet(exported)) {
       throw new UsageError(`${file} must export a Fleet as its default export (export default fleet)`);
     }
     return fleetInput(exported);
@@ -35,6 +39,16 @@ export async function loadInput(file: string): Promise<FleetInput> {
   const loaded = loadFleetYamlFile(path, file);
   if (loaded.diagnostics.length) throw new FleetError(loaded.diagnostics, loaded.locate);
   return { document: loaded.document, baseDir: dirname(path), locate: loaded.locate };
+}
+
+/**
+ * Lets Node import a TypeScript fleet. Only then is tsx loaded: YAML fleets and other commands start
+ * without a transpiler. Under the sources (tests, tsx) a transpiler is already there.
+ */
+async function registerTypeScript(): Promise<void> {
+  if (import.meta.url.endsWith('.ts')) return;
+  const { register } = await import('tsx/esm/api');
+  register();
 }
 
 /** The input for a Fleet built in TypeScript; relative paths are read from the working folder. */

@@ -1,11 +1,12 @@
 // The meshfleet command: thin commands over the library. Exit 0 on success, 1 when the fleet has
 // errors, 2 when the command line is wrong.
+//
+// Commands are loaded when they run: `--help`, `--version`, `init` and `lint` start without the
+// synthesis code, and only a TypeScript fleet loads a transpiler (see load-input.ts).
 import { parseArgs } from 'node:util';
 import { FleetError, formatDiagnostic } from '../model/diagnostics.ts';
-import { synthesize } from '../synth/synthesize.ts';
-import { runLint } from './lint.ts';
-import { compareOutput, formatCheck, formatDiff } from './diff.ts';
-import { findInput, loadInput, UsageError } from './load-input.ts';
+import { packageVersion } from '../package-files.ts';
+import { isUsageError, UsageError } from './usage-error.ts';
 
 const HELP = `meshfleet: one Linkerd fleet description, per-cluster charts and values
 
@@ -21,8 +22,10 @@ usage:
   meshfleet graph [fleet.yaml | app.ts] [--format svg|dot|mermaid] [--out file]
                                                              draw the fleet's topology (see graph --help)
   meshfleet schema                                           print the fleet file's JSON Schema, for editors
+  meshfleet init [dir] [--typescript]                        start a fleet repository (see init --help)
+  meshfleet --version                                        print the version
 
-With no file, fleet.yaml or apps/main.ts in the working folder is used.
+With no file, fleet.yaml, main.ts or apps/main.ts in the working folder is used.
 `;
 
 export interface CliIo {
@@ -30,8 +33,17 @@ export interface CliIo {
   readonly err: (text: string) => void;
 }
 
-// Commands loaded only when they run (graph --format svg loads Graphviz).
-const LAZY_COMMANDS: Readonly<Record<string, () => Promise<(argv: readonly string[], io: CliIo) => Promise<number>>>> = {
+/** A command: its arguments after the command name, and the name it was called by. */
+export type Command = (argv: readonly string[], io: CliIo, name: string) => Promise<number>;
+
+// One line per command; each module is imported only when its command runs.
+const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
+  synth: async () => runFleetCommand,
+  validate: async () => runFleetCommand,
+  diff: async () => runFleetCommand,
+  lint: async () => (await import('./lint.ts')).runLint,
+  init: async () => (await import('./init.ts')).runInit,
+  // graph --format svg loads Graphviz (WebAssembly) only when it draws.
   graph: async () => (await import('./graph.ts')).runGraph,
   schema: async () => (await import('./schema.ts')).runSchema,
 };
@@ -39,55 +51,27 @@ const LAZY_COMMANDS: Readonly<Record<string, () => Promise<(argv: readonly strin
 const processIo: CliIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
 
 export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
-  if (argv[0] === 'lint') return runLint(argv.slice(1), io);
-  try {
-    const lazy = argv[0] !== undefined && Object.hasOwn(LAZY_COMMANDS, argv[0]) ? LAZY_COMMANDS[argv[0]] : undefined;
-    if (lazy) return await (await lazy())(argv.slice(1), io);
-    const { values, positionals } = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        out: { type: 'string', short: 'o', default: 'charts-out' },
-        check: { type: 'boolean' },
-        summary: { type: 'boolean' },
-        'exit-code': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-    const [command, file, ...rest] = positionals;
-    if (values.help || !command) {
-      io.out(HELP);
-      return command || values.help ? 0 : 2;
-    }
-    if (rest.length) throw new UsageError(`unexpected arguments: ${rest.join(' ')}`);
-    if (command !== 'synth' && command !== 'validate' && command !== 'diff') throw new UsageError(`unknown command ${command}`);
-    if (values.check && command !== 'synth') throw new UsageError('--check goes with synth');
-    if ((values.summary || values['exit-code']) && command !== 'diff') throw new UsageError('--summary and --exit-code go with diff');
-
-    const started = performance.now();
-    const input = await loadInput(findInput(file));
-    const compareOnly = command === 'diff' || Boolean(values.check);
-    const result = synthesize(input, { outdir: values.out, dryRun: command === 'validate' || compareOnly });
-    for (const d of result.diagnostics) io.err(formatDiagnostic(d, input.locate) + '\n');
-    if (compareOnly) {
-      const comparison = compareOutput(result.outdir, result.rendered.files);
-      io.out(command === 'diff' ? formatDiff(result.outdir, comparison, { summaryOnly: values.summary }) : formatCheck(result.outdir, comparison));
-      return comparison.changes.length && (values.check || values['exit-code']) ? 1 : 0;
-    }
-    const clusters = result.rendered.clusters.length;
-    const ms = Math.round(performance.now() - started);
-    io.out(
-      command === 'synth'
-        ? `meshfleet: ${clusters} cluster(s), ${result.files} files (${result.bytes} bytes) written to ${result.outdir} in ${ms} ms\n`
-        : `meshfleet: fleet is valid: ${clusters} cluster(s), ${result.files} files would be written (${ms} ms)\n`,
-    );
+  const [command, ...rest] = argv;
+  if (command === '--version' || command === '-v') {
+    io.out(`${packageVersion()}\n`);
     return 0;
+  }
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    io.out(HELP);
+    return command === undefined ? 2 : 0;
+  }
+  try {
+    const load = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+    if (!load) throw new UsageError(`unknown command ${command}`);
+    return await (await load())(rest, io, command);
   } catch (e) {
-    if (e instanceof FleetError) {
-      io.err(e.message + '\n');
+    // A fleet that imports another copy of meshfleet (apps/main.ts under the compiled CLI) throws
+    // that copy's FleetError.
+    if (e instanceof FleetError || (e as Error | undefined)?.name === 'FleetError') {
+      io.err((e as Error).message + '\n');
       return 1;
     }
-    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (isUsageError(e)) {
       io.err(`meshfleet: ${(e as Error).message}\n\n${HELP}`);
       return 2;
     }
@@ -96,4 +80,51 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     if (process.env.MESHFLEET_DEBUG) io.err(`${(e as Error).stack}\n`);
     return 1;
   }
+}
+
+/** synth, validate and diff: load the fleet, synthesize, then write, compare or only report. */
+async function runFleetCommand(argv: readonly string[], io: CliIo, command: string): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      out: { type: 'string', short: 'o', default: 'charts-out' },
+      check: { type: 'boolean' },
+      summary: { type: 'boolean' },
+      'exit-code': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [file, ...rest] = positionals;
+  if (values.help) {
+    io.out(HELP);
+    return 0;
+  }
+  if (rest.length) throw new UsageError(`unexpected arguments: ${rest.join(' ')}`);
+  if (values.check && command !== 'synth') throw new UsageError('--check goes with synth');
+  if ((values.summary || values['exit-code']) && command !== 'diff') throw new UsageError('--summary and --exit-code go with diff');
+
+  const [{ findInput, loadInput }, { synthesize }, { compareOutput, formatCheck, formatDiff }] = await Promise.all([
+    import('./load-input.ts'),
+    import('../synth/synthesize.ts'),
+    import('./diff.ts'),
+  ]);
+  const started = performance.now();
+  const input = await loadInput(findInput(file));
+  const compareOnly = command === 'diff' || Boolean(values.check);
+  const result = synthesize(input, { outdir: values.out, dryRun: command === 'validate' || compareOnly });
+  for (const d of result.diagnostics) io.err(formatDiagnostic(d, input.locate) + '\n');
+  if (compareOnly) {
+    const comparison = compareOutput(result.outdir, result.rendered.files);
+    io.out(command === 'diff' ? formatDiff(result.outdir, comparison, { summaryOnly: values.summary }) : formatCheck(result.outdir, comparison));
+    return comparison.changes.length && (values.check || values['exit-code']) ? 1 : 0;
+  }
+  const clusters = result.rendered.clusters.length;
+  const ms = Math.round(performance.now() - started);
+  io.out(
+    command === 'synth'
+      ? `meshfleet: ${clusters} cluster(s), ${result.files} files (${result.bytes} bytes) written to ${result.outdir} in ${ms} ms\n`
+      : `meshfleet: fleet is valid: ${clusters} cluster(s), ${result.files} files would be written (${ms} ms)\n`,
+  );
+  return 0;
 }

@@ -1,7 +1,8 @@
 // `meshfleet schema`: prints the fleet JSON Schema (schemas/fleet.schema.json: the validation schema
 // with every field's description, default and examples), for editors and other tools.
 import { readFileSync } from 'node:fs';
-import { UsageError } from './load-input.ts';
+import { packageFile } from '../package-files.ts';
+import { UsageError } from './usage-error.ts';
 import type { CliIo } from './main.ts';
 
 export const SCHEMA_HELP = `usage: meshfleet schema
@@ -15,7 +16,7 @@ Field reference: docs/reference/fleet-fields.md
 `;
 
 /** The schema file shipped with the package (package.json "files"). */
-export const FLEET_SCHEMA_FILE = new URL('../../schemas/fleet.schema.json', import.meta.url);
+export const FLEET_SCHEMA_FILE = packageFile('schemas/fleet.schema.json');
 
 export async function runSchema(argv: readonly string[], io: CliIo): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {

@@ -104,6 +104,9 @@ export const LINKERD_RELEASES: readonly LinkerdRelease[] = [
   },
 ];
 
+/** The newest stable release: what `lint` checks against and `init` starts a fleet on by default. */
+export const NEWEST_STABLE_LINKERD = [...LINKERD_RELEASES].reverse().find((release) => !release.version.startsWith('edge-'))!;
+
 /** Every name a user may write for a Linkerd version, stable names and edge tags alike. */
 export function knownLinkerdVersions(): string[] {
   const names = new Set<string>();

@@ -2,6 +2,7 @@
 // generated into schemas/linkerd-values/ by scripts/gen-values-keys.ts (from the upstream charts' values files).
 import { readFileSync } from 'node:fs';
 import { pointer } from '../model/diagnostics.ts';
+import { packageFile } from '../package-files.ts';
 import type { LinkerdRelease } from './linkerd-releases.ts';
 
 export type UpstreamChart = 'linkerd-crds' | 'linkerd-control-plane' | 'linkerd-multicluster';
@@ -16,7 +17,7 @@ const cache = new Map<string, ReleaseValues>();
 function releaseValues(release: LinkerdRelease): ReleaseValues {
   let values = cache.get(release.valuesSet);
   if (!values) {
-    const file = new URL(`../../schemas/linkerd-values/${release.valuesSet}.json`, import.meta.url);
+    const file = packageFile(`schemas/linkerd-values/${release.valuesSet}.json`);
     values = JSON.parse(readFileSync(file, 'utf8')) as ReleaseValues;
     cache.set(release.valuesSet, values);
   }

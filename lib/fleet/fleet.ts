@@ -49,7 +49,17 @@ export interface FleetProps {
  * The TypeScript front door: builds the same fleet document as a fleet.yaml would. Errors found
  * later name the document path and the construct that wrote it.
  */
+const FLEET = Symbol.for('meshfleet.Fleet');
+
 export class Fleet extends Construct {
+  /**
+   * True for a Fleet made by any copy of meshfleet, like Construct.isConstruct: the compiled CLI
+   * loads fleets that import meshfleet's sources (apps/main.ts) or another install of it.
+   */
+  static isFleet(x: unknown): x is Fleet {
+    return typeof x === 'object' && x !== null && FLEET in x;
+  }
+
   readonly fleetName: string;
   private readonly environments: Environment[] = [];
   private readonly clusters: Cluster[] = [];
@@ -72,6 +82,7 @@ export class Fleet extends Construct {
 
   constructor(scope: Construct, id: string, private readonly props: FleetProps) {
     super(scope, id);
+    Object.defineProperty(this, FLEET, { value: true });
     assertDnsLabel(id, 'fleet name', this.node.path);
     this.fleetName = id;
     this.environmentScope = new Construct(this, 'environments');

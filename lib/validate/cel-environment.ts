@@ -3,9 +3,19 @@
 // regular expressions, so `(?i)` and friends mean what they mean in Go), the strings extension
 // (`split`, `substring`, `lowerAscii`, …), and those Kubernetes library functions that the CRDs
 // meshfleet validates actually call (`isIP`). Rules are compiled once per distinct text and cached.
+import { createRequire } from 'node:module';
 import { isIPv6 } from 'node:net';
-import { celEnv, celFunc, CelScalar, isCelError, parse, plan, type CelEnv } from '@bufbuild/cel';
-import { strings } from '@bufbuild/cel/ext';
+import type { CelEnv } from '@bufbuild/cel';
+
+// Loaded with the first rule, not at start-up: @bufbuild/cel and the protobuf runtime under it are
+// the largest part of loading the validators, and many runs (lint of built-in kinds) need no CEL.
+const require = createRequire(import.meta.url);
+let library: { cel: typeof import('@bufbuild/cel'); strings: typeof import('@bufbuild/cel/ext').strings } | undefined;
+
+function celLibrary() {
+  library ??= { cel: require('@bufbuild/cel'), strings: require('@bufbuild/cel/ext').strings };
+  return library;
+}
 
 /** A compiled rule: returns the value of the expression, or an Error when evaluation failed. */
 export type CelProgram = (bindings: Record<string, unknown>) => unknown;
@@ -41,12 +51,14 @@ export function isKubernetesIP(value: string): boolean {
   return !IPV4_MAPPED_IPV6.test(new URL(`http://[${value}]/`).host);
 }
 
-const KUBERNETES_FUNCTIONS = [celFunc('isIP', [CelScalar.STRING], CelScalar.BOOL, (value: string) => isKubernetesIP(value))];
-
 let environment: CelEnv | undefined;
 
 function celEnvironment(): CelEnv {
-  environment ??= celEnv({ funcs: [...strings, ...KUBERNETES_FUNCTIONS] });
+  if (!environment) {
+    const { cel, strings } = celLibrary();
+    const isIP = cel.celFunc('isIP', [cel.CelScalar.STRING], cel.CelScalar.BOOL, (value: string) => isKubernetesIP(value));
+    environment = cel.celEnv({ funcs: [...strings, isIP] });
+  }
   return environment;
 }
 
@@ -63,17 +75,18 @@ export function compileRule(text: string): CompiledRule {
 }
 
 function compile(text: string): CompiledRule {
-  const parsed = parse(text);
+  const { cel } = celLibrary();
+  const parsed = cel.parse(text);
   const { identifiers, functions } = namesUsed(parsed);
   if (identifiers.has('oldSelf')) return { kind: 'transition' };
   const missing = [...functions].filter((name) => UNIMPLEMENTED_KUBERNETES_FUNCTIONS.has(name) || UNIMPLEMENTED_KUBERNETES_NAMESPACES.has(name));
   if (missing.length > 0) return { kind: 'unsupported', reason: `calls the Kubernetes CEL library (${missing.join(', ')}), which meshfleet does not implement` };
-  const planned = plan(celEnvironment(), parsed);
+  const planned = cel.plan(celEnvironment(), parsed);
   return {
     kind: 'program',
     run: (bindings) => {
       const result = planned(bindings as never);
-      return isCelError(result) ? new Error(result.message) : result;
+      return cel.isCelError(result) ? new Error(result.message) : result;
     },
   };
 }

@@ -24,10 +24,11 @@
 // - CEL rules (`x-kubernetes-validations`) are evaluated over the defaulted object (cel-rules.ts),
 //   unless a structural error blocks them, as in the API server.
 import { readFileSync } from 'node:fs';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsPlugin from 'ajv-formats';
+import { createRequire } from 'node:module';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import { celRulesCheck } from './cel-rules.ts';
 import { escapePointer } from './json-pointer.ts';
+import { packageFile } from '../package-files.ts';
 
 export type LinkerdSchemaVersion = '2.18' | '2.19' | '2.20' | 'edge-26.8.3';
 export type GatewayAPIChannel = 'standard' | 'experimental';
@@ -53,7 +54,7 @@ export type ValidateFn = (object: unknown) => SchemaViolation[];
 /** Always searched: these projects' CRDs have no version axis in meshfleet. */
 export const UNVERSIONED_SOURCE_SETS = ['cert-manager', 'trust-manager', 'external-secrets', 'sealed-secrets', 'argo-cd', 'flux'] as const;
 
-const schemasDir = new URL('../../schemas/crds/', import.meta.url);
+const schemasDir = packageFile('schemas/crds/');
 
 interface SchemaIndexFile {
   readonly header: string;
@@ -178,8 +179,14 @@ type Schema = { [keyword: string]: unknown };
 
 let sharedAjv: Ajv | undefined;
 
+// ajv is loaded with the first CRD schema, not at start-up: `meshfleet lint` of built-in kinds only
+// (kubernetes-models brings its own compiled validators) never needs it.
+const require = createRequire(import.meta.url);
+
 function ajv(): Ajv {
   if (!sharedAjv) {
+    const { Ajv } = require('ajv') as typeof import('ajv');
+    const addFormatsPlugin = require('ajv-formats') as typeof import('ajv-formats');
     sharedAjv = new Ajv({
       strict: false, // CRD schemas carry x-kubernetes-* and other keywords ajv does not know
       allErrors: true, // report every problem of an object at once

@@ -1,0 +1,9 @@
+// Preloaded into a measured process (node --require): at exit, appends its CPU time (user + system,
+// all threads, ms) to the file named by MESHFLEET_BENCH_CPU. CPU time says more than wall time on a
+// machine that other work keeps busy.
+const { appendFileSync } = require('node:fs');
+
+process.on('exit', () => {
+  const { user, system } = process.cpuUsage();
+  appendFileSync(process.env.MESHFLEET_BENCH_CPU, `${(user + system) / 1000}\n`);
+});

@@ -1,0 +1,150 @@
+// The package as a user gets it: `npm pack` of this repository, installed from the tarball into an
+// empty project, then the commands a user runs there. It needs the npm registry (or npm's cache)
+// for meshfleet's dependencies, like `npm ci`.
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { REPO } from '../support/fleet.ts';
+
+const TIMEOUT = 15 * 60_000;
+const INSTALL = ['--no-audit', '--no-fund', '--prefer-offline'];
+
+// Children get a clean environment: no npm_* variables of an enclosing `npm test`, no cdk8s upgrade check.
+const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key) && key !== 'NODE_OPTIONS'));
+Object.assign(env, { CDK8S_CHECK_UPGRADE: 'false', npm_config_update_notifier: 'false', NO_COLOR: '1' });
+
+interface Run {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function run(command: string, args: readonly string[], cwd: string): Run {
+  const result = spawnSync(command, args, { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (result.error) throw result.error;
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Runs a command that must succeed; its output is in the failure message when it does not. */
+function ok(command: string, args: readonly string[], cwd: string): Run {
+  const result = run(command, args, cwd);
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} in ${cwd} exited ${result.status}\n${result.stdout}\n${result.stderr}`);
+  return result;
+}
+
+// What a working tree holds that a package is never built from.
+const NOT_COPIED = new Set(['node_modules', '.git', '.tools', 'dist', 'charts-out', 'cdk8s.out', 'coverage', '.scratch']);
+
+describe('the npm package', { timeout: TIMEOUT }, () => {
+  let work: string;
+  let tarball: string;
+  let packed: string[];
+  let project: string;
+
+  beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), 'meshfleet-pack-'));
+    // Packed from a copy: `npm pack` builds dist/ (prepare), which must not change under the tests
+    // running bin/meshfleet.js from the working tree meanwhile.
+    const source = join(work, 'source');
+    cpSync(REPO, source, { recursive: true, filter: (path) => !NOT_COPIED.has(relative(REPO, path).split(/[\\/]/)[0]!) });
+    symlinkSync(join(REPO, 'node_modules'), join(source, 'node_modules'));
+    ok('npm', ['pack', '--pack-destination', work, ...INSTALL], source);
+    const name = readdirSync(work).find((f) => f.endsWith('.tgz'));
+    if (!name) throw new Error(`npm pack wrote no tarball in ${work}`);
+    tarball = join(work, name);
+    packed = ok('tar', ['-tzf', tarball], work).stdout.split('\n').filter(Boolean).map((p) => p.replace(/^package\//, ''));
+
+    project = join(work, 'project');
+    mkdirSync(project);
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'my-fleet', private: true }, null, 2));
+    ok('npm', ['install', '--save-dev', tarball, ...INSTALL], project);
+  }, TIMEOUT);
+
+  it('ships the compiled library, its types, the bin and the files read at run time, and nothing else', () => {
+    for (const file of ['package.json', 'README.md', 'bin/meshfleet.js', 'dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/lib/cli/main.js', 'dist/imports/cert-manager.io.js', 'schemas/fleet.schema.json', 'schemas/crds/index.json', 'templates/init/fleet.yaml', 'templates/init/gitignore']) {
+      expect(packed).toContain(file);
+    }
+    const allowed = /^(package\.json|README\.md|LICENSE|bin\/meshfleet\.js|dist\/(lib|imports)\/.+\.(js|d\.ts)|schemas\/.+\.json|templates\/init\/.+|docs\/.+\.(md|svg))$/;
+    expect(packed.filter((file) => !allowed.test(file))).toStrictEqual([]);
+    expect(packed.filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts') && !file.startsWith('templates/'))).toStrictEqual([]);
+  });
+
+  it('meshfleet --version prints the package version', () => {
+    const version = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).version as string;
+    expect(ok('npx', ['meshfleet', '--version'], project).stdout).toBe(`${version}\n`);
+  });
+
+  it('init writes a YAML fleet that synthesizes, and lint validates built-in kinds, all without tsx', () => {
+    // Without a TypeScript transpiler installed, YAML fleets and lint still work.
+    const tsx = join(project, 'node_modules', 'tsx');
+    renameSync(tsx, `${tsx}.away`);
+    try {
+      const init = ok('npx', ['meshfleet', 'init'], project);
+      expect(init.stdout).toContain('wrote fleet.yaml, trust/anchor.crt, README.md, .gitignore, .github/workflows/meshfleet.yaml');
+      const fleet = readFileSync(join(project, 'fleet.yaml'), 'utf8');
+      const schema = /^# yaml-language-server: \$schema=(\S+)\n/.exec(fleet)?.[1];
+      expect(schema).toBe('./node_modules/meshfleet/schemas/fleet.schema.json');
+      expect(JSON.parse(readFileSync(resolve(project, schema!), 'utf8')).title).toBe('meshfleet Fleet');
+      expect(readFileSync(join(project, '.github', 'workflows', 'meshfleet.yaml'), 'utf8')).toContain('npx meshfleet synth --check');
+      expect(readFileSync(join(project, 'trust', 'anchor.crt'), 'utf8')).not.toMatch(/PRIVATE KEY/);
+
+      expect(ok('npx', ['meshfleet', 'synth'], project).stdout).toMatch(/^meshfleet: 1 cluster\(s\), \d+ files/);
+      for (const file of ['index.json', 'dev/dev-1/mesh/Chart.yaml', 'dev/dev-1/values/linkerd-control-plane.yaml']) {
+        expect(existsSync(join(project, 'charts-out', file)), file).toBe(true);
+      }
+      expect(run('npx', ['meshfleet', 'synth', '--check'], project).status).toBe(0);
+
+      writeFileSync(join(project, 'deployment.yaml'), 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: web }\nspec: { replicas: "two", selector: {}, template: {} }\n');
+      const lint = run('npx', ['meshfleet', 'lint', 'deployment.yaml'], project);
+      expect(lint.status).toBe(1);
+      expect(lint.stdout + lint.stderr).toContain('/spec/replicas');
+    } finally {
+      renameSync(`${tsx}.away`, tsx);
+    }
+  });
+
+  it('init refuses to overwrite files and writes nothing then', () => {
+    const dir = join(project, 'taken');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'README.md'), 'mine\n');
+    const init = run('npx', ['meshfleet', 'init', 'taken'], project);
+    expect(init.status).toBe(2);
+    expect(init.stderr).toContain('README.md already exists');
+    expect(readdirSync(dir)).toStrictEqual(['README.md']);
+    expect(readFileSync(join(dir, 'README.md'), 'utf8')).toBe('mine\n');
+  });
+
+  it('init --typescript writes a cdk8s app that type-checks and synthesizes through meshfleet and cdk8s', () => {
+    ok('npx', ['meshfleet', 'init', 'ts-fleet', '--typescript'], project);
+    const app = join(project, 'ts-fleet');
+    const manifest = JSON.parse(readFileSync(join(app, 'package.json'), 'utf8'));
+    expect(manifest.type).toBe('module');
+    expect(Object.keys(manifest.dependencies).sort()).toStrictEqual(['cdk8s', 'cdk8s-plus-28', 'constructs', 'meshfleet']);
+    for (const file of ['main.ts', 'tsconfig.json', 'cdk8s.yaml', 'trust/anchor.crt', 'README.md', '.gitignore']) {
+      expect(existsSync(join(app, file)), file).toBe(true);
+    }
+    // The registry's meshfleet is this tarball.
+    manifest.dependencies.meshfleet = `file:${tarball}`;
+    writeFileSync(join(app, 'package.json'), JSON.stringify(manifest, null, 2));
+    ok('npm', ['install', ...INSTALL], app);
+
+    expect(ok('npx', ['tsc', '--noEmit'], app).stdout).toBe('');
+    // The types are meshfleet's own, not `any`: a wrong property is an error.
+    writeFileSync(join(app, 'wrong.ts'), "import { App } from 'cdk8s';\nimport { Fleet } from 'meshfleet';\nnew Fleet(new App(), 'x', { trustAnchr: 1 });\n");
+    const wrong = run('npx', ['tsc', '--noEmit'], app);
+    rmSync(join(app, 'wrong.ts'));
+    expect(wrong.status).not.toBe(0);
+    expect(wrong.stdout).toMatch(/wrong\.ts\(3,\d+\): error TS\d+: .*trustAnchr/);
+
+    expect(ok('npx', ['meshfleet', 'synth'], app).stdout).toMatch(/^meshfleet: 1 cluster\(s\), \d+ files/);
+    const appChart = join(app, 'charts-out', 'dev', 'dev-1', 'mesh', 'templates', 'app-hello.yaml');
+    expect(readFileSync(appChart, 'utf8')).toContain('kind: Deployment');
+    rmSync(join(app, 'charts-out'), { recursive: true });
+
+    ok('npx', ['cdk8s', 'synth'], app);
+    expect(readFileSync(appChart, 'utf8')).toContain('kind: Deployment');
+    expect(readFileSync(join(app, 'cdk8s.out', 'dev-dev-1.k8s.yaml'), 'utf8')).toContain('kind: Deployment');
+  });
+});
