@@ -23,6 +23,12 @@ function compiledIsCurrent() {
   return stamp !== undefined && unchangedSince(`${root}lib`, stamp.mtimeMs) && unchangedSince(`${root}imports`, stamp.mtimeMs);
 }
 
+// `meshfleet schema | head`: a reader that stops early is not an error.
+process.stdout.on('error', (error) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 let main;
 if (compiledIsCurrent()) {
   main = await import('../dist/lib/cli/main.js');
