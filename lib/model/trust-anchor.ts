@@ -4,6 +4,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { error, type Diagnostic } from './diagnostics.ts';
+import { findSecretMaterial, lineAt } from './secret-material.ts';
 import type { TrustAnchorSource } from './types.ts';
 
 export interface AnchorCertificate {
@@ -19,7 +20,6 @@ export interface TrustAnchor {
 }
 
 const CERT_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
-const PRIVATE_KEY = /-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY-----/;
 
 export function readTrustAnchor(
   source: TrustAnchorSource,
@@ -41,8 +41,10 @@ export function readTrustAnchor(
     at = `${path}/pem`;
     text = source.pem;
   }
-  if (PRIVATE_KEY.test(text)) {
-    return fail(at, 'the trust anchor contains a private key', 'keep only the certificate (BEGIN CERTIFICATE blocks); the key belongs in the secret store that spec.trust.issuer names');
+  const secret = findSecretMaterial(text)[0];
+  if (secret) {
+    const where = 'file' in source ? `${source.file}:${lineAt(text, secret.index)}` : `line ${lineAt(text, secret.index)}`;
+    return fail(at, `the trust anchor contains secret material: ${secret.kind} at ${where} (${secret.fingerprint})`, 'keep only the certificate (BEGIN CERTIFICATE blocks); the key belongs in the secret store that spec.trust.issuer names');
   }
   const blocks = text.match(CERT_BLOCK) ?? [];
   if (blocks.length === 0) {
