@@ -221,7 +221,8 @@ export const fleetSchema = {
               serviceCIDR: { type: 'string', 'x-fix': 'use CIDR notation such as "10.96.0.0/12"' },
               apiServer: {
                 type: 'string',
-                pattern: '^https://[^\\s/]+(:[0-9]+)?(/\\S*)?$',
+                // Host name or [IPv6], port, path: no template syntax, quotes or spaces (the URL is written into an External Secrets template).
+                pattern: '^https://([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]+\\])(:[0-9]{1,5})?(/[-A-Za-z0-9._~/%]*)?$',
                 'x-fix': 'give the API server as an https URL, e.g. "https://eu-1.example.com:6443"',
               },
               delivery: clusterDeliverySchema,
