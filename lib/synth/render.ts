@@ -9,6 +9,7 @@ import { environmentDelivery } from '../delivery/resolve.ts';
 import { error, warning, type Diagnostic } from '../model/diagnostics.ts';
 import { originOf } from '../model/merge.ts';
 import { routeFieldsBeyondLinkerd } from '../check/gateway-api-rules.ts';
+import { upstreamValueProblems } from '../check/upstream-values.ts';
 import { ClusterRoutes } from '../constructs/cluster-routes.ts';
 import { chartContent, chartYaml } from '../output/helm-chart.ts';
 import type { KubeObject, ObjectFile } from '../output/kube-object.ts';
@@ -138,6 +139,9 @@ function checkEmitted(
     const tree = upstreamKeys(cluster.release, chart as UpstreamChart);
     for (const key of [...unknownValueKeys(values, tree), ...unknownControllerKeys(values, tree)]) {
       diagnostics.push(error(cluster.path, `values for ${chart} ${cluster.release.chartVersion} set ${key}, which the chart does not have`, 'this is a meshfleet defect if the fleet passed its checks (user overrides are checked in controlPlane.values and multicluster.values); please report it'));
+    }
+    for (const problem of upstreamValueProblems(chart as UpstreamChart, values, tree)) {
+      diagnostics.push(error(cluster.path, `values for ${chart} ${cluster.release.chartVersion} at ${problem.pointer}: ${problem.message}`, 'this is a meshfleet defect if the fleet passed its checks (settings and overrides are checked before rendering); please report it'));
     }
   }
   return diagnostics;
