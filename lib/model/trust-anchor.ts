@@ -19,6 +19,8 @@ export interface TrustAnchor {
   readonly certificates: readonly AnchorCertificate[];
 }
 
+/** Tolerated difference between the clock that issued the anchor and this one. */
+const CLOCK_SKEW_MS = 5 * 60 * 1000;
 const CERT_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
 
 export function readTrustAnchor(
@@ -63,6 +65,10 @@ export function readTrustAnchor(
     const subject = cert.subject.replace(/\n/g, ', ');
     if (!cert.ca) {
       diagnostics.push(error(at, `certificate ${i + 1} (${subject}) is not a CA certificate`, 'use the root CA certificate of the mesh (basicConstraints CA:TRUE), not a leaf or issuer-signed certificate'));
+    }
+    // Proxies reject a root that is not valid yet: every mTLS connection would fail until then.
+    if (new Date(cert.validFrom).getTime() > now.getTime() + CLOCK_SKEW_MS) {
+      diagnostics.push(error(at, `certificate ${i + 1} (${subject}) is not valid until ${new Date(cert.validFrom).toISOString()}`, 'issue the trust anchor with a start date in the past (check the clock of the machine that made it), or add it to the bundle only once it is valid'));
     }
     if (new Date(cert.validTo).getTime() <= now.getTime()) {
       diagnostics.push(error(at, `certificate ${i + 1} (${subject}) expired on ${new Date(cert.validTo).toISOString()}`, 'rotate the trust anchor: add the new certificate to the bundle, roll it out, then remove the old one'));
