@@ -40,10 +40,11 @@ const PUTTY = /PuTTY-User-Key-File-\d+:[^\n]*/g;
 
 // A kubeconfig credential: a user's token, password, client key or auth-provider token, in YAML
 // (block or flow) or JSON. Only reported near kubeconfig structure (users and clusters/Config).
-const KUBECONFIG_CREDENTIAL = /(?:^|[\s{,])["']?(token|password|client-key-data|client-key|id-token|refresh-token|access-token)["']?\s*:[ \t]*("(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[^\n]*)/gm;
+const KUBECONFIG_CREDENTIAL = /(?:^|[\s{,])(?:\\*["'])?(token|password|client-key-data|client-key|id-token|refresh-token|access-token)(?:\\*["'])?\s*:[ \t]*(\\*"(?:(?!\\*")[^\n])*\\*"|'[^'\n]*'|[^\n]*)/gm;
 const KUBECONFIG_NEAR = 8192;
-const USERS = /["']?users["']?\s*:/;
-const CLUSTERS_OR_CONFIG = /["']?(?:clusters|current-context)["']?\s*:|["']?kind["']?\s*:\s*["']?Config\b/;
+// Quotes may be escaped (a JSON kubeconfig inside a JSON string).
+const USERS = /users(?:\\*["'])?\s*:/;
+const CLUSTERS_OR_CONFIG = /(?:clusters|current-context)(?:\\*["'])?\s*:|kind(?:\\*["'])?\s*:\s*(?:\\*["'])?Config\b/;
 
 /**
  * Tokens are long runs of base64/base64url characters, so one pass finds the runs of 16 or more
@@ -200,8 +201,8 @@ function scanKubeconfig(text: string, report: Report): void {
     // A template placeholder ("{{ .token }}", Helm-escaped or not) is filled in-cluster by External Secrets.
     if (/^\{\{.*\}\}$/.test(raw)) continue;
     // Unquoted: up to a comment, or the end of a flow collection or entry.
-    const value = (/^["']/.test(raw) ? raw.slice(1, -1) : raw.replace(/\s#.*$|[,}\]].*$/, '')).trim();
-    if (value === '' || value === 'null' || value === '~' || /^[|>][-+0-9]*$/.test(value)) continue;
+    const value = (/^\\*"/.test(raw) ? raw.replace(/^\\*"/, '').replace(/\\*"[^]*$/, '') : /^'/.test(raw) ? raw.slice(1, -1) : raw.replace(/\s#.*$|[,}\]].*$/, '')).trim();
+    if (value === '' || value === 'null' || value === '~' || /^[|>][-+0-9]*$/.test(value) || /^\{\{.*\}\}$/.test(value)) continue;
     const around = text.slice(Math.max(0, m.index - KUBECONFIG_NEAR), m.index + KUBECONFIG_NEAR);
     if (!USERS.test(around) || !CLUSTERS_OR_CONFIG.test(around)) continue;
     report(m.index + m[0].indexOf(m[1]!), `kubeconfig user ${m[1]}`, value);
