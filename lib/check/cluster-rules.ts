@@ -6,6 +6,7 @@ import { error, show, type Diagnostic } from '../model/diagnostics.ts';
 import { originOf } from '../model/merge.ts';
 import type { ResolvedCluster } from '../resolve/resolve.ts';
 import { overlaps, parseCidr } from './cidr.ts';
+import { upstreamValueProblems } from './upstream-values.ts';
 
 /** Native sidecars (KEP-753) are on by default from Kubernetes 1.29. */
 const NATIVE_SIDECAR_MIN_KUBERNETES = '1.29';
@@ -61,6 +62,10 @@ export function checkCluster(cluster: ResolvedCluster): Diagnostic[] {
     const tree = upstreamKeys(cluster.release, chart);
     for (const key of [...unknownValueKeys(given, tree), ...unknownControllerKeys(given, tree)]) {
       diagnostics.push(error(at(`${setting}${key}`), `${chart} ${cluster.release.chartVersion} has no value ${show(key.slice(1).replace(/\//g, '.'))}`, 'check the key against the chart\'s values.yaml for this Linkerd version (keys are renamed between versions), or remove it'));
+    }
+    // Known keys, against what the chart's templates do with them.
+    for (const problem of upstreamValueProblems(chart, given, tree)) {
+      diagnostics.push(error(at(`${setting}${problem.pointer}`), `${chart} value ${show(problem.pointer.slice(1).replace(/\//g, '.') || '/')}: ${problem.message}`, problem.fix));
     }
   }
 

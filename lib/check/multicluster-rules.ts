@@ -2,6 +2,7 @@
 // networks have disjoint pod ranges, gateways and credentials have what they need.
 import { error, show, warning, type Diagnostic } from '../model/diagnostics.ts';
 import type { ResolvedCluster, ResolvedFleet, ResolvedLink } from '../resolve/resolve.ts';
+import { federatedServiceName, mirroredServiceName } from '../constructs/multicluster/names.ts';
 import { overlaps, parseCidr } from './cidr.ts';
 
 export function checkMulticluster(fleet: ResolvedFleet): Diagnostic[] {
@@ -53,6 +54,7 @@ export function checkMulticluster(fleet: ResolvedFleet): Diagnostic[] {
   }
 
   diagnostics.push(...checkFlatNetworks(fleet));
+  diagnostics.push(...checkServiceNames(fleet));
   diagnostics.push(...checkUsefulLinks(fleet));
   diagnostics.push(...checkCredentials(fleet));
   return diagnostics;
@@ -106,6 +108,41 @@ function checkFlatNetworks(fleet: ResolvedFleet): Diagnostic[] {
 }
 
 /** Where the fleet names its services, a link that mirrors nothing its source uses is a smell. */
+/**
+ * On each cluster, the Services Linkerd creates for it must have distinct names: mirrors are
+ * `<service>-<target cluster>` and federated services `<service>-federated`, so a cluster named
+ * "federated" (or names that join alike, "a-b" from "c" and "a" from "b-c") make two Services one.
+ */
+function checkServiceNames(fleet: ResolvedFleet): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const clusterPath = new Map(fleet.clusters.map((c) => [c.name, c.path]));
+  for (const source of fleet.clusters) {
+    const made = new Map<string, string>();
+    const add = (namespace: string, name: string, what: string, path: string) => {
+      const key = `${namespace}/${name}`;
+      const first = made.get(key);
+      if (first === undefined) {
+        made.set(key, what);
+        return;
+      }
+      diagnostics.push(
+        error(path, `on cluster ${source.name}, ${what} and ${first} would both be the Service ${key}`, `rename one of them (a cluster named "federated" cannot be linked to while services are federated; cluster and service names must not join alike with "-")`),
+      );
+    };
+    for (const fed of fleet.federatedServices) {
+      if (fed.clusters.includes(source.name)) add(fed.namespace, federatedServiceName(fed.name), `the federated service of ${fed.name}`, fed.path);
+    }
+    for (const link of fleet.links) {
+      if (link.source !== source.name) continue;
+      for (const exported of fleet.exports) {
+        if (exported.cluster !== link.target) continue;
+        add(exported.namespace, mirroredServiceName(exported.name, link.target), `the mirror of ${exported.name} from ${link.target}`, `${clusterPath.get(link.target) ?? link.targetPath}/name`);
+      }
+    }
+  }
+  return diagnostics;
+}
+
 function checkUsefulLinks(fleet: ResolvedFleet): Diagnostic[] {
   if (fleet.exports.length === 0) return [];
   const wanted = { gateway: 'gateway', flat: 'remote-discovery' } as const;

@@ -16,12 +16,15 @@ const MAX_BYTES = 32 * 1024 * 1024;
 
 /** `displayName` is how messages name the file (the path as the user gave it). */
 export function loadFleetYamlFile(file: string, displayName = file): LoadedYaml {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (e) {
     return failed(`cannot read ${file}: ${(e as Error).message}`, 'check the path of the fleet file');
   }
+  // Invalid UTF-8 would become U+FFFD silently (in a key or a name, a different value).
+  const text = decodeUtf8(bytes);
+  if (typeof text !== 'string') return failed(`${displayName}:${text.line}: invalid UTF-8 (byte ${text.offset})`, 'save the fleet file as UTF-8');
   return parseFleetYaml(text, displayName);
 }
 
@@ -49,11 +52,14 @@ export function parseFleetYaml(text: string, fileName = 'fleet.yaml'): LoadedYam
     const { line, col } = lineCounter.linePos(node.range[0]);
     return `${fileName}:${line}:${col}`;
   };
-  if (doc.errors.length > 0) {
-    const diagnostics = doc.errors.map((e) => {
+  // Warnings are refusals here: an unknown tag (`!Ref`) or YAML version (`%YAML 9.9`) would be read
+  // as something other than what the author meant.
+  const problems = [...doc.errors, ...doc.warnings];
+  if (problems.length > 0) {
+    const diagnostics = problems.map((e) => {
       const pos = lineCounter.linePos(e.pos[0]);
       const where = pos ? ` at line ${pos.line}, column ${pos.col}` : '';
-      return error('', `${fileName} is not valid YAML${where}: ${e.message.split('\n')[0]}`, 'fix the YAML syntax (duplicate keys and anchors are not allowed to repeat)');
+      return error('', `${fileName} is not valid YAML${where}: ${e.message.split('\n')[0]}`, yamlFix(e.code));
     });
     return { document: undefined, diagnostics, locate };
   }
@@ -115,6 +121,27 @@ export function nodeAt(node: Node | null, segments: string[]): Node | undefined 
     if (current) last = current;
   }
   return last;
+}
+
+function yamlFix(code: string): string {
+  if (code === 'TAG_RESOLVE_FAILED') return 'remove the tag: a fleet file is plain YAML, without custom tags such as !Ref';
+  if (code === 'BAD_DIRECTIVE') return 'remove the directive, or write %YAML 1.2';
+  return 'fix the YAML syntax (duplicate keys and anchors are not allowed to repeat)';
+}
+
+/** The text, or where the first invalid UTF-8 byte is (line 1-based, byte offset 0-based). */
+function decodeUtf8(bytes: Buffer): string | { line: number; offset: number } {
+  const text = bytes.toString('utf8');
+  if (!text.includes('\uFFFD')) return text;
+  let offset = 0;
+  let line = 1;
+  for (const char of text) {
+    // A U+FFFD that was not written as one (EF BF BD) stands for bytes that are not UTF-8.
+    if (char === '\uFFFD' && !(bytes[offset] === 0xef && bytes[offset + 1] === 0xbf && bytes[offset + 2] === 0xbd)) return { line, offset };
+    if (char === '\n') line++;
+    offset += Buffer.byteLength(char);
+  }
+  return text;
 }
 
 function failed(message: string, fix: string): LoadedYaml {

@@ -1,6 +1,6 @@
 // JSON Schema pieces of the multicluster model (types in types-multicluster.ts).
 
-import { DNS_LABEL, DURATION } from './schema-patterns.ts';
+import { ANNOTATION_VALUE, CIDR, DNS_LABEL, DURATION, QUALIFIED_NAME, URL_PATH } from './schema-patterns.ts';
 
 const clusterName = { type: 'string', pattern: DNS_LABEL, 'x-fix': 'name a cluster of spec.clusters' };
 const clusterNames = { type: 'array', minItems: 1, items: clusterName };
@@ -104,14 +104,20 @@ export const gatewaySettingsSchema = {
     port: { type: 'integer', minimum: 1, maximum: 65535 },
     serviceType: { enum: ['LoadBalancer', 'NodePort', 'ClusterIP'] },
     replicas: { type: 'integer', minimum: 1 },
-    loadBalancerClass: { type: 'string' },
-    loadBalancerSourceRanges: { type: 'array', items: { type: 'string' } },
-    serviceAnnotations: { type: 'object', additionalProperties: { type: 'string' } },
+    // Written unquoted into the gateway Service by linkerd-multicluster (templates/gateway.yaml).
+    loadBalancerClass: { type: 'string', pattern: QUALIFIED_NAME, 'x-fix': 'give a load balancer class name such as "service.k8s.aws/nlb" (a qualified name: letters, digits, "-", "_", "." with an optional DNS prefix)' },
+    loadBalancerSourceRanges: { type: 'array', items: { type: 'string', pattern: CIDR, 'x-fix': 'list CIDRs such as "203.0.113.0/24"' } },
+    serviceAnnotations: {
+      type: 'object',
+      propertyNames: { pattern: QUALIFIED_NAME },
+      additionalProperties: { type: 'string', pattern: ANNOTATION_VALUE },
+      'x-fix': 'annotation keys are qualified names ("example.com/name"); values are strings without control characters or template syntax ({{ }})',
+    },
     probe: {
       type: 'object',
       additionalProperties: false,
       properties: {
-        path: { type: 'string', pattern: '^/' },
+        path: { type: 'string', pattern: URL_PATH, 'x-fix': 'give an HTTP path such as "/ready" (letters, digits, "-._~/%")' },
         port: { type: 'integer', minimum: 1, maximum: 65535 },
         seconds: { type: 'integer', minimum: 1 },
       },

@@ -13,11 +13,9 @@ import {
   serviceExportSchema,
 } from './schema-multicluster.ts';
 import { policySchemas } from './schema-policy.ts';
-import { DNS_LABEL, DNS_NAME, DURATION, dnsLabel, LOG_LEVEL, QUANTITY } from './schema-patterns.ts';
+import { CRON, DNS_LABEL, DNS_NAME, DURATION, dnsLabel, LOG_LEVEL, QUANTITY } from './schema-patterns.ts';
 import { gatewayAPISettingsSchema } from './gateway-api-settings.ts';
 import { routesSchema, servicesSchema } from './routes-schema.ts';
-
-const CRON = '^(\\S+\\s+){4}\\S+$';
 
 const quantities = {
   type: 'object',
@@ -84,7 +82,7 @@ const clusterSettingsProperties = {
     additionalProperties: false,
     properties: {
       values: { type: 'object' },
-      heartbeatSchedule: { type: 'string', pattern: CRON, 'x-fix': 'use a five-field cron schedule such as "17 3 * * *"' },
+      heartbeatSchedule: { type: 'string', pattern: CRON, 'x-fix': 'use a five-field cron schedule with valid ranges (minute 0-59, hour 0-23, day 1-31, month 1-12, weekday 0-7) such as "17 3 * * *"' },
       disableHeartbeat: { type: 'boolean' },
     },
   },
@@ -221,7 +219,8 @@ export const fleetSchema = {
               serviceCIDR: { type: 'string', 'x-fix': 'use CIDR notation such as "10.96.0.0/12"' },
               apiServer: {
                 type: 'string',
-                pattern: '^https://[^\\s/]+(:[0-9]+)?(/\\S*)?$',
+                // Host name or [IPv6], port, path: no template syntax, quotes or spaces (the URL is written into an External Secrets template).
+                pattern: '^https://([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]+\\])(:[0-9]{1,5})?(/[-A-Za-z0-9._~/%]*)?$',
                 'x-fix': 'give the API server as an https URL, e.g. "https://eu-1.example.com:6443"',
               },
               delivery: clusterDeliverySchema,

@@ -4,6 +4,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { error, type Diagnostic } from './diagnostics.ts';
+import { findSecretMaterial, lineAt } from './secret-material.ts';
 import type { TrustAnchorSource } from './types.ts';
 
 export interface AnchorCertificate {
@@ -18,8 +19,9 @@ export interface TrustAnchor {
   readonly certificates: readonly AnchorCertificate[];
 }
 
+/** Tolerated difference between the clock that issued the anchor and this one. */
+const CLOCK_SKEW_MS = 5 * 60 * 1000;
 const CERT_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
-const PRIVATE_KEY = /-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY-----/;
 
 export function readTrustAnchor(
   source: TrustAnchorSource,
@@ -41,8 +43,10 @@ export function readTrustAnchor(
     at = `${path}/pem`;
     text = source.pem;
   }
-  if (PRIVATE_KEY.test(text)) {
-    return fail(at, 'the trust anchor contains a private key', 'keep only the certificate (BEGIN CERTIFICATE blocks); the key belongs in the secret store that spec.trust.issuer names');
+  const secret = findSecretMaterial(text)[0];
+  if (secret) {
+    const where = 'file' in source ? `${source.file}:${lineAt(text, secret.index)}` : `line ${lineAt(text, secret.index)}`;
+    return fail(at, `the trust anchor contains secret material: ${secret.kind} at ${where} (${secret.fingerprint})`, 'keep only the certificate (BEGIN CERTIFICATE blocks); the key belongs in the secret store that spec.trust.issuer names');
   }
   const blocks = text.match(CERT_BLOCK) ?? [];
   if (blocks.length === 0) {
@@ -61,6 +65,10 @@ export function readTrustAnchor(
     const subject = cert.subject.replace(/\n/g, ', ');
     if (!cert.ca) {
       diagnostics.push(error(at, `certificate ${i + 1} (${subject}) is not a CA certificate`, 'use the root CA certificate of the mesh (basicConstraints CA:TRUE), not a leaf or issuer-signed certificate'));
+    }
+    // Proxies reject a root that is not valid yet: every mTLS connection would fail until then.
+    if (new Date(cert.validFrom).getTime() > now.getTime() + CLOCK_SKEW_MS) {
+      diagnostics.push(error(at, `certificate ${i + 1} (${subject}) is not valid until ${new Date(cert.validFrom).toISOString()}`, 'issue the trust anchor with a start date in the past (check the clock of the machine that made it), or add it to the bundle only once it is valid'));
     }
     if (new Date(cert.validTo).getTime() <= now.getTime()) {
       diagnostics.push(error(at, `certificate ${i + 1} (${subject}) expired on ${new Date(cert.validTo).toISOString()}`, 'rotate the trust anchor: add the new certificate to the bundle, roll it out, then remove the old one'));

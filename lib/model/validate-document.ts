@@ -3,6 +3,7 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { error, pointer, show, type Diagnostic } from './diagnostics.ts';
 import { fleetSchema } from './schema.ts';
+import { findSecretMaterial } from './secret-material.ts';
 
 let compiled: ValidateFunction | undefined;
 
@@ -14,29 +15,39 @@ function validator(): ValidateFunction {
   return compiled;
 }
 
-const PRIVATE_KEY = /-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY-----/;
+/**
+ * Every place in a parsed document where secret material appears (lib/model/secret-material.ts:
+ * private keys of any kind, kubeconfig credentials, cloud tokens), as diagnostics. A message names
+ * the place and a fingerprint, never the secret; a secret used as a map key is reported at the map
+ * (its JSON pointer would print it whole).
+ */
+export function findSecrets(value: unknown, path = ''): Diagnostic[] {
+  const found: Diagnostic[] = [];
+  const pending: [unknown, string][] = [[value, path]];
+  while (pending.length > 0) {
+    const [node, at] = pending.pop()!;
+    if (typeof node === 'string') {
+      for (const f of findSecretMaterial(node)) found.push(secretError(at, `contains secret material: ${f.kind} (${f.fingerprint})`));
+    } else if (Array.isArray(node)) {
+      node.forEach((v, i) => pending.push([v, `${at}${pointer(i)}`]));
+    } else if (node && typeof node === 'object') {
+      for (const [k, v] of Object.entries(node)) {
+        const secretKey = findSecretMaterial(k);
+        for (const f of secretKey) found.push(secretError(at, `a key of this map contains secret material: ${f.kind} (${f.fingerprint})`));
+        // Below a secret key, every pointer would print the key.
+        if (!secretKey.length) pending.push([v, `${at}${pointer(k)}`]);
+      }
+    }
+  }
+  return found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
 
-/** Every place in a parsed document where a private key appears, as diagnostics. */
-export function findPrivateKeys(value: unknown, path = ''): Diagnostic[] {
-  if (typeof value === 'string') {
-    return PRIVATE_KEY.test(value)
-      ? [
-          error(
-            path,
-            'contains a private key',
-            'remove it: meshfleet never handles key material; give only the public certificate and let cert-manager read the key from a secret store (spec.trust.issuer)',
-          ),
-        ]
-      : [];
-  }
-  if (Array.isArray(value)) return value.flatMap((v, i) => findPrivateKeys(v, `${path}${pointer(i)}`));
-  if (value && typeof value === 'object') {
-    return Object.entries(value).flatMap(([k, v]) => [
-      ...findPrivateKeys(k, `${path}${pointer(k)}`),
-      ...findPrivateKeys(v, `${path}${pointer(k)}`),
-    ]);
-  }
-  return [];
+function secretError(path: string, message: string): Diagnostic {
+  return error(
+    path,
+    message,
+    'remove it: meshfleet never handles secret material; give only public certificates, let cert-manager read keys from a secret store (spec.trust.issuer) and Link credentials come from spec.credentials',
+  );
 }
 
 export function validateDocument(document: unknown): Diagnostic[] {

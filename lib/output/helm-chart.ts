@@ -1,5 +1,6 @@
 // Writes a cluster's objects as a Helm chart. cdk8s's own `--format helm` names the chart after the
 // working folder, writes no values.yaml and does not escape `{{`, so meshfleet writes charts itself.
+import { goTemplateLiteral } from '../constructs/go-template.ts';
 import { toYaml } from './yaml.ts';
 
 export const MESH_CHART_NAME = 'meshfleet-mesh';
@@ -17,7 +18,7 @@ export interface ChartMetadata {
  * reproduces the object exactly.
  */
 export function escapeTemplate(text: string): string {
-  return text.replace(/\{\{/g, '{{ "{{" }}');
+  return goTemplateLiteral(text);
 }
 
 export function chartYaml(meta: ChartMetadata): string {

@@ -3,7 +3,7 @@
 import { checkDocument, checkFleet } from '../check/index.ts';
 import type { Diagnostic } from '../model/diagnostics.ts';
 import type { FleetDocument } from '../model/types.ts';
-import { findPrivateKeys, validateDocument } from '../model/validate-document.ts';
+import { findSecrets, validateDocument } from '../model/validate-document.ts';
 import { resolveFleet, type ResolvedFleet } from '../resolve/resolve.ts';
 
 export interface PlanOptions {
@@ -19,9 +19,11 @@ export interface Plan {
 }
 
 export function planFleet(document: unknown, options: PlanOptions): Plan {
-  const keys = findPrivateKeys(document);
+  // Secrets first and alone: schema messages quote values, and a secret must never be printed.
+  const secrets = findSecrets(document);
+  if (secrets.length) return { diagnostics: secrets };
   const schema = validateDocument(document);
-  if (keys.length || schema.length) return { diagnostics: [...keys, ...schema] };
+  if (schema.length) return { diagnostics: schema };
 
   const doc = document as FleetDocument;
   const references = checkDocument(doc.spec);

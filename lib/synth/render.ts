@@ -4,10 +4,12 @@ import { App } from 'cdk8s';
 import { unknownControllerKeys, unknownValueKeys, upstreamKeys, type UpstreamChart } from '../compat/upstream-values.ts';
 import { ClusterMesh, objectFilesOf } from '../constructs/cluster-mesh.ts';
 import { renderDelivery, type DeliveryOptions, type DeliveryOutput } from '../delivery/render.ts';
+import { GITOPS_FOLDER } from '../delivery/paths.ts';
 import { environmentDelivery } from '../delivery/resolve.ts';
 import { error, warning, type Diagnostic } from '../model/diagnostics.ts';
 import { originOf } from '../model/merge.ts';
 import { routeFieldsBeyondLinkerd } from '../check/gateway-api-rules.ts';
+import { upstreamValueProblems } from '../check/upstream-values.ts';
 import { ClusterRoutes } from '../constructs/cluster-routes.ts';
 import { chartContent, chartYaml } from '../output/helm-chart.ts';
 import type { KubeObject, ObjectFile } from '../output/kube-object.ts';
@@ -21,7 +23,7 @@ import { multiclusterViews, type ClusterMulticlusterView } from '../resolve/link
 import { policyViews, type ClusterPolicyView } from '../resolve/policy.ts';
 import { GATEWAY_API_FOLDER } from '../resolve/gateway-api.ts';
 import type { ResolvedCluster, ResolvedFleet } from '../resolve/resolve.ts';
-import { scanForSecrets, validateObjects, type SchemaSources } from '../validate/index.ts';
+import { DELIVER_INSTEAD, describeSecretIssue, scanFiles, validateObjects, type SchemaSources } from '../validate/index.ts';
 
 export const INDEX_FILE = 'index.json';
 /** A cluster's Services and routes: plain manifests + kustomization, applied after the mesh. */
@@ -119,10 +121,11 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock, options
   diagnostics.push(...checkDelivered(gitops));
   files.set(INDEX_FILE, indexFile(fleet, rendered, gitops, views, policies));
   files.set('versions.lock.json', lockFile(lock));
+  diagnostics.push(...secretDiagnostics(files, rendered));
   return { files, clusters: rendered, delivery: gitops, diagnostics };
 }
 
-/** Emitted objects against their schemas, values against the upstream charts, and no secrets anywhere. */
+/** Emitted objects against their schemas, values against the upstream charts. */
 function checkEmitted(
   cluster: ResolvedCluster,
   objects: readonly KubeObject[],
@@ -137,27 +140,44 @@ function checkEmitted(
     for (const key of [...unknownValueKeys(values, tree), ...unknownControllerKeys(values, tree)]) {
       diagnostics.push(error(cluster.path, `values for ${chart} ${cluster.release.chartVersion} set ${key}, which the chart does not have`, 'this is a meshfleet defect if the fleet passed its checks (user overrides are checked in controlPlane.values and multicluster.values); please report it'));
     }
+    for (const problem of upstreamValueProblems(chart as UpstreamChart, values, tree)) {
+      diagnostics.push(error(cluster.path, `values for ${chart} ${cluster.release.chartVersion} at ${problem.pointer}: ${problem.message}`, 'this is a meshfleet defect if the fleet passed its checks (settings and overrides are checked before rendering); please report it'));
+    }
   }
   return diagnostics;
 }
 
-/** Every Argo CD and Flux object against its CRD schema, and no secrets in them either. */
+/** Every Argo CD and Flux object against its CRD schema. */
 function checkDelivered(gitops: DeliveryOutput): Diagnostic[] {
   return gitops.objectFiles.flatMap((file) => objectDiagnostics(file.objects, {}, file.cluster?.cluster.path ?? '/spec/delivery', file.path));
 }
 
-/** Emitted objects against their schemas and the secret scan, as errors at the fleet path `at`. */
+/** Emitted objects against their schemas, as errors at the fleet path `at`. */
 function objectDiagnostics(objects: readonly KubeObject[], sources: SchemaSources, at: string, file?: string): Diagnostic[] {
   const name = (issue: { kind: string; namespace?: string; name: string }) =>
     `${issue.kind} ${issue.namespace ? issue.namespace + '/' : ''}${issue.name}${file ? ` (${file})` : ''}`;
-  return [
-    ...validateObjects(objects, sources).map((issue) =>
-      error(at, `emitted ${name(issue)} is invalid at ${issue.path || '/'}: ${issue.message}`, 'this is a meshfleet defect if the fleet passed its checks; please report it with the fleet file'),
-    ),
-    ...scanForSecrets(objects).map((issue) =>
-      error(at, `emitted ${name(issue)} carries secret material at ${issue.path}: ${issue.message}`, 'secrets must come from a secret store (External Secrets, SealedSecrets), never from meshfleet output'),
-    ),
-  ];
+  return validateObjects(objects, sources).map((issue) =>
+    error(at, `emitted ${name(issue)} is invalid at ${issue.path || '/'}: ${issue.message}`, 'this is a meshfleet defect if the fleet passed its checks; please report it with the fleet file'),
+  );
+}
+
+/**
+ * The secret scan, once, over every file about to be written (whatever delivery, object kind or
+ * copied file produced it). Reported at the cluster whose folder holds the file, else at the
+ * delivery settings (GitOps files) or the document root.
+ */
+function secretDiagnostics(files: ReadonlyMap<string, string>, clusters: readonly RenderedCluster[]): Diagnostic[] {
+  const owners = new Map(clusters.map((r) => [r.folder, r]));
+  return scanFiles(files).map((issue) => {
+    const [env, name, part] = issue.file.split('/');
+    const owner = owners.get(`${env}/${name}`);
+    const at = owner ? owner.cluster.path : [env, name].includes(GITOPS_FOLDER) ? '/spec/delivery' : '';
+    const fix =
+      part === GATEWAY_API_FOLDER
+        ? `remove it from the vendored Gateway API bundle (the bundle holds CRDs only); ${DELIVER_INSTEAD}`
+        : `remove it from the fleet input (settings, values, credentials) it came from; ${DELIVER_INSTEAD}`;
+    return error(at, `${describeSecretIssue(issue)} would be written to the output`, fix);
+  });
 }
 
 function indexFile(

@@ -1,154 +1,113 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { scanForSecrets, type KubeObject } from '../../lib/validate/index.ts';
+import { findSecretMaterial } from '../../lib/model/secret-material.ts';
+import { scanFiles } from '../../lib/validate/index.ts';
+import { ANCHOR_PEM, REPO } from '../support/fleet.ts';
+import { SECRET_SAMPLES, secretKinds } from './secret-samples.ts';
 
-const DELIVER_INSTEAD = 'keep it in a secret store and deliver it with External Secrets, SealedSecrets or SOPS';
-
-// Throwaway keys made per run: no private key file is ever committed.
-const ecKeyPkcs8 = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
-const ecKeySec1 = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'sec1' }).toString();
-const rsaKeyPkcs1 = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ format: 'pem', type: 'pkcs1' }).toString();
-const encryptedKey = generateKeyPairSync('ec', { namedCurve: 'P-256' })
-  .privateKey.export({ format: 'pem', type: 'pkcs8', cipher: 'aes-256-cbc', passphrase: 'test-only' })
-  .toString();
+const b64 = (text: string) => Buffer.from(text).toString('base64');
 const publicKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'pem', type: 'spki' }).toString();
-// Only the armour matters to the scanner; the body is not a real certificate or key.
-const certificate = '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIRAKfake\n-----END CERTIFICATE-----\n';
-const opensshKey = '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQfake\n-----END OPENSSH PRIVATE KEY-----\n';
+const publicKeyRsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ format: 'pem', type: 'pkcs1' }).toString();
 
-function configMap(name: string, data: Record<string, string>): KubeObject {
-  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'linkerd' }, data };
-}
+describe('the secret detector (one definition for input and output)', () => {
+  it.each(SECRET_SAMPLES.map((s) => [s.label, s] as const))('finds %s', (_label, sample) => {
+    const found = findSecretMaterial(sample.text);
+    expect(found.map((f) => f.kind)).toContain(sample.kind);
+    for (const f of found) expect(f.fingerprint).toMatch(/^sha256:[0-9a-f]{8}$/);
+  });
 
-const kubeconfigWithToken = `apiVersion: v1
-kind: Config
-clusters:
-- name: us-1
-  cluster:
-    server: https://us-1.example.com
-    certificate-authority-data: ${Buffer.from(certificate).toString('base64')}
-users:
-- name: linkerd-service-mirror-remote-access-default
-  user:
-    token: eyJhbGciOiJSUzI1NiJ9.fake.token
-contexts:
-- name: us-1
-  context: { cluster: us-1, user: linkerd-service-mirror-remote-access-default }
-current-context: us-1
-`;
+  it('finds each sample base64-encoded (as in a Secret, an annotation or a values string)', () => {
+    for (const sample of SECRET_SAMPLES.filter((s) => !s.kind.startsWith('headerless'))) {
+      const kinds = findSecretMaterial(`value: ${b64(sample.text)}\n`).map((f) => f.kind);
+      expect(kinds, sample.label).toContain(`base64-encoded ${sample.kind}`);
+    }
+  });
 
-describe('scanForSecrets', () => {
-  it('finds a private key inside a nested string (Helm values embedded in an Argo CD Application)', () => {
-    const application: KubeObject = {
-      apiVersion: 'argoproj.io/v1alpha1',
-      kind: 'Application',
-      metadata: { name: 'linkerd-control-plane', namespace: 'argocd' },
-      spec: { sources: [{ helm: { values: `identity:\n  issuer:\n    tls:\n      keyPEM: |\n${ecKeySec1.replace(/^/gm, '        ')}` } }] },
+  it('finds a key base64-encoded twice', () => {
+    const pem = SECRET_SAMPLES.find((s) => s.kind === 'EC private key')!.text;
+    expect(secretKinds(b64(b64(pem)))).toContain('doubly base64-encoded EC private key');
+  });
+
+  it('reports one finding for an armoured key, not its body again as headerless', () => {
+    const pem = SECRET_SAMPLES.find((s) => s.kind === 'private key')!.text;
+    expect(secretKinds(pem)).toStrictEqual(['private key']);
+    expect(secretKinds(JSON.stringify({ private_key: pem }))).toStrictEqual(['private key']);
+  });
+
+  it('gives the same fingerprint for the same secret and a different one for another, and never the secret', () => {
+    const [a, b] = SECRET_SAMPLES.filter((s) => s.kind === 'GitHub token');
+    const first = findSecretMaterial(a!.text)[0]!;
+    expect(findSecretMaterial(`x ${a!.text} y`)[0]!.fingerprint).toBe(first.fingerprint);
+    expect(findSecretMaterial(b!.text)[0]!.fingerprint).not.toBe(first.fingerprint);
+    expect(JSON.stringify(findSecretMaterial(a!.text))).not.toContain(a!.text.slice(4, 20));
+  });
+
+  it('ignores certificates, public keys, CA bundles and placeholders', () => {
+    const texts = [
+      ANCHOR_PEM,
+      `ca.crt: ${b64(ANCHOR_PEM)}`,
+      JSON.stringify({ identityTrustAnchorsPEM: ANCHOR_PEM }),
+      publicKey,
+      publicKeyRsa,
+      b64(publicKey),
+      // A kubeconfig template filled in-cluster by External Secrets, plain and Helm-escaped.
+      'kind: Config\nclusters: []\nusers:\n- name: u\n  user:\n    token: {{ .token }}\n',
+      'kind: Config\nclusters: []\nusers:\n- name: u\n  user:\n    token: {{ "{{" }} .token }}\n',
+      // Exec-based users, and `token:`/`password:` lines that are not in a kubeconfig.
+      'kind: Config\nclusters: []\nusers:\n- name: u\n  user:\n    exec: { command: aws }\n',
+      'auth:\n  token: ""\npassword: hunter2\n',
+      // Hashes, long names and image digests are runs of base64 characters, not secrets.
+      'image: cr.l5d.io/linkerd/proxy@sha256:0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0',
+      'name: linkerd-service-mirror-remote-access-eu-west-1-production-cluster-with-a-long-name',
+      'checksum/config: 3b5d5c3712955042212316173ccf37be800bba6b0000000000000000000000aa',
+    ];
+    for (const text of texts) expect(findSecretMaterial(text), text.slice(0, 60)).toStrictEqual([]);
+  });
+});
+
+describe('scanFiles (every file meshfleet writes)', () => {
+  it('names the file and the line, never the secret', () => {
+    const key = SECRET_SAMPLES.find((s) => s.kind === 'RSA private key')!.text;
+    const values = `identity:\n  issuer:\n    tls:\n      keyPEM: |\n${key.replace(/^/gm, '        ')}`;
+    const issues = scanFiles(
+      new Map([
+        ['prod/eu-1/values/linkerd-control-plane.yaml', values],
+        ['prod/eu-1/manifests/configmap.yaml', `data:\n  ca-bundle.crt: |\n${ANCHOR_PEM.replace(/^/gm, '    ')}`],
+      ]),
+    );
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({ file: 'prod/eu-1/values/linkerd-control-plane.yaml', line: 5, kind: 'RSA private key' });
+    expect(JSON.stringify(issues)).not.toMatch(/MII|BEGIN/);
+  });
+
+  it('reports a v1 Secret with data or stringData (block and flow), but not an empty one', () => {
+    const files = {
+      'vendor/a.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: a\ndata:\n  kubeconfig: bm90IGEga3ViZWNvbmZpZw==\n',
+      'vendor/b.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: b\nstringData: {note: x}\n',
+      'vendor/c.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: c\ndata: {}\n',
+      'vendor/d.yaml': 'apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata:\n  name: d\nspec:\n  data:\n  - secretKey: token\n',
     };
-    expect(scanForSecrets([application])).toStrictEqual([
-      {
-        apiVersion: 'argoproj.io/v1alpha1',
-        kind: 'Application',
-        name: 'linkerd-control-plane',
-        namespace: 'argocd',
-        path: '/spec/sources/0/helm/values',
-        message: `private key (-----BEGIN EC PRIVATE KEY-----): ${DELIVER_INSTEAD}`,
-      },
+    expect(scanFiles(files).map((i) => [i.file, i.line, i.kind])).toStrictEqual([
+      ['vendor/a.yaml', 5, 'Secret data'],
+      ['vendor/b.yaml', 10, 'Secret stringData'],
     ]);
   });
 
-  it.each([
-    ['PKCS#8', ecKeyPkcs8, '-----BEGIN PRIVATE KEY-----'],
-    ['RSA', rsaKeyPkcs1, '-----BEGIN RSA PRIVATE KEY-----'],
-    ['encrypted', encryptedKey, '-----BEGIN ENCRYPTED PRIVATE KEY-----'],
-    ['OpenSSH', opensshKey, '-----BEGIN OPENSSH PRIVATE KEY-----'],
-  ])('recognises a %s private key', (_label, pem, armour) => {
-    const issues = scanForSecrets([configMap('keys', { 'issuer.key': pem })]);
-    expect(issues).toStrictEqual([
-      { apiVersion: 'v1', kind: 'ConfigMap', name: 'keys', namespace: 'linkerd', path: '/data/issuer.key', message: `private key (${armour}): ${DELIVER_INSTEAD}` },
-    ]);
-  });
-
-  it('finds a base64-encoded private key (as in a Secret or an annotation)', () => {
-    const encoded = Buffer.from(ecKeyPkcs8).toString('base64');
-    const object: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'app', annotations: { 'example.com/key': encoded } } };
-    expect(scanForSecrets([object])).toStrictEqual([
-      { apiVersion: 'v1', kind: 'ConfigMap', name: 'x', namespace: 'app', path: '/metadata/annotations/example.com~1key', message: `base64-encoded private key (-----BEGIN PRIVATE KEY-----): ${DELIVER_INSTEAD}` },
-    ]);
-  });
-
-  it('ignores certificates and public keys (trust anchors, CA bundles, caBundle fields)', () => {
-    const trustRoots = configMap('linkerd-identity-trust-roots', { 'ca-bundle.crt': certificate + certificate, 'public.pem': publicKey });
-    const webhook: KubeObject = {
-      apiVersion: 'admissionregistration.k8s.io/v1',
-      kind: 'ValidatingWebhookConfiguration',
-      metadata: { name: 'linkerd-policy-validator-webhook-config' },
-      webhooks: [{ name: 'linkerd-policy-validator.linkerd.io', clientConfig: { caBundle: Buffer.from(certificate).toString('base64') } }],
+  it('finds nothing in the example output (charts-out/), public trust anchor included', () => {
+    const root = join(REPO, 'charts-out');
+    const files = new Map<string, string>();
+    const walk = (dir: string) => {
+      for (const entry of readdirSync(dir)) {
+        const path = join(dir, entry);
+        if (statSync(path).isDirectory()) walk(path);
+        else files.set(relative(root, path), readFileSync(path, 'utf8'));
+      }
     };
-    expect(scanForSecrets([trustRoots, webhook])).toStrictEqual([]);
-  });
-
-  it('reports every data and stringData key of a v1 Secret, but not an empty Secret', () => {
-    const secret: KubeObject = {
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: { name: 'cluster-credentials-us-1', namespace: 'linkerd-multicluster' },
-      type: 'mirror.linkerd.io/remote-kubeconfig',
-      data: { kubeconfig: Buffer.from('not a kubeconfig').toString('base64') },
-      stringData: { note: 'x' },
-    };
-    const tokenSecret: KubeObject = {
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: { name: 'linkerd-service-mirror-remote-access-default-token', namespace: 'linkerd-multicluster', annotations: { 'kubernetes.io/service-account.name': 'linkerd-service-mirror-remote-access-default' } },
-      type: 'kubernetes.io/service-account-token',
-    };
-    const where = { apiVersion: 'v1', kind: 'Secret', name: 'cluster-credentials-us-1', namespace: 'linkerd-multicluster' };
-    expect(scanForSecrets([secret, tokenSecret, { ...tokenSecret, data: {} }])).toStrictEqual([
-      { ...where, path: '/data/kubeconfig', message: `Secret with data in the output: ${DELIVER_INSTEAD}` },
-      { ...where, path: '/stringData/note', message: `Secret with stringData in the output: ${DELIVER_INSTEAD}` },
-    ]);
-  });
-
-  it('finds a kubeconfig with a user token, as text and base64-encoded', () => {
-    const plain = configMap('kubeconfig', { kubeconfig: kubeconfigWithToken });
-    const encoded: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'encoded', namespace: 'linkerd' }, binaryData: { kubeconfig: Buffer.from(kubeconfigWithToken).toString('base64') } };
-    expect(scanForSecrets([plain, encoded])).toStrictEqual([
-      { apiVersion: 'v1', kind: 'ConfigMap', name: 'kubeconfig', namespace: 'linkerd', path: '/data/kubeconfig', message: `kubeconfig with a user token: ${DELIVER_INSTEAD}` },
-      { apiVersion: 'v1', kind: 'ConfigMap', name: 'encoded', namespace: 'linkerd', path: '/binaryData/kubeconfig', message: `base64-encoded kubeconfig with a user token: ${DELIVER_INSTEAD}` },
-    ]);
-  });
-
-  it('finds kubeconfig credentials embedded as structure, and accepts exec-based users', () => {
-    const kubeconfig = {
-      apiVersion: 'v1',
-      kind: 'Config',
-      clusters: [{ name: 'us-1', cluster: { server: 'https://us-1.example.com' } }],
-      users: [
-        { name: 'exec-user', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: 'aws' } } },
-        { name: 'key-user', user: { 'client-certificate-data': 'Y2VydA==', 'client-key-data': 'a2V5' } },
-      ],
-    };
-    const object: KubeObject = { apiVersion: 'example.com/v1', kind: 'Holder', metadata: { name: 'h' }, spec: { kubeconfig } };
-    expect(scanForSecrets([object])).toStrictEqual([
-      { apiVersion: 'example.com/v1', kind: 'Holder', name: 'h', path: '/spec/kubeconfig/users/1/user/client-key-data', message: `kubeconfig with a user client-key-data: ${DELIVER_INSTEAD}` },
-    ]);
-  });
-
-  it('does not treat a token-less kubeconfig or unrelated `token:` lines as credentials', () => {
-    const execKubeconfig = kubeconfigWithToken.replace('    token: eyJhbGciOiJSUzI1NiJ9.fake.token\n', '    exec: { command: aws }\n');
-    const unrelated = 'auth:\n  token: ""\npassword: hunter2\n'; // not kubeconfig-shaped
-    expect(scanForSecrets([configMap('a', { kubeconfig: execKubeconfig, other: unrelated })])).toStrictEqual([]);
-  });
-
-  it('scans file texts and reports the line', () => {
-    const values = `identity:\n  externalCA: false\n  issuer:\n    tls:\n      keyPEM: |\n${rsaKeyPkcs1.replace(/^/gm, '        ')}`;
-    const files = new Map([
-      ['prod/eu-1/values/linkerd-control-plane.yaml', values],
-      ['prod/eu-1/manifests/configmap-linkerd-identity-trust-roots.yaml', `data:\n  ca-bundle.crt: |\n${certificate}`],
-    ]);
-    expect(scanForSecrets([], files)).toStrictEqual([
-      { file: 'prod/eu-1/values/linkerd-control-plane.yaml', line: 6, message: `private key (-----BEGIN RSA PRIVATE KEY-----): ${DELIVER_INSTEAD}` },
-    ]);
+    walk(root);
+    expect(files.size).toBeGreaterThan(50);
+    expect([...files.values()].some((text) => text.includes('BEGIN CERTIFICATE'))).toBe(true);
+    expect(scanFiles(files)).toStrictEqual([]);
   });
 });

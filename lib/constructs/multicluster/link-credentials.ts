@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { goTemplateLiteral } from '../go-template.ts';
 import { storeKindOf } from '../secret-store.ts';
 import { SealedSecret } from '../../../imports/bitnami.com.ts';
 import {
@@ -104,9 +105,13 @@ export class LinkCredentials extends Construct {
 
 /**
  * A kubeconfig for the target's API server, filled in-cluster by External Secrets (template engine
- * v2) from the token and CA of the target's remote-access ServiceAccount.
+ * v2: Go text/template) from the token and CA of the target's remote-access ServiceAccount. The
+ * server URL is the one value here that is not meshfleet's own: it is made a literal for the
+ * template engine (a `{{` in it would otherwise run in the External Secrets controller) and quoted
+ * when YAML would read it as more than a plain string.
  */
 export function kubeconfigTemplate(cluster: string, server: string, user: string): string {
+  server = goTemplateLiteral(/^[A-Za-z0-9._~:/?=&%@\[\]-]+$/.test(server) && !/^[\[@%]/.test(server) ? server : JSON.stringify(server));
   return [
     'apiVersion: v1',
     'kind: Config',
