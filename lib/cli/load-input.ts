@@ -30,11 +30,11 @@ export async function loadInput(file: string): Promise<FleetInput> {
     if (!(exported instanceof Fleet)) {
       throw new UsageError(`${file} must export a Fleet as its default export (export default fleet)`);
     }
-    return fleetInput(exported);
+    return { ...fleetInput(exported), file: path };
   }
   const loaded = loadFleetYamlFile(path, file);
   if (loaded.diagnostics.length) throw new FleetError(loaded.diagnostics, loaded.locate);
-  return { document: loaded.document, baseDir: dirname(path), locate: loaded.locate };
+  return { document: loaded.document, baseDir: dirname(path), locate: loaded.locate, file: path };
 }
 
 /** The input for a Fleet built in TypeScript; relative paths are read from the working folder. */

@@ -2,6 +2,7 @@
 // errors, 2 when the command line is wrong.
 import { parseArgs } from 'node:util';
 import { FleetError, formatDiagnostic } from '../model/diagnostics.ts';
+import { FileAccessError } from '../model/file-access.ts';
 import { synthesize } from '../synth/synthesize.ts';
 import { runLint } from './lint.ts';
 import { compareOutput, formatCheck, formatDiff } from './diff.ts';
@@ -75,6 +76,10 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     if (e instanceof FleetError) {
       io.err(e.message + '\n');
       return 1;
+    }
+    if (e instanceof FileAccessError) {
+      io.err(`meshfleet: ${e.message}\n`);
+      return e.exitCode;
     }
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       io.err(`meshfleet: ${(e as Error).message}\n\n${HELP}`);
