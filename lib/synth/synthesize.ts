@@ -41,7 +41,7 @@ export function synthesize(input: FleetInput, options: SynthOptions = {}): Synth
   const plan = planFleet(input.document, { baseDir: input.baseDir, now: options.now });
   if (!plan.fleet) throw new FleetError(plan.diagnostics, input.locate);
 
-  const folder = openOutputFolder(outdir, { write: !options.dryRun, protect: [input.baseDir, ...(input.file ? [input.file] : [])] });
+  const folder = openOutputFolder(outdir, { write: !options.dryRun, protect: [...(input.file ? [input.file] : []), input.baseDir] });
   let rendered: Rendered;
   let diagnostics: Diagnostic[];
   try {
