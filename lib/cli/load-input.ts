@@ -1,6 +1,6 @@
 // Finds and loads the fleet for a CLI command: a fleet file (YAML/JSON) or a TypeScript app whose
 // default export is a Fleet.
-import { existsSync } from 'node:fs';
+import { existsSync, lstatSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Fleet } from '../fleet/fleet.ts';
@@ -14,7 +14,10 @@ export class UsageError extends Error {}
 
 export function findInput(given: string | undefined): string {
   if (given) {
-    if (!existsSync(given)) throw new UsageError(`no such file: ${given}`);
+    if (!existsSync(given)) {
+      const link = lstatSync(given, { throwIfNoEntry: false })?.isSymbolicLink();
+      throw new UsageError(link ? `${given} is a symbolic link that leads nowhere (a missing target or a loop)` : `no such file: ${given}`);
+    }
     return given;
   }
   const found = DEFAULT_INPUTS.find((f) => existsSync(f));
