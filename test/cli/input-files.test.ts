@@ -9,8 +9,10 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../lib/cli/main.ts';
-import { explainFsError, INPUT_LIMITS, readRegularFile } from '../../lib/model/file-access.ts';
-import { fleetDocument } from '../support/fleet.ts';
+import { readFileSync } from 'node:fs';
+import { explainFsError, formatBytes, INPUT_LIMITS, readRegularFile } from '../../lib/model/file-access.ts';
+import { MAX_ENTRIES, MAX_NESTING } from '../../lib/model/load-yaml.ts';
+import { fleetDocument, REPO } from '../support/fleet.ts';
 
 function capture() {
   const io = { stdout: '', stderr: '', out: (t: string) => void (io.stdout += t), err: (t: string) => void (io.stderr += t) };
@@ -177,5 +179,17 @@ describe('filesystem errors name the path and a fix', () => {
   it('reads at most the limit even when the size on record is smaller (files in /proc report 0)', () => {
     const read = readRegularFile('/proc/self/maps', { limit: 16, what: 'test file' });
     expect('problem' in read && read.problem).toMatch(/is larger than the limit of 16 bytes/);
+  });
+});
+
+describe('the documented limits', () => {
+  it('README: Limits shows the limits the code applies', () => {
+    const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+    const row = (input: string) => readme.split('\n').find((line) => line.startsWith(`| ${input} |`));
+    expect(row('fleet file')).toBe(`| fleet file | ${formatBytes(INPUT_LIMITS.fleetFile)}; a map or list holds at most ${MAX_ENTRIES.toLocaleString('en')} entries; nesting at most ${MAX_NESTING} levels |`);
+    expect(row('trust anchor file')).toBe(`| trust anchor file | ${formatBytes(INPUT_LIMITS.trustAnchor)} |`);
+    expect(row('vendored Gateway API bundle file')).toBe(`| vendored Gateway API bundle file | ${formatBytes(INPUT_LIMITS.vendoredFile)} each |`);
+    expect(row('`meshfleet lint` file')).toContain(`| \`meshfleet lint\` file | ${formatBytes(INPUT_LIMITS.lintFile)}; each document at most ${formatBytes(INPUT_LIMITS.lintDocument)}`);
+    expect(row('output file read by `diff` / `synth --check`')).toBe(`| output file read by \`diff\` / \`synth --check\` | ${formatBytes(INPUT_LIMITS.outputFile)} |`);
   });
 });
