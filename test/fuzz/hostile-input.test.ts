@@ -53,8 +53,10 @@ function meshfleet(args: string[], cwd: string, heapMiB: number, timeoutMs: numb
     maxBuffer: 256 * 1024 * 1024,
     env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' },
   });
+  // time(1) appends the peak RSS, after "Command exited with non-zero status N" when there is one.
   const lines = result.stderr.trimEnd().split('\n');
   const peakMiB = Math.round(Number(lines.pop()) / 1024);
+  if (/^Command exited with non-zero status \d+$/.test(lines[lines.length - 1] ?? '')) lines.pop();
   return { code: result.status, signal: result.signal, stdout: result.stdout, stderr: lines.join('\n'), ms: Date.now() - started, peakMiB };
 }
 
