@@ -1,6 +1,7 @@
 // `meshfleet synth --check` and `meshfleet diff`: what a synth would change in the output folder,
 // as a list for CI or as a readable diff per environment and cluster with risky changes on top.
-import { diffTrees, readOutputTree, unifiedDiff, type FileChange } from '../output/diff.ts';
+import { diffTrees, unifiedDiff, type FileChange } from '../output/diff.ts';
+import { openOutputFolder } from '../output/output-folder.ts';
 import { chartVersionChanges, riskyChanges, type Risk } from '../output/risks.ts';
 import { GITOPS_FOLDER } from '../delivery/paths.ts';
 
@@ -12,8 +13,15 @@ export interface OutputComparison {
   readonly files: number;
 }
 
+/** Reads the folder as synth would find it: under its lock, an interrupted swap repaired, links not followed. */
 export function compareOutput(outdir: string, next: ReadonlyMap<string, string>): OutputComparison {
-  const current = readOutputTree(outdir);
+  const folder = openOutputFolder(outdir, { write: false });
+  let current: Map<string, string>;
+  try {
+    current = folder.read();
+  } finally {
+    folder.close();
+  }
   return { changes: diffTrees(current, next), risks: riskyChanges(current, next), chartVersions: chartVersionChanges(current, next), files: next.size };
 }
 

@@ -4,16 +4,20 @@
 // editor-friendly: `file:line:column: document N: Kind namespace/name: /json/path: message`.
 // Exit 0 when every document is valid, 1 when one is not, 2 when the command line is wrong.
 import { linkerdGatewayAPI } from '../compat/gateway-api.ts';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LineCounter, parseAllDocuments, type Node } from 'yaml';
 import { LINKERD_RELEASES, linkerdRelease, NEWEST_STABLE_LINKERD } from '../compat/linkerd-releases.ts';
-import { pointerSegments } from '../model/diagnostics.ts';
-import { nodeAt } from '../model/load-yaml.ts';
+import { MAX_SHOWN, pointerSegments } from '../model/diagnostics.ts';
+import { formatBytes, INPUT_LIMITS, readRegularFile } from '../model/file-access.ts';
+import { DUPLICATE_KEY, duplicateKeys, firstTooDeeplyNested, nodeAt } from '../model/load-yaml.ts';
 import { sourceSetsFor, validateObjects, type GatewayAPIChannel, type KubeObject, type LinkerdSchemaVersion, type SchemaSources } from '../validate/index.ts';
 import { UsageError } from './usage-error.ts';
 import type { CliIo } from './main.ts';
+
+/** Deeper than any Kubernetes object or CRD (about 40 levels), far below what the YAML parser survives. */
+const LINT_MAX_NESTING = 100;
 
 // Without options, lint for the newest stable Linkerd and the Gateway API bundle it recommends.
 const DEFAULT_LINKERD = NEWEST_STABLE_LINKERD;
@@ -26,6 +30,8 @@ CEL rules and list keys.
   --gateway-api  Gateway API bundle version (default: the one the Linkerd version recommends)
   --channel      Gateway API channel (default: standard)
   --linkerd      Linkerd version, e.g. 2.18, 2.20, edge-26.8.3 (default: ${DEFAULT_LINKERD.version})
+Files are read when they are regular files of at most ${formatBytes(INPUT_LIMITS.lintFile)}, with documents of at most
+${formatBytes(INPUT_LIMITS.lintDocument)} (the API server's limit) nesting at most ${LINT_MAX_NESTING} levels. The first ${MAX_SHOWN} problems are printed.
 Exit status: 0 all valid, 1 some document invalid, 2 wrong command line.
 `;
 
@@ -65,11 +71,17 @@ export async function runLint(argv: readonly string[], io: CliIo): Promise<numbe
 
   let documents = 0;
   let invalid = 0;
+  let problems = 0;
+  // The first problems are enough to act on; a thousand-error file would bury them.
+  const print = (line: string) => {
+    if (++problems <= MAX_SHOWN) io.out(`${line}\n`);
+  };
   for (const file of files) {
-    const result = lintFile(file, target.sources, (line) => io.out(`${line}\n`));
+    const result = lintFile(file, target.sources, print);
     documents += result.documents;
     invalid += result.invalid;
   }
+  if (problems > MAX_SHOWN) io.out(`… and ${problems - MAX_SHOWN} more problem(s) not shown\n`);
   const where = `${documents} document(s) in ${files.length} file(s), ${target.description}`;
   io.out(invalid === 0 ? `meshfleet lint: all valid: ${where}\n` : `meshfleet lint: ${invalid} invalid: ${where}\n`);
   return invalid === 0 ? 0 : 1;
@@ -126,16 +138,24 @@ function yamlFilesUnder(folder: string): string[] {
 }
 
 function lintFile(file: string, sources: SchemaSources, print: (line: string) => void): { documents: number; invalid: number } {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    print(`${file}: cannot read: ${(e as Error).message}`);
+  const read = readRegularFile(file, { limit: INPUT_LIMITS.lintFile, what: 'file', display: file });
+  if (!('text' in read)) {
+    print(`${file}: ${read.problem} (fix: ${read.fix})`);
+    return { documents: 0, invalid: 1 };
+  }
+  const text = read.text;
+  // Bounded before parsing: the parser's memory grows with the text, its stack with the nesting.
+  const refused = oversizedDocuments(text).map(({ line, index, size }) => `${file}:${line}:1: document ${index}: larger than the limit of ${formatBytes(INPUT_LIMITS.lintDocument)} (${formatBytes(size)}); the API server refuses request bodies over 3 MiB`);
+  const tooDeep = firstTooDeeplyNested(text, LINT_MAX_NESTING);
+  if (tooDeep !== undefined) refused.push(`${file}:${positionIn(text, tooDeep)}: nests lists or maps more than ${LINT_MAX_NESTING} levels deep`);
+  if (refused.length) {
+    refused.forEach(print);
     return { documents: 0, invalid: 1 };
   }
   const lineCounter = new LineCounter();
-  // YAML 1.1, as kubectl and the API server read YAML: `on`, `yes`, `y` are booleans there.
-  const parsed = parseAllDocuments(text, { lineCounter, version: '1.1', uniqueKeys: true, prettyErrors: false });
+  // YAML 1.1, as kubectl and the API server read YAML: `on`, `yes`, `y` are booleans there. Duplicate
+  // keys are found below, in linear time.
+  const parsed = parseAllDocuments(text, { lineCounter, version: '1.1', uniqueKeys: false, prettyErrors: false });
   const yamlDocuments = Array.isArray(parsed) ? parsed : [];
   const at = (offset: number | undefined) => {
     const { line, col } = lineCounter.linePos(offset ?? 0);
@@ -146,6 +166,7 @@ function lintFile(file: string, sources: SchemaSources, print: (line: string) =>
   yamlDocuments.forEach((document, index) => {
     const which = `document ${index + 1}`;
     const problems: string[] = document.errors.map((error) => `${at(error.pos[0])}: ${which}: not valid YAML: ${error.message.split('\n')[0]}`);
+    for (const key of duplicateKeys(document)) problems.push(`${at(key.range?.[0])}: ${which}: not valid YAML: ${DUPLICATE_KEY}`);
     let object: unknown;
     if (problems.length === 0) {
       try {
@@ -181,4 +202,29 @@ function nameOf(object: KubeObject): string {
   const metadata = (object.metadata ?? {}) as { name?: unknown; namespace?: unknown };
   const name = typeof metadata.name === 'string' ? metadata.name : '(no name)';
   return typeof metadata.namespace === 'string' ? `${metadata.namespace}/${name}` : name;
+}
+
+/** Documents longer than the per-document limit; a line starting with `---` always starts a document. */
+function oversizedDocuments(text: string): { line: number; index: number; size: number }[] {
+  const found: { line: number; index: number; size: number }[] = [];
+  if (text.length <= INPUT_LIMITS.lintDocument) return found;
+  const starts = [0];
+  for (const match of text.matchAll(/^---(?=[ \t\r\n]|$)/gm)) if (match.index > 0) starts.push(match.index);
+  starts.push(text.length);
+  for (let i = 0; i + 1 < starts.length; i++) {
+    const size = Buffer.byteLength(text.slice(starts[i], starts[i + 1]));
+    if (size > INPUT_LIMITS.lintDocument) found.push({ line: lineOf(text, starts[i]), index: i + 1, size });
+  }
+  return found;
+}
+
+function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+function positionIn(text: string, offset: number): string {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  return `${lineOf(text, offset)}:${offset - lineStart + 1}`;
 }

@@ -1,6 +1,6 @@
 // Finds and loads the fleet for a CLI command: a fleet file (YAML/JSON) or a TypeScript app whose
 // default export is a Fleet.
-import { existsSync } from 'node:fs';
+import { existsSync, lstatSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Fleet } from '../fleet/fleet.ts';
@@ -15,7 +15,10 @@ export const DEFAULT_INPUTS = ['fleet.yaml', 'main.ts', 'apps/main.ts'];
 
 export function findInput(given: string | undefined): string {
   if (given) {
-    if (!existsSync(given)) throw new UsageError(`no such file: ${given}`);
+    if (!existsSync(given)) {
+      const link = lstatSync(given, { throwIfNoEntry: false })?.isSymbolicLink();
+      throw new UsageError(link ? `${given} is a symbolic link that leads nowhere (a missing target or a loop)` : `no such file: ${given}`);
+    }
     return given;
   }
   const found = DEFAULT_INPUTS.find((f) => existsSync(f));
@@ -34,11 +37,11 @@ export async function loadInput(file: string): Promise<FleetInput> {
     if (!Fleet.isFleet(exported)) {
       throw new UsageError(`${file} must export a Fleet as its default export (export default fleet)`);
     }
-    return fleetInput(exported);
+    return { ...fleetInput(exported), file: path };
   }
   const loaded = loadFleetYamlFile(path, file);
   if (loaded.diagnostics.length) throw new FleetError(loaded.diagnostics, loaded.locate);
-  return { document: loaded.document, baseDir: dirname(path), locate: loaded.locate };
+  return { document: loaded.document, baseDir: dirname(path), locate: loaded.locate, file: path };
 }
 
 /**

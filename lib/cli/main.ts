@@ -5,6 +5,7 @@
 // synthesis code, and only a TypeScript fleet loads a transpiler (see load-input.ts).
 import { parseArgs } from 'node:util';
 import { FleetError, formatDiagnostic } from '../model/diagnostics.ts';
+import { FileAccessError } from '../model/file-access.ts';
 import { packageVersion } from '../package-files.ts';
 import { isUsageError, UsageError } from './usage-error.ts';
 
@@ -70,6 +71,10 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     if (e instanceof FleetError || (e as Error | undefined)?.name === 'FleetError') {
       io.err((e as Error).message + '\n');
       return 1;
+    }
+    if (e instanceof FileAccessError) {
+      io.err(`meshfleet: ${e.message}\n`);
+      return e.exitCode;
     }
     if (isUsageError(e)) {
       io.err(`meshfleet: ${(e as Error).message}\n\n${HELP}`);

@@ -57,8 +57,15 @@ export function formatDiagnostic(d: Diagnostic, locate?: Locator): string {
   return `${d.severity} ${d.path || '/'}${at}: ${d.message}\n  fix: ${d.fix}`;
 }
 
+/** How many problems a command prints; the rest are counted (100,000 broken clusters are not read). */
+export const MAX_SHOWN = 100;
+
 export function formatDiagnostics(diagnostics: readonly Diagnostic[], locate?: Locator): string {
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const head = `${errors} error(s), ${diagnostics.length - errors} warning(s)`;
-  return [head, ...diagnostics.map((d) => formatDiagnostic(d, locate))].join('\n');
+  // Past the cap, errors come first: they are what failed the run.
+  const ordered = diagnostics.length > MAX_SHOWN ? [...diagnostics.filter((d) => d.severity === 'error'), ...diagnostics.filter((d) => d.severity !== 'error')] : diagnostics;
+  const shown = ordered.slice(0, MAX_SHOWN).map((d) => formatDiagnostic(d, locate));
+  const rest = diagnostics.length > MAX_SHOWN ? [`… and ${diagnostics.length - MAX_SHOWN} more not shown`] : [];
+  return [head, ...shown, ...rest].join('\n');
 }

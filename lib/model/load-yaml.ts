@@ -1,9 +1,11 @@
 // The YAML front door: reads fleet.yaml into a document, with a locator that turns a JSON pointer
 // back into file:line:column for messages. Parsing is strict (duplicate keys, alias bombs) because a
-// fleet file is reviewed configuration, not a place for clever YAML.
-import { readFileSync } from 'node:fs';
-import { isMap, isSeq, LineCounter, Parser, parseDocument, visit, type CST, type Node, type Pair } from 'yaml';
+// fleet file is reviewed configuration, not a place for clever YAML. Work stays linear in the size of
+// the text: duplicate keys are found with a set per map (the YAML library compares each key with every
+// earlier one), and positions are looked up through an index per large map.
+import { CST, isMap, isScalar, isSeq, Lexer, LineCounter, parseDocument, visit, type Document, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import { error, pointerSegments, type Diagnostic, type Locator } from './diagnostics.ts';
+import { INPUT_LIMITS, readRegularFile } from './file-access.ts';
 
 export interface LoadedYaml {
   readonly document: unknown;
@@ -11,40 +13,46 @@ export interface LoadedYaml {
   readonly locate: Locator;
 }
 
-/** Largest fleet file accepted; a fleet of thousands of clusters is far below this. */
-const MAX_BYTES = 32 * 1024 * 1024;
-
 /** `displayName` is how messages name the file (the path as the user gave it). */
 export function loadFleetYamlFile(file: string, displayName = file): LoadedYaml {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch (e) {
-    return failed(`cannot read ${file}: ${(e as Error).message}`, 'check the path of the fleet file');
-  }
-  // Invalid UTF-8 would become U+FFFD silently (in a key or a name, a different value).
-  const text = decodeUtf8(bytes);
-  if (typeof text !== 'string') return failed(`${displayName}:${text.line}: invalid UTF-8 (byte ${text.offset})`, 'save the fleet file as UTF-8');
-  return parseFleetYaml(text, displayName);
+  const read = readRegularFile(file, { limit: INPUT_LIMITS.fleetFile, what: 'fleet file', display: displayName });
+  if (!('text' in read)) return failed(read.problem, read.fix);
+  return parseFleetYaml(read.text, displayName);
 }
 
 export function parseFleetYaml(text: string, fileName = 'fleet.yaml'): LoadedYaml {
-  if (text.length > MAX_BYTES) {
-    return failed(`${fileName} is larger than ${MAX_BYTES} bytes`, 'split or trim the fleet file');
+  if (text.length > INPUT_LIMITS.fleetFile) {
+    return failed(`${fileName} is larger than ${INPUT_LIMITS.fleetFile} bytes`, 'split or trim the fleet file (see README: Limits)');
   }
   const tooDeep = firstTooDeeplyNested(text);
-  if (tooDeep) {
+  if (tooDeep !== undefined) {
+    const { line, col } = lineCounterOf(text).linePos(tooDeep);
     return failed(
-      `${fileName} nests lists or maps more than ${MAX_NESTING} levels deep at line ${tooDeep.line}, column ${tooDeep.col}`,
+      `${fileName} nests lists or maps more than ${MAX_NESTING} levels deep at line ${line}, column ${col}`,
       'a fleet file needs about 10 levels; look for runaway brackets or indentation',
     );
   }
   const lineCounter = new LineCounter();
   let doc;
   try {
-    doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+    // Duplicate keys are found below, in linear time.
+    doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
   } catch (e) {
     return failed(`${fileName} is not valid YAML: ${(e as Error).message}`, 'fix the YAML syntax');
+  }
+  // Warnings are refusals here: an unknown tag (`!Ref`) or YAML version (`%YAML 9.9`) would be read
+  // as something other than what the author meant.
+  const errors = [
+    ...[...doc.errors, ...doc.warnings].map((e) => ({ offset: e.pos[0], message: e.message.split('\n')[0], code: e.code as string })),
+    ...duplicateKeys(doc).map((key) => ({ offset: key.range?.[0] ?? 0, message: DUPLICATE_KEY, code: 'DUPLICATE_KEY' })),
+  ];
+  const tooLong = firstOversizedCollection(doc);
+  if (tooLong) {
+    const { line, col } = lineCounter.linePos(tooLong.range?.[0] ?? 0);
+    return failed(
+      `${fileName}: the ${isMap(tooLong) ? 'map' : 'list'} at line ${line}, column ${col} holds ${(tooLong as YAMLMap).items.length} entries, more than the limit of ${MAX_ENTRIES}`,
+      'a fleet needs far fewer (see README: Limits); look for generated or pasted content',
+    );
   }
   const locate: Locator = (path) => {
     const node = nodeAt(doc.contents as Node | null, pointerSegments(path));
@@ -52,14 +60,11 @@ export function parseFleetYaml(text: string, fileName = 'fleet.yaml'): LoadedYam
     const { line, col } = lineCounter.linePos(node.range[0]);
     return `${fileName}:${line}:${col}`;
   };
-  // Warnings are refusals here: an unknown tag (`!Ref`) or YAML version (`%YAML 9.9`) would be read
-  // as something other than what the author meant.
-  const problems = [...doc.errors, ...doc.warnings];
-  if (problems.length > 0) {
-    const diagnostics = problems.map((e) => {
-      const pos = lineCounter.linePos(e.pos[0]);
+  if (errors.length > 0) {
+    const diagnostics = errors.map((e) => {
+      const pos = lineCounter.linePos(e.offset);
       const where = pos ? ` at line ${pos.line}, column ${pos.col}` : '';
-      return error('', `${fileName} is not valid YAML${where}: ${e.message.split('\n')[0]}`, yamlFix(e.code));
+      return error('', `${fileName} is not valid YAML${where}: ${e.message}`, yamlFix(e.code));
     });
     return { document: undefined, diagnostics, locate };
   }
@@ -81,25 +86,104 @@ export function parseFleetYaml(text: string, fileName = 'fleet.yaml'): LoadedYam
 }
 
 /**
- * Deeper than any fleet file needs (about 10), and far below the depth at which the YAML composer
- * and the recursive checks after it run out of stack (around 800).
+ * Deeper than any fleet file needs (about 10), and far below the depth at which the YAML parser, the
+ * composer and the recursive checks after them run out of stack (a few hundred levels).
  */
-const MAX_NESTING = 64;
-const COLLECTIONS = new Set(['block-map', 'block-seq', 'flow-collection']);
+export const MAX_NESTING = 64;
 
-/** Where a collection first nests deeper than MAX_NESTING; the CST is walked without recursion. */
-function firstTooDeeplyNested(text: string): { line: number; col: number } | undefined {
+function lineCounterOf(text: string): LineCounter {
   const lineCounter = new LineCounter();
-  for (const token of new Parser(lineCounter.addNewLine).parse(text)) {
-    const pending: [CST.Token, number][] = [[token, 0]];
-    while (pending.length > 0) {
-      const [node, depth] = pending.pop()!;
-      if (depth > MAX_NESTING) return lineCounter.linePos(node.offset);
-      const children = node.type === 'document' ? [node.value] : 'items' in node ? node.items.flatMap((item) => ['key' in item ? item.key : undefined, item.value]) : [];
-      for (const child of children) if (child) pending.push([child as CST.Token, COLLECTIONS.has(child.type) ? depth + 1 : depth]);
+  lineCounter.addNewLine(0);
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineCounter.addNewLine(i + 1);
+  return lineCounter;
+}
+
+/**
+ * The offset where a collection first nests deeper than `limit`, from the lexer's tokens alone: the
+ * YAML parser itself recurses once per level (`- - - - …` on one line overflows it), the lexer does
+ * not. Block collections are counted by the columns they start at (indentation and compact `- `/`? `
+ * entries), flow collections by their brackets.
+ */
+export function firstTooDeeplyNested(text: string, limit = MAX_NESTING): number | undefined {
+  const block: number[] = [];
+  let flow = 0;
+  let offset = 0;
+  let lineStart = 0;
+  let opens = true; // the next content token starts or continues a block collection at its column
+  for (const token of new Lexer().lex(text)) {
+    if (token === CST.DOCUMENT || token === CST.SCALAR || token === CST.FLOW_END) continue; // markers, not text
+    const at = offset;
+    offset += token.length;
+    const type = CST.tokenType(token);
+    if (type === 'newline') {
+      lineStart = offset;
+      opens = flow === 0;
+      continue;
+    }
+    if (type === 'space' || type === 'comment' || type === 'map-value-ind' || type === 'comma') continue;
+    if (type === 'doc-start') {
+      block.length = 0;
+      flow = 0;
+      opens = true;
+      continue;
+    }
+    if (type === 'flow-map-end' || type === 'flow-seq-end') {
+      flow = Math.max(0, flow - 1);
+      continue;
+    }
+    if (opens && flow === 0) {
+      const column = at - lineStart;
+      while (block.length > 0 && block[block.length - 1] > column) block.pop();
+      if (block.length === 0 || block[block.length - 1] < column) block.push(column);
+      opens = false;
+    }
+    if (type === 'flow-map-start' || type === 'flow-seq-start') flow++;
+    if ((type === 'seq-item-ind' || type === 'explicit-key-ind') && flow === 0) opens = true;
+    if (block.length + flow > limit) return at;
+    // A block scalar or a multi-line flow scalar: the next line starts after its last line break.
+    const lastBreak = token.lastIndexOf('\n');
+    if (lastBreak !== -1) {
+      lineStart = at + lastBreak + 1;
+      opens = flow === 0;
     }
   }
   return undefined;
+}
+
+/** Entries of one map or list in a fleet file: ten times the 1000 clusters meshfleet is measured with. */
+export const MAX_ENTRIES = 10_000;
+
+function firstOversizedCollection(doc: Document): Node | undefined {
+  let found: Node | undefined;
+  const check = (_: unknown, node: YAMLMap | YAMLSeq) => {
+    if (node.items.length <= MAX_ENTRIES) return undefined;
+    found = node;
+    return visit.BREAK;
+  };
+  visit(doc, { Map: check, Seq: check });
+  return found;
+}
+
+export const DUPLICATE_KEY = 'Map keys must be unique';
+
+/** Keys that repeat an earlier key of their map, in document order; one set per map keeps it linear. */
+export function duplicateKeys(doc: Document | Node): Node[] {
+  const found: Node[] = [];
+  visit(doc, {
+    Map: (_, map: YAMLMap) => {
+      if (map.items.length < 2) return;
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        const key = pair.key;
+        // Scalars are equal when their values are (as the YAML library compares them); other keys are left to it.
+        const id = isScalar(key) ? key.value : key === null ? null : undefined;
+        if (id === undefined && key !== null) continue;
+        if (seen.has(id)) found.push((key ?? pair.value) as Node);
+        else seen.add(id);
+      }
+    },
+  });
+  return found;
 }
 
 /** The YAML node at a JSON pointer's segments; for a missing field, the nearest parent that exists. */
@@ -108,8 +192,7 @@ export function nodeAt(node: Node | null, segments: string[]): Node | undefined 
   let last: Node | undefined = node ?? undefined;
   for (const segment of segments) {
     if (isMap(current)) {
-      // An empty key (": value") parses as a null key, which the document knows as "".
-      const pair: Pair | undefined = current.items.find((p: Pair) => String((p.key as { value?: unknown } | null)?.value ?? p.key ?? '') === segment);
+      const pair = pairOf(current, segment);
       // A missing field is reported at its parent's position.
       if (!pair) return last;
       current = (pair.value as Node | null) ?? (pair.key as Node);
@@ -129,19 +212,20 @@ function yamlFix(code: string): string {
   return 'fix the YAML syntax (duplicate keys and anchors are not allowed to repeat)';
 }
 
-/** The text, or where the first invalid UTF-8 byte is (line 1-based, byte offset 0-based). */
-function decodeUtf8(bytes: Buffer): string | { line: number; offset: number } {
-  const text = bytes.toString('utf8');
-  if (!text.includes('\uFFFD')) return text;
-  let offset = 0;
-  let line = 1;
-  for (const char of text) {
-    // A U+FFFD that was not written as one (EF BF BD) stands for bytes that are not UTF-8.
-    if (char === '\uFFFD' && !(bytes[offset] === 0xef && bytes[offset + 1] === 0xbf && bytes[offset + 2] === 0xbd)) return { line, offset };
-    if (char === '\n') line++;
-    offset += Buffer.byteLength(char);
+// An empty key (": value") parses as a null key, which the document knows as "".
+const keyText = (p: Pair) => String((p.key as { value?: unknown } | null)?.value ?? p.key ?? '');
+const pairIndexes = new WeakMap<YAMLMap, Map<string, Pair>>();
+
+/** The pair of a map with this key; large maps get an index, so many lookups stay linear. */
+function pairOf(map: YAMLMap, key: string): Pair | undefined {
+  if (map.items.length < 32) return map.items.find((p) => keyText(p) === key);
+  let index = pairIndexes.get(map);
+  if (!index) {
+    index = new Map();
+    for (const pair of map.items) if (!index.has(keyText(pair))) index.set(keyText(pair), pair);
+    pairIndexes.set(map, index);
   }
-  return text;
+  return index.get(key);
 }
 
 function failed(message: string, fix: string): LoadedYaml {

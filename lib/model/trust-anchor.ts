@@ -1,9 +1,9 @@
 // Reads the shared trust anchor: a bundle of public CA certificates (several during a rotation).
 // Only the public half is accepted; the key stays in the secret store that cert-manager reads.
 import { X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { error, type Diagnostic } from './diagnostics.ts';
+import { INPUT_LIMITS, readRegularFile } from './file-access.ts';
 import { findSecretMaterial, lineAt } from './secret-material.ts';
 import type { TrustAnchorSource } from './types.ts';
 
@@ -34,11 +34,9 @@ export function readTrustAnchor(
   if ('file' in source) {
     at = `${path}/file`;
     const file = isAbsolute(source.file) ? source.file : resolve(baseDir, source.file);
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (e) {
-      return fail(at, `cannot read trust anchor file ${JSON.stringify(source.file)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'point anchor.file at the PEM file of the trust anchor certificate, relative to the fleet file');
-    }
+    const read = readRegularFile(file, { limit: INPUT_LIMITS.trustAnchor, what: 'trust anchor file', display: JSON.stringify(source.file) });
+    if (!('text' in read)) return fail(at, read.problem, `${read.fix}; anchor.file is the PEM file of the trust anchor certificate, relative to the fleet file`);
+    text = read.text;
   } else {
     at = `${path}/pem`;
     text = source.pem;

@@ -1,34 +1,84 @@
 // Output appears all at once or not at all: files go to a sibling temp folder, which then replaces
-// the output folder by two renames. A run killed before the swap leaves the previous output as it was.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+// the output folder by two renames. A run killed before the swap leaves the previous output as it was;
+// one killed between the renames is repaired by the next run (recoverInterruptedSwap). Callers hold
+// the folder's lock (output-lock.ts) and have checked that the folder is meshfleet's (output-folder.ts).
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
+import { FileAccessError, fileAccessError } from '../model/file-access.ts';
 
 export function writeTreeAtomically(outdir: string, files: ReadonlyMap<string, string>): void {
   const target = resolve(outdir);
   const parent = dirname(target);
   const name = basename(target);
-  mkdirSync(parent, { recursive: true });
+  try {
+    mkdirSync(parent, { recursive: true });
+  } catch (e) {
+    throw fileAccessError(e, parent, 'create the folder of the output');
+  }
   recoverInterruptedSwap(target);
 
-  const temp = mkdtempSync(join(parent, `.${name}.tmp-`));
+  // mkdir, not mkdtemp: a new folder gets the usual mode (0777 less the umask), not 0700.
+  const temp = join(parent, `.${name}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  let current = 'the temporary output folder';
   try {
-    const made = new Set<string>();
+    mkdirSync(temp);
+    current = temp;
+    const existing = lstatSync(target, { throwIfNoEntry: false });
+    if (existing?.isDirectory()) chmodSync(temp, existing.mode & 0o7777);
+    const made = new Set<string>([temp]);
     for (const [path, content] of files) {
-      const dir = dirname(join(temp, path));
+      current = join(temp, path);
+      const dir = dirname(current);
       if (!made.has(dir)) {
         mkdirSync(dir, { recursive: true });
         made.add(dir);
       }
-      writeFileSync(join(temp, path), content);
+      writeFileSync(current, content);
     }
   } catch (e) {
     rmSync(temp, { recursive: true, force: true });
-    throw e;
+    throw fileAccessError(e, current === temp || current === 'the temporary output folder' ? temp : current, 'write the output');
   }
+
   const old = join(parent, `.${name}.old-${process.pid}`);
-  if (existsSync(target)) renameSync(target, old);
-  renameSync(temp, target);
+  try {
+    if (existsSync(target)) renameSync(target, old);
+  } catch (e) {
+    rmSync(temp, { recursive: true, force: true });
+    throw fileAccessError(e, target, 'move the previous output aside');
+  }
+  try {
+    renameSync(temp, target);
+  } catch (e) {
+    // Put the previous output back; the next run would do it otherwise.
+    if (existsSync(old) && !existsSync(target)) renameSync(old, target);
+    rmSync(temp, { recursive: true, force: true });
+    throw fileAccessError(e, target, 'move the new output into place');
+  }
   rmSync(old, { recursive: true, force: true });
+  verifyTree(target, files);
+}
+
+/** The folder holds exactly these files, with these sizes: the swap is complete. */
+function verifyTree(target: string, files: ReadonlyMap<string, string>): void {
+  const found = new Map<string, number>();
+  const walk = (dir: string, prefix: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = prefix + entry.name;
+      if (entry.isDirectory()) walk(join(dir, entry.name), `${path}/`);
+      else found.set(path, statSync(join(dir, entry.name)).size);
+    }
+  };
+  walk(target, '');
+  const wrong = [...files].filter(([path, content]) => found.get(path) !== Buffer.byteLength(content)).map(([path]) => path);
+  const extra = [...found.keys()].filter((path) => !files.has(path));
+  if (wrong.length || extra.length) {
+    throw new FileAccessError(
+      `the output in ${target} is not what was written (${[...wrong, ...extra].slice(0, 5).join(', ')}${wrong.length + extra.length > 5 ? ', …' : ''}): another program changed it during the swap`,
+      'stop the other program and run meshfleet synth again',
+    );
+  }
 }
 
 /** Cleans up after a run that was killed: stale temp folders go, and a half-done swap is undone. */
@@ -36,11 +86,20 @@ export function recoverInterruptedSwap(target: string): void {
   const parent = dirname(target);
   const name = basename(target);
   if (!existsSync(parent)) return;
-  for (const entry of readdirSync(parent)) {
-    if (entry.startsWith(`.${name}.tmp-`)) rmSync(join(parent, entry), { recursive: true, force: true });
-    if (entry.startsWith(`.${name}.old-`)) {
-      if (!existsSync(target)) renameSync(join(parent, entry), target);
-      else rmSync(join(parent, entry), { recursive: true, force: true });
-    }
+  const leftovers = readdirSync(parent).filter((entry) => entry.startsWith(`.${name}.tmp-`) || entry.startsWith(`.${name}.old-`));
+  // The newest moved-aside output is the one the interrupted run replaced.
+  const moved = leftovers.filter((entry) => entry.startsWith(`.${name}.old-`)).sort((a, b) => statSync(join(parent, b)).mtimeMs - statSync(join(parent, a)).mtimeMs);
+  try {
+    if (moved.length && !existsSync(target)) renameSync(join(parent, moved[0]), target);
+    for (const entry of leftovers) if (existsSync(join(parent, entry))) rmSync(join(parent, entry), { recursive: true, force: true });
+  } catch (e) {
+    throw fileAccessError(e, join(parent, moved[0] ?? leftovers[0] ?? name), 'repair an interrupted output swap');
   }
+}
+
+/** True when a killed run left something for recoverInterruptedSwap to do. */
+export function needsRecovery(target: string): boolean {
+  const parent = dirname(target);
+  const name = basename(target);
+  return existsSync(parent) && readdirSync(parent).some((entry) => entry.startsWith(`.${name}.tmp-`) || entry.startsWith(`.${name}.old-`));
 }

@@ -1,6 +1,7 @@
 // What a synth would change in an output folder: file by file, and line by line (unified diff).
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { lstatSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describeKind, FileAccessError, INPUT_LIMITS, readRegularFile } from '../model/file-access.ts';
 
 export type ChangeKind = 'added' | 'removed' | 'changed';
 
@@ -13,18 +14,38 @@ export interface FileChange {
   readonly after?: string;
 }
 
-/** The files of an output folder, relative path → content; empty when the folder does not exist. */
+/**
+ * The files of an output folder, relative path → content; empty when the folder does not exist.
+ * Links are never followed and special files never opened (a planted link to a CI secret would
+ * otherwise print it as a "removed" file, a FIFO would hang): either is an error naming its path.
+ */
 export function readOutputTree(dir: string): Map<string, string> {
   const files = new Map<string, string>();
-  if (!existsSync(dir)) return files;
-  const walk = (d: string) => {
-    for (const entry of readdirSync(d).sort()) {
-      const path = join(d, entry);
-      if (statSync(path).isDirectory()) walk(path);
-      else files.set(relative(dir, path).split('\\').join('/'), readFileSync(path, 'utf8'));
+  const root = lstatSync(dir, { throwIfNoEntry: false });
+  if (!root) return files;
+  if (!root.isDirectory()) {
+    throw new FileAccessError(`the output folder ${dir} is ${describeKind(root)}, not a folder`, 'give --out the folder meshfleet writes (links are not followed)', 2);
+  }
+  const walk = (d: string, prefix: string) => {
+    for (const entry of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const path = join(d, entry.name);
+      const relativePath = prefix + entry.name;
+      if (entry.isDirectory()) {
+        walk(path, `${relativePath}/`);
+      } else if (entry.isFile()) {
+        const read = readRegularFile(path, { limit: INPUT_LIMITS.outputFile, what: 'output file', noFollow: true });
+        if (!('text' in read)) throw new FileAccessError(read.problem, read.fix, 2);
+        files.set(relativePath, read.text);
+      } else {
+        throw new FileAccessError(
+          `${relativePath} in the output folder ${dir} is ${describeKind(lstatSync(path))}; meshfleet writes only regular files and does not follow links or open special files`,
+          `remove ${path}`,
+          2,
+        );
+      }
     }
   };
-  walk(dir);
+  walk(dir, '');
   return files;
 }
 

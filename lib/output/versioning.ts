@@ -1,8 +1,9 @@
 // Chart versions that change only when chart content changes. The lock file in charts-out remembers
 // each chart's content hash and version; the next synth compares against it.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
+import { INPUT_LIMITS, readRegularFile } from '../model/file-access.ts';
 
 export const LOCK_FILE = 'versions.lock.json';
 
@@ -16,16 +17,75 @@ export interface VersionLock {
   readonly charts: Readonly<Record<string, LockEntry>>;
 }
 
-export function readLock(outdir: string): VersionLock {
+export interface LockRead {
+  readonly lock: VersionLock;
+  /** Set when the lock file was missing or damaged and the lock was rebuilt from the charts on disk. */
+  readonly rebuilt?: string;
+}
+
+const SEMVER = /^\d+\.\d+\.\d+$/;
+
+/**
+ * The lock of an output folder. Versions never go back: when the lock is missing next to charts, or
+ * damaged, it is rebuilt from each chart's own Chart.yaml (version, appVersion) and content hash, so
+ * an unchanged chart keeps its version and a changed one moves on from it. `readTree` gives the
+ * folder's files (read without following links); `display` names the folder in the message.
+ */
+export function readVersionLock(outdir: string, readTree: () => ReadonlyMap<string, string>, display = outdir): LockRead {
   const file = join(outdir, LOCK_FILE);
-  if (!existsSync(file)) return { charts: {} };
-  try {
-    const lock = JSON.parse(readFileSync(file, 'utf8')) as VersionLock;
-    return lock && typeof lock.charts === 'object' ? lock : { charts: {} };
-  } catch {
-    // A damaged lock only costs version continuity; the charts themselves are regenerated.
-    return { charts: {} };
+  if (!lstatSync(outdir, { throwIfNoEntry: false })) return { lock: { charts: {} } };
+  let damage: string;
+  if (!lstatSync(file, { throwIfNoEntry: false })) {
+    damage = 'missing';
+  } else {
+    const read = readRegularFile(file, { limit: INPUT_LIMITS.outputFile, what: 'chart version lock', noFollow: true });
+    const lock = 'text' in read ? parseLock(read.text) : undefined;
+    if (lock) return { lock };
+    damage = 'text' in read ? 'damaged (not the JSON meshfleet writes)' : `unreadable (${read.problem})`;
   }
+  const charts = chartsOnDisk(readTree());
+  const count = Object.keys(charts).length;
+  if (count === 0 && damage === 'missing') return { lock: { charts: {} } };
+  return { lock: { charts }, rebuilt: `${LOCK_FILE} in ${display} is ${damage}; chart versions were rebuilt from ${count} Chart.yaml file(s) there` };
+}
+
+function parseLock(text: string): VersionLock | undefined {
+  let lock: unknown;
+  try {
+    lock = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const charts = (lock as { charts?: unknown } | null)?.charts;
+  if (charts === null || typeof charts !== 'object' || Array.isArray(charts)) return undefined;
+  const valid = Object.values(charts).every(
+    (entry) => entry !== null && typeof entry === 'object' && SEMVER.test(String(entry.version)) && typeof entry.hash === 'string' && typeof entry.linkerd === 'string',
+  );
+  return valid ? (lock as VersionLock) : undefined;
+}
+
+/** Each chart folder's lock entry, from its Chart.yaml and its other files (the content hash). */
+function chartsOnDisk(tree: ReadonlyMap<string, string>): Record<string, LockEntry> {
+  const contents = new Map<string, Map<string, string>>();
+  for (const path of tree.keys()) if (path.endsWith('/Chart.yaml')) contents.set(path.slice(0, -'/Chart.yaml'.length), new Map());
+  for (const [path, text] of tree) {
+    // The chart folder a file belongs to, if any: one of its ancestors.
+    for (let i = path.lastIndexOf('/'); i > 0; i = path.lastIndexOf('/', i - 1)) {
+      const content = contents.get(path.slice(0, i));
+      if (content) {
+        if (path.slice(i + 1) !== 'Chart.yaml') content.set(path.slice(i + 1), text);
+        break;
+      }
+    }
+  }
+  const charts: Record<string, LockEntry> = {};
+  for (const [folder, content] of contents) {
+    const chartYaml = tree.get(`${folder}/Chart.yaml`)!;
+    const version = /^version:\s*["']?([^"'\s]+)["']?\s*$/m.exec(chartYaml)?.[1];
+    const linkerd = /^appVersion:\s*["']?([^"'\s]+)["']?\s*$/m.exec(chartYaml)?.[1];
+    if (version && SEMVER.test(version) && linkerd) charts[folder] = { version, hash: contentHash(content, linkerd), linkerd };
+  }
+  return charts;
 }
 
 export function lockFile(charts: Record<string, LockEntry>): string {

@@ -1,11 +1,12 @@
 // A cluster's Gateway API dependency, resolved: mode, bundle version and channel with their defaults,
 // and where GitOps gets the bundle from. Compatibility is judged later (lib/check/gateway-api-rules.ts);
 // only what leaves nothing to resolve is reported here.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { GATEWAY_API_REPOSITORY, LINKERD_LEGACY_BUNDLE, linkerdGatewayAPI, upstreamSourcePath } from '../compat/gateway-api.ts';
 import type { LinkerdRelease } from '../compat/linkerd-releases.ts';
 import { error, type Diagnostic } from '../model/diagnostics.ts';
+import { INPUT_LIMITS, readRegularFile } from '../model/file-access.ts';
 import type {
   GatewayAPIBundleRef,
   GatewayAPIChannel,
@@ -135,19 +136,24 @@ export function readVendoredBundle(folder: string, cache: Map<string, VendoredBu
   if (!existsSync(folder) || !statSync(folder).isDirectory()) {
     bundle = { folder, files: [], problem: `${folder} is not a folder` };
   } else {
-    const files = readdirSync(folder)
-      .filter((name) => /\.ya?ml$/.test(name) && !/^kustomization\.ya?ml$/.test(name))
-      .sort()
-      .map((name): VendoredFile => {
-        const content = readFileSync(join(folder, name), 'utf8');
-        // Annotations sit at the top of each file; reading them needs no parse of a 300 KB CRD.
-        const head = content.slice(0, 4096);
-        const bundleVersion = BUNDLE_VERSION.exec(head)?.[1];
-        const channel = CHANNEL.exec(head)?.[1];
-        return { name, content, kind: KIND.exec(content)?.[1] ?? '', ...(bundleVersion ? { bundleVersion } : {}), ...(channel ? { channel } : {}) };
-      });
+    const files: VendoredFile[] = [];
+    let problem: string | undefined;
+    for (const name of readdirSync(folder).filter((n) => /\.ya?ml$/.test(n) && !/^kustomization\.ya?ml$/.test(n)).sort()) {
+      // Regular files of bounded size only: a FIFO or /dev/zero under a .yaml name must not hang synth.
+      const read = readRegularFile(join(folder, name), { limit: INPUT_LIMITS.vendoredFile, what: 'vendored bundle file' });
+      if (!('text' in read)) {
+        problem = `${read.problem} (${read.fix})`;
+        break;
+      }
+      const content = read.text;
+      // Annotations sit at the top of each file; reading them needs no parse of a 300 KB CRD.
+      const head = content.slice(0, 4096);
+      const bundleVersion = BUNDLE_VERSION.exec(head)?.[1];
+      const channel = CHANNEL.exec(head)?.[1];
+      files.push({ name, content, kind: KIND.exec(content)?.[1] ?? '', ...(bundleVersion ? { bundleVersion } : {}), ...(channel ? { channel } : {}) });
+    }
     const crds = files.filter((f) => f.kind === 'CustomResourceDefinition');
-    bundle = crds.length ? { folder, files } : { folder, files, problem: `${folder} holds no CustomResourceDefinition files` };
+    bundle = problem ? { folder, files: [], problem } : crds.length ? { folder, files } : { folder, files, problem: `${folder} holds no CustomResourceDefinition files` };
   }
   cache.set(folder, bundle);
   return bundle;

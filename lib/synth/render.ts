@@ -14,6 +14,7 @@ import { ClusterRoutes } from '../constructs/cluster-routes.ts';
 import { chartContent, chartYaml } from '../output/helm-chart.ts';
 import type { KubeObject, ObjectFile } from '../output/kube-object.ts';
 import { manifestFiles, objectYaml } from '../output/manifests.ts';
+import { OUTPUT_MARKER, ownerMarker } from '../output/output-folder.ts';
 import { valuesFile } from '../output/values.ts';
 import { contentHash, lockFile, majorBelowLock, nextVersion, type LockEntry, type VersionLock } from '../output/versioning.ts';
 import { exportLabels, federationLabels } from '../constructs/multicluster/service-exports.ts';
@@ -122,6 +123,8 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock, options
   files.set(INDEX_FILE, indexFile(fleet, rendered, gitops, views, policies));
   files.set('versions.lock.json', lockFile(lock));
   diagnostics.push(...secretDiagnostics(files, rendered));
+  // Last: it lists every other file, so the next run knows what in the folder is its own.
+  files.set(OUTPUT_MARKER, ownerMarker(files.keys()));
   return { files, clusters: rendered, delivery: gitops, diagnostics };
 }
 

@@ -1,8 +1,9 @@
 // synth end to end: plan (check everything), render (in memory), write (atomic swap). On any error
-// the output folder is left exactly as it was.
-import { FleetError, type Diagnostic, type Locator } from '../model/diagnostics.ts';
-import { writeTreeAtomically } from '../output/atomic-write.ts';
-import { readLock } from '../output/versioning.ts';
+// the output folder is left exactly as it was. The folder is opened (lock, repair, ownership) before
+// its version lock is read, and held until the swap is verified.
+import { FleetError, warning, type Diagnostic, type Locator } from '../model/diagnostics.ts';
+import { openOutputFolder } from '../output/output-folder.ts';
+import { readVersionLock } from '../output/versioning.ts';
 import { planFleet, type PlanOptions } from './plan.ts';
 import { renderFleet, type AppSource, type Rendered } from './render.ts';
 
@@ -15,6 +16,8 @@ export interface FleetInput {
   readonly locate?: Locator;
   /** Application objects per cluster (TypeScript fleets). @default none */
   readonly apps?: AppSource;
+  /** The fleet file or app, which the output folder must not contain. @default none */
+  readonly file?: string;
 }
 
 export interface SynthOptions extends Omit<PlanOptions, 'baseDir'> {
@@ -38,11 +41,19 @@ export function synthesize(input: FleetInput, options: SynthOptions = {}): Synth
   const plan = planFleet(input.document, { baseDir: input.baseDir, now: options.now });
   if (!plan.fleet) throw new FleetError(plan.diagnostics, input.locate);
 
-  const rendered = renderFleet(plan.fleet, readLock(outdir), {}, input.apps);
-  const diagnostics = [...plan.diagnostics, ...rendered.diagnostics];
-  if (diagnostics.some((d) => d.severity === 'error')) throw new FleetError(diagnostics, input.locate);
-
-  if (!options.dryRun) writeTreeAtomically(outdir, rendered.files);
+  const folder = openOutputFolder(outdir, { write: !options.dryRun, protect: [...(input.file ? [input.file] : []), input.baseDir] });
+  let rendered: Rendered;
+  let diagnostics: Diagnostic[];
+  try {
+    const { lock, rebuilt } = readVersionLock(folder.target, folder.read, outdir);
+    rendered = renderFleet(plan.fleet, lock, {}, input.apps);
+    const lockWarning = rebuilt ? [warning('', rebuilt, 'commit the output with its rebuilt versions.lock.json')] : [];
+    diagnostics = [...plan.diagnostics, ...lockWarning, ...rendered.diagnostics];
+    if (diagnostics.some((d) => d.severity === 'error')) throw new FleetError(diagnostics, input.locate);
+    if (!options.dryRun) folder.write(rendered.files);
+  } finally {
+    folder.close();
+  }
   let bytes = 0;
   for (const text of rendered.files.values()) bytes += Buffer.byteLength(text);
   return { outdir, rendered, diagnostics, files: rendered.files.size, bytes };

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { groupOf } from '../../lib/cli/diff.ts';
 import { runCli } from '../../lib/cli/main.ts';
 import { lineEdits, unifiedDiff } from '../../lib/output/diff.ts';
+import { OUTPUT_MARKER } from '../../lib/output/output-folder.ts';
 import { riskyChanges } from '../../lib/output/risks.ts';
 import { FIXTURES, REPO } from '../support/fleet.ts';
 import { readTree } from '../support/tree.ts';
@@ -40,21 +41,24 @@ describe('meshfleet synth --check', () => {
     const ws = await workspace();
     const { code, stdout } = await ws.run('synth', '--check');
     // (stderr carries the example's policy warnings about gateway identities)
-    expect({ code, stdout }).toStrictEqual({ code: 0, stdout: `meshfleet: ${ws.out} is up to date (167 files)\n` });
+    expect({ code, stdout }).toStrictEqual({ code: 0, stdout: `meshfleet: ${ws.out} is up to date (168 files)\n` });
   });
 
   it('exits 1 and lists what would change, writing nothing', async () => {
     const ws = await workspace();
     const before = readTree(ws.out);
     ws.edit('linkerd: "2.18"', 'linkerd: "2.19"');
+    // A file an earlier synth wrote (its marker lists it) that this one would not write.
     writeFileSync(join(ws.out, 'prod', 'eu-1', 'manifests', 'stray.yaml'), 'kind: Stray\n');
+    appendFileSync(join(ws.out, OUTPUT_MARKER), 'prod/eu-1/manifests/stray.yaml\n');
     rmSync(join(ws.out, 'dev', 'gitops', 'argocd', 'root.yaml'));
     appendFileSync(join(ws.out, 'staging', 'staging-1', 'values', 'linkerd-crds.yaml'), '# edited by hand\n');
     const result = await ws.run('synth', '--check');
     expect(result.code).toBe(1);
     expect(result.stdout).toBe(
       [
-        `meshfleet: ${ws.out} is not up to date: 13 file(s) would change`,
+        `meshfleet: ${ws.out} is not up to date: 14 file(s) would change`,
+        '  changed .meshfleet-output',
         '  added   dev/gitops/argocd/root.yaml',
         '  changed index.json',
         '  removed prod/eu-1/manifests/stray.yaml',
@@ -78,9 +82,20 @@ describe('meshfleet synth --check', () => {
     );
     // Nothing written: the output is as the test left it.
     const expected: Record<string, string> = { ...before, 'prod/eu-1/manifests/stray.yaml': 'kind: Stray\n' };
+    expected[OUTPUT_MARKER] += 'prod/eu-1/manifests/stray.yaml\n';
     expected['staging/staging-1/values/linkerd-crds.yaml'] += '# edited by hand\n';
     delete expected['dev/gitops/argocd/root.yaml'];
     expect(readTree(ws.out)).toStrictEqual(expected);
+  });
+});
+
+describe('a file meshfleet did not write in the output folder', () => {
+  it('makes synth --check exit 2 naming it, as synth would refuse to replace the folder', async () => {
+    const ws = await workspace();
+    writeFileSync(join(ws.out, 'prod', 'eu-1', 'manifests', 'stray.yaml'), 'kind: Stray\n');
+    const result = await ws.run('synth', '--check');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('holds 1 entry meshfleet did not write: prod/eu-1/manifests/stray.yaml (a file)');
   });
 });
 

@@ -16,7 +16,7 @@ describe('the YAML front door', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'meshfleet-utf8-')), 'fleet.yaml');
     const head = Buffer.from('apiVersion: meshfleet.dev/v1alpha1\nkind: Fleet\nmetadata:\n  name: caf');
     writeFileSync(file, Buffer.concat([head, Buffer.from([0xe9, 0x0a]), Buffer.from('spec: {}\n')]));
-    expect(loadFleetYamlFile(file, 'fleet.yaml').diagnostics.map((d) => [d.message, d.fix])).toStrictEqual([[`fleet.yaml:4: invalid UTF-8 (byte ${head.length})`, 'save the fleet file as UTF-8']]);
+    expect(loadFleetYamlFile(file, 'fleet.yaml').diagnostics.map((d) => [d.message, d.fix])).toStrictEqual([[`the fleet file fleet.yaml is not valid UTF-8 at line 4 (byte ${head.length})`, 'save fleet.yaml as UTF-8']]);
   });
 
   it('accepts UTF-8, a written U+FFFD included', () => {

@@ -31,7 +31,7 @@ describe('example fleet', () => {
       const manifests = Object.keys(tree).filter((p) => p.startsWith(`${c}/manifests/`) && !p.endsWith('kustomization.yaml')).map((p) => p.split('/').pop());
       expect(templates).toStrictEqual(manifests);
     }
-    expect(Object.keys(tree).filter((p) => !p.includes('/'))).toStrictEqual(['index.json', 'versions.lock.json']);
+    expect(Object.keys(tree).filter((p) => !p.includes('/'))).toStrictEqual(['.meshfleet-output', 'index.json', 'versions.lock.json']);
   });
 
   it('sets appVersion to the Linkerd version and a semver version', () => {
