@@ -18,7 +18,8 @@
 // - Formats follow Kubernetes: `duration` is a Go duration ("3s"), not ISO 8601 as in ajv-formats;
 //   formats the API server does not know are ignored, as it ignores them.
 // - `matchLabels` is a map of strings even where a CRD declares it preserve-unknown-fields, and a
-//   few admission-webhook rules missing from CRD schemas are added (EXTRA_CONSTRAINTS).
+//   few admission-webhook value sets missing from CRD schemas are added (EXTRA_CONSTRAINTS; the
+//   webhook's other rules run after the schema, in linkerd-admission.ts).
 // - `metadata` is ObjectMeta for every kind and is checked in core-kinds.ts, not here; an emitted
 //   `status` is reported without compiling its (large) schema.
 // - CEL rules (`x-kubernetes-validations`) are evaluated over the defaulted object (cel-rules.ts),
@@ -28,6 +29,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsPlugin from 'ajv-formats';
 import { celRulesCheck } from './cel-rules.ts';
 import { escapePointer } from './json-pointer.ts';
+import { LINKERD_ACCESS_POLICIES, LINKERD_PROXY_PROTOCOLS } from './linkerd-admission.ts';
 
 export type LinkerdSchemaVersion = '2.18' | '2.19' | '2.20' | 'edge-26.8.3';
 export type GatewayAPIChannel = 'standard' | 'experimental';
@@ -156,14 +158,13 @@ function groupOf(apiVersion: string): string {
 }
 
 /**
- * Rules the API server enforces through a project's admission webhook rather than its CRD schema.
- * Without them the schema accepts values the cluster refuses. Source: REFERENCE.md §5 (Linkerd's
- * policy validator accepts only these Server values; the CRD just says `type: string`).
+ * Rules the API server enforces through a project's admission webhook rather than its CRD schema,
+ * where they are plain value sets: as enums they give "must be one of" messages and block CEL like
+ * schema errors. The value lists and every other webhook rule live in linkerd-admission.ts.
  */
-const LINKERD_ACCESS_POLICIES = ['all-authenticated', 'all-unauthenticated', 'cluster-authenticated', 'cluster-unauthenticated', 'deny', 'audit'];
 const EXTRA_CONSTRAINTS: readonly { group: string; kind: string; path: readonly string[]; schema: Schema }[] = [
-  { group: 'policy.linkerd.io', kind: 'Server', path: ['spec', 'proxyProtocol'], schema: { enum: ['unknown', 'HTTP/1', 'HTTP/2', 'gRPC', 'opaque', 'TLS'] } },
-  { group: 'policy.linkerd.io', kind: 'Server', path: ['spec', 'accessPolicy'], schema: { enum: LINKERD_ACCESS_POLICIES } },
+  { group: 'policy.linkerd.io', kind: 'Server', path: ['spec', 'proxyProtocol'], schema: { enum: [...LINKERD_PROXY_PROTOCOLS] } },
+  { group: 'policy.linkerd.io', kind: 'Server', path: ['spec', 'accessPolicy'], schema: { enum: [...LINKERD_ACCESS_POLICIES] } },
 ];
 
 /** A copy of schema with `extra` merged into the property at `path` (if that version has it). */
