@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LineCounter, parseAllDocuments, type Node } from 'yaml';
-import { LINKERD_RELEASES, linkerdRelease } from '../compat/linkerd-releases.ts';
+import { inRange, LINKERD_RELEASES, linkerdRelease, type LinkerdRelease } from '../compat/linkerd-releases.ts';
 import { pointerSegments } from '../model/diagnostics.ts';
 import { nodeAt } from '../model/load-yaml.ts';
 import { sourceSetsFor, validateObjects, type GatewayAPIChannel, type KubeObject, type LinkerdSchemaVersion, type SchemaSources } from '../validate/index.ts';
@@ -79,17 +79,27 @@ function lintTarget(linkerd: string | undefined, gatewayAPI: string | undefined,
   const release = linkerdRelease(linkerd ?? DEFAULT_LINKERD.version);
   if (!release) throw new UsageError(`unknown Linkerd version ${linkerd}; known: ${LINKERD_RELEASES.map((r) => r.version).join(', ')}`);
   if (channel !== undefined && channel !== 'standard' && channel !== 'experimental') throw new UsageError(`--channel must be standard or experimental, got ${channel}`);
-  const version = (gatewayAPI ?? linkerdGatewayAPI(release).bundles.recommended).replace(/^v/, '');
-  const sources: SchemaSources = {
-    linkerd: release.valuesSet as LinkerdSchemaVersion,
-    gatewayAPI: { version, channel: (channel ?? 'standard') as GatewayAPIChannel },
-  };
+  const support = linkerdGatewayAPI(release).bundles;
+  const version = (gatewayAPI ?? support.recommended).replace(/^v/, '');
+  const target = targetFor(release, version, (channel ?? 'standard') as GatewayAPIChannel);
+  // The same table synth checks a cluster against (lib/check/gateway-api-rules.ts).
+  if (!inRange(version, support)) {
+    throw new UsageError(
+      `Linkerd ${release.version} supports Gateway API v${support.min}–v${support.max}, not v${version}; pass --gateway-api ${support.recommended} (recommended) or another version from ${support.min} to ${support.max}, or choose a Linkerd version that supports v${version}`,
+    );
+  }
+  return target;
+}
+
+/** Schema sources for a Linkerd release and Gateway API bundle; a UsageError when no schemas exist. */
+function targetFor(release: LinkerdRelease, version: string, channel: GatewayAPIChannel): LintTarget {
+  const sources: SchemaSources = { linkerd: release.valuesSet as LinkerdSchemaVersion, gatewayAPI: { version, channel } };
   try {
     sourceSetsFor(sources);
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  return { sources, description: `Gateway API v${version} ${channel ?? 'standard'}, Linkerd ${release.version}` };
+  return { sources, description: `Gateway API v${version} ${channel}, Linkerd ${release.version}` };
 }
 
 /** The files to lint, in a stable order: files as given, folders searched recursively. */
