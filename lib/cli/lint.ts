@@ -11,7 +11,8 @@ import { LineCounter, parseAllDocuments, type Node } from 'yaml';
 import { inRange, LINKERD_RELEASES, linkerdRelease, type LinkerdRelease } from '../compat/linkerd-releases.ts';
 import { pointerSegments } from '../model/diagnostics.ts';
 import { nodeAt } from '../model/load-yaml.ts';
-import { sourceSetsFor, validateObjects, type GatewayAPIChannel, type KubeObject, type LinkerdSchemaVersion, type SchemaSources } from '../validate/index.ts';
+import { scanForSecrets, sourceSetsFor, validateObjects, type GatewayAPIChannel, type KubeObject, type LinkerdSchemaVersion, type SchemaSources } from '../validate/index.ts';
+import { fileRoleProblems, outputFolderPlans, outputIndexOf, renderedTemplateValue, type FilePlan, type LintTarget } from './lint-output.ts';
 import { UsageError } from './load-input.ts';
 import type { CliIo } from './main.ts';
 
@@ -22,22 +23,18 @@ export const LINT_HELP = `usage: meshfleet lint <file | dir>… [--gateway-api <
 
 Validates Kubernetes YAML (multi-document files; folders are searched for .yaml and .yml files) the
 way the API server would: built-in kinds, Gateway API and Linkerd CRD schemas with their defaults,
-CEL rules and list keys.
+CEL rules and list keys, Linkerd's policy admission rules, and the secret scan synth runs. A
+meshfleet output folder (with index.json) is linted per cluster with that cluster's Linkerd version
+and Gateway API bundle; its kustomization.yaml, Chart.yaml and upstream values files are checked too.
   --gateway-api  Gateway API bundle version (default: the one the Linkerd version recommends)
   --channel      Gateway API channel (default: standard)
   --linkerd      Linkerd version, e.g. 2.18, 2.20, edge-26.8.3 (default: ${DEFAULT_LINKERD.version})
 Exit status: 0 all valid, 1 some document invalid, 2 wrong command line.
 `;
 
-interface LintTarget {
-  readonly sources: SchemaSources;
-  /** "Gateway API v1.2.1 standard, Linkerd 2.20" */
-  readonly description: string;
-}
-
 export async function runLint(argv: readonly string[], io: CliIo): Promise<number> {
-  let target: LintTarget;
-  let files: string[];
+  let plans: FilePlan[];
+  let description: string;
   try {
     const { values, positionals } = parseArgs({
       args: [...argv],
@@ -53,8 +50,8 @@ export async function runLint(argv: readonly string[], io: CliIo): Promise<numbe
       io.out(LINT_HELP);
       return 0;
     }
-    target = lintTarget(values.linkerd, values['gateway-api'], values.channel);
-    files = yamlFilesOf(positionals);
+    const target = lintTarget(values.linkerd, values['gateway-api'], values.channel);
+    ({ plans, description } = filePlans(positionals, target));
   } catch (e) {
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       io.err(`meshfleet lint: ${(e as Error).message}\n\n${LINT_HELP}`);
@@ -65,12 +62,12 @@ export async function runLint(argv: readonly string[], io: CliIo): Promise<numbe
 
   let documents = 0;
   let invalid = 0;
-  for (const file of files) {
-    const result = lintFile(file, target.sources, (line) => io.out(`${line}\n`));
+  for (const plan of plans) {
+    const result = lintFile(plan, (line) => io.out(`${line}\n`));
     documents += result.documents;
     invalid += result.invalid;
   }
-  const where = `${documents} document(s) in ${files.length} file(s), ${target.description}`;
+  const where = `${documents} document(s) in ${plans.length} file(s), ${description}`;
   io.out(invalid === 0 ? `meshfleet lint: all valid: ${where}\n` : `meshfleet lint: ${invalid} invalid: ${where}\n`);
   return invalid === 0 ? 0 : 1;
 }
@@ -102,9 +99,35 @@ function targetFor(release: LinkerdRelease, version: string, channel: GatewayAPI
   return { sources, description: `Gateway API v${version} ${channel}, Linkerd ${release.version}` };
 }
 
-/** The files to lint, in a stable order: files as given, folders searched recursively. */
-function yamlFilesOf(paths: readonly string[]): string[] {
+/**
+ * The files to lint and how, in a stable order: files as given, folders searched recursively; a
+ * meshfleet output folder (with its index.json) is linted per cluster (lint-output.ts).
+ */
+function filePlans(paths: readonly string[], target: LintTarget): { plans: FilePlan[]; description: string } {
   if (paths.length === 0) throw new UsageError('give at least one file or folder to lint');
+  const plans: FilePlan[] = [];
+  let outputFolders = 0;
+  for (const path of paths) {
+    let isDirectory: boolean;
+    try {
+      isDirectory = statSync(path).isDirectory();
+    } catch {
+      throw new UsageError(`no such file or folder: ${path}`);
+    }
+    const index = isDirectory ? outputIndexOf(path) : undefined;
+    if (index) {
+      outputFolders++;
+      plans.push(...outputFolderPlans(path, index, yamlFilesOf([path])));
+    } else {
+      plans.push(...yamlFilesOf([path]).map((file) => ({ file, target, role: { kind: 'objects' } }) as const));
+    }
+  }
+  const description = outputFolders === 0 ? target.description : outputFolders === paths.length ? "each cluster's Linkerd and Gateway API bundle from index.json" : `${target.description}; output folders per index.json`;
+  return { plans, description };
+}
+
+/** The YAML files under paths: files as given, folders searched recursively. */
+function yamlFilesOf(paths: readonly string[]): string[] {
   const files: string[] = [];
   for (const path of paths) {
     let isDirectory: boolean;
@@ -135,7 +158,9 @@ function yamlFilesUnder(folder: string): string[] {
   return found;
 }
 
-function lintFile(file: string, sources: SchemaSources, print: (line: string) => void): { documents: number; invalid: number } {
+function lintFile(plan: FilePlan, print: (line: string) => void): { documents: number; invalid: number } {
+  const { file, role } = plan;
+  const { sources } = plan.target;
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -160,18 +185,25 @@ function lintFile(file: string, sources: SchemaSources, print: (line: string) =>
     if (problems.length === 0) {
       try {
         object = document.toJS({ maxAliasCount: 100 });
+        if (role.kind === 'objects' && role.helmTemplate) object = renderedTemplateValue(object);
       } catch (e) {
         problems.push(`${at(document.range[0])}: ${which}: ${(e as Error).message}`);
       }
     }
     if (problems.length === 0 && (object === null || object === undefined)) return; // an empty document, as kubectl skips it
     documents++;
-    if (problems.length === 0) {
+    if (problems.length === 0 && role.kind !== 'objects') {
+      for (const problem of fileRoleProblems(plan, object)) {
+        const node = nodeAt(document.contents as Node | null, pointerSegments(problem.path));
+        problems.push(`${at(node?.range?.[0] ?? document.range[0])}: ${which}: ${problem.path || '/'}: ${problem.message}`);
+      }
+    } else if (problems.length === 0) {
       if (!isKubernetesObject(object)) {
         problems.push(`${at(document.range[0])}: ${which}: not a Kubernetes object: a mapping with apiVersion and kind is expected`);
       } else {
         const subject = `${String(object.kind)} ${nameOf(object)}`;
-        for (const issue of validateObjects([object], sources)) {
+        // The secret scan synth runs before writing: private keys, kubeconfigs, Secrets with data.
+        for (const issue of [...validateObjects([object], sources), ...scanForSecrets([object])]) {
           const node = nodeAt(document.contents as Node | null, pointerSegments(issue.path));
           problems.push(`${at(node?.range?.[0] ?? document.range[0])}: ${which}: ${subject}: ${issue.path || '/'}: ${issue.message}`);
         }
@@ -180,6 +212,12 @@ function lintFile(file: string, sources: SchemaSources, print: (line: string) =>
     if (problems.length > 0) invalid++;
     problems.forEach(print);
   });
+  if (role.kind !== 'objects') {
+    // Values and chart files are text, not objects: the same scan, by line.
+    const findings = scanForSecrets([], { [file]: text });
+    for (const finding of findings) print(`${file}:${'line' in finding ? finding.line : 1}: ${finding.message}`);
+    if (findings.length > 0) invalid++;
+  }
   return { documents, invalid };
 }
 
