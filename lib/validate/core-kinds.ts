@@ -68,7 +68,7 @@ function validatorFor(model: KubernetesModelClass, apiVersion: string, kind: str
     // after it, or `endpoints: null`, must not read as a wrong type.
     const decoded = withoutNulls(object);
     const violations: SchemaViolation[] = [];
-    if (rootRef !== undefined) walkFields(decoded, rootRef, '', violations);
+    if (rootRef !== undefined) walkFields(decoded, rootRef, [], violations);
     try {
       new model(decoded).validate();
     } catch (error) {
@@ -110,35 +110,67 @@ function coreKindFields(): CoreKindFields {
 
 const UNKNOWN_FIELD = 'unknown field: not in the schema (kubectl apply with strict field validation and the API server reject it)';
 
-function walkFields(value: unknown, ref: string, path: string, violations: SchemaViolation[]): void {
+/**
+ * Walks value along its field tree. The JSON pointer is kept as segments and joined only when a
+ * violation is reported: building a path string per field cost more than the checks themselves.
+ */
+function walkFields(value: unknown, ref: string, segments: string[], violations: SchemaViolation[]): void {
   if (ref === '' || ref === '*' || value === undefined) return;
   if (ref.startsWith('[]')) {
-    if (Array.isArray(value)) value.forEach((item, i) => walkFields(item, ref.slice(2), `${path}/${i}`, violations));
+    if (!Array.isArray(value)) return;
+    const itemRef = ref.slice(2);
+    for (let i = 0; i < value.length; i++) {
+      segments.push(String(i));
+      walkFields(value[i], itemRef, segments, violations);
+      segments.pop();
+    }
     return;
   }
   if (ref.startsWith('{}')) {
-    if (isRecord(value)) for (const [key, item] of Object.entries(value)) walkFields(item, ref.slice(2), `${path}/${escapePointer(key)}`, violations);
+    if (!isRecord(value)) return;
+    const itemRef = ref.slice(2);
+    for (const key in value) {
+      segments.push(escapePointer(key));
+      walkFields(value[key], itemRef, segments, violations);
+      segments.pop();
+    }
     return;
   }
   if (!isRecord(value)) return; // a wrong type is reported by the kubernetes-models validator
   const fields = coreKindFields().types[ref];
   if (!fields) return;
-  for (const [field, item] of Object.entries(value)) {
-    const fieldPath = `${path}/${escapePointer(field)}`;
+  for (const field in value) {
+    const item = value[field];
     const fieldRef = fields[field];
+    segments.push(escapePointer(field));
     if (fieldRef === undefined) {
-      violations.push({ path: fieldPath, message: UNKNOWN_FIELD });
-      continue;
+      violations.push({ path: pointerOf(segments), message: UNKNOWN_FIELD });
+    } else {
+      if (typesWithFieldRules().has(ref)) {
+        const rule = `${ref}.${field}`;
+        const listMap = LIST_MAP_KEYS[rule];
+        if (listMap && Array.isArray(item)) violations.push(...duplicateListMapEntries(item, listMap, pointerOf(segments)));
+        const problem = VALUE_CHECKS[rule]?.(item, value);
+        if (problem) violations.push({ path: pointerOf(segments), message: problem });
+      }
+      walkFields(item, fieldRef, segments, violations);
     }
-    const listMap = LIST_MAP_KEYS[`${ref}.${field}`];
-    if (listMap && Array.isArray(item)) violations.push(...duplicateListMapEntries(item, listMap, fieldPath));
-    const valueCheck = VALUE_CHECKS[`${ref}.${field}`];
-    const problem = valueCheck?.(item, value);
-    if (problem) violations.push({ path: fieldPath, message: problem });
-    walkFields(item, fieldRef, fieldPath, violations);
+    segments.pop();
   }
   const objectCheck = OBJECT_CHECKS[ref];
-  if (objectCheck) violations.push(...objectCheck(value, path));
+  if (objectCheck) violations.push(...objectCheck(value, pointerOf(segments)));
+}
+
+let fieldRuleTypes: Set<string> | undefined;
+
+/** Types with a list-map or value rule on some field (most types have none). */
+function typesWithFieldRules(): Set<string> {
+  fieldRuleTypes ??= new Set([...Object.keys(LIST_MAP_KEYS), ...Object.keys(VALUE_CHECKS)].map((rule) => rule.slice(0, rule.lastIndexOf('.'))));
+  return fieldRuleTypes;
+}
+
+function pointerOf(segments: readonly string[]): string {
+  return segments.length === 0 ? '' : `/${segments.join('/')}`;
 }
 
 interface ListMap {
