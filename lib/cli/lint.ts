@@ -8,11 +8,12 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LineCounter, parseAllDocuments, type Node } from 'yaml';
-import { LINKERD_RELEASES, linkerdRelease, NEWEST_STABLE_LINKERD } from '../compat/linkerd-releases.ts';
+import { inRange, LINKERD_RELEASES, linkerdRelease, NEWEST_STABLE_LINKERD, type LinkerdRelease } from '../compat/linkerd-releases.ts';
 import { MAX_SHOWN, pointerSegments } from '../model/diagnostics.ts';
 import { formatBytes, INPUT_LIMITS, readRegularFile } from '../model/file-access.ts';
 import { DUPLICATE_KEY, duplicateKeys, firstTooDeeplyNested, nodeAt } from '../model/load-yaml.ts';
-import { sourceSetsFor, validateObjects, type GatewayAPIChannel, type KubeObject, type LinkerdSchemaVersion, type SchemaSources } from '../validate/index.ts';
+import { describeSecretIssue, scanFiles, sourceSetsFor, validateObjects, type GatewayAPIChannel, type KubeObject, type LinkerdSchemaVersion, type SchemaSources } from '../validate/index.ts';
+import { fileRoleProblems, outputFolderPlans, outputIndexOf, renderedTemplateValue, type FilePlan, type LintTarget } from './lint-output.ts';
 import { UsageError } from './usage-error.ts';
 import type { CliIo } from './main.ts';
 
@@ -26,24 +27,18 @@ export const LINT_HELP = `usage: meshfleet lint <file | dir>… [--gateway-api <
 
 Validates Kubernetes YAML (multi-document files; folders are searched for .yaml and .yml files) the
 way the API server would: built-in kinds, Gateway API and Linkerd CRD schemas with their defaults,
-CEL rules and list keys.
+CEL rules and list keys, Linkerd's policy admission rules, and the secret scan synth runs. A
+meshfleet output folder (with index.json) is linted per cluster with that cluster's Linkerd version
+and Gateway API bundle; its kustomization.yaml, Chart.yaml and upstream values files are checked too.
   --gateway-api  Gateway API bundle version (default: the one the Linkerd version recommends)
   --channel      Gateway API channel (default: standard)
   --linkerd      Linkerd version, e.g. 2.18, 2.20, edge-26.8.3 (default: ${DEFAULT_LINKERD.version})
-Files are read when they are regular files of at most ${formatBytes(INPUT_LIMITS.lintFile)}, with documents of at most
-${formatBytes(INPUT_LIMITS.lintDocument)} (the API server's limit) nesting at most ${LINT_MAX_NESTING} levels. The first ${MAX_SHOWN} problems are printed.
 Exit status: 0 all valid, 1 some document invalid, 2 wrong command line.
 `;
 
-interface LintTarget {
-  readonly sources: SchemaSources;
-  /** "Gateway API v1.2.1 standard, Linkerd 2.20" */
-  readonly description: string;
-}
-
 export async function runLint(argv: readonly string[], io: CliIo): Promise<number> {
-  let target: LintTarget;
-  let files: string[];
+  let plans: FilePlan[];
+  let description: string;
   try {
     const { values, positionals } = parseArgs({
       args: [...argv],
@@ -59,8 +54,8 @@ export async function runLint(argv: readonly string[], io: CliIo): Promise<numbe
       io.out(LINT_HELP);
       return 0;
     }
-    target = lintTarget(values.linkerd, values['gateway-api'], values.channel);
-    files = yamlFilesOf(positionals);
+    const target = lintTarget(values.linkerd, values['gateway-api'], values.channel);
+    ({ plans, description } = filePlans(positionals, target));
   } catch (e) {
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       io.err(`meshfleet lint: ${(e as Error).message}\n\n${LINT_HELP}`);
@@ -76,13 +71,13 @@ export async function runLint(argv: readonly string[], io: CliIo): Promise<numbe
   const print = (line: string) => {
     if (++problems <= MAX_SHOWN) io.out(`${line}\n`);
   };
-  for (const file of files) {
-    const result = lintFile(file, target.sources, print);
+  for (const plan of plans) {
+    const result = lintFile(plan, print);
     documents += result.documents;
     invalid += result.invalid;
   }
   if (problems > MAX_SHOWN) io.out(`… and ${problems - MAX_SHOWN} more problem(s) not shown\n`);
-  const where = `${documents} document(s) in ${files.length} file(s), ${target.description}`;
+  const where = `${documents} document(s) in ${plans.length} file(s), ${description}`;
   io.out(invalid === 0 ? `meshfleet lint: all valid: ${where}\n` : `meshfleet lint: ${invalid} invalid: ${where}\n`);
   return invalid === 0 ? 0 : 1;
 }
@@ -91,22 +86,58 @@ function lintTarget(linkerd: string | undefined, gatewayAPI: string | undefined,
   const release = linkerdRelease(linkerd ?? DEFAULT_LINKERD.version);
   if (!release) throw new UsageError(`unknown Linkerd version ${linkerd}; known: ${LINKERD_RELEASES.map((r) => r.version).join(', ')}`);
   if (channel !== undefined && channel !== 'standard' && channel !== 'experimental') throw new UsageError(`--channel must be standard or experimental, got ${channel}`);
-  const version = (gatewayAPI ?? linkerdGatewayAPI(release).bundles.recommended).replace(/^v/, '');
-  const sources: SchemaSources = {
-    linkerd: release.valuesSet as LinkerdSchemaVersion,
-    gatewayAPI: { version, channel: (channel ?? 'standard') as GatewayAPIChannel },
-  };
+  const support = linkerdGatewayAPI(release).bundles;
+  const version = (gatewayAPI ?? support.recommended).replace(/^v/, '');
+  const target = targetFor(release, version, (channel ?? 'standard') as GatewayAPIChannel);
+  // The same table synth checks a cluster against (lib/check/gateway-api-rules.ts).
+  if (!inRange(version, support)) {
+    throw new UsageError(
+      `Linkerd ${release.version} supports Gateway API v${support.min}–v${support.max}, not v${version}; pass --gateway-api ${support.recommended} (recommended) or another version from ${support.min} to ${support.max}, or choose a Linkerd version that supports v${version}`,
+    );
+  }
+  return target;
+}
+
+/** Schema sources for a Linkerd release and Gateway API bundle; a UsageError when no schemas exist. */
+function targetFor(release: LinkerdRelease, version: string, channel: GatewayAPIChannel): LintTarget {
+  const sources: SchemaSources = { linkerd: release.valuesSet as LinkerdSchemaVersion, gatewayAPI: { version, channel } };
   try {
     sourceSetsFor(sources);
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  return { sources, description: `Gateway API v${version} ${channel ?? 'standard'}, Linkerd ${release.version}` };
+  return { sources, description: `Gateway API v${version} ${channel}, Linkerd ${release.version}` };
 }
 
-/** The files to lint, in a stable order: files as given, folders searched recursively. */
-function yamlFilesOf(paths: readonly string[]): string[] {
+/**
+ * The files to lint and how, in a stable order: files as given, folders searched recursively; a
+ * meshfleet output folder (with its index.json) is linted per cluster (lint-output.ts).
+ */
+function filePlans(paths: readonly string[], target: LintTarget): { plans: FilePlan[]; description: string } {
   if (paths.length === 0) throw new UsageError('give at least one file or folder to lint');
+  const plans: FilePlan[] = [];
+  let outputFolders = 0;
+  for (const path of paths) {
+    let isDirectory: boolean;
+    try {
+      isDirectory = statSync(path).isDirectory();
+    } catch {
+      throw new UsageError(`no such file or folder: ${path}`);
+    }
+    const index = isDirectory ? outputIndexOf(path) : undefined;
+    if (index) {
+      outputFolders++;
+      plans.push(...outputFolderPlans(path, index, yamlFilesOf([path])));
+    } else {
+      plans.push(...yamlFilesOf([path]).map((file) => ({ file, target, role: { kind: 'objects' } }) as const));
+    }
+  }
+  const description = outputFolders === 0 ? target.description : outputFolders === paths.length ? "each cluster's Linkerd and Gateway API bundle from index.json" : `${target.description}; output folders per index.json`;
+  return { plans, description };
+}
+
+/** The YAML files under paths: files as given, folders searched recursively. */
+function yamlFilesOf(paths: readonly string[]): string[] {
   const files: string[] = [];
   for (const path of paths) {
     let isDirectory: boolean;
@@ -137,7 +168,9 @@ function yamlFilesUnder(folder: string): string[] {
   return found;
 }
 
-function lintFile(file: string, sources: SchemaSources, print: (line: string) => void): { documents: number; invalid: number } {
+function lintFile(plan: FilePlan, print: (line: string) => void): { documents: number; invalid: number } {
+  const { file, role } = plan;
+  const { sources } = plan.target;
   const read = readRegularFile(file, { limit: INPUT_LIMITS.lintFile, what: 'file', display: file });
   if (!('text' in read)) {
     print(`${file}: ${read.problem} (fix: ${read.fix})`);
@@ -171,13 +204,19 @@ function lintFile(file: string, sources: SchemaSources, print: (line: string) =>
     if (problems.length === 0) {
       try {
         object = document.toJS({ maxAliasCount: 100 });
+        if (role.kind === 'objects' && role.helmTemplate) object = renderedTemplateValue(object);
       } catch (e) {
         problems.push(`${at(document.range[0])}: ${which}: ${(e as Error).message}`);
       }
     }
     if (problems.length === 0 && (object === null || object === undefined)) return; // an empty document, as kubectl skips it
     documents++;
-    if (problems.length === 0) {
+    if (problems.length === 0 && role.kind !== 'objects') {
+      for (const problem of fileRoleProblems(plan, object)) {
+        const node = nodeAt(document.contents as Node | null, pointerSegments(problem.path));
+        problems.push(`${at(node?.range?.[0] ?? document.range[0])}: ${which}: ${problem.path || '/'}: ${problem.message}`);
+      }
+    } else if (problems.length === 0) {
       if (!isKubernetesObject(object)) {
         problems.push(`${at(document.range[0])}: ${which}: not a Kubernetes object: a mapping with apiVersion and kind is expected`);
       } else {
@@ -191,6 +230,11 @@ function lintFile(file: string, sources: SchemaSources, print: (line: string) =>
     if (problems.length > 0) invalid++;
     problems.forEach(print);
   });
+  // The secret scan synth runs on every file it writes, on the text: private keys, kubeconfigs,
+  // tokens, Secrets with data, in objects, values and chart files alike.
+  const findings = scanFiles({ [file]: text });
+  for (const finding of findings) print(`${describeSecretIssue(finding)}: secret material`);
+  if (findings.length > 0) invalid++;
   return { documents, invalid };
 }
 
@@ -216,12 +260,6 @@ function oversizedDocuments(text: string): { line: number; index: number; size: 
     if (size > INPUT_LIMITS.lintDocument) found.push({ line: lineOf(text, starts[i]), index: i + 1, size });
   }
   return found;
-}
-
-function lineOf(text: string, offset: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
 }
 
 function positionIn(text: string, offset: number): string {

@@ -2,9 +2,12 @@
 // the `kubernetes-models` package, plus ObjectMeta rules that hold for every kind (built-in or custom).
 //
 // kubernetes-models compiles each kind's OpenAPI schema to an ajv function; `validate()` throws a
-// ValidationError whose `errors` are ajv ErrorObjects (instancePath, keyword, params). Those schemas
-// do not reject unknown fields, so the top level of common kinds is checked against a table here,
-// and ObjectMeta is checked field by field below (a misspelt `labelz` must not pass silently).
+// ValidationError whose `errors` are ajv ErrorObjects (instancePath, keyword, params). Those
+// validators do not reject unknown fields, know no list-map keys and none of the API server's own
+// value checks (a Service port of 700000 is an int32), so this file adds them: unknown fields at any
+// depth against the field trees in schemas/core-kinds/fields.json (scripts/gen-core-kind-fields.ts),
+// list-map keys, port ranges and names. ObjectMeta is checked field by field below for every kind.
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { escapePointer, violationsFromAjvErrors, type SchemaViolation, type ValidateFn } from './schema-registry.ts';
 
@@ -33,7 +36,7 @@ export function coreKindValidator(apiVersion: string, kind: string): ValidateFn 
   const key = `${apiVersion}\u0000${kind}`;
   if (coreValidators.has(key)) return coreValidators.get(key);
   const model = GA_API_VERSION.test(apiVersion) && KIND_NAME.test(kind) ? loadModel(apiVersion, kind) : undefined;
-  const validator = model ? validatorFor(model, kind) : undefined;
+  const validator = model ? validatorFor(model, apiVersion, kind) : undefined;
   coreValidators.set(key, validator);
   return validator;
 }
@@ -57,60 +60,219 @@ function loadModel(apiVersion: string, kind: string): KubernetesModelClass | und
   return model;
 }
 
-function validatorFor(model: KubernetesModelClass, kind: string): ValidateFn {
-  const allowedTopLevel = TOP_LEVEL_FIELDS[kind];
+function validatorFor(model: KubernetesModelClass, apiVersion: string, kind: string): ValidateFn {
+  const rootRef = coreKindFields().roots[`${apiVersion} ${kind}`];
+  const notEnforced = REQUIRED_NOT_ENFORCED[`${apiVersion} ${kind}`] ?? [];
   return (object: unknown) => {
+    // The API server decodes a null field as absent (Go zero value): `annotations:` with nothing
+    // after it, or `endpoints: null`, must not read as a wrong type.
+    const decoded = withoutNulls(object);
     const violations: SchemaViolation[] = [];
-    if (allowedTopLevel && isRecord(object)) {
-      for (const field of Object.keys(object)) {
-        if (!COMMON_TOP_LEVEL.includes(field) && !allowedTopLevel.includes(field)) {
-          violations.push({ path: `/${escapePointer(field)}`, message: `unknown field: ${kind} has no top-level field "${field}"` });
-        }
-      }
-    }
+    if (rootRef !== undefined) walkFields(decoded, rootRef, [], violations);
     try {
-      new model(object).validate();
+      new model(decoded).validate();
     } catch (error) {
       const ajvErrors = (error as { errors?: unknown }).errors;
       if (!Array.isArray(ajvErrors)) throw error;
-      violations.push(...violationsFromAjvErrors(ajvErrors));
+      for (const violation of violationsFromAjvErrors(ajvErrors)) {
+        if (violation.message === 'required field is missing' && notEnforced.includes(violation.path)) continue;
+        violations.push(violation);
+      }
     }
     return violations;
   };
 }
 
-const COMMON_TOP_LEVEL = ['apiVersion', 'kind', 'metadata'];
-const SPEC_STATUS = ['spec', 'status'];
+// ---------------------------------------------------------------------------------------------
+// Strict fields, list-map keys and the value checks of the API server's own validation code,
+// which the OpenAPI definitions (and so kubernetes-models) do not carry.
 
-/** Top-level fields of the built-in kinds meshfleet emits (kubernetes-models does not reject extras). */
-const TOP_LEVEL_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  Namespace: SPEC_STATUS,
-  ConfigMap: ['data', 'binaryData', 'immutable'],
-  Secret: ['data', 'stringData', 'type', 'immutable'],
-  ServiceAccount: ['secrets', 'imagePullSecrets', 'automountServiceAccountToken'],
-  Service: SPEC_STATUS,
-  Deployment: SPEC_STATUS,
-  StatefulSet: SPEC_STATUS,
-  DaemonSet: SPEC_STATUS,
-  Job: SPEC_STATUS,
-  CronJob: SPEC_STATUS,
-  Pod: SPEC_STATUS,
-  PodDisruptionBudget: SPEC_STATUS,
-  HorizontalPodAutoscaler: SPEC_STATUS,
-  NetworkPolicy: SPEC_STATUS,
-  Ingress: SPEC_STATUS,
-  Role: ['rules'],
-  ClusterRole: ['rules', 'aggregationRule'],
-  RoleBinding: ['subjects', 'roleRef'],
-  ClusterRoleBinding: ['subjects', 'roleRef'],
-  MutatingWebhookConfiguration: ['webhooks'],
-  ValidatingWebhookConfiguration: ['webhooks'],
-  ValidatingAdmissionPolicy: SPEC_STATUS,
-  ValidatingAdmissionPolicyBinding: ['spec'],
-  CustomResourceDefinition: SPEC_STATUS,
-  PriorityClass: ['value', 'globalDefault', 'description', 'preemptionPolicy'],
-  Lease: ['spec'],
+interface CoreKindFields {
+  /** `apps/v1 Deployment` → type name */
+  readonly roots: Readonly<Record<string, string>>;
+  /** type name → field → `` (scalar), `*` (any value), `name`, `[]name` (list), `{}name` (map) */
+  readonly types: Readonly<Record<string, Readonly<Record<string, string>>>>;
+}
+
+let fieldsFile: CoreKindFields | undefined;
+
+function coreKindFields(): CoreKindFields {
+  if (!fieldsFile) {
+    const url = new URL('../../schemas/core-kinds/fields.json', import.meta.url);
+    try {
+      fieldsFile = JSON.parse(readFileSync(url, 'utf8')) as CoreKindFields;
+    } catch (error) {
+      throw new Error(`cannot read ${url.pathname} (${(error as Error).message}): run \`node --import tsx scripts/gen-core-kind-fields.ts\``);
+    }
+  }
+  return fieldsFile;
+}
+
+const UNKNOWN_FIELD = 'unknown field: not in the schema (kubectl apply with strict field validation and the API server reject it)';
+
+/**
+ * Walks value along its field tree. The JSON pointer is kept as segments and joined only when a
+ * violation is reported: building a path string per field cost more than the checks themselves.
+ */
+function walkFields(value: unknown, ref: string, segments: string[], violations: SchemaViolation[]): void {
+  if (ref === '' || ref === '*' || value === undefined) return;
+  if (ref.startsWith('[]')) {
+    if (!Array.isArray(value)) return;
+    const itemRef = ref.slice(2);
+    for (let i = 0; i < value.length; i++) {
+      segments.push(String(i));
+      walkFields(value[i], itemRef, segments, violations);
+      segments.pop();
+    }
+    return;
+  }
+  if (ref.startsWith('{}')) {
+    if (!isRecord(value)) return;
+    const itemRef = ref.slice(2);
+    for (const key in value) {
+      segments.push(escapePointer(key));
+      walkFields(value[key], itemRef, segments, violations);
+      segments.pop();
+    }
+    return;
+  }
+  if (!isRecord(value)) return; // a wrong type is reported by the kubernetes-models validator
+  const fields = coreKindFields().types[ref];
+  if (!fields) return;
+  for (const field in value) {
+    const item = value[field];
+    const fieldRef = fields[field];
+    segments.push(escapePointer(field));
+    if (fieldRef === undefined) {
+      violations.push({ path: pointerOf(segments), message: UNKNOWN_FIELD });
+    } else {
+      if (typesWithFieldRules().has(ref)) {
+        const rule = `${ref}.${field}`;
+        const listMap = LIST_MAP_KEYS[rule];
+        if (listMap && Array.isArray(item)) violations.push(...duplicateListMapEntries(item, listMap, pointerOf(segments)));
+        const problem = VALUE_CHECKS[rule]?.(item, value);
+        if (problem) violations.push({ path: pointerOf(segments), message: problem });
+      }
+      walkFields(item, fieldRef, segments, violations);
+    }
+    segments.pop();
+  }
+  const objectCheck = OBJECT_CHECKS[ref];
+  if (objectCheck) violations.push(...objectCheck(value, pointerOf(segments)));
+}
+
+let fieldRuleTypes: Set<string> | undefined;
+
+/** Types with a list-map or value rule on some field (most types have none). */
+function typesWithFieldRules(): Set<string> {
+  fieldRuleTypes ??= new Set([...Object.keys(LIST_MAP_KEYS), ...Object.keys(VALUE_CHECKS)].map((rule) => rule.slice(0, rule.lastIndexOf('.'))));
+  return fieldRuleTypes;
+}
+
+function pointerOf(segments: readonly string[]): string {
+  return segments.length === 0 ? '' : `/${segments.join('/')}`;
+}
+
+interface ListMap {
+  readonly keys: readonly string[];
+  /** Defaults the API server applies to key fields before comparing (protocol: TCP). */
+  readonly defaults?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Lists the API server treats as maps (`x-kubernetes-list-type: map` with these
+ * `x-kubernetes-list-map-keys` in the Kubernetes OpenAPI v3 spec; `+listType=map` markers in
+ * k8s.io/api core/v1 types.go): a duplicate key is refused.
+ */
+const LIST_MAP_KEYS: Readonly<Record<string, ListMap>> = {
+  'v1/ServiceSpec.ports': { keys: ['port', 'protocol'], defaults: { protocol: 'TCP' } },
+  'v1/PodSpec.containers': { keys: ['name'] },
+  'v1/PodSpec.initContainers': { keys: ['name'] },
+  'v1/PodSpec.ephemeralContainers': { keys: ['name'] },
+  'v1/Container.ports': { keys: ['containerPort', 'protocol'], defaults: { protocol: 'TCP' } },
+  'v1/Container.env': { keys: ['name'] },
+  'v1/EphemeralContainer.env': { keys: ['name'] },
 };
+
+function duplicateListMapEntries(items: readonly unknown[], listMap: ListMap, path: string): SchemaViolation[] {
+  const seen = new Map<string, number>();
+  const violations: SchemaViolation[] = [];
+  items.forEach((item, index) => {
+    if (!isRecord(item)) return;
+    const key = JSON.stringify(listMap.keys.map((field) => item[field] ?? listMap.defaults?.[field] ?? null));
+    const first = seen.get(key);
+    if (first === undefined) seen.set(key, index);
+    else violations.push({ path: `${path}/${index}`, message: `duplicate entry: same ${listMap.keys.join('+')} (${key.slice(1, -1)}) as entry ${first} (x-kubernetes-list-type: map); give each entry its own ${listMap.keys.join(' and ')}` });
+  });
+  return violations;
+}
+
+const IANA_SVC_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+
+function portProblem(value: unknown, allowZero = false): string | undefined {
+  if (typeof value !== 'number' || !Number.isInteger(value)) return undefined; // type errors come from the schema
+  const min = allowZero ? 0 : 1;
+  return value >= min && value <= 65535 ? undefined : `must be between ${min} and 65535, inclusive, got ${value}`;
+}
+
+/** Values the API server's validation (k8s.io/kubernetes pkg/apis/core/validation, apps/validation) refuses. */
+const VALUE_CHECKS: Readonly<Record<string, (value: unknown, parent: Record<string, unknown>) => string | undefined>> = {
+  'v1/ServicePort.port': (value) => portProblem(value),
+  'v1/ServicePort.nodePort': (value) => portProblem(value, true),
+  'v1/ServicePort.targetPort': (value) =>
+    typeof value === 'string'
+      ? value.length <= 15 && IANA_SVC_NAME.test(value) ? undefined : `must be a port number or an IANA service name (at most 15 lower-case alphanumerics and '-', with a letter), got ${JSON.stringify(value)}`
+      : portProblem(value, true),
+  'v1/ServicePort.name': (value) => (typeof value !== 'string' || value === '' || (value.length <= 63 && DNS1123_LABEL.test(value)) ? undefined : `must be a DNS-1123 label, got ${JSON.stringify(value)}`),
+  'v1/ContainerPort.containerPort': (value) => portProblem(value),
+  'v1/ContainerPort.hostPort': (value) => portProblem(value, true),
+  'v1/ContainerPort.name': (value) => (typeof value !== 'string' || (value.length <= 15 && IANA_SVC_NAME.test(value)) ? undefined : `must be an IANA service name (at most 15 lower-case alphanumerics and '-', with a letter), got ${JSON.stringify(value)}`),
+  'v1/Container.name': (value) => (typeof value !== 'string' || (value.length <= 63 && DNS1123_LABEL.test(value)) ? undefined : `must be a DNS-1123 label, got ${JSON.stringify(value)}`),
+  'apps/v1/DeploymentSpec.replicas': (value) => (typeof value === 'number' && value < 0 ? `must be greater than or equal to 0, got ${value}` : undefined),
+  'apps/v1/StatefulSetSpec.replicas': (value) => (typeof value === 'number' && value < 0 ? `must be greater than or equal to 0, got ${value}` : undefined),
+};
+
+/** Checks across the fields of one object (pkg/apis/core/validation ValidateService). */
+const OBJECT_CHECKS: Readonly<Record<string, (value: Record<string, unknown>, path: string) => SchemaViolation[]>> = {
+  'v1/ServiceSpec': (spec, path) => {
+    if (!Array.isArray(spec.ports) || spec.ports.length < 2) return [];
+    return spec.ports.flatMap((port: unknown, i: number) =>
+      isRecord(port) && (typeof port.name !== 'string' || port.name === '') ? [{ path: `${path}/ports/${i}/name`, message: 'required field is missing: a Service with more than one port must name each port' }] : [],
+    );
+  },
+};
+
+/**
+ * Fields the OpenAPI definition marks required but the API server accepts absent (its Go type has
+ * `omitempty` and validation allows nil): an EndpointSlice with no endpoints is valid.
+ */
+const REQUIRED_NOT_ENFORCED: Readonly<Record<string, readonly string[]>> = {
+  'discovery.k8s.io/v1 EndpointSlice': ['/endpoints'],
+};
+
+/** A copy without null-valued object fields at any depth (list items stay); unchanged parts are shared. */
+export function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    value.forEach((item, i) => {
+      const next = withoutNulls(item);
+      if (next !== item) (copy ??= [...value])[i] = next;
+    });
+    return copy ?? value;
+  }
+  if (!isRecord(value)) return value;
+  let copy: Record<string, unknown> | undefined;
+  for (const [key, item] of Object.entries(value)) {
+    if (item === null) {
+      copy ??= { ...value };
+      delete copy[key];
+      continue;
+    }
+    const next = withoutNulls(item);
+    if (next !== item) (copy ??= { ...value })[key] = next;
+  }
+  return copy ?? value;
+}
 
 // ---------------------------------------------------------------------------------------------
 // ObjectMeta: the API server checks these for every kind, CRDs included (their schemas only say
@@ -132,8 +294,10 @@ const ANNOTATIONS_TOTAL_LIMIT = 256 * 1024;
 /** Kinds whose names are path segments rather than DNS names (e.g. `system:controller:foo`). */
 const PATH_SEGMENT_NAMED = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']);
 
-export function objectMetaViolations(kind: string, metadata: unknown): SchemaViolation[] {
-  if (!isRecord(metadata)) return [{ path: '/metadata', message: `must be an object, got ${describe(metadata)}` }];
+export function objectMetaViolations(kind: string, decodedMetadata: unknown): SchemaViolation[] {
+  if (!isRecord(decodedMetadata)) return [{ path: '/metadata', message: `must be an object, got ${describe(decodedMetadata)}` }];
+  // `annotations:` with nothing after it (null) is decoded as absent, as the API server does.
+  const metadata = withoutNulls(decodedMetadata) as Record<string, unknown>;
   const violations: SchemaViolation[] = [];
   const add = (path: string, message: string) => violations.push({ path: `/metadata${path}`, message });
 

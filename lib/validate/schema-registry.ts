@@ -18,7 +18,8 @@
 // - Formats follow Kubernetes: `duration` is a Go duration ("3s"), not ISO 8601 as in ajv-formats;
 //   formats the API server does not know are ignored, as it ignores them.
 // - `matchLabels` is a map of strings even where a CRD declares it preserve-unknown-fields, and a
-//   few admission-webhook rules missing from CRD schemas are added (EXTRA_CONSTRAINTS).
+//   few admission-webhook value sets missing from CRD schemas are added (EXTRA_CONSTRAINTS; the
+//   webhook's other rules run after the schema, in linkerd-admission.ts).
 // - `metadata` is ObjectMeta for every kind and is checked in core-kinds.ts, not here; an emitted
 //   `status` is reported without compiling its (large) schema.
 // - CEL rules (`x-kubernetes-validations`) are evaluated over the defaulted object (cel-rules.ts),
@@ -29,6 +30,7 @@ import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import { celRulesCheck } from './cel-rules.ts';
 import { escapePointer } from './json-pointer.ts';
 import { packageFile } from '../package-files.ts';
+import { LINKERD_ACCESS_POLICIES, LINKERD_PROXY_PROTOCOLS } from './linkerd-admission.ts';
 
 export type LinkerdSchemaVersion = '2.18' | '2.19' | '2.20' | 'edge-26.8.3';
 export type GatewayAPIChannel = 'standard' | 'experimental';
@@ -157,14 +159,13 @@ function groupOf(apiVersion: string): string {
 }
 
 /**
- * Rules the API server enforces through a project's admission webhook rather than its CRD schema.
- * Without them the schema accepts values the cluster refuses. Source: docs/reference/routes-and-policy.md (Linkerd's
- * policy validator accepts only these Server values; the CRD just says `type: string`).
+ * Rules the API server enforces through a project's admission webhook rather than its CRD schema,
+ * where they are plain value sets: as enums they give "must be one of" messages and block CEL like
+ * schema errors. The value lists and every other webhook rule live in linkerd-admission.ts.
  */
-const LINKERD_ACCESS_POLICIES = ['all-authenticated', 'all-unauthenticated', 'cluster-authenticated', 'cluster-unauthenticated', 'deny', 'audit'];
 const EXTRA_CONSTRAINTS: readonly { group: string; kind: string; path: readonly string[]; schema: Schema }[] = [
-  { group: 'policy.linkerd.io', kind: 'Server', path: ['spec', 'proxyProtocol'], schema: { enum: ['unknown', 'HTTP/1', 'HTTP/2', 'gRPC', 'opaque', 'TLS'] } },
-  { group: 'policy.linkerd.io', kind: 'Server', path: ['spec', 'accessPolicy'], schema: { enum: LINKERD_ACCESS_POLICIES } },
+  { group: 'policy.linkerd.io', kind: 'Server', path: ['spec', 'proxyProtocol'], schema: { enum: [...LINKERD_PROXY_PROTOCOLS] } },
+  { group: 'policy.linkerd.io', kind: 'Server', path: ['spec', 'accessPolicy'], schema: { enum: [...LINKERD_ACCESS_POLICIES] } },
 ];
 
 /** A copy of schema with `extra` merged into the property at `path` (if that version has it). */
@@ -483,7 +484,7 @@ export function isKubernetesDuration(value: string): boolean {
 export function violationsFromAjvErrors(errors: readonly Partial<ErrorObject>[]): SchemaViolation[] {
   const violations: SchemaViolation[] = [];
   const seen = new Set<string>();
-  for (const error of errors) {
+  for (const error of collapseCombinators(errors)) {
     const violation = toViolation(error);
     const key = `${violation.path}\u0000${violation.message}`;
     if (seen.has(key)) continue;
@@ -493,10 +494,56 @@ export function violationsFromAjvErrors(errors: readonly Partial<ErrorObject>[])
   return violations;
 }
 
+/**
+ * A failed oneOf/anyOf brings one error per failed branch plus its own: one root cause, many lines.
+ * Keep the outermost combinator's error and drop the errors of its branches (ajv's schemaPath of a
+ * branch error starts with the combinator's), so toViolation can say once what would be accepted.
+ */
+function collapseCombinators(errors: readonly Partial<ErrorObject>[]): Partial<ErrorObject>[] {
+  const combinators = errors
+    .filter((error) => (error.keyword === 'oneOf' || error.keyword === 'anyOf') && typeof error.schemaPath === 'string')
+    .map((error) => `${error.schemaPath}/`);
+  if (combinators.length === 0) return [...errors];
+  return errors.filter((error) => !combinators.some((prefix) => error.schemaPath?.startsWith(prefix) && error.schemaPath !== prefix.slice(0, -1)));
+}
+
+/** What a oneOf/anyOf branch accepts, in words, from its schema (ajv's verbose errors carry it). */
+function describeBranch(schema: unknown): string {
+  if (!isSchema(schema)) return 'anything';
+  const parts: string[] = [];
+  if (Array.isArray(schema.required)) parts.push(`with ${schema.required.join(' and ')}`);
+  if (typeof schema.format === 'string') parts.push(`a valid ${schema.format}`);
+  if (typeof schema.type === 'string') parts.push(`a ${schema.type}`);
+  if (Array.isArray(schema.enum)) parts.push(schema.enum.map((value) => JSON.stringify(value)).join(' or '));
+  if (isSchema(schema.not) && Array.isArray(schema.not.enum)) parts.push(`not ${schema.not.enum.map((value) => JSON.stringify(value)).join(' or ')}`);
+  if (typeof schema.pattern === 'string') parts.push(`matching ${schema.pattern}`);
+  for (const combinator of ['anyOf', 'oneOf'] as const) {
+    const branches = schema[combinator];
+    if (Array.isArray(branches)) parts.push(branches.map(describeBranch).join(' or '));
+  }
+  if (isSchema(schema.properties)) {
+    for (const [name, sub] of Object.entries(schema.properties)) parts.push(`${name} ${describeBranch(sub)}`);
+  }
+  return parts.length > 0 ? parts.join(', ') : 'anything';
+}
+
+function combinatorViolation(error: Partial<ErrorObject>, path: string): SchemaViolation {
+  const branches = Array.isArray(error.schema) ? error.schema : undefined;
+  const manyMatch = error.keyword === 'oneOf' && Array.isArray((error.params as { passingSchemas?: unknown } | undefined)?.passingSchemas);
+  if (!branches) return { path, message: manyMatch ? 'matches more than one of the accepted forms (oneOf)' : `matches none of the accepted forms (${error.keyword})` };
+  const forms = branches.map((branch, i) => `(${i + 1}) ${describeBranch(branch)}`).join('; ');
+  if (manyMatch) return { path, message: `must match exactly one of: ${forms}; it matches more than one` };
+  const got = error.data !== null && typeof error.data === 'object' ? '' : describeActual(error);
+  return { path, message: `must be ${error.keyword === 'oneOf' ? 'exactly one' : 'one'} of: ${forms}${got}` };
+}
+
 function toViolation(error: Partial<ErrorObject>): SchemaViolation {
   const path = error.instancePath ?? '';
   const params = (error.params ?? {}) as Record<string, unknown>;
   switch (error.keyword) {
+    case 'oneOf':
+    case 'anyOf':
+      return combinatorViolation(error, path);
     case 'required':
       return { path: `${path}/${escapePointer(String(params.missingProperty))}`, message: 'required field is missing' };
     case 'additionalProperties':

@@ -1,7 +1,10 @@
 // Validates every object meshfleet emits: built-in kinds with kubernetes-models, custom resources
-// with the CRD schemas of the versions the cluster runs, ObjectMeta for all. An object nothing can
-// check is reported too: a check that cannot fail is a defect.
+// with the CRD schemas of the versions the cluster runs, ObjectMeta for all, then, as the API
+// server calls admission webhooks after schema validation, the rules of Linkerd's policy webhook
+// when the cluster runs Linkerd. An object nothing can check is reported too: a check that cannot
+// fail is a defect.
 import { coreKindValidator, isPrereleaseCoreApiVersion, objectMetaViolations } from './core-kinds.ts';
+import { linkerdAdmissionViolations } from './linkerd-admission.ts';
 import { schemaFor, servedApiVersionsOf, sourceSetsFor, type SchemaSources } from './schema-registry.ts';
 
 export interface KubeObject {
@@ -43,8 +46,12 @@ export function validateObjects(objects: readonly KubeObject[], sources: SchemaS
       report('', noSchemaMessage(object.apiVersion, object.kind, sources));
       continue;
     }
-    for (const violation of validate(object)) {
+    const schemaViolations = validate(object);
+    for (const violation of schemaViolations) {
       if (!reportedPaths.has(violation.path)) report(violation.path, violation.message, violation.rule);
+    }
+    if (sources.linkerd !== undefined && schemaViolations.length === 0 && metadataViolations.length === 0) {
+      for (const violation of linkerdAdmissionViolations(object, sources.linkerd, objects)) report(violation.path, violation.message);
     }
   }
   return issues;

@@ -115,6 +115,9 @@ describe('meshfleet lint', () => {
       [[route, '--channel', 'beta'], '--channel must be standard or experimental, got beta'],
       [[route, '--gateway-api', '0.9.9'], 'no CRD schemas for Gateway API v0.9.9 standard'],
       [[route, '--linkerd', '2.99'], 'unknown Linkerd version 2.99'],
+      // A pair the compat table forbids, refused with the allowed range.
+      [[route, '--linkerd', '2.19', '--gateway-api', '1.3.0'], 'Linkerd 2.19 supports Gateway API v1.1.1–v1.2.1, not v1.3.0; pass --gateway-api 1.2.1 (recommended)'],
+      [[route, '--linkerd', '2.20', '--gateway-api', 'v1.1.1'], 'Linkerd 2.20 supports Gateway API v1.2.1–v1.5.1, not v1.1.1'],
       [[route, '--verbose'], "Unknown option '--verbose'"],
       [[mkdtempSync(join(tmpdir(), 'meshfleet-lint-empty-'))], 'no .yaml or .yml files in'],
     ] as const) {
@@ -122,5 +125,22 @@ describe('meshfleet lint', () => {
       expect({ args, code: result.code, message: result.stderr.includes(message) }).toStrictEqual({ args, code: 2, message: true });
       expect(result.stderr).toContain('usage: meshfleet lint');
     }
+  });
+});
+
+describe('meshfleet lint: one message per oneOf/anyOf', () => {
+  it('reports an invalid Gateway address once, naming the accepted forms', async () => {
+    const gateway = `apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: { name: gw, namespace: app }
+spec:
+  gatewayClassName: x
+  listeners: [{ name: http, port: 80, protocol: HTTP }]
+  addresses: [{ type: IPAddress, value: "300.1.1.1" }]
+`;
+    const result = await lint(join(folder({ 'gw.yaml': gateway }), 'gw.yaml'));
+    const problems = result.stdout.split('\n').filter((line) => line.includes('document 1'));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain('/spec/addresses/0: must be exactly one of: (1) type "IPAddress", value a valid ipv4 or a valid ipv6; (2) type not "IPAddress"');
   });
 });

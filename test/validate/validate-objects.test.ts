@@ -88,7 +88,7 @@ describe('validateObjects', () => {
   it('rejects unknown top-level fields of common built-in kinds', () => {
     const configMap: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'app' }, date: { a: 'b' } };
     expect(validateObjects([configMap], sources)).toStrictEqual([
-      { apiVersion: 'v1', kind: 'ConfigMap', name: 'x', namespace: 'app', path: '/date', message: 'unknown field: ConfigMap has no top-level field "date"' },
+      { apiVersion: 'v1', kind: 'ConfigMap', name: 'x', namespace: 'app', path: '/date', message: 'unknown field: not in the schema (kubectl apply with strict field validation and the API server reject it)' },
     ]);
   });
 
