@@ -1,6 +1,7 @@
 // Fleet-wide policy rules: every name a policy uses (cluster, namespace, service account, port, route)
 // exists where it is used, callers can reach the server at all, what the caller's link mode does to
 // its identity, and the Linkerd version of each cluster serves the kinds the policy needs.
+import { AUTHORIZABLE_ROUTE_GROUP } from '../compat/policy-targets.ts';
 import { gatewayIdentityFor } from '../constructs/multicluster/names.ts';
 import { error, show, warning, type Diagnostic } from '../model/diagnostics.ts';
 import type { CallerSpec, ProxyProtocol } from '../model/types.ts';
@@ -141,8 +142,15 @@ class PolicyRules {
   private routes(service: ResolvedMeshService, clusters: readonly string[]): void {
     (service.routes ?? []).forEach((route, i) => {
       const at = `${service.path}/routes/${i}`;
-      if (route.kind === 'GRPCRoute' && route.group === 'policy.linkerd.io') {
-        this.out.push(error(`${at}/group`, 'policy.linkerd.io has no GRPCRoute', 'use group gateway.networking.k8s.io (or leave group out) for a GRPCRoute'));
+      const group = AUTHORIZABLE_ROUTE_GROUP[route.kind];
+      if (route.group !== undefined && route.group !== group) {
+        this.out.push(
+          error(
+            `${at}/group`,
+            `Linkerd authorizes ${route.kind === 'HTTPRoute' ? 'an' : 'a'} ${route.kind} only of group ${group}: its admission webhook refuses an AuthorizationPolicy on a ${route.group} ${route.kind}`,
+            `use group ${group} (or leave group out)${route.kind === 'HTTPRoute' ? ', with the route declared as a policy.linkerd.io HTTPRoute whose parent is one of the service\'s Servers' : ''}`,
+          ),
+        );
       }
       const namespace = route.namespace ?? service.namespace;
       for (const cluster of clusters) {
@@ -155,7 +163,7 @@ class PolicyRules {
       // inbound route (a parentRef naming one of this service's Servers). A route whose parent is a
       // Service configures clients (outbound); an AuthorizationPolicy on it authorizes nothing.
       const known = knownRoutes(this.fleet);
-      if (known && !known.has(`${namespace}/${route.group ?? 'gateway.networking.k8s.io'}/${route.kind}/${route.name}`)) {
+      if (known && !known.has(`${namespace}/${route.group ?? AUTHORIZABLE_ROUTE_GROUP[route.kind]}/${route.kind}/${route.name}`)) {
         this.out.push(error(`${at}/name`, `no ${route.kind} ${show(route.name)} in namespace ${namespace}`, 'name a route the fleet declares, attached to one of the service\'s Servers'));
       }
       route.allow.forEach((caller, j) => this.caller(caller, `${at}/allow/${j}`, service, clusters, undefined, `${route.kind} ${route.name}`));

@@ -53,10 +53,10 @@ export function checkRouteEntries(spec: FleetSpec): Diagnostic[] {
           }
           if (match.method && (match.method.type ?? 'Exact') === 'Exact') {
             if (match.method.service !== undefined && !GRPC_SERVICE.test(match.method.service)) {
-              diagnostics.push(error(`${at}/method/service`, `${show(match.method.service)} is not a gRPC service name`, 'write the fully qualified service, e.g. "shop.v1.Cart", or use type RegularExpression'));
+              diagnostics.push(error(`${at}/method/service`, `${show(match.method.service)} is not a gRPC service name`, 'write the fully qualified service, e.g. "shop.v1.Cart"'));
             }
             if (match.method.method !== undefined && !GRPC_METHOD.test(match.method.method)) {
-              diagnostics.push(error(`${at}/method/method`, `${show(match.method.method)} is not a gRPC method name`, 'write the method alone, e.g. "Checkout", or use type RegularExpression'));
+              diagnostics.push(error(`${at}/method/method`, `${show(match.method.method)} is not a gRPC method name`, 'write the method alone, e.g. "Checkout"'));
             }
           }
           diagnostics.push(...duplicateNames(match.headers, `${at}/headers`, 'header match'));

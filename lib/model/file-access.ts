@@ -93,24 +93,16 @@ function decodeUtf8(bytes: Buffer, display: string, what: string): ReadResult {
   try {
     return { text: strictUtf8.decode(bytes) };
   } catch {
-    let valid = 0;
-    // The longest valid prefix: the first bad byte is where decoding of the rest fails at once.
-    for (let step = 1 << 30; step > 0; step >>= 1) {
-      const end = Math.min(valid + step, bytes.length);
-      if (end > valid && isUtf8Prefix(bytes.subarray(0, end))) valid = end;
+    // Where: the first U+FFFD of a lenient decode that the bytes do not spell as EF BF BD.
+    const text = bytes.toString('utf8');
+    let offset = 0;
+    let line = 1;
+    for (const char of text) {
+      if (char === '\uFFFD' && !(bytes[offset] === 0xef && bytes[offset + 1] === 0xbf && bytes[offset + 2] === 0xbd)) break;
+      if (char === '\n') line++;
+      offset += Buffer.byteLength(char);
     }
-    const line = 1 + bytes.subarray(0, valid).filter((b) => b === 0x0a).length;
-    return { problem: `the ${what} ${display} is not valid UTF-8 at line ${line} (byte ${valid})`, fix: `save ${display} as UTF-8` };
-  }
-}
-
-/** True when the bytes are valid UTF-8 apart from a sequence cut at the end. */
-function isUtf8Prefix(bytes: Buffer): boolean {
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream: true });
-    return true;
-  } catch {
-    return false;
+    return { problem: `the ${what} ${display} is not valid UTF-8 at line ${line} (byte ${offset})`, fix: `save ${display} as UTF-8` };
   }
 }
 

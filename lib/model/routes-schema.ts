@@ -137,7 +137,8 @@ const grpcRoute = {
       {
         method: {
           ...closed({
-            type: { enum: ['Exact', 'RegularExpression'] },
+            // Linkerd refuses RegularExpression method matches (policy-controller k8s/index routes/grpc.rs).
+            type: { enum: ['Exact'] },
             service: { type: 'string', minLength: 1, maxLength: 1024 },
             method: { type: 'string', minLength: 1, maxLength: 1024 },
           }),

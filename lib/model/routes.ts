@@ -169,8 +169,8 @@ export interface HTTPRouteRuleSpec {
 export interface GRPCRouteMatchSpec {
   /** The gRPC service and method; at least one of them. @default every method */
   readonly method?: {
-    /** How service and method are compared. @default "Exact" */
-    readonly type?: 'Exact' | 'RegularExpression';
+    /** How service and method are compared: exactly (Linkerd refuses RegularExpression method matches). @default "Exact" */
+    readonly type?: 'Exact';
     /** The gRPC service, fully qualified. @example shop.v1.Orders */
     readonly service?: string;
     /** The gRPC method. @example Create */

@@ -158,7 +158,7 @@ export interface NetworkSpec {
 export interface RoutePolicySpec {
   /** Kind of the route. */
   readonly kind: 'HTTPRoute' | 'GRPCRoute';
-  /** HTTPRoute: either group; GRPCRoute: gateway.networking.k8s.io. @default "gateway.networking.k8s.io" */
+  /** The route's group: Linkerd authorizes HTTPRoutes of policy.linkerd.io and GRPCRoutes of gateway.networking.k8s.io only. @default "policy.linkerd.io" for an HTTPRoute, "gateway.networking.k8s.io" for a GRPCRoute */
   readonly group?: 'gateway.networking.k8s.io' | 'policy.linkerd.io';
   /** Name of the route (one of spec.routes, or a route applied by other means). */
   readonly name: string;

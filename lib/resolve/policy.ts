@@ -6,6 +6,7 @@
 // - a gateway link: the identity of the server cluster's multicluster gateway, whoever called;
 // - no link: the caller cannot reach the server at all.
 // lib/check/policy-rules.ts reports what this module cannot resolve; here it is left out quietly.
+import { AUTHORIZABLE_ROUTE_GROUP } from '../compat/policy-targets.ts';
 import { DEFAULT_GLOBAL_EGRESS_NAMESPACE } from '../compat/linkerd-releases.ts';
 import { gatewayIdentityFor } from '../constructs/multicluster/names.ts';
 import { ANY_MESH_IDENTITY, namespaceIdentityFor, serviceAccountIdentityFor } from '../constructs/names.ts';
@@ -276,7 +277,7 @@ export function policyViewOf(cluster: ClusterFacts, policy: ResolvedPolicy, ctx:
       }
     }
     for (const route of service.routes ?? []) {
-      const target = { group: route.group ?? 'gateway.networking.k8s.io', kind: route.kind, name: route.name };
+      const target = { group: route.group ?? AUTHORIZABLE_ROUTE_GROUP[route.kind], kind: route.kind, name: route.name };
       authorizations.push(...authorizationsFor(routeTargetName(route), route.namespace ?? service.namespace, target, route.allow, cluster.name, service.namespace, ctx));
     }
   }

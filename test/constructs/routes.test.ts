@@ -133,7 +133,7 @@ describe('GRPCRoute, TCPRoute, TLSRoute', () => {
             timeouts: { request: '1s' },
             rules: [
               {
-                matches: [{ method: { service: 'shop.Cart', method: 'Add' } }, { method: { type: 'RegularExpression', service: 'shop\\..*' }, headers: [{ name: 'x-tenant', value: 'acme' }] }],
+                matches: [{ method: { service: 'shop.Cart', method: 'Add' } }, { method: { service: 'shop.Search' }, headers: [{ name: 'x-tenant', value: 'acme' }] }],
                 filters: { responseHeaderModifier: { set: [{ name: 'x-served-by', value: 'a' }] } },
                 backendRefs: [{ name: 'cart', weight: 1 }, { name: 'cart-v2', weight: 1 }],
               },
@@ -156,7 +156,7 @@ describe('GRPCRoute, TCPRoute, TLSRoute', () => {
           {
             matches: [
               { method: { type: 'Exact', service: 'shop.Cart', method: 'Add' } },
-              { method: { type: 'RegularExpression', service: 'shop\\..*' }, headers: [{ type: 'Exact', name: 'x-tenant', value: 'acme' }] },
+              { method: { type: 'Exact', service: 'shop.Search' }, headers: [{ type: 'Exact', name: 'x-tenant', value: 'acme' }] },
             ],
             filters: [{ type: 'ResponseHeaderModifier', responseHeaderModifier: { set: [{ name: 'x-served-by', value: 'a' }] } }],
             backendRefs: [

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { LINKERD_RELEASES } from '../../lib/compat/linkerd-releases.ts';
 import { checkPolicy } from '../../lib/check/policy-rules.ts';
-import { plan } from '../support/fleet.ts';
+import { plan, render } from '../support/fleet.ts';
 import { policyFleet, service } from './support.ts';
 
 const diagnosticsOf = (edit: (doc: any) => void) => plan(policyFleet(edit)).diagnostics.map((d) => [d.severity, d.path, d.message]);
@@ -163,14 +163,29 @@ describe('policy checks', () => {
     ]);
   });
 
-  it('rejects a GRPCRoute in the policy.linkerd.io group, and route namespaces that do not exist', () => {
+  // linkerd2 policy-controller admission.rs, validate_policy_target: HttpRoute is policy.linkerd.io's,
+  // GrpcRoute gateway.networking.k8s.io's; any other targetRef is "invalid targetRef kind".
+  it('rejects route groups Linkerd cannot authorize (GRPCRoute of policy.linkerd.io, HTTPRoute of gateway.networking.k8s.io), and route namespaces that do not exist', () => {
     expect(withServices(service({
       allow: [{ serviceAccount: 'web' }],
-      routes: [{ kind: 'GRPCRoute', group: 'policy.linkerd.io', name: 'g', namespace: 'elsewhere', allow: [{ serviceAccount: 'web' }] }],
+      routes: [
+        { kind: 'GRPCRoute', group: 'policy.linkerd.io', name: 'g', namespace: 'elsewhere', allow: [{ serviceAccount: 'web' }] },
+        { kind: 'HTTPRoute', group: 'gateway.networking.k8s.io', name: 'h', allow: [{ serviceAccount: 'web' }] },
+      ],
     }))).toStrictEqual([
-      ['error', '/spec/policy/services/0/routes/0/group', 'policy.linkerd.io has no GRPCRoute'],
+      ['error', '/spec/policy/services/0/routes/0/group', 'Linkerd authorizes a GRPCRoute only of group gateway.networking.k8s.io: its admission webhook refuses an AuthorizationPolicy on a policy.linkerd.io GRPCRoute'],
       ['error', '/spec/policy/services/0/routes/0/namespace', 'namespace "elsewhere" is not declared on cluster b1'],
+      ['error', '/spec/policy/services/0/routes/1/group', 'Linkerd authorizes an HTTPRoute only of group policy.linkerd.io: its admission webhook refuses an AuthorizationPolicy on a gateway.networking.k8s.io HTTPRoute'],
     ]);
+  });
+
+  it('targets an HTTPRoute of policy.linkerd.io when the group is left out', () => {
+    const rendered = render(policyFleet((doc) => {
+      doc.spec.policy.services = [service({ allow: [{ serviceAccount: 'web' }], routes: [{ kind: 'HTTPRoute', name: 'h', allow: [{ serviceAccount: 'web' }] }] })];
+    }));
+    const targets = rendered.clusters.flatMap((c) => c.objects).filter((o) => o.kind === 'AuthorizationPolicy').map((o: any) => o.spec.targetRef);
+    expect(targets).toContainEqual({ group: 'policy.linkerd.io', kind: 'HTTPRoute', name: 'h' });
+    expect(targets.filter((t: any) => t.kind === 'HTTPRoute' && t.group !== 'policy.linkerd.io')).toStrictEqual([]);
   });
 
   it('rejects malformed entries through the schema, with the fix', () => {

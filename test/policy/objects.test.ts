@@ -75,11 +75,11 @@ describe('policy objects', () => {
     expect(named(rendered, 'b1', 'NetworkAuthentication', 'api-admin-networks')).toBeUndefined();
   });
 
-  it('targets routes of either HTTPRoute group and GRPCRoutes, in the route\'s namespace', () => {
+  it('targets HTTPRoutes of policy.linkerd.io (the group left out defaults to it) and GRPCRoutes, in the route\'s namespace', () => {
     const targets = objectsOf(rendered, 'b1', 'AuthorizationPolicy').filter((a) => a.spec.targetRef.kind !== 'Server').map((a) => [a.metadata.name, a.spec.targetRef]);
     expect(targets).toStrictEqual([
       ['api-write-httproute-identities', { group: 'policy.linkerd.io', kind: 'HTTPRoute', name: 'api-write' }],
-      ['api-read-httproute-networks', { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'api-read' }],
+      ['api-read-httproute-networks', { group: 'policy.linkerd.io', kind: 'HTTPRoute', name: 'api-read' }],
       ['api-grpc-grpcroute-identities', { group: 'gateway.networking.k8s.io', kind: 'GRPCRoute', name: 'api-grpc' }],
     ]);
     expect(named(rendered, 'b1', 'MeshTLSAuthentication', 'api-grpc-grpcroute-identities').spec.identities).toStrictEqual(['*.ops.serviceaccount.identity.linkerd.cluster.local']);

@@ -3,12 +3,13 @@ import type { GRPCRouteRuleSpec, GRPCRouteSpec } from '../../model/routes.ts';
 import { backendSpecs, MeshRoute, type MeshRouteProps } from './mesh-route.ts';
 import { headerFiltersSpec, type Backend, type GrpcRetry, type HeaderChanges, type RouteTimeouts, type ValueMatch } from './values.ts';
 
-/** A gRPC method match: the fully qualified service ("shop.Cart") and/or the method ("Checkout"). */
+/**
+ * A gRPC method match: the fully qualified service ("shop.Cart") and/or the method ("Checkout"),
+ * compared exactly (Linkerd refuses RegularExpression method matches).
+ */
 export interface GrpcMethod {
   readonly service?: string;
   readonly method?: string;
-  /** @default false: exact names */
-  readonly regex?: boolean;
 }
 
 export interface GrpcMatch {
@@ -62,7 +63,6 @@ function ruleSpec(rule: GrpcRouteRule): GRPCRouteRuleSpec {
             ...(m.method
               ? {
                   method: {
-                    ...(m.method.regex ? { type: 'RegularExpression' as const } : {}),
                     ...(m.method.service !== undefined ? { service: m.method.service } : {}),
                     ...(m.method.method !== undefined ? { method: m.method.method } : {}),
                   },
