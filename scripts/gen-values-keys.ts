@@ -36,16 +36,30 @@ function mergeTrees(a: KeyTree, b: KeyTree): KeyTree {
 }
 
 /**
- * Keys the chart templates read but values.yaml shows only as a commented example at column 0
- * (`# heartbeatSchedule: "0 0 * * *"`, `#destinationResources:`): accepted, with any sub-keys.
+ * Keys the chart templates read but values.yaml shows only as a commented example (`# heartbeatSchedule:
+ * "0 0 * * *"` at column 0, `  # nodePort:` under `gateway`): accepted, with any sub-keys. An indented
+ * one belongs to the nearest key above it with less indentation.
  */
 function withTemplateOnlyKeys(tree: KeyTree, valuesText: string): KeyTree {
   if (tree === true) return tree;
-  const out: { [key: string]: KeyTree } = { ...tree };
-  for (const match of valuesText.matchAll(/^# ?([a-z][A-Za-z0-9]*):( |$)/gm)) {
-    if (!(match[1] in out)) out[match[1]] = { '*': true };
+  const out = structuredClone(tree) as { [key: string]: KeyTree };
+  const parents: { indent: number; key: string }[] = [];
+  for (const line of valuesText.split('\n')) {
+    const commented = /^( *)# ?([a-z][A-Za-z0-9]*):( |$)/.exec(line);
+    const key = /^( *)([A-Za-z][A-Za-z0-9_-]*):( |$)/.exec(line);
+    const match = commented ?? key;
+    if (!match) continue;
+    const indent = match[1].length;
+    while (parents.length && parents[parents.length - 1].indent >= indent) parents.pop();
+    if (key) {
+      parents.push({ indent, key: match[2] });
+      continue;
+    }
+    let at: KeyTree = out;
+    for (const p of parents) at = at === true ? true : at[p.key] ?? true;
+    if (at !== true && !('*' in at) && !(match[2] in at)) (at as { [key: string]: KeyTree })[match[2]] = { '*': true };
   }
-  return Object.fromEntries(Object.keys(out).sort().map((k) => [k, out[k]]));
+  return sortDeep(out) as KeyTree;
 }
 
 function sortDeep(value: unknown): unknown {

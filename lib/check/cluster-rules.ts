@@ -1,6 +1,6 @@
 // Rules over each resolved cluster: versions against the compat table, control plane overrides
 // against the upstream chart, network ranges. Paths point at the layer that set the value.
-import { compareVersions, inRange } from '../compat/linkerd-releases.ts';
+import { compareVersions, inRange, supportedKubernetes } from '../compat/linkerd-releases.ts';
 import { unknownControllerKeys, unknownValueKeys, upstreamKeys } from '../compat/upstream-values.ts';
 import { error, show, type Diagnostic } from '../model/diagnostics.ts';
 import { originOf } from '../model/merge.ts';
@@ -39,13 +39,19 @@ export function checkCluster(cluster: ResolvedCluster): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const at = (settingPath: string) => originOf(cluster.settings, settingPath, cluster.path);
 
-  if (!inRange(cluster.kubernetes, cluster.release.kubernetes)) {
-    const { min, max } = cluster.release.kubernetes;
+  const supported = supportedKubernetes(cluster.release);
+  if (!inRange(cluster.kubernetes, supported)) {
+    const { min, max } = supported;
     const tooOld = compareVersions(cluster.kubernetes, min) < 0;
     const fix = tooOld
       ? `upgrade the cluster to Kubernetes ${min} or later, or choose an older Linkerd version`
       : `choose a Linkerd version that supports Kubernetes ${cluster.kubernetes}, or stay on Kubernetes ${max}`;
-    diagnostics.push(error(at('/kubernetes'), `Linkerd ${cluster.linkerdVersion} supports Kubernetes ${min}–${max}, not ${cluster.kubernetes}`, fix));
+    // Below the charts' kubeVersion, Helm itself refuses: say so, since the release notes name a lower floor.
+    const helmRefuses = tooOld && compareVersions(cluster.kubernetes, cluster.release.kubernetes.min) >= 0;
+    const message = helmRefuses
+      ? `the Linkerd ${cluster.linkerdVersion} charts (${cluster.release.chartVersion}) declare kubeVersion ${cluster.release.chartKubeVersion}, so Helm refuses to install them on Kubernetes ${cluster.kubernetes}`
+      : `Linkerd ${cluster.linkerdVersion} supports Kubernetes ${min}–${max}, not ${cluster.kubernetes}`;
+    diagnostics.push(error(at('/kubernetes'), message, fix));
   }
   const nativeSidecar = cluster.proxy.nativeSidecar ?? cluster.release.nativeSidecarDefault;
   if (nativeSidecar && compareVersions(cluster.kubernetes, NATIVE_SIDECAR_MIN_KUBERNETES) < 0) {

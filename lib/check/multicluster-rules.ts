@@ -1,6 +1,8 @@
 // Fleet-wide multicluster rules: links point at real clusters, networks fit the link mode, flat
 // networks have disjoint pod ranges, gateways and credentials have what they need.
+import { GATEWAY_DEFAULTS } from '../constructs/multicluster/names.ts';
 import { error, show, warning, type Diagnostic } from '../model/diagnostics.ts';
+import { originOf } from '../model/merge.ts';
 import type { ResolvedCluster, ResolvedFleet, ResolvedLink } from '../resolve/resolve.ts';
 import { federatedServiceName, mirroredServiceName } from '../constructs/multicluster/names.ts';
 import { overlaps, parseCidr } from './cidr.ts';
@@ -57,7 +59,39 @@ export function checkMulticluster(fleet: ResolvedFleet): Diagnostic[] {
   diagnostics.push(...checkServiceNames(fleet));
   diagnostics.push(...checkUsefulLinks(fleet));
   diagnostics.push(...checkCredentials(fleet));
+  diagnostics.push(...checkNodePortGateways(fleet));
   return diagnostics;
+}
+
+/** kube-apiserver's default --service-node-port-range. */
+const NODE_PORT_RANGE = { min: 30000, max: 32767 } as const;
+
+/**
+ * A NodePort gateway's port settings are the node ports its Links dial (what link-gen reads from the
+ * Service), so they must be node ports: inside the range, and two different ones.
+ */
+function checkNodePortGateways(fleet: ResolvedFleet): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const targets = new Set(fleet.links.filter((l) => l.mode === 'gateway').map((l) => l.target));
+  for (const cluster of fleet.clusters) {
+    if (!targets.has(cluster.name) || cluster.gateway.serviceType !== 'NodePort') continue;
+    // A port left at its default is wrong because of serviceType: point there.
+    const at = (setting: string) =>
+      originOf(cluster.settings, cluster.settings.origins.has(setting) ? setting : '/gateway/serviceType', `${cluster.path}/gateway`);
+    const ports = [
+      { setting: '/gateway/port', name: 'gateway.port', value: cluster.gateway.port ?? GATEWAY_DEFAULTS.port },
+      { setting: '/gateway/probe/port', name: 'gateway.probe.port', value: cluster.gateway.probe?.port ?? GATEWAY_DEFAULTS.probe.port },
+    ];
+    for (const p of ports) {
+      if (p.value < NODE_PORT_RANGE.min || p.value > NODE_PORT_RANGE.max) {
+        out.push(error(at(p.setting), `${cluster.name}'s gateway is a NodePort Service, so its Links dial ${p.name} as a node port, but ${p.value} is outside the node port range ${NODE_PORT_RANGE.min}–${NODE_PORT_RANGE.max}`, `set gateway.port and gateway.probe.port of ${cluster.name} to two free node ports (kube-apiserver --service-node-port-range, by default ${NODE_PORT_RANGE.min}–${NODE_PORT_RANGE.max}), e.g. 30143 and 30191`));
+      }
+    }
+    if (ports[0].value === ports[1].value) {
+      out.push(error(at('/gateway/probe/port'), `${cluster.name}'s NodePort gateway uses node port ${ports[0].value} for both traffic and probes`, 'give gateway.probe.port a node port of its own'));
+    }
+  }
+  return out;
 }
 
 function checkLinkEnds(link: ResolvedLink, source: ResolvedCluster, target: ResolvedCluster, fleet: ResolvedFleet): Diagnostic[] {

@@ -16,8 +16,15 @@ export interface LinkerdRelease {
   readonly chartVersion: string;
   /** Name of this release's upstream values set: schemas/linkerd-values/<valuesSet>.json. */
   readonly valuesSet: string;
-  /** Kubernetes minor versions the release supports. */
+  /** Kubernetes minor versions the release supports (its release notes). */
   readonly kubernetes: VersionRange;
+  /**
+   * The `kubeVersion` all three of its charts declare in Chart.yaml, verbatim: Helm refuses to render
+   * them for a lower Kubernetes, whatever the release notes say (a test reads the packaged charts).
+   */
+  readonly chartKubeVersion: string;
+  /** Defects of its upstream charts that meshfleet works around (README, "Upstream chart quirks"). */
+  readonly chartQuirks: readonly ChartQuirk[];
   // Gateway API support per release (range, recommended bundle, route versions read) lives in gateway-api.ts.
   /** The linkerd-crds chart's own default for installGatewayAPI (we always render false explicitly). */
   readonly installGatewayAPIDefault: boolean;
@@ -28,6 +35,44 @@ export interface LinkerdRelease {
   /** The policy kinds its linkerd-crds chart serves, at the apiVersion meshfleet writes. */
   readonly policyApis: PolicyApis;
 }
+
+/**
+ * A defect of an upstream chart at one version, and the values meshfleet adds so the chart renders.
+ * Code applies the values the row carries; it never tests a version itself.
+ */
+export interface ChartQuirk {
+  readonly chart: 'linkerd-crds' | 'linkerd-control-plane' | 'linkerd-multicluster';
+  /** Where it is, upstream (file and tag). */
+  readonly template: string;
+  /** What breaks, and when. */
+  readonly breaks: string;
+  /** What meshfleet does instead, and what that costs. */
+  readonly avoidedBy: string;
+  /** Keys meshfleet sets on every `controllers[]` entry of linkerd-multicluster. */
+  readonly controllerEntryValues?: Readonly<Record<string, unknown>>;
+  /** The chart renders no PodDisruptionBudget per Link controller, even with HA. */
+  readonly noControllerPdb?: true;
+}
+
+/**
+ * linkerd-multicluster 2025.4.4 (edge-25.4.4): the per-Link controller PDB passes the `controllers[]`
+ * entry, not the root context, to a partial that reads `.Values`. Fixed upstream by edge-25.10.7.
+ */
+const CONTROLLER_PDB_CONTEXT: ChartQuirk = {
+  chart: 'linkerd-multicluster',
+  template: 'multicluster/charts/linkerd-multicluster/templates/controller/pdb.yaml at edge-25.4.4',
+  breaks:
+    'calls `include "partials.annotations.created-by" .` inside `range .Values.controllers`; the partial reads ' +
+    '`.Values.cliVersion` of the entry and helm template fails ("nil pointer evaluating interface {}.cliVersion") ' +
+    'whenever a controller PDB is on: top-level enablePodAntiAffinity, which values-ha.yaml sets, turns it on ' +
+    'unless the entry says otherwise',
+  avoidedBy:
+    'each controllers[] entry sets enablePodAntiAffinity: false, so no PDB is rendered per Link controller on ' +
+    'this release (the controllers run active/passive on a Lease; a drain costs a lease handover); the gateway ' +
+    'and local service mirror PDBs stay. Upgrade to Linkerd 2.19 for per-Link PDBs',
+  controllerEntryValues: { enablePodAntiAffinity: false },
+  noControllerPdb: true,
+};
 
 /**
  * apiVersion of each policy kind meshfleet emits; a kind the release's CRDs lack is absent (a test
@@ -64,6 +109,8 @@ export const LINKERD_RELEASES: readonly LinkerdRelease[] = [
     chartVersion: '2025.4.4',
     valuesSet: '2.18',
     kubernetes: { min: '1.22', max: '1.32' },
+    chartKubeVersion: '>=1.23.0-0',
+    chartQuirks: [CONTROLLER_PDB_CONTEXT],
     installGatewayAPIDefault: true,
     nativeSidecarDefault: false,
     linkApiVersion: 'multicluster.linkerd.io/v1alpha3',
@@ -75,6 +122,8 @@ export const LINKERD_RELEASES: readonly LinkerdRelease[] = [
     chartVersion: '2025.10.7',
     valuesSet: '2.19',
     kubernetes: { min: '1.22', max: '1.35' },
+    chartKubeVersion: '>=1.23.0-0',
+    chartQuirks: [],
     installGatewayAPIDefault: false,
     nativeSidecarDefault: false,
     linkApiVersion: 'multicluster.linkerd.io/v1alpha3',
@@ -86,6 +135,8 @@ export const LINKERD_RELEASES: readonly LinkerdRelease[] = [
     chartVersion: '2026.6.3',
     valuesSet: '2.20',
     kubernetes: { min: '1.31', max: '1.35' },
+    chartKubeVersion: '>=1.31.0-0',
+    chartQuirks: [],
     installGatewayAPIDefault: false,
     nativeSidecarDefault: true,
     linkApiVersion: 'multicluster.linkerd.io/v1alpha3',
@@ -97,6 +148,8 @@ export const LINKERD_RELEASES: readonly LinkerdRelease[] = [
     chartVersion: '2026.8.3',
     valuesSet: 'edge-26.8.3',
     kubernetes: { min: '1.31', max: '1.36' },
+    chartKubeVersion: '>=1.31.0-0',
+    chartQuirks: [],
     installGatewayAPIDefault: false,
     nativeSidecarDefault: true,
     linkApiVersion: 'multicluster.linkerd.io/v1alpha3',
@@ -136,6 +189,22 @@ export function compareVersions(a: string, b: string): number {
   return 0;
 }
 
+/**
+ * The lowest Kubernetes minor the release's charts render for ("1.23" from ">=1.23.0-0"): the higher of
+ * the release notes' floor and the charts' kubeVersion.
+ */
+export function kubernetesFloor(release: LinkerdRelease): string {
+  const match = /^>=\s*v?(\d+)\.(\d+)(\.\d+)?(-0)?$/.exec(release.chartKubeVersion.trim());
+  if (!match) throw new Error(`compat table: kubeVersion ${release.chartKubeVersion} of ${release.version} is not ">=X.Y.Z-0"`);
+  const chartFloor = `${match[1]}.${match[2]}`;
+  return compareVersions(chartFloor, release.kubernetes.min) > 0 ? chartFloor : release.kubernetes.min;
+}
+
+/** The Kubernetes range meshfleet accepts for a release: its support range, raised to its charts' floor. */
+export function supportedKubernetes(release: LinkerdRelease): VersionRange {
+  return { min: kubernetesFloor(release), max: release.kubernetes.max };
+}
+
 export function inRange(version: string, range: VersionRange): boolean {
   return compareVersions(version, range.min) >= 0 && compareVersions(version, range.max) <= 0;
 }
@@ -145,3 +214,6 @@ export const DEFAULT_GLOBAL_EGRESS_NAMESPACE = 'linkerd-egress';
 
 /** linkerd-control-plane's default `clusterNetworks` (the same in every release above). */
 export const DEFAULT_CLUSTER_NETWORKS = ['10.0.0.0/8', '100.64.0.0/10', '172.16.0.0/12', '192.168.0.0/16', 'fd00::/8'];
+
+/** linkerd-control-plane's `proxy.ports.admin`: the proxy's admin server, which serves /ready (the same in every release above). */
+export const DEFAULT_PROXY_ADMIN_PORT = 4191;

@@ -11,6 +11,7 @@ import { AppObjects } from './workloads/app-objects.ts';
 import { LinkCredentials, DEFAULT_REMOTE_KEY_PREFIX } from './multicluster/link-credentials.ts';
 import { MirrorLink } from './multicluster/mirror-link.ts';
 import { MulticlusterValues } from './multicluster/multicluster-values.ts';
+import { gatewayPortsOf } from './multicluster/gateway-ports.ts';
 import { GATEWAY_DEFAULTS, MULTICLUSTER_NAMESPACE } from './multicluster/names.ts';
 import { RemoteAccessPublisher } from './multicluster/remote-access-publisher.ts';
 import { Construct as Group } from 'constructs';
@@ -102,6 +103,7 @@ export class ClusterMesh extends Chart {
       const linkCredentials = new Group(this, 'LinkCredentials');
       for (const link of view.outgoing) {
         const target = mc.clusters.get(link.target)!;
+        const ports = gatewayPortsOf(target).link;
         new MirrorLink(links, link.name, {
           mode: link.mode,
           target: {
@@ -110,8 +112,8 @@ export class ClusterMesh extends Chart {
             trustDomain,
             gatewayAddress: target.gateway.address,
             gatewayName: GATEWAY_DEFAULTS.name,
-            gatewayPort: target.gateway.port ?? GATEWAY_DEFAULTS.port,
-            probe: { ...GATEWAY_DEFAULTS.probe, ...target.gateway.probe },
+            gatewayPort: ports.port,
+            probe: { ...GATEWAY_DEFAULTS.probe, ...target.gateway.probe, port: ports.probePort },
           },
         });
         new LinkCredentials(linkCredentials, link.name, {
@@ -134,7 +136,7 @@ export class ClusterMesh extends Chart {
         });
       }
     }
-    return new MulticlusterValues(this, 'Multicluster', { cluster, view, trustDomain }).values;
+    return new MulticlusterValues(this, 'Multicluster', { cluster, view, trustDomain, clusters: mc.clusters }).values;
   }
 }
 

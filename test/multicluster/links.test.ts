@@ -65,9 +65,9 @@ describe('linkerd-multicluster values', () => {
   it('has one controller per outgoing Link, gateway off for flat links, 2 replicas on HA clusters', () => {
     expect(values('a1').controllers).toStrictEqual([
       { link: { ref: { name: 'a2' } }, gateway: { enabled: false }, replicas: 2 },
-      { link: { ref: { name: 'b1' } }, replicas: 2 },
+      { link: { ref: { name: 'b1' } }, gateway: { probe: { port: 4191 } }, replicas: 2 },
     ]);
-    expect(values('a2').controllers).toStrictEqual([{ link: { ref: { name: 'b1' } } }]);
+    expect(values('a2').controllers).toStrictEqual([{ link: { ref: { name: 'b1' } }, gateway: { probe: { port: 4191 } } }]);
   });
 
   it('runs the gateway only where a gateway link arrives, with a remote-access account per source', () => {

@@ -1,5 +1,5 @@
 // Real helm and kubectl for tests, extracted by scripts/setup-tools.mjs into <repo>/.tools/.
-import { execFileSync, type ExecFileSyncOptions } from 'node:child_process';
+import { execFile, execFileSync, type ExecFileSyncOptions } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -90,4 +90,21 @@ export function runHelm(args: readonly string[], opts?: RunToolOptions): string 
 /** Runs kubectl; returns stdout, throws ToolError (message includes stderr) on a non-zero exit. */
 export function runKubectl(args: readonly string[], opts?: RunToolOptions): string {
   return runTool(kubectlBin(), args, opts);
+}
+
+/** Runs helm without blocking, so a test can keep a few renders going at once; rejects with a ToolError. */
+export function runHelmAsync(args: readonly string[], opts: RunToolOptions = {}): Promise<string> {
+  const bin = helmBin();
+  return new Promise((resolve, reject) => {
+    execFile(
+      bin,
+      [...args],
+      { cwd: opts.cwd, env: { ...isolatedEnv(), ...opts.env }, timeout: opts.timeoutMs ?? 60_000, maxBuffer: 256 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (!error) return resolve(stdout);
+        const code = typeof error.code === 'number' ? error.code : null;
+        reject(new ToolError(`\`helm ${args.join(' ')}\` failed (exit ${code ?? 'signal/timeout'}): ${stderr.trim() || error.message}`, stdout, stderr, code));
+      },
+    );
+  });
 }

@@ -4,12 +4,15 @@ import { mergeLayers } from '../../model/merge.ts';
 import type { ClusterMulticlusterView } from '../../resolve/links.ts';
 import type { ResolvedCluster } from '../../resolve/resolve.ts';
 import { LINKERD_NAMESPACE } from '../names.ts';
+import { ADMIN_PORT_ANNOTATION, gatewayPortsOf, type GatewayPorts } from './gateway-ports.ts';
 import { GATEWAY_DEFAULTS, remoteAccessServiceAccount } from './names.ts';
 
 export interface MulticlusterValuesProps {
   readonly cluster: ResolvedCluster;
   readonly view: ClusterMulticlusterView;
   readonly trustDomain: string;
+  /** Every cluster of the fleet by name, to read what each outgoing Link dials. */
+  readonly clusters: ReadonlyMap<string, ResolvedCluster>;
 }
 
 /** HA Link controllers run active/passive through the Lease `service-mirror-write-<link>`. */
@@ -30,6 +33,9 @@ export class MulticlusterValues extends Construct {
     const gatewayEnabled = view.incoming.some((l) => l.mode === 'gateway');
     const sources = [...new Set(view.incoming.map((l) => l.source))];
     const controllerReplicas = cluster.multicluster.controllerReplicas ?? (cluster.ha ? HA_CONTROLLER_REPLICAS : undefined);
+    // Chart quirks of this release (compat table) that add keys to every controllers[] entry.
+    const quirkEntryValues = Object.assign({}, ...cluster.release.chartQuirks.map((q) => q.controllerEntryValues ?? {}));
+    const ports = gatewayPortsOf(cluster);
 
     const owned = {
       linkerdNamespace: LINKERD_NAMESPACE,
@@ -38,9 +44,15 @@ export class MulticlusterValues extends Construct {
         enabled: gatewayEnabled,
         ...(gatewayEnabled
           ? {
-              port: gw.port ?? GATEWAY_DEFAULTS.port,
-              serviceType: gw.serviceType ?? GATEWAY_DEFAULTS.serviceType,
-              probe: { ...GATEWAY_DEFAULTS.probe, ...gw.probe },
+              ...gatewayServicePorts(ports),
+              serviceType: ports.serviceType,
+              probe: {
+                path: gw.probe?.path ?? GATEWAY_DEFAULTS.probe.path,
+                port: ports.service.probePort,
+                ...(ports.nodePorts ? { nodePort: ports.nodePorts.probePort } : {}),
+                seconds: gw.probe?.seconds ?? GATEWAY_DEFAULTS.probe.seconds,
+              },
+              ...(ports.adminPort !== undefined ? { deploymentAnnotations: { [ADMIN_PORT_ANNOTATION]: String(ports.adminPort) } } : {}),
               ...(gw.replicas !== undefined ? { replicas: gw.replicas } : {}),
               ...(gw.loadBalancerClass !== undefined ? { loadBalancerClass: gw.loadBalancerClass } : {}),
               ...(gw.loadBalancerSourceRanges !== undefined ? { loadBalancerSourceRanges: [...gw.loadBalancerSourceRanges] } : {}),
@@ -52,7 +64,9 @@ export class MulticlusterValues extends Construct {
       ...(sources.length ? { remoteMirrorServiceAccountName: sources.map(remoteAccessServiceAccount) } : {}),
       controllers: view.outgoing.map((link) => ({
         link: { ref: { name: link.name } },
-        ...(link.mode === 'flat' ? { gateway: { enabled: false } } : {}),
+        // The local probe-<link> Service listens where the Link's probeSpec.port says the probe goes.
+        gateway: link.mode === 'flat' ? { enabled: false } : { probe: { port: gatewayPortsOf(props.clusters.get(link.target)!).link.probePort } },
+        ...quirkEntryValues,
         ...(controllerReplicas !== undefined ? { replicas: controllerReplicas } : {}),
         ...(cluster.multicluster.logLevel ? { logLevel: cluster.multicluster.logLevel } : {}),
         ...(cluster.multicluster.logFormat ? { logFormat: cluster.multicluster.logFormat } : {}),
@@ -65,4 +79,9 @@ export class MulticlusterValues extends Construct {
       { value: cluster.multicluster.values, path: '' },
     ]).value;
   }
+}
+
+/** `gateway.port`, and `gateway.nodePort` for a NodePort Service. */
+function gatewayServicePorts(ports: GatewayPorts): { port: number; nodePort?: number } {
+  return { port: ports.service.port, ...(ports.nodePorts ? { nodePort: ports.nodePorts.port } : {}) };
 }
