@@ -18,7 +18,7 @@ import type { UpstreamChart } from '../../lib/compat/upstream-values.ts';
 import { fleetInput } from '../../lib/cli/load-input.ts';
 import { planFleet } from '../../lib/synth/plan.ts';
 import { renderFleet, type Rendered, type RenderedCluster } from '../../lib/synth/render.ts';
-import { scanForSecrets } from '../../lib/validate/secret-scan.ts';
+import { scanFiles } from '../../lib/validate/secret-scan.ts';
 import { ANCHOR_PEM, REPO } from '../support/fleet.ts';
 import { runHelmAsync } from '../support/tools.ts';
 import { upstreamPath } from '../support/upstream.ts';
@@ -271,7 +271,7 @@ function problemsOf(result: RenderResult): string[] {
   };
   say(result.identical, 'two renders differ');
   const objects = objectsOf(result.output!);
-  const secrets = scanForSecrets(objects as never, { render: result.output! });
+  const secrets = scanFiles({ render: result.output! });
   say(secrets.length === 0, `secret material: ${JSON.stringify(secrets.slice(0, 3))}`);
   const named = (kind: string) => objects.filter((o) => o.kind === kind);
   const pdbs = named('PodDisruptionBudget').map((p) => p.metadata.name as string).sort();
