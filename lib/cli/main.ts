@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { FleetError, formatDiagnostic } from '../model/diagnostics.ts';
 import { synthesize } from '../synth/synthesize.ts';
 import { runLint } from './lint.ts';
+import { runPlan } from './plan.ts';
 import { compareOutput, formatCheck, formatDiff } from './diff.ts';
 import { findInput, loadInput, UsageError } from './load-input.ts';
 
@@ -16,6 +17,9 @@ usage:
                                                              what a synth would change, per environment and cluster,
                                                              risky changes first (--exit-code: exit 1 when anything would)
   meshfleet validate [fleet.yaml | app.ts]                   check and render, write nothing
+  meshfleet plan [fleet.yaml | app.ts] [--out charts-out] [--json]
+                                                             the rollout step by step: first install in any cluster order,
+                                                             upgrade from the output folder (see plan --help)
   meshfleet lint <file | dir>… [--gateway-api v] [--channel c] [--linkerd v]
                                                              validate any Kubernetes YAML (see lint --help)
 
@@ -31,6 +35,7 @@ const processIo: CliIo = { out: (t) => process.stdout.write(t), err: (t) => proc
 
 export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   if (argv[0] === 'lint') return runLint(argv.slice(1), io);
+  if (argv[0] === 'plan') return runPlanCommand(argv.slice(1), io);
   try {
     const { values, positionals } = parseArgs({
       args: [...argv],
@@ -83,6 +88,16 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     // Errors thrown by constructs (a bad name in a TypeScript fleet) carry their own fix.
     io.err(`meshfleet: ${(e as Error).message}\n`);
     if (process.env.MESHFLEET_DEBUG) io.err(`${(e as Error).stack}\n`);
+    return 1;
+  }
+}
+
+/** `plan` reports fleet errors like the other commands. */
+async function runPlanCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  try {
+    return await runPlan(argv, io);
+  } catch (e) {
+    io.err(`${e instanceof FleetError ? e.message : `meshfleet: ${(e as Error).message}`}\n`);
     return 1;
   }
 }

@@ -2,6 +2,7 @@
 // a mesh part or the routes folder, or an upstream chart taken as one unit (meshfleet does not see
 // its objects, so the facts are read from its values and from the chart templates of each release:
 // linkerd2 charts/linkerd-control-plane and multicluster/charts/linkerd-multicluster).
+import type { UpstreamChart } from '../compat/upstream-values.ts';
 import type { Component } from '../delivery/components.ts';
 import type { KubeObject } from '../output/kube-object.ts';
 import type { RenderedCluster } from '../synth/render.ts';
@@ -45,34 +46,41 @@ export function componentUnits(component: Component, rendered: RenderedCluster):
       return chosen.flatMap((f) => f.objects.map((object) => ({ id: objectRef(object), file: `${folder}/${f.name}`, object, ...objectWaits(object, cluster) })));
     }
     case 'upstream-chart': {
-      const values = component.values as Json;
-      const waits: Wait[] = [{ fact: on('namespace', component.namespace), stage: 'apply' }];
-      const provides: Provision[] = [{ fact: on('ready', `chart ${component.chart}`), stage: 'ready' }];
-      switch (component.chart) {
-        case 'linkerd-crds':
-          for (const g of LINKERD_CRD_GROUPS) provides.push({ fact: on('crd', g), stage: 'applied' });
-          if (values.installGatewayAPI === true) for (const g of GATEWAY_API_GROUPS) provides.push({ fact: on('crd', g), stage: 'applied' });
-          break;
-        case 'linkerd-control-plane':
-          for (const g of LINKERD_CRD_GROUPS.slice(0, 2)) waits.push({ fact: on('crd', g), stage: 'apply' });
-          // scheme kubernetes.io/tls: the identity controller mounts the Secret cert-manager makes.
-          if (values.identity?.issuer?.scheme === 'kubernetes.io/tls') waits.push({ fact: on('secret', `${component.namespace}/linkerd-identity-issuer`), stage: 'ready' });
-          for (const [key, secret] of Object.entries(WEBHOOK_SECRETS)) {
-            if (values[key]?.externalSecret) waits.push({ fact: on('secret', `${component.namespace}/${secret}`), stage: 'ready' });
-          }
-          provides.push({ fact: on('webhook', PROXY_INJECTOR), stage: 'ready' });
-          break;
-        case 'linkerd-multicluster': {
-          // Its gateway and controllers are meshed pods; its gateway Server and policy need linkerd-crds.
-          waits.push({ fact: on('crd', 'policy.linkerd.io'), stage: 'apply' }, { fact: on('webhook', PROXY_INJECTOR), stage: 'ready' });
-          provides.push({ fact: on('crd', LINK_CRD_GROUP), stage: 'applied' });
-          // templates/remote-access-service-mirror-rbac.yaml: a token Secret per remote-access ServiceAccount.
-          const names = values.remoteMirrorServiceAccount ? [values.remoteMirrorServiceAccountName ?? []].flat() : [];
-          for (const sa of names as string[]) provides.push({ fact: on('secret', `${component.namespace}/${sa}-token`), stage: 'applied' });
-          break;
-        }
-      }
+      const { waits, provides } = chartWaits(component.chart, component.values, component.namespace, cluster);
       return [{ id: `chart ${component.chart} ${component.version}`, file: component.valuesFile, waits, provides }];
     }
   }
+}
+
+/** What an upstream chart release waits on and provides, from its values. */
+export function chartWaits(chart: UpstreamChart, chartValues: Readonly<Record<string, unknown>>, namespace: string, cluster: string): { waits: Wait[]; provides: Provision[] } {
+  const values = chartValues as Json;
+  const on = (kind: Fact['kind'], name: string): Fact => ({ kind, name, cluster });
+  const waits: Wait[] = [{ fact: on('namespace', namespace), stage: 'apply' }];
+  const provides: Provision[] = [{ fact: on('ready', `chart ${chart}`), stage: 'ready' }];
+  switch (chart) {
+    case 'linkerd-crds':
+      for (const g of LINKERD_CRD_GROUPS) provides.push({ fact: on('crd', g), stage: 'applied' });
+      if (values.installGatewayAPI === true) for (const g of GATEWAY_API_GROUPS) provides.push({ fact: on('crd', g), stage: 'applied' });
+      break;
+    case 'linkerd-control-plane':
+      for (const g of LINKERD_CRD_GROUPS.slice(0, 2)) waits.push({ fact: on('crd', g), stage: 'apply' });
+      // scheme kubernetes.io/tls: the identity controller mounts the Secret cert-manager makes.
+      if (values.identity?.issuer?.scheme === 'kubernetes.io/tls') waits.push({ fact: on('secret', `${namespace}/linkerd-identity-issuer`), stage: 'ready' });
+      for (const [key, secret] of Object.entries(WEBHOOK_SECRETS)) {
+        if (values[key]?.externalSecret) waits.push({ fact: on('secret', `${namespace}/${secret}`), stage: 'ready' });
+      }
+      provides.push({ fact: on('webhook', PROXY_INJECTOR), stage: 'ready' });
+      break;
+    case 'linkerd-multicluster': {
+      // Its gateway and controllers are meshed pods; its gateway Server and policy need linkerd-crds.
+      waits.push({ fact: on('crd', 'policy.linkerd.io'), stage: 'apply' }, { fact: on('webhook', PROXY_INJECTOR), stage: 'ready' });
+      provides.push({ fact: on('crd', LINK_CRD_GROUP), stage: 'applied' });
+      // templates/remote-access-service-mirror-rbac.yaml: a token Secret per remote-access ServiceAccount.
+      const names = values.remoteMirrorServiceAccount ? [values.remoteMirrorServiceAccountName ?? []].flat() : [];
+      for (const sa of names as string[]) provides.push({ fact: on('secret', `${namespace}/${sa}-token`), stage: 'applied' });
+      break;
+    }
+  }
+  return { waits, provides };
 }
