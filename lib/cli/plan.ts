@@ -18,7 +18,7 @@ export const PLAN_HELP = `usage: meshfleet plan [fleet.yaml | app.ts] [--out cha
 
 Plays the rollout the GitOps engines would run, writing nothing: every cluster from empty (its steps
 in the order they complete, what each waits on and who provides it), the clusters coming up one at
-a time in every rotation of the fleet order, and the upgrade from the output folder when it holds a
+a time in rotations of the fleet order (up to 12), and the upgrade from the output folder when it holds a
 previous synth (--out). --json prints the same as JSON.
 Exit status: 0 converges, 1 does not (or the fleet has errors), 2 wrong command line.
 `;

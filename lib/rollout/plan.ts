@@ -1,6 +1,6 @@
 // What `meshfleet plan` reports: the steps of each cluster in the order a first install completes
 // them, what each waits on and who provides it; the first install again with the clusters coming
-// up one at a time in every rotation of the fleet order (each cluster first once); and an upgrade
+// up one at a time in rotations of the fleet order (each starting with another cluster, up to 12); and an upgrade
 // from the previous output folder.
 import { describeFact, factKey, PREREQUISITE_GROUPS, type Fact, type WaitStage } from './facts.ts';
 import { describeBlocker, holdsWithoutProvider, providerIndex, simulate, type SimulationResult } from './simulate.ts';
@@ -51,8 +51,8 @@ export interface PlanReport {
   };
 }
 
-/** Rotations are checked up to this many clusters (each is a full simulation). */
-const MAX_ROTATIONS = 100;
+/** Rotations checked at most (each is a full simulation); a larger fleet gets evenly spaced ones. */
+const MAX_ROTATIONS = 12;
 
 export function planReport(model: RolloutModel, upgrade?: Upgrade): PlanReport {
   const first = simulate(model, 'together');
@@ -67,8 +67,9 @@ export function planReport(model: RolloutModel, upgrade?: Upgrade): PlanReport {
   const names = model.clusters.map((c) => c.name);
   const heldByWait = new Set<string>();
   const heldByGate = new Set<string>();
-  const rotations = names.length <= MAX_ROTATIONS ? names.length : 0;
-  for (let i = 0; i < rotations; i++) {
+  const rotations = Math.min(names.length, MAX_ROTATIONS);
+  for (let r = 0; r < rotations; r++) {
+    const i = Math.floor((r * names.length) / rotations);
     const order = [...names.slice(i), ...names.slice(0, i)];
     for (const w of simulate(model, order).waitingOnAbsent) {
       if (w.through === 'wait') heldByWait.add(`${w.step} waits for ${w.absent.join(', ')} (an object waits on it)`);
@@ -150,7 +151,7 @@ export function formatPlan(report: PlanReport): string {
       for (const s of step.stuck ?? []) lines.push(`        STUCK: ${s}`);
     });
   }
-  lines.push('', `clusters coming up one at a time (${orders.checked} orders, each cluster first once):`);
+  lines.push('', `clusters coming up one at a time (${orders.checked} orders, each starting with another cluster):`);
   for (const l of orders.heldByWait) lines.push(`  ERROR ${l}`);
   if (orders.heldByGate.length) lines.push(`  held only by the engine's order (app-of-apps waves, RollingSync steps and the environment rollout span clusters):`, ...orders.heldByGate.map((l) => `    ${l}`));
   if (!orders.heldByWait.length) lines.push(`  no cluster's own mesh waits on an object of another cluster`);

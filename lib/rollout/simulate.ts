@@ -110,6 +110,7 @@ export function simulate(model: RolloutModel, order: readonly string[] | 'togeth
     open.set(group, members.filter((id) => !done(id)).length);
     for (const id of members) memberOf.set(id, [...(memberOf.get(id) ?? []), group]);
   }
+  const groupClusters = new Map([...model.groups].map(([g, members]) => [g, [...new Set(members.map((id) => byId.get(id)!.cluster))]]));
   const counted = new Set(model.steps.filter((s) => done(s.id)).map((s) => s.id));
   const settle = (id: string) => {
     if (counted.has(id) || !done(id)) return;
@@ -190,27 +191,22 @@ export function simulate(model: RolloutModel, order: readonly string[] | 'togeth
     return out;
   }
 
-  /** Clusters not up that hold a step, through a wait or a gate (the first found). */
+  /**
+   * Clusters not up that hold a step directly: through a wait (an object waits on a fact only they
+   * provide) or a gate (the engine orders the step after their steps). A step held by a step of a
+   * cluster that is up is reported through that one.
+   */
   function absentBehind(step: Step, isUp: (c: string) => boolean): { through: 'wait' | 'gate'; clusters: string[] } {
-    const seen = new Set<string>();
-    const queue: { id: string; through: 'wait' | 'gate' | undefined }[] = [{ id: step.id, through: undefined }];
-    const found = new Map<string, 'wait' | 'gate'>();
-    while (queue.length) {
-      const { id, through } = queue.shift()!;
-      if (seen.has(id)) continue;
-      seen.add(id);
-      const current = byId.get(id)!;
-      if (!isUp(current.cluster)) {
-        if (!found.has(current.cluster)) found.set(current.cluster, through ?? 'gate');
-        continue;
-      }
-      for (const b of blockersOf(current)) {
-        const next = b.kind === 'gate' ? b.steps! : b.providers!;
-        for (const n of next) queue.push({ id: n, through: through ?? (b.kind === 'gate' ? 'gate' : 'wait') });
-      }
+    if (status.get(step.id) === 'pending' && !step.gates.every(groupDone)) {
+      const clusters = new Set(step.gates.filter((g) => !groupDone(g)).flatMap((g) => groupClusters.get(g) ?? []).filter((c) => !isUp(c)));
+      return { through: 'gate', clusters: [...clusters].sort() };
     }
-    const clusters = [...found.keys()].sort();
-    return { through: [...found.values()].includes('wait') ? 'wait' : 'gate', clusters };
+    const byWait = new Set<string>();
+    for (const b of blockersOf(step)) {
+      const clusters = b.providers!.map((id) => byId.get(id)!.cluster);
+      if (clusters.length && clusters.every((c) => !isUp(c))) clusters.forEach((c) => byWait.add(c));
+    }
+    return { through: 'wait', clusters: [...byWait].sort() };
   }
 
   const outcomes = new Map<string, StepOutcome>();

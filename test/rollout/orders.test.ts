@@ -75,9 +75,9 @@ describe('first install in any order of clusters', () => {
     expect(assertEveryOrderConverges(bench.model, 100)).toBe(100);
   }, 120_000);
 
-  it('bench fleet of 100 clusters: 20 sampled orders', () => {
+  it('bench fleet of 100 clusters: 5 sampled orders', () => {
     const bench = renderDocument(generateFleet(100), REPO);
     expect(bench.rendered.diagnostics.filter((d) => d.severity === 'error')).toStrictEqual([]);
-    expect(assertEveryOrderConverges(bench.model, 20)).toBe(20);
+    expect(assertEveryOrderConverges(bench.model, 5)).toBe(5);
   }, 600_000);
 });

@@ -17,7 +17,7 @@ async function run(...args: string[]) {
 describe('meshfleet plan', () => {
   let json: Awaited<ReturnType<typeof run>>;
   beforeAll(async () => {
-    json = await run('plan', join(REPO, 'apps', 'fleet.yaml'), '--json', '--out', join(REPO, 'charts-out'));
+    json = await run('plan', join(REPO, 'apps', 'main.ts'), '--json', '--out', join(REPO, 'charts-out'));
   }, 180_000);
 
   it('converges for the example, in every rotation of the clusters, and from the committed output', () => {
@@ -42,7 +42,7 @@ describe('meshfleet plan', () => {
   });
 
   it('prints the same as text, and reports no previous output in an empty folder', async () => {
-    const text = await run('plan', join(REPO, 'apps', 'fleet.yaml'), '--out', mkdtempSync(join(tmpdir(), 'meshfleet-plan-')));
+    const text = await run('plan', join(REPO, 'apps', 'main.ts'), '--out', mkdtempSync(join(tmpdir(), 'meshfleet-plan-')));
     expect(text.code).toBe(0);
     expect(text.stdout).toContain('first install from empty clusters: 6 cluster(s), 45 steps: converges\n');
     expect(text.stdout).toContain('   9. eu-1-mesh-link-credentials  [dependsOn eu-1-linkerd-multicluster; wait: false, nothing dependsOn it]\n        waits for namespace linkerd-multicluster (eu-1-mesh)\n');
