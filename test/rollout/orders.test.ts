@@ -3,6 +3,7 @@
 // credentials may). For the example fleet (as written, and with prod delivered by Argo CD
 // app-of-apps or an ApplicationSet) and the bench fleets of 10 and 100 clusters.
 import fc from 'fast-check';
+import { parse } from 'yaml';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateFleet } from '../../bench/generate-fleet.ts';
@@ -61,11 +62,15 @@ describe('first install in any order of clusters', () => {
   });
 
   it('example fleet with prod on an ApplicationSet: link credentials form the last RollingSync step', () => {
-    const set = applicationSet.rendered.files.get('gitops/argocd/applicationset.yaml')!;
-    const steps = set.slice(set.indexOf('rollingSync:'));
-    expect(steps.trimEnd().endsWith('values:\n                  - link-credentials')).toBe(true);
+    const set = parse(applicationSet.rendered.files.get('gitops/argocd/applicationset.yaml')!);
+    const steps = set.spec.strategy.rollingSync.steps as { matchExpressions: { key: string; values: string[] }[] }[];
+    const phases = steps.map((step) => step.matchExpressions.find((e) => e.key === 'meshfleet.dev/phase')!.values);
+    expect(phases.at(-1)).toStrictEqual(['link-credentials']);
+    expect(phases.slice(0, -1).flat()).not.toContain('link-credentials');
+    // Nothing is gated behind the step of the link credentials.
     const credentials = applicationSet.model.steps.find((s) => s.id === 'eu-1-mesh-link-credentials')!;
-    expect(applicationSet.model.steps.filter((s) => s.gates.some((g) => credentials.gates.length < s.gates.length && g === `argocd:rolling:${credentials.gates.length}`))).toStrictEqual([]);
+    const group = [...applicationSet.model.groups].find(([, members]) => members.includes(credentials.id))![0];
+    expect(applicationSet.model.steps.filter((s) => s.gates.includes(group))).toStrictEqual([]);
     assertEveryOrderConverges(applicationSet.model, 100);
   });
 
