@@ -18,6 +18,9 @@ usage:
                                                              what a synth would change, per environment and cluster,
                                                              risky changes first (--exit-code: exit 1 when anything would)
   meshfleet validate [fleet.yaml | app.ts]                   check and render, write nothing
+  meshfleet plan [fleet.yaml | app.ts] [--out charts-out] [--json]
+                                                             the rollout step by step: first install in any cluster order,
+                                                             upgrade from the output folder (see plan --help)
   meshfleet lint <file | dir>… [--gateway-api v] [--channel c] [--linkerd v]
                                                              validate any Kubernetes YAML (see lint --help)
   meshfleet graph [fleet.yaml | app.ts] [--format svg|dot|mermaid] [--out file]
@@ -44,6 +47,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   diff: async () => runFleetCommand,
   lint: async () => (await import('./lint.ts')).runLint,
   init: async () => (await import('./init.ts')).runInit,
+  plan: async () => (await import('./plan.ts')).runPlan,
   // graph --format svg loads Graphviz (WebAssembly) only when it draws.
   graph: async () => (await import('./graph.ts')).runGraph,
   schema: async () => (await import('./schema.ts')).runSchema,

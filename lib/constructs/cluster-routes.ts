@@ -1,5 +1,6 @@
 import { Chart } from 'cdk8s';
-import type { Construct } from 'constructs';
+import { Construct } from 'constructs';
+import { AppNamespace } from './policy/app-namespace.ts';
 import { linkerdGatewayAPI } from '../compat/gateway-api.ts';
 import type { ResolvedCluster } from '../resolve/resolve.ts';
 import { MeshRoutes } from './routes/mesh-routes.ts';
@@ -8,6 +9,8 @@ import { MeshServices } from './routes/mesh-services.ts';
 export interface ClusterRoutesProps {
   readonly cluster: ResolvedCluster;
   readonly fleetName: string;
+  /** Namespaces the cluster's mesh chart already creates (application namespaces). @default none */
+  readonly meshNamespaces?: readonly string[];
 }
 
 /**
@@ -27,6 +30,14 @@ export class ClusterRoutes extends Chart {
       disableResourceNameHashes: true,
     });
     const { cluster } = props;
+    // A route or Service in a namespace nothing else creates would fail to apply: create it here,
+    // kept on uninstall and never pruned like the mesh chart's application namespaces.
+    const declared = [...cluster.routes.map((r) => r.spec.namespace), ...cluster.services.filter((s) => s.spec.selector).map((s) => s.spec.namespace)];
+    const missing = [...new Set(declared)].filter((ns) => !(props.meshNamespaces ?? []).includes(ns)).sort();
+    if (missing.length) {
+      const namespaces = new Construct(this, 'Namespaces');
+      for (const name of missing) new AppNamespace(namespaces, name, { name });
+    }
     if (cluster.services.some((s) => s.spec.selector)) {
       new MeshServices(this, 'Services', { services: cluster.services.map((s) => s.spec) });
     }

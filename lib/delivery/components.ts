@@ -5,9 +5,9 @@
 import type { UpstreamChart } from '../compat/upstream-values.ts';
 import type { KubeObject } from '../output/kube-object.ts';
 import { ROUTES_FOLDER, type RenderedCluster } from '../synth/render.ts';
-import { coreKindValidator } from '../validate/index.ts';
+import { isCustomResource, objectWaits, waitsOnPeer } from '../rollout/object-waits.ts';
 import { WEBHOOK_CA_BUNDLE, type DriftRule } from './drift.ts';
-import { PHASES, type Phase } from './phases.ts';
+import { phaseBefore, PHASES, type Phase } from './phases.ts';
 
 /**
  * Where a cluster's Gateway API CRDs come from, when meshfleet manages them:
@@ -95,7 +95,12 @@ export const MESH_COMPONENT = 'mesh';
 export const GATEWAY_API_COMPONENT = 'gateway-api-crds';
 
 /** The cluster's components in apply order. */
-export function componentsOf(rendered: RenderedCluster, gatewayAPI: GatewayAPISource): Component[] {
+export interface ComponentOptions {
+  /** Where an object goes. @default phaseOfObject, from what the object waits on */
+  readonly phaseOf?: (object: KubeObject) => Phase;
+}
+
+export function componentsOf(rendered: RenderedCluster, gatewayAPI: GatewayAPISource, options: ComponentOptions = {}): Component[] {
   const { cluster, folder } = rendered;
   const components: Draft[] = [];
   if (gatewayAPI) {
@@ -114,7 +119,8 @@ export function componentsOf(rendered: RenderedCluster, gatewayAPI: GatewayAPISo
   }
   // The mesh objects go in the issuer phase, except custom resources whose CRD a later component
   // installs (Links need linkerd-multicluster's Link CRD): those wait in a part of their own.
-  const parts = meshParts(rendered);
+  const chartSecrets = chartSecretsOf(rendered);
+  const parts = meshParts(rendered, options.phaseOf ?? ((object) => phaseOfObject(object, chartSecrets)));
   for (const [phase, files] of parts) {
     const objects = rendered.objectFiles.filter((f) => files.includes(f.name)).flatMap((f) => f.objects);
     components.push({
@@ -170,42 +176,54 @@ const CRD_PHASE_BY_GROUP: Readonly<Record<string, Phase>> = {
   'multicluster.linkerd.io': 'multicluster',
 };
 
-/** The earliest phase an object can be applied in: issuer, or the phase after its CRD's. */
-// Pods (and what makes them) must come after the control plane, or the proxy injector misses them.
-const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod']);
+/** Secrets an upstream chart creates that mesh objects read (the chart, by `<namespace>/<name>`). */
+export type ChartSecrets = ReadonlyMap<string, Phase>;
 
-export function phaseOfObject(object: KubeObject): Phase {
-  if (WORKLOAD_KINDS.has(object.kind)) return 'routes';
-  const group = object.apiVersion.includes('/') ? object.apiVersion.slice(0, object.apiVersion.lastIndexOf('/')) : '';
-  const crdPhase = CRD_PHASE_BY_GROUP[group];
-  const issuer = PHASES.indexOf('issuer');
-  return crdPhase && PHASES.indexOf(crdPhase) >= issuer ? PHASES[PHASES.indexOf(crdPhase) + 1] : 'issuer';
+/**
+ * The earliest phase an object can be applied in, from what it waits on (lib/rollout/object-waits.ts):
+ * the phase after the one that installs its CRD or creates a Secret it reads; after the control plane
+ * for pods (or the proxy injector misses them); link credentials, which wait for another cluster,
+ * in their own phase that holds nothing. Everything else goes with the issuer.
+ */
+export function phaseOfObject(object: KubeObject, chartSecrets: ChartSecrets = new Map()): Phase {
+  if (waitsOnPeer(object)) return 'link-credentials';
+  let phase: Phase = 'issuer';
+  const later = (p: Phase) => {
+    if (PHASES.indexOf(p) > PHASES.indexOf(phase)) phase = p;
+  };
+  for (const wait of objectWaits(object, '').waits) {
+    const provider = wait.fact.kind === 'crd' ? CRD_PHASE_BY_GROUP[wait.fact.name] : wait.fact.kind === 'secret' ? chartSecrets.get(wait.fact.name) : wait.fact.kind === 'webhook' ? 'control-plane' : undefined;
+    if (provider && PHASES.indexOf(provider) >= PHASES.indexOf('issuer')) later(provider === 'control-plane' ? 'routes' : PHASES[PHASES.indexOf(provider) + 1]);
+  }
+  return phase;
 }
 
 /** Object files of the mesh grouped by phase (a file goes with its latest object), in phase order. */
-function meshParts(rendered: RenderedCluster): Map<Phase, string[]> {
+function meshParts(rendered: RenderedCluster, phaseOf: (object: KubeObject) => Phase): Map<Phase, string[]> {
   const parts = new Map<Phase, string[]>();
   for (const file of rendered.objectFiles) {
-    const phase = file.objects.map(phaseOfObject).reduce((a, b) => (PHASES.indexOf(b) > PHASES.indexOf(a) ? b : a), 'issuer' as Phase);
+    const phase = file.objects.map(phaseOf).reduce((a, b) => (PHASES.indexOf(b) > PHASES.indexOf(a) ? b : a), 'issuer' as Phase);
     parts.set(phase, [...(parts.get(phase) ?? []), file.name]);
   }
   if (!parts.size) parts.set('issuer', []);
   return new Map([...parts].sort(([a], [b]) => PHASES.indexOf(a) - PHASES.indexOf(b)));
 }
 
-function isCustomResource(object: KubeObject): boolean {
-  return coreKindValidator(object.apiVersion, object.kind) === undefined;
+/** Secrets linkerd-multicluster creates: one token per remote-access ServiceAccount (its values). */
+function chartSecretsOf(rendered: RenderedCluster): ChartSecrets {
+  const values = rendered.upstreamValues['linkerd-multicluster'] as { remoteMirrorServiceAccount?: boolean; remoteMirrorServiceAccountName?: string | string[] } | undefined;
+  if (!values?.remoteMirrorServiceAccount) return new Map();
+  const names = [values.remoteMirrorServiceAccountName ?? []].flat();
+  return new Map(names.map((sa) => [`${UPSTREAM_CHARTS['linkerd-multicluster'].namespace}/${sa}-token`, 'multicluster' as Phase]));
 }
+
 
 function namespacesIn(objects: readonly KubeObject[]): string[] {
   return objects.filter((o) => o.apiVersion === 'v1' && o.kind === 'Namespace').map((o) => o.metadata.name);
 }
 
-/** The components of each phase that come directly before `phase` (what it waits for). */
+/** The components a component waits for: those of the gating phase before its own (lib/delivery/phases.ts). */
 export function previousPhaseComponents(components: readonly Component[], component: Component): Component[] {
-  const index = PHASES.indexOf(component.phase);
-  const earlier = components.filter((c) => PHASES.indexOf(c.phase) < index);
-  if (!earlier.length) return [];
-  const last = Math.max(...earlier.map((c) => PHASES.indexOf(c.phase)));
-  return earlier.filter((c) => PHASES.indexOf(c.phase) === last);
+  const before = phaseBefore(component.phase, new Set(components.map((c) => c.phase)));
+  return before ? components.filter((c) => c.phase === before) : [];
 }

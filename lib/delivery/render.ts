@@ -13,7 +13,7 @@ import { componentLabels } from './argocd/component-application.ts';
 import { EnvironmentRoot } from './argocd/environment-root.ts';
 import { FleetApplicationSet, type ApplicationSetCluster } from './argocd/fleet-application-set.ts';
 import { FleetRoot } from './argocd/fleet-root.ts';
-import { componentsOf, gatewayAPISourceOf, type Component, type GatewayAPISource } from './components.ts';
+import { componentsOf, gatewayAPISourceOf, type Component, type ComponentOptions, type GatewayAPISource } from './components.ts';
 import { kubeConfigOf } from './flux/api.ts';
 import { ClusterSteps, stepName } from './flux/cluster-steps.ts';
 import { ComponentRelease } from './flux/component-release.ts';
@@ -26,6 +26,8 @@ import { environmentDelivery, repoPath, type ClusterDelivery, type EnvironmentDe
 export interface DeliveryOptions {
   /** The Gateway API source of a cluster. @default gatewayAPISourceOf (the cluster's resolved Gateway API source) */
   readonly gatewayAPI?: (rendered: RenderedCluster) => GatewayAPISource;
+  /** Where a mesh object goes. @default phaseOfObject */
+  readonly phaseOf?: ComponentOptions['phaseOf'];
 }
 
 /** Objects of one output file, for validation; `cluster` when they belong to one cluster. */
@@ -43,6 +45,8 @@ export interface DeliveryOutput {
   readonly fleetFiles: readonly string[];
   /** Per environment delivered by an engine: the engine, the file that starts it, and its files. */
   readonly environments: ReadonlyMap<string, EnvironmentFiles>;
+  /** Each cluster's components in apply order (what lib/rollout models). */
+  readonly components: ReadonlyMap<string, readonly Component[]>;
 }
 
 export interface EnvironmentFiles {
@@ -57,7 +61,7 @@ export function renderDelivery(fleet: ResolvedFleet, rendered: readonly Rendered
   const gatewayAPI = options.gatewayAPI ?? gatewayAPISourceOf;
   const delivery = fleet.delivery;
   const clustersOf = (env: string) => rendered.filter((r) => r.cluster.environment === env);
-  const componentsByCluster = new Map(rendered.map((r) => [r.cluster.name, componentsOf(r, gatewayAPI(r))]));
+  const componentsByCluster = new Map(rendered.map((r) => [r.cluster.name, componentsOf(r, gatewayAPI(r), { phaseOf: options.phaseOf })]));
 
   const appOfApps: { env: EnvironmentDelivery; root: string }[] = [];
   const applicationSet: { delivery: EnvironmentDelivery; clusters: ApplicationSetCluster[] }[] = [];
@@ -116,7 +120,7 @@ export function renderDelivery(fleet: ResolvedFleet, rendered: readonly Rendered
     out.write(`${flux}/${ENVIRONMENTS_FILE}`, fleetApp, (scope) => new EnvironmentKustomizations(scope, 'Environments', { fleet: fleet.name, delivery, environments: fluxEnvironments }));
     out.writeText(`${flux}/kustomization.yaml`, kustomization(['sources.yaml', ENVIRONMENTS_FILE]));
   }
-  return out.result();
+  return { ...out.result(), components: componentsByCluster };
 }
 
 interface FluxClusterContext {
@@ -213,7 +217,7 @@ class DeliveryWriter {
     this.current.push(path);
   }
 
-  result(): DeliveryOutput {
+  result(): Omit<DeliveryOutput, 'components'> {
     return { files: this.files, objectFiles: this.objectFiles, fleetFiles: this.fleetFiles, environments: this.environments };
   }
 }

@@ -24,6 +24,8 @@ import { multiclusterViews, type ClusterMulticlusterView } from '../resolve/link
 import { policyViews, type ClusterPolicyView } from '../resolve/policy.ts';
 import { GATEWAY_API_FOLDER } from '../resolve/gateway-api.ts';
 import type { ResolvedCluster, ResolvedFleet } from '../resolve/resolve.ts';
+import { rolloutDiagnostics } from '../rollout/check.ts';
+import { rolloutModel, type RolloutModel } from '../rollout/steps.ts';
 import { DELIVER_INSTEAD, describeSecretIssue, scanFiles, validateObjects, type SchemaSources } from '../validate/index.ts';
 
 export const INDEX_FILE = 'index.json';
@@ -52,6 +54,8 @@ export interface Rendered {
   /** The GitOps files and the objects in them. */
   readonly delivery: DeliveryOutput;
   readonly diagnostics: readonly Diagnostic[];
+  /** What each delivered object waits on and how the engines gate it (lib/rollout). */
+  readonly rollout: RolloutModel;
 }
 
 /** Application objects of a cluster (TypeScript fleets: fleet.addApp), by application name. */
@@ -82,7 +86,7 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock, options
     });
     const objectFiles = objectFilesOf(mesh);
     const objects = objectFiles.flatMap((f) => f.objects);
-    const routeFiles = ClusterRoutes.needed(cluster) ? objectFilesOf(new ClusterRoutes(app, 'routes', { cluster, fleetName: fleet.name })) : [];
+    const routeFiles = ClusterRoutes.needed(cluster) ? objectFilesOf(new ClusterRoutes(app, 'routes', { cluster, fleetName: fleet.name, meshNamespaces: objects.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name) })) : [];
     diagnostics.push(...checkEmitted(cluster, [...objects, ...routeFiles.flatMap((f) => f.objects)], mesh.upstreamValues));
 
     const yaml = objectYaml(objectFiles);
@@ -120,12 +124,14 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock, options
   const gitops = renderDelivery(fleet, rendered, options);
   for (const [path, text] of gitops.files) files.set(path, text);
   diagnostics.push(...checkDelivered(gitops));
+  const rollout = rolloutModel({ delivery: fleet.delivery, rendered, components: gitops.components, fleetName: fleet.name });
+  if (!diagnostics.some((d) => d.severity === 'error')) diagnostics.push(...rolloutDiagnostics(rollout, { peersPush: fleet.credentials.type === 'externalSecret' && fleet.credentials.pushSecret !== false }));
   files.set(INDEX_FILE, indexFile(fleet, rendered, gitops, views, policies));
   files.set('versions.lock.json', lockFile(lock));
   diagnostics.push(...secretDiagnostics(files, rendered));
   // Last: it lists every other file, so the next run knows what in the folder is its own.
   files.set(OUTPUT_MARKER, ownerMarker(files.keys()));
-  return { files, clusters: rendered, delivery: gitops, diagnostics };
+  return { files, clusters: rendered, delivery: gitops, diagnostics, rollout };
 }
 
 /** Emitted objects against their schemas, values against the upstream charts. */

@@ -41,7 +41,7 @@ describe('meshfleet synth --check', () => {
     const ws = await workspace();
     const { code, stdout } = await ws.run('synth', '--check');
     // (stderr carries the example's policy warnings about gateway identities)
-    expect({ code, stdout }).toStrictEqual({ code: 0, stdout: `meshfleet: ${ws.out} is up to date (168 files)\n` });
+    expect({ code, stdout }).toStrictEqual({ code: 0, stdout: `meshfleet: ${ws.out} is up to date (173 files)\n` });
   });
 
   it('exits 1 and lists what would change, writing nothing', async () => {

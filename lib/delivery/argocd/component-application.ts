@@ -2,7 +2,7 @@
 // Application, the ApplicationSet carries the same pieces in its generator elements.
 import type { Component } from '../components.ts';
 import { GATEWAY_API_REPOSITORY } from '../components.ts';
-import { syncWaveOf } from '../phases.ts';
+import { gates, syncWaveOf } from '../phases.ts';
 import { repoPath, type ClusterDelivery, type EnvironmentDelivery, type ResolvedRepo } from '../resolve.ts';
 import { RESOURCES_FINALIZER, SYNC_WAVE_ANNOTATION, type ApplicationProps, type ApplicationSource, type SyncPolicy } from './application.ts';
 
@@ -21,6 +21,9 @@ export interface ComponentContext {
   readonly automated?: boolean;
 }
 
+/** Label of a component whose health must not hold the rest of its cluster (it waits on another cluster). */
+export const GATES_LABEL = 'meshfleet.dev/gates';
+
 export function applicationName(cluster: string, component: Pick<Component, 'name'>): string {
   return `${cluster}-${component.name}`;
 }
@@ -32,6 +35,8 @@ export function componentLabels(ctx: Pick<ComponentContext, 'fleet' | 'cluster'>
     'meshfleet.dev/cluster': ctx.cluster,
     'meshfleet.dev/component': component.name,
     'meshfleet.dev/phase': component.phase,
+    // Read by the Application health check (argocd-settings.ts): its health holds no later wave.
+    ...(gates(component.phase) ? {} : { [GATES_LABEL]: 'false' }),
   };
 }
 

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import type { Component } from '../components.ts';
-import { PHASES } from '../phases.ts';
+import { gates, PHASES } from '../phases.ts';
 import type { ClusterDelivery, EnvironmentDelivery } from '../resolve.ts';
 import { ApplicationSet, type Generator, type RollingSyncStep } from './application-set.ts';
 import { componentApplication } from './component-application.ts';
@@ -48,6 +48,9 @@ export class FleetApplicationSet extends Construct {
     super(scope, id);
     const generators: Generator[] = [];
     const steps: RollingSyncStep[] = [];
+    // RollingSync reads each Application's own health, so a step that waits on another cluster goes
+    // last: after every environment, where it holds nothing.
+    const lastSteps = new Map<string, string[]>();
     for (const { delivery: env, clusters } of props.environments) {
       const byCluster = clusters.map((cluster) => ({ cluster, elements: cluster.components.map((component) => elementFor(props.fleet, env, cluster, component)) }));
       if (env.argocd.generator === 'clusters') {
@@ -67,6 +70,10 @@ export class FleetApplicationSet extends Construct {
       }
       const phases = PHASES.filter((phase) => clusters.some((c) => c.components.some((component) => component.phase === phase)));
       for (const phase of phases) {
+        if (!gates(phase)) {
+          lastSteps.set(phase, [...(lastSteps.get(phase) ?? []), env.environment]);
+          continue;
+        }
         steps.push({
           matchExpressions: [
             { key: ENVIRONMENT_LABEL, operator: 'In', values: [env.environment] },
@@ -74,6 +81,15 @@ export class FleetApplicationSet extends Construct {
           ],
         });
       }
+    }
+
+    for (const [phase, environments] of lastSteps) {
+      steps.push({
+        matchExpressions: [
+          { key: ENVIRONMENT_LABEL, operator: 'In', values: environments },
+          { key: PHASE_LABEL, operator: 'In', values: [phase] },
+        ],
+      });
     }
 
     new ApplicationSet(this, 'Resource', {

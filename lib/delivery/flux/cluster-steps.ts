@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
 import { previousPhaseComponents, type Component } from '../components.ts';
+import { gates } from '../phases.ts';
 import { repoPath, type ClusterDelivery, type EnvironmentDelivery } from '../resolve.ts';
 import { kubeConfigOf, type SourceRef } from './api.ts';
 import { Kustomization } from './kustomization.ts';
@@ -73,6 +74,8 @@ export class ClusterSteps extends Construct {
         prune: !protectsCrds,
         ...(protectsCrds ? { deletionPolicy: 'Orphan' as const } : {}),
         dependsOn: previousPhaseComponents(props.components, component).map((c) => ({ name: stepName(props.cluster, c) })),
+        // A step that may wait for another cluster is Ready once applied, so it holds nothing.
+        wait: gates(component.phase),
         // A HelmRelease lives beside Flux; only objects applied directly go to the cluster.
         kubeConfig: component.kind === 'upstream-chart' ? undefined : kubeConfig,
         commonAnnotations: { [REVISION_ANNOTATION]: revision },

@@ -1,0 +1,75 @@
+// `meshfleet plan [fleet] [--out charts-out] [--json]`: the rollout of the fleet as the engines would
+// play it (lib/rollout): each cluster's steps in the order a first install from empty clusters
+// completes them, with what each waits on; clusters coming up in any order; and the upgrade from
+// the output folder when it holds a previous synth. Writes nothing. Exit 0 when the rollout
+// converges and the fleet is valid, 1 otherwise, 2 when the command line is wrong.
+import { parseArgs } from 'node:util';
+import { formatDiagnostic, FleetError } from '../model/diagnostics.ts';
+import { openOutputFolder } from '../output/output-folder.ts';
+import { readVersionLock } from '../output/versioning.ts';
+import { formatPlan, planReport } from '../rollout/plan.ts';
+import { upgradeFrom } from '../rollout/upgrade.ts';
+import { planFleet } from '../synth/plan.ts';
+import { renderFleet } from '../synth/render.ts';
+import { findInput, loadInput } from './load-input.ts';
+import { UsageError } from './usage-error.ts';
+import type { CliIo } from './main.ts';
+
+export const PLAN_HELP = `usage: meshfleet plan [fleet.yaml | app.ts] [--out charts-out] [--json]
+
+Plays the rollout the GitOps engines would run, writing nothing: every cluster from empty (its steps
+in the order they complete, what each waits on and who provides it), the clusters coming up one at
+a time in rotations of the fleet order (up to 12), and the upgrade from the output folder when it holds a
+previous synth (--out). --json prints the same as JSON.
+Exit status: 0 converges, 1 does not (or the fleet has errors), 2 wrong command line.
+`;
+
+export async function runPlan(argv: readonly string[], io: CliIo): Promise<number> {
+  let file: string | undefined;
+  let out: string;
+  let json: boolean;
+  try {
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: { out: { type: 'string', short: 'o', default: 'charts-out' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    });
+    if (values.help) {
+      io.out(PLAN_HELP);
+      return 0;
+    }
+    if (positionals.length > 1) throw new UsageError(`unexpected arguments: ${positionals.slice(1).join(' ')}`);
+    file = findInput(positionals[0]);
+    out = values.out;
+    json = Boolean(values.json);
+  } catch (e) {
+    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.err(`meshfleet plan: ${(e as Error).message}\n\n${PLAN_HELP}`);
+      return 2;
+    }
+    throw e;
+  }
+
+  const input = await loadInput(file);
+  const checked = planFleet(input.document, { baseDir: input.baseDir });
+  if (!checked.fleet) throw new FleetError(checked.diagnostics, input.locate);
+  // The output folder is opened like synth --check opens it (checked, an interrupted swap repaired,
+  // links never followed) and read once: its lock gives the versions, its files the upgrade.
+  const folder = openOutputFolder(out, { write: false, protect: [...(input.file ? [input.file] : []), input.baseDir] });
+  let previous: Map<string, string>;
+  let rendered;
+  try {
+    previous = folder.read();
+    // Rendered like synth, so versions follow the output folder's lock; rollout errors are shown with the plan.
+    rendered = renderFleet(checked.fleet, readVersionLock(folder.target, () => previous, out).lock, {}, input.apps);
+  } finally {
+    folder.close();
+  }
+  const diagnostics = [...checked.diagnostics, ...rendered.diagnostics];
+  for (const d of diagnostics) io.err(formatDiagnostic(d, input.locate) + '\n');
+  const upgrade = upgradeFrom(rendered.rollout, previous, rendered.files);
+  const report = planReport(rendered.rollout, upgrade);
+  io.out(json ? JSON.stringify(report, null, 2) + '\n' : formatPlan(report));
+  const converges = report.firstInstall.converged && !report.orders.heldByWait.length && (report.upgrade?.converged ?? true);
+  return converges && !diagnostics.some((d) => d.severity === 'error') ? 0 : 1;
+}

@@ -1,0 +1,86 @@
+// The units a delivery component applies, each with its waits and what it provides: the objects of
+// a mesh part or the routes folder, or an upstream chart taken as one unit (meshfleet does not see
+// its objects, so the facts are read from its values and from the chart templates of each release:
+// linkerd2 charts/linkerd-control-plane and multicluster/charts/linkerd-multicluster).
+import type { UpstreamChart } from '../compat/upstream-values.ts';
+import type { Component } from '../delivery/components.ts';
+import type { KubeObject } from '../output/kube-object.ts';
+import type { RenderedCluster } from '../synth/render.ts';
+import type { Fact, Provision, Wait } from './facts.ts';
+import { objectRef, objectWaits, PROXY_INJECTOR } from './object-waits.ts';
+
+export interface Unit {
+  /** "HTTPRoute shop/checkout", or "chart linkerd-control-plane". */
+  readonly id: string;
+  /** Output file the unit comes from, relative to charts-out/. */
+  readonly file: string;
+  readonly waits: readonly Wait[];
+  readonly provides: readonly Provision[];
+  readonly object?: KubeObject;
+}
+
+type Json = Record<string, any>;
+
+/** CRD groups the Gateway API bundle and linkerd-crds install. */
+export const GATEWAY_API_GROUPS = ['gateway.networking.k8s.io', 'gateway.networking.x-k8s.io'];
+const LINKERD_CRD_GROUPS = ['policy.linkerd.io', 'linkerd.io', 'workload.linkerd.io'];
+export const LINK_CRD_GROUP = 'multicluster.linkerd.io';
+
+/** The webhook Secrets the control plane chart mounts when a webhook's externalSecret is set. */
+const WEBHOOK_SECRETS: Readonly<Record<string, string>> = {
+  proxyInjector: 'linkerd-proxy-injector-k8s-tls',
+  profileValidator: 'linkerd-sp-validator-k8s-tls',
+  policyValidator: 'linkerd-policy-validator-k8s-tls',
+};
+
+export function componentUnits(component: Component, rendered: RenderedCluster): Unit[] {
+  const cluster = rendered.cluster.name;
+  const on = (kind: Fact['kind'], name: string): Fact => ({ kind, name, cluster });
+  switch (component.kind) {
+    case 'gateway-api':
+      return [{ id: 'Gateway API CRDs', file: component.source.kind === 'vendored' ? component.source.path : `gateway-api v${component.source.version} ${component.source.channel}`, waits: [], provides: GATEWAY_API_GROUPS.map((g) => ({ fact: on('crd', g), stage: 'applied' as const })) }];
+    case 'mesh': {
+      const folder = component.manifestsPath;
+      const files = component.name === 'routes' ? rendered.routeFiles : rendered.objectFiles;
+      const chosen = component.files ? files.filter((f) => component.files!.includes(f.name)) : files;
+      return chosen.flatMap((f) => f.objects.map((object) => ({ id: objectRef(object), file: `${folder}/${f.name}`, object, ...objectWaits(object, cluster) })));
+    }
+    case 'upstream-chart': {
+      const { waits, provides } = chartWaits(component.chart, component.values, component.namespace, cluster);
+      return [{ id: `chart ${component.chart} ${component.version}`, file: component.valuesFile, waits, provides }];
+    }
+  }
+}
+
+/** What an upstream chart release waits on and provides, from its values. */
+export function chartWaits(chart: UpstreamChart, chartValues: Readonly<Record<string, unknown>>, namespace: string, cluster: string): { waits: Wait[]; provides: Provision[] } {
+  const values = chartValues as Json;
+  const on = (kind: Fact['kind'], name: string): Fact => ({ kind, name, cluster });
+  const waits: Wait[] = [{ fact: on('namespace', namespace), stage: 'apply' }];
+  const provides: Provision[] = [{ fact: on('ready', `chart ${chart}`), stage: 'ready' }];
+  switch (chart) {
+    case 'linkerd-crds':
+      for (const g of LINKERD_CRD_GROUPS) provides.push({ fact: on('crd', g), stage: 'applied' });
+      if (values.installGatewayAPI === true) for (const g of GATEWAY_API_GROUPS) provides.push({ fact: on('crd', g), stage: 'applied' });
+      break;
+    case 'linkerd-control-plane':
+      for (const g of LINKERD_CRD_GROUPS.slice(0, 2)) waits.push({ fact: on('crd', g), stage: 'apply' });
+      // scheme kubernetes.io/tls: the identity controller mounts the Secret cert-manager makes.
+      if (values.identity?.issuer?.scheme === 'kubernetes.io/tls') waits.push({ fact: on('secret', `${namespace}/linkerd-identity-issuer`), stage: 'ready' });
+      for (const [key, secret] of Object.entries(WEBHOOK_SECRETS)) {
+        if (values[key]?.externalSecret) waits.push({ fact: on('secret', `${namespace}/${secret}`), stage: 'ready' });
+      }
+      provides.push({ fact: on('webhook', PROXY_INJECTOR), stage: 'ready' });
+      break;
+    case 'linkerd-multicluster': {
+      // Its gateway and controllers are meshed pods; its gateway Server and policy need linkerd-crds.
+      waits.push({ fact: on('crd', 'policy.linkerd.io'), stage: 'apply' }, { fact: on('webhook', PROXY_INJECTOR), stage: 'ready' });
+      provides.push({ fact: on('crd', LINK_CRD_GROUP), stage: 'applied' });
+      // templates/remote-access-service-mirror-rbac.yaml: a token Secret per remote-access ServiceAccount.
+      const names = values.remoteMirrorServiceAccount ? [values.remoteMirrorServiceAccountName ?? []].flat() : [];
+      for (const sa of names as string[]) provides.push({ fact: on('secret', `${namespace}/${sa}-token`), stage: 'applied' });
+      break;
+    }
+  }
+  return { waits, provides };
+}

@@ -1,0 +1,70 @@
+// What the rollout model reasons about: facts that hold on a cluster (or in the secret store) once
+// some object is applied or Ready. An object waits on facts; an object, an upstream chart or the
+// GitOps engine provides them. Every fact has one key, so providers and waiters meet in a map.
+
+/**
+ * The kinds of wait:
+ * - crd: the CRDs of an API group are established (a component installs them, or a prerequisite);
+ * - namespace: the namespace exists (an emitted Namespace, or the engine creates it);
+ * - secret: a Secret exists (made by cert-manager from a Certificate, by External Secrets, or by an
+ *   upstream chart such as linkerd-multicluster's `<sa>-token`);
+ * - ready: another object is Ready (a cert-manager Issuer before its Certificates);
+ * - webhook: an admission webhook is serving (pods must pass Linkerd's proxy injector to be meshed);
+ * - store-key: a value is in the secret store (pushed by a PushSecret, possibly on another cluster,
+ *   or put there by you).
+ */
+export type FactKind = 'crd' | 'namespace' | 'secret' | 'ready' | 'webhook' | 'store-key';
+
+export interface Fact {
+  readonly kind: FactKind;
+  /** crd: the API group; namespace: its name; secret/ready: "<Kind> <ns>/<name>"; webhook: its Service; store-key: the key. */
+  readonly name: string;
+  /** The cluster the fact holds on; undefined for the secret store, which every cluster shares. */
+  readonly cluster?: string;
+}
+
+export function factKey(fact: Fact): string {
+  return `${fact.kind}:${fact.name}@${fact.cluster ?? '*'}`;
+}
+
+export function describeFact(fact: Fact, from?: string): string {
+  const where = fact.cluster && fact.cluster !== from ? ` on ${fact.cluster}` : '';
+  switch (fact.kind) {
+    case 'crd':
+      return `CRDs of ${fact.name} established${where}`;
+    case 'namespace':
+      return `namespace ${fact.name}${where}`;
+    case 'secret':
+      return `Secret ${fact.name}${where}`;
+    case 'ready':
+      return `${fact.name} Ready${where}`;
+    case 'webhook':
+      return `webhook ${fact.name} serving${where}`;
+    case 'store-key':
+      return `store key ${fact.name}`;
+  }
+}
+
+/**
+ * When a wait matters: "apply" fails the apply itself (the API server refuses a custom resource
+ * without its CRD, an object in a missing namespace, a pod the injector has not seen is never
+ * meshed); "ready" lets the object exist but keeps it (and the health of its step) from Ready.
+ */
+export type WaitStage = 'apply' | 'ready';
+
+export interface Wait {
+  readonly fact: Fact;
+  readonly stage: WaitStage;
+}
+
+/** A fact an object provides, once applied or once Ready. */
+export interface Provision {
+  readonly fact: Fact;
+  readonly stage: 'applied' | 'ready';
+}
+
+/**
+ * Facts meshfleet does not deliver and assumes: cert-manager and External Secrets (their CRDs and
+ * webhooks) run on every cluster before its components, as the README's prerequisites say.
+ */
+export const PREREQUISITE_GROUPS: ReadonlySet<string> = new Set(['cert-manager.io', 'external-secrets.io']);

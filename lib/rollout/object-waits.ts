@@ -1,0 +1,88 @@
+// What one emitted object waits on and what it provides, by kind. The rules follow what the
+// controllers do: cert-manager issues a Certificate's Secret once its issuer is Ready, and a CA
+// issuer is Ready once its Secret exists (cert-manager docs, "CA" issuer); External Secrets makes an
+// ExternalSecret's target Secret once every remote key can be read, and a PushSecret is Ready once
+// its source Secret exists and was written to the store (external-secrets.io docs, "PushSecret").
+import type { KubeObject } from '../output/kube-object.ts';
+import { coreKindValidator } from '../validate/index.ts';
+import type { Fact, Provision, Wait } from './facts.ts';
+
+/** Where cert-manager reads a ClusterIssuer's CA Secret: its cluster resource namespace (chart default). */
+export const CERT_MANAGER_NAMESPACE = 'cert-manager';
+/** Linkerd's proxy injector: pods created before it serves are never meshed. */
+export const PROXY_INJECTOR = 'linkerd-proxy-injector';
+/** Secret type of a Link's credentials (linkerd multicluster link-gen), built from the target's pushed token. */
+export const LINK_CREDENTIALS_TYPE = 'mirror.linkerd.io/remote-kubeconfig';
+
+const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod']);
+
+export interface ObjectWaits {
+  readonly waits: readonly Wait[];
+  readonly provides: readonly Provision[];
+}
+
+type Json = Record<string, any>;
+
+export function groupOf(apiVersion: string): string {
+  return apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.lastIndexOf('/')) : '';
+}
+
+export function objectRef(object: Pick<KubeObject, 'kind' | 'metadata'>): string {
+  return object.metadata.namespace ? `${object.kind} ${object.metadata.namespace}/${object.metadata.name}` : `${object.kind} ${object.metadata.name}`;
+}
+
+export function isCustomResource(object: Pick<KubeObject, 'apiVersion' | 'kind'>): boolean {
+  return coreKindValidator(object.apiVersion, object.kind) === undefined;
+}
+
+/** A Link's credentials: an ExternalSecret building the kubeconfig from the token the target pushes. */
+export function waitsOnPeer(object: KubeObject): boolean {
+  const spec = (object as Json).spec;
+  return object.kind === 'ExternalSecret' && spec?.target?.template?.type === LINK_CREDENTIALS_TYPE;
+}
+
+export function objectWaits(object: KubeObject, cluster: string): ObjectWaits {
+  const waits: Wait[] = [];
+  const provides: Provision[] = [];
+  const on = (kind: Fact['kind'], name: string): Fact => ({ kind, name, cluster });
+  const ns = object.metadata.namespace;
+  const spec = ((object as Json).spec ?? {}) as Json;
+  const self = objectRef(object);
+
+  if (ns) waits.push({ fact: on('namespace', ns), stage: 'apply' });
+  if (isCustomResource(object)) waits.push({ fact: on('crd', groupOf(object.apiVersion)), stage: 'apply' });
+  if (object.kind === 'Namespace' && object.apiVersion === 'v1') provides.push({ fact: on('namespace', object.metadata.name), stage: 'applied' });
+  if (WORKLOAD_KINDS.has(object.kind)) waits.push({ fact: on('webhook', PROXY_INJECTOR), stage: 'apply' });
+
+  switch (`${groupOf(object.apiVersion)}/${object.kind}`) {
+    case 'cert-manager.io/Certificate': {
+      const ref = spec.issuerRef ?? {};
+      const kind = ref.kind ?? 'Issuer';
+      waits.push({ fact: on('ready', kind === 'ClusterIssuer' ? `ClusterIssuer ${ref.name}` : `Issuer ${ns}/${ref.name}`), stage: 'ready' });
+      provides.push({ fact: on('secret', `${ns}/${spec.secretName}`), stage: 'ready' });
+      break;
+    }
+    case 'cert-manager.io/Issuer':
+    case 'cert-manager.io/ClusterIssuer':
+      if (spec.ca?.secretName) {
+        const secretNs = object.kind === 'Issuer' ? ns : CERT_MANAGER_NAMESPACE;
+        waits.push({ fact: on('secret', `${secretNs}/${spec.ca.secretName}`), stage: 'ready' });
+      }
+      break;
+    case 'external-secrets.io/ExternalSecret': {
+      const keys = [...(spec.data ?? []).map((d: Json) => d.remoteRef?.key), ...(spec.dataFrom ?? []).map((d: Json) => d.extract?.key)];
+      for (const key of new Set(keys.filter(Boolean) as string[])) waits.push({ fact: { kind: 'store-key', name: key }, stage: 'ready' });
+      provides.push({ fact: on('secret', `${ns}/${spec.target?.name ?? object.metadata.name}`), stage: 'ready' });
+      break;
+    }
+    case 'external-secrets.io/PushSecret': {
+      const source = spec.selector?.secret?.name;
+      if (source) waits.push({ fact: on('secret', `${ns}/${source}`), stage: 'ready' });
+      const keys = (spec.data ?? []).map((d: Json) => d.match?.remoteRef?.remoteKey).filter(Boolean) as string[];
+      for (const key of new Set(keys)) provides.push({ fact: { kind: 'store-key', name: key }, stage: 'ready' });
+      break;
+    }
+  }
+  provides.push({ fact: on('ready', self), stage: 'ready' });
+  return { waits, provides };
+}

@@ -1,0 +1,141 @@
+// How each engine gates what meshfleet delivers, as steps: one per Argo CD Application or Flux
+// Kustomization, each opened by gate groups that must all be healthy first.
+// - Argo CD app-of-apps: the environment root syncs its child Applications wave by wave and moves on
+//   when every Application of a wave is Healthy (docs: user-guide/sync-waves; the argocd-cm check for
+//   Applications makes their health visible, lib/delivery/argocd/argocd-settings.ts). The fleet root
+//   orders the environment roots by their waves the same way.
+// - Argo CD ApplicationSet RollingSync: a step's Applications sync when every Application of the
+//   previous steps is Healthy (docs: operator-manual/applicationset/Progressive-Syncs).
+// - Flux: a Kustomization reconciles when every Kustomization in its dependsOn is Ready at the
+//   source's revision; with `wait: true` it is Ready only when kstatus finds every applied object
+//   Current (kstatus: a Ready condition decides, True is Current, anything else InProgress).
+// An Application or a Kustomization is healthy when its objects are: Argo CD's built-in checks
+// (resource_customizations/cert-manager.io/{Certificate,Issuer,ClusterIssuer}/health.lua and
+// external-secrets.io/{ExternalSecret,PushSecret}/health.lua in argoproj/argo-cd) report Degraded
+// on Ready=False and Progressing without status, so both engines need these objects Ready.
+import { previousPhaseComponents, type Component } from '../delivery/components.ts';
+import { gates, syncWaveOf, PHASES } from '../delivery/phases.ts';
+import { stepName } from '../delivery/flux/cluster-steps.ts';
+import { environmentKustomizationName } from '../delivery/flux/environment-kustomizations.ts';
+import { environmentRootName } from '../delivery/argocd/environment-root.ts';
+import type { EnvironmentDelivery, FleetDelivery } from '../delivery/resolve.ts';
+import type { RenderedCluster } from '../synth/render.ts';
+import { componentUnits, GATEWAY_API_GROUPS, type Unit } from './component-waits.ts';
+import { factKey } from './facts.ts';
+
+export type StepEngine = 'argocd' | 'flux' | 'none';
+
+export interface Step {
+  /** The Application or Kustomization name (`<cluster>-<component>`). */
+  readonly id: string;
+  readonly cluster: string;
+  readonly environment: string;
+  readonly engine: StepEngine;
+  readonly component: Component;
+  readonly units: readonly Unit[];
+  /** Gate groups that must all be healthy before the engine applies this step. */
+  readonly gates: readonly string[];
+  /** How the engine orders it, for people. */
+  readonly order: string;
+  /** Its health holds what comes after it; false: counted healthy once applied. */
+  readonly holds: boolean;
+  /** The namespace the engine creates for it (Argo CD CreateNamespace=true, HelmRelease createNamespace). */
+  readonly createsNamespace?: string;
+  /** On a new revision it waits for its gates again (Flux dependsOn reads the revision), not only when changed. */
+  readonly regates: boolean;
+}
+
+export interface RolloutModel {
+  readonly steps: readonly Step[];
+  /** Gate group → the steps in it. */
+  readonly groups: ReadonlyMap<string, readonly string[]>;
+  /**
+   * Facts that hold without a step, per cluster: the Gateway API CRDs of a cluster whose bundle is
+   * installed outside meshfleet (gatewayAPI mode external, or a legacy copy not yet adopted).
+   */
+  readonly prerequisites: ReadonlySet<string>;
+  /** Clusters in fleet order, with their environment. */
+  readonly clusters: readonly { readonly name: string; readonly environment: string; readonly path: string }[];
+}
+
+export interface RolloutInput {
+  readonly delivery: FleetDelivery;
+  readonly rendered: readonly RenderedCluster[];
+  readonly components: ReadonlyMap<string, readonly Component[]>;
+  readonly fleetName: string;
+}
+
+export function rolloutModel(input: RolloutInput): RolloutModel {
+  const steps: Step[] = [];
+  const groups = new Map<string, string[]>();
+  const join = (group: string, id: string) => groups.set(group, [...(groups.get(group) ?? []), id]);
+  const byEnv = (env: string) => input.rendered.filter((r) => r.cluster.environment === env);
+
+  // Argo CD app-of-apps environments, by the wave of their root in the fleet root.
+  const rootWave = (env: EnvironmentDelivery) => env.rolloutIndex ?? 0;
+  const appOfApps = input.delivery.environments.filter((e) => e.engine === 'argocd' && e.argocd.generator === 'app-of-apps');
+  // One ApplicationSet holds every list/clusters environment, in this order.
+  const rolling = input.delivery.environments.filter((e) => e.engine === 'argocd' && e.argocd.generator !== 'app-of-apps');
+  const rollingSteps: string[] = [];
+  for (const env of rolling) {
+    for (const phase of PHASES) if (gates(phase) && byEnv(env.environment).some((r) => input.components.get(r.cluster.name)!.some((c) => c.phase === phase))) rollingSteps.push(`${env.environment}/${phase}`);
+  }
+  for (const phase of PHASES) if (!gates(phase) && rolling.some((env) => byEnv(env.environment).some((r) => input.components.get(r.cluster.name)!.some((c) => c.phase === phase)))) rollingSteps.push(`*/${phase}`);
+  // Flux environments chained in rollout order.
+  const fluxChain = input.delivery.environments.filter((e) => e.engine === 'flux' && e.rolloutIndex !== undefined);
+
+  for (const env of input.delivery.environments) {
+    for (const r of byEnv(env.environment)) {
+      const cluster = r.cluster.name;
+      const components = input.components.get(cluster)!;
+      for (const component of components) {
+        const id = stepName(cluster, component);
+        const holds = gates(component.phase);
+        const base = { id, cluster, environment: env.environment, engine: env.engine, component, units: componentUnits(component, r), holds, createsNamespace: component.createNamespace ? component.namespace : undefined };
+        let gateGroups: string[] = [];
+        let order: string;
+        if (env.engine === 'argocd' && env.argocd.generator === 'app-of-apps') {
+          const wave = syncWaveOf(component.phase);
+          join(`argocd:${env.environment}:wave:${wave}`, id);
+          gateGroups = [...new Set(byEnv(env.environment).flatMap((o) => input.components.get(o.cluster.name)!.map((c) => syncWaveOf(c.phase))))]
+            .filter((w) => w < wave)
+            .map((w) => `argocd:${env.environment}:wave:${w}`);
+          for (const other of appOfApps) if (rootWave(other) < rootWave(env)) gateGroups.push(`argocd:${other.environment}:root`);
+          join(`argocd:${env.environment}:root`, id);
+          order = `sync wave ${wave} of root ${environmentRootName(input.fleetName, env.environment)}`;
+        } else if (env.engine === 'argocd') {
+          const key = holds ? `${env.environment}/${component.phase}` : `*/${component.phase}`;
+          const index = rollingSteps.indexOf(key);
+          join(`argocd:rolling:${index}`, id);
+          gateGroups = rollingSteps.slice(0, index).map((_, i) => `argocd:rolling:${i}`);
+          order = `RollingSync step ${index + 1} of ${rollingSteps.length}`;
+        } else {
+          // Flux dependsOn, the same rule as lib/delivery/flux/cluster-steps.ts (and the order to
+          // apply by hand without an engine).
+          join(`step:${id}`, id);
+          const before = previousPhaseComponents(components, component);
+          gateGroups = before.map((c) => `step:${stepName(cluster, c)}`);
+          const position = env.engine === 'flux' ? fluxChain.indexOf(env) : -1;
+          if (env.engine === 'flux') join(`flux:${env.environment}`, id);
+          if (position > 0) gateGroups.push(`flux:${fluxChain[position - 1].environment}`);
+          const names = before.map((c) => stepName(cluster, c));
+          const verb = env.engine === 'flux' ? 'dependsOn' : 'apply after';
+          order = names.length ? `${verb} ${names.join(', ')}` : env.engine === 'flux' ? 'no dependsOn' : 'apply first';
+          if (position > 0) order += ` (environment after ${environmentKustomizationName(input.fleetName, fluxChain[position - 1].environment)})`;
+          if (!holds) order += env.engine === 'flux' ? '; wait: false, nothing dependsOn it' : '; nothing waits for it';
+        }
+        if (!holds && env.engine === 'argocd') order += env.argocd.generator === 'app-of-apps' ? '; Healthy once synced (meshfleet.dev/gates=false)' : '; last step, holds nothing';
+        steps.push({ ...base, gates: gateGroups, order, regates: env.engine === 'flux' });
+      }
+    }
+  }
+  const clusters = input.rendered.map((r) => ({ name: r.cluster.name, environment: r.cluster.environment, path: r.cluster.path }));
+  const prerequisites = new Set<string>();
+  for (const { name } of clusters) {
+    const gatewayCrds = { kind: 'crd' as const, name: GATEWAY_API_GROUPS[0], cluster: name };
+    const delivered = steps.some((s) => s.cluster === name && s.units.some((u) => u.provides.some((p) => factKey(p.fact) === factKey(gatewayCrds))));
+    if (!delivered) for (const group of GATEWAY_API_GROUPS) prerequisites.add(factKey({ kind: 'crd', name: group, cluster: name }));
+  }
+  return { steps, groups, prerequisites, clusters };
+}
+

@@ -1,0 +1,96 @@
+// The starting point of an upgrade: the previous output folder, taken as installed and converged.
+// Its facts are read back from its files (index.json, manifests/, routes/, values/); a step of the
+// new output is unchanged when every file it applies is byte-identical to the previous one.
+import { parse, parseAllDocuments } from 'yaml';
+import type { UpstreamChart } from '../compat/upstream-values.ts';
+import type { KubeObject } from '../output/kube-object.ts';
+import { chartWaits, GATEWAY_API_GROUPS } from './component-waits.ts';
+import { factKey } from './facts.ts';
+import { objectWaits } from './object-waits.ts';
+import type { UpgradeStart } from './simulate.ts';
+import type { RolloutModel } from './steps.ts';
+
+export interface Upgrade extends UpgradeStart {
+  /** Clusters of the previous output that the fleet no longer has. */
+  readonly removedClusters: readonly string[];
+  /** Clusters the previous output did not have. */
+  readonly addedClusters: readonly string[];
+  /** Steps of the new output whose files differ from the previous output's. */
+  readonly changedSteps: readonly string[];
+}
+
+interface PreviousCluster {
+  readonly name: string;
+  readonly folder: string;
+  readonly gatewayAPI: unknown;
+}
+
+const CHART_NAMESPACES: Readonly<Record<UpstreamChart, string>> = {
+  'linkerd-crds': 'linkerd',
+  'linkerd-control-plane': 'linkerd',
+  'linkerd-multicluster': 'linkerd-multicluster',
+};
+
+/** undefined when `previous` holds no meshfleet output (no index.json). */
+export function upgradeFrom(model: RolloutModel, previous: ReadonlyMap<string, string>, next: ReadonlyMap<string, string>): Upgrade | undefined {
+  const before = clustersOf(previous);
+  if (!before) return undefined;
+  const after = new Map((clustersOf(next) ?? []).map((c) => [c.name, c]));
+  const facts = new Set<string>();
+  for (const cluster of before) {
+    for (const [path, text] of previous) {
+      if (!path.startsWith(`${cluster.folder}/`)) continue;
+      const rest = path.slice(cluster.folder.length + 1);
+      if (/^(manifests|routes)\/[^/]+\.yaml$/.test(rest) && !rest.endsWith('/kustomization.yaml')) {
+        for (const doc of parseAllDocuments(text)) {
+          const object = doc.toJSON() as KubeObject | null;
+          if (object?.kind) for (const p of objectWaits(object, cluster.name).provides) facts.add(factKey(p.fact));
+        }
+      }
+      const chart = /^values\/(linkerd-[a-z-]+)\.yaml$/.exec(rest)?.[1] as UpstreamChart | undefined;
+      if (chart && chart in CHART_NAMESPACES) {
+        for (const p of chartWaits(chart, (parse(text) ?? {}) as Record<string, unknown>, CHART_NAMESPACES[chart], cluster.name).provides) facts.add(factKey(p.fact));
+      }
+    }
+    if ((cluster.gatewayAPI as { source?: unknown } | undefined)?.source) {
+      for (const group of GATEWAY_API_GROUPS) facts.add(factKey({ kind: 'crd', name: group, cluster: cluster.name }));
+    }
+  }
+  // What the new output no longer provides is gone (pruned, or its cluster removed).
+  const provided = new Set(model.steps.flatMap((s) => s.units.flatMap((u) => u.provides.map((p) => factKey(p.fact)))));
+  for (const key of facts) if (!provided.has(key)) facts.delete(key);
+
+  const previousByName = new Map(before.map((c) => [c.name, c]));
+  const unchanged = new Set<string>();
+  const changedSteps: string[] = [];
+  for (const step of model.steps) {
+    const was = previousByName.get(step.cluster);
+    let same = Boolean(was);
+    if (same && step.component.kind === 'gateway-api') same = JSON.stringify(was!.gatewayAPI) === JSON.stringify(after.get(step.cluster)?.gatewayAPI);
+    else if (same) {
+      const files = new Set(step.units.map((u) => u.file));
+      same = [...files].every((f) => previous.has(f) && previous.get(f) === next.get(f));
+    }
+    if (same) unchanged.add(step.id);
+    else changedSteps.push(step.id);
+  }
+  const names = new Set(model.clusters.map((c) => c.name));
+  return {
+    facts,
+    unchanged,
+    changedSteps,
+    removedClusters: before.map((c) => c.name).filter((n) => !names.has(n)),
+    addedClusters: model.clusters.map((c) => c.name).filter((n) => !previousByName.has(n)),
+  };
+}
+
+function clustersOf(files: ReadonlyMap<string, string>): PreviousCluster[] | undefined {
+  const text = files.get('index.json');
+  if (!text) return undefined;
+  try {
+    const index = JSON.parse(text) as { environments?: { name: string; clusters?: { name: string; gatewayAPI?: unknown }[] }[] };
+    return (index.environments ?? []).flatMap((env) => (env.clusters ?? []).map((c) => ({ name: c.name, folder: `${env.name}/${c.name}`, gatewayAPI: c.gatewayAPI })));
+  } catch {
+    return undefined;
+  }
+}
