@@ -7,6 +7,7 @@
 // value checks (a Service port of 700000 is an int32), so this file adds them: unknown fields at any
 // depth against the field trees in schemas/core-kinds/fields.json (scripts/gen-core-kind-fields.ts),
 // list-map keys, port ranges and names. ObjectMeta is checked field by field below for every kind.
+import { packageFile } from '../package-files.ts';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { escapePointer, violationsFromAjvErrors, type SchemaViolation, type ValidateFn } from './schema-registry.ts';
@@ -98,7 +99,7 @@ let fieldsFile: CoreKindFields | undefined;
 
 function coreKindFields(): CoreKindFields {
   if (!fieldsFile) {
-    const url = new URL('../../schemas/core-kinds/fields.json', import.meta.url);
+    const url = packageFile('schemas/core-kinds/fields.json');
     try {
       fieldsFile = JSON.parse(readFileSync(url, 'utf8')) as CoreKindFields;
     } catch (error) {
