@@ -21,6 +21,14 @@ import { readTree } from '../support/tree.ts';
 const NOT_RUN: Readonly<Record<string, string>> = {
   'npm ci': 'installs from the npm registry; the copy links the installed node_modules instead',
   'npm test': 'this test is part of npm test',
+  // "Your own fleet repository": a user's new repository, with meshfleet from the registry.
+  'npm init -y': "starts a user's repository; the pack-and-install test does the same in an empty project",
+  'npm install --save-dev meshfleet': 'needs meshfleet on the npm registry; the pack-and-install test installs the packed package',
+  'npx meshfleet init': "scaffolds a user's repository; the pack-and-install test runs it in an empty project",
+  'npx meshfleet synth': "synthesizes the fleet init wrote; the pack-and-install test runs it after init",
+  'npx meshfleet init my-fleet --typescript': "scaffolds a user's TypeScript fleet; the pack-and-install test runs it",
+  'cd my-fleet': "enters the user's new TypeScript fleet",
+  'npm install': "installs a user's TypeScript fleet's dependencies from the registry; the pack-and-install test does",
 };
 
 /** How-to commands that mean the same in this clone as in a user's repository: run like README ones. */
