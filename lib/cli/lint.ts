@@ -118,43 +118,31 @@ function filePlans(paths: readonly string[], target: LintTarget): { plans: FileP
   const plans: FilePlan[] = [];
   let outputFolders = 0;
   for (const path of paths) {
-    let isDirectory: boolean;
-    try {
-      isDirectory = statSync(path).isDirectory();
-    } catch {
-      throw new UsageError(`no such file or folder: ${path}`);
-    }
-    const index = isDirectory ? outputIndexOf(path) : undefined;
+    const files = yamlFilesOf(path);
+    const index = files.folder ? outputIndexOf(path) : undefined;
     if (index) {
       outputFolders++;
-      plans.push(...outputFolderPlans(path, index, yamlFilesOf([path])));
+      plans.push(...outputFolderPlans(path, index, files.files));
     } else {
-      plans.push(...yamlFilesOf([path]).map((file) => ({ file, target, role: { kind: 'objects' } }) as const));
+      plans.push(...files.files.map((file) => ({ file, target, role: { kind: 'objects' } }) as const));
     }
   }
   const description = outputFolders === 0 ? target.description : outputFolders === paths.length ? "each cluster's Linkerd and Gateway API bundle from index.json" : `${target.description}; output folders per index.json`;
   return { plans, description };
 }
 
-/** The YAML files under paths: files as given, folders searched recursively. */
-function yamlFilesOf(paths: readonly string[]): string[] {
-  const files: string[] = [];
-  for (const path of paths) {
-    let isDirectory: boolean;
-    try {
-      isDirectory = statSync(path).isDirectory();
-    } catch {
-      throw new UsageError(`no such file or folder: ${path}`);
-    }
-    if (!isDirectory) {
-      files.push(path);
-      continue;
-    }
-    const found = yamlFilesUnder(path);
-    if (found.length === 0) throw new UsageError(`no .yaml or .yml files in ${path}`);
-    files.push(...found);
+/** The YAML files of a path: a file as given, a folder searched recursively. */
+function yamlFilesOf(path: string): { folder: boolean; files: string[] } {
+  let isDirectory: boolean;
+  try {
+    isDirectory = statSync(path).isDirectory();
+  } catch {
+    throw new UsageError(`no such file or folder: ${path}`);
   }
-  return files;
+  if (!isDirectory) return { folder: false, files: [path] };
+  const found = yamlFilesUnder(path);
+  if (found.length === 0) throw new UsageError(`no .yaml or .yml files in ${path}`);
+  return { folder: true, files: found };
 }
 
 function yamlFilesUnder(folder: string): string[] {

@@ -69,7 +69,23 @@ export function rolloutModel(input: RolloutInput): RolloutModel {
   const steps: Step[] = [];
   const groups = new Map<string, string[]>();
   const join = (group: string, id: string) => groups.set(group, [...(groups.get(group) ?? []), id]);
-  const byEnv = (env: string) => input.rendered.filter((r) => r.cluster.environment === env);
+  // Indexed once: a 1000-cluster fleet has ~45,000 steps, so nothing below may scan the fleet per step.
+  const clustersByEnv = new Map<string, (typeof input.rendered)[number][]>();
+  for (const r of input.rendered) {
+    const list = clustersByEnv.get(r.cluster.environment);
+    if (list) list.push(r);
+    else clustersByEnv.set(r.cluster.environment, [r]);
+  }
+  const byEnv = (env: string) => clustersByEnv.get(env) ?? [];
+  const wavesByEnv = new Map<string, number[]>();
+  const wavesOf = (env: string) => {
+    let waves = wavesByEnv.get(env);
+    if (!waves) {
+      waves = [...new Set(byEnv(env).flatMap((o) => input.components.get(o.cluster.name)!.map((c) => syncWaveOf(c.phase))))];
+      wavesByEnv.set(env, waves);
+    }
+    return waves;
+  };
 
   // Argo CD app-of-apps environments, by the wave of their root in the fleet root.
   const rootWave = (env: EnvironmentDelivery) => env.rolloutIndex ?? 0;
@@ -97,7 +113,7 @@ export function rolloutModel(input: RolloutInput): RolloutModel {
         if (env.engine === 'argocd' && env.argocd.generator === 'app-of-apps') {
           const wave = syncWaveOf(component.phase);
           join(`argocd:${env.environment}:wave:${wave}`, id);
-          gateGroups = [...new Set(byEnv(env.environment).flatMap((o) => input.components.get(o.cluster.name)!.map((c) => syncWaveOf(c.phase))))]
+          gateGroups = wavesOf(env.environment)
             .filter((w) => w < wave)
             .map((w) => `argocd:${env.environment}:wave:${w}`);
           for (const other of appOfApps) if (rootWave(other) < rootWave(env)) gateGroups.push(`argocd:${other.environment}:root`);
@@ -131,9 +147,9 @@ export function rolloutModel(input: RolloutInput): RolloutModel {
   }
   const clusters = input.rendered.map((r) => ({ name: r.cluster.name, environment: r.cluster.environment, path: r.cluster.path }));
   const prerequisites = new Set<string>();
+  const provided = new Set(steps.flatMap((s) => s.units.flatMap((u) => u.provides.map((p) => factKey(p.fact)))));
   for (const { name } of clusters) {
-    const gatewayCrds = { kind: 'crd' as const, name: GATEWAY_API_GROUPS[0], cluster: name };
-    const delivered = steps.some((s) => s.cluster === name && s.units.some((u) => u.provides.some((p) => factKey(p.fact) === factKey(gatewayCrds))));
+    const delivered = provided.has(factKey({ kind: 'crd', name: GATEWAY_API_GROUPS[0], cluster: name }));
     if (!delivered) for (const group of GATEWAY_API_GROUPS) prerequisites.add(factKey({ kind: 'crd', name: group, cluster: name }));
   }
   return { steps, groups, prerequisites, clusters };
