@@ -70,7 +70,8 @@ describe('meshfleet CLI', () => {
   it('runs as the meshfleet bin on the TypeScript example, from the repository root', () => {
     const dir = mkdtempSync(join(tmpdir(), 'meshfleet-bin-'));
     cpSync(join(REPO, 'charts-out'), join(dir, 'out'), { recursive: true });
-    const stdout = execFileSync(process.execPath, [join(REPO, 'bin', 'meshfleet.js'), 'synth', 'apps/main.ts', '--out', join(dir, 'out')], { cwd: REPO }).toString();
+    // stdio piped: the example's warnings stay out of the test log.
+    const stdout = execFileSync(process.execPath, [join(REPO, 'bin', 'meshfleet.js'), 'synth', 'apps/main.ts', '--out', join(dir, 'out')], { cwd: REPO, stdio: 'pipe' }).toString();
     expect(stdout).toMatch(/6 cluster\(s\), \d+ files/);
     expect(readTree(join(dir, 'out'))).toStrictEqual(readTree(join(REPO, 'charts-out')));
   });

@@ -12,7 +12,9 @@ import { runCli } from '../../lib/cli/main.ts';
 import { REPO } from '../support/fleet.ts';
 import { readTree } from '../support/tree.ts';
 
-const quiet = { out: () => {}, err: (text: string) => void process.stderr.write(text) };
+// Quiet: what the synths print is shown only when one fails.
+let printed = '';
+const quiet = { out: () => {}, err: (text: string) => void (printed += text) };
 
 /** Starts synth in its own process and SIGKILLs it as soon as its temporary folder appears. */
 function synthKilledWhileWriting(workspace: string, fleetFile: string): Promise<{ signal: NodeJS.Signals | null; sawTemporaryFolder: boolean }> {
@@ -44,7 +46,7 @@ describe('synth killed midway', () => {
     const workspace = mkdtempSync(join(tmpdir(), 'meshfleet-kill-'));
     const out = join(workspace, 'out');
     writeFileSync(join(workspace, 'small.yaml'), stringify(generateFleet(4)));
-    expect(await runCli(['synth', join(workspace, 'small.yaml'), '--out', out], quiet)).toBe(0);
+    expect(await runCli(['synth', join(workspace, 'small.yaml'), '--out', out], quiet), printed).toBe(0);
     const previous = readTree(out);
     const bigFleet = join(workspace, 'fleet.yaml');
     writeFileSync(bigFleet, stringify(generateFleet(1500)));
@@ -58,7 +60,7 @@ describe('synth killed midway', () => {
     expect(readTree(out)).toStrictEqual(previous);
 
     // AND the next synth writes the big fleet and removes what the killed one left behind
-    expect(await runCli(['synth', bigFleet, '--out', out], quiet)).toBe(0);
+    expect(await runCli(['synth', bigFleet, '--out', out], quiet), printed).toBe(0);
     expect(readdirSync(workspace).filter((entry) => entry.startsWith('.out.')).sort()).toStrictEqual([]);
     const index = JSON.parse(readFileSync(join(out, 'index.json'), 'utf8')) as { environments: { clusters: unknown[] }[] };
     expect(index.environments.flatMap((environment) => environment.clusters)).toHaveLength(1500);

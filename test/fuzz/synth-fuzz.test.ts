@@ -34,8 +34,10 @@ beforeAll(async () => {
   fleetFile = join(workspace, 'fleet.yaml');
   outdir = join(workspace, 'charts-out');
   writeFileSync(fleetFile, EXAMPLE_FLEET_TEXT);
-  const io = { out: () => {}, err: (text: string) => void process.stderr.write(text) };
-  expect(await runCli(['synth', fleetFile, '--out', outdir], io)).toBe(0);
+  // Quiet: the example's warnings are shown only when the synth fails.
+  let stderr = '';
+  const io = { out: () => {}, err: (text: string) => void (stderr += text) };
+  expect(await runCli(['synth', fleetFile, '--out', outdir], io), stderr).toBe(0);
   before = readTree(outdir);
 });
 
