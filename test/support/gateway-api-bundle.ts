@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { GATEWAY_API_BUNDLES, GATEWAY_API_GROUP } from '../../lib/compat/gateway-api.ts';
 import type { GatewayAPIChannel } from '../../lib/model/gateway-api-settings.ts';
 import { toYaml } from '../../lib/output/yaml.ts';
+import { synthesize } from '../../lib/synth/synthesize.ts';
+import { fleetDocument, REPO } from './fleet.ts';
 
 const plural = (kind: string) => {
   const lower = kind.toLowerCase();
@@ -45,4 +47,15 @@ export function writeGatewayApiBundle(version: string, channel: GatewayAPIChanne
     writeFileSync(join(folder, `${GATEWAY_API_GROUP}_${plural(kind)}.yaml`), `---\n${toYaml(crd)}`);
   }
   return folder;
+}
+
+/** Synthesizes the test fleet with a v1.5.1 experimental bundle vendored from folder (and a TCPRoute); returns the output folder. */
+export function synthVendored(folder: string): string {
+  const out = join(mkdtempSync(join(tmpdir(), 'meshfleet-vendor-')), 'charts-out');
+  const doc = fleetDocument((d) => {
+    d.spec.defaults.gatewayAPI = { vendor: folder, version: '1.5.1', channel: 'experimental' };
+    d.spec.routes = [{ kind: 'TCPRoute', name: 'ledger', namespace: 'shop', clusters: ['a'], service: { name: 'ledger', port: 7000 } }];
+  });
+  synthesize({ document: doc, baseDir: join(REPO, 'apps') }, { outdir: out });
+  return out;
 }

@@ -1,30 +1,19 @@
 // A real upstream Gateway API bundle vendored: copied byte for byte into each cluster's output and
 // built by the real kustomize (the plain suite vendors a small generated bundle).
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { synthesize } from '../../lib/synth/synthesize.ts';
-import { fleetDocument, REPO } from '../support/fleet.ts';
 import { runKubectl } from '../support/tools.ts';
 import { readTree } from '../support/tree.ts';
+import { synthVendored } from '../support/gateway-api-bundle.ts';
 import { upstreamPath } from '../support/upstream.ts';
 
 describe('a vendored bundle', () => {
   const folder = upstreamPath('crds', 'gateway-api', 'v1.5.1', 'experimental');
-  const synthVendored = () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'meshfleet-vendor-')), 'charts-out');
-    const doc = fleetDocument((d) => {
-      d.spec.defaults.gatewayAPI = { vendor: folder, version: '1.5.1', channel: 'experimental' };
-      d.spec.routes = [{ kind: 'TCPRoute', name: 'ledger', namespace: 'shop', clusters: ['a'], service: { name: 'ledger', port: 7000 } }];
-    });
-    synthesize({ document: doc, baseDir: join(REPO, 'apps') }, { outdir: out });
-    return out;
-  };
 
   it('is copied byte for byte into each cluster\'s gateway-api/ folder, with a kustomization, and named in index.json', () => {
-    const out = synthVendored();
+    const out = synthVendored(folder);
     const tree = readTree(out);
     const copied = Object.keys(tree).filter((p) => p.startsWith('prod/a/gateway-api/')).map((p) => p.slice('prod/a/gateway-api/'.length));
     const upstream = [
@@ -53,7 +42,7 @@ describe('a vendored bundle', () => {
   });
 
   it('builds with kubectl kustomize into the bundle\'s objects, protected from pruning and applied server-side', () => {
-    const out = synthVendored();
+    const out = synthVendored(folder);
     const objects = parseAllDocuments(runKubectl(['kustomize', join(out, 'prod', 'a', 'gateway-api')])).map((d) => d.toJS());
     const kinds = objects.map((o) => o.kind);
     expect(kinds.filter((k) => k === 'CustomResourceDefinition')).toHaveLength(12);
