@@ -5,7 +5,7 @@ import { unknownControllerKeys, unknownValueKeys, upstreamKeys } from '../compat
 import { error, show, type Diagnostic } from '../model/diagnostics.ts';
 import { originOf } from '../model/merge.ts';
 import type { ResolvedCluster } from '../resolve/resolve.ts';
-import { overlaps, parseCidr } from './cidr.ts';
+import { overlaps, parseCidr } from '../model/cidr.ts';
 import { upstreamValueProblems } from './upstream-values.ts';
 
 /** Native sidecars (KEP-753) are on by default from Kubernetes 1.29. */

@@ -1,11 +1,11 @@
 // Fleet-wide multicluster rules: links point at real clusters, networks fit the link mode, flat
 // networks have disjoint pod ranges, gateways and credentials have what they need.
-import { GATEWAY_DEFAULTS } from '../constructs/multicluster/names.ts';
+import { GATEWAY_DEFAULTS } from '../compat/multicluster-names.ts';
 import { error, show, warning, type Diagnostic } from '../model/diagnostics.ts';
 import { originOf } from '../model/merge.ts';
 import type { ResolvedCluster, ResolvedFleet, ResolvedLink } from '../resolve/resolve.ts';
-import { federatedServiceName, mirroredServiceName } from '../constructs/multicluster/names.ts';
-import { overlaps, parseCidr } from './cidr.ts';
+import { federatedServiceName, mirroredServiceName } from '../compat/multicluster-names.ts';
+import { overlaps, parseCidr } from '../model/cidr.ts';
 
 export function checkMulticluster(fleet: ResolvedFleet): Diagnostic[] {
   const byName = new Map(fleet.clusters.map((c) => [c.name, c]));

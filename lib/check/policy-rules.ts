@@ -2,12 +2,12 @@
 // exists where it is used, callers can reach the server at all, what the caller's link mode does to
 // its identity, and the Linkerd version of each cluster serves the kinds the policy needs.
 import { AUTHORIZABLE_ROUTE_GROUP } from '../compat/policy-targets.ts';
-import { gatewayIdentityFor } from '../constructs/multicluster/names.ts';
+import { gatewayIdentityFor } from '../compat/multicluster-names.ts';
 import { error, show, warning, type Diagnostic } from '../model/diagnostics.ts';
 import type { CallerSpec, ProxyProtocol } from '../model/types.ts';
 import { callerClusters, policyContext, reachOf, serverName, type PolicyContext, type ResolvedMeshService, type ResolvedNamespace } from '../resolve/policy.ts';
 import type { ResolvedCluster, ResolvedFleet } from '../resolve/resolve.ts';
-import { contains, parseCidr } from './cidr.ts';
+import { contains, parseCidr } from '../model/cidr.ts';
 
 /** Rate limits count HTTP requests; on opaque or TLS ports there are none. */
 const REQUEST_PROTOCOLS: readonly ProxyProtocol[] = ['unknown', 'HTTP/1', 'HTTP/2', 'gRPC'];

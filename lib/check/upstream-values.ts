@@ -7,7 +7,7 @@ import { upstreamValueType, type ValueType } from '../compat/upstream-value-type
 import type { KeyTree, UpstreamChart } from '../compat/upstream-values.ts';
 import { pointer, show } from '../model/diagnostics.ts';
 import { ANNOTATION_VALUE, QUALIFIED_NAME } from '../model/schema-patterns.ts';
-import { parseCidr } from './cidr.ts';
+import { parseCidr } from '../model/cidr.ts';
 
 export interface ValueProblem {
   /** JSON pointer inside the values. */

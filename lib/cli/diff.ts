@@ -3,7 +3,7 @@
 import { diffTrees, unifiedDiff, type FileChange } from '../output/diff.ts';
 import { openOutputFolder } from '../output/output-folder.ts';
 import { chartVersionChanges, riskyChanges, type Risk } from '../output/risks.ts';
-import { GITOPS_FOLDER } from '../delivery/paths.ts';
+import { GITOPS_FOLDER } from '../output/gitops-paths.ts';
 
 export interface OutputComparison {
   readonly changes: readonly FileChange[];

@@ -1,7 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { UpstreamChart } from '../compat/upstream-values.ts';
-import type { KubeObject, ObjectFile } from '../output/kube-object.ts';
+import type { KubeObject, ObjectFile } from '../model/kube-object.ts';
 import { takesPartInMulticluster, type ClusterMulticlusterView } from '../resolve/links.ts';
 import type { CredentialsSpec } from '../model/types.ts';
 import type { ClusterPolicyView } from '../resolve/policy.ts';
@@ -12,14 +12,14 @@ import { LinkCredentials, DEFAULT_REMOTE_KEY_PREFIX } from './multicluster/link-
 import { MirrorLink } from './multicluster/mirror-link.ts';
 import { MulticlusterValues } from './multicluster/multicluster-values.ts';
 import { gatewayPortsOf } from './multicluster/gateway-ports.ts';
-import { GATEWAY_DEFAULTS, MULTICLUSTER_NAMESPACE } from './multicluster/names.ts';
+import { GATEWAY_DEFAULTS, MULTICLUSTER_NAMESPACE } from '../compat/multicluster-names.ts';
 import { RemoteAccessPublisher } from './multicluster/remote-access-publisher.ts';
 import { Construct as Group } from 'constructs';
 import { ControlPlane } from './control-plane.ts';
 import { GatewayApiCrds } from './gateway-api-crds.ts';
 import { IdentityIssuer } from './identity-issuer.ts';
 import { MeshNamespace } from './mesh-namespace.ts';
-import { LINKERD_NAMESPACE } from './names.ts';
+import { LINKERD_NAMESPACE } from '../compat/linkerd-names.ts';
 import { WebhookCertificates } from './webhook-certificates.ts';
 
 export interface ClusterMeshProps {

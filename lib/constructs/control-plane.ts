@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
 import { DEFAULT_CLUSTER_NETWORKS } from '../compat/linkerd-releases.ts';
 import { upstreamHaValues } from '../compat/upstream-values.ts';
-import { contains, parseCidr } from '../check/cidr.ts';
+import { contains, parseCidr } from '../model/cidr.ts';
 import { mergeLayers } from '../model/merge.ts';
 import type { ProxySettings } from '../model/types.ts';
 import type { ResolvedCluster, ResolvedTrust } from '../resolve/resolve.ts';

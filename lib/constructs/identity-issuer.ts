@@ -9,7 +9,7 @@ import {
 } from '../../imports/cert-manager.io.ts';
 import { ExternalSecret, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpecTargetCreationPolicy } from '../../imports/external-secrets.io.ts';
 import type { AnchorIssuerSpec } from '../model/types.ts';
-import { IDENTITY_ISSUER_SECRET, identityIssuerName } from './names.ts';
+import { IDENTITY_ISSUER_SECRET, identityIssuerName } from '../compat/linkerd-names.ts';
 
 export interface IdentityIssuerProps {
   readonly namespace: string;

@@ -5,7 +5,7 @@ import {
   CertificateSpecUsages,
   Issuer,
 } from '../../imports/cert-manager.io.ts';
-import { WEBHOOKS, webhookSecretName } from './names.ts';
+import { WEBHOOKS, webhookSecretName } from '../compat/linkerd-names.ts';
 
 export interface WebhookCertificatesProps {
   readonly namespace: string;

@@ -15,7 +15,7 @@ import { LinkTopology, type Credentials, type LinkMode } from './multicluster.ts
 import { FleetEntry, type FleetEntryList } from './fleet-entry.ts';
 import type { AnchorIssuer, TrustAnchor } from './trust.ts';
 import type { EgressNetworkSpec, FederatedServiceSpec, LinkSpec, MeshServiceSpec, NamespaceSpec, ServiceExportSpec } from '../model/types.ts';
-import type { KubeObject } from '../output/kube-object.ts';
+import type { KubeObject } from '../model/kube-object.ts';
 import { FleetApp } from '../constructs/workloads/fleet-app.ts';
 import { AppDeclarations, meshServiceSpec, type EgressNetworkProps, type MeshServiceProps, type NamespaceProps } from './policy.ts';
 

@@ -1,7 +1,7 @@
 // TypeScript front door for the policy model: each class or function builds exactly the fleet-file
 // entry of the same name (spec.namespaces, spec.policy.services, spec.policy.egress), and throws early
 // on a value that can never be right.
-import { parseCidr } from '../check/cidr.ts';
+import { parseCidr } from '../model/cidr.ts';
 import type {
   CallerSpec,
   EgressNetworkSpec,

@@ -2,7 +2,7 @@
 // version, HA, gateway, hub), links between clusters (direction and mode), federated services.
 // Read from the resolved fleet, so the picture shows what synth renders (a gateway runs where a
 // gateway link targets the cluster, as in lib/constructs/multicluster/multicluster-values.ts).
-import { federatedServiceName } from '../constructs/multicluster/names.ts';
+import { federatedServiceName } from '../compat/multicluster-names.ts';
 import type { LinkModeName, LinkSpec } from '../model/types.ts';
 import { multiclusterViews } from '../resolve/links.ts';
 import type { ResolvedFleet } from '../resolve/resolve.ts';

@@ -1,5 +1,5 @@
 // The same objects as the mesh chart, as plain YAML with a kustomization.yaml (kustomize-ready).
-import { documentsOf, type ObjectFile } from './kube-object.ts';
+import { documentsOf, type ObjectFile } from '../model/kube-object.ts';
 import { toYaml } from './yaml.ts';
 
 /** Multi-document YAML per object file, in file order. */

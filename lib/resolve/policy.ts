@@ -8,8 +8,8 @@
 // lib/check/policy-rules.ts reports what this module cannot resolve; here it is left out quietly.
 import { AUTHORIZABLE_ROUTE_GROUP } from '../compat/policy-targets.ts';
 import { DEFAULT_GLOBAL_EGRESS_NAMESPACE } from '../compat/linkerd-releases.ts';
-import { gatewayIdentityFor } from '../constructs/multicluster/names.ts';
-import { ANY_MESH_IDENTITY, namespaceIdentityFor, serviceAccountIdentityFor } from '../constructs/names.ts';
+import { gatewayIdentityFor } from '../compat/multicluster-names.ts';
+import { ANY_MESH_IDENTITY, namespaceIdentityFor, serviceAccountIdentityFor } from '../compat/linkerd-names.ts';
 import { pointer } from '../model/diagnostics.ts';
 import type {
   CallerSpec,

@@ -2,8 +2,8 @@
 // lib/model/merge.ts), built-in defaults filled, Linkerd versions pinned to a release of the compat
 // table, computed names filled. What cannot be resolved becomes a diagnostic, never an exception.
 import { linkerdRelease, knownLinkerdVersions, type LinkerdRelease } from '../compat/linkerd-releases.ts';
-import { checkDelivery } from '../delivery/check.ts';
-import { resolveDelivery, type FleetDelivery } from '../delivery/resolve.ts';
+import { checkDelivery } from '../check/delivery-rules.ts';
+import { resolveDelivery, type FleetDelivery } from './delivery.ts';
 import { error, pointer, show, type Diagnostic } from '../model/diagnostics.ts';
 import { mergeLayers, originOf, type Merged } from '../model/merge.ts';
 import { readTrustAnchor, type TrustAnchor } from '../model/trust-anchor.ts';

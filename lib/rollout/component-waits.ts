@@ -3,9 +3,9 @@
 // its objects, so the facts are read from its values and from the chart templates of each release:
 // linkerd2 charts/linkerd-control-plane and multicluster/charts/linkerd-multicluster).
 import type { UpstreamChart } from '../compat/upstream-values.ts';
-import type { Component } from '../delivery/components.ts';
-import type { KubeObject } from '../output/kube-object.ts';
-import type { RenderedCluster } from '../synth/render.ts';
+import type { Component } from '../constructs/delivery/components.ts';
+import type { KubeObject } from '../model/kube-object.ts';
+import type { RenderedCluster } from '../output/rendered-cluster.ts';
 import type { Fact, Provision, Wait } from './facts.ts';
 import { objectRef, objectWaits, PROXY_INJECTOR } from './object-waits.ts';
 

@@ -3,7 +3,7 @@
 // issuer is Ready once its Secret exists (cert-manager docs, "CA" issuer); External Secrets makes an
 // ExternalSecret's target Secret once every remote key can be read, and a PushSecret is Ready once
 // its source Secret exists and was written to the store (external-secrets.io docs, "PushSecret").
-import type { KubeObject } from '../output/kube-object.ts';
+import type { KubeObject } from '../model/kube-object.ts';
 import { coreKindValidator } from '../validate/index.ts';
 import type { Fact, Provision, Wait } from './facts.ts';
 

@@ -13,13 +13,13 @@
 // (resource_customizations/cert-manager.io/{Certificate,Issuer,ClusterIssuer}/health.lua and
 // external-secrets.io/{ExternalSecret,PushSecret}/health.lua in argoproj/argo-cd) report Degraded
 // on Ready=False and Progressing without status, so both engines need these objects Ready.
-import { previousPhaseComponents, type Component } from '../delivery/components.ts';
-import { gates, syncWaveOf, PHASES } from '../delivery/phases.ts';
-import { stepName } from '../delivery/flux/cluster-steps.ts';
-import { environmentKustomizationName } from '../delivery/flux/environment-kustomizations.ts';
-import { environmentRootName } from '../delivery/argocd/environment-root.ts';
-import type { EnvironmentDelivery, FleetDelivery } from '../delivery/resolve.ts';
-import type { RenderedCluster } from '../synth/render.ts';
+import { previousPhaseComponents, type Component } from '../constructs/delivery/components.ts';
+import { gates, syncWaveOf, PHASES } from '../constructs/delivery/phases.ts';
+import { stepName } from '../constructs/delivery/flux/cluster-steps.ts';
+import { environmentKustomizationName } from '../constructs/delivery/flux/environment-kustomizations.ts';
+import { environmentRootName } from '../constructs/delivery/argocd/environment-root.ts';
+import type { EnvironmentDelivery, FleetDelivery } from '../resolve/delivery.ts';
+import type { RenderedCluster } from '../output/rendered-cluster.ts';
 import { componentUnits, GATEWAY_API_GROUPS, type Unit } from './component-waits.ts';
 import { factKey } from './facts.ts';
 

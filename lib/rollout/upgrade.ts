@@ -3,7 +3,7 @@
 // new output is unchanged when every file it applies is byte-identical to the previous one.
 import { parse, parseAllDocuments } from 'yaml';
 import type { UpstreamChart } from '../compat/upstream-values.ts';
-import type { KubeObject } from '../output/kube-object.ts';
+import type { KubeObject } from '../model/kube-object.ts';
 import { chartWaits, GATEWAY_API_GROUPS } from './component-waits.ts';
 import { factKey } from './facts.ts';
 import { objectWaits } from './object-waits.ts';

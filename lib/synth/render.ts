@@ -3,23 +3,24 @@
 import { App } from 'cdk8s';
 import { unknownControllerKeys, unknownValueKeys, upstreamKeys, type UpstreamChart } from '../compat/upstream-values.ts';
 import { ClusterMesh, objectFilesOf } from '../constructs/cluster-mesh.ts';
-import { renderDelivery, type DeliveryOptions, type DeliveryOutput } from '../delivery/render.ts';
-import { GITOPS_FOLDER } from '../delivery/paths.ts';
-import { environmentDelivery } from '../delivery/resolve.ts';
+import { renderDelivery, type DeliveryOptions, type DeliveryOutput } from '../rollout/gitops-files.ts';
+import { GITOPS_FOLDER } from '../output/gitops-paths.ts';
+import { environmentDelivery } from '../resolve/delivery.ts';
 import { error, warning, type Diagnostic } from '../model/diagnostics.ts';
 import { originOf } from '../model/merge.ts';
 import { routeFieldsBeyondLinkerd } from '../check/gateway-api-rules.ts';
 import { upstreamValueProblems } from '../check/upstream-values.ts';
 import { ClusterRoutes } from '../constructs/cluster-routes.ts';
 import { chartContent, chartYaml } from '../output/helm-chart.ts';
-import type { KubeObject, ObjectFile } from '../output/kube-object.ts';
+import type { KubeObject } from '../model/kube-object.ts';
 import { manifestFiles, objectYaml } from '../output/manifests.ts';
 import { OUTPUT_MARKER, ownerMarker } from '../output/output-folder.ts';
 import { valuesFile } from '../output/values.ts';
+import { INDEX_FILE, ROUTES_FOLDER, type RenderedCluster } from '../output/rendered-cluster.ts';
 import { contentHash, lockFile, majorBelowLock, nextVersion, type LockEntry, type VersionLock } from '../output/versioning.ts';
 import { exportLabels, federationLabels } from '../constructs/multicluster/service-exports.ts';
-import { credentialsSecretName, federatedServiceName, MULTICLUSTER_NAMESPACE, remoteAccessServiceAccount } from '../constructs/multicluster/names.ts';
-import { LINKERD_NAMESPACE } from '../constructs/names.ts';
+import { credentialsSecretName, federatedServiceName, MULTICLUSTER_NAMESPACE, remoteAccessServiceAccount } from '../compat/multicluster-names.ts';
+import { LINKERD_NAMESPACE } from '../compat/linkerd-names.ts';
 import { multiclusterViews, type ClusterMulticlusterView } from '../resolve/links.ts';
 import { policyViews, type ClusterPolicyView } from '../resolve/policy.ts';
 import { GATEWAY_API_FOLDER } from '../resolve/gateway-api.ts';
@@ -28,24 +29,8 @@ import { rolloutDiagnostics } from '../rollout/check.ts';
 import { rolloutModel, type RolloutModel } from '../rollout/steps.ts';
 import { DELIVER_INSTEAD, describeSecretIssue, scanFiles, validateObjects, type SchemaSources } from '../validate/index.ts';
 
-export const INDEX_FILE = 'index.json';
-/** A cluster's Services and routes: plain manifests + kustomization, applied after the mesh. */
-export const ROUTES_FOLDER = 'routes';
-
-export interface RenderedCluster {
-  readonly cluster: ResolvedCluster;
-  /** Folder of the cluster in the output, relative to it ("prod/eu-1"). */
-  readonly folder: string;
-  readonly objects: readonly KubeObject[];
-  /** The same objects as they are laid out in files. */
-  readonly objectFiles: readonly ObjectFile[];
-  readonly upstreamValues: Partial<Record<UpstreamChart, Record<string, unknown>>>;
-  readonly chartVersion: string;
-  /** Files written to the cluster's gateway-api/ folder (a vendored bundle); empty otherwise. */
-  readonly gatewayApiFiles: ReadonlyMap<string, string>;
-  /** The cluster's declared Services and mesh routes, as laid out in its routes/ folder. */
-  readonly routeFiles: readonly ObjectFile[];
-}
+// What was rendered and where it goes are described by the output layer.
+export { INDEX_FILE, ROUTES_FOLDER, type RenderedCluster } from '../output/rendered-cluster.ts';
 
 export interface Rendered {
   /** Relative path → content, for the whole output folder. */

@@ -1,7 +1,7 @@
 // Argo CD delivery: Applications per component in sync waves (docs/reference/gitops-delivery.md), multi-source with
 // values from Git, the options each component needs, app-of-apps roots, and the ApplicationSet.
 import { describe, expect, it } from 'vitest';
-import { PHASES } from '../../lib/delivery/phases.ts';
+import { PHASES } from '../../lib/constructs/delivery/phases.ts';
 import { validateObjects } from '../../lib/validate/index.ts';
 import { generateApplications } from './application-set.ts';
 import { byName, deliveryDocument, deliveryObjects, gatewayUpstream, objectsOf, renderOutput, REPO_URL, withMulticluster } from './support.ts';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { PHASES } from '../../lib/delivery/phases.ts';
+import { PHASES } from '../../lib/constructs/delivery/phases.ts';
 import { validateObjects } from '../../lib/validate/index.ts';
 import { runKubectl } from '../support/tools.ts';
 import { byName, deliveryDocument, deliveryObjects, gatewayUpstream, objectsOf, renderOutput, REPO_URL, withMulticluster } from './support.ts';

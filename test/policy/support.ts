@@ -1,6 +1,6 @@
 // A two-network fleet with namespaces for the policy tests: a1 ⇄ a2 flat (network a), b1 ⇄ b2 flat
 // (network b), a1 and a2 → b1 through b1's gateway. Services are added per test.
-import type { KubeObject } from '../../lib/output/kube-object.ts';
+import type { KubeObject } from '../../lib/model/kube-object.ts';
 import { render } from '../support/fleet.ts';
 import { twoNetworkFleet } from '../multicluster/support.ts';
 

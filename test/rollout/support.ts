@@ -1,14 +1,14 @@
 // Fleets for the rollout tests: the example fleet and the bench fleets, rendered in memory, and the
 // layout meshfleet delivered before the rollout model (objects placed by their CRD only).
 import { loadInput } from '../../lib/cli/load-input.ts';
-import type { Phase } from '../../lib/delivery/phases.ts';
-import { PHASES } from '../../lib/delivery/phases.ts';
-import type { KubeObject } from '../../lib/output/kube-object.ts';
+import type { Phase } from '../../lib/constructs/delivery/phases.ts';
+import { PHASES } from '../../lib/constructs/delivery/phases.ts';
+import type { KubeObject } from '../../lib/model/kube-object.ts';
 import { rolloutModel, type RolloutModel } from '../../lib/rollout/steps.ts';
 import { renderFleet, type Rendered } from '../../lib/synth/render.ts';
 import { planFleet } from '../../lib/synth/plan.ts';
 import type { ResolvedFleet } from '../../lib/resolve/resolve.ts';
-import type { DeliveryOptions } from '../../lib/delivery/render.ts';
+import type { DeliveryOptions } from '../../lib/rollout/gitops-files.ts';
 
 export interface RenderedFleet {
   readonly fleet: ResolvedFleet;

@@ -3,7 +3,7 @@
 // file, so a Link always dials a port the target really opens.
 import { DEFAULT_PROXY_ADMIN_PORT } from '../../compat/linkerd-releases.ts';
 import type { ResolvedCluster } from '../../resolve/resolve.ts';
-import { GATEWAY_DEFAULTS } from './names.ts';
+import { GATEWAY_DEFAULTS } from '../../compat/multicluster-names.ts';
 
 /** The proxy annotation that moves its admin server (https://linkerd.io/2/reference/proxy-configuration/). */
 export const ADMIN_PORT_ANNOTATION = 'config.linkerd.io/admin-port';

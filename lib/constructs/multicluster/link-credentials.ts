@@ -9,7 +9,7 @@ import {
   ExternalSecretSpecTargetTemplateEngineVersion,
 } from '../../../imports/external-secrets.io.ts';
 import type { CredentialsSpec } from '../../model/types.ts';
-import { LINKERD_NAMESPACE } from '../names.ts';
+import { LINKERD_NAMESPACE } from '../../compat/linkerd-names.ts';
 import {
   CLUSTER_DOMAIN_ANNOTATION,
   CLUSTER_NAME_LABEL,
@@ -20,7 +20,7 @@ import {
   remoteAccessServiceAccount,
   remoteKeyFor,
   TRUST_DOMAIN_ANNOTATION,
-} from './names.ts';
+} from '../../compat/multicluster-names.ts';
 
 export const DEFAULT_REMOTE_KEY_PREFIX = 'linkerd-multicluster';
 

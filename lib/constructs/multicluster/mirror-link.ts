@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { LinkV1Alpha3 } from '../../../imports/multicluster.linkerd.io.ts';
 import type { LinkModeName } from '../../model/types.ts';
-import { LINKERD_NAMESPACE } from '../names.ts';
+import { LINKERD_NAMESPACE } from '../../compat/linkerd-names.ts';
 import {
   credentialsSecretName,
   EXPORT_LABEL,
@@ -10,7 +10,7 @@ import {
   FEDERATED_MEMBER,
   gatewayIdentityFor,
   MULTICLUSTER_NAMESPACE,
-} from './names.ts';
+} from '../../compat/multicluster-names.ts';
 
 export interface LinkTarget {
   readonly name: string;

@@ -3,9 +3,9 @@ import { upstreamHaValues } from '../../compat/upstream-values.ts';
 import { mergeLayers } from '../../model/merge.ts';
 import type { ClusterMulticlusterView } from '../../resolve/links.ts';
 import type { ResolvedCluster } from '../../resolve/resolve.ts';
-import { LINKERD_NAMESPACE } from '../names.ts';
+import { LINKERD_NAMESPACE } from '../../compat/linkerd-names.ts';
 import { ADMIN_PORT_ANNOTATION, gatewayPortsOf, type GatewayPorts } from './gateway-ports.ts';
-import { GATEWAY_DEFAULTS, remoteAccessServiceAccount } from './names.ts';
+import { GATEWAY_DEFAULTS, remoteAccessServiceAccount } from '../../compat/multicluster-names.ts';
 
 export interface MulticlusterValuesProps {
   readonly cluster: ResolvedCluster;

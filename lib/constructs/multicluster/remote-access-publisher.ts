@@ -6,7 +6,7 @@ import {
   PushSecretSpecSecretStoreRefsKind,
   PushSecretSpecUpdatePolicy,
 } from '../../../imports/external-secrets.io.ts';
-import { MULTICLUSTER_NAMESPACE, remoteAccessTokenSecret, remoteKeyFor } from './names.ts';
+import { MULTICLUSTER_NAMESPACE, remoteAccessTokenSecret, remoteKeyFor } from '../../compat/multicluster-names.ts';
 
 export interface RemoteAccessPublisherProps {
   /** This (target) cluster. */

@@ -1,6 +1,6 @@
 // Helpers for application code: mark a Service (cdk8s-plus-28 `Service`, or any cdk8s ApiObject) for
 // mirroring to linked clusters, or as a member of a federated service.
-import { EXPORT_LABEL, EXPORT_VALUES, FEDERATED_LABEL, FEDERATED_MEMBER } from './names.ts';
+import { EXPORT_LABEL, EXPORT_VALUES, FEDERATED_LABEL, FEDERATED_MEMBER } from '../../compat/multicluster-names.ts';
 
 /** Anything with cdk8s object metadata: cdk8s-plus `Service`, `ApiObject`, imported kinds. */
 export interface LabelledObject {

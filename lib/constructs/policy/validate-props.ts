@@ -1,6 +1,6 @@
 // Early checks shared by the policy constructs: they throw in the constructor with the value and the
 // fix, as every construct here does, so a TypeScript fleet fails where the bad value is written.
-import { parseCidr } from '../../check/cidr.ts';
+import { parseCidr } from '../../model/cidr.ts';
 import { assertDnsLabel } from '../../fleet/cluster.ts';
 import { DNS_NAME as DNS_NAME_PATTERN } from '../../model/schema-patterns.ts';
 

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { KubeObject } from '../../output/kube-object.ts';
+import type { KubeObject } from '../../model/kube-object.ts';
 
 export interface AppObjectsProps {
   /** The application's objects as Kubernetes JSON (what a cdk8s chart's toJson() returns). */

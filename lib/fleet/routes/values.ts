@@ -1,9 +1,9 @@
 // Small typed values of the route front door: backends, matches, retries, timeouts. Each is an
 // enum-like class whose static factories check the value at once and hold the fleet document form.
-import { federatedServiceName, mirroredServiceName } from '../../constructs/multicluster/names.ts';
+import { federatedServiceName, mirroredServiceName } from '../../compat/multicluster-names.ts';
 import type { Duration } from 'cdk8s';
 import { assertValue } from '../../constructs/routes/route-parts.ts';
-import { gatewayDuration, grpcRetryCodeProblem, httpRetryStatusProblem, retryLimitProblem } from '../../model/route-values.ts';
+import { gatewayDuration, grpcRetryCodeProblem, httpRetryStatusProblem, retryLimitProblem } from '../../compat/route-values.ts';
 import type { BackendRefSpec, GRPCRetryCode, GRPCRetrySpec, HTTPRetrySpec, RouteTimeoutsSpec, ValueMatchSpec } from '../../model/routes.ts';
 import type { Cluster } from '../cluster.ts';
 

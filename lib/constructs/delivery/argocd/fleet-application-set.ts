@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import type { Component } from '../components.ts';
 import { gates, PHASES } from '../phases.ts';
-import type { ClusterDelivery, EnvironmentDelivery } from '../resolve.ts';
+import type { ClusterDelivery, EnvironmentDelivery } from '../../../resolve/delivery.ts';
 import { ApplicationSet, type Generator, type RollingSyncStep } from './application-set.ts';
 import { componentApplication } from './component-application.ts';
 

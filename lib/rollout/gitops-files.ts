@@ -3,25 +3,26 @@
 // App per environment; each output file is one Chart, so a file's objects are that Chart's.
 import { ApiObject, App, Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import type { KubeObject } from '../output/kube-object.ts';
+import type { KubeObject } from '../model/kube-object.ts';
 import { toYaml } from '../output/yaml.ts';
 import type { ResolvedFleet } from '../resolve/resolve.ts';
-import type { RenderedCluster } from '../synth/render.ts';
-import { ArgoCDConfig } from './argocd/argocd-settings.ts';
-import { ClusterApplications } from './argocd/cluster-applications.ts';
-import { componentLabels } from './argocd/component-application.ts';
-import { EnvironmentRoot } from './argocd/environment-root.ts';
-import { FleetApplicationSet, type ApplicationSetCluster } from './argocd/fleet-application-set.ts';
-import { FleetRoot } from './argocd/fleet-root.ts';
-import { componentsOf, gatewayAPISourceOf, type Component, type ComponentOptions, type GatewayAPISource } from './components.ts';
-import { kubeConfigOf } from './flux/api.ts';
-import { ClusterSteps, stepName } from './flux/cluster-steps.ts';
-import { ComponentRelease } from './flux/component-release.ts';
-import { EnvironmentKustomizations } from './flux/environment-kustomizations.ts';
-import { FleetSources } from './flux/fleet-sources.ts';
-import { gitSourceName, helmSourceName } from './flux/source-names.ts';
-import { environmentGitopsFolder, fleetGitopsFolder } from './paths.ts';
-import { environmentDelivery, repoPath, type ClusterDelivery, type EnvironmentDelivery, type FleetDelivery } from './resolve.ts';
+import type { RenderedCluster } from '../output/rendered-cluster.ts';
+import { ArgoCDConfig } from '../constructs/delivery/argocd/argocd-settings.ts';
+import { ClusterApplications } from '../constructs/delivery/argocd/cluster-applications.ts';
+import { componentLabels } from '../constructs/delivery/argocd/component-application.ts';
+import { EnvironmentRoot } from '../constructs/delivery/argocd/environment-root.ts';
+import { FleetApplicationSet, type ApplicationSetCluster } from '../constructs/delivery/argocd/fleet-application-set.ts';
+import { FleetRoot } from '../constructs/delivery/argocd/fleet-root.ts';
+import type { Component, GatewayAPISource } from '../constructs/delivery/components.ts';
+import { componentsOf, gatewayAPISourceOf, type ComponentOptions } from './components.ts';
+import { kubeConfigOf } from '../constructs/delivery/flux/object-fields.ts';
+import { ClusterSteps, stepName } from '../constructs/delivery/flux/cluster-steps.ts';
+import { ComponentRelease } from '../constructs/delivery/flux/component-release.ts';
+import { EnvironmentKustomizations } from '../constructs/delivery/flux/environment-kustomizations.ts';
+import { FleetSources } from '../constructs/delivery/flux/fleet-sources.ts';
+import { gitSourceName, helmSourceName } from '../constructs/delivery/flux/source-names.ts';
+import { environmentGitopsFolder, fleetGitopsFolder } from '../output/gitops-paths.ts';
+import { environmentDelivery, repoPath, type ClusterDelivery, type EnvironmentDelivery, type FleetDelivery } from '../resolve/delivery.ts';
 
 export interface DeliveryOptions {
   /** The Gateway API source of a cluster. @default gatewayAPISourceOf (the cluster's resolved Gateway API source) */

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
-import { GATEWAY_API_REPOSITORY, type GatewayAPISource } from '../components.ts';
-import type { EnvironmentDelivery, FleetDelivery, ResolvedRepo } from '../resolve.ts';
+import { GATEWAY_API_REPOSITORY } from '../../../compat/gateway-api.ts';
+import type { GatewayAPISource } from '../components.ts';
+import type { EnvironmentDelivery, FleetDelivery, ResolvedRepo } from '../../../resolve/delivery.ts';
 import { GitRepository } from './git-repository.ts';
 import { HelmRepository } from './helm-repository.ts';
 import { gatewayAPISourceName, gitSourceName, helmSourceName, isOci } from './source-names.ts';

@@ -3,7 +3,7 @@
 // GitRepository, which lets Flux hold back a dependent environment until the one before it has
 // applied the same revision.
 import type { GatewayAPISource } from '../components.ts';
-import { sameRepo, type EnvironmentDelivery, type FleetDelivery } from '../resolve.ts';
+import { sameRepo, type EnvironmentDelivery, type FleetDelivery } from '../../../resolve/delivery.ts';
 
 export function gitSourceName(delivery: FleetDelivery, env: EnvironmentDelivery): string {
   return sameRepo(env.repo, delivery.fleetRepo) ? 'meshfleet' : `meshfleet-${env.environment}`;

@@ -1,9 +1,9 @@
 // The Argo CD Application of one component of a cluster, as data: app-of-apps writes it as an
 // Application, the ApplicationSet carries the same pieces in its generator elements.
 import type { Component } from '../components.ts';
-import { GATEWAY_API_REPOSITORY } from '../components.ts';
+import { GATEWAY_API_REPOSITORY } from '../../../compat/gateway-api.ts';
 import { gates, syncWaveOf } from '../phases.ts';
-import { repoPath, type ClusterDelivery, type EnvironmentDelivery, type ResolvedRepo } from '../resolve.ts';
+import { repoPath, type ClusterDelivery, type EnvironmentDelivery, type ResolvedRepo } from '../../../resolve/delivery.ts';
 import { RESOURCES_FINALIZER, SYNC_WAVE_ANNOTATION, type ApplicationProps, type ApplicationSource, type SyncPolicy } from './application.ts';
 
 /** The `ref` of the Git source whose files Helm sources read as `$values/…`. */

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
 import { previousPhaseComponents, type Component } from '../components.ts';
 import { gates } from '../phases.ts';
-import { repoPath, type ClusterDelivery, type EnvironmentDelivery } from '../resolve.ts';
-import { kubeConfigOf, type SourceRef } from './api.ts';
+import { repoPath, type ClusterDelivery, type EnvironmentDelivery } from '../../../resolve/delivery.ts';
+import { kubeConfigOf, type SourceRef } from './object-fields.ts';
 import { Kustomization } from './kustomization.ts';
 import { gatewayAPISourceName } from './source-names.ts';
 

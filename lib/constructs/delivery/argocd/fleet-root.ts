@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import type { ResolvedRepo } from '../resolve.ts';
+import type { ResolvedRepo } from '../../../resolve/delivery.ts';
 import { Application } from './application.ts';
 import { gitRevision } from './component-application.ts';
 import { IN_CLUSTER } from './environment-root.ts';

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { repoPath, type EnvironmentDelivery, type FleetDelivery } from '../resolve.ts';
+import { repoPath, type EnvironmentDelivery, type FleetDelivery } from '../../../resolve/delivery.ts';
 import { Kustomization } from './kustomization.ts';
 import { gitSourceName } from './source-names.ts';
 

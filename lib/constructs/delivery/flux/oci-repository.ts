@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { SOURCE_API_VERSION, metadataOf, type ObjectMetaProps } from './api.ts';
+import { SOURCE_API_VERSION, metadataOf, type ObjectMetaProps } from './object-fields.ts';
 
 /** The layer of an OCI artifact that holds a Helm chart. */
 export const HELM_CHART_LAYER = 'application/vnd.cncf.helm.chart.content.v1.tar+gzip';

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { SOURCE_API_VERSION, metadataOf, type ObjectMetaProps } from './api.ts';
+import { SOURCE_API_VERSION, metadataOf, type ObjectMetaProps } from './object-fields.ts';
 
 export interface HelmRepositoryProps extends ObjectMetaProps {
   /** An https:// chart repository (OCI registries go through OCIRepository). */

@@ -1,26 +1,14 @@
 // What a cluster's delivery is made of, derived from what was rendered for it: one component per
 // upstream chart that has a values file (linkerd-multicluster appears when its values do), the mesh/
 // chart, and the Gateway API CRDs when the cluster has a source for them. Argo CD and Flux render the
-// same components, in the order of lib/delivery/phases.ts.
+// same components, in the order of lib/constructs/delivery/phases.ts.
 import type { UpstreamChart } from '../compat/upstream-values.ts';
-import type { KubeObject } from '../output/kube-object.ts';
-import { ROUTES_FOLDER, type RenderedCluster } from '../synth/render.ts';
-import { isCustomResource, objectWaits, waitsOnPeer } from '../rollout/object-waits.ts';
-import { WEBHOOK_CA_BUNDLE, type DriftRule } from './drift.ts';
-import { phaseBefore, PHASES, type Phase } from './phases.ts';
-
-/**
- * Where a cluster's Gateway API CRDs come from, when meshfleet manages them:
- * - upstream: github.com/kubernetes-sigs/gateway-api at tag v<version>, config/crd/<channel>;
- * - vendored: a folder of charts-out/ holding the bundle (path relative to charts-out/).
- * undefined: the cluster's Gateway API CRDs are not delivered by meshfleet.
- */
-export type GatewayAPISource =
-  | { readonly kind: 'upstream'; readonly version: string; readonly channel: 'standard' | 'experimental' }
-  | { readonly kind: 'vendored'; readonly path: string }
-  | undefined;
-
-export const GATEWAY_API_REPOSITORY = 'https://github.com/kubernetes-sigs/gateway-api';
+import type { KubeObject } from '../model/kube-object.ts';
+import { ROUTES_FOLDER, type RenderedCluster } from '../output/rendered-cluster.ts';
+import { isCustomResource, objectWaits, waitsOnPeer } from './object-waits.ts';
+import { GATEWAY_API_COMPONENT, MESH_COMPONENT, type Component, type ComponentBase, type GatewayAPISource } from '../constructs/delivery/components.ts';
+import { WEBHOOK_CA_BUNDLE } from '../constructs/delivery/drift.ts';
+import { PHASES, type Phase } from '../constructs/delivery/phases.ts';
 
 /**
  * The cluster's managed Gateway API bundle: the upstream repository at its tag, or the vendored
@@ -33,53 +21,6 @@ export function gatewayAPISourceOf(rendered: RenderedCluster): GatewayAPISource 
   return source.kind === 'vendored' ? { kind: 'vendored', path: source.path } : { kind: 'upstream', version, channel };
 }
 
-/** What both engines need to know about a part of the cluster that installs CRDs. */
-export type CrdSize = 'none' | 'small' | 'large';
-
-interface ComponentBase {
-  /** Stable id: the Helm release name, and the suffix of the Application/HelmRelease/Kustomization name. */
-  readonly name: string;
-  readonly phase: Phase;
-  /** Namespace the component's namespaced objects go to. */
-  readonly namespace: string;
-  /** No earlier component provides the namespace, so the engine creates it (without labels). */
-  readonly createNamespace: boolean;
-  /** "large": over the 256 KiB annotation limit of client-side apply, so apply server-side. */
-  readonly crds: CrdSize;
-  /** Some of its objects are custom resources whose CRDs another component or Application installs. */
-  readonly usesForeignCrds: boolean;
-  readonly drift: readonly DriftRule[];
-}
-
-export interface UpstreamChartComponent extends ComponentBase {
-  readonly kind: 'upstream-chart';
-  readonly chart: UpstreamChart;
-  readonly version: string;
-  /** The values file, relative to charts-out/. */
-  readonly valuesFile: string;
-  readonly values: Readonly<Record<string, unknown>>;
-}
-
-export interface MeshComponent extends ComponentBase {
-  readonly kind: 'mesh';
-  /** The mesh/ chart and manifests/ folders, relative to charts-out/. */
-  readonly chartPath: string;
-  readonly manifestsPath: string;
-  readonly chartVersion: string;
-  /**
-   * The files of manifests/ this component applies, when the cluster's objects span phases (a Helm
-   * chart cannot be split, so such parts are delivered from manifests/). @default the whole chart
-   */
-  readonly files?: readonly string[];
-}
-
-export interface GatewayAPIComponent extends ComponentBase {
-  readonly kind: 'gateway-api';
-  readonly source: NonNullable<GatewayAPISource>;
-}
-
-export type Component = UpstreamChartComponent | MeshComponent | GatewayAPIComponent;
-
 type Draft = Component extends infer C ? (C extends Component ? Omit<C, 'createNamespace'> : never) : never;
 
 /** How each upstream chart is delivered. Every chart the renderer can emit values for is listed. */
@@ -90,9 +31,6 @@ const UPSTREAM_CHARTS: Readonly<Record<UpstreamChart, Pick<ComponentBase, 'phase
   // Brings the Link CRD (~50 KB); its gateway Server/AuthorizationPolicy need linkerd-crds' CRDs.
   'linkerd-multicluster': { phase: 'multicluster', namespace: 'linkerd-multicluster', crds: 'small', usesForeignCrds: true, drift: [] },
 };
-
-export const MESH_COMPONENT = 'mesh';
-export const GATEWAY_API_COMPONENT = 'gateway-api-crds';
 
 /** The cluster's components in apply order. */
 export interface ComponentOptions {
@@ -220,10 +158,4 @@ function chartSecretsOf(rendered: RenderedCluster): ChartSecrets {
 
 function namespacesIn(objects: readonly KubeObject[]): string[] {
   return objects.filter((o) => o.apiVersion === 'v1' && o.kind === 'Namespace').map((o) => o.metadata.name);
-}
-
-/** The components a component waits for: those of the gating phase before its own (lib/delivery/phases.ts). */
-export function previousPhaseComponents(components: readonly Component[], component: Component): Component[] {
-  const before = phaseBefore(component.phase, new Set(components.map((c) => c.phase)));
-  return before ? components.filter((c) => c.phase === before) : [];
 }

@@ -1,6 +1,6 @@
 // API versions and shared shapes of the Flux objects meshfleet emits. Like the Argo CD kinds they
 // are plain ApiObjects (see argocd/application.ts), validated against the CRD schemas before writing.
-import type { ClusterDelivery } from '../resolve.ts';
+import type { ClusterDelivery } from '../../../resolve/delivery.ts';
 
 export const SOURCE_API_VERSION = 'source.toolkit.fluxcd.io/v1';
 export const HELM_API_VERSION = 'helm.toolkit.fluxcd.io/v2';

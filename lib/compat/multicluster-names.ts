@@ -1,5 +1,5 @@
 // Names, labels and defaults of Linkerd multicluster that other components look for (docs/reference/multicluster.md).
-import { serviceAccountIdentityFor } from '../names.ts';
+import { serviceAccountIdentityFor } from './linkerd-names.ts';
 
 export const MULTICLUSTER_NAMESPACE = 'linkerd-multicluster';
 export const MIRROR_SECRET_TYPE = 'mirror.linkerd.io/remote-kubeconfig';

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { repoPath, type EnvironmentDelivery } from '../resolve.ts';
+import { repoPath, type EnvironmentDelivery } from '../../../resolve/delivery.ts';
 import { Application, SYNC_WAVE_ANNOTATION } from './application.ts';
 import { gitRevision } from './component-application.ts';
 

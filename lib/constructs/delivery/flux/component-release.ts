@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import type { UpstreamChartComponent } from '../components.ts';
-import type { DependsOn, KubeConfigRef, ObjectMetaProps } from './api.ts';
+import type { DependsOn, KubeConfigRef, ObjectMetaProps } from './object-fields.ts';
 import { HelmRelease } from './helm-release.ts';
 import { OCIRepository } from './oci-repository.ts';
 import { isOci } from './source-names.ts';

@@ -1,0 +1,72 @@
+// The parts a cluster's delivery is made of, as both engines' constructs read them. Which components a
+// cluster has is derived from what was rendered for it (lib/rollout/components.ts).
+import type { UpstreamChart } from '../../compat/upstream-values.ts';
+import type { DriftRule } from './drift.ts';
+import { phaseBefore, type Phase } from './phases.ts';
+
+/**
+ * Where a cluster's Gateway API CRDs come from, when meshfleet manages them:
+ * - upstream: github.com/kubernetes-sigs/gateway-api at tag v<version>, config/crd/<channel>;
+ * - vendored: a folder of charts-out/ holding the bundle (path relative to charts-out/).
+ * undefined: the cluster's Gateway API CRDs are not delivered by meshfleet.
+ */
+export type GatewayAPISource =
+  | { readonly kind: 'upstream'; readonly version: string; readonly channel: 'standard' | 'experimental' }
+  | { readonly kind: 'vendored'; readonly path: string }
+  | undefined;
+
+/** What both engines need to know about a part of the cluster that installs CRDs. */
+export type CrdSize = 'none' | 'small' | 'large';
+
+export interface ComponentBase {
+  /** Stable id: the Helm release name, and the suffix of the Application/HelmRelease/Kustomization name. */
+  readonly name: string;
+  readonly phase: Phase;
+  /** Namespace the component's namespaced objects go to. */
+  readonly namespace: string;
+  /** No earlier component provides the namespace, so the engine creates it (without labels). */
+  readonly createNamespace: boolean;
+  /** "large": over the 256 KiB annotation limit of client-side apply, so apply server-side. */
+  readonly crds: CrdSize;
+  /** Some of its objects are custom resources whose CRDs another component or Application installs. */
+  readonly usesForeignCrds: boolean;
+  readonly drift: readonly DriftRule[];
+}
+
+export interface UpstreamChartComponent extends ComponentBase {
+  readonly kind: 'upstream-chart';
+  readonly chart: UpstreamChart;
+  readonly version: string;
+  /** The values file, relative to charts-out/. */
+  readonly valuesFile: string;
+  readonly values: Readonly<Record<string, unknown>>;
+}
+
+export interface MeshComponent extends ComponentBase {
+  readonly kind: 'mesh';
+  /** The mesh/ chart and manifests/ folders, relative to charts-out/. */
+  readonly chartPath: string;
+  readonly manifestsPath: string;
+  readonly chartVersion: string;
+  /**
+   * The files of manifests/ this component applies, when the cluster's objects span phases (a Helm
+   * chart cannot be split, so such parts are delivered from manifests/). @default the whole chart
+   */
+  readonly files?: readonly string[];
+}
+
+export interface GatewayAPIComponent extends ComponentBase {
+  readonly kind: 'gateway-api';
+  readonly source: NonNullable<GatewayAPISource>;
+}
+
+export type Component = UpstreamChartComponent | MeshComponent | GatewayAPIComponent;
+
+export const MESH_COMPONENT = 'mesh';
+export const GATEWAY_API_COMPONENT = 'gateway-api-crds';
+
+/** The components a component waits for: those of the gating phase before its own (lib/delivery/phases.ts). */
+export function previousPhaseComponents(components: readonly Component[], component: Component): Component[] {
+  const before = phaseBefore(component.phase, new Set(components.map((c) => c.phase)));
+  return before ? components.filter((c) => c.phase === before) : [];
+}

@@ -1,0 +1,120 @@
+// The import graph of lib/ and the layer rule it must follow (ARCHITECTURE.md: Layers). Type-only and
+// lazy imports count: a type cycle still ties two files together, and a lazy import is still a use.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+
+/**
+ * The layers of lib/, bottom first. A file may import its own folder and folders below it, never one
+ * above. Files directly in lib/ count as the folder named like the file (`package-files`, `index`).
+ */
+export const LAYERS = [
+  'package-files', // the package's own files, found from lib/ and dist/lib/
+  'model', // fleet types, schema, merge, diagnostics, small value parsers
+  'compat', // release and Gateway API tables, Linkerd's vocabulary, value rules
+  'resolve', // fleet → resolved clusters with their views (links, policy, routes, delivery)
+  'check', // fleet-wide rules returning diagnostics
+  'constructs', // cdk8s constructs per cluster, delivery objects included; no checks, no files
+  'fleet', // the TypeScript front door: builds the model, beside the pipeline
+  'validate', // schemas, CEL, admission rules, secret scan of any object
+  'output', // what is written: layout, YAML, charts, values, versioning, atomic swap, diff
+  'rollout', // the wait graph, how Argo CD and Flux gate it, the GitOps files
+  'synth', // the pipeline
+  'graph', // the topology picture of a checked fleet
+  'cli', // commands and process I/O
+  'index', // the public entry point (re-exports)
+] as const;
+
+export type ImportGraph = ReadonlyMap<string, readonly string[]>;
+
+const IMPORT = /(?:^|[\s;])(?:import|export)\s[^;'"]*?from\s+['"](\.{1,2}\/[^'"]+)['"]|(?:^|[\s;(=])import\s*\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)|^import\s+['"](\.{1,2}\/[^'"]+)['"]/gm;
+
+/** Every .ts file under `libRoot` → the files of `libRoot` it imports (paths relative to libRoot). */
+export function importGraphOf(libFolder: string): ImportGraph {
+  const libRoot = resolve(libFolder);
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith('.ts')) files.push(path);
+    }
+  };
+  walk(libRoot);
+  const graph = new Map<string, string[]>();
+  for (const file of files) {
+    const targets = new Set<string>();
+    const text = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\/|^\s*\/\/.*$/gm, '');
+    for (const match of text.matchAll(IMPORT)) {
+      const spec = match[1] ?? match[2] ?? match[3];
+      let target = resolve(dirname(file), spec).replace(/\.js$/, '.ts');
+      if (!existsSync(target) && existsSync(join(target, 'index.ts'))) target = join(target, 'index.ts');
+      if (!target.startsWith(libRoot + '/')) continue; // imports/, node packages: outside the layers
+      targets.add(relative(libRoot, target));
+    }
+    graph.set(relative(libRoot, file), [...targets].sort());
+  }
+  return graph;
+}
+
+/** The folder (layer) a lib/ file belongs to. */
+export function folderOf(file: string): string {
+  return file.split('/')[0].replace(/\.ts$/, '');
+}
+
+/** Strongly connected components of more than one node (or a node importing itself): the cycles. */
+export function cyclesOf(graph: ImportGraph): string[][] {
+  let next = 0;
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const cycles: string[][] = [];
+  const visit = (node: string) => {
+    index.set(node, next);
+    low.set(node, next++);
+    stack.push(node);
+    onStack.add(node);
+    for (const to of graph.get(node) ?? []) {
+      if (!index.has(to)) {
+        visit(to);
+        low.set(node, Math.min(low.get(node)!, low.get(to)!));
+      } else if (onStack.has(to)) low.set(node, Math.min(low.get(node)!, index.get(to)!));
+    }
+    if (low.get(node) === index.get(node)) {
+      const component: string[] = [];
+      let member: string;
+      do {
+        member = stack.pop()!;
+        onStack.delete(member);
+        component.push(member);
+      } while (member !== node);
+      if (component.length > 1 || (graph.get(node) ?? []).includes(node)) cycles.push(component.sort());
+    }
+  };
+  for (const node of [...graph.keys()].sort()) if (!index.has(node)) visit(node);
+  return cycles;
+}
+
+/** The graph of folders: an edge where some file of one imports a file of another. */
+export function folderGraphOf(graph: ImportGraph): ImportGraph {
+  const folders = new Map<string, Set<string>>();
+  for (const [from, targets] of graph) {
+    const edges = folders.get(folderOf(from)) ?? new Set<string>();
+    folders.set(folderOf(from), edges);
+    for (const to of targets) if (folderOf(to) !== folderOf(from)) edges.add(folderOf(to));
+  }
+  return new Map([...folders].map(([folder, edges]) => [folder, [...edges].sort()]));
+}
+
+/** Imports that point up the layer list (or into a folder the list does not name), as "from -> to". */
+export function layerBreaches(graph: ImportGraph, layers: readonly string[] = LAYERS): string[] {
+  const breaches: string[] = [];
+  for (const [from, targets] of graph) {
+    const own = layers.indexOf(folderOf(from));
+    for (const to of targets) {
+      const target = layers.indexOf(folderOf(to));
+      if (own < 0 || target < 0 || target > own) breaches.push(`${from} -> ${to}`);
+    }
+  }
+  return breaches.sort();
+}
