@@ -1,12 +1,12 @@
 // Rules over each resolved cluster: versions against the compat table, control plane overrides
 // against the upstream chart, network ranges. Paths point at the layer that set the value.
 import { compareVersions, inRange, supportedKubernetes } from '../compat/linkerd-releases.ts';
-import { unknownControllerKeys, unknownValueKeys, upstreamKeys } from '../compat/upstream-values.ts';
+import { upstreamKeys } from '../compat/upstream-values.ts';
 import { error, show, type Diagnostic } from '../model/diagnostics.ts';
 import { originOf } from '../model/merge.ts';
 import type { ResolvedCluster } from '../resolve/resolve.ts';
 import { overlaps, parseCidr } from '../model/cidr.ts';
-import { upstreamValueProblems } from './upstream-values.ts';
+import { unknownControllerKeys, unknownValueKeys, upstreamValueProblems } from './upstream-values.ts';
 
 /** Native sidecars (KEP-753) are on by default from Kubernetes 1.29. */
 const NATIVE_SIDECAR_MIN_KUBERNETES = '1.29';

@@ -3,7 +3,7 @@
 import { error, pointer, show, warning, type Diagnostic } from '../model/diagnostics.ts';
 import { originOf } from '../model/merge.ts';
 import type { FleetSpec, GitRepoSpec } from '../model/types.ts';
-import { GITOPS_FOLDER } from '../output/gitops-paths.ts';
+import { GITOPS_FOLDER } from '../model/output-folder-names.ts';
 import type { EnvironmentDelivery, FleetDelivery } from '../resolve/delivery.ts';
 
 const ENGINE_NAMES = { argocd: 'Argo CD', flux: 'Flux', none: 'no engine' } as const;

@@ -16,12 +16,11 @@ import {
   type LinkerdGatewayAPISupport,
 } from '../compat/gateway-api.ts';
 import { compareVersions, inRange } from '../compat/linkerd-releases.ts';
-import { error, show, warning, type Diagnostic } from '../model/diagnostics.ts';
+import { error, warning, type Diagnostic } from '../model/diagnostics.ts';
 import type { GatewayAPISettings } from '../model/gateway-api-settings.ts';
 import { originOf } from '../model/merge.ts';
 import type { RouteKind } from '../model/routes.ts';
 import type { ResolvedCluster } from '../resolve/resolve.ts';
-import { schemaFor, type KubeObject } from '../validate/index.ts';
 
 const SAFE_UPGRADES_POLICY = 'ValidatingAdmissionPolicy safe-upgrades.gateway.networking.k8s.io';
 
@@ -206,26 +205,4 @@ function vendoredProblems(cluster: ResolvedCluster, path: string): Diagnostic[] 
   return [
     error(path, `${vendored.folder}/${first.name} is from bundle ${first.bundleVersion ? `v${first.bundleVersion}` : '(no bundle-version)'} ${first.channel ?? '(no channel)'}, not v${version} ${channel}${wrong.length > 1 ? ` (${wrong.length} such files)` : ''}`, `point vendor at the v${version} ${channel} bundle, or set gatewayAPI.version and channel to what the folder holds`),
   ];
-}
-
-/**
- * Linkerd releases that ignore routes using fields beyond a Gateway API version: the emitted routes'
- * fields checked against that version's experimental schema (Linkerd's types come from it).
- */
-export function routeFieldsBeyondLinkerd(cluster: ResolvedCluster, objects: readonly KubeObject[]): Diagnostic[] {
-  const limit = linkerdGatewayAPI(cluster.release).fieldsUpTo;
-  if (!limit) return [];
-  const diagnostics: Diagnostic[] = [];
-  for (const object of objects) {
-    if (!object.apiVersion.startsWith(`${GATEWAY_API_GROUP}/`)) continue;
-    const validate = schemaFor(object.apiVersion, object.kind, { gatewayAPI: { version: limit, channel: 'experimental' } });
-    const unknown = validate ? validate(object).filter((v) => v.message.startsWith('unknown field')) : [];
-    const route = cluster.routes.find((r) => r.spec.kind === object.kind && r.spec.name === object.metadata.name && r.spec.namespace === object.metadata.namespace);
-    for (const field of unknown) {
-      diagnostics.push(
-        warning(route?.path ?? cluster.path, `Linkerd ${cluster.linkerdVersion} ignores ${object.kind} ${object.metadata.namespace}/${object.metadata.name} on cluster ${cluster.name}: ${show(field.path)} is beyond the Gateway API v${limit} spec it reads`, `leave out what needs a newer Gateway API, or upgrade Linkerd`),
-      );
-    }
-  }
-  return diagnostics;
 }

@@ -158,14 +158,9 @@ class PolicyRules {
           this.out.push(error(`${at}/namespace`, `namespace ${show(namespace)} is not declared on cluster ${cluster}`, this.declareNamespaceFix(namespace, cluster)));
         }
       }
-      // TODO(routes): the routes branch will give the fleet model its HTTPRoutes and GRPCRoutes. Plug
-      // them in here: the route must exist in `namespace` on each of the service's clusters, and be an
-      // inbound route (a parentRef naming one of this service's Servers). A route whose parent is a
-      // Service configures clients (outbound); an AuthorizationPolicy on it authorizes nothing.
-      const known = knownRoutes(this.fleet);
-      if (known && !known.has(`${namespace}/${route.group ?? AUTHORIZABLE_ROUTE_GROUP[route.kind]}/${route.kind}/${route.name}`)) {
-        this.out.push(error(`${at}/name`, `no ${route.kind} ${show(route.name)} in namespace ${namespace}`, 'name a route the fleet declares, attached to one of the service\'s Servers'));
-      }
+      // No existence check: an AuthorizationPolicy means something only on an inbound route (parent: a
+      // Server), and the routes a fleet declares (spec.routes) are GAMMA routes whose parent is a Service.
+      // Inbound routes are applied by other means, so the fleet cannot know them.
       route.allow.forEach((caller, j) => this.caller(caller, `${at}/allow/${j}`, service, clusters, undefined, `${route.kind} ${route.name}`));
     });
   }
@@ -303,10 +298,4 @@ function firstOrReport(seen: Map<string, string>, key: string, path: string, rep
   const first = seen.get(key);
   if (first === undefined) seen.set(key, path);
   else if (first !== path) report(first);
-}
-
-/** Routes the fleet model declares ("<namespace>/<group>/<kind>/<name>"), once it knows any. */
-function knownRoutes(_fleet: ResolvedFleet): ReadonlySet<string> | undefined {
-  // TODO(routes): return the resolved routes of the routes branch here; undefined skips the check.
-  return undefined;
 }

@@ -4,7 +4,7 @@ import { isIP } from 'node:net';
 import { linkerdGatewayAPI } from '../compat/gateway-api.ts';
 import { DEFAULT_OPAQUE_PORTS, inPortList, SERVER_SPEAKS_FIRST_PORTS } from '../compat/protocols.ts';
 import { error, show, warning, type Diagnostic } from '../model/diagnostics.ts';
-import { durationProblem, grpcRetryCodeProblem, httpRetryStatusProblem, type ValueProblem } from '../compat/route-values.ts';
+import { durationProblem, grpcRetryCodeProblem, httpRetryStatusProblem, type ValueProblem } from '../model/route-values.ts';
 import type { BackendRefSpec, ClusterSelection, HeaderModifierSpec, HTTPRouteRuleSpec, RouteSpec } from '../model/routes.ts';
 import type { FleetSpec } from '../model/types.ts';
 import type { ResolvedCluster, ResolvedFleet, ResolvedRoute } from '../resolve/resolve.ts';

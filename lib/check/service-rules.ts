@@ -2,7 +2,7 @@
 // and server-speaks-first ports left to protocol detection on the clusters that get them.
 import { DEFAULT_OPAQUE_PORTS, inPortList, SERVER_SPEAKS_FIRST_PORTS } from '../compat/protocols.ts';
 import { error, show, warning, type Diagnostic } from '../model/diagnostics.ts';
-import { appProtocolProblem } from '../compat/route-values.ts';
+import { appProtocolProblem } from '../model/route-values.ts';
 import type { FleetSpec } from '../model/types.ts';
 import type { ResolvedCluster } from '../resolve/resolve.ts';
 import { checkSelection } from './route-rules.ts';

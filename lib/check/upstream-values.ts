@@ -6,8 +6,35 @@ import { isIP } from 'node:net';
 import { upstreamValueType, type ValueType } from '../compat/upstream-value-types.ts';
 import type { KeyTree, UpstreamChart } from '../compat/upstream-values.ts';
 import { pointer, show } from '../model/diagnostics.ts';
-import { ANNOTATION_VALUE, QUALIFIED_NAME } from '../model/schema-patterns.ts';
+import { ANNOTATION_VALUE, QUALIFIED_NAME } from '../compat/value-patterns.ts';
 import { parseCidr } from '../model/cidr.ts';
+
+/** JSON pointers of every key in `values` that the upstream chart does not know. */
+export function unknownValueKeys(values: unknown, tree: KeyTree, at = ''): string[] {
+  if (tree === true || '*' in tree) return [];
+  if (!values || typeof values !== 'object' || Array.isArray(values)) return [];
+  const unknown: string[] = [];
+  for (const [key, value] of Object.entries(values)) {
+    const here = at + pointer(key);
+    const sub = tree[key];
+    if (sub === undefined) unknown.push(here);
+    else unknown.push(...unknownValueKeys(value, sub, here));
+  }
+  return unknown;
+}
+
+/**
+ * linkerd-multicluster's `controllers` is a list, which a key tree cannot describe: each entry may
+ * set `link` and any key of `controllerDefaults` (the chart merges them).
+ */
+export function unknownControllerKeys(values: Record<string, unknown>, tree: KeyTree): string[] {
+  const controllers = values.controllers;
+  if (!Array.isArray(controllers) || tree === true) return [];
+  const defaults = tree.controllerDefaults;
+  if (!defaults || defaults === true) return [];
+  const entryTree: KeyTree = { ...defaults, link: { ref: { name: true } } };
+  return controllers.flatMap((entry, i) => unknownValueKeys(entry, entryTree, `/controllers/${i}`));
+}
 
 export interface ValueProblem {
   /** JSON pointer inside the values. */

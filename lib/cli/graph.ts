@@ -10,7 +10,7 @@ import { formatDiagnostic } from '../model/diagnostics.ts';
 import type { FleetDocument } from '../model/types.ts';
 import { planFleet } from '../synth/plan.ts';
 import { findInput, loadInput, UsageError } from './load-input.ts';
-import type { CliIo } from './main.ts';
+import type { CliIo } from './io.ts';
 
 export const GRAPH_HELP = `usage: meshfleet graph [fleet.yaml | app.ts] [--format svg|dot|mermaid] [--out file]
 

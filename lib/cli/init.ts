@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { NEWEST_STABLE_LINKERD } from '../compat/linkerd-releases.ts';
 import { packageFile } from '../package-files.ts';
-import type { CliIo } from './main.ts';
+import type { CliIo } from './io.ts';
 import { placeholderAnchorPem } from './placeholder-anchor.ts';
 
 export const INIT_HELP = `usage: meshfleet init [dir] [--typescript]

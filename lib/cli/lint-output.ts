@@ -6,8 +6,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { linkerdRelease, type LinkerdRelease } from '../compat/linkerd-releases.ts';
-import { unknownValueKeys, upstreamKeys, type UpstreamChart } from '../compat/upstream-values.ts';
-import { type GatewayAPIChannel, type LinkerdSchemaVersion, type SchemaSources } from '../validate/index.ts';
+import { upstreamKeys, type UpstreamChart } from '../compat/upstream-values.ts';
+import { unknownValueKeys } from '../check/upstream-values.ts';
+import { type GatewayAPIChannel, type SchemaSources } from '../validate/index.ts';
 import { escapePointer } from '../validate/json-pointer.ts';
 import { UsageError } from './load-input.ts';
 
@@ -77,7 +78,7 @@ export function outputFolderPlans(dir: string, index: OutputIndex, files: readon
       const gatewayAPI = cluster.gatewayAPI?.version
         ? { version: cluster.gatewayAPI.version, channel: (cluster.gatewayAPI.channel ?? 'standard') as GatewayAPIChannel }
         : undefined;
-      const sources: SchemaSources = { linkerd: release.valuesSet as LinkerdSchemaVersion, ...(gatewayAPI ? { gatewayAPI } : {}) };
+      const sources: SchemaSources = { linkerd: release.valuesSet, ...(gatewayAPI ? { gatewayAPI } : {}) };
       const description = `cluster ${cluster.name}: ${gatewayAPI ? `Gateway API v${gatewayAPI.version} ${gatewayAPI.channel}, ` : ''}Linkerd ${release.version}`;
       const values = new Map<string, { chart: UpstreamChart; version: string }>();
       for (const [chart, entry] of Object.entries(cluster.upstreamCharts ?? {})) values.set(entry.values, { chart: chart as UpstreamChart, version: entry.version });

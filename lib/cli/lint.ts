@@ -12,10 +12,10 @@ import { inRange, LINKERD_RELEASES, linkerdRelease, NEWEST_STABLE_LINKERD, type 
 import { MAX_SHOWN, pointerSegments } from '../model/diagnostics.ts';
 import { formatBytes, INPUT_LIMITS, readRegularFile } from '../model/file-access.ts';
 import { DUPLICATE_KEY, duplicateKeys, firstTooDeeplyNested, nodeAt } from '../model/load-yaml.ts';
-import { describeSecretIssue, scanFiles, sourceSetsFor, validateObjects, type GatewayAPIChannel, type KubeObject, type LinkerdSchemaVersion, type SchemaSources } from '../validate/index.ts';
+import { describeSecretIssue, scanFiles, sourceSetsFor, validateObjects, type GatewayAPIChannel, type KubeObject, type SchemaSources } from '../validate/index.ts';
 import { fileRoleProblems, outputFolderPlans, outputIndexOf, renderedTemplateValue, type FilePlan, type LintTarget } from './lint-output.ts';
 import { UsageError } from './usage-error.ts';
-import type { CliIo } from './main.ts';
+import type { CliIo } from './io.ts';
 
 /** Deeper than any Kubernetes object or CRD (about 40 levels), far below what the YAML parser survives. */
 const LINT_MAX_NESTING = 100;
@@ -100,7 +100,7 @@ function lintTarget(linkerd: string | undefined, gatewayAPI: string | undefined,
 
 /** Schema sources for a Linkerd release and Gateway API bundle; a UsageError when no schemas exist. */
 function targetFor(release: LinkerdRelease, version: string, channel: GatewayAPIChannel): LintTarget {
-  const sources: SchemaSources = { linkerd: release.valuesSet as LinkerdSchemaVersion, gatewayAPI: { version, channel } };
+  const sources: SchemaSources = { linkerd: release.valuesSet, gatewayAPI: { version, channel } };
   try {
     sourceSetsFor(sources);
   } catch (e) {

@@ -8,6 +8,7 @@ import { FleetError, formatDiagnostic } from '../model/diagnostics.ts';
 import { FileAccessError } from '../model/file-access.ts';
 import { packageVersion } from '../package-files.ts';
 import { isUsageError, UsageError } from './usage-error.ts';
+import type { CliIo } from './io.ts';
 
 const HELP = `meshfleet: one Linkerd fleet description, per-cluster charts and values
 
@@ -32,10 +33,8 @@ usage:
 With no file, fleet.yaml, main.ts or apps/main.ts in the working folder is used.
 `;
 
-export interface CliIo {
-  readonly out: (text: string) => void;
-  readonly err: (text: string) => void;
-}
+// Defined apart so commands import it without importing the dispatcher (which imports them).
+export type { CliIo } from './io.ts';
 
 /** A command: its arguments after the command name, and the name it was called by. */
 export type Command = (argv: readonly string[], io: CliIo, name: string) => Promise<number>;

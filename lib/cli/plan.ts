@@ -13,7 +13,7 @@ import { planFleet } from '../synth/plan.ts';
 import { renderFleet } from '../synth/render.ts';
 import { findInput, loadInput } from './load-input.ts';
 import { UsageError } from './usage-error.ts';
-import type { CliIo } from './main.ts';
+import type { CliIo } from './io.ts';
 
 export const PLAN_HELP = `usage: meshfleet plan [fleet.yaml | app.ts] [--out charts-out] [--json]
 

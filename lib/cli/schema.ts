@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { packageFile } from '../package-files.ts';
 import { UsageError } from './usage-error.ts';
-import type { CliIo } from './main.ts';
+import type { CliIo } from './io.ts';
 
 export const SCHEMA_HELP = `usage: meshfleet schema
 

@@ -2,13 +2,24 @@
 // from Kubernetes, what its safe-upgrades admission policy lets through, and what each Linkerd release
 // reads from it. Code asks these tables; no version `if`s elsewhere. test/compat/gateway-api.test.ts
 // checks the bundle rows against the upstream CRD files (the upstream suite, npm run test:upstream).
-import type { GatewayAPIChannel, GatewayAPIBundleRef } from '../model/gateway-api-settings.ts';
-import type { RouteKind } from '../model/routes.ts';
 import { compareVersions, inRange, type LinkerdRelease, type VersionRange } from './linkerd-releases.ts';
 
 export const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
 export const GATEWAY_API_REPOSITORY = 'https://github.com/kubernetes-sigs/gateway-api';
+export type GatewayAPIChannel = 'standard' | 'experimental';
 export const GATEWAY_API_CHANNELS: readonly GatewayAPIChannel[] = ['standard', 'experimental'];
+
+/** A Gateway API bundle: version and channel. */
+export interface GatewayAPIBundleRef {
+  /** Upstream bundle version without the "v". @example "1.2.1" */
+  readonly version: string;
+  /** The bundle's channel. */
+  readonly channel: GatewayAPIChannel;
+}
+
+/** The route kinds meshfleet writes (Linkerd reads these for mesh traffic, GAMMA). */
+export type RouteKind = 'HTTPRoute' | 'GRPCRoute' | 'TCPRoute' | 'TLSRoute';
+export const ROUTE_KINDS: readonly RouteKind[] = ['HTTPRoute', 'GRPCRoute', 'TCPRoute', 'TLSRoute'];
 
 /** Kind → API versions served (group gateway.networking.k8s.io only). */
 export type ServedKinds = Readonly<Record<string, readonly string[]>>;

@@ -7,7 +7,8 @@ export interface VersionRange {
   readonly max: string;
 }
 
-export interface LinkerdRelease {
+/** A row of the release table; `valuesSet` is narrowed in LinkerdRelease to the names the table holds. */
+interface ReleaseRow {
   /** The name users write: "2.20" for a stable line, "edge-26.8.3" for an edge tag. */
   readonly version: string;
   /** The edge tag the release was cut from. */
@@ -102,7 +103,7 @@ const POLICY_APIS_SINCE_2_17: PolicyApis = {
 
 export const HELM_REPOSITORY = 'https://helm.linkerd.io/edge';
 
-export const LINKERD_RELEASES: readonly LinkerdRelease[] = [
+const RELEASE_TABLE = [
   {
     version: '2.18',
     edgeTag: 'edge-25.4.4',
@@ -155,7 +156,16 @@ export const LINKERD_RELEASES: readonly LinkerdRelease[] = [
     linkApiVersion: 'multicluster.linkerd.io/v1alpha3',
     policyApis: POLICY_APIS_SINCE_2_17,
   },
-];
+] as const satisfies readonly ReleaseRow[];
+
+/** The values sets (and CRD schema sets) of the supported releases: every such list derives from the table. */
+export type LinkerdValuesSet = (typeof RELEASE_TABLE)[number]['valuesSet'];
+
+export interface LinkerdRelease extends ReleaseRow {
+  readonly valuesSet: LinkerdValuesSet;
+}
+
+export const LINKERD_RELEASES: readonly LinkerdRelease[] = RELEASE_TABLE;
 
 /** The newest stable release: what `lint` checks against and `init` starts a fleet on by default. */
 export const NEWEST_STABLE_LINKERD = [...LINKERD_RELEASES].reverse().find((release) => !release.version.startsWith('edge-'))!;

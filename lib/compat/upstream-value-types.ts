@@ -7,7 +7,8 @@
 // (annotations, labels, affinity, resources) are YAML-safe but reach Kubernetes fields of their own.
 // Keys that are not listed and sit below a free map are YAML-safe; other string leaves are checked
 // as unquoted plain scalars (lib/check/upstream-values.ts).
-import { DNS_LABEL, DNS_NAME, DURATION, IMAGE_NAME, IMAGE_REF, IMAGE_TAG, LOG_LEVEL, QUALIFIED_NAME, URL_PATH } from '../model/schema-patterns.ts';
+import { DNS_LABEL, DNS_NAME, DURATION, IMAGE_NAME, IMAGE_REF, IMAGE_TAG, LOG_LEVEL, QUALIFIED_NAME, URL_PATH } from './value-patterns.ts';
+import { ACCESS_POLICIES } from './access-policies.ts';
 import type { UpstreamChart } from './upstream-values.ts';
 
 export type ValueType =
@@ -77,7 +78,7 @@ const CONTROL_PLANE: Readonly<Record<string, ValueType>> = {
   '/proxy/ports/control': port,
   '/proxy/ports/inbound': port,
   '/proxy/ports/outbound': port,
-  '/proxy/defaultInboundPolicy': oneOf('all-unauthenticated', 'all-authenticated', 'cluster-authenticated', 'cluster-unauthenticated', 'deny', 'audit'),
+  '/proxy/defaultInboundPolicy': oneOf(...ACCESS_POLICIES),
   '/proxy/startupProbe/initialDelaySeconds': int(),
   '/proxy/startupProbe/periodSeconds': int(1),
   '/proxy/startupProbe/failureThreshold': int(1),

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { DNS_LABEL as DNS_LABEL_PATTERN } from '../model/schema-patterns.ts';
+import { DNS_LABEL as DNS_LABEL_PATTERN } from '../compat/value-patterns.ts';
 import type { ClusterSpec } from '../model/types.ts';
 import type { LinkMode } from './multicluster.ts';
 

@@ -1,7 +1,7 @@
 // JSON Schema of the delivery part of the fleet document (lib/model/delivery.ts), merged into
 // schema.ts. Rules that span fields or environments live in lib/delivery/check.ts.
 
-import { DNS_LABEL } from './schema-patterns.ts';
+import { DNS_LABEL } from '../compat/value-patterns.ts';
 
 // Flux intervals: units a reconcile loop can use (no ns or µs).
 const DURATION = '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$';

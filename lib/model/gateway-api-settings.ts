@@ -1,8 +1,10 @@
 // How a cluster gets its Gateway API CRDs: a cluster setting like any other, so it is inherited
 // fleet → environment → cluster with the merge rules of lib/model/merge.ts.
+import type { GatewayAPIBundleRef, GatewayAPIChannel } from '../compat/gateway-api.ts';
+
+export type { GatewayAPIBundleRef, GatewayAPIChannel };
 
 export type GatewayAPIMode = 'managed' | 'external' | 'linkerd-legacy';
-export type GatewayAPIChannel = 'standard' | 'experimental';
 
 /**
  * Where a cluster stands in the ownership migration away from Linkerd 2.18's own copy of the CRDs
@@ -15,13 +17,6 @@ export type GatewayAPIChannel = 'standard' | 'experimental';
 export type LegacyMigrationStep = 'keep-policy' | 'adopt' | 'release';
 export const LEGACY_MIGRATION_STEPS: readonly LegacyMigrationStep[] = ['keep-policy', 'adopt', 'release'];
 
-/** A Gateway API bundle: version and channel. */
-export interface GatewayAPIBundleRef {
-  /** Upstream bundle version without the "v". @example "1.2.1" */
-  readonly version: string;
-  /** The bundle's channel. */
-  readonly channel: GatewayAPIChannel;
-}
 
 /** Where the cluster's Gateway API CRDs come from, which bundle, and what is installed now. */
 export interface GatewayAPISettings {

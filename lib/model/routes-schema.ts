@@ -1,7 +1,7 @@
 // JSON Schema pieces for spec.routes, spec.services, spec.links and spec.federatedServices. Shapes and
 // simple values only; what needs the whole fleet (links, versions, protocols) is checked in lib/check/.
 // Limits follow the oldest Gateway API bundle, so a route that fits here fits every bundle.
-import { DNS_LABEL, dnsLabel } from './schema-patterns.ts';
+import { DNS_LABEL, dnsLabel } from '../compat/value-patterns.ts';
 
 /** Gateway API duration (GEP-2257); Linkerd's timeout annotations accept the same form. */
 export const GATEWAY_DURATION = '^([0-9]{1,5}(h|m|s|ms)){1,4}$';

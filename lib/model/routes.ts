@@ -3,8 +3,9 @@
 // rules belong to applications rather than to a cluster's settings, one entry serves many clusters,
 // and a route reads in one place. Field names follow Gateway API where the concept is the same.
 
-export type RouteKind = 'HTTPRoute' | 'GRPCRoute' | 'TCPRoute' | 'TLSRoute';
-export const ROUTE_KINDS: readonly RouteKind[] = ['HTTPRoute', 'GRPCRoute', 'TCPRoute', 'TLSRoute'];
+import { ROUTE_KINDS, type RouteKind } from '../compat/gateway-api.ts';
+
+export { ROUTE_KINDS, type RouteKind };
 
 /** Which clusters an entry applies to: the named clusters plus every cluster of the named environments. */
 export interface ClusterSelection {

@@ -1,6 +1,6 @@
 // JSON Schema pieces of the multicluster model (types in types-multicluster.ts).
 
-import { ANNOTATION_VALUE, CIDR, DNS_LABEL, DURATION, QUALIFIED_NAME, URL_PATH } from './schema-patterns.ts';
+import { ANNOTATION_VALUE, CIDR, DNS_LABEL, DURATION, QUALIFIED_NAME, URL_PATH } from '../compat/value-patterns.ts';
 
 const clusterName = { type: 'string', pattern: DNS_LABEL, 'x-fix': 'name a cluster of spec.clusters' };
 const clusterNames = { type: 'array', minItems: 1, items: clusterName };

@@ -2,7 +2,7 @@
 // service accounts, ports, routes) and numbers that depend on each other are checked in
 // lib/check/policy-rules.ts, where the whole fleet is known.
 
-import { DNS_LABEL, DNS_NAME } from './schema-patterns.ts';
+import { DNS_LABEL, DNS_NAME } from '../compat/value-patterns.ts';
 
 const LABEL_KEY = '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$';
 const LABEL_VALUE = '^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$';

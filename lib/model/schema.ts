@@ -2,6 +2,7 @@
 // the YAML front door; the TypeScript API is checked against the same schema so both fail alike.
 // `x-fix` is our own annotation: the hint printed when a value fails at that place.
 // `npm run gen:schemas` also writes it to schemas/fleet.schema.json for editors.
+import { ACCESS_POLICIES } from '../compat/access-policies.ts';
 import { clusterDeliverySchema, environmentDeliverySchema, fleetDeliverySchema } from './delivery-schema.ts';
 
 import {
@@ -13,7 +14,7 @@ import {
   serviceExportSchema,
 } from './schema-multicluster.ts';
 import { policySchemas } from './schema-policy.ts';
-import { CRON, DNS_LABEL, DNS_NAME, DURATION, dnsLabel, LOG_LEVEL, QUANTITY } from './schema-patterns.ts';
+import { CRON, DNS_LABEL, DNS_NAME, DURATION, dnsLabel, LOG_LEVEL, QUANTITY } from '../compat/value-patterns.ts';
 import { gatewayAPISettingsSchema } from './gateway-api-settings.ts';
 import { routesSchema, servicesSchema } from './routes-schema.ts';
 
@@ -26,14 +27,6 @@ const quantities = {
   },
 };
 
-export const INBOUND_POLICIES = [
-  'all-authenticated',
-  'all-unauthenticated',
-  'cluster-authenticated',
-  'cluster-unauthenticated',
-  'deny',
-  'audit',
-] as const;
 
 const clusterSettingsProperties = {
   linkerd: {
@@ -69,7 +62,7 @@ const clusterSettingsProperties = {
           'x-fix': 'list ports as numbers 1-65535 or ranges like "4000-4010"',
         },
       },
-      defaultInboundPolicy: { enum: [...INBOUND_POLICIES] },
+      defaultInboundPolicy: { enum: [...ACCESS_POLICIES] },
       resources: {
         type: 'object',
         additionalProperties: false,
@@ -91,7 +84,7 @@ const clusterSettingsProperties = {
   gatewayAPI: gatewayAPISettingsSchema,
 } as const;
 
-const policy = policySchemas(INBOUND_POLICIES);
+const policy = policySchemas(ACCESS_POLICIES);
 
 const clusterSettings = {
   type: 'object',

@@ -3,7 +3,7 @@
 // (service accounts, namespaces, clusters, networks); lib/resolve/policy.ts turns them into Linkerd
 // identities and networks, per cluster and per link mode.
 
-import type { InboundPolicy } from './types.ts';
+import type { AccessPolicy as InboundPolicy } from '../compat/access-policies.ts';
 
 /** How the inbound proxy treats a port (Server `proxyProtocol`); "unknown" detects the protocol. */
 export type ProxyProtocol = 'unknown' | 'HTTP/1' | 'HTTP/2' | 'gRPC' | 'opaque' | 'TLS';

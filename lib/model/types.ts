@@ -1,5 +1,6 @@
 // The fleet model as users write it: the YAML document and the TypeScript API produce exactly these
 // objects. Plain data only (no cdk8s), so every layer can read it and the JSON Schema can describe it.
+import type { AccessPolicy } from '../compat/access-policies.ts';
 import type { ClusterDeliverySpec, DeliverySettings, FleetDeliverySpec } from './delivery.ts';
 
 export type * from './delivery.ts';
@@ -136,13 +137,8 @@ export type AnchorIssuerSpec =
       readonly name: string;
     };
 
-export type InboundPolicy =
-  | 'all-authenticated'
-  | 'all-unauthenticated'
-  | 'cluster-authenticated'
-  | 'cluster-unauthenticated'
-  | 'deny'
-  | 'audit';
+/** A Linkerd access policy (lib/compat/access-policies.ts). */
+export type InboundPolicy = AccessPolicy;
 
 /** A request and a limit of one resource, as Kubernetes quantities. */
 export interface ResourceQuantities {

@@ -2,7 +2,6 @@
 // lib/model/merge.ts), built-in defaults filled, Linkerd versions pinned to a release of the compat
 // table, computed names filled. What cannot be resolved becomes a diagnostic, never an exception.
 import { linkerdRelease, knownLinkerdVersions, type LinkerdRelease } from '../compat/linkerd-releases.ts';
-import { checkDelivery } from '../check/delivery-rules.ts';
 import { resolveDelivery, type FleetDelivery } from './delivery.ts';
 import { error, pointer, show, type Diagnostic } from '../model/diagnostics.ts';
 import { mergeLayers, originOf, type Merged } from '../model/merge.ts';
@@ -174,7 +173,6 @@ export function resolveFleet(doc: FleetDocument, options: ResolveOptions): { fle
   });
 
   const delivery = resolveDelivery(spec);
-  diagnostics.push(...checkDelivery(spec, delivery));
 
   if (!anchor) return { diagnostics };
   // Environments in the order they are declared; clusters keep their order within each.

@@ -1,16 +1,17 @@
 // The rendering half of synth: one cdk8s App per cluster (synth time stays linear in the number of
 // clusters), its objects validated, then laid out as files in memory. Nothing touches the disk here.
 import { App } from 'cdk8s';
-import { unknownControllerKeys, unknownValueKeys, upstreamKeys, type UpstreamChart } from '../compat/upstream-values.ts';
+import { upstreamKeys, type UpstreamChart } from '../compat/upstream-values.ts';
 import { ClusterMesh, objectFilesOf } from '../constructs/cluster-mesh.ts';
 import { renderDelivery, type DeliveryOptions, type DeliveryOutput } from '../rollout/gitops-files.ts';
 import { GITOPS_FOLDER } from '../output/gitops-paths.ts';
 import { environmentDelivery } from '../resolve/delivery.ts';
 import { error, warning, type Diagnostic } from '../model/diagnostics.ts';
 import { originOf } from '../model/merge.ts';
-import { routeFieldsBeyondLinkerd } from '../check/gateway-api-rules.ts';
-import { upstreamValueProblems } from '../check/upstream-values.ts';
+import { routeFieldsBeyondLinkerd } from '../validate/linkerd-route-fields.ts';
+import { unknownControllerKeys, unknownValueKeys, upstreamValueProblems } from '../check/upstream-values.ts';
 import { ClusterRoutes } from '../constructs/cluster-routes.ts';
+import { gatewayApiFolderFiles } from '../output/gateway-api-folder.ts';
 import { chartContent, chartYaml } from '../output/helm-chart.ts';
 import type { KubeObject } from '../model/kube-object.ts';
 import { manifestFiles, objectYaml } from '../output/manifests.ts';
@@ -99,7 +100,7 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock, options
     for (const [chart, values] of Object.entries(mesh.upstreamValues)) {
       files.set(`${folder}/values/${chart}.yaml`, valuesFile(chart, cluster.release.chartVersion, values, delivery.helmRepository));
     }
-    const gatewayApiFiles = mesh.gatewayApiCrds.files;
+    const gatewayApiFiles = gatewayApiFolderFiles(cluster.gatewayAPI);
     for (const [name, text] of gatewayApiFiles) files.set(`${folder}/${GATEWAY_API_FOLDER}/${name}`, text);
     if (routeFiles.length) {
       for (const [path, text] of manifestFiles(objectYaml(routeFiles))) files.set(`${folder}/${ROUTES_FOLDER}/${path}`, text);
@@ -127,7 +128,7 @@ function checkEmitted(
 ): Diagnostic[] {
   // Gateway API objects against the CRDs of the cluster's own bundle and channel.
   const { version, channel } = cluster.gatewayAPI;
-  const diagnostics = objectDiagnostics(objects, { linkerd: cluster.release.valuesSet as never, gatewayAPI: { version, channel } }, cluster.path);
+  const diagnostics = objectDiagnostics(objects, { linkerd: cluster.release.valuesSet, gatewayAPI: { version, channel } }, cluster.path);
   diagnostics.push(...routeFieldsBeyondLinkerd(cluster, objects));
   for (const [chart, values] of Object.entries(upstreamValues)) {
     const tree = upstreamKeys(cluster.release, chart as UpstreamChart);

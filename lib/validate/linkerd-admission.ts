@@ -15,10 +15,6 @@
 import { isIP } from 'node:net';
 import type { LinkerdSchemaVersion, SchemaViolation } from './schema-registry.ts';
 
-/** Values `accessPolicy` parses as (`index::DefaultPolicy`); the CRD says only `type: string`. */
-export const LINKERD_ACCESS_POLICIES = ['all-authenticated', 'all-unauthenticated', 'cluster-authenticated', 'cluster-unauthenticated', 'deny', 'audit'] as const;
-/** Values `proxyProtocol` deserializes from (`ProxyProtocol` in the policy k8s API). */
-export const LINKERD_PROXY_PROTOCOLS = ['unknown', 'HTTP/1', 'HTTP/2', 'gRPC', 'opaque', 'TLS'] as const;
 
 type Json = Record<string, unknown>;
 

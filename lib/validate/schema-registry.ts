@@ -30,10 +30,13 @@ import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import { celRulesCheck } from './cel-rules.ts';
 import { escapePointer } from './json-pointer.ts';
 import { packageFile } from '../package-files.ts';
-import { LINKERD_ACCESS_POLICIES, LINKERD_PROXY_PROTOCOLS } from './linkerd-admission.ts';
+import { ACCESS_POLICIES, PROXY_PROTOCOLS } from '../compat/access-policies.ts';
+import type { GatewayAPIChannel } from '../compat/gateway-api.ts';
+import type { LinkerdValuesSet } from '../compat/linkerd-releases.ts';
 
-export type LinkerdSchemaVersion = '2.18' | '2.19' | '2.20' | 'edge-26.8.3';
-export type GatewayAPIChannel = 'standard' | 'experimental';
+/** The Linkerd CRD schema sets: one per release of the release table (lib/compat/linkerd-releases.ts). */
+export type LinkerdSchemaVersion = LinkerdValuesSet;
+export type { GatewayAPIChannel };
 
 export interface SchemaSources {
   /** Which linkerd-crds release the cluster runs. Omitted: Linkerd kinds have no schema. */
@@ -164,8 +167,8 @@ function groupOf(apiVersion: string): string {
  * schema errors. The value lists and every other webhook rule live in linkerd-admission.ts.
  */
 const EXTRA_CONSTRAINTS: readonly { group: string; kind: string; path: readonly string[]; schema: Schema }[] = [
-  { group: 'policy.linkerd.io', kind: 'Server', path: ['spec', 'proxyProtocol'], schema: { enum: [...LINKERD_PROXY_PROTOCOLS] } },
-  { group: 'policy.linkerd.io', kind: 'Server', path: ['spec', 'accessPolicy'], schema: { enum: [...LINKERD_ACCESS_POLICIES] } },
+  { group: 'policy.linkerd.io', kind: 'Server', path: ['spec', 'proxyProtocol'], schema: { enum: [...PROXY_PROTOCOLS] } },
+  { group: 'policy.linkerd.io', kind: 'Server', path: ['spec', 'accessPolicy'], schema: { enum: [...ACCESS_POLICIES] } },
 ];
 
 /** A copy of schema with `extra` merged into the property at `path` (if that version has it). */

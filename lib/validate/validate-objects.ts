@@ -3,16 +3,12 @@
 // server calls admission webhooks after schema validation, the rules of Linkerd's policy webhook
 // when the cluster runs Linkerd. An object nothing can check is reported too: a check that cannot
 // fail is a defect.
+import type { KubeObject } from '../model/kube-object.ts';
 import { coreKindValidator, isPrereleaseCoreApiVersion, objectMetaViolations } from './core-kinds.ts';
 import { linkerdAdmissionViolations } from './linkerd-admission.ts';
 import { schemaFor, servedApiVersionsOf, sourceSetsFor, type SchemaSources } from './schema-registry.ts';
 
-export interface KubeObject {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly metadata: { readonly name: string; readonly namespace?: string; readonly [key: string]: unknown };
-  readonly [key: string]: unknown;
-}
+export type { KubeObject };
 
 export interface ObjectIssue {
   readonly apiVersion: string;

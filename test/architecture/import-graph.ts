@@ -9,8 +9,8 @@ import { dirname, join, relative, resolve } from 'node:path';
  */
 export const LAYERS = [
   'package-files', // the package's own files, found from lib/ and dist/lib/
-  'model', // fleet types, schema, merge, diagnostics, small value parsers
-  'compat', // release and Gateway API tables, Linkerd's vocabulary, value rules
+  'compat', // data every list derives from: release and Gateway API tables, Linkerd's vocabulary, value formats
+  'model', // fleet types, schema, merge, diagnostics, small value parsers and value rules
   'resolve', // fleet → resolved clusters with their views (links, policy, routes, delivery)
   'check', // fleet-wide rules returning diagnostics
   'constructs', // cdk8s constructs per cluster, delivery objects included; no checks, no files

@@ -2,7 +2,7 @@
 // channels, then Kubernetes, upgrades from a known installed bundle, the legacy migration, vendoring.
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { routeFieldsBeyondLinkerd } from '../../lib/check/gateway-api-rules.ts';
+import { routeFieldsBeyondLinkerd } from '../../lib/validate/linkerd-route-fields.ts';
 import type { KubeObject } from '../../lib/validate/index.ts';
 import { fleetDocument, plan, REPO } from '../support/fleet.ts';
 import { writeGatewayApiBundle } from '../support/gateway-api-bundle.ts';

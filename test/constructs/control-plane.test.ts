@@ -1,7 +1,8 @@
 // Values for the upstream linkerd-crds and linkerd-control-plane charts, per Linkerd version.
 import { describe, expect, it } from 'vitest';
 import { LINKERD_RELEASES } from '../../lib/compat/linkerd-releases.ts';
-import { unknownValueKeys, upstreamKeys } from '../../lib/compat/upstream-values.ts';
+import { upstreamKeys } from '../../lib/compat/upstream-values.ts';
+import { unknownValueKeys } from '../../lib/check/upstream-values.ts';
 import { ANCHOR_PEM, fleetDocument, render } from '../support/fleet.ts';
 import { fullProxySettings, KUBERNETES_FOR } from '../support/control-plane.ts';
 

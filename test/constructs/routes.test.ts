@@ -11,7 +11,7 @@ import { Backend, GrpcRetry, HttpRetry, PathMatch, RetryStatus } from '../../lib
 import { TrustAnchor } from '../../lib/fleet/trust.ts';
 import { DeclaredService } from '../../lib/constructs/routes/declared-service.ts';
 import { GammaHttpRoute } from '../../lib/constructs/routes/http-route.ts';
-import { gatewayDuration } from '../../lib/compat/route-values.ts';
+import { gatewayDuration } from '../../lib/model/route-values.ts';
 import { ANCHOR_PEM, fleetDocument, render } from '../support/fleet.ts';
 
 const LABELS = (cluster: string) => ({ 'meshfleet.dev/cluster': cluster, 'meshfleet.dev/fleet': 'test' });

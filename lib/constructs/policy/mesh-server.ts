@@ -1,10 +1,10 @@
 import { Construct } from 'constructs';
 import { ServerV1Beta3 } from '../../../imports/policy.linkerd.io.ts';
 import type { InboundPolicy, ProxyProtocol } from '../../model/types.ts';
+import { ACCESS_POLICIES } from '../../compat/access-policies.ts';
 import { assertObjectName, assertOneOf } from './validate-props.ts';
 
 export const PROXY_PROTOCOL_VALUES: readonly ProxyProtocol[] = ['unknown', 'HTTP/1', 'HTTP/2', 'gRPC', 'opaque', 'TLS'];
-export const ACCESS_POLICY_VALUES: readonly InboundPolicy[] = ['all-authenticated', 'all-unauthenticated', 'cluster-authenticated', 'cluster-unauthenticated', 'deny', 'audit'];
 
 export interface MeshServerProps {
   readonly name: string;
@@ -37,7 +37,7 @@ export class MeshServer extends Construct {
     const proxyProtocol = props.proxyProtocol ?? 'unknown';
     const accessPolicy = props.accessPolicy ?? 'deny';
     assertOneOf(proxyProtocol, PROXY_PROTOCOL_VALUES, 'proxyProtocol', path);
-    assertOneOf(accessPolicy, ACCESS_POLICY_VALUES, 'accessPolicy', path);
+    assertOneOf(accessPolicy, ACCESS_POLICIES, 'accessPolicy', path);
     this.name = props.name;
     new ServerV1Beta3(this, 'Resource', {
       metadata: { name: props.name, namespace: props.namespace },

@@ -2,7 +2,7 @@
 // fix, as every construct here does, so a TypeScript fleet fails where the bad value is written.
 import { parseCidr } from '../../model/cidr.ts';
 import { assertDnsLabel } from '../../fleet/cluster.ts';
-import { DNS_NAME as DNS_NAME_PATTERN } from '../../model/schema-patterns.ts';
+import { DNS_NAME as DNS_NAME_PATTERN } from '../../compat/value-patterns.ts';
 
 const DNS_NAME = new RegExp(DNS_NAME_PATTERN);
 

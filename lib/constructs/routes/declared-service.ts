@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { ServiceDeclarationPortSpec } from '../../model/routes.ts';
-import { appProtocolProblem } from '../../compat/route-values.ts';
+import { appProtocolProblem } from '../../model/route-values.ts';
 import { assertValue } from './route-parts.ts';
 
 export interface DeclaredServiceProps {

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { durationProblem } from '../../compat/route-values.ts';
+import { durationProblem } from '../../model/route-values.ts';
 import type { HTTPRouteMatchSpec, HTTPRouteRuleSpec, HTTPRouteSpec, RequestRedirectSpec } from '../../model/routes.ts';
 import { assertValue, backendRefs, headerFilters, linkerdAnnotations, routeObject, valueMatch } from './route-parts.ts';
 

@@ -3,7 +3,7 @@
 // directly from TypeScript fails at once, with the value and the fix.
 import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { durationProblem, grpcRetryCodeProblem, httpRetryStatusProblem, retryLimitProblem, type ValueProblem } from '../../compat/route-values.ts';
+import { durationProblem, grpcRetryCodeProblem, httpRetryStatusProblem, retryLimitProblem, type ValueProblem } from '../../model/route-values.ts';
 import type { BackendRefSpec, GRPCRetrySpec, HeaderModifierSpec, HTTPRetrySpec, RouteTimeoutsSpec, ServicePortRef } from '../../model/routes.ts';
 
 export function assertValue(problem: ValueProblem | undefined, where: string): void {

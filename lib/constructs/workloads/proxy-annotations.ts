@@ -1,6 +1,7 @@
 // The proxy settings Linkerd reads from a workload's pod template (or a namespace) as annotations,
 // docs/reference/labels-and-annotations.md: the same settings as the control plane's proxy.* values, for one workload.
-import { LOG_LEVEL, QUANTITY } from '../../model/schema-patterns.ts';
+import { ACCESS_POLICIES } from '../../compat/access-policies.ts';
+import { LOG_LEVEL, QUANTITY } from '../../compat/value-patterns.ts';
 import type { InboundPolicy } from '../../model/types.ts';
 
 export const INJECT_ANNOTATION = 'linkerd.io/inject';
@@ -35,7 +36,6 @@ const RESOURCE_KEYS = [
   ['ephemeralStorageLimit', 'proxy-ephemeral-storage-limit'],
 ] as const;
 
-const INBOUND_POLICIES: readonly InboundPolicy[] = ['all-authenticated', 'all-unauthenticated', 'cluster-authenticated', 'cluster-unauthenticated', 'deny', 'audit'];
 
 /** The annotations for these overrides; throws on a value the proxy injector would reject. */
 export function proxyAnnotations(overrides: ProxyOverrides, where: string): Record<string, string> {
@@ -61,8 +61,8 @@ export function proxyAnnotations(overrides: ProxyOverrides, where: string): Reco
     out['config.linkerd.io/proxy-log-format'] = overrides.logFormat;
   }
   if (overrides.defaultInboundPolicy !== undefined) {
-    if (!INBOUND_POLICIES.includes(overrides.defaultInboundPolicy)) {
-      throw new Error(`${where}: defaultInboundPolicy ${JSON.stringify(overrides.defaultInboundPolicy)} is not valid. Fix: use one of ${INBOUND_POLICIES.join(', ')}`);
+    if (!(ACCESS_POLICIES as readonly string[]).includes(overrides.defaultInboundPolicy)) {
+      throw new Error(`${where}: defaultInboundPolicy ${JSON.stringify(overrides.defaultInboundPolicy)} is not valid. Fix: use one of ${ACCESS_POLICIES.join(', ')}`);
     }
     out[DEFAULT_INBOUND_POLICY_ANNOTATION] = overrides.defaultInboundPolicy;
   }

@@ -1,6 +1,6 @@
 import type { Duration } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { gatewayDuration } from '../../compat/route-values.ts';
+import { gatewayDuration } from '../../model/route-values.ts';
 import type { HTTPMethod, HTTPRouteRuleSpec, HTTPRouteSpec, RequestRedirectSpec } from '../../model/routes.ts';
 import { backendSpecs, MeshRoute, type MeshRouteProps } from './mesh-route.ts';
 import { headerFiltersSpec, type Backend, type HeaderChanges, type HttpRetry, type PathMatch, type RouteTimeouts, type ValueMatch } from './values.ts';

@@ -1,6 +1,6 @@
 import { AppProtocol } from '../../constructs/workloads/app-protocol.ts';
 import type { Construct } from 'constructs';
-import { appProtocolProblem } from '../../compat/route-values.ts';
+import { appProtocolProblem } from '../../model/route-values.ts';
 import type { ServiceDeclarationSpec } from '../../model/routes.ts';
 import { assertValue } from '../../constructs/routes/route-parts.ts';
 import { assertDnsLabel } from '../cluster.ts';

@@ -3,7 +3,7 @@
 import { federatedServiceName, mirroredServiceName } from '../../compat/multicluster-names.ts';
 import type { Duration } from 'cdk8s';
 import { assertValue } from '../../constructs/routes/route-parts.ts';
-import { gatewayDuration, grpcRetryCodeProblem, httpRetryStatusProblem, retryLimitProblem } from '../../compat/route-values.ts';
+import { gatewayDuration, grpcRetryCodeProblem, httpRetryStatusProblem, retryLimitProblem } from '../../model/route-values.ts';
 import type { BackendRefSpec, GRPCRetryCode, GRPCRetrySpec, HTTPRetrySpec, RouteTimeoutsSpec, ValueMatchSpec } from '../../model/routes.ts';
 import type { Cluster } from '../cluster.ts';
 

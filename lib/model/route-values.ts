@@ -1,9 +1,9 @@
 // Value rules for retries, timeouts and protocol declarations, in one place: the fleet checks turn a
 // problem into a diagnostic with a path, the TypeScript constructs throw it at once.
-import { APP_PROTOCOL_CORRECTIONS, LINKERD_APP_PROTOCOLS } from './protocols.ts';
-import { show } from '../model/diagnostics.ts';
-import type { GRPCRetryCode } from '../model/routes.ts';
-import { GATEWAY_DURATION } from '../model/routes-schema.ts';
+import { APP_PROTOCOL_CORRECTIONS, LINKERD_APP_PROTOCOLS } from '../compat/protocols.ts';
+import { show } from './diagnostics.ts';
+import type { GRPCRetryCode } from './routes.ts';
+import { GATEWAY_DURATION } from './routes-schema.ts';
 
 export interface ValueProblem {
   readonly message: string;

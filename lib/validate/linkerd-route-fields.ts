@@ -1,0 +1,29 @@
+// Emitted routes whose fields the cluster's Linkerd release does not read: Linkerd's route types come
+// from one Gateway API version (lib/compat/gateway-api.ts), so a field beyond it is silently ignored.
+import { GATEWAY_API_GROUP, linkerdGatewayAPI } from '../compat/gateway-api.ts';
+import { show, warning, type Diagnostic } from '../model/diagnostics.ts';
+import type { KubeObject } from '../model/kube-object.ts';
+import type { ResolvedCluster } from '../resolve/resolve.ts';
+import { schemaFor } from './schema-registry.ts';
+
+/**
+ * Linkerd releases that ignore routes using fields beyond a Gateway API version: the emitted routes'
+ * fields checked against that version's experimental schema (Linkerd's types come from it).
+ */
+export function routeFieldsBeyondLinkerd(cluster: ResolvedCluster, objects: readonly KubeObject[]): Diagnostic[] {
+  const limit = linkerdGatewayAPI(cluster.release).fieldsUpTo;
+  if (!limit) return [];
+  const diagnostics: Diagnostic[] = [];
+  for (const object of objects) {
+    if (!object.apiVersion.startsWith(`${GATEWAY_API_GROUP}/`)) continue;
+    const validate = schemaFor(object.apiVersion, object.kind, { gatewayAPI: { version: limit, channel: 'experimental' } });
+    const unknown = validate ? validate(object).filter((v) => v.message.startsWith('unknown field')) : [];
+    const route = cluster.routes.find((r) => r.spec.kind === object.kind && r.spec.name === object.metadata.name && r.spec.namespace === object.metadata.namespace);
+    for (const field of unknown) {
+      diagnostics.push(
+        warning(route?.path ?? cluster.path, `Linkerd ${cluster.linkerdVersion} ignores ${object.kind} ${object.metadata.namespace}/${object.metadata.name} on cluster ${cluster.name}: ${show(field.path)} is beyond the Gateway API v${limit} spec it reads`, `leave out what needs a newer Gateway API, or upgrade Linkerd`),
+      );
+    }
+  }
+  return diagnostics;
+}
