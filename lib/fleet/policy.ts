@@ -10,7 +10,7 @@ import type {
   RoutePolicySpec,
   ServiceExportSpec,
 } from '../model/types.ts';
-import { assertObjectName } from '../constructs/policy/validate-props.ts';
+import { assertObjectName } from '../constructs/assert-props.ts';
 import { assertDnsLabel } from './cluster.ts';
 
 export interface CallerOptions {

@@ -16,7 +16,7 @@ import { chartContent, chartYaml } from '../output/helm-chart.ts';
 import type { KubeObject } from '../model/kube-object.ts';
 import { manifestFiles, objectYaml } from '../output/manifests.ts';
 import { OUTPUT_MARKER, ownerMarker } from '../output/output-folder.ts';
-import { valuesFile } from '../output/values.ts';
+import { valuesFile } from '../output/values-file.ts';
 import { INDEX_FILE, ROUTES_FOLDER, type RenderedCluster } from '../output/rendered-cluster.ts';
 import { contentHash, lockFile, majorBelowLock, nextVersion, type LockEntry, type VersionLock } from '../output/versioning.ts';
 import { exportLabels, federationLabels } from '../constructs/multicluster/service-exports.ts';

@@ -12,7 +12,7 @@ const graph = importGraphOf(fileURLToPath(new URL('../../lib', import.meta.url))
  * front door's declarations move there. Remove an entry when its import goes; a stale entry fails.
  */
 const KNOWN_BREACHES: readonly string[] = [
-  'constructs/policy/validate-props.ts -> fleet/cluster.ts', // assertDnsLabel: the front door's value check
+  'constructs/assert-props.ts -> fleet/cluster.ts', // assertDnsLabel: the front door's value check
   'constructs/workloads/meshed-workload.ts -> fleet/policy.ts', // MeshedWorkload declares policy into the fleet
 ];
 

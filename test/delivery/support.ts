@@ -8,7 +8,7 @@ import { synthesize } from '../../lib/synth/synthesize.ts';
 import type { GatewayAPISource } from '../../lib/constructs/delivery/components.ts';
 import { renderDelivery } from '../../lib/rollout/gitops-files.ts';
 import type { KubeObject } from '../../lib/model/kube-object.ts';
-import { valuesFile } from '../../lib/output/values.ts';
+import { valuesFile } from '../../lib/output/values-file.ts';
 import { toYaml } from '../../lib/output/yaml.ts';
 import { renderFleet, type RenderedCluster } from '../../lib/synth/render.ts';
 import { fleetDocument, plan, REPO } from '../support/fleet.ts';

@@ -2,7 +2,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { InboundPolicy } from '../../model/types.ts';
 import { DEFAULT_INBOUND_POLICY_ANNOTATION, INJECT_ANNOTATION } from '../workloads/proxy-annotations.ts';
-import { assertNamespaceName } from './validate-props.ts';
+import { assertNamespaceName } from '../assert-props.ts';
 
 export interface AppNamespaceProps {
   readonly name: string;

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { AuthorizationPolicy, MeshTlsAuthentication, NetworkAuthentication } from '../../../imports/policy.linkerd.io.ts';
 import type { AuthorizationObject, NetworkRange, PolicyTarget } from '../../resolve/policy.ts';
-import { assertCidr, assertObjectName } from './validate-props.ts';
+import { assertCidr, assertObjectName } from '../assert-props.ts';
 
 /** What the policy authorizes: a Server, an HTTPRoute of either group, or a GRPCRoute. */
 export type AuthorizationTarget = PolicyTarget;

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { EgressNetwork, EgressNetworkSpecTrafficPolicy } from '../../../imports/policy.linkerd.io.ts';
 import type { EgressObject } from '../../resolve/policy.ts';
-import { assertCidr, assertObjectName, assertOneOf } from './validate-props.ts';
+import { assertCidr, assertObjectName, assertOneOf } from '../assert-props.ts';
 
 /** In the global egress namespace it applies to every namespace; in any other, to that namespace only. */
 export type EgressControlProps = EgressObject;

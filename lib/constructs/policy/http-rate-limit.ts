@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { HttpLocalRateLimitPolicy } from '../../../imports/policy.linkerd.io.ts';
-import { assertObjectName, assertRate } from './validate-props.ts';
+import { assertObjectName, assertRate } from '../assert-props.ts';
 
 export interface RateLimitClient {
   readonly serviceAccount: string;

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { ServerV1Beta3 } from '../../../imports/policy.linkerd.io.ts';
 import type { InboundPolicy, ProxyProtocol } from '../../model/types.ts';
 import { ACCESS_POLICIES } from '../../compat/access-policies.ts';
-import { assertObjectName, assertOneOf } from './validate-props.ts';
+import { assertObjectName, assertOneOf } from '../assert-props.ts';
 
 export const PROXY_PROTOCOL_VALUES: readonly ProxyProtocol[] = ['unknown', 'HTTP/1', 'HTTP/2', 'gRPC', 'opaque', 'TLS'];
 

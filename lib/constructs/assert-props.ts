@@ -1,8 +1,8 @@
-// Early checks shared by the policy constructs: they throw in the constructor with the value and the
+// Early checks shared by constructs (policy, workloads) and the front door: they throw in the constructor with the value and the
 // fix, as every construct here does, so a TypeScript fleet fails where the bad value is written.
-import { parseCidr } from '../../model/cidr.ts';
-import { assertDnsLabel } from '../../fleet/cluster.ts';
-import { DNS_NAME as DNS_NAME_PATTERN } from '../../compat/value-patterns.ts';
+import { parseCidr } from '../model/cidr.ts';
+import { assertDnsLabel } from '../fleet/cluster.ts';
+import { DNS_NAME as DNS_NAME_PATTERN } from '../compat/value-patterns.ts';
 
 const DNS_NAME = new RegExp(DNS_NAME_PATTERN);
 
