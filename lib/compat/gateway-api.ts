@@ -215,3 +215,8 @@ export function safeUpgradesFloor(installed: GatewayAPIBundleRef): string | unde
 export function upstreamSourcePath(channel: GatewayAPIChannel): 'config/crd/standard' | 'config/crd/experimental' {
   return channel === 'standard' ? 'config/crd/standard' : 'config/crd/experimental';
 }
+
+/** The channel a folder of the upstream repository holds (the inverse of upstreamSourcePath). */
+export function channelOfSourcePath(path: 'config/crd/standard' | 'config/crd/experimental'): GatewayAPIChannel {
+  return path === 'config/crd/standard' ? 'standard' : 'experimental';
+}

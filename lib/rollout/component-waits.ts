@@ -2,6 +2,7 @@
 // a mesh part or the routes folder, or an upstream chart taken as one unit (meshfleet does not see
 // its objects, so the facts are read from its values and from the chart templates of each release:
 // linkerd2 charts/linkerd-control-plane and multicluster/charts/linkerd-multicluster).
+import { channelOfSourcePath } from '../compat/gateway-api.ts';
 import type { UpstreamChart } from '../compat/upstream-values.ts';
 import type { Component } from '../constructs/delivery/components.ts';
 import type { KubeObject } from '../model/kube-object.ts';
@@ -38,7 +39,7 @@ export function componentUnits(component: Component, rendered: RenderedCluster):
   const on = (kind: Fact['kind'], name: string): Fact => ({ kind, name, cluster });
   switch (component.kind) {
     case 'gateway-api':
-      return [{ id: 'Gateway API CRDs', file: component.source.kind === 'vendored' ? component.source.path : `gateway-api v${component.source.version} ${component.source.channel}`, waits: [], provides: GATEWAY_API_GROUPS.map((g) => ({ fact: on('crd', g), stage: 'applied' as const })) }];
+      return [{ id: 'Gateway API CRDs', file: component.source.kind === 'vendored' ? component.source.path : `gateway-api ${component.source.ref} ${channelOfSourcePath(component.source.path)}`, waits: [], provides: GATEWAY_API_GROUPS.map((g) => ({ fact: on('crd', g), stage: 'applied' as const })) }];
     case 'mesh': {
       const folder = component.manifestsPath;
       const files = component.name === 'routes' ? rendered.routeFiles : rendered.objectFiles;

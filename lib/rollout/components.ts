@@ -15,10 +15,8 @@ import { PHASES, type Phase } from '../constructs/delivery/phases.ts';
  * folder in its output. External bundles (and a legacy cluster whose migration has not reached the
  * adopting step) have no source: nothing to deliver.
  */
-export function gatewayAPISourceOf(rendered: RenderedCluster): GatewayAPISource {
-  const { source, version, channel } = rendered.cluster.gatewayAPI;
-  if (!source) return undefined;
-  return source.kind === 'vendored' ? { kind: 'vendored', path: source.path } : { kind: 'upstream', version, channel };
+export function gatewayAPISourceOf(rendered: RenderedCluster): GatewayAPISource | undefined {
+  return rendered.cluster.gatewayAPI.source;
 }
 
 type Draft = Component extends infer C ? (C extends Component ? Omit<C, 'createNamespace'> : never) : never;
@@ -38,7 +36,7 @@ export interface ComponentOptions {
   readonly phaseOf?: (object: KubeObject) => Phase;
 }
 
-export function componentsOf(rendered: RenderedCluster, gatewayAPI: GatewayAPISource, options: ComponentOptions = {}): Component[] {
+export function componentsOf(rendered: RenderedCluster, gatewayAPI: GatewayAPISource | undefined, options: ComponentOptions = {}): Component[] {
   const { cluster, folder } = rendered;
   const components: Draft[] = [];
   if (gatewayAPI) {

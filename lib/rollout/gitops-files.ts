@@ -26,7 +26,7 @@ import { environmentDelivery, repoPath, type ClusterDelivery, type EnvironmentDe
 
 export interface DeliveryOptions {
   /** The Gateway API source of a cluster. @default gatewayAPISourceOf (the cluster's resolved Gateway API source) */
-  readonly gatewayAPI?: (rendered: RenderedCluster) => GatewayAPISource;
+  readonly gatewayAPI?: (rendered: RenderedCluster) => GatewayAPISource | undefined;
   /** Where a mesh object goes. @default phaseOfObject */
   readonly phaseOf?: ComponentOptions['phaseOf'];
 }

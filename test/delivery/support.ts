@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { loadInput } from '../../lib/cli/load-input.ts';
+import { GATEWAY_API_REPOSITORY } from '../../lib/compat/gateway-api.ts';
 import { synthesize } from '../../lib/synth/synthesize.ts';
 import type { GatewayAPISource } from '../../lib/constructs/delivery/components.ts';
 import { renderDelivery } from '../../lib/rollout/gitops-files.ts';
@@ -41,11 +42,11 @@ export function withMulticluster(r: RenderedCluster): RenderedCluster {
 }
 
 /** Gateway API CRDs from the upstream repository, for every cluster. */
-export const gatewayUpstream = (): GatewayAPISource => ({ kind: 'upstream', version: '1.2.1', channel: 'standard' });
+export const gatewayUpstream = (): GatewayAPISource => ({ kind: 'upstream', repoURL: GATEWAY_API_REPOSITORY, ref: 'v1.2.1', path: 'config/crd/standard' });
 
 export interface RenderOptions {
   /** @default none: these tests look at the Linkerd and mesh components; test/synth covers the bundle */
-  readonly gatewayAPI?: (r: RenderedCluster) => GatewayAPISource;
+  readonly gatewayAPI?: (r: RenderedCluster) => GatewayAPISource | undefined;
   /** Changes a cluster's rendered output before delivery is rendered (e.g. a multicluster part). */
   readonly alter?: (r: RenderedCluster) => RenderedCluster;
 }

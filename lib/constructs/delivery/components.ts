@@ -1,19 +1,12 @@
 // The parts a cluster's delivery is made of, as both engines' constructs read them. Which components a
 // cluster has is derived from what was rendered for it (lib/rollout/components.ts).
 import type { UpstreamChart } from '../../compat/upstream-values.ts';
+import type { GatewayAPISource } from '../../resolve/gateway-api.ts';
 import type { DriftRule } from './drift.ts';
 import { phaseBefore, type Phase } from './phases.ts';
 
-/**
- * Where a cluster's Gateway API CRDs come from, when meshfleet manages them:
- * - upstream: github.com/kubernetes-sigs/gateway-api at tag v<version>, config/crd/<channel>;
- * - vendored: a folder of charts-out/ holding the bundle (path relative to charts-out/).
- * undefined: the cluster's Gateway API CRDs are not delivered by meshfleet.
- */
-export type GatewayAPISource =
-  | { readonly kind: 'upstream'; readonly version: string; readonly channel: 'standard' | 'experimental' }
-  | { readonly kind: 'vendored'; readonly path: string }
-  | undefined;
+/** Where a cluster's Gateway API CRDs come from, as resolved (lib/resolve/gateway-api.ts). */
+export type { GatewayAPISource };
 
 /** What both engines need to know about a part of the cluster that installs CRDs. */
 export type CrdSize = 'none' | 'small' | 'large';
@@ -57,7 +50,7 @@ export interface MeshComponent extends ComponentBase {
 
 export interface GatewayAPIComponent extends ComponentBase {
   readonly kind: 'gateway-api';
-  readonly source: NonNullable<GatewayAPISource>;
+  readonly source: GatewayAPISource;
 }
 
 export type Component = UpstreamChartComponent | MeshComponent | GatewayAPIComponent;

@@ -1,7 +1,6 @@
 // The Argo CD Application of one component of a cluster, as data: app-of-apps writes it as an
 // Application, the ApplicationSet carries the same pieces in its generator elements.
 import type { Component } from '../components.ts';
-import { GATEWAY_API_REPOSITORY } from '../../../compat/gateway-api.ts';
 import { gates, syncWaveOf } from '../phases.ts';
 import { repoPath, type ClusterDelivery, type EnvironmentDelivery, type ResolvedRepo } from '../../../resolve/delivery.ts';
 import { RESOURCES_FINALIZER, SYNC_WAVE_ANNOTATION, type ApplicationProps, type ApplicationSource, type SyncPolicy } from './application.ts';
@@ -82,7 +81,7 @@ export function componentApplication(component: Component, ctx: ComponentContext
     case 'gateway-api':
       sources = [
         component.source.kind === 'upstream'
-          ? { repoURL: GATEWAY_API_REPOSITORY, targetRevision: `v${component.source.version}`, path: `config/crd/${component.source.channel}` }
+          ? { repoURL: component.source.repoURL, targetRevision: component.source.ref, path: component.source.path }
           : { ...git, path: repoPath(repo, component.source.path) },
       ];
       break;

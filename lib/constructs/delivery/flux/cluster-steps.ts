@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
+import { channelOfSourcePath } from '../../../compat/gateway-api.ts';
 import { previousPhaseComponents, type Component } from '../components.ts';
 import { gates } from '../phases.ts';
 import { repoPath, type ClusterDelivery, type EnvironmentDelivery } from '../../../resolve/delivery.ts';
@@ -47,8 +48,8 @@ export class ClusterSteps extends Construct {
         case 'gateway-api':
           if (component.source.kind === 'upstream') {
             sourceRef = { kind: 'GitRepository', name: gatewayAPISourceName(component.source) };
-            path = `config/crd/${component.source.channel}`;
-            revision = `v${component.source.version}-${component.source.channel}`;
+            path = component.source.path;
+            revision = `${component.source.ref}-${channelOfSourcePath(component.source.path)}`;
           } else {
             path = repoPath(env.repo, component.source.path);
             revision = component.source.path.replace(/[^-._a-zA-Z0-9]/g, '_');

@@ -1,5 +1,4 @@
 import { Construct } from 'constructs';
-import { GATEWAY_API_REPOSITORY } from '../../../compat/gateway-api.ts';
 import type { GatewayAPISource } from '../components.ts';
 import type { EnvironmentDelivery, FleetDelivery, ResolvedRepo } from '../../../resolve/delivery.ts';
 import { GitRepository } from './git-repository.ts';
@@ -12,7 +11,7 @@ export interface FleetSourcesProps {
   /** Environments delivered by Flux. */
   readonly environments: readonly EnvironmentDelivery[];
   /** Upstream Gateway API bundles used by their clusters. */
-  readonly gatewayAPI: readonly Extract<NonNullable<GatewayAPISource>, { kind: 'upstream' }>[];
+  readonly gatewayAPI: readonly Extract<GatewayAPISource, { kind: 'upstream' }>[];
 }
 
 /**
@@ -45,7 +44,7 @@ export class FleetSources extends Construct {
     const interval = props.environments[0]?.flux.interval;
     for (const source of props.gatewayAPI) {
       once(`git/${gatewayAPISourceName(source)}`, () => {
-        new GitRepository(this, gatewayAPISourceName(source), { name: gatewayAPISourceName(source), namespace, labels, url: GATEWAY_API_REPOSITORY, ref: { tag: `v${source.version}` }, interval });
+        new GitRepository(this, gatewayAPISourceName(source), { name: gatewayAPISourceName(source), namespace, labels, url: source.repoURL, ref: { tag: source.ref }, interval });
       });
     }
   }

@@ -13,8 +13,8 @@ export function helmSourceName(delivery: FleetDelivery, env: EnvironmentDelivery
   return env.helmRepository === delivery.fleetHelmRepository ? 'linkerd' : `linkerd-${env.environment}`;
 }
 
-export function gatewayAPISourceName(source: Extract<NonNullable<GatewayAPISource>, { kind: 'upstream' }>): string {
-  return `gateway-api-v${source.version.replace(/\./g, '-')}`;
+export function gatewayAPISourceName(source: Extract<GatewayAPISource, { kind: 'upstream' }>): string {
+  return `gateway-api-${source.ref.replace(/\./g, '-')}`;
 }
 
 export function isOci(helmRepository: string): boolean {
