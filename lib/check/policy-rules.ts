@@ -5,7 +5,7 @@ import { AUTHORIZABLE_ROUTE_GROUP } from '../compat/policy-targets.ts';
 import { gatewayIdentityFor } from '../compat/multicluster-names.ts';
 import { error, show, warning, type Diagnostic } from '../model/diagnostics.ts';
 import type { CallerSpec, ProxyProtocol } from '../model/types.ts';
-import { callerClusters, policyContext, reachOf, serverName, type PolicyContext, type ResolvedMeshService, type ResolvedNamespace } from '../resolve/policy.ts';
+import { callerClusters, reachOf, serverName, type PolicyContext, type ResolvedMeshService, type ResolvedNamespace } from '../resolve/policy.ts';
 import type { ResolvedCluster, ResolvedFleet } from '../resolve/resolve.ts';
 import { contains, parseCidr } from '../model/cidr.ts';
 
@@ -29,7 +29,7 @@ class PolicyRules {
 
   constructor(private readonly fleet: ResolvedFleet) {
     this.clusters = new Map(fleet.clusters.map((c) => [c.name, c]));
-    this.ctx = policyContext(fleet);
+    this.ctx = fleet.policyContext;
     for (const ns of fleet.policy.namespaces) for (const c of ns.clusters) if (!this.namespaceIndex.has(`${c}/${ns.name}`)) this.namespaceIndex.set(`${c}/${ns.name}`, ns);
     for (const s of fleet.policy.services) {
       if (!s.serviceAccount) continue;

@@ -150,14 +150,14 @@ function weightProblems(backends: readonly BackendRefSpec[] | undefined, path: s
 /** What the per-cluster route rules need to know about the fleet, computed once per fleet. */
 export interface FleetFacts extends Pick<ResolvedFleet, 'federatedServices'> {
   readonly clusterNames: ReadonlySet<string>;
-  /** "<source> <target>" of every link. */
-  readonly linked: ReadonlySet<string>;
+  /** Link mode by "<source> <target>" of every link (the fleet's policy context). */
+  readonly linked: ReadonlyMap<string, unknown>;
 }
 
-export function fleetFacts(fleet: Pick<ResolvedFleet, 'clusters' | 'links' | 'federatedServices'>): FleetFacts {
+export function fleetFacts(fleet: Pick<ResolvedFleet, 'clusters' | 'federatedServices' | 'policyContext'>): FleetFacts {
   return {
     clusterNames: new Set(fleet.clusters.map((c) => c.name)),
-    linked: new Set(fleet.links.map((l) => `${l.source} ${l.target}`)),
+    linked: fleet.policyContext.links,
     federatedServices: fleet.federatedServices,
   };
 }

@@ -4,7 +4,6 @@
 // gateway link targets the cluster, as in lib/constructs/multicluster/multicluster-values.ts).
 import { federatedServiceName } from '../compat/multicluster-names.ts';
 import type { LinkModeName, LinkSpec } from '../model/types.ts';
-import { multiclusterViews } from '../resolve/links.ts';
 import type { ResolvedFleet } from '../resolve/resolve.ts';
 
 export interface TopologyCluster {
@@ -51,7 +50,7 @@ export interface Topology {
 
 /** `links` are the document's link entries (hubs are a property of an entry, not of the expanded links). */
 export function topologyOf(fleet: ResolvedFleet, links: readonly LinkSpec[] = []): Topology {
-  const views = multiclusterViews(fleet);
+  const views = fleet.views;
   const hubs = new Set(links.flatMap((entry) => ('hub' in entry ? [entry.hub] : [])));
   const environments = fleet.environments.map((environment) => {
     const networks = new Map<string, TopologyCluster[]>();

@@ -232,12 +232,11 @@ interface ClusterFacts {
 
 /** Every cluster's policy objects at once (render needs them all). */
 export function policyViews(fleet: {
-  readonly trust: { readonly domain: string };
-  readonly clusters: readonly (ClusterFacts & { readonly podCIDR?: string })[];
-  readonly links: readonly ResolvedLink[];
+  readonly clusters: readonly ClusterFacts[];
   readonly policy: ResolvedPolicy;
+  readonly policyContext: PolicyContext;
 }): Map<string, ClusterPolicyView> {
-  const ctx = policyContext(fleet);
+  const ctx = fleet.policyContext;
   // Each cluster's share of the policy in one pass, so that rendering stays linear in the fleet size.
   const shares = new Map<string, { namespaces: ResolvedNamespace[]; services: ResolvedMeshService[]; egress: ResolvedEgressNetwork[] }>();
   for (const c of fleet.clusters) shares.set(c.name, { namespaces: [], services: [], egress: [] });

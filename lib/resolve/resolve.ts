@@ -6,8 +6,8 @@ import { resolveDelivery, type FleetDelivery } from './delivery.ts';
 import { error, pointer, show, type Diagnostic } from '../model/diagnostics.ts';
 import { mergeLayers, originOf, type Merged } from '../model/merge.ts';
 import { readTrustAnchor, type TrustAnchor } from '../model/trust-anchor.ts';
-import { policyOf, type ResolvedPolicy } from './policy.ts';
-import { expandLinks, federatedServicesOf, serviceExportsOf, type ResolvedFederatedService, type ResolvedLink, type ResolvedServiceExport } from './links.ts';
+import { policyContext, policyOf, type PolicyContext, type ResolvedPolicy } from './policy.ts';
+import { expandLinks, federatedServicesOf, multiclusterViews, serviceExportsOf, type ClusterMulticlusterView, type ResolvedFederatedService, type ResolvedLink, type ResolvedServiceExport } from './links.ts';
 import { resolveGatewayAPI, type ResolvedGatewayAPI, type VendoredBundle } from './gateway-api.ts';
 import { selectRoutesAndServices, type ResolvedRoute, type ResolvedServiceDeclaration } from './routes.ts';
 export type { ResolvedGatewayAPI, GatewayAPISource } from './gateway-api.ts';
@@ -84,6 +84,10 @@ export interface ResolvedFleet {
   readonly delivery: FleetDelivery;
   /** Namespaces, services with their callers, egress networks (see policy.ts). */
   readonly policy: ResolvedPolicy;
+  /** Each cluster's links and federations, computed once for checks, rendering and the graph. */
+  readonly views: ReadonlyMap<string, ClusterMulticlusterView>;
+  /** Trust domain, pod CIDRs and link modes, as policy callers are resolved against them (policy.ts). */
+  readonly policyContext: PolicyContext;
 }
 
 export interface ResolveOptions {
@@ -177,11 +181,16 @@ export function resolveFleet(doc: FleetDocument, options: ResolveOptions): { fle
   if (!anchor) return { diagnostics };
   // Environments in the order they are declared; clusters keep their order within each.
   const environments = environmentNames.map((name) => ({ name, clusters: clusters.filter((c) => c.environment === name) }));
+  const allClusters = environments.flatMap((e) => e.clusters);
+  const links = expandLinks(spec.links);
+  const federatedServices = federatedServicesOf(spec);
+  const exports = serviceExportsOf(spec);
+  const trustDomain = spec.trust.domain ?? DEFAULT_TRUST_DOMAIN;
   const fleet: ResolvedFleet = {
     name: doc.metadata.name,
     trust: {
       anchor,
-      domain: spec.trust.domain ?? DEFAULT_TRUST_DOMAIN,
+      domain: trustDomain,
       issuer: spec.trust.issuer ?? DEFAULT_ANCHOR_ISSUER,
       identityIssuer: {
         duration: spec.trust.identityIssuer?.duration ?? '48h',
@@ -189,13 +198,15 @@ export function resolveFleet(doc: FleetDocument, options: ResolveOptions): { fle
       },
     },
     environments,
-    clusters: environments.flatMap((e) => e.clusters),
-    links: expandLinks(spec.links),
-    federatedServices: federatedServicesOf(spec),
-    exports: serviceExportsOf(spec),
+    clusters: allClusters,
+    links,
+    federatedServices,
+    exports,
     credentials: credentialsOf(spec),
     delivery,
     policy: policyOf(spec),
+    views: multiclusterViews({ clusters: allClusters, links, federatedServices, exports }),
+    policyContext: policyContext({ trust: { domain: trustDomain }, clusters: allClusters, links }),
   };
   return { fleet, diagnostics };
 }

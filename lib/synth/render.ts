@@ -22,7 +22,7 @@ import { contentHash, lockFile, majorBelowLock, nextVersion, type LockEntry, typ
 import { exportLabels, federationLabels } from '../constructs/multicluster/service-exports.ts';
 import { credentialsSecretName, federatedServiceName, MULTICLUSTER_NAMESPACE, remoteAccessServiceAccount } from '../compat/multicluster-names.ts';
 import { LINKERD_NAMESPACE } from '../compat/linkerd-names.ts';
-import { multiclusterViews, type ClusterMulticlusterView } from '../resolve/links.ts';
+import type { ClusterMulticlusterView } from '../resolve/links.ts';
 import { policyViews, type ClusterPolicyView } from '../resolve/policy.ts';
 import { GATEWAY_API_FOLDER } from '../resolve/gateway-api.ts';
 import type { ResolvedCluster, ResolvedFleet } from '../resolve/resolve.ts';
@@ -55,7 +55,7 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock, options
   const majorWarned = new Set<string>();
 
   const clustersByName = new Map(fleet.clusters.map((c) => [c.name, c]));
-  const views = multiclusterViews(fleet);
+  const views = fleet.views;
   const policies = policyViews(fleet);
   for (const cluster of fleet.clusters) {
     const folder = `${cluster.environment}/${cluster.name}`;
