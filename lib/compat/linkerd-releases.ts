@@ -102,7 +102,8 @@ const POLICY_APIS_SINCE_2_17: PolicyApis = {
 
 export const HELM_REPOSITORY = 'https://helm.linkerd.io/edge';
 
-export const LINKERD_RELEASES: readonly LinkerdRelease[] = [
+// `as const`: the TypeScript API derives its LinkerdVersion type from the rows, so tsc refuses any other.
+const RELEASES = [
   {
     version: '2.18',
     edgeTag: 'edge-25.4.4',
@@ -155,7 +156,12 @@ export const LINKERD_RELEASES: readonly LinkerdRelease[] = [
     linkApiVersion: 'multicluster.linkerd.io/v1alpha3',
     policyApis: POLICY_APIS_SINCE_2_17,
   },
-];
+] as const satisfies readonly LinkerdRelease[];
+
+export const LINKERD_RELEASES: readonly LinkerdRelease[] = RELEASES;
+
+/** Every name a user may write for a Linkerd version (a stable line or an edge tag), as a type. */
+export type LinkerdVersion = (typeof RELEASES)[number]['version' | 'edgeTag'];
 
 /** The newest stable release: what `lint` checks against and `init` starts a fleet on by default. */
 export const NEWEST_STABLE_LINKERD = [...LINKERD_RELEASES].reverse().find((release) => !release.version.startsWith('edge-'))!;
