@@ -116,7 +116,10 @@ function typeErrors(snippets: readonly Snippet[]): string[] {
 
 describe('TypeScript snippets of the README and docs', () => {
   it('all compile against lib', { timeout: 300_000 }, () => {
-    const snippets = pages().flatMap(snippetsOf);
+    // The main.ts `meshfleet init --typescript` writes, with its placeholders filled as init does.
+    const template = readFileSync(join(REPO, 'templates', 'init', 'typescript', 'main.ts'), 'utf8');
+    const init = { origin: 'templates/init/typescript/main.ts', code: template.replace('{{name}}', 'acme').replace('{{linkerd}}', '2.20').replace('{{kubernetes}}', '1.33') };
+    const snippets = [...pages().flatMap(snippetsOf), init];
     // README: the front page fleet, delivery, applications; docs: the first TypeScript fleet.
     expect(snippets.length).toBeGreaterThanOrEqual(4);
     expect(snippets.map((s) => s.origin.split(':')[0])).toContain('docs/how-to/first-fleet-typescript.md');

@@ -2,6 +2,7 @@
 // line: in what it throws, and in what the checks find later about the constructs it made.
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fleetInput } from '../../lib/cli/load-input.ts';
@@ -163,5 +164,20 @@ describe('the TypeScript API takes objects', () => {
     expect(spec.defaults).toStrictEqual({ linkerd: '2.20', gatewayAPI: { mode: 'managed' } });
     expect(spec.environments).toStrictEqual({ dev: { gatewayAPI: { mode: 'external', version: '1.2.1', channel: 'standard' }, delivery: { engine: 'flux' } } });
     expect(spec.delivery).toStrictEqual({ namespaces: { flux: 'flux' } });
+  });
+});
+
+describe('the entry point', () => {
+  it('holds what a fleet author writes; the internal constructs are the meshfleet/constructs subpath', async () => {
+    const main: Record<string, unknown> = await import('../../lib/index.ts');
+    const constructs: Record<string, unknown> = await import('../../lib/constructs/index.ts');
+    for (const name of ['Fleet', 'Cluster', 'Environment', 'Delivery', 'GitRepo', 'GatewayApi', 'LinkTopology', 'MeshedWorkload', 'AppProtocol', 'FleetApp', 'HttpRoute']) {
+      expect([name, typeof main[name]]).toStrictEqual([name, 'function']);
+    }
+    for (const name of ['ClusterMesh', 'MeshServer', 'CallerAuthorization', 'MirrorLink', 'GammaHttpRoute', 'ControlPlane']) {
+      expect([name, name in main, typeof constructs[name]]).toStrictEqual([name, false, 'function']);
+    }
+    const manifest = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8'));
+    expect(manifest.exports['./constructs']).toStrictEqual({ types: './dist/lib/constructs/index.d.ts', default: './dist/lib/constructs/index.js' });
   });
 });
