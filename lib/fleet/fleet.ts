@@ -24,7 +24,7 @@ import { FleetEntry, type FleetEntryList } from './fleet-entry.ts';
 import { LinkTopology, type Credentials, type LinkMode } from './multicluster.ts';
 import { AppDeclarations, egressNetworkSpec, meshServiceSpec, namespaceSpec, type EgressNetworkProps, type MeshServiceProps, type NamespaceProps } from './policy.ts';
 import { nameOf, namesOf, type ICluster, type IEnvironment } from './refs.ts';
-import { DefinitionError, describePlace, userCallSite, type SourceLocation } from './source-location.ts';
+import { describePlace, formatLocation, userCallSite, type SourceLocation } from './source-location.ts';
 import type { AnchorIssuer, TrustAnchor } from './trust.ts';
 import { phraseFixForTypeScript } from './typescript-fixes.ts';
 
@@ -104,6 +104,7 @@ export class Fleet extends Construct {
   private readonly egressNetworks: Placed<EgressNetworkSpec>[] = [];
   private rolloutOrder?: Placed<string[]>;
   private readonly apps: FleetApp[] = [];
+  private readonly appSites = new Map<FleetApp, SourceLocation | undefined>();
   private readonly appDeclarations = new AppDeclarations();
   // Separate scopes, so a cluster and an environment may share a name.
   private readonly environmentScope: Construct;
@@ -200,9 +201,11 @@ export class Fleet extends Construct {
   addApp(name: string, props: AppProps, build: AppBuilder): this {
     assertDnsLabel(name, 'application name', `${this.node.path}/apps`);
     const scope = new Construct(this.appScope, name);
+    const at = userCallSite();
     for (const cluster of namesOf(props.clusters)) {
       const app = new FleetApp(scope, cluster, { appName: name, cluster, namespace: props.namespace, declarations: this.appDeclarations });
       this.apps.push(app);
+      this.appSites.set(app, at);
       build(app, cluster);
     }
     return this;
@@ -225,7 +228,9 @@ export class Fleet extends Construct {
     const p = this.props;
     const stray = this.apps.find((a) => !this.clusters.some((c) => c.name === a.cluster));
     if (stray) {
-      throw new DefinitionError(`${stray.node.path}: application ${stray.appName} runs on cluster ${JSON.stringify(stray.cluster)}, which the fleet does not have. Fix: add the cluster with fleet.addCluster, or remove it from the application's clusters`);
+      // Found only now (a cluster may be added after the application): named at the addApp call.
+      const at = this.appSites.get(stray);
+      throw new Error(`${at ? `${formatLocation(at)}: ` : ''}${stray.node.path}: application ${stray.appName} runs on cluster ${JSON.stringify(stray.cluster)}, which the fleet does not have. Fix: add the cluster with fleet.addCluster, or remove it from the application's clusters`);
     }
     const { meshServices, exports, federatedServices } = this.lists();
     const delivery: FleetDeliverySpec | undefined =

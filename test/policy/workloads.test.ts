@@ -179,6 +179,10 @@ describe('applications in a fleet', () => {
 
   it('throws for an application on a cluster the fleet does not have', () => {
     const stray = fleetWithApp((f) => f.addApp('shop', { clusters: ['a', 'zz'] }, () => {}));
-    expect(() => stray.toDocument()).toThrow('acme/apps/shop/zz: application shop runs on cluster "zz", which the fleet does not have. Fix: add the cluster with fleet.addCluster, or remove it from the application\'s clusters');
+    // Named at the addApp call: the cluster could still have been added after it.
+    const at = sourceLine(import.meta.url, "f.addApp('shop', { clusters: ['a', 'zz'] }");
+    expect(() => stray.toDocument()).toThrow(
+      placed('{at}: acme/apps/shop/zz: application shop runs on cluster "zz", which the fleet does not have. Fix: add the cluster with fleet.addCluster, or remove it from the application\'s clusters', at),
+    );
   });
 });
