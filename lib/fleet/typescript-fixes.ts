@@ -12,6 +12,7 @@ const PLACES: readonly (readonly [RegExp, string])[] = [
   [/\bspec\.clusters\b/g, 'fleet.addCluster(…)'],
   [/\bspec\.policy\.services\b/g, 'fleet.addMeshService(…) (or a MeshedWorkload\'s policy)'],
   [/\bspec\.policy\.egress\b/g, 'fleet.addEgressNetwork(…)'],
+  [/\bspec\.policy\b/g, 'fleet.addMeshService(…) and fleet.addEgressNetwork(…)'],
   [/\bspec\.services\b/g, 'new ServiceDeclaration(fleet.services, …)'],
   [/\bspec\.routes\b/g, 'a route in fleet.routes'],
   [/\bspec\.namespaces\b/g, 'fleet.addNamespace(…)'],
@@ -19,12 +20,17 @@ const PLACES: readonly (readonly [RegExp, string])[] = [
   [/\bspec\.exports\b/g, 'fleet.exportService(…)'],
   [/\bspec\.federatedServices\b/g, 'fleet.federateService(…)'],
   [/\bspec\.trust\.issuer\b/g, 'anchorIssuer of new Fleet(…)'],
+  [/\bspec\.trust\.identityIssuer\b/g, 'identityIssuer of new Fleet(…)'],
+  [/\bspec\.trust\.domain\b/g, 'trustDomain of new Fleet(…)'],
+  [/\bspec\.trust\.anchor\b/g, 'trustAnchor of new Fleet(…)'],
   [/\bspec\.trust\b/g, 'trustAnchor / trustDomain of new Fleet(…)'],
   [/\bspec\.credentials\b/g, 'credentials of new Fleet(…)'],
   [/\bspec\.delivery\.rollout\b/g, 'fleet.setRolloutOrder(…)'],
   [/\bspec\.delivery\b/g, 'delivery of new Fleet(…)'],
-  [/\bgatewayAPI: \{ mode: external, /g, 'gatewayAPI: GatewayApi.external({ '],
-  [/\bgatewayAPI: \{ mode: managed\b/g, 'gatewayAPI: GatewayApi.managed({'],
+  // The Gateway API settings a fix spells out, as the factory call.
+  [/\bgatewayAPI: \{ mode: external, version: "([^"]+)", channel: (\w+) \}/g, "gatewayAPI: GatewayApi.external({ version: '$1', channel: '$2' })"],
+  [/\bgatewayAPI: \{ mode: managed, current: \{ version: "([^"]+)", channel: (\w+) \} \}/g, "gatewayAPI: GatewayApi.managed({ current: { version: '$1', channel: '$2' } })"],
+  [/\bgatewayAPI\.migration: ([\w-]+)/g, "gatewayAPI: GatewayApi.linkerdLegacy({ migration: '$1' })"],
 ];
 
 /** The fix with the fleet file's places said as TypeScript API calls. */

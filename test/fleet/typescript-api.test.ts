@@ -181,3 +181,25 @@ describe('the entry point', () => {
     expect(manifest.exports['./constructs']).toStrictEqual({ types: './dist/lib/constructs/index.d.ts', default: './dist/lib/constructs/index.js' });
   });
 });
+
+describe('fixes for a TypeScript fleet', () => {
+  it('say each place of the fleet file as the call or prop that writes it', async () => {
+    const { phraseFixForTypeScript } = await import('../../lib/fleet/typescript-fixes.ts');
+    const cases: [string, string][] = [
+      ['set spec.defaults.linkerd', 'set defaults.linkerd of new Fleet(…)'],
+      ['declare it: spec.environments: { prod: {} }', "declare it: fleet.addEnvironment('prod')"],
+      ['move it to spec.environments.prod.delivery', "move it to delivery of fleet.addEnvironment('prod', …)"],
+      ['add it to spec.environments.prod.clusters', "add it to environment prod's overrideCluster(…)"],
+      ['use spec.trust.identityIssuer', 'use identityIssuer of new Fleet(…)'],
+      ['set spec.trust.domain', 'set trustDomain of new Fleet(…)'],
+      ['let cert-manager read keys from a secret store (spec.trust.issuer)', 'let cert-manager read keys from a secret store (anchorIssuer of new Fleet(…))'],
+      ['name it in spec.delivery.rollout', 'name it in fleet.setRolloutOrder(…)'],
+      ['declare it in spec.services', 'declare it in new ServiceDeclaration(fleet.services, …)'],
+      ['state it: gatewayAPI: { mode: external, version: "1.2.1", channel: standard } (kubectl …)', "state it: gatewayAPI: GatewayApi.external({ version: '1.2.1', channel: 'standard' }) (kubectl …)"],
+      ['say gatewayAPI: { mode: managed, current: { version: "1.1.1", channel: experimental } }', "say gatewayAPI: GatewayApi.managed({ current: { version: '1.1.1', channel: 'experimental' } })"],
+      ['once applied, set gatewayAPI.migration: release', "once applied, set gatewayAPI: GatewayApi.linkerdLegacy({ migration: 'release' })"],
+      ['use a quantity such as "100m"', 'use a quantity such as "100m"'],
+    ];
+    expect(cases.map(([fix]) => [fix, phraseFixForTypeScript(fix)])).toStrictEqual(cases);
+  });
+});
