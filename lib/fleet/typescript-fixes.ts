@@ -30,7 +30,7 @@ const PLACES: readonly (readonly [RegExp, string])[] = [
   // The Gateway API settings a fix spells out, as the factory call.
   [/\bgatewayAPI: \{ mode: external, version: "([^"]+)", channel: (\w+) \}/g, "gatewayAPI: GatewayApi.external({ version: '$1', channel: '$2' })"],
   [/\bgatewayAPI: \{ mode: managed, current: \{ version: "([^"]+)", channel: (\w+) \} \}/g, "gatewayAPI: GatewayApi.managed({ current: { version: '$1', channel: '$2' } })"],
-  [/\bgatewayAPI\.migration: ([\w-]+)/g, "gatewayAPI: GatewayApi.linkerdLegacy({ migration: '$1' })"],
+  [/\bgatewayAPI\.migration: ([\w-]+)/g, "migration: '$1' in the cluster's GatewayApi.linkerdLegacy({ … })"],
 ];
 
 /** The fix with the fleet file's places said as TypeScript API calls. */

@@ -197,7 +197,7 @@ describe('fixes for a TypeScript fleet', () => {
       ['declare it in spec.services', 'declare it in new ServiceDeclaration(fleet.services, …)'],
       ['state it: gatewayAPI: { mode: external, version: "1.2.1", channel: standard } (kubectl …)', "state it: gatewayAPI: GatewayApi.external({ version: '1.2.1', channel: 'standard' }) (kubectl …)"],
       ['say gatewayAPI: { mode: managed, current: { version: "1.1.1", channel: experimental } }', "say gatewayAPI: GatewayApi.managed({ current: { version: '1.1.1', channel: 'experimental' } })"],
-      ['once applied, set gatewayAPI.migration: release', "once applied, set gatewayAPI: GatewayApi.linkerdLegacy({ migration: 'release' })"],
+      ['once applied, set gatewayAPI.migration: release', "once applied, set migration: 'release' in the cluster's GatewayApi.linkerdLegacy({ … })"],
       ['use a quantity such as "100m"', 'use a quantity such as "100m"'],
     ];
     expect(cases.map(([fix]) => [fix, phraseFixForTypeScript(fix)])).toStrictEqual(cases);
