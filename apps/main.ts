@@ -6,7 +6,9 @@ import type { Construct } from 'constructs';
 import {
   AnchorIssuer,
   Caller,
+  Delivery,
   Fleet,
+  GitRepo,
   isMainModule,
   LinkMode,
   LinkTopology,
@@ -44,22 +46,20 @@ const fleet = new Fleet(app, 'acme', {
     gatewayAPI: GatewayApi.managed(),
   },
   // GitOps: where charts-out/ is committed, and who applies it. Argo CD app-of-apps per environment
-  // (generator 'list' or 'clusters' for one ApplicationSet), dev before staging; prod is Flux's (below).
-  delivery: {
-    engine: 'argocd',
-    repo: { url: 'https://git.acme.example/platform/mesh.git', branch: 'main', path: 'charts-out' },
-    argocd: { project: 'mesh' },
-    rollout: ['dev', 'staging'],
-  },
+  // (generator 'list' or 'clusters' for one ApplicationSet); prod is Flux's (below).
+  delivery: Delivery.argocd({
+    repo: GitRepo.branch('main', { url: 'https://git.acme.example/platform/mesh.git', path: 'charts-out' }),
+    project: 'mesh',
+  }),
 });
 
-fleet.addEnvironment('dev', {
+const dev = fleet.addEnvironment('dev', {
   linkerd: 'edge-26.8.3',
   kubernetes: '1.34',
   // Audit mode: see what would be denied before enforcing.
   proxy: { logLevel: 'debug', defaultInboundPolicy: 'audit' },
   // Experimental channel: dev-1 has a TCPRoute.
-  gatewayAPI: { version: '1.5.1' },
+  gatewayAPI: GatewayApi.override({ version: '1.5.1' }),
 });
 const staging = fleet.addEnvironment('staging', {
   linkerd: '2.19',
@@ -69,16 +69,18 @@ const staging = fleet.addEnvironment('staging', {
 });
 const prod = fleet.addEnvironment('prod', {
   // A management cluster's Flux, following the "prod" tag (promote by moving it).
-  delivery: { engine: 'flux', repo: { tag: 'prod' }, flux: { interval: '5m' } },
+  delivery: Delivery.flux({ repo: GitRepo.tag('prod'), interval: '5m' }),
   ha: true,
   // What the clusters run today.
-  gatewayAPI: { current: { version: '1.2.1', channel: 'standard' } },
+  gatewayAPI: GatewayApi.override({ current: { version: '1.2.1', channel: 'standard' } }),
   proxy: { resources: { cpu: { request: '100m' }, memory: { request: '64Mi', limit: '256Mi' } } },
   controlPlane: { values: { controllerLogFormat: 'json' } },
 });
+// Dev before staging: staging's root waits for dev's.
+fleet.setRolloutOrder(dev, staging);
 
 const dev1 = fleet.addCluster('dev-1', {
-  environment: 'dev',
+  environment: dev,
   network: 'dev',
   podCIDR: '10.0.0.0/16',
   serviceCIDR: '10.1.0.0/16',
@@ -86,7 +88,7 @@ const dev1 = fleet.addCluster('dev-1', {
   delivery: { argocd: { server: 'https://dev-1.k8s.acme.example:6443' } },
 });
 fleet.addCluster('staging-1', {
-  environment: 'staging',
+  environment: staging,
   network: 'staging',
   podCIDR: '10.2.0.0/16',
   serviceCIDR: '10.3.0.0/16',
@@ -94,7 +96,7 @@ fleet.addCluster('staging-1', {
   proxy: { opaquePorts: [25, 3306, 5432, '4000-4010'] },
 });
 const eu1 = fleet.addCluster('eu-1', {
-  environment: 'prod',
+  environment: prod,
   network: 'eu',
   podCIDR: '10.10.0.0/16',
   serviceCIDR: '10.11.0.0/16',
@@ -103,7 +105,7 @@ const eu1 = fleet.addCluster('eu-1', {
   gateway: { address: '203.0.113.11' },
 });
 const eu2 = fleet.addCluster('eu-2', {
-  environment: 'prod',
+  environment: prod,
   network: 'eu',
   podCIDR: '10.20.0.0/16',
   serviceCIDR: '10.21.0.0/16',
@@ -111,7 +113,7 @@ const eu2 = fleet.addCluster('eu-2', {
   gateway: { address: '203.0.113.12' },
 });
 const us1 = fleet.addCluster('us-1', {
-  environment: 'prod',
+  environment: prod,
   network: 'us',
   linkerd: '2.18',
   kubernetes: '1.31',
@@ -126,8 +128,8 @@ const us1 = fleet.addCluster('us-1', {
   // Linkerd 2.18 installed the CRDs; meshfleet takes them over.
   gatewayAPI: GatewayApi.linkerdLegacy({ migration: 'adopt', current: { version: '1.1.1', channel: 'experimental' } }),
 });
-fleet.addCluster('us-2', {
-  environment: 'prod',
+const us2 = fleet.addCluster('us-2', {
+  environment: prod,
   network: 'us',
   podCIDR: '100.73.0.0/16',
   serviceCIDR: '198.18.16.0/20',
@@ -138,49 +140,49 @@ prod.overrideCluster(eu2, { controlPlane: { values: { controllerReplicas: 5 } } 
 
 // One flat network per region (pod to pod, identity end to end); gateways across regions.
 fleet.addLinks(
-  LinkTopology.fullMesh(['eu-1', 'eu-2'], LinkMode.flat()),
-  LinkTopology.fullMesh(['us-1', 'us-2'], LinkMode.flat()),
-  LinkTopology.hubAndSpoke('us-1', ['eu-1', 'eu-2'], LinkMode.gateway()),
+  LinkTopology.fullMesh([eu1, eu2], LinkMode.flat()),
+  LinkTopology.fullMesh([us1, us2], LinkMode.flat()),
+  LinkTopology.hubAndSpoke(us1, [eu1, eu2], LinkMode.gateway()),
 );
 fleet
-  .exportService({ name: 'inventory', namespace: 'shop', cluster: 'us-2', export: 'remote-discovery', consumers: ['us-1'] })
-  .exportService({ name: 'pricing', namespace: 'shop', cluster: 'us-1', export: 'remote-discovery', consumers: ['us-2'] });
+  .exportService({ name: 'inventory', namespace: 'shop', cluster: us2, export: 'remote-discovery', consumers: [us1] })
+  .exportService({ name: 'pricing', namespace: 'shop', cluster: us1, export: 'remote-discovery', consumers: [us2] });
 
 // Namespaces: meshfleet writes the first two (meshed, annotated); the others belong to other tools
 // and are declared so that policies can name their service accounts.
 fleet
   .addNamespace('shop', {
-    clusters: ['dev-1', 'eu-1', 'eu-2', 'us-1', 'us-2'],
+    clusters: [dev1, eu1, eu2, us1, us2],
     serviceAccounts: ['web', 'checkout', 'orders', 'catalog', 'inventory', 'pricing'],
   })
   // Audit mode for a namespace being brought under policy: see what would be denied first.
-  .addNamespace('payments', { clusters: ['eu-1', 'eu-2'], defaultInboundPolicy: 'audit' })
-  .addNamespace('ingress-nginx', { clusters: ['dev-1', 'eu-1', 'eu-2'], manage: false, serviceAccounts: ['ingress-nginx'] })
+  .addNamespace('payments', { clusters: [eu1, eu2], defaultInboundPolicy: 'audit' })
+  .addNamespace('ingress-nginx', { clusters: [dev1, eu1, eu2], manage: false, serviceAccounts: ['ingress-nginx'] })
   .addNamespace('monitoring', { manage: false, serviceAccounts: ['prometheus'] })
-  .addNamespace('ops', { clusters: ['eu-1', 'eu-2'], manage: false });
+  .addNamespace('ops', { clusters: [eu1, eu2], manage: false });
 
 // Services declared directly (the same entries a fleet file has).
 fleet
   .addMeshService('inventory', {
     namespace: 'shop',
-    clusters: ['us-2'],
+    clusters: [us2],
     serviceAccount: 'inventory',
     ports: [{ name: 'http', port: 8080, protocol: 'HTTP/1' }],
     // us-1 is flat-linked: catalog keeps its own identity.
-    allow: [Caller.serviceAccount('catalog', { clusters: ['us-1'] })],
+    allow: [Caller.serviceAccount('catalog', { clusters: [us1] })],
     // Audit mode for one server.
     accessPolicy: 'audit',
   })
   .addMeshService('payments', {
     namespace: 'payments',
-    clusters: ['eu-1', 'eu-2'],
+    clusters: [eu1, eu2],
     serviceAccount: 'payments',
     ports: [{ name: 'http', port: 8080, protocol: 'HTTP/2' }],
     allow: [Caller.serviceAccount('checkout', { namespace: 'shop' })],
   })
   // See the traffic that leaves the clusters; shop pods in eu may reach only what a route names.
   .addEgressNetwork('external', { trafficPolicy: 'Allow' })
-  .addEgressNetwork('shop-egress', { namespace: 'shop', clusters: ['eu-1', 'eu-2'], trafficPolicy: 'Deny' });
+  .addEgressNetwork('shop-egress', { namespace: 'shop', clusters: [eu1, eu2], trafficPolicy: 'Deny' });
 
 /** A Deployment and its Service as an application team writes them, meshed in one call. */
 function meshedService(
@@ -215,8 +217,8 @@ function meshedService(
 }
 
 // The shop application on dev and in eu: each cluster gets it in app-shop.yaml of its mesh chart.
-fleet.addApp('shop', { clusters: ['dev-1', 'eu-1', 'eu-2'], namespace: 'shop' }, (scope, cluster) => {
-  const inEu = cluster !== 'dev-1';
+fleet.addApp('shop', { clusters: [dev1, eu1, eu2], namespace: 'shop' }, (scope, cluster) => {
+  const inEu = cluster !== dev1.name;
   meshedService(scope, 'web', { http: { port: 8080, protocol: 'HTTP/1' } }, {
     proxy: { cpuRequest: '50m', memoryLimit: '128Mi' },
     policy: {
@@ -230,12 +232,12 @@ fleet.addApp('shop', { clusters: ['dev-1', 'eu-1', 'eu-2'], namespace: 'shop' },
     policy: { allow: [Caller.serviceAccount('web')] },
   });
   meshedService(scope, 'orders', { grpc: { port: 9090, protocol: 'gRPC' }, metrics: { port: 9102, protocol: 'HTTP/1' } }, {
-    export: inEu ? { mode: 'gateway', consumers: ['us-1'] } : undefined,
+    export: inEu ? { mode: 'gateway', consumers: [us1] } : undefined,
     policy: {
       allow: [Caller.serviceAccount('prometheus', { namespace: 'monitoring', ports: ['metrics'] })],
       // Route-level policy: the routes are inbound (their parent is the orders-grpc Server).
       routes: [
-        RoutePolicy.grpcRoute('orders-api', { allow: [Caller.serviceAccount('checkout'), Caller.serviceAccount('catalog', { clusters: ['us-1'] })] }),
+        RoutePolicy.grpcRoute('orders-api', { allow: [Caller.serviceAccount('checkout'), Caller.serviceAccount('catalog', { clusters: [us1] })] }),
         RoutePolicy.grpcRoute('orders-admin', { allow: [Caller.namespace('ops')] }),
       ],
     },
@@ -243,18 +245,18 @@ fleet.addApp('shop', { clusters: ['dev-1', 'eu-1', 'eu-2'], namespace: 'shop' },
 });
 
 // The catalog application on us-1, exported through its gateway.
-fleet.addApp('catalog', { clusters: ['us-1'], namespace: 'shop' }, (scope) => {
+fleet.addApp('catalog', { clusters: [us1], namespace: 'shop' }, (scope) => {
   meshedService(scope, 'catalog', { http: { port: 8080, protocol: 'HTTP/1' } }, {
     export: 'gateway',
     policy: {
       // eu callers come through the gateway (a warning says so); us-2 is on us-1's flat network.
-      allow: [Caller.serviceAccount('web', { clusters: ['eu-1', 'eu-2'] }), Caller.cluster('us-2')],
+      allow: [Caller.serviceAccount('web', { clusters: [eu1, eu2] }), Caller.cluster(us2)],
     },
   });
 });
 
 // A federated service for the search GrpcRoute below.
-fleet.federateService({ name: 'search', namespace: 'shop', clusters: ['eu-1', 'eu-2'] });
+fleet.federateService({ name: 'search', namespace: 'shop', clusters: [eu1, eu2] });
 
 // meshfleet writes this Service (it has a selector).
 new ServiceDeclaration(fleet.services, 'ledger', { namespace: 'shop', clusters: [dev1], selector: { app: 'ledger' }, ports: [{ port: 7000, protocol: AppProtocol.opaque() }] });

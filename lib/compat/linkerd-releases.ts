@@ -103,6 +103,7 @@ const POLICY_APIS_SINCE_2_17: PolicyApis = {
 
 export const HELM_REPOSITORY = 'https://helm.linkerd.io/edge';
 
+// `as const`: the TypeScript API derives its LinkerdVersion type from the rows, so tsc refuses any other.
 const RELEASE_TABLE = [
   {
     version: '2.18',
@@ -166,6 +167,9 @@ export interface LinkerdRelease extends ReleaseRow {
 }
 
 export const LINKERD_RELEASES: readonly LinkerdRelease[] = RELEASE_TABLE;
+
+/** Every name a user may write for a Linkerd version (a stable line or an edge tag), as a type. */
+export type LinkerdVersion = (typeof RELEASE_TABLE)[number]['version' | 'edgeTag'];
 
 /** The newest stable release: what `lint` checks against and `init` starts a fleet on by default. */
 export const NEWEST_STABLE_LINKERD = [...LINKERD_RELEASES].reverse().find((release) => !release.version.startsWith('edge-'))!;

@@ -1,10 +1,17 @@
 // Early checks shared by constructs (policy, workloads) and the front door: they throw in the constructor with the value and the
 // fix, as every construct here does, so a TypeScript fleet fails where the bad value is written.
 import { parseCidr } from '../model/cidr.ts';
-import { assertDnsLabel } from '../fleet/cluster.ts';
-import { DNS_NAME as DNS_NAME_PATTERN } from '../compat/value-patterns.ts';
+import { DNS_LABEL as DNS_LABEL_PATTERN, DNS_NAME as DNS_NAME_PATTERN } from '../compat/value-patterns.ts';
 
 const DNS_NAME = new RegExp(DNS_NAME_PATTERN);
+const DNS_LABEL = new RegExp(DNS_LABEL_PATTERN);
+
+/** Names become folders, object names and identities: reject a bad one where it is written. */
+export function assertDnsLabel(value: string, what: string, path: string): void {
+  if (!DNS_LABEL.test(value)) {
+    throw new Error(`${path}: ${what} ${JSON.stringify(value)} is not a DNS label. Fix: use lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters (e.g. "eu-1")`);
+  }
+}
 
 export function assertObjectName(value: string, what: string, path: string): void {
   if (!DNS_NAME.test(value)) {

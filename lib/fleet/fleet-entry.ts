@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { userCallSite, type SourceLocation } from './source-location.ts';
 
 /** The fleet document lists that constructs fill: spec.routes, spec.services. */
 export type FleetEntryList = 'routes' | 'services';
@@ -11,6 +12,9 @@ export abstract class FleetEntry<Spec> extends Construct {
   static isFleetEntry(x: unknown): x is FleetEntry<unknown> {
     return x instanceof FleetEntry;
   }
+
+  /** Where the user's code made the entry. */
+  readonly createdAt: SourceLocation | undefined = userCallSite();
 
   /** Which list of the document the entry belongs to. */
   abstract readonly list: FleetEntryList;

@@ -3,30 +3,39 @@ import type { Locator } from '../model/diagnostics.ts';
 import {
   FLEET_API_VERSION,
   FLEET_KIND,
-  type ClusterSettings,
   type ClusterSpec,
+  type EgressNetworkSpec,
+  type FederatedServiceSpec,
   type FleetDeliverySpec,
   type FleetDocument,
   type FleetSpec,
+  type LinkSpec,
+  type MeshServiceSpec,
+  type NamespaceSpec,
+  type ServiceExportSpec,
 } from '../model/types.ts';
-import { Cluster, assertDnsLabel, type ClusterProps } from './cluster.ts';
-import { Environment, type EnvironmentProps } from './environment.ts';
-import { LinkTopology, type Credentials, type LinkMode } from './multicluster.ts';
-import { FleetEntry, type FleetEntryList } from './fleet-entry.ts';
-import type { AnchorIssuer, TrustAnchor } from './trust.ts';
-import type { EgressNetworkSpec, FederatedServiceSpec, LinkSpec, MeshServiceSpec, NamespaceSpec, ServiceExportSpec } from '../model/types.ts';
 import type { KubeObject } from '../model/kube-object.ts';
-import { FleetApp } from '../constructs/workloads/fleet-app.ts';
-import { AppDeclarations, meshServiceSpec, type EgressNetworkProps, type MeshServiceProps, type NamespaceProps } from './policy.ts';
+import { assertDnsLabel } from './asserts.ts';
+import { Cluster, settingsSpec, type ClusterProps, type MeshSettings } from './cluster.ts';
+import type { Delivery } from './delivery.ts';
+import { Environment, type EnvironmentProps } from './environment.ts';
+import { FleetApp } from './fleet-app.ts';
+import { FleetEntry, type FleetEntryList } from './fleet-entry.ts';
+import { LinkTopology, type Credentials, type LinkMode } from './multicluster.ts';
+import { AppDeclarations, egressNetworkSpec, meshServiceSpec, namespaceSpec, type EgressNetworkProps, type MeshServiceProps, type NamespaceProps } from './policy.ts';
+import { nameOf, namesOf, type ICluster, type IEnvironment } from './refs.ts';
+import { describePlace, formatLocation, userCallSite, type SourceLocation } from './source-location.ts';
+import type { AnchorIssuer, TrustAnchor } from './trust.ts';
+import { phraseFixForTypeScript } from './typescript-fixes.ts';
 
 export interface AppProps {
   /** The clusters the application runs on; the builder runs once for each. */
-  readonly clusters: readonly string[];
+  readonly clusters: readonly (ICluster | string)[];
   /** Namespace of the objects that set none. @default none: every object names its own */
   readonly namespace?: string;
 }
 
-/** Builds an application's objects for one cluster, in `scope` (a cdk8s Chart). */
+/** Builds an application's objects for one cluster (named `cluster`), in `scope` (a cdk8s Chart). */
 export type AppBuilder = (scope: FleetApp, cluster: string) => void;
 
 export interface FleetProps {
@@ -38,19 +47,41 @@ export interface FleetProps {
   /** Lifetime of each cluster's identity issuer. @default 48h, renewed 25h before expiry */
   readonly identityIssuer?: { readonly duration?: string; readonly renewBefore?: string };
   /** Settings every cluster starts from. */
-  readonly defaults?: ClusterSettings;
+  readonly defaults?: MeshSettings;
   /** Where Link credentials come from. @default Credentials.externalSecret() with the anchor's store */
   readonly credentials?: Credentials;
-  /** GitOps delivery: engine, repository, rollout order, chart major. @default engine "none" */
-  readonly delivery?: FleetDeliverySpec;
+  /** GitOps delivery: engine, repository, chart major. @default Delivery.none() */
+  readonly delivery?: Delivery;
+  /** Namespaces the delivery engines run in. @default argocd: "argocd", flux: "flux-system" */
+  readonly deliveryNamespaces?: FleetDeliverySpec['namespaces'];
 }
+
+/** A service whose members in several clusters form one `<name>-federated` service. */
+export interface FederatedServiceProps extends Omit<FederatedServiceSpec, 'clusters'> {
+  /** The clusters whose Service is a member. */
+  readonly clusters: readonly (ICluster | string)[];
+}
+
+/** A service exported from one cluster to the clusters linked to it. */
+export interface ServiceExportProps extends Omit<ServiceExportSpec, 'cluster' | 'consumers'> {
+  /** The cluster the service runs on. */
+  readonly cluster: ICluster | string;
+  /** The clusters expected to use it (checked against the links). @default every linked cluster */
+  readonly consumers?: readonly (ICluster | string)[];
+}
+
+/** An entry of a document list, and where the user's code made it. */
+interface Placed<Spec> {
+  readonly spec: Spec;
+  readonly source: string;
+}
+
+const FLEET = Symbol.for('meshfleet.Fleet');
 
 /**
  * The TypeScript front door: builds the same fleet document as a fleet.yaml would. Errors found
- * later name the document path and the construct that wrote it.
+ * later name the document path, the user's line that made the entry and the construct.
  */
-const FLEET = Symbol.for('meshfleet.Fleet');
-
 export class Fleet extends Construct {
   /**
    * True for a Fleet made by any copy of meshfleet, like Construct.isConstruct: the compiled CLI
@@ -61,15 +92,19 @@ export class Fleet extends Construct {
   }
 
   readonly fleetName: string;
+  /** Where the user's code made the fleet. */
+  readonly createdAt: SourceLocation | undefined;
   private readonly environments: Environment[] = [];
   private readonly clusters: Cluster[] = [];
-  private readonly links: LinkSpec[] = [];
-  private readonly federatedServices: FederatedServiceSpec[] = [];
-  private readonly serviceExports: ServiceExportSpec[] = [];
-  private readonly namespaces: NamespaceSpec[] = [];
-  private readonly meshServices: { spec: MeshServiceSpec; source: string }[] = [];
-  private readonly egressNetworks: EgressNetworkSpec[] = [];
+  private readonly links: Placed<LinkSpec>[] = [];
+  private readonly federatedServices: Placed<FederatedServiceSpec>[] = [];
+  private readonly serviceExports: Placed<ServiceExportSpec>[] = [];
+  private readonly namespaces: Placed<NamespaceSpec>[] = [];
+  private readonly meshServices: Placed<MeshServiceSpec>[] = [];
+  private readonly egressNetworks: Placed<EgressNetworkSpec>[] = [];
+  private rolloutOrder?: Placed<string[]>;
   private readonly apps: FleetApp[] = [];
+  private readonly appSites = new Map<FleetApp, SourceLocation | undefined>();
   private readonly appDeclarations = new AppDeclarations();
   // Separate scopes, so a cluster and an environment may share a name.
   private readonly environmentScope: Construct;
@@ -83,6 +118,7 @@ export class Fleet extends Construct {
   constructor(scope: Construct, id: string, private readonly props: FleetProps) {
     super(scope, id);
     Object.defineProperty(this, FLEET, { value: true });
+    this.createdAt = userCallSite();
     assertDnsLabel(id, 'fleet name', this.node.path);
     this.fleetName = id;
     this.environmentScope = new Construct(this, 'environments');
@@ -93,8 +129,8 @@ export class Fleet extends Construct {
     this.services = new Construct(this, 'services');
   }
 
-  addEnvironment(name: string, settings: EnvironmentProps = {}): Environment {
-    const environment = new Environment(this.environmentScope, name, settings);
+  addEnvironment(name: string, props: EnvironmentProps = {}): Environment {
+    const environment = new Environment(this.environmentScope, name, props);
     this.environments.push(environment);
     return environment;
   }
@@ -105,46 +141,55 @@ export class Fleet extends Construct {
     return cluster;
   }
 
+  /** The order environments are rolled out in (the delivery's `rollout`); the rest follow in the order added. */
+  setRolloutOrder(...environments: readonly (IEnvironment | string)[]): this {
+    this.rolloutOrder = { spec: namesOf(environments), source: this.placeOf('setRolloutOrder') };
+    return this;
+  }
+
   /** `from` mirrors the services of `to` (lists: every pair). */
-  addLink(from: string | readonly string[], to: string | readonly string[], mode: LinkMode): this {
+  addLink(from: ICluster | string | readonly (ICluster | string)[], to: ICluster | string | readonly (ICluster | string)[], mode: LinkMode): this {
     return this.addLinks(LinkTopology.pairs(from, to, mode));
   }
 
   addLinks(...topologies: readonly LinkTopology[]): this {
-    for (const t of topologies) this.links.push(t.spec);
+    const source = this.placeOf('addLinks');
+    for (const t of topologies) this.links.push({ spec: t.spec, source });
     return this;
   }
 
   /** Members in these clusters form `<name>-federated`. */
-  federateService(service: FederatedServiceSpec): this {
-    this.federatedServices.push({ ...service, clusters: [...service.clusters] });
+  federateService(service: FederatedServiceProps): this {
+    this.federatedServices.push({ spec: { ...service, clusters: namesOf(service.clusters) }, source: this.placeOf(`federateService ${service.name}`) });
     return this;
   }
 
   /** A service the fleet should know: its export labels go to index.json, and links are checked against it. */
-  exportService(service: ServiceExportSpec): this {
-    this.serviceExports.push({ ...service, ...(service.consumers ? { consumers: [...service.consumers] } : {}) });
+  exportService(service: ServiceExportProps): this {
+    const { consumers, ...rest } = service;
+    const spec: ServiceExportSpec = { ...rest, cluster: nameOf(service.cluster), ...(consumers ? { consumers: namesOf(consumers) } : {}) };
+    this.serviceExports.push({ spec, source: this.placeOf(`exportService ${service.name}`) });
     return this;
   }
 
   /** A namespace policies may use; meshfleet writes it (annotated) unless manage is false. */
   addNamespace(name: string, props: NamespaceProps = {}): this {
     assertDnsLabel(name, 'namespace', `${this.node.path}/namespaces`);
-    this.namespaces.push({ name, ...props });
+    this.namespaces.push({ spec: namespaceSpec(name, props), source: this.placeOf(`addNamespace ${name}`) });
     return this;
   }
 
   /** A service, its ports and who may call it: the spec.policy.services entry. */
   addMeshService(name: string, props: MeshServiceProps): this {
     assertDnsLabel(name, 'service name', `${this.node.path}/services`);
-    this.meshServices.push({ spec: meshServiceSpec(name, props), source: `construct ${this.node.path} (addMeshService ${name})` });
+    this.meshServices.push({ spec: meshServiceSpec(name, props), source: this.placeOf(`addMeshService ${name}`) });
     return this;
   }
 
   /** An EgressNetwork: the spec.policy.egress entry. */
   addEgressNetwork(name: string, props: EgressNetworkProps): this {
     assertDnsLabel(name, 'egress network name', `${this.node.path}/egress`);
-    this.egressNetworks.push({ name, ...props });
+    this.egressNetworks.push({ spec: egressNetworkSpec(name, props), source: this.placeOf(`addEgressNetwork ${name}`) });
     return this;
   }
 
@@ -156,9 +201,11 @@ export class Fleet extends Construct {
   addApp(name: string, props: AppProps, build: AppBuilder): this {
     assertDnsLabel(name, 'application name', `${this.node.path}/apps`);
     const scope = new Construct(this.appScope, name);
-    for (const cluster of props.clusters) {
+    const at = userCallSite();
+    for (const cluster of namesOf(props.clusters)) {
       const app = new FleetApp(scope, cluster, { appName: name, cluster, namespace: props.namespace, declarations: this.appDeclarations });
       this.apps.push(app);
+      this.appSites.set(app, at);
       build(app, cluster);
     }
     return this;
@@ -168,17 +215,28 @@ export class Fleet extends Construct {
   readonly appObjects = (cluster: string): { name: string; objects: KubeObject[] }[] =>
     this.apps.filter((a) => a.cluster === cluster).map((a) => ({ name: a.appName, objects: a.toJson() as KubeObject[] }));
 
-  /** Mesh services as the document lists them: declared ones, then the applications' (merged). */
-  private allMeshServices(): { spec: MeshServiceSpec; source: string }[] {
-    return [...this.meshServices, ...this.appDeclarations.meshServices()];
+  /** Each list as the document holds it: declared entries, then the applications' (merged). */
+  private lists() {
+    return {
+      meshServices: [...this.meshServices, ...this.appDeclarations.meshServices()],
+      exports: [...this.serviceExports, ...this.appDeclarations.exports()],
+      federatedServices: [...this.federatedServices, ...this.appDeclarations.federatedServices()],
+    };
   }
 
   toDocument(): FleetDocument {
     const p = this.props;
     const stray = this.apps.find((a) => !this.clusters.some((c) => c.name === a.cluster));
     if (stray) {
-      throw new Error(`${stray.node.path}: application ${stray.appName} runs on cluster ${JSON.stringify(stray.cluster)}, which the fleet does not have. Fix: add the cluster with fleet.addCluster, or remove it from the application's clusters`);
+      // Found only now (a cluster may be added after the application): named at the addApp call.
+      const at = this.appSites.get(stray);
+      throw new Error(`${at ? `${formatLocation(at)}: ` : ''}${stray.node.path}: application ${stray.appName} runs on cluster ${JSON.stringify(stray.cluster)}, which the fleet does not have. Fix: add the cluster with fleet.addCluster, or remove it from the application's clusters`);
     }
+    const { meshServices, exports, federatedServices } = this.lists();
+    const delivery: FleetDeliverySpec | undefined =
+      p.delivery || this.rolloutOrder || p.deliveryNamespaces
+        ? { ...p.delivery?.spec, ...(this.rolloutOrder ? { rollout: this.rolloutOrder.spec } : {}), ...(p.deliveryNamespaces ? { namespaces: p.deliveryNamespaces } : {}) }
+        : undefined;
     const document: FleetDocument = {
       apiVersion: FLEET_API_VERSION,
       kind: FLEET_KIND,
@@ -190,20 +248,20 @@ export class Fleet extends Construct {
           issuer: p.anchorIssuer?.spec,
           identityIssuer: p.identityIssuer,
         },
-        defaults: p.defaults,
+        defaults: p.defaults && settingsSpec(p.defaults),
         environments: this.environments.length
           ? Object.fromEntries(this.environments.map((e) => [e.name, e.toSpec()]))
           : undefined,
         clusters: this.clusters.map((c): ClusterSpec => c.toSpec()),
-        links: this.links.length ? this.links : undefined,
-        federatedServices: nonEmpty([...this.federatedServices, ...this.appDeclarations.federatedServices()]),
-        exports: nonEmpty([...this.serviceExports, ...this.appDeclarations.exports()]),
+        links: nonEmpty(this.links.map((l) => l.spec)),
+        federatedServices: nonEmpty(federatedServices.map((f) => f.spec)),
+        exports: nonEmpty(exports.map((e) => e.spec)),
         credentials: p.credentials?.spec,
-        delivery: p.delivery,
-        namespaces: nonEmpty(this.namespaces),
+        delivery,
+        namespaces: nonEmpty(this.namespaces.map((n) => n.spec)),
         policy:
-          this.allMeshServices().length || this.egressNetworks.length
-            ? { services: nonEmpty(this.allMeshServices().map((s) => s.spec)), egress: nonEmpty(this.egressNetworks) }
+          meshServices.length || this.egressNetworks.length
+            ? { services: nonEmpty(meshServices.map((s) => s.spec)), egress: nonEmpty(this.egressNetworks.map((e) => e.spec)) }
             : undefined,
         ...this.entries(),
       },
@@ -222,24 +280,51 @@ export class Fleet extends Construct {
     return lists as Pick<FleetSpec, FleetEntryList>;
   }
 
-  /** Maps a document path to the construct that wrote it. */
-  readonly locate: Locator = (path) => {
-    const entry = /^\/spec\/(routes|services)\/(\d+)/.exec(path);
-    if (entry) {
-      const found = this.node.findAll().filter(FleetEntry.isFleetEntry).filter((e) => e.list === entry[1])[Number(entry[2])];
-      return `construct ${found?.node.path ?? this.node.path}`;
+  /** A fleet method's call: the user's line that made the entry, and the fleet construct. */
+  private placeOf(call: string): string {
+    return describePlace(this.node.path, userCallSite(), call);
+  }
+
+  /** Maps a document path to the user's line and the construct that wrote it; phrases fixes for TypeScript. */
+  readonly locate: Locator = Object.assign((path: string) => this.place(path), { phraseFix: phraseFixForTypeScript });
+
+  private place(path: string): string {
+    const fleet = describePlace(this.node.path, this.createdAt, 'props');
+    const index = (list: string) => {
+      const match = new RegExp(`^/spec/${list}/(\\d+)(?:/|$)`).exec(path);
+      return match ? Number(match[1]) : undefined;
+    };
+    const of = (construct: { node: { path: string }; createdAt: SourceLocation | undefined } | undefined) =>
+      construct ? describePlace(construct.node.path, construct.createdAt) : fleet;
+    for (const list of ['routes', 'services'] as const) {
+      const i = index(list);
+      if (i !== undefined) return of(this.node.findAll().filter(FleetEntry.isFleetEntry).filter((e) => e.list === list)[i]);
     }
-    const cluster = /^\/spec\/clusters\/(\d+)/.exec(path);
-    if (cluster) return `construct ${this.clusters[Number(cluster[1])]?.node.path ?? this.node.path}`;
+    const cluster = index('clusters');
+    if (cluster !== undefined) return of(this.clusters[cluster]);
+    const override = /^\/spec\/environments\/([^/]+)\/clusters\/([^/]+)/.exec(path);
     const environment = /^\/spec\/environments\/([^/]+)/.exec(path);
     if (environment) {
       const found = this.environments.find((e) => e.name === environment[1]);
-      return `construct ${found?.node.path ?? this.node.path}`;
+      if (found && override) return describePlace(found.node.path, found.overrideAt(override[2]) ?? found.createdAt, `overrideCluster ${override[2]}`);
+      return of(found);
     }
-    const service = /^\/spec\/policy\/services\/(\d+)/.exec(path);
-    if (service) return this.allMeshServices()[Number(service[1])]?.source ?? `construct ${this.node.path}`;
-    return `construct ${this.node.path} (props)`;
-  };
+    if (/^\/spec\/delivery\/rollout(?:\/|$)/.test(path) && this.rolloutOrder) return this.rolloutOrder.source;
+    const { meshServices, exports, federatedServices } = this.lists();
+    const placed: [string, readonly Placed<unknown>[]][] = [
+      ['policy/services', meshServices],
+      ['policy/egress', this.egressNetworks],
+      ['namespaces', this.namespaces],
+      ['links', this.links],
+      ['exports', exports],
+      ['federatedServices', federatedServices],
+    ];
+    for (const [list, entries] of placed) {
+      const i = index(list);
+      if (i !== undefined) return entries[i]?.source ?? fleet;
+    }
+    return fleet;
+  }
 }
 
 function nonEmpty<T>(list: readonly T[]): readonly T[] | undefined {

@@ -1,6 +1,10 @@
 // TypeScript front door for links, federation, service exports and Link credentials: each builds
 // exactly the fleet-file entry of the same name.
 import type { CredentialsSpec, LinkModeName, LinkSpec } from '../model/types.ts';
+import { nameOf, namesOf, type ICluster } from './refs.ts';
+
+/** A cluster, or clusters, of a link entry. */
+type Clusters = ICluster | string | readonly (ICluster | string)[];
 
 /** How a source reaches a target's services. */
 export class LinkMode {
@@ -20,21 +24,26 @@ export class LinkMode {
 /** Shorthands for common shapes; each expands to plain source → target links. */
 export class LinkTopology {
   /** Every member links to every other member. */
-  static fullMesh(clusters: readonly string[], mode: LinkMode): LinkTopology {
-    return new LinkTopology({ mesh: [...clusters], mode: mode.name });
+  static fullMesh(clusters: readonly (ICluster | string)[], mode: LinkMode): LinkTopology {
+    return new LinkTopology({ mesh: namesOf(clusters), mode: mode.name });
   }
 
   /** Spokes and a hub, linked both ways unless `direction` says otherwise. */
-  static hubAndSpoke(hub: string, spokes: readonly string[], mode: LinkMode, direction?: 'to-hub' | 'from-hub' | 'both'): LinkTopology {
-    return new LinkTopology({ hub, spokes: [...spokes], mode: mode.name, ...(direction ? { direction } : {}) });
+  static hubAndSpoke(hub: ICluster | string, spokes: readonly (ICluster | string)[], mode: LinkMode, direction?: 'to-hub' | 'from-hub' | 'both'): LinkTopology {
+    return new LinkTopology({ hub: nameOf(hub), spokes: namesOf(spokes), mode: mode.name, ...(direction ? { direction } : {}) });
   }
 
   /** Every `from` links to every `to`. */
-  static pairs(from: string | readonly string[], to: string | readonly string[], mode: LinkMode): LinkTopology {
-    return new LinkTopology({ from: typeof from === 'string' ? from : [...from], to: typeof to === 'string' ? to : [...to], mode: mode.name });
+  static pairs(from: Clusters, to: Clusters, mode: LinkMode): LinkTopology {
+    return new LinkTopology({ from: linkEnd(from), to: linkEnd(to), mode: mode.name });
   }
 
   private constructor(readonly spec: LinkSpec) {}
+}
+
+// One cluster stays a name, as a fleet file writes it; several become a list.
+function linkEnd(clusters: Clusters): string | string[] {
+  return typeof clusters === 'string' || !Array.isArray(clusters) ? nameOf(clusters as ICluster | string) : namesOf(clusters);
 }
 
 /** Where Link credentials come from; none of them puts a token in git. */

@@ -1,7 +1,6 @@
 // TypeScript front door for the policy model: each class or function builds exactly the fleet-file
 // entry of the same name (spec.namespaces, spec.policy.services, spec.policy.egress), and throws early
 // on a value that can never be right.
-import { parseCidr } from '../model/cidr.ts';
 import type {
   CallerSpec,
   EgressNetworkSpec,
@@ -10,8 +9,9 @@ import type {
   RoutePolicySpec,
   ServiceExportSpec,
 } from '../model/types.ts';
-import { assertObjectName } from '../constructs/assert-props.ts';
-import { assertDnsLabel } from './cluster.ts';
+import { assertCidrText, assertDnsLabel, assertObjectName } from './asserts.ts';
+import { nameOf, namesOf, type ICluster } from './refs.ts';
+import { DefinitionError } from './source-location.ts';
 
 export interface CallerOptions {
   /** Names of the service's ports the caller may use. @default every port */
@@ -20,7 +20,7 @@ export interface CallerOptions {
 
 export interface WorkloadCallerOptions extends CallerOptions {
   /** Clusters the callers run on. @default the cluster the server runs on */
-  readonly clusters?: readonly string[];
+  readonly clusters?: readonly (ICluster | string)[];
 }
 
 /** Who may call a service, in fleet terms; resolved per cluster and link mode into identities or networks. */
@@ -42,9 +42,9 @@ export class Caller {
    * Every meshed workload of a cluster: recognized by its pod network (the same cluster, or a flat
    * link), or by its gateway's identity (a gateway link, which then admits every cluster behind it).
    */
-  static cluster(name: string, options: CallerOptions = {}): Caller {
-    assertDnsLabel(name, 'cluster', 'Caller.cluster');
-    return new Caller({ cluster: name, ...portsOf(options) });
+  static cluster(cluster: ICluster | string, options: CallerOptions = {}): Caller {
+    assertDnsLabel(nameOf(cluster), 'cluster', 'Caller.cluster');
+    return new Caller({ cluster: nameOf(cluster), ...portsOf(options) });
   }
 
   /** Any client from a network, meshed or not. */
@@ -75,11 +75,35 @@ export class RoutePolicy {
   private constructor(readonly spec: RoutePolicySpec) {}
 }
 
-export type NamespaceProps = Omit<NamespaceSpec, 'name'>;
-export type EgressNetworkProps = Omit<EgressNetworkSpec, 'name'>;
+export interface NamespaceProps extends Omit<NamespaceSpec, 'name' | 'clusters'> {
+  /** Clusters that have the namespace. @default every cluster */
+  readonly clusters?: readonly (ICluster | string)[];
+}
 
-/** A spec.policy.services entry without its name, with callers and route policies as objects. */
-export interface MeshServiceProps extends Omit<MeshServiceSpec, 'name' | 'allow' | 'routes'> {
+export interface EgressNetworkProps extends Omit<EgressNetworkSpec, 'name' | 'clusters'> {
+  /** Clusters that get the EgressNetwork. @default every cluster */
+  readonly clusters?: readonly (ICluster | string)[];
+}
+
+/** The spec.namespaces entry. */
+export function namespaceSpec(name: string, props: NamespaceProps): NamespaceSpec {
+  return withClusters({ name, ...props }) as NamespaceSpec;
+}
+
+/** The spec.policy.egress entry. */
+export function egressNetworkSpec(name: string, props: EgressNetworkProps): EgressNetworkSpec {
+  return withClusters({ name, ...props }) as EgressNetworkSpec;
+}
+
+// Cluster references become names where the entry lists them; key order kept.
+function withClusters<T extends { readonly clusters?: readonly (ICluster | string)[] }>(entry: T): object {
+  return Object.fromEntries(Object.entries(entry).map(([key, value]) => [key, key === 'clusters' ? namesOf(value as readonly (ICluster | string)[]) : value]));
+}
+
+/** A spec.policy.services entry without its name, with clusters, callers and route policies as objects. */
+export interface MeshServiceProps extends Omit<MeshServiceSpec, 'name' | 'allow' | 'routes' | 'clusters'> {
+  /** The clusters it runs on; each gets its Servers and policies. */
+  readonly clusters: readonly (ICluster | string)[];
   /** @default nobody */
   readonly allow?: readonly Caller[];
   readonly routes?: readonly RoutePolicy[];
@@ -90,7 +114,7 @@ export function meshServiceSpec(name: string, props: MeshServiceProps): MeshServ
   return {
     name,
     namespace: props.namespace,
-    clusters: [...props.clusters],
+    clusters: namesOf(props.clusters),
     ...(props.podSelector ? { podSelector: { ...props.podSelector } } : {}),
     ...(props.serviceAccount ? { serviceAccount: props.serviceAccount } : {}),
     ports: props.ports.map((p) => ({ ...p })),
@@ -107,7 +131,7 @@ export function meshServiceSpec(name: string, props: MeshServiceProps): MeshServ
 export class AppDeclarations {
   private readonly services: { spec: MeshServiceSpec; source: string }[] = [];
   private readonly exportsList: { spec: ServiceExportSpec; source: string }[] = [];
-  private readonly federations: { name: string; namespace: string; cluster: string }[] = [];
+  private readonly federations: { name: string; namespace: string; cluster: string; source: string }[] = [];
 
   addMeshService(spec: MeshServiceSpec, source: string): void {
     this.services.push({ spec, source });
@@ -117,8 +141,8 @@ export class AppDeclarations {
     this.exportsList.push({ spec, source });
   }
 
-  federate(member: { readonly name: string; readonly namespace: string; readonly cluster: string }): void {
-    this.federations.push({ ...member });
+  federate(member: { readonly name: string; readonly namespace: string; readonly cluster: string }, source: string): void {
+    this.federations.push({ ...member, source });
   }
 
   /** Services in first-declared order; entries equal but for their clusters are merged. */
@@ -133,16 +157,17 @@ export class AppDeclarations {
     return [...merged.values()];
   }
 
-  exports(): readonly ServiceExportSpec[] {
-    return this.exportsList.map((e) => e.spec);
+  exports(): readonly { readonly spec: ServiceExportSpec; readonly source: string }[] {
+    return this.exportsList;
   }
 
-  federatedServices(): { name: string; namespace: string; clusters: string[] }[] {
-    const merged = new Map<string, { name: string; namespace: string; clusters: string[] }>();
+  /** Federated services, one per name and namespace, with the member clusters in declared order. */
+  federatedServices(): { spec: { name: string; namespace: string; clusters: string[] }; source: string }[] {
+    const merged = new Map<string, { spec: { name: string; namespace: string; clusters: string[] }; source: string }>();
     for (const f of this.federations) {
       const key = `${f.namespace}/${f.name}`;
-      const entry = merged.get(key) ?? { name: f.name, namespace: f.namespace, clusters: [] };
-      if (!entry.clusters.includes(f.cluster)) entry.clusters.push(f.cluster);
+      const entry = merged.get(key) ?? { spec: { name: f.name, namespace: f.namespace, clusters: [] }, source: f.source };
+      if (!entry.spec.clusters.includes(f.cluster)) entry.spec.clusters.push(f.cluster);
       merged.set(key, entry);
     }
     return [...merged.values()];
@@ -154,7 +179,7 @@ function namespaceOf(options: { readonly namespace?: string }) {
 }
 
 function clustersOf(options: WorkloadCallerOptions) {
-  return options.clusters?.length ? { clusters: [...options.clusters] } : {};
+  return options.clusters?.length ? { clusters: namesOf(options.clusters) } : {};
 }
 
 function portsOf(options: CallerOptions) {
@@ -162,15 +187,11 @@ function portsOf(options: CallerOptions) {
 }
 
 function routeCallers(route: string, callers: readonly Caller[]): CallerSpec[] {
-  if (!callers.length) throw new Error(`RoutePolicy ${route}: no callers. Fix: allow at least one caller, or drop the route policy`);
+  if (!callers.length) throw new DefinitionError(`RoutePolicy ${route}: no callers. Fix: allow at least one caller, or drop the route policy`);
   for (const caller of callers) {
     if ('ports' in caller.spec && caller.spec.ports) {
-      throw new Error(`RoutePolicy ${route}: a route caller cannot name ports (${caller.spec.ports.join(', ')}). Fix: leave ports out; the route's Server decides the port`);
+      throw new DefinitionError(`RoutePolicy ${route}: a route caller cannot name ports (${caller.spec.ports.join(', ')}). Fix: leave ports out; the route's Server decides the port`);
     }
   }
   return callers.map((c) => c.spec);
-}
-
-function assertCidrText(cidr: string, where: string): void {
-  if (!parseCidr(cidr)) throw new Error(`${where}: ${JSON.stringify(cidr)} is not a CIDR. Fix: use CIDR notation such as "10.0.0.0/8" or "fd00::/8"`);
 }

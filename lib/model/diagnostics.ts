@@ -37,8 +37,16 @@ export function pointerSegments(path: string): string[] {
     .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
-/** Tells where a document path came from, for messages: a file position or a construct path. */
-export type Locator = (path: string) => string | undefined;
+/**
+ * Tells where a document path came from, for messages: a file position or a construct path. A front
+ * door may also say a fix in its own terms (TypeScript: API calls instead of document places).
+ */
+export type Locator = ((path: string) => string | undefined) & { readonly phraseFix?: (fix: string) => string };
+
+/** The fix as the fleet's front door says it. */
+export function fixFor(d: Diagnostic, locate?: Locator): string {
+  return locate?.phraseFix?.(d.fix) ?? d.fix;
+}
 
 /** Thrown by the pipeline when the fleet has errors; carries all of them at once. */
 export class FleetError extends Error {
@@ -54,7 +62,7 @@ export class FleetError extends Error {
 export function formatDiagnostic(d: Diagnostic, locate?: Locator): string {
   const where = locate?.(d.path);
   const at = where ? ` (${where})` : '';
-  return `${d.severity} ${d.path || '/'}${at}: ${d.message}\n  fix: ${d.fix}`;
+  return `${d.severity} ${d.path || '/'}${at}: ${d.message}\n  fix: ${fixFor(d, locate)}`;
 }
 
 /** How many problems a command prints; the rest are counted (100,000 broken clusters are not read). */

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { Fleet } from '../../lib/fleet/fleet.ts';
 import { GatewayApi } from '../../lib/fleet/gateway-api.ts';
 import { HttpRoute } from '../../lib/fleet/routes/http-route.ts';
-import { AppProtocol } from '../../lib/constructs/workloads/app-protocol.ts';
+import { AppProtocol } from '../../lib/fleet/app-protocol.ts';
 import { ServiceDeclaration } from '../../lib/fleet/routes/service-declaration.ts';
 import { Backend, GrpcRetry, HttpRetry, PathMatch, RetryStatus } from '../../lib/fleet/routes/values.ts';
 import { TrustAnchor } from '../../lib/fleet/trust.ts';
@@ -286,9 +286,9 @@ describe('TypeScript front door values', () => {
 
   it('offers the three protocols Linkerd knows, and the three Gateway API modes', () => {
     expect([AppProtocol.opaque(), AppProtocol.http(), AppProtocol.h2c()].map((p) => p.value)).toStrictEqual(['linkerd.io/opaque', 'http', 'kubernetes.io/h2c']);
-    expect(GatewayApi.managed()).toStrictEqual({ mode: 'managed' });
-    expect(GatewayApi.external({ version: '1.2.1', channel: 'standard' })).toStrictEqual({ mode: 'external', version: '1.2.1', channel: 'standard' });
-    expect(GatewayApi.linkerdLegacy({ migration: 'release' })).toStrictEqual({ mode: 'linkerd-legacy', migration: 'release' });
+    expect(GatewayApi.managed().settings).toStrictEqual({ mode: 'managed' });
+    expect(GatewayApi.external({ version: '1.2.1', channel: 'standard' }).settings).toStrictEqual({ mode: 'external', version: '1.2.1', channel: 'standard' });
+    expect(GatewayApi.linkerdLegacy({ migration: 'release' }).settings).toStrictEqual({ mode: 'linkerd-legacy', migration: 'release' });
   });
 
   it('converts durations to the exact Gateway API form', () => {

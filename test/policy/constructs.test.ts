@@ -1,7 +1,7 @@
 // The policy constructs used on their own: they throw in the constructor, with the value and the fix.
 import { App, Chart } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { AppNamespace, CallerAuthorization, EgressControl, HttpRateLimit, MeshServer } from '../../lib/index.ts';
+import { AppNamespace, CallerAuthorization, EgressControl, HttpRateLimit, MeshServer } from '../../lib/constructs/index.ts';
 
 const chart = () => new Chart(new App(), 'c');
 

@@ -4,6 +4,7 @@ import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { describe, expect, it } from 'vitest';
 import { fleetInput } from '../../lib/cli/load-input.ts';
+import { placed, sourceLine } from '../support/source-line.ts';
 import { AppProtocol, Caller, Credentials, Fleet, LinkMode, LinkTopology, MeshedWorkload, RoutePolicy, TrustAnchor, type MeshedWorkloadProps } from '../../lib/index.ts';
 import { synthesize } from '../../lib/synth/synthesize.ts';
 import { ANCHOR_PEM } from '../support/fleet.ts';
@@ -159,8 +160,10 @@ describe('applications in a fleet', () => {
         new MeshedWorkload(scope, 'orders-mesh', { workload, service, policy: { allow: [Caller.serviceAccount('nobody')] } });
       }),
     );
+    // The user's line that made the workload, then the construct.
+    const at = sourceLine(import.meta.url, "new MeshedWorkload(scope, 'orders-mesh', { workload, service, policy: { allow: [Caller.serviceAccount('nobody')] } })");
     expect(() => synthesize(fleetInput(bad), { dryRun: true })).toThrow(
-      'error /spec/policy/services/0/allow/0/serviceAccount (construct acme/apps/shop/a/orders-mesh): no service account "nobody" in namespace shop on cluster a',
+      placed('error /spec/policy/services/0/allow/0/serviceAccount ({at}, construct acme/apps/shop/a/orders-mesh): no service account "nobody" in namespace shop on cluster a', at),
     );
   });
 
@@ -176,6 +179,10 @@ describe('applications in a fleet', () => {
 
   it('throws for an application on a cluster the fleet does not have', () => {
     const stray = fleetWithApp((f) => f.addApp('shop', { clusters: ['a', 'zz'] }, () => {}));
-    expect(() => stray.toDocument()).toThrow('acme/apps/shop/zz: application shop runs on cluster "zz", which the fleet does not have. Fix: add the cluster with fleet.addCluster, or remove it from the application\'s clusters');
+    // Named at the addApp call: the cluster could still have been added after it.
+    const at = sourceLine(import.meta.url, "f.addApp('shop', { clusters: ['a', 'zz'] }");
+    expect(() => stray.toDocument()).toThrow(
+      placed('{at}: acme/apps/shop/zz: application shop runs on cluster "zz", which the fleet does not have. Fix: add the cluster with fleet.addCluster, or remove it from the application\'s clusters', at),
+    );
   });
 });

@@ -1,5 +1,6 @@
 import type { Construct } from 'constructs';
 import type { GRPCRouteRuleSpec, GRPCRouteSpec } from '../../model/routes.ts';
+import { DefinitionError } from '../source-location.ts';
 import { backendSpecs, MeshRoute, type MeshRouteProps } from './mesh-route.ts';
 import { headerFiltersSpec, type Backend, type GrpcRetry, type HeaderChanges, type RouteTimeouts, type ValueMatch } from './values.ts';
 
@@ -42,7 +43,7 @@ export class GrpcRoute extends MeshRoute {
     super(scope, id, props);
     for (const method of props.rules.flatMap((r) => r.matches ?? []).map((m) => m.method)) {
       if (method && method.service === undefined && method.method === undefined) {
-        throw new Error(`${this.node.path}: a gRPC method match names neither service nor method. Fix: give service (e.g. "shop.Cart") and/or method`);
+        throw new DefinitionError(`${this.node.path}: a gRPC method match names neither service nor method. Fix: give service (e.g. "shop.Cart") and/or method`);
       }
     }
     this.spec = {

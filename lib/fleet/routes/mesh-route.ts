@@ -1,16 +1,17 @@
 import type { Construct } from 'constructs';
 import type { ClusterSelection, RouteSpec, ServicePortRef } from '../../model/routes.ts';
-import { assertDnsLabel, type Cluster } from '../cluster.ts';
-import type { Environment } from '../environment.ts';
+import { assertDnsLabel } from '../asserts.ts';
+import type { ICluster, IEnvironment } from '../refs.ts';
+import { DefinitionError } from '../source-location.ts';
 import { FleetEntry } from '../fleet-entry.ts';
 import { timeoutsSpec, type Backend, type RouteTimeouts } from './values.ts';
 
 /** Where a route or service declaration applies. */
 export interface SelectionProps {
   /** Clusters that get it. @default none (then `environments` must say) */
-  readonly clusters?: readonly (Cluster | string)[];
+  readonly clusters?: readonly (ICluster | string)[];
   /** Environments whose every cluster gets it. @default none (then `clusters` must say) */
-  readonly environments?: readonly (Environment | string)[];
+  readonly environments?: readonly (IEnvironment | string)[];
 }
 
 export interface MeshRouteProps extends SelectionProps {
@@ -25,7 +26,7 @@ export function selectionSpec(props: SelectionProps, what: string): ClusterSelec
   const clusters = props.clusters?.map((c) => (typeof c === 'string' ? c : c.name));
   const environments = props.environments?.map((e) => (typeof e === 'string' ? e : e.name));
   if (!clusters?.length && !environments?.length) {
-    throw new Error(`${what} names no cluster. Fix: pass clusters: [...] and/or environments: [...]`);
+    throw new DefinitionError(`${what} names no cluster. Fix: pass clusters: [...] and/or environments: [...]`);
   }
   return { ...(clusters?.length ? { clusters } : {}), ...(environments?.length ? { environments } : {}) };
 }
@@ -52,7 +53,7 @@ export abstract class MeshRoute extends FleetEntry<RouteSpec> {
 
   /** What HTTP and gRPC routes add to the base: at least one rule, retries and timeouts. */
   protected policyOf(kind: string, props: { readonly rules: readonly unknown[]; readonly retry?: { readonly spec: object }; readonly timeouts?: RouteTimeouts }) {
-    if (!props.rules.length) throw new Error(`${this.node.path}: a ${kind} needs at least one rule. Fix: add rules: [{ backends: [...] }]`);
+    if (!props.rules.length) throw new DefinitionError(`${this.node.path}: a ${kind} needs at least one rule. Fix: add rules: [{ backends: [...] }]`);
     const timeouts = timeoutsSpec(props.timeouts);
     return { ...(props.retry ? { retry: props.retry.spec } : {}), ...(timeouts ? { timeouts } : {}) };
   }

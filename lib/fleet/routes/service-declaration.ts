@@ -1,9 +1,9 @@
-import { AppProtocol } from '../../constructs/workloads/app-protocol.ts';
+import { AppProtocol } from '../app-protocol.ts';
 import type { Construct } from 'constructs';
 import { appProtocolProblem } from '../../model/route-values.ts';
 import type { ServiceDeclarationSpec } from '../../model/routes.ts';
-import { assertValue } from '../../constructs/routes/route-parts.ts';
-import { assertDnsLabel } from '../cluster.ts';
+import { assertDnsLabel, assertValue } from '../asserts.ts';
+import { DefinitionError } from '../source-location.ts';
 import { FleetEntry } from '../fleet-entry.ts';
 import { selectionSpec, type SelectionProps } from './mesh-route.ts';
 
@@ -36,7 +36,7 @@ export class ServiceDeclaration extends FleetEntry<ServiceDeclarationSpec> {
     const name = props.name ?? id;
     assertDnsLabel(name, 'service name', this.node.path);
     assertDnsLabel(props.namespace, 'namespace', this.node.path);
-    if (!props.ports.length) throw new Error(`${this.node.path}: service ${props.namespace}/${name} declares no port. Fix: add ports: [{ port, protocol }]`);
+    if (!props.ports.length) throw new DefinitionError(`${this.node.path}: service ${props.namespace}/${name} declares no port. Fix: add ports: [{ port, protocol }]`);
     for (const port of props.ports) {
       if (port.protocol) assertValue(appProtocolProblem(port.protocol.value, port.port), this.node.path);
     }

@@ -2,10 +2,11 @@
 // enum-like class whose static factories check the value at once and hold the fleet document form.
 import { federatedServiceName, mirroredServiceName } from '../../compat/multicluster-names.ts';
 import type { Duration } from 'cdk8s';
-import { assertValue } from '../../constructs/routes/route-parts.ts';
 import { gatewayDuration, grpcRetryCodeProblem, httpRetryStatusProblem, retryLimitProblem } from '../../model/route-values.ts';
 import type { BackendRefSpec, GRPCRetryCode, GRPCRetrySpec, HTTPRetrySpec, RouteTimeoutsSpec, ValueMatchSpec } from '../../model/routes.ts';
-import type { Cluster } from '../cluster.ts';
+import { assertValue } from '../asserts.ts';
+import { nameOf, type ICluster } from '../refs.ts';
+import { DefinitionError } from '../source-location.ts';
 
 export interface BackendOptions {
   /** @default the port of the route's service */
@@ -22,8 +23,8 @@ export class Backend {
   }
 
   /** Cluster `cluster`'s `service`, as mirrored by a link from the route's cluster: `<service>-<cluster>`. */
-  static mirrored(service: string, cluster: Cluster | string, options: BackendOptions = {}): Backend {
-    return new Backend(mirroredServiceName(service, typeof cluster === 'string' ? cluster : cluster.name), options);
+  static mirrored(service: string, cluster: ICluster | string, options: BackendOptions = {}): Backend {
+    return new Backend(mirroredServiceName(service, nameOf(cluster)), options);
   }
 
   /** The federated service across member clusters: `<service>-federated`. */
@@ -36,10 +37,10 @@ export class Backend {
   private constructor(name: string, options: BackendOptions) {
     const { weight, port } = options;
     if (weight !== undefined && !(Number.isInteger(weight) && weight >= 0 && weight <= 1_000_000)) {
-      throw new Error(`backend ${name}: weight ${weight} is not a whole number from 0 to 1000000. Fix: use e.g. 90 and 10 for a 90/10 split`);
+      throw new DefinitionError(`backend ${name}: weight ${weight} is not a whole number from 0 to 1000000. Fix: use e.g. 90 and 10 for a 90/10 split`);
     }
     if (port !== undefined && !(Number.isInteger(port) && port >= 1 && port <= 65535)) {
-      throw new Error(`backend ${name}: port ${port} is not a port number. Fix: use 1-65535`);
+      throw new DefinitionError(`backend ${name}: port ${port} is not a port number. Fix: use 1-65535`);
     }
     this.spec = { name, ...(port !== undefined ? { port } : {}), ...(weight !== undefined ? { weight } : {}) };
   }
@@ -143,7 +144,7 @@ export class PathMatch {
     readonly value: string,
   ) {
     if (type !== 'RegularExpression' && !value.startsWith('/')) {
-      throw new Error(`path ${JSON.stringify(value)} does not start with "/". Fix: write "/${value}"`);
+      throw new DefinitionError(`path ${JSON.stringify(value)} does not start with "/". Fix: write "/${value}"`);
     }
   }
 }

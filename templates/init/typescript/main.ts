@@ -14,12 +14,13 @@ const fleet = new Fleet(app, '{{name}}', {
   defaults: { linkerd: '{{linkerd}}', kubernetes: '{{kubernetes}}' },
 });
 
-fleet.addEnvironment('dev');
-fleet.addCluster('dev-1', { environment: 'dev' });
+// Constructs are passed as objects: the environment and cluster returned here go wherever one is named.
+const dev = fleet.addEnvironment('dev');
+const dev1 = fleet.addCluster('dev-1', { environment: dev });
 
 // An application of your own, meshed: its objects go into the cluster's mesh chart (app-hello.yaml).
-fleet.addNamespace('hello', { clusters: ['dev-1'] });
-fleet.addApp('hello', { clusters: ['dev-1'], namespace: 'hello' }, (scope) => {
+fleet.addNamespace('hello', { clusters: [dev1] });
+fleet.addApp('hello', { clusters: [dev1], namespace: 'hello' }, (scope) => {
   const workload = new kplus.Deployment(scope, 'hello', {
     metadata: { name: 'hello' },
     containers: [{ image: 'ghcr.io/linkerd/hello:1.0.0', ports: [{ name: 'http', number: 8080 }], securityContext: { user: 10001, group: 10001 } }],

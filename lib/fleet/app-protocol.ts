@@ -1,4 +1,5 @@
-import type { ProxyProtocol } from '../../model/types.ts';
+import type { ProxyProtocol } from '../model/types.ts';
+import { DefinitionError } from './source-location.ts';
 
 /**
  * A Service port's `appProtocol`, as Linkerd reads it (2.18 on): it skips protocol detection, which
@@ -26,7 +27,7 @@ export class AppProtocol {
     const known = [AppProtocol.opaque(), AppProtocol.http(), AppProtocol.h2c()];
     const found = known.find((p) => p.value === value);
     if (!found) {
-      throw new Error(`appProtocol ${JSON.stringify(value)} is not one Linkerd understands: it would be treated as opaque TCP. Fix: use ${known.map((p) => JSON.stringify(p.value)).join(', ')} (gRPC is "kubernetes.io/h2c")`);
+      throw new DefinitionError(`appProtocol ${JSON.stringify(value)} is not one Linkerd understands: it would be treated as opaque TCP. Fix: use ${known.map((p) => JSON.stringify(p.value)).join(', ')} (gRPC is "kubernetes.io/h2c")`);
     }
     return found;
   }

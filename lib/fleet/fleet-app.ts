@@ -1,12 +1,12 @@
 import { Chart } from 'cdk8s';
 import type { Construct, IConstruct } from 'constructs';
-import type { MeshServiceSpec, ServiceExportSpec } from '../../model/types.ts';
+import type { MeshServiceSpec, ServiceExportSpec } from '../model/types.ts';
 
 /** Where an application's meshed workloads declare their policy, exports and federation membership. */
 export interface AppDeclarationSink {
   addMeshService(spec: MeshServiceSpec, source: string): void;
   exportService(spec: ServiceExportSpec, source: string): void;
-  federate(member: { readonly name: string; readonly namespace: string; readonly cluster: string }): void;
+  federate(member: { readonly name: string; readonly namespace: string; readonly cluster: string }, source: string): void;
 }
 
 const FLEET_APP = Symbol.for('meshfleet.FleetApp');

@@ -1,12 +1,14 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import type { Service, Workload } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { meshServiceSpec, type Caller, type RoutePolicy } from '../../fleet/policy.ts';
-import type { InboundPolicy, ProxyProtocol, RateLimitSpec, ServicePortSpec } from '../../model/types.ts';
-import { exportService, federateService } from '../multicluster/service-exports.ts';
+import { meshServiceSpec, type Caller, type RoutePolicy } from './policy.ts';
+import type { InboundPolicy, ProxyProtocol, RateLimitSpec, ServicePortSpec } from '../model/types.ts';
+import { exportService, federateService } from '../constructs/multicluster/service-exports.ts';
 import { AppProtocol } from './app-protocol.ts';
 import { FleetApp } from './fleet-app.ts';
-import { INJECT_ANNOTATION, proxyAnnotations, type ProxyOverrides } from './proxy-annotations.ts';
+import { namesOf, type ICluster } from './refs.ts';
+import { DefinitionError, describePlace, located, userCallSite } from './source-location.ts';
+import { INJECT_ANNOTATION, proxyAnnotations, type ProxyOverrides } from '../constructs/workloads/proxy-annotations.ts';
 
 export type ExportMode = 'gateway' | 'remote-discovery';
 
@@ -35,7 +37,7 @@ export interface MeshedWorkloadProps {
   /** appProtocol by port name where it should say something the protocol does not imply. @default from protocols */
   readonly appProtocols?: Readonly<Record<string, AppProtocol>>;
   /** Mirror the Service to linked clusters. @default not exported */
-  readonly export?: ExportMode | { readonly mode: ExportMode; readonly consumers?: readonly string[] };
+  readonly export?: ExportMode | { readonly mode: ExportMode; readonly consumers?: readonly (ICluster | string)[] };
   /** Make the Service a member of `<service>-federated`. @default false */
   readonly federated?: boolean;
   /** A Server per Service port with these callers, declared to the fleet (inside fleet.addApp only). @default no Servers */
@@ -51,15 +53,16 @@ export interface MeshedWorkloadProps {
 export class MeshedWorkload extends Construct {
   constructor(scope: Construct, id: string, props: MeshedWorkloadProps) {
     super(scope, id);
+    const at = userCallSite();
     const where = this.node.path;
     const { workload, service } = props;
 
-    const annotations = { [INJECT_ANNOTATION]: props.inject === false ? 'disabled' : 'enabled', ...proxyAnnotations(props.proxy ?? {}, where) };
+    const annotations = { [INJECT_ANNOTATION]: props.inject === false ? 'disabled' : 'enabled', ...located(() => proxyAnnotations(props.proxy ?? {}, where)) };
     for (const [key, value] of Object.entries(annotations)) workload.podMetadata.addAnnotation(key, value);
 
     if (!service) {
       for (const field of ['protocols', 'appProtocols', 'export', 'federated', 'policy'] as const) {
-        if (props[field] !== undefined) throw new Error(`${where}: ${field} needs the workload's Service. Fix: pass service`);
+        if (props[field] !== undefined) throw new DefinitionError(`${where}: ${field} needs the workload's Service. Fix: pass service`);
       }
       return;
     }
@@ -67,7 +70,7 @@ export class MeshedWorkload extends Construct {
     const names = ports.map((p) => p.name);
     const knownPort = (name: string, field: string) => {
       if (!names.includes(name)) {
-        throw new Error(`${where}: ${field} names port ${JSON.stringify(name)}, which Service ${service.name} does not have, so its Server would select no port. Fix: use one of ${names.filter(Boolean).map((n) => JSON.stringify(n)).join(', ') || '(no named ports)'} or bind the port with that name`);
+        throw new DefinitionError(`${where}: ${field} names port ${JSON.stringify(name)}, which Service ${service.name} does not have, so its Server would select no port. Fix: use one of ${names.filter(Boolean).map((n) => JSON.stringify(n)).join(', ') || '(no named ports)'} or bind the port with that name`);
       }
     };
     for (const name of Object.keys(props.protocols ?? {})) knownPort(name, 'protocols');
@@ -80,7 +83,7 @@ export class MeshedWorkload extends Construct {
       const implied = protocol ? AppProtocol.forProxyProtocol(protocol) : undefined;
       const given = port.name ? props.appProtocols?.[port.name] : undefined;
       if (given && implied && given.value !== implied.value) {
-        throw new Error(`${where}: port ${port.name} is ${protocol}, which clients learn from appProtocol ${implied.value}, but appProtocols says ${given.value}. Fix: drop appProtocols.${port.name}, or make them agree`);
+        throw new DefinitionError(`${where}: port ${port.name} is ${protocol}, which clients learn from appProtocol ${implied.value}, but appProtocols says ${given.value}. Fix: drop appProtocols.${port.name}, or make them agree`);
       }
       const appProtocol = given ?? implied;
       // cdk8s-plus has no appProtocol on ServicePort; patch the rendered port in place.
@@ -93,22 +96,22 @@ export class MeshedWorkload extends Construct {
     if (exported) exportService(service, exported.mode);
     if (props.federated) federateService(service);
     if (!app) {
-      if (props.policy) throw new Error(`${where}: the policy of ${service.name} must be declared to a fleet. Fix: create the workload inside fleet.addApp(...), or declare the service with fleet.addMeshService`);
+      if (props.policy) throw new DefinitionError(`${where}: the policy of ${service.name} must be declared to a fleet. Fix: create the workload inside fleet.addApp(...), or declare the service with fleet.addMeshService`);
       return;
     }
-    if (!namespace) throw new Error(`${where}: Service ${service.name} has no namespace. Fix: set metadata.namespace, or give fleet.addApp a namespace`);
-    const source = `construct ${this.node.path}`;
+    if (!namespace) throw new DefinitionError(`${where}: Service ${service.name} has no namespace. Fix: set metadata.namespace, or give fleet.addApp a namespace`);
+    const source = describePlace(this.node.path, at);
     if (exported) {
-      app.declarations.exportService({ name: service.name, namespace, cluster: app.cluster, export: exported.mode, ...(exported.consumers ? { consumers: [...exported.consumers] } : {}) }, source);
+      app.declarations.exportService({ name: service.name, namespace, cluster: app.cluster, export: exported.mode, ...(exported.consumers ? { consumers: namesOf(exported.consumers) } : {}) }, source);
     }
-    if (props.federated) app.declarations.federate({ name: service.name, namespace, cluster: app.cluster });
+    if (props.federated) app.declarations.federate({ name: service.name, namespace, cluster: app.cluster }, source);
     if (props.policy) {
       const podSelector = workload.matchLabels;
       if (!Object.keys(podSelector).length) {
-        throw new Error(`${where}: ${workload.name} selects its pods by no label, so a Server would select every pod of ${namespace}. Fix: select pods by labels (the default, or workload.select(...))`);
+        throw new DefinitionError(`${where}: ${workload.name} selects its pods by no label, so a Server would select every pod of ${namespace}. Fix: select pods by labels (the default, or workload.select(...))`);
       }
       const unnamed = ports.find((p) => !p.name);
-      if (unnamed) throw new Error(`${where}: Service ${service.name} port ${unnamed.port} has no name, and a Server is named after its port. Fix: name every port (bind(port, { name }))`);
+      if (unnamed) throw new DefinitionError(`${where}: Service ${service.name} port ${unnamed.port} has no name, and a Server is named after its port. Fix: name every port (bind(port, { name }))`);
       const policy = props.policy;
       const spec = meshServiceSpec(service.name, {
         namespace,

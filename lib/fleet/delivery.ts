@@ -1,0 +1,105 @@
+// TypeScript front door for GitOps delivery: each factory builds exactly the fleet file's `delivery`
+// settings (spec.delivery, spec.environments.<env>.delivery).
+import type { ArgoGenerator, DeliverySettings, GitRepoSpec } from '../model/delivery.ts';
+
+export interface GitRepoOptions {
+  /** The repository (https:// or ssh://; Argo CD also takes git@host:org/repo). @default the layer below's */
+  readonly url?: string;
+  /** Folder of the output inside the repository. @default "charts-out" */
+  readonly path?: string;
+}
+
+/** The Git repository, and the branch, tag or commit, the delivery engine reads the output from. */
+export class GitRepo {
+  /** Follow a branch. */
+  static branch(branch: string, options: GitRepoOptions = {}): GitRepo {
+    return new GitRepo({ ...urlOf(options), branch, ...pathOf(options) });
+  }
+
+  /** Follow a tag (promotion by moving the tag). */
+  static tag(tag: string, options: GitRepoOptions = {}): GitRepo {
+    return new GitRepo({ ...urlOf(options), tag, ...pathOf(options) });
+  }
+
+  /** Pin a commit. */
+  static commit(commit: string, options: GitRepoOptions = {}): GitRepo {
+    return new GitRepo({ ...urlOf(options), commit, ...pathOf(options) });
+  }
+
+  /** A repository at the branch of the layer below (default "main"). */
+  static url(url: string, options: Omit<GitRepoOptions, 'url'> = {}): GitRepo {
+    return new GitRepo({ url, ...pathOf(options) });
+  }
+
+  /** The fleet document's `repo`. */
+  private constructor(readonly spec: GitRepoSpec) {}
+}
+
+export interface DeliveryProps {
+  /** Where the output is committed. @default the layer below's */
+  readonly repo?: GitRepo;
+  /** Helm repository of the Linkerd charts; an oci:// URL makes Flux use OCIRepository. @default "https://helm.linkerd.io/edge" */
+  readonly helmRepository?: string;
+  /** Major version of the mesh/ charts; raising it restarts them at <major>.0.0. @default 0 */
+  readonly chartMajor?: number;
+}
+
+export interface ArgoCdDeliveryProps extends DeliveryProps {
+  /** AppProject of the generated Applications. @default "default" */
+  readonly project?: string;
+  /** app-of-apps, or one ApplicationSet (list or clusters generator). @default "app-of-apps" */
+  readonly generator?: ArgoGenerator;
+}
+
+export interface FluxDeliveryProps extends DeliveryProps {
+  /** Reconcile interval of every Flux object. @default "10m" */
+  readonly interval?: string;
+  /** One Flux instance drives the environment's clusters through a kubeConfig Secret each. @default true */
+  readonly remoteClusters?: boolean;
+}
+
+/** How the output reaches the clusters: the engine and its settings, for the fleet or one environment. */
+export class Delivery {
+  /** Argo CD applies the output. */
+  static argocd(props: ArgoCdDeliveryProps = {}): Delivery {
+    const { project, generator, ...common } = props;
+    const argocd = { ...(project !== undefined ? { project } : {}), ...(generator !== undefined ? { generator } : {}) };
+    return new Delivery({ engine: 'argocd', ...commonOf(common), ...(Object.keys(argocd).length ? { argocd } : {}) });
+  }
+
+  /** Flux applies the output. */
+  static flux(props: FluxDeliveryProps = {}): Delivery {
+    const { interval, remoteClusters, ...common } = props;
+    const flux = { ...(interval !== undefined ? { interval } : {}), ...(remoteClusters !== undefined ? { remoteClusters } : {}) };
+    return new Delivery({ engine: 'flux', ...commonOf(common), ...(Object.keys(flux).length ? { flux } : {}) });
+  }
+
+  /** Plain output only: you apply it yourself. */
+  static none(): Delivery {
+    return new Delivery({ engine: 'none' });
+  }
+
+  /** Only these settings, with the engine of the layer below (e.g. another tag for one environment). */
+  static override(props: DeliveryProps): Delivery {
+    return new Delivery(commonOf(props));
+  }
+
+  /** The fleet document's `delivery` settings. */
+  private constructor(readonly spec: DeliverySettings) {}
+}
+
+function commonOf(props: DeliveryProps): DeliverySettings {
+  return {
+    ...(props.repo ? { repo: props.repo.spec } : {}),
+    ...(props.helmRepository !== undefined ? { helmRepository: props.helmRepository } : {}),
+    ...(props.chartMajor !== undefined ? { chartMajor: props.chartMajor } : {}),
+  };
+}
+
+function urlOf(options: GitRepoOptions) {
+  return options.url !== undefined ? { url: options.url } : {};
+}
+
+function pathOf(options: GitRepoOptions) {
+  return options.path !== undefined ? { path: options.path } : {};
+}
