@@ -1,9 +1,10 @@
 // Preloaded into a measured process (node --require): at exit, appends its CPU time (user + system,
-// all threads, ms) to the file named by MESHFLEET_BENCH_CPU. CPU time says more than wall time on a
-// machine that other work keeps busy.
+// all threads, ms) and its peak resident memory (KiB, the whole process: every thread) to the file
+// named by MESHFLEET_BENCH_CPU, one line each run. CPU time says more than wall time on a machine
+// that other work keeps busy.
 const { appendFileSync } = require('node:fs');
 
 process.on('exit', () => {
   const { user, system } = process.cpuUsage();
-  appendFileSync(process.env.MESHFLEET_BENCH_CPU, `${(user + system) / 1000}\n`);
+  appendFileSync(process.env.MESHFLEET_BENCH_CPU, `${(user + system) / 1000} ${process.resourceUsage().maxRSS}\n`);
 });

@@ -61,7 +61,7 @@ function timeRuns(nodeArgs: readonly string[], runs: number, cpuFile: string): {
     if (result.status !== 0) throw new Error(`node ${nodeArgs.join(' ')} exited ${result.status}: ${result.stderr}`);
     if (i > 0) times.push(ms); // the first run warms the file cache
   }
-  const cpu = readFileSync(cpuFile, 'utf8').trim().split('\n').slice(1).map(Number);
+  const cpu = readFileSync(cpuFile, 'utf8').trim().split('\n').slice(1).map((line) => Number(line.split(' ')[0]));
   return { medianMs: median(times), minMs: Math.min(...times), cpuMs: median(cpu) };
 }
 

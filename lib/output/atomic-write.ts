@@ -8,6 +8,30 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { FileAccessError, fileAccessError } from '../model/file-access.ts';
 
 export function writeTreeAtomically(outdir: string, files: ReadonlyMap<string, string>): void {
+  const staged = stageTree(outdir);
+  try {
+    for (const [path, content] of files) staged.write(path, content);
+  } catch (e) {
+    staged.abort();
+    throw e;
+  }
+  staged.commit();
+}
+
+/**
+ * A new output being written file by file into the sibling temp folder, so a caller can stream
+ * files as it makes them and hold none (synth writes one cluster at a time). commit() swaps it in
+ * and verifies it; abort() removes it, leaving the previous output as it was.
+ */
+export interface StagedTree {
+  write(path: string, content: string): void;
+  /** Path → byte size of every file written so far. */
+  readonly sizes: ReadonlyMap<string, number>;
+  commit(): void;
+  abort(): void;
+}
+
+export function stageTree(outdir: string): StagedTree {
   const target = resolve(outdir);
   const parent = dirname(target);
   const name = basename(target);
@@ -20,48 +44,66 @@ export function writeTreeAtomically(outdir: string, files: ReadonlyMap<string, s
 
   // mkdir, not mkdtemp: a new folder gets the usual mode (0777 less the umask), not 0700.
   const temp = join(parent, `.${name}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
-  let current = 'the temporary output folder';
   try {
     mkdirSync(temp);
-    current = temp;
     const existing = lstatSync(target, { throwIfNoEntry: false });
     if (existing?.isDirectory()) chmodSync(temp, existing.mode & 0o7777);
-    const made = new Set<string>([temp]);
-    for (const [path, content] of files) {
-      current = join(temp, path);
-      const dir = dirname(current);
-      if (!made.has(dir)) {
-        mkdirSync(dir, { recursive: true });
-        made.add(dir);
+  } catch (e) {
+    rmSync(temp, { recursive: true, force: true });
+    throw fileAccessError(e, temp, 'write the output');
+  }
+  const made = new Set<string>([temp]);
+  const sizes = new Map<string, number>();
+  let open = true;
+  const abort = () => {
+    open = false;
+    rmSync(temp, { recursive: true, force: true });
+  };
+  return {
+    sizes,
+    write(path, content) {
+      if (!open) throw new Error('stageTree: the staged output was committed or aborted');
+      const file = join(temp, path);
+      try {
+        const dir = dirname(file);
+        if (!made.has(dir)) {
+          mkdirSync(dir, { recursive: true });
+          made.add(dir);
+        }
+        writeFileSync(file, content);
+      } catch (e) {
+        abort();
+        throw fileAccessError(e, file, 'write the output');
       }
-      writeFileSync(current, content);
-    }
-  } catch (e) {
-    rmSync(temp, { recursive: true, force: true });
-    throw fileAccessError(e, current === temp || current === 'the temporary output folder' ? temp : current, 'write the output');
-  }
-
-  const old = join(parent, `.${name}.old-${process.pid}`);
-  try {
-    if (existsSync(target)) renameSync(target, old);
-  } catch (e) {
-    rmSync(temp, { recursive: true, force: true });
-    throw fileAccessError(e, target, 'move the previous output aside');
-  }
-  try {
-    renameSync(temp, target);
-  } catch (e) {
-    // Put the previous output back; the next run would do it otherwise.
-    if (existsSync(old) && !existsSync(target)) renameSync(old, target);
-    rmSync(temp, { recursive: true, force: true });
-    throw fileAccessError(e, target, 'move the new output into place');
-  }
-  rmSync(old, { recursive: true, force: true });
-  verifyTree(target, files);
+      sizes.set(path, Buffer.byteLength(content));
+    },
+    abort,
+    commit() {
+      if (!open) throw new Error('stageTree: the staged output was committed or aborted');
+      open = false;
+      const old = join(parent, `.${name}.old-${process.pid}`);
+      try {
+        if (existsSync(target)) renameSync(target, old);
+      } catch (e) {
+        rmSync(temp, { recursive: true, force: true });
+        throw fileAccessError(e, target, 'move the previous output aside');
+      }
+      try {
+        renameSync(temp, target);
+      } catch (e) {
+        // Put the previous output back; the next run would do it otherwise.
+        if (existsSync(old) && !existsSync(target)) renameSync(old, target);
+        rmSync(temp, { recursive: true, force: true });
+        throw fileAccessError(e, target, 'move the new output into place');
+      }
+      rmSync(old, { recursive: true, force: true });
+      verifyTree(target, sizes);
+    },
+  };
 }
 
 /** The folder holds exactly these files, with these sizes: the swap is complete. */
-function verifyTree(target: string, files: ReadonlyMap<string, string>): void {
+function verifyTree(target: string, sizes: ReadonlyMap<string, number>): void {
   const found = new Map<string, number>();
   const walk = (dir: string, prefix: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -71,8 +113,8 @@ function verifyTree(target: string, files: ReadonlyMap<string, string>): void {
     }
   };
   walk(target, '');
-  const wrong = [...files].filter(([path, content]) => found.get(path) !== Buffer.byteLength(content)).map(([path]) => path);
-  const extra = [...found.keys()].filter((path) => !files.has(path));
+  const wrong = [...sizes].filter(([path, size]) => found.get(path) !== size).map(([path]) => path);
+  const extra = [...found.keys()].filter((path) => !sizes.has(path));
   if (wrong.length || extra.length) {
     throw new FileAccessError(
       `the output in ${target} is not what was written (${[...wrong, ...extra].slice(0, 5).join(', ')}${wrong.length + extra.length > 5 ? ', …' : ''}): another program changed it during the swap`,

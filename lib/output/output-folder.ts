@@ -7,7 +7,7 @@
 import { accessSync, constants, lstatSync, mkdirSync, readdirSync, readlinkSync, realpathSync, rmdirSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { describeKind, FileAccessError, fileAccessError, INPUT_LIMITS, readRegularFile } from '../model/file-access.ts';
-import { needsRecovery, recoverInterruptedSwap, writeTreeAtomically } from './atomic-write.ts';
+import { needsRecovery, recoverInterruptedSwap, stageTree, writeTreeAtomically, type StagedTree } from './atomic-write.ts';
 import { readOutputTree } from './diff.ts';
 import { acquireOutputLock, type OutputLock } from './output-lock.ts';
 import { LOCK_FILE } from './versioning.ts';
@@ -31,6 +31,8 @@ export interface OutputFolder {
   read(): Map<string, string>;
   /** Replaces the folder with these files (atomic swap, mode kept), verified before it returns. */
   write(files: ReadonlyMap<string, string>): void;
+  /** The same, file by file as they are made (see stageTree); commit() swaps them in. */
+  stage(): StagedTree;
   /** Releases the lock; a parent folder created for the lock and left empty is removed. */
   close(): void;
 }
@@ -90,6 +92,18 @@ export function openOutputFolder(outdir: string, options: OpenOptions): OutputFo
       if (!lock) throw new Error('openOutputFolder: the folder was opened for reading');
       writeTreeAtomically(target, files);
       written = true;
+    },
+    stage: () => {
+      if (!lock) throw new Error('openOutputFolder: the folder was opened for reading');
+      const staged = stageTree(target);
+      return {
+        ...staged,
+        sizes: staged.sizes,
+        commit: () => {
+          staged.commit();
+          written = true;
+        },
+      };
     },
     close,
   };

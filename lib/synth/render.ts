@@ -34,8 +34,13 @@ import { DELIVER_INSTEAD, describeSecretIssue, scanFiles, validateObjects, type 
 export { INDEX_FILE, ROUTES_FOLDER, type RenderedCluster } from '../output/rendered-cluster.ts';
 
 export interface Rendered {
-  /** Relative path → content, for the whole output folder. */
+  /**
+   * Relative path → content, for the whole output folder; without a sink, for the whole output
+   * folder, with one, only the files not handed to it (the fleet-wide ones, written last).
+   */
   readonly files: Map<string, string>;
+  /** Every file of the output, in the order made (the sink's and the ones in files). */
+  readonly paths: readonly string[];
   readonly clusters: readonly RenderedCluster[];
   /** The GitOps files and the objects in them. */
   readonly delivery: DeliveryOutput;
@@ -47,9 +52,19 @@ export interface Rendered {
 /** Application objects of a cluster (TypeScript fleets: fleet.addApp), by application name. */
 export type AppSource = (cluster: string) => readonly { readonly name: string; readonly objects: readonly KubeObject[] }[];
 
-export function renderFleet(fleet: ResolvedFleet, previous: VersionLock, options: DeliveryOptions = {}, apps?: AppSource): Rendered {
+/**
+ * Takes each cluster's files as soon as they are rendered and scanned (synth writes them into the
+ * staged output folder), so their text is not held until the end.
+ */
+export type FileSink = (path: string, content: string) => void;
+
+export function renderFleet(fleet: ResolvedFleet, previous: VersionLock, options: DeliveryOptions = {}, apps?: AppSource, sink?: FileSink): Rendered {
   const files = new Map<string, string>();
+  const paths: string[] = [];
   const diagnostics: Diagnostic[] = [];
+  // Reported last, after every other check, as when the scan ran over the finished output.
+  const secrets: Diagnostic[] = [];
+  const owners = new Map<string, RenderedCluster>();
   const rendered: RenderedCluster[] = [];
   const lock: Record<string, LockEntry> = {};
   const majorWarned = new Set<string>();
@@ -59,6 +74,7 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock, options
   const policies = policyViews(fleet);
   for (const cluster of fleet.clusters) {
     const folder = `${cluster.environment}/${cluster.name}`;
+    const clusterFiles = new Map<string, string>();
     const delivery = environmentDelivery(fleet.delivery, cluster.environment);
     const app = new App();
     const view = views.get(cluster.name)!;
@@ -86,7 +102,7 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock, options
       diagnostics.push(warning(originOf(delivery.settings, '/chartMajor', '/spec/delivery'), `mesh charts of environment ${cluster.environment} are at major ${locked} in versions.lock.json, above chartMajor ${delivery.chartMajor}; versions never go down, so ${locked} stays`, `set chartMajor: ${locked} (or higher), or remove it`));
     }
     lock[chartKey] = { version, hash, linkerd: cluster.linkerdVersion };
-    files.set(
+    clusterFiles.set(
       `${folder}/mesh/Chart.yaml`,
       chartYaml({
         version,
@@ -95,29 +111,44 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock, options
         annotations: { 'meshfleet.dev/cluster': cluster.name, 'meshfleet.dev/environment': cluster.environment },
       }),
     );
-    for (const [path, text] of content) files.set(`${folder}/mesh/${path}`, text);
-    for (const [path, text] of manifestFiles(yaml)) files.set(`${folder}/manifests/${path}`, text);
+    for (const [path, text] of content) clusterFiles.set(`${folder}/mesh/${path}`, text);
+    for (const [path, text] of manifestFiles(yaml)) clusterFiles.set(`${folder}/manifests/${path}`, text);
     for (const [chart, values] of Object.entries(mesh.upstreamValues)) {
-      files.set(`${folder}/values/${chart}.yaml`, valuesFile(chart, cluster.release.chartVersion, values, delivery.helmRepository));
+      clusterFiles.set(`${folder}/values/${chart}.yaml`, valuesFile(chart, cluster.release.chartVersion, values, delivery.helmRepository));
     }
     const gatewayApiFiles = gatewayApiFolderFiles(cluster.gatewayAPI);
-    for (const [name, text] of gatewayApiFiles) files.set(`${folder}/${GATEWAY_API_FOLDER}/${name}`, text);
+    for (const [name, text] of gatewayApiFiles) clusterFiles.set(`${folder}/${GATEWAY_API_FOLDER}/${name}`, text);
     if (routeFiles.length) {
-      for (const [path, text] of manifestFiles(objectYaml(routeFiles))) files.set(`${folder}/${ROUTES_FOLDER}/${path}`, text);
+      for (const [path, text] of manifestFiles(objectYaml(routeFiles))) clusterFiles.set(`${folder}/${ROUTES_FOLDER}/${path}`, text);
     }
-    rendered.push({ cluster, folder, objects, objectFiles, upstreamValues: mesh.upstreamValues, chartVersion: version, gatewayApiFiles, routeFiles });
+    const done: RenderedCluster = { cluster, folder, objects, objectFiles, upstreamValues: mesh.upstreamValues, chartVersion: version, gatewayApiFiles, routeFiles };
+    rendered.push(done);
+    owners.set(folder, done);
+    secrets.push(...secretDiagnostics(clusterFiles, owners));
+    for (const [path, text] of clusterFiles) {
+      paths.push(path);
+      if (sink) sink(path, text);
+      else files.set(path, text);
+    }
   }
   const gitops = renderDelivery(fleet, rendered, options);
-  for (const [path, text] of gitops.files) files.set(path, text);
+  const fleetFiles = new Map<string, string>();
+  for (const [path, text] of gitops.files) fleetFiles.set(path, text);
   diagnostics.push(...checkDelivered(gitops));
   const rollout = rolloutModel({ delivery: fleet.delivery, rendered, components: gitops.components, fleetName: fleet.name });
   if (!diagnostics.some((d) => d.severity === 'error')) diagnostics.push(...rolloutDiagnostics(rollout, { peersPush: fleet.credentials.type === 'externalSecret' && fleet.credentials.pushSecret !== false }));
-  files.set(INDEX_FILE, indexFile(fleet, rendered, gitops, views, policies));
-  files.set('versions.lock.json', lockFile(lock));
-  diagnostics.push(...secretDiagnostics(files, rendered));
+  fleetFiles.set(INDEX_FILE, indexFile(fleet, rendered, gitops, views, policies));
+  fleetFiles.set('versions.lock.json', lockFile(lock));
+  secrets.push(...secretDiagnostics(fleetFiles, owners));
+  diagnostics.push(...secrets);
+  for (const [path, text] of fleetFiles) {
+    paths.push(path);
+    files.set(path, text);
+  }
   // Last: it lists every other file, so the next run knows what in the folder is its own.
-  files.set(OUTPUT_MARKER, ownerMarker(files.keys()));
-  return { files, clusters: rendered, delivery: gitops, diagnostics, rollout };
+  files.set(OUTPUT_MARKER, ownerMarker(paths));
+  paths.push(OUTPUT_MARKER);
+  return { files, paths, clusters: rendered, delivery: gitops, diagnostics, rollout };
 }
 
 /** Emitted objects against their schemas, values against the upstream charts. */
@@ -157,12 +188,11 @@ function objectDiagnostics(objects: readonly KubeObject[], sources: SchemaSource
 }
 
 /**
- * The secret scan, once, over every file about to be written (whatever delivery, object kind or
- * copied file produced it). Reported at the cluster whose folder holds the file, else at the
+ * The secret scan over every file about to be written (whatever delivery, object kind or copied
+ * file produced it), a cluster's files as they are made, the fleet-wide ones last. Reported at the cluster whose folder holds the file, else at the
  * delivery settings (GitOps files) or the document root.
  */
-function secretDiagnostics(files: ReadonlyMap<string, string>, clusters: readonly RenderedCluster[]): Diagnostic[] {
-  const owners = new Map(clusters.map((r) => [r.folder, r]));
+function secretDiagnostics(files: ReadonlyMap<string, string>, owners: ReadonlyMap<string, RenderedCluster>): Diagnostic[] {
   return scanFiles(files).map((issue) => {
     const [env, name, part] = issue.file.split('/');
     const owner = owners.get(`${env}/${name}`);

@@ -44,17 +44,31 @@ export function synthesize(input: FleetInput, options: SynthOptions = {}): Synth
   const folder = openOutputFolder(outdir, { write: !options.dryRun, protect: [...(input.file ? [input.file] : []), input.baseDir] });
   let rendered: Rendered;
   let diagnostics: Diagnostic[];
+  let files: number;
+  let bytes = 0;
   try {
     const { lock, rebuilt } = readVersionLock(folder.target, folder.read, outdir);
-    rendered = renderFleet(plan.fleet, lock, {}, input.apps);
-    const lockWarning = rebuilt ? [warning('', rebuilt, 'commit the output with its rebuilt versions.lock.json')] : [];
-    diagnostics = [...plan.diagnostics, ...lockWarning, ...rendered.diagnostics];
-    if (diagnostics.some((d) => d.severity === 'error')) throw new FleetError(diagnostics, input.locate);
-    if (!options.dryRun) folder.write(rendered.files);
+    // Each cluster's files go into the staged folder as they are made, so no run holds the whole
+    // output; on an error the staged folder is removed and the previous output stays as it was.
+    const staged = options.dryRun ? undefined : folder.stage();
+    try {
+      rendered = renderFleet(plan.fleet, lock, {}, input.apps, staged && ((path, text) => staged.write(path, text)));
+      const lockWarning = rebuilt ? [warning('', rebuilt, 'commit the output with its rebuilt versions.lock.json')] : [];
+      diagnostics = [...plan.diagnostics, ...lockWarning, ...rendered.diagnostics];
+      if (diagnostics.some((d) => d.severity === 'error')) throw new FleetError(diagnostics, input.locate);
+      if (staged) {
+        for (const [path, text] of rendered.files) staged.write(path, text);
+        staged.commit();
+      }
+    } catch (e) {
+      staged?.abort();
+      throw e;
+    }
+    files = rendered.paths.length;
+    if (staged) for (const size of staged.sizes.values()) bytes += size;
+    else for (const text of rendered.files.values()) bytes += Buffer.byteLength(text);
   } finally {
     folder.close();
   }
-  let bytes = 0;
-  for (const text of rendered.files.values()) bytes += Buffer.byteLength(text);
-  return { outdir, rendered, diagnostics, files: rendered.files.size, bytes };
+  return { outdir, rendered, diagnostics, files, bytes };
 }

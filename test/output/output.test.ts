@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { recoverInterruptedSwap, writeTreeAtomically } from '../../lib/output/atomic-write.ts';
+import { recoverInterruptedSwap, stageTree, writeTreeAtomically } from '../../lib/output/atomic-write.ts';
 import { escapeTemplate } from '../../lib/output/helm-chart.ts';
 import { nextVersion } from '../../lib/output/versioning.ts';
 
@@ -45,5 +45,29 @@ describe('writeTreeAtomically', () => {
     // THEN the previous output is back and the half-written folder is gone
     expect(readFileSync(join(root, 'charts-out', 'x.yaml'), 'utf8')).toBe('previous');
     expect(existsSync(join(root, '.charts-out.tmp-abc'))).toBe(false);
+  });
+
+  it('streams files into a staged folder the output gets only on commit; abort leaves the previous output', () => {
+    const root = mkdtempSync(join(tmpdir(), 'meshfleet-write-'));
+    const out = join(root, 'charts-out');
+    writeTreeAtomically(out, new Map([['a/one.yaml', '1']]));
+    // GIVEN files written one by one into a staged output
+    const aborted = stageTree(out);
+    aborted.write('b/two.yaml', 'two');
+    expect(readFileSync(join(out, 'a', 'one.yaml'), 'utf8')).toBe('1');
+    // WHEN it is aborted (synth found an error after streaming some clusters)
+    aborted.abort();
+    // THEN the previous output is as it was and nothing is left beside it
+    expect(readdirSync(root)).toStrictEqual(['charts-out']);
+    expect(readdirSync(out)).toStrictEqual(['a']);
+    // AND a committed one replaces the folder whole, with the sizes it wrote
+    const committed = stageTree(out);
+    committed.write('b/two.yaml', 'two');
+    committed.write('three.yaml', 'drei');
+    committed.commit();
+    expect([...committed.sizes]).toStrictEqual([['b/two.yaml', 3], ['three.yaml', 4]]);
+    expect(readdirSync(out).sort()).toStrictEqual(['b', 'three.yaml']);
+    expect(readdirSync(root)).toStrictEqual(['charts-out']);
+    expect(() => committed.write('late.yaml', '')).toThrow(/committed or aborted/);
   });
 });

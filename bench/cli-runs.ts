@@ -1,0 +1,77 @@
+// The meshfleet command timed as a user runs it: `meshfleet synth fleet.yaml --out <folder>` in a
+// fresh child process (start-up, reading the fleet file and schema compilation included), on the
+// bench's generated fleets written as fleet files to a RAM folder. Wall time is measured around the
+// child; peak memory is the child's own (every thread), reported by bench/cpu-usage.cjs at exit.
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
+import type { FleetDocument } from '../lib/model/types.ts';
+import { generateFleet } from './generate-fleet.ts';
+
+const REPO = fileURLToPath(new URL('..', import.meta.url));
+const BIN = join(REPO, 'bin', 'meshfleet.js');
+const USAGE = join(REPO, 'bench', 'cpu-usage.cjs');
+
+export interface CliRun {
+  readonly wallMs: number;
+  readonly cpuMs: number;
+  readonly peakRssMiB: number;
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+export function writeFleetFile(document: FleetDocument, file: string): void {
+  writeFileSync(file, stringify(document));
+}
+
+/** One `meshfleet <args>` in a fresh process; throws when it fails. */
+export function runCli(args: readonly string[], work: string): CliRun {
+  const usage = join(work, 'usage');
+  writeFileSync(usage, '');
+  const started = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, ['--require', USAGE, BIN, ...args], { cwd: work, encoding: 'utf8', env: { ...process.env, MESHFLEET_BENCH_CPU: usage }, maxBuffer: 64 << 20 });
+  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+  if (result.status !== 0) throw new Error(`meshfleet ${args.join(' ')} exited ${result.status}: ${result.stderr.slice(-2000)}`);
+  const [cpuMs, rssKiB] = readFileSync(usage, 'utf8').trim().split(' ').map(Number);
+  return { wallMs, cpuMs: cpuMs!, peakRssMiB: rssKiB! / 1024 };
+}
+
+export interface SizeFigures {
+  readonly clusters: number;
+  /** Cold synth into a new folder: each run. */
+  readonly cold: readonly CliRun[];
+  /** A second synth after one cluster's settings changed (1000 clusters only). */
+  readonly incremental?: CliRun;
+  /** `synth --check` of the unchanged fleet against its output. */
+  readonly check?: CliRun;
+}
+
+/** Cold synths of a generated fleet of `clusters`, `runs` times, then (optionally) the incremental case. */
+export function measureSize(clusters: number, runs: number, work: string, options: { incremental?: boolean } = {}): SizeFigures {
+  const document = generateFleet(clusters);
+  const fleet = join(work, `fleet-${clusters}.yaml`);
+  const out = join(work, `out-${clusters}`);
+  writeFleetFile(document, fleet);
+  const cold: CliRun[] = [];
+  for (let i = 0; i < runs; i++) {
+    rmSync(out, { recursive: true, force: true });
+    cold.push(runCli(['synth', fleet, '--out', out], work));
+  }
+  if (!options.incremental) return { clusters, cold };
+  const check = runCli(['synth', '--check', fleet, '--out', out], work);
+  // One cluster's settings change (HA on for a dev cluster): its charts and values change, the rest not.
+  const edited = structuredClone(document);
+  (edited.spec.clusters[5] as { ha?: boolean }).ha = true;
+  writeFleetFile(edited, fleet);
+  const incremental = runCli(['synth', fleet, '--out', out], work);
+  return { clusters, cold, incremental, check };
+}
+
+// `node --import tsx bench/cli-runs.ts <clusters> <file>` writes a generated fleet file, for profiling.
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) writeFleetFile(generateFleet(Number(process.argv[2])), process.argv[3]!);
