@@ -7,6 +7,8 @@ import { parseArgs } from 'node:util';
 import { formatDiagnostic, FleetError } from '../model/diagnostics.ts';
 import { openOutputFolder } from '../output/output-folder.ts';
 import { readVersionLock } from '../output/versioning.ts';
+import { parseIndex } from '../output/previous-index.ts';
+import { stagedChangeDiagnostics } from '../rollout/staged-changes.ts';
 import { formatPlan, planReport } from '../rollout/plan.ts';
 import { upgradeFrom } from '../rollout/upgrade.ts';
 import { planFleet } from '../synth/plan.ts';
@@ -65,7 +67,7 @@ export async function runPlan(argv: readonly string[], io: CliIo): Promise<numbe
   } finally {
     folder.close();
   }
-  const diagnostics = [...checked.diagnostics, ...rendered.diagnostics];
+  const diagnostics = [...checked.diagnostics, ...stagedChangeDiagnostics(parseIndex(previous.get('index.json')), checked.fleet), ...rendered.diagnostics];
   for (const d of diagnostics) io.err(formatDiagnostic(d, input.locate) + '\n');
   const upgrade = upgradeFrom(rendered.rollout, previous, rendered.files);
   const report = planReport(rendered.rollout, upgrade);

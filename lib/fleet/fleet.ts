@@ -14,7 +14,7 @@ import { Environment, type EnvironmentProps } from './environment.ts';
 import { LinkTopology, type Credentials, type LinkMode } from './multicluster.ts';
 import { FleetEntry, type FleetEntryList } from './fleet-entry.ts';
 import type { AnchorIssuer, TrustAnchor } from './trust.ts';
-import type { EgressNetworkSpec, FederatedServiceSpec, LinkSpec, MeshServiceSpec, NamespaceSpec, ServiceExportSpec } from '../model/types.ts';
+import type { EgressNetworkSpec, FederatedServiceSpec, LinkSpec, MeshServiceSpec, NamespaceSpec, ServiceExportSpec, TrustRotationSpec } from '../model/types.ts';
 import type { KubeObject } from '../output/kube-object.ts';
 import { FleetApp } from '../constructs/workloads/fleet-app.ts';
 import { AppDeclarations, meshServiceSpec, type EgressNetworkProps, type MeshServiceProps, type NamespaceProps } from './policy.ts';
@@ -35,6 +35,8 @@ export interface FleetProps {
   readonly trustDomain?: string;
   /** @default AnchorIssuer.secret("linkerd-trust-anchor") */
   readonly anchorIssuer?: AnchorIssuer;
+  /** A trust anchor rotation in progress: its stage and the anchor being retired (docs/operations/rotate-trust-anchor.md). @default none */
+  readonly trustRotation?: TrustRotationSpec;
   /** Lifetime of each cluster's identity issuer. @default 48h, renewed 25h before expiry */
   readonly identityIssuer?: { readonly duration?: string; readonly renewBefore?: string };
   /** Settings every cluster starts from. */
@@ -188,6 +190,7 @@ export class Fleet extends Construct {
           anchor: p.trustAnchor.source,
           domain: p.trustDomain,
           issuer: p.anchorIssuer?.spec,
+          rotation: p.trustRotation,
           identityIssuer: p.identityIssuer,
         },
         defaults: p.defaults,

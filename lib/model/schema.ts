@@ -16,6 +16,7 @@ import { policySchemas } from './schema-policy.ts';
 import { CRON, DNS_LABEL, DNS_NAME, DURATION, dnsLabel, LOG_LEVEL, QUANTITY } from './schema-patterns.ts';
 import { gatewayAPISettingsSchema } from './gateway-api-settings.ts';
 import { routesSchema, servicesSchema } from './routes-schema.ts';
+import { TRUST_ROTATION_STAGES } from './types.ts';
 
 const quantities = {
   type: 'object',
@@ -173,6 +174,15 @@ export const fleetSchema = {
                 },
               ],
               'x-fix': 'set issuer.type to externalSecret (with store and remoteKey), secret (with name) or clusterIssuer (with name)',
+            },
+            rotation: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['stage', 'previous'],
+              properties: {
+                stage: { enum: [...TRUST_ROTATION_STAGES], 'x-fix': `use one of ${TRUST_ROTATION_STAGES.join(', ')}; to end a rotation, remove trust.rotation` },
+                previous: { type: 'string', pattern: '^([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$', 'x-fix': 'give the SHA-256 fingerprint of the anchor being retired, as printed by openssl x509 -noout -fingerprint -sha256 (32 hex pairs separated by colons)' },
+              },
             },
             identityIssuer: {
               type: 'object',

@@ -6,7 +6,7 @@ import { checkDelivery } from '../delivery/check.ts';
 import { resolveDelivery, type FleetDelivery } from '../delivery/resolve.ts';
 import { error, pointer, show, type Diagnostic } from '../model/diagnostics.ts';
 import { mergeLayers, originOf, type Merged } from '../model/merge.ts';
-import { readTrustAnchor, type TrustAnchor } from '../model/trust-anchor.ts';
+import { readTrustAnchor, resolveRotation, type ResolvedRotation, type TrustAnchor } from '../model/trust-anchor.ts';
 import { policyOf, type ResolvedPolicy } from './policy.ts';
 import { expandLinks, federatedServicesOf, serviceExportsOf, type ResolvedFederatedService, type ResolvedLink, type ResolvedServiceExport } from './links.ts';
 import { resolveGatewayAPI, type ResolvedGatewayAPI, type VendoredBundle } from './gateway-api.ts';
@@ -30,6 +30,8 @@ export const DEFAULT_ANCHOR_ISSUER: AnchorIssuerSpec = { type: 'secret', name: '
 
 export interface ResolvedTrust {
   readonly anchor: TrustAnchor;
+  /** The trust anchor rotation in progress, if any (spec.trust.rotation). */
+  readonly rotation?: ResolvedRotation;
   readonly domain: string;
   readonly issuer: AnchorIssuerSpec;
   readonly identityIssuer: { readonly duration: string; readonly renewBefore: string };
@@ -103,6 +105,8 @@ export function resolveFleet(doc: FleetDocument, options: ResolveOptions): { fle
   const spec = doc.spec;
   const { anchor, diagnostics: anchorDiagnostics } = readTrustAnchor(spec.trust.anchor, options.baseDir, options.now ?? new Date());
   diagnostics.push(...anchorDiagnostics);
+  const rotated = anchor && spec.trust.rotation ? resolveRotation(spec.trust.rotation, anchor) : undefined;
+  diagnostics.push(...(rotated?.diagnostics ?? []));
 
   const environmentNames = Object.keys(spec.environments ?? {});
   const selected = selectRoutesAndServices(spec);
@@ -183,6 +187,7 @@ export function resolveFleet(doc: FleetDocument, options: ResolveOptions): { fle
     name: doc.metadata.name,
     trust: {
       anchor,
+      ...(rotated?.rotation ? { rotation: rotated.rotation } : {}),
       domain: spec.trust.domain ?? DEFAULT_TRUST_DOMAIN,
       issuer: spec.trust.issuer ?? DEFAULT_ANCHOR_ISSUER,
       identityIssuer: {

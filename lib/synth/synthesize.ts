@@ -4,6 +4,8 @@
 import { FleetError, warning, type Diagnostic, type Locator } from '../model/diagnostics.ts';
 import { openOutputFolder } from '../output/output-folder.ts';
 import { readVersionLock } from '../output/versioning.ts';
+import { readPreviousIndex } from '../output/previous-index.ts';
+import { stagedChangeDiagnostics } from '../rollout/staged-changes.ts';
 import { planFleet, type PlanOptions } from './plan.ts';
 import { renderFleet, type AppSource, type Rendered } from './render.ts';
 
@@ -48,7 +50,9 @@ export function synthesize(input: FleetInput, options: SynthOptions = {}): Synth
     const { lock, rebuilt } = readVersionLock(folder.target, folder.read, outdir);
     rendered = renderFleet(plan.fleet, lock, {}, input.apps);
     const lockWarning = rebuilt ? [warning('', rebuilt, 'commit the output with its rebuilt versions.lock.json')] : [];
-    diagnostics = [...plan.diagnostics, ...lockWarning, ...rendered.diagnostics];
+    // Staged operations (trust anchor rotation, Linkerd versions, retired clusters) against what was delivered last.
+    const staged = stagedChangeDiagnostics(readPreviousIndex(folder.target), plan.fleet, options);
+    diagnostics = [...plan.diagnostics, ...staged, ...lockWarning, ...rendered.diagnostics];
     if (diagnostics.some((d) => d.severity === 'error')) throw new FleetError(diagnostics, input.locate);
     if (!options.dryRun) folder.write(rendered.files);
   } finally {

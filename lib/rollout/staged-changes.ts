@@ -1,0 +1,10 @@
+// Changes that must happen in stages, checked against the previous output (its index.json) at
+// synth time: the trust anchor rotation (trust-rotation.ts). One entry point for synth and plan.
+import type { Diagnostic } from '../model/diagnostics.ts';
+import type { PreviousIndex } from '../output/previous-index.ts';
+import type { ResolvedFleet } from '../resolve/resolve.ts';
+import { trustRotationDiagnostics } from './trust-rotation.ts';
+
+export function stagedChangeDiagnostics(previous: PreviousIndex | undefined, fleet: ResolvedFleet, _options: object = {}): Diagnostic[] {
+  return [...trustRotationDiagnostics(previous, fleet.trust)];
+}
