@@ -14,7 +14,7 @@ import { Environment, type EnvironmentProps } from './environment.ts';
 import { LinkTopology, type Credentials, type LinkMode } from './multicluster.ts';
 import { FleetEntry, type FleetEntryList } from './fleet-entry.ts';
 import type { AnchorIssuer, TrustAnchor } from './trust.ts';
-import type { EgressNetworkSpec, FederatedServiceSpec, LinkSpec, MeshServiceSpec, NamespaceSpec, ServiceExportSpec, TrustRotationSpec } from '../model/types.ts';
+import type { EgressNetworkSpec, FederatedServiceSpec, LinkSpec, MeshServiceSpec, NamespaceSpec, ServiceExportSpec, TrustRotationSpec, UpgradeSettings } from '../model/types.ts';
 import type { KubeObject } from '../output/kube-object.ts';
 import { FleetApp } from '../constructs/workloads/fleet-app.ts';
 import { AppDeclarations, meshServiceSpec, type EgressNetworkProps, type MeshServiceProps, type NamespaceProps } from './policy.ts';
@@ -45,6 +45,8 @@ export interface FleetProps {
   readonly credentials?: Credentials;
   /** GitOps delivery: engine, repository, rollout order, chart major. @default engine "none" */
   readonly delivery?: FleetDeliverySpec;
+  /** Checks on Linkerd version changes: allowDowngrade (docs/operations/upgrade-linkerd.md). @default none */
+  readonly upgrades?: UpgradeSettings;
 }
 
 /**
@@ -203,6 +205,7 @@ export class Fleet extends Construct {
         exports: nonEmpty([...this.serviceExports, ...this.appDeclarations.exports()]),
         credentials: p.credentials?.spec,
         delivery: p.delivery,
+        upgrades: p.upgrades,
         namespaces: nonEmpty(this.namespaces),
         policy:
           this.allMeshServices().length || this.egressNetworks.length

@@ -194,6 +194,11 @@ export const fleetSchema = {
             },
           },
         },
+        upgrades: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { allowDowngrade: { type: 'boolean', 'x-fix': 'set allowDowngrade: true only to move a cluster to an older Linkerd release on purpose' } },
+        },
         defaults: clusterSettings,
         environments: {
           type: 'object',

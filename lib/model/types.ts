@@ -59,6 +59,8 @@ export interface FleetSpec {
   readonly credentials?: CredentialsSpec;
   /** GitOps delivery (Argo CD, Flux) of the output, rollout order, chart major. @default engine "none" */
   readonly delivery?: FleetDeliverySpec;
+  /** How synth treats a change of Linkerd version against the previous output (docs/operations/upgrade-linkerd.md). */
+  readonly upgrades?: UpgradeSettings;
   /** Application namespaces: meshed, annotated, and the service accounts policies may name (types-policy.ts). */
   readonly namespaces?: readonly NamespaceSpec[];
   /** Who may call which service, rate limits, egress control (types-policy.ts). */
@@ -92,6 +94,12 @@ export interface TrustSpec {
     /** How long before expiry cert-manager renews it (a Go duration, shorter than duration). @default "25h" */
     readonly renewBefore?: string;
   };
+}
+
+/** Checks on Linkerd version changes that an operator may lift, knowingly. */
+export interface UpgradeSettings {
+  /** Accept a cluster moving to an older Linkerd release than the previous output has (its CRDs and stored objects may not go back). @default false */
+  readonly allowDowngrade?: boolean;
 }
 
 /** The stages of a trust anchor rotation, in order (the rotation ends by removing trust.rotation). */

@@ -85,6 +85,8 @@ export interface ResolvedFleet {
   readonly credentials: CredentialsSpec;
   /** GitOps delivery per environment and cluster (lib/delivery). */
   readonly delivery: FleetDelivery;
+  /** spec.upgrades: which version-change checks are lifted. */
+  readonly upgrades: { readonly allowDowngrade: boolean };
   /** Namespaces, services with their callers, egress networks (see policy.ts). */
   readonly policy: ResolvedPolicy;
 }
@@ -202,6 +204,7 @@ export function resolveFleet(doc: FleetDocument, options: ResolveOptions): { fle
     exports: serviceExportsOf(spec),
     credentials: credentialsOf(spec),
     delivery,
+    upgrades: { allowDowngrade: spec.upgrades?.allowDowngrade === true },
     policy: policyOf(spec),
   };
   return { fleet, diagnostics };

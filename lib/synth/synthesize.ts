@@ -51,7 +51,7 @@ export function synthesize(input: FleetInput, options: SynthOptions = {}): Synth
     rendered = renderFleet(plan.fleet, lock, {}, input.apps);
     const lockWarning = rebuilt ? [warning('', rebuilt, 'commit the output with its rebuilt versions.lock.json')] : [];
     // Staged operations (trust anchor rotation, Linkerd versions, retired clusters) against what was delivered last.
-    const staged = stagedChangeDiagnostics(readPreviousIndex(folder.target), plan.fleet, options);
+    const staged = stagedChangeDiagnostics(readPreviousIndex(folder.target), plan.fleet);
     diagnostics = [...plan.diagnostics, ...staged, ...lockWarning, ...rendered.diagnostics];
     if (diagnostics.some((d) => d.severity === 'error')) throw new FleetError(diagnostics, input.locate);
     if (!options.dryRun) folder.write(rendered.files);
