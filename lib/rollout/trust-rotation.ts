@@ -46,6 +46,9 @@ export function trustRotationDiagnostics(previous: PreviousIndex | undefined, tr
     const what = removed.length ? `replaces trust anchor ${short(removed[0])} with ${short(added[0])} in one step: every proxy would stop trusting its peers` : `adds trust anchor ${short(added[0])} without a rotation`;
     return [error(ANCHOR, `${what} (previous output: ${where})`, fix)];
   }
+  if (was.stage === -1 && now.stage !== -1 && !before.has(now.previous ?? '')) {
+    return [error(`${ROTATION}/previous`, `names ${short(now.previous ?? '')} as the anchor being retired, but the previous output trusts ${[...before].map(short).join(', ')}`, `set trust.rotation.previous to the fingerprint of the anchor in use: ${[...before][0]}`)];
+  }
   if (removed.length) {
     const completes = was.stage === 2 && now.stage === -1 && removed.length === 1 && removed[0] === was.previous;
     const aborts = was.stage === 0 && now.stage === -1 && !removed.includes(was.previous ?? '');

@@ -66,6 +66,11 @@ describe('trust anchor rotation, stage by stage', () => {
     expect(skipped[0][1]).toMatch(/adds trust anchor/);
   });
 
+  it('refuses starting a rotation that retires an anchor the previous output does not use', () => {
+    const errors = refused(doc(ANCHOR_PEM + NEW_PEM, { stage: 'bundle', previous: NEW }));
+    expect(errors).toEqual([['/spec/trust/rotation/previous', expect.stringMatching(/as the anchor being retired, but the previous output trusts/), `set trust.rotation.previous to the fingerprint of the anchor in use: ${OLD}`]]);
+  });
+
   it('refuses a rotation whose previous anchor is not in the bundle', () => {
     const errors = refused(doc(NEW_PEM, { stage: 'bundle', previous: OLD }));
     expect(errors).toEqual([['/spec/trust/rotation/previous', expect.stringMatching(/not in the trust anchor bundle/), expect.any(String)]]);
