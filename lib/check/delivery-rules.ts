@@ -49,6 +49,12 @@ export function checkDelivery(spec: FleetSpec, delivery: FleetDelivery): Diagnos
     if (argo?.server && argo.name) {
       diagnostics.push(error(`${at}/delivery/argocd`, `cluster ${show(cluster.name)} sets both an Argo CD server and a cluster name`, 'keep one: server (the API server URL as registered in Argo CD) or name (the cluster name in Argo CD)'));
     }
+    if (env.engine === 'argocd' && env.argocd.generator !== 'clusters' && env.argocd.destination === 'server' && !argo?.server && !cluster.apiServer) {
+      diagnostics.push(error(at, `Argo CD destinations of environment ${show(env.environment)} are named by server, and cluster ${show(cluster.name)} has no API server URL`, `set apiServer (or delivery.argocd.server, the URL as registered in Argo CD) on ${cluster.name}, or set argocd.destination: name`));
+    }
+    if (env.engine === 'argocd' && env.argocd.destination === 'name' && argo?.server) {
+      diagnostics.push(warning(`${at}/delivery/argocd/server`, `Argo CD destinations of environment ${show(env.environment)} are named by name, so this server is not used`, `remove it (and set delivery.argocd.name if ${cluster.name} is registered under another name), or set argocd.destination: server`));
+    }
     if (argo && env.engine === 'argocd' && env.argocd.generator === 'clusters' && (argo.server || argo.name)) {
       diagnostics.push(warning(`${at}/delivery/argocd`, `the cluster generator takes ${cluster.name}'s server from Argo CD, so this destination is not used`, `label ${cluster.name}'s cluster Secret in Argo CD with meshfleet.dev/cluster: ${cluster.name} and remove the destination, or use generator list or app-of-apps`));
     }

@@ -7,6 +7,10 @@ import { parseArgs } from 'node:util';
 import { formatDiagnostic, FleetError } from '../model/diagnostics.ts';
 import { openOutputFolder } from '../output/output-folder.ts';
 import { readVersionLock } from '../output/versioning.ts';
+import { parseIndex } from '../output/previous-index.ts';
+import { stagedChangeDiagnostics } from '../rollout/staged-changes.ts';
+import { removedLinks, retiredClusters } from '../rollout/retire.ts';
+import { linkerdVersionChanges } from '../rollout/version-change.ts';
 import { formatPlan, planReport } from '../rollout/plan.ts';
 import { upgradeFrom } from '../rollout/upgrade.ts';
 import { planFleet } from '../synth/plan.ts';
@@ -20,7 +24,9 @@ export const PLAN_HELP = `usage: meshfleet plan [fleet.yaml | app.ts] [--out cha
 Plays the rollout the GitOps engines would run, writing nothing: every cluster from empty (its steps
 in the order they complete, what each waits on and who provides it), the clusters coming up one at
 a time in rotations of the fleet order (up to 12), and the upgrade from the output folder when it holds a
-previous synth (--out). --json prints the same as JSON.
+previous synth (--out), with the staged operations it holds: each Linkerd version change in steps (CRDs,
+control plane, multicluster, data plane restart) with the check between them, links removed in the
+order they go, retired clusters, and what to delete outside Git. --json prints the same as JSON.
 Exit status: 0 converges, 1 does not (or the fleet has errors), 2 wrong command line.
 `;
 
@@ -65,10 +71,15 @@ export async function runPlan(argv: readonly string[], io: CliIo): Promise<numbe
   } finally {
     folder.close();
   }
-  const diagnostics = [...checked.diagnostics, ...rendered.diagnostics];
+  const previousIndex = parseIndex(previous.get('index.json'));
+  const diagnostics = [...checked.diagnostics, ...stagedChangeDiagnostics(previousIndex, checked.fleet), ...rendered.diagnostics];
   for (const d of diagnostics) io.err(formatDiagnostic(d, input.locate) + '\n');
   const upgrade = upgradeFrom(rendered.rollout, previous, rendered.files);
-  const report = planReport(rendered.rollout, upgrade);
+  const report = planReport(rendered.rollout, upgrade, {
+    linkerdVersions: linkerdVersionChanges(previousIndex, checked.fleet),
+    removedLinks: removedLinks(previousIndex, checked.fleet),
+    retiredClusters: retiredClusters(previousIndex, checked.fleet, previous),
+  });
   io.out(json ? JSON.stringify(report, null, 2) + '\n' : formatPlan(report));
   const converges = report.firstInstall.converged && !report.orders.heldByWait.length && (report.upgrade?.converged ?? true);
   return converges && !diagnostics.some((d) => d.severity === 'error') ? 0 : 1;

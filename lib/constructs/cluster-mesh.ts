@@ -18,6 +18,7 @@ import { Construct as Group } from 'constructs';
 import { ControlPlane } from './control-plane.ts';
 import { GatewayApiCrds } from './gateway-api-crds.ts';
 import { IdentityIssuer } from './identity-issuer.ts';
+import { signingAnchorOf } from '../model/trust-anchor.ts';
 import { MeshNamespace } from './mesh-namespace.ts';
 import { LINKERD_NAMESPACE } from '../compat/linkerd-names.ts';
 import { WebhookCertificates } from './webhook-certificates.ts';
@@ -73,6 +74,7 @@ export class ClusterMesh extends Chart {
       namespace: LINKERD_NAMESPACE,
       trustDomain: trust.domain,
       anchorIssuer: trust.issuer,
+      ...(trust.rotation && signingAnchorOf(trust.rotation) === trust.rotation.next ? { signedByAnchor: trust.rotation.next } : {}),
       duration: trust.identityIssuer.duration,
       renewBefore: trust.identityIssuer.renewBefore,
     });

@@ -11,11 +11,20 @@ import { ExternalSecret, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpe
 import type { AnchorIssuerSpec } from '../model/types.ts';
 import { IDENTITY_ISSUER_SECRET, identityIssuerName } from '../compat/linkerd-names.ts';
 
+/** On the identity issuer Certificate during a rotation's reissue and restart stages: the anchor that signs it. */
+export const SIGNED_BY_ANCHOR_ANNOTATION = 'meshfleet.dev/signed-by-anchor';
+
 export interface IdentityIssuerProps {
   readonly namespace: string;
   readonly trustDomain: string;
   /** How the shared trust anchor signs this cluster's issuer; the anchor key never passes through here. */
   readonly anchorIssuer: AnchorIssuerSpec;
+  /**
+   * During a trust anchor rotation from the reissue stage on: the SHA-256 fingerprint of the anchor
+   * that must sign the issuer now, written on the Certificate so the change is reviewed with it.
+   * @default none
+   */
+  readonly signedByAnchor?: string;
   /** @default "48h" */
   readonly duration?: string;
   /** @default "25h" */
@@ -68,7 +77,11 @@ export class IdentityIssuer extends Construct {
 
     const name = identityIssuerName(props.trustDomain);
     new Certificate(this, 'Certificate', {
-      metadata: { name: IDENTITY_ISSUER_SECRET, namespace: props.namespace },
+      metadata: {
+        name: IDENTITY_ISSUER_SECRET,
+        namespace: props.namespace,
+        ...(props.signedByAnchor ? { annotations: { [SIGNED_BY_ANCHOR_ANNOTATION]: props.signedByAnchor } } : {}),
+      },
       spec: {
         secretName: IDENTITY_ISSUER_SECRET,
         duration: props.duration ?? '48h',

@@ -1,34 +1,36 @@
 // TypeScript front door for GitOps delivery: each factory builds exactly the fleet file's `delivery`
 // settings (spec.delivery, spec.environments.<env>.delivery).
-import type { ArgoGenerator, DeliverySettings, GitRepoSpec } from '../model/delivery.ts';
+import type { ArgoDestinationNaming, ArgoGenerator, DeliverySettings, GitRepoSpec } from '../model/delivery.ts';
 
 export interface GitRepoOptions {
   /** The repository (https:// or ssh://; Argo CD also takes git@host:org/repo). @default the layer below's */
   readonly url?: string;
   /** Folder of the output inside the repository. @default "charts-out" */
   readonly path?: string;
+  /** Secret (in the engine's namespace) with the credentials of a private repository: Flux GitRepository `secretRef`. @default none */
+  readonly secretRef?: { readonly name: string };
 }
 
 /** The Git repository, and the branch, tag or commit, the delivery engine reads the output from. */
 export class GitRepo {
   /** Follow a branch. */
   static branch(branch: string, options: GitRepoOptions = {}): GitRepo {
-    return new GitRepo({ ...urlOf(options), branch, ...pathOf(options) });
+    return new GitRepo({ ...urlOf(options), branch, ...pathOf(options), ...secretRefOf(options) });
   }
 
   /** Follow a tag (promotion by moving the tag). */
   static tag(tag: string, options: GitRepoOptions = {}): GitRepo {
-    return new GitRepo({ ...urlOf(options), tag, ...pathOf(options) });
+    return new GitRepo({ ...urlOf(options), tag, ...pathOf(options), ...secretRefOf(options) });
   }
 
   /** Pin a commit. */
   static commit(commit: string, options: GitRepoOptions = {}): GitRepo {
-    return new GitRepo({ ...urlOf(options), commit, ...pathOf(options) });
+    return new GitRepo({ ...urlOf(options), commit, ...pathOf(options), ...secretRefOf(options) });
   }
 
   /** A repository at the branch of the layer below (default "main"). */
   static url(url: string, options: Omit<GitRepoOptions, 'url'> = {}): GitRepo {
-    return new GitRepo({ url, ...pathOf(options) });
+    return new GitRepo({ url, ...pathOf(options), ...secretRefOf(options) });
   }
 
   /** The fleet document's `repo`. */
@@ -49,6 +51,8 @@ export interface ArgoCdDeliveryProps extends DeliveryProps {
   readonly project?: string;
   /** app-of-apps, or one ApplicationSet (list or clusters generator). @default "app-of-apps" */
   readonly generator?: ArgoGenerator;
+  /** How Applications name their destination cluster: by "name" (an Argo CD cluster Secret) or by "server" URL. @default server for a cluster that sets delivery.argocd.server, else name */
+  readonly destination?: ArgoDestinationNaming;
 }
 
 export interface FluxDeliveryProps extends DeliveryProps {
@@ -62,8 +66,8 @@ export interface FluxDeliveryProps extends DeliveryProps {
 export class Delivery {
   /** Argo CD applies the output. */
   static argocd(props: ArgoCdDeliveryProps = {}): Delivery {
-    const { project, generator, ...common } = props;
-    const argocd = { ...(project !== undefined ? { project } : {}), ...(generator !== undefined ? { generator } : {}) };
+    const { project, generator, destination, ...common } = props;
+    const argocd = { ...(project !== undefined ? { project } : {}), ...(generator !== undefined ? { generator } : {}), ...(destination !== undefined ? { destination } : {}) };
     return new Delivery({ engine: 'argocd', ...commonOf(common), ...(Object.keys(argocd).length ? { argocd } : {}) });
   }
 
@@ -102,4 +106,8 @@ function urlOf(options: GitRepoOptions) {
 
 function pathOf(options: GitRepoOptions) {
   return options.path !== undefined ? { path: options.path } : {};
+}
+
+function secretRefOf(options: GitRepoOptions) {
+  return options.secretRef !== undefined ? { secretRef: { name: options.secretRef.name } } : {};
 }

@@ -27,6 +27,7 @@ import { nameOf, namesOf, type ICluster, type IEnvironment } from './refs.ts';
 import { describePlace, formatLocation, userCallSite, type SourceLocation } from './source-location.ts';
 import type { AnchorIssuer, TrustAnchor } from './trust.ts';
 import { phraseFixForTypeScript } from './typescript-fixes.ts';
+import type { TrustRotationSpec, UpgradeSettings } from '../model/types.ts';
 
 export interface AppProps {
   /** The clusters the application runs on; the builder runs once for each. */
@@ -44,6 +45,8 @@ export interface FleetProps {
   readonly trustDomain?: string;
   /** @default AnchorIssuer.secret("linkerd-trust-anchor") */
   readonly anchorIssuer?: AnchorIssuer;
+  /** A trust anchor rotation in progress: its stage and the anchor being retired (docs/operations/rotate-trust-anchor.md). @default none */
+  readonly trustRotation?: TrustRotationSpec;
   /** Lifetime of each cluster's identity issuer. @default 48h, renewed 25h before expiry */
   readonly identityIssuer?: { readonly duration?: string; readonly renewBefore?: string };
   /** Settings every cluster starts from. */
@@ -54,6 +57,8 @@ export interface FleetProps {
   readonly delivery?: Delivery;
   /** Namespaces the delivery engines run in. @default argocd: "argocd", flux: "flux-system" */
   readonly deliveryNamespaces?: FleetDeliverySpec['namespaces'];
+  /** Checks on Linkerd version changes: allowDowngrade (docs/operations/upgrade-linkerd.md). @default none */
+  readonly upgrades?: UpgradeSettings;
 }
 
 /** A service whose members in several clusters form one `<name>-federated` service. */
@@ -246,6 +251,7 @@ export class Fleet extends Construct {
           anchor: p.trustAnchor.source,
           domain: p.trustDomain,
           issuer: p.anchorIssuer?.spec,
+          rotation: p.trustRotation,
           identityIssuer: p.identityIssuer,
         },
         defaults: p.defaults && settingsSpec(p.defaults),
@@ -258,6 +264,7 @@ export class Fleet extends Construct {
         exports: nonEmpty(exports.map((e) => e.spec)),
         credentials: p.credentials?.spec,
         delivery,
+        upgrades: p.upgrades,
         namespaces: nonEmpty(this.namespaces.map((n) => n.spec)),
         policy:
           meshServices.length || this.egressNetworks.length

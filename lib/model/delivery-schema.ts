@@ -1,7 +1,7 @@
 // JSON Schema of the delivery part of the fleet document (lib/model/delivery.ts), merged into
 // schema.ts. Rules that span fields or environments live in lib/delivery/check.ts.
 
-import { DNS_LABEL } from '../compat/value-patterns.ts';
+import { DNS_LABEL, DNS_NAME } from '../compat/value-patterns.ts';
 
 // Flux intervals: units a reconcile loop can use (no ns or µs).
 const DURATION = '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$';
@@ -25,6 +25,13 @@ const repo = {
       pattern: '^$|^(?!/)(?!(.*/)?\\.\\.(/|$))\\S*[^/\\s]$',
       'x-fix': 'give the folder of charts-out/ relative to the repository root, without a leading or trailing "/" or "..", e.g. "deploy/charts-out" ("" for the root)',
     },
+    secretRef: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['name'],
+      properties: { name: { type: 'string', pattern: DNS_NAME, 'x-fix': 'name the Secret (in the Flux namespace) that holds the repository credentials, e.g. "mesh-repo-auth"' } },
+      'x-fix': 'give the credentials by reference only: secretRef: { name: <Secret in the Flux namespace> }',
+    },
   },
 };
 
@@ -43,6 +50,7 @@ const settingsProperties = {
     properties: {
       project: { type: 'string', pattern: DNS_LABEL, 'x-fix': 'name an Argo CD AppProject (a DNS label), e.g. "default"' },
       generator: { enum: ['app-of-apps', 'list', 'clusters'] },
+      destination: { enum: ['name', 'server'], 'x-fix': 'use name (destination.name: the cluster as registered in Argo CD) or server (destination.server: its API server URL)' },
     },
   },
   flux: {

@@ -25,7 +25,25 @@ export interface GitRepoSpec {
   readonly commit?: string;
   /** Folder of charts-out/ inside the repository. @default "charts-out" */
   readonly path?: string;
+  /**
+   * Credentials of a private repository, by reference: a Secret in the Flux namespace that the
+   * GitRepository reads (`spec.secretRef`: username/password or token for https, identity and
+   * known_hosts for ssh). Argo CD does not take a reference: register the repository (or its
+   * credential template) in Argo CD, a Secret labelled argocd.argoproj.io/secret-type: repository or
+   * repo-creds (docs/reference/gitops-delivery.md). @default none (a public repository)
+   */
+  readonly secretRef?: {
+    /** Name of the Secret in the Flux namespace. @example mesh-repo-auth */
+    readonly name: string;
+  };
 }
+
+/**
+ * How an Argo CD Application names its destination cluster:
+ * - name: `destination.name`, the cluster's name as registered in Argo CD (cluster.delivery.argocd.name, else the fleet's cluster name);
+ * - server: `destination.server`, the API server URL as registered (cluster.delivery.argocd.server, else the cluster's apiServer).
+ */
+export type ArgoDestinationNaming = 'name' | 'server';
 
 /** Argo CD settings. */
 export interface ArgoCDSettings {
@@ -33,6 +51,8 @@ export interface ArgoCDSettings {
   readonly project?: string;
   /** How Argo CD gets the Applications: app-of-apps, or one ApplicationSet (list or clusters generator). @default "app-of-apps" */
   readonly generator?: ArgoGenerator;
+  /** How Applications name their destination cluster: name or server (generators app-of-apps and list). @default server for a cluster that sets delivery.argocd.server, else name */
+  readonly destination?: ArgoDestinationNaming;
 }
 
 /** Flux settings. */

@@ -17,6 +17,7 @@ import { policySchemas } from './schema-policy.ts';
 import { CRON, DNS_LABEL, DNS_NAME, DURATION, dnsLabel, LOG_LEVEL, QUANTITY } from '../compat/value-patterns.ts';
 import { gatewayAPISettingsSchema } from './gateway-api-settings.ts';
 import { routesSchema, servicesSchema } from './routes-schema.ts';
+import { TRUST_ROTATION_STAGES } from './types.ts';
 
 const quantities = {
   type: 'object',
@@ -167,6 +168,15 @@ export const fleetSchema = {
               ],
               'x-fix': 'set issuer.type to externalSecret (with store and remoteKey), secret (with name) or clusterIssuer (with name)',
             },
+            rotation: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['stage', 'previous'],
+              properties: {
+                stage: { enum: [...TRUST_ROTATION_STAGES], 'x-fix': `use one of ${TRUST_ROTATION_STAGES.join(', ')}; to end a rotation, remove trust.rotation` },
+                previous: { type: 'string', pattern: '^([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$', 'x-fix': 'give the SHA-256 fingerprint of the anchor being retired, as printed by openssl x509 -noout -fingerprint -sha256 (32 hex pairs separated by colons)' },
+              },
+            },
             identityIssuer: {
               type: 'object',
               additionalProperties: false,
@@ -176,6 +186,11 @@ export const fleetSchema = {
               },
             },
           },
+        },
+        upgrades: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { allowDowngrade: { type: 'boolean', 'x-fix': 'set allowDowngrade: true only to move a cluster to an older Linkerd release on purpose' } },
         },
         defaults: clusterSettings,
         environments: {

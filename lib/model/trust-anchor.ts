@@ -5,7 +5,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { error, type Diagnostic } from './diagnostics.ts';
 import { INPUT_LIMITS, readRegularFile } from './file-access.ts';
 import { findSecretMaterial, lineAt } from './secret-material.ts';
-import type { TrustAnchorSource } from './types.ts';
+import { TRUST_ROTATION_STAGES, type TrustAnchorSource, type TrustRotationSpec, type TrustRotationStage } from './types.ts';
 
 export interface AnchorCertificate {
   readonly subject: string;
@@ -79,4 +79,36 @@ export function readTrustAnchor(
 
 function fail(path: string, message: string, fix: string) {
   return { diagnostics: [error(path, message, fix)] };
+}
+
+/** A rotation as resolved against the bundle: which anchor is retired and which one replaces it. */
+export interface ResolvedRotation {
+  readonly stage: TrustRotationStage;
+  /** Fingerprint of the anchor being retired (upper-case hex pairs, as node and openssl print it). */
+  readonly previous: string;
+  /** Fingerprint of the new anchor: the bundle's other certificate. */
+  readonly next: string;
+}
+
+/** The anchor whose key signs the identity issuers at a stage: the previous one until reissue. */
+export function signingAnchorOf(rotation: ResolvedRotation): string {
+  return TRUST_ROTATION_STAGES.indexOf(rotation.stage) >= TRUST_ROTATION_STAGES.indexOf('reissue') ? rotation.next : rotation.previous;
+}
+
+/** trust.rotation against the bundle: the previous anchor is in it, next to exactly one new anchor. */
+export function resolveRotation(spec: TrustRotationSpec, anchor: TrustAnchor, path = '/spec/trust/rotation'): { rotation?: ResolvedRotation; diagnostics: Diagnostic[] } {
+  const previous = spec.previous.toUpperCase();
+  const fingerprints = anchor.certificates.map((c) => c.fingerprint256);
+  if (!fingerprints.includes(previous)) {
+    return fail(`${path}/previous`, `the anchor being retired (${previous.slice(0, 23)}…) is not in the trust anchor bundle: during a rotation every proxy must still trust it`, `keep the previous anchor in spec.trust.anchor next to the new one until the rotation ends (bundle both: cat old.crt new.crt), or correct trust.rotation.previous (openssl x509 -noout -fingerprint -sha256 -in old.crt)`);
+  }
+  const others = fingerprints.filter((f) => f !== previous);
+  if (others.length !== 1) {
+    return fail(
+      `${path}/previous`,
+      others.length === 0 ? 'the trust anchor bundle holds only the anchor being retired: there is no new anchor to rotate to' : `the trust anchor bundle holds ${others.length} anchors besides the one being retired; a rotation moves to exactly one new anchor`,
+      others.length === 0 ? 'add the new anchor certificate to spec.trust.anchor (the bundle holds the previous and the new anchor)' : 'keep exactly two certificates in the bundle during a rotation: the previous anchor and the new one',
+    );
+  }
+  return { rotation: { stage: spec.stage, previous, next: others[0] }, diagnostics: [] };
 }

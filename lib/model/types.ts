@@ -60,6 +60,8 @@ export interface FleetSpec {
   readonly credentials?: CredentialsSpec;
   /** GitOps delivery (Argo CD, Flux) of the output, rollout order, chart major. @default engine "none" */
   readonly delivery?: FleetDeliverySpec;
+  /** How synth treats a change of Linkerd version against the previous output (docs/operations/upgrade-linkerd.md). */
+  readonly upgrades?: UpgradeSettings;
   /** Application namespaces: meshed, annotated, and the service accounts policies may name (types-policy.ts). */
   readonly namespaces?: readonly NamespaceSpec[];
   /** Who may call which service, rate limits, egress control (types-policy.ts). */
@@ -77,6 +79,15 @@ export interface TrustSpec {
   readonly domain?: string;
   /** Who signs each cluster's identity issuer certificate. @default { type: "secret", name: "linkerd-trust-anchor" } */
   readonly issuer?: AnchorIssuerSpec;
+  /**
+   * A trust anchor rotation in progress, one stage per synth and rollout: bundle (the anchor bundle
+   * holds the previous and the new anchor; issuers still signed by the previous), reissue (issuers
+   * signed by the new anchor: trust.issuer points at its key), restart (proxies restarted, so every
+   * workload certificate chains to the new anchor); then remove this block and the previous anchor
+   * from the bundle. Synth compares with the previous output and refuses a skipped stage or an anchor
+   * dropped while still in use (docs/operations/rotate-trust-anchor.md).
+   */
+  readonly rotation?: TrustRotationSpec;
   /** Lifetime of each cluster's identity issuer certificate. @default { duration: "48h", renewBefore: "25h" } */
   readonly identityIssuer?: {
     /** Lifetime of the certificate (a Go duration). @default "48h" */
@@ -84,6 +95,24 @@ export interface TrustSpec {
     /** How long before expiry cert-manager renews it (a Go duration, shorter than duration). @default "25h" */
     readonly renewBefore?: string;
   };
+}
+
+/** Checks on Linkerd version changes that an operator may lift, knowingly. */
+export interface UpgradeSettings {
+  /** Accept a cluster moving to an older Linkerd release than the previous output has (its CRDs and stored objects may not go back). @default false */
+  readonly allowDowngrade?: boolean;
+}
+
+/** The stages of a trust anchor rotation, in order (the rotation ends by removing trust.rotation). */
+export const TRUST_ROTATION_STAGES = ['bundle', 'reissue', 'restart'] as const;
+export type TrustRotationStage = (typeof TRUST_ROTATION_STAGES)[number];
+
+/** Where a trust anchor rotation stands. */
+export interface TrustRotationSpec {
+  /** The stage the fleet is in: bundle, then reissue, then restart. @example bundle */
+  readonly stage: TrustRotationStage;
+  /** SHA-256 fingerprint of the anchor being retired (`openssl x509 -noout -fingerprint -sha256`); it stays in the bundle until the rotation ends. @example "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89" */
+  readonly previous: string;
 }
 
 /** A PEM bundle inline, or a path to one (relative to the fleet file, or to the working folder for TS). */

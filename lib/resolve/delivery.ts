@@ -5,6 +5,7 @@ import { HELM_REPOSITORY } from '../compat/linkerd-releases.ts';
 import { pointer } from '../model/diagnostics.ts';
 import { mergeLayers, type Merged } from '../model/merge.ts';
 import type {
+  ArgoDestinationNaming,
   ArgoGenerator,
   ClusterSpec,
   DeliveryEngine,
@@ -30,6 +31,8 @@ export interface ResolvedRepo {
   readonly revision: { readonly kind: RevisionKind; readonly value: string };
   /** Folder of charts-out/ in the repository, "" for its root. */
   readonly path: string;
+  /** Secret with the repository's credentials (Flux GitRepository secretRef). */
+  readonly secretRef?: string;
 }
 
 export interface EnvironmentDelivery {
@@ -38,7 +41,7 @@ export interface EnvironmentDelivery {
   readonly repo: ResolvedRepo;
   readonly helmRepository: string;
   readonly chartMajor: number;
-  readonly argocd: { readonly namespace: string; readonly project: string; readonly generator: ArgoGenerator };
+  readonly argocd: { readonly namespace: string; readonly project: string; readonly generator: ArgoGenerator; readonly destination?: ArgoDestinationNaming };
   readonly flux: { readonly namespace: string; readonly interval: string; readonly remoteClusters: boolean };
   /** Position in spec.delivery.rollout, undefined when the environment is not in it. */
   readonly rolloutIndex?: number;
@@ -99,6 +102,7 @@ export function resolveDelivery(spec: FleetSpec): FleetDelivery {
         namespace: namespaces?.argocd ?? DEFAULT_ARGOCD_NAMESPACE,
         project: merged.argocd?.project ?? DEFAULT_ARGOCD_PROJECT,
         generator: merged.argocd?.generator ?? 'app-of-apps',
+        ...(merged.argocd?.destination ? { destination: merged.argocd.destination } : {}),
       },
       flux: {
         namespace: namespaces?.flux ?? DEFAULT_FLUX_NAMESPACE,
@@ -133,20 +137,26 @@ function resolveRepo(layers: readonly (GitRepoSpec | null | undefined)[]): Resol
   let url = '';
   let path = DEFAULT_REPO_PATH;
   let revision: ResolvedRepo['revision'] = { kind: 'branch', value: DEFAULT_BRANCH };
+  let secretRef: string | undefined;
   for (const layer of layers) {
     if (!layer) continue;
     if (layer.url) url = layer.url;
+    if (layer.secretRef?.name) secretRef = layer.secretRef.name;
     if (layer.path !== undefined && layer.path !== null) path = layer.path;
     const kind = REVISION_KINDS.find((k) => layer[k]);
     if (kind) revision = { kind, value: layer[kind]! };
   }
-  return { url, revision, path };
+  return { url, revision, path, ...(secretRef ? { secretRef } : {}) };
 }
 
 function resolveCluster(cluster: ClusterSpec, env: EnvironmentDelivery): ClusterDelivery {
   const argo = cluster.delivery?.argocd ?? undefined;
   const flux = cluster.delivery?.flux ?? undefined;
-  const destination: ArgoDestination = argo?.server ? { server: argo.server } : { name: argo?.name ?? cluster.name };
+  const byName: ArgoDestination = { name: argo?.name ?? cluster.name };
+  const server = argo?.server ?? cluster.apiServer;
+  // destination: server without a URL is reported by checkDelivery; name stands in meanwhile.
+  const destination: ArgoDestination =
+    env.argocd.destination === 'server' ? (server ? { server } : byName) : env.argocd.destination === 'name' ? byName : argo?.server ? { server: argo.server } : byName;
   return {
     argocd: { destination, project: argo?.project ?? env.argocd.project },
     flux: {
@@ -158,7 +168,7 @@ function resolveCluster(cluster: ClusterSpec, env: EnvironmentDelivery): Cluster
 }
 
 export function sameRepo(a: ResolvedRepo, b: ResolvedRepo): boolean {
-  return a.url === b.url && a.revision.kind === b.revision.kind && a.revision.value === b.revision.value;
+  return a.url === b.url && a.revision.kind === b.revision.kind && a.revision.value === b.revision.value && a.secretRef === b.secretRef;
 }
 
 /** A path in the delivery repository for a path inside charts-out/ ("prod/eu-1/mesh"). */

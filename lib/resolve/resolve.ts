@@ -5,7 +5,7 @@ import { linkerdRelease, knownLinkerdVersions, type LinkerdRelease } from '../co
 import { resolveDelivery, type FleetDelivery } from './delivery.ts';
 import { error, pointer, show, type Diagnostic } from '../model/diagnostics.ts';
 import { mergeLayers, originOf, type Merged } from '../model/merge.ts';
-import { readTrustAnchor, type TrustAnchor } from '../model/trust-anchor.ts';
+import { readTrustAnchor, resolveRotation, type ResolvedRotation, type TrustAnchor } from '../model/trust-anchor.ts';
 import { policyContext, policyOf, type PolicyContext, type ResolvedPolicy } from './policy.ts';
 import { expandLinks, federatedServicesOf, multiclusterViews, serviceExportsOf, type ClusterMulticlusterView, type ResolvedFederatedService, type ResolvedLink, type ResolvedServiceExport } from './links.ts';
 import { resolveGatewayAPI, type ResolvedGatewayAPI, type VendoredBundle } from './gateway-api.ts';
@@ -29,6 +29,8 @@ export const DEFAULT_ANCHOR_ISSUER: AnchorIssuerSpec = { type: 'secret', name: '
 
 export interface ResolvedTrust {
   readonly anchor: TrustAnchor;
+  /** The trust anchor rotation in progress, if any (spec.trust.rotation). */
+  readonly rotation?: ResolvedRotation;
   readonly domain: string;
   readonly issuer: AnchorIssuerSpec;
   readonly identityIssuer: { readonly duration: string; readonly renewBefore: string };
@@ -82,6 +84,8 @@ export interface ResolvedFleet {
   readonly credentials: CredentialsSpec;
   /** GitOps delivery per environment and cluster (lib/delivery). */
   readonly delivery: FleetDelivery;
+  /** spec.upgrades: which version-change checks are lifted. */
+  readonly upgrades: { readonly allowDowngrade: boolean };
   /** Namespaces, services with their callers, egress networks (see policy.ts). */
   readonly policy: ResolvedPolicy;
   /** Each cluster's links and federations, computed once for checks, rendering and the graph. */
@@ -106,6 +110,8 @@ export function resolveFleet(doc: FleetDocument, options: ResolveOptions): { fle
   const spec = doc.spec;
   const { anchor, diagnostics: anchorDiagnostics } = readTrustAnchor(spec.trust.anchor, options.baseDir, options.now ?? new Date());
   diagnostics.push(...anchorDiagnostics);
+  const rotated = anchor && spec.trust.rotation ? resolveRotation(spec.trust.rotation, anchor) : undefined;
+  diagnostics.push(...(rotated?.diagnostics ?? []));
 
   const environmentNames = Object.keys(spec.environments ?? {});
   const selected = selectRoutesAndServices(spec);
@@ -190,6 +196,7 @@ export function resolveFleet(doc: FleetDocument, options: ResolveOptions): { fle
     name: doc.metadata.name,
     trust: {
       anchor,
+      ...(rotated?.rotation ? { rotation: rotated.rotation } : {}),
       domain: trustDomain,
       issuer: spec.trust.issuer ?? DEFAULT_ANCHOR_ISSUER,
       identityIssuer: {
@@ -204,6 +211,7 @@ export function resolveFleet(doc: FleetDocument, options: ResolveOptions): { fle
     exports,
     credentials: credentialsOf(spec),
     delivery,
+    upgrades: { allowDowngrade: spec.upgrades?.allowDowngrade === true },
     policy: policyOf(spec),
     views: multiclusterViews({ clusters: allClusters, links, federatedServices, exports }),
     policyContext: policyContext({ trust: { domain: trustDomain }, clusters: allClusters, links }),

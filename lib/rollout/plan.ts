@@ -5,7 +5,9 @@
 import { describeFact, factKey, PREREQUISITE_GROUPS, type Fact, type WaitStage } from './facts.ts';
 import { describeBlocker, holdsWithoutProvider, providerIndex, simulate, type SimulationResult } from './simulate.ts';
 import type { RolloutModel, Step } from './steps.ts';
+import type { RemovedLink, RetiredCluster } from './retire.ts';
 import type { Upgrade } from './upgrade.ts';
+import type { VersionChange } from './version-change.ts';
 
 export interface PlannedWait {
   readonly fact: Fact;
@@ -49,12 +51,20 @@ export interface PlanReport {
     readonly sequence: readonly string[];
     readonly stuck: readonly string[];
   };
+  readonly operations?: PlannedOperations;
+}
+
+/** Staged operations read from the previous output: Linkerd version changes, unlinked and retired clusters. */
+export interface PlannedOperations {
+  readonly linkerdVersions: readonly VersionChange[];
+  readonly removedLinks: readonly RemovedLink[];
+  readonly retiredClusters: readonly RetiredCluster[];
 }
 
 /** Rotations checked at most (each is a full simulation); a larger fleet gets evenly spaced ones. */
 const MAX_ROTATIONS = 12;
 
-export function planReport(model: RolloutModel, upgrade?: Upgrade): PlanReport {
+export function planReport(model: RolloutModel, upgrade?: Upgrade, operations?: PlannedOperations): PlanReport {
   const first = simulate(model, 'together');
   const providers = providerIndex(model);
   const clusters = model.clusters.map((c): PlannedCluster => {
@@ -95,6 +105,7 @@ export function planReport(model: RolloutModel, upgrade?: Upgrade): PlanReport {
     firstInstall: { converged: first.converged, clusters },
     orders: { checked: rotations, heldByWait: [...heldByWait].sort(), heldByGate: [...heldByGate].sort() },
     ...(upgradeReport ? { upgrade: upgradeReport } : {}),
+    ...(operations && (operations.linkerdVersions.length || operations.removedLinks.length || operations.retiredClusters.length) ? { operations } : {}),
   };
 }
 
@@ -160,5 +171,27 @@ export function formatPlan(report: PlanReport): string {
     upgrade.sequence.forEach((id, i) => lines.push(`  ${String(i + 1).padStart(2)}. ${id}`));
     for (const s of upgrade.stuck) lines.push(`  STUCK: ${s}`);
   }
+  if (report.operations) lines.push(...formatOperations(report.operations));
   return lines.join('\n') + '\n';
+}
+
+function formatOperations(operations: PlannedOperations): string[] {
+  const lines: string[] = [];
+  for (const change of operations.linkerdVersions) {
+    lines.push('', `Linkerd ${change.from} → ${change.to} on ${change.environment}/${change.cluster}: in this order, checking each step before the next`);
+    change.steps.forEach((step, i) => {
+      lines.push(`  ${i + 1}. ${step.component === 'data-plane' ? step.component : `${change.cluster}-${step.component}`}: ${step.does}`, `       check: ${step.check}`);
+    });
+  }
+  for (const link of operations.removedLinks) {
+    lines.push('', `link ${link.source} → ${link.target} removed: in this order`);
+    link.steps.forEach((step, i) => lines.push(`  ${i + 1}. ${step}`));
+    for (const o of link.outsideGit) lines.push(`  outside Git, delete: ${o}`);
+  }
+  for (const cluster of operations.retiredClusters) {
+    lines.push('', `cluster ${cluster.environment}/${cluster.cluster} retired:`);
+    cluster.steps.forEach((step, i) => lines.push(`  ${i + 1}. ${step}`));
+    for (const o of cluster.outsideGit) lines.push(`  outside Git, delete: ${o}`);
+  }
+  return lines;
 }

@@ -216,6 +216,7 @@ function indexFile(
     fleet: fleet.name,
     trustDomain: fleet.trust.domain,
     trustAnchors: fleet.trust.anchor.certificates.map((c) => ({ subject: c.subject, sha256: c.fingerprint256, notAfter: c.validTo })),
+    ...(fleet.trust.rotation ? { trustRotation: fleet.trust.rotation } : {}),
     ...(gitops.fleetFiles.length ? { gitops: { files: gitops.fleetFiles } } : {}),
     environments: fleet.environments.map((env) => ({
       name: env.name,

@@ -4,6 +4,8 @@
 import { FleetError, warning, type Diagnostic, type Locator } from '../model/diagnostics.ts';
 import { openOutputFolder } from '../output/output-folder.ts';
 import { readVersionLock } from '../output/versioning.ts';
+import { readPreviousIndex } from '../output/previous-index.ts';
+import { stagedChangeDiagnostics } from '../rollout/staged-changes.ts';
 import { planFleet, type PlanOptions } from './plan.ts';
 import { renderFleet, type AppSource, type Rendered } from './render.ts';
 
@@ -50,11 +52,13 @@ export function synthesize(input: FleetInput, options: SynthOptions = {}): Synth
     const { lock, rebuilt } = readVersionLock(folder.target, folder.read, outdir);
     // Each cluster's files go into the staged folder as they are made, so no run holds the whole
     // output; on an error the staged folder is removed and the previous output stays as it was.
+    // Staged operations (trust anchor rotation, Linkerd versions, retired clusters) against what was delivered last.
+    const stagedOperations = stagedChangeDiagnostics(readPreviousIndex(folder.target), plan.fleet);
     const staged = options.dryRun ? undefined : folder.stage();
     try {
       rendered = renderFleet(plan.fleet, lock, {}, input.apps, staged && ((path, text) => staged.write(path, text)));
       const lockWarning = rebuilt ? [warning('', rebuilt, 'commit the output with its rebuilt versions.lock.json')] : [];
-      diagnostics = [...plan.diagnostics, ...lockWarning, ...rendered.diagnostics];
+      diagnostics = [...plan.diagnostics, ...stagedOperations, ...lockWarning, ...rendered.diagnostics];
       if (diagnostics.some((d) => d.severity === 'error')) throw new FleetError(diagnostics, input.locate);
       if (staged) {
         for (const [path, text] of rendered.files) staged.write(path, text);

@@ -1,5 +1,6 @@
 // `meshfleet synth --check` and `meshfleet diff` on a copy of the example's output: what would
 // change, file by file and line by line, with risky changes summed up first.
+import { X509Certificate } from 'node:crypto';
 import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -111,6 +112,7 @@ describe('meshfleet diff', () => {
     // A rotation: the second anchor joins the first.
     const anchor = join(ws.dir, 'trust', 'anchor.crt');
     writeFileSync(anchor, readFileSync(anchor, 'utf8') + readFileSync(join(FIXTURES, 'second-anchor.crt'), 'utf8'));
+    ws.edit('    domain: cluster.local', `    domain: cluster.local\n    rotation: { stage: bundle, previous: "${new X509Certificate(readFileSync(anchor)).fingerprint256}" }`);
     ws.edit('linkerd: "2.18"', 'linkerd: "2.19"');
     const { code, stdout } = await ws.run('diff');
     expect(code).toBe(0);

@@ -32,7 +32,7 @@ export class FleetSources extends Construct {
     for (const env of props.environments) {
       const flux = env.flux;
       once(`git/${gitSourceName(props.delivery, env)}`, () => {
-        new GitRepository(this, gitSourceName(props.delivery, env), { name: gitSourceName(props.delivery, env), namespace: flux.namespace, labels, url: env.repo.url, ref: refOf(env.repo), interval: flux.interval });
+        new GitRepository(this, gitSourceName(props.delivery, env), { name: gitSourceName(props.delivery, env), namespace: flux.namespace, labels, url: env.repo.url, ref: refOf(env.repo), interval: flux.interval, secretRef: env.repo.secretRef });
       });
       if (!isOci(env.helmRepository)) {
         once(`helm/${helmSourceName(props.delivery, env)}`, () => {

@@ -7,6 +7,8 @@ export interface GitRepositoryProps extends ObjectMetaProps {
   readonly url: string;
   readonly ref: { readonly branch: string } | { readonly tag: string } | { readonly commit: string };
   readonly interval: string;
+  /** Secret in the same namespace with the repository's credentials. @default none (public) */
+  readonly secretRef?: string;
 }
 
 /** A Flux GitRepository: the repository where charts-out/ is committed, or an upstream one. */
@@ -20,7 +22,7 @@ export class GitRepository extends Construct {
       apiVersion: SOURCE_API_VERSION,
       kind: 'GitRepository',
       metadata: metadataOf(props),
-      spec: { url: props.url, ref: props.ref, interval: props.interval },
+      spec: { url: props.url, ref: props.ref, interval: props.interval, ...(props.secretRef ? { secretRef: { name: props.secretRef } } : {}) },
     });
   }
 }
