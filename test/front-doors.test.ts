@@ -50,7 +50,7 @@ describe('front doors', () => {
       }
     })();
     expect(error).toBeInstanceOf(FleetError);
-    expect(error!.message).toContain('error /spec/clusters/0/linkerd (construct acme/clusters/eu-1): unknown Linkerd version "3.0"');
+    expect(error!.message).toContain('error MF2003 /spec/clusters/0/linkerd (construct acme/clusters/eu-1): unknown Linkerd version "3.0"');
   });
 
   it('names the route construct behind a route error', () => {

@@ -124,16 +124,16 @@ export function resolveFleet(doc: FleetDocument, options: ResolveOptions): { fle
     const merged = settings.value as ClusterSettings;
     const linkerdPath = originOf(settings, '/linkerd', path);
     if (merged.linkerd === undefined) {
-      diagnostics.push(error(`${path}/linkerd`, `cluster ${show(cluster.name)} has no Linkerd version`, 'set spec.defaults.linkerd, the environment\'s linkerd or the cluster\'s linkerd, e.g. "2.20"'));
+      diagnostics.push(error('MF2002', `${path}/linkerd`, `cluster ${show(cluster.name)} has no Linkerd version`, 'set spec.defaults.linkerd, the environment\'s linkerd or the cluster\'s linkerd, e.g. "2.20"'));
       return;
     }
     const release = linkerdRelease(merged.linkerd);
     if (!release) {
-      diagnostics.push(error(linkerdPath, `unknown Linkerd version ${show(merged.linkerd)}`, `use one of: ${knownLinkerdVersions().join(', ')}`));
+      diagnostics.push(error('MF2003', linkerdPath, `unknown Linkerd version ${show(merged.linkerd)}`, `use one of: ${knownLinkerdVersions().join(', ')}`));
       return;
     }
     if (merged.kubernetes === undefined) {
-      diagnostics.push(error(`${path}/kubernetes`, `cluster ${show(cluster.name)} has no Kubernetes version`, 'set kubernetes (e.g. "1.33") in spec.defaults, the environment or the cluster: the compatibility checks need it'));
+      diagnostics.push(error('MF2004', `${path}/kubernetes`, `cluster ${show(cluster.name)} has no Kubernetes version`, 'set kubernetes (e.g. "1.33") in spec.defaults, the environment or the cluster: the compatibility checks need it'));
       return;
     }
     const { routes, services } = selected.get(cluster.name)!;

@@ -47,7 +47,7 @@ export function synthesize(input: FleetInput, options: SynthOptions = {}): Synth
   try {
     const { lock, rebuilt } = readVersionLock(folder.target, folder.read, outdir);
     rendered = renderFleet(plan.fleet, lock, {}, input.apps);
-    const lockWarning = rebuilt ? [warning('', rebuilt, 'commit the output with its rebuilt versions.lock.json')] : [];
+    const lockWarning = rebuilt ? [warning('MF8006', '', rebuilt, 'commit the output with its rebuilt versions.lock.json')] : [];
     diagnostics = [...plan.diagnostics, ...lockWarning, ...rendered.diagnostics];
     if (diagnostics.some((d) => d.severity === 'error')) throw new FleetError(diagnostics, input.locate);
     if (!options.dryRun) folder.write(rendered.files);

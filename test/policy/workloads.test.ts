@@ -160,7 +160,7 @@ describe('applications in a fleet', () => {
       }),
     );
     expect(() => synthesize(fleetInput(bad), { dryRun: true })).toThrow(
-      'error /spec/policy/services/0/allow/0/serviceAccount (construct acme/apps/shop/a/orders-mesh): no service account "nobody" in namespace shop on cluster a',
+      'error MF5024 /spec/policy/services/0/allow/0/serviceAccount (construct acme/apps/shop/a/orders-mesh): no service account "nobody" in namespace shop on cluster a',
     );
   });
 
