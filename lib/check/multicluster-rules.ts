@@ -2,17 +2,20 @@
 // networks have disjoint pod ranges, gateways and credentials have what they need.
 import { GATEWAY_DEFAULTS } from '../constructs/multicluster/names.ts';
 import { error, show, warning, type Diagnostic } from '../model/diagnostics.ts';
+import { chooseFrom } from '../model/suggest.ts';
 import { originOf } from '../model/merge.ts';
-import type { ResolvedCluster, ResolvedFleet, ResolvedLink } from '../resolve/resolve.ts';
+import type { RefusedCluster, ResolvedCluster, ResolvedFleet, ResolvedLink } from '../resolve/resolve.ts';
 import { federatedServiceName, mirroredServiceName } from '../constructs/multicluster/names.ts';
 import { overlaps, parseCidr } from './cidr.ts';
 
 export function checkMulticluster(fleet: ResolvedFleet): Diagnostic[] {
   const byName = new Map(fleet.clusters.map((c) => [c.name, c]));
+  const refused = new Set(fleet.refused.map((c) => c.name));
   const diagnostics: Diagnostic[] = [];
   const known = (name: string, path: string) => {
     if (byName.has(name)) return true;
-    diagnostics.push(error('MF4001', path, `no cluster named ${show(name)}`, `name one of: ${[...byName.keys()].join(', ')}`));
+    // A cluster the resolver refused has its error already; references to it are not new mistakes.
+    if (!refused.has(name)) diagnostics.push(error('MF4001', path, `no cluster named ${show(name)}`, chooseFrom(name, [...byName.keys()], 'name one of')));
     return false;
   };
 
@@ -119,12 +122,14 @@ function checkFlatNetworks(fleet: ResolvedFleet): Diagnostic[] {
   const flatMembers = new Set<string>();
   for (const l of fleet.links) if (l.mode === 'flat') flatMembers.add(l.source).add(l.target);
   for (const f of fleet.federatedServices) for (const c of f.clusters) flatMembers.add(c);
-  const members = fleet.clusters.filter((c) => flatMembers.has(c.name));
+  // Refused clusters too: their pod range is written in the document, and an overlap is its own mistake.
+  const index = (c: { path: string }) => Number(c.path.slice(c.path.lastIndexOf('/') + 1));
+  const members = [...fleet.clusters, ...fleet.refused].filter((c) => flatMembers.has(c.name)).sort((a, b) => index(a) - index(b));
   for (const c of members) {
     if (!c.podCIDR) out.push(error('MF4013', `${c.path}/podCIDR`, `cluster ${c.name} is on a flat network but has no podCIDR`, 'set podCIDR: flat links need pod ranges that do not overlap'));
   }
   // Pairs only within a network, each range parsed once.
-  const byNetwork = new Map<string, { cluster: ResolvedCluster; cidr: NonNullable<ReturnType<typeof parseCidr>> }[]>();
+  const byNetwork = new Map<string, { cluster: ResolvedCluster | RefusedCluster; cidr: NonNullable<ReturnType<typeof parseCidr>> }[]>();
   for (const c of members) {
     const cidr = c.podCIDR ? parseCidr(c.podCIDR) : undefined;
     if (cidr) byNetwork.set(c.network, [...(byNetwork.get(c.network) ?? []), { cluster: c, cidr }]);
@@ -185,8 +190,9 @@ function checkUsefulLinks(fleet: ResolvedFleet): Diagnostic[] {
   // A flat link between members of a federated service carries the federation's endpoints.
   const federates = (l: ResolvedLink) =>
     l.mode === 'flat' && fleet.federatedServices.some((f) => f.clusters.includes(l.source) && f.clusters.includes(l.target));
+  const known = new Set(fleet.clusters.map((c) => c.name));
   return fleet.links
-    .filter((l) => !exportsUsed(l) && !federates(l))
+    .filter((l) => known.has(l.source) && known.has(l.target) && !exportsUsed(l) && !federates(l))
     .map((l) => warning('MF4016', l.path, `${l.target} exports nothing over a ${l.mode} link that ${l.source} uses`, `list a service of ${l.target} in spec.exports with export: ${wanted[l.mode]} (consumers including ${l.source}), or remove the link`));
 }
 

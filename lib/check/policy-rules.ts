@@ -4,6 +4,7 @@
 import { AUTHORIZABLE_ROUTE_GROUP } from '../compat/policy-targets.ts';
 import { gatewayIdentityFor } from '../constructs/multicluster/names.ts';
 import { error, show, warning, type Diagnostic } from '../model/diagnostics.ts';
+import { chooseFrom } from '../model/suggest.ts';
 import type { CallerSpec, ProxyProtocol } from '../model/types.ts';
 import { callerClusters, policyContext, reachOf, serverName, type PolicyContext, type ResolvedMeshService, type ResolvedNamespace } from '../resolve/policy.ts';
 import type { ResolvedCluster, ResolvedFleet } from '../resolve/resolve.ts';
@@ -21,6 +22,8 @@ export function checkPolicy(fleet: ResolvedFleet): Diagnostic[] {
 
 class PolicyRules {
   private readonly clusters: ReadonlyMap<string, ResolvedCluster>;
+  /** Clusters at the known end of a link whose other end names no cluster: their reach is not known. */
+  private readonly brokenLinkEnds = new Set<string>();
   private readonly ctx: PolicyContext;
   private readonly out: Diagnostic[] = [];
   /** By "<cluster>/<namespace>", so that a fleet of thousands of clusters checks in linear time. */
@@ -29,6 +32,10 @@ class PolicyRules {
 
   constructor(private readonly fleet: ResolvedFleet) {
     this.clusters = new Map(fleet.clusters.map((c) => [c.name, c]));
+    for (const l of fleet.links) {
+      if (!this.clusters.has(l.source)) this.brokenLinkEnds.add(l.target);
+      if (!this.clusters.has(l.target)) this.brokenLinkEnds.add(l.source);
+    }
     this.ctx = policyContext(fleet);
     for (const ns of fleet.policy.namespaces) for (const c of ns.clusters) if (!this.namespaceIndex.has(`${c}/${ns.name}`)) this.namespaceIndex.set(`${c}/${ns.name}`, ns);
     for (const s of fleet.policy.services) {
@@ -203,7 +210,8 @@ class PolicyRules {
       const declaredOn = where.filter((c) => this.namespaceOn(namespace, c));
       if (named) {
         for (const c of where.filter((c) => !declaredOn.includes(c))) out.push(error('MF5018', `${at}/namespace`, `namespace ${show(namespace)} is not declared on cluster ${c}`, this.declareNamespaceFix(namespace, c)));
-      } else if (where.length && !declaredOn.length) {
+      } else if (where.length && !declaredOn.length && !service.clusters.some((c) => this.fleet.refused.some((r) => r.name === c))) {
+        // (Not when a refused cluster of the service might be the one that has it: its error comes first.)
         out.push(error('MF5019', `${at}/namespace`, `namespace ${show(namespace)} is not declared on ${where.join(', ')}, where ${service.name} runs`, this.declareNamespaceFix(namespace, where[0])));
       }
       if ('serviceAccount' in caller) this.serviceAccountKnown(caller.serviceAccount, namespace, declaredOn, at, false);
@@ -213,7 +221,9 @@ class PolicyRules {
     const gatewayPairs: string[] = [];
     for (const from of named ? froms : []) {
       const reaches = serviceClusters.map((c) => ({ server: c, reach: reachOf(caller, c, service.namespace, this.ctx)[callerClusters(caller, c).indexOf(from)] }));
-      if (!reaches.some((r) => r.reach.kind !== 'unlinked')) {
+      // Unlinked because a link names a cluster that does not exist: that error is the root cause.
+      const linkBroken = this.brokenLinkEnds.has(from) || serviceClusters.some((c) => this.brokenLinkEnds.has(c));
+      if (!linkBroken && !reaches.some((r) => r.reach.kind !== 'unlinked')) {
         out.push(error('MF5020', fromPath(from), `cluster ${from} is not linked to ${serviceClusters.join(', ')}, where ${what} runs: its workloads cannot call it`, `add a link from ${from} (links: [{ from: ${from}, to: ${serviceClusters[0]}, mode: flat | gateway }]), or remove ${from} from ${clusterField}`));
       }
       for (const { server, reach } of reaches) {
@@ -241,7 +251,7 @@ class PolicyRules {
       if (!ns.serviceAccounts) continue;
       const known = new Set([...ns.serviceAccounts, ...(this.serviceAccountIndex.get(`${cluster}/${namespace}`) ?? [])]);
       if (!known.has(serviceAccount)) {
-        this.out.push(error('MF5024', `${at}/serviceAccount`, `no service account ${show(serviceAccount)} in namespace ${namespace} on cluster ${cluster}`, `use one of: ${[...known].join(', ') || '(none declared)'}; or add it to serviceAccounts at ${ns.path}`));
+        this.out.push(error('MF5024', `${at}/serviceAccount`, `no service account ${show(serviceAccount)} in namespace ${namespace} on cluster ${cluster}`, `${chooseFrom(serviceAccount, [...known]) || '(none declared)'}; or add it to serviceAccounts at ${ns.path}`));
       }
     }
   }
@@ -294,7 +304,9 @@ class PolicyRules {
 
   private clusterExists(name: string, path: string, out: Diagnostic[]): boolean {
     if (this.clusters.has(name)) return true;
-    out.push(error('MF5031', path, `no cluster named ${show(name)}`, `name one of: ${[...this.clusters.keys()].join(', ')}`));
+    // A cluster the resolver refused has its error already.
+    if (this.fleet.refused.some((c) => c.name === name)) return false;
+    out.push(error('MF5031', path, `no cluster named ${show(name)}`, chooseFrom(name, [...this.clusters.keys()], 'name one of')));
     return false;
   }
 }

@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import { linkerdGatewayAPI } from '../compat/gateway-api.ts';
 import { DEFAULT_OPAQUE_PORTS, inPortList, SERVER_SPEAKS_FIRST_PORTS } from '../compat/protocols.ts';
 import { error, show, warning, type Diagnostic } from '../model/diagnostics.ts';
+import { chooseFrom } from '../model/suggest.ts';
 import { durationProblem, grpcRetryCodeProblem, httpRetryStatusProblem, type ValueProblem } from '../model/route-values.ts';
 import type { BackendRefSpec, ClusterSelection, HeaderModifierSpec, HTTPRouteRuleSpec, RouteSpec } from '../model/routes.ts';
 import type { FleetSpec } from '../model/types.ts';
@@ -21,10 +22,10 @@ export function checkSelection(selection: ClusterSelection, path: string, spec: 
     diagnostics.push(error('MF6001', path, `the ${what} names no cluster`, 'say where it applies: clusters: [..] and/or environments: [..]'));
   }
   selection.clusters?.forEach((name, i) => {
-    if (!clusters.includes(name)) diagnostics.push(error('MF6002', `${path}/clusters/${i}`, `cluster ${show(name)} does not exist`, `use one of: ${clusters.join(', ')}`));
+    if (!clusters.includes(name)) diagnostics.push(error('MF6002', `${path}/clusters/${i}`, `cluster ${show(name)} does not exist`, chooseFrom(name, clusters)));
   });
   selection.environments?.forEach((name, i) => {
-    if (!environments.includes(name)) diagnostics.push(error('MF6003', `${path}/environments/${i}`, `environment ${show(name)} is not declared`, `use one of: ${environments.join(', ')}`));
+    if (!environments.includes(name)) diagnostics.push(error('MF6003', `${path}/environments/${i}`, `environment ${show(name)} is not declared`, chooseFrom(name, environments)));
   });
   if (!diagnostics.length && !spec.clusters.some((c) => selection.clusters?.includes(c.name) || selection.environments?.includes(c.environment))) {
     diagnostics.push(warning('MF6004', path, `the ${what} applies to no cluster (its environments have none)`, 'add clusters to the environment, or remove the entry'));

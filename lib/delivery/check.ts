@@ -1,6 +1,7 @@
 // Delivery rules that no single field can check: the rollout order against the declared
 // environments, a repository for every engine, what each engine accepts, names the output needs.
 import { error, pointer, show, warning, type Diagnostic } from '../model/diagnostics.ts';
+import { chooseFrom } from '../model/suggest.ts';
 import { originOf } from '../model/merge.ts';
 import type { FleetSpec, GitRepoSpec } from '../model/types.ts';
 import { GITOPS_FOLDER } from './paths.ts';
@@ -18,7 +19,7 @@ export function checkDelivery(spec: FleetSpec, delivery: FleetDelivery): Diagnos
   rollout.forEach((name, i) => {
     const at = `/spec/delivery/rollout/${i}`;
     if (!declared.includes(name)) {
-      diagnostics.push(error('MF7001', at, `environment ${show(name)} in the rollout order is not declared`, declared.length ? `use one of: ${declared.join(', ')}, or declare it under spec.environments` : 'declare it under spec.environments'));
+      diagnostics.push(error('MF7001', at, `environment ${show(name)} in the rollout order is not declared`, declared.length ? `${chooseFrom(name, declared)}, or declare it under spec.environments` : 'declare it under spec.environments'));
     } else if (rollout.indexOf(name) !== i) {
       diagnostics.push(error('MF7002', at, `environment ${show(name)} appears twice in the rollout order (also /spec/delivery/rollout/${rollout.indexOf(name)})`, 'list each environment once'));
     } else if (byName.get(name)!.engine === 'none') {

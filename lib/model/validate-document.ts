@@ -2,6 +2,7 @@
 // turns ajv's errors into diagnostics that name the field, the value and the fix.
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { error, pointer, show, type Diagnostic } from './diagnostics.ts';
+import { chooseFrom } from './suggest.ts';
 import { fleetSchema } from './schema.ts';
 import { findSecretMaterial } from './secret-material.ts';
 
@@ -75,7 +76,7 @@ function unknownRemovals(removals: readonly string[][]): Diagnostic[] {
     const field = path[path.length - 1]!;
     if (schema?.additionalProperties !== false || Object.hasOwn(schema.properties ?? {}, field)) return [];
     const known = Object.keys(schema.properties ?? {});
-    return [error('MF1102', pointer(...path), `unknown field ${show(field)}: null removes a setting, and there is no such setting here`, `remove it or use one of: ${known.join(', ')}`)];
+    return [error('MF1102', pointer(...path), `unknown field ${show(field)}: null removes a setting, and there is no such setting here`, chooseFrom(field, known, 'remove it or use one of'))];
   });
 }
 
@@ -139,7 +140,7 @@ function toDiagnostics(e: ErrorObject): Diagnostic[] {
         error('MF1103',
           `${e.instancePath}${pointer(field)}`,
           `unknown field ${show(field)}`,
-          allowed.length ? `remove it or use one of: ${allowed.join(', ')}` : 'remove it',
+          allowed.length ? chooseFrom(field, allowed, 'remove it or use one of') : 'remove it',
         ),
       ];
     }

@@ -27,7 +27,7 @@ describe('policy checks', () => {
 
   it('names the fix for an unknown service account', () => {
     const [d] = plan(policyFleet((doc) => (doc.spec.policy.services = [service({ allow: [{ serviceAccount: 'webb' }] })]))).diagnostics;
-    expect(d.fix).toBe('use one of: web, api, worker; or add it to serviceAccounts at /spec/namespaces/0');
+    expect(d.fix).toBe('did you mean "web"? (use one of: web, api, worker); or add it to serviceAccounts at /spec/namespaces/0');
   });
 
   it('rejects an unknown namespace, for the service and for callers', () => {
