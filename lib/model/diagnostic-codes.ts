@@ -3,7 +3,7 @@
 // docs/reference/diagnostics.md is generated from this table (scripts/gen-diagnostics-doc.ts) and a
 // test checks that it is current and that every code here is used in lib/ and vice versa.
 //
-// Ranges: MF1xxx the fleet file and its schema, MF2xxx settings, MF3xxx clusters and Gateway API,
+// Ranges: MF1xxx the fleet file, its schema and its acknowledgements, MF2xxx settings, MF3xxx clusters and Gateway API,
 // MF4xxx multicluster, MF5xxx policy, MF6xxx routes and services, MF7xxx delivery and rollout,
 // MF8xxx output.
 
@@ -39,6 +39,9 @@ export const DIAGNOSTIC_CODES = {
   MF1203: { severity: 'error', area: 'trust anchor', title: 'certificate … (…) is not valid until …', fix: 'issue the trust anchor with a start date in the past (check the clock of the machine that made it), or add it to the bundle only once it is valid' },
   MF1204: { severity: 'error', area: 'trust anchor', title: 'certificate … (…) expired on …', fix: 'rotate the trust anchor: add the new certificate to the bundle, roll it out, then remove the old one' },
   MF1205: { severity: 'error', area: 'trust anchor', title: 'the trust anchor file is unreadable, holds no certificate or holds secret material', fix: 'give spec.trust.anchor.file as a path, relative to the fleet file, to the PEM root certificate(s)' },
+  MF1301: { severity: 'error', area: 'acknowledgements', title: '… is not a meshfleet diagnostic code', fix: 'acknowledge a warning by the code printed before its pointer (this page lists them)' },
+  MF1302: { severity: 'error', area: 'acknowledgements', title: '… is an error, and errors cannot be acknowledged', fix: 'fix what the error reports, and remove the entry' },
+  MF1303: { severity: 'warning', area: 'acknowledgements', title: 'no … warning is left to acknowledge', fix: 'remove the entry: what it acknowledged is fixed' },
   MF2001: { severity: 'error', area: 'settings', title: 'cluster … has external Gateway API CRDs but does not say which bundle is installed', fix: 'state the installed bundle: gatewayAPI: { mode: external, version: "1.2.1", channel: standard } (kubectl get crd httproutes.gateway.networking.k8s.io -o yaml shows both annotations)' },
   MF2002: { severity: 'error', area: 'settings', title: 'cluster … has no Linkerd version', fix: 'set spec.defaults.linkerd, the environment\'s linkerd or the cluster\'s linkerd, e.g. "2.20"' },
   MF2003: { severity: 'error', area: 'settings', title: 'unknown Linkerd version …', fix: 'use one of: …' },

@@ -76,11 +76,15 @@ export function whereOf(d: Diagnostic, locate?: Locator): string | undefined {
   return locate?.(d.path);
 }
 
-export function formatDiagnostic(d: Diagnostic, locate?: Locator): string {
+/** Colours a part of a message (the CLI passes one on a terminal); the default leaves it plain. */
+export type Paint = (part: 'error' | 'warning' | 'code' | 'where' | 'fix', text: string) => string;
+const plain: Paint = (_part, text) => text;
+
+export function formatDiagnostic(d: Diagnostic, locate?: Locator, paint: Paint = plain): string {
   const where = whereOf(d, locate);
-  const at = where ? ` (${where})` : '';
+  const at = where ? ` (${paint('where', where)})` : '';
   const note = d.related ? `\n  note: ${d.related.path || '/'}${locatedAt(d.related.path, locate)}: ${d.related.message}` : '';
-  return `${d.severity} ${d.code} ${d.path || '/'}${at}: ${d.message}\n  fix: ${d.fix}${note}`;
+  return `${paint(d.severity, d.severity)} ${paint('code', d.code)} ${d.path || '/'}${at}: ${d.message}\n  ${paint('fix', 'fix:')} ${d.fix}${note}`;
 }
 
 function locatedAt(path: string, locate?: Locator): string {
@@ -91,12 +95,12 @@ function locatedAt(path: string, locate?: Locator): string {
 /** How many problems a command prints; the rest are counted (100,000 broken clusters are not read). */
 export const MAX_SHOWN = 100;
 
-export function formatDiagnostics(diagnostics: readonly Diagnostic[], locate?: Locator): string {
+export function formatDiagnostics(diagnostics: readonly Diagnostic[], locate?: Locator, paint: Paint = plain): string {
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const head = `${errors} error(s), ${diagnostics.length - errors} warning(s)`;
   // Past the cap, errors come first: they are what failed the run.
   const ordered = diagnostics.length > MAX_SHOWN ? [...diagnostics.filter((d) => d.severity === 'error'), ...diagnostics.filter((d) => d.severity !== 'error')] : diagnostics;
-  const shown = ordered.slice(0, MAX_SHOWN).map((d) => formatDiagnostic(d, locate));
+  const shown = ordered.slice(0, MAX_SHOWN).map((d) => formatDiagnostic(d, locate, paint));
   const rest = diagnostics.length > MAX_SHOWN ? [`… and ${diagnostics.length - MAX_SHOWN} more not shown`] : [];
   return [head, ...shown, ...rest].join('\n');
 }

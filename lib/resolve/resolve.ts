@@ -116,8 +116,13 @@ export function resolveFleet(doc: FleetDocument, options: ResolveOptions): { fle
   const vendorCache = new Map<string, VendoredBundle>();
   const clusters: ResolvedCluster[] = [];
   const refused: RefusedCluster[] = [];
+  const names = new Set<string>();
   spec.clusters.forEach((cluster, index) => {
     const path = `/spec/clusters/${index}`;
+    // A second cluster of the same name is reported once (lib/check/document-rules.ts) and left out,
+    // so nothing else reports it again as a clash on "its" cluster.
+    if (names.has(cluster.name)) return;
+    names.add(cluster.name);
     const refuse = (d: Diagnostic) => {
       diagnostics.push(d);
       refused.push({ name: cluster.name, network: cluster.network ?? cluster.name, podCIDR: cluster.podCIDR, path });

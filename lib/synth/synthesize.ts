@@ -2,6 +2,7 @@
 // the output folder is left exactly as it was. The folder is opened (lock, repair, ownership) before
 // its version lock is read, and held until the swap is verified.
 import { FleetError, warning, type Diagnostic, type Locator } from '../model/diagnostics.ts';
+import { applyAcknowledgements } from '../model/acknowledge.ts';
 import { openOutputFolder } from '../output/output-folder.ts';
 import { readVersionLock } from '../output/versioning.ts';
 import { planFleet, type PlanOptions } from './plan.ts';
@@ -25,13 +26,17 @@ export interface SynthOptions extends Omit<PlanOptions, 'baseDir'> {
   readonly outdir?: string;
   /** Check and render, but write nothing. @default false */
   readonly dryRun?: boolean;
+  /** Fail (FleetError, nothing written) on any warning spec.acknowledge does not cover. @default false */
+  readonly strict?: boolean;
 }
 
 export interface SynthResult {
   readonly outdir: string;
   readonly rendered: Rendered;
-  /** Warnings (errors throw a FleetError). */
+  /** Warnings (errors throw a FleetError), without the acknowledged ones. */
   readonly diagnostics: readonly Diagnostic[];
+  /** Warnings spec.acknowledge covers: counted, not shown. */
+  readonly acknowledged: readonly Diagnostic[];
   readonly files: number;
   readonly bytes: number;
 }
@@ -39,22 +44,23 @@ export interface SynthResult {
 export function synthesize(input: FleetInput, options: SynthOptions = {}): SynthResult {
   const outdir = options.outdir ?? 'charts-out';
   const plan = planFleet(input.document, { baseDir: input.baseDir, now: options.now });
-  if (!plan.fleet) throw new FleetError(plan.diagnostics, input.locate);
+  if (!plan.fleet) throw new FleetError(applyAcknowledgements(input.document, plan.diagnostics).diagnostics, input.locate);
 
   const folder = openOutputFolder(outdir, { write: !options.dryRun, protect: [...(input.file ? [input.file] : []), input.baseDir] });
   let rendered: Rendered;
   let diagnostics: Diagnostic[];
+  let acknowledged: Diagnostic[];
   try {
     const { lock, rebuilt } = readVersionLock(folder.target, folder.read, outdir);
     rendered = renderFleet(plan.fleet, lock, {}, input.apps);
     const lockWarning = rebuilt ? [warning('MF8006', '', rebuilt, 'commit the output with its rebuilt versions.lock.json')] : [];
-    diagnostics = [...plan.diagnostics, ...lockWarning, ...rendered.diagnostics];
-    if (diagnostics.some((d) => d.severity === 'error')) throw new FleetError(diagnostics, input.locate);
+    ({ diagnostics, acknowledged } = applyAcknowledgements(input.document, [...plan.diagnostics, ...lockWarning, ...rendered.diagnostics], true));
+    if (diagnostics.some((d) => d.severity === 'error') || (options.strict && diagnostics.length)) throw new FleetError(diagnostics, input.locate);
     if (!options.dryRun) folder.write(rendered.files);
   } finally {
     folder.close();
   }
   let bytes = 0;
   for (const text of rendered.files.values()) bytes += Buffer.byteLength(text);
-  return { outdir, rendered, diagnostics, files: rendered.files.size, bytes };
+  return { outdir, rendered, diagnostics, acknowledged, files: rendered.files.size, bytes };
 }
