@@ -14,7 +14,7 @@ import { Environment, type EnvironmentProps } from './environment.ts';
 import { LinkTopology, type Credentials, type LinkMode } from './multicluster.ts';
 import { FleetEntry, type FleetEntryList } from './fleet-entry.ts';
 import type { AnchorIssuer, TrustAnchor } from './trust.ts';
-import type { EgressNetworkSpec, FederatedServiceSpec, LinkSpec, MeshServiceSpec, NamespaceSpec, ServiceExportSpec } from '../model/types.ts';
+import type { AcknowledgementSpec, EgressNetworkSpec, FederatedServiceSpec, LinkSpec, MeshServiceSpec, NamespaceSpec, ServiceExportSpec } from '../model/types.ts';
 import type { KubeObject } from '../output/kube-object.ts';
 import { FleetApp } from '../constructs/workloads/fleet-app.ts';
 import { AppDeclarations, meshServiceSpec, type EgressNetworkProps, type MeshServiceProps, type NamespaceProps } from './policy.ts';
@@ -43,6 +43,8 @@ export interface FleetProps {
   readonly credentials?: Credentials;
   /** GitOps delivery: engine, repository, rollout order, chart major. @default engine "none" */
   readonly delivery?: FleetDeliverySpec;
+  /** Warnings the team accepts (spec.acknowledge): only counted in the summary, and `--strict` passes. @default none */
+  readonly acknowledge?: readonly AcknowledgementSpec[];
 }
 
 /**
@@ -206,6 +208,7 @@ export class Fleet extends Construct {
             ? { services: nonEmpty(this.allMeshServices().map((s) => s.spec)), egress: nonEmpty(this.egressNetworks) }
             : undefined,
         ...this.entries(),
+        acknowledge: p.acknowledge?.length ? p.acknowledge : undefined,
       },
     };
     // Drop undefined fields so the document equals the one parsed from YAML.
