@@ -38,7 +38,7 @@ describe('meshfleet CLI', () => {
     const io = capture();
     expect(await runCli(['synth', join(dir, 'fleet.yaml'), '--out', out], io)).toBe(1);
     const line = readFileSync(join(REPO, 'apps', 'fleet.yaml'), 'utf8').split('\n').findIndex((l) => l.includes('name: staging-1')) + 1;
-    expect(io.stderr).toContain('error /spec/clusters/1/name (');
+    expect(io.stderr).toContain('error MF3101 /spec/clusters/1/name (');
     expect(io.stderr).toMatch(new RegExp(`fleet\\.yaml:${line}:13\\): duplicate cluster name "dev-1" \\(also /spec/clusters/0\\)`));
     expect(io.stderr).toContain('fix: give every cluster a unique name');
     expect(readTree(out)).toStrictEqual(before);

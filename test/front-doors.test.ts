@@ -54,7 +54,7 @@ describe('front doors', () => {
     expect(error).toBeInstanceOf(FleetError);
     // The user's line that made the cluster, then the construct.
     const at = sourceLine(import.meta.url, "fleet.addCluster('eu-1', { environment: 'prod', linkerd: '3.0' })");
-    expect(error!.message).toMatch(placed('error /spec/clusters/0/linkerd ({at}, construct acme/clusters/eu-1): unknown Linkerd version "3.0"', at));
+    expect(error!.message).toMatch(placed('error MF2003 /spec/clusters/0/linkerd ({at}, construct acme/clusters/eu-1): unknown Linkerd version "3.0"', at));
   });
 
   it('names the route construct behind a route error', () => {

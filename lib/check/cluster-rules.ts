@@ -51,11 +51,11 @@ export function checkCluster(cluster: ResolvedCluster): Diagnostic[] {
     const message = helmRefuses
       ? `the Linkerd ${cluster.linkerdVersion} charts (${cluster.release.chartVersion}) declare kubeVersion ${cluster.release.chartKubeVersion}, so Helm refuses to install them on Kubernetes ${cluster.kubernetes}`
       : `Linkerd ${cluster.linkerdVersion} supports Kubernetes ${min}–${max}, not ${cluster.kubernetes}`;
-    diagnostics.push(error(at('/kubernetes'), message, fix));
+    diagnostics.push(error('MF3001', at('/kubernetes'), message, fix));
   }
   const nativeSidecar = cluster.proxy.nativeSidecar ?? cluster.release.nativeSidecarDefault;
   if (nativeSidecar && compareVersions(cluster.kubernetes, NATIVE_SIDECAR_MIN_KUBERNETES) < 0) {
-    diagnostics.push(error(at('/proxy/nativeSidecar'), `native sidecars need Kubernetes ${NATIVE_SIDECAR_MIN_KUBERNETES} or later; the cluster runs ${cluster.kubernetes}`, 'set proxy.nativeSidecar: false'));
+    diagnostics.push(error('MF3002', at('/proxy/nativeSidecar'), `native sidecars need Kubernetes ${NATIVE_SIDECAR_MIN_KUBERNETES} or later; the cluster runs ${cluster.kubernetes}`, 'set proxy.nativeSidecar: false'));
   }
 
   // Raw overrides of the upstream charts: every key must exist in that chart at this version.
@@ -67,11 +67,11 @@ export function checkCluster(cluster: ResolvedCluster): Diagnostic[] {
     if (!given) continue;
     const tree = upstreamKeys(cluster.release, chart);
     for (const key of [...unknownValueKeys(given, tree), ...unknownControllerKeys(given, tree)]) {
-      diagnostics.push(error(at(`${setting}${key}`), `${chart} ${cluster.release.chartVersion} has no value ${show(key.slice(1).replace(/\//g, '.'))}`, 'check the key against the chart\'s values.yaml for this Linkerd version (keys are renamed between versions), or remove it'));
+      diagnostics.push(error('MF3003', at(`${setting}${key}`), `${chart} ${cluster.release.chartVersion} has no value ${show(key.slice(1).replace(/\//g, '.'))}`, 'check the key against the chart\'s values.yaml for this Linkerd version (keys are renamed between versions), or remove it'));
     }
     // Known keys, against what the chart's templates do with them.
     for (const problem of upstreamValueProblems(chart, given, tree)) {
-      diagnostics.push(error(at(`${setting}${problem.pointer}`), `${chart} value ${show(problem.pointer.slice(1).replace(/\//g, '.') || '/')}: ${problem.message}`, problem.fix));
+      diagnostics.push(error('MF3004', at(`${setting}${problem.pointer}`), `${chart} value ${show(problem.pointer.slice(1).replace(/\//g, '.') || '/')}: ${problem.message}`, problem.fix));
     }
   }
 
@@ -79,7 +79,7 @@ export function checkCluster(cluster: ResolvedCluster): Diagnostic[] {
   if (values) {
     for (const owned of OWNED_VALUES) {
       if (hasPath(values, owned)) {
-        diagnostics.push(error(at(`/controlPlane/values${owned}`), `meshfleet sets ${show(owned.slice(1).replace(/\//g, '.'))} itself`, 'remove it: use spec.trust for identity, clusterDomain/cni/controlPlane.heartbeatSchedule for the others'));
+        diagnostics.push(error('MF3005', at(`/controlPlane/values${owned}`), `meshfleet sets ${show(owned.slice(1).replace(/\//g, '.'))} itself`, 'remove it: use spec.trust for identity, clusterDomain/cni/controlPlane.heartbeatSchedule for the others'));
       }
     }
   }
@@ -87,14 +87,14 @@ export function checkCluster(cluster: ResolvedCluster): Diagnostic[] {
   const pod = checkCidr(cluster.podCIDR, `${cluster.path}/podCIDR`, diagnostics);
   const service = checkCidr(cluster.serviceCIDR, `${cluster.path}/serviceCIDR`, diagnostics);
   if (pod && service && overlaps(pod, service)) {
-    diagnostics.push(error(`${cluster.path}/serviceCIDR`, `service CIDR ${service.text} overlaps pod CIDR ${pod.text}`, 'give pods and services disjoint ranges, as the cluster itself does'));
+    diagnostics.push(error('MF3006', `${cluster.path}/serviceCIDR`, `service CIDR ${service.text} overlaps pod CIDR ${pod.text}`, 'give pods and services disjoint ranges, as the cluster itself does'));
   }
 
   (cluster.proxy.opaquePorts ?? []).forEach((port, i) => {
     if (typeof port !== 'string' || !port.includes('-')) return;
     const [from, to] = port.split('-').map(Number);
     if (from < 1 || to > 65535 || from > to) {
-      diagnostics.push(error(at(`/proxy/opaquePorts/${i}`), `port range ${show(port)} is not valid`, 'write ranges as "from-to" with 1 ≤ from ≤ to ≤ 65535'));
+      diagnostics.push(error('MF3007', at(`/proxy/opaquePorts/${i}`), `port range ${show(port)} is not valid`, 'write ranges as "from-to" with 1 ≤ from ≤ to ≤ 65535'));
     }
   });
   return diagnostics;
@@ -103,7 +103,7 @@ export function checkCluster(cluster: ResolvedCluster): Diagnostic[] {
 function checkCidr(text: string | undefined, path: string, diagnostics: Diagnostic[]) {
   if (text === undefined) return undefined;
   const cidr = parseCidr(text);
-  if (!cidr) diagnostics.push(error(path, `${show(text)} is not a CIDR`, 'use CIDR notation such as "10.10.0.0/16" or "fd00:10::/56"'));
+  if (!cidr) diagnostics.push(error('MF3008', path, `${show(text)} is not a CIDR`, 'use CIDR notation such as "10.10.0.0/16" or "fd00:10::/56"'));
   return cidr;
 }
 

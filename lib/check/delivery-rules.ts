@@ -1,6 +1,7 @@
 // Delivery rules that no single field can check: the rollout order against the declared
 // environments, a repository for every engine, what each engine accepts, names the output needs.
 import { error, pointer, show, warning, type Diagnostic } from '../model/diagnostics.ts';
+import { chooseFrom } from '../model/suggest.ts';
 import { originOf } from '../model/merge.ts';
 import type { FleetSpec, GitRepoSpec } from '../model/types.ts';
 import { GITOPS_FOLDER } from '../model/output-folder-names.ts';
@@ -18,24 +19,24 @@ export function checkDelivery(spec: FleetSpec, delivery: FleetDelivery): Diagnos
   rollout.forEach((name, i) => {
     const at = `/spec/delivery/rollout/${i}`;
     if (!declared.includes(name)) {
-      diagnostics.push(error(at, `environment ${show(name)} in the rollout order is not declared`, declared.length ? `use one of: ${declared.join(', ')}, or declare it under spec.environments` : 'declare it under spec.environments'));
+      diagnostics.push(error('MF7001', at, `environment ${show(name)} in the rollout order is not declared`, declared.length ? `${chooseFrom(name, declared)}, or declare it under spec.environments` : 'declare it under spec.environments'));
     } else if (rollout.indexOf(name) !== i) {
-      diagnostics.push(error(at, `environment ${show(name)} appears twice in the rollout order (also /spec/delivery/rollout/${rollout.indexOf(name)})`, 'list each environment once'));
+      diagnostics.push(error('MF7002', at, `environment ${show(name)} appears twice in the rollout order (also /spec/delivery/rollout/${rollout.indexOf(name)})`, 'list each environment once'));
     } else if (byName.get(name)!.engine === 'none') {
-      diagnostics.push(warning(at, `environment ${show(name)} has no delivery engine, so the rollout order cannot hold anything back for it`, `set delivery.engine for ${name}, or remove it from spec.delivery.rollout`));
+      diagnostics.push(warning('MF7003', at, `environment ${show(name)} has no delivery engine, so the rollout order cannot hold anything back for it`, `set delivery.engine for ${name}, or remove it from spec.delivery.rollout`));
     }
   });
   const ordered = delivery.rollout.map((name) => byName.get(name)!).filter((e) => e.engine !== 'none');
   for (let i = 1; i < ordered.length; i++) {
     const [before, after] = [ordered[i - 1], ordered[i]];
     if (orderingOf(before) !== orderingOf(after)) {
-      diagnostics.push(warning(`/spec/delivery/rollout/${rollout.indexOf(after.environment)}`, `${after.environment} (${orderingOf(after)}) cannot wait for ${before.environment} (${orderingOf(before)}): neither sees the other's health`, `deliver environments that must roll out in order the same way, or gate ${after.environment} with its own repo.branch or repo.tag and promote by moving it`));
+      diagnostics.push(warning('MF7004', `/spec/delivery/rollout/${rollout.indexOf(after.environment)}`, `${after.environment} (${orderingOf(after)}) cannot wait for ${before.environment} (${orderingOf(before)}): neither sees the other's health`, `deliver environments that must roll out in order the same way, or gate ${after.environment} with its own repo.branch or repo.tag and promote by moving it`));
     }
   }
 
   for (const env of delivery.environments) diagnostics.push(...checkEnvironment(spec, env));
   if (delivery.environments.some((e) => e.engine !== 'none') && declared.includes(GITOPS_FOLDER)) {
-    diagnostics.push(error(`/spec/environments${pointer(GITOPS_FOLDER)}`, `an environment named ${show(GITOPS_FOLDER)} would share charts-out/${GITOPS_FOLDER}/ with the fleet-wide GitOps files`, 'rename the environment'));
+    diagnostics.push(error('MF7005', `/spec/environments${pointer(GITOPS_FOLDER)}`, `an environment named ${show(GITOPS_FOLDER)} would share charts-out/${GITOPS_FOLDER}/ with the fleet-wide GitOps files`, 'rename the environment'));
   }
 
   spec.clusters.forEach((cluster, index) => {
@@ -43,24 +44,24 @@ export function checkDelivery(spec: FleetSpec, delivery: FleetDelivery): Diagnos
     if (!env) return;
     const at = `/spec/clusters/${index}`;
     if (env.engine !== 'none' && cluster.name === GITOPS_FOLDER) {
-      diagnostics.push(error(`${at}/name`, `a cluster named ${show(GITOPS_FOLDER)} would share charts-out/${env.environment}/${GITOPS_FOLDER}/ with the environment's GitOps files`, 'rename the cluster'));
+      diagnostics.push(error('MF7006', `${at}/name`, `a cluster named ${show(GITOPS_FOLDER)} would share charts-out/${env.environment}/${GITOPS_FOLDER}/ with the environment's GitOps files`, 'rename the cluster'));
     }
     const argo = cluster.delivery?.argocd;
     if (argo?.server && argo.name) {
-      diagnostics.push(error(`${at}/delivery/argocd`, `cluster ${show(cluster.name)} sets both an Argo CD server and a cluster name`, 'keep one: server (the API server URL as registered in Argo CD) or name (the cluster name in Argo CD)'));
+      diagnostics.push(error('MF7007', `${at}/delivery/argocd`, `cluster ${show(cluster.name)} sets both an Argo CD server and a cluster name`, 'keep one: server (the API server URL as registered in Argo CD) or name (the cluster name in Argo CD)'));
     }
     if (env.engine === 'argocd' && env.argocd.generator !== 'clusters' && env.argocd.destination === 'server' && !argo?.server && !cluster.apiServer) {
-      diagnostics.push(error(at, `Argo CD destinations of environment ${show(env.environment)} are named by server, and cluster ${show(cluster.name)} has no API server URL`, `set apiServer (or delivery.argocd.server, the URL as registered in Argo CD) on ${cluster.name}, or set argocd.destination: name`));
+      diagnostics.push(error('MF7014', at, `Argo CD destinations of environment ${show(env.environment)} are named by server, and cluster ${show(cluster.name)} has no API server URL`, `set apiServer (or delivery.argocd.server, the URL as registered in Argo CD) on ${cluster.name}, or set argocd.destination: name`));
     }
     if (env.engine === 'argocd' && env.argocd.destination === 'name' && argo?.server) {
-      diagnostics.push(warning(`${at}/delivery/argocd/server`, `Argo CD destinations of environment ${show(env.environment)} are named by name, so this server is not used`, `remove it (and set delivery.argocd.name if ${cluster.name} is registered under another name), or set argocd.destination: server`));
+      diagnostics.push(warning('MF7015', `${at}/delivery/argocd/server`, `Argo CD destinations of environment ${show(env.environment)} are named by name, so this server is not used`, `remove it (and set delivery.argocd.name if ${cluster.name} is registered under another name), or set argocd.destination: server`));
     }
     if (argo && env.engine === 'argocd' && env.argocd.generator === 'clusters' && (argo.server || argo.name)) {
-      diagnostics.push(warning(`${at}/delivery/argocd`, `the cluster generator takes ${cluster.name}'s server from Argo CD, so this destination is not used`, `label ${cluster.name}'s cluster Secret in Argo CD with meshfleet.dev/cluster: ${cluster.name} and remove the destination, or use generator list or app-of-apps`));
+      diagnostics.push(warning('MF7008', `${at}/delivery/argocd`, `the cluster generator takes ${cluster.name}'s server from Argo CD, so this destination is not used`, `label ${cluster.name}'s cluster Secret in Argo CD with meshfleet.dev/cluster: ${cluster.name} and remove the destination, or use generator list or app-of-apps`));
     }
     for (const engine of ['argocd', 'flux'] as const) {
       if (cluster.delivery?.[engine] && env.engine !== engine) {
-        diagnostics.push(warning(`${at}/delivery/${engine}`, `environment ${show(env.environment)} is delivered by ${ENGINE_NAMES[env.engine]}, so these ${ENGINE_NAMES[engine]} settings are not used`, `remove them, or set spec.environments.${env.environment}.delivery.engine: ${engine}`));
+        diagnostics.push(warning('MF7009', `${at}/delivery/${engine}`, `environment ${show(env.environment)} is delivered by ${ENGINE_NAMES[env.engine]}, so these ${ENGINE_NAMES[engine]} settings are not used`, `remove them, or set spec.environments.${env.environment}.delivery.engine: ${engine}`));
       }
     }
   });
@@ -74,22 +75,22 @@ function checkEnvironment(spec: FleetSpec, env: EnvironmentDelivery): Diagnostic
   for (const [layer, at] of [[spec.delivery?.repo, '/spec/delivery/repo'], [spec.environments?.[name]?.delivery?.repo, `${envPath}/repo`]] as const) {
     const set = revisionFields(layer);
     if (set.length > 1) {
-      diagnostics.push(error(at, `the repository revision is given as ${set.join(' and ')}`, 'set exactly one of branch, tag or commit'));
+      diagnostics.push(error('MF7010', at, `the repository revision is given as ${set.join(' and ')}`, 'set exactly one of branch, tag or commit'));
     }
   }
   if (env.engine === 'none') return diagnostics;
 
   const engineAt = originOf(env.settings, '/engine', envPath);
   if (!env.repo.url) {
-    diagnostics.push(error(engineAt, `environment ${show(name)} is delivered by ${ENGINE_NAMES[env.engine]} but no Git repository is set`, `set spec.delivery.repo.url (or ${envPath.slice(1).replace(/\//g, '.')}.repo.url) to the repository where charts-out/ is committed`));
+    diagnostics.push(error('MF7011', engineAt, `environment ${show(name)} is delivered by ${ENGINE_NAMES[env.engine]} but no Git repository is set`, `set spec.delivery.repo.url (or ${envPath.slice(1).replace(/\//g, '.')}.repo.url) to the repository where charts-out/ is committed`));
   }
   if (env.engine === 'flux') {
     if (env.repo.url && !/^(https?|ssh):\/\//.test(env.repo.url)) {
-      diagnostics.push(error(originOf(env.settings, '/repo/url', envPath), `Flux cannot fetch ${show(env.repo.url)}: GitRepository takes http(s):// or ssh:// URLs`, `write it as ssh://${env.repo.url.replace(/^git@([^:]+):/, 'git@$1/')}`));
+      diagnostics.push(error('MF7012', originOf(env.settings, '/repo/url', envPath), `Flux cannot fetch ${show(env.repo.url)}: GitRepository takes http(s):// or ssh:// URLs`, `write it as ssh://${env.repo.url.replace(/^git@([^:]+):/, 'git@$1/')}`));
     }
     const clusters = spec.clusters.filter((c) => c.environment === name);
     if (!env.flux.remoteClusters && clusters.length > 1) {
-      diagnostics.push(error(originOf(env.settings, '/flux/remoteClusters', envPath), `Flux without remote clusters applies to the one cluster it runs in, but environment ${show(name)} has ${clusters.length} (${clusters.map((c) => c.name).join(', ')})`, 'set flux.remoteClusters: true (one Flux drives every cluster through a kubeConfig Secret), or split the environment'));
+      diagnostics.push(error('MF7013', originOf(env.settings, '/flux/remoteClusters', envPath), `Flux without remote clusters applies to the one cluster it runs in, but environment ${show(name)} has ${clusters.length} (${clusters.map((c) => c.name).join(', ')})`, 'set flux.remoteClusters: true (one Flux drives every cluster through a kubeConfig Secret), or split the environment'));
     }
   }
   return diagnostics;

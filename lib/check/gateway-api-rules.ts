@@ -36,7 +36,7 @@ export function checkGatewayAPI(cluster: ResolvedCluster): Diagnostic[] {
   const bundle = gatewayAPIBundle(gw.version);
   if (!bundle) {
     diagnostics.push(
-      error(at('/gatewayAPI/version'), `Gateway API v${gw.version} is not a bundle meshfleet knows (cluster ${cluster.name})`, `use one of ${knownBundleVersions().map((v) => `"${v}"`).join(', ')}; for an external bundle that is a patch release missing here, state the listed release of the same minor`),
+      error('MF3201', at('/gatewayAPI/version'), `Gateway API v${gw.version} is not a bundle meshfleet knows (cluster ${cluster.name})`, `use one of ${knownBundleVersions().map((v) => `"${v}"`).join(', ')}; for an external bundle that is a patch release missing here, state the listed release of the same minor`),
     );
     return diagnostics;
   }
@@ -44,7 +44,7 @@ export function checkGatewayAPI(cluster: ResolvedCluster): Diagnostic[] {
   const { min, max } = support.bundles;
   if (!inRange(gw.version, support.bundles)) {
     diagnostics.push(
-      error(at('/gatewayAPI/version'), `Linkerd ${cluster.linkerdVersion} supports Gateway API v${min}–v${max}, not v${gw.version} (cluster ${cluster.name})`, gw.mode === 'external' ? `have the bundle's owner install v${min}–v${max}, or choose a Linkerd version that supports v${gw.version}` : `set gatewayAPI.version to "${support.bundles.recommended}" (recommended) or another version from ${min} to ${max}, or leave it unset`),
+      error('MF3202', at('/gatewayAPI/version'), `Linkerd ${cluster.linkerdVersion} supports Gateway API v${min}–v${max}, not v${gw.version} (cluster ${cluster.name})`, gw.mode === 'external' ? `have the bundle's owner install v${min}–v${max}, or choose a Linkerd version that supports v${gw.version}` : `set gatewayAPI.version to "${support.bundles.recommended}" (recommended) or another version from ${min} to ${max}, or leave it unset`),
     );
   }
 
@@ -62,12 +62,12 @@ function modeMismatches(cluster: ResolvedCluster, written: GatewayAPISettings, a
   if (mode === 'external') {
     for (const key of ['vendor', 'current'] as const) {
       if (written[key] !== undefined) {
-        diagnostics.push(error(at(`/gatewayAPI/${key}`), `${key} applies to bundles meshfleet delivers, not to external Gateway API CRDs`, `remove ${key} (set it to null in the layer that makes the cluster external), or use mode managed`));
+        diagnostics.push(error('MF3203', at(`/gatewayAPI/${key}`), `${key} applies to bundles meshfleet delivers, not to external Gateway API CRDs`, `remove ${key} (set it to null in the layer that makes the cluster external), or use mode managed`));
       }
     }
   }
   if (written.migration !== undefined && mode !== 'linkerd-legacy') {
-    diagnostics.push(error(at('/gatewayAPI/migration'), `migration applies to mode linkerd-legacy, not to mode ${mode}`, 'remove migration once the cluster has left linkerd-legacy'));
+    diagnostics.push(error('MF3204', at('/gatewayAPI/migration'), `migration applies to mode linkerd-legacy, not to mode ${mode}`, 'remove migration once the cluster has left linkerd-legacy'));
   }
   return diagnostics;
 }
@@ -82,7 +82,7 @@ function unservedRoutes(cluster: ResolvedCluster, bundle: GatewayAPIBundle, supp
     if (!servedVersions(bundle, channel, kind).includes(apiVersion)) {
       const served = servedVersions(bundle, channel, kind);
       diagnostics.push(
-        error(
+        error('MF3205',
           `${route.path}/kind`,
           `${kind} ${GATEWAY_API_GROUP}/${apiVersion}, the version Linkerd ${cluster.linkerdVersion} reads, is not served by Gateway API v${version} ${channel} on cluster ${cluster.name}${served.length ? ` (it serves ${served.join(', ')}, which Linkerd ignores)` : ''}`,
           servingFix(kind, apiVersion, cluster.gatewayAPI.mode, version, support),
@@ -93,7 +93,7 @@ function unservedRoutes(cluster: ResolvedCluster, bundle: GatewayAPIBundle, supp
       route.spec.rules.forEach((rule, i) => {
         if (rule.timeouts && !bundleHasRouteField(version, channel, kind, 'rules[].timeouts')) {
           diagnostics.push(
-            error(`${route.path}/rules/${i}/timeouts`, `Gateway API v${version} ${channel} has no HTTPRoute rules[].timeouts (cluster ${cluster.name})`, `use Gateway API v${routeFieldSince(kind, 'rules[].timeouts', channel)} or later, or the route's timeouts.request (an annotation)`),
+            error('MF3206', `${route.path}/rules/${i}/timeouts`, `Gateway API v${version} ${channel} has no HTTPRoute rules[].timeouts (cluster ${cluster.name})`, `use Gateway API v${routeFieldSince(kind, 'rules[].timeouts', channel)} or later, or the route's timeouts.request (an annotation)`),
           );
         }
       });
@@ -124,7 +124,7 @@ function kubernetesTooOld(cluster: ResolvedCluster, bundle: GatewayAPIBundle, at
     if (requirement.admissionPolicy && cluster.gatewayAPI.mode === 'external') continue;
     if (compareVersions(cluster.kubernetes, requirement.kubernetes) >= 0) continue;
     diagnostics.push(
-      error(at('/kubernetes'), `Gateway API v${bundle.version} needs Kubernetes ${requirement.kubernetes} or later for ${requirement.what}; cluster ${cluster.name} runs ${cluster.kubernetes}`, `upgrade the cluster to Kubernetes ${requirement.kubernetes}, or use an older Gateway API bundle (gatewayAPI.version)`),
+      error('MF3207', at('/kubernetes'), `Gateway API v${bundle.version} needs Kubernetes ${requirement.kubernetes} or later for ${requirement.what}; cluster ${cluster.name} runs ${cluster.kubernetes}`, `upgrade the cluster to Kubernetes ${requirement.kubernetes}, or use an older Gateway API bundle (gatewayAPI.version)`),
     );
   }
   return diagnostics;
@@ -143,7 +143,7 @@ function upgradeProblems(cluster: ResolvedCluster, bundle: GatewayAPIBundle, wri
   if (downgrade) {
     const denied = floor !== undefined && compareVersions(version, floor) < 0;
     diagnostics.push(
-      error(
+      error('MF3208',
         at('/gatewayAPI/version'),
         denied
           ? `v${version} is a downgrade from the installed ${installed}, and its ${SAFE_UPGRADES_POLICY} denies CRDs older than v${floor}`
@@ -155,7 +155,7 @@ function upgradeProblems(cluster: ResolvedCluster, bundle: GatewayAPIBundle, wri
   if (current.channel === 'standard' && channel === 'experimental' && floor !== undefined) {
     const why = written.channel === undefined ? ' (experimental because the cluster has TCPRoute or TLSRoute routes)' : '';
     diagnostics.push(
-      error(
+      error('MF3209',
         written.channel === undefined ? at('/gatewayAPI') : at('/gatewayAPI/channel'),
         `the installed ${installed} has the ${SAFE_UPGRADES_POLICY}, which denies experimental CRDs over standard ones: the switch to experimental${why} would be refused`,
         'stay on the standard channel (TCPRoute and TLSRoute at v1alpha2 need experimental, so drop them), or delete that ValidatingAdmissionPolicy and its binding before switching',
@@ -164,7 +164,7 @@ function upgradeProblems(cluster: ResolvedCluster, bundle: GatewayAPIBundle, wri
   }
   if (current.channel === 'experimental' && channel === 'standard') {
     diagnostics.push(
-      warning(at('/gatewayAPI/channel'), `switching from the installed ${installed} to standard leaves experimental-only CRDs (TCPRoute, TLSRoute, …) at v${current.version}, no longer updated, and prunes experimental fields from stored routes`, 'delete the experimental-only CRDs you no longer need after the switch, or stay on experimental'),
+      warning('MF3210', at('/gatewayAPI/channel'), `switching from the installed ${installed} to standard leaves experimental-only CRDs (TCPRoute, TLSRoute, …) at v${current.version}, no longer updated, and prunes experimental fields from stored routes`, 'delete the experimental-only CRDs you no longer need after the switch, or stay on experimental'),
     );
   }
   const installedBundle = bundleOfMinor(current.version);
@@ -174,7 +174,7 @@ function upgradeProblems(cluster: ResolvedCluster, bundle: GatewayAPIBundle, wri
     );
     if (dropped.length) {
       diagnostics.push(
-        warning(currentPath, `v${version} ${channel} no longer serves ${dropped.join(', ')}, which the installed ${installed} serves: the CRD update fails while a CRD's status.storedVersions still lists a dropped version`, `before the upgrade, check kubectl get crd -o custom-columns=NAME:.metadata.name,STORED:.status.storedVersions; where a dropped version is listed, rewrite the objects at the storage version and remove it from status.storedVersions`),
+        warning('MF3211', currentPath, `v${version} ${channel} no longer serves ${dropped.join(', ')}, which the installed ${installed} serves: the CRD update fails while a CRD's status.storedVersions still lists a dropped version`, `before the upgrade, check kubectl get crd -o custom-columns=NAME:.metadata.name,STORED:.status.storedVersions; where a dropped version is listed, rewrite the objects at the storage version and remove it from status.storedVersions`),
       );
     }
   }
@@ -187,22 +187,22 @@ function legacyNextStep(cluster: ResolvedCluster, path: string): Diagnostic {
   const chart = `linkerd-crds ${cluster.release.chartVersion}`;
   switch (migration) {
     case 'adopt':
-      return warning(path, `Gateway API migration of cluster ${cluster.name}, next step 2 of 3: apply ${bundle}, ${channel} channel, server-side, so it takes over the CRDs from Linkerd. Do not apply values/linkerd-crds.yaml yet`, 'once the bundle is applied, set gatewayAPI.migration: release');
+      return warning('MF3212', path, `Gateway API migration of cluster ${cluster.name}, next step 2 of 3: apply ${bundle}, ${channel} channel, server-side, so it takes over the CRDs from Linkerd. Do not apply values/linkerd-crds.yaml yet`, 'once the bundle is applied, set gatewayAPI.migration: release');
     case 'release':
-      return warning(path, `Gateway API migration of cluster ${cluster.name}, next step 3 of 3: apply values/linkerd-crds.yaml (installGatewayAPI: false) to ${chart}; the keep policy leaves the CRDs in place`, `once linkerd-crds is upgraded, set gatewayAPI: { mode: managed, current: { version: "${version}", channel: ${channel} } } and remove migration`);
+      return warning('MF3213', path, `Gateway API migration of cluster ${cluster.name}, next step 3 of 3: apply values/linkerd-crds.yaml (installGatewayAPI: false) to ${chart}; the keep policy leaves the CRDs in place`, `once linkerd-crds is upgraded, set gatewayAPI: { mode: managed, current: { version: "${version}", channel: ${channel} } } and remove migration`);
     default:
-      return warning(path, `Gateway API migration of cluster ${cluster.name}, next step 1 of 3: upgrade ${chart} with installGatewayAPI left true (not with meshfleet's values/linkerd-crds.yaml) so every Gateway API CRD carries helm.sh/resource-policy: keep; applying installGatewayAPI: false first would delete the CRDs and every route`, 'once the CRDs carry the keep annotation, set gatewayAPI.migration: adopt');
+      return warning('MF3214', path, `Gateway API migration of cluster ${cluster.name}, next step 1 of 3: upgrade ${chart} with installGatewayAPI left true (not with meshfleet's values/linkerd-crds.yaml) so every Gateway API CRD carries helm.sh/resource-policy: keep; applying installGatewayAPI: false first would delete the CRDs and every route`, 'once the CRDs carry the keep annotation, set gatewayAPI.migration: adopt');
   }
 }
 
 function vendoredProblems(cluster: ResolvedCluster, path: string): Diagnostic[] {
   const { vendored, version, channel } = cluster.gatewayAPI;
   if (!vendored) return [];
-  if (vendored.problem) return [error(path, `cannot vendor the Gateway API bundle: ${vendored.problem}`, `point vendor at a copy of the upstream config/crd/${channel} folder of v${version}`)];
+  if (vendored.problem) return [error('MF3215', path, `cannot vendor the Gateway API bundle: ${vendored.problem}`, `point vendor at a copy of the upstream config/crd/${channel} folder of v${version}`)];
   const wrong = vendored.files.filter((f) => f.kind === 'CustomResourceDefinition' && (f.bundleVersion !== version || f.channel !== channel));
   if (!wrong.length) return [];
   const first = wrong[0];
   return [
-    error(path, `${vendored.folder}/${first.name} is from bundle ${first.bundleVersion ? `v${first.bundleVersion}` : '(no bundle-version)'} ${first.channel ?? '(no channel)'}, not v${version} ${channel}${wrong.length > 1 ? ` (${wrong.length} such files)` : ''}`, `point vendor at the v${version} ${channel} bundle, or set gatewayAPI.version and channel to what the folder holds`),
+    error('MF3216', path, `${vendored.folder}/${first.name} is from bundle ${first.bundleVersion ? `v${first.bundleVersion}` : '(no bundle-version)'} ${first.channel ?? '(no channel)'}, not v${version} ${channel}${wrong.length > 1 ? ` (${wrong.length} such files)` : ''}`, `point vendor at the v${version} ${channel} bundle, or set gatewayAPI.version and channel to what the folder holds`),
   ];
 }

@@ -2,17 +2,20 @@
 // networks have disjoint pod ranges, gateways and credentials have what they need.
 import { GATEWAY_DEFAULTS } from '../compat/multicluster-names.ts';
 import { error, show, warning, type Diagnostic } from '../model/diagnostics.ts';
+import { chooseFrom } from '../model/suggest.ts';
 import { originOf } from '../model/merge.ts';
-import type { ResolvedCluster, ResolvedFleet, ResolvedLink } from '../resolve/resolve.ts';
+import type { RefusedCluster, ResolvedCluster, ResolvedFleet, ResolvedLink } from '../resolve/resolve.ts';
 import { federatedServiceName, mirroredServiceName } from '../compat/multicluster-names.ts';
 import { overlaps, parseCidr } from '../model/cidr.ts';
 
 export function checkMulticluster(fleet: ResolvedFleet): Diagnostic[] {
   const byName = new Map(fleet.clusters.map((c) => [c.name, c]));
+  const refused = new Set(fleet.refused.map((c) => c.name));
   const diagnostics: Diagnostic[] = [];
   const known = (name: string, path: string) => {
     if (byName.has(name)) return true;
-    diagnostics.push(error(path, `no cluster named ${show(name)}`, `name one of: ${[...byName.keys()].join(', ')}`));
+    // A cluster the resolver refused has its error already; references to it are not new mistakes.
+    if (!refused.has(name)) diagnostics.push(error('MF4001', path, `no cluster named ${show(name)}`, chooseFrom(name, [...byName.keys()], 'name one of')));
     return false;
   };
 
@@ -21,13 +24,13 @@ export function checkMulticluster(fleet: ResolvedFleet): Diagnostic[] {
     const sourceOk = known(link.source, link.sourcePath);
     const targetOk = known(link.target, link.targetPath);
     if (link.source === link.target) {
-      diagnostics.push(error(link.targetPath, `cluster ${show(link.source)} links to itself`, 'remove the link: a cluster sees its own services already'));
+      diagnostics.push(error('MF4002', link.targetPath, `cluster ${show(link.source)} links to itself`, 'remove the link: a cluster sees its own services already'));
       continue;
     }
     const key = `${link.source}->${link.target}`;
     const first = seen.get(key);
     if (first) {
-      diagnostics.push(error(link.path, `${link.source} → ${link.target} is linked twice (also ${first.path})`, 'keep one link per source and target: a source has one Link per target'));
+      diagnostics.push(error('MF4003', link.path, `${link.source} → ${link.target} is linked twice (also ${first.path})`, 'keep one link per source and target: a source has one Link per target'));
       continue;
     }
     seen.set(key, link);
@@ -41,15 +44,15 @@ export function checkMulticluster(fleet: ResolvedFleet): Diagnostic[] {
     const members = fed.clusters.filter((name, i) => known(name, `${fed.path}/clusters/${i}`)).map((n) => byName.get(n)!);
     const networks = new Set(members.map((m) => m.network));
     if (networks.size > 1) {
-      diagnostics.push(error(`${fed.path}/clusters`, `federated service ${fed.namespace}/${fed.name} spans networks ${[...networks].join(', ')}`, 'federate only clusters on one flat network (pod IPs routable between them); use gateway links and failover routes across networks'));
+      diagnostics.push(error('MF4004', `${fed.path}/clusters`, `federated service ${fed.namespace}/${fed.name} spans networks ${[...networks].join(', ')}`, 'federate only clusters on one flat network (pod IPs routable between them); use gateway links and failover routes across networks'));
     }
     if (fed.clusters.length === 1) {
-      diagnostics.push(warning(`${fed.path}/clusters`, `federated service ${fed.namespace}/${fed.name} has one member only`, 'add the clusters that also run it, or drop the federation'));
+      diagnostics.push(warning('MF4005', `${fed.path}/clusters`, `federated service ${fed.namespace}/${fed.name} has one member only`, 'add the clusters that also run it, or drop the federation'));
     }
     for (const a of members) {
       for (const b of members) {
         if (a !== b && !fleet.links.some((l) => l.source === a.name && l.target === b.name && l.mode === 'flat')) {
-          diagnostics.push(warning(`${fed.path}/clusters`, `${a.name} has no flat link to ${b.name}, so its ${fed.name}-federated will not include ${b.name}'s endpoints`, `add links: [{ mesh: [${fed.clusters.join(', ')}], mode: flat }]`));
+          diagnostics.push(warning('MF4006', `${fed.path}/clusters`, `${a.name} has no flat link to ${b.name}, so its ${fed.name}-federated will not include ${b.name}'s endpoints`, `add links: [{ mesh: [${fed.clusters.join(', ')}], mode: flat }]`));
         }
       }
     }
@@ -84,11 +87,11 @@ function checkNodePortGateways(fleet: ResolvedFleet): Diagnostic[] {
     ];
     for (const p of ports) {
       if (p.value < NODE_PORT_RANGE.min || p.value > NODE_PORT_RANGE.max) {
-        out.push(error(at(p.setting), `${cluster.name}'s gateway is a NodePort Service, so its Links dial ${p.name} as a node port, but ${p.value} is outside the node port range ${NODE_PORT_RANGE.min}–${NODE_PORT_RANGE.max}`, `set gateway.port and gateway.probe.port of ${cluster.name} to two free node ports (kube-apiserver --service-node-port-range, by default ${NODE_PORT_RANGE.min}–${NODE_PORT_RANGE.max}), e.g. 30143 and 30191`));
+        out.push(error('MF4007', at(p.setting), `${cluster.name}'s gateway is a NodePort Service, so its Links dial ${p.name} as a node port, but ${p.value} is outside the node port range ${NODE_PORT_RANGE.min}–${NODE_PORT_RANGE.max}`, `set gateway.port and gateway.probe.port of ${cluster.name} to two free node ports (kube-apiserver --service-node-port-range, by default ${NODE_PORT_RANGE.min}–${NODE_PORT_RANGE.max}), e.g. 30143 and 30191`));
       }
     }
     if (ports[0].value === ports[1].value) {
-      out.push(error(at('/gateway/probe/port'), `${cluster.name}'s NodePort gateway uses node port ${ports[0].value} for both traffic and probes`, 'give gateway.probe.port a node port of its own'));
+      out.push(error('MF4008', at('/gateway/probe/port'), `${cluster.name}'s NodePort gateway uses node port ${ports[0].value} for both traffic and probes`, 'give gateway.probe.port a node port of its own'));
     }
   }
   return out;
@@ -97,18 +100,18 @@ function checkNodePortGateways(fleet: ResolvedFleet): Diagnostic[] {
 function checkLinkEnds(link: ResolvedLink, source: ResolvedCluster, target: ResolvedCluster, fleet: ResolvedFleet): Diagnostic[] {
   const out: Diagnostic[] = [];
   if (link.mode === 'flat' && source.network !== target.network) {
-    out.push(error(link.path, `flat link ${link.source} → ${link.target} crosses networks (${source.network} → ${target.network})`, 'use mode: gateway between networks, or put both clusters on one network if their pod IPs are routable'));
+    out.push(error('MF4009', link.path, `flat link ${link.source} → ${link.target} crosses networks (${source.network} → ${target.network})`, 'use mode: gateway between networks, or put both clusters on one network if their pod IPs are routable'));
   }
   if (link.mode === 'gateway' && !target.gateway.address) {
-    out.push(error(link.targetPath, `gateway link ${link.source} → ${link.target}, but ${link.target} has no gateway address`, `set gateway.address on cluster ${link.target} (at ${target.path}) to its gateway LoadBalancer's addresses once it exists`));
+    out.push(error('MF4010', link.targetPath, `gateway link ${link.source} → ${link.target}, but ${link.target} has no gateway address`, `set gateway.address on cluster ${link.target} (at ${target.path}) to its gateway LoadBalancer's addresses once it exists`));
   }
   // The Link CRD (multicluster.linkerd.io/v1alpha3, declarative controllers) is the same from 2.18
   // on; both ends must speak it. Every release in the compat table does; older ones are unknown.
   if (source.release.linkApiVersion !== target.release.linkApiVersion) {
-    out.push(error(link.path, `Linkerd ${source.linkerdVersion} and ${target.linkerdVersion} do not share a Link API`, 'upgrade the older cluster to Linkerd 2.18 or later'));
+    out.push(error('MF4011', link.path, `Linkerd ${source.linkerdVersion} and ${target.linkerdVersion} do not share a Link API`, 'upgrade the older cluster to Linkerd 2.18 or later'));
   }
   if (fleet.credentials.type === 'externalSecret' && !target.apiServer) {
-    out.push(error(`${target.path}/apiServer`, `${link.target} is a link target, and the Link credentials need its API server URL`, `set apiServer on cluster ${link.target}`));
+    out.push(error('MF4012', `${target.path}/apiServer`, `${link.target} is a link target, and the Link credentials need its API server URL`, `set apiServer on cluster ${link.target}`));
   }
   return out;
 }
@@ -119,12 +122,14 @@ function checkFlatNetworks(fleet: ResolvedFleet): Diagnostic[] {
   const flatMembers = new Set<string>();
   for (const l of fleet.links) if (l.mode === 'flat') flatMembers.add(l.source).add(l.target);
   for (const f of fleet.federatedServices) for (const c of f.clusters) flatMembers.add(c);
-  const members = fleet.clusters.filter((c) => flatMembers.has(c.name));
+  // Refused clusters too: their pod range is written in the document, and an overlap is its own mistake.
+  const index = (c: { path: string }) => Number(c.path.slice(c.path.lastIndexOf('/') + 1));
+  const members = [...fleet.clusters, ...fleet.refused].filter((c) => flatMembers.has(c.name)).sort((a, b) => index(a) - index(b));
   for (const c of members) {
-    if (!c.podCIDR) out.push(error(`${c.path}/podCIDR`, `cluster ${c.name} is on a flat network but has no podCIDR`, 'set podCIDR: flat links need pod ranges that do not overlap'));
+    if (!c.podCIDR) out.push(error('MF4013', `${c.path}/podCIDR`, `cluster ${c.name} is on a flat network but has no podCIDR`, 'set podCIDR: flat links need pod ranges that do not overlap'));
   }
   // Pairs only within a network, each range parsed once.
-  const byNetwork = new Map<string, { cluster: ResolvedCluster; cidr: NonNullable<ReturnType<typeof parseCidr>> }[]>();
+  const byNetwork = new Map<string, { cluster: ResolvedCluster | RefusedCluster; cidr: NonNullable<ReturnType<typeof parseCidr>> }[]>();
   for (const c of members) {
     const cidr = c.podCIDR ? parseCidr(c.podCIDR) : undefined;
     if (cidr) byNetwork.set(c.network, [...(byNetwork.get(c.network) ?? []), { cluster: c, cidr }]);
@@ -134,7 +139,7 @@ function checkFlatNetworks(fleet: ResolvedFleet): Diagnostic[] {
       const clash = ranges.slice(0, j).find(({ cidr: ca }) => overlaps(ca, cb));
       if (clash) {
         const a = clash.cluster;
-        out.push(error(`${b.path}/podCIDR`, `pod CIDR ${b.podCIDR} of ${b.name} overlaps ${a.podCIDR} of ${a.name} on flat network ${a.network}`, 'give every cluster of a flat network its own pod range'));
+        out.push(error('MF4014', `${b.path}/podCIDR`, `pod CIDR ${b.podCIDR} of ${b.name} overlaps ${a.podCIDR} of ${a.name} on flat network ${a.network}`, 'give every cluster of a flat network its own pod range'));
       }
     });
   }
@@ -160,7 +165,7 @@ function checkServiceNames(fleet: ResolvedFleet): Diagnostic[] {
         return;
       }
       diagnostics.push(
-        error(path, `on cluster ${source.name}, ${what} and ${first} would both be the Service ${key}`, `rename one of them (a cluster named "federated" cannot be linked to while services are federated; cluster and service names must not join alike with "-")`),
+        error('MF4015', path, `on cluster ${source.name}, ${what} and ${first} would both be the Service ${key}`, `rename one of them (a cluster named "federated" cannot be linked to while services are federated; cluster and service names must not join alike with "-")`),
       );
     };
     for (const fed of fleet.federatedServices) {
@@ -185,21 +190,22 @@ function checkUsefulLinks(fleet: ResolvedFleet): Diagnostic[] {
   // A flat link between members of a federated service carries the federation's endpoints.
   const federates = (l: ResolvedLink) =>
     l.mode === 'flat' && fleet.federatedServices.some((f) => f.clusters.includes(l.source) && f.clusters.includes(l.target));
+  const known = new Set(fleet.clusters.map((c) => c.name));
   return fleet.links
-    .filter((l) => !exportsUsed(l) && !federates(l))
-    .map((l) => warning(l.path, `${l.target} exports nothing over a ${l.mode} link that ${l.source} uses`, `list a service of ${l.target} in spec.exports with export: ${wanted[l.mode]} (consumers including ${l.source}), or remove the link`));
+    .filter((l) => known.has(l.source) && known.has(l.target) && !exportsUsed(l) && !federates(l))
+    .map((l) => warning('MF4016', l.path, `${l.target} exports nothing over a ${l.mode} link that ${l.source} uses`, `list a service of ${l.target} in spec.exports with export: ${wanted[l.mode]} (consumers including ${l.source}), or remove the link`));
 }
 
 function checkCredentials(fleet: ResolvedFleet): Diagnostic[] {
   if (fleet.links.length === 0) return [];
   const c = fleet.credentials;
   if (c.type === 'externalSecret' && !c.store) {
-    return [error('/spec/credentials', 'Link credentials come from External Secrets by default, but no secret store is named', 'set credentials.store (or use an externalSecret trust issuer, whose store is then used), or credentials.type: sealedSecret | external')];
+    return [error('MF4017', '/spec/credentials', 'Link credentials come from External Secrets by default, but no secret store is named', 'set credentials.store (or use an externalSecret trust issuer, whose store is then used), or credentials.type: sealedSecret | external')];
   }
   if (c.type === 'sealedSecret') {
     return fleet.links
       .filter((l) => !c.sealedKubeconfigs[`${l.source}/${l.target}`])
-      .map((l) => error('/spec/credentials/sealedKubeconfigs', `no sealed kubeconfig for ${l.source}/${l.target}`, `seal the kubeconfig for ${l.source} → ${l.target} (cluster-wide scope) and add it under "${l.source}/${l.target}"`));
+      .map((l) => error('MF4018', '/spec/credentials/sealedKubeconfigs', `no sealed kubeconfig for ${l.source}/${l.target}`, `seal the kubeconfig for ${l.source} → ${l.target} (cluster-wide scope) and add it under "${l.source}/${l.target}"`));
   }
   return [];
 }

@@ -4,6 +4,7 @@
 import { AUTHORIZABLE_ROUTE_GROUP } from '../compat/policy-targets.ts';
 import { gatewayIdentityFor } from '../compat/multicluster-names.ts';
 import { error, show, warning, type Diagnostic } from '../model/diagnostics.ts';
+import { chooseFrom } from '../model/suggest.ts';
 import type { CallerSpec, ProxyProtocol } from '../model/types.ts';
 import { callerClusters, reachOf, serverName, type PolicyContext, type ResolvedMeshService, type ResolvedNamespace } from '../resolve/policy.ts';
 import type { ResolvedCluster, ResolvedFleet } from '../resolve/resolve.ts';
@@ -21,6 +22,8 @@ export function checkPolicy(fleet: ResolvedFleet): Diagnostic[] {
 
 class PolicyRules {
   private readonly clusters: ReadonlyMap<string, ResolvedCluster>;
+  /** Clusters at the known end of a link whose other end names no cluster: their reach is not known. */
+  private readonly brokenLinkEnds = new Set<string>();
   private readonly ctx: PolicyContext;
   private readonly out: Diagnostic[] = [];
   /** By "<cluster>/<namespace>", so that a fleet of thousands of clusters checks in linear time. */
@@ -29,6 +32,10 @@ class PolicyRules {
 
   constructor(private readonly fleet: ResolvedFleet) {
     this.clusters = new Map(fleet.clusters.map((c) => [c.name, c]));
+    for (const l of fleet.links) {
+      if (!this.clusters.has(l.source)) this.brokenLinkEnds.add(l.target);
+      if (!this.clusters.has(l.target)) this.brokenLinkEnds.add(l.source);
+    }
     this.ctx = fleet.policyContext;
     for (const ns of fleet.policy.namespaces) for (const c of ns.clusters) if (!this.namespaceIndex.has(`${c}/${ns.name}`)) this.namespaceIndex.set(`${c}/${ns.name}`, ns);
     for (const s of fleet.policy.services) {
@@ -49,13 +56,13 @@ class PolicyRules {
         if (!this.clusterExists(c, `${ns.path}/clusters/${i}`, out)) return;
         const key = `${c}/${ns.name}`;
         const first = seen.get(key);
-        if (first) out.push(error(`${ns.path}/name`, `namespace ${show(ns.name)} is declared twice on cluster ${c} (also ${first})`, 'declare each namespace once per cluster: merge the entries, or split their clusters'));
+        if (first) out.push(error('MF5001', `${ns.path}/name`, `namespace ${show(ns.name)} is declared twice on cluster ${c} (also ${first})`, 'declare each namespace once per cluster: merge the entries, or split their clusters'));
         else seen.set(key, ns.path);
       });
       if (!ns.manage) {
         for (const field of ['inject', 'defaultInboundPolicy'] as const) {
           if (ns[field] !== undefined) {
-            out.push(error(`${ns.path}/${field}`, `namespace ${show(ns.name)} is not managed by meshfleet (manage: false), so its ${field} annotation cannot be set`, `remove ${field}, or let meshfleet write the Namespace (manage: true)`));
+            out.push(error('MF5002', `${ns.path}/${field}`, `namespace ${show(ns.name)} is not managed by meshfleet (manage: false), so its ${field} annotation cannot be set`, `remove ${field}, or let meshfleet write the Namespace (manage: true)`));
           }
         }
       }
@@ -73,31 +80,31 @@ class PolicyRules {
       const clusters = service.clusters.filter((c, i) => this.clusterExists(c, `${service.path}/clusters/${i}`, out));
       const portNames = new Set<string>();
       service.ports.forEach((port, i) => {
-        if (portNames.has(port.name)) out.push(error(`${service.path}/ports/${i}/name`, `port name ${show(port.name)} is used twice in service ${service.namespace}/${service.name}`, 'give every port of a service its own name: it names the port\'s Server'));
+        if (portNames.has(port.name)) out.push(error('MF5003', `${service.path}/ports/${i}/name`, `port name ${show(port.name)} is used twice in service ${service.namespace}/${service.name}`, 'give every port of a service its own name: it names the port\'s Server'));
         portNames.add(port.name);
       });
       for (const cluster of clusters) {
         const where = `${cluster}/${service.namespace}`;
         firstOrReport(seenService, `${where}/${service.name}`, service.path, (first) =>
-          out.push(error(`${service.path}/name`, `service ${service.namespace}/${service.name} is declared twice on cluster ${cluster} (also ${first})`, 'declare a service once per cluster: merge the entries, or split their clusters')),
+          out.push(error('MF5004', `${service.path}/name`, `service ${service.namespace}/${service.name} is declared twice on cluster ${cluster} (also ${first})`, 'declare a service once per cluster: merge the entries, or split their clusters')),
         );
         if (!this.namespaceOn(service.namespace, cluster)) {
-          out.push(error(`${service.path}/namespace`, `namespace ${show(service.namespace)} is not declared on cluster ${cluster}, where ${service.name} runs`, this.declareNamespaceFix(service.namespace, cluster)));
+          out.push(error('MF5005', `${service.path}/namespace`, `namespace ${show(service.namespace)} is not declared on cluster ${cluster}, where ${service.name} runs`, this.declareNamespaceFix(service.namespace, cluster)));
         }
         service.ports.forEach((port, i) => {
           const server = serverName(service.name, port.name);
           firstOrReport(seenServer, `${where}/${server}`, service.path, (first) =>
-            out.push(error(`${service.path}/ports/${i}/name`, `two Servers are named ${server} in namespace ${service.namespace} on cluster ${cluster} (also ${first})`, 'rename the port or the service: a Server is named <service>-<port>')),
+            out.push(error('MF5006', `${service.path}/ports/${i}/name`, `two Servers are named ${server} in namespace ${service.namespace} on cluster ${cluster} (also ${first})`, 'rename the port or the service: a Server is named <service>-<port>')),
           );
           const selection = `${where}/${JSON.stringify(Object.entries(service.podSelector).sort())}/${port.targetPort ?? port.port}`;
           firstOrReport(seenSelection, selection, service.path, (first) =>
-            out.push(error(`${service.path}/ports/${i}`, `a Server for the same pods and port already exists on cluster ${cluster} (${first}); Linkerd would apply only the older one`, 'describe each port of a set of pods once: give the services different podSelectors, or merge them')),
+            out.push(error('MF5007', `${service.path}/ports/${i}`, `a Server for the same pods and port already exists on cluster ${cluster} (${first}); Linkerd would apply only the older one`, 'describe each port of a set of pods once: give the services different podSelectors, or merge them')),
           );
         });
         for (const [i, route] of (service.routes ?? []).entries()) {
           const key = `${cluster}/${route.namespace ?? service.namespace}/${route.group ?? ''}/${route.kind}/${route.name}`;
           firstOrReport(seenRoute, key, `${service.path}/routes/${i}`, (first) =>
-            out.push(error(`${service.path}/routes/${i}`, `route ${route.kind} ${route.name} has route-level policy twice on cluster ${cluster} (also ${first})`, 'give each route one entry with all its callers')),
+            out.push(error('MF5008', `${service.path}/routes/${i}`, `route ${route.kind} ${route.name} has route-level policy twice on cluster ${cluster} (also ${first})`, 'give each route one entry with all its callers')),
           );
         }
       }
@@ -117,19 +124,19 @@ class PolicyRules {
       for (const cluster of clusters) {
         const c = this.clusters.get(cluster);
         if (c && !c.release.policyApis.httpLocalRateLimitPolicy) {
-          this.out.push(error(at, `Linkerd ${c.linkerdVersion} on cluster ${cluster} has no HTTPLocalRateLimitPolicy`, `upgrade ${cluster} to a Linkerd version with rate limits (2.17 or later), or run ${service.name} elsewhere`));
+          this.out.push(error('MF5009', at, `Linkerd ${c.linkerdVersion} on cluster ${cluster} has no HTTPLocalRateLimitPolicy`, `upgrade ${cluster} to a Linkerd version with rate limits (2.17 or later), or run ${service.name} elsewhere`));
         }
       }
       const protocol = port.protocol ?? 'unknown';
       if (!REQUEST_PROTOCOLS.includes(protocol)) {
-        this.out.push(error(at, `port ${port.name} of ${service.name} is ${protocol}: rate limits count HTTP requests, and ${protocol} traffic has none`, 'rate-limit an HTTP/1, HTTP/2 or gRPC port, or remove rateLimit'));
+        this.out.push(error('MF5010', at, `port ${port.name} of ${service.name} is ${protocol}: rate limits count HTTP requests, and ${protocol} traffic has none`, 'rate-limit an HTTP/1, HTTP/2 or gRPC port, or remove rateLimit'));
       }
       if (limit.total !== undefined && limit.identity !== undefined && limit.identity > limit.total) {
-        this.out.push(error(`${at}/identity`, `the per-identity limit ${limit.identity}/s is above the total ${limit.total}/s`, `lower identity to at most ${limit.total}, or raise total`));
+        this.out.push(error('MF5011', `${at}/identity`, `the per-identity limit ${limit.identity}/s is above the total ${limit.total}/s`, `lower identity to at most ${limit.total}, or raise total`));
       }
       (limit.overrides ?? []).forEach((override, j) => {
         if (limit.total !== undefined && override.requestsPerSecond > limit.total) {
-          this.out.push(error(`${at}/overrides/${j}/requestsPerSecond`, `the override ${override.requestsPerSecond}/s is above the total ${limit.total}/s`, `lower it to at most ${limit.total}, or raise total`));
+          this.out.push(error('MF5012', `${at}/overrides/${j}/requestsPerSecond`, `the override ${override.requestsPerSecond}/s is above the total ${limit.total}/s`, `lower it to at most ${limit.total}, or raise total`));
         }
         override.clients.forEach((client, k) => {
           const namespace = client.namespace ?? service.namespace;
@@ -145,7 +152,7 @@ class PolicyRules {
       const group = AUTHORIZABLE_ROUTE_GROUP[route.kind];
       if (route.group !== undefined && route.group !== group) {
         this.out.push(
-          error(
+          error('MF5013',
             `${at}/group`,
             `Linkerd authorizes ${route.kind === 'HTTPRoute' ? 'an' : 'a'} ${route.kind} only of group ${group}: its admission webhook refuses an AuthorizationPolicy on a ${route.group} ${route.kind}`,
             `use group ${group} (or leave group out)${route.kind === 'HTTPRoute' ? ', with the route declared as a policy.linkerd.io HTTPRoute whose parent is one of the service\'s Servers' : ''}`,
@@ -155,7 +162,7 @@ class PolicyRules {
       const namespace = route.namespace ?? service.namespace;
       for (const cluster of clusters) {
         if (route.namespace && !this.namespaceOn(namespace, cluster)) {
-          this.out.push(error(`${at}/namespace`, `namespace ${show(namespace)} is not declared on cluster ${cluster}`, this.declareNamespaceFix(namespace, cluster)));
+          this.out.push(error('MF5014', `${at}/namespace`, `namespace ${show(namespace)} is not declared on cluster ${cluster}`, this.declareNamespaceFix(namespace, cluster)));
         }
       }
       // No existence check: an AuthorizationPolicy means something only on an inbound route (parent: a
@@ -170,7 +177,7 @@ class PolicyRules {
     if (service.accessPolicy !== undefined || service.routes?.length) return;
     service.ports.forEach((port, i) => {
       if ((service.allow ?? []).some((c) => !c.ports || c.ports.includes(port.name))) return;
-      this.out.push(warning(`${service.path}/ports/${i}`, `no caller is allowed on port ${port.name} of ${service.namespace}/${service.name}: its Server denies every request (audit mode only reports them)`, `add an allow entry for it, or set accessPolicy if that is what you mean`));
+      this.out.push(warning('MF5016', `${service.path}/ports/${i}`, `no caller is allowed on port ${port.name} of ${service.namespace}/${service.name}: its Server denies every request (audit mode only reports them)`, `add an allow entry for it, or set accessPolicy if that is what you mean`));
     });
   }
 
@@ -178,7 +185,7 @@ class PolicyRules {
     const out = this.out;
     if ('ports' in caller && caller.ports && portNames) {
       caller.ports.forEach((port, i) => {
-        if (!portNames.has(port)) out.push(error(`${at}/ports/${i}`, `port ${show(port)} does not exist on service ${service.namespace}/${service.name}`, `use one of: ${[...portNames].join(', ')}`));
+        if (!portNames.has(port)) out.push(error('MF5017', `${at}/ports/${i}`, `port ${show(port)} does not exist on service ${service.namespace}/${service.name}`, `use one of: ${[...portNames].join(', ')}`));
       });
     }
     if ('network' in caller) {
@@ -197,9 +204,10 @@ class PolicyRules {
       const where = named ? froms : serviceClusters;
       const declaredOn = where.filter((c) => this.namespaceOn(namespace, c));
       if (named) {
-        for (const c of where.filter((c) => !declaredOn.includes(c))) out.push(error(`${at}/namespace`, `namespace ${show(namespace)} is not declared on cluster ${c}`, this.declareNamespaceFix(namespace, c)));
-      } else if (where.length && !declaredOn.length) {
-        out.push(error(`${at}/namespace`, `namespace ${show(namespace)} is not declared on ${where.join(', ')}, where ${service.name} runs`, this.declareNamespaceFix(namespace, where[0])));
+        for (const c of where.filter((c) => !declaredOn.includes(c))) out.push(error('MF5018', `${at}/namespace`, `namespace ${show(namespace)} is not declared on cluster ${c}`, this.declareNamespaceFix(namespace, c)));
+      } else if (where.length && !declaredOn.length && !service.clusters.some((c) => this.fleet.refused.some((r) => r.name === c))) {
+        // (Not when a refused cluster of the service might be the one that has it: its error comes first.)
+        out.push(error('MF5019', `${at}/namespace`, `namespace ${show(namespace)} is not declared on ${where.join(', ')}, where ${service.name} runs`, this.declareNamespaceFix(namespace, where[0])));
       }
       if ('serviceAccount' in caller) this.serviceAccountKnown(caller.serviceAccount, namespace, declaredOn, at, false);
     }
@@ -208,20 +216,22 @@ class PolicyRules {
     const gatewayPairs: string[] = [];
     for (const from of named ? froms : []) {
       const reaches = serviceClusters.map((c) => ({ server: c, reach: reachOf(caller, c, service.namespace, this.ctx)[callerClusters(caller, c).indexOf(from)] }));
-      if (!reaches.some((r) => r.reach.kind !== 'unlinked')) {
-        out.push(error(fromPath(from), `cluster ${from} is not linked to ${serviceClusters.join(', ')}, where ${what} runs: its workloads cannot call it`, `add a link from ${from} (links: [{ from: ${from}, to: ${serviceClusters[0]}, mode: flat | gateway }]), or remove ${from} from ${clusterField}`));
+      // Unlinked because a link names a cluster that does not exist: that error is the root cause.
+      const linkBroken = this.brokenLinkEnds.has(from) || serviceClusters.some((c) => this.brokenLinkEnds.has(c));
+      if (!linkBroken && !reaches.some((r) => r.reach.kind !== 'unlinked')) {
+        out.push(error('MF5020', fromPath(from), `cluster ${from} is not linked to ${serviceClusters.join(', ')}, where ${what} runs: its workloads cannot call it`, `add a link from ${from} (links: [{ from: ${from}, to: ${serviceClusters[0]}, mode: flat | gateway }]), or remove ${from} from ${clusterField}`));
       }
       for (const { server, reach } of reaches) {
         if (reach.kind === 'identities' && reach.via === 'gateway') gatewayPairs.push(`${from} → ${server}`);
       }
       if (reaches.some(({ reach }) => reach.kind === 'podNetwork' && !reach.cidr)) {
-        out.push(error(fromPath(from), `the whole cluster ${from} is a caller, but ${from} has no podCIDR to recognize its workloads by`, `set podCIDR on cluster ${from}`));
+        out.push(error('MF5021', fromPath(from), `the whole cluster ${from} is a caller, but ${from} has no podCIDR to recognize its workloads by`, `set podCIDR on cluster ${from}`));
       }
     }
     if (gatewayPairs.length) {
       const who = 'serviceAccount' in caller ? `${caller.serviceAccount}.${caller.namespace ?? service.namespace}` : 'cluster' in caller ? `each workload of ${caller.cluster}` : `namespace ${caller.namespace}`;
       const links = gatewayPairs.length > 1 ? `gateway links ${gatewayPairs.join(', ')}` : `gateway link ${gatewayPairs[0]}`;
-      out.push(warning(at, `over ${links}, ${what} sees the multicluster gateway's identity (${gatewayIdentityFor(this.fleet.trust.domain)}), not ${who}'s: this allows every workload that reaches it through the gateway`, 'accept the wider grant (gateway traffic cannot be told apart per workload), or use a flat link between clusters on one network to keep workload identity end to end'));
+      out.push(warning('MF5022', at, `over ${links}, ${what} sees the multicluster gateway's identity (${gatewayIdentityFor(this.fleet.trust.domain)}), not ${who}'s: this allows every workload that reaches it through the gateway`, 'accept the wider grant (gateway traffic cannot be told apart per workload), or use a flat link between clusters on one network to keep workload identity end to end'));
     }
   }
 
@@ -230,13 +240,13 @@ class PolicyRules {
     for (const cluster of clusters) {
       const ns = this.namespaceOn(namespace, cluster);
       if (!ns) {
-        if (namespaceGiven) this.out.push(error(`${at}/namespace`, `namespace ${show(namespace)} is not declared on cluster ${cluster}`, this.declareNamespaceFix(namespace, cluster)));
+        if (namespaceGiven) this.out.push(error('MF5023', `${at}/namespace`, `namespace ${show(namespace)} is not declared on cluster ${cluster}`, this.declareNamespaceFix(namespace, cluster)));
         continue;
       }
       if (!ns.serviceAccounts) continue;
       const known = new Set([...ns.serviceAccounts, ...(this.serviceAccountIndex.get(`${cluster}/${namespace}`) ?? [])]);
       if (!known.has(serviceAccount)) {
-        this.out.push(error(`${at}/serviceAccount`, `no service account ${show(serviceAccount)} in namespace ${namespace} on cluster ${cluster}`, `use one of: ${[...known].join(', ') || '(none declared)'}; or add it to serviceAccounts at ${ns.path}`));
+        this.out.push(error('MF5024', `${at}/serviceAccount`, `no service account ${show(serviceAccount)} in namespace ${namespace} on cluster ${cluster}`, `${chooseFrom(serviceAccount, [...known]) || '(none declared)'}; or add it to serviceAccounts at ${ns.path}`));
       }
     }
   }
@@ -249,13 +259,13 @@ class PolicyRules {
         const c = this.clusters.get(cluster);
         if (!this.clusterExists(cluster, `${e.path}/clusters/${i}`, out) || !c) return;
         if (!c.release.policyApis.egressNetwork) {
-          out.push(error(e.path, `Linkerd ${c.linkerdVersion} on cluster ${cluster} has no EgressNetwork`, `upgrade ${cluster} to a Linkerd version with egress control (2.17 or later), or list the clusters that have it`));
+          out.push(error('MF5025', e.path, `Linkerd ${c.linkerdVersion} on cluster ${cluster} has no EgressNetwork`, `upgrade ${cluster} to a Linkerd version with egress control (2.17 or later), or list the clusters that have it`));
         }
         if (e.namespace && !this.namespaceOn(e.namespace, cluster)) {
-          out.push(error(`${e.path}/namespace`, `namespace ${show(e.namespace)} is not declared on cluster ${cluster}`, `${this.declareNamespaceFix(e.namespace, cluster)}, or leave namespace out for the global egress namespace`));
+          out.push(error('MF5026', `${e.path}/namespace`, `namespace ${show(e.namespace)} is not declared on cluster ${cluster}`, `${this.declareNamespaceFix(e.namespace, cluster)}, or leave namespace out for the global egress namespace`));
         }
         firstOrReport(seen, `${cluster}/${e.namespace ?? ''}/${e.name}`, e.path, (first) =>
-          out.push(error(`${e.path}/name`, `egress network ${show(e.name)} is declared twice on cluster ${cluster} (also ${first})`, 'give each egress network of a namespace its own name')),
+          out.push(error('MF5027', `${e.path}/name`, `egress network ${show(e.name)} is declared twice on cluster ${cluster} (also ${first})`, 'give each egress network of a namespace its own name')),
         );
       });
       (e.networks ?? []).forEach((n, i) => this.network(n.cidr, n.except, `${e.path}/networks/${i}`, 'cidr', out));
@@ -266,13 +276,13 @@ class PolicyRules {
   private network(cidrText: string, except: readonly string[] | undefined, at: string, field: string, out: Diagnostic[] = this.out): void {
     const cidr = parseCidr(cidrText);
     if (!cidr) {
-      out.push(error(`${at}/${field}`, `${show(cidrText)} is not a CIDR`, 'use CIDR notation such as "10.0.0.0/8" or "fd00::/8"'));
+      out.push(error('MF5028', `${at}/${field}`, `${show(cidrText)} is not a CIDR`, 'use CIDR notation such as "10.0.0.0/8" or "fd00::/8"'));
       return;
     }
     (except ?? []).forEach((text, i) => {
       const inner = parseCidr(text.includes('/') ? text : `${text}/${cidr.family === 4 ? 32 : 128}`);
-      if (!inner) out.push(error(`${at}/except/${i}`, `${show(text)} is not an address or CIDR`, 'use an address or CIDR notation such as "10.0.3.0/24"'));
-      else if (!contains(cidr, inner)) out.push(error(`${at}/except/${i}`, `${text} is not inside ${cidrText}`, `leave out only addresses inside ${cidrText}`));
+      if (!inner) out.push(error('MF5029', `${at}/except/${i}`, `${show(text)} is not an address or CIDR`, 'use an address or CIDR notation such as "10.0.3.0/24"'));
+      else if (!contains(cidr, inner)) out.push(error('MF5030', `${at}/except/${i}`, `${text} is not inside ${cidrText}`, `leave out only addresses inside ${cidrText}`));
     });
   }
 
@@ -289,7 +299,9 @@ class PolicyRules {
 
   private clusterExists(name: string, path: string, out: Diagnostic[]): boolean {
     if (this.clusters.has(name)) return true;
-    out.push(error(path, `no cluster named ${show(name)}`, `name one of: ${[...this.clusters.keys()].join(', ')}`));
+    // A cluster the resolver refused has its error already.
+    if (this.fleet.refused.some((c) => c.name === name)) return false;
+    out.push(error('MF5031', path, `no cluster named ${show(name)}`, chooseFrom(name, [...this.clusters.keys()], 'name one of')));
     return false;
   }
 }

@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import { linkerdGatewayAPI } from '../compat/gateway-api.ts';
 import { DEFAULT_OPAQUE_PORTS, inPortList, SERVER_SPEAKS_FIRST_PORTS } from '../compat/protocols.ts';
 import { error, show, warning, type Diagnostic } from '../model/diagnostics.ts';
+import { chooseFrom } from '../model/suggest.ts';
 import { durationProblem, grpcRetryCodeProblem, httpRetryStatusProblem, type ValueProblem } from '../model/route-values.ts';
 import type { BackendRefSpec, ClusterSelection, HeaderModifierSpec, HTTPRouteRuleSpec, RouteSpec } from '../model/routes.ts';
 import type { FleetSpec } from '../model/types.ts';
@@ -18,16 +19,16 @@ export function checkSelection(selection: ClusterSelection, path: string, spec: 
   const clusters = spec.clusters.map((c) => c.name);
   const environments = Object.keys(spec.environments ?? {});
   if (!selection.clusters?.length && !selection.environments?.length) {
-    diagnostics.push(error(path, `the ${what} names no cluster`, 'say where it applies: clusters: [..] and/or environments: [..]'));
+    diagnostics.push(error('MF6001', path, `the ${what} names no cluster`, 'say where it applies: clusters: [..] and/or environments: [..]'));
   }
   selection.clusters?.forEach((name, i) => {
-    if (!clusters.includes(name)) diagnostics.push(error(`${path}/clusters/${i}`, `cluster ${show(name)} does not exist`, `use one of: ${clusters.join(', ')}`));
+    if (!clusters.includes(name)) diagnostics.push(error('MF6002', `${path}/clusters/${i}`, `cluster ${show(name)} does not exist`, chooseFrom(name, clusters)));
   });
   selection.environments?.forEach((name, i) => {
-    if (!environments.includes(name)) diagnostics.push(error(`${path}/environments/${i}`, `environment ${show(name)} is not declared`, `use one of: ${environments.join(', ')}`));
+    if (!environments.includes(name)) diagnostics.push(error('MF6003', `${path}/environments/${i}`, `environment ${show(name)} is not declared`, chooseFrom(name, environments)));
   });
   if (!diagnostics.length && !spec.clusters.some((c) => selection.clusters?.includes(c.name) || selection.environments?.includes(c.environment))) {
-    diagnostics.push(warning(path, `the ${what} applies to no cluster (its environments have none)`, 'add clusters to the environment, or remove the entry'));
+    diagnostics.push(warning('MF6004', path, `the ${what} applies to no cluster (its environments have none)`, 'add clusters to the environment, or remove the entry'));
   }
   return diagnostics;
 }
@@ -37,7 +38,7 @@ export function checkRouteEntries(spec: FleetSpec): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   (spec.routes ?? []).forEach((route, index) => {
     const path = `/spec/routes/${index}`;
-    const report = (at: string, problem: ValueProblem | undefined) => problem && diagnostics.push(error(at, problem.message, problem.fix));
+    const report = (at: string, problem: ValueProblem | undefined) => problem && diagnostics.push(error('MF6005', at, problem.message, problem.fix));
     diagnostics.push(...checkSelection(route, path, spec, `route ${route.namespace}/${route.name}`));
     if (route.kind === 'HTTPRoute') {
       route.retry?.http?.forEach((status, i) => report(`${path}/retry/http/${i}`, httpRetryStatusProblem(status)));
@@ -49,14 +50,14 @@ export function checkRouteEntries(spec: FleetSpec): Diagnostic[] {
         rule.matches?.forEach((match, j) => {
           const at = `${path}/rules/${i}/matches/${j}`;
           if (match.method && match.method.service === undefined && match.method.method === undefined) {
-            diagnostics.push(error(`${at}/method`, 'a gRPC method match names neither a service nor a method', 'add service (e.g. "shop.Cart") and/or method (e.g. "Checkout")'));
+            diagnostics.push(error('MF6006', `${at}/method`, 'a gRPC method match names neither a service nor a method', 'add service (e.g. "shop.Cart") and/or method (e.g. "Checkout")'));
           }
           if (match.method && (match.method.type ?? 'Exact') === 'Exact') {
             if (match.method.service !== undefined && !GRPC_SERVICE.test(match.method.service)) {
-              diagnostics.push(error(`${at}/method/service`, `${show(match.method.service)} is not a gRPC service name`, 'write the fully qualified service, e.g. "shop.v1.Cart"'));
+              diagnostics.push(error('MF6007', `${at}/method/service`, `${show(match.method.service)} is not a gRPC service name`, 'write the fully qualified service, e.g. "shop.v1.Cart"'));
             }
             if (match.method.method !== undefined && !GRPC_METHOD.test(match.method.method)) {
-              diagnostics.push(error(`${at}/method/method`, `${show(match.method.method)} is not a gRPC method name`, 'write the method alone, e.g. "Checkout"'));
+              diagnostics.push(error('MF6008', `${at}/method/method`, `${show(match.method.method)} is not a gRPC method name`, 'write the method alone, e.g. "Checkout"'));
             }
           }
           diagnostics.push(...duplicateNames(match.headers, `${at}/headers`, 'header match'));
@@ -68,7 +69,7 @@ export function checkRouteEntries(spec: FleetSpec): Diagnostic[] {
     if (route.kind === 'TCPRoute' || route.kind === 'TLSRoute') diagnostics.push(...weightProblems(route.backendRefs, path));
     if (route.kind === 'TLSRoute') {
       route.hostnames?.forEach((hostname, i) => {
-        if (isIP(hostname)) diagnostics.push(error(`${path}/hostnames/${i}`, `${show(hostname)} is an IP address, but TLSRoute hostnames are SNI names`, 'use the DNS name clients send as SNI'));
+        if (isIP(hostname)) diagnostics.push(error('MF6009', `${path}/hostnames/${i}`, `${show(hostname)} is an IP address, but TLSRoute hostnames are SNI names`, 'use the DNS name clients send as SNI'));
       });
     }
     if (route.kind === 'HTTPRoute' || route.kind === 'GRPCRoute') {
@@ -102,7 +103,7 @@ function duplicateNames(entries: readonly { readonly name: string }[] | undefine
   const diagnostics: Diagnostic[] = [];
   entries?.forEach((entry, i) => {
     const first = seen.get(entry.name.toLowerCase());
-    if (first !== undefined) diagnostics.push(error(`${path}/${i}`, `${what} ${show(entry.name)} appears twice (also ${first})`, 'name each header or parameter once'));
+    if (first !== undefined) diagnostics.push(error('MF6010', `${path}/${i}`, `${what} ${show(entry.name)} appears twice (also ${first})`, 'name each header or parameter once'));
     else seen.set(entry.name.toLowerCase(), i);
   });
   return diagnostics;
@@ -125,18 +126,18 @@ function httpRuleProblems(rule: HTTPRouteRuleSpec, path: string): Diagnostic[] {
   rule.matches?.forEach((match, j) => {
     const type = match.path?.type ?? 'PathPrefix';
     const problem = match.path && type !== 'RegularExpression' ? pathProblem(match.path.value) : undefined;
-    if (problem) diagnostics.push(error(`${path}/matches/${j}/path/value`, problem, 'write an absolute, normalized URL path such as "/api/v1"'));
+    if (problem) diagnostics.push(error('MF6011', `${path}/matches/${j}/path/value`, problem, 'write an absolute, normalized URL path such as "/api/v1"'));
     diagnostics.push(...duplicateNames(match.headers, `${path}/matches/${j}/headers`, 'header match'));
     diagnostics.push(...duplicateNames(match.queryParams, `${path}/matches/${j}/queryParams`, 'query parameter match'));
   });
   diagnostics.push(...headerModifierProblems(rule.filters, `${path}/filters`));
   const redirect = rule.filters?.requestRedirect;
   if (redirect && rule.backendRefs) {
-    diagnostics.push(error(`${path}/backendRefs`, 'a rule with requestRedirect answers the request itself, so its backendRefs would never be used', 'remove backendRefs from this rule, or the redirect'));
+    diagnostics.push(error('MF6012', `${path}/backendRefs`, 'a rule with requestRedirect answers the request itself, so its backendRefs would never be used', 'remove backendRefs from this rule, or the redirect'));
   }
   const [onlyMatch, ...otherMatches] = rule.matches ?? [];
   if (redirect?.path?.type === 'ReplacePrefixMatch' && !(onlyMatch?.path && (onlyMatch.path.type ?? 'PathPrefix') === 'PathPrefix' && !otherMatches.length)) {
-    diagnostics.push(error(`${path}/filters/requestRedirect/path`, 'ReplacePrefixMatch replaces the matched prefix, so the rule needs exactly one match, with a PathPrefix path', 'give the rule one match: { path: { type: PathPrefix, value: ... } }, or use ReplaceFullPath'));
+    diagnostics.push(error('MF6013', `${path}/filters/requestRedirect/path`, 'ReplacePrefixMatch replaces the matched prefix, so the rule needs exactly one match, with a PathPrefix path', 'give the rule one match: { path: { type: PathPrefix, value: ... } }, or use ReplaceFullPath'));
   }
   diagnostics.push(...weightProblems(rule.backendRefs, path));
   return diagnostics;
@@ -144,7 +145,7 @@ function httpRuleProblems(rule: HTTPRouteRuleSpec, path: string): Diagnostic[] {
 
 function weightProblems(backends: readonly BackendRefSpec[] | undefined, path: string): Diagnostic[] {
   if (!backends?.length || backends.some((b) => (b.weight ?? 1) > 0)) return [];
-  return [error(`${path}/backendRefs`, 'every backend has weight 0, so every request would fail', 'give at least one backend a weight above 0')];
+  return [error('MF6014', `${path}/backendRefs`, 'every backend has weight 0, so every request would fail', 'give at least one backend a weight above 0')];
 }
 
 /** What the per-cluster route rules need to know about the fleet, computed once per fleet. */
@@ -170,13 +171,13 @@ export function checkClusterRoutes(cluster: ResolvedCluster, fleet: FleetFacts):
     const { spec, path } = route;
     const key = `${spec.kind} ${spec.namespace}/${spec.name}`;
     const first = seen.get(key);
-    if (first) diagnostics.push(error(`${path}/name`, `cluster ${cluster.name} already gets ${key} from ${first}`, 'give the route another name, or select other clusters'));
+    if (first) diagnostics.push(error('MF6015', `${path}/name`, `cluster ${cluster.name} already gets ${key} from ${first}`, 'give the route another name, or select other clusters'));
     else seen.set(key, path);
 
     if (spec.kind === 'HTTPRoute' && !linkerdGatewayAPI(cluster.release).ruleTimeouts) {
       spec.rules.forEach((rule, i) => {
         if (rule.timeouts) {
-          diagnostics.push(error(`${path}/rules/${i}/timeouts`, `Linkerd ${cluster.linkerdVersion} ignores HTTPRoute rules[].timeouts (cluster ${cluster.name}); 2.20 and later read it`, "use the route's timeouts.request (an annotation every version reads), or upgrade Linkerd"));
+          diagnostics.push(error('MF6016', `${path}/rules/${i}/timeouts`, `Linkerd ${cluster.linkerdVersion} ignores HTTPRoute rules[].timeouts (cluster ${cluster.name}); 2.20 and later read it`, "use the route's timeouts.request (an annotation every version reads), or upgrade Linkerd"));
         }
       });
     }
@@ -215,21 +216,21 @@ function crossClusterProblems(
   const target = backendTarget(backend.name, fleet.clusterNames);
   if (target.kind === 'mirror') {
     if (target.cluster === cluster.name) {
-      return [error(`${at}/name`, `backend ${show(backend.name)} would be cluster ${cluster.name}'s mirror of its own service ${target.service}, which Linkerd never creates`, `name the local service: ${target.service}`)];
+      return [error('MF6017', `${at}/name`, `backend ${show(backend.name)} would be cluster ${cluster.name}'s mirror of its own service ${target.service}, which Linkerd never creates`, `name the local service: ${target.service}`)];
     }
     if (!fleet.linked.has(`${cluster.name} ${target.cluster}`)) {
       return [
-        error(`${at}/name`, `backend ${show(backend.name)} is the mirror of ${target.service} from cluster ${target.cluster}, but cluster ${cluster.name} does not link to ${target.cluster}`, `add { from: ${cluster.name}, to: ${target.cluster}, mode: ${MIRROR_FIX_MODES} } to spec.links, or apply the route only to clusters that link to ${target.cluster}`),
+        error('MF6018', `${at}/name`, `backend ${show(backend.name)} is the mirror of ${target.service} from cluster ${target.cluster}, but cluster ${cluster.name} does not link to ${target.cluster}`, `add { from: ${cluster.name}, to: ${target.cluster}, mode: ${MIRROR_FIX_MODES} } to spec.links, or apply the route only to clusters that link to ${target.cluster}`),
       ];
     }
   }
   if (target.kind === 'federated') {
     const federated = fleet.federatedServices.find((f) => f.name === target.service && f.namespace === route.namespace);
     if (!federated) {
-      return [error(`${at}/name`, `backend ${show(backend.name)} names the federated service ${route.namespace}/${target.service}, which spec.federatedServices does not declare`, `declare { name: ${target.service}, namespace: ${route.namespace}, clusters: [...] } in spec.federatedServices`)];
+      return [error('MF6019', `${at}/name`, `backend ${show(backend.name)} names the federated service ${route.namespace}/${target.service}, which spec.federatedServices does not declare`, `declare { name: ${target.service}, namespace: ${route.namespace}, clusters: [...] } in spec.federatedServices`)];
     }
     if (!federated.clusters.includes(cluster.name)) {
-      return [error(`${at}/name`, `cluster ${cluster.name} is not a member of the federated service ${route.namespace}/${target.service}, so it has no ${backend.name}`, `add ${cluster.name} to ${federated.path}/clusters, or apply the route only to member clusters`)];
+      return [error('MF6020', `${at}/name`, `cluster ${cluster.name} is not a member of the federated service ${route.namespace}/${target.service}, so it has no ${backend.name}`, `add ${cluster.name} to ${federated.path}/clusters, or apply the route only to member clusters`)];
     }
   }
   return [];
@@ -245,24 +246,24 @@ function protocolProblems(route: ResolvedRoute, cluster: ResolvedCluster): Diagn
   const where = `${spec.namespace}/${spec.service.name}:${port} on cluster ${cluster.name}`;
   if (declared !== undefined) {
     if ((spec.kind === 'HTTPRoute' || spec.kind === 'GRPCRoute') && OPAQUE.has(declared)) {
-      return [error(portPath, `${where} is declared ${declared}, so Linkerd never parses its traffic and this ${spec.kind} never applies`, `declare appProtocol ${spec.kind === 'GRPCRoute' ? 'kubernetes.io/h2c' : 'http or kubernetes.io/h2c'} on that port, or use a TCPRoute`)];
+      return [error('MF6021', portPath, `${where} is declared ${declared}, so Linkerd never parses its traffic and this ${spec.kind} never applies`, `declare appProtocol ${spec.kind === 'GRPCRoute' ? 'kubernetes.io/h2c' : 'http or kubernetes.io/h2c'} on that port, or use a TCPRoute`)];
     }
     if (spec.kind === 'GRPCRoute' && declared === 'http') {
-      return [error(portPath, `${where} is declared http (HTTP/1), but gRPC needs HTTP/2`, 'declare appProtocol kubernetes.io/h2c on that port')];
+      return [error('MF6022', portPath, `${where} is declared http (HTTP/1), but gRPC needs HTTP/2`, 'declare appProtocol kubernetes.io/h2c on that port')];
     }
     if ((spec.kind === 'TCPRoute' || spec.kind === 'TLSRoute') && !OPAQUE.has(declared)) {
-      return [warning(portPath, `${where} is declared ${declared}, so Linkerd routes it as HTTP and this ${spec.kind} does not apply`, 'declare appProtocol linkerd.io/opaque on that port, or use an HTTPRoute or GRPCRoute')];
+      return [warning('MF6023', portPath, `${where} is declared ${declared}, so Linkerd routes it as HTTP and this ${spec.kind} does not apply`, 'declare appProtocol linkerd.io/opaque on that port, or use an HTTPRoute or GRPCRoute')];
     }
     return [];
   }
   if (inPortList(port, opaquePorts)) {
     return spec.kind === 'HTTPRoute' || spec.kind === 'GRPCRoute'
-      ? [warning(portPath, `${where} is in proxy.opaquePorts, so Linkerd treats it as opaque TCP and this ${spec.kind} never applies`, `declare appProtocol ${spec.kind === 'GRPCRoute' ? 'kubernetes.io/h2c' : 'http'} for it in spec.services, or remove it from proxy.opaquePorts`)]
+      ? [warning('MF6024', portPath, `${where} is in proxy.opaquePorts, so Linkerd treats it as opaque TCP and this ${spec.kind} never applies`, `declare appProtocol ${spec.kind === 'GRPCRoute' ? 'kubernetes.io/h2c' : 'http'} for it in spec.services, or remove it from proxy.opaquePorts`)]
       : [];
   }
   const protocol = SERVER_SPEAKS_FIRST_PORTS[port];
   if (protocol) {
-    return [warning(portPath, `${where} is the usual ${protocol} port, where the server speaks first: without a declaration, Linkerd's protocol detection stalls each connection for up to 10 s`, 'declare appProtocol: linkerd.io/opaque for it in spec.services (or in the Service itself), or add the port to proxy.opaquePorts')];
+    return [warning('MF6025', portPath, `${where} is the usual ${protocol} port, where the server speaks first: without a declaration, Linkerd's protocol detection stalls each connection for up to 10 s`, 'declare appProtocol: linkerd.io/opaque for it in spec.services (or in the Service itself), or add the port to proxy.opaquePorts')];
   }
   return [];
 }

@@ -6,6 +6,7 @@ import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { drawTopology, GRAPH_FORMATS, type GraphFormat } from '../graph/draw.ts';
 import { topologyOf } from '../graph/topology.ts';
+import { applyAcknowledgements } from '../model/acknowledge.ts';
 import { formatDiagnostic } from '../model/diagnostics.ts';
 import type { FleetDocument } from '../model/types.ts';
 import { planFleet } from '../synth/plan.ts';
@@ -44,10 +45,11 @@ export async function runGraph(argv: readonly string[], io: CliIo): Promise<numb
   if (!(GRAPH_FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown format ${format}: use ${GRAPH_FORMATS.join(', ')}`);
 
   const input = await loadInput(findInput(positionals[0]));
-  const plan = planFleet(input.document, { baseDir: input.baseDir });
+  const checked = planFleet(input.document, { baseDir: input.baseDir });
+  const plan = { ...checked, diagnostics: applyAcknowledgements(input.document, checked.diagnostics).diagnostics };
   // Errors in full (there is no picture); warnings belong to validate and synth, here only counted.
   const errors = plan.diagnostics.filter((d) => d.severity === 'error');
-  for (const d of errors) io.err(formatDiagnostic(d, input.locate) + '\n');
+  for (const d of errors) io.err(formatDiagnostic(d, input.locate, io.paint) + '\n');
   if (!plan.fleet) return 1;
   const warnings = plan.diagnostics.length - errors.length;
   if (warnings) io.err(`meshfleet: ${warnings} warning(s) about the fleet; meshfleet validate lists them\n`);

@@ -18,6 +18,9 @@ cdk8s app (main.ts, package.json, tsconfig.json, cdk8s.yaml); a placeholder trus
 trust/anchor.crt; README.md (how to create the real trust anchor and where its key goes);
 .gitignore; and .github/workflows/meshfleet.yaml, which runs \`meshfleet synth --check\`.
 Existing files are never overwritten: init then writes nothing and exits 2.
+Examples:
+  meshfleet init                      # fleet.yaml in the working folder
+  meshfleet init mesh --typescript    # a TypeScript fleet in ./mesh
 `;
 
 interface MeshfleetPackage {

@@ -34,6 +34,9 @@ and Gateway API bundle; its kustomization.yaml, Chart.yaml and upstream values f
   --channel      Gateway API channel (default: standard)
   --linkerd      Linkerd version, e.g. 2.18, 2.20, edge-26.8.3 (default: ${DEFAULT_LINKERD.version})
 Exit status: 0 all valid, 1 some document invalid, 2 wrong command line.
+Examples:
+  meshfleet lint charts-out/                       # meshfleet's output, per cluster
+  meshfleet lint k8s/ --linkerd 2.18 --gateway-api 1.1.1 --channel experimental
 `;
 
 export async function runLint(argv: readonly string[], io: CliIo): Promise<number> {

@@ -4,21 +4,23 @@
 // Commands are loaded when they run: `--help`, `--version`, `init` and `lint` start without the
 // synthesis code, and only a TypeScript fleet loads a transpiler (see load-input.ts).
 import { parseArgs } from 'node:util';
-import { FleetError, formatDiagnostic } from '../model/diagnostics.ts';
+import { FleetError, formatDiagnostics } from '../model/diagnostics.ts';
 import { FileAccessError } from '../model/file-access.ts';
 import { packageVersion } from '../package-files.ts';
+import { FLEET_HELP } from './help.ts';
+import { colourPaint, colourWanted, jsonReport } from './report.ts';
 import { isUsageError, UsageError } from './usage-error.ts';
 import type { CliIo } from './io.ts';
 
 const HELP = `meshfleet: one Linkerd fleet description, per-cluster charts and values
 
 usage:
-  meshfleet synth [fleet.yaml | app.ts] [--out charts-out]   check, render and write the output
+  meshfleet synth [fleet.yaml | app.ts] [--out charts-out]   check, render and write the output (see synth --help)
   meshfleet synth --check [fleet.yaml | app.ts]              exit 1 and list what would change if the output is not up to date
   meshfleet diff [fleet.yaml | app.ts] [--summary] [--exit-code]
                                                              what a synth would change, per environment and cluster,
                                                              risky changes first (--exit-code: exit 1 when anything would)
-  meshfleet validate [fleet.yaml | app.ts]                   check and render, write nothing
+  meshfleet validate [fleet.yaml | app.ts]                   check and render, write nothing (see validate --help)
   meshfleet plan [fleet.yaml | app.ts] [--out charts-out] [--json]
                                                              the rollout step by step: first install in any cluster order,
                                                              upgrade from the output folder (see plan --help)
@@ -28,8 +30,12 @@ usage:
                                                              draw the fleet's topology (see graph --help)
   meshfleet schema                                           print the fleet file's JSON Schema, for editors
   meshfleet init [dir] [--typescript]                        start a fleet repository (see init --help)
+  meshfleet completion bash|zsh|fish                         print a shell completion script
   meshfleet --version                                        print the version
 
+synth, validate, diff and plan take --json (one JSON object on stdout, for CI and editors) and
+--strict (warnings not acknowledged in spec.acknowledge fail the run). Colour on a terminal only;
+NO_COLOR=1 turns it off, FORCE_COLOR=1 on. Every diagnostic has a code: docs/reference/diagnostics.md
 With no file, fleet.yaml, main.ts or apps/main.ts in the working folder is used.
 `;
 
@@ -50,12 +56,29 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   // graph --format svg loads Graphviz (WebAssembly) only when it draws.
   graph: async () => (await import('./graph.ts')).runGraph,
   schema: async () => (await import('./schema.ts')).runSchema,
+  completion: async () => (await import('./completion.ts')).runCompletion,
 };
 
-const processIo: CliIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
+function processIo(): CliIo {
+  let shown = false;
+  return {
+    out: (t) => process.stdout.write(t),
+    err: (t) => process.stderr.write(t),
+    paint: colourWanted(process.stderr) ? colourPaint : undefined,
+    // Only on a terminal: a log or a pipe never gets the carriage returns.
+    progress: process.stderr.isTTY
+      ? (text) => {
+          if (text !== undefined || shown) process.stderr.write(`\r\x1b[2K${text ?? ''}`);
+          shown = text !== undefined;
+        }
+      : undefined,
+  };
+}
 
-export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+export async function runCli(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   const [command, ...rest] = argv;
+  const json = rest.includes('--json');
+  if (command === 'help' && rest.length === 1) return runCli([rest[0], '--help'], io);
   if (command === '--version' || command === '-v') {
     io.out(`${packageVersion()}\n`);
     return 0;
@@ -72,11 +95,16 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     // A fleet that imports another copy of meshfleet (apps/main.ts under the compiled CLI) throws
     // that copy's FleetError.
     if (e instanceof FleetError || (e as Error | undefined)?.name === 'FleetError') {
-      io.err((e as Error).message + '\n');
+      const { diagnostics, locate } = e as FleetError;
+      io.progress?.();
+      if (json && diagnostics) io.out(jsonReport(command, 1, diagnostics, locate));
+      else io.err((diagnostics ? formatDiagnostics(diagnostics, locate, io.paint) : (e as Error).message) + '\n');
       return 1;
     }
+    io.progress?.();
     if (e instanceof FileAccessError) {
-      io.err(`meshfleet: ${e.message}\n`);
+      if (json) io.out(JSON.stringify({ command, ok: false, exitCode: e.exitCode, error: e.message }, null, 2) + '\n');
+      else io.err(`meshfleet: ${e.message}\n`);
       return e.exitCode;
     }
     if (isUsageError(e)) {
@@ -84,7 +112,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       return 2;
     }
     // Errors thrown by constructs (a bad name in a TypeScript fleet) carry their own fix.
-    io.err(`meshfleet: ${(e as Error).message}\n`);
+    if (json) io.out(JSON.stringify({ command, ok: false, exitCode: 1, error: (e as Error).message }, null, 2) + '\n');
+    else io.err(`meshfleet: ${(e as Error).message}\n`);
     if (process.env.MESHFLEET_DEBUG) io.err(`${(e as Error).stack}\n`);
     return 1;
   }
@@ -92,6 +121,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
 
 /** synth, validate and diff: load the fleet, synthesize, then write, compare or only report. */
 async function runFleetCommand(argv: readonly string[], io: CliIo, command: string): Promise<number> {
+  const name = command as keyof typeof FLEET_HELP;
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
@@ -100,39 +130,62 @@ async function runFleetCommand(argv: readonly string[], io: CliIo, command: stri
       check: { type: 'boolean' },
       summary: { type: 'boolean' },
       'exit-code': { type: 'boolean' },
+      json: { type: 'boolean' },
+      strict: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   const [file, ...rest] = positionals;
   if (values.help) {
-    io.out(HELP);
+    io.out(FLEET_HELP[name]);
     return 0;
   }
   if (rest.length) throw new UsageError(`unexpected arguments: ${rest.join(' ')}`);
   if (values.check && command !== 'synth') throw new UsageError('--check goes with synth');
   if ((values.summary || values['exit-code']) && command !== 'diff') throw new UsageError('--summary and --exit-code go with diff');
 
-  const [{ findInput, loadInput }, { synthesize }, { compareOutput, formatCheck, formatDiff }] = await Promise.all([
+  const [{ findInput, loadInput }, { synthesize }, { compareOutput, formatCheck, formatDiff }, { acknowledgedNote, printDiagnostics, summaryOf }] = await Promise.all([
     import('./load-input.ts'),
     import('../synth/synthesize.ts'),
     import('./diff.ts'),
+    import('./report.ts'),
   ]);
   const started = performance.now();
   const input = await loadInput(findInput(file));
   const compareOnly = command === 'diff' || Boolean(values.check);
-  const result = synthesize(input, { outdir: values.out, dryRun: command === 'validate' || compareOnly });
-  for (const d of result.diagnostics) io.err(formatDiagnostic(d, input.locate) + '\n');
+  // A phase line for fleets that take a while; never with --json (io.progress is a terminal's only).
+  const clusterCount = (input.document as { spec?: { clusters?: unknown[] } })?.spec?.clusters?.length ?? 0;
+  const progress = !values.json && clusterCount >= PROGRESS_MIN_CLUSTERS ? io.progress : undefined;
+  progress?.(`meshfleet: checking and rendering ${clusterCount} clusters…`);
+  const result = synthesize(input, { outdir: values.out, dryRun: command === 'validate' || compareOnly, strict: values.strict });
+  progress?.();
+  const summary = summaryOf(result.diagnostics, result.acknowledged);
+  if (!values.json) printDiagnostics(io.err, result.diagnostics, input.locate, io.paint);
+  const report = (exitCode: number, text: string, data: unknown) => {
+    io.out(values.json ? jsonReport(command, exitCode, result.diagnostics, input.locate, result.acknowledged, data) : text);
+    return exitCode;
+  };
   if (compareOnly) {
     const comparison = compareOutput(result.outdir, result.rendered.files);
-    io.out(command === 'diff' ? formatDiff(result.outdir, comparison, { summaryOnly: values.summary }) : formatCheck(result.outdir, comparison));
-    return comparison.changes.length && (values.check || values['exit-code']) ? 1 : 0;
+    const exitCode = comparison.changes.length && (values.check || values['exit-code']) ? 1 : 0;
+    const data = {
+      outdir: result.outdir,
+      files: comparison.files,
+      changes: comparison.changes.map((c) => ({ kind: c.kind, path: c.path })),
+      risks: comparison.risks,
+      chartVersions: Object.fromEntries(comparison.chartVersions),
+    };
+    return report(exitCode, command === 'diff' ? formatDiff(result.outdir, comparison, { summaryOnly: values.summary }) : formatCheck(result.outdir, comparison), data);
   }
   const clusters = result.rendered.clusters.length;
   const ms = Math.round(performance.now() - started);
-  io.out(
+  const warned = summary.warnings ? `, ${summary.warnings} warning(s)` : '';
+  const text =
     command === 'synth'
-      ? `meshfleet: ${clusters} cluster(s), ${result.files} files (${result.bytes} bytes) written to ${result.outdir} in ${ms} ms\n`
-      : `meshfleet: fleet is valid: ${clusters} cluster(s), ${result.files} files would be written (${ms} ms)\n`,
-  );
-  return 0;
+      ? `meshfleet: ${clusters} cluster(s), ${result.files} files (${result.bytes} bytes) written to ${result.outdir} in ${ms} ms${warned}${acknowledgedNote(summary)}\n`
+      : `meshfleet: fleet is valid: ${clusters} cluster(s), ${result.files} files would be written (${ms} ms)${warned}${acknowledgedNote(summary)}\n`;
+  return report(0, text, { outdir: result.outdir, clusters, files: result.files, bytes: result.bytes, written: command === 'synth' });
 }
+
+/** Below this many clusters a run is quick enough to need no progress line. */
+const PROGRESS_MIN_CLUSTERS = 50;

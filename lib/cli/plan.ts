@@ -4,7 +4,8 @@
 // the output folder when it holds a previous synth. Writes nothing. Exit 0 when the rollout
 // converges and the fleet is valid, 1 otherwise, 2 when the command line is wrong.
 import { parseArgs } from 'node:util';
-import { formatDiagnostic, FleetError } from '../model/diagnostics.ts';
+import { applyAcknowledgements } from '../model/acknowledge.ts';
+import { FleetError } from '../model/diagnostics.ts';
 import { openOutputFolder } from '../output/output-folder.ts';
 import { readVersionLock } from '../output/versioning.ts';
 import { parseIndex } from '../output/previous-index.ts';
@@ -16,29 +17,36 @@ import { upgradeFrom } from '../rollout/upgrade.ts';
 import { planFleet } from '../synth/plan.ts';
 import { renderFleet } from '../synth/render.ts';
 import { findInput, loadInput } from './load-input.ts';
+import { jsonReport, printDiagnostics } from './report.ts';
 import { UsageError } from './usage-error.ts';
 import type { CliIo } from './io.ts';
 
-export const PLAN_HELP = `usage: meshfleet plan [fleet.yaml | app.ts] [--out charts-out] [--json]
+export const PLAN_HELP = `usage: meshfleet plan [fleet.yaml | app.ts] [--out charts-out] [--json] [--strict]
 
 Plays the rollout the GitOps engines would run, writing nothing: every cluster from empty (its steps
 in the order they complete, what each waits on and who provides it), the clusters coming up one at
 a time in rotations of the fleet order (up to 12), and the upgrade from the output folder when it holds a
 previous synth (--out), with the staged operations it holds: each Linkerd version change in steps (CRDs,
 control plane, multicluster, data plane restart) with the check between them, links removed in the
-order they go, retired clusters, and what to delete outside Git. --json prints the same as JSON.
+order they go, retired clusters, and what to delete outside Git. --json prints one JSON object: the
+diagnostics (code, pointer, file, line, fix), the summary and the plan as result. --strict fails on
+warnings spec.acknowledge does not cover.
 Exit status: 0 converges, 1 does not (or the fleet has errors), 2 wrong command line.
+Examples:
+  meshfleet plan fleet.yaml
+  meshfleet plan --json | jq '.result.firstInstall.converged'
 `;
 
 export async function runPlan(argv: readonly string[], io: CliIo): Promise<number> {
   let file: string | undefined;
   let out: string;
   let json: boolean;
+  let strict: boolean;
   try {
     const { values, positionals } = parseArgs({
       args: [...argv],
       allowPositionals: true,
-      options: { out: { type: 'string', short: 'o', default: 'charts-out' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: { out: { type: 'string', short: 'o', default: 'charts-out' }, json: { type: 'boolean' }, strict: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
     });
     if (values.help) {
       io.out(PLAN_HELP);
@@ -48,6 +56,7 @@ export async function runPlan(argv: readonly string[], io: CliIo): Promise<numbe
     file = findInput(positionals[0]);
     out = values.out;
     json = Boolean(values.json);
+    strict = Boolean(values.strict);
   } catch (e) {
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       io.err(`meshfleet plan: ${(e as Error).message}\n\n${PLAN_HELP}`);
@@ -58,7 +67,7 @@ export async function runPlan(argv: readonly string[], io: CliIo): Promise<numbe
 
   const input = await loadInput(file);
   const checked = planFleet(input.document, { baseDir: input.baseDir });
-  if (!checked.fleet) throw new FleetError(checked.diagnostics, input.locate);
+  if (!checked.fleet) throw new FleetError(applyAcknowledgements(input.document, checked.diagnostics).diagnostics, input.locate);
   // The output folder is opened like synth --check opens it (checked, an interrupted swap repaired,
   // links never followed) and read once: its lock gives the versions, its files the upgrade.
   const folder = openOutputFolder(out, { write: false, protect: [...(input.file ? [input.file] : []), input.baseDir] });
@@ -72,15 +81,17 @@ export async function runPlan(argv: readonly string[], io: CliIo): Promise<numbe
     folder.close();
   }
   const previousIndex = parseIndex(previous.get('index.json'));
-  const diagnostics = [...checked.diagnostics, ...stagedChangeDiagnostics(previousIndex, checked.fleet), ...rendered.diagnostics];
-  for (const d of diagnostics) io.err(formatDiagnostic(d, input.locate) + '\n');
+  const { diagnostics, acknowledged } = applyAcknowledgements(input.document, [...checked.diagnostics, ...stagedChangeDiagnostics(previousIndex, checked.fleet), ...rendered.diagnostics], true);
+  if (!json) printDiagnostics(io.err, diagnostics, input.locate, io.paint);
   const upgrade = upgradeFrom(rendered.rollout, previous, rendered.files);
   const report = planReport(rendered.rollout, upgrade, {
     linkerdVersions: linkerdVersionChanges(previousIndex, checked.fleet),
     removedLinks: removedLinks(previousIndex, checked.fleet),
     retiredClusters: retiredClusters(previousIndex, checked.fleet, previous),
   });
-  io.out(json ? JSON.stringify(report, null, 2) + '\n' : formatPlan(report));
   const converges = report.firstInstall.converged && !report.orders.heldByWait.length && (report.upgrade?.converged ?? true);
-  return converges && !diagnostics.some((d) => d.severity === 'error') ? 0 : 1;
+  const failed = diagnostics.some((d) => d.severity === 'error') || (strict && diagnostics.length > 0);
+  const exitCode = converges && !failed ? 0 : 1;
+  io.out(json ? jsonReport('plan', exitCode, diagnostics, input.locate, acknowledged, report) : formatPlan(report));
+  return exitCode;
 }

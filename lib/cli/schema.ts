@@ -13,6 +13,8 @@ Editors with the YAML language server read it from the first line of a fleet fil
 or, without a local install:
   meshfleet schema > fleet.schema.json     # and $schema=./fleet.schema.json
 Field reference: docs/reference/fleet-fields.md
+Example:
+  meshfleet schema > fleet.schema.json
 `;
 
 /** The schema file shipped with the package (package.json "files"). */

@@ -27,7 +27,7 @@ import { nameOf, namesOf, type ICluster, type IEnvironment } from './refs.ts';
 import { describePlace, formatLocation, userCallSite, type SourceLocation } from './source-location.ts';
 import type { AnchorIssuer, TrustAnchor } from './trust.ts';
 import { phraseFixForTypeScript } from './typescript-fixes.ts';
-import type { TrustRotationSpec, UpgradeSettings } from '../model/types.ts';
+import type { AcknowledgementSpec, TrustRotationSpec, UpgradeSettings } from '../model/types.ts';
 
 export interface AppProps {
   /** The clusters the application runs on; the builder runs once for each. */
@@ -59,6 +59,8 @@ export interface FleetProps {
   readonly deliveryNamespaces?: FleetDeliverySpec['namespaces'];
   /** Checks on Linkerd version changes: allowDowngrade (docs/operations/upgrade-linkerd.md). @default none */
   readonly upgrades?: UpgradeSettings;
+  /** Warnings the team accepts (spec.acknowledge): only counted in the summary, and `--strict` passes. @default none */
+  readonly acknowledge?: readonly AcknowledgementSpec[];
 }
 
 /** A service whose members in several clusters form one `<name>-federated` service. */
@@ -271,6 +273,7 @@ export class Fleet extends Construct {
             ? { services: nonEmpty(meshServices.map((s) => s.spec)), egress: nonEmpty(this.egressNetworks.map((e) => e.spec)) }
             : undefined,
         ...this.entries(),
+        acknowledge: p.acknowledge?.length ? p.acknowledge : undefined,
       },
     };
     // Drop undefined fields so the document equals the one parsed from YAML.

@@ -64,7 +64,7 @@ export function parseFleetYaml(text: string, fileName = 'fleet.yaml'): LoadedYam
     const diagnostics = errors.map((e) => {
       const pos = lineCounter.linePos(e.offset);
       const where = pos ? ` at line ${pos.line}, column ${pos.col}` : '';
-      return error('', `${fileName} is not valid YAML${where}: ${e.message}`, yamlFix(e.code));
+      return error('MF1001', '', `${fileName} is not valid YAML${where}: ${e.message}`, yamlFix(e.code));
     });
     return { document: undefined, diagnostics, locate };
   }
@@ -77,10 +77,10 @@ export function parseFleetYaml(text: string, fileName = 'fleet.yaml'): LoadedYam
     visit(doc, { Alias: (_, node) => ((firstAlias ??= node), visit.BREAK) });
     const pos = firstAlias?.range ? lineCounter.linePos(firstAlias.range[0]) : undefined;
     const where = pos ? ` (first alias at line ${pos.line}, column ${pos.col})` : '';
-    return { document: undefined, diagnostics: [error('', `${fileName}: ${(e as Error).message}${where}`, 'expand YAML aliases; a fleet file needs no alias bombs')], locate };
+    return { document: undefined, diagnostics: [error('MF1002', '', `${fileName}: ${(e as Error).message}${where}`, 'expand YAML aliases; a fleet file needs no alias bombs')], locate };
   }
   if (document === null || typeof document !== 'object' || Array.isArray(document)) {
-    return { document: undefined, diagnostics: [error('', `${fileName} must hold one Fleet object`, 'start the file with apiVersion: meshfleet.dev/v1alpha1 and kind: Fleet')], locate };
+    return { document: undefined, diagnostics: [error('MF1003', '', `${fileName} must hold one Fleet object`, 'start the file with apiVersion: meshfleet.dev/v1alpha1 and kind: Fleet')], locate };
   }
   return { document, diagnostics: [], locate };
 }
@@ -229,6 +229,6 @@ function pairOf(map: YAMLMap, key: string): Pair | undefined {
 }
 
 function failed(message: string, fix: string): LoadedYaml {
-  return { document: undefined, diagnostics: [error('', message, fix)], locate: () => undefined };
+  return { document: undefined, diagnostics: [error('MF1004', '', message, fix)], locate: () => undefined };
 }
 

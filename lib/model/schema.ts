@@ -245,6 +245,19 @@ export const fleetSchema = {
         policy: policy.policy,
         routes: routesSchema,
         services: servicesSchema,
+        acknowledge: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['code'],
+            properties: {
+              code: { type: 'string', pattern: '^MF[1-9][0-9]{3}$', 'x-fix': 'write a warning code such as "MF7004" (docs/reference/diagnostics.md)' },
+              pointer: { type: 'string', pattern: '^(/[^/]*)*$', 'x-fix': 'write a JSON pointer such as "/spec/delivery/rollout/1"' },
+              reason: { type: 'string' },
+            },
+          },
+        },
       },
     },
   },

@@ -57,19 +57,19 @@ export function readTrustAnchor(
     try {
       cert = new X509Certificate(block);
     } catch (e) {
-      diagnostics.push(error(at, `certificate ${i + 1} of the trust anchor cannot be parsed: ${(e as Error).message}`, 'give a valid PEM certificate'));
+      diagnostics.push(error('MF1201', at, `certificate ${i + 1} of the trust anchor cannot be parsed: ${(e as Error).message}`, 'give a valid PEM certificate'));
       return;
     }
     const subject = cert.subject.replace(/\n/g, ', ');
     if (!cert.ca) {
-      diagnostics.push(error(at, `certificate ${i + 1} (${subject}) is not a CA certificate`, 'use the root CA certificate of the mesh (basicConstraints CA:TRUE), not a leaf or issuer-signed certificate'));
+      diagnostics.push(error('MF1202', at, `certificate ${i + 1} (${subject}) is not a CA certificate`, 'use the root CA certificate of the mesh (basicConstraints CA:TRUE), not a leaf or issuer-signed certificate'));
     }
     // Proxies reject a root that is not valid yet: every mTLS connection would fail until then.
     if (new Date(cert.validFrom).getTime() > now.getTime() + CLOCK_SKEW_MS) {
-      diagnostics.push(error(at, `certificate ${i + 1} (${subject}) is not valid until ${new Date(cert.validFrom).toISOString()}`, 'issue the trust anchor with a start date in the past (check the clock of the machine that made it), or add it to the bundle only once it is valid'));
+      diagnostics.push(error('MF1203', at, `certificate ${i + 1} (${subject}) is not valid until ${new Date(cert.validFrom).toISOString()}`, 'issue the trust anchor with a start date in the past (check the clock of the machine that made it), or add it to the bundle only once it is valid'));
     }
     if (new Date(cert.validTo).getTime() <= now.getTime()) {
-      diagnostics.push(error(at, `certificate ${i + 1} (${subject}) expired on ${new Date(cert.validTo).toISOString()}`, 'rotate the trust anchor: add the new certificate to the bundle, roll it out, then remove the old one'));
+      diagnostics.push(error('MF1204', at, `certificate ${i + 1} (${subject}) expired on ${new Date(cert.validTo).toISOString()}`, 'rotate the trust anchor: add the new certificate to the bundle, roll it out, then remove the old one'));
     }
     certificates.push({ subject, fingerprint256: cert.fingerprint256, validTo: new Date(cert.validTo).toISOString() });
   });
@@ -78,7 +78,7 @@ export function readTrustAnchor(
 }
 
 function fail(path: string, message: string, fix: string) {
-  return { diagnostics: [error(path, message, fix)] };
+  return { diagnostics: [error('MF1205', path, message, fix)] };
 }
 
 /** A rotation as resolved against the bundle: which anchor is retired and which one replaces it. */

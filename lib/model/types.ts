@@ -70,6 +70,22 @@ export interface FleetSpec {
   readonly routes?: readonly RouteSpec[];
   /** Service protocol declarations, each for the clusters it names. */
   readonly services?: readonly ServiceDeclarationSpec[];
+  /**
+   * Warnings the team has read and accepts: each is then only counted in the summary, and `--strict`
+   * does not fail on it. Errors cannot be acknowledged.
+   * @example [{ code: "MF7004", pointer: "/spec/delivery/rollout/1", reason: "prod follows a tag we move by hand" }]
+   */
+  readonly acknowledge?: readonly AcknowledgementSpec[];
+}
+
+/** One acknowledged warning (codes: docs/reference/diagnostics.md). */
+export interface AcknowledgementSpec {
+  /** The warning's code, as printed before its pointer. @example "MF7004" */
+  readonly code: string;
+  /** Only the warning at this JSON pointer, or under it. @default every warning with the code */
+  readonly pointer?: string;
+  /** Why it is accepted, for the next reader. */
+  readonly reason?: string;
 }
 
 export interface TrustSpec {

@@ -2,6 +2,7 @@
 // turns ajv's errors into diagnostics that name the field, the value and the fix.
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { error, pointer, show, type Diagnostic } from './diagnostics.ts';
+import { chooseFrom } from './suggest.ts';
 import { fleetSchema } from './schema.ts';
 import { findSecretMaterial } from './secret-material.ts';
 
@@ -43,7 +44,7 @@ export function findSecrets(value: unknown, path = ''): Diagnostic[] {
 }
 
 function secretError(path: string, message: string): Diagnostic {
-  return error(
+  return error('MF1101',
     path,
     message,
     'remove it: meshfleet never handles secret material; give only public certificates, let cert-manager read keys from a secret store (spec.trust.issuer) and Link credentials come from spec.credentials',
@@ -75,7 +76,7 @@ function unknownRemovals(removals: readonly string[][]): Diagnostic[] {
     const field = path[path.length - 1]!;
     if (schema?.additionalProperties !== false || Object.hasOwn(schema.properties ?? {}, field)) return [];
     const known = Object.keys(schema.properties ?? {});
-    return [error(pointer(...path), `unknown field ${show(field)}: null removes a setting, and there is no such setting here`, `remove it or use one of: ${known.join(', ')}`)];
+    return [error('MF1102', pointer(...path), `unknown field ${show(field)}: null removes a setting, and there is no such setting here`, chooseFrom(field, known, 'remove it or use one of'))];
   });
 }
 
@@ -136,42 +137,42 @@ function toDiagnostics(e: ErrorObject): Diagnostic[] {
       const field = (e.params as { additionalProperty: string }).additionalProperty;
       const allowed = Object.keys((e.parentSchema as { properties?: object })?.properties ?? {});
       return [
-        error(
+        error('MF1103',
           `${e.instancePath}${pointer(field)}`,
           `unknown field ${show(field)}`,
-          allowed.length ? `remove it or use one of: ${allowed.join(', ')}` : 'remove it',
+          allowed.length ? chooseFrom(field, allowed, 'remove it or use one of') : 'remove it',
         ),
       ];
     }
     case 'required': {
       const field = (e.params as { missingProperty: string }).missingProperty;
-      return [error(`${e.instancePath}${pointer(field)}`, `missing required field ${show(field)}`, `add ${field}`)];
+      return [error('MF1104', `${e.instancePath}${pointer(field)}`, `missing required field ${show(field)}`, `add ${field}`)];
     }
     case 'enum': {
       const allowed = (e.params as { allowedValues: unknown[] }).allowedValues;
       return [
-        error(e.instancePath, `${show(e.data)} is not allowed`, `use one of: ${allowed.map((a) => show(a)).join(', ')}`),
+        error('MF1105', e.instancePath, `${show(e.data)} is not allowed`, `use one of: ${allowed.map((a) => show(a)).join(', ')}`),
       ];
     }
     case 'const':
-      return [error(e.instancePath, `${show(e.data)} is not allowed`, fix ?? `use ${show((e.params as { allowedValue: unknown }).allowedValue)}`)];
+      return [error('MF1106', e.instancePath, `${show(e.data)} is not allowed`, fix ?? `use ${show((e.params as { allowedValue: unknown }).allowedValue)}`)];
     case 'type':
-      return [error(e.instancePath, `${show(e.data)} must be of type ${(e.params as { type: string }).type}`, fix ?? `write a ${(e.params as { type: string }).type}`)];
+      return [error('MF1107', e.instancePath, `${show(e.data)} must be of type ${(e.params as { type: string }).type}`, fix ?? `write a ${(e.params as { type: string }).type}`)];
     case 'propertyNames': {
       const name = (e.params as { propertyName: string }).propertyName;
-      return [error(`${e.instancePath}${pointer(name)}`, `${show(name)} is not a valid name`, fix ?? 'use a DNS label')];
+      return [error('MF1108', `${e.instancePath}${pointer(name)}`, `${show(name)} is not a valid name`, fix ?? 'use a DNS label')];
     }
     case 'pattern':
       // A failing property name is reported by its `propertyNames` error already.
       if ((e as { propertyName?: string }).propertyName !== undefined) return [];
-      return [error(e.instancePath, `${show(e.data)} is not valid`, fix ?? `match ${(e.params as { pattern: string }).pattern}`)];
+      return [error('MF1109', e.instancePath, `${show(e.data)} is not valid`, fix ?? `match ${(e.params as { pattern: string }).pattern}`)];
     case 'anyOf':
     case 'oneOf':
-      return [error(e.instancePath, `${show(e.data)} is not valid`, fix ?? e.message ?? 'see the schema')];
+      return [error('MF1110', e.instancePath, `${show(e.data)} is not valid`, fix ?? e.message ?? 'see the schema')];
     case 'discriminator':
-      return [error(`${e.instancePath}/type`, `${show((e.data as { type?: unknown })?.type)} is not a known type`, fix ?? 'see the schema')];
+      return [error('MF1111', `${e.instancePath}/type`, `${show((e.data as { type?: unknown })?.type)} is not a known type`, fix ?? 'see the schema')];
     default:
-      return [error(e.instancePath, `${show(e.data)} ${e.message ?? 'is not valid'}`, fix ?? 'see schemas/fleet.schema.json')];
+      return [error('MF1112', e.instancePath, `${show(e.data)} ${e.message ?? 'is not valid'}`, fix ?? 'see schemas/fleet.schema.json')];
   }
 }
 

@@ -90,7 +90,7 @@ export function resolveGatewayAPI(input: GatewayAPIInput): { gatewayAPI?: Resolv
     if (settings.version === undefined || settings.channel === undefined) {
       return {
         diagnostics: [
-          error(input.origin('/gatewayAPI/mode'), `cluster ${input.cluster.name} has external Gateway API CRDs but does not say which bundle is installed`, 'state the installed bundle: gatewayAPI: { mode: external, version: "1.2.1", channel: standard } (kubectl get crd httproutes.gateway.networking.k8s.io -o yaml shows both annotations)'),
+          error('MF2001', input.origin('/gatewayAPI/mode'), `cluster ${input.cluster.name} has external Gateway API CRDs but does not say which bundle is installed`, 'state the installed bundle: gatewayAPI: { mode: external, version: "1.2.1", channel: standard } (kubectl get crd httproutes.gateway.networking.k8s.io -o yaml shows both annotations)'),
         ],
       };
     }

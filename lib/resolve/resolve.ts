@@ -73,11 +73,18 @@ export interface ResolvedEnvironment {
   readonly clusters: readonly ResolvedCluster[];
 }
 
+export type RefusedCluster = Pick<ResolvedCluster, 'name' | 'network' | 'podCIDR' | 'path'>;
+
 export interface ResolvedFleet {
   readonly name: string;
   readonly trust: ResolvedTrust;
   readonly environments: readonly ResolvedEnvironment[];
   readonly clusters: readonly ResolvedCluster[];
+  /**
+   * Clusters the resolver refused (an error says why): references to them are not reported again,
+   * and the rules that need only what the document says of them (pod ranges) still see them.
+   */
+  readonly refused: readonly RefusedCluster[];
   readonly links: readonly ResolvedLink[];
   readonly federatedServices: readonly ResolvedFederatedService[];
   readonly exports: readonly ResolvedServiceExport[];
@@ -117,8 +124,18 @@ export function resolveFleet(doc: FleetDocument, options: ResolveOptions): { fle
   const selected = selectRoutesAndServices(spec);
   const vendorCache = new Map<string, VendoredBundle>();
   const clusters: ResolvedCluster[] = [];
+  const refused: RefusedCluster[] = [];
+  const names = new Set<string>();
   spec.clusters.forEach((cluster, index) => {
     const path = `/spec/clusters/${index}`;
+    // A second cluster of the same name is reported once (lib/check/document-rules.ts) and left out,
+    // so nothing else reports it again as a clash on "its" cluster.
+    if (names.has(cluster.name)) return;
+    names.add(cluster.name);
+    const refuse = (d: Diagnostic) => {
+      diagnostics.push(d);
+      refused.push({ name: cluster.name, network: cluster.network ?? cluster.name, podCIDR: cluster.podCIDR, path });
+    };
     const environment = spec.environments?.[cluster.environment];
     const envPath = `/spec/environments${pointer(cluster.environment)}`;
     const settings = mergeLayers(
@@ -133,16 +150,16 @@ export function resolveFleet(doc: FleetDocument, options: ResolveOptions): { fle
     const merged = settings.value as ClusterSettings;
     const linkerdPath = originOf(settings, '/linkerd', path);
     if (merged.linkerd === undefined) {
-      diagnostics.push(error(`${path}/linkerd`, `cluster ${show(cluster.name)} has no Linkerd version`, 'set spec.defaults.linkerd, the environment\'s linkerd or the cluster\'s linkerd, e.g. "2.20"'));
+      refuse(error('MF2002', `${path}/linkerd`, `cluster ${show(cluster.name)} has no Linkerd version`, 'set spec.defaults.linkerd, the environment\'s linkerd or the cluster\'s linkerd, e.g. "2.20"'));
       return;
     }
     const release = linkerdRelease(merged.linkerd);
     if (!release) {
-      diagnostics.push(error(linkerdPath, `unknown Linkerd version ${show(merged.linkerd)}`, `use one of: ${knownLinkerdVersions().join(', ')}`));
+      refuse(error('MF2003', linkerdPath, `unknown Linkerd version ${show(merged.linkerd)}`, `use one of: ${knownLinkerdVersions().join(', ')}`));
       return;
     }
     if (merged.kubernetes === undefined) {
-      diagnostics.push(error(`${path}/kubernetes`, `cluster ${show(cluster.name)} has no Kubernetes version`, 'set kubernetes (e.g. "1.33") in spec.defaults, the environment or the cluster: the compatibility checks need it'));
+      refuse(error('MF2004', `${path}/kubernetes`, `cluster ${show(cluster.name)} has no Kubernetes version`, 'set kubernetes (e.g. "1.33") in spec.defaults, the environment or the cluster: the compatibility checks need it'));
       return;
     }
     const { routes, services } = selected.get(cluster.name)!;
@@ -156,7 +173,10 @@ export function resolveFleet(doc: FleetDocument, options: ResolveOptions): { fle
       vendorCache,
     });
     diagnostics.push(...gatewayDiagnostics);
-    if (!gatewayAPI) return;
+    if (!gatewayAPI) {
+      refused.push({ name: cluster.name, network: cluster.network ?? cluster.name, podCIDR: cluster.podCIDR, path });
+      return;
+    }
     clusters.push({
       name: cluster.name,
       environment: cluster.environment,
@@ -184,7 +204,9 @@ export function resolveFleet(doc: FleetDocument, options: ResolveOptions): { fle
 
   const delivery = resolveDelivery(spec);
 
-  if (!anchor) return { diagnostics };
+  // A broken trust anchor refuses nothing else: the rules still run (the fleet is not rendered,
+  // since there are errors), so that independent mistakes show in the same run.
+  const trustAnchor = anchor ?? { pem: '', certificates: [] };
   // Environments in the order they are declared; clusters keep their order within each.
   const environments = environmentNames.map((name) => ({ name, clusters: clusters.filter((c) => c.environment === name) }));
   const allClusters = environments.flatMap((e) => e.clusters);
@@ -195,7 +217,7 @@ export function resolveFleet(doc: FleetDocument, options: ResolveOptions): { fle
   const fleet: ResolvedFleet = {
     name: doc.metadata.name,
     trust: {
-      anchor,
+      anchor: trustAnchor,
       ...(rotated?.rotation ? { rotation: rotated.rotation } : {}),
       domain: trustDomain,
       issuer: spec.trust.issuer ?? DEFAULT_ANCHOR_ISSUER,
@@ -206,6 +228,7 @@ export function resolveFleet(doc: FleetDocument, options: ResolveOptions): { fle
     },
     environments,
     clusters: allClusters,
+    refused,
     links,
     federatedServices,
     exports,

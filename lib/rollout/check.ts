@@ -29,12 +29,12 @@ export function rolloutDiagnostics(model: RolloutModel, options: RolloutCheckOpt
         const at = pathOf.get(step.cluster) ?? '/spec/clusters';
         if (!found.length && !satisfiedWithout(model, step, wait.fact)) {
           if (holdsWithoutProvider(wait.fact) && !(wait.fact.kind === 'store-key' && options.peersPush && unit.object && waitsOnPeer(unit.object))) continue;
-          once(`never:${key}`, error(at, `${unit.id} (${unit.file}) waits for ${describeFact(wait.fact, step.cluster)}, which nothing delivered to ${step.cluster} provides: it would never be applied or Ready`, fixFor(wait.fact, step)));
+          once(`never:${key}`, error('MF7101', at, `${unit.id} (${unit.file}) waits for ${describeFact(wait.fact, step.cluster)}, which nothing delivered to ${step.cluster} provides: it would never be applied or Ready`, fixFor(wait.fact, step)));
           continue;
         }
         const local = found.filter((p) => p.step.cluster === step.cluster);
         if (found.length && !local.length && step.holds) {
-          once(`cross:${step.id}`, error(at, `${unit.id} (${unit.file}) on ${step.cluster} waits for ${describeFact(wait.fact, step.cluster)} from ${clustersOf(found)}, and its step ${step.id} holds the rest of ${step.cluster} (${step.order}): a cluster's own mesh would wait for another cluster`, 'this is a meshfleet defect (objects that wait on another cluster go to the link-credentials step, which holds nothing); please report it with the fleet file'));
+          once(`cross:${step.id}`, error('MF7102', at, `${unit.id} (${unit.file}) on ${step.cluster} waits for ${describeFact(wait.fact, step.cluster)} from ${clustersOf(found)}, and its step ${step.id} holds the rest of ${step.cluster} (${step.order}): a cluster's own mesh would wait for another cluster`, 'this is a meshfleet defect (objects that wait on another cluster go to the link-credentials step, which holds nothing); please report it with the fleet file'));
         }
       }
     }
@@ -59,7 +59,7 @@ export function deadlocks(model: RolloutModel, result: SimulationResult, pathOf:
     const cycle = cycleOf(cause);
     const why = cycle ? `, but ${cycle.id} is applied only after ${outcome.step.id} is healthy (${cycle.order}): a deadlock` : '';
     out.push(
-      error(
+      error('MF7103',
         pathOf.get(outcome.step.cluster) ?? '/spec/clusters',
         `first install of ${outcome.step.cluster} never converges: step ${outcome.step.id}: ${describeBlocker(cause, outcome.step.cluster)}${why}`,
         cycle ? 'this is a meshfleet defect (an object is delivered before the component that makes what it waits for); please report it with the fleet file' : 'make sure the fact can be provided (see `meshfleet plan`)',

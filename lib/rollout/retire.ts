@@ -111,6 +111,7 @@ export function retireDiagnostics(previous: PreviousIndex | undefined, fleet: Re
     if (!peers.length) continue;
     out.push(
       error(
+        'MF7221',
         '/spec/clusters',
         `cluster ${cluster.name} is removed while ${peers.join(', ')} still link to it in the previous output: their Links and credentials must go first`,
         `keep ${cluster.name} in spec.clusters and remove it from spec.links only; synth, deliver and check (meshfleet plan shows the order), then remove the cluster (docs/operations/retire-a-cluster.md)`,

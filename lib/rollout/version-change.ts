@@ -68,10 +68,10 @@ export function versionChangeDiagnostics(previous: PreviousIndex | undefined, fl
     if (from === undefined || was!.linkerd === cluster.linkerdVersion) continue;
     const to = orderOf(cluster.linkerdVersion)!;
     if (to < from && !fleet.upgrades.allowDowngrade) {
-      out.push(error(cluster.path, `Linkerd ${was!.linkerd} → ${cluster.linkerdVersion} on ${cluster.name} is a downgrade: Linkerd supports upgrades only (CRDs and stored objects do not go back)`, `keep ${cluster.name} at ${was!.linkerd}; to go back on purpose (after a failed upgrade, with the upgrade notes in hand) set spec.upgrades.allowDowngrade: true`));
+      out.push(error('MF7211', cluster.path, `Linkerd ${was!.linkerd} → ${cluster.linkerdVersion} on ${cluster.name} is a downgrade: Linkerd supports upgrades only (CRDs and stored objects do not go back)`, `keep ${cluster.name} at ${was!.linkerd}; to go back on purpose (after a failed upgrade, with the upgrade notes in hand) set spec.upgrades.allowDowngrade: true`));
     } else if (to > from + 1) {
       const next = LINKERD_RELEASES[from + 1].version;
-      out.push(error(cluster.path, `Linkerd ${was!.linkerd} → ${cluster.linkerdVersion} on ${cluster.name} skips ${LINKERD_RELEASES.slice(from + 1, to).map((r) => r.version).join(', ')}: Linkerd upgrades one release at a time`, `move ${cluster.name} to ${next} first (synth, deliver, check), then to ${cluster.linkerdVersion}`));
+      out.push(error('MF7212', cluster.path, `Linkerd ${was!.linkerd} → ${cluster.linkerdVersion} on ${cluster.name} skips ${LINKERD_RELEASES.slice(from + 1, to).map((r) => r.version).join(', ')}: Linkerd upgrades one release at a time`, `move ${cluster.name} to ${next} first (synth, deliver, check), then to ${cluster.linkerdVersion}`));
     }
   }
   // Skew across links: while an environment rolls out, each end of a link runs its old or its new
@@ -102,6 +102,7 @@ export function versionChangeDiagnostics(previous: PreviousIndex | undefined, fl
     const { older, oldV, newer, newV } = worst;
     out.push(
       error(
+        'MF7213',
         link.path,
         `linked clusters ${a.name} and ${b.name} would run Linkerd ${LINKERD_RELEASES[oldV].version} and ${LINKERD_RELEASES[newV].version} during the rollout, ${newV - oldV} releases apart in the release table (allowed: ${allowed === 1 ? '1' : `${allowed}, as before`})`,
         `upgrade ${older.name} first (to ${LINKERD_RELEASES[Math.min(oldV + 1, LINKERD_RELEASES.length - 1)].version}), deliver it, then ${newer.name}`,

@@ -99,7 +99,7 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock, options
     const locked = majorBelowLock(previous.charts[chartKey], delivery.chartMajor);
     if (locked !== undefined && !majorWarned.has(cluster.environment)) {
       majorWarned.add(cluster.environment);
-      diagnostics.push(warning(originOf(delivery.settings, '/chartMajor', '/spec/delivery'), `mesh charts of environment ${cluster.environment} are at major ${locked} in versions.lock.json, above chartMajor ${delivery.chartMajor}; versions never go down, so ${locked} stays`, `set chartMajor: ${locked} (or higher), or remove it`));
+      diagnostics.push(warning('MF8001', originOf(delivery.settings, '/chartMajor', '/spec/delivery'), `mesh charts of environment ${cluster.environment} are at major ${locked} in versions.lock.json, above chartMajor ${delivery.chartMajor}; versions never go down, so ${locked} stays`, `set chartMajor: ${locked} (or higher), or remove it`));
     }
     lock[chartKey] = { version, hash, linkerd: cluster.linkerdVersion };
     clusterFiles.set(
@@ -164,10 +164,10 @@ function checkEmitted(
   for (const [chart, values] of Object.entries(upstreamValues)) {
     const tree = upstreamKeys(cluster.release, chart as UpstreamChart);
     for (const key of [...unknownValueKeys(values, tree), ...unknownControllerKeys(values, tree)]) {
-      diagnostics.push(error(cluster.path, `values for ${chart} ${cluster.release.chartVersion} set ${key}, which the chart does not have`, 'this is a meshfleet defect if the fleet passed its checks (user overrides are checked in controlPlane.values and multicluster.values); please report it'));
+      diagnostics.push(error('MF8002', cluster.path, `values for ${chart} ${cluster.release.chartVersion} set ${key}, which the chart does not have`, 'this is a meshfleet defect if the fleet passed its checks (user overrides are checked in controlPlane.values and multicluster.values); please report it'));
     }
     for (const problem of upstreamValueProblems(chart as UpstreamChart, values, tree)) {
-      diagnostics.push(error(cluster.path, `values for ${chart} ${cluster.release.chartVersion} at ${problem.pointer}: ${problem.message}`, 'this is a meshfleet defect if the fleet passed its checks (settings and overrides are checked before rendering); please report it'));
+      diagnostics.push(error('MF8003', cluster.path, `values for ${chart} ${cluster.release.chartVersion} at ${problem.pointer}: ${problem.message}`, 'this is a meshfleet defect if the fleet passed its checks (settings and overrides are checked before rendering); please report it'));
     }
   }
   return diagnostics;
@@ -183,7 +183,7 @@ function objectDiagnostics(objects: readonly KubeObject[], sources: SchemaSource
   const name = (issue: { kind: string; namespace?: string; name: string }) =>
     `${issue.kind} ${issue.namespace ? issue.namespace + '/' : ''}${issue.name}${file ? ` (${file})` : ''}`;
   return validateObjects(objects, sources).map((issue) =>
-    error(at, `emitted ${name(issue)} is invalid at ${issue.path || '/'}: ${issue.message}`, 'this is a meshfleet defect if the fleet passed its checks; please report it with the fleet file'),
+    error('MF8004', at, `emitted ${name(issue)} is invalid at ${issue.path || '/'}: ${issue.message}`, 'this is a meshfleet defect if the fleet passed its checks; please report it with the fleet file'),
   );
 }
 
@@ -201,7 +201,7 @@ function secretDiagnostics(files: ReadonlyMap<string, string>, owners: ReadonlyM
       part === GATEWAY_API_FOLDER
         ? `remove it from the vendored Gateway API bundle (the bundle holds CRDs only); ${DELIVER_INSTEAD}`
         : `remove it from the fleet input (settings, values, credentials) it came from; ${DELIVER_INSTEAD}`;
-    return error(at, `${describeSecretIssue(issue)} would be written to the output`, fix);
+    return error('MF8005', at, `${describeSecretIssue(issue)} would be written to the output`, fix);
   });
 }
 

@@ -2,6 +2,7 @@
 // the output folder is left exactly as it was. The folder is opened (lock, repair, ownership) before
 // its version lock is read, and held until the swap is verified.
 import { FleetError, warning, type Diagnostic, type Locator } from '../model/diagnostics.ts';
+import { applyAcknowledgements } from '../model/acknowledge.ts';
 import { openOutputFolder } from '../output/output-folder.ts';
 import { readVersionLock } from '../output/versioning.ts';
 import { readPreviousIndex } from '../output/previous-index.ts';
@@ -27,13 +28,17 @@ export interface SynthOptions extends Omit<PlanOptions, 'baseDir'> {
   readonly outdir?: string;
   /** Check and render, but write nothing. @default false */
   readonly dryRun?: boolean;
+  /** Fail (FleetError, nothing written) on any warning spec.acknowledge does not cover. @default false */
+  readonly strict?: boolean;
 }
 
 export interface SynthResult {
   readonly outdir: string;
   readonly rendered: Rendered;
-  /** Warnings (errors throw a FleetError). */
+  /** Warnings (errors throw a FleetError), without the acknowledged ones. */
   readonly diagnostics: readonly Diagnostic[];
+  /** Warnings spec.acknowledge covers: counted, not shown. */
+  readonly acknowledged: readonly Diagnostic[];
   readonly files: number;
   readonly bytes: number;
 }
@@ -41,12 +46,13 @@ export interface SynthResult {
 export function synthesize(input: FleetInput, options: SynthOptions = {}): SynthResult {
   const outdir = options.outdir ?? 'charts-out';
   const plan = planFleet(input.document, { baseDir: input.baseDir, now: options.now });
-  if (!plan.fleet) throw new FleetError(plan.diagnostics, input.locate);
+  if (!plan.fleet) throw new FleetError(applyAcknowledgements(input.document, plan.diagnostics).diagnostics, input.locate);
 
   const folder = openOutputFolder(outdir, { write: !options.dryRun, protect: [...(input.file ? [input.file] : []), input.baseDir] });
   let rendered: Rendered;
   let diagnostics: Diagnostic[];
   let files: number;
+  let acknowledged: Diagnostic[];
   let bytes = 0;
   try {
     const { lock, rebuilt } = readVersionLock(folder.target, folder.read, outdir);
@@ -57,9 +63,9 @@ export function synthesize(input: FleetInput, options: SynthOptions = {}): Synth
     const staged = options.dryRun ? undefined : folder.stage();
     try {
       rendered = renderFleet(plan.fleet, lock, {}, input.apps, staged && ((path, text) => staged.write(path, text)));
-      const lockWarning = rebuilt ? [warning('', rebuilt, 'commit the output with its rebuilt versions.lock.json')] : [];
-      diagnostics = [...plan.diagnostics, ...stagedOperations, ...lockWarning, ...rendered.diagnostics];
-      if (diagnostics.some((d) => d.severity === 'error')) throw new FleetError(diagnostics, input.locate);
+      const lockWarning = rebuilt ? [warning('MF8006', '', rebuilt, 'commit the output with its rebuilt versions.lock.json')] : [];
+      ({ diagnostics, acknowledged } = applyAcknowledgements(input.document, [...plan.diagnostics, ...stagedOperations, ...lockWarning, ...rendered.diagnostics], true));
+      if (diagnostics.some((d) => d.severity === 'error') || (options.strict && diagnostics.length)) throw new FleetError(diagnostics, input.locate);
       if (staged) {
         for (const [path, text] of rendered.files) staged.write(path, text);
         staged.commit();
@@ -74,5 +80,5 @@ export function synthesize(input: FleetInput, options: SynthOptions = {}): Synth
   } finally {
     folder.close();
   }
-  return { outdir, rendered, diagnostics, files, bytes };
+  return { outdir, rendered, diagnostics, acknowledged, files, bytes };
 }

@@ -21,7 +21,7 @@ export function routeFieldsBeyondLinkerd(cluster: ResolvedCluster, objects: read
     const route = cluster.routes.find((r) => r.spec.kind === object.kind && r.spec.name === object.metadata.name && r.spec.namespace === object.metadata.namespace);
     for (const field of unknown) {
       diagnostics.push(
-        warning(route?.path ?? cluster.path, `Linkerd ${cluster.linkerdVersion} ignores ${object.kind} ${object.metadata.namespace}/${object.metadata.name} on cluster ${cluster.name}: ${show(field.path)} is beyond the Gateway API v${limit} spec it reads`, `leave out what needs a newer Gateway API, or upgrade Linkerd`),
+        warning('MF3217', route?.path ?? cluster.path, `Linkerd ${cluster.linkerdVersion} ignores ${object.kind} ${object.metadata.namespace}/${object.metadata.name} on cluster ${cluster.name}: ${show(field.path)} is beyond the Gateway API v${limit} spec it reads`, `leave out what needs a newer Gateway API, or upgrade Linkerd`),
       );
     }
   }

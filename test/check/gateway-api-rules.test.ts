@@ -76,6 +76,7 @@ describe('bundle against the Linkerd version and the routes it reads', () => {
     );
     expect(result.diagnostics).toStrictEqual([
       {
+        code: 'MF3205',
         severity: 'error',
         path: '/spec/routes/0/kind',
         message: 'TLSRoute gateway.networking.k8s.io/v1alpha2, the version Linkerd 2.20 reads, is not served by Gateway API v1.5.1 standard on cluster a (it serves v1, which Linkerd ignores)',

@@ -161,6 +161,7 @@ describe('cross-cluster backends', () => {
     const result = plan(fleet((doc) => (doc.spec.routes = [failover('web-b')])));
     expect(result.diagnostics).toStrictEqual([
       {
+        code: 'MF6018',
         severity: 'error',
         path: '/spec/routes/0/rules/0/backendRefs/1/name',
         message: 'backend "web-b" is the mirror of web from cluster b, but cluster a does not link to b',

@@ -157,7 +157,7 @@ describe('meshfleet graph', () => {
     const { code, stdout, stderr } = await graph(fleet, '--out', join(dir, 'old.svg'));
     expect(code).toBe(1);
     expect(stdout).toBe('');
-    expect(stderr).toMatch(/^error \/spec\/links\/1\/mesh\/1 \(.*fleet\.yaml:\d+:\d+\): .*us-3/m);
+    expect(stderr).toMatch(/^error MF4001 \/spec\/links\/1\/mesh\/1 \(.*fleet\.yaml:\d+:\d+\): .*us-3/m);
     expect(readFileSync(join(dir, 'old.svg'), 'utf8')).toBe('previous');
   });
 

@@ -81,7 +81,7 @@ describe('the trust anchor file', () => {
     writeFileSync(join(dir, 'fleet.yaml'), stringify(fleetDocument((doc) => (doc.spec.trust.anchor = { file: anchor }))));
     const result = await run('validate', join(dir, 'fleet.yaml'), '--out', join(dir, 'out'));
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('error /spec/trust/anchor/file');
+    expect(result.stderr).toContain('error MF1205 /spec/trust/anchor/file');
     expect(result.stderr).toContain(`the trust anchor file ${JSON.stringify(anchor)} ${problem}`);
     expect(result.ms).toBeLessThan(10_000);
   });

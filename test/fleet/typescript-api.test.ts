@@ -97,7 +97,7 @@ describe('the TypeScript API names the user\'s line', () => {
   });
 
   it('phrases only the fixes of a TypeScript fleet', () => {
-    const d = error('/spec/links/0', 'no such cluster', 'add it to spec.clusters, or drop it from spec.links');
+    const d = error('MF4001', '/spec/links/0', 'no such cluster', 'add it to spec.clusters, or drop it from spec.links');
     expect(formatDiagnostic(d, newFleet().locate)).toContain('fix: add it to fleet.addCluster(…), or drop it from fleet.addLinks(…)');
     expect(formatDiagnostic(d, () => 'fleet.yaml:3:5')).toContain('fix: add it to spec.clusters, or drop it from spec.links');
   });

@@ -14,7 +14,7 @@ import { REPO } from '../support/fleet.ts';
 import { EXAMPLE_FLEET_TEXT } from './fleet-mutations.ts';
 
 const CRASH_SIGNS = /\n\s+at .+:\d+:\d+|TypeError|RangeError|ReferenceError|Maximum call stack|heap out of memory|Cannot read propert|\[object Object\]/;
-const LOCATED = /line \d+, column \d+|\.yaml:\d+:\d+|^error \/\S+/m;
+const LOCATED = /line \d+, column \d+|\.yaml:\d+:\d+|^error MF\d{4} \/\S+/m;
 
 /** The example fleet with `fragment` added: under prod's upstream values, under metadata labels, or in the first cluster. */
 const PLACES = {

@@ -19,8 +19,8 @@ const TEXT_RUNS = 600;
 // A broken document is reported at a JSON pointer (`error /spec/clusters/3/name (…)`; `/` when the
 // whole document is wrong). Broken YAML must name its line and column, or a field below the root:
 // the root alone is always located at the file's first line, which says nothing.
-const NAMES_A_PATH = /^error \/\S*/m;
-const NAMES_A_POSITION = /line \d+, column \d+|\.yaml:\d+:\d+\)|^error \/[^\s(]+/m;
+const NAMES_A_PATH = /^error MF\d{4} \/\S*/m;
+const NAMES_A_POSITION = /line \d+, column \d+|\.yaml:\d+:\d+\)|^error MF\d{4} \/[^\s(]+/m;
 const CRASH_SIGNS = /\n\s+at .+:\d+:\d+|TypeError|RangeError|ReferenceError|Maximum call stack|Cannot read propert|is not a function|is not iterable|\[object Object\]/;
 
 let workspace: string;

@@ -27,7 +27,7 @@ describe('policy checks', () => {
 
   it('names the fix for an unknown service account', () => {
     const [d] = plan(policyFleet((doc) => (doc.spec.policy.services = [service({ allow: [{ serviceAccount: 'webb' }] })]))).diagnostics;
-    expect(d.fix).toBe('use one of: web, api, worker; or add it to serviceAccounts at /spec/namespaces/0');
+    expect(d.fix).toBe('did you mean "web"? (use one of: web, api, worker); or add it to serviceAccounts at /spec/namespaces/0');
   });
 
   it('rejects an unknown namespace, for the service and for callers', () => {
@@ -71,6 +71,7 @@ describe('policy checks', () => {
     expect(result.fleet).toBeDefined();
     expect(result.diagnostics).toStrictEqual([
       {
+        code: 'MF5022',
         severity: 'warning',
         path: '/spec/policy/services/0/allow/0',
         message: 'over gateway links a1 → b1, a2 → b1, api sees the multicluster gateway\'s identity (linkerd-gateway.linkerd-multicluster.serviceaccount.identity.linkerd.cluster.local), not web.shop\'s: this allows every workload that reaches it through the gateway',

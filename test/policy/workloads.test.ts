@@ -163,7 +163,7 @@ describe('applications in a fleet', () => {
     // The user's line that made the workload, then the construct.
     const at = sourceLine(import.meta.url, "new MeshedWorkload(scope, 'orders-mesh', { workload, service, policy: { allow: [Caller.serviceAccount('nobody')] } })");
     expect(() => synthesize(fleetInput(bad), { dryRun: true })).toThrow(
-      placed('error /spec/policy/services/0/allow/0/serviceAccount ({at}, construct acme/apps/shop/a/orders-mesh): no service account "nobody" in namespace shop on cluster a', at),
+      placed('error MF5024 /spec/policy/services/0/allow/0/serviceAccount ({at}, construct acme/apps/shop/a/orders-mesh): no service account "nobody" in namespace shop on cluster a', at),
     );
   });
 

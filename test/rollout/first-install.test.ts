@@ -104,6 +104,7 @@ describe('first install of the example fleet', () => {
     };
     const [d] = rolloutDiagnostics(model, { peersPush: true });
     expect(d).toStrictEqual({
+      code: 'MF7101',
       severity: 'error',
       path: '/spec/clusters/1',
       message: 'HTTPRoute shop/checkout (staging/staging-1/routes/routes.yaml) waits for namespace shop, which nothing delivered to staging-1 provides: it would never be applied or Ready',

@@ -22,14 +22,14 @@ describe('meshfleet plan', () => {
 
   it('converges for the example, in every rotation of the clusters, and from the committed output', () => {
     expect(json.code).toBe(0);
-    const report = JSON.parse(json.stdout);
+    const report = JSON.parse(json.stdout).result;
     expect(report.firstInstall.converged).toBe(true);
     expect(report.orders).toStrictEqual({ checked: 6, heldByWait: [], heldByGate: ['staging-1 waits for dev-1'] });
     expect(report.upgrade).toMatchObject({ converged: true, changedSteps: [], removedClusters: [], addedClusters: [] });
   });
 
   it('lists eu-1 in completion order, link credentials after the multicluster chart and holding nothing', () => {
-    const eu1 = JSON.parse(json.stdout).firstInstall.clusters.find((c: { name: string }) => c.name === 'eu-1');
+    const eu1 = JSON.parse(json.stdout).result.firstInstall.clusters.find((c: { name: string }) => c.name === 'eu-1');
     expect(eu1.engine).toBe('flux');
     expect(eu1.steps.map((s: { component: string }) => s.component)).toStrictEqual([
       'gateway-api-crds', 'linkerd-crds', 'mesh', 'linkerd-control-plane', 'linkerd-multicluster', 'mesh-links', 'mesh-routes', 'routes', 'mesh-link-credentials',

@@ -1,0 +1,63 @@
+// The help pages of synth, validate and diff (the other commands keep theirs beside their code), and
+// what shell completion offers: every command with its options.
+
+const FLEET_FILE = `With no file, fleet.yaml, main.ts or apps/main.ts in the working folder is used.`;
+const COMMON = `  --json     print one JSON object on stdout: diagnostics (code, severity, pointer, file, line,
+             column, message, fix), the summary and the result; nothing else is printed
+  --strict   fail (exit 1) on any warning spec.acknowledge does not cover
+Diagnostic codes, their causes and fixes: docs/reference/diagnostics.md`;
+
+export const FLEET_HELP: Readonly<Record<'synth' | 'validate' | 'diff', string>> = {
+  synth: `usage: meshfleet synth [fleet.yaml | app.ts] [--out charts-out] [--check] [--json] [--strict]
+
+Checks the fleet, renders every cluster's charts, values and GitOps objects, and replaces the output
+folder in one step. On any error nothing is written and the folder stays as it was.
+  --out, -o  the output folder (default charts-out)
+  --check    write nothing; exit 1 and list what would change if the output is not up to date
+${COMMON}
+${FLEET_FILE}
+Exit status: 0 written (or up to date), 1 errors (or out of date with --check), 2 wrong command line.
+Examples:
+  meshfleet synth                              # fleet.yaml → charts-out/
+  meshfleet synth apps/main.ts --out deploy/   # a TypeScript fleet
+  meshfleet synth --check --strict             # in CI: output committed, no unacknowledged warning
+`,
+  validate: `usage: meshfleet validate [fleet.yaml | app.ts] [--json] [--strict]
+
+Checks the fleet and renders it in memory, writing nothing: every error and warning, once per root cause.
+${COMMON}
+${FLEET_FILE}
+Exit status: 0 valid, 1 errors (or warnings with --strict), 2 wrong command line.
+Examples:
+  meshfleet validate fleet.yaml
+  meshfleet validate --json | jq '.diagnostics[] | select(.severity == "error")'
+`,
+  diff: `usage: meshfleet diff [fleet.yaml | app.ts] [--out charts-out] [--summary] [--exit-code] [--json] [--strict]
+
+What a synth would change in the output folder, per environment and cluster, risky changes first
+(a Linkerd or chart version, trust, links, policy that starts denying).
+  --out, -o    the output folder to compare with (default charts-out)
+  --summary    only the summary and the risky changes
+  --exit-code  exit 1 when anything would change
+${COMMON}
+${FLEET_FILE}
+Examples:
+  meshfleet diff                     # review before synth
+  meshfleet diff --summary --exit-code
+  meshfleet diff --json | jq '.result.changes[].path'
+`,
+};
+
+/** Each command and its options, for completion (kept next to the help pages so they change together). */
+export const COMMAND_OPTIONS: Readonly<Record<string, readonly string[]>> = {
+  synth: ['--out', '--check', '--json', '--strict', '--help'],
+  validate: ['--json', '--strict', '--help'],
+  diff: ['--out', '--summary', '--exit-code', '--json', '--strict', '--help'],
+  plan: ['--out', '--json', '--strict', '--help'],
+  lint: ['--gateway-api', '--channel', '--linkerd', '--help'],
+  graph: ['--format', '--out', '--help'],
+  schema: ['--help'],
+  init: ['--typescript', '--help'],
+  completion: ['bash', 'zsh', 'fish'],
+  help: [],
+};
