@@ -1,5 +1,5 @@
 // JSON Schema of the delivery part of the fleet document (lib/model/delivery.ts), merged into
-// schema.ts. Rules that span fields or environments live in lib/delivery/check.ts.
+// schema.ts. Rules that span fields or environments live in lib/check/delivery-rules.ts.
 
 import { DNS_LABEL, DNS_NAME } from '../compat/value-patterns.ts';
 

@@ -1,5 +1,5 @@
 // How the synthesized output reaches the clusters: the GitOps part of the fleet model. Plain data,
-// like types.ts; lib/delivery/ resolves and renders it. Settings merge fleet → environment
+// like types.ts; lib/resolve/delivery.ts resolves it, lib/rollout/gitops-files.ts renders it. Settings merge fleet → environment
 // (spec.delivery, then spec.environments.<env>.delivery); a cluster entry may only name where it is.
 
 export type DeliveryEngine = 'argocd' | 'flux' | 'none';

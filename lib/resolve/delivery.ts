@@ -1,6 +1,6 @@
 // Delivery settings per environment and per cluster: spec.delivery merged with the environment's
 // delivery (lib/model/merge.ts rules), defaults filled, the rollout order fixed. Problems are returned
-// as diagnostics by lib/delivery/check.ts, which reads what this records.
+// as diagnostics by lib/check/delivery-rules.ts, which reads what this records.
 import { HELM_REPOSITORY } from '../compat/linkerd-releases.ts';
 import { pointer } from '../model/diagnostics.ts';
 import { mergeLayers, type Merged } from '../model/merge.ts';

@@ -89,7 +89,7 @@ export interface ResolvedFleet {
   readonly federatedServices: readonly ResolvedFederatedService[];
   readonly exports: readonly ResolvedServiceExport[];
   readonly credentials: CredentialsSpec;
-  /** GitOps delivery per environment and cluster (lib/delivery). */
+  /** GitOps delivery per environment and cluster (delivery.ts). */
   readonly delivery: FleetDelivery;
   /** spec.upgrades: which version-change checks are lifted. */
   readonly upgrades: { readonly allowDowngrade: boolean };
@@ -109,7 +109,7 @@ export interface ResolveOptions {
 }
 
 // Keys of a cluster entry that are identity, not settings; they are not merged. `delivery` (of an
-// environment or a cluster) is resolved on its own by lib/delivery/resolve.ts.
+// environment or a cluster) is resolved on its own by lib/resolve/delivery.ts.
 const CLUSTER_IDENTITY_KEYS = new Set(['name', 'environment', 'network', 'podCIDR', 'serviceCIDR', 'apiServer', 'delivery']);
 
 export function resolveFleet(doc: FleetDocument, options: ResolveOptions): { fleet?: ResolvedFleet; diagnostics: Diagnostic[] } {

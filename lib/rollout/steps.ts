@@ -2,7 +2,7 @@
 // Kustomization, each opened by gate groups that must all be healthy first.
 // - Argo CD app-of-apps: the environment root syncs its child Applications wave by wave and moves on
 //   when every Application of a wave is Healthy (docs: user-guide/sync-waves; the argocd-cm check for
-//   Applications makes their health visible, lib/delivery/argocd/argocd-settings.ts). The fleet root
+//   Applications makes their health visible, lib/constructs/delivery/argocd/argocd-settings.ts). The fleet root
 //   orders the environment roots by their waves the same way.
 // - Argo CD ApplicationSet RollingSync: a step's Applications sync when every Application of the
 //   previous steps is Healthy (docs: operator-manual/applicationset/Progressive-Syncs).
@@ -126,7 +126,7 @@ export function rolloutModel(input: RolloutInput): RolloutModel {
           gateGroups = rollingSteps.slice(0, index).map((_, i) => `argocd:rolling:${i}`);
           order = `RollingSync step ${index + 1} of ${rollingSteps.length}`;
         } else {
-          // Flux dependsOn, the same rule as lib/delivery/flux/cluster-steps.ts (and the order to
+          // Flux dependsOn, the same rule as lib/constructs/delivery/flux/cluster-steps.ts (and the order to
           // apply by hand without an engine).
           join(`step:${id}`, id);
           const before = previousPhaseComponents(components, component);

@@ -58,7 +58,7 @@ export type Component = UpstreamChartComponent | MeshComponent | GatewayAPICompo
 export const MESH_COMPONENT = 'mesh';
 export const GATEWAY_API_COMPONENT = 'gateway-api-crds';
 
-/** The components a component waits for: those of the gating phase before its own (lib/delivery/phases.ts). */
+/** The components a component waits for: those of the gating phase before its own (phases.ts). */
 export function previousPhaseComponents(components: readonly Component[], component: Component): Component[] {
   const before = phaseBefore(component.phase, new Set(components.map((c) => c.phase)));
   return before ? components.filter((c) => c.phase === before) : [];
