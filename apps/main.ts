@@ -66,10 +66,13 @@ const staging = fleet.addEnvironment('staging', {
   kubernetes: '1.32',
   // Installed by the cloud provider.
   gatewayAPI: GatewayApi.external({ version: '1.2.1', channel: 'standard' }),
+  // The versioned mesh charts, packaged (meshfleet package) and pushed to a registry; Argo CD asks for each chart's version.
+  delivery: { mesh: { source: 'chart-repository', chartRepository: 'oci://registry.acme.example/mesh' } },
 });
 const prod = fleet.addEnvironment('prod', {
   // A management cluster's Flux, following the "prod" tag (promote by moving it).
-  delivery: { engine: 'flux', repo: { tag: 'prod' }, flux: { interval: '5m' } },
+  // Each cluster's mesh objects as Helm releases of its mesh/ chart, read from the Git folder.
+  delivery: { engine: 'flux', repo: { tag: 'prod' }, flux: { interval: '5m' }, mesh: { source: 'chart' } },
   ha: true,
   // What the clusters run today.
   gatewayAPI: { current: { version: '1.2.1', channel: 'standard' } },

@@ -4,6 +4,8 @@
 // same components, in the order of lib/delivery/phases.ts.
 import type { UpstreamChart } from '../compat/upstream-values.ts';
 import type { KubeObject } from '../output/kube-object.ts';
+import { meshChartName } from '../output/helm-chart.ts';
+import type { DeliveryEngine, MeshSource } from '../model/types.ts';
 import { ROUTES_FOLDER, type RenderedCluster } from '../synth/render.ts';
 import { isCustomResource, objectWaits, waitsOnPeer } from '../rollout/object-waits.ts';
 import { WEBHOOK_CA_BUNDLE, type DriftRule } from './drift.ts';
@@ -49,7 +51,23 @@ interface ComponentBase {
   /** Some of its objects are custom resources whose CRDs another component or Application installs. */
   readonly usesForeignCrds: boolean;
   readonly drift: readonly DriftRule[];
+  /**
+   * Where a Flux HelmRelease keeps the Helm release record: Helm writes it before any object, so the
+   * namespace must exist by then. @default namespace
+   */
+  readonly storageNamespace?: string;
 }
+
+/**
+ * The mesh/ chart a part of the mesh is delivered as (delivery mesh.source chart or
+ * chart-repository): from its folder in Git, or packaged in a chart repository at its version.
+ */
+export type MeshChart =
+  | { readonly from: 'git'; readonly name: string; readonly version: string; readonly path: string }
+  | { readonly from: 'repository'; readonly name: string; readonly version: string; readonly repository: string };
+
+/** A namespace every cluster has, so a Helm release record can be kept there before anything is applied. */
+export const HELM_STORAGE_NAMESPACE = 'default';
 
 export interface UpstreamChartComponent extends ComponentBase {
   readonly kind: 'upstream-chart';
@@ -67,10 +85,12 @@ export interface MeshComponent extends ComponentBase {
   readonly manifestsPath: string;
   readonly chartVersion: string;
   /**
-   * The files of manifests/ this component applies, when the cluster's objects span phases (a Helm
-   * chart cannot be split, so such parts are delivered from manifests/). @default the whole chart
+   * The files of manifests/ this component applies, when the cluster's objects span phases (from the
+   * chart, the templates its `files` value selects). @default the whole chart
    */
   readonly files?: readonly string[];
+  /** The chart this part is delivered as; undefined: the manifests/ files. Never set for routes/. */
+  readonly chart?: MeshChart;
 }
 
 export interface GatewayAPIComponent extends ComponentBase {
@@ -98,6 +118,8 @@ export const GATEWAY_API_COMPONENT = 'gateway-api-crds';
 export interface ComponentOptions {
   /** Where an object goes. @default phaseOfObject, from what the object waits on */
   readonly phaseOf?: (object: KubeObject) => Phase;
+  /** Where the environment takes the mesh objects from, and its engine. @default manifests */
+  readonly mesh?: { readonly source: MeshSource; readonly chartRepository: string; readonly engine: DeliveryEngine };
 }
 
 export function componentsOf(rendered: RenderedCluster, gatewayAPI: GatewayAPISource, options: ComponentOptions = {}): Component[] {
@@ -121,6 +143,17 @@ export function componentsOf(rendered: RenderedCluster, gatewayAPI: GatewayAPISo
   // installs (Links need linkerd-multicluster's Link CRD): those wait in a part of their own.
   const chartSecrets = chartSecretsOf(rendered);
   const parts = meshParts(rendered, options.phaseOf ?? ((object) => phaseOfObject(object, chartSecrets)));
+  const mesh = options.mesh ?? { source: 'manifests', chartRepository: '', engine: 'none' };
+  const chart: MeshChart | undefined =
+    mesh.source === 'chart'
+      ? { from: 'git', name: meshChartName(cluster.name), version: rendered.chartVersion, path: `${folder}/mesh` }
+      : mesh.source === 'chart-repository'
+        ? { from: 'repository', name: meshChartName(cluster.name), version: rendered.chartVersion, repository: mesh.chartRepository }
+        : undefined;
+  // A Flux HelmRelease owns what its chart creates, and Helm adopts no object it did not create: the
+  // mesh namespaces must not be made by an engine before, and release records go to a namespace
+  // every cluster has.
+  const helmReleases = chart !== undefined && mesh.engine === 'flux';
   for (const [phase, files] of parts) {
     const objects = rendered.objectFiles.filter((f) => files.includes(f.name)).flatMap((f) => f.objects);
     components.push({
@@ -135,6 +168,8 @@ export function componentsOf(rendered: RenderedCluster, gatewayAPI: GatewayAPISo
       manifestsPath: `${folder}/manifests`,
       chartVersion: rendered.chartVersion,
       ...(parts.size > 1 ? { files } : {}),
+      ...(chart ? { chart } : {}),
+      ...(helmReleases ? { storageNamespace: HELM_STORAGE_NAMESPACE } : {}),
     });
   }
 
@@ -160,7 +195,12 @@ export function componentsOf(rendered: RenderedCluster, gatewayAPI: GatewayAPISo
   // A namespace the mesh chart creates (with the labels Linkerd needs) exists for every later phase.
   const meshNamespaces = new Set(namespacesIn(rendered.objects));
   const providedBefore = (c: Draft) => PHASES.indexOf(c.phase) > PHASES.indexOf('issuer') && meshNamespaces.has(c.namespace);
-  return ordered.map((c) => ({ ...c, createNamespace: c.kind === 'upstream-chart' && !providedBefore(c) }) as Component);
+  // With the mesh as Helm releases, a chart before it leaves the namespace to the mesh chart.
+  const leftToMesh = (c: Draft) => helmReleases && c.kind === 'upstream-chart' && meshNamespaces.has(c.namespace) && !providedBefore(c);
+  return ordered.map((c) =>
+    (leftToMesh(c)
+      ? { ...c, createNamespace: false, storageNamespace: HELM_STORAGE_NAMESPACE }
+      : { ...c, createNamespace: c.kind === 'upstream-chart' && !providedBefore(c) }) as Component);
 }
 
 /**

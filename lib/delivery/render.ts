@@ -13,13 +13,15 @@ import { componentLabels } from './argocd/component-application.ts';
 import { EnvironmentRoot } from './argocd/environment-root.ts';
 import { FleetApplicationSet, type ApplicationSetCluster } from './argocd/fleet-application-set.ts';
 import { FleetRoot } from './argocd/fleet-root.ts';
-import { componentsOf, gatewayAPISourceOf, type Component, type ComponentOptions, type GatewayAPISource } from './components.ts';
+import { componentsOf, gatewayAPISourceOf, previousPhaseComponents, type Component, type ComponentOptions, type GatewayAPISource } from './components.ts';
 import { kubeConfigOf } from './flux/api.ts';
-import { ClusterSteps, stepName } from './flux/cluster-steps.ts';
+import { appliedByHelmRelease, ClusterSteps, stepName } from './flux/cluster-steps.ts';
 import { ComponentRelease } from './flux/component-release.ts';
 import { EnvironmentKustomizations } from './flux/environment-kustomizations.ts';
 import { FleetSources } from './flux/fleet-sources.ts';
-import { gitSourceName, helmSourceName } from './flux/source-names.ts';
+import { gitSourceName, helmSourceName, meshChartSourceName } from './flux/source-names.ts';
+import { MeshRelease } from './flux/mesh-release.ts';
+import { gates } from './phases.ts';
 import { environmentGitopsFolder, fleetGitopsFolder } from './paths.ts';
 import { environmentDelivery, repoPath, type ClusterDelivery, type EnvironmentDelivery, type FleetDelivery } from './resolve.ts';
 
@@ -61,7 +63,12 @@ export function renderDelivery(fleet: ResolvedFleet, rendered: readonly Rendered
   const gatewayAPI = options.gatewayAPI ?? gatewayAPISourceOf;
   const delivery = fleet.delivery;
   const clustersOf = (env: string) => rendered.filter((r) => r.cluster.environment === env);
-  const componentsByCluster = new Map(rendered.map((r) => [r.cluster.name, componentsOf(r, gatewayAPI(r), { phaseOf: options.phaseOf })]));
+  const componentsByCluster = new Map(
+    rendered.map((r) => {
+      const env = environmentDelivery(delivery, r.cluster.environment);
+      return [r.cluster.name, componentsOf(r, gatewayAPI(r), { phaseOf: options.phaseOf, mesh: { ...env.mesh, engine: env.engine } })];
+    }),
+  );
 
   const appOfApps: { env: EnvironmentDelivery; root: string }[] = [];
   const applicationSet: { delivery: EnvironmentDelivery; clusters: ApplicationSetCluster[] }[] = [];
@@ -145,6 +152,25 @@ function writeFluxCluster(out: DeliveryWriter, app: App, ctx: FluxClusterContext
 
   let previousRelease: string | undefined;
   for (const component of components) {
+    if (component.kind === 'mesh' && component.chart) {
+      const name = stepName(cluster, component);
+      out.write(`${folderOf(component)}/release.yaml`, app, (scope) =>
+        new MeshRelease(scope, 'Release', {
+          name,
+          namespace: env.flux.namespace,
+          labels: labels(component),
+          component,
+          gitSourceName: gitSourceName(ctx.delivery, env),
+          gitChartPath: repoPath(env.repo, component.chartPath),
+          helmSourceName: meshChartSourceName(env),
+          interval: env.flux.interval,
+          // The releases among the components its step waits for: no gate beyond the step's dependsOn.
+          dependsOn: previousPhaseComponents(components, component).filter(appliedByHelmRelease).map((c) => ({ name: stepName(cluster, c) })),
+          kubeConfig: kubeConfigOf(clusterDelivery),
+          wait: gates(component.phase),
+        }), r);
+      continue;
+    }
     if (component.kind === 'mesh' && component.files) {
       // Flux builds kustomizations with files anywhere in the source, so a part names its files in place.
       const up = folderOf(component).split('/').map(() => '..').join('/');

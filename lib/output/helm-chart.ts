@@ -3,9 +3,22 @@
 import { goTemplateLiteral } from '../constructs/go-template.ts';
 import { toYaml } from './yaml.ts';
 
-export const MESH_CHART_NAME = 'meshfleet-mesh';
+/**
+ * A cluster's mesh chart is named after the cluster: a chart repository or OCI registry keys charts
+ * by name, and the packaged charts of a fleet share one (`meshfleet package`).
+ */
+export function meshChartName(cluster: string): string {
+  return `mesh-${cluster}`;
+}
+
+/**
+ * The value that selects template files: a delivery step that applies part of the chart lists its
+ * files (a Helm release cannot be split otherwise); empty or unset, the chart renders every object.
+ */
+export const FILES_VALUE = 'files';
 
 export interface ChartMetadata {
+  readonly name: string;
   readonly version: string;
   /** The Linkerd version the chart belongs with. */
   readonly appVersion: string;
@@ -24,7 +37,7 @@ export function escapeTemplate(text: string): string {
 export function chartYaml(meta: ChartMetadata): string {
   return toYaml({
     apiVersion: 'v2',
-    name: MESH_CHART_NAME,
+    name: meta.name,
     description: meta.description,
     type: 'application',
     version: meta.version,
@@ -39,7 +52,15 @@ export function chartYaml(meta: ChartMetadata): string {
  */
 export function chartContent(objectYaml: ReadonlyMap<string, string>): Map<string, string> {
   const files = new Map<string, string>();
-  files.set('values.yaml', '# meshfleet renders every object in templates/; this chart reads no values.\n');
-  for (const [name, text] of objectYaml) files.set(`templates/${name}`, escapeTemplate(text));
+  files.set(
+    'values.yaml',
+    `# meshfleet renders every object in templates/. A delivery step that applies part of them lists\n# their template files here (e.g. [links.yaml]); empty: all of them.\n${FILES_VALUE}: []\n`,
+  );
+  for (const [name, text] of objectYaml) files.set(`templates/${name}`, selectable(name, escapeTemplate(text)));
   return files;
+}
+
+/** A template rendered when the files value is empty or names it. */
+function selectable(name: string, template: string): string {
+  return `{{- if or (not .Values.${FILES_VALUE}) (has ${JSON.stringify(name)} .Values.${FILES_VALUE}) }}\n${template}{{- end }}\n`;
 }
