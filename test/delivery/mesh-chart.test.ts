@@ -13,6 +13,7 @@ import { runCli } from '../../lib/cli/main.ts';
 import type { Component, MeshComponent } from '../../lib/delivery/components.ts';
 import { packageChart, repositoryIndex } from '../../lib/output/chart-package.ts';
 import { simulate } from '../../lib/rollout/simulate.ts';
+import { validateObjects } from '../../lib/validate/validate-objects.ts';
 import { exampleDocument, errorsOf, plan, REPO } from '../support/fleet.ts';
 import { runHelm, runHelmAsync } from '../support/tools.ts';
 import { renderDocument, type RenderedFleet } from '../rollout/support.ts';
@@ -152,6 +153,21 @@ describe('delivery.mesh: what each engine is told', () => {
     const repository = docs.find((d) => d.kind === 'OCIRepository')!;
     expect(repository.spec).toMatchObject({ url: 'oci://registry.acme.example/mesh/mesh-eu-2', ref: { tag: version } });
     expect(docs.find((d) => d.kind === 'HelmRelease')!.spec.chartRef).toStrictEqual({ kind: 'OCIRepository', name: 'eu-2-mesh' });
+  });
+});
+
+describe('delivery.mesh: the new objects are validated against the Argo CD and Flux CRD schemas', () => {
+  it('accepts what meshfleet writes and refuses a field the CRD lacks or a value it does not allow', () => {
+    const flux = renderDocument(exampleWith({ source: 'chart-repository', chartRepository: 'oci://registry.acme.example/mesh' }), APPS);
+    const argo = renderDocument(exampleWith({ source: 'chart' }, { engine: 'argocd' }), APPS);
+    const release = fileDocs(flux, 'prod/gitops/flux/steps/eu-1/mesh-links/release.yaml');
+    const apps = fileDocs(argo, 'prod/gitops/argocd/clusters/eu-1.yaml');
+    expect(validateObjects([...release, ...apps], {})).toStrictEqual([]);
+    const helmRelease = structuredClone(release.find((d) => d.kind === 'HelmRelease')!);
+    helmRelease.spec.install.disableWait = 'yes';
+    const app = structuredClone(apps.find((a) => a.metadata.name === 'eu-1-mesh-links')!);
+    app.spec.source.helm.valuesFiles = ['x'];
+    expect(validateObjects([helmRelease, app], {}).map((i) => `${i.kind} ${i.path}`)).toEqual(expect.arrayContaining(['HelmRelease /spec/install/disableWait', 'Application /spec/source/helm/valuesFiles']));
   });
 });
 
