@@ -17,6 +17,7 @@ import { validateObjects } from '../../lib/validate/validate-objects.ts';
 import { exampleDocument, errorsOf, plan, REPO } from '../support/fleet.ts';
 import { runHelm, runHelmAsync } from '../support/tools.ts';
 import { renderDocument, type RenderedFleet } from '../rollout/support.ts';
+import { fleetFileOutputCopy } from './support.ts';
 
 type Json = any;
 const APPS = join(REPO, 'apps');
@@ -258,6 +259,16 @@ describe('delivery.mesh: the real helm renders the chart into the objects of man
     expect(await runCli(['package', join(APPS, 'main.ts'), '--out', OUT, '--to', join(OUT, 'packages')], io)).toBe(2);
   }, 120_000);
 });
+
+it('meshfleet package refuses charts the output folder does not hold as synth would write them', async () => {
+  const out = await fleetFileOutputCopy();
+  const template = join(out, 'staging', 'staging-1', 'mesh', 'templates', 'identity-issuer.yaml');
+  writeFileSync(template, readFileSync(template, 'utf8').replace('duration: ', 'duration:  '));
+  const err: string[] = [];
+  const to = join(mkdtempSync(join(tmpdir(), 'meshfleet-package-stale-')), 'packages');
+  expect(await runCli(['package', join(APPS, 'fleet.yaml'), '--out', out, '--to', to], { out: () => {}, err: (t) => err.push(t) })).toBe(1);
+  expect(err.join('')).toContain('staging/staging-1/mesh/templates/identity-issuer.yaml); run meshfleet synth and commit the output first');
+}, 120_000);
 
 /** Every permutation of the names (720 for the example's 6 clusters). */
 function permutations(names: readonly string[]): string[][] {
