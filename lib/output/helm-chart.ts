@@ -60,6 +60,18 @@ export function chartContent(objectYaml: ReadonlyMap<string, string>): Map<strin
   return files;
 }
 
+const SELECT_LINE = /^\{\{- if or \(not \.Values\.files\) \(has "[^"\n]*" \.Values\.files\) \}\}$/m;
+const END_LINE = /^\{\{- end \}\}$/m;
+
+/**
+ * A mesh template as the YAML it renders to with every file selected: its first and last lines (the
+ * selection) become comments, so line numbers stay. (No other line starts with `{{`: literal ones
+ * are escaped.) For readers of the chart folder that are not Helm, such as lint.
+ */
+export function selectedTemplateYaml(text: string): string {
+  return SELECT_LINE.test(text) ? text.replace(SELECT_LINE, '#').replace(END_LINE, '#') : text;
+}
+
 /** A template rendered when the files value is empty or names it. */
 function selectable(name: string, template: string): string {
   return `{{- if or (not .Values.${FILES_VALUE}) (has ${JSON.stringify(name)} .Values.${FILES_VALUE}) }}\n${template}{{- end }}\n`;
