@@ -12,6 +12,7 @@ import {
   isMainModule,
   LinkMode,
   LinkTopology,
+  MeshDelivery,
   MeshedWorkload,
   RoutePolicy,
   runApp,
@@ -66,10 +67,13 @@ const staging = fleet.addEnvironment('staging', {
   kubernetes: '1.32',
   // Installed by the cloud provider.
   gatewayAPI: GatewayApi.external({ version: '1.2.1', channel: 'standard' }),
+  // The versioned mesh charts, packaged (meshfleet package) and pushed to a registry; Argo CD asks for each chart's version.
+  delivery: Delivery.override({ mesh: MeshDelivery.chartRepository('oci://registry.acme.example/mesh') }),
 });
 const prod = fleet.addEnvironment('prod', {
   // A management cluster's Flux, following the "prod" tag (promote by moving it).
-  delivery: Delivery.flux({ repo: GitRepo.tag('prod'), interval: '5m' }),
+  // Each cluster's mesh objects as Helm releases of its mesh/ chart, read from the Git folder.
+  delivery: Delivery.flux({ repo: GitRepo.tag('prod'), interval: '5m', mesh: MeshDelivery.gitChart() }),
   ha: true,
   // What the clusters run today.
   gatewayAPI: GatewayApi.override({ current: { version: '1.2.1', channel: 'standard' } }),

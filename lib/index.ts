@@ -8,7 +8,7 @@ export { FleetApp, type FleetAppProps } from './fleet/fleet-app.ts';
 export { proxyAnnotations, type ProxyOverrides } from './constructs/workloads/proxy-annotations.ts';
 export { Cluster, type ClusterProps, type MeshSettings } from './fleet/cluster.ts';
 export { type ICluster, type IEnvironment } from './fleet/refs.ts';
-export { Delivery, GitRepo, type ArgoCdDeliveryProps, type DeliveryProps, type FluxDeliveryProps, type GitRepoOptions } from './fleet/delivery.ts';
+export { Delivery, GitRepo, MeshDelivery, type ArgoCdDeliveryProps, type DeliveryProps, type FluxDeliveryProps, type GitRepoOptions } from './fleet/delivery.ts';
 export { DefinitionError, type SourceLocation } from './fleet/source-location.ts';
 export { Environment, type EnvironmentProps } from './fleet/environment.ts';
 export { AnchorIssuer, TrustAnchor, type ExternalSecretAnchorProps } from './fleet/trust.ts';

@@ -78,6 +78,13 @@ function checkEnvironment(spec: FleetSpec, env: EnvironmentDelivery): Diagnostic
       diagnostics.push(error('MF7010', at, `the repository revision is given as ${set.join(' and ')}`, 'set exactly one of branch, tag or commit'));
     }
   }
+  const meshAt = (field: string) => originOf(env.settings, `/mesh/${field}`, envPath);
+  if (env.mesh.source === 'chart-repository' && !env.mesh.chartRepository) {
+    diagnostics.push(error('MF7016', meshAt('source'), `environment ${show(name)} takes its mesh charts from a chart repository, but none is named`, `set mesh.chartRepository to where \`meshfleet package\` output is uploaded (an https:// Helm repository or an oci:// registry path), or use mesh.source: chart (the chart from Git)`));
+  }
+  if (env.mesh.source !== 'chart-repository' && env.mesh.chartRepository) {
+    diagnostics.push(warning('MF7017', meshAt('chartRepository'), `environment ${show(name)} takes its mesh objects from ${env.mesh.source === 'chart' ? 'the mesh/ chart in Git' : 'manifests/'}, so this chart repository is not used`, 'remove it, or set mesh.source: chart-repository'));
+  }
   if (env.engine === 'none') return diagnostics;
 
   const engineAt = originOf(env.settings, '/engine', envPath);

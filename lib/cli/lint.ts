@@ -14,6 +14,7 @@ import { formatBytes, INPUT_LIMITS, readRegularFile } from '../model/file-access
 import { DUPLICATE_KEY, duplicateKeys, firstTooDeeplyNested, nodeAt } from '../model/load-yaml.ts';
 import { describeSecretIssue, scanFiles, sourceSetsFor, validateObjects, type GatewayAPIChannel, type KubeObject, type SchemaSources } from '../validate/index.ts';
 import { fileRoleProblems, outputFolderPlans, outputIndexOf, renderedTemplateValue, type FilePlan, type LintTarget } from './lint-output.ts';
+import { selectedTemplateYaml } from '../output/helm-chart.ts';
 import { UsageError } from './usage-error.ts';
 import type { CliIo } from './io.ts';
 
@@ -167,7 +168,8 @@ function lintFile(plan: FilePlan, print: (line: string) => void): { documents: n
     print(`${file}: ${read.problem} (fix: ${read.fix})`);
     return { documents: 0, invalid: 1 };
   }
-  const text = read.text;
+  // A meshfleet chart template is read as what it renders to with every file selected.
+  const text = role.kind === 'objects' && role.helmTemplate ? selectedTemplateYaml(read.text) : read.text;
   // Bounded before parsing: the parser's memory grows with the text, its stack with the nesting.
   const refused = oversizedDocuments(text).map(({ line, index, size }) => `${file}:${line}:1: document ${index}: larger than the limit of ${formatBytes(INPUT_LIMITS.lintDocument)} (${formatBytes(size)}); the API server refuses request bodies over 3 MiB`);
   const tooDeep = firstTooDeeplyNested(text, LINT_MAX_NESTING);

@@ -24,6 +24,9 @@ usage:
   meshfleet plan [fleet.yaml | app.ts] [--out charts-out] [--json]
                                                              the rollout step by step: first install in any cluster order,
                                                              upgrade from the output folder (see plan --help)
+  meshfleet package [fleet.yaml | app.ts] [--to chart-packages] [--all]
+                                                             the mesh charts as .tgz files and a chart repository index.yaml,
+                                                             for environments that take them from one (see package --help)
   meshfleet lint <file | dir>… [--gateway-api v] [--channel c] [--linkerd v]
                                                              validate any Kubernetes YAML (see lint --help)
   meshfleet graph [fleet.yaml | app.ts] [--format svg|dot|mermaid] [--out file]
@@ -53,6 +56,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   lint: async () => (await import('./lint.ts')).runLint,
   init: async () => (await import('./init.ts')).runInit,
   plan: async () => (await import('./plan.ts')).runPlan,
+  package: async () => (await import('./package.ts')).runPackage,
   // graph --format svg loads Graphviz (WebAssembly) only when it draws.
   graph: async () => (await import('./graph.ts')).runGraph,
   schema: async () => (await import('./schema.ts')).runSchema,

@@ -1,6 +1,6 @@
 // TypeScript front door for GitOps delivery: each factory builds exactly the fleet file's `delivery`
 // settings (spec.delivery, spec.environments.<env>.delivery).
-import type { ArgoDestinationNaming, ArgoGenerator, DeliverySettings, GitRepoSpec } from '../model/delivery.ts';
+import type { ArgoDestinationNaming, ArgoGenerator, DeliverySettings, GitRepoSpec, MeshDeliverySettings } from '../model/delivery.ts';
 
 export interface GitRepoOptions {
   /** The repository (https:// or ssh://; Argo CD also takes git@host:org/repo). @default the layer below's */
@@ -37,6 +37,30 @@ export class GitRepo {
   private constructor(readonly spec: GitRepoSpec) {}
 }
 
+/** What the engines apply of each cluster's mesh objects (the fleet file's `delivery.mesh`). */
+export class MeshDelivery {
+  /** The plain manifests/ folder (kustomize). The default. */
+  static manifests(): MeshDelivery {
+    return new MeshDelivery({ source: 'manifests' });
+  }
+
+  /** The versioned mesh/ chart, read from its folder in Git as a Helm chart. */
+  static gitChart(): MeshDelivery {
+    return new MeshDelivery({ source: 'chart' });
+  }
+
+  /**
+   * The mesh/ chart packaged (`meshfleet package`) and uploaded to a Helm chart repository (https://,
+   * serving the index.yaml meshfleet writes) or an OCI registry path (oci://).
+   */
+  static chartRepository(url: string): MeshDelivery {
+    return new MeshDelivery({ source: 'chart-repository', chartRepository: url });
+  }
+
+  /** The fleet document's `delivery.mesh`. */
+  private constructor(readonly spec: MeshDeliverySettings) {}
+}
+
 export interface DeliveryProps {
   /** Where the output is committed. @default the layer below's */
   readonly repo?: GitRepo;
@@ -44,6 +68,8 @@ export interface DeliveryProps {
   readonly helmRepository?: string;
   /** Major version of the mesh/ charts; raising it restarts them at <major>.0.0. @default 0 */
   readonly chartMajor?: number;
+  /** What the engines apply of each cluster's mesh objects. @default MeshDelivery.manifests() */
+  readonly mesh?: MeshDelivery;
 }
 
 export interface ArgoCdDeliveryProps extends DeliveryProps {
@@ -97,6 +123,7 @@ function commonOf(props: DeliveryProps): DeliverySettings {
     ...(props.repo ? { repo: props.repo.spec } : {}),
     ...(props.helmRepository !== undefined ? { helmRepository: props.helmRepository } : {}),
     ...(props.chartMajor !== undefined ? { chartMajor: props.chartMajor } : {}),
+    ...(props.mesh ? { mesh: props.mesh.spec } : {}),
   };
 }
 

@@ -44,6 +44,18 @@ const settingsProperties = {
     'x-fix': 'give the Helm repository of the Linkerd charts as an https:// or oci:// URL without a trailing "/", e.g. "https://helm.linkerd.io/edge"',
   },
   chartMajor: { type: 'integer', minimum: 0, maximum: 9999, 'x-fix': 'give the mesh chart major version as a whole number, e.g. 1' },
+  mesh: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      source: { enum: ['manifests', 'chart', 'chart-repository'] },
+      chartRepository: {
+        type: 'string',
+        pattern: '^(https?|oci)://[^\\s]+[^/\\s]$',
+        'x-fix': 'give the chart repository of the packaged mesh charts as an https:// or oci:// URL without a trailing "/", e.g. "oci://registry.example.com/mesh"',
+      },
+    },
+  },
   argocd: {
     type: 'object',
     additionalProperties: false,

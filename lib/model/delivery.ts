@@ -67,6 +67,27 @@ export interface FluxSettings {
   readonly remoteClusters?: boolean;
 }
 
+/**
+ * Where the engines take a cluster's mesh objects from:
+ * - manifests: the manifests/ folder in Git, as plain manifests (kustomize);
+ * - chart: the versioned mesh/ chart, from its folder in Git, as a Helm chart;
+ * - chart-repository: the same chart packaged (`meshfleet package`) and uploaded to a Helm chart
+ *   repository or an OCI registry, at its version.
+ */
+export type MeshSource = 'manifests' | 'chart' | 'chart-repository';
+
+/** How each cluster's mesh objects (its mesh/ chart and manifests/ folder) reach the cluster. */
+export interface MeshDeliverySettings {
+  /** What the engines apply: manifests (the manifests/ folder), chart (the mesh/ chart from Git) or chart-repository (the packaged chart from chartRepository). @default "manifests" */
+  readonly source?: MeshSource;
+  /**
+   * The Helm chart repository (https://, serving the index.yaml `meshfleet package` writes) or OCI
+   * registry path (oci://) the packaged mesh charts are uploaded to; needed by source chart-repository.
+   * @example oci://registry.acme.example/mesh
+   */
+  readonly chartRepository?: string;
+}
+
 /** Delivery settings a fleet or an environment may set (the environment's win). */
 export interface DeliverySettings {
   /** The GitOps engine that applies the output: argocd, flux, or none (plain output only). @default "none" */
@@ -77,6 +98,8 @@ export interface DeliverySettings {
   readonly helmRepository?: string;
   /** Major version of the mesh/ charts; raising it restarts them at <major>.0.0. @default 0 */
   readonly chartMajor?: number;
+  /** How the mesh objects are delivered: the manifests/ folder, or the versioned mesh/ chart (from Git or a chart repository). */
+  readonly mesh?: MeshDeliverySettings;
   /** Argo CD settings (engine argocd): AppProject, generator. */
   readonly argocd?: ArgoCDSettings;
   /** Flux settings (engine flux): interval, remote clusters. */

@@ -3,9 +3,12 @@
 import { goTemplateLiteral } from '../constructs/go-template.ts';
 import { toYaml } from './yaml.ts';
 
-export const MESH_CHART_NAME = 'meshfleet-mesh';
+import { FILES_VALUE } from '../model/mesh-chart.ts';
+
+export { FILES_VALUE, meshChartName } from '../model/mesh-chart.ts';
 
 export interface ChartMetadata {
+  readonly name: string;
   readonly version: string;
   /** The Linkerd version the chart belongs with. */
   readonly appVersion: string;
@@ -24,7 +27,7 @@ export function escapeTemplate(text: string): string {
 export function chartYaml(meta: ChartMetadata): string {
   return toYaml({
     apiVersion: 'v2',
-    name: MESH_CHART_NAME,
+    name: meta.name,
     description: meta.description,
     type: 'application',
     version: meta.version,
@@ -39,7 +42,27 @@ export function chartYaml(meta: ChartMetadata): string {
  */
 export function chartContent(objectYaml: ReadonlyMap<string, string>): Map<string, string> {
   const files = new Map<string, string>();
-  files.set('values.yaml', '# meshfleet renders every object in templates/; this chart reads no values.\n');
-  for (const [name, text] of objectYaml) files.set(`templates/${name}`, escapeTemplate(text));
+  files.set(
+    'values.yaml',
+    `# meshfleet renders every object in templates/. A delivery step that applies part of them lists\n# their template files here (e.g. [links.yaml]); empty: all of them.\n${FILES_VALUE}: []\n`,
+  );
+  for (const [name, text] of objectYaml) files.set(`templates/${name}`, selectable(name, escapeTemplate(text)));
   return files;
+}
+
+const SELECT_LINE = /^\{\{- if or \(not \.Values\.files\) \(has "[^"\n]*" \.Values\.files\) \}\}$/m;
+const END_LINE = /^\{\{- end \}\}$/m;
+
+/**
+ * A mesh template as the YAML it renders to with every file selected: its first and last lines (the
+ * selection) become comments, so line numbers stay. (No other line starts with `{{`: literal ones
+ * are escaped.) For readers of the chart folder that are not Helm, such as lint.
+ */
+export function selectedTemplateYaml(text: string): string {
+  return SELECT_LINE.test(text) ? text.replace(SELECT_LINE, '#').replace(END_LINE, '#') : text;
+}
+
+/** A template rendered when the files value is empty or names it. */
+function selectable(name: string, template: string): string {
+  return `{{- if or (not .Values.${FILES_VALUE}) (has ${JSON.stringify(name)} .Values.${FILES_VALUE}) }}\n${template}{{- end }}\n`;
 }

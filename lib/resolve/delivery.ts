@@ -12,6 +12,7 @@ import type {
   DeliverySettings,
   FleetSpec,
   GitRepoSpec,
+  MeshSource,
 } from '../model/types.ts';
 
 export const DEFAULT_HELM_REPOSITORY = HELM_REPOSITORY;
@@ -41,6 +42,8 @@ export interface EnvironmentDelivery {
   readonly repo: ResolvedRepo;
   readonly helmRepository: string;
   readonly chartMajor: number;
+  /** Where the engines take the mesh objects from; chartRepository is "" unless set. */
+  readonly mesh: { readonly source: MeshSource; readonly chartRepository: string };
   readonly argocd: { readonly namespace: string; readonly project: string; readonly generator: ArgoGenerator; readonly destination?: ArgoDestinationNaming };
   readonly flux: { readonly namespace: string; readonly interval: string; readonly remoteClusters: boolean };
   /** Position in spec.delivery.rollout, undefined when the environment is not in it. */
@@ -98,6 +101,8 @@ export function resolveDelivery(spec: FleetSpec): FleetDelivery {
       repo: resolveRepo([fleetSettings.repo, envLayer?.repo]),
       helmRepository: merged.helmRepository ?? DEFAULT_HELM_REPOSITORY,
       chartMajor: merged.chartMajor ?? 0,
+      // Manifests by default: what every engine applied before the chart could be delivered.
+      mesh: { source: merged.mesh?.source ?? 'manifests', chartRepository: merged.mesh?.chartRepository ?? '' },
       argocd: {
         namespace: namespaces?.argocd ?? DEFAULT_ARGOCD_NAMESPACE,
         project: merged.argocd?.project ?? DEFAULT_ARGOCD_PROJECT,

@@ -4,7 +4,7 @@
 // linkerd2 charts/linkerd-control-plane and multicluster/charts/linkerd-multicluster).
 import { channelOfSourcePath } from '../compat/gateway-api.ts';
 import type { UpstreamChart } from '../compat/upstream-values.ts';
-import type { Component } from '../constructs/delivery/components.ts';
+import { HELM_STORAGE_NAMESPACE, type Component } from '../constructs/delivery/components.ts';
 import type { KubeObject } from '../model/kube-object.ts';
 import type { RenderedCluster } from '../output/rendered-cluster.ts';
 import type { Fact, Provision, Wait } from './facts.ts';
@@ -41,23 +41,36 @@ export function componentUnits(component: Component, rendered: RenderedCluster):
     case 'gateway-api':
       return [{ id: 'Gateway API CRDs', file: component.source.kind === 'vendored' ? component.source.path : `gateway-api ${component.source.ref} ${channelOfSourcePath(component.source.path)}`, waits: [], provides: GATEWAY_API_GROUPS.map((g) => ({ fact: on('crd', g), stage: 'applied' as const })) }];
     case 'mesh': {
-      const folder = component.manifestsPath;
+      // From the chart, the same objects: its templates are the manifests' files, selected by `files`.
+      const folder = component.chart?.from === 'git' ? `${component.chart.path}/templates` : component.manifestsPath;
       const files = component.name === 'routes' ? rendered.routeFiles : rendered.objectFiles;
       const chosen = component.files ? files.filter((f) => component.files!.includes(f.name)) : files;
-      return chosen.flatMap((f) => f.objects.map((object) => ({ id: objectRef(object), file: `${folder}/${f.name}`, object, ...objectWaits(object, cluster) })));
+      const units: Unit[] = chosen.flatMap((f) => f.objects.map((object) => ({ id: objectRef(object), file: `${folder}/${f.name}`, object, ...objectWaits(object, cluster) })));
+      // A Flux HelmRelease: Helm writes the release record before any object, so its namespace must exist.
+      const record = component.chart && component.storageNamespace ? releaseRecordWait(component.storageNamespace, cluster) : [];
+      if (record.length) units.push({ id: `Helm release ${component.name} of chart ${component.chart!.name} ${component.chart!.version}`, file: folder, waits: record, provides: [] });
+      return units;
     }
     case 'upstream-chart': {
-      const { waits, provides } = chartWaits(component.chart, component.values, component.namespace, cluster);
+      const { waits, provides } = chartWaits(component.chart, component.values, component.namespace, cluster, component.storageNamespace);
       return [{ id: `chart ${component.chart} ${component.version}`, file: component.valuesFile, waits, provides }];
     }
   }
 }
 
-/** What an upstream chart release waits on and provides, from its values. */
-export function chartWaits(chart: UpstreamChart, chartValues: Readonly<Record<string, unknown>>, namespace: string, cluster: string): { waits: Wait[]; provides: Provision[] } {
+/** The namespace of a Helm release record, unless it is one every cluster has. */
+function releaseRecordWait(storageNamespace: string, cluster: string): Wait[] {
+  return storageNamespace === HELM_STORAGE_NAMESPACE ? [] : [{ fact: { kind: 'namespace', name: storageNamespace, cluster }, stage: 'apply' }];
+}
+
+/**
+ * What an upstream chart release waits on and provides, from its values. Its objects and its release
+ * record go to `namespace` unless the record goes to `storageNamespace`.
+ */
+export function chartWaits(chart: UpstreamChart, chartValues: Readonly<Record<string, unknown>>, namespace: string, cluster: string, storageNamespace = namespace): { waits: Wait[]; provides: Provision[] } {
   const values = chartValues as Json;
   const on = (kind: Fact['kind'], name: string): Fact => ({ kind, name, cluster });
-  const waits: Wait[] = [{ fact: on('namespace', namespace), stage: 'apply' }];
+  const waits: Wait[] = releaseRecordWait(storageNamespace, cluster);
   const provides: Provision[] = [{ fact: on('ready', `chart ${chart}`), stage: 'ready' }];
   switch (chart) {
     case 'linkerd-crds':

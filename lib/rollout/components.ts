@@ -6,9 +6,11 @@ import type { UpstreamChart } from '../compat/upstream-values.ts';
 import type { KubeObject } from '../model/kube-object.ts';
 import { ROUTES_FOLDER, type RenderedCluster } from '../output/rendered-cluster.ts';
 import { isCustomResource, objectWaits, waitsOnPeer } from './object-waits.ts';
-import { GATEWAY_API_COMPONENT, MESH_COMPONENT, type Component, type ComponentBase, type GatewayAPISource } from '../constructs/delivery/components.ts';
+import { GATEWAY_API_COMPONENT, HELM_STORAGE_NAMESPACE, MESH_COMPONENT, type Component, type ComponentBase, type GatewayAPISource, type MeshChart } from '../constructs/delivery/components.ts';
 import { WEBHOOK_CA_BUNDLE } from '../constructs/delivery/drift.ts';
 import { PHASES, type Phase } from '../constructs/delivery/phases.ts';
+import { meshChartName } from '../model/mesh-chart.ts';
+import type { DeliveryEngine, MeshSource } from '../model/types.ts';
 
 /**
  * The cluster's managed Gateway API bundle: the upstream repository at its tag, or the vendored
@@ -34,6 +36,8 @@ const UPSTREAM_CHARTS: Readonly<Record<UpstreamChart, Pick<ComponentBase, 'phase
 export interface ComponentOptions {
   /** Where an object goes. @default phaseOfObject, from what the object waits on */
   readonly phaseOf?: (object: KubeObject) => Phase;
+  /** Where the environment takes the mesh objects from, and its engine. @default manifests */
+  readonly mesh?: { readonly source: MeshSource; readonly chartRepository: string; readonly engine: DeliveryEngine };
 }
 
 export function componentsOf(rendered: RenderedCluster, gatewayAPI: GatewayAPISource | undefined, options: ComponentOptions = {}): Component[] {
@@ -57,6 +61,17 @@ export function componentsOf(rendered: RenderedCluster, gatewayAPI: GatewayAPISo
   // installs (Links need linkerd-multicluster's Link CRD): those wait in a part of their own.
   const chartSecrets = chartSecretsOf(rendered);
   const parts = meshParts(rendered, options.phaseOf ?? ((object) => phaseOfObject(object, chartSecrets)));
+  const mesh = options.mesh ?? { source: 'manifests', chartRepository: '', engine: 'none' };
+  const chart: MeshChart | undefined =
+    mesh.source === 'chart'
+      ? { from: 'git', name: meshChartName(cluster.name), version: rendered.chartVersion, path: `${folder}/mesh` }
+      : mesh.source === 'chart-repository'
+        ? { from: 'repository', name: meshChartName(cluster.name), version: rendered.chartVersion, repository: mesh.chartRepository }
+        : undefined;
+  // A Flux HelmRelease owns what its chart creates, and Helm adopts no object it did not create: the
+  // mesh namespaces must not be made by an engine before, and release records go to a namespace
+  // every cluster has.
+  const helmReleases = chart !== undefined && mesh.engine === 'flux';
   for (const [phase, files] of parts) {
     const objects = rendered.objectFiles.filter((f) => files.includes(f.name)).flatMap((f) => f.objects);
     components.push({
@@ -71,6 +86,8 @@ export function componentsOf(rendered: RenderedCluster, gatewayAPI: GatewayAPISo
       manifestsPath: `${folder}/manifests`,
       chartVersion: rendered.chartVersion,
       ...(parts.size > 1 ? { files } : {}),
+      ...(chart ? { chart } : {}),
+      ...(helmReleases ? { storageNamespace: HELM_STORAGE_NAMESPACE } : {}),
     });
   }
 
@@ -96,7 +113,12 @@ export function componentsOf(rendered: RenderedCluster, gatewayAPI: GatewayAPISo
   // A namespace the mesh chart creates (with the labels Linkerd needs) exists for every later phase.
   const meshNamespaces = new Set(namespacesIn(rendered.objects));
   const providedBefore = (c: Draft) => PHASES.indexOf(c.phase) > PHASES.indexOf('issuer') && meshNamespaces.has(c.namespace);
-  return ordered.map((c) => ({ ...c, createNamespace: c.kind === 'upstream-chart' && !providedBefore(c) }) as Component);
+  // With the mesh as Helm releases, a chart before it leaves the namespace to the mesh chart.
+  const leftToMesh = (c: Draft) => helmReleases && c.kind === 'upstream-chart' && meshNamespaces.has(c.namespace) && !providedBefore(c);
+  return ordered.map((c) =>
+    (leftToMesh(c)
+      ? { ...c, createNamespace: false, storageNamespace: HELM_STORAGE_NAMESPACE }
+      : { ...c, createNamespace: c.kind === 'upstream-chart' && !providedBefore(c) }) as Component);
 }
 
 /**

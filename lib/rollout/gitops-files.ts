@@ -13,14 +13,16 @@ import { componentLabels } from '../constructs/delivery/argocd/component-applica
 import { EnvironmentRoot } from '../constructs/delivery/argocd/environment-root.ts';
 import { FleetApplicationSet, type ApplicationSetCluster } from '../constructs/delivery/argocd/fleet-application-set.ts';
 import { FleetRoot } from '../constructs/delivery/argocd/fleet-root.ts';
-import type { Component, GatewayAPISource } from '../constructs/delivery/components.ts';
+import { previousPhaseComponents, type Component, type GatewayAPISource } from '../constructs/delivery/components.ts';
 import { componentsOf, gatewayAPISourceOf, type ComponentOptions } from './components.ts';
 import { kubeConfigOf } from '../constructs/delivery/flux/object-fields.ts';
-import { ClusterSteps, stepName } from '../constructs/delivery/flux/cluster-steps.ts';
+import { appliedByHelmRelease, ClusterSteps, stepName } from '../constructs/delivery/flux/cluster-steps.ts';
 import { ComponentRelease } from '../constructs/delivery/flux/component-release.ts';
 import { EnvironmentKustomizations } from '../constructs/delivery/flux/environment-kustomizations.ts';
 import { FleetSources } from '../constructs/delivery/flux/fleet-sources.ts';
-import { gitSourceName, helmSourceName } from '../constructs/delivery/flux/source-names.ts';
+import { gitSourceName, helmSourceName, meshChartSourceName } from '../constructs/delivery/flux/source-names.ts';
+import { MeshRelease } from '../constructs/delivery/flux/mesh-release.ts';
+import { gates } from '../constructs/delivery/phases.ts';
 import { environmentGitopsFolder, fleetGitopsFolder } from '../output/gitops-paths.ts';
 import { environmentDelivery, repoPath, type ClusterDelivery, type EnvironmentDelivery, type FleetDelivery } from '../resolve/delivery.ts';
 
@@ -62,7 +64,12 @@ export function renderDelivery(fleet: ResolvedFleet, rendered: readonly Rendered
   const gatewayAPI = options.gatewayAPI ?? gatewayAPISourceOf;
   const delivery = fleet.delivery;
   const clustersOf = (env: string) => rendered.filter((r) => r.cluster.environment === env);
-  const componentsByCluster = new Map(rendered.map((r) => [r.cluster.name, componentsOf(r, gatewayAPI(r), { phaseOf: options.phaseOf })]));
+  const componentsByCluster = new Map(
+    rendered.map((r) => {
+      const env = environmentDelivery(delivery, r.cluster.environment);
+      return [r.cluster.name, componentsOf(r, gatewayAPI(r), { phaseOf: options.phaseOf, mesh: { ...env.mesh, engine: env.engine } })];
+    }),
+  );
 
   const appOfApps: { env: EnvironmentDelivery; root: string }[] = [];
   const applicationSet: { delivery: EnvironmentDelivery; clusters: ApplicationSetCluster[] }[] = [];
@@ -146,6 +153,25 @@ function writeFluxCluster(out: DeliveryWriter, app: App, ctx: FluxClusterContext
 
   let previousRelease: string | undefined;
   for (const component of components) {
+    if (component.kind === 'mesh' && component.chart) {
+      const name = stepName(cluster, component);
+      out.write(`${folderOf(component)}/release.yaml`, app, (scope) =>
+        new MeshRelease(scope, 'Release', {
+          name,
+          namespace: env.flux.namespace,
+          labels: labels(component),
+          component,
+          gitSourceName: gitSourceName(ctx.delivery, env),
+          gitChartPath: repoPath(env.repo, component.chartPath),
+          helmSourceName: meshChartSourceName(env),
+          interval: env.flux.interval,
+          // The releases among the components its step waits for: no gate beyond the step's dependsOn.
+          dependsOn: previousPhaseComponents(components, component).filter(appliedByHelmRelease).map((c) => ({ name: stepName(cluster, c) })),
+          kubeConfig: kubeConfigOf(clusterDelivery),
+          wait: gates(component.phase),
+        }), r);
+      continue;
+    }
     if (component.kind === 'mesh' && component.files) {
       // Flux builds kustomizations with files anywhere in the source, so a part names its files in place.
       const up = folderOf(component).split('/').map(() => '..').join('/');

@@ -139,6 +139,9 @@ export function rolloutModel(input: RolloutInput): RolloutModel {
           order = names.length ? `${verb} ${names.join(', ')}` : env.engine === 'flux' ? 'no dependsOn' : 'apply first';
           if (position > 0) order += ` (environment after ${environmentKustomizationName(input.fleetName, fluxChain[position - 1].environment)})`;
           if (!holds) order += env.engine === 'flux' ? '; wait: false, nothing dependsOn it' : '; nothing waits for it';
+          // A mesh part as a HelmRelease: its step waits for the release, which Helm makes Ready once
+          // its objects are (or once installed, with disableWait, when it holds nothing).
+          if (env.engine === 'flux' && component.kind === 'mesh' && component.chart) order += `; HelmRelease of chart ${component.chart.name} ${component.chart.version}${holds ? '' : ' (disableWait)'}`;
         }
         if (!holds && env.engine === 'argocd') order += env.argocd.generator === 'app-of-apps' ? '; Healthy once synced (meshfleet.dev/gates=false)' : '; last step, holds nothing';
         steps.push({ ...base, gates: gateGroups, order, regates: env.engine === 'flux' });

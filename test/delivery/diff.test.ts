@@ -58,7 +58,7 @@ describe('meshfleet synth --check', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toBe(
       [
-        `meshfleet: ${ws.out} is not up to date: 14 file(s) would change`,
+        `meshfleet: ${ws.out} is not up to date: 17 file(s) would change`,
         '  changed .meshfleet-output',
         '  added   dev/gitops/argocd/root.yaml',
         '  changed index.json',
@@ -67,6 +67,9 @@ describe('meshfleet synth --check', () => {
         '  changed prod/gitops/flux/steps/us-1/linkerd-control-plane/release.yaml',
         '  changed prod/gitops/flux/steps/us-1/linkerd-crds/release.yaml',
         '  changed prod/gitops/flux/steps/us-1/linkerd-multicluster/release.yaml',
+        '  changed prod/gitops/flux/steps/us-1/mesh-link-credentials/release.yaml',
+        '  changed prod/gitops/flux/steps/us-1/mesh-links/release.yaml',
+        '  changed prod/gitops/flux/steps/us-1/mesh/release.yaml',
         '  changed prod/us-1/mesh/Chart.yaml',
         '  changed prod/us-1/values/linkerd-control-plane.yaml',
         '  changed prod/us-1/values/linkerd-crds.yaml',
@@ -134,7 +137,7 @@ describe('meshfleet diff', () => {
     const { code, stdout } = await ws.run('diff', '--summary', '--exit-code');
     expect(code).toBe(1);
     expect(stdout).not.toContain('@@');
-    expect(stdout).toContain('  prod/us-1: prod/gitops/flux/clusters/us-1.yaml, prod/gitops/flux/steps/us-1/linkerd-control-plane/release.yaml, prod/gitops/flux/steps/us-1/linkerd-crds/release.yaml, prod/gitops/flux/steps/us-1/linkerd-multicluster/release.yaml, mesh/Chart.yaml, values/linkerd-control-plane.yaml, values/linkerd-crds.yaml, values/linkerd-multicluster.yaml\n');
+    expect(stdout).toContain('  prod/us-1: prod/gitops/flux/clusters/us-1.yaml, prod/gitops/flux/steps/us-1/linkerd-control-plane/release.yaml, prod/gitops/flux/steps/us-1/linkerd-crds/release.yaml, prod/gitops/flux/steps/us-1/linkerd-multicluster/release.yaml, prod/gitops/flux/steps/us-1/mesh-link-credentials/release.yaml, prod/gitops/flux/steps/us-1/mesh-links/release.yaml, prod/gitops/flux/steps/us-1/mesh/release.yaml, mesh/Chart.yaml, values/linkerd-control-plane.yaml, values/linkerd-crds.yaml, values/linkerd-multicluster.yaml\n');
   });
 
   it('rejects options that belong to the other command', async () => {

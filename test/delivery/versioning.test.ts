@@ -43,6 +43,10 @@ describe('chart versions', () => {
       // The HelmRelease carries the values; the steps' revision annotations follow values and chart version.
       'changed prod/gitops/flux/clusters/us-1.yaml',
       'changed prod/gitops/flux/steps/us-1/linkerd-control-plane/release.yaml',
+      // prod takes the mesh chart from Git: each part's HelmRelease names the chart version it installs.
+      'changed prod/gitops/flux/steps/us-1/mesh-link-credentials/release.yaml',
+      'changed prod/gitops/flux/steps/us-1/mesh-links/release.yaml',
+      'changed prod/gitops/flux/steps/us-1/mesh/release.yaml',
       'changed prod/us-1/manifests/linkerd-namespace.yaml',
       'changed prod/us-1/manifests/multicluster-namespace.yaml',
       'changed prod/us-1/mesh/Chart.yaml',

@@ -44,7 +44,7 @@ describe('first install of the layout before the rollout model (defect 5)', () =
     const errors = legacy.rendered.diagnostics.filter((d) => d.severity === 'error');
     expect(errors.map((d) => d.path)).toStrictEqual(['/spec/clusters/2', '/spec/clusters/3', '/spec/clusters/4', '/spec/clusters/5']);
     expect(errors[0].message).toBe(
-      "ExternalSecret linkerd-multicluster/cluster-credentials-eu-2 (prod/eu-1/manifests/link-credentials.yaml) on eu-1 waits for store key linkerd-multicluster/eu-2/eu-1 from eu-2, and its step eu-1-mesh holds the rest of eu-1 (dependsOn eu-1-linkerd-crds): a cluster's own mesh would wait for another cluster",
+      "ExternalSecret linkerd-multicluster/cluster-credentials-eu-2 (prod/eu-1/mesh/templates/link-credentials.yaml) on eu-1 waits for store key linkerd-multicluster/eu-2/eu-1 from eu-2, and its step eu-1-mesh holds the rest of eu-1 (dependsOn eu-1-linkerd-crds; HelmRelease of chart mesh-eu-1 0.1.0): a cluster's own mesh would wait for another cluster",
     );
   });
 });

@@ -35,7 +35,8 @@ describe('meshfleet plan', () => {
       'gateway-api-crds', 'linkerd-crds', 'mesh', 'linkerd-control-plane', 'linkerd-multicluster', 'mesh-links', 'mesh-routes', 'routes', 'mesh-link-credentials',
     ]);
     const credentials = eu1.steps.at(-1);
-    expect(credentials).toMatchObject({ holds: false, order: 'dependsOn eu-1-linkerd-multicluster; wait: false, nothing dependsOn it' });
+    // prod takes the mesh chart from Git: the step applies a HelmRelease that does not wait either.
+    expect(credentials).toMatchObject({ holds: false, order: 'dependsOn eu-1-linkerd-multicluster; wait: false, nothing dependsOn it; HelmRelease of chart mesh-eu-1 0.1.1 (disableWait)' });
     expect(credentials.waits.map((w: { text: string }) => w.text)).toContain('store key linkerd-multicluster/eu-2/eu-1 (eu-2-mesh-links)');
     const controlPlane = eu1.steps.find((s: { component: string }) => s.component === 'linkerd-control-plane');
     expect(controlPlane.waits.map((w: { text: string }) => w.text)).toContain('Secret linkerd/linkerd-identity-issuer (eu-1-mesh)');
@@ -45,7 +46,7 @@ describe('meshfleet plan', () => {
     const text = await run('plan', join(REPO, 'apps', 'main.ts'), '--out', mkdtempSync(join(tmpdir(), 'meshfleet-plan-')));
     expect(text.code).toBe(0);
     expect(text.stdout).toContain('first install from empty clusters: 6 cluster(s), 45 steps: converges\n');
-    expect(text.stdout).toContain('   9. eu-1-mesh-link-credentials  [dependsOn eu-1-linkerd-multicluster; wait: false, nothing dependsOn it]\n        waits for namespace linkerd-multicluster (eu-1-mesh)\n');
+    expect(text.stdout).toContain('   9. eu-1-mesh-link-credentials  [dependsOn eu-1-linkerd-multicluster; wait: false, nothing dependsOn it; HelmRelease of chart mesh-eu-1 0.1.0 (disableWait)]\n        waits for namespace linkerd-multicluster (eu-1-mesh)\n');
     expect(text.stdout).not.toContain('upgrade from the previous output');
   }, 180_000);
 

@@ -39,7 +39,7 @@ describe('checks of emitted objects', () => {
     expect(error).toBeInstanceOf(FleetError);
     expect(error!.diagnostics.map((d) => [d.path, d.message.replace(/sha256:[0-9a-f]{8}/, 'sha256:…')])).toContainEqual([
       '/spec/clusters/0',
-      'prod/eu-1/mesh/templates/app-web.yaml:9: Secret stringData (sha256:…) would be written to the output',
+      'prod/eu-1/mesh/templates/app-web.yaml:10: Secret stringData (sha256:…) would be written to the output',
     ]);
     expect(error!.message).not.toContain('hunter2');
   });

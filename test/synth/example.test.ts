@@ -23,7 +23,7 @@ describe('example fleet', () => {
     for (const c of clusters) {
       expect(tree[`${c}/values/linkerd-crds.yaml`]).toContain('installGatewayAPI: false');
       expect(tree[`${c}/values/linkerd-control-plane.yaml`]).toContain('scheme: kubernetes.io/tls');
-      expect(tree[`${c}/mesh/Chart.yaml`]).toMatch(/^name: meshfleet-mesh$/m);
+      expect(tree[`${c}/mesh/Chart.yaml`]).toMatch(new RegExp(`^name: mesh-${c.split('/')[1]}$`, 'm'));
       expect(tree[`${c}/mesh/values.yaml`]).toBeDefined();
       expect(tree[`${c}/manifests/kustomization.yaml`]).toContain('linkerd-namespace.yaml');
       // The chart's templates and the plain manifests hold the same objects.

@@ -24,7 +24,23 @@ export interface ComponentBase {
   /** Some of its objects are custom resources whose CRDs another component or Application installs. */
   readonly usesForeignCrds: boolean;
   readonly drift: readonly DriftRule[];
+  /**
+   * Where a Flux HelmRelease keeps the Helm release record: Helm writes it before any object, so the
+   * namespace must exist by then. @default namespace
+   */
+  readonly storageNamespace?: string;
 }
+
+/**
+ * The mesh/ chart a part of the mesh is delivered as (delivery mesh.source chart or
+ * chart-repository): from its folder in Git, or packaged in a chart repository at its version.
+ */
+export type MeshChart =
+  | { readonly from: 'git'; readonly name: string; readonly version: string; readonly path: string }
+  | { readonly from: 'repository'; readonly name: string; readonly version: string; readonly repository: string };
+
+/** A namespace every cluster has, so a Helm release record can be kept there before anything is applied. */
+export const HELM_STORAGE_NAMESPACE = 'default';
 
 export interface UpstreamChartComponent extends ComponentBase {
   readonly kind: 'upstream-chart';
@@ -42,10 +58,12 @@ export interface MeshComponent extends ComponentBase {
   readonly manifestsPath: string;
   readonly chartVersion: string;
   /**
-   * The files of manifests/ this component applies, when the cluster's objects span phases (a Helm
-   * chart cannot be split, so such parts are delivered from manifests/). @default the whole chart
+   * The files of manifests/ this component applies, when the cluster's objects span phases (from the
+   * chart, the templates its `files` value selects). @default the whole chart
    */
   readonly files?: readonly string[];
+  /** The chart this part is delivered as; undefined: the manifests/ files. Never set for routes/. */
+  readonly chart?: MeshChart;
 }
 
 export interface GatewayAPIComponent extends ComponentBase {

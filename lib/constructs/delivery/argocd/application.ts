@@ -20,7 +20,7 @@ export interface ApplicationSource {
   readonly path?: string;
   /** Names this source so other sources can read its files as `$<ref>/…`. */
   readonly ref?: string;
-  readonly helm?: { readonly releaseName?: string; readonly valueFiles?: readonly string[] };
+  readonly helm?: { readonly releaseName?: string; readonly valueFiles?: readonly string[]; readonly valuesObject?: Readonly<Record<string, unknown>> };
   readonly directory?: { readonly recurse?: boolean; readonly include?: string };
 }
 

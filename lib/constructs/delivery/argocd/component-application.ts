@@ -1,6 +1,7 @@
 // The Argo CD Application of one component of a cluster, as data: app-of-apps writes it as an
 // Application, the ApplicationSet carries the same pieces in its generator elements.
-import type { Component } from '../components.ts';
+import type { Component, MeshComponent } from '../components.ts';
+import { FILES_VALUE } from '../../../model/mesh-chart.ts';
 import { gates, syncWaveOf } from '../phases.ts';
 import { repoPath, type ClusterDelivery, type EnvironmentDelivery, type ResolvedRepo } from '../../../resolve/delivery.ts';
 import { RESOURCES_FINALIZER, SYNC_WAVE_ANNOTATION, type ApplicationProps, type ApplicationSource, type SyncPolicy } from './application.ts';
@@ -53,6 +54,21 @@ function globOf(files: readonly string[]): string {
   return files.length === 1 ? files[0] : `{${files.join(',')}}`;
 }
 
+/** A mesh part: its chart (from Git or a chart repository, its templates selected by `files`), or its manifests. */
+function meshSource(component: MeshComponent, git: { repoURL: string; targetRevision: string }, repo: ResolvedRepo): ApplicationSource {
+  const chart = component.chart;
+  if (chart) {
+    const helm = { releaseName: component.name, ...(component.files ? { valuesObject: { [FILES_VALUE]: [...component.files] } } : {}) };
+    return chart.from === 'git'
+      ? { ...git, path: repoPath(repo, chart.path), helm }
+      : { repoURL: argoHelmRepoURL(chart.repository), chart: chart.name, targetRevision: chart.version, helm };
+  }
+  return component.files
+    ? // Part of the objects only: the same files as plain manifests (kustomization.yaml left out).
+      { ...git, path: repoPath(repo, component.manifestsPath), directory: { include: globOf(component.files) } }
+    : { ...git, path: repoPath(repo, component.chartPath) };
+}
+
 export function componentApplication(component: Component, ctx: ComponentContext): ApplicationProps {
   const env = ctx.environment;
   const repo = env.repo;
@@ -71,12 +87,7 @@ export function componentApplication(component: Component, ctx: ComponentContext
       ];
       break;
     case 'mesh':
-      sources = [
-        component.files
-          ? // Part of the objects only: the same files as plain manifests (kustomization.yaml left out).
-            { ...git, path: repoPath(repo, component.manifestsPath), directory: { include: globOf(component.files) } }
-          : { ...git, path: repoPath(repo, component.chartPath) },
-      ];
+      sources = [meshSource(component, git, repo)];
       break;
     case 'gateway-api':
       sources = [

@@ -56,7 +56,7 @@ export class ClusterSteps extends Construct {
           }
           break;
         case 'mesh':
-          path = repoPath(env.repo, component.files ? props.stepFolder(component) : component.manifestsPath);
+          path = repoPath(env.repo, component.files || component.chart ? props.stepFolder(component) : component.manifestsPath);
           revision = component.chartVersion;
           break;
         case 'upstream-chart':
@@ -78,11 +78,16 @@ export class ClusterSteps extends Construct {
         // A step that may wait for another cluster is Ready once applied, so it holds nothing.
         wait: gates(component.phase),
         // A HelmRelease lives beside Flux; only objects applied directly go to the cluster.
-        kubeConfig: component.kind === 'upstream-chart' ? undefined : kubeConfig,
+        kubeConfig: appliedByHelmRelease(component) ? undefined : kubeConfig,
         commonAnnotations: { [REVISION_ANNOTATION]: revision },
       });
     }
   }
+}
+
+/** The step applies a HelmRelease (an upstream chart, or a mesh part delivered as the mesh chart). */
+export function appliedByHelmRelease(component: Component): boolean {
+  return component.kind === 'upstream-chart' || (component.kind === 'mesh' && component.chart !== undefined);
 }
 
 export function stepName(cluster: string, component: Pick<Component, 'name'>): string {

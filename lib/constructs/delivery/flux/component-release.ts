@@ -57,6 +57,7 @@ export class ComponentRelease extends Construct {
       interval: props.interval,
       releaseName: component.chart,
       targetNamespace: component.namespace,
+      storageNamespace: component.storageNamespace,
       createNamespace: component.createNamespace,
       dependsOn: props.dependsOn,
       kubeConfig: props.kubeConfig,

@@ -3,7 +3,7 @@ import type { GatewayAPISource } from '../components.ts';
 import type { EnvironmentDelivery, FleetDelivery, ResolvedRepo } from '../../../resolve/delivery.ts';
 import { GitRepository } from './git-repository.ts';
 import { HelmRepository } from './helm-repository.ts';
-import { gatewayAPISourceName, gitSourceName, helmSourceName, isOci } from './source-names.ts';
+import { gatewayAPISourceName, gitSourceName, helmSourceName, isOci, meshChartSourceName } from './source-names.ts';
 
 export interface FleetSourcesProps {
   readonly fleet: string;
@@ -38,6 +38,10 @@ export class FleetSources extends Construct {
         once(`helm/${helmSourceName(props.delivery, env)}`, () => {
           new HelmRepository(this, helmSourceName(props.delivery, env), { name: helmSourceName(props.delivery, env), namespace: flux.namespace, labels, url: env.helmRepository, interval: flux.interval });
         });
+      }
+      // The packaged mesh charts (an OCI registry is read per chart, by an OCIRepository beside its release).
+      if (env.mesh.source === 'chart-repository' && !isOci(env.mesh.chartRepository)) {
+        new HelmRepository(this, meshChartSourceName(env), { name: meshChartSourceName(env), namespace: flux.namespace, labels, url: env.mesh.chartRepository, interval: flux.interval });
       }
     }
     const namespace = props.environments[0]?.flux.namespace;

@@ -5,10 +5,15 @@ import { HELM_API_VERSION, metadataOf, type DependsOn, type KubeConfigRef, type 
 export interface HelmReleaseProps extends ObjectMetaProps {
   readonly interval: string;
   readonly releaseName: string;
-  /** Namespace of the release's objects and of Helm's release Secret. */
+  /** Namespace of the release's objects (and of Helm's release Secret unless storageNamespace says). */
   readonly targetNamespace: string;
-  /** A chart from a HelmRepository… */
-  readonly chart?: { readonly chart: string; readonly version: string; readonly sourceRef: SourceRef };
+  /** Namespace of Helm's release Secret. @default targetNamespace */
+  readonly storageNamespace?: string;
+  /**
+   * A chart from a HelmRepository (version: a semver range), or from a GitRepository (chart: its
+   * folder in the repository, version unused; a new chart artifact per reconcileStrategy)…
+   */
+  readonly chart?: { readonly chart: string; readonly version?: string; readonly sourceRef: SourceRef; readonly reconcileStrategy?: 'ChartVersion' | 'Revision' };
   /** …or an OCIRepository that holds exactly the chart. */
   readonly chartRef?: SourceRef;
   /** Create targetNamespace when it does not exist yet. @default false */
@@ -17,6 +22,8 @@ export interface HelmReleaseProps extends ObjectMetaProps {
   /** @default the cluster Flux runs in */
   readonly kubeConfig?: KubeConfigRef;
   readonly values: Readonly<Record<string, unknown>>;
+  /** Helm waits until the release's objects are ready before the release is Ready. @default true */
+  readonly wait?: boolean;
   /** Fields written outside Git, not drift (JSON pointers per target kind). */
   readonly driftIgnore?: readonly { readonly paths: readonly string[]; readonly target: { readonly group: string; readonly kind: string } }[];
 }
@@ -39,13 +46,13 @@ export class HelmRelease extends Construct {
         interval: props.interval,
         releaseName: props.releaseName,
         targetNamespace: props.targetNamespace,
-        storageNamespace: props.targetNamespace,
+        storageNamespace: props.storageNamespace ?? props.targetNamespace,
         ...(props.chart ? { chart: { spec: { ...props.chart, interval: props.interval } } } : {}),
         ...(props.chartRef ? { chartRef: props.chartRef } : {}),
         ...(props.kubeConfig ? { kubeConfig: props.kubeConfig } : {}),
         ...(props.dependsOn?.length ? { dependsOn: props.dependsOn } : {}),
-        install: { createNamespace: props.createNamespace ?? false, remediation: { retries: 3 } },
-        upgrade: { remediation: { retries: 3 } },
+        install: { createNamespace: props.createNamespace ?? false, ...(props.wait === false ? { disableWait: true } : {}), remediation: { retries: 3 } },
+        upgrade: { ...(props.wait === false ? { disableWait: true } : {}), remediation: { retries: 3 } },
         driftDetection: { mode: 'enabled', ...(props.driftIgnore?.length ? { ignore: props.driftIgnore } : {}) },
         values: props.values,
       },

@@ -20,3 +20,8 @@ export function gatewayAPISourceName(source: Extract<GatewayAPISource, { kind: '
 export function isOci(helmRepository: string): boolean {
   return helmRepository.startsWith('oci://');
 }
+
+/** The HelmRepository of an environment's packaged mesh charts (https:// chart repositories only). */
+export function meshChartSourceName(env: EnvironmentDelivery): string {
+  return `meshfleet-charts-${env.environment}`;
+}

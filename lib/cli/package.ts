@@ -1,0 +1,116 @@
+// `meshfleet package [fleet] [--out charts-out] [--to chart-packages] [--all]`: the mesh charts of
+// the environments that take them from a chart repository (delivery mesh.source chart-repository),
+// packaged as `helm package` would and listed in a chart repository index.yaml, for upload (copy the
+// folder to an https:// chart repository, or `helm push` each .tgz to the oci:// registry). The
+// charts are those of the output folder, which must be up to date: the engines ask for the versions
+// committed there. Exit 0 written, 1 the fleet has errors or the output is stale, 2 wrong command line.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { formatDiagnostic, FleetError } from '../model/diagnostics.ts';
+import { fileAccessError } from '../model/file-access.ts';
+import { packageChart, repositoryIndex } from '../output/chart-package.ts';
+import { openOutputFolder } from '../output/output-folder.ts';
+import { readVersionLock } from '../output/versioning.ts';
+import { environmentDelivery } from '../resolve/delivery.ts';
+import { planFleet } from '../synth/plan.ts';
+import { renderFleet } from '../synth/render.ts';
+import { findInput, loadInput } from './load-input.ts';
+import { UsageError } from './usage-error.ts';
+import type { CliIo } from './main.ts';
+
+export const PACKAGE_HELP = `usage: meshfleet package [fleet.yaml | app.ts] [--out charts-out] [--to chart-packages] [--all]
+
+Packages the mesh/ chart of every cluster whose environment takes it from a chart repository
+(delivery.mesh.source: chart-repository; --all: every cluster) into <name>-<version>.tgz files and
+writes the index.yaml of a Helm chart repository listing them, into --to. Upload the folder to the
+https:// chart repository, or push each .tgz to the oci:// registry (helm push <file> <registry>).
+The charts are read from the output folder (--out), which must be up to date (meshfleet synth).
+The same charts give byte-identical files.
+Exit status: 0 written, 1 fleet errors or stale output, 2 wrong command line.
+`;
+
+export async function runPackage(argv: readonly string[], io: CliIo): Promise<number> {
+  let file: string | undefined;
+  let out: string;
+  let to: string;
+  let all: boolean;
+  try {
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        out: { type: 'string', short: 'o', default: 'charts-out' },
+        to: { type: 'string', default: 'chart-packages' },
+        all: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+    if (values.help) {
+      io.out(PACKAGE_HELP);
+      return 0;
+    }
+    if (positionals.length > 1) throw new UsageError(`unexpected arguments: ${positionals.slice(1).join(' ')}`);
+    file = findInput(positionals[0]);
+    out = values.out;
+    to = values.to;
+    all = Boolean(values.all);
+    const inside = relative(resolve(out), resolve(to));
+    if (!inside.startsWith('..') && !isAbsolute(inside)) {
+      throw new UsageError(`--to ${to} is inside the output folder ${out}, which meshfleet synth replaces whole; choose a folder outside it`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.err(`meshfleet package: ${(e as Error).message}\n\n${PACKAGE_HELP}`);
+      return 2;
+    }
+    throw e;
+  }
+
+  const input = await loadInput(file);
+  const checked = planFleet(input.document, { baseDir: input.baseDir });
+  if (!checked.fleet) throw new FleetError(checked.diagnostics, input.locate);
+  const folder = openOutputFolder(out, { write: false, protect: [...(input.file ? [input.file] : []), input.baseDir] });
+  let committed: Map<string, string>;
+  let rendered;
+  try {
+    committed = folder.read();
+    rendered = renderFleet(checked.fleet, readVersionLock(folder.target, () => committed, out).lock, {}, input.apps);
+  } finally {
+    folder.close();
+  }
+  const diagnostics = [...checked.diagnostics, ...rendered.diagnostics];
+  for (const d of diagnostics) io.err(formatDiagnostic(d, input.locate) + '\n');
+  if (diagnostics.some((d) => d.severity === 'error')) return 1;
+
+  const clusters = rendered.clusters.filter((r) => all || environmentDelivery(checked.fleet!.delivery, r.cluster.environment).mesh.source === 'chart-repository');
+  const packages = [];
+  const stale: string[] = [];
+  for (const r of clusters) {
+    const prefix = `${r.folder}/mesh/`;
+    const files = new Map<string, string>();
+    for (const [path, text] of rendered.files) {
+      if (!path.startsWith(prefix)) continue;
+      files.set(path.slice(prefix.length), text);
+      if (committed.get(path) !== text) stale.push(path);
+    }
+    packages.push(packageChart(files));
+  }
+  if (stale.length) {
+    io.err(`meshfleet package: the charts in ${out} are not up to date (${stale.slice(0, 3).join(', ')}${stale.length > 3 ? ` and ${stale.length - 3} more` : ''}); run meshfleet synth and commit the output first, so the packages hold the versions the engines ask for\n`);
+    return 1;
+  }
+  if (!packages.length) {
+    io.out(`meshfleet package: no environment takes its mesh charts from a chart repository (delivery.mesh.source: chart-repository); --all packages every cluster's chart\n`);
+    return 0;
+  }
+  try {
+    mkdirSync(to, { recursive: true });
+    for (const p of packages) writeFileSync(join(to, p.file), p.bytes);
+    writeFileSync(join(to, 'index.yaml'), repositoryIndex(packages));
+  } catch (e) {
+    throw fileAccessError(e, to, 'write the chart packages');
+  }
+  io.out(`meshfleet package: ${packages.length} chart(s) and index.yaml written to ${to}\n`);
+  return 0;
+}
