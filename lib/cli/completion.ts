@@ -1,7 +1,7 @@
 // `meshfleet completion bash|zsh|fish`: a completion script for the shell, from the command table.
 import { COMMAND_OPTIONS } from './help.ts';
 import { UsageError } from './usage-error.ts';
-import type { CliIo } from './main.ts';
+import type { CliIo } from './io.ts';
 
 export const COMPLETION_HELP = `usage: meshfleet completion bash|zsh|fish
 

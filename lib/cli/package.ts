@@ -17,7 +17,7 @@ import { planFleet } from '../synth/plan.ts';
 import { renderFleet } from '../synth/render.ts';
 import { findInput, loadInput } from './load-input.ts';
 import { UsageError } from './usage-error.ts';
-import type { CliIo } from './main.ts';
+import type { CliIo } from './io.ts';
 
 export const PACKAGE_HELP = `usage: meshfleet package [fleet.yaml | app.ts] [--out charts-out] [--to chart-packages] [--all]
 
