@@ -58,6 +58,7 @@ export const COMMAND_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   graph: ['--format', '--out', '--help'],
   schema: ['--help'],
   init: ['--typescript', '--help'],
+  package: ['--out', '--to', '--all', '--help'],
   completion: ['bash', 'zsh', 'fish'],
   help: [],
 };

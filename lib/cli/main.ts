@@ -63,6 +63,9 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   completion: async () => (await import('./completion.ts')).runCompletion,
 };
 
+/** The commands meshfleet runs (completion and help list each one). */
+export const COMMAND_NAMES: readonly string[] = Object.keys(COMMANDS);
+
 function processIo(): CliIo {
   let shown = false;
   return {

@@ -3,7 +3,8 @@
 import { spawnSync } from 'node:child_process';
 import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../lib/cli/main.ts';
+import { COMMAND_NAMES, runCli } from '../../lib/cli/main.ts';
+import { COMMAND_OPTIONS } from '../../lib/cli/help.ts';
 import { colourPaint, colourWanted, diagnosticJson, progressLine } from '../../lib/cli/report.ts';
 import { Fleet, TrustAnchor } from '../../lib/index.ts';
 import { error, formatDiagnostic } from '../../lib/model/diagnostics.ts';
@@ -48,6 +49,11 @@ describe('completion', () => {
     const probe = `${script}\nCOMP_WORDS=(meshfleet validate --st); COMP_CWORD=2; _meshfleet; echo "\${COMPREPLY[@]}"`;
     expect(spawnSync('bash', ['-c', probe], { encoding: 'utf8' }).stdout.trim()).toBe('--strict');
     expect((await run('completion', 'tcsh')).code).toBe(2);
+  });
+
+  it('knows every command the CLI runs', () => {
+    expect(COMMAND_NAMES).toContain('package');
+    expect(COMMAND_NAMES.filter((c) => !Object.hasOwn(COMMAND_OPTIONS, c))).toStrictEqual([]);
   });
 });
 
