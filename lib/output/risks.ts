@@ -2,6 +2,7 @@
 // read from index.json (and the values files), tolerant of fields a version does not have, so
 // output written by an older or newer meshfleet still compares.
 import { parse } from 'yaml';
+import { valuesFilePath } from './cluster-layout.ts';
 
 export interface Risk {
   /** Where: "fleet", an environment, or "<env>/<cluster>". */
@@ -147,7 +148,7 @@ function linkNames(entry: Json): string[] {
 function gatewayAPIOf(entry: Json, files: ReadonlyMap<string, string>, folder: string): string | undefined {
   const key = Object.keys(entry).find((k) => /^gateway-?api$/i.test(k));
   if (key && entry[key] !== undefined && entry[key] !== null) return describe(entry[key]);
-  const crds = files.get(`${folder}/values/linkerd-crds.yaml`);
+  const crds = files.get(valuesFilePath(folder, 'linkerd-crds'));
   if (crds === undefined) return undefined;
   try {
     const values = parse(crds) as Json | null;

@@ -120,3 +120,9 @@ export function majorBelowLock(previous: LockEntry | undefined, major: number): 
   const locked = previous && /^\d+\.\d+\.\d+$/.test(previous.version) ? Number(previous.version.split('.')[0]) : undefined;
   return locked !== undefined && locked > major ? locked : undefined;
 }
+
+/** The mesh chart's lock entry this run: its content hash and the version that follows from the previous entry. */
+export function chartLockEntry(previous: LockEntry | undefined, content: ReadonlyMap<string, string>, linkerd: string, major?: number): LockEntry {
+  const hash = contentHash(content, linkerd);
+  return { version: nextVersion(previous, hash, linkerd, major), hash, linkerd };
+}

@@ -4,7 +4,8 @@
 // same components, in the order of lib/constructs/delivery/phases.ts.
 import type { UpstreamChart } from '../compat/upstream-values.ts';
 import type { KubeObject } from '../model/kube-object.ts';
-import { ROUTES_FOLDER, type RenderedCluster } from '../output/rendered-cluster.ts';
+import type { RenderedCluster } from '../output/rendered-cluster.ts';
+import { manifestsPath, meshChartPath, routesPath, valuesFilePath } from '../output/cluster-layout.ts';
 import { isCustomResource, objectWaits, waitsOnPeer } from './object-waits.ts';
 import { GATEWAY_API_COMPONENT, HELM_STORAGE_NAMESPACE, MESH_COMPONENT, type Component, type ComponentBase, type GatewayAPISource, type MeshChart } from '../constructs/delivery/components.ts';
 import { WEBHOOK_CA_BUNDLE } from '../constructs/delivery/drift.ts';
@@ -52,7 +53,7 @@ export function componentsOf(rendered: RenderedCluster, gatewayAPI: GatewayAPISo
       name: chart,
       chart,
       version: cluster.release.chartVersion,
-      valuesFile: `${folder}/values/${chart}.yaml`,
+      valuesFile: valuesFilePath(folder, chart),
       values,
       ...UPSTREAM_CHARTS[chart],
     });
@@ -64,7 +65,7 @@ export function componentsOf(rendered: RenderedCluster, gatewayAPI: GatewayAPISo
   const mesh = options.mesh ?? { source: 'manifests', chartRepository: '', engine: 'none' };
   const chart: MeshChart | undefined =
     mesh.source === 'chart'
-      ? { from: 'git', name: meshChartName(cluster.name), version: rendered.chartVersion, path: `${folder}/mesh` }
+      ? { from: 'git', name: meshChartName(cluster.name), version: rendered.chartVersion, path: meshChartPath(folder) }
       : mesh.source === 'chart-repository'
         ? { from: 'repository', name: meshChartName(cluster.name), version: rendered.chartVersion, repository: mesh.chartRepository }
         : undefined;
@@ -82,8 +83,8 @@ export function componentsOf(rendered: RenderedCluster, gatewayAPI: GatewayAPISo
       crds: 'none',
       usesForeignCrds: objects.some(isCustomResource),
       drift: [],
-      chartPath: `${folder}/mesh`,
-      manifestsPath: `${folder}/manifests`,
+      chartPath: meshChartPath(folder),
+      manifestsPath: manifestsPath(folder),
       chartVersion: rendered.chartVersion,
       ...(parts.size > 1 ? { files } : {}),
       ...(chart ? { chart } : {}),
@@ -102,8 +103,8 @@ export function componentsOf(rendered: RenderedCluster, gatewayAPI: GatewayAPISo
       crds: 'none',
       usesForeignCrds: true,
       drift: [],
-      chartPath: `${folder}/mesh`,
-      manifestsPath: `${folder}/${ROUTES_FOLDER}`,
+      chartPath: meshChartPath(folder),
+      manifestsPath: routesPath(folder),
       chartVersion: rendered.chartVersion,
       files: rendered.routeFiles.map((f) => f.name),
     });

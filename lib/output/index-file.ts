@@ -1,0 +1,119 @@
+// index.json: what was rendered for the fleet, per environment and cluster (trust, versions,
+// charts, links, policy, routes, GitOps entry points). Read by people, by `meshfleet lint` and by
+// the next run (lib/output/previous-index.ts).
+import { credentialsSecretName, federatedServiceName, MULTICLUSTER_NAMESPACE, remoteAccessServiceAccount } from '../compat/multicluster-names.ts';
+import { LINKERD_NAMESPACE } from '../compat/linkerd-names.ts';
+import { exportLabels, federationLabels } from '../constructs/multicluster/service-exports.ts';
+import { environmentDelivery } from '../resolve/delivery.ts';
+import type { ClusterMulticlusterView } from '../resolve/links.ts';
+import type { ClusterPolicyView } from '../resolve/policy.ts';
+import type { ResolvedCluster, ResolvedFleet } from '../resolve/resolve.ts';
+import { manifestsPath, meshChartPath, routesPath, valuesFilePath } from './cluster-layout.ts';
+import type { RenderedCluster } from './rendered-cluster.ts';
+
+/** The GitOps files index.json lists (lib/rollout/gitops-files.ts makes them). */
+export interface IndexedGitops {
+  /** Fleet-wide files (gitops/…). */
+  readonly fleetFiles: readonly string[];
+  /** Per environment delivered by an engine: the engine, the file that starts it, and its files. */
+  readonly environments: ReadonlyMap<string, { readonly engine: string; readonly entry: string; readonly files: readonly string[] }>;
+}
+
+export function indexFile(
+  fleet: ResolvedFleet,
+  clusters: readonly RenderedCluster[],
+  gitops: IndexedGitops,
+  views: ReadonlyMap<string, ClusterMulticlusterView>,
+  policies: ReadonlyMap<string, ClusterPolicyView>,
+): string {
+  const index = {
+    fleet: fleet.name,
+    trustDomain: fleet.trust.domain,
+    trustAnchors: fleet.trust.anchor.certificates.map((c) => ({ subject: c.subject, sha256: c.fingerprint256, notAfter: c.validTo })),
+    ...(fleet.trust.rotation ? { trustRotation: fleet.trust.rotation } : {}),
+    ...(gitops.fleetFiles.length ? { gitops: { files: gitops.fleetFiles } } : {}),
+    environments: fleet.environments.map((env) => ({
+      name: env.name,
+      ...(gitops.environments.has(env.name) ? { gitops: gitops.environments.get(env.name) } : {}),
+      clusters: clusters
+        .filter((r) => r.cluster.environment === env.name)
+        .map((r) => ({
+          name: r.cluster.name,
+          network: r.cluster.network,
+          linkerd: r.cluster.linkerdVersion,
+          kubernetes: r.cluster.kubernetes,
+          ha: r.cluster.ha,
+          upstreamCharts: Object.fromEntries(
+            Object.keys(r.upstreamValues).map((chart) => [
+              chart,
+              { repository: environmentDelivery(fleet.delivery, env.name).helmRepository, chart, version: r.cluster.release.chartVersion, values: valuesFilePath(r.folder, chart) },
+            ]),
+          ),
+          gatewayAPI: gatewayAPIEntry(r.cluster),
+          mesh: { chart: meshChartPath(r.folder), version: r.chartVersion, objects: r.objects.length },
+          ...multiclusterIndex(fleet, views.get(r.cluster.name)!),
+          ...policyIndex(policies.get(r.cluster.name)!),
+          manifests: manifestsPath(r.folder),
+          ...routesEntry(r),
+        })),
+    })),
+  };
+  return JSON.stringify(index, null, 2) + '\n';
+}
+
+/** The cluster's Servers, the ones that only audit (a rollout to finish), and its egress networks. */
+function policyIndex(view: ClusterPolicyView) {
+  if (!view.servers.length && !view.egressNetworks.length) return {};
+  const names = (objects: readonly { namespace: string; name: string }[]) => objects.map((o) => `${o.namespace}/${o.name}`);
+  return {
+    policy: {
+      servers: names(view.servers),
+      audit: names(view.servers.filter((s) => s.accessPolicy === 'audit')),
+      egressNetworks: names(view.egressNetworks),
+    },
+  };
+}
+
+/** What a cluster mirrors and publishes, and which Secrets its Links read (and who provides them). */
+function multiclusterIndex(fleet: ResolvedFleet, view: ClusterMulticlusterView) {
+  if (!view.outgoing.length && !view.incoming.length && !view.federatedServices.length && !view.exports.length) return {};
+  const federated = new Set(view.federatedServices.map((f) => `${f.namespace}/${f.name}`));
+  const providedBy = fleet.credentials.type;
+  return {
+    links: view.outgoing.map((l) => ({
+      name: l.name,
+      target: l.target,
+      mode: l.mode,
+      object: `linkerd-multicluster/${l.name}`,
+      credentials: [MULTICLUSTER_NAMESPACE, LINKERD_NAMESPACE].map((ns) => ({ secret: `${ns}/${credentialsSecretName(l.target)}`, providedBy })),
+    })),
+    linkedFrom: view.incoming.map((l) => ({ source: l.source, mode: l.mode, serviceAccount: remoteAccessServiceAccount(l.source) })),
+    gateway: view.incoming.some((l) => l.mode === 'gateway'),
+    federatedServices: view.federatedServices.map((f) => ({ name: f.name, namespace: f.namespace, service: federatedServiceName(f.name), members: f.clusters })),
+    // The labels each named service needs here: its export mode, and federation membership.
+    exports: [
+      ...view.exports.map((s) => ({ name: s.name, namespace: s.namespace, labels: exportLabels(s.export, federated.has(`${s.namespace}/${s.name}`)) })),
+      ...view.federatedServices
+        .filter((f) => !view.exports.some((s) => s.namespace === f.namespace && s.name === f.name))
+        .map((f) => ({ name: f.name, namespace: f.namespace, labels: federationLabels() })),
+    ],
+  };
+}
+
+/** How GitOps gets the cluster's Gateway API CRDs: version, channel and source, applied server-side and never pruned. */
+function gatewayAPIEntry(cluster: ResolvedCluster): Record<string, unknown> {
+  const { mode, version, channel, source, migration } = cluster.gatewayAPI;
+  return {
+    mode,
+    version,
+    channel,
+    ...(source ? { source, serverSideApply: true, prune: false } : {}),
+    ...(migration ? { migration } : {}),
+  };
+}
+
+function routesEntry(r: RenderedCluster): Record<string, unknown> {
+  if (!r.routeFiles.length) return {};
+  const count = (name: string) => r.routeFiles.find((f) => f.name === name)?.objects.length ?? 0;
+  return { routes: { manifests: routesPath(r.folder), routes: count('routes.yaml'), services: count('services.yaml') } };
+}
