@@ -1,6 +1,7 @@
 // Rules over a cluster's Gateway API dependency: the bundle against the cluster's Linkerd release,
 // Kubernetes version and routes; upgrades against the bundle known to be installed; the legacy
 // migration; a vendored folder against what it claims to be. Every fact comes from lib/compat/.
+import { vendoredBundleProblem } from '../model/gateway-api-settings.ts';
 import {
   bundleHasRouteField,
   bundleOfMinor,
@@ -198,7 +199,8 @@ function legacyNextStep(cluster: ResolvedCluster, path: string): Diagnostic {
 function vendoredProblems(cluster: ResolvedCluster, path: string): Diagnostic[] {
   const { vendored, version, channel } = cluster.gatewayAPI;
   if (!vendored) return [];
-  if (vendored.problem) return [error('MF3215', path, `cannot vendor the Gateway API bundle: ${vendored.problem}`, `point vendor at a copy of the upstream config/crd/${channel} folder of v${version}`)];
+  const unreadable = vendoredBundleProblem(vendored, version, channel);
+  if (unreadable) return [error('MF3215', path, unreadable.message, unreadable.fix)];
   const wrong = vendored.files.filter((f) => f.kind === 'CustomResourceDefinition' && (f.bundleVersion !== version || f.channel !== channel));
   if (!wrong.length) return [];
   const first = wrong[0];

@@ -1,5 +1,6 @@
 // Fleet-wide multicluster rules: links point at real clusters, networks fit the link mode, flat
 // networks have disjoint pod ranges, gateways and credentials have what they need.
+import { credentialsStoreProblem, gatewayAddressProblem, linkApiServerProblem, sealedKubeconfigProblem } from '../model/link-values.ts';
 import { GATEWAY_DEFAULTS } from '../compat/multicluster-names.ts';
 import { error, show, warning, type Diagnostic } from '../model/diagnostics.ts';
 import { chooseFrom } from '../model/suggest.ts';
@@ -102,17 +103,15 @@ function checkLinkEnds(link: ResolvedLink, source: ResolvedCluster, target: Reso
   if (link.mode === 'flat' && source.network !== target.network) {
     out.push(error('MF4009', link.path, `flat link ${link.source} → ${link.target} crosses networks (${source.network} → ${target.network})`, 'use mode: gateway between networks, or put both clusters on one network if their pod IPs are routable'));
   }
-  if (link.mode === 'gateway' && !target.gateway.address) {
-    out.push(error('MF4010', link.targetPath, `gateway link ${link.source} → ${link.target}, but ${link.target} has no gateway address`, `set gateway.address on cluster ${link.target} (at ${target.path}) to its gateway LoadBalancer's addresses once it exists`));
-  }
+  const noAddress = gatewayAddressProblem(link, target.gateway.address, target.path);
+  if (noAddress) out.push(error('MF4010', link.targetPath, noAddress.message, noAddress.fix));
   // The Link CRD (multicluster.linkerd.io/v1alpha3, declarative controllers) is the same from 2.18
   // on; both ends must speak it. Every release in the compat table does; older ones are unknown.
   if (source.release.linkApiVersion !== target.release.linkApiVersion) {
     out.push(error('MF4011', link.path, `Linkerd ${source.linkerdVersion} and ${target.linkerdVersion} do not share a Link API`, 'upgrade the older cluster to Linkerd 2.18 or later'));
   }
-  if (fleet.credentials.type === 'externalSecret' && !target.apiServer) {
-    out.push(error('MF4012', `${target.path}/apiServer`, `${link.target} is a link target, and the Link credentials need its API server URL`, `set apiServer on cluster ${link.target}`));
-  }
+  const noApiServer = linkApiServerProblem(fleet.credentials, link.target, target.apiServer);
+  if (noApiServer) out.push(error('MF4012', `${target.path}/apiServer`, noApiServer.message, noApiServer.fix));
   return out;
 }
 
@@ -199,13 +198,10 @@ function checkUsefulLinks(fleet: ResolvedFleet): Diagnostic[] {
 function checkCredentials(fleet: ResolvedFleet): Diagnostic[] {
   if (fleet.links.length === 0) return [];
   const c = fleet.credentials;
-  if (c.type === 'externalSecret' && !c.store) {
-    return [error('MF4017', '/spec/credentials', 'Link credentials come from External Secrets by default, but no secret store is named', 'set credentials.store (or use an externalSecret trust issuer, whose store is then used), or credentials.type: sealedSecret | external')];
-  }
-  if (c.type === 'sealedSecret') {
-    return fleet.links
-      .filter((l) => !c.sealedKubeconfigs[`${l.source}/${l.target}`])
-      .map((l) => error('MF4018', '/spec/credentials/sealedKubeconfigs', `no sealed kubeconfig for ${l.source}/${l.target}`, `seal the kubeconfig for ${l.source} → ${l.target} (cluster-wide scope) and add it under "${l.source}/${l.target}"`));
-  }
-  return [];
+  const noStore = credentialsStoreProblem(c);
+  if (noStore) return [error('MF4017', '/spec/credentials', noStore.message, noStore.fix)];
+  return fleet.links.flatMap((l) => {
+    const unsealed = sealedKubeconfigProblem(c, l.source, l.target);
+    return unsealed ? [error('MF4018', '/spec/credentials/sealedKubeconfigs', unsealed.message, unsealed.fix)] : [];
+  });
 }

@@ -1,6 +1,7 @@
 // Fleet-wide policy rules: every name a policy uses (cluster, namespace, service account, port, route)
 // exists where it is used, callers can reach the server at all, what the caller's link mode does to
 // its identity, and the Linkerd version of each cluster serves the kinds the policy needs.
+import { identityLimitProblem, overrideLimitProblem } from '../model/rate-limit-values.ts';
 import { AUTHORIZABLE_ROUTE_GROUP } from '../compat/policy-targets.ts';
 import { gatewayIdentityFor } from '../compat/multicluster-names.ts';
 import { error, show, warning, type Diagnostic } from '../model/diagnostics.ts';
@@ -131,13 +132,11 @@ class PolicyRules {
       if (!REQUEST_PROTOCOLS.includes(protocol)) {
         this.out.push(error('MF5010', at, `port ${port.name} of ${service.name} is ${protocol}: rate limits count HTTP requests, and ${protocol} traffic has none`, 'rate-limit an HTTP/1, HTTP/2 or gRPC port, or remove rateLimit'));
       }
-      if (limit.total !== undefined && limit.identity !== undefined && limit.identity > limit.total) {
-        this.out.push(error('MF5011', `${at}/identity`, `the per-identity limit ${limit.identity}/s is above the total ${limit.total}/s`, `lower identity to at most ${limit.total}, or raise total`));
-      }
+      const identityAbove = identityLimitProblem(limit.identity, limit.total);
+      if (identityAbove) this.out.push(error('MF5011', `${at}/identity`, identityAbove.message, identityAbove.fix));
       (limit.overrides ?? []).forEach((override, j) => {
-        if (limit.total !== undefined && override.requestsPerSecond > limit.total) {
-          this.out.push(error('MF5012', `${at}/overrides/${j}/requestsPerSecond`, `the override ${override.requestsPerSecond}/s is above the total ${limit.total}/s`, `lower it to at most ${limit.total}, or raise total`));
-        }
+        const overrideAbove = overrideLimitProblem(override.requestsPerSecond, limit.total);
+        if (overrideAbove) this.out.push(error('MF5012', `${at}/overrides/${j}/requestsPerSecond`, overrideAbove.message, overrideAbove.fix));
         override.clients.forEach((client, k) => {
           const namespace = client.namespace ?? service.namespace;
           this.serviceAccountKnown(client.serviceAccount, namespace, clusters, `${at}/overrides/${j}/clients/${k}`, client.namespace !== undefined);

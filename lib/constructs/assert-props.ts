@@ -1,6 +1,7 @@
 // Early checks shared by constructs (policy, workloads) and the front door: they throw in the constructor with the value and the
 // fix, as every construct here does, so a TypeScript fleet fails where the bad value is written.
 import { parseCidr } from '../model/cidr.ts';
+import type { ValueProblem } from '../model/diagnostics.ts';
 import { DNS_LABEL as DNS_LABEL_PATTERN, DNS_NAME as DNS_NAME_PATTERN } from '../compat/value-patterns.ts';
 
 const DNS_NAME = new RegExp(DNS_NAME_PATTERN);
@@ -39,4 +40,9 @@ export function assertRate(value: number | undefined, what: string, path: string
   if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
     throw new Error(`${path}: ${what} ${JSON.stringify(value)} is not a rate. Fix: give requests per second as a whole number of at least 1`);
   }
+}
+
+/** A shared value rule's problem (lib/model), thrown with the same text the fleet check reports. */
+export function assertValue(problem: ValueProblem | undefined, where: string): void {
+  if (problem) throw new Error(`${where}: ${problem.message}. Fix: ${problem.fix}`);
 }

@@ -107,6 +107,7 @@ export class ClusterMesh extends Chart {
         const target = mc.clusters.get(link.target)!;
         const ports = gatewayPortsOf(target).link;
         new MirrorLink(links, link.name, {
+          source: cluster.name,
           mode: link.mode,
           target: {
             name: target.name,

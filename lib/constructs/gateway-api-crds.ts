@@ -1,4 +1,6 @@
 import { Construct } from 'constructs';
+import { vendoredBundleProblem } from '../model/gateway-api-settings.ts';
+import { assertValue } from './assert-props.ts';
 import type { GatewayAPISource, ResolvedGatewayAPI } from '../resolve/gateway-api.ts';
 
 export interface GatewayApiCrdsProps {
@@ -28,6 +30,6 @@ export class GatewayApiCrds extends Construct {
     super(scope, id);
     const { vendored, version, channel, source } = props.gatewayAPI;
     this.source = source;
-    if (vendored?.problem) throw new Error(`cannot vendor Gateway API v${version} ${channel}: ${vendored.problem}. Fix: point vendor at a copy of the upstream config/crd/${channel} folder`);
+    assertValue(vendoredBundleProblem(vendored, version, channel), this.node.path);
   }
 }

@@ -1,8 +1,7 @@
 // The value checks the front door shares with the constructs, thrown with the user's file:line.
 import { parseCidr } from '../model/cidr.ts';
-import { assertDnsLabel as dnsLabel, assertObjectName as objectName } from '../constructs/assert-props.ts';
-import { assertValue as value } from '../constructs/routes/route-parts.ts';
-import type { ValueProblem } from '../model/route-values.ts';
+import { assertDnsLabel as dnsLabel, assertObjectName as objectName, assertValue as value } from '../constructs/assert-props.ts';
+import type { ValueProblem } from '../model/diagnostics.ts';
 import { DefinitionError, located } from './source-location.ts';
 
 export function assertDnsLabel(name: string, what: string, where: string): void {

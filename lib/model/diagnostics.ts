@@ -7,6 +7,15 @@ export type { DiagnosticCode } from './diagnostic-codes.ts';
 
 export type Severity = 'error' | 'warning';
 
+/**
+ * A rule's verdict on one value, written once: a check turns it into a diagnostic at the value's
+ * path, a construct used directly throws it ("<where>: <message>. Fix: <fix>").
+ */
+export interface ValueProblem {
+  readonly message: string;
+  readonly fix: string;
+}
+
 /** Where the user wrote what a diagnostic is about: a fleet file position, or the TypeScript line that created a construct. */
 export interface SourceLocation {
   readonly file: string;

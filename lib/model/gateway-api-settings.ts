@@ -1,6 +1,7 @@
 // How a cluster gets its Gateway API CRDs: a cluster setting like any other, so it is inherited
 // fleet → environment → cluster with the merge rules of lib/model/merge.ts.
 import type { GatewayAPIBundleRef, GatewayAPIChannel } from '../compat/gateway-api.ts';
+import type { ValueProblem } from './diagnostics.ts';
 
 export type { GatewayAPIBundleRef, GatewayAPIChannel };
 
@@ -76,3 +77,12 @@ export const gatewayAPISettingsSchema = {
     migration: { enum: [...LEGACY_MIGRATION_STEPS] },
   },
 } as const;
+
+/**
+ * A vendored bundle that could not be read (resolve records why): reported by
+ * lib/check/gateway-api-rules.ts at the vendor setting, thrown by the GatewayApiCrds construct.
+ */
+export function vendoredBundleProblem(vendored: { readonly problem?: string } | undefined, version: string, channel: GatewayAPIChannel): ValueProblem | undefined {
+  if (!vendored?.problem) return undefined;
+  return { message: `cannot vendor the Gateway API bundle: ${vendored.problem}`, fix: `point vendor at a copy of the upstream config/crd/${channel} folder of v${version}` };
+}

@@ -1,14 +1,11 @@
 // Value rules for retries, timeouts and protocol declarations, in one place: the fleet checks turn a
 // problem into a diagnostic with a path, the TypeScript constructs throw it at once.
 import { APP_PROTOCOL_CORRECTIONS, LINKERD_APP_PROTOCOLS } from '../compat/protocols.ts';
-import { show } from './diagnostics.ts';
+import { show, type ValueProblem } from './diagnostics.ts';
 import type { GRPCRetryCode } from './routes.ts';
 import { GATEWAY_DURATION } from './routes-schema.ts';
 
-export interface ValueProblem {
-  readonly message: string;
-  readonly fix: string;
-}
+export type { ValueProblem } from './diagnostics.ts';
 
 export const GRPC_RETRY_CODES: readonly GRPCRetryCode[] = ['cancelled', 'deadline-exceeded', 'internal', 'resource-exhausted', 'unavailable'];
 

@@ -24,8 +24,8 @@ describe('policy constructs', () => {
   it('HttpRateLimit keeps overrides and per-identity limits within the total', () => {
     const base = { name: 'r', namespace: 'shop', server: 's' };
     expect(() => new HttpRateLimit(chart(), 'r', base)).toThrow('c/r: rate limit r limits nothing. Fix: set total, identity or overrides');
-    expect(() => new HttpRateLimit(chart(), 'r', { ...base, total: 10, identity: 11 })).toThrow('c/r: the per-identity limit 11/s is above the total 10/s. Fix: lower identity to at most 10');
-    expect(() => new HttpRateLimit(chart(), 'r', { ...base, total: 10, overrides: [{ requestsPerSecond: 20, clients: [{ serviceAccount: 'web', namespace: 'shop' }] }] })).toThrow('c/r: the override 20/s is above the total 10/s. Fix: lower it to at most 10');
+    expect(() => new HttpRateLimit(chart(), 'r', { ...base, total: 10, identity: 11 })).toThrow('c/r: the per-identity limit 11/s is above the total 10/s. Fix: lower identity to at most 10, or raise total');
+    expect(() => new HttpRateLimit(chart(), 'r', { ...base, total: 10, overrides: [{ requestsPerSecond: 20, clients: [{ serviceAccount: 'web', namespace: 'shop' }] }] })).toThrow('c/r: the override 20/s is above the total 10/s. Fix: lower it to at most 10, or raise total');
     expect(() => new HttpRateLimit(chart(), 'r', { ...base, total: 1.5 })).toThrow(/total 1.5 is not a rate/);
     // Without a total, overrides are not capped.
     expect(() => new HttpRateLimit(chart(), 'r', { ...base, overrides: [{ requestsPerSecond: 20, clients: [{ serviceAccount: 'web', namespace: 'shop' }] }] })).not.toThrow();

@@ -1,4 +1,6 @@
 import { Construct } from 'constructs';
+import { credentialsStoreProblem, linkApiServerProblem, sealedKubeconfigProblem } from '../../model/link-values.ts';
+import { assertValue } from '../assert-props.ts';
 import { goTemplateLiteral } from '../go-template.ts';
 import { storeKindOf } from '../secret-store.ts';
 import { SealedSecret } from '../../../imports/bitnami.com.ts';
@@ -53,8 +55,11 @@ export class LinkCredentials extends Construct {
     ];
 
     if (credentials.type === 'externalSecret') {
-      if (!credentials.store) throw new Error(`${this.node.path}: credentials.store is required. Fix: name the SecretStore holding remote-access tokens`);
-      if (!target.apiServer) throw new Error(`${this.node.path}: cluster ${target.name} has no apiServer. Fix: set apiServer on cluster ${target.name}`);
+      assertValue(credentialsStoreProblem(credentials), this.node.path);
+      assertValue(linkApiServerProblem(credentials, target.name, target.apiServer), this.node.path);
+      // Both present: the two rules above threw otherwise.
+      const store = credentials.store!;
+      const apiServer = target.apiServer!;
       const key = remoteKeyFor(credentials.remoteKeyPrefix ?? DEFAULT_REMOTE_KEY_PREFIX, target.name, props.source);
       for (const copy of copies) {
         new ExternalSecret(this, copy.id, {
@@ -62,8 +67,8 @@ export class LinkCredentials extends Construct {
           spec: {
             refreshInterval: credentials.refreshInterval ?? '1h',
             secretStoreRef: {
-              name: credentials.store.name,
-              kind: storeKindOf(credentials.store) as ExternalSecretSpecSecretStoreRefKind,
+              name: store.name,
+              kind: storeKindOf(store) as ExternalSecretSpecSecretStoreRefKind,
             },
             target: {
               name,
@@ -72,7 +77,7 @@ export class LinkCredentials extends Construct {
                 type: MIRROR_SECRET_TYPE,
                 engineVersion: ExternalSecretSpecTargetTemplateEngineVersion.V2,
                 ...(copy.labels ? { metadata: { labels: copy.labels, annotations: copy.annotations } } : {}),
-                data: { [KUBECONFIG_KEY]: kubeconfigTemplate(target.name, target.apiServer, remoteAccessServiceAccount(props.source)) },
+                data: { [KUBECONFIG_KEY]: kubeconfigTemplate(target.name, apiServer, remoteAccessServiceAccount(props.source)) },
               },
             },
             data: [
@@ -84,7 +89,7 @@ export class LinkCredentials extends Construct {
       }
     } else if (credentials.type === 'sealedSecret') {
       const sealed = credentials.sealedKubeconfigs[`${props.source}/${target.name}`];
-      if (!sealed) throw new Error(`${this.node.path}: no sealed kubeconfig for ${props.source}/${target.name}. Fix: add it to credentials.sealedKubeconfigs`);
+      assertValue(sealedKubeconfigProblem(credentials, props.source, target.name), this.node.path);
       for (const copy of copies) {
         new SealedSecret(this, copy.id, {
           // Cluster-wide scope: the same sealed data opens in both namespaces.

@@ -1,4 +1,6 @@
 import { Construct } from 'constructs';
+import { gatewayAddressProblem } from '../../model/link-values.ts';
+import { assertValue } from '../assert-props.ts';
 import { LinkV1Alpha3 } from '../../../imports/multicluster.linkerd.io.ts';
 import type { LinkModeName } from '../../model/types.ts';
 import { LINKERD_NAMESPACE } from '../../compat/linkerd-names.ts';
@@ -24,6 +26,8 @@ export interface LinkTarget {
 }
 
 export interface MirrorLinkProps {
+  /** The cluster the Link is on (it mirrors from the target). */
+  readonly source: string;
   readonly target: LinkTarget;
   readonly mode: LinkModeName;
 }
@@ -36,9 +40,7 @@ export class MirrorLink extends Construct {
   constructor(scope: Construct, id: string, props: MirrorLinkProps) {
     super(scope, id);
     const { target, mode } = props;
-    if (mode === 'gateway' && !target.gatewayAddress) {
-      throw new Error(`${this.node.path}: gateway link to ${target.name} needs the target's gateway address. Fix: set gateway.address on cluster ${target.name}`);
-    }
+    assertValue(gatewayAddressProblem({ mode, source: props.source, target: target.name }, target.gatewayAddress), this.node.path);
     const gateway =
       mode === 'gateway'
         ? {

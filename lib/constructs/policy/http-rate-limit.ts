@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
+import { identityLimitProblem, overrideLimitProblem } from '../../model/rate-limit-values.ts';
 import { HttpLocalRateLimitPolicy } from '../../../imports/policy.linkerd.io.ts';
-import { assertObjectName, assertRate } from '../assert-props.ts';
+import { assertObjectName, assertRate, assertValue } from '../assert-props.ts';
 
 export interface RateLimitClient {
   readonly serviceAccount: string;
@@ -32,15 +33,10 @@ export class HttpRateLimit extends Construct {
     }
     assertRate(props.total, 'total', path);
     assertRate(props.identity, 'identity', path);
-    const ceiling = props.total ?? Infinity;
-    if (props.identity !== undefined && props.identity > ceiling) {
-      throw new Error(`${path}: the per-identity limit ${props.identity}/s is above the total ${props.total}/s. Fix: lower identity to at most ${props.total}`);
-    }
+    assertValue(identityLimitProblem(props.identity, props.total), path);
     for (const override of overrides) {
       assertRate(override.requestsPerSecond, 'override', path);
-      if (override.requestsPerSecond > ceiling) {
-        throw new Error(`${path}: the override ${override.requestsPerSecond}/s is above the total ${props.total}/s. Fix: lower it to at most ${props.total}`);
-      }
+      assertValue(overrideLimitProblem(override.requestsPerSecond, props.total), path);
       if (!override.clients.length) throw new Error(`${path}: an override of ${props.name} names no clients. Fix: list the service accounts it is for`);
     }
     new HttpLocalRateLimitPolicy(this, 'Resource', {

@@ -3,12 +3,11 @@
 // directly from TypeScript fails at once, with the value and the fix.
 import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { durationProblem, grpcRetryCodeProblem, httpRetryStatusProblem, retryLimitProblem, type ValueProblem } from '../../model/route-values.ts';
+import { assertValue } from '../assert-props.ts';
+import { durationProblem, grpcRetryCodeProblem, httpRetryStatusProblem, retryLimitProblem } from '../../model/route-values.ts';
 import type { BackendRefSpec, GRPCRetrySpec, HeaderModifierSpec, HTTPRetrySpec, RouteTimeoutsSpec, ServicePortRef } from '../../model/routes.ts';
 
-export function assertValue(problem: ValueProblem | undefined, where: string): void {
-  if (problem) throw new Error(`${where}: ${problem.message}. Fix: ${problem.fix}`);
-}
+export { assertValue };
 
 /** Linkerd reads a mesh route through its Service parent: group "core", kind Service, and the port. */
 export function serviceParentRef(service: ServicePortRef): Record<string, unknown> {
