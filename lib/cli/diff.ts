@@ -15,7 +15,7 @@ export interface OutputComparison {
 
 /** Reads the folder as synth would find it: under its lock, an interrupted swap repaired, links not followed. */
 export function compareOutput(outdir: string, next: ReadonlyMap<string, string>): OutputComparison {
-  const folder = openOutputFolder(outdir, { write: false });
+  const folder = openOutputFolder(outdir, { write: false, workingFolder: process.cwd() });
   let current: Map<string, string>;
   try {
     current = folder.read();

@@ -164,7 +164,7 @@ async function runFleetCommand(argv: readonly string[], io: CliIo, command: stri
   const clusterCount = (input.document as { spec?: { clusters?: unknown[] } })?.spec?.clusters?.length ?? 0;
   const progress = !values.json && clusterCount >= PROGRESS_MIN_CLUSTERS ? io.progress : undefined;
   progress?.(`meshfleet: checking and rendering ${clusterCount} clusters…`);
-  const result = synthesize(input, { outdir: values.out, dryRun: command === 'validate' || compareOnly, strict: values.strict });
+  const result = synthesize(input, { outdir: values.out, dryRun: command === 'validate' || compareOnly, strict: values.strict, workingFolder: process.cwd() });
   progress?.();
   const summary = summaryOf(result.diagnostics, result.acknowledged);
   if (!values.json) printDiagnostics(io.err, result.diagnostics, input.locate, io.paint);

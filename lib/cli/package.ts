@@ -70,7 +70,7 @@ export async function runPackage(argv: readonly string[], io: CliIo): Promise<nu
   const input = await loadInput(file);
   const checked = planFleet(input.document, { baseDir: input.baseDir });
   if (!checked.fleet) throw new FleetError(checked.diagnostics, input.locate);
-  const folder = openOutputFolder(out, { write: false, protect: [...(input.file ? [input.file] : []), input.baseDir] });
+  const folder = openOutputFolder(out, { write: false, protect: [...(input.file ? [input.file] : []), input.baseDir], workingFolder: process.cwd() });
   let committed: Map<string, string>;
   let rendered;
   try {

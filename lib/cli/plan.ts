@@ -70,7 +70,7 @@ export async function runPlan(argv: readonly string[], io: CliIo): Promise<numbe
   if (!checked.fleet) throw new FleetError(applyAcknowledgements(input.document, checked.diagnostics).diagnostics, input.locate);
   // The output folder is opened like synth --check opens it (checked, an interrupted swap repaired,
   // links never followed) and read once: its lock gives the versions, its files the upgrade.
-  const folder = openOutputFolder(out, { write: false, protect: [...(input.file ? [input.file] : []), input.baseDir] });
+  const folder = openOutputFolder(out, { write: false, protect: [...(input.file ? [input.file] : []), input.baseDir], workingFolder: process.cwd() });
   let previous: Map<string, string>;
   let rendered;
   try {

@@ -16,7 +16,7 @@ export function isMainModule(moduleUrl: string): boolean {
 
 export function runApp(fleet: Fleet, outdir = process.env.MESHFLEET_OUT ?? 'charts-out'): void {
   try {
-    const result = synthesize(fleetInput(fleet), { outdir });
+    const result = synthesize(fleetInput(fleet), { outdir, workingFolder: process.cwd() });
     // cdk8s synth clears its own output folder and expects plain manifests there; charts-out is
     // never handed to it, so its atomic swap and version lock stay intact.
     const cdk8sOut = process.env.CDK8S_OUTDIR;

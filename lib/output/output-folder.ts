@@ -42,6 +42,8 @@ export interface OpenOptions {
   readonly write: boolean;
   /** Paths the output must not contain (the fleet file, the folder relative paths are read from). */
   readonly protect?: readonly string[];
+  /** The folder the command runs in (the caller's, lib/cli's): the output may neither be nor contain it. */
+  readonly workingFolder: string;
   /** How long to wait for another run holding the folder's lock. */
   readonly waitMs?: number;
 }
@@ -49,7 +51,7 @@ export interface OpenOptions {
 export function openOutputFolder(outdir: string, options: OpenOptions): OutputFolder {
   const target = resolve(outdir);
   const display = outdir === '' ? "''" : outdir;
-  checkOutputPath(target, display, options.protect ?? []);
+  checkOutputPath(target, display, options.protect ?? [], options.workingFolder);
 
   const parent = dirname(target);
   let createdParent: string | undefined;
@@ -129,7 +131,7 @@ function removeEmptyFolders(from: string, upTo: string): void {
 }
 
 /** Refuses paths meshfleet must never replace: links, files, the working folder, the fleet's folders. */
-function checkOutputPath(target: string, display: string, protect: readonly string[]): void {
+function checkOutputPath(target: string, display: string, protect: readonly string[], workingFolder: string): void {
   const refuse = (problem: string, fix: string) => new FileAccessError(`--out ${display}: ${problem}`, fix, 2);
   const stats = lstatSync(target, { throwIfNoEntry: false });
   if (stats?.isSymbolicLink()) {
@@ -145,7 +147,7 @@ function checkOutputPath(target: string, display: string, protect: readonly stri
     throw refuse(`is ${describeKind(stats)}, not a folder`, 'give --out a folder: a new one, or one meshfleet wrote');
   }
   const real = realPathOf(target);
-  const cwd = realPathOf(process.cwd());
+  const cwd = realPathOf(resolve(workingFolder));
   const contains = (path: string) => path === real || path.startsWith(real.endsWith(sep) ? real : real + sep);
   if (real === cwd) throw refuse('is the working folder; meshfleet replaces its output folder whole', 'give --out a folder of its own, e.g. --out charts-out');
   if (contains(cwd)) throw refuse('contains the working folder; meshfleet replaces its output folder whole', 'give --out a folder of its own, e.g. --out charts-out');

@@ -30,6 +30,8 @@ export interface SynthOptions extends Omit<PlanOptions, 'baseDir'> {
   readonly dryRun?: boolean;
   /** Fail (FleetError, nothing written) on any warning spec.acknowledge does not cover. @default false */
   readonly strict?: boolean;
+  /** The folder the caller runs in, which outdir may neither be nor contain. @default the process's working folder */
+  readonly workingFolder?: string;
 }
 
 export interface SynthResult {
@@ -48,7 +50,9 @@ export function synthesize(input: FleetInput, options: SynthOptions = {}): Synth
   const plan = planFleet(input.document, { baseDir: input.baseDir, now: options.now });
   if (!plan.fleet) throw new FleetError(applyAcknowledgements(input.document, plan.diagnostics).diagnostics, input.locate);
 
-  const folder = openOutputFolder(outdir, { write: !options.dryRun, protect: [...(input.file ? [input.file] : []), input.baseDir] });
+  // The one default of the working folder: the public synthesize() resolves relative paths as Node does.
+  const workingFolder = options.workingFolder ?? process.cwd();
+  const folder = openOutputFolder(outdir, { write: !options.dryRun, protect: [...(input.file ? [input.file] : []), input.baseDir], workingFolder });
   let rendered: Rendered;
   let diagnostics: Diagnostic[];
   let files: number;

@@ -31,19 +31,10 @@ const IMPORT = /(?:^|[\s;])(?:import|export)\s[^;'"]*?from\s+['"](\.{1,2}\/[^'"]
 /** Every .ts file under `libRoot` → the files of `libRoot` it imports (paths relative to libRoot). */
 export function importGraphOf(libFolder: string): ImportGraph {
   const libRoot = resolve(libFolder);
-  const files: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (entry.name.endsWith('.ts')) files.push(path);
-    }
-  };
-  walk(libRoot);
   const graph = new Map<string, string[]>();
-  for (const file of files) {
+  for (const file of tsFilesUnder(libRoot)) {
     const targets = new Set<string>();
-    const text = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\/|^\s*\/\/.*$/gm, '');
+    const text = codeOf(file);
     for (const match of text.matchAll(IMPORT)) {
       const spec = match[1] ?? match[2] ?? match[3];
       let target = resolve(dirname(file), spec).replace(/\.js$/, '.ts');
@@ -54,6 +45,43 @@ export function importGraphOf(libFolder: string): ImportGraph {
     graph.set(relative(libRoot, file), [...targets].sort());
   }
   return graph;
+}
+
+/** Every .ts file under a folder, as absolute paths. */
+function tsFilesUnder(root: string): string[] {
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith('.ts')) files.push(path);
+    }
+  };
+  walk(root);
+  return files;
+}
+
+/** A file's text without comments (a comment naming an import or process.cwd() is not a use). */
+function codeOf(file: string): string {
+  return readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\/|^\s*\/\/.*$/gm, '');
+}
+
+/** `process.<member>` uses, and imports of node:process, in a file's code ("process.cwd", "node:process"). */
+export function processUsesIn(code: string): string[] {
+  const uses = [...code.matchAll(/\bprocess\s*\.\s*([A-Za-z_$][\w$]*)/g)].map((m) => `process.${m[1]}`);
+  if (/from\s+['"](?:node:)?process['"]|import\s*\(\s*['"](?:node:)?process['"]\s*\)/.test(code)) uses.push('node:process');
+  return [...new Set(uses)].sort();
+}
+
+/** lib/ file → its process uses, for files that have any. */
+export function processUsesOf(libFolder: string): ReadonlyMap<string, readonly string[]> {
+  const libRoot = resolve(libFolder);
+  const uses = new Map<string, string[]>();
+  for (const file of tsFilesUnder(libRoot)) {
+    const found = processUsesIn(codeOf(file));
+    if (found.length) uses.set(relative(libRoot, file), found);
+  }
+  return uses;
 }
 
 /** The folder (layer) a lib/ file belongs to. */

@@ -2,7 +2,7 @@
 // folder reaches a folder that reaches it back, and every import points down LAYERS.
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { cyclesOf, folderGraphOf, importGraphOf, layerBreaches, LAYERS, type ImportGraph } from './import-graph.ts';
+import { cyclesOf, folderGraphOf, importGraphOf, layerBreaches, LAYERS, processUsesIn, processUsesOf, type ImportGraph } from './import-graph.ts';
 
 const graph = importGraphOf(fileURLToPath(new URL('../../lib', import.meta.url)));
 
@@ -37,6 +37,44 @@ describe('the layers of lib/', () => {
 
   it('imports only down the layer list', () => {
     expect(layerBreaches(graph)).toStrictEqual([...KNOWN_BREACHES].sort());
+  });
+});
+
+/**
+ * Process I/O outside lib/cli, each with why it stays; anything else fails, and so does a stale entry.
+ * Where commands write, exit and read their arguments and environment is lib/cli's alone.
+ */
+const PROCESS_IO_ALLOWED: Readonly<Record<string, readonly string[]>> = {
+  // The public synthesize() is called without the CLI too: its working folder defaults to the
+  // process's here, once; the CLI passes its own (lib/output never reads it).
+  'synth/synthesize.ts': ['process.cwd'],
+  // The lock's own job: it records its holder's pid and tells a live holder from a stale lock.
+  'output/output-lock.ts': ['process.kill', 'process.pid'],
+  // Temporary and set-aside names unique per process, so two runs never share one.
+  'output/atomic-write.ts': ['process.pid'],
+  // A TypeScript fleet's errors are made while the user's program runs, before any command: they
+  // show the user's file relative to where it runs, as compilers do.
+  'fleet/source-location.ts': ['process.cwd'],
+};
+
+const processIoOutsideCli = (uses: ReadonlyMap<string, readonly string[]>) =>
+  Object.fromEntries([...uses].filter(([file]) => !file.startsWith('cli/')).sort(([a], [b]) => a.localeCompare(b)));
+
+describe('process I/O', () => {
+  it('is touched only by lib/cli, apart from the allowed uses', () => {
+    const uses = processUsesOf(fileURLToPath(new URL('../../lib', import.meta.url)));
+    // the scan finds the CLI's own uses (a scan that finds nothing proves nothing)
+    expect(uses.get('cli/main.ts')).toContain('process.stdout');
+    expect(processIoOutsideCli(uses)).toStrictEqual(Object.fromEntries(Object.entries(PROCESS_IO_ALLOWED).sort(([a], [b]) => a.localeCompare(b))));
+  });
+
+  it('the scan sees member uses and imports, not comments', () => {
+    expect(processUsesIn("const w = process.stdout.write; const e = process . env ['X'];")).toStrictEqual(['process.env', 'process.stdout']);
+    expect(processUsesIn("import { argv } from 'node:process';")).toStrictEqual(['node:process']);
+    expect(processUsesIn("const env = await import('process');")).toStrictEqual(['node:process']);
+    expect(processUsesIn('const processed = 1; subprocess.run();')).toStrictEqual([]);
+    const planted = new Map([['output/output-folder.ts', ['process.cwd']], ['cli/main.ts', ['process.argv']]]);
+    expect(processIoOutsideCli(planted)).toStrictEqual({ 'output/output-folder.ts': ['process.cwd'] });
   });
 });
 
