@@ -89,8 +89,8 @@ describe('the TypeScript API names the user\'s line', () => {
       ['/spec/clusters/0/kubernetes', expect.stringContaining('in spec.defaults, the environment or the cluster')],
     ]);
     const at = here("fleet.addCluster('eu-1', { environment: 'staging' });");
-    expect(error!.message).toMatch(placed('error /spec/clusters/0/environment ({at}, construct acme/clusters/eu-1)', at));
-    expect(error!.message).toMatch(placed('error /spec/clusters/0/kubernetes ({at}, construct acme/clusters/eu-1)', at));
+    expect(error!.message).toMatch(placed('error MF3102 /spec/clusters/0/environment ({at}, construct acme/clusters/eu-1)', at));
+    expect(error!.message).toMatch(placed('error MF2004 /spec/clusters/0/kubernetes ({at}, construct acme/clusters/eu-1)', at));
     expect(error!.message).toContain("fix: declare it: fleet.addEnvironment('staging')");
     expect(error!.message).toContain('in defaults of new Fleet(…), the environment or the cluster');
     expect(error!.message).not.toContain('spec.');

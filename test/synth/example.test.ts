@@ -92,14 +92,14 @@ describe('chart versions follow content', () => {
     synthesize(input, { outdir: out });
     const doc = structuredClone(input.document) as any;
     doc.spec.clusters[2].cni = true; // eu-1: namespace label changes
-    doc.spec.clusters[3].linkerd = 'edge-26.8.3'; // eu-2: Linkerd upgrade
+    doc.spec.clusters[4].linkerd = '2.19'; // us-1: Linkerd upgrade, one release (a larger step or skew is refused)
     synthesize({ ...input, document: doc }, { outdir: out });
     const lock = JSON.parse(readFileSync(join(out, 'versions.lock.json'), 'utf8')).charts;
     expect(Object.fromEntries(Object.entries<any>(lock).map(([k, v]) => [k, v.version]))).toStrictEqual({
       'dev/dev-1/mesh': '0.1.0',
       'prod/eu-1/mesh': '0.1.1',
-      'prod/eu-2/mesh': '0.2.0',
-      'prod/us-1/mesh': '0.1.0',
+      'prod/eu-2/mesh': '0.1.0',
+      'prod/us-1/mesh': '0.2.0',
       'prod/us-2/mesh': '0.1.0',
       'staging/staging-1/mesh': '0.1.0',
     });
