@@ -208,7 +208,9 @@ class PolicyRules {
         // (Not when a refused cluster of the service might be the one that has it: its error comes first.)
         out.push(error('MF5019', `${at}/namespace`, `namespace ${show(namespace)} is not declared on ${where.join(', ')}, where ${service.name} runs`, this.declareNamespaceFix(namespace, where[0])));
       }
-      if ('serviceAccount' in caller) this.serviceAccountKnown(caller.serviceAccount, namespace, declaredOn, at, false);
+      // A refused cluster's namespaces are written in the document: a caller's service account is still checked there.
+      const refusedOn = (named ?? []).filter((c) => this.isRefused(c) && this.namespaceOn(namespace, c));
+      if ('serviceAccount' in caller) this.serviceAccountKnown(caller.serviceAccount, namespace, [...declaredOn, ...refusedOn], at, false);
     }
 
     const what = target ? `${target} of ${service.name}` : service.name;
@@ -216,7 +218,8 @@ class PolicyRules {
     for (const from of named ? froms : []) {
       const reaches = serviceClusters.map((c) => ({ server: c, reach: reachOf(caller, c, service.namespace, this.ctx)[callerClusters(caller, c).indexOf(from)] }));
       // Unlinked because a link names a cluster that does not exist: that error is the root cause.
-      const linkBroken = this.brokenLinkEnds.has(from) || serviceClusters.some((c) => this.brokenLinkEnds.has(c));
+      // So is a refused cluster of the service: whether `from` reaches it cannot be known.
+      const linkBroken = this.brokenLinkEnds.has(from) || serviceClusters.some((c) => this.brokenLinkEnds.has(c)) || service.clusters.some((c) => this.isRefused(c));
       if (!linkBroken && !reaches.some((r) => r.reach.kind !== 'unlinked')) {
         out.push(error('MF5020', fromPath(from), `cluster ${from} is not linked to ${serviceClusters.join(', ')}, where ${what} runs: its workloads cannot call it`, `add a link from ${from} (links: [{ from: ${from}, to: ${serviceClusters[0]}, mode: flat | gateway }]), or remove ${from} from ${clusterField}`));
       }
@@ -296,10 +299,14 @@ class PolicyRules {
       : `declare it: spec.namespaces: [{ name: ${name} }] (manage: false if another tool creates it)`;
   }
 
+  private isRefused(name: string): boolean {
+    return this.fleet.refused.some((c) => c.name === name);
+  }
+
   private clusterExists(name: string, path: string, out: Diagnostic[]): boolean {
     if (this.clusters.has(name)) return true;
     // A cluster the resolver refused has its error already.
-    if (this.fleet.refused.some((c) => c.name === name)) return false;
+    if (this.isRefused(name)) return false;
     out.push(error('MF5031', path, `no cluster named ${show(name)}`, chooseFrom(name, [...this.clusters.keys()], 'name one of')));
     return false;
   }

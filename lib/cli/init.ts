@@ -11,13 +11,15 @@ import { packageFile } from '../package-files.ts';
 import type { CliIo } from './io.ts';
 import { placeholderAnchorPem } from './placeholder-anchor.ts';
 
-export const INIT_HELP = `usage: meshfleet init [dir] [--typescript]
+export const INIT_HELP = `usage: meshfleet init [dir] [--typescript] [--json]
 
 Starts a fleet repository in dir (default: the working folder): fleet.yaml, or with --typescript a
 cdk8s app (main.ts, package.json, tsconfig.json, cdk8s.yaml); a placeholder trust anchor in
 trust/anchor.crt; README.md (how to create the real trust anchor and where its key goes);
 .gitignore; and .github/workflows/meshfleet.yaml, which runs \`meshfleet synth --check\`.
 Existing files are never overwritten: init then writes nothing and exits 2.
+  --json   print one JSON object on stdout: the folder and the files written (or, when some exist,
+           those files and nothing written)
 Examples:
   meshfleet init                      # fleet.yaml in the working folder
   meshfleet init mesh --typescript    # a TypeScript fleet in ./mesh
@@ -33,7 +35,7 @@ export async function runInit(argv: readonly string[], io: CliIo): Promise<numbe
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
-    options: { typescript: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: { typescript: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
   });
   if (values.help) {
     io.out(INIT_HELP);
@@ -46,6 +48,13 @@ export async function runInit(argv: readonly string[], io: CliIo): Promise<numbe
   const dir = resolve(positionals[0] ?? '.');
   const files = initFiles(dir, Boolean(values.typescript), new Date());
   const existing = Object.keys(files).filter((path) => existsSync(join(dir, path)));
+  const at = relative(process.cwd(), dir);
+  const report = (exitCode: number, written: readonly string[], error?: string) =>
+    io.out(JSON.stringify({ command: 'init', ok: exitCode === 0, exitCode, dir: at || '.', typescript: Boolean(values.typescript), files: written, ...(error ? { existing, error } : {}) }, null, 2) + '\n');
+  if (existing.length && values.json) {
+    report(2, [], `${existing.join(', ')} already ${existing.length === 1 ? 'exists' : 'exist'}; nothing written`);
+    return 2;
+  }
   if (existing.length) {
     io.err(`meshfleet init: ${existing.join(', ')} already ${existing.length === 1 ? 'exists' : 'exist'} in ${dir}; nothing written. Run init in a new folder, or move ${existing.length === 1 ? 'it' : 'them'} away.\n`);
     return 2;
@@ -54,7 +63,10 @@ export async function runInit(argv: readonly string[], io: CliIo): Promise<numbe
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), text, { flag: 'wx' }); // and never overwrite one made meanwhile
   }
-  const at = relative(process.cwd(), dir);
+  if (values.json) {
+    report(0, Object.keys(files));
+    return 0;
+  }
   const cd = at ? `cd ${at} && ` : '';
   io.out(
     `meshfleet: wrote ${Object.keys(files).join(', ')}${at ? ` in ${at}` : ''}\n` +

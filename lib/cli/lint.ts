@@ -1,8 +1,8 @@
 // `meshfleet lint <file|dir>…`: validates hand-written Kubernetes YAML exactly as synth validates its
 // own output (built-in kinds, CRD schemas with defaults, CEL rules, list-map keys), against the
 // Gateway API bundle and Linkerd release a cluster runs. One line per problem, grep- and
-// editor-friendly: `file:line:column: document N: Kind namespace/name: /json/path: message`.
-// Exit 0 when every document is valid, 1 when one is not, 2 when the command line is wrong.
+// editor-friendly: `file:line:column: document N: Kind namespace/name: /json/path: message`; with
+// --json one object on stdout with every problem as fields. Exit 0 when every document is valid, 1 when one is not, 2 when the command line is wrong.
 import { linkerdGatewayAPI } from '../compat/gateway-api.ts';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +12,7 @@ import { inRange, LINKERD_RELEASES, linkerdRelease, NEWEST_STABLE_LINKERD, type 
 import { MAX_SHOWN, pointerSegments } from '../model/diagnostics.ts';
 import { formatBytes, INPUT_LIMITS, readRegularFile } from '../model/file-access.ts';
 import { DUPLICATE_KEY, duplicateKeys, firstTooDeeplyNested, nodeAt } from '../model/load-yaml.ts';
-import { describeSecretIssue, scanFiles, sourceSetsFor, validateObjects, type GatewayAPIChannel, type KubeObject, type SchemaSources } from '../validate/index.ts';
+import { scanFiles, sourceSetsFor, validateObjects, type GatewayAPIChannel, type KubeObject, type SchemaSources } from '../validate/index.ts';
 import { fileRoleProblems, outputFolderPlans, outputIndexOf, renderedTemplateValue, type FilePlan, type LintTarget } from './lint-output.ts';
 import { selectedTemplateYaml } from '../output/helm-chart.ts';
 import { UsageError } from './usage-error.ts';
@@ -24,7 +24,7 @@ const LINT_MAX_NESTING = 100;
 // Without options, lint for the newest stable Linkerd and the Gateway API bundle it recommends.
 const DEFAULT_LINKERD = NEWEST_STABLE_LINKERD;
 
-export const LINT_HELP = `usage: meshfleet lint <file | dir>… [--gateway-api <version>] [--channel standard|experimental] [--linkerd <version>]
+export const LINT_HELP = `usage: meshfleet lint <file | dir>… [--gateway-api <version>] [--channel standard|experimental] [--linkerd <version>] [--json]
 
 Validates Kubernetes YAML (multi-document files; folders are searched for .yaml and .yml files) the
 way the API server would: built-in kinds, Gateway API and Linkerd CRD schemas with their defaults,
@@ -34,15 +34,47 @@ and Gateway API bundle; its kustomization.yaml, Chart.yaml and upstream values f
   --gateway-api  Gateway API bundle version (default: the one the Linkerd version recommends)
   --channel      Gateway API channel (default: standard)
   --linkerd      Linkerd version, e.g. 2.18, 2.20, edge-26.8.3 (default: ${DEFAULT_LINKERD.version})
+  --json         print one JSON object on stdout: the summary and every problem (file, line, column,
+                 document, kind, name, pointer, message), for CI bots and editors; nothing else
 Exit status: 0 all valid, 1 some document invalid, 2 wrong command line.
 Examples:
   meshfleet lint charts-out/                       # meshfleet's output, per cluster
   meshfleet lint k8s/ --linkerd 2.18 --gateway-api 1.1.1 --channel experimental
+  meshfleet lint charts-out/ --json | jq '.problems[] | "\\(.file):\\(.line): \\(.message)"'
 `;
+
+/** One problem lint found, as --json prints it; the text line joins the parts present with ": ". */
+export interface LintProblem {
+  readonly file: string;
+  readonly line?: number;
+  readonly column?: number;
+  /** The document's number in its file, from 1. */
+  readonly document?: number;
+  /** The object the problem is in, when the document is a Kubernetes object. */
+  readonly kind?: string;
+  /** "namespace/name" or "name". */
+  readonly name?: string;
+  /** JSON pointer in the document ("" the whole document). */
+  readonly pointer?: string;
+  readonly message: string;
+}
+
+/** `file:line:column: document N: Kind namespace/name: /pointer: message`, the parts there are. */
+export function formatLintProblem(p: LintProblem): string {
+  const where = p.line === undefined ? p.file : `${p.file}:${p.line}${p.column === undefined ? '' : `:${p.column}`}`;
+  return [
+    where,
+    ...(p.document === undefined ? [] : [`document ${p.document}`]),
+    ...(p.kind === undefined ? [] : [`${p.kind} ${p.name}`]),
+    ...(p.pointer === undefined ? [] : [p.pointer || '/']),
+    p.message,
+  ].join(': ');
+}
 
 export async function runLint(argv: readonly string[], io: CliIo): Promise<number> {
   let plans: FilePlan[];
   let description: string;
+  let json = false;
   try {
     const { values, positionals } = parseArgs({
       args: [...argv],
@@ -51,6 +83,7 @@ export async function runLint(argv: readonly string[], io: CliIo): Promise<numbe
         'gateway-api': { type: 'string' },
         channel: { type: 'string' },
         linkerd: { type: 'string' },
+        json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -58,6 +91,7 @@ export async function runLint(argv: readonly string[], io: CliIo): Promise<numbe
       io.out(LINT_HELP);
       return 0;
     }
+    json = Boolean(values.json);
     const target = lintTarget(values.linkerd, values['gateway-api'], values.channel);
     ({ plans, description } = filePlans(positionals, target));
   } catch (e) {
@@ -70,20 +104,27 @@ export async function runLint(argv: readonly string[], io: CliIo): Promise<numbe
 
   let documents = 0;
   let invalid = 0;
-  let problems = 0;
-  // The first problems are enough to act on; a thousand-error file would bury them.
-  const print = (line: string) => {
-    if (++problems <= MAX_SHOWN) io.out(`${line}\n`);
+  const problems: LintProblem[] = [];
+  // The first problems are enough to act on; a thousand-error file would bury them (--json has them all).
+  const report = (problem: LintProblem) => {
+    problems.push(problem);
+    if (!json && problems.length <= MAX_SHOWN) io.out(`${formatLintProblem(problem)}\n`);
   };
   for (const plan of plans) {
-    const result = lintFile(plan, print);
+    const result = lintFile(plan, report);
     documents += result.documents;
     invalid += result.invalid;
   }
-  if (problems > MAX_SHOWN) io.out(`… and ${problems - MAX_SHOWN} more problem(s) not shown\n`);
+  const exitCode = invalid === 0 ? 0 : 1;
+  if (json) {
+    const summary = { files: plans.length, documents, invalid, problems: problems.length };
+    io.out(JSON.stringify({ command: 'lint', ok: exitCode === 0, exitCode, target: description, summary, problems }, null, 2) + '\n');
+    return exitCode;
+  }
+  if (problems.length > MAX_SHOWN) io.out(`… and ${problems.length - MAX_SHOWN} more problem(s) not shown\n`);
   const where = `${documents} document(s) in ${plans.length} file(s), ${description}`;
   io.out(invalid === 0 ? `meshfleet lint: all valid: ${where}\n` : `meshfleet lint: ${invalid} invalid: ${where}\n`);
-  return invalid === 0 ? 0 : 1;
+  return exitCode;
 }
 
 function lintTarget(linkerd: string | undefined, gatewayAPI: string | undefined, channel: string | undefined): LintTarget {
@@ -160,22 +201,28 @@ function yamlFilesUnder(folder: string): string[] {
   return found;
 }
 
-function lintFile(plan: FilePlan, print: (line: string) => void): { documents: number; invalid: number } {
+function lintFile(plan: FilePlan, report: (problem: LintProblem) => void): { documents: number; invalid: number } {
   const { file, role } = plan;
   const { sources } = plan.target;
   const read = readRegularFile(file, { limit: INPUT_LIMITS.lintFile, what: 'file', display: file });
   if (!('text' in read)) {
-    print(`${file}: ${read.problem} (fix: ${read.fix})`);
+    report({ file, message: `${read.problem} (fix: ${read.fix})` });
     return { documents: 0, invalid: 1 };
   }
   // A meshfleet chart template is read as what it renders to with every file selected.
   const text = role.kind === 'objects' && role.helmTemplate ? selectedTemplateYaml(read.text) : read.text;
   // Bounded before parsing: the parser's memory grows with the text, its stack with the nesting.
-  const refused = oversizedDocuments(text).map(({ line, index, size }) => `${file}:${line}:1: document ${index}: larger than the limit of ${formatBytes(INPUT_LIMITS.lintDocument)} (${formatBytes(size)}); the API server refuses request bodies over 3 MiB`);
+  const refused: LintProblem[] = oversizedDocuments(text).map(({ line, index, size }) => ({
+    file,
+    line,
+    column: 1,
+    document: index,
+    message: `larger than the limit of ${formatBytes(INPUT_LIMITS.lintDocument)} (${formatBytes(size)}); the API server refuses request bodies over 3 MiB`,
+  }));
   const tooDeep = firstTooDeeplyNested(text, LINT_MAX_NESTING);
-  if (tooDeep !== undefined) refused.push(`${file}:${positionIn(text, tooDeep)}: nests lists or maps more than ${LINT_MAX_NESTING} levels deep`);
+  if (tooDeep !== undefined) refused.push({ file, ...positionIn(text, tooDeep), message: `nests lists or maps more than ${LINT_MAX_NESTING} levels deep` });
   if (refused.length) {
-    refused.forEach(print);
+    refused.forEach(report);
     return { documents: 0, invalid: 1 };
   }
   const lineCounter = new LineCounter();
@@ -185,21 +232,21 @@ function lintFile(plan: FilePlan, print: (line: string) => void): { documents: n
   const yamlDocuments = Array.isArray(parsed) ? parsed : [];
   const at = (offset: number | undefined) => {
     const { line, col } = lineCounter.linePos(offset ?? 0);
-    return `${file}:${line}:${col}`;
+    return { file, line, column: col };
   };
   let documents = 0;
   let invalid = 0;
   yamlDocuments.forEach((document, index) => {
-    const which = `document ${index + 1}`;
-    const problems: string[] = document.errors.map((error) => `${at(error.pos[0])}: ${which}: not valid YAML: ${error.message.split('\n')[0]}`);
-    for (const key of duplicateKeys(document)) problems.push(`${at(key.range?.[0])}: ${which}: not valid YAML: ${DUPLICATE_KEY}`);
+    const which = { document: index + 1 };
+    const problems: LintProblem[] = document.errors.map((error) => ({ ...at(error.pos[0]), ...which, message: `not valid YAML: ${error.message.split('\n')[0]}` }));
+    for (const key of duplicateKeys(document)) problems.push({ ...at(key.range?.[0]), ...which, message: `not valid YAML: ${DUPLICATE_KEY}` });
     let object: unknown;
     if (problems.length === 0) {
       try {
         object = document.toJS({ maxAliasCount: 100 });
         if (role.kind === 'objects' && role.helmTemplate) object = renderedTemplateValue(object);
       } catch (e) {
-        problems.push(`${at(document.range[0])}: ${which}: ${(e as Error).message}`);
+        problems.push({ ...at(document.range[0]), ...which, message: (e as Error).message });
       }
     }
     if (problems.length === 0 && (object === null || object === undefined)) return; // an empty document, as kubectl skips it
@@ -207,26 +254,26 @@ function lintFile(plan: FilePlan, print: (line: string) => void): { documents: n
     if (problems.length === 0 && role.kind !== 'objects') {
       for (const problem of fileRoleProblems(plan, object)) {
         const node = nodeAt(document.contents as Node | null, pointerSegments(problem.path));
-        problems.push(`${at(node?.range?.[0] ?? document.range[0])}: ${which}: ${problem.path || '/'}: ${problem.message}`);
+        problems.push({ ...at(node?.range?.[0] ?? document.range[0]), ...which, pointer: problem.path, message: problem.message });
       }
     } else if (problems.length === 0) {
       if (!isKubernetesObject(object)) {
-        problems.push(`${at(document.range[0])}: ${which}: not a Kubernetes object: a mapping with apiVersion and kind is expected`);
+        problems.push({ ...at(document.range[0]), ...which, message: 'not a Kubernetes object: a mapping with apiVersion and kind is expected' });
       } else {
-        const subject = `${String(object.kind)} ${nameOf(object)}`;
+        const subject = { kind: String(object.kind), name: nameOf(object) };
         for (const issue of validateObjects([object], sources)) {
           const node = nodeAt(document.contents as Node | null, pointerSegments(issue.path));
-          problems.push(`${at(node?.range?.[0] ?? document.range[0])}: ${which}: ${subject}: ${issue.path || '/'}: ${issue.message}`);
+          problems.push({ ...at(node?.range?.[0] ?? document.range[0]), ...which, ...subject, pointer: issue.path, message: issue.message });
         }
       }
     }
     if (problems.length > 0) invalid++;
-    problems.forEach(print);
+    problems.forEach(report);
   });
   // The secret scan synth runs on every file it writes, on the text: private keys, kubeconfigs,
   // tokens, Secrets with data, in objects, values and chart files alike.
   const findings = scanFiles({ [file]: text });
-  for (const finding of findings) print(`${describeSecretIssue(finding)}: secret material`);
+  for (const finding of findings) report({ file: finding.file, line: finding.line, message: `${finding.kind} (${finding.fingerprint}): secret material` });
   if (findings.length > 0) invalid++;
   return { documents, invalid };
 }
@@ -255,9 +302,9 @@ function oversizedDocuments(text: string): { line: number; index: number; size: 
   return found;
 }
 
-function positionIn(text: string, offset: number): string {
+function positionIn(text: string, offset: number): { line: number; column: number } {
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
-  return `${lineOf(text, offset)}:${offset - lineStart + 1}`;
+  return { line: lineOf(text, offset), column: offset - lineStart + 1 };
 }
 
 function lineOf(text: string, offset: number): number {

@@ -36,8 +36,9 @@ usage:
   meshfleet completion bash|zsh|fish                         print a shell completion script
   meshfleet --version                                        print the version
 
-synth, validate, diff and plan take --json (one JSON object on stdout, for CI and editors) and
---strict (warnings not acknowledged in spec.acknowledge fail the run). Colour on a terminal only;
+Every command but completion takes --json (one JSON object on stdout, for CI and editors); synth,
+validate, diff and plan take --strict (warnings not acknowledged in spec.acknowledge fail the run).
+Colour on a terminal only;
 NO_COLOR=1 turns it off, FORCE_COLOR=1 on. Every diagnostic has a code: docs/reference/diagnostics.md
 With no file, fleet.yaml, main.ts or apps/main.ts in the working folder is used.
 `;

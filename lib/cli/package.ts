@@ -7,7 +7,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatDiagnostic, FleetError } from '../model/diagnostics.ts';
+import { applyAcknowledgements } from '../model/acknowledge.ts';
+import { FleetError } from '../model/diagnostics.ts';
 import { fileAccessError } from '../model/file-access.ts';
 import { packageChart, repositoryIndex } from '../output/chart-package.ts';
 import { openOutputFolder } from '../output/output-folder.ts';
@@ -16,10 +17,11 @@ import { environmentDelivery } from '../resolve/delivery.ts';
 import { planFleet } from '../synth/plan.ts';
 import { renderFleet } from '../synth/render.ts';
 import { findInput, loadInput } from './load-input.ts';
+import { jsonReport, printDiagnostics } from './report.ts';
 import { UsageError } from './usage-error.ts';
 import type { CliIo } from './io.ts';
 
-export const PACKAGE_HELP = `usage: meshfleet package [fleet.yaml | app.ts] [--out charts-out] [--to chart-packages] [--all]
+export const PACKAGE_HELP = `usage: meshfleet package [fleet.yaml | app.ts] [--out charts-out] [--to chart-packages] [--all] [--json]
 
 Packages the mesh/ chart of every cluster whose environment takes it from a chart repository
 (delivery.mesh.source: chart-repository; --all: every cluster) into <name>-<version>.tgz files and
@@ -27,6 +29,8 @@ writes the index.yaml of a Helm chart repository listing them, into --to. Upload
 https:// chart repository, or push each .tgz to the oci:// registry (helm push <file> <registry>).
 The charts are read from the output folder (--out), which must be up to date (meshfleet synth).
 The same charts give byte-identical files.
+  --json   print one JSON object on stdout: the diagnostics, the summary and as result the charts
+           packaged (name, version, file, digest), the index path and any stale output files
 Exit status: 0 written, 1 fleet errors or stale output, 2 wrong command line.
 `;
 
@@ -35,6 +39,7 @@ export async function runPackage(argv: readonly string[], io: CliIo): Promise<nu
   let out: string;
   let to: string;
   let all: boolean;
+  let json = false;
   try {
     const { values, positionals } = parseArgs({
       args: [...argv],
@@ -43,6 +48,7 @@ export async function runPackage(argv: readonly string[], io: CliIo): Promise<nu
         out: { type: 'string', short: 'o', default: 'charts-out' },
         to: { type: 'string', default: 'chart-packages' },
         all: { type: 'boolean' },
+        json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -55,6 +61,7 @@ export async function runPackage(argv: readonly string[], io: CliIo): Promise<nu
     out = values.out;
     to = values.to;
     all = Boolean(values.all);
+    json = Boolean(values.json);
     const inside = relative(resolve(out), resolve(to));
     if (!inside.startsWith('..') && !isAbsolute(inside)) {
       throw new UsageError(`--to ${to} is inside the output folder ${out}, which meshfleet synth replaces whole; choose a folder outside it`);
@@ -79,9 +86,15 @@ export async function runPackage(argv: readonly string[], io: CliIo): Promise<nu
   } finally {
     folder.close();
   }
-  const diagnostics = [...checked.diagnostics, ...rendered.diagnostics];
-  for (const d of diagnostics) io.err(formatDiagnostic(d, input.locate) + '\n');
-  if (diagnostics.some((d) => d.severity === 'error')) return 1;
+  const { diagnostics, acknowledged } = applyAcknowledgements(input.document, [...checked.diagnostics, ...rendered.diagnostics]);
+  const report = (exitCode: number, text: string, result: unknown) => {
+    if (json) io.out(jsonReport('package', exitCode, diagnostics, input.locate, acknowledged, result));
+    else if (exitCode === 0) io.out(text);
+    else io.err(text);
+    return exitCode;
+  };
+  if (!json) printDiagnostics(io.err, diagnostics, input.locate, io.paint);
+  if (diagnostics.some((d) => d.severity === 'error')) return report(1, '', undefined);
 
   const clusters = rendered.clusters.filter((r) => all || environmentDelivery(checked.fleet!.delivery, r.cluster.environment).mesh.source === 'chart-repository');
   const packages = [];
@@ -97,12 +110,14 @@ export async function runPackage(argv: readonly string[], io: CliIo): Promise<nu
     packages.push(packageChart(files));
   }
   if (stale.length) {
-    io.err(`meshfleet package: the charts in ${out} are not up to date (${stale.slice(0, 3).join(', ')}${stale.length > 3 ? ` and ${stale.length - 3} more` : ''}); run meshfleet synth and commit the output first, so the packages hold the versions the engines ask for\n`);
-    return 1;
+    return report(
+      1,
+      `meshfleet package: the charts in ${out} are not up to date (${stale.slice(0, 3).join(', ')}${stale.length > 3 ? ` and ${stale.length - 3} more` : ''}); run meshfleet synth and commit the output first, so the packages hold the versions the engines ask for\n`,
+      { to, charts: [], stale },
+    );
   }
   if (!packages.length) {
-    io.out(`meshfleet package: no environment takes its mesh charts from a chart repository (delivery.mesh.source: chart-repository); --all packages every cluster's chart\n`);
-    return 0;
+    return report(0, `meshfleet package: no environment takes its mesh charts from a chart repository (delivery.mesh.source: chart-repository); --all packages every cluster's chart\n`, { to, charts: [] });
   }
   try {
     mkdirSync(to, { recursive: true });
@@ -111,6 +126,6 @@ export async function runPackage(argv: readonly string[], io: CliIo): Promise<nu
   } catch (e) {
     throw fileAccessError(e, to, 'write the chart packages');
   }
-  io.out(`meshfleet package: ${packages.length} chart(s) and index.yaml written to ${to}\n`);
-  return 0;
+  const charts = packages.map((p) => ({ name: p.name, version: p.version, file: join(to, p.file), digest: p.digest }));
+  return report(0, `meshfleet package: ${packages.length} chart(s) and index.yaml written to ${to}\n`, { to, charts, index: join(to, 'index.yaml') });
 }

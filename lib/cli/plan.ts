@@ -28,9 +28,11 @@ in the order they complete, what each waits on and who provides it), the cluster
 a time in rotations of the fleet order (up to 12), and the upgrade from the output folder when it holds a
 previous synth (--out), with the staged operations it holds: each Linkerd version change in steps (CRDs,
 control plane, multicluster, data plane restart) with the check between them, links removed in the
-order they go, retired clusters, and what to delete outside Git. --json prints one JSON object: the
-diagnostics (code, pointer, file, line, fix), the summary and the plan as result. --strict fails on
-warnings spec.acknowledge does not cover.
+order they go, retired clusters, and what to delete outside Git.
+  --out, -o  the output folder holding the previous synth (default charts-out)
+  --json     print one JSON object on stdout: the diagnostics (code, pointer, file, line, fix), the
+             summary and the plan as result
+  --strict   fail on warnings spec.acknowledge does not cover
 Exit status: 0 converges, 1 does not (or the fleet has errors), 2 wrong command line.
 Examples:
   meshfleet plan fleet.yaml

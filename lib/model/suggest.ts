@@ -1,19 +1,7 @@
-// "Did you mean": the accepted name nearest to a near-miss, by edit distance. The distance is the one
-// thing here a library should do (see the README's list of libraries); it sits in this file only.
+// "Did you mean": the accepted name nearest to a near-miss, by Levenshtein edit distance (from the
+// fastest-levenshtein package; see the README's list of libraries).
+import { distance } from 'fastest-levenshtein';
 import { show } from './diagnostics.ts';
-
-/** Levenshtein distance (insertions, deletions, substitutions), two rows at a time. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length];
-}
 
 /** The candidates nearest to `name`, if near enough to be a slip (a third of the name, at least 1 edit); ties in their order, at most three. */
 export function nearestNames(name: string, candidates: Iterable<string>): string[] {
@@ -22,7 +10,7 @@ export function nearestNames(name: string, candidates: Iterable<string>): string
   let bestDistance = Infinity;
   for (const candidate of candidates) {
     if (candidate === name) continue;
-    const d = candidate.toLowerCase() === name.toLowerCase() ? 0 : editDistance(name, candidate);
+    const d = candidate.toLowerCase() === name.toLowerCase() ? 0 : distance(name, candidate);
     if (d > limit || d > bestDistance) continue;
     if (d < bestDistance) [best, bestDistance] = [[], d];
     best.push(candidate);

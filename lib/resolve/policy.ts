@@ -52,7 +52,8 @@ export interface ResolvedPolicy {
 }
 
 export function policyOf(spec: FleetSpec): ResolvedPolicy {
-  const allClusters = spec.clusters.map((c) => c.name);
+  // Each name once: a duplicated cluster entry is its own error (MF3101), not a namespace declared twice.
+  const allClusters = [...new Set(spec.clusters.map((c) => c.name))];
   return {
     namespaces: (spec.namespaces ?? []).map((ns, i) => ({
       name: ns.name,

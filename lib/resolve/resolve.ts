@@ -106,6 +106,8 @@ export interface ResolveOptions {
   readonly baseDir: string;
   /** The clock for certificate expiry. @default new Date() */
   readonly now?: Date;
+  /** Clusters refused before resolving (a schema mistake in their entry, reported already); not resolved. @default none */
+  readonly refused?: readonly RefusedCluster[];
 }
 
 // Keys of a cluster entry that are identity, not settings; they are not merged. `delivery` (of an
@@ -124,7 +126,7 @@ export function resolveFleet(doc: FleetDocument, options: ResolveOptions): { fle
   const selected = selectRoutesAndServices(spec);
   const vendorCache = new Map<string, VendoredBundle>();
   const clusters: ResolvedCluster[] = [];
-  const refused: RefusedCluster[] = [];
+  const refused: RefusedCluster[] = [...(options.refused ?? [])];
   const names = new Set<string>();
   spec.clusters.forEach((cluster, index) => {
     const path = `/spec/clusters/${index}`;
@@ -132,6 +134,8 @@ export function resolveFleet(doc: FleetDocument, options: ResolveOptions): { fle
     // so nothing else reports it again as a clash on "its" cluster.
     if (names.has(cluster.name)) return;
     names.add(cluster.name);
+    // Refused before resolving (options.refused, already in the list): its entry is not to be read.
+    if (options.refused?.some((r) => r.path === path)) return;
     const refuse = (d: Diagnostic) => {
       diagnostics.push(d);
       refused.push({ name: cluster.name, network: cluster.network ?? cluster.name, podCIDR: cluster.podCIDR, path });

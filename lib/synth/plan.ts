@@ -4,7 +4,8 @@ import { checkDocument, checkFleet } from '../check/index.ts';
 import type { Diagnostic } from '../model/diagnostics.ts';
 import type { FleetDocument } from '../model/types.ts';
 import { findSecrets, validateDocument } from '../model/validate-document.ts';
-import { resolveFleet, type ResolvedFleet } from '../resolve/resolve.ts';
+import { schemaValidPart } from '../model/schema-valid-part.ts';
+import { resolveFleet, type ResolvedFleet, type ResolveOptions } from '../resolve/resolve.ts';
 
 export interface PlanOptions {
   /** Folder that relative paths in the document (trust anchor file) are read from. */
@@ -23,9 +24,17 @@ export function planFleet(document: unknown, options: PlanOptions): Plan {
   const secrets = findSecrets(document);
   if (secrets.length) return { diagnostics: secrets };
   const schema = validateDocument(document);
-  if (schema.length) return { diagnostics: schema };
+  if (schema.length) {
+    // Schema mistakes only in cluster entries: those clusters are refused and the rest is checked.
+    const part = schemaValidPart(document, schema);
+    if (!part || validateDocument(part.document).length) return { diagnostics: schema };
+    return { diagnostics: [...schema, ...checkValid(part.document, { ...options, refused: part.refused }).diagnostics] };
+  }
+  return checkValid(document as FleetDocument, options);
+}
 
-  const doc = document as FleetDocument;
+/** References, resolution and fleet rules over a schema-valid document. */
+function checkValid(doc: FleetDocument, options: ResolveOptions): Plan {
   const references = checkDocument(doc.spec);
   const { fleet, diagnostics: resolveDiagnostics } = resolveFleet(doc, options);
   const rules = fleet ? checkFleet(fleet) : [];

@@ -35,6 +35,42 @@ describe('root causes only', () => {
     expect(result.diagnostics.filter((d) => d.message.includes('eu-3'))).toHaveLength(1);
   });
 
+  it('a schema mistake in one cluster entry refuses that cluster and hides none of the five others', () => {
+    const doc = fiveMistakes();
+    doc.spec.clusters[clusterIndex(doc, 'dev-1')].ha = 'yes'; // 6: not a boolean (dev-1 is named by namespaces, policy and routes)
+    const errors = plan(doc).diagnostics.filter((d) => d.severity === 'error');
+    expect(errors.map((d) => [d.code, d.path])).toEqual([
+      ['MF1107', `/spec/clusters/${clusterIndex(doc, 'dev-1')}/ha`],
+      ['MF6014', '/spec/routes/1/rules/0/backendRefs'],
+      ['MF2003', '/spec/environments/staging/linkerd'],
+      ['MF4001', '/spec/links/2/spokes/1'],
+      ['MF4014', '/spec/clusters/3/podCIDR'],
+      ['MF5024', '/spec/policy/services/0/allow/0/serviceAccount'],
+    ]);
+  });
+
+  it('a refused cluster that links and policy name hides no independent mistake either (schema or Linkerd version)', () => {
+    const refusals = [[(c: Json) => (c.ha = 'yes'), 'MF1107'], [(c: Json) => (c.linkerd = '2.17'), 'MF2003']] as const;
+    for (const [refuse, code] of refusals) {
+      const doc = fiveMistakes();
+      refuse(doc.spec.clusters[clusterIndex(doc, 'us-1')]); // named by links, exports, routes and policy callers
+      const codes = plan(doc).diagnostics.filter((d) => d.severity === 'error').map((d) => d.code);
+      expect(codes.sort(), code).toEqual([code, 'MF2003', 'MF4001', 'MF4014', 'MF5024', 'MF6014'].sort());
+    }
+  });
+
+  it('schema mistakes outside cluster entries still stop the checks (the rest cannot be read safely)', () => {
+    const doc = fiveMistakes();
+    doc.spec.links[0].mode = 'tunnel';
+    expect(plan(doc).diagnostics.every((d) => d.code.startsWith('MF11'))).toBe(true);
+  });
+
+  it('a duplicated cluster name is one error, not also a namespace declared twice on it', () => {
+    const doc = exampleDocument();
+    doc.spec.clusters.push({ ...doc.spec.clusters[clusterIndex(doc, 'us-1')], podCIDR: '10.99.0.0/16', serviceCIDR: '10.98.0.0/16' });
+    expect(rows(doc).filter(([, , severity]) => severity === 'error')).toEqual([['MF3101', `/spec/clusters/${doc.spec.clusters.length - 1}/name`, 'error']]);
+  });
+
   it('says "did you mean" for near-miss names', () => {
     const messages = plan(fiveMistakes()).diagnostics.map((d) => d.fix);
     expect(messages).toContain('did you mean "eu-1" or "eu-2"? (name one of: dev-1, eu-1, eu-2, us-1, us-2)');
