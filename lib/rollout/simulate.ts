@@ -232,10 +232,12 @@ export function simulate(model: RolloutModel, order: readonly string[] | 'togeth
     run();
     if (up.size === clusters.length) break;
     let upNow: string[] | undefined;
+    // Steps of one wave share their closed gates: the absent clusters behind them are found once per arrival.
+    const behindGates = new Map<string, string[]>();
     for (const i of held) if (status.get(steps[i].id) === 'healthy') held.delete(i);
     for (const i of [...held].sort((a, b) => fleetOrder.get(steps[a].id)! - fleetOrder.get(steps[b].id)!)) {
       const step = steps[i];
-      const absent = absentBehind(step, (c) => up.has(c));
+      const absent = absentBehind(step, (c) => up.has(c), behindGates);
       if (absent.clusters.length) waitingOnAbsent.push({ step: step.id, cluster: step.cluster, up: (upNow ??= [...up]), through: absent.through, absent: absent.clusters });
     }
   }
@@ -264,10 +266,16 @@ export function simulate(model: RolloutModel, order: readonly string[] | 'togeth
    * provide) or a gate (the engine orders the step after their steps). A step held by a step of a
    * cluster that is up is reported through that one.
    */
-  function absentBehind(step: Step, isUp: (c: string) => boolean): { through: 'wait' | 'gate'; clusters: string[] } {
+  function absentBehind(step: Step, isUp: (c: string) => boolean, behindGates = new Map<string, string[]>()): { through: 'wait' | 'gate'; clusters: string[] } {
     if (status.get(step.id) === 'pending' && !step.gates.every(groupDone)) {
-      const clusters = new Set(step.gates.filter((g) => !groupDone(g)).flatMap((g) => groupClusters.get(g) ?? []).filter((c) => !isUp(c)));
-      return { through: 'gate', clusters: [...clusters].sort() };
+      const closed = step.gates.filter((g) => !groupDone(g));
+      const key = closed.join('\n');
+      let clusters = behindGates.get(key);
+      if (!clusters) {
+        clusters = [...new Set(closed.flatMap((g) => groupClusters.get(g) ?? []).filter((c) => !isUp(c)))].sort();
+        behindGates.set(key, clusters);
+      }
+      return { through: 'gate', clusters };
     }
     const byWait = new Set<string>();
     for (const b of blockersOf(step)) {
