@@ -23,17 +23,8 @@ export interface Fact {
   readonly cluster?: string;
 }
 
-// Facts are read-only and asked for their key many times (a 1000-cluster fleet has ~150,000 waits,
-// each looked up in every check and sweep): one string per fact, whose hash the maps then reuse.
-const keys = new WeakMap<Fact, string>();
-
 export function factKey(fact: Fact): string {
-  let key = keys.get(fact);
-  if (key === undefined) {
-    key = `${fact.kind}:${fact.name}@${fact.cluster ?? '*'}`;
-    keys.set(fact, key);
-  }
-  return key;
+  return `${fact.kind}:${fact.name}@${fact.cluster ?? '*'}`;
 }
 
 export function describeFact(fact: Fact, from?: string): string {
