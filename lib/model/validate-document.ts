@@ -1,6 +1,8 @@
 // Checks a fleet document against the JSON Schema (all errors at once) and for private keys, and
 // turns ajv's errors into diagnostics that name the field, the value and the fix.
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { createRequire } from 'node:module';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import { cachedModule } from '../compiled-cache.ts';
 import { error, pointer, show, type Diagnostic } from './diagnostics.ts';
 import { chooseFrom } from './suggest.ts';
 import { fleetSchema } from './schema.ts';
@@ -8,10 +10,22 @@ import { findSecretMaterial } from './secret-material.ts';
 
 let compiled: ValidateFunction | undefined;
 
+const require = createRequire(import.meta.url);
+const AJV_OPTIONS = { allErrors: true, strict: false, verbose: true, discriminator: true } as const;
+
+/** Compiled once per schema and ajv version: its generated code is cached on disk (lib/compiled-cache.ts). */
 function validator(): ValidateFunction {
   if (!compiled) {
-    const ajv = new Ajv2020({ allErrors: true, strict: false, verbose: true, discriminator: true });
-    compiled = ajv.compile(fleetSchema);
+    const { version } = require('ajv/package.json') as { version: string };
+    const key = JSON.stringify({ ajv: version, options: AJV_OPTIONS, schema: fleetSchema });
+    // ajv itself is loaded only to compile, on a cache miss.
+    const generate = () => {
+      const { Ajv2020 } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+      const standaloneCode = (require('ajv/dist/standalone/index.js') as typeof import('ajv/dist/standalone/index.js')).default;
+      const ajv = new Ajv2020({ ...AJV_OPTIONS, code: { source: true } });
+      return standaloneCode(ajv, ajv.compile(fleetSchema));
+    };
+    compiled = (cachedModule('fleet-schema', key, generate, require) as { default: ValidateFunction }).default;
   }
   return compiled;
 }

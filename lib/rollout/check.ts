@@ -40,7 +40,7 @@ export function rolloutDiagnostics(model: RolloutModel, options: RolloutCheckOpt
     }
   }
   if (out.length) return out;
-  return deadlocks(model, simulate(model, 'together'), pathOf);
+  return deadlocks(model, simulate(model, 'together', undefined, providers), pathOf);
 }
 
 /** Deadlocks of a first install: for each cluster, the first stuck step and the cycle that holds it. */

@@ -65,10 +65,16 @@ export interface PlannedOperations {
 const MAX_ROTATIONS = 12;
 
 export function planReport(model: RolloutModel, upgrade?: Upgrade, operations?: PlannedOperations): PlanReport {
-  const first = simulate(model, 'together');
   const providers = providerIndex(model);
+  const first = simulate(model, 'together', undefined, providers);
+  const stepsOf = new Map<string, Step[]>();
+  for (const s of model.steps) {
+    const list = stepsOf.get(s.cluster);
+    if (list) list.push(s);
+    else stepsOf.set(s.cluster, [s]);
+  }
   const clusters = model.clusters.map((c): PlannedCluster => {
-    const steps = model.steps.filter((s) => s.cluster === c.name);
+    const steps = stepsOf.get(c.name) ?? [];
     const planned = steps.map((step) => plannedStep(step, first, providers, model));
     planned.sort((a, b) => (a.sequence ?? Infinity) - (b.sequence ?? Infinity));
     return { name: c.name, environment: c.environment, engine: engineOf(steps[0]), steps: planned };
@@ -81,7 +87,7 @@ export function planReport(model: RolloutModel, upgrade?: Upgrade, operations?: 
   for (let r = 0; r < rotations; r++) {
     const i = Math.floor((r * names.length) / rotations);
     const order = [...names.slice(i), ...names.slice(0, i)];
-    for (const w of simulate(model, order).waitingOnAbsent) {
+    for (const w of simulate(model, order, undefined, providers).waitingOnAbsent) {
       if (w.through === 'wait') heldByWait.add(`${w.step} waits for ${w.absent.join(', ')} (an object waits on it)`);
       else heldByGate.add(`${w.cluster} waits for ${w.absent.join(', ')}`);
     }
@@ -89,7 +95,7 @@ export function planReport(model: RolloutModel, upgrade?: Upgrade, operations?: 
 
   let upgradeReport: PlanReport['upgrade'];
   if (upgrade) {
-    const result = simulate(model, 'together', upgrade);
+    const result = simulate(model, 'together', upgrade, providers);
     const changed = new Set(upgrade.changedSteps);
     const sequence = [...result.outcomes.values()].filter((o) => changed.has(o.step.id) && o.sequence !== undefined).sort((a, b) => a.sequence! - b.sequence!).map((o) => o.step.id);
     upgradeReport = {

@@ -86,8 +86,7 @@ export function holdsWithoutProvider(fact: Fact): boolean {
  * Plays the rollout. `order`: clusters in the order they come up (each runs as far as it can before
  * the next); "together": every cluster up from the start.
  */
-export function simulate(model: RolloutModel, order: readonly string[] | 'together', start?: UpgradeStart): SimulationResult {
-  const providers = providerIndex(model);
+export function simulate(model: RolloutModel, order: readonly string[] | 'together', start?: UpgradeStart, providers: ReadonlyMap<string, readonly Provider[]> = providerIndex(model)): SimulationResult {
   const facts = new Set<string>(start?.facts ?? []);
   const status = new Map<string, StepStatus>();
   const ready = new Map<string, boolean[]>();
@@ -98,7 +97,10 @@ export function simulate(model: RolloutModel, order: readonly string[] | 'togeth
     status.set(step.id, unchanged && !step.regates ? 'healthy' : 'pending');
     ready.set(step.id, step.units.map(() => false));
   }
-  const holds = (fact: Fact) => facts.has(factKey(fact)) || model.prerequisites.has(factKey(fact)) || (holdsWithoutProvider(fact) && !providers.has(factKey(fact)));
+  const holds = (fact: Fact) => {
+    const key = factKey(fact);
+    return facts.has(key) || model.prerequisites.has(key) || (holdsWithoutProvider(fact) && !providers.has(key));
+  };
   const done = (id: string) => {
     const s = status.get(id)!;
     return s === 'healthy' || (s === 'applied' && !byId.get(id)!.holds);
@@ -108,67 +110,135 @@ export function simulate(model: RolloutModel, order: readonly string[] | 'togeth
   const memberOf = new Map<string, string[]>();
   for (const [group, members] of model.groups) {
     open.set(group, members.filter((id) => !done(id)).length);
-    for (const id of members) memberOf.set(id, [...(memberOf.get(id) ?? []), group]);
+    for (const id of members) {
+      const list = memberOf.get(id);
+      if (list) list.push(group);
+      else memberOf.set(id, [group]);
+    }
   }
   const groupClusters = new Map([...model.groups].map(([g, members]) => [g, [...new Set(members.map((id) => byId.get(id)!.cluster))]]));
-  const counted = new Set(model.steps.filter((s) => done(s.id)).map((s) => s.id));
-  const settle = (id: string) => {
-    if (counted.has(id) || !done(id)) return;
-    counted.add(id);
-    for (const group of memberOf.get(id) ?? []) open.set(group, open.get(group)! - 1);
-  };
   const groupDone = (group: string) => (open.get(group) ?? 0) === 0;
   const up = new Set<string>();
   const clusters = order === 'together' ? model.clusters.map((c) => c.name) : order;
   const arrival = new Map(clusters.map((c, i) => [c, i]));
   const steps = [...model.steps].sort((a, b) => (arrival.get(a.cluster) ?? 0) - (arrival.get(b.cluster) ?? 0));
+  // Who looks at what: a step is visited again only when a fact it waits on or a gate of it changes.
+  const waiters = new Map<string, number[]>();
+  const gated = new Map<string, number[]>();
+  const addTo = (index: Map<string, number[]>, key: string, i: number) => {
+    const list = index.get(key);
+    if (!list) index.set(key, [i]);
+    else if (list[list.length - 1] !== i) list.push(i);
+  };
+  steps.forEach((step, i) => {
+    for (const unit of step.units) for (const w of unit.waits) addTo(waiters, factKey(w.fact), i);
+    for (const g of step.gates) addTo(gated, g, i);
+  });
+  const stepsOfCluster = new Map<string, number[]>();
+  steps.forEach((step, i) => addTo(stepsOfCluster, step.cluster, i));
+
+  // The rules are played as sweeps over the steps in arrival order until a sweep changes nothing, as
+  // an engine would; a step whose inputs did not change since its last visit would not move, so each
+  // sweep visits only the steps marked since, in the same order (same outcome and sequence numbers),
+  // and the cost follows the changes instead of steps × sweeps × arrivals.
+  let current = new MinHeap();
+  let next = new Set<number>();
+  const queued = new Set<number>();
+  let at = -1;
+  const mark = (i: number) => {
+    if (i > at) {
+      if (!queued.has(i)) (queued.add(i), current.push(i));
+    } else next.add(i);
+  };
+  const addFact = (key: string) => {
+    if (facts.has(key)) return;
+    facts.add(key);
+    for (const i of waiters.get(key) ?? []) mark(i);
+  };
+  const counted = new Set(model.steps.filter((s) => done(s.id)).map((s) => s.id));
+  const settle = (id: string) => {
+    if (counted.has(id) || !done(id)) return;
+    counted.add(id);
+    for (const group of memberOf.get(id) ?? []) {
+      const left = open.get(group)! - 1;
+      open.set(group, left);
+      if (left === 0) for (const i of gated.get(group) ?? []) mark(i);
+    }
+  };
   let healthyCount = 0;
 
+  /** One visit of a step: what its engine and its objects do now. True when something changed. */
+  const visit = (step: Step): boolean => {
+    let changed = false;
+    if (!up.has(step.cluster) || status.get(step.id) === 'healthy') return false;
+    if (status.get(step.id) === 'pending') {
+      if (!step.gates.every(groupDone)) return false;
+      // Namespaces and CRDs of the step itself go first (Argo CD sorts by kind, Flux applies them
+      // in a first stage, Helm installs crds/ first), and the engine creates its namespace.
+      const local = new Set(step.units.flatMap((u) => u.provides.filter((p) => p.stage === 'applied').map((p) => factKey(p.fact))));
+      if (step.createsNamespace) local.add(factKey({ kind: 'namespace', name: step.createsNamespace, cluster: step.cluster }));
+      const blocked = step.units.some((u) => u.waits.some((w) => w.stage === 'apply' && !holds(w.fact) && !local.has(factKey(w.fact))));
+      if (blocked) return false;
+      status.set(step.id, 'applied');
+      settle(step.id);
+      for (const key of local) addFact(key);
+      changed = true;
+    }
+    const flags = ready.get(step.id)!;
+    step.units.forEach((unit, i) => {
+      if (flags[i] || !unit.waits.every((w) => w.stage === 'apply' || holds(w.fact))) return;
+      flags[i] = true;
+      for (const p of unit.provides) addFact(factKey(p.fact));
+      changed = true;
+    });
+    if (flags.every(Boolean)) {
+      status.set(step.id, 'healthy');
+      settle(step.id);
+      sequence.set(step.id, ++healthyCount);
+      changed = true;
+    }
+    return changed;
+  };
+
   const run = () => {
-    for (let changed = true; changed; ) {
-      changed = false;
-      for (const step of steps) {
-        if (!up.has(step.cluster) || status.get(step.id) === 'healthy') continue;
-        if (status.get(step.id) === 'pending') {
-          if (!step.gates.every(groupDone)) continue;
-          // Namespaces and CRDs of the step itself go first (Argo CD sorts by kind, Flux applies them
-          // in a first stage, Helm installs crds/ first), and the engine creates its namespace.
-          const local = new Set(step.units.flatMap((u) => u.provides.filter((p) => p.stage === 'applied').map((p) => factKey(p.fact))));
-          if (step.createsNamespace) local.add(factKey({ kind: 'namespace', name: step.createsNamespace, cluster: step.cluster }));
-          const blocked = step.units.some((u) => u.waits.some((w) => w.stage === 'apply' && !holds(w.fact) && !local.has(factKey(w.fact))));
-          if (blocked) continue;
-          status.set(step.id, 'applied');
-          settle(step.id);
-          for (const key of local) facts.add(key);
-          changed = true;
-        }
-        const flags = ready.get(step.id)!;
-        step.units.forEach((unit, i) => {
-          if (flags[i] || !unit.waits.every((w) => w.stage === 'apply' || holds(w.fact))) return;
-          flags[i] = true;
-          for (const p of unit.provides) facts.add(factKey(p.fact));
-          changed = true;
-        });
-        if (flags.every(Boolean)) {
-          status.set(step.id, 'healthy');
-          settle(step.id);
-          sequence.set(step.id, ++healthyCount);
-          changed = true;
-        }
+    while (current.size || next.size) {
+      if (!current.size) {
+        for (const i of next) (queued.add(i), current.push(i));
+        next = new Set();
+        at = -1;
       }
+      while (current.size) {
+        at = current.pop()!;
+        queued.delete(at);
+        // A step that moved is visited again in the next sweep, as the engine would.
+        if (visit(steps[at])) next.add(at);
+      }
+      at = -1;
+      current = new MinHeap();
     }
   };
 
+  // Steps of up clusters that hold the rest and are not healthy yet: the candidates for waitingOnAbsent.
+  const held = new Set<number>();
+  const fleetOrder = new Map(model.steps.map((s, i) => [s.id, i]));
   const waitingOnAbsent: WaitingOnAbsent[] = [];
   if (order === 'together') for (const c of clusters) up.add(c);
   for (const cluster of order === 'together' ? clusters.slice(-1) : clusters) {
     up.add(cluster);
+    for (const i of order === 'together' ? steps.keys() : stepsOfCluster.get(cluster) ?? []) {
+      mark(i);
+      if (steps[i].holds) held.add(i);
+    }
     run();
     if (up.size === clusters.length) break;
-    for (const step of model.steps) {
-      if (!up.has(step.cluster) || !step.holds || status.get(step.id) === 'healthy') continue;
-      const absent = absentBehind(step, (c) => up.has(c));
-      if (absent.clusters.length) waitingOnAbsent.push({ step: step.id, cluster: step.cluster, up: [...up], through: absent.through, absent: absent.clusters });
+    let upNow: string[] | undefined;
+    // Steps of one wave share their closed gates: the absent clusters behind them are found once per arrival.
+    const behindGates = new Map<string, string[]>();
+    for (const i of held) if (status.get(steps[i].id) === 'healthy') held.delete(i);
+    for (const i of [...held].sort((a, b) => fleetOrder.get(steps[a].id)! - fleetOrder.get(steps[b].id)!)) {
+      const step = steps[i];
+      const absent = absentBehind(step, (c) => up.has(c), behindGates);
+      if (absent.clusters.length) waitingOnAbsent.push({ step: step.id, cluster: step.cluster, up: (upNow ??= [...up]), through: absent.through, absent: absent.clusters });
     }
   }
 
@@ -196,10 +266,16 @@ export function simulate(model: RolloutModel, order: readonly string[] | 'togeth
    * provide) or a gate (the engine orders the step after their steps). A step held by a step of a
    * cluster that is up is reported through that one.
    */
-  function absentBehind(step: Step, isUp: (c: string) => boolean): { through: 'wait' | 'gate'; clusters: string[] } {
+  function absentBehind(step: Step, isUp: (c: string) => boolean, behindGates = new Map<string, string[]>()): { through: 'wait' | 'gate'; clusters: string[] } {
     if (status.get(step.id) === 'pending' && !step.gates.every(groupDone)) {
-      const clusters = new Set(step.gates.filter((g) => !groupDone(g)).flatMap((g) => groupClusters.get(g) ?? []).filter((c) => !isUp(c)));
-      return { through: 'gate', clusters: [...clusters].sort() };
+      const closed = step.gates.filter((g) => !groupDone(g));
+      const key = closed.join('\n');
+      let clusters = behindGates.get(key);
+      if (!clusters) {
+        clusters = [...new Set(closed.flatMap((g) => groupClusters.get(g) ?? []).filter((c) => !isUp(c)))].sort();
+        behindGates.set(key, clusters);
+      }
+      return { through: 'gate', clusters };
     }
     const byWait = new Set<string>();
     for (const b of blockersOf(step)) {
@@ -246,3 +322,41 @@ export function gatedAfter(model: RolloutModel, later: Step, step: Step): boolea
 }
 
 export type { Wait };
+
+/** A binary min-heap of step positions: the steps marked for the sweep under way, visited in order. */
+class MinHeap {
+  private readonly items: number[] = [];
+  get size(): number {
+    return this.items.length;
+  }
+  push(value: number): void {
+    const items = this.items;
+    let i = items.push(value) - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (items[parent] <= value) break;
+      items[i] = items[parent];
+      i = parent;
+    }
+    items[i] = value;
+  }
+  pop(): number | undefined {
+    const items = this.items;
+    const top = items[0];
+    const last = items.pop();
+    if (items.length && last !== undefined) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= items.length) break;
+        const r = l + 1;
+        const c = r < items.length && items[r] < items[l] ? r : l;
+        if (items[c] >= last) break;
+        items[i] = items[c];
+        i = c;
+      }
+      items[i] = last;
+    }
+    return top;
+  }
+}

@@ -68,7 +68,11 @@ export interface RolloutInput {
 export function rolloutModel(input: RolloutInput): RolloutModel {
   const steps: Step[] = [];
   const groups = new Map<string, string[]>();
-  const join = (group: string, id: string) => groups.set(group, [...(groups.get(group) ?? []), id]);
+  const join = (group: string, id: string) => {
+    const members = groups.get(group);
+    if (members) members.push(id);
+    else groups.set(group, [id]);
+  };
   // Indexed once: a 1000-cluster fleet has ~45,000 steps, so nothing below may scan the fleet per step.
   const clustersByEnv = new Map<string, (typeof input.rendered)[number][]>();
   for (const r of input.rendered) {
