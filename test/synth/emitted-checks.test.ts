@@ -1,6 +1,9 @@
 // Render refuses to write what it emits wrong: an object its schema rejects, or secret material.
 // Application objects (fleet.addApp) are the one way user-built objects enter the output, so they
 // exercise the checks that meshfleet's own constructs should never trip.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ApiObject, App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { fleetInput } from '../../lib/cli/load-input.ts';
@@ -16,7 +19,8 @@ function synthWithApp(build: (scope: import('constructs').Construct) => void): F
   fleet.addNamespace('shop', {});
   fleet.addApp('web', { clusters: ['eu-1'], namespace: 'shop' }, (scope) => build(scope));
   try {
-    synthesize(fleetInput(fleet), { dryRun: true });
+    // An empty output folder: the repository's charts-out/ is another fleet's previous output.
+    synthesize(fleetInput(fleet), { dryRun: true, outdir: join(mkdtempSync(join(tmpdir(), 'meshfleet-emitted-')), 'charts-out') });
     return undefined;
   } catch (e) {
     return e as FleetError;
