@@ -52,6 +52,9 @@ const PROCESS_IO_ALLOWED: Readonly<Record<string, readonly string[]>> = {
   'output/output-lock.ts': ['process.kill', 'process.pid'],
   // Temporary and set-aside names unique per process, so two runs never share one.
   'output/atomic-write.ts': ['process.pid'],
+  // The compiled-validator cache: MESHFLEET_CACHE_DIR moves it for the library and the CLI alike (the
+  // library validates documents without any command), and a temporary name unique per process.
+  'compiled-cache.ts': ['process.env', 'process.pid'],
   // A TypeScript fleet's errors are made while the user's program runs, before any command: they
   // show the user's file relative to where it runs, as compilers do.
   'fleet/source-location.ts': ['process.cwd'],
