@@ -10,7 +10,8 @@ import { applyAcknowledgements } from '../model/acknowledge.ts';
 import { formatDiagnostic } from '../model/diagnostics.ts';
 import type { FleetDocument } from '../model/types.ts';
 import { planFleet } from '../synth/plan.ts';
-import { findInput, loadInput, UsageError } from './load-input.ts';
+import { findInput, loadInput } from './load-input.ts';
+import { parseCommandLine, UsageError } from './usage-error.ts';
 import { jsonReport } from './report.ts';
 import type { CliIo } from './io.ts';
 
@@ -36,18 +37,23 @@ Examples:
 const EXTENSIONS: Record<string, GraphFormat> = { '.svg': 'svg', '.dot': 'dot', '.gv': 'dot', '.mmd': 'mermaid', '.mermaid': 'mermaid' };
 
 export async function runGraph(argv: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    options: { format: { type: 'string', short: 'f' }, out: { type: 'string', short: 'o' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  const parsed = parseCommandLine('graph', GRAPH_HELP, () => {
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: { format: { type: 'string', short: 'f' }, out: { type: 'string', short: 'o' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    });
+    if (values.help) return undefined;
+    if (positionals.length > 1) throw new UsageError(`unexpected arguments: ${positionals.slice(1).join(' ')}`);
+    const format = values.format ?? (values.out ? EXTENSIONS[extname(values.out).toLowerCase()] : undefined) ?? 'svg';
+    if (!(GRAPH_FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown format ${format}: use ${GRAPH_FORMATS.join(', ')}`);
+    return { values, positionals, format };
   });
-  if (values.help) {
+  if (!parsed) {
     io.out(GRAPH_HELP);
     return 0;
   }
-  if (positionals.length > 1) throw new UsageError(`unexpected arguments: ${positionals.slice(1).join(' ')}`);
-  const format = values.format ?? (values.out ? EXTENSIONS[extname(values.out).toLowerCase()] : undefined) ?? 'svg';
-  if (!(GRAPH_FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown format ${format}: use ${GRAPH_FORMATS.join(', ')}`);
+  const { values, positionals, format } = parsed;
 
   const input = await loadInput(findInput(positionals[0]));
   const checked = planFleet(input.document, { baseDir: input.baseDir });

@@ -10,6 +10,7 @@ import { NEWEST_STABLE_LINKERD } from '../compat/linkerd-releases.ts';
 import { packageFile } from '../package-files.ts';
 import type { CliIo } from './io.ts';
 import { placeholderAnchorPem } from './placeholder-anchor.ts';
+import { parseCommandLine, UsageError } from './usage-error.ts';
 
 export const INIT_HELP = `usage: meshfleet init [dir] [--typescript] [--json]
 
@@ -32,19 +33,21 @@ interface MeshfleetPackage {
 }
 
 export async function runInit(argv: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    options: { typescript: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  const parsed = parseCommandLine('init', INIT_HELP, () => {
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: { typescript: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    });
+    if (values.help) return undefined;
+    if (positionals.length > 1) throw new UsageError(`one folder at most, got ${positionals.join(' ')}`);
+    return { values, positionals };
   });
-  if (values.help) {
+  if (!parsed) {
     io.out(INIT_HELP);
     return 0;
   }
-  if (positionals.length > 1) {
-    io.err(`meshfleet init: one folder at most, got ${positionals.join(' ')}\n\n${INIT_HELP}`);
-    return 2;
-  }
+  const { values, positionals } = parsed;
   const dir = resolve(positionals[0] ?? '.');
   const files = initFiles(dir, Boolean(values.typescript), new Date());
   const existing = Object.keys(files).filter((path) => existsSync(join(dir, path)));

@@ -15,7 +15,7 @@ import { DUPLICATE_KEY, duplicateKeys, firstTooDeeplyNested, nodeAt } from '../m
 import { scanFiles, sourceSetsFor, validateObjects, type GatewayAPIChannel, type KubeObject, type SchemaSources } from '../validate/index.ts';
 import { fileRoleProblems, outputFolderPlans, outputIndexOf, renderedTemplateValue, type FilePlan, type LintTarget } from './lint-output.ts';
 import { selectedTemplateYaml } from '../output/helm-chart.ts';
-import { UsageError } from './usage-error.ts';
+import { parseCommandLine, UsageError } from './usage-error.ts';
 import type { CliIo } from './io.ts';
 
 /** Deeper than any Kubernetes object or CRD (about 40 levels), far below what the YAML parser survives. */
@@ -72,10 +72,7 @@ export function formatLintProblem(p: LintProblem): string {
 }
 
 export async function runLint(argv: readonly string[], io: CliIo): Promise<number> {
-  let plans: FilePlan[];
-  let description: string;
-  let json = false;
-  try {
+  const parsed = parseCommandLine('lint', LINT_HELP, () => {
     const { values, positionals } = parseArgs({
       args: [...argv],
       allowPositionals: true,
@@ -87,20 +84,15 @@ export async function runLint(argv: readonly string[], io: CliIo): Promise<numbe
         help: { type: 'boolean', short: 'h' },
       },
     });
-    if (values.help) {
-      io.out(LINT_HELP);
-      return 0;
-    }
-    json = Boolean(values.json);
+    if (values.help) return undefined;
     const target = lintTarget(values.linkerd, values['gateway-api'], values.channel);
-    ({ plans, description } = filePlans(positionals, target));
-  } catch (e) {
-    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      io.err(`meshfleet lint: ${(e as Error).message}\n\n${LINT_HELP}`);
-      return 2;
-    }
-    throw e;
+    return { json: Boolean(values.json), ...filePlans(positionals, target) };
+  });
+  if (!parsed) {
+    io.out(LINT_HELP);
+    return 0;
   }
+  const { plans, description, json } = parsed;
 
   let documents = 0;
   let invalid = 0;

@@ -116,7 +116,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
       return e.exitCode;
     }
     if (isUsageError(e)) {
-      io.err(`meshfleet: ${(e as Error).message}\n\n${HELP}`);
+      const { command: name, help } = e as UsageError;
+      io.err(`meshfleet${name ? ` ${name}` : ''}: ${(e as Error).message}\n\n${help ?? HELP}`);
       return 2;
     }
     // Errors thrown by constructs (a bad name in a TypeScript fleet) carry their own fix.

@@ -18,7 +18,7 @@ import { planFleet } from '../synth/plan.ts';
 import { renderFleet } from '../synth/render.ts';
 import { findInput, loadInput } from './load-input.ts';
 import { jsonReport, printDiagnostics } from './report.ts';
-import { UsageError } from './usage-error.ts';
+import { parseCommandLine, UsageError } from './usage-error.ts';
 import type { CliIo } from './io.ts';
 
 export const PACKAGE_HELP = `usage: meshfleet package [fleet.yaml | app.ts] [--out charts-out] [--to chart-packages] [--all] [--json]
@@ -35,12 +35,7 @@ Exit status: 0 written, 1 fleet errors or stale output, 2 wrong command line.
 `;
 
 export async function runPackage(argv: readonly string[], io: CliIo): Promise<number> {
-  let file: string | undefined;
-  let out: string;
-  let to: string;
-  let all: boolean;
-  let json = false;
-  try {
+  const parsed = parseCommandLine('package', PACKAGE_HELP, () => {
     const { values, positionals } = parseArgs({
       args: [...argv],
       allowPositionals: true,
@@ -52,27 +47,20 @@ export async function runPackage(argv: readonly string[], io: CliIo): Promise<nu
         help: { type: 'boolean', short: 'h' },
       },
     });
-    if (values.help) {
-      io.out(PACKAGE_HELP);
-      return 0;
-    }
+    if (values.help) return undefined;
     if (positionals.length > 1) throw new UsageError(`unexpected arguments: ${positionals.slice(1).join(' ')}`);
-    file = findInput(positionals[0]);
-    out = values.out;
-    to = values.to;
-    all = Boolean(values.all);
-    json = Boolean(values.json);
+    const { out, to } = values;
     const inside = relative(resolve(out), resolve(to));
     if (!inside.startsWith('..') && !isAbsolute(inside)) {
       throw new UsageError(`--to ${to} is inside the output folder ${out}, which meshfleet synth replaces whole; choose a folder outside it`);
     }
-  } catch (e) {
-    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      io.err(`meshfleet package: ${(e as Error).message}\n\n${PACKAGE_HELP}`);
-      return 2;
-    }
-    throw e;
+    return { file: findInput(positionals[0]), out, to, all: Boolean(values.all), json: Boolean(values.json) };
+  });
+  if (!parsed) {
+    io.out(PACKAGE_HELP);
+    return 0;
   }
+  const { file, out, to, all, json } = parsed;
 
   const input = await loadInput(file);
   const checked = planFleet(input.document, { baseDir: input.baseDir });

@@ -18,7 +18,7 @@ import { planFleet } from '../synth/plan.ts';
 import { renderFleet } from '../synth/render.ts';
 import { findInput, loadInput } from './load-input.ts';
 import { jsonReport, printDiagnostics } from './report.ts';
-import { UsageError } from './usage-error.ts';
+import { parseCommandLine, UsageError } from './usage-error.ts';
 import type { CliIo } from './io.ts';
 
 export const PLAN_HELP = `usage: meshfleet plan [fleet.yaml | app.ts] [--out charts-out] [--json] [--strict]
@@ -40,32 +40,21 @@ Examples:
 `;
 
 export async function runPlan(argv: readonly string[], io: CliIo): Promise<number> {
-  let file: string | undefined;
-  let out: string;
-  let json: boolean;
-  let strict: boolean;
-  try {
+  const parsed = parseCommandLine('plan', PLAN_HELP, () => {
     const { values, positionals } = parseArgs({
       args: [...argv],
       allowPositionals: true,
       options: { out: { type: 'string', short: 'o', default: 'charts-out' }, json: { type: 'boolean' }, strict: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
     });
-    if (values.help) {
-      io.out(PLAN_HELP);
-      return 0;
-    }
+    if (values.help) return undefined;
     if (positionals.length > 1) throw new UsageError(`unexpected arguments: ${positionals.slice(1).join(' ')}`);
-    file = findInput(positionals[0]);
-    out = values.out;
-    json = Boolean(values.json);
-    strict = Boolean(values.strict);
-  } catch (e) {
-    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      io.err(`meshfleet plan: ${(e as Error).message}\n\n${PLAN_HELP}`);
-      return 2;
-    }
-    throw e;
+    return { file: findInput(positionals[0]), out: values.out, json: Boolean(values.json), strict: Boolean(values.strict) };
+  });
+  if (!parsed) {
+    io.out(PLAN_HELP);
+    return 0;
   }
+  const { file, out, json, strict } = parsed;
 
   const input = await loadInput(file);
   const checked = planFleet(input.document, { baseDir: input.baseDir });
