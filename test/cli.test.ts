@@ -7,11 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../lib/cli/main.ts';
 import { readTree } from './support/tree.ts';
 import { REPO } from './support/fleet.ts';
-
-function capture() {
-  const io = { stdout: '', stderr: '', out: (t: string) => void (io.stdout += t), err: (t: string) => void (io.stderr += t) };
-  return io;
-}
+import { capture } from './support/cli.ts';
 
 function workspace(): string {
   const dir = mkdtempSync(join(tmpdir(), 'meshfleet-cli-'));

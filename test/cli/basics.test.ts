@@ -3,24 +3,14 @@
 import { spawnSync } from 'node:child_process';
 import { App } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { COMMAND_NAMES, runCli } from '../../lib/cli/main.ts';
+import { COMMAND_NAMES } from '../../lib/cli/main.ts';
 import { COMMAND_OPTIONS } from '../../lib/cli/help.ts';
 import { colourPaint, colourWanted, diagnosticJson, progressLine } from '../../lib/cli/report.ts';
 import { Fleet, TrustAnchor } from '../../lib/index.ts';
 import { error, formatDiagnostic } from '../../lib/model/diagnostics.ts';
 import { packageVersion } from '../../lib/package-files.ts';
 import { ANCHOR_PEM } from '../support/fleet.ts';
-
-function capture() {
-  const io = { stdout: '', stderr: '', out: (t: string) => void (io.stdout += t), err: (t: string) => void (io.stderr += t) };
-  return io;
-}
-
-async function run(...argv: string[]) {
-  const io = capture();
-  const code = await runCli(argv, io);
-  return { code, ...io };
-}
+import { run } from '../support/cli.ts';
 
 describe('help and version', () => {
   it.each(['synth', 'validate', 'diff', 'lint', 'init', 'plan', 'graph', 'schema', 'completion'])('%s --help prints its own page, with examples', async (command) => {

@@ -9,13 +9,9 @@ import { topologyDot } from '../../lib/graph/dot.ts';
 import { topologyMermaid } from '../../lib/graph/mermaid.ts';
 import { topologyOf } from '../../lib/graph/topology.ts';
 import { exampleDocument, fleetDocument, plan, REPO } from '../support/fleet.ts';
+import { capture } from '../support/cli.ts';
 
 const EXAMPLE = join(REPO, 'apps', 'fleet.yaml');
-
-function capture() {
-  const io = { stdout: '', stderr: '', out: (t: string) => void (io.stdout += t), err: (t: string) => void (io.stderr += t) };
-  return io;
-}
 
 async function graph(...args: string[]) {
   const io = capture();

@@ -10,11 +10,7 @@ import { runCli } from '../../lib/cli/main.ts';
 import { placeholderAnchorPem } from '../../lib/cli/placeholder-anchor.ts';
 import { NEWEST_STABLE_LINKERD } from '../../lib/compat/linkerd-releases.ts';
 import { REPO } from '../support/fleet.ts';
-
-function capture() {
-  const io = { stdout: '', stderr: '', out: (t: string) => void (io.stdout += t), err: (t: string) => void (io.stderr += t) };
-  return io;
-}
+import { capture } from '../support/cli.ts';
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' })

@@ -13,11 +13,7 @@ import { readFileSync } from 'node:fs';
 import { explainFsError, formatBytes, INPUT_LIMITS, readRegularFile } from '../../lib/model/file-access.ts';
 import { MAX_ENTRIES, MAX_NESTING } from '../../lib/model/load-yaml.ts';
 import { fleetDocument, REPO } from '../support/fleet.ts';
-
-function capture() {
-  const io = { stdout: '', stderr: '', out: (t: string) => void (io.stdout += t), err: (t: string) => void (io.stderr += t) };
-  return io;
-}
+import { capture } from '../support/cli.ts';
 
 async function run(...argv: string[]) {
   const io = capture();

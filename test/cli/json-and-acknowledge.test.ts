@@ -5,13 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { runCli } from '../../lib/cli/main.ts';
 import { REPO } from '../support/fleet.ts';
-
-function capture() {
-  const io = { stdout: '', stderr: '', out: (t: string) => void (io.stdout += t), err: (t: string) => void (io.stderr += t) };
-  return io;
-}
+import { run } from '../support/cli.ts';
 
 type Json = Record<string, any>;
 
@@ -28,12 +23,6 @@ function fleetFile(edit: (doc: Json) => void = () => {}): string {
 // The motivating case: prod (Flux) after staging (Argo CD) in the rollout order warns on every run.
 const mixedRollout = (doc: Json) => (doc.spec.delivery.rollout = ['dev', 'staging', 'prod']);
 const EXAMPLE_WARNINGS = ['MF3211', 'MF3212', 'MF5022', 'MF5022'];
-
-async function run(...argv: string[]) {
-  const io = capture();
-  const code = await runCli(argv, io);
-  return { code, ...io };
-}
 
 describe('--json', () => {
   it('validate prints one object with each diagnostic\'s code, pointer, file, line, column and fix, and nothing on stderr', async () => {

@@ -7,16 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COMMAND_OPTIONS } from '../../lib/cli/help.ts';
-import { COMMAND_NAMES, runCli } from '../../lib/cli/main.ts';
+import { COMMAND_NAMES } from '../../lib/cli/main.ts';
 import { exampleDocument, plan, REPO } from '../support/fleet.ts';
+import { run } from '../support/cli.ts';
 
 type Json = Record<string, any>;
-
-async function run(...argv: string[]) {
-  const io = { stdout: '', stderr: '', out: (t: string) => void (io.stdout += t), err: (t: string) => void (io.stderr += t) };
-  const code = await runCli(argv, io);
-  return { code, stdout: io.stdout, stderr: io.stderr };
-}
 
 /** Runs a command with --json; checks the one-object contract and returns the object. */
 async function json(...argv: string[]): Promise<Json> {

@@ -14,11 +14,7 @@ import { riskyChanges } from '../../lib/output/risks.ts';
 import { FIXTURES, REPO } from '../support/fleet.ts';
 import { readTree } from '../support/tree.ts';
 import { fleetFileOutputCopy } from './support.ts';
-
-function capture() {
-  const io = { stdout: '', stderr: '', out: (t: string) => void (io.stdout += t), err: (t: string) => void (io.stderr += t) };
-  return io;
-}
+import { capture } from '../support/cli.ts';
 
 /** The example fleet file beside a copy of its output. */
 async function workspace() {

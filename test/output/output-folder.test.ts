@@ -13,11 +13,7 @@ import { OUTPUT_MARKER } from '../../lib/output/output-folder.ts';
 import { acquireOutputLock, lockPathOf } from '../../lib/output/output-lock.ts';
 import { fleetDocument, REPO } from '../support/fleet.ts';
 import { readTree } from '../support/tree.ts';
-
-function capture() {
-  const io = { stdout: '', stderr: '', out: (t: string) => void (io.stdout += t), err: (t: string) => void (io.stderr += t) };
-  return io;
-}
+import { capture } from '../support/cli.ts';
 
 /** A workspace with a small fleet file (inline trust anchor) and the working folder set to it. */
 function workspace(): string {

@@ -7,22 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../lib/cli/main.ts';
 import { FileAccessError } from '../../lib/model/file-access.ts';
 import { readOutputTree } from '../../lib/output/diff.ts';
 import { fleetDocument } from '../support/fleet.ts';
 import { readTree } from '../support/tree.ts';
-
-function capture() {
-  const io = { stdout: '', stderr: '', out: (t: string) => void (io.stdout += t), err: (t: string) => void (io.stderr += t) };
-  return io;
-}
-
-async function run(...argv: string[]) {
-  const io = capture();
-  const code = await runCli(argv, io);
-  return { code, stdout: io.stdout, stderr: io.stderr };
-}
+import { run } from '../support/cli.ts';
 
 /** A small fleet synthesized into <dir>/out. */
 async function synthesized(edit: (doc: Record<string, any>) => void = () => {}): Promise<{ dir: string; fleet: string; out: string }> {

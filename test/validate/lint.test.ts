@@ -5,11 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../lib/cli/main.ts';
 import { CORPUS_DIR } from './corpus.ts';
-
-function capture() {
-  const io = { stdout: '', stderr: '', out: (t: string) => void (io.stdout += t), err: (t: string) => void (io.stderr += t) };
-  return io;
-}
+import { capture } from '../support/cli.ts';
 
 async function lint(...args: string[]) {
   const io = capture();
