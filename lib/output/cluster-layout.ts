@@ -2,7 +2,8 @@
 // manifests/, the upstream charts' values/, the routes/ and vendored gateway-api/ folders. Read by
 // the pipeline that lays the files out (lib/synth), by index.json and by delivery (lib/rollout).
 import { GATEWAY_API_FOLDER } from '../resolve/gateway-api.ts';
-import { chartContent, chartYaml, meshChartName } from './helm-chart.ts';
+import { meshChartName } from '../model/mesh-chart.ts';
+import { chartContent, chartYaml } from './helm-chart.ts';
 import { manifestFiles, objectYaml } from './manifests.ts';
 import { ROUTES_FOLDER, type RenderedCluster } from './rendered-cluster.ts';
 import { valuesFile } from './values-file.ts';

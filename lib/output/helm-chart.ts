@@ -1,11 +1,8 @@
 // Writes a cluster's objects as a Helm chart. cdk8s's own `--format helm` names the chart after the
 // working folder, writes no values.yaml and does not escape `{{`, so meshfleet writes charts itself.
 import { goTemplateLiteral } from '../constructs/go-template.ts';
-import { toYaml } from './yaml.ts';
-
 import { FILES_VALUE } from '../model/mesh-chart.ts';
-
-export { FILES_VALUE, meshChartName } from '../model/mesh-chart.ts';
+import { toYaml } from './yaml.ts';
 
 export interface ChartMetadata {
   readonly name: string;
