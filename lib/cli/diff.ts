@@ -1,7 +1,6 @@
 // `meshfleet synth --check` and `meshfleet diff`: what a synth would change in the output folder,
 // as a list for CI or as a readable diff per environment and cluster with risky changes on top.
-import { diffTrees, unifiedDiff, type FileChange } from '../output/diff.ts';
-import { openOutputFolder } from '../output/output-folder.ts';
+import { unifiedDiff, type FileChange, type FolderComparison } from '../output/diff.ts';
 import { chartVersionChanges, riskyChanges, type Risk } from '../output/risks.ts';
 import { GITOPS_FOLDER } from '../output/gitops-paths.ts';
 
@@ -13,16 +12,10 @@ export interface OutputComparison {
   readonly files: number;
 }
 
-/** Reads the folder as synth would find it: under its lock, an interrupted swap repaired, links not followed. */
-export function compareOutput(outdir: string, next: ReadonlyMap<string, string>): OutputComparison {
-  const folder = openOutputFolder(outdir, { write: false, workingFolder: process.cwd() });
-  let current: Map<string, string>;
-  try {
-    current = folder.read();
-  } finally {
-    folder.close();
-  }
-  return { changes: diffTrees(current, next), risks: riskyChanges(current, next), chartVersions: chartVersionChanges(current, next), files: next.size };
+/** Risks and chart versions of a comparison synth made file by file (synthesize with dryRun: 'compare'). */
+export function compareOutput(comparison: FolderComparison): OutputComparison {
+  const { changes, before, after, files } = comparison;
+  return { changes, risks: riskyChanges(before, after), chartVersions: chartVersionChanges(before, after), files };
 }
 
 const KIND_WIDTH = 'changed'.length;

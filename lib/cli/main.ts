@@ -166,7 +166,9 @@ async function runFleetCommand(argv: readonly string[], io: CliIo, command: stri
   const clusterCount = (input.document as { spec?: { clusters?: unknown[] } })?.spec?.clusters?.length ?? 0;
   const progress = !values.json && clusterCount >= PROGRESS_MIN_CLUSTERS ? io.progress : undefined;
   progress?.(`meshfleet: checking and rendering ${clusterCount} clusters…`);
-  const result = synthesize(input, { outdir: values.out, dryRun: command === 'validate' || compareOnly, strict: values.strict, workingFolder: process.cwd() });
+  // Nothing is held that the command does not print: validate counts, diff and --check keep only the changes.
+  const dryRun = command === 'validate' ? 'count' : compareOnly ? 'compare' : false;
+  const result = synthesize(input, { outdir: values.out, dryRun, strict: values.strict, workingFolder: process.cwd() });
   progress?.();
   const summary = summaryOf(result.diagnostics, result.acknowledged);
   if (!values.json) printDiagnostics(io.err, result.diagnostics, input.locate, io.paint);
@@ -175,7 +177,7 @@ async function runFleetCommand(argv: readonly string[], io: CliIo, command: stri
     return exitCode;
   };
   if (compareOnly) {
-    const comparison = compareOutput(result.outdir, result.rendered.files);
+    const comparison = compareOutput(result.comparison!);
     const exitCode = comparison.changes.length && (values.check || values['exit-code']) ? 1 : 0;
     const data = {
       outdir: result.outdir,

@@ -1,5 +1,5 @@
 // What a synth would change in an output folder: file by file, and line by line (unified diff).
-import { lstatSync, readdirSync } from 'node:fs';
+import { lstatSync, readdirSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { describeKind, FileAccessError, INPUT_LIMITS, readRegularFile } from '../model/file-access.ts';
 
@@ -21,8 +21,15 @@ export interface FileChange {
  */
 export function readOutputTree(dir: string): Map<string, string> {
   const files = new Map<string, string>();
+  for (const path of listOutputFiles(dir)) files.set(path, readOutputFile(dir, path));
+  return files;
+}
+
+/** Relative paths of the regular files under an output folder, sorted; links and special files are errors. */
+export function listOutputFiles(dir: string): string[] {
+  const paths: string[] = [];
   const root = lstatSync(dir, { throwIfNoEntry: false });
-  if (!root) return files;
+  if (!root) return paths;
   if (!root.isDirectory()) {
     throw new FileAccessError(`the output folder ${dir} is ${describeKind(root)}, not a folder`, 'give --out the folder meshfleet writes (links are not followed)', 2);
   }
@@ -30,23 +37,83 @@ export function readOutputTree(dir: string): Map<string, string> {
     for (const entry of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       const path = join(d, entry.name);
       const relativePath = prefix + entry.name;
-      if (entry.isDirectory()) {
-        walk(path, `${relativePath}/`);
-      } else if (entry.isFile()) {
-        const read = readRegularFile(path, { limit: INPUT_LIMITS.outputFile, what: 'output file', noFollow: true });
-        if (!('text' in read)) throw new FileAccessError(read.problem, read.fix, 2);
-        files.set(relativePath, read.text);
-      } else {
-        throw new FileAccessError(
-          `${relativePath} in the output folder ${dir} is ${describeKind(lstatSync(path))}; meshfleet writes only regular files and does not follow links or open special files`,
-          `remove ${path}`,
-          2,
-        );
-      }
+      if (entry.isDirectory()) walk(path, `${relativePath}/`);
+      else if (entry.isFile()) paths.push(relativePath);
+      else throw notRegular(dir, relativePath, lstatSync(path));
     }
   };
   walk(dir, '');
-  return files;
+  return paths;
+}
+
+function readOutputFile(dir: string, relativePath: string): string {
+  const read = readRegularFile(join(dir, relativePath), { limit: INPUT_LIMITS.outputFile, what: 'output file', noFollow: true });
+  if (!('text' in read)) throw new FileAccessError(read.problem, read.fix, 2);
+  return read.text;
+}
+
+function notRegular(dir: string, relativePath: string, stats: Stats): FileAccessError {
+  return new FileAccessError(
+    `${relativePath} in the output folder ${dir} is ${describeKind(stats)}; meshfleet writes only regular files and does not follow links or open special files`,
+    `remove ${join(dir, relativePath)}`,
+    2,
+  );
+}
+
+/** Reads files of a text tree by relative path (a Map is one; so is an output folder compared file by file). */
+export interface FileLookup {
+  get(path: string): string | undefined;
+}
+
+/** What a synth would change in an output folder, compared file by file as files are made. */
+export interface FolderComparison {
+  /** Changes sorted by path (as diffTrees gives them). */
+  readonly changes: readonly FileChange[];
+  /** Files synth would write. */
+  readonly files: number;
+  /** The folder's files as they are now, and as synth would leave them. */
+  readonly before: FileLookup;
+  readonly after: FileLookup;
+}
+
+/**
+ * Compares each file synth makes with the file at its path under `dir` as soon as it is made, and
+ * keeps only the files that differ, so comparing a large fleet's output holds no more than one
+ * file of it plus the changes (diffTrees over two whole trees held both in memory). Files are read
+ * as readOutputTree reads them (no links, no special files). `finish` lists the files synth would
+ * remove. The caller holds the folder open (locked, an interrupted swap repaired) throughout.
+ */
+export function compareWithFolder(dir: string): { add(path: string, text: string): void; finish(): FolderComparison } {
+  const changes: FileChange[] = [];
+  const made = new Set<string>();
+  const exists = lstatSync(dir, { throwIfNoEntry: false }) !== undefined;
+  const onDisk = (path: string): string | undefined => {
+    if (!exists) return undefined;
+    const stats = lstatSync(join(dir, path), { throwIfNoEntry: false });
+    // A folder where synth writes a file: the file is added, the folder's files are removed.
+    if (!stats || stats.isDirectory()) return undefined;
+    if (!stats.isFile()) throw notRegular(dir, path, stats);
+    return readOutputFile(dir, path);
+  };
+  return {
+    add(path, after) {
+      made.add(path);
+      const before = onDisk(path);
+      if (before === undefined) changes.push({ path, kind: 'added', after });
+      else if (before !== after) changes.push({ path, kind: 'changed', before, after });
+    },
+    finish() {
+      for (const path of listOutputFiles(dir)) if (!made.has(path)) changes.push({ path, kind: 'removed', before: readOutputFile(dir, path) });
+      changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+      const changed = new Map(changes.map((c) => [c.path, c]));
+      return {
+        changes,
+        files: made.size,
+        before: { get: (path) => (changed.has(path) ? changed.get(path)!.before : made.has(path) ? onDisk(path) : undefined) },
+        after: { get: (path) => (changed.has(path) ? changed.get(path)!.after : made.has(path) ? onDisk(path) : undefined) },
+      };
+    },
+  };
 }
 
 /** Changes from `current` (on disk) to `next` (what synth writes), sorted by path. */

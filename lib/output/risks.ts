@@ -3,6 +3,7 @@
 // output written by an older or newer meshfleet still compares.
 import { parse } from 'yaml';
 import { valuesFilePath } from './cluster-layout.ts';
+import type { FileLookup } from './diff.ts';
 
 export interface Risk {
   /** Where: "fleet", an environment, or "<env>/<cluster>". */
@@ -22,7 +23,7 @@ interface ClusterEntry {
  * trust anchor changed, a link removed, Gateway API bundle changed, Linkerd version changed, a
  * cluster or environment removed, an environment moved to another delivery engine.
  */
-export function riskyChanges(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): Risk[] {
+export function riskyChanges(before: FileLookup, after: FileLookup): Risk[] {
   const oldIndex = parseJson(before.get('index.json'));
   const newIndex = parseJson(after.get('index.json'));
   if (!oldIndex || !newIndex) return [];
@@ -82,7 +83,7 @@ export function riskyChanges(before: ReadonlyMap<string, string>, after: Readonl
 }
 
 /** Mesh chart versions that change, per cluster ("prod/eu-1" → "0.1.0 → 0.2.0"). */
-export function chartVersionChanges(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): Map<string, string> {
+export function chartVersionChanges(before: FileLookup, after: FileLookup): Map<string, string> {
   const oldIndex = parseJson(before.get('index.json'));
   const newIndex = parseJson(after.get('index.json'));
   const changes = new Map<string, string>();
@@ -145,7 +146,7 @@ function linkNames(entry: Json): string[] {
  * The cluster's Gateway API bundle as a comparable string: the index entry's `gatewayAPI` (any
  * shape), else what the linkerd-crds values say about Linkerd installing its own copy.
  */
-function gatewayAPIOf(entry: Json, files: ReadonlyMap<string, string>, folder: string): string | undefined {
+function gatewayAPIOf(entry: Json, files: FileLookup, folder: string): string | undefined {
   const key = Object.keys(entry).find((k) => /^gateway-?api$/i.test(k));
   if (key && entry[key] !== undefined && entry[key] !== null) return describe(entry[key]);
   const crds = files.get(valuesFilePath(folder, 'linkerd-crds'));

@@ -5,10 +5,11 @@ import { FleetError, warning, type Diagnostic, type Locator } from '../model/dia
 import { applyAcknowledgements } from '../model/acknowledge.ts';
 import { openOutputFolder } from '../output/output-folder.ts';
 import { readVersionLock } from '../output/versioning.ts';
+import { compareWithFolder, type FolderComparison } from '../output/diff.ts';
 import { readPreviousIndex } from '../output/previous-index.ts';
 import { stagedChangeDiagnostics } from '../rollout/staged-changes.ts';
 import { planFleet, type PlanOptions } from './plan.ts';
-import { renderFleet, type AppSource, type Rendered } from './render.ts';
+import { renderFleet, type AppSource, type FileSink, type Rendered } from './render.ts';
 
 export interface FleetInput {
   /** The fleet document (parsed YAML, or what the TypeScript API built). */
@@ -26,8 +27,13 @@ export interface FleetInput {
 export interface SynthOptions extends Omit<PlanOptions, 'baseDir'> {
   /** Output folder. @default "charts-out" */
   readonly outdir?: string;
-  /** Check and render, but write nothing. @default false */
-  readonly dryRun?: boolean;
+  /**
+   * Check and render, but write nothing: `true` keeps every file in `rendered.files`; `'compare'`
+   * compares each file with the output folder as it is made and keeps only the changes
+   * (`comparison`: synth --check, diff); `'count'` keeps nothing but the count and size (validate).
+   * @default false
+   */
+  readonly dryRun?: boolean | 'compare' | 'count';
   /** Fail (FleetError, nothing written) on any warning spec.acknowledge does not cover. @default false */
   readonly strict?: boolean;
   /** The folder the caller runs in, which outdir may neither be nor contain. @default the process's working folder */
@@ -43,6 +49,8 @@ export interface SynthResult {
   readonly acknowledged: readonly Diagnostic[];
   readonly files: number;
   readonly bytes: number;
+  /** With dryRun 'compare': what writing would change in the output folder. */
+  readonly comparison?: FolderComparison;
 }
 
 export function synthesize(input: FleetInput, options: SynthOptions = {}): SynthResult {
@@ -58,6 +66,7 @@ export function synthesize(input: FleetInput, options: SynthOptions = {}): Synth
   let files: number;
   let acknowledged: Diagnostic[];
   let bytes = 0;
+  let comparison: FolderComparison | undefined;
   try {
     const { lock, rebuilt } = readVersionLock(folder.target, folder.read, outdir);
     // Each cluster's files go into the staged folder as they are made, so no run holds the whole
@@ -65,24 +74,32 @@ export function synthesize(input: FleetInput, options: SynthOptions = {}): Synth
     // Staged operations (trust anchor rotation, Linkerd versions, retired clusters) against what was delivered last.
     const stagedOperations = stagedChangeDiagnostics(readPreviousIndex(folder.target), plan.fleet);
     const staged = options.dryRun ? undefined : folder.stage();
+    // Where each file goes as it is made: the staged folder, a comparison with the folder, a count, or (a plain dry run) rendered.files.
+    const compared = options.dryRun === 'compare' ? compareWithFolder(folder.target) : undefined;
+    const sink: FileSink | undefined = staged
+      ? (path, text) => staged.write(path, text)
+      : compared
+        ? (path, text) => compared.add(path, text)
+        : options.dryRun === 'count'
+          ? (_path, text) => void (bytes += Buffer.byteLength(text))
+          : undefined;
     try {
-      rendered = renderFleet(plan.fleet, lock, {}, input.apps, staged && ((path, text) => staged.write(path, text)));
+      rendered = renderFleet(plan.fleet, lock, {}, input.apps, sink);
       const lockWarning = rebuilt ? [warning('MF8006', '', rebuilt, 'commit the output with its rebuilt versions.lock.json')] : [];
       ({ diagnostics, acknowledged } = applyAcknowledgements(input.document, [...plan.diagnostics, ...stagedOperations, ...lockWarning, ...rendered.diagnostics], true));
       if (diagnostics.some((d) => d.severity === 'error') || (options.strict && diagnostics.length)) throw new FleetError(diagnostics, input.locate);
-      if (staged) {
-        for (const [path, text] of rendered.files) staged.write(path, text);
-        staged.commit();
-      }
+      if (sink) for (const [path, text] of rendered.files) sink(path, text);
+      staged?.commit();
+      comparison = compared?.finish();
     } catch (e) {
       staged?.abort();
       throw e;
     }
     files = rendered.paths.length;
     if (staged) for (const size of staged.sizes.values()) bytes += size;
-    else for (const text of rendered.files.values()) bytes += Buffer.byteLength(text);
+    else if (!sink) for (const text of rendered.files.values()) bytes += Buffer.byteLength(text);
   } finally {
     folder.close();
   }
-  return { outdir, rendered, diagnostics, acknowledged, files, bytes };
+  return { outdir, rendered, diagnostics, acknowledged, files, bytes, comparison };
 }
