@@ -48,8 +48,10 @@ export interface SizeFigures {
   readonly cold: readonly CliRun[];
   /** A second synth after one cluster's settings changed (1000 clusters only). */
   readonly incremental?: CliRun;
-  /** `synth --check` of the unchanged fleet against its output. */
+  /** `synth --check`, `diff` and `validate` of the unchanged fleet against its output. */
   readonly check?: CliRun;
+  readonly diff?: CliRun;
+  readonly validate?: CliRun;
 }
 
 /** Cold synths of a generated fleet of `clusters`, `runs` times, then (optionally) the incremental case. */
@@ -65,12 +67,14 @@ export function measureSize(clusters: number, runs: number, work: string, option
   }
   if (!options.incremental) return { clusters, cold };
   const check = runCli(['synth', '--check', fleet, '--out', out], work);
+  const diff = runCli(['diff', fleet, '--out', out], work);
+  const validate = runCli(['validate', fleet, '--out', out], work);
   // One cluster's settings change (HA on for a dev cluster): its charts and values change, the rest not.
   const edited = structuredClone(document);
   (edited.spec.clusters[5] as { ha?: boolean }).ha = true;
   writeFleetFile(edited, fleet);
   const incremental = runCli(['synth', fleet, '--out', out], work);
-  return { clusters, cold, incremental, check };
+  return { clusters, cold, incremental, check, diff, validate };
 }
 
 // `node --import tsx bench/cli-runs.ts <clusters> <file>` writes a generated fleet file, for profiling.
