@@ -19,7 +19,7 @@ function cacheDir(): string {
  * input: the schema text, the generator's version and options). `require` resolves the generated
  * code's imports (ajv's runtime helpers) as from the caller's module.
  */
-export function cachedModule(name: string, key: string, generate: () => string, require: NodeJS.Require): unknown {
+export function cachedModule(name: string, key: string, generate: () => string, require: (id: string) => unknown): unknown {
   const file = join(cacheDir(), `${name}-${createHash('sha256').update(key).digest('hex').slice(0, 32)}.cjs`);
   let code: string | undefined;
   try {
@@ -46,7 +46,7 @@ export function cachedModule(name: string, key: string, generate: () => string, 
   return exports;
 }
 
-function evaluate(code: string, require: NodeJS.Require): unknown {
+function evaluate(code: string, require: (id: string) => unknown): unknown {
   const module = { exports: {} as unknown };
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the code is ajv's, generated from our own schema
   new Function('require', 'module', 'exports', code)(require, module, module.exports);
