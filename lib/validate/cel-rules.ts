@@ -53,7 +53,7 @@ interface RuleSite {
   /** Every site below converts its value as this site's conversion would hand it down (see ruleSite). */
   readonly convertsAlike: boolean;
   /** Declared properties whose subtree holds rules: name → its escaped CEL name and site. */
-  readonly properties: readonly { readonly name: string; readonly celName: string | undefined; readonly site: RuleSite }[];
+  readonly properties: readonly { readonly name: string; readonly celName: string | undefined; readonly pointer: string; readonly site: RuleSite }[];
   readonly items?: RuleSite;
   /** additionalProperties (map values); the keys of a map are not escaped. */
   readonly values?: RuleSite;
@@ -100,7 +100,7 @@ function ruleSite(schema: Schema, isRoot = false): RuleSite | undefined {
     let compiled: CompiledRule | undefined;
     return { rule, compiled: () => (compiled ??= compileRuleOrExplain(rule.rule)), fieldPointer: fieldPathPointer(rule.fieldPath) };
   });
-  const properties: { name: string; celName: string | undefined; site: RuleSite }[] = [];
+  const properties: { name: string; celName: string | undefined; pointer: string; site: RuleSite }[] = [];
   const declared = new Set<string>();
   if (isSchema(schema.properties)) {
     for (const [name, sub] of Object.entries(schema.properties)) {
@@ -108,7 +108,7 @@ function ruleSite(schema: Schema, isRoot = false): RuleSite | undefined {
       // Status is written by controllers; an emitted one is reported by the schema registry.
       if (!isSchema(sub) || (isRoot && name === 'status')) continue;
       const site = ruleSite(sub);
-      if (site) properties.push({ name, celName: escapeCelName(name), site });
+      if (site) properties.push({ name, celName: escapeCelName(name), pointer: `/${escapePointer(name)}`, site });
     }
   }
   const items = isSchema(schema.items) ? ruleSite(schema.items) : undefined;
@@ -159,9 +159,9 @@ function checkSite(site: RuleSite, value: unknown, celValue: unknown, path: stri
   }
   if (!isSchema(value)) return;
   const celObject = celValue as Record<string, unknown> | undefined;
-  for (const { name, celName, site: child } of site.properties) {
+  for (const { name, celName, pointer, site: child } of site.properties) {
     if (!Object.hasOwn(value, name)) continue;
-    checkSite(child, value[name], celName === undefined ? undefined : celObject?.[celName], `${path}/${escapePointer(name)}`, violations);
+    checkSite(child, value[name], celName === undefined ? undefined : celObject?.[celName], path + pointer, violations);
   }
   if (site.values) {
     for (const [key, entry] of Object.entries(value)) {

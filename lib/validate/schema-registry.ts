@@ -378,7 +378,9 @@ function buildDefaulter(schema: Schema): Defaulter | undefined {
     for (const [name, sub] of Object.entries(schema.properties)) {
       if (!isSchema(sub)) continue;
       const inner = buildDefaulter(sub);
-      if (sub.default !== undefined || inner) propertyDefaulters.push({ name, defaultValue: sub.default, nullable: sub.nullable === true, inner });
+      // Shared by every defaulted object, not copied: nothing downstream changes the defaulted object
+      // (ajv here neither coerces nor removes), and frozen it cannot be changed by mistake either.
+      if (sub.default !== undefined || inner) propertyDefaulters.push({ name, defaultValue: deepFreeze(sub.default), nullable: sub.nullable === true, inner });
     }
   }
   const itemDefaulter = isSchema(schema.items) ? buildDefaulter(schema.items) : undefined;
@@ -402,7 +404,7 @@ function buildDefaulter(schema: Schema): Defaulter | undefined {
       // The API server prunes a null in a non-nullable field before defaulting it.
       const missing = current === undefined || (current === null && !nullable);
       let next = current;
-      if (missing && defaultValue !== undefined) next = structuredClone(defaultValue);
+      if (missing && defaultValue !== undefined) next = defaultValue;
       if (inner && next !== undefined && next !== null) next = inner(next);
       if (next !== current) (copy ??= { ...value })[name] = next;
     }
@@ -416,6 +418,14 @@ function buildDefaulter(schema: Schema): Defaulter | undefined {
     }
     return copy ?? value;
   };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 // ---------------------------------------------------------------------------------------------
