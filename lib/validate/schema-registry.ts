@@ -216,14 +216,19 @@ function ajv(): Ajv {
  * everything it is generated from: the schema, ajv's version and options, and the keyword's generator.
  */
 function compiledValidator(ajvSchema: Schema, fileName: string): ValidateFunction {
-  const { version } = require('ajv/package.json') as { version: string };
-  const key = JSON.stringify({ ajv: version, options: AJV_OPTIONS, code: CODE_OPTIONS, formats: [...KNOWN_FORMATS], keyword: String(listTypeKeyword.code), schema: ajvSchema });
+  const key = crdValidatorKey(ajvSchema);
   const generate = () => {
     const standaloneCode = (require('ajv/dist/standalone/index.js') as typeof import('ajv/dist/standalone/index.js')).default;
     return standaloneCode(ajv(), ajv().compile(ajvSchema));
   };
   const name = `crd-${fileName.replace(/\.json$/, '')}`;
   return (cachedModule(name, key, generate, crdRuntimeRequire) as { default: ValidateFunction }).default;
+}
+
+/** What names a CRD validator's cached code: everything the code is generated from (exported for tests). */
+export function crdValidatorKey(ajvSchema: Schema): string {
+  const { version } = require('ajv/package.json') as { version: string };
+  return JSON.stringify({ ajv: version, options: AJV_OPTIONS, code: CODE_OPTIONS, formats: [...KNOWN_FORMATS], keyword: String(listTypeKeyword.code), schema: ajvSchema });
 }
 
 function compileCrdSchema(crdSchema: Schema, fileName: string): ValidateFn {
