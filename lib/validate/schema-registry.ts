@@ -219,7 +219,10 @@ function compiledValidator(ajvSchema: Schema, fileName: string): ValidateFunctio
   const key = crdValidatorKey(ajvSchema);
   const generate = () => {
     const standaloneCode = (require('ajv/dist/standalone/index.js') as typeof import('ajv/dist/standalone/index.js')).default;
-    return standaloneCode(ajv(), ajv().compile(ajvSchema));
+    // On a miss the function ajv just compiled is used as is: evaluating its standalone code again
+    // would compile the same code twice. Both run the same generated code (the tests compare them).
+    const compiled = ajv().compile(ajvSchema);
+    return { code: standaloneCode(ajv(), compiled), exports: { default: compiled } };
   };
   const name = `crd-${fileName.replace(/\.json$/, '')}`;
   return (cachedModule(name, key, generate, crdRuntimeRequire) as { default: ValidateFunction }).default;
