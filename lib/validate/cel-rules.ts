@@ -32,10 +32,28 @@ export interface CelViolation {
 /** Evaluates every rule of a schema over an (already defaulted) object. */
 export type CelRulesCheck = (object: unknown) => CelViolation[];
 
+interface SiteRule {
+  readonly rule: CelRule;
+  /** Compiled when the first value reaches the rule: most rules of a big CRD never see a value. */
+  readonly compiled: () => CompiledRule;
+  /** The rule's fieldPath as a JSON pointer, appended to the place of the value. */
+  readonly fieldPointer: string;
+}
+
+/** What a site's rules said about one value: per failed rule its message, relative to the value's place. */
+type SiteOutcome = readonly { readonly suffix: string; readonly message: string; readonly rule: string }[];
+
 interface RuleSite {
-  readonly rules: readonly { readonly rule: CelRule; readonly compiled: CompiledRule }[];
+  readonly rules: readonly SiteRule[];
+  /**
+   * Outcomes by the value's text (memoKey): rules are pure functions of `self`, and generated
+   * objects repeat the same values across clusters, so most evaluations are answered from here.
+   */
+  readonly outcomes: Map<string, SiteOutcome>;
+  /** Every site below converts its value as this site's conversion would hand it down (see ruleSite). */
+  readonly convertsAlike: boolean;
   /** Declared properties whose subtree holds rules: name → its escaped CEL name and site. */
-  readonly properties: readonly { readonly name: string; readonly celName: string | undefined; readonly site: RuleSite }[];
+  readonly properties: readonly { readonly name: string; readonly celName: string | undefined; readonly pointer: string; readonly site: RuleSite }[];
   readonly items?: RuleSite;
   /** additionalProperties (map values); the keys of a map are not escaped. */
   readonly values?: RuleSite;
@@ -78,8 +96,11 @@ function rulesAt(schema: Schema): CelRule[] {
 }
 
 function ruleSite(schema: Schema, isRoot = false): RuleSite | undefined {
-  const rules = rulesAt(schema).map((rule) => ({ rule, compiled: compileRuleOrExplain(rule.rule) }));
-  const properties: { name: string; celName: string | undefined; site: RuleSite }[] = [];
+  const rules = rulesAt(schema).map((rule): SiteRule => {
+    let compiled: CompiledRule | undefined;
+    return { rule, compiled: () => (compiled ??= compileRuleOrExplain(rule.rule)), fieldPointer: fieldPathPointer(rule.fieldPath) };
+  });
+  const properties: { name: string; celName: string | undefined; pointer: string; site: RuleSite }[] = [];
   const declared = new Set<string>();
   if (isSchema(schema.properties)) {
     for (const [name, sub] of Object.entries(schema.properties)) {
@@ -87,14 +108,19 @@ function ruleSite(schema: Schema, isRoot = false): RuleSite | undefined {
       // Status is written by controllers; an emitted one is reported by the schema registry.
       if (!isSchema(sub) || (isRoot && name === 'status')) continue;
       const site = ruleSite(sub);
-      if (site) properties.push({ name, celName: escapeCelName(name), site });
+      if (site) properties.push({ name, celName: escapeCelName(name), pointer: `/${escapePointer(name)}`, site });
     }
   }
   const items = isSchema(schema.items) ? ruleSite(schema.items) : undefined;
   const values = isSchema(schema.additionalProperties) ? ruleSite(schema.additionalProperties) : undefined;
   if (rules.length === 0 && properties.length === 0 && !items && !values) return undefined;
   let converter: CelConverter | undefined;
-  return { rules, properties, items, values, declared, toCel: () => (converter ??= celConverter(schema, isRoot)) };
+  // celConverter converts root metadata and the undeclared fields of an object with properties its
+  // own way; a site below there must get its value from the enclosing conversion.
+  const convertsAlike =
+    !(isRoot && properties.some(({ name }) => name === 'metadata')) && !(values && isSchema(schema.properties)) &&
+    properties.every(({ site }) => site.convertsAlike) && (items?.convertsAlike ?? true) && (values?.convertsAlike ?? true);
+  return { rules, outcomes: new Map(), convertsAlike, properties, items, values, declared, toCel: () => (converter ??= celConverter(schema, isRoot)) };
 }
 
 /** A rule that does not parse would be refused by the API server with the CRD; say so when hit. */
@@ -113,11 +139,17 @@ function compileRuleOrExplain(text: string): CompiledRule {
 function checkSite(site: RuleSite, value: unknown, celValue: unknown, path: string, violations: CelViolation[]): void {
   if (value === undefined || value === null) return;
   if (site.rules.length > 0) {
-    celValue ??= site.toCel()(value);
-    for (const { rule, compiled } of site.rules) {
-      const violation = evaluate(rule, compiled, celValue, path);
-      if (violation) violations.push(violation);
+    const key = memoKey(value);
+    let outcome = key === undefined ? undefined : site.outcomes.get(key);
+    if (!outcome) {
+      celValue ??= site.toCel()(value);
+      outcome = evaluateRules(site.rules, celValue);
+      if (key !== undefined && key.length <= MAX_MEMO_KEY && site.outcomes.size < MAX_MEMO_ENTRIES) site.outcomes.set(key, outcome);
     }
+    for (const { suffix, message, rule } of outcome) violations.push({ path: path + suffix, rule, message });
+    // A remembered outcome leaves the value unconverted: sites below convert their part themselves,
+    // unless their own conversion differs from the one this site would hand them.
+    if (!site.convertsAlike) celValue ??= site.toCel()(value);
   }
   if (Array.isArray(value)) {
     if (!site.items) return;
@@ -127,9 +159,9 @@ function checkSite(site: RuleSite, value: unknown, celValue: unknown, path: stri
   }
   if (!isSchema(value)) return;
   const celObject = celValue as Record<string, unknown> | undefined;
-  for (const { name, celName, site: child } of site.properties) {
+  for (const { name, celName, pointer, site: child } of site.properties) {
     if (!Object.hasOwn(value, name)) continue;
-    checkSite(child, value[name], celName === undefined ? undefined : celObject?.[celName], `${path}/${escapePointer(name)}`, violations);
+    checkSite(child, value[name], celName === undefined ? undefined : celObject?.[celName], path + pointer, violations);
   }
   if (site.values) {
     for (const [key, entry] of Object.entries(value)) {
@@ -138,16 +170,71 @@ function checkSite(site: RuleSite, value: unknown, celValue: unknown, path: stri
   }
 }
 
-function evaluate(rule: CelRule, compiled: CompiledRule, self: unknown, path: string): CelViolation | undefined {
+// Bounds of a site's memo: values beyond this size are evaluated every time, and a site stops
+// remembering after this many distinct values (memory stays bounded on any fleet).
+const MAX_MEMO_KEY = 64 * 1024;
+const MAX_MEMO_ENTRIES = 4096;
+
+/**
+ * The text of a JSON-like value that tells apart everything a rule can see of it (types, -0,
+ * undefined members, key order); undefined for anything else, which is then not remembered.
+ */
+function memoKey(value: unknown): string | undefined {
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      return Object.is(value, -0) ? '-0' : String(value);
+    case 'boolean':
+      return value ? 't' : 'f';
+    case 'undefined':
+      return 'u';
+    case 'bigint':
+      return `${value}n`;
+    case 'object': {
+      if (value === null) return 'null';
+      if (Array.isArray(value)) {
+        let text = '[';
+        for (const item of value) {
+          const inner = memoKey(item);
+          if (inner === undefined) return undefined;
+          text += `${inner},`;
+        }
+        return `${text}]`;
+      }
+      if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) return undefined;
+      let text = '{';
+      for (const key of Object.keys(value)) {
+        const inner = memoKey((value as Record<string, unknown>)[key]);
+        if (inner === undefined) return undefined;
+        text += `${JSON.stringify(key)}:${inner},`;
+      }
+      return `${text}}`;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function evaluateRules(rules: readonly SiteRule[], self: unknown): SiteOutcome {
+  const outcome: { suffix: string; message: string; rule: string }[] = [];
+  for (const { rule, compiled, fieldPointer } of rules) {
+    const message = failureOf(rule, compiled(), self);
+    if (message !== undefined) outcome.push({ suffix: fieldPointer, message, rule: rule.rule });
+  }
+  return outcome;
+}
+
+/** The message of a failed rule, undefined when it holds (or is not evaluated). */
+function failureOf(rule: CelRule, compiled: CompiledRule, self: unknown): string | undefined {
   if (compiled.kind !== 'program') return undefined;
-  const where = path + fieldPathPointer(rule.fieldPath);
   const result = compiled.run({ self });
   if (result === true) return undefined;
   if (result instanceof Error || typeof result !== 'boolean') {
     const problem = result instanceof Error ? result.message : `it returned ${typeof result}, not a bool`;
-    return { path: where, rule: rule.rule, message: `${messageOf(rule, self)} (the rule could not be evaluated: ${problem})` };
+    return `${messageOf(rule, self)} (the rule could not be evaluated: ${problem})`;
   }
-  return { path: where, rule: rule.rule, message: messageOf(rule, self) };
+  return messageOf(rule, self);
 }
 
 function messageOf(rule: CelRule, self: unknown): string {

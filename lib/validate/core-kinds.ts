@@ -323,12 +323,12 @@ export function objectMetaViolations(kind: string, decodedMetadata: unknown): Sc
     if (!isRecord(metadata.labels)) add('/labels', `must be a map of strings, got ${describe(metadata.labels)}`);
     else {
       for (const [key, value] of Object.entries(metadata.labels)) {
-        const path = `/labels/${escapePointer(key)}`;
+        // The pointer is made only for a problem: most keys and values have none.
         const keyProblem = qualifiedNameProblem(key);
-        if (keyProblem) add(path, `label key ${keyProblem}`);
-        if (typeof value !== 'string') add(path, `label value must be a string, got ${describe(value)}`);
+        if (keyProblem) add(`/labels/${escapePointer(key)}`, `label key ${keyProblem}`);
+        if (typeof value !== 'string') add(`/labels/${escapePointer(key)}`, `label value must be a string, got ${describe(value)}`);
         else if (value.length > 63 || !LABEL_VALUE.test(value)) {
-          add(path, `label value must be at most 63 characters of alphanumerics, '-', '_' or '.', starting and ending with an alphanumeric, got ${JSON.stringify(value)}`);
+          add(`/labels/${escapePointer(key)}`, `label value must be at most 63 characters of alphanumerics, '-', '_' or '.', starting and ending with an alphanumeric, got ${JSON.stringify(value)}`);
         }
       }
     }
@@ -339,10 +339,9 @@ export function objectMetaViolations(kind: string, decodedMetadata: unknown): Sc
     else {
       let totalSize = 0;
       for (const [key, value] of Object.entries(metadata.annotations)) {
-        const path = `/annotations/${escapePointer(key)}`;
         const keyProblem = qualifiedNameProblem(key);
-        if (keyProblem) add(path, `annotation key ${keyProblem}`);
-        if (typeof value !== 'string') add(path, `annotation value must be a string, got ${describe(value)}`);
+        if (keyProblem) add(`/annotations/${escapePointer(key)}`, `annotation key ${keyProblem}`);
+        if (typeof value !== 'string') add(`/annotations/${escapePointer(key)}`, `annotation value must be a string, got ${describe(value)}`);
         else totalSize += key.length + value.length;
       }
       if (totalSize > ANNOTATIONS_TOTAL_LIMIT) add('/annotations', `annotations total ${totalSize} bytes, over the API server limit of ${ANNOTATIONS_TOTAL_LIMIT}`);

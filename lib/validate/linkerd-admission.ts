@@ -404,8 +404,8 @@ const RULES: readonly AdmissionRule[] = [
   {
     group: POLICY, kind: 'Server', id: 'no-overlapping-server', source: `${ADMISSION} Validate<ServerSpec>, Admission::overlaps`,
     check: (spec, object, batch) => {
-      for (const other of batch) {
-        if (other === object || other.kind !== 'Server' || !other.apiVersion.startsWith(`${POLICY}/`)) continue;
+      for (const other of serversOf(batch)) {
+        if (other === object) continue;
         if (other.metadata.namespace !== object.metadata.namespace || other.metadata.name === object.metadata.name) continue;
         const otherSpec = isJson(other.spec) ? other.spec : {};
         if (otherSpec.port !== spec.port || !serversOverlap(spec, otherSpec)) continue;
@@ -525,6 +525,19 @@ const RULES: readonly AdmissionRule[] = [
     },
   },
 ];
+
+const serversByBatch = new WeakMap<readonly AdmissionObject[], { readonly length: number; readonly servers: readonly AdmissionObject[] }>();
+
+/** The Servers of a batch in batch order, found once per batch rather than once per Server. */
+function serversOf(batch: readonly AdmissionObject[]): readonly AdmissionObject[] {
+  let found = serversByBatch.get(batch);
+  // A batch that grew since (a caller reusing its array) is searched again.
+  if (found?.length !== batch.length) {
+    found = { length: batch.length, servers: batch.filter((other) => other.kind === 'Server' && other.apiVersion.startsWith(`${POLICY}/`)) };
+    serversByBatch.set(batch, found);
+  }
+  return found.servers;
+}
 
 /** `Admission::overlaps`: both select all pods, or the same selector of the same kind. */
 function serversOverlap(left: Json, right: Json): boolean {

@@ -1,7 +1,8 @@
 // Validators for custom resources, compiled from the CRD schemas generated into schemas/crds/
 // (scripts/gen-schemas.ts). Everything is lazy: the index is read on first use and a schema file
 // only when an object of that apiVersion/kind is validated, so a small fleet never parses the
-// Gateway API bundles it does not use. Compiled validators are cached for the process.
+// Gateway API bundles it does not use. Compiled validators are kept for the process, and ajv's
+// generated code on disk (lib/compiled-cache.ts), so a warm run does not compile schemas at all.
 //
 // How a CRD's OpenAPI v3 schema is turned into something ajv (JSON Schema draft-07) checks like
 // the API server does:
@@ -14,9 +15,8 @@
 // - `x-kubernetes-int-or-string: true` means integer or string; `nullable: true` admits null.
 // - Schema `default`s are applied (on a copy) before validating, as the API server does; without
 //   that some valid objects fail (a Gateway address without `type` matches both oneOf branches).
-// - `x-kubernetes-list-type: set|map` (+ `x-kubernetes-list-map-keys`) reject duplicate entries.
-// - Formats follow Kubernetes: `duration` is a Go duration ("3s"), not ISO 8601 as in ajv-formats;
-//   formats the API server does not know are ignored, as it ignores them.
+// - `x-kubernetes-list-type: set|map` (+ `x-kubernetes-list-map-keys`) reject duplicate entries, and
+//   formats follow Kubernetes (kubernetes-keywords.ts).
 // - `matchLabels` is a map of strings even where a CRD declares it preserve-unknown-fields, and a
 //   few admission-webhook value sets missing from CRD schemas are added (EXTRA_CONSTRAINTS; the
 //   webhook's other rules run after the schema, in linkerd-admission.ts).
@@ -28,6 +28,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import { celRulesCheck } from './cel-rules.ts';
+import { CRD_RUNTIME_MODULE, crdRuntimeRequire, isKubernetesDuration, KNOWN_FORMATS, kubernetesFormats, listTypeKeyword } from './kubernetes-keywords.ts';
+import { cachedModule } from '../compiled-cache.ts';
 import { escapePointer } from './json-pointer.ts';
 import { packageFile } from '../package-files.ts';
 import { ACCESS_POLICIES, PROXY_PROTOCOLS } from '../compat/access-policies.ts';
@@ -183,49 +185,59 @@ type Schema = { [keyword: string]: unknown };
 
 let sharedAjv: Ajv | undefined;
 
-// ajv is loaded with the first CRD schema, not at start-up: `meshfleet lint` of built-in kinds only
-// (kubernetes-models brings its own compiled validators) never needs it.
+// ajv is loaded only to compile a CRD schema whose generated code is not cached yet: `meshfleet lint`
+// of built-in kinds (kubernetes-models brings its own compiled validators) and runs with a warm
+// cache never load it.
 const require = createRequire(import.meta.url);
+
+const AJV_OPTIONS = {
+  strict: false, // CRD schemas carry x-kubernetes-* and other keywords ajv does not know
+  allErrors: true, // report every problem of an object at once
+  verbose: true, // errors carry the offending value, for messages like "got number 4143"
+  addUsedSchema: false, // compiled schemas are cached by file name here, not by $id in ajv
+} as const;
+// ajv's code optimiser costs 3-4x the compile time of big CRDs (Argo CD Application: ~570 ms
+// → ~150 ms without it) and buys nothing measurable when validating small objects.
+const CODE_OPTIONS = { optimize: false, source: true } as const;
 
 function ajv(): Ajv {
   if (!sharedAjv) {
-    const { Ajv } = require('ajv') as typeof import('ajv');
-    const addFormatsPlugin = require('ajv-formats') as typeof import('ajv-formats');
-    sharedAjv = new Ajv({
-      strict: false, // CRD schemas carry x-kubernetes-* and other keywords ajv does not know
-      allErrors: true, // report every problem of an object at once
-      verbose: true, // errors carry the offending value, for messages like "got number 4143"
-      addUsedSchema: false, // compiled schemas are cached by file name here, not by $id in ajv
-      // ajv's code optimiser costs 3-4x the compile time of big CRDs (Argo CD Application: ~570 ms
-      // → ~150 ms without it) and buys nothing measurable when validating small objects.
-      code: { optimize: false },
-    });
-    addFormatsPlugin.default(sharedAjv, { mode: 'full', keywords: false, formats: [...FORMATS_FROM_AJV_FORMATS] });
-    sharedAjv.addFormat('duration', { type: 'string', validate: isKubernetesDuration });
-    sharedAjv.addKeyword({
-      keyword: 'x-kubernetes-list-type',
-      schemaType: 'string',
-      type: 'array',
-      errors: true,
-      validate: validateListType,
-    });
+    const { Ajv, _ } = require('ajv') as typeof import('ajv');
+    // Formats are referenced by name in the generated code, through the runtime module.
+    sharedAjv = new Ajv({ ...AJV_OPTIONS, code: { ...CODE_OPTIONS, formats: _`require(${CRD_RUNTIME_MODULE}).formats` } });
+    for (const [name, format] of Object.entries(kubernetesFormats())) sharedAjv.addFormat(name, format);
+    sharedAjv.addKeyword(listTypeKeyword);
   }
   return sharedAjv;
 }
 
 /**
- * Formats whose ajv-formats check matches the API server's (`uri`, `hostname`, `email` are stricter in
- * ajv-formats than in Go, so they are left out rather than risk refusing valid objects; no CRD used
- * here declares them). `duration` has its own check below. Any other format is ignored, as the API
- * server ignores formats it does not know (e.g. `int-or-string`).
+ * ajv's validator for a CRD schema (already in ajv's form), as standalone code cached on disk keyed by
+ * everything it is generated from: the schema, ajv's version and options, and the keyword's generator.
  */
-const FORMATS_FROM_AJV_FORMATS = ['date-time', 'date', 'ipv4', 'ipv6', 'uuid', 'byte', 'int32', 'int64', 'float', 'double'] as const;
-const KNOWN_FORMATS = new Set<string>([...FORMATS_FROM_AJV_FORMATS, 'duration']);
+function compiledValidator(ajvSchema: Schema, fileName: string): ValidateFunction {
+  const key = crdValidatorKey(ajvSchema);
+  const generate = () => {
+    const standaloneCode = (require('ajv/dist/standalone/index.js') as typeof import('ajv/dist/standalone/index.js')).default;
+    // On a miss the function ajv just compiled is used as is: evaluating its standalone code again
+    // would compile the same code twice. Both run the same generated code (the tests compare them).
+    const compiled = ajv().compile(ajvSchema);
+    return { code: standaloneCode(ajv(), compiled), exports: { default: compiled } };
+  };
+  const name = `crd-${fileName.replace(/\.json$/, '')}`;
+  return (cachedModule(name, key, generate, crdRuntimeRequire) as { default: ValidateFunction }).default;
+}
+
+/** What names a CRD validator's cached code: everything the code is generated from (exported for tests). */
+export function crdValidatorKey(ajvSchema: Schema): string {
+  const { version } = require('ajv/package.json') as { version: string };
+  return JSON.stringify({ ajv: version, options: AJV_OPTIONS, code: CODE_OPTIONS, formats: [...KNOWN_FORMATS], keyword: String(listTypeKeyword.code), schema: ajvSchema });
+}
 
 function compileCrdSchema(crdSchema: Schema, fileName: string): ValidateFn {
   let compiled: ValidateFunction;
   try {
-    compiled = ajv().compile(toAjvSchema(crdSchema, 'root'));
+    compiled = compiledValidator(toAjvSchema(crdSchema, 'root'), fileName);
   } catch (error) {
     throw new Error(`cannot compile CRD schema ${fileName}: ${(error as Error).message}`);
   }
@@ -374,7 +386,9 @@ function buildDefaulter(schema: Schema): Defaulter | undefined {
     for (const [name, sub] of Object.entries(schema.properties)) {
       if (!isSchema(sub)) continue;
       const inner = buildDefaulter(sub);
-      if (sub.default !== undefined || inner) propertyDefaulters.push({ name, defaultValue: sub.default, nullable: sub.nullable === true, inner });
+      // Shared by every defaulted object, not copied: nothing downstream changes the defaulted object
+      // (ajv here neither coerces nor removes), and frozen it cannot be changed by mistake either.
+      if (sub.default !== undefined || inner) propertyDefaulters.push({ name, defaultValue: deepFreeze(sub.default), nullable: sub.nullable === true, inner });
     }
   }
   const itemDefaulter = isSchema(schema.items) ? buildDefaulter(schema.items) : undefined;
@@ -398,7 +412,7 @@ function buildDefaulter(schema: Schema): Defaulter | undefined {
       // The API server prunes a null in a non-nullable field before defaulting it.
       const missing = current === undefined || (current === null && !nullable);
       let next = current;
-      if (missing && defaultValue !== undefined) next = structuredClone(defaultValue);
+      if (missing && defaultValue !== undefined) next = defaultValue;
       if (inner && next !== undefined && next !== null) next = inner(next);
       if (next !== current) (copy ??= { ...value })[name] = next;
     }
@@ -414,70 +428,12 @@ function buildDefaulter(schema: Schema): Defaulter | undefined {
   };
 }
 
-// ---------------------------------------------------------------------------------------------
-// Kubernetes-specific keywords and formats
-
-function validateListType(
-  this: unknown,
-  listType: string,
-  data: unknown[],
-  parentSchema?: Schema,
-  dataContext?: { instancePath: string },
-): boolean {
-  if (listType !== 'set' && listType !== 'map') return true;
-  const keyFields = listType === 'map' && Array.isArray(parentSchema?.['x-kubernetes-list-map-keys']) ? (parentSchema['x-kubernetes-list-map-keys'] as string[]) : undefined;
-  const seen = new Map<string, number>();
-  const errors: Partial<ErrorObject>[] = [];
-  data.forEach((item, index) => {
-    const identity = keyFields ? JSON.stringify(keyFields.map((field) => (isSchema(item) ? item[field] : undefined) ?? null)) : stableJson(item);
-    const firstIndex = seen.get(identity);
-    if (firstIndex === undefined) {
-      seen.set(identity, index);
-      return;
-    }
-    const what = keyFields ? `same ${keyFields.join('+')} (${identity.slice(1, -1)})` : 'same value';
-    errors.push({
-      instancePath: `${dataContext?.instancePath ?? ''}/${index}`,
-      keyword: 'x-kubernetes-list-type',
-      params: { listType, duplicateOf: firstIndex },
-      message: `duplicate entry: ${what} as entry ${firstIndex} (x-kubernetes-list-type: ${listType})`,
-    });
-  });
-  (validateListType as { errors?: Partial<ErrorObject>[] }).errors = errors;
-  return errors.length === 0;
-}
-
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (isSchema(value)) {
-    return `{${Object.keys(value)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${stableJson(value[key])}`)
-      .join(',')}}`;
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
   }
-  return JSON.stringify(value) ?? 'null';
-}
-
-// What the API server accepts for `format: duration` (kube-openapi strfmt.ParseDuration): a Go
-// time.ParseDuration string ("1h30m", "1.5h", "-2m", "0"), else one or more number+unit parts
-// ("3 days", "1w", "1 hour 30 minutes") where at least one unit is known: exactly one of
-// ns us µs ms s m h hr d w wk, or a word starting with nano micro milli sec min hour day week.
-const GO_DURATION = /^[-+]?(?:0|(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+)$/;
-const STRFMT_DURATION_SHAPE = /^\s*(?:\d+\s*[A-Za-zµ]+\s*)+$/;
-const STRFMT_DURATION_PART = /(\d+)\s*([A-Za-zµ]+)/g;
-const STRFMT_UNITS: readonly (readonly string[])[] = [['ns', 'nano'], ['us', 'µs', 'micro'], ['ms', 'milli'], ['s', 'sec'], ['m', 'min'], ['h', 'hr', 'hour'], ['d', 'day'], ['w', 'wk', 'week']];
-const GO_MAX_INT = 9223372036854775807n;
-
-export function isKubernetesDuration(value: string): boolean {
-  if (GO_DURATION.test(value)) return true;
-  if (!STRFMT_DURATION_SHAPE.test(value)) return false;
-  let knownUnit = false;
-  for (const [, digits, unitText] of value.matchAll(STRFMT_DURATION_PART)) {
-    if (BigInt(digits!) > GO_MAX_INT) return false; // strconv.Atoi fails
-    const unit = unitText!.toLowerCase();
-    if (STRFMT_UNITS.some((variants) => variants.some((variant, i) => unit === variant || (i === variants.length - 1 && unit.startsWith(variant))))) knownUnit = true;
-  }
-  return knownUnit;
+  return value;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -582,4 +538,4 @@ function describeActual(error: Partial<ErrorObject>): string {
   return `, got ${typeName} ${shown.length > 80 ? `${shown.slice(0, 77)}...` : shown}`;
 }
 
-export { escapePointer };
+export { escapePointer, isKubernetesDuration };

@@ -31,7 +31,7 @@ export function validateObjects(objects: readonly KubeObject[], sources: SchemaS
     const metadataViolations = objectMetaViolations(String(object.kind), object.metadata);
     for (const violation of metadataViolations) report(violation.path, violation.message);
     // kubernetes-models also types metadata (labels must be strings, …): one message per place is enough.
-    const reportedPaths = new Set(metadataViolations.map((violation) => violation.path));
+    const reportedPaths = metadataViolations.length > 0 ? new Set(metadataViolations.map((violation) => violation.path)) : undefined;
 
     if (typeof object.apiVersion !== 'string' || typeof object.kind !== 'string') {
       report('', `apiVersion and kind must be strings, got ${JSON.stringify(object.apiVersion)} ${JSON.stringify(object.kind)}`);
@@ -44,7 +44,7 @@ export function validateObjects(objects: readonly KubeObject[], sources: SchemaS
     }
     const schemaViolations = validate(object);
     for (const violation of schemaViolations) {
-      if (!reportedPaths.has(violation.path)) report(violation.path, violation.message, violation.rule);
+      if (!reportedPaths?.has(violation.path)) report(violation.path, violation.message, violation.rule);
     }
     if (sources.linkerd !== undefined && schemaViolations.length === 0 && metadataViolations.length === 0) {
       for (const violation of linkerdAdmissionViolations(object, sources.linkerd, objects)) report(violation.path, violation.message);

@@ -35,6 +35,12 @@ describe('cachedModule', () => {
     expect(readdirSync(join(dir, 'cache'))).toHaveLength(2);
   });
 
+  it('uses exports the generator has at hand on a miss, and the stored code on a hit', () => {
+    const atHand = { value: 'at hand' };
+    expect(cachedModule('t', 'key', () => ({ code: code(4), exports: atHand }), require)).toBe(atHand);
+    expect(cachedModule('t', 'key', () => ({ code: code(5), exports: atHand }), require)).toStrictEqual({ value: 4, helper: 'function' });
+  });
+
   it('replaces a corrupt file', () => {
     cachedModule('t', 'key', () => code(1), require);
     const [file] = readdirSync(join(dir, 'cache'));

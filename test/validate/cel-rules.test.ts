@@ -27,6 +27,37 @@ describe('CEL rules', () => {
     expect(check({ ports: [{ port: 8080 }, { port: 80 }] })).toStrictEqual([{ path: '/ports/1', message: 'must be unprivileged', rule: 'self.port > 1024' }]);
   });
 
+  it('answers a value seen before from memory, at the place of each occurrence, with that value\'s own message', () => {
+    const check = checkWith({
+      type: 'object',
+      properties: {
+        ports: {
+          type: 'array',
+          items: objectWith({ port: { type: 'integer' } }, [{ rule: 'self.port > 1024', messageExpression: "'port ' + string(self.port) + ' is privileged'" }]),
+        },
+      },
+    });
+    const rule = 'self.port > 1024';
+    const expected = [
+      { path: '/ports/0', message: 'port 80 is privileged', rule },
+      { path: '/ports/1', message: 'port 81 is privileged', rule },
+      { path: '/ports/3', message: 'port 80 is privileged', rule },
+    ];
+    const object = { ports: [{ port: 80 }, { port: 81 }, { port: 8080 }, { port: 80 }] };
+    expect(check(object)).toStrictEqual(expected);
+    // Again, now all from memory: the same answer.
+    expect(check(structuredClone(object))).toStrictEqual(expected);
+  });
+
+  it('tells values apart by type when remembering them (the string "1" is not the number 1)', () => {
+    const check = checkWith({
+      type: 'object',
+      properties: { items: { type: 'array', items: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true, 'x-kubernetes-validations': [{ rule: "self.v == '1'", message: 'not the string 1' }] } } },
+    });
+    const violations = check({ items: [{ v: '1' }, { v: 1 }, { v: '1' }, { v: 1 }] });
+    expect(violations.map((violation) => violation.path)).toStrictEqual(['/items/1', '/items/3']);
+  });
+
   it('does not evaluate a rule on an absent or null value', () => {
     const check = checkWith({ type: 'object', properties: { tls: objectWith({ mode: { type: 'string' } }, [{ rule: "self.mode == 'Terminate'" }]) } });
     expect(check({})).toStrictEqual([]);
