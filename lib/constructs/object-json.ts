@@ -44,12 +44,15 @@ export function fastJson(o: ApiObject): Record<string, Json> | undefined {
     true,
   );
   if (meta === NOT_PLAIN) return undefined;
-  // As ApiObject.toJson: the props with the metadata's JSON in place of the given metadata.
-  const data: Record<string, unknown> = { ...props };
-  delete data.metadata;
-  let json = sanitize(data, false) as Record<string, Json> | typeof NOT_PLAIN;
-  if (json === NOT_PLAIN) return undefined;
-  if (meta !== undefined) json = sortedWith(json, 'metadata', meta);
+  // As ApiObject.toJson: the props with the metadata's JSON in place of the given metadata, sorted.
+  const keys = Object.keys(props);
+  if (!Object.hasOwn(props, 'metadata')) keys.push('metadata');
+  let json: Record<string, Json> = {};
+  for (const key of keys.sort()) {
+    const v = key === 'metadata' ? meta : sanitize(props[key], false);
+    if (v === NOT_PLAIN) return undefined;
+    if (v !== undefined && v !== null) json[key] = v;
+  }
   if (patches.length) {
     try {
       json = JsonPatch.apply(json, ...patches) as Record<string, Json>;
@@ -109,13 +112,6 @@ function sanitize(value: unknown, filterEmpty: boolean): Json | typeof NOT_PLAIN
     if (v !== undefined && v !== null) out[key] = v;
   }
   if (filterEmpty && Object.keys(out).length === 0) return undefined;
-  return out;
-}
-
-/** A copy of a sorted object with `key` set, at the place sorting puts it. */
-function sortedWith(obj: Record<string, Json>, key: string, value: Json): Record<string, Json> {
-  const out: Record<string, Json> = {};
-  for (const k of [...Object.keys(obj), key].sort()) out[k] = k === key ? value : obj[k];
   return out;
 }
 
