@@ -22,6 +22,7 @@ import { signingAnchorOf } from '../model/trust-anchor.ts';
 import { MeshNamespace } from './mesh-namespace.ts';
 import { LINKERD_NAMESPACE } from '../compat/linkerd-names.ts';
 import { WebhookCertificates } from './webhook-certificates.ts';
+import { objectJson } from './object-json.ts';
 
 export interface ClusterMeshProps {
   readonly cluster: ResolvedCluster;
@@ -154,7 +155,7 @@ export function objectFilesOf(chart: Chart): ObjectFile[] {
     const top = node.node.scopes[node.node.scopes.indexOf(chart) + 1];
     const name = `${kebab(top.node.id)}.yaml`;
     if (!files.has(name)) files.set(name, []);
-    files.get(name)!.push(node.toJson() as KubeObject);
+    files.get(name)!.push(objectJson(node));
   }
   return [...files].map(([name, objects]) => ({ name, objects }));
 }

@@ -23,6 +23,7 @@ import { FleetSources } from '../constructs/delivery/flux/fleet-sources.ts';
 import { gitSourceName, helmSourceName, meshChartSourceName } from '../constructs/delivery/flux/source-names.ts';
 import { MeshRelease } from '../constructs/delivery/flux/mesh-release.ts';
 import { gates } from '../constructs/delivery/phases.ts';
+import { objectJson } from '../constructs/object-json.ts';
 import { environmentGitopsFolder, fleetGitopsFolder } from '../output/gitops-paths.ts';
 import { environmentDelivery, repoPath, type ClusterDelivery, type EnvironmentDelivery, type FleetDelivery } from '../resolve/delivery.ts';
 
@@ -234,7 +235,7 @@ class DeliveryWriter {
   write(path: string, app: App, build: (scope: Construct) => void, cluster?: RenderedCluster): void {
     const chart = new Chart(app, path.replace(/[/.]/g, '-'), { disableResourceNameHashes: true });
     build(chart);
-    const objects = chart.node.findAll().filter(ApiObject.isApiObject).map((o) => o.toJson() as KubeObject);
+    const objects = chart.node.findAll().filter(ApiObject.isApiObject).map(objectJson);
     this.objectFiles.push({ path, objects, cluster });
     this.writeText(path, objects.map((o) => toYaml(o)).join('---\n'));
   }

@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-28';
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { InboundPolicy } from '../../model/types.ts';
 import { DEFAULT_INBOUND_POLICY_ANNOTATION, INJECT_ANNOTATION } from '../workloads/proxy-annotations.ts';
@@ -25,7 +25,9 @@ export class AppNamespace extends Construct {
     super(scope, id);
     assertNamespaceName(props.name, this.node.path);
     this.name = props.name;
-    new k8s.KubeNamespace(this, 'Resource', {
+    new ApiObject(this, 'Resource', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
       metadata: {
         name: props.name,
         annotations: {

@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-28';
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { ServiceDeclarationPortSpec } from '../../model/routes.ts';
 import { appProtocolProblem } from '../../model/route-values.ts';
@@ -23,7 +23,9 @@ export class DeclaredService extends Construct {
     for (const port of props.ports) {
       if (port.appProtocol !== undefined) assertValue(appProtocolProblem(port.appProtocol, port.port), `Service ${props.namespace}/${props.name}`);
     }
-    new k8s.KubeService(this, 'Resource', {
+    new ApiObject(this, 'Resource', {
+      apiVersion: 'v1',
+      kind: 'Service',
       metadata: { name: props.name, namespace: props.namespace },
       spec: {
         selector: { ...props.selector },
@@ -31,9 +33,7 @@ export class DeclaredService extends Construct {
           ...(port.name !== undefined ? { name: port.name } : {}),
           port: port.port,
           protocol: 'TCP',
-          ...(port.targetPort !== undefined
-            ? { targetPort: typeof port.targetPort === 'number' ? k8s.IntOrString.fromNumber(port.targetPort) : k8s.IntOrString.fromString(port.targetPort) }
-            : {}),
+          ...(port.targetPort !== undefined ? { targetPort: port.targetPort } : {}),
           ...(port.appProtocol !== undefined ? { appProtocol: port.appProtocol } : {}),
         })),
       },

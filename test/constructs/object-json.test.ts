@@ -1,0 +1,169 @@
+// objectJson (lib/constructs/object-json.ts) must give exactly what cdk8s's toJson() gives: the same
+// values in the same key order, for every object meshfleet emits, and fall back to toJson() for
+// anything that is not plain data.
+import { ApiObject, App, Chart, JsonPatch, Lazy, Testing, type IResolver, type ResolutionContext } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { Certificate } from '../../imports/cert-manager.io.ts';
+import { generateFleet } from '../../bench/generate-fleet.ts';
+import { loadInput } from '../../lib/cli/load-input.ts';
+import { fastJson, objectJson } from '../../lib/constructs/object-json.ts';
+import { renderFleet } from '../../lib/synth/render.ts';
+import { planFleet } from '../../lib/synth/plan.ts';
+import { REPO } from '../support/fleet.ts';
+
+// Every object the pipeline turns into JSON is found with ApiObject.isApiObject (objectFilesOf and the
+// GitOps files): recorded there, the real check still answers.
+const seen = new Set<ApiObject>();
+const isApiObject = ApiObject.isApiObject.bind(ApiObject);
+vi.spyOn(ApiObject, 'isApiObject').mockImplementation((o: unknown): o is ApiObject => {
+  const is = isApiObject(o);
+  if (is) seen.add(o as ApiObject);
+  return is;
+});
+
+/** The same values and the same key order at every depth (toStrictEqual ignores key order). */
+function expectSameJson(actual: unknown, expected: unknown, where: string): void {
+  expect(JSON.stringify(actual), where).toBe(JSON.stringify(expected));
+  expect(actual, where).toStrictEqual(expected);
+}
+
+/** Renders a fleet document and compares each object's fast JSON with cdk8s's; returns the counts. */
+function compareAll(document: unknown, baseDir: string, apps?: Parameters<typeof renderFleet>[3]): { fast: number; fallback: string[] } {
+  seen.clear();
+  const plan = planFleet(document, { baseDir });
+  if (!plan.fleet) throw new Error(plan.diagnostics.map((d) => `${d.path}: ${d.message}`).join('\n'));
+  renderFleet(plan.fleet, { charts: {} } as never, {}, apps);
+  let fast = 0;
+  const fallback: string[] = [];
+  for (const o of seen) {
+    const expected = o.toJson();
+    const json = fastJson(o);
+    if (json === undefined) fallback.push(o.node.path);
+    else {
+      fast++;
+      expectSameJson(json, expected, o.node.path);
+    }
+    expectSameJson(objectJson(o), expected, o.node.path);
+  }
+  return { fast, fallback };
+}
+
+describe('objectJson equals cdk8s toJson()', () => {
+  it('for every object of the example fleet, as fleet file and as TypeScript', async () => {
+    const yaml = await loadInput(join(REPO, 'apps', 'fleet.yaml'));
+    const fromYaml = compareAll(yaml.document, yaml.baseDir);
+    expect(fromYaml.fast).toBeGreaterThan(100);
+    // meshfleet's own objects are plain data: none takes the slow path.
+    expect(fromYaml.fallback).toStrictEqual([]);
+
+    const ts = await loadInput(join(REPO, 'apps', 'main.ts'));
+    const fromTs = compareAll(ts.document, ts.baseDir, ts.apps);
+    expect(fromTs.fast).toBeGreaterThan(fromYaml.fast);
+    // Only the applications' own cdk8s-plus objects (Lazy values), compared above all the same; the
+    // mesh chart's copies of them are plain.
+    expect(fromTs.fallback.length).toBeGreaterThan(0);
+    expect(fromTs.fallback.filter((path) => path.startsWith('mesh/') || path.startsWith('routes/'))).toStrictEqual([]);
+  });
+
+  it('for every object of a generated 100-cluster fleet', () => {
+    const counts = compareAll(generateFleet(100), REPO);
+    expect(counts.fast).toBeGreaterThan(5000);
+    expect(counts.fallback).toStrictEqual([]);
+  });
+});
+
+describe('objectJson on plain data', () => {
+  const chart = () => Testing.chart();
+
+  it('sorts keys, drops null and undefined, keeps empty values outside metadata, and puts apiVersion, kind, metadata first', () => {
+    const o = new ApiObject(chart(), 'o', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'x', labels: {}, annotations: { b: '2', a: '1' }, finalizers: [] },
+      data: { z: 'last', a: 'first', '10': 'ten', '2': 'two', gone: undefined, nil: null as never },
+      binaryData: {},
+      list: [null, { b: [], a: {} }, 'x'],
+    } as never);
+    const json = fastJson(o)!;
+    expect(Object.keys(json)).toStrictEqual(['apiVersion', 'kind', 'metadata', 'binaryData', 'data', 'list']);
+    expect(json.metadata).toStrictEqual({ annotations: { a: '1', b: '2' }, name: 'x' });
+    expectSameJson(json, o.toJson(), 'plain');
+  });
+
+  it('drops empty arrays and objects in metadata at any depth, as cdk8s does', () => {
+    const o = new ApiObject(chart(), 'o', {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'x', ownerReferences: [{ apiVersion: 'v1', kind: 'A', name: 'a', uid: 'u', extra: {} } as never], managedFields: [] },
+    });
+    o.metadata.add('deep', { keep: 'x', drop: {}, alsoDrop: [] });
+    expectSameJson(fastJson(o), o.toJson(), 'metadata');
+    expect((fastJson(o)!.metadata as any).deep).toStrictEqual({ keep: 'x' });
+  });
+
+  it('applies JSON patches', () => {
+    const o = new ApiObject(chart(), 'o', { apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { ports: [{ port: 80 }] } });
+    o.addJsonPatch(JsonPatch.add('/spec/ports/0/appProtocol', 'http'), JsonPatch.remove('/metadata/labels'));
+    expectSameJson(fastJson(o), o.toJson(), 'patched');
+  });
+
+  it('maps an imported kind through its generated toJson_ function (isCa → isCA)', () => {
+    const c = new Certificate(chart(), 'c', { metadata: { name: 'c' }, spec: { secretName: 's', isCa: true, issuerRef: { name: 'i', kind: 'Issuer' } } });
+    const json = fastJson(c)!;
+    expect(json.spec).toStrictEqual({ isCA: true, issuerRef: { kind: 'Issuer', name: 'i' }, secretName: 's' });
+    expectSameJson(json, c.toJson(), 'imported');
+  });
+});
+
+describe('objectJson falls back to toJson()', () => {
+  it('for a Lazy value', () => {
+    const o = new ApiObject(Testing.chart(), 'o', { apiVersion: 'v1', kind: 'ConfigMap', data: { a: Lazy.any({ produce: () => 'late' }) } });
+    expect(fastJson(o)).toBeUndefined();
+    expect(objectJson(o)).toStrictEqual(o.toJson());
+    expect((objectJson(o) as any).data).toStrictEqual({ a: 'late' });
+  });
+
+  it('for cdk8s-plus workloads, with a patch as MeshedWorkload adds', () => {
+    const chart = Testing.chart();
+    const deployment = new kplus.Deployment(chart, 'web', { containers: [{ image: 'ghcr.io/acme/web:1.0.0', portNumber: 8080 }] });
+    const service = deployment.exposeViaService({ ports: [{ port: 80, targetPort: 8080 }] });
+    ApiObject.of(service).addJsonPatch(JsonPatch.add('/spec/ports/0/appProtocol', 'http'));
+    const objects = chart.node.findAll().filter(ApiObject.isApiObject);
+    expect(objects.length).toBeGreaterThan(1);
+    for (const o of objects) {
+      expect(fastJson(o), o.node.path).toBeUndefined();
+      expectSameJson(objectJson(o), o.toJson(), o.node.path);
+    }
+  });
+
+  it('for an app with resolvers of its own', () => {
+    const upper: IResolver = {
+      resolve(context: ResolutionContext) {
+        if (context.value === 'x') context.replaceValue('X');
+      },
+    };
+    const o = new ApiObject(new Chart(new App({ resolvers: [upper] }), 'c'), 'o', { apiVersion: 'v1', kind: 'ConfigMap', data: { a: 'x' } });
+    expect(fastJson(o)).toBeUndefined();
+    expect((objectJson(o) as any).data).toStrictEqual({ a: 'X' });
+  });
+
+  it('for a class instance in the props and for a construct overriding toJson()', () => {
+    class Point {
+      constructor(readonly x: number) {}
+    }
+    const withInstance = new ApiObject(Testing.chart(), 'o', { apiVersion: 'v1', kind: 'ConfigMap', data: { p: new Point(1) } });
+    expect(fastJson(withInstance)).toBeUndefined();
+    expect(() => objectJson(withInstance)).toThrow(/non-simple object of type 'Point'/);
+
+    class Custom extends ApiObject {
+      override toJson(): any {
+        return { ...super.toJson(), extra: true };
+      }
+    }
+    const custom = new Custom(Testing.chart(), 'o', { apiVersion: 'v1', kind: 'ConfigMap' });
+    expect(fastJson(custom)).toBeUndefined();
+    expect(objectJson(custom)).toMatchObject({ extra: true });
+  });
+});
