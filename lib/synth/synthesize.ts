@@ -66,7 +66,7 @@ export function synthesize(input: FleetInput, options: SynthOptions = {}): Synth
     const stagedOperations = stagedChangeDiagnostics(readPreviousIndex(folder.target), plan.fleet);
     const staged = options.dryRun ? undefined : folder.stage();
     try {
-      rendered = renderFleet(plan.fleet, lock, {}, input.apps, staged && ((path, text) => staged.write(path, text)));
+      rendered = renderFleet(plan.fleet, lock, {}, input.apps, staged && Object.assign((path: string, text: string) => staged.write(path, text), { staged }));
       const lockWarning = rebuilt ? [warning('MF8006', '', rebuilt, 'commit the output with its rebuilt versions.lock.json')] : [];
       ({ diagnostics, acknowledged } = applyAcknowledgements(input.document, [...plan.diagnostics, ...stagedOperations, ...lockWarning, ...rendered.diagnostics], true));
       if (diagnostics.some((d) => d.severity === 'error') || (options.strict && diagnostics.length)) throw new FleetError(diagnostics, input.locate);
