@@ -1,17 +1,15 @@
 // A render worker's thread (started by render-workers.ts): takes the next cluster from the shared
 // counter, renders it, writes its files into the staged output folder and sends back what the
 // fleet-wide steps need, until none is left. The render modules are imported inside the try, so a
-// worker that cannot load them still says it is done (the main thread blocks until every worker has).
+// worker that cannot load them says so.
 import { workerData as data } from 'node:worker_threads';
 import type { WorkerData, WorkerMessage } from './render-workers.ts';
 
 const { fleet, charts, apps, folder, control, port } = data as WorkerData;
 const send = (message: WorkerMessage) => port.postMessage(message);
-// Set once the modules are loaded, to signal the main thread after each message.
-let signal: ((control: Int32Array) => void) | undefined;
 try {
   const [{ fleetContext, renderCluster }, { stagedWriter }, workers] = await Promise.all([import('./render-cluster.ts'), import('../output/atomic-write.ts'), import('./render-workers.ts')]);
-  signal = workers.signal;
+  const { signal } = workers;
   const context = fleetContext(fleet);
   const write = folder === undefined ? undefined : stagedWriter(folder);
   for (let index = workers.claim(control, fleet.clusters.length); index !== undefined; index = workers.claim(control, fleet.clusters.length)) {
@@ -29,13 +27,8 @@ try {
   }
 } catch (e) {
   send({ index: -1, error: describe(e) });
-} finally {
-  send({ done: true });
-  if (signal) signal(control);
-  else {
-    Atomics.add(control, 2, 1);
-    Atomics.notify(control, 2);
-  }
+  Atomics.add(control, 2, 1);
+  Atomics.notify(control, 2);
 }
 
 function describe(e: unknown): { name: string; message: string } {

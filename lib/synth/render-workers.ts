@@ -28,6 +28,8 @@ export const WORKERS_VARIABLE = 'MESHFLEET_WORKERS';
 const NEXT = 0;
 const STOP = 1;
 const SIGNAL = 2;
+/** NEXT once the main thread stops handing out clusters: every later claim is past the end. */
+const CLOSED = 0x3fffffff;
 
 /** How many worker threads render a fleet of this size: the variable's count, else one per spare core from the threshold on. */
 export function workerCount(clusters: number, variable: string | undefined = process.env[WORKERS_VARIABLE]): number {
@@ -70,7 +72,8 @@ export interface WorkerCluster {
   readonly lockedMajor?: number;
 }
 
-export type WorkerMessage = { readonly cluster: WorkerCluster } | { readonly index: number; readonly error: { readonly name: string; readonly message: string } } | { readonly done: true };
+/** A rendered cluster, or an exception (index -1: the worker could not load its modules). */
+export type WorkerMessage = { readonly cluster: WorkerCluster } | { readonly index: number; readonly error: { readonly name: string; readonly message: string } };
 
 export interface WorkerData {
   readonly fleet: ResolvedFleet;
@@ -124,13 +127,11 @@ export function renderClusters(
 
   const outcomes: (ClusterOutcome | undefined)[] = new Array(clusters.length);
   const failed = new Map<number, { error?: unknown; worker?: { name: string; message: string } }>();
-  let running = workers.length;
   const receive = () => {
-    for (const port of workers) {
+    for (const { port } of workers) {
       for (let message = receiveMessageOnPort(port); message; message = receiveMessageOnPort(port)) {
         const m = message.message as WorkerMessage;
-        if ('done' in m) running--;
-        else if ('error' in m) failed.set(m.index, { worker: m.error });
+        if ('error' in m) failed.set(m.index, { worker: m.error });
         else outcomes[m.cluster.index] = fromWorker(m.cluster, context, staged, sink);
       }
     }
@@ -144,15 +145,20 @@ export function renderClusters(
     }
     receive();
   }
-  // Every worker finishes the cluster it holds and says so: nothing writes into the staged folder
-  // after this returns (an error removes it).
-  for (;;) {
+  // No cluster is claimed from here on; the claimed ones are waited for, so nothing writes into the
+  // staged folder after this returns (an error removes it). A worker still loading is not waited for.
+  const claimed = Math.min(Atomics.exchange(control, NEXT, CLOSED), clusters.length);
+  for (let next = 0; ; ) {
     const seen = Atomics.load(control, SIGNAL);
     receive();
-    if (running === 0) break;
+    while (next < claimed && (outcomes[next] !== undefined || failed.has(next))) next++;
+    if (next === claimed) break;
     Atomics.wait(control, SIGNAL, seen);
   }
-  for (const port of workers) port.close();
+  for (const { port, worker } of workers) {
+    port.close();
+    void worker.terminate();
+  }
 
   if (failed.size) {
     // The first failure in fleet order, as the single-threaded loop meets it: a worker's is
@@ -175,11 +181,11 @@ function startWorkers(
   apps: ((cluster: string) => ClusterApps) | undefined,
   folder: string | undefined,
   control: Int32Array,
-): MessagePort[] | undefined {
+): { port: MessagePort; worker: Worker }[] | undefined {
   const entry = workerEntry();
   // Application objects are taken here, once per cluster, as the single-threaded loop does.
   const appsByCluster = apps && fleet.clusters.map((c) => apps(c.name));
-  const ports: MessagePort[] = [];
+  const ports: { port: MessagePort; worker: Worker }[] = [];
   for (let i = 0; i < count; i++) {
     const { port1, port2 } = new MessageChannel();
     const workerData: WorkerData = { fleet, charts, apps: appsByCluster, folder, control, port: port2 };
@@ -193,7 +199,7 @@ function startWorkers(
     }
     // The process does not wait for a worker: each ends when its clusters are done.
     worker.unref();
-    ports.push(port1);
+    ports.push({ port: port1, worker });
   }
   return ports;
 }
@@ -210,7 +216,7 @@ function workerEntry(): { code: string | URL; eval: boolean } {
   const api = new URL((JSON.parse(readFileSync(manifest, 'utf8')) as { exports: Record<string, { import: { default: string } }> }).exports['./esm/api'].import.default, pathToFileURL(manifest));
   const worker = new URL('./render-worker.ts', import.meta.url);
   // A worker that cannot load still reports, as render-worker.ts does: the main thread waits for it.
-  const failed = `(e) => { const { workerData: w } = require('node:worker_threads'); w.port.postMessage({ index: -1, error: { name: String(e && e.name), message: String(e && e.message) } }); w.port.postMessage({ done: true }); Atomics.add(w.control, ${SIGNAL}, 1); Atomics.notify(w.control, ${SIGNAL}); }`;
+  const failed = `(e) => { const { workerData: w } = require('node:worker_threads'); w.port.postMessage({ index: -1, error: { name: String(e && e.name), message: String(e && e.message) } }); Atomics.add(w.control, ${SIGNAL}, 1); Atomics.notify(w.control, ${SIGNAL}); }`;
   return { code: `import(${JSON.stringify(api.href)}).then(({ register }) => { register(); return import(${JSON.stringify(worker.href)}); }).catch(${failed});`, eval: true };
 }
 
