@@ -132,7 +132,15 @@ export function renderClusters(
       for (let message = receiveMessageOnPort(port); message; message = receiveMessageOnPort(port)) {
         const m = message.message as WorkerMessage;
         if ('error' in m) failed.set(m.index, { worker: m.error });
-        else outcomes[m.cluster.index] = fromWorker(m.cluster, context, staged, sink);
+        else {
+          // The sink may fail on a worker's file (a caller's sink without a staged folder) as on this thread's.
+          try {
+            outcomes[m.cluster.index] = fromWorker(m.cluster, context, staged, sink);
+          } catch (error) {
+            failed.set(m.cluster.index, { error });
+            stop(control);
+          }
+        }
       }
     }
   };
@@ -197,7 +205,7 @@ function startWorkers(
       if (i === 0 && (e as Error).name === 'DataCloneError') return undefined;
       throw e;
     }
-    // The process does not wait for a worker: each ends when its clusters are done.
+    // The process never waits for a worker: renderClusters terminates them once their clusters are in.
     worker.unref();
     ports.push({ port: port1, worker });
   }
