@@ -27,6 +27,10 @@ export interface StagedTree {
   write(path: string, content: string): void;
   /** Path → byte size of every file written so far. */
   readonly sizes: ReadonlyMap<string, number>;
+  /** The temporary folder, for another thread writing files into it with a StagedWriter. */
+  readonly folder: string;
+  /** Records a file another thread wrote (StagedWriter), so commit() verifies it too. */
+  record(path: string, size: number): void;
   commit(): void;
   abort(): void;
 }
@@ -52,7 +56,7 @@ export function stageTree(outdir: string): StagedTree {
     rmSync(temp, { recursive: true, force: true });
     throw fileAccessError(e, temp, 'write the output');
   }
-  const made = new Set<string>([temp]);
+  const writer = stagedWriter(temp);
   const sizes = new Map<string, number>();
   let open = true;
   const abort = () => {
@@ -61,21 +65,19 @@ export function stageTree(outdir: string): StagedTree {
   };
   return {
     sizes,
+    folder: temp,
     write(path, content) {
       if (!open) throw new Error('stageTree: the staged output was committed or aborted');
-      const file = join(temp, path);
       try {
-        const dir = dirname(file);
-        if (!made.has(dir)) {
-          mkdirSync(dir, { recursive: true });
-          made.add(dir);
-        }
-        writeFileSync(file, content);
+        sizes.set(path, writer(path, content));
       } catch (e) {
         abort();
-        throw fileAccessError(e, file, 'write the output');
+        throw e;
       }
-      sizes.set(path, Buffer.byteLength(content));
+    },
+    record(path, size) {
+      if (!open) throw new Error('stageTree: the staged output was committed or aborted');
+      sizes.set(path, size);
     },
     abort,
     commit() {
@@ -99,6 +101,30 @@ export function stageTree(outdir: string): StagedTree {
       rmSync(old, { recursive: true, force: true });
       verifyTree(target, sizes);
     },
+  };
+}
+
+/**
+ * Writes files into a staged folder (StagedTree.folder) and returns each one's byte size: the
+ * staged tree's own writer, and a render worker's, which reports the sizes to record().
+ */
+export type StagedWriter = (path: string, content: string) => number;
+
+export function stagedWriter(folder: string): StagedWriter {
+  const made = new Set<string>([folder]);
+  return (path, content) => {
+    const file = join(folder, path);
+    try {
+      const dir = dirname(file);
+      if (!made.has(dir)) {
+        mkdirSync(dir, { recursive: true });
+        made.add(dir);
+      }
+      writeFileSync(file, content);
+    } catch (e) {
+      throw fileAccessError(e, file, 'write the output');
+    }
+    return Buffer.byteLength(content);
   };
 }
 

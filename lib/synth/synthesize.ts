@@ -76,8 +76,9 @@ export function synthesize(input: FleetInput, options: SynthOptions = {}): Synth
     const staged = options.dryRun ? undefined : folder.stage();
     // Where each file goes as it is made: the staged folder, a comparison with the folder, a count, or (a plain dry run) rendered.files.
     const compared = options.dryRun === 'compare' ? compareWithFolder(folder.target) : undefined;
+    // Render workers write straight into the staged folder (sink.staged) and record what they wrote.
     const sink: FileSink | undefined = staged
-      ? (path, text) => staged.write(path, text)
+      ? Object.assign((path: string, text: string) => staged.write(path, text), { staged })
       : compared
         ? (path, text) => compared.add(path, text)
         : options.dryRun === 'count'

@@ -58,6 +58,9 @@ const PROCESS_IO_ALLOWED: Readonly<Record<string, readonly string[]>> = {
   // A TypeScript fleet's errors are made while the user's program runs, before any command: they
   // show the user's file relative to where it runs, as compilers do.
   'fleet/source-location.ts': ['process.cwd'],
+  // MESHFLEET_WORKERS sets how many threads render a fleet, for the library's renderFleet and
+  // synthesize as for the CLI (a shared machine, a test forcing workers on or off).
+  'synth/render-workers.ts': ['process.env'],
 };
 
 const processIoOutsideCli = (uses: ReadonlyMap<string, readonly string[]>) =>

@@ -1,0 +1,127 @@
+// One cluster's rendering, the body of synth's loop: its cdk8s App, the objects validated, the mesh
+// chart versioned, the files laid out and secret-scanned. It reads only the resolved fleet, so the
+// main thread and the render workers (render-workers.ts) run the same code on any cluster.
+import { App } from 'cdk8s';
+import { upstreamKeys, type UpstreamChart } from '../compat/upstream-values.ts';
+import { ClusterMesh, objectFilesOf } from '../constructs/cluster-mesh.ts';
+import { ClusterRoutes } from '../constructs/cluster-routes.ts';
+import { unknownControllerKeys, unknownValueKeys, upstreamValueProblems } from '../check/upstream-values.ts';
+import { error, type Diagnostic } from '../model/diagnostics.ts';
+import type { KubeObject } from '../model/kube-object.ts';
+import { layOutCluster, clusterFolder, meshChartFiles, meshChartPath } from '../output/cluster-layout.ts';
+import { gatewayApiFolderFiles } from '../output/gateway-api-folder.ts';
+import { GITOPS_FOLDER } from '../output/gitops-paths.ts';
+import type { RenderedCluster } from '../output/rendered-cluster.ts';
+import { chartLockEntry, majorBelowLock, type LockEntry } from '../output/versioning.ts';
+import { environmentDelivery } from '../resolve/delivery.ts';
+import { GATEWAY_API_FOLDER } from '../resolve/gateway-api.ts';
+import { policyViews, type ClusterPolicyView } from '../resolve/policy.ts';
+import type { ResolvedCluster, ResolvedFleet } from '../resolve/resolve.ts';
+import { routeFieldsBeyondLinkerd } from '../validate/linkerd-route-fields.ts';
+import { DELIVER_INSTEAD, describeSecretIssue, scanFiles, validateObjects, type SchemaSources } from '../validate/index.ts';
+
+/** An application's objects on one cluster (TypeScript fleets: fleet.addApp). */
+export type ClusterApps = readonly { readonly name: string; readonly objects: readonly KubeObject[] }[];
+
+/** What every cluster's rendering reads of the fleet, computed once per thread. */
+export interface FleetContext {
+  readonly fleet: ResolvedFleet;
+  readonly clustersByName: ReadonlyMap<string, ResolvedCluster>;
+  readonly policies: ReadonlyMap<string, ClusterPolicyView>;
+}
+
+export function fleetContext(fleet: ResolvedFleet): FleetContext {
+  return { fleet, clustersByName: new Map(fleet.clusters.map((c) => [c.name, c])), policies: policyViews(fleet) };
+}
+
+export interface ClusterRender {
+  readonly rendered: RenderedCluster;
+  /** Relative path → content of the cluster's files, in the order they are written. */
+  readonly files: Map<string, string>;
+  /** Emitted objects against their schemas, values against the upstream charts. */
+  readonly diagnostics: Diagnostic[];
+  /** The secret scan of the cluster's files (synth reports these after every other check). */
+  readonly secrets: Diagnostic[];
+  /** The mesh chart's entry in versions.lock.json, under its path. */
+  readonly lock: { readonly key: string; readonly entry: LockEntry };
+  /** The chart major versions.lock.json holds when it is above the environment's chartMajor. */
+  readonly lockedMajor?: number;
+}
+
+/** Renders one cluster; `charts` are the mesh chart entries of the previous versions.lock.json. */
+export function renderCluster(context: FleetContext, cluster: ResolvedCluster, charts: Readonly<Record<string, LockEntry>>, apps?: ClusterApps): ClusterRender {
+  const { fleet } = context;
+  const folder = clusterFolder(cluster.environment, cluster.name);
+  const delivery = environmentDelivery(fleet.delivery, cluster.environment);
+  const app = new App();
+  const view = fleet.views.get(cluster.name)!;
+  const mesh = new ClusterMesh(app, 'mesh', {
+    cluster,
+    trust: fleet.trust,
+    fleetName: fleet.name,
+    multicluster: { view, clusters: context.clustersByName, credentials: fleet.credentials },
+    policy: context.policies.get(cluster.name),
+    apps,
+  });
+  const objectFiles = objectFilesOf(mesh);
+  const objects = objectFiles.flatMap((f) => f.objects);
+  const routeFiles = ClusterRoutes.needed(cluster) ? objectFilesOf(new ClusterRoutes(app, 'routes', { cluster, fleetName: fleet.name, meshNamespaces: objects.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name) })) : [];
+  const diagnostics = checkEmitted(cluster, [...objects, ...routeFiles.flatMap((f) => f.objects)], mesh.upstreamValues);
+
+  const chart = meshChartFiles({ objectFiles });
+  const key = meshChartPath(folder);
+  const previous = charts[key];
+  const entry = chartLockEntry(previous, chart.content, cluster.linkerdVersion, delivery.chartMajor);
+  const lockedMajor = majorBelowLock(previous, delivery.chartMajor);
+  const gatewayApiFiles = gatewayApiFolderFiles(cluster.gatewayAPI);
+  const rendered: RenderedCluster = { cluster, folder, objects, objectFiles, upstreamValues: mesh.upstreamValues, chartVersion: entry.version, gatewayApiFiles, routeFiles };
+  const files = layOutCluster(rendered, chart, delivery.helmRepository);
+  const secrets = secretDiagnostics(files, (owner) => (owner === folder ? cluster : undefined));
+  return { rendered, files, diagnostics, secrets, lock: { key, entry }, ...(lockedMajor !== undefined ? { lockedMajor } : {}) };
+}
+
+/** Emitted objects against their schemas, values against the upstream charts. */
+function checkEmitted(cluster: ResolvedCluster, objects: readonly KubeObject[], upstreamValues: RenderedCluster['upstreamValues']): Diagnostic[] {
+  // Gateway API objects against the CRDs of the cluster's own bundle and channel.
+  const { version, channel } = cluster.gatewayAPI;
+  const diagnostics = objectDiagnostics(objects, { linkerd: cluster.release.valuesSet, gatewayAPI: { version, channel } }, cluster.path);
+  diagnostics.push(...routeFieldsBeyondLinkerd(cluster, objects));
+  for (const [chart, values] of Object.entries(upstreamValues)) {
+    const tree = upstreamKeys(cluster.release, chart as UpstreamChart);
+    for (const key of [...unknownValueKeys(values, tree), ...unknownControllerKeys(values, tree)]) {
+      diagnostics.push(error('MF8002', cluster.path, `values for ${chart} ${cluster.release.chartVersion} set ${key}, which the chart does not have`, 'this is a meshfleet defect if the fleet passed its checks (user overrides are checked in controlPlane.values and multicluster.values); please report it'));
+    }
+    for (const problem of upstreamValueProblems(chart as UpstreamChart, values, tree)) {
+      diagnostics.push(error('MF8003', cluster.path, `values for ${chart} ${cluster.release.chartVersion} at ${problem.pointer}: ${problem.message}`, 'this is a meshfleet defect if the fleet passed its checks (settings and overrides are checked before rendering); please report it'));
+    }
+  }
+  return diagnostics;
+}
+
+/** Emitted objects against their schemas, as errors at the fleet path `at`. */
+export function objectDiagnostics(objects: readonly KubeObject[], sources: SchemaSources, at: string, file?: string): Diagnostic[] {
+  const name = (issue: { kind: string; namespace?: string; name: string }) =>
+    `${issue.kind} ${issue.namespace ? issue.namespace + '/' : ''}${issue.name}${file ? ` (${file})` : ''}`;
+  return validateObjects(objects, sources).map((issue) =>
+    error('MF8004', at, `emitted ${name(issue)} is invalid at ${issue.path || '/'}: ${issue.message}`, 'this is a meshfleet defect if the fleet passed its checks; please report it with the fleet file'),
+  );
+}
+
+/**
+ * The secret scan over files about to be written (whatever delivery, object kind or copied file
+ * produced them): a cluster's files as they are made, the fleet-wide ones last. Reported at the
+ * cluster whose folder ("env/name") holds the file, else at the delivery settings (GitOps files) or
+ * the document root.
+ */
+export function secretDiagnostics(files: ReadonlyMap<string, string>, ownerOf: (folder: string) => ResolvedCluster | undefined): Diagnostic[] {
+  return scanFiles(files).map((issue) => {
+    const [env, name, part] = issue.file.split('/');
+    const owner = ownerOf(`${env}/${name}`);
+    const at = owner ? owner.path : [env, name].includes(GITOPS_FOLDER) ? '/spec/delivery' : '';
+    const fix =
+      part === GATEWAY_API_FOLDER
+        ? `remove it from the vendored Gateway API bundle (the bundle holds CRDs only); ${DELIVER_INSTEAD}`
+        : `remove it from the fleet input (settings, values, credentials) it came from; ${DELIVER_INSTEAD}`;
+    return error('MF8005', at, `${describeSecretIssue(issue)} would be written to the output`, fix);
+  });
+}

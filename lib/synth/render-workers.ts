@@ -1,0 +1,252 @@
+// Synth renders clusters on every core: worker threads (render-worker.ts) and the main thread take the
+// next cluster from one shared counter until none is left, so a slow start or a heavy cluster
+// balances out. Each thread runs renderCluster (render-cluster.ts) on its own copy of the resolved
+// fleet (plain data: structured clone keeps its Maps) and writes the files into the staged output
+// folder itself; only what the fleet-wide steps need crosses back. renderFleet stays synchronous:
+// the main thread blocks on a shared signal and reads the workers' ports with receiveMessageOnPort.
+// Results are put back in fleet order, so output and diagnostics equal the single-threaded ones.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import type { Diagnostic } from '../model/diagnostics.ts';
+import type { ObjectFile } from '../model/kube-object.ts';
+import { clusterFolder } from '../output/cluster-layout.ts';
+import { gatewayApiFolderFiles } from '../output/gateway-api-folder.ts';
+import type { RenderedCluster } from '../output/rendered-cluster.ts';
+import type { LockEntry } from '../output/versioning.ts';
+import type { ResolvedFleet } from '../resolve/resolve.ts';
+import { renderCluster, type ClusterApps, type ClusterRender, type FleetContext } from './render-cluster.ts';
+
+/** Below this many clusters a worker's start (loading the render modules, ~0.3 s) costs more than it saves. */
+export const WORKER_THRESHOLD = 32;
+/** Forces the number of render workers: 0 renders on the main thread only (README: Render workers). */
+export const WORKERS_VARIABLE = 'MESHFLEET_WORKERS';
+
+/** Slots of the shared control array. */
+const NEXT = 0;
+const STOP = 1;
+const SIGNAL = 2;
+/** NEXT once the main thread stops handing out clusters: every later claim is past the end. */
+const CLOSED = 0x3fffffff;
+
+/** How many worker threads render a fleet of this size: the variable's count, else one per spare core from the threshold on. */
+export function workerCount(clusters: number, variable: string | undefined = process.env[WORKERS_VARIABLE]): number {
+  if (variable !== undefined && variable.trim() !== '') {
+    if (!/^\d+$/.test(variable.trim())) throw new Error(`${WORKERS_VARIABLE} is "${variable}", not a count of worker threads: set it to 0 (render on the main thread) or a whole number, or unset it`);
+    return Math.min(Number(variable.trim()), Math.max(clusters - 1, 0));
+  }
+  return clusters >= WORKER_THRESHOLD ? Math.max(availableParallelism() - 1, 1) : 0;
+}
+
+/** A staged output folder the workers write into, recording each file's size with its owner. */
+export interface StagedTarget {
+  readonly folder: string;
+  record(path: string, size: number): void;
+}
+
+/** What the fleet-wide steps keep of a cluster, in fleet order. */
+export interface ClusterOutcome {
+  readonly rendered: RenderedCluster;
+  readonly paths: readonly string[];
+  /** The files' text, when nothing took them as they were made (no sink). */
+  readonly files?: ReadonlyMap<string, string>;
+  readonly diagnostics: readonly Diagnostic[];
+  readonly secrets: readonly Diagnostic[];
+  readonly lock: ClusterRender['lock'];
+  readonly lockedMajor?: number;
+}
+
+/** What a worker sends back per cluster: no file text when it wrote the files itself. */
+export interface WorkerCluster {
+  readonly index: number;
+  readonly objectFiles: readonly ObjectFile[];
+  readonly routeFiles: readonly ObjectFile[];
+  readonly upstreamValues: RenderedCluster['upstreamValues'];
+  /** Path → byte size (written into the staged folder) or text (no staged folder). */
+  readonly files: readonly (readonly [string, number | string])[];
+  readonly diagnostics: readonly Diagnostic[];
+  readonly secrets: readonly Diagnostic[];
+  readonly lock: ClusterRender['lock'];
+  readonly lockedMajor?: number;
+}
+
+/** A rendered cluster, or an exception (index -1: the worker could not load its modules). */
+export type WorkerMessage = { readonly cluster: WorkerCluster } | { readonly index: number; readonly error: { readonly name: string; readonly message: string } };
+
+export interface WorkerData {
+  readonly fleet: ResolvedFleet;
+  readonly charts: Readonly<Record<string, LockEntry>>;
+  readonly apps?: readonly (ClusterApps | undefined)[];
+  readonly folder?: string;
+  readonly control: Int32Array;
+  readonly port: MessagePort;
+}
+
+export function signal(control: Int32Array): void {
+  Atomics.add(control, SIGNAL, 1);
+  Atomics.notify(control, SIGNAL);
+}
+
+/** The next cluster this thread renders, or undefined when none is left or a thread failed. */
+export function claim(control: Int32Array, clusters: number): number | undefined {
+  if (Atomics.load(control, STOP)) return undefined;
+  const index = Atomics.add(control, NEXT, 1);
+  return index < clusters ? index : undefined;
+}
+
+export function stop(control: Int32Array): void {
+  Atomics.store(control, STOP, 1);
+}
+
+/**
+ * Every cluster rendered, in fleet order. `sink` takes the files of clusters rendered on this thread;
+ * workers write theirs into `staged` (when given) or send their text back.
+ */
+export function renderClusters(
+  context: FleetContext,
+  charts: Readonly<Record<string, LockEntry>>,
+  apps: ((cluster: string) => ClusterApps) | undefined,
+  sink: ((path: string, content: string) => void) | undefined,
+  staged: StagedTarget | undefined,
+): ClusterOutcome[] {
+  const { clusters } = context.fleet;
+  const renderHere = (index: number): ClusterOutcome => {
+    const cluster = clusters[index];
+    const done = renderCluster(context, cluster, charts, apps?.(cluster.name));
+    if (sink) for (const [path, text] of done.files) sink(path, text);
+    return { ...done, paths: [...done.files.keys()], files: sink ? undefined : done.files };
+  };
+  const count = workerCount(clusters.length);
+  if (count === 0) return clusters.map((_, index) => renderHere(index));
+
+  const control = new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT));
+  const workers = startWorkers(count, context.fleet, charts, apps, staged?.folder, control);
+  if (!workers) return clusters.map((_, index) => renderHere(index));
+
+  const outcomes: (ClusterOutcome | undefined)[] = new Array(clusters.length);
+  const failed = new Map<number, { error?: unknown; worker?: { name: string; message: string } }>();
+  const receive = () => {
+    for (const { port } of workers) {
+      for (let message = receiveMessageOnPort(port); message; message = receiveMessageOnPort(port)) {
+        const m = message.message as WorkerMessage;
+        if ('error' in m) failed.set(m.index, { worker: m.error });
+        else {
+          // The sink may fail on a worker's file (a caller's sink without a staged folder) as on this thread's.
+          try {
+            outcomes[m.cluster.index] = fromWorker(m.cluster, context, staged, sink);
+          } catch (error) {
+            failed.set(m.cluster.index, { error });
+            stop(control);
+          }
+        }
+      }
+    }
+  };
+  for (let index = claim(control, clusters.length); index !== undefined; index = claim(control, clusters.length)) {
+    try {
+      outcomes[index] = renderHere(index);
+    } catch (error) {
+      failed.set(index, { error });
+      stop(control);
+    }
+    receive();
+  }
+  // No cluster is claimed from here on; the claimed ones are waited for, so nothing writes into the
+  // staged folder after this returns (an error removes it). A worker still loading is not waited for.
+  const claimed = Math.min(Atomics.exchange(control, NEXT, CLOSED), clusters.length);
+  for (let next = 0; ; ) {
+    const seen = Atomics.load(control, SIGNAL);
+    receive();
+    while (next < claimed && (outcomes[next] !== undefined || failed.has(next))) next++;
+    if (next === claimed) break;
+    Atomics.wait(control, SIGNAL, seen);
+  }
+  for (const { port, worker } of workers) {
+    port.close();
+    void worker.terminate();
+  }
+
+  if (failed.size) {
+    // The first failure in fleet order, as the single-threaded loop meets it: a worker's is
+    // rendered again here, which throws the same error with its own class (FileAccessError, …).
+    const first = Math.min(...failed.keys());
+    const { error, worker } = failed.get(first)!;
+    if (!worker) throw error;
+    if (first < 0) throw new Error(`a render worker failed to start (${worker.name}: ${worker.message}); set ${WORKERS_VARIABLE}=0 to render on the main thread, and please report it`);
+    renderHere(first);
+    throw Object.assign(new Error(worker.message), { name: worker.name });
+  }
+  return outcomes as ClusterOutcome[];
+}
+
+/** Starts the workers, or returns undefined when what they need cannot be sent (render on this thread). */
+function startWorkers(
+  count: number,
+  fleet: ResolvedFleet,
+  charts: Readonly<Record<string, LockEntry>>,
+  apps: ((cluster: string) => ClusterApps) | undefined,
+  folder: string | undefined,
+  control: Int32Array,
+): { port: MessagePort; worker: Worker }[] | undefined {
+  const entry = workerEntry();
+  // Application objects are taken here, once per cluster, as the single-threaded loop does.
+  const appsByCluster = apps && fleet.clusters.map((c) => apps(c.name));
+  const ports: { port: MessagePort; worker: Worker }[] = [];
+  for (let i = 0; i < count; i++) {
+    const { port1, port2 } = new MessageChannel();
+    const workerData: WorkerData = { fleet, charts, apps: appsByCluster, folder, control, port: port2 };
+    let worker: Worker;
+    try {
+      worker = new Worker(entry.code, { eval: entry.eval, workerData, transferList: [port2] });
+    } catch (e) {
+      // Objects structured clone cannot copy (an application object holding a function): render here.
+      if (i === 0 && (e as Error).name === 'DataCloneError') return undefined;
+      throw e;
+    }
+    // The process never waits for a worker: renderClusters terminates them once their clusters are in.
+    worker.unref();
+    ports.push({ port: port1, worker });
+  }
+  return ports;
+}
+
+/**
+ * The worker's module. From TypeScript sources (tsx, vitest) it is a .ts file: the worker registers
+ * tsx itself first, as bin/meshfleet.js does (Node 20 does not apply `--import tsx` of a worker's
+ * execArgv to the worker's own module).
+ */
+function workerEntry(): { code: string | URL; eval: boolean } {
+  if (!import.meta.url.endsWith('.ts')) return { code: new URL('./render-worker.js', import.meta.url), eval: false };
+  // tsx's ESM entry point of its API, as its package.json exports it to `import`.
+  const manifest = createRequire(import.meta.url).resolve('tsx/package.json');
+  const api = new URL((JSON.parse(readFileSync(manifest, 'utf8')) as { exports: Record<string, { import: { default: string } }> }).exports['./esm/api'].import.default, pathToFileURL(manifest));
+  const worker = new URL('./render-worker.ts', import.meta.url);
+  // A worker that cannot load still reports, as render-worker.ts does: the main thread waits for it.
+  const failed = `(e) => { const { workerData: w } = require('node:worker_threads'); w.port.postMessage({ index: -1, error: { name: String(e && e.name), message: String(e && e.message) } }); Atomics.add(w.control, ${SIGNAL}, 1); Atomics.notify(w.control, ${SIGNAL}); }`;
+  return { code: `import(${JSON.stringify(api.href)}).then(({ register }) => { register(); return import(${JSON.stringify(worker.href)}); }).catch(${failed});`, eval: true };
+}
+
+/** A worker's cluster as the fleet-wide steps read it; its files are in the staged folder or here. */
+function fromWorker(done: WorkerCluster, context: FleetContext, staged: StagedTarget | undefined, sink: ((path: string, content: string) => void) | undefined): ClusterOutcome {
+  const cluster = context.fleet.clusters[done.index];
+  const rendered: RenderedCluster = {
+    cluster,
+    folder: clusterFolder(cluster.environment, cluster.name),
+    objects: done.objectFiles.flatMap((f) => f.objects),
+    objectFiles: done.objectFiles,
+    upstreamValues: done.upstreamValues,
+    chartVersion: done.lock.entry.version,
+    gatewayApiFiles: gatewayApiFolderFiles(cluster.gatewayAPI),
+    routeFiles: done.routeFiles,
+  };
+  const texts = new Map<string, string>();
+  for (const [path, file] of done.files) {
+    if (typeof file === 'number') staged!.record(path, file);
+    else if (sink) sink(path, file);
+    else texts.set(path, file);
+  }
+  const { diagnostics, secrets, lock, lockedMajor } = done;
+  return { rendered, paths: done.files.map(([path]) => path), files: sink || staged ? undefined : texts, diagnostics, secrets, lock, ...(lockedMajor !== undefined ? { lockedMajor } : {}) };
+}

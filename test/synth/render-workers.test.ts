@@ -1,0 +1,217 @@
+// Clusters rendered in worker threads (lib/synth/render-workers.ts) give the same output, the same
+// diagnostics in fleet order and the same errors as rendering on the main thread; MESHFLEET_WORKERS
+// forces the count.
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { generateFleet } from '../../bench/generate-fleet.ts';
+import type { KubeObject } from '../../lib/model/kube-object.ts';
+import { stagedWriter } from '../../lib/output/atomic-write.ts';
+import { renderFleet, type AppSource, type FileSink } from '../../lib/synth/render.ts';
+import { WORKER_THRESHOLD, workerCount } from '../../lib/synth/render-workers.ts';
+import { synthesize } from '../../lib/synth/synthesize.ts';
+import { exampleDocument, fleetDocument, plan, REPO } from '../support/fleet.ts';
+import { SECRET_SAMPLES } from '../validate/secret-samples.ts';
+
+const work = mkdtempSync(join(tmpdir(), 'meshfleet-workers-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+afterEach(() => vi.unstubAllEnvs());
+
+/** Relative path → content of every file under the folder. */
+function tree(folder: string, prefix = ''): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const entry of readdirSync(join(folder, prefix), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const path = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) for (const [p, t] of tree(folder, path)) files.set(p, t);
+    else files.set(path, readFileSync(join(folder, path), 'utf8'));
+  }
+  return files;
+}
+
+function synthWith(workers: string, document: unknown, baseDir: string, out: string, apps?: AppSource) {
+  vi.stubEnv('MESHFLEET_WORKERS', workers);
+  return synthesize({ document, baseDir, apps }, { outdir: join(work, out), workingFolder: work });
+}
+
+/**
+ * A sink writing into `folder` as synth's staged folder does. The main thread renders its first
+ * cluster and then waits here until a worker has written one of its own, so the workers render part
+ * of even a small fleet (else the main thread may finish before a worker has loaded its modules).
+ */
+function stagedSink(folder: string) {
+  const write = stagedWriter(folder);
+  const recorded: string[] = [];
+  const sunk: string[] = [];
+  // Nothing to wait for when the main thread renders alone.
+  let waited = process.env.MESHFLEET_WORKERS === '0';
+  const sink: FileSink = Object.assign(
+    (path: string, text: string) => {
+      if (!waited) {
+        waited = true;
+        const own = path.split('/').slice(0, 2).join('/');
+        const others = () => readdirSync(folder).some((env) => readdirSync(join(folder, env)).some((name) => `${env}/${name}` !== own));
+        const sleep = new Int32Array(new SharedArrayBuffer(4));
+        for (const until = Date.now() + 60_000; Date.now() < until && !others(); ) Atomics.wait(sleep, 0, 0, 20);
+      }
+      sunk.push(path);
+      write(path, text);
+    },
+    { staged: { folder, record: (path: string) => void recorded.push(path) } },
+  );
+  return { sink, recorded, sunk };
+}
+
+/** A fleet of `n` clusters in one environment. */
+function clusters(n: number) {
+  return fleetDocument((d) => {
+    d.spec.clusters = Array.from({ length: n }, (_, i) => ({ name: `c${i}`, environment: 'prod', network: 'n1', podCIDR: `10.${i}.0.0/16`, serviceCIDR: `10.${100 + i}.0.0/16` }));
+  });
+}
+
+describe('rendering in worker threads', () => {
+  it.each([
+    ['the example fleet', 'example', () => exampleDocument(), join(REPO, 'apps')],
+    ['a generated 100-cluster fleet', 'bench100', () => generateFleet(100), REPO],
+  ])('writes %s byte for byte as the main thread does, with the same diagnostics', (_, name, document, baseDir) => {
+    const single = synthWith('0', document(), baseDir, `${name}-single`);
+    const threaded = synthWith('2', document(), baseDir, `${name}-threaded`);
+    const expected = tree(join(work, `${name}-single`));
+    expect(expected.size).toBeGreaterThan(20);
+    expect([...tree(join(work, `${name}-threaded`))]).toStrictEqual([...expected]);
+    expect(threaded.rendered.diagnostics).toStrictEqual(single.rendered.diagnostics);
+    expect(threaded.rendered.paths).toStrictEqual(single.rendered.paths);
+    expect([threaded.files, threaded.bytes]).toStrictEqual([single.files, single.bytes]);
+    // What the fleet-wide steps and the library's callers read of each cluster is the same too.
+    expect(threaded.rendered.clusters).toStrictEqual(single.rendered.clusters);
+  }, 240_000);
+
+  it('workers write their clusters into the staged folder and record them; MESHFLEET_WORKERS=0 renders on the main thread only', () => {
+    const { fleet } = plan(clusters(6));
+    for (const [workers, byWorkers] of [['0', false], ['2', true]] as const) {
+      vi.stubEnv('MESHFLEET_WORKERS', workers);
+      const folder = mkdtempSync(join(work, 'staged-'));
+      const { sink, recorded, sunk } = stagedSink(folder);
+      const rendered = renderFleet(fleet!, { charts: {} }, {}, undefined, sink);
+      // Every cluster file once, by one thread or the other; the fleet-wide files stay in `files`.
+      expect([...recorded, ...sunk].sort()).toStrictEqual(rendered.paths.filter((p) => !rendered.files.has(p)).sort());
+      expect(recorded.length > 0).toBe(byWorkers);
+      expect(sunk.length > 0).toBe(true);
+      expect(tree(folder).size).toBe(recorded.length + sunk.length);
+    }
+  }, 120_000);
+
+  it('writes the example fleet through a staged folder as the main thread does, with workers rendering part of it', () => {
+    const { fleet } = plan(exampleDocument());
+    const run = (workers: string) => {
+      vi.stubEnv('MESHFLEET_WORKERS', workers);
+      const folder = mkdtempSync(join(work, 'example-'));
+      const staged = stagedSink(folder);
+      const rendered = renderFleet(fleet!, { charts: {} }, {}, undefined, staged.sink);
+      return { rendered, files: tree(folder), recorded: staged.recorded };
+    };
+    const single = run('0');
+    const threaded = run('3');
+    expect(threaded.recorded.length).toBeGreaterThan(0);
+    expect([...threaded.files]).toStrictEqual([...single.files]);
+    expect([...threaded.rendered.files]).toStrictEqual([...single.rendered.files]);
+    expect(threaded.rendered.diagnostics).toStrictEqual(single.rendered.diagnostics);
+    expect(threaded.rendered.clusters).toStrictEqual(single.rendered.clusters);
+  }, 120_000);
+
+  it('reports application objects’ findings per cluster, in fleet order, as the main thread does', () => {
+    const { fleet } = plan(clusters(8));
+    // A ConfigMap with a private key (secret scan) and an invalid Deployment (schema), on clusters 2, 5 and 7.
+    const key = SECRET_SAMPLES.find((s) => s.kind === 'EC private key')!.text;
+    const apps: AppSource = (cluster) =>
+      ['c2', 'c5', 'c7'].includes(cluster)
+        ? [{ name: 'shop', objects: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'keys', namespace: 'shop' }, data: { key } }, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' }, spec: { replicas: 'two' } } as unknown as KubeObject] }]
+        : [];
+    vi.stubEnv('MESHFLEET_WORKERS', '0');
+    const single = renderFleet(fleet!, { charts: {} }, {}, apps);
+    vi.stubEnv('MESHFLEET_WORKERS', '3');
+    const threaded = renderFleet(fleet!, { charts: {} }, {}, apps);
+    const found = single.diagnostics.filter((d) => d.code === 'MF8004' || d.code === 'MF8005');
+    // Validation per cluster first, the secret scan of every cluster's files last (a file per place the key is written).
+    const order = found.map((d) => `${d.code} ${d.path}`);
+    expect([...new Set(order)]).toStrictEqual(['MF8004 /spec/clusters/2', 'MF8004 /spec/clusters/5', 'MF8004 /spec/clusters/7', 'MF8005 /spec/clusters/2', 'MF8005 /spec/clusters/5', 'MF8005 /spec/clusters/7']);
+    expect(found.some((d) => d.code === 'MF8004')).toBe(true);
+    expect(threaded.diagnostics).toStrictEqual(single.diagnostics);
+    expect([...threaded.files]).toStrictEqual([...single.files]);
+  }, 120_000);
+
+  it('an exception in a worker is the main thread’s exception, of the first failing cluster in fleet order', () => {
+    const { fleet } = plan(clusters(8));
+    // ApiObject cannot read an object without apiVersion: cdk8s throws while rendering.
+    const broken = (cluster: string): KubeObject => ({ kind: 'ConfigMap', metadata: { name: `broken-${cluster}` } }) as KubeObject;
+    const apps: AppSource = (cluster) => (['c3', 'c6'].includes(cluster) ? [{ name: 'shop', objects: [broken(cluster)] }] : []);
+    const thrown = (workers: string) => {
+      vi.stubEnv('MESHFLEET_WORKERS', workers);
+      try {
+        renderFleet(fleet!, { charts: {} }, {}, apps, stagedSink(mkdtempSync(join(work, 'thrown-'))).sink);
+      } catch (e) {
+        return e as Error;
+      }
+      throw new Error('no error');
+    };
+    const single = thrown('0');
+    const threaded = thrown('3');
+    expect(threaded.constructor).toBe(single.constructor);
+    expect([threaded.name, threaded.message]).toStrictEqual([single.name, single.message]);
+  }, 120_000);
+
+  it('a file a worker cannot write is the same FileAccessError, for the first cluster in fleet order', () => {
+    const { fleet } = plan(clusters(8));
+    const failing = (workers: string) => {
+      vi.stubEnv('MESHFLEET_WORKERS', workers);
+      const folder = mkdtempSync(join(work, 'blocked-'));
+      // A folder where two clusters' Chart.yaml goes: writing it fails with EISDIR.
+      for (const c of ['c4', 'c7']) mkdirSync(join(folder, 'prod', c, 'mesh', 'Chart.yaml'), { recursive: true });
+      try {
+        renderFleet(fleet!, { charts: {} }, {}, undefined, stagedSink(folder).sink);
+      } catch (e) {
+        return e as Error & { fix?: string };
+      }
+      throw new Error('no error');
+    };
+    const single = failing('0');
+    const threaded = failing('2');
+    expect(single.message).toContain(join('prod', 'c4', 'mesh', 'Chart.yaml'));
+    expect(threaded.constructor).toBe(single.constructor);
+    expect(threaded.message.replace(/blocked-\w+/, 'blocked')).toBe(single.message.replace(/blocked-\w+/, 'blocked'));
+    expect(threaded.fix).toBe(single.fix);
+  }, 120_000);
+
+  it('synth with a failing worker leaves the previous output as it was', () => {
+    const document = clusters(6);
+    synthWith('2', document, join(REPO, 'apps'), 'kept');
+    const before = tree(join(work, 'kept'));
+    const mtime = statSync(join(work, 'kept', 'index.json')).mtimeMs;
+    const apps: AppSource = (cluster) => (cluster === 'c4' ? [{ name: 'shop', objects: [{ kind: 'ConfigMap', metadata: { name: 'x' } } as KubeObject] }] : []);
+    expect(() => synthWith('2', document, join(REPO, 'apps'), 'kept', apps)).toThrow(TypeError);
+    expect(tree(join(work, 'kept'))).toStrictEqual(before);
+    expect(statSync(join(work, 'kept', 'index.json')).mtimeMs).toBe(mtime);
+    expect(readdirSync(work).filter((e) => e.startsWith('.kept.'))).toStrictEqual([]);
+  }, 120_000);
+});
+
+describe('the number of render workers', () => {
+  it('is one per spare core (at least one) from the threshold on, none below it', () => {
+    expect(workerCount(WORKER_THRESHOLD - 1, undefined)).toBe(0);
+    expect(workerCount(WORKER_THRESHOLD, undefined)).toBeGreaterThanOrEqual(1);
+  });
+
+  it('is what MESHFLEET_WORKERS says, at most one less than the clusters (the main thread renders too)', () => {
+    expect(workerCount(1000, '0')).toBe(0);
+    expect(workerCount(10, '3')).toBe(3);
+    expect(workerCount(3, '8')).toBe(2);
+    expect(workerCount(1000, ' ')).toBeGreaterThanOrEqual(1);
+    vi.stubEnv('MESHFLEET_WORKERS', '0');
+    expect(workerCount(1000)).toBe(0);
+  });
+
+  it('refuses a value that is not a count, naming the variable and the fix', () => {
+    expect(() => workerCount(10, 'two')).toThrow(/^MESHFLEET_WORKERS is "two", not a count of worker threads: set it to 0 .*or unset it$/);
+    expect(() => workerCount(10, '-1')).toThrow(/MESHFLEET_WORKERS/);
+  });
+});
