@@ -41,6 +41,21 @@ export function waitsOnPeer(object: KubeObject): boolean {
   return object.kind === 'ExternalSecret' && spec?.target?.template?.type === LINK_CREDENTIALS_TYPE;
 }
 
+/** Kinds whose waits are read from their spec (objectWaits, waitsOnPeer): group/kind. */
+const SPEC_READ = new Set(['cert-manager.io/Certificate', 'cert-manager.io/Issuer', 'cert-manager.io/ClusterIssuer', 'external-secrets.io/ExternalSecret', 'external-secrets.io/PushSecret']);
+
+/**
+ * What the rollout reads of an emitted object, and nothing else: kind, name and namespace, and the
+ * spec of the kinds above. A large fleet's synth keeps only this of each object after writing it
+ * (lib/synth), so every reader of objects in this folder must read no more than this keeps.
+ */
+export function rolloutView(object: KubeObject): KubeObject {
+  const { name, namespace } = object.metadata;
+  const metadata = namespace === undefined ? { name } : { name, namespace };
+  const spec = SPEC_READ.has(`${groupOf(object.apiVersion)}/${object.kind}`) ? (object as Json).spec : undefined;
+  return { apiVersion: object.apiVersion, kind: object.kind, metadata, ...(spec === undefined ? {} : { spec }) } as KubeObject;
+}
+
 export function objectWaits(object: KubeObject, cluster: string): ObjectWaits {
   const waits: Wait[] = [];
   const provides: Provision[] = [];

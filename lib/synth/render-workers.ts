@@ -17,6 +17,7 @@ import { gatewayApiFolderFiles } from '../output/gateway-api-folder.ts';
 import type { RenderedCluster } from '../output/rendered-cluster.ts';
 import type { LockEntry } from '../output/versioning.ts';
 import type { ResolvedFleet } from '../resolve/resolve.ts';
+import { rolloutView } from '../rollout/object-waits.ts';
 import { renderCluster, type ClusterApps, type ClusterRender, type FleetContext } from './render-cluster.ts';
 
 /** Below this many clusters a worker's start (loading the render modules, ~0.3 s) costs more than it saves. */
@@ -77,6 +78,8 @@ export type WorkerMessage = { readonly cluster: WorkerCluster } | { readonly ind
 
 export interface WorkerData {
   readonly fleet: ResolvedFleet;
+  /** Send each object's rollout view only (renderClusters' `keep`). */
+  readonly rolloutViews: boolean;
   readonly charts: Readonly<Record<string, LockEntry>>;
   readonly apps?: readonly (ClusterApps | undefined)[];
   readonly folder?: string;
@@ -101,6 +104,18 @@ export function stop(control: Int32Array): void {
 }
 
 /**
+ * What a rendered cluster keeps of its objects once its files are made: all of them (the library's
+ * callers read them), or only their rollout view (the CLI: what the GitOps files, the rollout model
+ * and index.json read), which is most of a large fleet's memory and of what crosses from a worker.
+ */
+export type KeepObjects = 'objects' | 'rollout';
+
+/** The object files of a cluster with each object's rollout view (lib/rollout/object-waits.ts). */
+export function rolloutFiles(files: readonly ObjectFile[]): ObjectFile[] {
+  return files.map((f) => ({ ...f, objects: f.objects.map(rolloutView) }));
+}
+
+/**
  * Every cluster rendered, in fleet order. `sink` takes the files of clusters rendered on this thread;
  * workers write theirs into `staged` (when given) or send their text back.
  */
@@ -110,19 +125,25 @@ export function renderClusters(
   apps: ((cluster: string) => ClusterApps) | undefined,
   sink: ((path: string, content: string) => void) | undefined,
   staged: StagedTarget | undefined,
+  keep: KeepObjects = 'objects',
 ): ClusterOutcome[] {
   const { clusters } = context.fleet;
   const renderHere = (index: number): ClusterOutcome => {
     const cluster = clusters[index];
     const done = renderCluster(context, cluster, charts, apps?.(cluster.name));
     if (sink) for (const [path, text] of done.files) sink(path, text);
-    return { ...done, paths: [...done.files.keys()], files: sink ? undefined : done.files };
+    let rendered = done.rendered;
+    if (keep === 'rollout') {
+      const objectFiles = rolloutFiles(rendered.objectFiles);
+      rendered = { ...rendered, objectFiles, objects: objectFiles.flatMap((f) => f.objects), routeFiles: rolloutFiles(rendered.routeFiles) };
+    }
+    return { ...done, rendered, paths: [...done.files.keys()], files: sink ? undefined : done.files };
   };
   const count = workerCount(clusters.length);
   if (count === 0) return clusters.map((_, index) => renderHere(index));
 
   const control = new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT));
-  const workers = startWorkers(count, context.fleet, charts, apps, staged?.folder, control);
+  const workers = startWorkers(count, context.fleet, charts, apps, staged?.folder, control, keep === 'rollout');
   if (!workers) return clusters.map((_, index) => renderHere(index));
 
   const outcomes: (ClusterOutcome | undefined)[] = new Array(clusters.length);
@@ -189,6 +210,7 @@ function startWorkers(
   apps: ((cluster: string) => ClusterApps) | undefined,
   folder: string | undefined,
   control: Int32Array,
+  rolloutViews: boolean,
 ): { port: MessagePort; worker: Worker }[] | undefined {
   const entry = workerEntry();
   // Application objects are taken here, once per cluster, as the single-threaded loop does.
@@ -196,7 +218,7 @@ function startWorkers(
   const ports: { port: MessagePort; worker: Worker }[] = [];
   for (let i = 0; i < count; i++) {
     const { port1, port2 } = new MessageChannel();
-    const workerData: WorkerData = { fleet, charts, apps: appsByCluster, folder, control, port: port2 };
+    const workerData: WorkerData = { fleet, rolloutViews, charts, apps: appsByCluster, folder, control, port: port2 };
     let worker: Worker;
     try {
       worker = new Worker(entry.code, { eval: entry.eval, workerData, transferList: [port2] });

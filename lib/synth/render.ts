@@ -13,7 +13,7 @@ import type { ResolvedFleet } from '../resolve/resolve.ts';
 import { rolloutDiagnostics } from '../rollout/check.ts';
 import { rolloutModel, type RolloutModel } from '../rollout/steps.ts';
 import { fleetContext, objectDiagnostics, secretDiagnostics, type ClusterApps } from './render-cluster.ts';
-import { renderClusters, type StagedTarget } from './render-workers.ts';
+import { renderClusters, type KeepObjects, type StagedTarget } from './render-workers.ts';
 
 // What was rendered and where it goes are described by the output layer.
 export { INDEX_FILE, ROUTES_FOLDER, type RenderedCluster } from '../output/rendered-cluster.ts';
@@ -44,7 +44,8 @@ export type AppSource = (cluster: string) => ClusterApps;
  */
 export type FileSink = ((path: string, content: string) => void) & { readonly staged?: StagedTarget };
 
-export function renderFleet(fleet: ResolvedFleet, previous: VersionLock, options: DeliveryOptions = {}, apps?: AppSource, sink?: FileSink): Rendered {
+/** `keep`: what rendered clusters keep of their objects once written (render-workers.ts KeepObjects). */
+export function renderFleet(fleet: ResolvedFleet, previous: VersionLock, options: DeliveryOptions = {}, apps?: AppSource, sink?: FileSink, keep: KeepObjects = 'objects'): Rendered {
   const files = new Map<string, string>();
   const paths: string[] = [];
   const diagnostics: Diagnostic[] = [];
@@ -57,7 +58,7 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock, options
 
   const context = fleetContext(fleet);
   // Clusters render on the main thread and in workers (render-workers.ts); they come back in fleet order.
-  for (const done of renderClusters(context, previous.charts, apps, sink, sink?.staged)) {
+  for (const done of renderClusters(context, previous.charts, apps, sink, sink?.staged, keep)) {
     const { cluster, folder } = done.rendered;
     diagnostics.push(...done.diagnostics);
     lock[done.lock.key] = done.lock.entry;

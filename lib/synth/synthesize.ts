@@ -10,6 +10,7 @@ import { readPreviousIndex } from '../output/previous-index.ts';
 import { stagedChangeDiagnostics } from '../rollout/staged-changes.ts';
 import { planFleet, type PlanOptions } from './plan.ts';
 import { renderFleet, type AppSource, type FileSink, type Rendered } from './render.ts';
+import type { KeepObjects } from './render-workers.ts';
 
 export interface FleetInput {
   /** The fleet document (parsed YAML, or what the TypeScript API built). */
@@ -36,6 +37,13 @@ export interface SynthOptions extends Omit<PlanOptions, 'baseDir'> {
   readonly dryRun?: boolean | 'compare' | 'count';
   /** Fail (FleetError, nothing written) on any warning spec.acknowledge does not cover. @default false */
   readonly strict?: boolean;
+  /**
+   * What `rendered.clusters` keep of their objects: `'objects'` all of them; `'rollout'` only what the
+   * GitOps files, the rollout model and index.json read (kind, name, namespace, some specs), which
+   * is what the CLI asks for: a large fleet then holds little beyond the files it writes.
+   * @default 'objects'
+   */
+  readonly keep?: KeepObjects;
   /** The folder the caller runs in, which outdir may neither be nor contain. @default the process's working folder */
   readonly workingFolder?: string;
 }
@@ -85,7 +93,7 @@ export function synthesize(input: FleetInput, options: SynthOptions = {}): Synth
           ? (_path, text) => void (bytes += Buffer.byteLength(text))
           : undefined;
     try {
-      rendered = renderFleet(plan.fleet, lock, {}, input.apps, sink);
+      rendered = renderFleet(plan.fleet, lock, {}, input.apps, sink, options.keep);
       const lockWarning = rebuilt ? [warning('MF8006', '', rebuilt, 'commit the output with its rebuilt versions.lock.json')] : [];
       ({ diagnostics, acknowledged } = applyAcknowledgements(input.document, [...plan.diagnostics, ...stagedOperations, ...lockWarning, ...rendered.diagnostics], true));
       if (diagnostics.some((d) => d.severity === 'error') || (options.strict && diagnostics.length)) throw new FleetError(diagnostics, input.locate);
