@@ -31,9 +31,9 @@ export function rolloutDiagnostics(model: RolloutModel, options: RolloutCheckOpt
       unit.waits.forEach((wait, j) => {
         const id = ids[j];
         const found = index.providers[id] ?? [];
-        if (!found.length && !satisfiedWithout(model, step, wait.fact, index.keys[id])) {
+        if (!found.length && !satisfiedWithout(step, wait.fact, index.prerequisite[id] === 1)) {
           if (holdsWithoutProvider(wait.fact) && !(wait.fact.kind === 'store-key' && options.peersPush && unit.object && waitsOnPeer(unit.object))) return;
-          once(`never:${index.keys[id]}`, error('MF7101', at, `${unit.id} (${unit.file}) waits for ${describeFact(wait.fact, step.cluster)}, which nothing delivered to ${step.cluster} provides: it would never be applied or Ready`, fixFor(wait.fact, step)));
+          once(`never:${index.keyOf(id)}`, error('MF7101', at, `${unit.id} (${unit.file}) waits for ${describeFact(wait.fact, step.cluster)}, which nothing delivered to ${step.cluster} provides: it would never be applied or Ready`, fixFor(wait.fact, step)));
           return;
         }
         if (found.length && step.holds && !found.some((p) => p.step.cluster === step.cluster)) {
@@ -72,9 +72,9 @@ export function deadlocks(model: RolloutModel, result: SimulationResult, pathOf:
   return out;
 }
 
-function satisfiedWithout(model: RolloutModel, step: Step, fact: Fact, key: string): boolean {
+function satisfiedWithout(step: Step, fact: Fact, prerequisite: boolean): boolean {
   if (fact.kind === 'crd' && PREREQUISITE_GROUPS.has(fact.name)) return true;
-  if (model.prerequisites.has(key)) return true;
+  if (prerequisite) return true;
   return fact.kind === 'namespace' && step.createsNamespace === fact.name;
 }
 

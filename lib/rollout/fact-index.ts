@@ -30,14 +30,18 @@ export interface StepFacts {
 }
 
 export interface FactIndex {
-  /** Fact key → fact number. */
-  readonly ids: ReadonlyMap<string, number>;
-  /** By fact number: its key. */
-  readonly keys: readonly string[];
+  /** By fact number: the fact (as first seen). */
+  readonly facts: readonly Fact[];
+  /** The number of a fact key, if a step waits on or provides it. */
+  idOf(key: string): number | undefined;
+  /** By fact number: its key (factKey). */
+  keyOf(id: number): string;
   /** By fact number: the units that provide it, in model order (undefined: none). */
   readonly providers: readonly (readonly Provider[] | undefined)[];
-  /** Fact key → its providers (what providerIndex returns). */
-  readonly providersByKey: ReadonlyMap<string, Provider[]>;
+  /** Fact key → its providers (what providerIndex returns), made on first use. */
+  readonly providersByKey: ReadonlyMap<string, readonly Provider[]>;
+  /** By fact number: in the model's prerequisites. */
+  readonly prerequisite: Uint8Array;
   /** By fact number: holds without any step (a prerequisite, or nothing provides it and it need not be delivered). */
   readonly given: Uint8Array;
   /** By fact number: the steps (model positions) that wait on it. */
@@ -46,8 +50,7 @@ export interface FactIndex {
   readonly steps: readonly StepFacts[];
   /** Step id → model position. */
   readonly stepIds: ReadonlyMap<string, number>;
-  /** By gate group number: its name, its members (model positions), the steps it gates, the clusters of its members. */
-  readonly groupNames: readonly string[];
+  /** By gate group number: its members (model positions), the steps it gates, the clusters of its members. */
   readonly groupMembers: readonly (readonly number[])[];
   readonly gated: readonly (readonly number[])[];
   readonly groupClusters: readonly (readonly string[])[];
@@ -77,35 +80,46 @@ export function factIndex(model: RolloutModel): FactIndex {
 }
 
 function buildIndex(model: RolloutModel): FactIndex {
-  const ids = new Map<string, number>();
-  const keys: string[] = [];
   const facts: Fact[] = [];
-  const providers: Provider[][] = [];
-  const waiters: number[][] = [];
-  const idOf = (fact: Fact): number => {
-    const key = factKey(fact);
-    let id = ids.get(key);
-    if (id === undefined) {
-      id = keys.length;
-      ids.set(key, id);
-      keys.push(key);
-      facts.push(fact);
+  // Dense arrays by fact number (a hole would turn them into slow dictionaries).
+  const providers: (Provider[] | undefined)[] = [];
+  const waiters: (number[] | undefined)[] = [];
+  // Facts are told apart by cluster, kind and name in nested maps: their parts are strings the
+  // model shares (hashed once), where a key string would be built and hashed per wait.
+  const numbers = new Map<string | undefined, Map<string, Map<string, number>>>();
+  const find = (kind: string, name: string, cluster: string | undefined, add: boolean): number | undefined => {
+    let kinds = numbers.get(cluster);
+    if (!kinds) {
+      if (!add) return undefined;
+      numbers.set(cluster, (kinds = new Map()));
+    }
+    let names = kinds.get(kind);
+    if (!names) {
+      if (!add) return undefined;
+      kinds.set(kind, (names = new Map()));
+    }
+    let id = names.get(name);
+    if (id === undefined && add) {
+      id = facts.length;
+      names.set(name, id);
+      facts.push({ kind: kind as Fact['kind'], name, cluster });
+      providers.push(undefined);
+      waiters.push(undefined);
     }
     return id;
   };
+  const idOf = (fact: Fact): number => find(fact.kind, fact.name, fact.cluster, true)!;
 
   const stepIds = new Map<string, number>();
   model.steps.forEach((step, i) => stepIds.set(step.id, i));
   const groupIds = new Map<string, number>();
-  const groupNames: string[] = [];
   const groupMembers: number[][] = [];
   const gated: number[][] = [];
   const groupOf = (name: string): number => {
     let id = groupIds.get(name);
     if (id === undefined) {
-      id = groupNames.length;
+      id = groupMembers.length;
       groupIds.set(name, id);
-      groupNames.push(name);
       groupMembers.push([]);
       gated.push([]);
     }
@@ -148,12 +162,46 @@ function buildIndex(model: RolloutModel): FactIndex {
     return { units, applied, local, gates };
   });
 
-  const providersByKey = new Map<string, Provider[]>();
-  const given = new Uint8Array(keys.length);
-  keys.forEach((key, id) => {
-    if (providers[id]) providersByKey.set(key, providers[id]);
-    if (model.prerequisites.has(key) || (holdsWithoutProvider(facts[id]) && !providers[id])) given[id] = 1;
+  // A key's parts: `<kind>:<name>@<cluster or *>` (facts.ts); a cluster name has no "@".
+  const byKey = (key: string): number | undefined => {
+    const colon = key.indexOf(':');
+    const at = key.lastIndexOf('@');
+    if (colon < 0 || at < colon) return undefined;
+    const cluster = key.slice(at + 1);
+    const id = find(key.slice(0, colon), key.slice(colon + 1, at), cluster === '*' ? undefined : cluster, false);
+    return id !== undefined && factKey(facts[id]) === key ? id : undefined;
+  };
+  const prerequisite = new Uint8Array(facts.length);
+  for (const key of model.prerequisites) {
+    const id = byKey(key);
+    if (id !== undefined) prerequisite[id] = 1;
+  }
+  const given = new Uint8Array(facts.length);
+  facts.forEach((fact, id) => {
+    if (prerequisite[id] === 1 || (!providers[id] && holdsWithoutProvider(fact))) given[id] = 1;
   });
   const groupClusters = groupMembers.map((members) => [...new Set(members.map((i) => model.steps[i].cluster))]);
-  return { ids, keys, providers, providersByKey, given, waiters, steps, stepIds, groupNames, groupMembers, gated, groupClusters, memberOf };
+  let providersByKey: Map<string, Provider[]> | undefined;
+  return {
+    facts,
+    idOf: byKey,
+    keyOf: (id) => factKey(facts[id]),
+    providers,
+    get providersByKey() {
+      if (!providersByKey) {
+        providersByKey = new Map();
+        providers.forEach((list, id) => list && providersByKey!.set(factKey(facts[id]), list));
+      }
+      return providersByKey;
+    },
+    prerequisite,
+    given,
+    waiters,
+    steps,
+    stepIds,
+    groupMembers,
+    gated,
+    groupClusters,
+    memberOf,
+  };
 }

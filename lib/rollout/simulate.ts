@@ -67,9 +67,9 @@ export function simulate(model: RolloutModel, order: readonly string[] | 'togeth
   // Facts and gate groups by number (fact-index.ts); a step's state by its model position `k`.
   const index = factIndex(model);
   const modelSteps = model.steps;
-  const facts = new Uint8Array(index.keys.length);
+  const facts = new Uint8Array(index.facts.length);
   for (const key of start?.facts ?? []) {
-    const id = index.ids.get(key);
+    const id = index.idOf(key);
     if (id !== undefined) facts[id] = 1;
   }
   const given = index.given;
