@@ -67,6 +67,27 @@ export function holdsWithoutProvider(fact: Fact): boolean {
   return (fact.kind === 'crd' && PREREQUISITE_GROUPS.has(fact.name)) || fact.kind === 'store-key' || fact.kind === 'secret' || fact.kind === 'ready';
 }
 
+const FACT_KINDS: readonly Fact['kind'][] = ['crd', 'namespace', 'secret', 'ready', 'webhook', 'store-key'];
+
+function kindNumber(kind: Fact['kind']): number {
+  switch (kind) {
+    case 'crd':
+      return 0;
+    case 'namespace':
+      return 1;
+    case 'secret':
+      return 2;
+    case 'ready':
+      return 3;
+    case 'webhook':
+      return 4;
+    case 'store-key':
+      return 5;
+    default:
+      return -1;
+  }
+}
+
 // A model is immutable once built (tests that vary one build a new one), so its index is kept with it.
 const indexes = new WeakMap<RolloutModel, FactIndex>();
 
@@ -85,24 +106,26 @@ function buildIndex(model: RolloutModel): FactIndex {
   const providers: (Provider[] | undefined)[] = [];
   const waiters: (number[] | undefined)[] = [];
   // Facts are told apart by cluster, kind and name in nested maps: their parts are strings the
-  // model shares (hashed once), where a key string would be built and hashed per wait.
-  const numbers = new Map<string | undefined, Map<string, Map<string, number>>>();
-  const find = (kind: string, name: string, cluster: string | undefined, add: boolean): number | undefined => {
-    let kinds = numbers.get(cluster);
+  // model shares (hashed once), where a key string would be built and hashed per wait. A step's
+  // facts are mostly of its own cluster, so the last cluster's maps are kept at hand.
+  const numbers = new Map<string | undefined, Map<string, number>[]>();
+  let lastCluster: string | undefined;
+  let lastKinds: Map<string, number>[] | undefined;
+  const find = (kind: Fact['kind'], name: string, cluster: string | undefined, add: boolean): number | undefined => {
+    let kinds = cluster === lastCluster && lastKinds ? lastKinds : numbers.get(cluster);
     if (!kinds) {
       if (!add) return undefined;
-      numbers.set(cluster, (kinds = new Map()));
+      numbers.set(cluster, (kinds = FACT_KINDS.map(() => new Map<string, number>())));
     }
-    let names = kinds.get(kind);
-    if (!names) {
-      if (!add) return undefined;
-      kinds.set(kind, (names = new Map()));
-    }
+    lastCluster = cluster;
+    lastKinds = kinds;
+    const names = kinds[kindNumber(kind)];
+    if (!names) return undefined;
     let id = names.get(name);
     if (id === undefined && add) {
       id = facts.length;
       names.set(name, id);
-      facts.push({ kind: kind as Fact['kind'], name, cluster });
+      facts.push({ kind, name, cluster });
       providers.push(undefined);
       waiters.push(undefined);
     }
@@ -168,7 +191,7 @@ function buildIndex(model: RolloutModel): FactIndex {
     const at = key.lastIndexOf('@');
     if (colon < 0 || at < colon) return undefined;
     const cluster = key.slice(at + 1);
-    const id = find(key.slice(0, colon), key.slice(colon + 1, at), cluster === '*' ? undefined : cluster, false);
+    const id = find(key.slice(0, colon) as Fact['kind'], key.slice(colon + 1, at), cluster === '*' ? undefined : cluster, false);
     return id !== undefined && factKey(facts[id]) === key ? id : undefined;
   };
   const prerequisite = new Uint8Array(facts.length);

@@ -154,10 +154,11 @@ export function rolloutModel(input: RolloutInput): RolloutModel {
   }
   const clusters = input.rendered.map((r) => ({ name: r.cluster.name, environment: r.cluster.environment, path: r.cluster.path }));
   const prerequisites = new Set<string>();
-  const provided = new Set(steps.flatMap((s) => s.units.flatMap((u) => u.provides.map((p) => factKey(p.fact)))));
+  // Clusters whose Gateway API CRDs a step provides (read off the provisions, no key per fact).
+  const delivered = new Set<string | undefined>();
+  for (const s of steps) for (const u of s.units) for (const p of u.provides) if (p.fact.kind === 'crd' && p.fact.name === GATEWAY_API_GROUPS[0]) delivered.add(p.fact.cluster);
   for (const { name } of clusters) {
-    const delivered = provided.has(factKey({ kind: 'crd', name: GATEWAY_API_GROUPS[0], cluster: name }));
-    if (!delivered) for (const group of GATEWAY_API_GROUPS) prerequisites.add(factKey({ kind: 'crd', name: group, cluster: name }));
+    if (!delivered.has(name)) for (const group of GATEWAY_API_GROUPS) prerequisites.add(factKey({ kind: 'crd', name: group, cluster: name }));
   }
   return { steps, groups, prerequisites, clusters };
 }
