@@ -40,19 +40,7 @@ export function waitsOnPeer(object: KubeObject): boolean {
   return object.kind === 'ExternalSecret' && (object as Json).spec?.target?.template?.type === LINK_CREDENTIALS_TYPE;
 }
 
-// Synth reads an object's waits twice (to place it in a phase, then for the rollout model): the
-// answer is kept with the object for the cluster it was asked for.
-const answered = new WeakMap<KubeObject, { readonly cluster: string; readonly waits: ObjectWaits }>();
-
 export function objectWaits(object: KubeObject, cluster: string): ObjectWaits {
-  const known = answered.get(object);
-  if (known?.cluster === cluster) return known.waits;
-  const waits = waitsOf(object, cluster);
-  answered.set(object, { cluster, waits });
-  return waits;
-}
-
-function waitsOf(object: KubeObject, cluster: string): ObjectWaits {
   const waits: Wait[] = [];
   const provides: Provision[] = [];
   const on = (kind: Fact['kind'], name: string): Fact => ({ kind, name, cluster });
