@@ -111,7 +111,6 @@ export function rolloutModel(input: RolloutInput): RolloutModel {
       for (const component of components) {
         const id = stepName(cluster, component);
         const holds = gates(component.phase);
-        const base = { id, cluster, environment: env.environment, engine: env.engine, component, units: componentUnits(component, r), holds, createsNamespace: component.createNamespace ? component.namespace : undefined };
         let gateGroups: string[] = [];
         let order: string;
         if (env.engine === 'argocd' && env.argocd.generator === 'app-of-apps') {
@@ -148,7 +147,20 @@ export function rolloutModel(input: RolloutInput): RolloutModel {
           if (env.engine === 'flux' && component.kind === 'mesh' && component.chart) order += `; HelmRelease of chart ${component.chart.name} ${component.chart.version}${holds ? '' : ' (disableWait)'}`;
         }
         if (!holds && env.engine === 'argocd') order += env.argocd.generator === 'app-of-apps' ? '; Healthy once synced (meshfleet.dev/gates=false)' : '; last step, holds nothing';
-        steps.push({ ...base, gates: gateGroups, order, regates: env.engine === 'flux' });
+        // One literal (no spread of a partial step): ~45,000 of them at 1000 clusters.
+        steps.push({
+          id,
+          cluster,
+          environment: env.environment,
+          engine: env.engine,
+          component,
+          units: componentUnits(component, r),
+          holds,
+          createsNamespace: component.createNamespace ? component.namespace : undefined,
+          gates: gateGroups,
+          order,
+          regates: env.engine === 'flux',
+        });
       }
     }
   }
