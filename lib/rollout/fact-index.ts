@@ -1,7 +1,7 @@
 // A rollout model with its facts and gate groups numbered once: the check and every simulation of
 // the model (plan plays a dozen orders) look facts up by number instead of building and hashing
-// their keys again per wait, per visit and per order. A 1000-cluster fleet has ~45,000 steps and
-// several hundred thousand waits, so everything here is computed in one pass over the model.
+// their keys again per wait, per visit and per order. The bench's 1000-cluster fleet has ~8,000
+// steps with ~155,000 waits and ~120,000 provisions, so everything here is one pass over the model.
 import { factKey, PREREQUISITE_GROUPS, type Fact } from './facts.ts';
 import type { Unit } from './component-waits.ts';
 import type { RolloutModel, Step } from './steps.ts';
