@@ -147,7 +147,7 @@ export function rolloutModel(input: RolloutInput): RolloutModel {
           if (env.engine === 'flux' && component.kind === 'mesh' && component.chart) order += `; HelmRelease of chart ${component.chart.name} ${component.chart.version}${holds ? '' : ' (disableWait)'}`;
         }
         if (!holds && env.engine === 'argocd') order += env.argocd.generator === 'app-of-apps' ? '; Healthy once synced (meshfleet.dev/gates=false)' : '; last step, holds nothing';
-        // One literal, not a spread of a partial step (the spread was a third of this function's time).
+        // One literal, not a spread of a partial step (the spread took a third of this function's own time).
         steps.push({
           id,
           cluster,
