@@ -2,9 +2,10 @@
 // cluster holds the cluster's own mesh, and a first install of the whole fleet converges. One
 // diagnostic per root cause, at the cluster's place in the fleet document.
 import { error, type Diagnostic } from '../model/diagnostics.ts';
-import { describeFact, factKey, PREREQUISITE_GROUPS, type Fact } from './facts.ts';
+import { factIndex, holdsWithoutProvider, type Provider } from './fact-index.ts';
+import { describeFact, PREREQUISITE_GROUPS, type Fact } from './facts.ts';
 import { waitsOnPeer } from './object-waits.ts';
-import { describeBlocker, gatedAfter, holdsWithoutProvider, providerIndex, simulate, type Provider, type SimulationResult } from './simulate.ts';
+import { describeBlocker, gatedAfter, simulate, type SimulationResult } from './simulate.ts';
 import type { RolloutModel, Step } from './steps.ts';
 
 export interface RolloutCheckOptions {
@@ -13,7 +14,8 @@ export interface RolloutCheckOptions {
 }
 
 export function rolloutDiagnostics(model: RolloutModel, options: RolloutCheckOptions): Diagnostic[] {
-  const providers = providerIndex(model);
+  // Facts by number, shared with the simulation below (fact-index.ts).
+  const index = factIndex(model);
   const pathOf = new Map(model.clusters.map((c) => [c.name, c.path]));
   const out: Diagnostic[] = [];
   const reported = new Set<string>();
@@ -21,26 +23,27 @@ export function rolloutDiagnostics(model: RolloutModel, options: RolloutCheckOpt
     if (!reported.has(key)) (reported.add(key), out.push(d));
   };
 
-  for (const step of model.steps) {
-    for (const unit of step.units) {
-      for (const wait of unit.waits) {
-        const key = factKey(wait.fact);
-        const found = providers.get(key) ?? [];
-        const at = pathOf.get(step.cluster) ?? '/spec/clusters';
-        if (!found.length && !satisfiedWithout(model, step, wait.fact)) {
-          if (holdsWithoutProvider(wait.fact) && !(wait.fact.kind === 'store-key' && options.peersPush && unit.object && waitsOnPeer(unit.object))) continue;
-          once(`never:${key}`, error('MF7101', at, `${unit.id} (${unit.file}) waits for ${describeFact(wait.fact, step.cluster)}, which nothing delivered to ${step.cluster} provides: it would never be applied or Ready`, fixFor(wait.fact, step)));
-          continue;
+  model.steps.forEach((step, k) => {
+    const own = index.steps[k];
+    const at = pathOf.get(step.cluster) ?? '/spec/clusters';
+    step.units.forEach((unit, u) => {
+      const ids = own.units[u].waits;
+      unit.waits.forEach((wait, j) => {
+        const id = ids[j];
+        const found = index.providers[id] ?? [];
+        if (!found.length && !satisfiedWithout(step, wait.fact, index.prerequisite[id] === 1)) {
+          if (holdsWithoutProvider(wait.fact) && !(wait.fact.kind === 'store-key' && options.peersPush && unit.object && waitsOnPeer(unit.object))) return;
+          once(`never:${index.keyOf(id)}`, error('MF7101', at, `${unit.id} (${unit.file}) waits for ${describeFact(wait.fact, step.cluster)}, which nothing delivered to ${step.cluster} provides: it would never be applied or Ready`, fixFor(wait.fact, step)));
+          return;
         }
-        const local = found.filter((p) => p.step.cluster === step.cluster);
-        if (found.length && !local.length && step.holds) {
+        if (found.length && step.holds && !found.some((p) => p.step.cluster === step.cluster)) {
           once(`cross:${step.id}`, error('MF7102', at, `${unit.id} (${unit.file}) on ${step.cluster} waits for ${describeFact(wait.fact, step.cluster)} from ${clustersOf(found)}, and its step ${step.id} holds the rest of ${step.cluster} (${step.order}): a cluster's own mesh would wait for another cluster`, 'this is a meshfleet defect (objects that wait on another cluster go to the link-credentials step, which holds nothing); please report it with the fleet file'));
         }
-      }
-    }
-  }
+      });
+    });
+  });
   if (out.length) return out;
-  return deadlocks(model, simulate(model, 'together', undefined, providers), pathOf);
+  return deadlocks(model, simulate(model, 'together'), pathOf);
 }
 
 /** Deadlocks of a first install: for each cluster, the first stuck step and the cycle that holds it. */
@@ -69,9 +72,9 @@ export function deadlocks(model: RolloutModel, result: SimulationResult, pathOf:
   return out;
 }
 
-function satisfiedWithout(model: RolloutModel, step: Step, fact: Fact): boolean {
+function satisfiedWithout(step: Step, fact: Fact, prerequisite: boolean): boolean {
   if (fact.kind === 'crd' && PREREQUISITE_GROUPS.has(fact.name)) return true;
-  if (model.prerequisites.has(factKey(fact))) return true;
+  if (prerequisite) return true;
   return fact.kind === 'namespace' && step.createsNamespace === fact.name;
 }
 

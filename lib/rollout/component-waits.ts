@@ -45,7 +45,14 @@ export function componentUnits(component: Component, rendered: RenderedCluster):
       const folder = component.chart?.from === 'git' ? `${component.chart.path}/templates` : component.manifestsPath;
       const files = component.name === 'routes' ? rendered.routeFiles : rendered.objectFiles;
       const chosen = component.files ? files.filter((f) => component.files!.includes(f.name)) : files;
-      const units: Unit[] = chosen.flatMap((f) => f.objects.map((object) => ({ id: objectRef(object), file: `${folder}/${f.name}`, object, ...objectWaits(object, cluster) })));
+      const units: Unit[] = [];
+      for (const f of chosen) {
+        const file = `${folder}/${f.name}`;
+        for (const object of f.objects) {
+          const { waits, provides } = objectWaits(object, cluster);
+          units.push({ id: objectRef(object), file, object, waits, provides });
+        }
+      }
       // A Flux HelmRelease: Helm writes the release record before any object, so its namespace must exist.
       const record = component.chart && component.storageNamespace ? releaseRecordWait(component.storageNamespace, cluster) : [];
       if (record.length) units.push({ id: `Helm release ${component.name} of chart ${component.chart!.name} ${component.chart!.version}`, file: folder, waits: record, provides: [] });

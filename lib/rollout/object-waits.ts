@@ -37,8 +37,7 @@ export function isCustomResource(object: Pick<KubeObject, 'apiVersion' | 'kind'>
 
 /** A Link's credentials: an ExternalSecret building the kubeconfig from the token the target pushes. */
 export function waitsOnPeer(object: KubeObject): boolean {
-  const spec = (object as Json).spec;
-  return object.kind === 'ExternalSecret' && spec?.target?.template?.type === LINK_CREDENTIALS_TYPE;
+  return object.kind === 'ExternalSecret' && (object as Json).spec?.target?.template?.type === LINK_CREDENTIALS_TYPE;
 }
 
 /** Kinds whose waits are read from their spec (objectWaits, waitsOnPeer): group/kind. */

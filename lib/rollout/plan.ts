@@ -3,7 +3,8 @@
 // up one at a time in rotations of the fleet order (each starting with another cluster, up to 12); and an upgrade
 // from the previous output folder.
 import { describeFact, factKey, PREREQUISITE_GROUPS, type Fact, type WaitStage } from './facts.ts';
-import { describeBlocker, holdsWithoutProvider, providerIndex, simulate, type SimulationResult } from './simulate.ts';
+import { holdsWithoutProvider } from './fact-index.ts';
+import { describeBlocker, providerIndex, simulate, type SimulationResult } from './simulate.ts';
 import type { RolloutModel, Step } from './steps.ts';
 import type { RemovedLink, RetiredCluster } from './retire.ts';
 import type { Upgrade } from './upgrade.ts';
@@ -66,7 +67,7 @@ const MAX_ROTATIONS = 12;
 
 export function planReport(model: RolloutModel, upgrade?: Upgrade, operations?: PlannedOperations): PlanReport {
   const providers = providerIndex(model);
-  const first = simulate(model, 'together', undefined, providers);
+  const first = simulate(model, 'together');
   const stepsOf = new Map<string, Step[]>();
   for (const s of model.steps) {
     const list = stepsOf.get(s.cluster);
@@ -87,7 +88,7 @@ export function planReport(model: RolloutModel, upgrade?: Upgrade, operations?: 
   for (let r = 0; r < rotations; r++) {
     const i = Math.floor((r * names.length) / rotations);
     const order = [...names.slice(i), ...names.slice(0, i)];
-    for (const w of simulate(model, order, undefined, providers).waitingOnAbsent) {
+    for (const w of simulate(model, order).waitingOnAbsent) {
       if (w.through === 'wait') heldByWait.add(`${w.step} waits for ${w.absent.join(', ')} (an object waits on it)`);
       else heldByGate.add(`${w.cluster} waits for ${w.absent.join(', ')}`);
     }
@@ -95,7 +96,7 @@ export function planReport(model: RolloutModel, upgrade?: Upgrade, operations?: 
 
   let upgradeReport: PlanReport['upgrade'];
   if (upgrade) {
-    const result = simulate(model, 'together', upgrade, providers);
+    const result = simulate(model, 'together', upgrade);
     const changed = new Set(upgrade.changedSteps);
     const sequence = [...result.outcomes.values()].filter((o) => changed.has(o.step.id) && o.sequence !== undefined).sort((a, b) => a.sequence! - b.sequence!).map((o) => o.step.id);
     upgradeReport = {

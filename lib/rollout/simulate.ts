@@ -2,14 +2,10 @@
 // after each, every engine applies whatever its gates allow and every object becomes Ready as soon
 // as what it waits on holds, until nothing moves. What is left is a deadlock (or waits on a cluster
 // that is not there yet), explained by the waits and gates that hold it.
-import { describeFact, factKey, PREREQUISITE_GROUPS, type Fact, type Wait } from './facts.ts';
+import { describeFact, type Fact, type Wait } from './facts.ts';
 import type { Unit } from './component-waits.ts';
+import { factIndex, type Provider } from './fact-index.ts';
 import type { RolloutModel, Step } from './steps.ts';
-
-export interface Provider {
-  readonly step: Step;
-  readonly unit: Unit;
-}
 
 export interface UpgradeStart {
   /** Facts that hold before the upgrade (the previous output, converged). */
@@ -58,89 +54,55 @@ export interface SimulationResult {
   readonly waitingOnAbsent: readonly WaitingOnAbsent[];
 }
 
-export function providerIndex(model: RolloutModel): Map<string, Provider[]> {
-  const index = new Map<string, Provider[]>();
-  for (const step of model.steps) {
-    for (const unit of step.units) {
-      for (const p of unit.provides) {
-        const key = factKey(p.fact);
-        const list = index.get(key);
-        if (list) list.push({ step, unit });
-        else index.set(key, [{ step, unit }]);
-      }
-    }
-  }
-  return index;
-}
-
-/**
- * Facts no step provides that hold anyway, as prerequisites: cert-manager's and External Secrets'
- * CRDs, and what you put in place (a store key, the trust anchor Secret of trust.issuer.type
- * secret, a ClusterIssuer of your own). Namespaces, webhooks and other CRDs must be delivered.
- */
-export function holdsWithoutProvider(fact: Fact): boolean {
-  return (fact.kind === 'crd' && PREREQUISITE_GROUPS.has(fact.name)) || fact.kind === 'store-key' || fact.kind === 'secret' || fact.kind === 'ready';
+/** Fact key → the units that provide it, in model order. */
+export function providerIndex(model: RolloutModel): ReadonlyMap<string, readonly Provider[]> {
+  return factIndex(model).providersByKey;
 }
 
 /**
  * Plays the rollout. `order`: clusters in the order they come up (each runs as far as it can before
  * the next); "together": every cluster up from the start.
  */
-export function simulate(model: RolloutModel, order: readonly string[] | 'together', start?: UpgradeStart, providers: ReadonlyMap<string, readonly Provider[]> = providerIndex(model)): SimulationResult {
-  const facts = new Set<string>(start?.facts ?? []);
-  const status = new Map<string, StepStatus>();
-  const ready = new Map<string, boolean[]>();
-  const sequence = new Map<string, number>();
-  const byId = new Map(model.steps.map((s) => [s.id, s]));
-  for (const step of model.steps) {
-    const unchanged = start?.unchanged.has(step.id) ?? false;
-    status.set(step.id, unchanged && !step.regates ? 'healthy' : 'pending');
-    ready.set(step.id, step.units.map(() => false));
+export function simulate(model: RolloutModel, order: readonly string[] | 'together', start?: UpgradeStart): SimulationResult {
+  // Facts and gate groups by number (fact-index.ts); a step's state by its model position `k`.
+  const index = factIndex(model);
+  const modelSteps = model.steps;
+  const facts = new Uint8Array(index.facts.length);
+  for (const key of start?.facts ?? []) {
+    const id = index.idOf(key);
+    if (id !== undefined) facts[id] = 1;
   }
-  const holds = (fact: Fact) => {
-    const key = factKey(fact);
-    return facts.has(key) || model.prerequisites.has(key) || (holdsWithoutProvider(fact) && !providers.has(key));
-  };
-  const done = (id: string) => {
-    const s = status.get(id)!;
-    return s === 'healthy' || (s === 'applied' && !byId.get(id)!.holds);
+  const given = index.given;
+  const status: StepStatus[] = modelSteps.map((step) => ((start?.unchanged.has(step.id) ?? false) && !step.regates ? 'healthy' : 'pending'));
+  const ready = modelSteps.map((step) => step.units.map(() => false));
+  const sequence: (number | undefined)[] = [];
+  const holds = (id: number) => facts[id] === 1 || given[id] === 1;
+  const done = (k: number) => {
+    const s = status[k];
+    return s === 'healthy' || (s === 'applied' && !modelSteps[k].holds);
   };
   // Members not done yet, per gate group: counted down as steps finish, so a gate is O(1).
-  const open = new Map<string, number>();
-  const memberOf = new Map<string, string[]>();
-  for (const [group, members] of model.groups) {
-    open.set(group, members.filter((id) => !done(id)).length);
-    for (const id of members) {
-      const list = memberOf.get(id);
-      if (list) list.push(group);
-      else memberOf.set(id, [group]);
-    }
-  }
-  const groupClusters = new Map([...model.groups].map(([g, members]) => [g, [...new Set(members.map((id) => byId.get(id)!.cluster))]]));
-  const groupDone = (group: string) => (open.get(group) ?? 0) === 0;
+  const open = index.groupMembers.map((members) => members.filter((k) => !done(k)).length);
+  const groupDone = (g: number) => open[g] === 0;
   const up = new Set<string>();
   const clusters = order === 'together' ? model.clusters.map((c) => c.name) : order;
   const arrival = new Map(clusters.map((c, i) => [c, i]));
-  const steps = [...model.steps].sort((a, b) => (arrival.get(a.cluster) ?? 0) - (arrival.get(b.cluster) ?? 0));
-  // Who looks at what: a step is visited again only when a fact it waits on or a gate of it changes.
-  const waiters = new Map<string, number[]>();
-  const gated = new Map<string, number[]>();
-  const addTo = (index: Map<string, number[]>, key: string, i: number) => {
-    const list = index.get(key);
-    if (!list) index.set(key, [i]);
-    else if (list[list.length - 1] !== i) list.push(i);
-  };
-  steps.forEach((step, i) => {
-    for (const unit of step.units) for (const w of unit.waits) addTo(waiters, factKey(w.fact), i);
-    for (const g of step.gates) addTo(gated, g, i);
-  });
+  // Positions `i`: the steps in arrival order (a stable sort of the model order).
+  const positions = modelSteps.map((_, k) => k).sort((a, b) => (arrival.get(modelSteps[a].cluster) ?? 0) - (arrival.get(modelSteps[b].cluster) ?? 0));
+  const positionOf = new Int32Array(modelSteps.length);
+  positions.forEach((k, i) => (positionOf[k] = i));
   const stepsOfCluster = new Map<string, number[]>();
-  steps.forEach((step, i) => addTo(stepsOfCluster, step.cluster, i));
+  positions.forEach((k, i) => {
+    const list = stepsOfCluster.get(modelSteps[k].cluster);
+    if (list) list.push(i);
+    else stepsOfCluster.set(modelSteps[k].cluster, [i]);
+  });
 
   // The rules are played as sweeps over the steps in arrival order until a sweep changes nothing, as
   // an engine would; a step whose inputs did not change since its last visit would not move, so each
   // sweep visits only the steps marked since, in the same order (same outcome and sequence numbers),
-  // and the cost follows the changes instead of steps × sweeps × arrivals.
+  // and the cost follows the changes instead of steps × sweeps × arrivals. A step is marked again
+  // only when a fact it waits on or a gate of it changes.
   let current = new MinHeap();
   let next = new Set<number>();
   const queued = new Set<number>();
@@ -150,51 +112,51 @@ export function simulate(model: RolloutModel, order: readonly string[] | 'togeth
       if (!queued.has(i)) (queued.add(i), current.push(i));
     } else next.add(i);
   };
-  const addFact = (key: string) => {
-    if (facts.has(key)) return;
-    facts.add(key);
-    for (const i of waiters.get(key) ?? []) mark(i);
+  const addFact = (id: number) => {
+    if (facts[id] === 1) return;
+    facts[id] = 1;
+    for (const k of index.waiters[id] ?? []) mark(positionOf[k]);
   };
-  const counted = new Set(model.steps.filter((s) => done(s.id)).map((s) => s.id));
-  const settle = (id: string) => {
-    if (counted.has(id) || !done(id)) return;
-    counted.add(id);
-    for (const group of memberOf.get(id) ?? []) {
-      const left = open.get(group)! - 1;
-      open.set(group, left);
-      if (left === 0) for (const i of gated.get(group) ?? []) mark(i);
+  const counted = new Uint8Array(modelSteps.length);
+  modelSteps.forEach((_, k) => (counted[k] = done(k) ? 1 : 0));
+  const settle = (k: number) => {
+    if (counted[k] === 1 || !done(k)) return;
+    counted[k] = 1;
+    for (const g of index.memberOf[k]) {
+      if (--open[g] === 0) for (const j of index.gated[g]) mark(positionOf[j]);
     }
   };
   let healthyCount = 0;
 
   /** One visit of a step: what its engine and its objects do now. True when something changed. */
-  const visit = (step: Step): boolean => {
+  const visit = (k: number): boolean => {
+    const step = modelSteps[k];
     let changed = false;
-    if (!up.has(step.cluster) || status.get(step.id) === 'healthy') return false;
-    if (status.get(step.id) === 'pending') {
-      if (!step.gates.every(groupDone)) return false;
+    if (!up.has(step.cluster) || status[k] === 'healthy') return false;
+    const own = index.steps[k];
+    if (status[k] === 'pending') {
+      if (!own.gates.every(groupDone)) return false;
       // Namespaces and CRDs of the step itself go first (Argo CD sorts by kind, Flux applies them
       // in a first stage, Helm installs crds/ first), and the engine creates its namespace.
-      const local = new Set(step.units.flatMap((u) => u.provides.filter((p) => p.stage === 'applied').map((p) => factKey(p.fact))));
-      if (step.createsNamespace) local.add(factKey({ kind: 'namespace', name: step.createsNamespace, cluster: step.cluster }));
-      const blocked = step.units.some((u) => u.waits.some((w) => w.stage === 'apply' && !holds(w.fact) && !local.has(factKey(w.fact))));
+      const local = own.local;
+      const blocked = own.units.some((u) => u.waits.some((id, j) => u.apply[j] && !holds(id) && !local.includes(id)));
       if (blocked) return false;
-      status.set(step.id, 'applied');
-      settle(step.id);
-      for (const key of local) addFact(key);
+      status[k] = 'applied';
+      settle(k);
+      for (const id of local) addFact(id);
       changed = true;
     }
-    const flags = ready.get(step.id)!;
-    step.units.forEach((unit, i) => {
-      if (flags[i] || !unit.waits.every((w) => w.stage === 'apply' || holds(w.fact))) return;
+    const flags = ready[k];
+    own.units.forEach((unit, i) => {
+      if (flags[i] || !unit.waits.every((id, j) => unit.apply[j] || holds(id))) return;
       flags[i] = true;
-      for (const p of unit.provides) addFact(factKey(p.fact));
+      for (const id of unit.provides) addFact(id);
       changed = true;
     });
     if (flags.every(Boolean)) {
-      status.set(step.id, 'healthy');
-      settle(step.id);
-      sequence.set(step.id, ++healthyCount);
+      status[k] = 'healthy';
+      settle(k);
+      sequence[k] = ++healthyCount;
       changed = true;
     }
     return changed;
@@ -211,52 +173,53 @@ export function simulate(model: RolloutModel, order: readonly string[] | 'togeth
         at = current.pop()!;
         queued.delete(at);
         // A step that moved is visited again in the next sweep, as the engine would.
-        if (visit(steps[at])) next.add(at);
+        if (visit(positions[at])) next.add(at);
       }
       at = -1;
       current = new MinHeap();
     }
   };
 
-  // Steps of up clusters that hold the rest and are not healthy yet: the candidates for waitingOnAbsent.
+  // Steps of up clusters that hold the rest and are not healthy yet (model positions): the candidates for waitingOnAbsent.
   const held = new Set<number>();
-  const fleetOrder = new Map(model.steps.map((s, i) => [s.id, i]));
   const waitingOnAbsent: WaitingOnAbsent[] = [];
   if (order === 'together') for (const c of clusters) up.add(c);
   for (const cluster of order === 'together' ? clusters.slice(-1) : clusters) {
     up.add(cluster);
-    for (const i of order === 'together' ? steps.keys() : stepsOfCluster.get(cluster) ?? []) {
+    for (const i of order === 'together' ? positions.keys() : stepsOfCluster.get(cluster) ?? []) {
       mark(i);
-      if (steps[i].holds) held.add(i);
+      if (modelSteps[positions[i]].holds) held.add(positions[i]);
     }
     run();
     if (up.size === clusters.length) break;
     let upNow: string[] | undefined;
     // Steps of one wave share their closed gates: the absent clusters behind them are found once per arrival.
     const behindGates = new Map<string, string[]>();
-    for (const i of held) if (status.get(steps[i].id) === 'healthy') held.delete(i);
-    for (const i of [...held].sort((a, b) => fleetOrder.get(steps[a].id)! - fleetOrder.get(steps[b].id)!)) {
-      const step = steps[i];
-      const absent = absentBehind(step, (c) => up.has(c), behindGates);
+    for (const k of held) if (status[k] === 'healthy') held.delete(k);
+    for (const k of [...held].sort((a, b) => a - b)) {
+      const step = modelSteps[k];
+      const absent = absentBehind(k, (c) => up.has(c), behindGates);
       if (absent.clusters.length) waitingOnAbsent.push({ step: step.id, cluster: step.cluster, up: (upNow ??= [...up]), through: absent.through, absent: absent.clusters });
     }
   }
 
-  function blockersOf(step: Step): Blocker[] {
-    const s = status.get(step.id)!;
+  function blockersOf(k: number): Blocker[] {
+    const s = status[k];
     if (s === 'healthy') return [];
+    const own = index.steps[k];
     const out: Blocker[] = [];
     if (s === 'pending') {
-      const closed = step.gates.filter((g) => !groupDone(g)).flatMap((g) => (model.groups.get(g) ?? []).filter((id) => !done(id)));
+      const closed = own.gates.filter((g) => !groupDone(g)).flatMap((g) => index.groupMembers[g].filter((j) => !done(j)).map((j) => modelSteps[j].id));
       if (closed.length) return [{ kind: 'gate', steps: [...new Set(closed)] }];
     }
-    step.units.forEach((unit, i) => {
-      if (ready.get(step.id)![i]) return;
-      for (const w of unit.waits) {
-        if ((s === 'pending') !== (w.stage === 'apply') || holds(w.fact)) continue;
-        if (s === 'pending' && step.units.some((u) => u.provides.some((p) => p.stage === 'applied' && factKey(p.fact) === factKey(w.fact)))) continue;
-        out.push({ kind: w.stage, unit, fact: w.fact, providers: (providers.get(factKey(w.fact)) ?? []).map((p) => p.step.id) });
-      }
+    modelSteps[k].units.forEach((unit, i) => {
+      if (ready[k][i]) return;
+      const { waits, apply } = own.units[i];
+      unit.waits.forEach((w, j) => {
+        if ((s === 'pending') !== apply[j] || holds(waits[j])) return;
+        if (s === 'pending' && own.applied.includes(waits[j])) return;
+        out.push({ kind: w.stage, unit, fact: w.fact, providers: (index.providers[waits[j]] ?? []).map((p) => p.step.id) });
+      });
     });
     return out;
   }
@@ -266,29 +229,30 @@ export function simulate(model: RolloutModel, order: readonly string[] | 'togeth
    * provide) or a gate (the engine orders the step after their steps). A step held by a step of a
    * cluster that is up is reported through that one.
    */
-  function absentBehind(step: Step, isUp: (c: string) => boolean, behindGates = new Map<string, string[]>()): { through: 'wait' | 'gate'; clusters: string[] } {
-    if (status.get(step.id) === 'pending' && !step.gates.every(groupDone)) {
-      const closed = step.gates.filter((g) => !groupDone(g));
-      const key = closed.join('\n');
+  function absentBehind(k: number, isUp: (c: string) => boolean, behindGates: Map<string, string[]>): { through: 'wait' | 'gate'; clusters: string[] } {
+    const gates = index.steps[k].gates;
+    if (status[k] === 'pending' && !gates.every(groupDone)) {
+      const closed = gates.filter((g) => !groupDone(g));
+      const key = closed.join(',');
       let clusters = behindGates.get(key);
       if (!clusters) {
-        clusters = [...new Set(closed.flatMap((g) => groupClusters.get(g) ?? []).filter((c) => !isUp(c)))].sort();
+        clusters = [...new Set(closed.flatMap((g) => index.groupClusters[g]).filter((c) => !isUp(c)))].sort();
         behindGates.set(key, clusters);
       }
       return { through: 'gate', clusters };
     }
     const byWait = new Set<string>();
-    for (const b of blockersOf(step)) {
-      const clusters = b.providers!.map((id) => byId.get(id)!.cluster);
+    for (const b of blockersOf(k)) {
+      const clusters = b.providers!.map((id) => modelSteps[index.stepIds.get(id)!].cluster);
       if (clusters.length && clusters.every((c) => !isUp(c))) clusters.forEach((c) => byWait.add(c));
     }
     return { through: 'wait', clusters: [...byWait].sort() };
   }
 
   const outcomes = new Map<string, StepOutcome>();
-  for (const step of model.steps) outcomes.set(step.id, { step, status: status.get(step.id)!, sequence: sequence.get(step.id), blockers: blockersOf(step) });
+  modelSteps.forEach((step, k) => outcomes.set(step.id, { step, status: status[k], sequence: sequence[k], blockers: blockersOf(k) }));
   const stuck = [...outcomes.values()].filter((o) => o.status !== 'healthy' && up.has(o.step.cluster));
-  return { converged: stuck.length === 0 && up.size === new Set(model.steps.map((s) => s.cluster)).size, outcomes, stuck, waitingOnAbsent };
+  return { converged: stuck.length === 0 && up.size === new Set(modelSteps.map((s) => s.cluster)).size, outcomes, stuck, waitingOnAbsent };
 }
 
 /** One line for a blocker, for people. */
@@ -304,14 +268,14 @@ function listOf(items: readonly string[]): string {
 
 /** Whether `later` can only start after `step` is done (through gates, transitively). */
 export function gatedAfter(model: RolloutModel, later: Step, step: Step): boolean {
-  const byId = new Map(model.steps.map((s) => [s.id, s]));
+  const { stepIds } = factIndex(model);
   const seen = new Set<string>();
   const queue = [later.id];
   while (queue.length) {
     const id = queue.pop()!;
     if (seen.has(id)) continue;
     seen.add(id);
-    for (const g of byId.get(id)!.gates) {
+    for (const g of model.steps[stepIds.get(id)!].gates) {
       for (const member of model.groups.get(g) ?? []) {
         if (member === step.id) return true;
         queue.push(member);

@@ -1,0 +1,83 @@
+// GIVEN the example fleet's rollout model (as delivered, and the layout before the rollout model)
+// WHEN its facts are numbered once (lib/rollout/fact-index.ts) THEN every number stands for exactly
+// one fact key, and providers, waiters and what holds without a step are what the keys say.
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { factIndex, holdsWithoutProvider } from '../../lib/rollout/fact-index.ts';
+import { factKey } from '../../lib/rollout/facts.ts';
+import type { RolloutModel } from '../../lib/rollout/steps.ts';
+import { exampleDocument, REPO } from '../support/fleet.ts';
+import { legacyPhaseOf, renderDocument } from './support.ts';
+
+const APPS = join(REPO, 'apps');
+const models: [string, RolloutModel][] = [];
+
+beforeAll(() => {
+  models.push(['example', renderDocument(exampleDocument(), APPS).model]);
+  models.push(['legacy layout', renderDocument(exampleDocument(), APPS, { phaseOf: legacyPhaseOf }).model]);
+}, 120_000);
+
+/** The same facts by key, the way the check read them before they were numbered. */
+function byKey(model: RolloutModel) {
+  const providers = new Map<string, { step: string; unit: string }[]>();
+  const waiters = new Map<string, Set<number>>();
+  model.steps.forEach((step, k) => {
+    for (const unit of step.units) {
+      for (const p of unit.provides) providers.set(factKey(p.fact), [...(providers.get(factKey(p.fact)) ?? []), { step: step.id, unit: unit.id }]);
+      for (const w of unit.waits) waiters.set(factKey(w.fact), (waiters.get(factKey(w.fact)) ?? new Set()).add(k));
+    }
+  });
+  return { providers, waiters };
+}
+
+describe('the fact index of a rollout model', () => {
+  it('numbers each fact key once, and finds a number by its key', () => {
+    for (const [, model] of models) {
+      const index = factIndex(model);
+      const numberOf = new Map<string, number>();
+      model.steps.forEach((step, k) => {
+        step.units.forEach((unit, u) => {
+          const own = index.steps[k].units[u];
+          const facts = [...unit.waits.map((w, j) => [w.fact, own.waits[j]] as const), ...unit.provides.map((p, j) => [p.fact, own.provides[j]] as const)];
+          for (const [fact, id] of facts) {
+            const key = factKey(fact);
+            expect(index.keyOf(id)).toBe(key);
+            expect(index.idOf(key)).toBe(id);
+            expect(numberOf.get(key) ?? id).toBe(id);
+            numberOf.set(key, id);
+          }
+          expect(own.apply).toStrictEqual(unit.waits.map((w) => w.stage === 'apply'));
+        });
+      });
+      expect(new Set(numberOf.values()).size).toBe(numberOf.size);
+      expect(index.idOf('namespace:no-such-namespace@eu-1')).toBeUndefined();
+    }
+  });
+
+  it('lists providers and waiters as the keys do, and holds a fact without a step exactly when the check would', () => {
+    for (const [name, model] of models) {
+      const index = factIndex(model);
+      const keyed = byKey(model);
+      const providers = new Map([...index.providersByKey].map(([key, list]) => [key, list.map((p) => ({ step: p.step.id, unit: p.unit.id }))]));
+      expect(providers, name).toStrictEqual(keyed.providers);
+      let given = 0;
+      index.facts.forEach((fact, id) => {
+        const key = factKey(fact);
+        expect(new Set(index.waiters[id] ?? []), key).toStrictEqual(keyed.waiters.get(key) ?? new Set());
+        const holds = model.prerequisites.has(key) || (holdsWithoutProvider(fact) && !keyed.providers.has(key));
+        expect(index.given[id] === 1, key).toBe(holds);
+        expect(index.prerequisite[id] === 1, key).toBe(model.prerequisites.has(key));
+        if (holds) given++;
+      });
+      // Not vacuous: store keys and cert-manager's CRDs hold without a step, namespaces do not.
+      expect(given).toBeGreaterThan(0);
+      expect(given).toBeLessThan(index.facts.length);
+    }
+  });
+
+  it('is made once per model', () => {
+    const [, model] = models[0];
+    expect(factIndex(model)).toBe(factIndex(model));
+    expect(factIndex({ ...model })).not.toBe(factIndex(model));
+  });
+});
