@@ -4,7 +4,7 @@
 // the folder's lock (output-lock.ts) and have checked that the folder is meshfleet's (output-folder.ts).
 import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { FileAccessError, fileAccessError } from '../model/file-access.ts';
 
 export function writeTreeAtomically(outdir: string, files: ReadonlyMap<string, string>): void {
@@ -63,9 +63,15 @@ export function stageTree(outdir: string): StagedTree {
     sizes,
     write(path, content) {
       if (!open) throw new Error('stageTree: the staged output was committed or aborted');
-      const file = join(temp, path);
+      // Paths meshfleet makes are already normal ('a/b.yaml'); others go through join.
+      const normal = NORMAL_PATH.test(path);
+      const file = normal ? `${temp}/${path}` : join(temp, path);
+      // The walk at commit finds a file under its normal name.
+      const key = normal ? path : relative(temp, file).split(sep).join('/');
+      if (!normal && (key === '' || key === '..' || key.startsWith('../') || isAbsolute(key))) throw new Error(`stageTree: ${path} is not a path inside the output`);
       try {
-        const dir = dirname(file);
+        // One mkdir per folder: a folder seen once exists (the staged tree is ours alone).
+        const dir = normal ? file.slice(0, file.lastIndexOf('/')) : dirname(file);
         if (!made.has(dir)) {
           mkdirSync(dir, { recursive: true });
           made.add(dir);
@@ -75,12 +81,19 @@ export function stageTree(outdir: string): StagedTree {
         abort();
         throw fileAccessError(e, file, 'write the output');
       }
-      sizes.set(path, Buffer.byteLength(content));
+      sizes.set(key, Buffer.byteLength(content));
     },
     abort,
     commit() {
       if (!open) throw new Error('stageTree: the staged output was committed or aborted');
       open = false;
+      // Before the swap, so that a staged tree someone changed never replaces the previous output.
+      try {
+        verifyTree(temp, target, sizes);
+      } catch (e) {
+        rmSync(temp, { recursive: true, force: true });
+        throw e;
+      }
       const old = join(parent, `.${name}.old-${process.pid}`);
       try {
         if (existsSync(target)) renameSync(target, old);
@@ -97,27 +110,47 @@ export function stageTree(outdir: string): StagedTree {
         throw fileAccessError(e, target, 'move the new output into place');
       }
       rmSync(old, { recursive: true, force: true });
-      verifyTree(target, sizes);
     },
   };
 }
 
-/** The folder holds exactly these files, with these sizes: the swap is complete. */
-function verifyTree(target: string, sizes: ReadonlyMap<string, number>): void {
-  const found = new Map<string, number>();
+// Relative, '/'-separated, no empty, '.' or '..' segment, no backslash: join would change nothing.
+const NORMAL_PATH = /^(?!(?:.*\/)?\.\.?(?:\/|$))(?:[^/\\]+\/)*[^/\\]+$/;
+
+/**
+ * The staged folder holds exactly these files, with these sizes, before it is swapped in. One walk:
+ * every file found must have been written with its size, and as many found as written means none is
+ * missing.
+ */
+function verifyTree(staged: string, target: string, sizes: ReadonlyMap<string, number>): void {
+  const wrong: string[] = [];
+  let found = 0;
   const walk = (dir: string, prefix: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = prefix + entry.name;
-      if (entry.isDirectory()) walk(join(dir, entry.name), `${path}/`);
-      else found.set(path, statSync(join(dir, entry.name)).size);
+      if (entry.isDirectory()) {
+        walk(`${dir}/${entry.name}`, `${path}/`);
+        continue;
+      }
+      found++;
+      if (sizes.get(path) !== statSync(`${dir}/${entry.name}`).size && wrong.length < 6) wrong.push(path);
     }
   };
-  walk(target, '');
-  const wrong = [...sizes].filter(([path, size]) => found.get(path) !== size).map(([path]) => path);
-  const extra = [...found.keys()].filter((path) => !sizes.has(path));
-  if (wrong.length || extra.length) {
+  walk(staged, '');
+  if (wrong.length === 0 && found !== sizes.size) {
+    const walked = new Set<string>();
+    const list = (dir: string, prefix: string): void => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        if (entry.isDirectory()) list(`${dir}/${entry.name}`, `${prefix + entry.name}/`);
+        else walked.add(prefix + entry.name);
+      }
+    };
+    list(staged, '');
+    for (const path of sizes.keys()) if (!walked.has(path) && wrong.length < 6) wrong.push(path);
+  }
+  if (wrong.length > 0) {
     throw new FileAccessError(
-      `the output in ${target} is not what was written (${[...wrong, ...extra].slice(0, 5).join(', ')}${wrong.length + extra.length > 5 ? ', …' : ''}): another program changed it during the swap`,
+      `the output for ${target} is not what was written (${wrong.slice(0, 5).join(', ')}${wrong.length > 5 ? ', …' : ''}): another program changed it before the swap`,
       'stop the other program and run meshfleet synth again',
     );
   }
