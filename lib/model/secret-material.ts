@@ -40,7 +40,11 @@ const PUTTY = /PuTTY-User-Key-File-\d+:[^\n]*/g;
 
 // A kubeconfig credential: a user's token, password, client key or auth-provider token, in YAML
 // (block or flow) or JSON. Only reported near kubeconfig structure (users and clusters/Config).
-const KUBECONFIG_CREDENTIAL = /(?:^|[\s{,])(?:\\*["'])?(token|password|client-key-data|client-key|id-token|refresh-token|access-token)(?:\\*["'])?\s*:[ \t]*(\\*"(?:(?!\\*")[^\n])*\\*"|'[^'\n]*'|[^\n]*)/gm;
+// Sticky: tried only where a key word stands (kubeconfigCandidates), not at every blank of the text.
+const KUBECONFIG_CREDENTIAL = /(?:^|[\s{,])(?:\\*["'])?(token|password|client-key-data|client-key|id-token|refresh-token|access-token)(?:\\*["'])?\s*:[ \t]*(\\*"(?:(?!\\*")[^\n])*\\*"|'[^'\n]*'|[^\n]*)/my;
+// Every key above contains one of these words; the prefixes are those of "…-token".
+const KUBECONFIG_WORDS = ['token', 'password', 'client-key'];
+const TOKEN_PREFIXES = ['id-', 'refresh-', 'access-'];
 const KUBECONFIG_NEAR = 8192;
 // Quotes may be escaped (a JSON kubeconfig inside a JSON string).
 const USERS = /users(?:\\*["'])?\s*:/;
@@ -52,8 +56,18 @@ const CLUSTERS_OR_CONFIG = /(?:clusters|current-context)(?:\\*["'])?\s*:|kind(?:
  * checked for the token shapes and, when long, decoded as base64. Over 100 MB of output this is one
  * cheap loop instead of a regular expression per token kind.
  */
+// Per ASCII code: 0 outside runs, else RUN plus what the run finder notes about the run on its way
+// (upper case, lower case, a '/' or '+' after which a token may start), so a run is read once.
+const RUN = 1;
+const UPPER = 2;
+const LOWER = 4;
+const SEPARATOR = 8;
+const MIXED_CASE = UPPER | LOWER;
 const RUN_CHAR = new Uint8Array(128);
-for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-') RUN_CHAR[c.charCodeAt(0)] = 1;
+for (const c of '0123456789_-') RUN_CHAR[c.charCodeAt(0)] = RUN;
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') RUN_CHAR[c.charCodeAt(0)] = RUN | UPPER;
+for (const c of 'abcdefghijklmnopqrstuvwxyz') RUN_CHAR[c.charCodeAt(0)] = RUN | LOWER;
+for (const c of '+/') RUN_CHAR[c.charCodeAt(0)] = RUN | SEPARATOR;
 const MIN_RUN = 16;
 // Base64 of a 20-character key id is 28 characters; shorter runs are not decoded.
 const MIN_BASE64 = 24;
@@ -61,7 +75,8 @@ const MAX_DEPTH = 2;
 
 const SLASH = 0x2f;
 const PLUS = 0x2b;
-const isRunChar = (code: number) => code < 128 && RUN_CHAR[code] === 1;
+/** RUN and the character's notes, or 0. */
+const runChar = (code: number) => (code < 128 ? RUN_CHAR[code]! : 0);
 
 // Token shapes, tried at the start of a run and after each '/' or '+' inside it (URLs, paths).
 const TOKENS: readonly { readonly kind: string; readonly first: string; readonly pattern: RegExp }[] = [
@@ -74,7 +89,8 @@ const TOKENS: readonly { readonly kind: string; readonly first: string; readonly
   { kind: 'JWT bearer token', first: 'e', pattern: /eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}/y },
 ];
 
-const TOKEN_FIRST = new Set(TOKENS.map((t) => t.first.charCodeAt(0)));
+const TOKEN_FIRST = new Uint8Array(128);
+for (const t of TOKENS) TOKEN_FIRST[t.first.charCodeAt(0)] = 1;
 
 // Secrets known by what precedes them: `AccountKey=<run>`, `"private_key": "<run>`, …; `after` is
 // the character just before the run (a cheap gate), `length` the run's exact length if fixed.
@@ -116,25 +132,34 @@ function scanRuns(text: string, depth: number, armoured: readonly [number, numbe
   let i = 0;
   while (i + MIN_RUN <= n) {
     const probe = i + MIN_RUN - 1;
-    if (!isRunChar(text.charCodeAt(probe))) {
+    let notes = runChar(text.charCodeAt(probe));
+    if (notes === 0) {
       i = probe + 1;
       continue;
     }
     let start = probe;
-    while (start > i && isRunChar(text.charCodeAt(start - 1))) start--;
+    for (let c; start > i && (c = runChar(text.charCodeAt(start - 1))) !== 0; start--) notes |= c;
     let end = probe + 1;
-    while (end < n && isRunChar(text.charCodeAt(end))) end++;
-    if (end - start >= MIN_RUN && !armoured.some(([from, to]) => start >= from && start < to)) end = checkRun(text, start, end, depth, report);
+    for (let c; end < n && (c = runChar(text.charCodeAt(end))) !== 0; end++) notes |= c;
+    if (end - start >= MIN_RUN && (armoured.length === 0 || !armoured.some(([from, to]) => start >= from && start < to))) end = checkRun(text, start, end, notes, depth, report);
     i = end + 1;
   }
 }
 
-/** Checks one run; returns where scanning goes on (past a JWT or a wrapped base64 block). */
-function checkRun(text: string, start: number, end: number, depth: number, report: Report): number {
-  for (let at = start; at < end; at++) {
-    if (at > start && text.charCodeAt(at - 1) !== SLASH && text.charCodeAt(at - 1) !== PLUS) continue;
+/**
+ * Checks one run (`notes`: its characters' RUN_CHAR bits ORed); returns where scanning goes on
+ * (past a JWT or a wrapped base64 block).
+ */
+function checkRun(text: string, start: number, end: number, notes: number, depth: number, report: Report): number {
+  // Without a '/' or '+' inside, a token can only start where the run does.
+  const last = (notes & SEPARATOR) === 0 ? start + 1 : end;
+  for (let at = start; at < last; at++) {
+    if (at > start) {
+      const before = text.charCodeAt(at - 1);
+      if (before !== SLASH && before !== PLUS) continue;
+    }
     const first = text.charCodeAt(at);
-    if (!TOKEN_FIRST.has(first)) continue;
+    if (first >= 128 || TOKEN_FIRST[first] !== 1) continue;
     for (const token of TOKENS) {
       if (token.first.charCodeAt(0) !== first) continue;
       token.pattern.lastIndex = at;
@@ -155,30 +180,37 @@ function checkRun(text: string, start: number, end: number, depth: number, repor
       return end;
     }
   }
-  if (end - start < MIN_BASE64 || depth >= MAX_DEPTH || !mixedCase(text, start, end)) return end;
+  // Base64 of anything has upper and lower case letters; names, hashes and digests usually do not.
+  if (end - start < MIN_BASE64 || depth >= MAX_DEPTH || (notes & MIXED_CASE) !== MIXED_CASE) return end;
   // Wrapped over indented lines (YAML block scalars) or escaped newlines (JSON strings).
   let stop = end;
   for (;;) {
     while (stop < text.length && text[stop] === '=') stop++;
-    const wrap = /^(?:\\n|\r?\n[ \t]*)([A-Za-z0-9+/_-]{4,}=*)/.exec(text.slice(stop, stop + 200));
+    const wrap = WRAPPED_LINE.exec(text.slice(stop, stop + 200));
     if (!wrap) break;
     stop += wrap[0].length;
   }
-  checkBase64(text.slice(start, stop), start, depth, report);
+  const run = text.slice(start, stop);
+  // camelCase names (targetClusterLinkerdNamespace) repeat in every cluster and decode to nothing.
+  if (depth === 0 && harmlessRuns.has(run)) return stop;
+  let found = false;
+  checkBase64(run, start, depth, (index, kind, secret) => {
+    found = true;
+    report(index, kind, secret);
+  });
+  if (depth === 0 && !found && run.length <= 256) {
+    if (harmlessRuns.size >= 50_000) harmlessRuns.clear();
+    harmlessRuns.add(run);
+  }
   return stop;
 }
 
-/** Base64 of anything has upper and lower case letters; names, hashes and digests usually do not. */
-function mixedCase(text: string, start: number, end: number): boolean {
-  let upper = false;
-  let lower = false;
-  for (let at = start; at < end && !(upper && lower); at++) {
-    const c = text.charCodeAt(at);
-    if (c >= 0x41 && c <= 0x5a) upper = true;
-    else if (c >= 0x61 && c <= 0x7a) lower = true;
-  }
-  return upper && lower;
-}
+// The next line of a wrapped base64 block: only base64 up to the line's (or the JSON string's) end,
+// so that the next key of a map (`  other: x`) is not taken for the rest of a short base64 value.
+const WRAPPED_LINE = /^(?:\\n|\r?\n[ \t]*)([A-Za-z0-9+/_-]{4,}=*)(?=[ \t]*(?:\r?\n|\\n|\\?["']|$))/;
+
+// Runs whose base64 decoding held no secret material (what checkBase64 finds depends on the run alone).
+const harmlessRuns = new Set<string>();
 
 function checkBase64(run: string, at: number, depth: number, report: Report): void {
   const clean = run.replace(/\\n|\s+/g, '').replace(/-/g, '+').replace(/_/g, '/');
@@ -194,9 +226,39 @@ function checkBase64(run: string, at: number, depth: number, report: Report): vo
   );
 }
 
+/**
+ * Every offset where a KUBECONFIG_CREDENTIAL match can start, ascending: just before or at each key
+ * word, and before the quotes and backslashes that may precede it. Trying the sticky pattern at
+ * these offsets, skipping those inside an earlier match, finds exactly what a global search finds.
+ */
+function kubeconfigCandidates(text: string): number[] {
+  const starts: number[] = [];
+  const add = (key: number) => {
+    starts.push(key - 1, key);
+    const quote = text.charCodeAt(key - 1);
+    if (quote === 0x22 || quote === 0x27) {
+      let from = key - 1;
+      while (from > 0 && text.charCodeAt(from - 1) === 0x5c) from--;
+      starts.push(from - 1, from);
+    }
+  };
+  for (const word of KUBECONFIG_WORDS) {
+    for (let at = text.indexOf(word); at !== -1; at = text.indexOf(word, at + 1)) {
+      add(at);
+      if (word === 'token') for (const prefix of TOKEN_PREFIXES) if (text.startsWith(prefix, at - prefix.length)) add(at - prefix.length);
+    }
+  }
+  return starts.filter((at) => at >= 0).sort((a, b) => a - b);
+}
+
 function scanKubeconfig(text: string, report: Report): void {
-  KUBECONFIG_CREDENTIAL.lastIndex = 0;
-  for (let m = KUBECONFIG_CREDENTIAL.exec(text); m; m = KUBECONFIG_CREDENTIAL.exec(text)) {
+  let next = 0;
+  for (const candidate of kubeconfigCandidates(text)) {
+    if (candidate < next) continue;
+    KUBECONFIG_CREDENTIAL.lastIndex = candidate;
+    const m = KUBECONFIG_CREDENTIAL.exec(text);
+    if (!m) continue;
+    next = m.index + m[0].length;
     const raw = m[2]!.trim();
     // A template placeholder ("{{ .token }}", Helm-escaped or not) is filled in-cluster by External Secrets.
     if (/^\{\{.*\}\}$/.test(raw)) continue;

@@ -4,7 +4,7 @@
 // the folder's lock (output-lock.ts) and have checked that the folder is meshfleet's (output-folder.ts).
 import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { FileAccessError, fileAccessError } from '../model/file-access.ts';
 
 export function writeTreeAtomically(outdir: string, files: ReadonlyMap<string, string>): void {
@@ -68,8 +68,11 @@ export function stageTree(outdir: string): StagedTree {
     folder: temp,
     write(path, content) {
       if (!open) throw new Error('stageTree: the staged output was committed or aborted');
+      // The walk at commit finds a file under its normal name.
+      const key = NORMAL_PATH.test(path) ? path : relative(temp, join(temp, path)).split(sep).join('/');
+      if (key === '' || key === '..' || key.startsWith('../') || isAbsolute(key)) throw new Error(`stageTree: ${path} is not a path inside the output`);
       try {
-        sizes.set(path, writer(path, content));
+        sizes.set(key, writer(key, content));
       } catch (e) {
         abort();
         throw e;
@@ -83,6 +86,13 @@ export function stageTree(outdir: string): StagedTree {
     commit() {
       if (!open) throw new Error('stageTree: the staged output was committed or aborted');
       open = false;
+      // Before the swap, so that a staged tree someone changed never replaces the previous output.
+      try {
+        verifyTree(temp, target, sizes);
+      } catch (e) {
+        rmSync(temp, { recursive: true, force: true });
+        throw e;
+      }
       const old = join(parent, `.${name}.old-${process.pid}`);
       try {
         if (existsSync(target)) renameSync(target, old);
@@ -99,23 +109,24 @@ export function stageTree(outdir: string): StagedTree {
         throw fileAccessError(e, target, 'move the new output into place');
       }
       rmSync(old, { recursive: true, force: true });
-      verifyTree(target, sizes);
     },
   };
 }
 
 /**
- * Writes files into a staged folder (StagedTree.folder) and returns each one's byte size: the
- * staged tree's own writer, and a render worker's, which reports the sizes to record().
+ * Writes files into a staged folder (StagedTree.folder) under their normal relative paths and
+ * returns each one's byte size: the staged tree's own writer, and a render worker's, which reports
+ * the sizes to record().
  */
 export type StagedWriter = (path: string, content: string) => number;
 
 export function stagedWriter(folder: string): StagedWriter {
+  // One mkdir per folder: a folder seen once exists (the staged tree is ours alone).
   const made = new Set<string>([folder]);
   return (path, content) => {
-    const file = join(folder, path);
+    const file = `${folder}/${path}`;
     try {
-      const dir = dirname(file);
+      const dir = file.slice(0, file.lastIndexOf('/'));
       if (!made.has(dir)) {
         mkdirSync(dir, { recursive: true });
         made.add(dir);
@@ -128,22 +139,43 @@ export function stagedWriter(folder: string): StagedWriter {
   };
 }
 
-/** The folder holds exactly these files, with these sizes: the swap is complete. */
-function verifyTree(target: string, sizes: ReadonlyMap<string, number>): void {
-  const found = new Map<string, number>();
+// Relative, '/'-separated, no empty, '.' or '..' segment, no backslash: join would change nothing.
+const NORMAL_PATH = /^(?!(?:.*\/)?\.\.?(?:\/|$))(?:[^/\\]+\/)*[^/\\]+$/;
+
+/**
+ * The staged folder holds exactly these files, with these sizes, before it is swapped in. One walk:
+ * every file found must have been written with its size, and as many found as written means none is
+ * missing.
+ */
+function verifyTree(staged: string, target: string, sizes: ReadonlyMap<string, number>): void {
+  const wrong: string[] = [];
+  let found = 0;
   const walk = (dir: string, prefix: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = prefix + entry.name;
-      if (entry.isDirectory()) walk(join(dir, entry.name), `${path}/`);
-      else found.set(path, statSync(join(dir, entry.name)).size);
+      if (entry.isDirectory()) {
+        walk(`${dir}/${entry.name}`, `${path}/`);
+        continue;
+      }
+      found++;
+      if (sizes.get(path) !== statSync(`${dir}/${entry.name}`).size && wrong.length < 6) wrong.push(path);
     }
   };
-  walk(target, '');
-  const wrong = [...sizes].filter(([path, size]) => found.get(path) !== size).map(([path]) => path);
-  const extra = [...found.keys()].filter((path) => !sizes.has(path));
-  if (wrong.length || extra.length) {
+  walk(staged, '');
+  if (wrong.length === 0 && found !== sizes.size) {
+    const walked = new Set<string>();
+    const list = (dir: string, prefix: string): void => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        if (entry.isDirectory()) list(`${dir}/${entry.name}`, `${prefix + entry.name}/`);
+        else walked.add(prefix + entry.name);
+      }
+    };
+    list(staged, '');
+    for (const path of sizes.keys()) if (!walked.has(path) && wrong.length < 6) wrong.push(path);
+  }
+  if (wrong.length > 0) {
     throw new FileAccessError(
-      `the output in ${target} is not what was written (${[...wrong, ...extra].slice(0, 5).join(', ')}${wrong.length + extra.length > 5 ? ', …' : ''}): another program changed it during the swap`,
+      `the output for ${target} is not what was written (${wrong.slice(0, 5).join(', ')}${wrong.length > 5 ? ', …' : ''}): another program changed it before the swap`,
       'stop the other program and run meshfleet synth again',
     );
   }

@@ -6,71 +6,112 @@
 // parser (Helm and Kubernetes use YAML 1.1 rules) reads them back as the same string; otherwise
 // they are double-quoted (JSON string syntax is valid YAML) or, when multi-line, a literal block.
 // A property test checks that parsing the output gives back the input.
+//
+// The text is built in one pass by appending to one string (V8 joins the pieces once, at the end),
+// with no array of lines and no entry arrays per object.
 
 export function toYaml(value: unknown): string {
-  if (isScalar(value) || isEmpty(value)) return `${scalar(value, 0)}\n`;
-  const lines: string[] = [];
-  emit(value, 0, lines);
-  return lines.join('\n') + '\n';
+  if (value !== null && typeof value === 'object') {
+    if (Array.isArray(value)) {
+      if (value.length > 0) return emitSeq(value, 0, '') || '\n';
+    } else {
+      const keys = Object.keys(value);
+      if (keys.length > 0) return emitMap(value as Record<string, unknown>, keys, 0, '') || '\n';
+    }
+  }
+  return `${scalar(value, 0)}\n`;
 }
 
-function isScalar(v: unknown): boolean {
-  return v === null || v === undefined || typeof v !== 'object';
+// Indentation strings, made once per depth.
+const pads: string[] = [''];
+function padOf(indent: number): string {
+  let pad = pads[indent];
+  if (pad === undefined) pads[indent] = pad = ' '.repeat(indent);
+  return pad;
 }
 
-function isEmpty(v: unknown): boolean {
-  return Array.isArray(v) ? v.length === 0 : typeof v === 'object' && v !== null && Object.keys(v).length === 0;
-}
-
-/** Writes a non-empty object or array at `indent`, one line per entry. */
-function emit(value: unknown, indent: number, lines: string[]): void {
-  const pad = ' '.repeat(indent);
-  if (Array.isArray(value)) {
-    for (const item of value) {
-      if (isScalar(item) || isEmpty(item)) {
-        lines.push(`${pad}- ${scalar(item, indent + 2)}`);
-      } else if (Array.isArray(item)) {
-        // A sequence in a sequence starts on the dash's own line.
-        const nested: string[] = [];
-        emit(item, indent + 2, nested);
-        lines.push(`${pad}- ${nested[0].trimStart()}`, ...nested.slice(1));
+/**
+ * A non-empty sequence at `indent`, one line (or block) per item, each ending in a line break.
+ * `first` replaces the first line's indentation: a collection in a sequence starts on the dash's
+ * own line (`- - a`, `- key: value`).
+ */
+function emitSeq(items: readonly unknown[], indent: number, first: string): string {
+  const pad = padOf(indent);
+  let out = '';
+  for (let i = 0; i < items.length; i++) {
+    const dash = `${i === 0 ? first || pad : pad}- `;
+    const item = items[i];
+    if (item !== null && typeof item === 'object') {
+      if (Array.isArray(item)) {
+        if (item.length > 0) {
+          out += emitSeq(item, indent + 2, dash);
+          continue;
+        }
       } else {
-        const nested: string[] = [];
-        emit(item, indent + 2, nested);
-        lines.push(`${pad}- ${nested[0].slice(indent + 2)}`, ...nested.slice(1));
+        const keys = Object.keys(item);
+        if (keys.length > 0) {
+          out += emitMap(item as Record<string, unknown>, keys, indent + 2, dash);
+          continue;
+        }
       }
     }
-    return;
+    out += `${dash}${scalar(item, indent + 2)}\n`;
   }
-  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+  return out;
+}
+
+/** A non-empty map at `indent`, one line (or block) per entry; undefined values are left out. */
+function emitMap(map: Record<string, unknown>, keys: readonly string[], indent: number, first: string): string {
+  const pad = padOf(indent);
+  let out = '';
+  let lead = first || pad;
+  for (const key of keys) {
+    const v = map[key];
     if (v === undefined) continue;
-    const k = `${pad}${isSafePlain(key) ? key : quote(key)}:`;
-    if (isScalar(v) || isEmpty(v)) {
-      lines.push(`${k} ${scalar(v, indent + 2)}`);
-    } else {
-      lines.push(k);
-      emit(v, indent + 2, lines);
+    const k = `${lead}${isSafePlain(key) ? key : quote(key)}:`;
+    lead = pad;
+    if (v !== null && typeof v === 'object') {
+      if (Array.isArray(v)) {
+        if (v.length > 0) {
+          out += `${k}\n${emitSeq(v, indent + 2, '')}`;
+          continue;
+        }
+      } else {
+        const childKeys = Object.keys(v);
+        if (childKeys.length > 0) {
+          out += `${k}\n${emitMap(v as Record<string, unknown>, childKeys, indent + 2, '')}`;
+          continue;
+        }
+      }
     }
+    out += `${k} ${scalar(v, indent + 2)}\n`;
   }
+  return out;
 }
 
 function scalar(value: unknown, blockIndent: number): string {
+  if (typeof value === 'string') {
+    if (value.includes('\n') && canBeLiteralBlock(value)) return literalBlock(value, blockIndent);
+    return isSafePlain(value) ? value : quote(value);
+  }
   if (value === null || value === undefined) return 'null';
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : quote(String(value));
   if (Array.isArray(value)) return '[]';
   if (typeof value === 'object') return '{}';
   const text = String(value);
-  if (text.includes('\n') && canBeLiteralBlock(text)) return literalBlock(text, blockIndent);
   return isSafePlain(text) ? text : quote(text);
 }
+
+// Characters JSON leaves raw that YAML treats as line breaks or forbids.
+const YAML_ONLY_ESCAPES = /[\u007f-\u009f\u2028\u2029\ufeff]/g;
 
 /**
  * JSON string syntax is a valid YAML double-quoted scalar, except that JSON leaves characters raw
  * that YAML treats as line breaks or forbids (NEL, LS, PS, DEL, C1 controls, BOM): escape those.
  */
 function quote(text: string): string {
-  return JSON.stringify(text).replace(/[\u007f-\u009f\u2028\u2029\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(text).replace(YAML_ONLY_ESCAPES, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 // Words YAML 1.1 or 1.2 read as booleans or null (any case).
@@ -82,8 +123,17 @@ const FLOAT_11 = /^[-+]?([0-9][0-9_]*)?\.[0-9._]*([eE][-+][0-9]+)?$/;
 // Some parsers accept an exponent with no digits before it ("E0", ".e5").
 const EXPONENT_LIKE = /^[-+]?[0-9._]*[eE][-+]?[0-9_]+$/;
 const DATE_LIKE = /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}/;
-// Plain scalars: a conservative character set, no indicator at the start, no ": " or " #" inside.
-const PLAIN = /^[A-Za-z0-9_./$(][A-Za-z0-9_./$()=+@ ,:*%<>-]*$/;
+
+// Plain scalars: a conservative character set ([A-Za-z0-9_./$(] first, then also )=+@ ,:*%<>-), no
+// ": " or " #" inside, no ':' or space at the end.
+const PLAIN_FIRST = new Uint8Array(128);
+const PLAIN_REST = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./$(') PLAIN_FIRST[c.charCodeAt(0)] = PLAIN_REST[c.charCodeAt(0)] = 1;
+for (const c of ')=+@ ,:*%<>-') PLAIN_REST[c.charCodeAt(0)] = 1;
+// The first characters of every word, number, date or time above (after an optional sign); text
+// starting otherwise cannot match them, which spares most names the five regular expressions.
+const MAY_BE_SPECIAL = new Uint8Array(128);
+for (const c of '0123456789.+-_~eEyYnNtTfFoO') MAY_BE_SPECIAL[c.charCodeAt(0)] = 1;
 
 // Names, labels and keys repeat across thousands of objects: remember each verdict.
 const plainVerdicts = new Map<string, boolean>();
@@ -99,23 +149,39 @@ function isSafePlain(text: string): boolean {
 }
 
 function decidePlain(text: string): boolean {
-  if (text === '' || text !== text.trim()) return false;
-  if (SPECIAL_WORDS.test(text) || NUMBER_LIKE.test(text) || FLOAT_11.test(text) || EXPONENT_LIKE.test(text) || DATE_LIKE.test(text)) return false;
-  if (!PLAIN.test(text)) return false;
-  return !text.includes(': ') && !text.endsWith(':') && !text.includes(' #');
+  const n = text.length;
+  if (n === 0) return false;
+  const c0 = text.charCodeAt(0);
+  if (c0 >= 128 || PLAIN_FIRST[c0] !== 1) return false;
+  for (let i = 1; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 128 || PLAIN_REST[c] !== 1) return false;
+    // ": " and " #" would start a value or a comment.
+    if (c === 0x20 && (text.charCodeAt(i - 1) === 0x3a || text.charCodeAt(i + 1) === 0x23)) return false;
+  }
+  const last = text.charCodeAt(n - 1);
+  // A trailing space would be trimmed, a trailing ':' read as a key.
+  if (last === 0x20 || last === 0x3a) return false;
+  if (MAY_BE_SPECIAL[c0] !== 1) return true;
+  return !(SPECIAL_WORDS.test(text) || NUMBER_LIKE.test(text) || FLOAT_11.test(text) || EXPONENT_LIKE.test(text) || DATE_LIKE.test(text));
 }
 
 /** A literal block keeps text as written; it cannot hold control characters or lines that start with spaces first. */
 function canBeLiteralBlock(text: string): boolean {
   if (/[\u0000-\u0008\u000b-\u001f\u007f\u0085\u2028\u2029\t\r]/.test(text)) return false;
   if (text.startsWith(' ') || text.startsWith('\n') || text.endsWith('\n\n')) return false;
-  return !text.split('\n').some((line) => line.endsWith(' '));
+  return !/ \n| $/.test(text);
 }
 
-/** `|` keeps one final line break, `|-` none (texts ending in several are quoted instead). */
+/**
+ * `|` keeps one final line break, `|-` none (texts ending in several are quoted instead). Every
+ * line but the empty ones is indented; the first and last are never empty (canBeLiteralBlock).
+ */
 function literalBlock(text: string, indent: number): string {
   const endsWithBreak = text.endsWith('\n');
   const body = endsWithBreak ? text.slice(0, -1) : text;
-  const pad = ' '.repeat(indent);
-  return `|${endsWithBreak ? '' : '-'}\n${body.split('\n').map((line) => (line === '' ? '' : pad + line)).join('\n')}`;
+  const pad = padOf(indent);
+  return `|${endsWithBreak ? '' : '-'}\n${pad}${body.replace(NONEMPTY_LINE_BREAK, `\n${pad}`)}`;
 }
+
+const NONEMPTY_LINE_BREAK = /\n(?!\n)/g;

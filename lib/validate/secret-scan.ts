@@ -45,7 +45,9 @@ const DATA_ENTRY = /^[ \t]+["']?([^"':\n]+)["']?:[ \t]*(.*)$/;
  * block) so that copied files that were never parsed are covered too.
  */
 function secretData(text: string): { index: number; kind: string; fingerprint: string }[] {
-  if (!text.includes('Secret')) return [];
+  // A document's `kind: Secret` line is a line of the whole text: one search spares the split for
+  // the many files that only mention Secret (ExternalSecret, SecretStore, secretKey).
+  if (!text.includes('Secret') || !SECRET_KIND.test(text)) return [];
   const found: { index: number; kind: string; fingerprint: string }[] = [];
   let from = 0;
   for (const doc of text.split(/^---[ \t]*$/m)) {

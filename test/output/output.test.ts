@@ -1,5 +1,5 @@
 // Output layer: template escaping, chart versions by content, atomic writes.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -69,5 +69,25 @@ describe('writeTreeAtomically', () => {
     expect(readdirSync(out).sort()).toStrictEqual(['b', 'three.yaml']);
     expect(readdirSync(root)).toStrictEqual(['charts-out']);
     expect(() => committed.write('late.yaml', '')).toThrow(/committed or aborted/);
+  });
+
+  it.each([
+    ['a file changed', (staged: string) => writeFileSync(join(staged, 'a', 'one.yaml'), 'longer'), 'a/one.yaml'],
+    ['a file removed', (staged: string) => rmSync(join(staged, 'b', 'c', 'two.yaml')), 'b/c/two.yaml'],
+    ['a file added', (staged: string) => writeFileSync(join(staged, 'a', 'stray.yaml'), 'x'), 'a/stray.yaml'],
+  ])('refuses to swap in a staged tree another program touched (%s), leaving the previous output', (_what, touch, named) => {
+    const root = mkdtempSync(join(tmpdir(), 'meshfleet-write-'));
+    const out = join(root, 'charts-out');
+    writeTreeAtomically(out, new Map([['previous.yaml', 'p']]));
+    const staged = stageTree(out);
+    staged.write('a/one.yaml', 'one');
+    staged.write('b/c/two.yaml', 'two');
+    staged.write('./b/../three.yaml', 'three');
+    const temp = readdirSync(root).find((entry) => entry.startsWith('.charts-out.tmp-'))!;
+    expect(readFileSync(join(root, temp, 'three.yaml'), 'utf8')).toBe('three');
+    touch(join(root, temp));
+    expect(() => staged.commit()).toThrow(new RegExp(`not what was written \\(${named.replace(/\./g, '\\.')}\\)`));
+    expect(readdirSync(root)).toStrictEqual(['charts-out']);
+    expect(readdirSync(out)).toStrictEqual(['previous.yaml']);
   });
 });

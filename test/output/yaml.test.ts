@@ -84,4 +84,55 @@ describe('toYaml', () => {
       ].join('\n'),
     );
   });
+
+  it('round-trips any top-level value (sequences of sequences and maps, empty collections, multi-line text) under YAML 1.1 and 1.2', () => {
+    const deep = fc.letrec((tie) => ({
+      value: fc.oneof({ depthSize: 'medium' }, str, fc.integer(), fc.boolean(), fc.constant(null), fc.array(tie('value'), { maxLength: 3 }), fc.dictionary(key, tie('value'), { maxKeys: 3 })),
+    })).value;
+    fc.assert(
+      fc.property(deep, (value) => {
+        const text = toYaml(value);
+        expect(text.endsWith('\n')).toBe(true);
+        expect(JSON.stringify(parse(text))).toBe(JSON.stringify(value));
+        expect(JSON.stringify(parse(text, { version: '1.1' }))).toBe(JSON.stringify(value));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('starts a collection inside a sequence on the dash line, at every depth, and leaves out undefined entries', () => {
+    expect(
+      toYaml({
+        a: [[['x', { k: 'v', l: [1] }]], { m: { q: 'o' }, p: [] }, [{}]],
+        b: undefined,
+        text: ['one\n\nthree\n', 'no break\nat end', 'trail \nspace'],
+      }),
+    ).toBe(
+      [
+        'a:',
+        '  - - - x',
+        '      - k: v',
+        '        l:',
+        '          - 1',
+        '  - m:',
+        '      q: o',
+        '    p: []',
+        '  - - {}',
+        'text:',
+        '  - |',
+        '    one',
+        '',
+        '    three',
+        '  - |-',
+        '    no break',
+        '    at end',
+        '  - "trail \\nspace"',
+        '',
+      ].join('\n'),
+    );
+    expect(toYaml([])).toBe('[]\n');
+    expect(toYaml({})).toBe('{}\n');
+    expect(toYaml('yes')).toBe('"yes"\n');
+    expect(toYaml([{ a: 1 }, 'b'])).toBe('- a: 1\n- b\n');
+  });
 });
