@@ -30,8 +30,16 @@ const utf8 = (s: string) => der(0x0c, Buffer.from(s, 'utf8'));
 const explicit = (n: number, inner: Buffer) => der(0xa0 + n, inner);
 const TRUE = Buffer.from([0x01, 0x01, 0xff]);
 
-function integer(b: Buffer): Buffer {
-  return der(0x02, b[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), b]) : b);
+/**
+ * A DER INTEGER of the unsigned big-endian bytes: minimal (leading zero bytes dropped, as DER
+ * requires: a random serial starting with 0x00 was refused by OpenSSL one time in 512), with a zero
+ * byte in front when the first bit is set, so it stays positive.
+ */
+export function integer(b: Buffer): Buffer {
+  let start = 0;
+  while (start < b.length - 1 && b[start] === 0) start++;
+  const minimal = b.subarray(start);
+  return der(0x02, minimal[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), minimal]) : minimal);
 }
 
 function oid(dotted: string): Buffer {

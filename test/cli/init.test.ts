@@ -7,7 +7,7 @@ import { join, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { schemaReference } from '../../lib/cli/init.ts';
 import { runCli } from '../../lib/cli/main.ts';
-import { placeholderAnchorPem } from '../../lib/cli/placeholder-anchor.ts';
+import { integer, placeholderAnchorPem } from '../../lib/cli/placeholder-anchor.ts';
 import { NEWEST_STABLE_LINKERD } from '../../lib/compat/linkerd-releases.ts';
 import { REPO } from '../support/fleet.ts';
 import { capture } from '../support/cli.ts';
@@ -113,6 +113,15 @@ describe('placeholder trust anchor', () => {
     expect(new Date(cert.validTo).toISOString()).toBe('2031-01-01T00:00:00.000Z');
     expect(cert.publicKey.asymmetricKeyDetails?.namedCurve).toBe('prime256v1');
     expect(cert.ca).toBe(true);
+  });
+
+  it('writes serials and other integers as minimal DER (a random serial may start with zero bytes)', () => {
+    const hex = (bytes: number[]) => integer(Buffer.from(bytes)).toString('hex');
+    expect(hex([0x00, 0x01, 0x02])).toBe('02020102');
+    expect(hex([0x00, 0x00, 0x80])).toBe('02020080');
+    expect(hex([0x80])).toBe('02020080');
+    expect(hex([0x7f, 0xff])).toBe('02027fff');
+    expect(hex([0x00, 0x00])).toBe('020100');
   });
 
   it('writes GeneralizedTime for dates from 2050 on', () => {
