@@ -38,7 +38,8 @@ export function runCli(args: readonly string[], work: string): CliRun {
   const result = spawnSync(process.execPath, ['--require', USAGE, BIN, ...args], { cwd: work, encoding: 'utf8', env: { ...process.env, MESHFLEET_BENCH_CPU: usage }, maxBuffer: 64 << 20 });
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
   if (result.status !== 0) throw new Error(`meshfleet ${args.join(' ')} exited ${result.status}: ${result.stderr.slice(-2000)}`);
-  const [cpuMs, rssKiB] = readFileSync(usage, 'utf8').trim().split(' ').map(Number);
+  const [cpuMs, rssKiB] = readFileSync(usage, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
+  if (!Number.isFinite(cpuMs) || !Number.isFinite(rssKiB)) throw new Error(`meshfleet ${args.join(' ')}: no CPU and memory figures from bench/cpu-usage.cjs`);
   return { wallMs, cpuMs: cpuMs!, peakRssMiB: rssKiB! / 1024 };
 }
 
