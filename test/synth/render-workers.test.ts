@@ -121,21 +121,27 @@ describe('rendering in worker threads', () => {
 
   it('reports application objects’ findings per cluster, in fleet order, as the main thread does', () => {
     const { fleet } = plan(clusters(8));
-    // A ConfigMap with a private key (secret scan) and an invalid Deployment (schema), on clusters 2, 5 and 7.
+    // A ConfigMap with a private key (secret scan) and an invalid Deployment (schema), on clusters 1, 5 and 7.
+    // The main thread renders c0 and then waits (stagedSink) until a worker has written a cluster, so
+    // c1 is always a worker's: its findings cross the thread boundary.
     const key = SECRET_SAMPLES.find((s) => s.kind === 'EC private key')!.text;
     const apps: AppSource = (cluster) =>
-      ['c2', 'c5', 'c7'].includes(cluster)
+      ['c1', 'c5', 'c7'].includes(cluster)
         ? [{ name: 'shop', objects: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'keys', namespace: 'shop' }, data: { key } }, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' }, spec: { replicas: 'two' } } as unknown as KubeObject] }]
         : [];
-    vi.stubEnv('MESHFLEET_WORKERS', '0');
-    const single = renderFleet(fleet!, { charts: {} }, {}, apps);
-    vi.stubEnv('MESHFLEET_WORKERS', '3');
-    const threaded = renderFleet(fleet!, { charts: {} }, {}, apps);
+    const run = (workers: string) => {
+      vi.stubEnv('MESHFLEET_WORKERS', workers);
+      const staged = stagedSink(mkdtempSync(join(work, 'findings-')));
+      return { rendered: renderFleet(fleet!, { charts: {} }, {}, apps, staged.sink), staged };
+    };
+    const single = run('0').rendered;
+    const { rendered: threaded, staged } = run('3');
+    expect(staged.recorded.some((path) => path.startsWith('prod/c1/'))).toBe(true);
+    expect(staged.sunk.some((path) => path.startsWith('prod/c1/'))).toBe(false);
     const found = single.diagnostics.filter((d) => d.code === 'MF8004' || d.code === 'MF8005');
     // Validation per cluster first, the secret scan of every cluster's files last (a file per place the key is written).
     const order = found.map((d) => `${d.code} ${d.path}`);
-    expect([...new Set(order)]).toStrictEqual(['MF8004 /spec/clusters/2', 'MF8004 /spec/clusters/5', 'MF8004 /spec/clusters/7', 'MF8005 /spec/clusters/2', 'MF8005 /spec/clusters/5', 'MF8005 /spec/clusters/7']);
-    expect(found.some((d) => d.code === 'MF8004')).toBe(true);
+    expect([...new Set(order)]).toStrictEqual(['MF8004 /spec/clusters/1', 'MF8004 /spec/clusters/5', 'MF8004 /spec/clusters/7', 'MF8005 /spec/clusters/1', 'MF8005 /spec/clusters/5', 'MF8005 /spec/clusters/7']);
     expect(threaded.diagnostics).toStrictEqual(single.diagnostics);
     expect([...threaded.files]).toStrictEqual([...single.files]);
   }, 120_000);
