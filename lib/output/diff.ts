@@ -67,7 +67,7 @@ export interface FileLookup {
 
 /** What a synth would change in an output folder, compared file by file as files are made. */
 export interface FolderComparison {
-  /** Changes sorted by path (as diffTrees gives them). */
+  /** Changes sorted by path. */
   readonly changes: readonly FileChange[];
   /** Files synth would write. */
   readonly files: number;
@@ -79,7 +79,7 @@ export interface FolderComparison {
 /**
  * Compares each file synth makes with the file at its path under `dir` as soon as it is made, and
  * keeps only the files that differ, so comparing a large fleet's output holds no more than one
- * file of it plus the changes (diffTrees over two whole trees held both in memory). Files are read
+ * file of it plus the changes (comparing two whole trees held both in memory). Files are read
  * as readOutputTree reads them (no links, no special files). `finish` lists the files synth would
  * remove. The caller holds the folder open (locked, an interrupted swap repaired) throughout.
  */
@@ -114,18 +114,6 @@ export function compareWithFolder(dir: string): { add(path: string, text: string
       };
     },
   };
-}
-
-/** Changes from `current` (on disk) to `next` (what synth writes), sorted by path. */
-export function diffTrees(current: ReadonlyMap<string, string>, next: ReadonlyMap<string, string>): FileChange[] {
-  const changes: FileChange[] = [];
-  for (const [path, after] of next) {
-    const before = current.get(path);
-    if (before === undefined) changes.push({ path, kind: 'added', after });
-    else if (before !== after) changes.push({ path, kind: 'changed', before, after });
-  }
-  for (const [path, before] of current) if (!next.has(path)) changes.push({ path, kind: 'removed', before });
-  return changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 type Edit = { readonly op: ' ' | '-' | '+'; readonly line: string };

@@ -5,7 +5,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compareWithFolder, diffTrees, readOutputTree } from '../../lib/output/diff.ts';
+import { compareWithFolder, readOutputTree } from '../../lib/output/diff.ts';
+import { diffTrees } from '../support/tree.ts';
 import { synthesize } from '../../lib/synth/synthesize.ts';
 import { exampleDocument, REPO } from '../support/fleet.ts';
 

@@ -1,6 +1,7 @@
 // Reads a folder into { relative path: content }, for whole-tree comparisons.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import type { FileChange } from '../../lib/output/diff.ts';
 
 export function readTree(dir: string): Record<string, string> {
   const files: Record<string, string> = {};
@@ -13,4 +14,16 @@ export function readTree(dir: string): Record<string, string> {
   };
   walk(dir);
   return files;
+}
+
+/** The oracle for compareWithFolder and version checks: changes from `current` (on disk) to `next` (what synth writes), sorted by path. */
+export function diffTrees(current: ReadonlyMap<string, string>, next: ReadonlyMap<string, string>): FileChange[] {
+  const changes: FileChange[] = [];
+  for (const [path, after] of next) {
+    const before = current.get(path);
+    if (before === undefined) changes.push({ path, kind: 'added', after });
+    else if (before !== after) changes.push({ path, kind: 'changed', before, after });
+  }
+  for (const [path, before] of current) if (!next.has(path)) changes.push({ path, kind: 'removed', before });
+  return changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
