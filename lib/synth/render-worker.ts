@@ -5,7 +5,7 @@
 import { workerData as data } from 'node:worker_threads';
 import type { WorkerData, WorkerMessage } from './render-workers.ts';
 
-const { fleet, rolloutViews, charts, apps, folder, control, port } = data as WorkerData;
+const { fleet, keep, charts, apps, folder, control, port } = data as WorkerData;
 const send = (message: WorkerMessage) => port.postMessage(message);
 try {
   const [{ fleetContext, renderCluster }, { stagedWriter }, workers] = await Promise.all([import('./render-cluster.ts'), import('../output/atomic-write.ts'), import('./render-workers.ts')]);
@@ -16,8 +16,7 @@ try {
     try {
       const done = renderCluster(context, fleet.clusters[index], charts, apps?.[index]);
       const { upstreamValues } = done.rendered;
-      const objectFiles = rolloutViews ? workers.rolloutFiles(done.rendered.objectFiles) : done.rendered.objectFiles;
-      const routeFiles = rolloutViews ? workers.rolloutFiles(done.rendered.routeFiles) : done.rendered.routeFiles;
+      const { objectFiles, routeFiles } = workers.keptFiles(done.rendered, keep);
       const files = [...done.files].map(([path, text]) => [path, write ? write(path, text) : text] as const);
       const { diagnostics, secrets, lock, lockedMajor } = done;
       send({ cluster: { index, objectFiles, routeFiles, upstreamValues, files, diagnostics, secrets, lock, ...(lockedMajor !== undefined ? { lockedMajor } : {}) } });

@@ -78,8 +78,8 @@ export type WorkerMessage = { readonly cluster: WorkerCluster } | { readonly ind
 
 export interface WorkerData {
   readonly fleet: ResolvedFleet;
-  /** Send each object's rollout view only (renderClusters' `keep`). */
-  readonly rolloutViews: boolean;
+  /** What to send back of each object (renderClusters' `keep`). */
+  readonly keep: KeepObjects;
   readonly charts: Readonly<Record<string, LockEntry>>;
   readonly apps?: readonly (ClusterApps | undefined)[];
   readonly folder?: string;
@@ -110,9 +110,11 @@ export function stop(control: Int32Array): void {
  */
 export type KeepObjects = 'objects' | 'rollout';
 
-/** The object files of a cluster with each object's rollout view (lib/rollout/object-waits.ts). */
-export function rolloutFiles(files: readonly ObjectFile[]): ObjectFile[] {
-  return files.map((f) => ({ ...f, objects: f.objects.map(rolloutView) }));
+/** A cluster's object and route files as `keep` says: whole, or each object's rollout view (lib/rollout/object-waits.ts). */
+export function keptFiles(rendered: RenderedCluster, keep: KeepObjects): Pick<RenderedCluster, 'objectFiles' | 'routeFiles'> {
+  if (keep === 'objects') return rendered;
+  const views = (files: readonly ObjectFile[]) => files.map((f) => ({ ...f, objects: f.objects.map(rolloutView) }));
+  return { objectFiles: views(rendered.objectFiles), routeFiles: views(rendered.routeFiles) };
 }
 
 /**
@@ -132,18 +134,15 @@ export function renderClusters(
     const cluster = clusters[index];
     const done = renderCluster(context, cluster, charts, apps?.(cluster.name));
     if (sink) for (const [path, text] of done.files) sink(path, text);
-    let rendered = done.rendered;
-    if (keep === 'rollout') {
-      const objectFiles = rolloutFiles(rendered.objectFiles);
-      rendered = { ...rendered, objectFiles, objects: objectFiles.flatMap((f) => f.objects), routeFiles: rolloutFiles(rendered.routeFiles) };
-    }
+    const { objectFiles, routeFiles } = keptFiles(done.rendered, keep);
+    const rendered = keep === 'objects' ? done.rendered : { ...done.rendered, objectFiles, objects: objectFiles.flatMap((f) => f.objects), routeFiles };
     return { ...done, rendered, paths: [...done.files.keys()], files: sink ? undefined : done.files };
   };
   const count = workerCount(clusters.length);
   if (count === 0) return clusters.map((_, index) => renderHere(index));
 
   const control = new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT));
-  const workers = startWorkers(count, context.fleet, charts, apps, staged?.folder, control, keep === 'rollout');
+  const workers = startWorkers(count, context.fleet, charts, apps, staged?.folder, control, keep);
   if (!workers) return clusters.map((_, index) => renderHere(index));
 
   const outcomes: (ClusterOutcome | undefined)[] = new Array(clusters.length);
@@ -210,7 +209,7 @@ function startWorkers(
   apps: ((cluster: string) => ClusterApps) | undefined,
   folder: string | undefined,
   control: Int32Array,
-  rolloutViews: boolean,
+  keep: KeepObjects,
 ): { port: MessagePort; worker: Worker }[] | undefined {
   const entry = workerEntry();
   // Application objects are taken here, once per cluster, as the single-threaded loop does.
@@ -218,7 +217,7 @@ function startWorkers(
   const ports: { port: MessagePort; worker: Worker }[] = [];
   for (let i = 0; i < count; i++) {
     const { port1, port2 } = new MessageChannel();
-    const workerData: WorkerData = { fleet, rolloutViews, charts, apps: appsByCluster, folder, control, port: port2 };
+    const workerData: WorkerData = { fleet, keep, charts, apps: appsByCluster, folder, control, port: port2 };
     let worker: Worker;
     try {
       worker = new Worker(entry.code, { eval: entry.eval, workerData, transferList: [port2] });
