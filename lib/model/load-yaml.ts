@@ -3,7 +3,7 @@
 // fleet file is reviewed configuration, not a place for clever YAML. Work stays linear in the size of
 // the text: duplicate keys are found with a set per map (the YAML library compares each key with every
 // earlier one), and positions are looked up through an index per large map.
-import { CST, isMap, isScalar, isSeq, Lexer, LineCounter, parseDocument, visit, type Document, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
+import { Composer, CST, isMap, isScalar, isSeq, Lexer, LineCounter, Parser, visit, YAMLParseError, type Document, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import { error, pointerSegments, type Diagnostic, type Locator } from './diagnostics.ts';
 import { INPUT_LIMITS, readRegularFile } from './file-access.ts';
 
@@ -24,7 +24,9 @@ export function parseFleetYaml(text: string, fileName = 'fleet.yaml'): LoadedYam
   if (text.length > INPUT_LIMITS.fleetFile) {
     return failed(`${fileName} is larger than ${INPUT_LIMITS.fleetFile} bytes`, 'split or trim the fleet file (see README: Limits)');
   }
-  const tooDeep = firstTooDeeplyNested(text);
+  // Lexed once: the nesting check reads the tokens before the parser does.
+  const tokens = [...new Lexer().lex(text)];
+  const tooDeep = firstTooDeeplyNested(tokens);
   if (tooDeep !== undefined) {
     const { line, col } = lineCounterOf(text).linePos(tooDeep);
     return failed(
@@ -36,7 +38,7 @@ export function parseFleetYaml(text: string, fileName = 'fleet.yaml'): LoadedYam
   let doc;
   try {
     // Duplicate keys are found below, in linear time.
-    doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
+    doc = parseTokens(text, tokens, lineCounter);
   } catch (e) {
     return failed(`${fileName} is not valid YAML: ${(e as Error).message}`, 'fix the YAML syntax');
   }
@@ -44,9 +46,9 @@ export function parseFleetYaml(text: string, fileName = 'fleet.yaml'): LoadedYam
   // as something other than what the author meant.
   const errors = [
     ...[...doc.errors, ...doc.warnings].map((e) => ({ offset: e.pos[0], message: e.message.split('\n')[0], code: e.code as string })),
-    ...duplicateKeys(doc).map((key) => ({ offset: key.range?.[0] ?? 0, message: DUPLICATE_KEY, code: 'DUPLICATE_KEY' })),
   ];
-  const tooLong = firstOversizedCollection(doc);
+  const { duplicates, tooLong } = walkCollections(doc);
+  errors.push(...duplicates.map((key) => ({ offset: key.range?.[0] ?? 0, message: DUPLICATE_KEY, code: 'DUPLICATE_KEY' })));
   if (tooLong) {
     const { line, col } = lineCounter.linePos(tooLong.range?.[0] ?? 0);
     return failed(
@@ -104,13 +106,13 @@ function lineCounterOf(text: string): LineCounter {
  * not. Block collections are counted by the columns they start at (indentation and compact `- `/`? `
  * entries), flow collections by their brackets.
  */
-export function firstTooDeeplyNested(text: string, limit = MAX_NESTING): number | undefined {
+export function firstTooDeeplyNested(text: string | readonly string[], limit = MAX_NESTING): number | undefined {
   const block: number[] = [];
   let flow = 0;
   let offset = 0;
   let lineStart = 0;
   let opens = true; // the next content token starts or continues a block collection at its column
-  for (const token of new Lexer().lex(text)) {
+  for (const token of typeof text === 'string' ? new Lexer().lex(text) : text) {
     if (token === CST.DOCUMENT || token === CST.SCALAR || token === CST.FLOW_END) continue; // markers, not text
     const at = offset;
     offset += token.length;
@@ -153,15 +155,46 @@ export function firstTooDeeplyNested(text: string, limit = MAX_NESTING): number 
 /** Entries of one map or list in a fleet file: ten times the 1000 clusters meshfleet is measured with. */
 export const MAX_ENTRIES = 10_000;
 
-function firstOversizedCollection(doc: Document): Node | undefined {
-  let found: Node | undefined;
-  const check = (_: unknown, node: YAMLMap | YAMLSeq) => {
-    if (node.items.length <= MAX_ENTRIES) return undefined;
-    found = node;
-    return visit.BREAK;
-  };
-  visit(doc, { Map: check, Seq: check });
-  return found;
+/**
+ * What parseDocument does (yaml's public-api.ts), from tokens already lexed: one document, a second
+ * one is an error.
+ */
+function parseTokens(text: string, tokens: readonly string[], lineCounter: LineCounter): Document.Parsed {
+  const parser = new Parser(lineCounter.addNewLine);
+  const composer = new Composer({ lineCounter, uniqueKeys: false, prettyErrors: false });
+  function* cst() {
+    lineCounter.addNewLine(0);
+    for (const token of tokens) yield* parser.next(token);
+    yield* parser.end();
+  }
+  let doc: Document.Parsed | undefined;
+  for (const next of composer.compose(cst(), true, text.length)) {
+    if (!doc) doc = next;
+    else {
+      doc.errors.push(new YAMLParseError(next.range.slice(0, 2) as [number, number], 'MULTIPLE_DOCS', 'Source contains multiple documents; please use YAML.parseAllDocuments()'));
+      break;
+    }
+  }
+  return doc!;
+}
+
+/**
+ * One pass over the document's collections: keys that repeat an earlier key of their map (as
+ * duplicateKeys finds them), and the first collection, in document order, with more than MAX_ENTRIES entries.
+ */
+function walkCollections(doc: Document): { duplicates: Node[]; tooLong?: Node } {
+  const duplicates: Node[] = [];
+  let tooLong: Node | undefined;
+  visit(doc, {
+    Map: (_, map: YAMLMap) => {
+      if (map.items.length > MAX_ENTRIES) tooLong ??= map;
+      duplicatesIn(map, duplicates);
+    },
+    Seq: (_, seq: YAMLSeq) => {
+      if (seq.items.length > MAX_ENTRIES) tooLong ??= seq;
+    },
+  });
+  return { duplicates, tooLong };
 }
 
 export const DUPLICATE_KEY = 'Map keys must be unique';
@@ -169,21 +202,21 @@ export const DUPLICATE_KEY = 'Map keys must be unique';
 /** Keys that repeat an earlier key of their map, in document order; one set per map keeps it linear. */
 export function duplicateKeys(doc: Document | Node): Node[] {
   const found: Node[] = [];
-  visit(doc, {
-    Map: (_, map: YAMLMap) => {
-      if (map.items.length < 2) return;
-      const seen = new Set<unknown>();
-      for (const pair of map.items) {
-        const key = pair.key;
-        // Scalars are equal when their values are (as the YAML library compares them); other keys are left to it.
-        const id = isScalar(key) ? key.value : key === null ? null : undefined;
-        if (id === undefined && key !== null) continue;
-        if (seen.has(id)) found.push((key ?? pair.value) as Node);
-        else seen.add(id);
-      }
-    },
-  });
+  visit(doc, { Map: (_, map: YAMLMap) => duplicatesIn(map, found) });
   return found;
+}
+
+function duplicatesIn(map: YAMLMap, found: Node[]): void {
+  if (map.items.length < 2) return;
+  const seen = new Set<unknown>();
+  for (const pair of map.items) {
+    const key = pair.key;
+    // Scalars are equal when their values are (as the YAML library compares them); other keys are left to it.
+    const id = isScalar(key) ? key.value : key === null ? null : undefined;
+    if (id === undefined && key !== null) continue;
+    if (seen.has(id)) found.push((key ?? pair.value) as Node);
+    else seen.add(id);
+  }
 }
 
 /** The YAML node at a JSON pointer's segments; for a missing field, the nearest parent that exists. */

@@ -35,6 +35,21 @@ describe('the YAML front door', () => {
     expect(messages('%YAML 9.9\n---\nkind: Fleet\n')).toStrictEqual([['fleet.yaml is not valid YAML at line 1, column 7: Unsupported YAML version 9.9', 'remove the directive, or write %YAML 1.2']]);
     expect(messages('%YAML 1.2\n---\nkind: Fleet\n')).toStrictEqual([]);
   });
+
+  // The file is lexed once for the nesting check and the parser (load-yaml.ts parseTokens): what the parser reports stays as parseDocument reported it.
+  it('reports a second document, then every duplicate key in document order, each at its line', () => {
+    const fix = 'fix the YAML syntax (duplicate keys and anchors are not allowed to repeat)';
+    expect(messages('kind: Fleet\n---\nkind: Fleet\n')).toStrictEqual([['fleet.yaml is not valid YAML at line 2, column 1: Source contains multiple documents; please use YAML.parseAllDocuments()', fix]]);
+    expect(messages('a: 1\nb:\n  c: 1\n  c: 2\na: 3\n---\nx: [\n')).toStrictEqual([
+      ['fleet.yaml is not valid YAML at line 6, column 1: Source contains multiple documents; please use YAML.parseAllDocuments()', fix],
+      ['fleet.yaml is not valid YAML at line 5, column 1: Map keys must be unique', fix],
+      ['fleet.yaml is not valid YAML at line 4, column 3: Map keys must be unique', fix],
+    ]);
+    expect(messages('a: [1, 2\nb: 1\nb: 2\n')).toStrictEqual([
+      ['fleet.yaml is not valid YAML at line 2, column 1: Flow sequence in block collection must be sufficiently indented and end with a ]', fix],
+      ['fleet.yaml is not valid YAML at line 3, column 1: Map keys must be unique', fix],
+    ]);
+  });
 });
 
 describe('the trust anchor', () => {
