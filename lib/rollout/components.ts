@@ -61,7 +61,7 @@ export function componentsOf(rendered: RenderedCluster, gatewayAPI: GatewayAPISo
   // The mesh objects go in the issuer phase, except custom resources whose CRD a later component
   // installs (Links need linkerd-multicluster's Link CRD): those wait in a part of their own.
   const chartSecrets = chartSecretsOf(rendered);
-  const parts = meshParts(rendered, options.phaseOf ?? ((object) => phaseOfObject(object, chartSecrets)));
+  const parts = meshParts(rendered, options.phaseOf ?? ((object) => phaseOfObject(object, chartSecrets, cluster.name)));
   const mesh = options.mesh ?? { source: 'manifests', chartRepository: '', engine: 'none' };
   const chart: MeshChart | undefined =
     mesh.source === 'chart'
@@ -144,13 +144,14 @@ export type ChartSecrets = ReadonlyMap<string, Phase>;
  * for pods (or the proxy injector misses them); link credentials, which wait for another cluster,
  * in their own phase that holds nothing. Everything else goes with the issuer.
  */
-export function phaseOfObject(object: KubeObject, chartSecrets: ChartSecrets = new Map()): Phase {
+export function phaseOfObject(object: KubeObject, chartSecrets: ChartSecrets = new Map(), cluster = ''): Phase {
   if (waitsOnPeer(object)) return 'link-credentials';
   let phase: Phase = 'issuer';
   const later = (p: Phase) => {
     if (PHASES.indexOf(p) > PHASES.indexOf(phase)) phase = p;
   };
-  for (const wait of objectWaits(object, '').waits) {
+  // Read for the object's cluster (the facts' cluster does not change the phase): the rollout model reads the same.
+  for (const wait of objectWaits(object, cluster).waits) {
     const provider = wait.fact.kind === 'crd' ? CRD_PHASE_BY_GROUP[wait.fact.name] : wait.fact.kind === 'secret' ? chartSecrets.get(wait.fact.name) : wait.fact.kind === 'webhook' ? 'control-plane' : undefined;
     if (provider && PHASES.indexOf(provider) >= PHASES.indexOf('issuer')) later(provider === 'control-plane' ? 'routes' : PHASES[PHASES.indexOf(provider) + 1]);
   }

@@ -161,6 +161,8 @@ function buildIndex(model: RolloutModel): FactIndex {
   const steps = model.steps.map((step, i): StepFacts => {
     const applied: number[] = [];
     const units = step.units.map((unit): UnitFacts => {
+      // One provider per unit, shared by its provisions (~120,000 at 1000 clusters).
+      const provider: Provider = { step, unit };
       const waits = unit.waits.map((w) => {
         const id = idOf(w.fact);
         const list = (waiters[id] ??= []);
@@ -169,7 +171,7 @@ function buildIndex(model: RolloutModel): FactIndex {
       });
       const provides = unit.provides.map((p) => {
         const id = idOf(p.fact);
-        (providers[id] ??= []).push({ step, unit });
+        (providers[id] ??= []).push(provider);
         if (p.stage === 'applied' && !applied.includes(id)) applied.push(id);
         return id;
       });

@@ -236,6 +236,8 @@ class DeliveryWriter {
     const chart = new Chart(app, path.replace(/[/.]/g, '-'), { disableResourceNameHashes: true });
     build(chart);
     const objects = chart.node.findAll().filter(ApiObject.isApiObject).map(objectJson);
+    // Only the plain objects are kept: the constructs go (thousands of charts at 1000 clusters).
+    app.node.tryRemoveChild(chart.node.id);
     this.objectFiles.push({ path, objects, cluster });
     this.writeText(path, objects.map((o) => toYaml(o)).join('---\n'));
   }
