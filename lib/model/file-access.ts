@@ -78,7 +78,8 @@ export function readRegularFile(path: string, options: ReadOptions): ReadResult 
       total += read;
       if (total > options.limit) return tooLarge(display, options, total);
     }
-    return decodeUtf8(Buffer.concat(chunks, total), display, options.what);
+    // Mostly one chunk, the whole file (an 8 MiB index.json at 1000 clusters): decoded as it is, not copied first.
+    return decodeUtf8(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total), display, options.what);
   } catch (e) {
     return explainFsError(e, display, `read the ${options.what}`);
   } finally {
