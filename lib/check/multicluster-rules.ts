@@ -20,6 +20,10 @@ export function checkMulticluster(fleet: ResolvedFleet): Diagnostic[] {
     return false;
   };
 
+  // Source and target of every flat link, made when a federated service asks.
+  let flat: Set<string> | undefined;
+  const flatLinks = () => (flat ??= new Set(fleet.links.filter((l) => l.mode === 'flat').map((l) => `${l.source}\u0000${l.target}`)));
+
   const seen = new Map<string, ResolvedLink>();
   for (const link of fleet.links) {
     const sourceOk = known(link.source, link.sourcePath);
@@ -52,7 +56,7 @@ export function checkMulticluster(fleet: ResolvedFleet): Diagnostic[] {
     }
     for (const a of members) {
       for (const b of members) {
-        if (a !== b && !fleet.links.some((l) => l.source === a.name && l.target === b.name && l.mode === 'flat')) {
+        if (a !== b && !flatLinks().has(`${a.name}\u0000${b.name}`)) {
           diagnostics.push(warning('MF4006', `${fed.path}/clusters`, `${a.name} has no flat link to ${b.name}, so its ${fed.name}-federated will not include ${b.name}'s endpoints`, `add links: [{ mesh: [${fed.clusters.join(', ')}], mode: flat }]`));
         }
       }
@@ -154,6 +158,9 @@ function checkFlatNetworks(fleet: ResolvedFleet): Diagnostic[] {
 function checkServiceNames(fleet: ResolvedFleet): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const clusterPath = new Map(fleet.clusters.map((c) => [c.name, c.path]));
+  // Links by source and exports by cluster, in fleet order: a scan of every link per cluster is 9 million steps at 1000 clusters.
+  const linksFrom = groupBy(fleet.links, (l) => l.source);
+  const exportsOf = groupBy(fleet.exports, (e) => e.cluster);
   for (const source of fleet.clusters) {
     const made = new Map<string, string>();
     const add = (namespace: string, name: string, what: string, path: string) => {
@@ -170,15 +177,23 @@ function checkServiceNames(fleet: ResolvedFleet): Diagnostic[] {
     for (const fed of fleet.federatedServices) {
       if (fed.clusters.includes(source.name)) add(fed.namespace, federatedServiceName(fed.name), `the federated service of ${fed.name}`, fed.path);
     }
-    for (const link of fleet.links) {
-      if (link.source !== source.name) continue;
-      for (const exported of fleet.exports) {
-        if (exported.cluster !== link.target) continue;
+    for (const link of linksFrom.get(source.name) ?? []) {
+      for (const exported of exportsOf.get(link.target) ?? []) {
         add(exported.namespace, mirroredServiceName(exported.name, link.target), `the mirror of ${exported.name} from ${link.target}`, `${clusterPath.get(link.target) ?? link.targetPath}/name`);
       }
     }
   }
   return diagnostics;
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const list = groups.get(key(item));
+    if (list) list.push(item);
+    else groups.set(key(item), [item]);
+  }
+  return groups;
 }
 
 function checkUsefulLinks(fleet: ResolvedFleet): Diagnostic[] {
