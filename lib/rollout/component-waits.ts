@@ -8,7 +8,7 @@ import { HELM_STORAGE_NAMESPACE, type Component } from '../constructs/delivery/c
 import type { KubeObject } from '../model/kube-object.ts';
 import type { RenderedCluster } from '../output/rendered-cluster.ts';
 import type { Fact, Provision, Wait } from './facts.ts';
-import { objectRef, objectWaits, PROXY_INJECTOR } from './object-waits.ts';
+import { fileWaits, objectRef, PROXY_INJECTOR } from './object-waits.ts';
 
 export interface Unit {
   /** "HTTPRoute shop/checkout", or "chart linkerd-control-plane". */
@@ -48,10 +48,8 @@ export function componentUnits(component: Component, rendered: RenderedCluster):
       const units: Unit[] = [];
       for (const f of chosen) {
         const file = `${folder}/${f.name}`;
-        for (const object of f.objects) {
-          const { waits, provides } = objectWaits(object, cluster);
-          units.push({ id: objectRef(object), file, object, waits, provides });
-        }
+        const waits = fileWaits(f.objects, cluster);
+        f.objects.forEach((object, i) => units.push({ id: objectRef(object), file, object, waits: waits[i].waits, provides: waits[i].provides }));
       }
       // A Flux HelmRelease: Helm writes the release record before any object, so its namespace must exist.
       const record = component.chart && component.storageNamespace ? releaseRecordWait(component.storageNamespace, cluster) : [];

@@ -6,7 +6,7 @@ import type { UpstreamChart } from '../compat/upstream-values.ts';
 import type { KubeObject } from '../model/kube-object.ts';
 import type { RenderedCluster } from '../output/rendered-cluster.ts';
 import { manifestsPath, meshChartPath, routesPath, valuesFilePath } from '../output/cluster-layout.ts';
-import { isCustomResource, objectWaits, waitsOnPeer } from './object-waits.ts';
+import { fileWaits, isCustomResource, objectWaits, waitsOnPeer, type ObjectWaits } from './object-waits.ts';
 import { GATEWAY_API_COMPONENT, HELM_STORAGE_NAMESPACE, MESH_COMPONENT, type Component, type ComponentBase, type GatewayAPISource, type MeshChart } from '../constructs/delivery/components.ts';
 import { WEBHOOK_CA_BUNDLE } from '../constructs/delivery/drift.ts';
 import { PHASES, type Phase } from '../constructs/delivery/phases.ts';
@@ -61,7 +61,9 @@ export function componentsOf(rendered: RenderedCluster, gatewayAPI: GatewayAPISo
   // The mesh objects go in the issuer phase, except custom resources whose CRD a later component
   // installs (Links need linkerd-multicluster's Link CRD): those wait in a part of their own.
   const chartSecrets = chartSecretsOf(rendered);
-  const parts = meshParts(rendered, options.phaseOf ?? ((object) => phaseOfObject(object, chartSecrets, cluster.name)));
+  const phaseOf = options.phaseOf;
+  const parts = meshParts(rendered, (objects) =>
+    phaseOf ? objects.map((object) => phaseOf(object)) : fileWaits(objects, cluster.name).map((waits, i) => phaseFromWaits(objects[i], waits, chartSecrets)));
   const mesh = options.mesh ?? { source: 'manifests', chartRepository: '', engine: 'none' };
   const chart: MeshChart | undefined =
     mesh.source === 'chart'
@@ -144,14 +146,18 @@ export type ChartSecrets = ReadonlyMap<string, Phase>;
  * for pods (or the proxy injector misses them); link credentials, which wait for another cluster,
  * in their own phase that holds nothing. Everything else goes with the issuer.
  */
-export function phaseOfObject(object: KubeObject, chartSecrets: ChartSecrets = new Map(), cluster = ''): Phase {
+export function phaseOfObject(object: KubeObject, chartSecrets: ChartSecrets = new Map()): Phase {
+  return phaseFromWaits(object, objectWaits(object, ''), chartSecrets);
+}
+
+/** phaseOfObject from the object's waits (read for any cluster: the facts' cluster does not change the phase). */
+function phaseFromWaits(object: KubeObject, waits: ObjectWaits, chartSecrets: ChartSecrets): Phase {
   if (waitsOnPeer(object)) return 'link-credentials';
   let phase: Phase = 'issuer';
   const later = (p: Phase) => {
     if (PHASES.indexOf(p) > PHASES.indexOf(phase)) phase = p;
   };
-  // Read for the object's cluster (the facts' cluster does not change the phase): the rollout model reads the same.
-  for (const wait of objectWaits(object, cluster).waits) {
+  for (const wait of waits.waits) {
     const provider = wait.fact.kind === 'crd' ? CRD_PHASE_BY_GROUP[wait.fact.name] : wait.fact.kind === 'secret' ? chartSecrets.get(wait.fact.name) : wait.fact.kind === 'webhook' ? 'control-plane' : undefined;
     if (provider && PHASES.indexOf(provider) >= PHASES.indexOf('issuer')) later(provider === 'control-plane' ? 'routes' : PHASES[PHASES.indexOf(provider) + 1]);
   }
@@ -159,10 +165,10 @@ export function phaseOfObject(object: KubeObject, chartSecrets: ChartSecrets = n
 }
 
 /** Object files of the mesh grouped by phase (a file goes with its latest object), in phase order. */
-function meshParts(rendered: RenderedCluster, phaseOf: (object: KubeObject) => Phase): Map<Phase, string[]> {
+function meshParts(rendered: RenderedCluster, phasesOf: (objects: readonly KubeObject[]) => Phase[]): Map<Phase, string[]> {
   const parts = new Map<Phase, string[]>();
   for (const file of rendered.objectFiles) {
-    const phase = file.objects.map(phaseOf).reduce((a, b) => (PHASES.indexOf(b) > PHASES.indexOf(a) ? b : a), 'issuer' as Phase);
+    const phase = phasesOf(file.objects).reduce((a, b) => (PHASES.indexOf(b) > PHASES.indexOf(a) ? b : a), 'issuer' as Phase);
     parts.set(phase, [...(parts.get(phase) ?? []), file.name]);
   }
   if (!parts.size) parts.set('issuer', []);
