@@ -243,7 +243,12 @@ let prestarted: WorkerPool | undefined;
  */
 export function prestartRenderWorkers(clusters: number): void {
   if (prestarted) return;
-  const count = workerCount(clusters);
+  let count: number;
+  try {
+    count = workerCount(clusters);
+  } catch {
+    return; // a wrong MESHFLEET_WORKERS is reported where the clusters are rendered, after the fleet's own errors
+  }
   if (count === 0) return;
   const pool = startPool(count);
   prestarted = pool;
