@@ -114,6 +114,17 @@ function knownNames(prefix: string): string {
  * none does (the caller must treat that as an error: an object nothing can check is not "valid").
  */
 export function schemaFor(apiVersion: string, kind: string, sources: SchemaSources): ValidateFn | undefined {
+  // Asked for every emitted object: the answer per sources and kind is looked up once.
+  const key = `${sources.linkerd ?? ''}\u0000${sources.gatewayAPI?.version ?? ''}\u0000${sources.gatewayAPI?.channel ?? ''}\u0000${apiVersion}\u0000${kind}`;
+  if (schemaAnswers.has(key)) return schemaAnswers.get(key);
+  const validate = findSchema(apiVersion, kind, sources);
+  schemaAnswers.set(key, validate);
+  return validate;
+}
+
+const schemaAnswers = new Map<string, ValidateFn | undefined>();
+
+function findSchema(apiVersion: string, kind: string, sources: SchemaSources): ValidateFn | undefined {
   const sets = loadIndex().sourceSets;
   for (const setName of sourceSetsFor(sources)) {
     const fileName = sets[setName]?.[apiVersion]?.[kind];
