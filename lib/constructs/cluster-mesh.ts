@@ -22,7 +22,7 @@ import { signingAnchorOf } from '../model/trust-anchor.ts';
 import { MeshNamespace } from './mesh-namespace.ts';
 import { LINKERD_NAMESPACE } from '../compat/linkerd-names.ts';
 import { WebhookCertificates } from './webhook-certificates.ts';
-import { objectJson } from './object-json.ts';
+import { objectJsonOf } from './object-json.ts';
 
 export interface ClusterMeshProps {
   readonly cluster: ResolvedCluster;
@@ -150,12 +150,16 @@ export class ClusterMesh extends Chart {
  */
 export function objectFilesOf(chart: Chart): ObjectFile[] {
   const files = new Map<string, KubeObject[]>();
-  for (const node of chart.node.findAll()) {
-    if (!ApiObject.isApiObject(node)) continue;
-    const top = node.node.scopes[node.node.scopes.indexOf(chart) + 1];
+  const json = objectJsonOf(chart);
+  // Each top-level construct's subtree in turn: the chart's own pre-order walk, without looking up
+  // every object's scopes.
+  for (const top of chart.node.children) {
     const name = `${kebab(top.node.id)}.yaml`;
-    if (!files.has(name)) files.set(name, []);
-    files.get(name)!.push(objectJson(node));
+    for (const node of top.node.findAll()) {
+      if (!ApiObject.isApiObject(node)) continue;
+      if (!files.has(name)) files.set(name, []);
+      files.get(name)!.push(json(node));
+    }
   }
   return [...files].map(([name, objects]) => ({ name, objects }));
 }

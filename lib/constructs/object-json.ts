@@ -12,6 +12,7 @@
 // takes cdk8s's own `toJson()`. test/constructs/object-json.test.ts compares both over every object of
 // the example fleet and of a generated one.
 import { ApiObject, App, JsonPatch, LazyResolver, ImplicitTokenResolver, NumberStringUnionResolver } from 'cdk8s';
+import type { IConstruct } from 'constructs';
 import type { KubeObject } from '../model/kube-object.ts';
 
 /** An object's JSON, as its `toJson()` returns it. */
@@ -19,14 +20,20 @@ export function objectJson(o: ApiObject): KubeObject {
   return (fastJson(o) ?? o.toJson()) as KubeObject;
 }
 
+/** objectJson for the objects of one construct tree: its app's resolvers are looked at once. */
+export function objectJsonOf(scope: IConstruct): (o: ApiObject) => KubeObject {
+  const plain = defaultResolversOnly(scope);
+  return (o) => ((plain ? fastJson(o, true) : undefined) ?? o.toJson()) as KubeObject;
+}
+
 /** Not plain data: the caller takes cdk8s's own `toJson()`. */
 const NOT_PLAIN = Symbol('not plain');
 type Json = unknown;
 
 /** The object's JSON without cdk8s's resolvers, or undefined when it holds anything but plain data. */
-export function fastJson(o: ApiObject): Record<string, Json> | undefined {
+export function fastJson(o: ApiObject, resolversChecked = false): Record<string, Json> | undefined {
   const shape = shapeOf(o.constructor as ApiObjectClass);
-  if (shape === 'custom' || !defaultResolversOnly(o)) return undefined;
+  if (shape === 'custom' || (!resolversChecked && !defaultResolversOnly(o))) return undefined;
   const internals = o as unknown as { props?: Record<string, unknown>; metadata: MetadataInternals; patches?: JsonPatch[] };
   const { props, metadata, patches } = internals;
   if (!isPlainObject(props) || !Array.isArray(patches) || !isPlainObject(metadata._additionalAttributes)) return undefined;
@@ -165,7 +172,7 @@ function classShape(cls: ApiObjectClass): Shape {
 const builtInResolvers = new WeakMap<App, boolean>();
 
 /** The app resolves with cdk8s's built-in resolvers only, which leave plain data as it is. */
-function defaultResolversOnly(o: ApiObject): boolean {
+function defaultResolversOnly(o: IConstruct): boolean {
   const app = App.of(o) as App;
   let only = builtInResolvers.get(app);
   if (only === undefined) {

@@ -3,7 +3,7 @@
 // the pipeline that lays the files out (lib/synth), by index.json and by delivery (lib/rollout).
 import { GATEWAY_API_FOLDER } from '../resolve/gateway-api.ts';
 import { meshChartName } from '../model/mesh-chart.ts';
-import { chartContent, chartYaml } from './helm-chart.ts';
+import { chartContent, chartYaml, TEMPLATE_TAIL, templateHead } from './helm-chart.ts';
 import { manifestFiles, objectYaml } from './manifests.ts';
 import { ROUTES_FOLDER, type RenderedCluster } from './rendered-cluster.ts';
 import { valuesFile } from './values-file.ts';
@@ -49,4 +49,16 @@ export function layOutCluster(rendered: RenderedCluster, chart: { yaml: Readonly
     for (const [path, text] of manifestFiles(objectYaml(rendered.routeFiles))) files.set(`${routesPath(folder)}/${path}`, text);
   }
   return files;
+}
+
+/**
+ * The mesh templates that hold their manifest's text between the file selection's lines (no `{{`
+ * to escape): the secret scan reads that text once (lib/validate/secret-scan.ts WrappedFile).
+ */
+export function templatesWrappingManifests(folder: string, chart: { yaml: ReadonlyMap<string, string> }): Map<string, { of: string; head: string; tail: string }> {
+  const wrapped = new Map<string, { of: string; head: string; tail: string }>();
+  for (const [name, text] of chart.yaml) {
+    if (!text.includes('{{')) wrapped.set(`${meshChartPath(folder)}/templates/${name}`, { of: `${manifestsPath(folder)}/${name}`, head: templateHead(name), tail: TEMPLATE_TAIL });
+  }
+  return wrapped;
 }

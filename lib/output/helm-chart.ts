@@ -61,5 +61,13 @@ export function selectedTemplateYaml(text: string): string {
 
 /** A template rendered when the files value is empty or names it. */
 function selectable(name: string, template: string): string {
-  return `{{- if or (not .Values.${FILES_VALUE}) (has ${JSON.stringify(name)} .Values.${FILES_VALUE}) }}\n${template}{{- end }}\n`;
+  return `${templateHead(name)}${template}${TEMPLATE_TAIL}`;
 }
+
+/** The first line of a mesh template (the file selection), before its objects' YAML. */
+export function templateHead(name: string): string {
+  return `{{- if or (not .Values.${FILES_VALUE}) (has ${JSON.stringify(name)} .Values.${FILES_VALUE}) }}\n`;
+}
+
+/** The last line of a mesh template, after its objects' YAML. */
+export const TEMPLATE_TAIL = '{{- end }}\n';

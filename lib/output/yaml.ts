@@ -135,20 +135,11 @@ for (const c of ')=+@ ,:*%<>-') PLAIN_REST[c.charCodeAt(0)] = 1;
 const MAY_BE_SPECIAL = new Uint8Array(128);
 for (const c of '0123456789.+-_~eEyYnNtTfFoO') MAY_BE_SPECIAL[c.charCodeAt(0)] = 1;
 
-// Names, labels and keys repeat across thousands of objects: remember each verdict.
-const plainVerdicts = new Map<string, boolean>();
+// Text that may read as a number, date or word repeats across thousands of objects (versions,
+// ports, durations): remember the verdict of the regular expressions.
+const specialVerdicts = new Map<string, boolean>();
 
 function isSafePlain(text: string): boolean {
-  let verdict = plainVerdicts.get(text);
-  if (verdict === undefined) {
-    if (plainVerdicts.size > 100_000) plainVerdicts.clear();
-    verdict = decidePlain(text);
-    plainVerdicts.set(text, verdict);
-  }
-  return verdict;
-}
-
-function decidePlain(text: string): boolean {
   const n = text.length;
   if (n === 0) return false;
   const c0 = text.charCodeAt(0);
@@ -162,8 +153,15 @@ function decidePlain(text: string): boolean {
   const last = text.charCodeAt(n - 1);
   // A trailing space would be trimmed, a trailing ':' read as a key.
   if (last === 0x20 || last === 0x3a) return false;
+  // Most names start otherwise and are decided without a lookup.
   if (MAY_BE_SPECIAL[c0] !== 1) return true;
-  return !(SPECIAL_WORDS.test(text) || NUMBER_LIKE.test(text) || FLOAT_11.test(text) || EXPONENT_LIKE.test(text) || DATE_LIKE.test(text));
+  let verdict = specialVerdicts.get(text);
+  if (verdict === undefined) {
+    if (specialVerdicts.size > 100_000) specialVerdicts.clear();
+    verdict = !(SPECIAL_WORDS.test(text) || NUMBER_LIKE.test(text) || FLOAT_11.test(text) || EXPONENT_LIKE.test(text) || DATE_LIKE.test(text));
+    specialVerdicts.set(text, verdict);
+  }
+  return verdict;
 }
 
 /** A literal block keeps text as written; it cannot hold control characters or lines that start with spaces first. */

@@ -40,19 +40,40 @@ export function waitsOnPeer(object: KubeObject): boolean {
   return object.kind === 'ExternalSecret' && (object as Json).spec?.target?.template?.type === LINK_CREDENTIALS_TYPE;
 }
 
-/** Kinds whose waits are read from their spec (objectWaits, waitsOnPeer): group/kind. */
-const SPEC_READ = new Set(['cert-manager.io/Certificate', 'cert-manager.io/Issuer', 'cert-manager.io/ClusterIssuer', 'external-secrets.io/ExternalSecret', 'external-secrets.io/PushSecret']);
+/** What objectWaits and waitsOnPeer read of a spec, per group/kind: field → what is read of it (true: all). */
+type SpecRead = { readonly [field: string]: SpecRead | true };
+const SPEC_READ: ReadonlyMap<string, SpecRead> = new Map<string, SpecRead>([
+  ['cert-manager.io/Certificate', { issuerRef: { kind: true, name: true }, secretName: true }],
+  ['cert-manager.io/Issuer', { ca: { secretName: true } }],
+  ['cert-manager.io/ClusterIssuer', { ca: { secretName: true } }],
+  ['external-secrets.io/ExternalSecret', { data: { remoteRef: { key: true } }, dataFrom: { extract: { key: true } }, target: { name: true, template: { type: true } } }],
+  ['external-secrets.io/PushSecret', { selector: { secret: { name: true } }, data: { match: { remoteRef: { remoteKey: true } } } }],
+]);
 
 /**
- * What the rollout reads of an emitted object, and nothing else: kind, name and namespace, and the
- * spec of the kinds above. A large fleet's synth keeps only this of each object after writing it
- * (lib/synth), so every reader of objects in this folder must read no more than this keeps.
+ * What the rollout reads of an emitted object, and nothing else: kind, name and namespace, and of
+ * the kinds above the fields of their spec it reads. A large fleet's synth keeps only this of each
+ * object after writing it (lib/synth), and render workers send only this across, so every reader
+ * of objects in this folder must read no more than this keeps.
  */
 export function rolloutView(object: KubeObject): KubeObject {
   const { name, namespace } = object.metadata;
   const metadata = namespace === undefined ? { name } : { name, namespace };
-  const spec = SPEC_READ.has(`${groupOf(object.apiVersion)}/${object.kind}`) ? (object as Json).spec : undefined;
+  const read = SPEC_READ.get(`${groupOf(object.apiVersion)}/${object.kind}`);
+  const spec = read === undefined ? undefined : picked((object as Json).spec, read);
   return { apiVersion: object.apiVersion, kind: object.kind, metadata, ...(spec === undefined ? {} : { spec }) } as KubeObject;
+}
+
+/** The fields `read` names of a value (of each item of a list), values of any other type as they are. */
+function picked(value: unknown, read: SpecRead | true): unknown {
+  if (read === true || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((item) => picked(item, read));
+  const out: Json = {};
+  for (const [field, inner] of Object.entries(read)) {
+    const v = (value as Json)[field];
+    if (v !== undefined) out[field] = picked(v, inner);
+  }
+  return out;
 }
 
 export function objectWaits(object: KubeObject, cluster: string): ObjectWaits {

@@ -8,7 +8,7 @@ import { ClusterRoutes } from '../constructs/cluster-routes.ts';
 import { unknownControllerKeys, unknownValueKeys, upstreamValueProblems } from '../check/upstream-values.ts';
 import { error, type Diagnostic } from '../model/diagnostics.ts';
 import type { KubeObject } from '../model/kube-object.ts';
-import { layOutCluster, clusterFolder, meshChartFiles, meshChartPath } from '../output/cluster-layout.ts';
+import { layOutCluster, clusterFolder, meshChartFiles, meshChartPath, templatesWrappingManifests } from '../output/cluster-layout.ts';
 import { gatewayApiFolderFiles } from '../output/gateway-api-folder.ts';
 import { GITOPS_FOLDER } from '../output/gitops-paths.ts';
 import type { RenderedCluster } from '../output/rendered-cluster.ts';
@@ -18,7 +18,7 @@ import { GATEWAY_API_FOLDER } from '../resolve/gateway-api.ts';
 import { policyViews, type ClusterPolicyView } from '../resolve/policy.ts';
 import type { ResolvedCluster, ResolvedFleet } from '../resolve/resolve.ts';
 import { routeFieldsBeyondLinkerd } from '../validate/linkerd-route-fields.ts';
-import { DELIVER_INSTEAD, describeSecretIssue, scanFiles, validateObjects, type SchemaSources } from '../validate/index.ts';
+import { DELIVER_INSTEAD, describeSecretIssue, scanFiles, validateObjects, type SchemaSources, type WrappedFile } from '../validate/index.ts';
 
 /** An application's objects on one cluster (TypeScript fleets: fleet.addApp). */
 export type ClusterApps = readonly { readonly name: string; readonly objects: readonly KubeObject[] }[];
@@ -76,7 +76,7 @@ export function renderCluster(context: FleetContext, cluster: ResolvedCluster, c
   const gatewayApiFiles = gatewayApiFolderFiles(cluster.gatewayAPI);
   const rendered: RenderedCluster = { cluster, folder, objects, objectFiles, upstreamValues: mesh.upstreamValues, chartVersion: entry.version, gatewayApiFiles, routeFiles };
   const files = layOutCluster(rendered, chart, delivery.helmRepository);
-  const secrets = secretDiagnostics(files, (owner) => (owner === folder ? cluster : undefined));
+  const secrets = secretDiagnostics(files, (owner) => (owner === folder ? cluster : undefined), templatesWrappingManifests(folder, chart));
   return { rendered, files, diagnostics, secrets, lock: { key, entry }, ...(lockedMajor !== undefined ? { lockedMajor } : {}) };
 }
 
@@ -113,8 +113,8 @@ export function objectDiagnostics(objects: readonly KubeObject[], sources: Schem
  * cluster whose folder ("env/name") holds the file, else at the delivery settings (GitOps files) or
  * the document root.
  */
-export function secretDiagnostics(files: ReadonlyMap<string, string>, ownerOf: (folder: string) => ResolvedCluster | undefined): Diagnostic[] {
-  return scanFiles(files).map((issue) => {
+export function secretDiagnostics(files: ReadonlyMap<string, string>, ownerOf: (folder: string) => ResolvedCluster | undefined, wrapped?: ReadonlyMap<string, WrappedFile>): Diagnostic[] {
+  return scanFiles(files, wrapped).map((issue) => {
     const [env, name, part] = issue.file.split('/');
     const owner = ownerOf(`${env}/${name}`);
     const at = owner ? owner.path : [env, name].includes(GITOPS_FOLDER) ? '/spec/delivery' : '';

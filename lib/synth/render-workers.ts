@@ -11,7 +11,7 @@ import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { Diagnostic } from '../model/diagnostics.ts';
-import type { ObjectFile } from '../model/kube-object.ts';
+import type { KubeObject, ObjectFile } from '../model/kube-object.ts';
 import { clusterFolder } from '../output/cluster-layout.ts';
 import { gatewayApiFolderFiles } from '../output/gateway-api-folder.ts';
 import type { RenderedCluster } from '../output/rendered-cluster.ts';
@@ -62,10 +62,10 @@ export interface ClusterOutcome {
 /** What a worker sends back per cluster: no file text when it wrote the files itself. */
 export interface WorkerCluster {
   readonly index: number;
-  readonly objectFiles: readonly ObjectFile[];
-  readonly routeFiles: readonly ObjectFile[];
+  /** Whole objects (keep 'objects'), or each object's rollout view packed (keep 'rollout'). */
+  readonly objects: { readonly objectFiles: readonly ObjectFile[]; readonly routeFiles: readonly ObjectFile[] } | { readonly objectViews: readonly PackedFile[]; readonly routeViews: readonly PackedFile[] };
   readonly upstreamValues: RenderedCluster['upstreamValues'];
-  /** Path → byte size (written into the staged folder) or text (no staged folder). */
+  /** Path in the cluster's folder → byte size (written into the staged folder) or text (no staged folder). */
   readonly files: readonly (readonly [string, number | string])[];
   readonly diagnostics: readonly Diagnostic[];
   readonly secrets: readonly Diagnostic[];
@@ -76,15 +76,37 @@ export interface WorkerCluster {
 /** A rendered cluster, or an exception (index -1: the worker could not load its modules). */
 export type WorkerMessage = { readonly cluster: WorkerCluster } | { readonly index: number; readonly error: { readonly name: string; readonly message: string } };
 
+/** What a worker starts with: the shared counter and its port; the job follows on the port. */
 export interface WorkerData {
+  readonly control: Int32Array;
+  readonly port: MessagePort;
+}
+
+/** What a worker renders, sent once the fleet is planned (the worker loads its modules meanwhile). */
+export interface WorkerJob {
   readonly fleet: ResolvedFleet;
   /** What to send back of each object (renderClusters' `keep`). */
   readonly keep: KeepObjects;
   readonly charts: Readonly<Record<string, LockEntry>>;
   readonly apps?: readonly (ClusterApps | undefined)[];
   readonly folder?: string;
-  readonly control: Int32Array;
-  readonly port: MessagePort;
+}
+
+/** An object's rollout view as it crosses from a worker: apiVersion, kind, name, namespace, spec (what rolloutView keeps). */
+type PackedView = readonly [string, string, string, string | undefined, unknown];
+/** A file of rollout views: its name and its objects. */
+export type PackedFile = readonly [string, readonly PackedView[]];
+
+/** Rollout views (rolloutView's shape) as compact lists: a fraction of the objects' structured-clone cost on both sides. */
+export function packViews(files: readonly ObjectFile[]): PackedFile[] {
+  return files.map((f) => [f.name, f.objects.map((o): PackedView => [o.apiVersion, o.kind, o.metadata.name, o.metadata.namespace, (o as { spec?: unknown }).spec])]);
+}
+
+function unpackViews(files: readonly PackedFile[]): ObjectFile[] {
+  return files.map(([name, objects]) => ({
+    name,
+    objects: objects.map(([apiVersion, kind, name, namespace, spec]) => ({ apiVersion, kind, metadata: namespace === undefined ? { name } : { name, namespace }, ...(spec === undefined ? {} : { spec }) }) as KubeObject),
+  }));
 }
 
 export function signal(control: Int32Array): void {
@@ -138,12 +160,19 @@ export function renderClusters(
     const rendered = keep === 'objects' ? done.rendered : { ...done.rendered, objectFiles, objects: objectFiles.flatMap((f) => f.objects), routeFiles };
     return { ...done, rendered, paths: [...done.files.keys()], files: sink ? undefined : done.files };
   };
-  const count = workerCount(clusters.length);
-  if (count === 0) return clusters.map((_, index) => renderHere(index));
-
-  const control = new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT));
-  const workers = startWorkers(count, context.fleet, charts, apps, staged?.folder, control, keep);
-  if (!workers) return clusters.map((_, index) => renderHere(index));
+  const pool = workerPool(workerCount(clusters.length));
+  if (!pool) return clusters.map((_, index) => renderHere(index));
+  const { control, workers } = pool;
+  try {
+    // Application objects are taken here, once per cluster, as the single-threaded loop does.
+    const job: WorkerJob = { fleet: context.fleet, keep, charts, apps: apps && clusters.map((c) => apps(c.name)), folder: staged?.folder };
+    for (const { port } of workers) port.postMessage(job);
+  } catch (e) {
+    stopPool(pool);
+    // Objects structured clone cannot copy (an application object holding a function): render here.
+    if ((e as Error).name === 'DataCloneError') return clusters.map((_, index) => renderHere(index));
+    throw e;
+  }
 
   const outcomes: (ClusterOutcome | undefined)[] = new Array(clusters.length);
   const failed = new Map<number, { error?: unknown; worker?: { name: string; message: string } }>();
@@ -183,10 +212,7 @@ export function renderClusters(
     if (next === claimed) break;
     Atomics.wait(control, SIGNAL, seen);
   }
-  for (const { port, worker } of workers) {
-    port.close();
-    void worker.terminate();
-  }
+  stopPool(pool);
 
   if (failed.size) {
     // The first failure in fleet order, as the single-threaded loop meets it: a worker's is
@@ -201,36 +227,69 @@ export function renderClusters(
   return outcomes as ClusterOutcome[];
 }
 
-/** Starts the workers, or returns undefined when what they need cannot be sent (render on this thread). */
-function startWorkers(
-  count: number,
-  fleet: ResolvedFleet,
-  charts: Readonly<Record<string, LockEntry>>,
-  apps: ((cluster: string) => ClusterApps) | undefined,
-  folder: string | undefined,
-  control: Int32Array,
-  keep: KeepObjects,
-): { port: MessagePort; worker: Worker }[] | undefined {
+/** Render workers and the counter they share, for one renderClusters call. */
+interface WorkerPool {
+  readonly control: Int32Array;
+  readonly workers: readonly { readonly port: MessagePort; readonly worker: Worker }[];
+}
+
+/** Workers started ahead of rendering (prestartRenderWorkers), for the next renderClusters. */
+let prestarted: WorkerPool | undefined;
+
+/**
+ * Starts the render workers a fleet of this many clusters will use, so that they load their modules
+ * (about 0.3 s of a core each) while the main thread reads and plans the fleet; the next
+ * renderClusters gives them their job. Without it renderClusters starts them itself.
+ */
+export function prestartRenderWorkers(clusters: number): void {
+  if (prestarted) return;
+  let count: number;
+  try {
+    count = workerCount(clusters);
+  } catch {
+    return; // a wrong MESHFLEET_WORKERS is reported where the clusters are rendered, after the fleet's own errors
+  }
+  if (count === 0) return;
+  const pool = startPool(count);
+  prestarted = pool;
+  // Planning and rendering run without yielding: still unused once the event loop turns, the
+  // workers belonged to a synth that ended early (its fleet had errors).
+  setImmediate(() => {
+    if (prestarted !== pool) return;
+    prestarted = undefined;
+    stopPool(pool);
+  }).unref();
+}
+
+/** The prestarted workers when there are as many as wanted, else new ones; none for 0. */
+function workerPool(count: number): WorkerPool | undefined {
+  const ready = prestarted;
+  prestarted = undefined;
+  if (ready && ready.workers.length === count) return ready;
+  if (ready) stopPool(ready);
+  return count > 0 ? startPool(count) : undefined;
+}
+
+function startPool(count: number): WorkerPool {
   const entry = workerEntry();
-  // Application objects are taken here, once per cluster, as the single-threaded loop does.
-  const appsByCluster = apps && fleet.clusters.map((c) => apps(c.name));
-  const ports: { port: MessagePort; worker: Worker }[] = [];
+  const control = new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT));
+  const workers: { port: MessagePort; worker: Worker }[] = [];
   for (let i = 0; i < count; i++) {
     const { port1, port2 } = new MessageChannel();
-    const workerData: WorkerData = { fleet, keep, charts, apps: appsByCluster, folder, control, port: port2 };
-    let worker: Worker;
-    try {
-      worker = new Worker(entry.code, { eval: entry.eval, workerData, transferList: [port2] });
-    } catch (e) {
-      // Objects structured clone cannot copy (an application object holding a function): render here.
-      if (i === 0 && (e as Error).name === 'DataCloneError') return undefined;
-      throw e;
-    }
+    const workerData: WorkerData = { control, port: port2 };
+    const worker = new Worker(entry.code, { eval: entry.eval, workerData, transferList: [port2] });
     // The process never waits for a worker: renderClusters terminates them once their clusters are in.
     worker.unref();
-    ports.push({ port: port1, worker });
+    workers.push({ port: port1, worker });
   }
-  return ports;
+  return { control, workers };
+}
+
+function stopPool(pool: WorkerPool): void {
+  for (const { port, worker } of pool.workers) {
+    port.close();
+    void worker.terminate();
+  }
 }
 
 /**
@@ -252,22 +311,27 @@ function workerEntry(): { code: string | URL; eval: boolean } {
 /** A worker's cluster as the fleet-wide steps read it; its files are in the staged folder or here. */
 function fromWorker(done: WorkerCluster, context: FleetContext, staged: StagedTarget | undefined, sink: ((path: string, content: string) => void) | undefined): ClusterOutcome {
   const cluster = context.fleet.clusters[done.index];
+  const folder = clusterFolder(cluster.environment, cluster.name);
+  const { objectFiles, routeFiles } = 'objectViews' in done.objects ? { objectFiles: unpackViews(done.objects.objectViews), routeFiles: unpackViews(done.objects.routeViews) } : done.objects;
   const rendered: RenderedCluster = {
     cluster,
-    folder: clusterFolder(cluster.environment, cluster.name),
-    objects: done.objectFiles.flatMap((f) => f.objects),
-    objectFiles: done.objectFiles,
+    folder,
+    objects: objectFiles.flatMap((f) => f.objects),
+    objectFiles,
     upstreamValues: done.upstreamValues,
     chartVersion: done.lock.entry.version,
     gatewayApiFiles: gatewayApiFolderFiles(cluster.gatewayAPI),
-    routeFiles: done.routeFiles,
+    routeFiles,
   };
   const texts = new Map<string, string>();
-  for (const [path, file] of done.files) {
+  const paths: string[] = [];
+  for (const [inFolder, file] of done.files) {
+    const path = `${folder}/${inFolder}`;
+    paths.push(path);
     if (typeof file === 'number') staged!.record(path, file);
     else if (sink) sink(path, file);
     else texts.set(path, file);
   }
   const { diagnostics, secrets, lock, lockedMajor } = done;
-  return { rendered, paths: done.files.map(([path]) => path), files: sink || staged ? undefined : texts, diagnostics, secrets, lock, ...(lockedMajor !== undefined ? { lockedMajor } : {}) };
+  return { rendered, paths, files: sink || staged ? undefined : texts, diagnostics, secrets, lock, ...(lockedMajor !== undefined ? { lockedMajor } : {}) };
 }

@@ -10,7 +10,7 @@ import { readPreviousIndex } from '../output/previous-index.ts';
 import { stagedChangeDiagnostics } from '../rollout/staged-changes.ts';
 import { planFleet, type PlanOptions } from './plan.ts';
 import { renderFleet, type AppSource, type FileSink, type Rendered } from './render.ts';
-import type { KeepObjects } from './render-workers.ts';
+import { prestartRenderWorkers, type KeepObjects } from './render-workers.ts';
 
 export interface FleetInput {
   /** The fleet document (parsed YAML, or what the TypeScript API built). */
@@ -63,6 +63,9 @@ export interface SynthResult {
 
 export function synthesize(input: FleetInput, options: SynthOptions = {}): SynthResult {
   const outdir = options.outdir ?? 'charts-out';
+  // Render workers load their modules while the fleet is planned (render-workers.ts).
+  const declared = (input.document as { spec?: { clusters?: unknown } } | undefined)?.spec?.clusters;
+  prestartRenderWorkers(Array.isArray(declared) ? declared.length : 0);
   const plan = planFleet(input.document, { baseDir: input.baseDir, now: options.now });
   if (!plan.fleet) throw new FleetError(applyAcknowledgements(input.document, plan.diagnostics).diagnostics, input.locate);
 

@@ -179,7 +179,7 @@ const MAX_MEMO_ENTRIES = 4096;
  * The text of a JSON-like value that tells apart everything a rule can see of it (types, -0,
  * undefined members, key order); undefined for anything else, which is then not remembered.
  */
-function memoKey(value: unknown): string | undefined {
+export function memoKey(value: unknown): string | undefined {
   switch (typeof value) {
     case 'string':
       return JSON.stringify(value);

@@ -27,7 +27,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
-import { celRulesCheck } from './cel-rules.ts';
+import { celRulesCheck, memoKey } from './cel-rules.ts';
 import { CRD_RUNTIME_MODULE, crdRuntimeRequire, isKubernetesDuration, KNOWN_FORMATS, kubernetesFormats, listTypeKeyword } from './kubernetes-keywords.ts';
 import { cachedModule } from '../compiled-cache.ts';
 import { escapePointer } from './json-pointer.ts';
@@ -114,6 +114,17 @@ function knownNames(prefix: string): string {
  * none does (the caller must treat that as an error: an object nothing can check is not "valid").
  */
 export function schemaFor(apiVersion: string, kind: string, sources: SchemaSources): ValidateFn | undefined {
+  // Asked for every emitted object: the answer per sources and kind is looked up once.
+  const key = `${sources.linkerd ?? ''}\u0000${sources.gatewayAPI?.version ?? ''}\u0000${sources.gatewayAPI?.channel ?? ''}\u0000${apiVersion}\u0000${kind}`;
+  if (schemaAnswers.has(key)) return schemaAnswers.get(key);
+  const validate = findSchema(apiVersion, kind, sources);
+  schemaAnswers.set(key, validate);
+  return validate;
+}
+
+const schemaAnswers = new Map<string, ValidateFn | undefined>();
+
+function findSchema(apiVersion: string, kind: string, sources: SchemaSources): ValidateFn | undefined {
   const sets = loadIndex().sourceSets;
   for (const setName of sourceSetsFor(sources)) {
     const fileName = sets[setName]?.[apiVersion]?.[kind];
@@ -243,7 +254,7 @@ function compileCrdSchema(crdSchema: Schema, fileName: string): ValidateFn {
   }
   const applyDefaults = buildDefaulter(withoutStatus(crdSchema));
   const checkCelRules = celRulesCheck(withoutStatus(crdSchema));
-  return (object: unknown) => {
+  const check = (object: unknown) => {
     const defaulted = applyDefaults ? applyDefaults(object) : object;
     const valid = compiled(defaulted);
     const errors = valid ? [] : (compiled.errors ?? []);
@@ -255,6 +266,48 @@ function compileCrdSchema(crdSchema: Schema, fileName: string): ValidateFn {
     if (isSchema(object) && object.status !== undefined) violations.push(STATUS_VIOLATION);
     return violations;
   };
+  // CEL rules see metadata when they sit at the root or inside metadata's own schema.
+  const metadataSchema = isSchema(crdSchema.properties) ? crdSchema.properties.metadata : undefined;
+  const rulesSeeMetadata = Array.isArray(crdSchema['x-kubernetes-validations']) || JSON.stringify(metadataSchema ?? {}).includes('"x-kubernetes-validations"');
+  return rememberedByContent(check, rulesSeeMetadata);
+}
+
+/** After this many objects a validator whose objects rarely repeat stops remembering them. */
+const MEMO_TRIAL = 256;
+const MEMO_MAX_ENTRIES = 4096;
+
+/**
+ * Violations remembered by the object's content without its metadata: the check above is a pure
+ * function of the object, and reads of metadata only that it is an object (ObjectMeta is checked
+ * in core-kinds.ts), unless CEL rules can see it (at the root or in metadata's schema). Generated
+ * objects repeat across clusters except for their names and labels (a fleet's Certificates,
+ * Issuers, Servers and routes), so most are answered from here; a kind whose objects all differ
+ * (credentials naming both clusters) stops paying for the key after a trial.
+ */
+function rememberedByContent(check: ValidateFn, rulesSeeMetadata: boolean): ValidateFn {
+  let memo: Map<string, SchemaViolation[]> | undefined = new Map();
+  let lookups = 0;
+  let hits = 0;
+  return (object: unknown) => {
+    if (!memo || !isSchema(object) || (object.metadata !== undefined && !isPlainObject(object.metadata))) return check(object);
+    const { metadata, ...rest } = object;
+    const key = memoKey(rulesSeeMetadata ? object : rest);
+    if (key === undefined) return check(object);
+    const seen = memo.get(`${metadata === undefined ? 'm' : 'M'}${key}`);
+    lookups++;
+    if (seen) {
+      hits++;
+      return [...seen];
+    }
+    const violations = check(object);
+    if (lookups >= MEMO_TRIAL && hits * 4 < lookups) memo = undefined;
+    else if (memo.size < MEMO_MAX_ENTRIES) memo.set(`${metadata === undefined ? 'm' : 'M'}${key}`, [...violations]);
+    return violations;
+  };
+}
+
+function isPlainObject(value: unknown): boolean {
+  return value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype;
 }
 
 /**

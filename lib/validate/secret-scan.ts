@@ -17,17 +17,61 @@ export interface SecretIssue {
 
 export const DELIVER_INSTEAD = 'keep it in a secret store and deliver it with External Secrets, SealedSecrets or SOPS';
 
+/**
+ * A file whose text is another file's between a head and a tail (a mesh chart template is its
+ * manifest between the file selection's two lines): its findings are the other file's, moved by
+ * the head, plus the head's and tail's own, so the text is not scanned twice.
+ */
+export interface WrappedFile {
+  /** The path of the file whose text it wraps (in the same scan). */
+  readonly of: string;
+  readonly head: string;
+  readonly tail: string;
+}
+
+type Found = { index: number; kind: string; fingerprint: string };
+
 /** Every piece of secret material in the files, in file order then line order. */
-export function scanFiles(files: ReadonlyMap<string, string> | Readonly<Record<string, string>>): SecretIssue[] {
+export function scanFiles(files: ReadonlyMap<string, string> | Readonly<Record<string, string>>, wrapped?: ReadonlyMap<string, WrappedFile>): SecretIssue[] {
   const entries = files instanceof Map ? [...files.entries()] : Object.entries(files as Record<string, string>);
+  const texts = files instanceof Map ? (files as ReadonlyMap<string, string>) : new Map(entries);
+  const scanned = new Map<string, Found[]>();
+  const foundIn = (file: string, text: string): Found[] => {
+    let found = scanned.get(file);
+    if (!found) {
+      found = wrappedFindings(file, text, wrapped?.get(file), texts, foundIn) ?? foundInText(file, text);
+      scanned.set(file, found);
+    }
+    return found;
+  };
   const issues: SecretIssue[] = [];
   for (const [file, text] of entries) {
-    const found = findSecretMaterial(text).map((f) => ({ index: f.index, kind: f.kind, fingerprint: f.fingerprint }));
-    if (/\.ya?ml$/.test(file)) found.push(...secretData(text));
-    found.sort((a, b) => a.index - b.index);
-    for (const f of found) issues.push({ file, line: lineAt(text, f.index), kind: f.kind, fingerprint: f.fingerprint });
+    for (const f of foundIn(file, text)) issues.push({ file, line: lineAt(text, f.index), kind: f.kind, fingerprint: f.fingerprint });
   }
   return issues;
+}
+
+function foundInText(file: string, text: string): Found[] {
+  const found: Found[] = findSecretMaterial(text).map((f) => ({ index: f.index, kind: f.kind, fingerprint: f.fingerprint }));
+  if (/\.ya?ml$/.test(file)) found.push(...secretData(text));
+  return found.sort((a, b) => a.index - b.index);
+}
+
+/**
+ * The findings of a wrapping file from those of the file it wraps, or undefined when the text is not
+ * that file's between the head and the tail. Nothing can match across the seams: the head ends in
+ * a line break, the tail starts a line, and neither holds a ':' (every key-value rule needs one).
+ */
+function wrappedFindings(file: string, text: string, wrap: WrappedFile | undefined, texts: ReadonlyMap<string, string>, foundIn: (file: string, text: string) => Found[]): Found[] | undefined {
+  if (!wrap || wrap.of === file) return undefined;
+  const inner = texts.get(wrap.of);
+  const { head, tail } = wrap;
+  if (inner === undefined || !head.endsWith('\n') || head.includes(':') || tail.includes(':') || (inner !== '' && !inner.endsWith('\n'))) return undefined;
+  // An armoured key without its end line is read up to 4096 characters on, which may reach the tail.
+  if (inner.includes('PRIVATE KEY') || inner.includes('PuTTY-User-Key-File-')) return undefined;
+  if (text.length !== head.length + inner.length + tail.length || !text.startsWith(head) || !text.endsWith(tail) || text.slice(head.length, head.length + inner.length) !== inner) return undefined;
+  const shift = (found: readonly Found[], by: number) => found.map((f) => ({ ...f, index: f.index + by }));
+  return [...foundInText(file, head), ...shift(foundIn(wrap.of, inner), head.length), ...shift(foundInText(file, tail), head.length + inner.length)];
 }
 
 /** One line for a message: where, what, fingerprint. */

@@ -36,6 +36,16 @@ describe.each(fleets)('$name', ({ document }) => {
     expect(objects).toBeGreaterThan(100);
   });
 
+  it('keeps the same rollout views whether workers rendered the clusters or not', () => {
+    const slim = (workers: string) => {
+      vi.stubEnv('MESHFLEET_WORKERS', workers);
+      return synthesize({ document: document(), baseDir: join(REPO, 'apps') }, { outdir: join(work, 'unused'), dryRun: true, workingFolder: work, keep: 'rollout' }).rendered.clusters;
+    };
+    const single = slim('0');
+    expect(single.flatMap((r) => r.objects).some((o) => 'spec' in o)).toBe(true);
+    expect(slim('2')).toStrictEqual(single);
+  });
+
   it.each(['0', '1'])('keeping rollout views (workers: %s) gives the same files, diagnostics and rollout verdict', (workers) => {
     vi.stubEnv('MESHFLEET_WORKERS', workers);
     const slim = synthesize({ document: document(), baseDir: join(REPO, 'apps') }, { outdir: join(work, 'unused'), dryRun: true, workingFolder: work, keep: 'rollout' });
@@ -49,5 +59,9 @@ describe.each(fleets)('$name', ({ document }) => {
     expect(kept.length).toBe(full.rendered.clusters.flatMap((r) => r.objects).length);
     expect(kept.every((o) => Object.keys(o.metadata).every((k) => k === 'name' || k === 'namespace'))).toBe(true);
     expect(kept.filter((o) => 'spec' in o).every((o) => ['Certificate', 'Issuer', 'ClusterIssuer', 'ExternalSecret', 'PushSecret'].includes(o.kind))).toBe(true);
+    // Of a spec only the fields the rollout reads: a Link credentials' kubeconfig template stays behind.
+    const credentials = kept.filter((o) => o.kind === 'ExternalSecret');
+    expect(credentials.length).toBeGreaterThan(0);
+    expect(credentials.every((o) => !('secretStoreRef' in (o.spec as object)) && !('data' in ((o.spec as { target?: { template?: object } }).target?.template ?? {})))).toBe(true);
   });
 });

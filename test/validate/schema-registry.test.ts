@@ -201,3 +201,37 @@ describe('isKubernetesDuration', () => {
     expect(isKubernetesDuration(value)).toBe(false);
   });
 });
+
+describe('violations remembered by content', () => {
+  it('gives objects that differ only in metadata the same violations, and never a remembered answer to a changed object', () => {
+    const invalid = (name: string) => ({ ...linkerdServer(), metadata: { name, namespace: 'app', labels: { cluster: name } }, spec: { ...(linkerdServer().spec as object), proxyProtocol: 'HTTP/9' } });
+    const first = validate(invalid('a'), linkerd220);
+    expect(first.map((v) => v.path)).toStrictEqual(['/spec/proxyProtocol']);
+    const again = validate(invalid('b'), linkerd220);
+    expect(again).toStrictEqual(first);
+    // A caller changing the returned list does not change what the next object gets.
+    again.push({ path: '/x', message: 'added by the caller' });
+    expect(validate(invalid('c'), linkerd220)).toStrictEqual(first);
+    // The rest of the object is the key: a changed access policy is validated, not remembered.
+    expect(validate({ ...invalid('d'), spec: { ...invalid('d').spec, accessPolicy: 'anyone' } }, linkerd220).map((v) => v.path)).toStrictEqual(['/spec/accessPolicy', '/spec/proxyProtocol']);
+    expect(validate(linkerdServer(), linkerd220)).toStrictEqual([]);
+  });
+
+  it('validates metadata that is not an object, even after the same object with one', () => {
+    const server = linkerdServer();
+    expect(validate(server, linkerd220)).toStrictEqual([]);
+    expect(validate({ ...server, metadata: 'web-http' as unknown as object }, linkerd220).map((v) => v.path)).toStrictEqual(['/metadata']);
+    const { metadata: _metadata, ...withoutMetadata } = server;
+    expect(validate(withoutMetadata as typeof server, linkerd220)).toStrictEqual(validate(withoutMetadata as typeof server, linkerd220));
+  });
+
+  it('answers as a fresh validator whatever the order, once many objects of a kind all differ', () => {
+    const servers = Array.from({ length: 600 }, (_, i) => {
+      const server = linkerdServer(1000 + i);
+      return { ...server, metadata: { name: `s${i}`, namespace: 'app' }, spec: { ...(server.spec as object), ...(i % 3 === 0 ? { proxyProtocol: `HTTP/${i}` } : {}) } };
+    });
+    const results = servers.map((s) => validate(s, linkerd220));
+    expect(results.filter((r) => r.length > 0).length).toBe(200);
+    expect([...servers].reverse().map((s) => validate(s, linkerd220))).toStrictEqual([...results].reverse());
+  });
+});

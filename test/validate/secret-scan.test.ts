@@ -111,3 +111,43 @@ describe('scanFiles (every file meshfleet writes)', () => {
     expect(scanFiles(files)).toStrictEqual([]);
   });
 });
+
+describe('a file wrapping another file (a mesh template and its manifest)', () => {
+  const head = '{{- if or (not .Values.files) (has "links.yaml" .Values.files) }}\n';
+  const tail = '{{- end }}\n';
+  const pem = SECRET_SAMPLES.find((s) => s.kind === 'EC private key')!.text;
+  const bodies = [
+    ...SECRET_SAMPLES.map((s) => `apiVersion: v1\nkind: ConfigMap\ndata:\n  value: ${JSON.stringify(s.text)}\n`),
+    ...SECRET_SAMPLES.map((s) => `value: ${b64(s.text)}\n`),
+    `apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ndata:\n  key: c2VjcmV0\n---\napiVersion: v1\nkind: Secret\nstringData:\n  token: abc\n`,
+    `token: ${'A'.repeat(40)}\n`,
+    `key: |\n${pem.replace(/-----END[^]*$/, '')}`,
+    '',
+  ];
+
+  it('reports exactly what scanning its own text reports', () => {
+    for (const body of bodies) {
+      const files = new Map([['env/c/mesh/templates/links.yaml', `${head}${body}${tail}`], ['env/c/manifests/links.yaml', body]]);
+      const wrapped = new Map([['env/c/mesh/templates/links.yaml', { of: 'env/c/manifests/links.yaml', head, tail }]]);
+      expect(scanFiles(files, wrapped), body).toStrictEqual(scanFiles(files));
+    }
+    expect(scanFiles(new Map([['t.yaml', `${head}value: ${b64(pem)}\n${tail}`], ['m.yaml', `value: ${b64(pem)}\n`]]), new Map([['t.yaml', { of: 'm.yaml', head, tail }]])).map((i) => [i.file, i.line])).toStrictEqual([
+      ['t.yaml', 2],
+      ['m.yaml', 1],
+    ]);
+  });
+
+  it('scans the text itself when it is not the other file between head and tail', () => {
+    const files = new Map([['t.yaml', `${head}value: ${b64(pem)}\n${tail}`], ['m.yaml', 'value: harmless\n']]);
+    const issues = scanFiles(files, new Map([['t.yaml', { of: 'm.yaml', head, tail }]]));
+    expect(issues.map((i) => i.file)).toStrictEqual(['t.yaml']);
+  });
+
+  it('scans the text itself when a seam could join a finding (a head holding a colon)', () => {
+    const withColon = 'users:\n';
+    const body = `clusters:\n- name: a\ntoken: ${'x'.repeat(20)}\n`;
+    const files = new Map([['t.yaml', `${withColon}${body}`], ['m.yaml', body]]);
+    expect(scanFiles(files, new Map([['t.yaml', { of: 'm.yaml', head: withColon, tail: '' }]]))).toStrictEqual(scanFiles(files));
+    expect(scanFiles(files).map((i) => i.file)).toStrictEqual(['t.yaml']);
+  });
+});
