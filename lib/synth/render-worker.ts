@@ -5,14 +5,15 @@
 import { workerData as data } from 'node:worker_threads';
 import type { WorkerData, WorkerMessage } from './render-workers.ts';
 
-const { fleet, keep, charts, apps, folder, control, port } = data as WorkerData;
+const { fleet, keep, charts, order, apps, folder, control, port } = data as WorkerData;
 const send = (message: WorkerMessage) => port.postMessage(message);
 try {
   const [{ fleetContext, renderCluster }, { stagedWriter }, workers] = await Promise.all([import('./render-cluster.ts'), import('../output/atomic-write.ts'), import('./render-workers.ts')]);
   const { signal } = workers;
   const context = fleetContext(fleet);
   const write = folder === undefined ? undefined : stagedWriter(folder);
-  for (let index = workers.claim(control, fleet.clusters.length); index !== undefined; index = workers.claim(control, fleet.clusters.length)) {
+  for (let at = workers.claim(control, order.length); at !== undefined; at = workers.claim(control, order.length)) {
+    const index = order[at];
     try {
       const done = renderCluster(context, fleet.clusters[index], charts, apps?.[index]);
       const { upstreamValues } = done.rendered;

@@ -81,6 +81,8 @@ export interface WorkerData {
   /** What to send back of each object (renderClusters' `keep`). */
   readonly keep: KeepObjects;
   readonly charts: Readonly<Record<string, LockEntry>>;
+  /** The fleet indices of the clusters to render, in the order they are claimed. */
+  readonly order: readonly number[];
   readonly apps?: readonly (ClusterApps | undefined)[];
   readonly folder?: string;
   readonly control: Int32Array;
@@ -119,7 +121,8 @@ export function keptFiles(rendered: RenderedCluster, keep: KeepObjects): Pick<Re
 
 /**
  * Every cluster rendered, in fleet order. `sink` takes the files of clusters rendered on this thread;
- * workers write theirs into `staged` (when given) or send their text back.
+ * workers write theirs into `staged` (when given) or send their text back. Clusters in `reused`
+ * (by fleet index: an incremental synth's unchanged ones) are not rendered but returned as given.
  */
 export function renderClusters(
   context: FleetContext,
@@ -128,8 +131,11 @@ export function renderClusters(
   sink: ((path: string, content: string) => void) | undefined,
   staged: StagedTarget | undefined,
   keep: KeepObjects = 'objects',
+  reused: ReadonlyMap<number, ClusterOutcome> = new Map(),
 ): ClusterOutcome[] {
   const { clusters } = context.fleet;
+  const order = clusters.flatMap((_, index) => (reused.has(index) ? [] : [index]));
+  const renderAll = () => clusters.map((_, index) => reused.get(index) ?? renderHere(index));
   const renderHere = (index: number): ClusterOutcome => {
     const cluster = clusters[index];
     const done = renderCluster(context, cluster, charts, apps?.(cluster.name));
@@ -138,14 +144,15 @@ export function renderClusters(
     const rendered = keep === 'objects' ? done.rendered : { ...done.rendered, objectFiles, objects: objectFiles.flatMap((f) => f.objects), routeFiles };
     return { ...done, rendered, paths: [...done.files.keys()], files: sink ? undefined : done.files };
   };
-  const count = workerCount(clusters.length);
-  if (count === 0) return clusters.map((_, index) => renderHere(index));
+  const count = workerCount(order.length);
+  if (count === 0) return renderAll();
 
   const control = new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT));
-  const workers = startWorkers(count, context.fleet, charts, apps, staged?.folder, control, keep);
-  if (!workers) return clusters.map((_, index) => renderHere(index));
+  const workers = startWorkers(count, context.fleet, charts, order, apps, staged?.folder, control, keep);
+  if (!workers) return renderAll();
 
   const outcomes: (ClusterOutcome | undefined)[] = new Array(clusters.length);
+  for (const [index, outcome] of reused) outcomes[index] = outcome;
   const failed = new Map<number, { error?: unknown; worker?: { name: string; message: string } }>();
   const receive = () => {
     for (const { port } of workers) {
@@ -164,7 +171,8 @@ export function renderClusters(
       }
     }
   };
-  for (let index = claim(control, clusters.length); index !== undefined; index = claim(control, clusters.length)) {
+  for (let at = claim(control, order.length); at !== undefined; at = claim(control, order.length)) {
+    const index = order[at];
     try {
       outcomes[index] = renderHere(index);
     } catch (error) {
@@ -175,11 +183,11 @@ export function renderClusters(
   }
   // No cluster is claimed from here on; the claimed ones are waited for, so nothing writes into the
   // staged folder after this returns (an error removes it). A worker still loading is not waited for.
-  const claimed = Math.min(Atomics.exchange(control, NEXT, CLOSED), clusters.length);
+  const claimed = Math.min(Atomics.exchange(control, NEXT, CLOSED), order.length);
   for (let next = 0; ; ) {
     const seen = Atomics.load(control, SIGNAL);
     receive();
-    while (next < claimed && (outcomes[next] !== undefined || failed.has(next))) next++;
+    while (next < claimed && (outcomes[order[next]] !== undefined || failed.has(order[next]))) next++;
     if (next === claimed) break;
     Atomics.wait(control, SIGNAL, seen);
   }
@@ -206,6 +214,7 @@ function startWorkers(
   count: number,
   fleet: ResolvedFleet,
   charts: Readonly<Record<string, LockEntry>>,
+  order: readonly number[],
   apps: ((cluster: string) => ClusterApps) | undefined,
   folder: string | undefined,
   control: Int32Array,
@@ -217,7 +226,7 @@ function startWorkers(
   const ports: { port: MessagePort; worker: Worker }[] = [];
   for (let i = 0; i < count; i++) {
     const { port1, port2 } = new MessageChannel();
-    const workerData: WorkerData = { fleet, keep, charts, apps: appsByCluster, folder, control, port: port2 };
+    const workerData: WorkerData = { fleet, keep, charts, order, apps: appsByCluster, folder, control, port: port2 };
     let worker: Worker;
     try {
       worker = new Worker(entry.code, { eval: entry.eval, workerData, transferList: [port2] });

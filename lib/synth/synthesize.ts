@@ -9,6 +9,7 @@ import { compareWithFolder, type FolderComparison } from '../output/diff.ts';
 import { readPreviousIndex } from '../output/previous-index.ts';
 import { stagedChangeDiagnostics } from '../rollout/staged-changes.ts';
 import { planFleet, type PlanOptions } from './plan.ts';
+import { incrementalSynth } from './incremental.ts';
 import { renderFleet, type AppSource, type FileSink, type Rendered } from './render.ts';
 import type { KeepObjects } from './render-workers.ts';
 
@@ -44,6 +45,12 @@ export interface SynthOptions extends Omit<PlanOptions, 'baseDir'> {
    * @default 'objects'
    */
   readonly keep?: KeepObjects;
+  /**
+   * With keep 'rollout' and a real write: clusters whose inputs are unchanged since this folder was
+   * last written are moved over from it instead of rendered (incremental.ts; README: Incremental synth).
+   * @default false
+   */
+  readonly incremental?: boolean;
   /** The folder the caller runs in, which outdir may neither be nor contain. @default the process's working folder */
   readonly workingFolder?: string;
 }
@@ -92,13 +99,19 @@ export function synthesize(input: FleetInput, options: SynthOptions = {}): Synth
         : options.dryRun === 'count'
           ? (_path, text) => void (bytes += Buffer.byteLength(text))
           : undefined;
+    const incremental = staged && options.incremental && options.keep === 'rollout' ? incrementalSynth(folder.target) : undefined;
     try {
-      rendered = renderFleet(plan.fleet, lock, {}, input.apps, sink, options.keep);
+      rendered = renderFleet(plan.fleet, lock, {}, input.apps, sink, options.keep, incremental);
       const lockWarning = rebuilt ? [warning('MF8006', '', rebuilt, 'commit the output with its rebuilt versions.lock.json')] : [];
       ({ diagnostics, acknowledged } = applyAcknowledgements(input.document, [...plan.diagnostics, ...stagedOperations, ...lockWarning, ...rendered.diagnostics], true));
       if (diagnostics.some((d) => d.severity === 'error') || (options.strict && diagnostics.length)) throw new FleetError(diagnostics, input.locate);
       if (sink) for (const [path, text] of rendered.files) sink(path, text);
+      if (staged && incremental) {
+        incremental.adopt(staged);
+        incremental.invalidate();
+      }
       staged?.commit();
+      if (staged && incremental) incremental.save(staged);
       comparison = compared?.finish();
     } catch (e) {
       staged?.abort();
