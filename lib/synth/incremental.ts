@@ -91,8 +91,9 @@ export function incrementalSynth(target: string): Incremental {
         const found = cached.get(cluster.name);
         if (!found || computed[index] === undefined || found.key !== computed[index]) return;
         const entry = deserialize(found.data) as CachedCluster;
-        // The chart version follows from the previous lock entry: reused only when it is the one this cluster wrote.
-        if (!sameEntry(charts[entry.lock.key], entry.lock.entry) || !filesUnchanged(target, entry.paths, entry.stats)) return;
+        // The previous lock entry, which the chart version follows from, is not in the key: it is the
+        // one this cluster wrote (versions.lock.json is as the cache saw it), which gives the same version again.
+        if (!filesUnchanged(target, entry.paths, entry.stats)) return;
         reused.set(index, { entry, data: found.data });
         result.set(index, outcomeOf(context, cluster, entry, charts));
       });
@@ -187,10 +188,6 @@ function filesUnchanged(target: string, paths: readonly string[], stats: readonl
       return found !== undefined && found.isFile() && found.size === stats[i][0] && found.mtimeMs === stats[i][1];
     })
   );
-}
-
-function sameEntry(a: LockEntry | undefined, b: LockEntry): boolean {
-  return a !== undefined && a.version === b.version && a.hash === b.hash && a.linkerd === b.linkerd;
 }
 
 /** A cached cluster as renderCluster would return it, with its rollout-view objects. */
