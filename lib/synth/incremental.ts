@@ -25,7 +25,7 @@ import type { ClusterApps, FleetContext } from './render-cluster.ts';
 import type { ClusterOutcome } from './render-workers.ts';
 
 /** Bumped when what is cached changes shape. */
-const FORMAT = 1;
+const FORMAT = 3;
 /** Cache files kept (one per output folder); older ones are removed when one is written. */
 const KEPT_FILES = 16;
 const FILE_PREFIX = 'synth-';
@@ -86,17 +86,23 @@ export function incrementalSynth(target: string): Incremental {
       const result = new Map<number, ClusterOutcome>();
       const cache = readCache(target);
       if (!cache) return result;
-      const cached = new Map(cache.clusters.map((c) => [c.name, c]));
-      context.fleet.clusters.forEach((cluster, index) => {
-        const found = cached.get(cluster.name);
-        if (!found || computed[index] === undefined || found.key !== computed[index]) return;
-        const entry = deserialize(found.data) as CachedCluster;
-        // The previous lock entry, which the chart version follows from, is not in the key: it is the
-        // one this cluster wrote (versions.lock.json is as the cache saw it), which gives the same version again.
-        if (!filesUnchanged(target, entry.paths, entry.stats)) return;
-        reused.set(index, { entry, data: found.data });
-        result.set(index, outcomeOf(context, cluster, entry, charts));
-      });
+      try {
+        const cached = new Map(cache.clusters.map((c) => [c.name, c]));
+        context.fleet.clusters.forEach((cluster, index) => {
+          const found = cached.get(cluster.name);
+          if (!found || computed[index] === undefined || found.key !== computed[index]) return;
+          const entry = deserialize(found.data) as CachedCluster;
+          // The previous lock entry, which the chart version follows from, is not in the key: it is the
+          // one this cluster wrote (versions.lock.json is as the cache saw it), which gives the same version again.
+          if (!filesUnchanged(target, entry.paths, entry.stats)) return;
+          reused.set(index, { entry, data: found.data });
+          result.set(index, outcomeOf(context, cluster, entry, charts));
+        });
+      } catch {
+        // A cache of another shape: render everything.
+        reused.clear();
+        return new Map();
+      }
       return result;
     },
     record(index, outcome) {
@@ -139,7 +145,7 @@ export function incrementalSynth(target: string): Incremental {
         });
         const content: CacheFile = { format: FORMAT, stamp: codeStamp(), target: file.real, fleetFiles: FLEET_FILES.map(statOf), clusters };
         mkdirSync(dirname(file.path), { recursive: true });
-        writeFileSync(temporary, serialize(content));
+        writeFileSync(temporary, frame(content));
         renameSync(temporary, file.path);
         prune(dirname(file.path));
       } catch {
@@ -170,13 +176,34 @@ function readCache(target: string): CacheFile | undefined {
   try {
     const file = cacheFileOf(target);
     if (!file) return undefined;
-    const cache = deserialize(readFileSync(file.path)) as CacheFile;
+    const cache = unframe(readFileSync(file.path));
     if (cache.format !== FORMAT || cache.stamp !== codeStamp() || cache.target !== file.real || !Array.isArray(cache.clusters)) return undefined;
     return filesUnchanged(target, FLEET_FILES, cache.fleetFiles) ? cache : undefined;
   } catch {
     // Missing, unreadable or not ours: render everything.
     return undefined;
   }
+}
+
+/**
+ * The cache file's bytes: the length of its header, the header (v8 serialization, each cluster's
+ * data by length), the clusters' data one after the other. Not one v8 serialization of it all:
+ * copying the buffers through the serializer costs more than anything else the cache does.
+ */
+function frame(cache: CacheFile): Buffer {
+  const header = serialize({ ...cache, clusters: cache.clusters.map(({ name, key, data }) => ({ name, key, length: data.length })) });
+  const length = Buffer.alloc(4);
+  length.writeUInt32LE(header.length);
+  return Buffer.concat([length, header, ...cache.clusters.map((c) => c.data)]);
+}
+
+function unframe(bytes: Buffer): CacheFile {
+  const end = 4 + bytes.readUInt32LE(0);
+  const header = deserialize(bytes.subarray(4, end)) as Omit<CacheFile, 'clusters'> & { clusters: { name: string; key: string; length: number }[] };
+  let at = end;
+  const clusters = header.clusters.map(({ name, key, length }) => ({ name, key, data: bytes.subarray(at, (at += length)) }));
+  if (at !== bytes.length) throw new Error('incremental: a truncated cache file');
+  return { ...header, clusters };
 }
 
 /** Every file is in the folder with the size and modification time recorded. */
