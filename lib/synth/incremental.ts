@@ -307,6 +307,8 @@ function hashFolder(hash: ReturnType<typeof createHash>, folder: string): void {
     return;
   }
   for (const entry of entries) {
+    // Declarations are not run.
+    if (entry.endsWith('.d.ts')) continue;
     const stats = statSync(join(folder, entry));
     if (stats.isFile()) hash.update(`${entry}\0${stats.size}\0${stats.mtimeMs}\0`);
   }
