@@ -6,7 +6,7 @@
 // index.json and versions.lock.json, and every file of a reused cluster with the size and mtime it
 // had. Anything else (another meshfleet, changed code, a hand edit, a corrupt cache) renders afresh.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -145,7 +145,12 @@ export function incrementalSynth(target: string): Incremental {
         });
         const content: CacheFile = { format: FORMAT, stamp: codeStamp(), target: file.real, fleetFiles: FLEET_FILES.map(statOf), clusters };
         mkdirSync(dirname(file.path), { recursive: true });
-        writeFileSync(temporary, frame(content));
+        const fd = openSync(temporary, 'w');
+        try {
+          for (const part of frame(content)) writeSync(fd, part);
+        } finally {
+          closeSync(fd);
+        }
         renameSync(temporary, file.path);
         prune(dirname(file.path));
       } catch {
@@ -190,11 +195,11 @@ function readCache(target: string): CacheFile | undefined {
  * data by length), the clusters' data one after the other. Not one v8 serialization of it all:
  * copying the buffers through the serializer costs more than anything else the cache does.
  */
-function frame(cache: CacheFile): Buffer {
+function frame(cache: CacheFile): Uint8Array[] {
   const header = serialize({ ...cache, clusters: cache.clusters.map(({ name, key, data }) => ({ name, key, length: data.length })) });
   const length = Buffer.alloc(4);
   length.writeUInt32LE(header.length);
-  return Buffer.concat([length, header, ...cache.clusters.map((c) => c.data)]);
+  return [length, header, ...cache.clusters.map((c) => c.data)];
 }
 
 function unframe(bytes: Buffer): CacheFile {
