@@ -147,7 +147,7 @@ export function incrementalSynth(target: string): Incremental {
         mkdirSync(dirname(file.path), { recursive: true });
         const fd = openSync(temporary, 'w');
         try {
-          for (const part of frame(content)) writeSync(fd, part);
+          for (const part of frame(content)) for (let done = 0; done < part.length; ) done += writeSync(fd, part, done);
         } finally {
           closeSync(fd);
         }
