@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
 import { cacheDir } from '../compiled-cache.ts';
@@ -25,7 +25,7 @@ import type { ClusterApps, FleetContext } from './render-cluster.ts';
 import type { ClusterOutcome } from './render-workers.ts';
 
 /** Bumped when what is cached changes shape. */
-const FORMAT = 3;
+const FORMAT = 4;
 /** Cache files kept (one per output folder); older ones are removed when one is written. */
 const KEPT_FILES = 16;
 const FILE_PREFIX = 'synth-';
@@ -38,8 +38,6 @@ interface CachedCluster {
   readonly upstreamValues: RenderedCluster['upstreamValues'];
   readonly chartVersion: string;
   readonly paths: readonly string[];
-  /** Size and mtimeMs of each file, in the order of paths, as they are in the output folder. */
-  readonly stats: readonly FileStat[];
   readonly diagnostics: readonly Diagnostic[];
   readonly secrets: readonly Diagnostic[];
   readonly lock: ClusterOutcome['lock'];
@@ -47,15 +45,29 @@ interface CachedCluster {
 
 type FileStat = readonly [size: number, mtimeMs: number];
 
-interface CacheFile {
+/**
+ * The cache file: each cluster's CachedCluster (v8 serialization) one after the other, written as
+ * the clusters come, then this footer (v8 serialization), then the footer's length (4 bytes).
+ */
+interface Footer {
   readonly format: number;
   readonly stamp: string;
   /** The output folder's real path. */
   readonly target: string;
   /** Size and mtime of the marker, index.json and versions.lock.json as written. */
   readonly fleetFiles: readonly FileStat[];
-  /** name, input key (inputKeys), the v8 serialization of its CachedCluster. */
-  readonly clusters: readonly { readonly name: string; readonly key: string; readonly data: Uint8Array }[];
+  readonly clusters: readonly FooterCluster[];
+}
+
+interface FooterCluster {
+  readonly name: string;
+  /** The hash of its inputs (inputKeys). */
+  readonly key: string;
+  /** Where its CachedCluster is in the file. */
+  readonly offset: number;
+  readonly length: number;
+  /** Size and mtimeMs of each of its files (CachedCluster's paths), as they are in the output folder. */
+  readonly stats: readonly FileStat[];
 }
 
 /** Files of the output that only a whole synth writes: reuse needs them as the cache saw them. */
@@ -65,7 +77,7 @@ const FLEET_FILES = [OUTPUT_MARKER, INDEX_FILE, LOCK_FILE];
 export interface Incremental {
   /** The unchanged clusters' outcomes, by fleet index (renderClusters does not render them). */
   reusable(context: FleetContext, charts: Readonly<Record<string, LockEntry>>, apps?: (cluster: string) => ClusterApps): Map<number, ClusterOutcome>;
-  /** Each cluster's outcome, in fleet order, as renderFleet merges them. */
+  /** Each cluster's outcome, in fleet order, as renderFleet merges them: written to the next cache at once. */
   record(index: number, outcome: ClusterOutcome): void;
   /** Moves the reused clusters' folders from the output into the staged folder (before its commit). */
   adopt(staged: StagedTree): void;
@@ -73,29 +85,52 @@ export interface Incremental {
   invalidate(): void;
   /** After a successful swap of `staged`: the cache for the next run (a failure only costs that run a cold synth). */
   save(staged: StagedTree): void;
+  /** The synth failed: the next cache is dropped, the current one stays. */
+  abort(): void;
 }
 
 export function incrementalSynth(target: string): Incremental {
+  const file = cacheFileOf(target);
   const keys: (string | undefined)[] = [];
-  const outcomes: ClusterOutcome[] = [];
-  const reused = new Map<number, { entry: CachedCluster; data: Uint8Array }>();
+  const reused = new Map<number, { entry: CachedCluster; data: Uint8Array; stats: readonly FileStat[] }>();
+  // The next cache, written as the clusters come so that their serializations are not held.
+  const temporary = `${file.path}.${process.pid}.tmp`;
+  let fd: number | undefined;
+  let written = 0;
+  let failed = false;
+  const clusters: (Omit<FooterCluster, 'stats'> & { paths: readonly string[]; stats?: readonly FileStat[] })[] = [];
+  const write = (bytes: Uint8Array) => {
+    for (let done = 0; done < bytes.length; ) done += writeSync(fd!, bytes, done);
+    written += bytes.length;
+  };
+  const drop = () => {
+    failed = true;
+    try {
+      if (fd !== undefined) closeSync(fd);
+      fd = undefined;
+      rmSync(temporary, { force: true });
+    } catch {
+      // Nothing to clean.
+    }
+  };
   return {
     reusable(context, charts, apps) {
       const computed = inputKeys(context, apps);
       keys.push(...computed);
       const result = new Map<number, ClusterOutcome>();
-      const cache = readCache(target);
+      const cache = readCache(target, file);
       if (!cache) return result;
       try {
-        const cached = new Map(cache.clusters.map((c) => [c.name, c]));
+        const cached = new Map(cache.footer.clusters.map((c) => [c.name, c]));
         context.fleet.clusters.forEach((cluster, index) => {
           const found = cached.get(cluster.name);
           if (!found || computed[index] === undefined || found.key !== computed[index]) return;
-          const entry = deserialize(found.data) as CachedCluster;
+          const data = cache.bytes.subarray(found.offset, found.offset + found.length);
+          const entry = deserialize(data) as CachedCluster;
           // The previous lock entry, which the chart version follows from, is not in the key: it is the
           // one this cluster wrote (versions.lock.json is as the cache saw it), which gives the same version again.
-          if (!filesUnchanged(target, entry.paths, entry.stats)) return;
-          reused.set(index, { entry, data: found.data });
+          if (!filesUnchanged(target, entry.paths, found.stats)) return;
+          reused.set(index, { entry, data, stats: found.stats });
           result.set(index, outcomeOf(context, cluster, entry, charts));
         });
       } catch {
@@ -106,23 +141,36 @@ export function incrementalSynth(target: string): Incremental {
       return result;
     },
     record(index, outcome) {
-      outcomes[index] = outcome;
+      const key = keys[index];
+      if (key === undefined || failed) return;
+      try {
+        if (fd === undefined) {
+          mkdirSync(dirname(file.path), { recursive: true });
+          fd = openSync(temporary, 'w');
+        }
+        const kept = reused.get(index);
+        const { rendered, paths, diagnostics, secrets, lock } = outcome;
+        const { folder, objectFiles, routeFiles, upstreamValues, chartVersion } = rendered;
+        const data = kept?.data ?? serialize({ folder, objectFiles, routeFiles, upstreamValues, chartVersion, paths, diagnostics, secrets, lock } satisfies CachedCluster);
+        clusters.push({ name: rendered.cluster.name, key, offset: written, length: data.length, paths, ...(kept ? { stats: kept.stats } : {}) });
+        write(data);
+      } catch {
+        // A cache that cannot be written costs the next run a cold synth, nothing more.
+        drop();
+      }
     },
     adopt(staged) {
-      staged.adopt([...reused.values()].map(({ entry }) => ({ folder: entry.folder, files: entry.paths.map((path, i) => [path, entry.stats[i][0]] as const) })));
+      staged.adopt([...reused.values()].map(({ entry, stats }) => ({ folder: entry.folder, files: entry.paths.map((path, i) => [path, stats[i][0]] as const) })));
     },
     invalidate() {
       try {
-        const file = cacheFileOf(target);
-        if (file) rmSync(file.path, { force: true });
+        rmSync(file.path, { force: true });
       } catch {
         // Left as it is: the next run still checks every reused file against the folder.
       }
     },
     save(staged) {
-      const file = cacheFileOf(target);
-      if (!file) return;
-      const temporary = `${file.path}.${process.pid}.tmp`;
+      if (failed || fd === undefined) return drop();
       try {
         // As commit() verified them: a moved folder's files keep their times, the new ones have theirs.
         const statOf = (path: string): FileStat => {
@@ -131,84 +179,56 @@ export function incrementalSynth(target: string): Incremental {
           if (size === undefined || mtime === undefined) throw new Error(`incremental: ${path} was not verified`);
           return [size, mtime];
         };
-        const clusters: CacheFile['clusters'][number][] = [];
-        outcomes.forEach((outcome, index) => {
-          const key = keys[index];
-          if (key === undefined) return;
-          const name = outcome.rendered.cluster.name;
-          const kept = reused.get(index);
-          if (kept) return void clusters.push({ name, key, data: kept.data });
-          const { rendered, paths, diagnostics, secrets, lock } = outcome;
-          const { folder, objectFiles, routeFiles, upstreamValues, chartVersion } = rendered;
-          const entry: CachedCluster = { folder, objectFiles, routeFiles, upstreamValues, chartVersion, paths, stats: paths.map(statOf), diagnostics, secrets, lock };
-          clusters.push({ name, key, data: serialize(entry) });
-        });
-        const content: CacheFile = { format: FORMAT, stamp: codeStamp(), target: file.real, fleetFiles: FLEET_FILES.map(statOf), clusters };
-        mkdirSync(dirname(file.path), { recursive: true });
-        const fd = openSync(temporary, 'w');
-        try {
-          for (const part of frame(content)) for (let done = 0; done < part.length; ) done += writeSync(fd, part, done);
-        } finally {
-          closeSync(fd);
-        }
+        const footer: Footer = {
+          format: FORMAT,
+          stamp: codeStamp(),
+          target: file.real,
+          fleetFiles: FLEET_FILES.map(statOf),
+          clusters: clusters.map(({ name, key, offset, length, paths, stats }) => ({ name, key, offset, length, stats: stats ?? paths.map(statOf) })),
+        };
+        const bytes = serialize(footer);
+        const length = Buffer.alloc(4);
+        length.writeUInt32LE(bytes.length);
+        write(bytes);
+        write(length);
+        closeSync(fd);
+        fd = undefined;
         renameSync(temporary, file.path);
         prune(dirname(file.path));
       } catch {
-        // A cache that cannot be written costs the next run a cold synth, nothing more.
-        try {
-          rmSync(temporary, { force: true });
-          rmSync(file.path, { force: true });
-        } catch {
-          // Nothing to clean.
-        }
+        drop();
       }
     },
+    abort: drop,
   };
 }
 
-/** The cache file of an output folder, named by its real path; undefined when the folder does not exist. */
-function cacheFileOf(target: string): { path: string; real: string } | undefined {
+/**
+ * The cache file of an output folder, named by its real path (its parent's, for a folder not made
+ * yet: an output folder is never a link).
+ */
+function cacheFileOf(target: string): { path: string; real: string } {
   let real: string;
   try {
-    real = realpathSync(target);
+    real = join(realpathSync(dirname(target)), basename(target));
   } catch {
-    return undefined;
+    real = target;
   }
   return { path: join(cacheDir(), `${FILE_PREFIX}${createHash('sha256').update(real).digest('hex').slice(0, 32)}.v8`), real };
 }
 
-function readCache(target: string): CacheFile | undefined {
+function readCache(target: string, file: { path: string; real: string }): { footer: Footer; bytes: Buffer } | undefined {
   try {
-    const file = cacheFileOf(target);
-    if (!file) return undefined;
-    const cache = unframe(readFileSync(file.path));
-    if (cache.format !== FORMAT || cache.stamp !== codeStamp() || cache.target !== file.real || !Array.isArray(cache.clusters)) return undefined;
-    return filesUnchanged(target, FLEET_FILES, cache.fleetFiles) ? cache : undefined;
+    const bytes = readFileSync(file.path);
+    const end = bytes.length - 4;
+    const footer = deserialize(bytes.subarray(end - bytes.readUInt32LE(end), end)) as Footer;
+    if (footer.format !== FORMAT || footer.stamp !== codeStamp() || footer.target !== file.real || !Array.isArray(footer.clusters)) return undefined;
+    if (footer.clusters.some((c) => !(c.offset >= 0 && c.offset + c.length <= end))) return undefined;
+    return filesUnchanged(target, FLEET_FILES, footer.fleetFiles) ? { footer, bytes } : undefined;
   } catch {
     // Missing, unreadable or not ours: render everything.
     return undefined;
   }
-}
-
-/**
- * The cache file's bytes: the length of its header, the header (v8 serialization, each cluster's
- * data by length), the clusters' data one after the other. Not one v8 serialization of it all:
- * copying the buffers through the serializer costs more than anything else the cache does.
- */
-function frame(cache: CacheFile): Uint8Array[] {
-  const header = serialize({ ...cache, clusters: cache.clusters.map(({ name, key, data }) => ({ name, key, length: data.length })) });
-  const length = Buffer.alloc(4);
-  length.writeUInt32LE(header.length);
-  return [length, header, ...cache.clusters.map((c) => c.data)];
-}
-
-function unframe(bytes: Buffer): CacheFile {
-  const end = 4 + bytes.readUInt32LE(0);
-  const header = deserialize(bytes.subarray(4, end)) as Omit<CacheFile, 'clusters'> & { clusters: { name: string; key: string; length: number }[] };
-  let at = end;
-  const clusters = header.clusters.map(({ name, key, length }) => ({ name, key, data: bytes.subarray(at, (at += length)) }));
-  if (at !== bytes.length) throw new Error('incremental: a truncated cache file');
-  return { ...header, clusters };
 }
 
 /** Every file is in the folder with the size and modification time recorded. */
@@ -319,11 +339,14 @@ function hashFolder(hash: ReturnType<typeof createHash>, folder: string): void {
   }
 }
 
-/** Keeps the newest cache files (one per output folder a user or a test suite synthesized into). */
+/** Keeps the newest cache files (one per output folder a user or a test suite synthesized into); a killed run's temporary one goes after an hour. */
 function prune(folder: string): void {
   const files = readdirSync(folder)
-    .filter((entry) => entry.startsWith(FILE_PREFIX) && entry.endsWith('.v8'))
+    .filter((entry) => entry.startsWith(FILE_PREFIX))
     .map((entry) => ({ path: join(folder, entry), time: statSync(join(folder, entry)).mtimeMs }))
     .sort((a, b) => b.time - a.time);
-  for (const { path } of files.slice(KEPT_FILES)) rmSync(path, { force: true });
+  const stale = Date.now() - 3_600_000;
+  const done = files.filter((f) => f.path.endsWith('.v8'));
+  for (const { path } of done.slice(KEPT_FILES)) rmSync(path, { force: true });
+  for (const { path, time } of files) if (path.endsWith('.tmp') && time < stale) rmSync(path, { force: true });
 }

@@ -115,6 +115,7 @@ export function synthesize(input: FleetInput, options: SynthOptions = {}): Synth
       comparison = compared?.finish();
     } catch (e) {
       staged?.abort();
+      incremental?.abort();
       throw e;
     }
     files = rendered.paths.length;
