@@ -219,6 +219,8 @@ function cacheFileOf(target: string): { path: string; real: string } {
 
 function readCache(target: string, file: { path: string; real: string }): { footer: Footer; bytes: Buffer } | undefined {
   try {
+    // Not a folder a synth finished writing (a new one, one removed since): the cache cannot match.
+    if (!statSync(join(target, OUTPUT_MARKER), { throwIfNoEntry: false })) return undefined;
     const bytes = readFileSync(file.path);
     const end = bytes.length - 4;
     const footer = deserialize(bytes.subarray(end - bytes.readUInt32LE(end), end)) as Footer;
