@@ -1,7 +1,8 @@
 // Incremental synth: a cluster whose inputs are the same as when the output folder was written is not
 // rendered again. Its folder is moved from the previous output into the staged one (StagedTree.adopt),
 // and what the fleet-wide steps need of it (its ClusterOutcome without file text) comes from a cache
-// file beside the compiled-code cache (one per output folder, written after each successful swap).
+// file beside the compiled-code cache (one per output folder, written as the clusters come and put in
+// place after each successful swap).
 // The cache is used only while the output folder is exactly what it recorded: the same marker,
 // index.json and versions.lock.json, and every file of a reused cluster with the size and mtime it
 // had. Anything else (another meshfleet, changed code, a hand edit, a corrupt cache) renders afresh.
