@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packageFile } from './package-files.ts';
 
-function cacheDir(): string {
+/** The folder of meshfleet's caches (synth's incremental cache too: lib/synth/incremental.ts). */
+export function cacheDir(): string {
   return process.env.MESHFLEET_CACHE_DIR || fileURLToPath(packageFile('node_modules/.cache/meshfleet/'));
 }
 

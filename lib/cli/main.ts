@@ -168,7 +168,7 @@ async function runFleetCommand(argv: readonly string[], io: CliIo, command: stri
   progress?.(`meshfleet: checking and rendering ${clusterCount} clusters…`);
   // Nothing is held that the command does not print: validate counts, diff and --check keep only the changes.
   const dryRun = command === 'validate' ? 'count' : compareOnly ? 'compare' : false;
-  const result = synthesize(input, { outdir: values.out, dryRun, strict: values.strict, workingFolder: process.cwd(), keep: 'rollout' });
+  const result = synthesize(input, { outdir: values.out, dryRun, strict: values.strict, workingFolder: process.cwd(), keep: 'rollout', incremental: true });
   progress?.();
   const summary = summaryOf(result.diagnostics, result.acknowledged);
   if (!values.json) printDiagnostics(io.err, result.diagnostics, input.locate, io.paint);

@@ -1,8 +1,10 @@
 // Output appears all at once or not at all: files go to a sibling temp folder, which then replaces
 // the output folder by two renames. A run killed before the swap leaves the previous output as it was;
-// one killed between the renames is repaired by the next run (recoverInterruptedSwap). Callers hold
+// one killed between the renames is repaired by the next run (recoverInterruptedSwap). Folders an
+// incremental synth moves from the output into the temp folder (adopt) are listed in a journal beside
+// both first, so that abort() and the next run put them back. Callers hold
 // the folder's lock (output-lock.ts) and have checked that the folder is meshfleet's (output-folder.ts).
-import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { FileAccessError, fileAccessError } from '../model/file-access.ts';
@@ -27,10 +29,18 @@ export interface StagedTree {
   write(path: string, content: string): void;
   /** Path → byte size of every file written so far. */
   readonly sizes: ReadonlyMap<string, number>;
+  /** Path → modification time (mtimeMs) of every file, as commit() found them (incremental synth records them). */
+  readonly mtimes: ReadonlyMap<string, number>;
   /** The temporary folder, for another thread writing files into it with a StagedWriter. */
   readonly folder: string;
   /** Records a file another thread wrote (StagedWriter), so commit() verifies it too. */
   record(path: string, size: number): void;
+  /**
+   * Moves folders of the current output (relative paths) into the staged one instead of writing
+   * their files again, recording the files' sizes for commit() to verify. Until the swap, the
+   * previous output lacks them: a journal lists them first, and abort() or the next run moves them back.
+   */
+  adopt(folders: readonly { readonly folder: string; readonly files: Iterable<readonly [string, number]> }[]): void;
   commit(): void;
   abort(): void;
 }
@@ -58,13 +68,26 @@ export function stageTree(outdir: string): StagedTree {
   }
   const writer = stagedWriter(temp);
   const sizes = new Map<string, number>();
+  const mtimes = new Map<string, number>();
+  const journal = join(parent, `.${name}.moves-${process.pid}`);
+  let adopted = false;
   let open = true;
+  // Adopted folders go back into the previous output (abort, a failed swap) before the temp folder goes.
+  const restore = () => {
+    if (adopted) restoreMoves(target, journal);
+  };
+  const clean = () => {
+    rmSync(temp, { recursive: true, force: true });
+    if (adopted) rmSync(journal, { force: true });
+  };
   const abort = () => {
     open = false;
-    rmSync(temp, { recursive: true, force: true });
+    restore();
+    clean();
   };
   return {
     sizes,
+    mtimes,
     folder: temp,
     write(path, content) {
       if (!open) throw new Error('stageTree: the staged output was committed or aborted');
@@ -82,22 +105,47 @@ export function stageTree(outdir: string): StagedTree {
       if (!open) throw new Error('stageTree: the staged output was committed or aborted');
       sizes.set(path, size);
     },
+    adopt(folders) {
+      if (!open) throw new Error('stageTree: the staged output was committed or aborted');
+      if (folders.length === 0) return;
+      for (const { folder } of folders) if (!NORMAL_PATH.test(folder)) throw new Error(`stageTree: ${folder} is not a folder inside the output`);
+      try {
+        // The journal before any move: a run killed after it still finds every moved folder.
+        writeFileSync(journal, JSON.stringify({ staged: basename(temp), folders: folders.map((f) => f.folder) }));
+        adopted = true;
+        const made = new Set<string>();
+        for (const { folder, files } of folders) {
+          const dir = dirname(`${temp}/${folder}`);
+          if (!made.has(dir)) {
+            mkdirSync(dir, { recursive: true });
+            made.add(dir);
+          }
+          renameSync(`${target}/${folder}`, `${temp}/${folder}`);
+          for (const [path, size] of files) sizes.set(path, size);
+        }
+      } catch (e) {
+        abort();
+        throw fileAccessError(e, temp, 'move unchanged folders of the previous output into the new one');
+      }
+    },
     abort,
     commit() {
       if (!open) throw new Error('stageTree: the staged output was committed or aborted');
       open = false;
       // Before the swap, so that a staged tree someone changed never replaces the previous output.
       try {
-        verifyTree(temp, target, sizes);
+        verifyTree(temp, target, sizes, mtimes);
       } catch (e) {
-        rmSync(temp, { recursive: true, force: true });
+        restore();
+        clean();
         throw e;
       }
       const old = join(parent, `.${name}.old-${process.pid}`);
       try {
         if (existsSync(target)) renameSync(target, old);
       } catch (e) {
-        rmSync(temp, { recursive: true, force: true });
+        restore();
+        clean();
         throw fileAccessError(e, target, 'move the previous output aside');
       }
       try {
@@ -105,10 +153,13 @@ export function stageTree(outdir: string): StagedTree {
       } catch (e) {
         // Put the previous output back; the next run would do it otherwise.
         if (existsSync(old) && !existsSync(target)) renameSync(old, target);
-        rmSync(temp, { recursive: true, force: true });
+        restore();
+        clean();
         throw fileAccessError(e, target, 'move the new output into place');
       }
       rmSync(old, { recursive: true, force: true });
+      // Last: until the old output is gone, a killed run's journal must still be found.
+      if (adopted) rmSync(journal, { force: true });
     },
   };
 }
@@ -147,7 +198,7 @@ const NORMAL_PATH = /^(?!(?:.*\/)?\.\.?(?:\/|$))(?:[^/\\]+\/)*[^/\\]+$/;
  * every file found must have been written with its size, and as many found as written means none is
  * missing.
  */
-function verifyTree(staged: string, target: string, sizes: ReadonlyMap<string, number>): void {
+function verifyTree(staged: string, target: string, sizes: ReadonlyMap<string, number>, mtimes: Map<string, number>): void {
   const wrong: string[] = [];
   let found = 0;
   const walk = (dir: string, prefix: string) => {
@@ -158,7 +209,9 @@ function verifyTree(staged: string, target: string, sizes: ReadonlyMap<string, n
         continue;
       }
       found++;
-      if (sizes.get(path) !== statSync(`${dir}/${entry.name}`).size && wrong.length < 6) wrong.push(path);
+      const stats = statSync(`${dir}/${entry.name}`);
+      mtimes.set(path, stats.mtimeMs);
+      if (sizes.get(path) !== stats.size && wrong.length < 6) wrong.push(path);
     }
   };
   walk(staged, '');
@@ -181,12 +234,45 @@ function verifyTree(staged: string, target: string, sizes: ReadonlyMap<string, n
   }
 }
 
-/** Cleans up after a run that was killed: stale temp folders go, and a half-done swap is undone. */
+/**
+ * Moves the folders a journal (StagedTree.adopt) lists from its staged folder back into the previous
+ * output: the output folder, or the folder it was moved aside to when the run stopped between the
+ * two renames of the swap. A folder not in the staged folder was never moved, or the swap was done.
+ */
+function restoreMoves(target: string, journal: string): void {
+  let moves: { staged: string; folders: string[] };
+  try {
+    moves = JSON.parse(readFileSync(journal, 'utf8')) as typeof moves;
+  } catch {
+    // No journal or an incomplete one: it was being written, so nothing was moved yet.
+    return;
+  }
+  const parent = dirname(target);
+  const pid = /-(\d+)$/.exec(basename(journal))?.[1];
+  const staged = join(parent, moves.staged);
+  const previous = existsSync(target) ? target : join(parent, `.${basename(target)}.old-${pid}`);
+  if (!existsSync(staged) || !existsSync(previous)) return;
+  for (const folder of moves.folders) {
+    if (!existsSync(join(staged, folder))) continue;
+    mkdirSync(dirname(join(previous, folder)), { recursive: true });
+    renameSync(join(staged, folder), join(previous, folder));
+  }
+}
+
+const LEFTOVERS = ['tmp', 'old', 'moves'];
+
+/** Cleans up after a run that was killed: moved folders go back, stale temp folders go, and a half-done swap is undone. */
 export function recoverInterruptedSwap(target: string): void {
   const parent = dirname(target);
   const name = basename(target);
   if (!existsSync(parent)) return;
-  const leftovers = readdirSync(parent).filter((entry) => entry.startsWith(`.${name}.tmp-`) || entry.startsWith(`.${name}.old-`));
+  const isLeftover = (entry: string) => LEFTOVERS.some((kind) => entry.startsWith(`.${name}.${kind}-`));
+  try {
+    for (const entry of readdirSync(parent)) if (entry.startsWith(`.${name}.moves-`)) restoreMoves(target, join(parent, entry));
+  } catch (e) {
+    throw fileAccessError(e, parent, 'repair an interrupted output swap');
+  }
+  const leftovers = readdirSync(parent).filter(isLeftover);
   // The newest moved-aside output is the one the interrupted run replaced.
   const moved = leftovers.filter((entry) => entry.startsWith(`.${name}.old-`)).sort((a, b) => statSync(join(parent, b)).mtimeMs - statSync(join(parent, a)).mtimeMs);
   try {
@@ -201,5 +287,5 @@ export function recoverInterruptedSwap(target: string): void {
 export function needsRecovery(target: string): boolean {
   const parent = dirname(target);
   const name = basename(target);
-  return existsSync(parent) && readdirSync(parent).some((entry) => entry.startsWith(`.${name}.tmp-`) || entry.startsWith(`.${name}.old-`));
+  return existsSync(parent) && readdirSync(parent).some((entry) => LEFTOVERS.some((kind) => entry.startsWith(`.${name}.${kind}-`)));
 }

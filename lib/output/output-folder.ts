@@ -101,6 +101,7 @@ export function openOutputFolder(outdir: string, options: OpenOptions): OutputFo
       return {
         ...staged,
         sizes: staged.sizes,
+        mtimes: staged.mtimes,
         commit: () => {
           staged.commit();
           written = true;

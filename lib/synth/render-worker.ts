@@ -11,11 +11,12 @@ const send = (message: WorkerMessage) => port.postMessage(message);
 const job = new Promise<WorkerJob>((resolve) => port.once('message', resolve));
 try {
   const [{ fleetContext, renderCluster }, { stagedWriter }, workers] = await Promise.all([import('./render-cluster.ts'), import('../output/atomic-write.ts'), import('./render-workers.ts')]);
-  const { fleet, keep, charts, apps, folder } = await job;
+  const { fleet, keep, charts, order, apps, folder } = await job;
   const { signal } = workers;
   const context = fleetContext(fleet);
   const write = folder === undefined ? undefined : stagedWriter(folder);
-  for (let index = workers.claim(control, fleet.clusters.length); index !== undefined; index = workers.claim(control, fleet.clusters.length)) {
+  for (let at = workers.claim(control, order.length); at !== undefined; at = workers.claim(control, order.length)) {
+    const index = order[at];
     try {
       const done = renderCluster(context, fleet.clusters[index], charts, apps?.[index]);
       const { upstreamValues, folder: own } = done.rendered;

@@ -88,6 +88,8 @@ export interface WorkerJob {
   /** What to send back of each object (renderClusters' `keep`). */
   readonly keep: KeepObjects;
   readonly charts: Readonly<Record<string, LockEntry>>;
+  /** The fleet indices of the clusters to render, in the order they are claimed. */
+  readonly order: readonly number[];
   readonly apps?: readonly (ClusterApps | undefined)[];
   readonly folder?: string;
 }
@@ -141,7 +143,8 @@ export function keptFiles(rendered: RenderedCluster, keep: KeepObjects): Pick<Re
 
 /**
  * Every cluster rendered, in fleet order. `sink` takes the files of clusters rendered on this thread;
- * workers write theirs into `staged` (when given) or send their text back.
+ * workers write theirs into `staged` (when given) or send their text back. Clusters in `reused`
+ * (by fleet index: an incremental synth's unchanged ones) are not rendered but returned as given.
  */
 export function renderClusters(
   context: FleetContext,
@@ -150,8 +153,11 @@ export function renderClusters(
   sink: ((path: string, content: string) => void) | undefined,
   staged: StagedTarget | undefined,
   keep: KeepObjects = 'objects',
+  reused: ReadonlyMap<number, ClusterOutcome> = new Map(),
 ): ClusterOutcome[] {
   const { clusters } = context.fleet;
+  const order = clusters.flatMap((_, index) => (reused.has(index) ? [] : [index]));
+  const renderAll = () => clusters.map((_, index) => reused.get(index) ?? renderHere(index));
   const renderHere = (index: number): ClusterOutcome => {
     const cluster = clusters[index];
     const done = renderCluster(context, cluster, charts, apps?.(cluster.name));
@@ -160,21 +166,22 @@ export function renderClusters(
     const rendered = keep === 'objects' ? done.rendered : { ...done.rendered, objectFiles, objects: objectFiles.flatMap((f) => f.objects), routeFiles };
     return { ...done, rendered, paths: [...done.files.keys()], files: sink ? undefined : done.files };
   };
-  const pool = workerPool(workerCount(clusters.length));
-  if (!pool) return clusters.map((_, index) => renderHere(index));
+  const pool = workerPool(workerCount(order.length));
+  if (!pool) return renderAll();
   const { control, workers } = pool;
   try {
     // Application objects are taken here, once per cluster, as the single-threaded loop does.
-    const job: WorkerJob = { fleet: context.fleet, keep, charts, apps: apps && clusters.map((c) => apps(c.name)), folder: staged?.folder };
+    const job: WorkerJob = { fleet: context.fleet, keep, charts, order, apps: apps && clusters.map((c) => apps(c.name)), folder: staged?.folder };
     for (const { port } of workers) port.postMessage(job);
   } catch (e) {
     stopPool(pool);
     // Objects structured clone cannot copy (an application object holding a function): render here.
-    if ((e as Error).name === 'DataCloneError') return clusters.map((_, index) => renderHere(index));
+    if ((e as Error).name === 'DataCloneError') return renderAll();
     throw e;
   }
 
   const outcomes: (ClusterOutcome | undefined)[] = new Array(clusters.length);
+  for (const [index, outcome] of reused) outcomes[index] = outcome;
   const failed = new Map<number, { error?: unknown; worker?: { name: string; message: string } }>();
   const receive = () => {
     for (const { port } of workers) {
@@ -193,7 +200,8 @@ export function renderClusters(
       }
     }
   };
-  for (let index = claim(control, clusters.length); index !== undefined; index = claim(control, clusters.length)) {
+  for (let at = claim(control, order.length); at !== undefined; at = claim(control, order.length)) {
+    const index = order[at];
     try {
       outcomes[index] = renderHere(index);
     } catch (error) {
@@ -204,11 +212,11 @@ export function renderClusters(
   }
   // No cluster is claimed from here on; the claimed ones are waited for, so nothing writes into the
   // staged folder after this returns (an error removes it). A worker still loading is not waited for.
-  const claimed = Math.min(Atomics.exchange(control, NEXT, CLOSED), clusters.length);
+  const claimed = Math.min(Atomics.exchange(control, NEXT, CLOSED), order.length);
   for (let next = 0; ; ) {
     const seen = Atomics.load(control, SIGNAL);
     receive();
-    while (next < claimed && (outcomes[next] !== undefined || failed.has(next))) next++;
+    while (next < claimed && (outcomes[order[next]] !== undefined || failed.has(order[next]))) next++;
     if (next === claimed) break;
     Atomics.wait(control, SIGNAL, seen);
   }

@@ -12,6 +12,7 @@ import { LOCK_FILE, lockFile, type LockEntry, type VersionLock } from '../output
 import type { ResolvedFleet } from '../resolve/resolve.ts';
 import { rolloutDiagnostics } from '../rollout/check.ts';
 import { rolloutModel, type RolloutModel } from '../rollout/steps.ts';
+import type { Incremental } from './incremental.ts';
 import { fleetContext, objectDiagnostics, secretDiagnostics, type ClusterApps } from './render-cluster.ts';
 import { renderClusters, type KeepObjects, type StagedTarget } from './render-workers.ts';
 
@@ -44,8 +45,11 @@ export type AppSource = (cluster: string) => ClusterApps;
  */
 export type FileSink = ((path: string, content: string) => void) & { readonly staged?: StagedTarget };
 
-/** `keep`: what rendered clusters keep of their objects once written (render-workers.ts KeepObjects). */
-export function renderFleet(fleet: ResolvedFleet, previous: VersionLock, options: DeliveryOptions = {}, apps?: AppSource, sink?: FileSink, keep: KeepObjects = 'objects'): Rendered {
+/**
+ * `keep`: what rendered clusters keep of their objects once written (render-workers.ts KeepObjects).
+ * `incremental`: the clusters it finds unchanged are not rendered (incremental.ts).
+ */
+export function renderFleet(fleet: ResolvedFleet, previous: VersionLock, options: DeliveryOptions = {}, apps?: AppSource, sink?: FileSink, keep: KeepObjects = 'objects', incremental?: Incremental): Rendered {
   const files = new Map<string, string>();
   const paths: string[] = [];
   const diagnostics: Diagnostic[] = [];
@@ -58,7 +62,10 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock, options
 
   const context = fleetContext(fleet);
   // Clusters render on the main thread and in workers (render-workers.ts); they come back in fleet order.
-  for (const done of renderClusters(context, previous.charts, apps, sink, sink?.staged, keep)) {
+  const reused = incremental?.reusable(context, previous.charts, apps);
+  let index = 0;
+  for (const done of renderClusters(context, previous.charts, apps, sink, sink?.staged, keep, reused)) {
+    incremental?.record(index++, done);
     const { cluster, folder } = done.rendered;
     diagnostics.push(...done.diagnostics);
     lock[done.lock.key] = done.lock.entry;

@@ -1,6 +1,7 @@
 // synth end to end: plan (check everything), render (in memory), write (atomic swap). On any error
 // the output folder is left exactly as it was. The folder is opened (lock, repair, ownership) before
 // its version lock is read, and held until the swap is verified.
+import { resolve } from 'node:path';
 import { FleetError, warning, type Diagnostic, type Locator } from '../model/diagnostics.ts';
 import { applyAcknowledgements } from '../model/acknowledge.ts';
 import { openOutputFolder } from '../output/output-folder.ts';
@@ -9,6 +10,7 @@ import { compareWithFolder, type FolderComparison } from '../output/diff.ts';
 import { readPreviousIndex } from '../output/previous-index.ts';
 import { stagedChangeDiagnostics } from '../rollout/staged-changes.ts';
 import { planFleet, type PlanOptions } from './plan.ts';
+import { hasIncrementalCache, incrementalSynth } from './incremental.ts';
 import { renderFleet, type AppSource, type FileSink, type Rendered } from './render.ts';
 import { prestartRenderWorkers, type KeepObjects } from './render-workers.ts';
 
@@ -44,6 +46,12 @@ export interface SynthOptions extends Omit<PlanOptions, 'baseDir'> {
    * @default 'objects'
    */
   readonly keep?: KeepObjects;
+  /**
+   * With keep 'rollout' and a real write: clusters whose inputs are unchanged since this folder was
+   * last written are moved over from it instead of rendered (incremental.ts; README: Incremental synth).
+   * @default false
+   */
+  readonly incremental?: boolean;
   /** The folder the caller runs in, which outdir may neither be nor contain. @default the process's working folder */
   readonly workingFolder?: string;
 }
@@ -63,9 +71,11 @@ export interface SynthResult {
 
 export function synthesize(input: FleetInput, options: SynthOptions = {}): SynthResult {
   const outdir = options.outdir ?? 'charts-out';
-  // Render workers load their modules while the fleet is planned (render-workers.ts).
+  // Render workers load their modules while the fleet is planned (render-workers.ts); not when an
+  // incremental synth may reuse most clusters, which then needs few workers or none.
   const declared = (input.document as { spec?: { clusters?: unknown } } | undefined)?.spec?.clusters;
-  prestartRenderWorkers(Array.isArray(declared) ? declared.length : 0);
+  const reuses = options.incremental && options.keep === 'rollout' && !options.dryRun && hasIncrementalCache(resolve(outdir));
+  if (!reuses) prestartRenderWorkers(Array.isArray(declared) ? declared.length : 0);
   const plan = planFleet(input.document, { baseDir: input.baseDir, now: options.now });
   if (!plan.fleet) throw new FleetError(applyAcknowledgements(input.document, plan.diagnostics).diagnostics, input.locate);
 
@@ -95,16 +105,23 @@ export function synthesize(input: FleetInput, options: SynthOptions = {}): Synth
         : options.dryRun === 'count'
           ? (_path, text) => void (bytes += Buffer.byteLength(text))
           : undefined;
+    const incremental = staged && options.incremental && options.keep === 'rollout' ? incrementalSynth(folder.target) : undefined;
     try {
-      rendered = renderFleet(plan.fleet, lock, {}, input.apps, sink, options.keep);
+      rendered = renderFleet(plan.fleet, lock, {}, input.apps, sink, options.keep, incremental);
       const lockWarning = rebuilt ? [warning('MF8006', '', rebuilt, 'commit the output with its rebuilt versions.lock.json')] : [];
       ({ diagnostics, acknowledged } = applyAcknowledgements(input.document, [...plan.diagnostics, ...stagedOperations, ...lockWarning, ...rendered.diagnostics], true));
       if (diagnostics.some((d) => d.severity === 'error') || (options.strict && diagnostics.length)) throw new FleetError(diagnostics, input.locate);
       if (sink) for (const [path, text] of rendered.files) sink(path, text);
+      if (staged && incremental) {
+        incremental.adopt(staged);
+        incremental.invalidate();
+      }
       staged?.commit();
+      if (staged && incremental) incremental.save(staged);
       comparison = compared?.finish();
     } catch (e) {
       staged?.abort();
+      incremental?.abort();
       throw e;
     }
     files = rendered.paths.length;

@@ -61,6 +61,9 @@ const PROCESS_IO_ALLOWED: Readonly<Record<string, readonly string[]>> = {
   // MESHFLEET_WORKERS sets how many threads render a fleet, for the library's renderFleet and
   // synthesize as for the CLI (a shared machine, a test forcing workers on or off).
   'synth/render-workers.ts': ['process.env'],
+  // The incremental synth cache: a temporary name unique per process, and Node's version in the
+  // stamp of the code that renders (another Node may serialize differently).
+  'synth/incremental.ts': ['process.pid', 'process.version'],
 };
 
 const processIoOutsideCli = (uses: ReadonlyMap<string, readonly string[]>) =>

@@ -1,0 +1,360 @@
+// Incremental synth: a cluster whose inputs are the same as when the output folder was written is not
+// rendered again. Its folder is moved from the previous output into the staged one (StagedTree.adopt),
+// and what the fleet-wide steps need of it (its ClusterOutcome without file text) comes from a cache
+// file beside the compiled-code cache (one per output folder, written as the clusters come and put in
+// place after each successful swap).
+// The cache is used only while the output folder is exactly what it recorded: the same marker,
+// index.json and versions.lock.json, and every file of a reused cluster with the size and mtime it
+// had. Anything else (another meshfleet, changed code, a hand edit, a corrupt cache) renders afresh.
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { deserialize, serialize } from 'node:v8';
+import { cacheDir } from '../compiled-cache.ts';
+import type { Diagnostic } from '../model/diagnostics.ts';
+import { OUTPUT_MARKER } from '../output/output-folder.ts';
+import { gatewayApiFolderFiles } from '../output/gateway-api-folder.ts';
+import { INDEX_FILE, type RenderedCluster } from '../output/rendered-cluster.ts';
+import { LOCK_FILE, majorBelowLock, type LockEntry } from '../output/versioning.ts';
+import type { StagedTree } from '../output/atomic-write.ts';
+import { packageFile } from '../package-files.ts';
+import { environmentDelivery } from '../resolve/delivery.ts';
+import type { ResolvedCluster } from '../resolve/resolve.ts';
+import type { ClusterApps, FleetContext } from './render-cluster.ts';
+import type { ClusterOutcome } from './render-workers.ts';
+
+/** Bumped when what is cached changes shape. */
+const FORMAT = 4;
+/** Cache files kept (one per output folder); older ones are removed when one is written. */
+const KEPT_FILES = 16;
+const FILE_PREFIX = 'synth-';
+
+/** What the cache holds of one cluster (serialized on its own, so an unchanged one is copied as it is). */
+interface CachedCluster {
+  readonly folder: string;
+  readonly objectFiles: RenderedCluster['objectFiles'];
+  readonly routeFiles: RenderedCluster['routeFiles'];
+  readonly upstreamValues: RenderedCluster['upstreamValues'];
+  readonly chartVersion: string;
+  readonly paths: readonly string[];
+  readonly diagnostics: readonly Diagnostic[];
+  readonly secrets: readonly Diagnostic[];
+  readonly lock: ClusterOutcome['lock'];
+}
+
+type FileStat = readonly [size: number, mtimeMs: number];
+
+/**
+ * The cache file: each cluster's CachedCluster (v8 serialization) one after the other, written as
+ * the clusters come, then this footer (v8 serialization), then the footer's length (4 bytes).
+ */
+interface Footer {
+  readonly format: number;
+  readonly stamp: string;
+  /** The output folder's real path. */
+  readonly target: string;
+  /** Size and mtime of the marker, index.json and versions.lock.json as written. */
+  readonly fleetFiles: readonly FileStat[];
+  readonly clusters: readonly FooterCluster[];
+}
+
+interface FooterCluster {
+  readonly name: string;
+  /** The hash of its inputs (inputKeys). */
+  readonly key: string;
+  /** Where its CachedCluster is in the file. */
+  readonly offset: number;
+  readonly length: number;
+  /** Size and mtimeMs of each of its files (CachedCluster's paths), as they are in the output folder. */
+  readonly stats: readonly FileStat[];
+}
+
+/** Files of the output that only a whole synth writes: reuse needs them as the cache saw them. */
+const FLEET_FILES = [OUTPUT_MARKER, INDEX_FILE, LOCK_FILE];
+
+/** One synth's use of the cache: which clusters it reuses, and what it records for the next run. */
+export interface Incremental {
+  /** The unchanged clusters' outcomes, by fleet index (renderClusters does not render them). */
+  reusable(context: FleetContext, charts: Readonly<Record<string, LockEntry>>, apps?: (cluster: string) => ClusterApps): Map<number, ClusterOutcome>;
+  /** Each cluster's outcome, in fleet order, as renderFleet merges them: written to the next cache at once. */
+  record(index: number, outcome: ClusterOutcome): void;
+  /** Moves the reused clusters' folders from the output into the staged folder (before its commit). */
+  adopt(staged: StagedTree): void;
+  /** Before the swap: the cache no longer describes the folder. */
+  invalidate(): void;
+  /** After a successful swap of `staged`: the cache for the next run (a failure only costs that run a cold synth). */
+  save(staged: StagedTree): void;
+  /** The synth failed: the next cache is dropped, the current one stays. */
+  abort(): void;
+}
+
+export function incrementalSynth(target: string): Incremental {
+  const file = cacheFileOf(target);
+  const keys: (string | undefined)[] = [];
+  const reused = new Map<number, { entry: CachedCluster; data: Uint8Array; stats: readonly FileStat[] }>();
+  // The next cache, written as the clusters come so that their serializations are not held.
+  const temporary = `${file.path}.${process.pid}.tmp`;
+  let fd: number | undefined;
+  let written = 0;
+  let failed = false;
+  const clusters: (Omit<FooterCluster, 'stats'> & { paths: readonly string[]; stats?: readonly FileStat[] })[] = [];
+  const write = (bytes: Uint8Array) => {
+    for (let done = 0; done < bytes.length; ) done += writeSync(fd!, bytes, done);
+    written += bytes.length;
+  };
+  const drop = () => {
+    failed = true;
+    try {
+      if (fd !== undefined) closeSync(fd);
+      fd = undefined;
+      rmSync(temporary, { force: true });
+    } catch {
+      // Nothing to clean.
+    }
+  };
+  return {
+    reusable(context, charts, apps) {
+      const computed = inputKeys(context, apps);
+      keys.push(...computed);
+      const result = new Map<number, ClusterOutcome>();
+      const cache = readCache(target, file);
+      if (!cache) return result;
+      try {
+        const cached = new Map(cache.footer.clusters.map((c) => [c.name, c]));
+        context.fleet.clusters.forEach((cluster, index) => {
+          const found = cached.get(cluster.name);
+          if (!found || computed[index] === undefined || found.key !== computed[index]) return;
+          const data = cache.bytes.subarray(found.offset, found.offset + found.length);
+          const entry = deserialize(data) as CachedCluster;
+          // The previous lock entry, which the chart version follows from, is not in the key: it is the
+          // one this cluster wrote (versions.lock.json is as the cache saw it), which gives the same version again.
+          if (!filesUnchanged(target, entry.paths, found.stats)) return;
+          reused.set(index, { entry, data, stats: found.stats });
+          result.set(index, outcomeOf(context, cluster, entry, charts));
+        });
+      } catch {
+        // A cache of another shape: render everything.
+        reused.clear();
+        return new Map();
+      }
+      return result;
+    },
+    record(index, outcome) {
+      const key = keys[index];
+      if (key === undefined || failed) return;
+      try {
+        if (fd === undefined) {
+          mkdirSync(dirname(file.path), { recursive: true });
+          fd = openSync(temporary, 'w');
+        }
+        const kept = reused.get(index);
+        const { rendered, paths, diagnostics, secrets, lock } = outcome;
+        const { folder, objectFiles, routeFiles, upstreamValues, chartVersion } = rendered;
+        const data = kept?.data ?? serialize({ folder, objectFiles, routeFiles, upstreamValues, chartVersion, paths, diagnostics, secrets, lock } satisfies CachedCluster);
+        clusters.push({ name: rendered.cluster.name, key, offset: written, length: data.length, paths, ...(kept ? { stats: kept.stats } : {}) });
+        write(data);
+      } catch {
+        // A cache that cannot be written costs the next run a cold synth, nothing more.
+        drop();
+      }
+    },
+    adopt(staged) {
+      staged.adopt([...reused.values()].map(({ entry, stats }) => ({ folder: entry.folder, files: entry.paths.map((path, i) => [path, stats[i][0]] as const) })));
+    },
+    invalidate() {
+      try {
+        rmSync(file.path, { force: true });
+      } catch {
+        // Left as it is: the next run still checks every reused file against the folder.
+      }
+    },
+    save(staged) {
+      if (failed || fd === undefined) return drop();
+      try {
+        // As commit() verified them: a moved folder's files keep their times, the new ones have theirs.
+        const statOf = (path: string): FileStat => {
+          const size = staged.sizes.get(path);
+          const mtime = staged.mtimes.get(path);
+          if (size === undefined || mtime === undefined) throw new Error(`incremental: ${path} was not verified`);
+          return [size, mtime];
+        };
+        const footer: Footer = {
+          format: FORMAT,
+          stamp: codeStamp(),
+          target: file.real,
+          fleetFiles: FLEET_FILES.map(statOf),
+          clusters: clusters.map(({ name, key, offset, length, paths, stats }) => ({ name, key, offset, length, stats: stats ?? paths.map(statOf) })),
+        };
+        const bytes = serialize(footer);
+        const length = Buffer.alloc(4);
+        length.writeUInt32LE(bytes.length);
+        write(bytes);
+        write(length);
+        closeSync(fd);
+        fd = undefined;
+        renameSync(temporary, file.path);
+        prune(dirname(file.path));
+      } catch {
+        drop();
+      }
+    },
+    abort: drop,
+  };
+}
+
+/** Whether a cache of this output folder exists (synth then starts no render workers ahead: most clusters may be reused). */
+export function hasIncrementalCache(target: string): boolean {
+  return existsSync(cacheFileOf(target).path);
+}
+
+/**
+ * The cache file of an output folder, named by its real path (its parent's, for a folder not made
+ * yet: an output folder is never a link).
+ */
+function cacheFileOf(target: string): { path: string; real: string } {
+  let real: string;
+  try {
+    real = join(realpathSync(dirname(target)), basename(target));
+  } catch {
+    real = target;
+  }
+  return { path: join(cacheDir(), `${FILE_PREFIX}${createHash('sha256').update(real).digest('hex').slice(0, 32)}.v8`), real };
+}
+
+function readCache(target: string, file: { path: string; real: string }): { footer: Footer; bytes: Buffer } | undefined {
+  try {
+    // Not a folder a synth finished writing (a new one, one removed since): the cache cannot match.
+    if (!statSync(join(target, OUTPUT_MARKER), { throwIfNoEntry: false })) return undefined;
+    const bytes = readFileSync(file.path);
+    const end = bytes.length - 4;
+    const footer = deserialize(bytes.subarray(end - bytes.readUInt32LE(end), end)) as Footer;
+    if (footer.format !== FORMAT || footer.stamp !== codeStamp() || footer.target !== file.real || !Array.isArray(footer.clusters)) return undefined;
+    if (footer.clusters.some((c) => !(c.offset >= 0 && c.offset + c.length <= end))) return undefined;
+    return filesUnchanged(target, FLEET_FILES, footer.fleetFiles) ? { footer, bytes } : undefined;
+  } catch {
+    // Missing, unreadable or not ours: render everything.
+    return undefined;
+  }
+}
+
+/** Every file is in the folder with the size and modification time recorded. */
+function filesUnchanged(target: string, paths: readonly string[], stats: readonly FileStat[]): boolean {
+  return (
+    paths.length === stats.length &&
+    paths.every((path, i) => {
+      const found = statSync(join(target, path), { throwIfNoEntry: false });
+      return found !== undefined && found.isFile() && found.size === stats[i][0] && found.mtimeMs === stats[i][1];
+    })
+  );
+}
+
+/** A cached cluster as renderCluster would return it, with its rollout-view objects. */
+function outcomeOf(context: FleetContext, cluster: ResolvedCluster, entry: CachedCluster, charts: Readonly<Record<string, LockEntry>>): ClusterOutcome {
+  const { folder, objectFiles, routeFiles, upstreamValues, chartVersion, paths, diagnostics, secrets, lock } = entry;
+  const rendered: RenderedCluster = { cluster, folder, objects: objectFiles.flatMap((f) => f.objects), objectFiles, upstreamValues, chartVersion, gatewayApiFiles: gatewayApiFolderFiles(cluster.gatewayAPI), routeFiles };
+  const lockedMajor = majorBelowLock(charts[lock.key], environmentDelivery(context.fleet.delivery, cluster.environment).chartMajor);
+  return { rendered, paths, diagnostics, secrets, lock, ...(lockedMajor !== undefined ? { lockedMajor } : {}) };
+}
+
+/**
+ * Each cluster's input key: a hash of everything renderCluster reads for it (render-cluster.ts): the
+ * resolved cluster (its document path too, which diagnostics name), its multicluster view and the
+ * clusters the view names, its policy view, the fleet's name, trust and credentials, its
+ * environment's delivery, its application objects, and the code that renders. Undefined for a
+ * cluster whose inputs cannot be serialized (an application object holding a function): it is
+ * always rendered.
+ */
+export function inputKeys(context: FleetContext, apps?: (cluster: string) => ClusterApps): (string | undefined)[] {
+  const { fleet } = context;
+  const fleetWide = digest(`${FORMAT}\0${codeStamp()}\0${canonical([fleet.name, fleet.trust, fleet.credentials])}`);
+  const environments = new Map<string, string>();
+  const own = new Map(fleet.clusters.map((c) => [c.name, digest(canonical(c))]));
+  return fleet.clusters.map((cluster) => {
+    try {
+      let delivery = environments.get(cluster.environment);
+      if (delivery === undefined) environments.set(cluster.environment, (delivery = digest(canonical(environmentDelivery(fleet.delivery, cluster.environment)))));
+      const view = fleet.views.get(cluster.name);
+      const named = new Set<string>();
+      for (const link of [...(view?.outgoing ?? []), ...(view?.incoming ?? [])]) named.add(link.source).add(link.target);
+      for (const federated of view?.federatedServices ?? []) for (const name of federated.clusters) named.add(name);
+      const linked = [...named].map((name) => `${name}=${own.get(name) ?? '-'}`).join(',');
+      return digest(`${fleetWide}\0${delivery}\0${own.get(cluster.name)}\0${linked}\0${canonical([view, context.policies.get(cluster.name), apps?.(cluster.name)])}`);
+    } catch {
+      return undefined;
+    }
+  });
+}
+
+function digest(text: string): string {
+  return createHash('sha256').update(text).digest('base64');
+}
+
+/**
+ * JSON of plain data that keeps what JSON.stringify loses: Maps and Sets (as tagged entries, in
+ * their order), undefined values. Anything else (a function, a class instance) throws: its effect
+ * on the output cannot be known from its data. Key order is kept: it is the order of the input.
+ */
+export function canonical(value: unknown): string {
+  return JSON.stringify(value, function (_key, v: unknown) {
+    if (v === undefined) return '\u0000undefined';
+    if (typeof v === 'function' || typeof v === 'symbol' || typeof v === 'bigint') throw new Error(`incremental: a ${typeof v} in the inputs`);
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return v;
+    if (v instanceof Map) return { '\u0000Map': [...v] };
+    if (v instanceof Set) return { '\u0000Set': [...v] };
+    const prototype = Object.getPrototypeOf(v) as unknown;
+    if (prototype !== Object.prototype && prototype !== null) throw new Error('incremental: a class instance in the inputs');
+    return v;
+  });
+}
+
+let stamp: string | undefined;
+
+/**
+ * The code and data that render, stamped once per process: every file of the running modules'
+ * folders (lib/ or dist/lib/, imports/ or dist/imports/), schemas/ and templates/ by path, size and
+ * modification time (a tenth of the cost of hashing their content; an edit or rebuild changes them),
+ * the package's version, the installed versions of its dependencies, and Node's version.
+ */
+export function codeStamp(): string {
+  if (stamp !== undefined) return stamp;
+  const hash = createHash('sha256');
+  const code = dirname(dirname(fileURLToPath(import.meta.url)));
+  const manifest = JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string; dependencies?: Record<string, string> };
+  hash.update(`node ${process.version}\0meshfleet ${manifest.version}\0`);
+  const require = createRequire(import.meta.url);
+  for (const name of Object.keys(manifest.dependencies ?? {}).sort()) {
+    const found = (require.resolve.paths(name) ?? []).map((dir) => join(dir, name, 'package.json')).find((path) => statSync(path, { throwIfNoEntry: false }));
+    hash.update(`${name} ${found ? (JSON.parse(readFileSync(found, 'utf8')) as { version: string }).version : '-'}\0`);
+  }
+  for (const folder of [code, join(dirname(code), 'imports'), fileURLToPath(packageFile('schemas')), fileURLToPath(packageFile('templates'))]) hashFolder(hash, folder);
+  return (stamp = hash.digest('hex'));
+}
+
+function hashFolder(hash: ReturnType<typeof createHash>, folder: string): void {
+  let entries: string[];
+  try {
+    entries = readdirSync(folder, { recursive: true, encoding: 'utf8' }).sort();
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    // Declarations are not run.
+    if (entry.endsWith('.d.ts')) continue;
+    const stats = statSync(join(folder, entry));
+    if (stats.isFile()) hash.update(`${entry}\0${stats.size}\0${stats.mtimeMs}\0`);
+  }
+}
+
+/** Keeps the newest cache files (one per output folder a user or a test suite synthesized into); a killed run's temporary one goes after an hour. */
+function prune(folder: string): void {
+  const files = readdirSync(folder)
+    .filter((entry) => entry.startsWith(FILE_PREFIX))
+    .map((entry) => ({ path: join(folder, entry), time: statSync(join(folder, entry)).mtimeMs }))
+    .sort((a, b) => b.time - a.time);
+  const stale = Date.now() - 3_600_000;
+  const done = files.filter((f) => f.path.endsWith('.v8'));
+  for (const { path } of done.slice(KEPT_FILES)) rmSync(path, { force: true });
+  for (const { path, time } of files) if (path.endsWith('.tmp') && time < stale) rmSync(path, { force: true });
+}

@@ -1,0 +1,102 @@
+// StagedTree.adopt (incremental synth): folders of the previous output are moved into the staged one.
+// Until the swap the previous output lacks them, so a run that stops at any point (an error, a kill
+// after the moves, a kill between the two renames of the swap) must leave the previous output, or
+// the complete new one, byte for byte, once the next run has repaired the folder.
+import { existsSync, mkdtempSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { needsRecovery, recoverInterruptedSwap, stageTree, writeTreeAtomically, type StagedTree } from '../../lib/output/atomic-write.ts';
+import { readTree } from '../support/tree.ts';
+
+const PREVIOUS = new Map([
+  ['index.json', '{}'],
+  ['dev/a/mesh/Chart.yaml', 'name: a'],
+  ['dev/a/values/x.yaml', 'x: 1'],
+  ['dev/b/values/y.yaml', 'y: 22'],
+  ['prod/c/manifests/z.yaml', 'z: 333'],
+]);
+
+/** A previous output, and a staged new one that wrote dev/b afresh and adopted dev/a and prod/c. */
+function stagedWithMoves(): { root: string; out: string; staged: StagedTree; previous: Record<string, string>; temp: string } {
+  const root = mkdtempSync(join(tmpdir(), 'meshfleet-adopt-'));
+  const out = join(root, 'charts-out');
+  writeTreeAtomically(out, PREVIOUS);
+  const previous = readTree(out);
+  const staged = stageTree(out);
+  staged.write('index.json', '{"new":true}');
+  staged.write('dev/b/values/y.yaml', 'y: 23');
+  staged.adopt([
+    { folder: 'dev/a', files: [['dev/a/mesh/Chart.yaml', 7], ['dev/a/values/x.yaml', 4]] },
+    { folder: 'prod/c', files: [['prod/c/manifests/z.yaml', 6]] },
+  ]);
+  const temp = readdirSync(root).find((entry) => entry.startsWith('.charts-out.tmp-'))!;
+  return { root, out, staged, previous, temp };
+}
+
+const NEW = { 'index.json': '{"new":true}', 'dev/a/mesh/Chart.yaml': 'name: a', 'dev/a/values/x.yaml': 'x: 1', 'dev/b/values/y.yaml': 'y: 23', 'prod/c/manifests/z.yaml': 'z: 333' };
+
+describe('adopted folders', () => {
+  it('move into the new output on commit, which verifies their files, leaving nothing beside it', () => {
+    const { root, out, staged, temp } = stagedWithMoves();
+    expect(existsSync(join(out, 'dev', 'a'))).toBe(false);
+    expect(existsSync(join(root, temp, 'dev', 'a', 'values', 'x.yaml'))).toBe(true);
+    staged.commit();
+    expect(readTree(out)).toStrictEqual(NEW);
+    expect(readdirSync(root)).toStrictEqual(['charts-out']);
+  });
+
+  it('go back into the previous output on abort (synth found an error)', () => {
+    const { root, out, staged, previous } = stagedWithMoves();
+    staged.abort();
+    expect(readTree(out)).toStrictEqual(previous);
+    expect(readdirSync(root)).toStrictEqual(['charts-out']);
+  });
+
+  it('go back when the staged tree fails its check before the swap', () => {
+    const { root, out, staged, previous, temp } = stagedWithMoves();
+    writeFileSync(join(root, temp, 'dev', 'b', 'values', 'stray.yaml'), 'x');
+    expect(() => staged.commit()).toThrow(/not what was written \(dev\/b\/values\/stray\.yaml\)/);
+    expect(readTree(out)).toStrictEqual(previous);
+    expect(readdirSync(root)).toStrictEqual(['charts-out']);
+  });
+
+  it('go back when the run is killed after the moves, before the swap', () => {
+    // GIVEN a run killed right after its moves (its staged tree is simply never used again)
+    const { root, out, previous } = stagedWithMoves();
+    expect(readdirSync(root).filter((e) => e.startsWith('.charts-out.moves-'))).toHaveLength(1);
+    // WHEN the next run opens the folder
+    expect(needsRecovery(out)).toBe(true);
+    recoverInterruptedSwap(out);
+    // THEN the previous output is back whole, and nothing is left beside it
+    expect(readTree(out)).toStrictEqual(previous);
+    expect(readdirSync(root)).toStrictEqual(['charts-out']);
+  });
+
+  it('go back when the run is killed between the two renames of the swap', () => {
+    // GIVEN a run killed after moving the previous output aside (commit's first rename)
+    const { root, out, previous } = stagedWithMoves();
+    renameSync(out, join(root, `.charts-out.old-${process.pid}`));
+    // WHEN the next run repairs the folder
+    recoverInterruptedSwap(out);
+    // THEN the previous output is back whole
+    expect(readTree(out)).toStrictEqual(previous);
+    expect(readdirSync(root)).toStrictEqual(['charts-out']);
+  });
+
+  it('stay in the new output when the run is killed after the swap, before its clean-up', () => {
+    const { root, out, temp } = stagedWithMoves();
+    renameSync(out, join(root, `.charts-out.old-${process.pid}`));
+    renameSync(join(root, temp), out);
+    recoverInterruptedSwap(out);
+    expect(readTree(out)).toStrictEqual(NEW);
+    expect(readdirSync(root)).toStrictEqual(['charts-out']);
+  });
+
+  it('are refused when not a folder inside the output', () => {
+    const { staged, out, previous } = stagedWithMoves();
+    expect(() => staged.adopt([{ folder: '../elsewhere', files: [] }])).toThrow(/not a folder inside the output/);
+    staged.abort();
+    expect(readTree(out)).toStrictEqual(previous);
+  });
+});

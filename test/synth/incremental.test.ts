@@ -1,0 +1,220 @@
+// Incremental synth (lib/synth/incremental.ts): a second synth into the same folder moves unchanged
+// clusters' folders over instead of rendering them, and its output is byte-identical to a cold synth
+// of the same fleet over the same previous output (the chart versions follow from that output's lock).
+// Reuse is observable: a moved file keeps its inode, a rendered one gets a new file.
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import fc from 'fast-check';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { generateFleet } from '../../bench/generate-fleet.ts';
+import { codeStamp } from '../../lib/synth/incremental.ts';
+import { synthesize } from '../../lib/synth/synthesize.ts';
+import { REPO } from '../support/fleet.ts';
+import { diffTrees, readTree } from '../support/tree.ts';
+
+let work: string;
+beforeEach(() => {
+  work = mkdtempSync(join(tmpdir(), 'meshfleet-incremental-'));
+  // The cache goes with the test's folder, not into node_modules/.cache.
+  vi.stubEnv('MESHFLEET_CACHE_DIR', join(work, 'cache'));
+});
+afterEach(() => {
+  vi.unstubAllEnvs();
+  rmSync(work, { recursive: true, force: true });
+});
+
+/** synth as the CLI runs it (keep 'rollout', incremental), or cold; the FleetError's text when it refuses. */
+function synth(document: FleetDocument, outdir: string, incremental = true): string | undefined {
+  try {
+    synthesize({ document: structuredClone(document), baseDir: join(REPO, 'apps') }, { outdir, keep: 'rollout', incremental, workingFolder: work });
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+function tree(dir: string): Map<string, string> {
+  return new Map(Object.entries(readTree(dir)));
+}
+
+/** Relative path → inode of every file: a moved file keeps its inode, a written one does not. */
+function inodes(dir: string): Map<string, number> {
+  const found = new Map<string, number>();
+  for (const entry of readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
+    const stats = statSync(join(dir, entry));
+    if (stats.isFile()) found.set(relative(dir, join(dir, entry)), stats.ino);
+  }
+  return found;
+}
+
+/** Files whose inode is the one they had before: taken over from the previous output. */
+function kept(before: Map<string, number>, dir: string): string[] {
+  return [...inodes(dir)].filter(([path, ino]) => before.get(path) === ino).map(([path]) => path);
+}
+
+/** The folders (env/name) of the clusters whose files were taken over. */
+function keptClusters(before: Map<string, number>, dir: string): string[] {
+  const folders = new Set(kept(before, dir).filter((p) => p.split('/').length > 2 && !p.split('/').slice(0, 2).includes('gitops')).map((p) => p.split('/').slice(0, 2).join('/')));
+  return [...folders].sort();
+}
+
+/**
+ * Synthesizes `edited` incrementally into `out` (which holds a previous output) and cold into a copy
+ * of that previous output; both must give the same files, or refuse alike leaving `out` as it was.
+ */
+function expectIncrementalEqualsCold(edited: FleetDocument, out: string): { keptFiles: number } {
+  const copy = join(work, `cold-${Math.random().toString(36).slice(2)}`);
+  cpSync(out, copy, { recursive: true });
+  const before = inodes(out);
+  const previous = tree(out);
+  const coldError = synth(edited, copy, false);
+  const incrementalError = synth(edited, out);
+  expect(incrementalError).toBe(coldError);
+  if (coldError) {
+    expect(diffTrees(previous, tree(out))).toStrictEqual([]);
+  } else {
+    expect(diffTrees(tree(copy), tree(out))).toStrictEqual([]);
+  }
+  rmSync(copy, { recursive: true, force: true });
+  expect(readdirSync(work).filter((e) => e.startsWith('.'))).toStrictEqual([]);
+  return { keptFiles: coldError ? 0 : kept(before, out).length };
+}
+
+type Edit = { readonly name: string; apply(doc: FleetDocument): void };
+/** A fleet document as plain, editable JSON. */
+type FleetDocument = { spec: any };
+type Cluster = { name: string; environment: string; [key: string]: any };
+const generate = (clusters: number) => generateFleet(clusters) as unknown as FleetDocument;
+
+const clusters = (doc: FleetDocument) => doc.spec.clusters as Cluster[];
+const pick = <T>(items: readonly T[], seed: number) => items[seed % items.length];
+
+function removeCluster(doc: FleetDocument, name: string): void {
+  const spec = doc.spec as any;
+  spec.clusters = spec.clusters.filter((c: Cluster) => c.name !== name);
+  spec.links = (spec.links ?? [])
+    .map((l: any) => (l.mesh ? { ...l, mesh: l.mesh.filter((m: string) => m !== name) } : l))
+    .filter((l: any) => (l.mesh ? l.mesh.length > 1 : l.from !== name && l.to !== name));
+  for (const service of spec.policy?.services ?? []) {
+    service.clusters = service.clusters.filter((c: string) => c !== name);
+    service.allow = service.allow.filter((a: any) => a.cluster !== name).map((a: any) => (a.clusters ? { ...a, clusters: a.clusters.filter((c: string) => c !== name) } : a)).filter((a: any) => !a.clusters || a.clusters.length);
+  }
+  spec.policy.services = (spec.policy?.services ?? []).filter((s: any) => s.clusters.length);
+}
+
+/** Random edits of a generated fleet: one cluster's settings, links, clusters, policy, delivery, trust. */
+const edit: fc.Arbitrary<Edit> = fc.oneof(
+  fc.nat().map((seed) => ({ name: `ha of cluster #${seed}`, apply: (doc: FleetDocument) => void ((c: Cluster) => (c.ha = !c.ha))(pick(clusters(doc), seed)) })),
+  fc.nat().map((seed) => ({ name: `proxy log level of cluster #${seed}`, apply: (doc: FleetDocument) => void (pick(clusters(doc), seed).proxy = { logLevel: 'warn' }) })),
+  fc.nat().map((seed) => ({ name: `link #${seed} removed`, apply: (doc: FleetDocument) => void (doc.spec.links?.length && doc.spec.links.splice(seed % doc.spec.links.length, 1)) })),
+  fc.nat().map((seed) => ({
+    name: `gateway link to c0 from cluster #${seed}`,
+    apply: (doc: FleetDocument) => {
+      const from = pick(clusters(doc), seed).name;
+      if (from !== 'c0' && clusters(doc).some((c) => c.name === 'c0')) (doc.spec.links ??= []).push({ from, to: 'c0', mode: 'gateway' });
+    },
+  })),
+  fc.nat().map((seed) => ({ name: `cluster #${seed} removed`, apply: (doc: FleetDocument) => removeCluster(doc, pick(clusters(doc), seed).name) })),
+  fc.constant({
+    name: 'cluster added',
+    apply: (doc: FleetDocument) => {
+      const next = Math.max(...clusters(doc).map((c) => Number(c.name.slice(1)))) + 1;
+      doc.spec.clusters.push(generateFleet(next + 1).spec.clusters[next]);
+    },
+  }),
+  fc.nat().map((seed) => ({ name: `rate limit of service #${seed}`, apply: (doc: FleetDocument) => void ((s) => s && (s.ports[0].rateLimit = { total: 500 + (seed % 100) }))(pick(doc.spec.policy?.services ?? [], seed)) })),
+  fc.constant({ name: 'delivery repository', apply: (doc: FleetDocument) => void (doc.spec.delivery!.repo = { url: 'https://git.example.com/platform/other.git' }) }),
+  fc.constant({ name: 'prod delivered by Argo CD', apply: (doc: FleetDocument) => void ((doc.spec.environments as any).prod.delivery = { engine: 'argocd' }) }),
+  fc.constant({ name: 'issuer remote key', apply: (doc: FleetDocument) => void ((doc.spec.trust.issuer as any).remoteKey = 'linkerd/anchor-2') }),
+  fc.constant({ name: 'default proxy log format', apply: (doc: FleetDocument) => void (doc.spec.defaults!.proxy = { logFormat: 'plain' }) }),
+);
+
+describe('incremental synth', () => {
+  it('gives the output a cold synth gives, after random edits of random fleets (property)', () => {
+    let keptFiles = 0;
+    fc.assert(
+      fc.property(fc.integer({ min: 3, max: 11 }), fc.array(edit, { minLength: 1, maxLength: 3 }), (size, edits) => {
+        const out = join(work, `out-${Math.random().toString(36).slice(2)}`);
+        const document = generate(size);
+        expect(synth(document, out)).toBeUndefined();
+        for (const e of edits) {
+          e.apply(document);
+          keptFiles += expectIncrementalEqualsCold(document, out).keptFiles;
+        }
+        rmSync(out, { recursive: true, force: true });
+      }),
+      { seed: 20_261_130, numRuns: 8 },
+    );
+    // Not vacuous: clusters were taken over from the previous output.
+    expect(keptFiles).toBeGreaterThan(50);
+  });
+
+  it('renders only the changed cluster and the ones linked to it, on the worker path too', () => {
+    vi.stubEnv('MESHFLEET_WORKERS', '2');
+    const out = join(work, 'out');
+    const document = generate(14);
+    expect(synth(document, out)).toBeUndefined();
+    // c12 is in the second region: linked (flat) to c10..c13; c10 is that region's hub, linked to c0.
+    (document.spec.clusters[12] as Cluster).ha = true;
+    const before = inodes(out);
+    expectIncrementalEqualsCold(document, out);
+    const all = document.spec.clusters.map((c: Cluster) => `${c.environment}/${c.name}`).sort();
+    expect(keptClusters(before, out)).toStrictEqual(all.filter((f: string) => !/\/c1[0-3]$/.test(f)));
+    // And a second synth of the same fleet renders nothing.
+    const again = inodes(out);
+    expectIncrementalEqualsCold(document, out);
+    expect(keptClusters(again, out)).toStrictEqual(all);
+  });
+});
+
+describe('incremental synth falls back to rendering', () => {
+  const document = generate(4);
+  const setUp = () => {
+    const out = join(work, 'out');
+    expect(synth(document, out)).toBeUndefined();
+    return { out, cold: tree(out), before: inodes(out) };
+  };
+  const cacheFile = () => join(work, 'cache', readdirSync(join(work, 'cache')).find((f) => f.startsWith('synth-'))!);
+
+  it('a cluster with a hand-edited file (and only that cluster)', () => {
+    const { out, cold, before } = setUp();
+    const edited = join(out, 'dev/c0/values/linkerd-control-plane.yaml');
+    writeFileSync(edited, readFileSync(edited, 'utf8').replace('logFormat', 'logformat'));
+    synth(document, out);
+    expect(diffTrees(cold, tree(out))).toStrictEqual([]);
+    expect(keptClusters(before, out)).toStrictEqual(['dev/c1', 'dev/c2', 'dev/c3']);
+  });
+
+  it('a hand-edited index.json: every cluster', () => {
+    const { out, cold, before } = setUp();
+    writeFileSync(join(out, 'index.json'), readFileSync(join(out, 'index.json'), 'utf8') + '\n');
+    synth(document, out);
+    expect(diffTrees(cold, tree(out))).toStrictEqual([]);
+    expect(keptClusters(before, out)).toStrictEqual([]);
+  });
+
+  it('a cache written by other code or another meshfleet version', () => {
+    const { out, cold, before } = setUp();
+    // The stamp of this code, in the cache's header, becomes another one of the same length.
+    const bytes = readFileSync(cacheFile());
+    const at = bytes.indexOf(codeStamp());
+    expect(at).toBeGreaterThan(0);
+    bytes.write(codeStamp().replace(/^./, (c) => (c === '0' ? '1' : '0')), at);
+    writeFileSync(cacheFile(), bytes);
+    synth(document, out);
+    expect(diffTrees(cold, tree(out))).toStrictEqual([]);
+    expect(keptClusters(before, out)).toStrictEqual([]);
+  });
+
+  it('a corrupt cache, which the next synth replaces', () => {
+    const { out, cold, before } = setUp();
+    writeFileSync(cacheFile(), readFileSync(cacheFile()).subarray(0, 1000));
+    synth(document, out);
+    expect(diffTrees(cold, tree(out))).toStrictEqual([]);
+    expect(keptClusters(before, out)).toStrictEqual([]);
+    const again = inodes(out);
+    synth(document, out);
+    expect(keptClusters(again, out)).toHaveLength(4);
+  });
+});
