@@ -4,10 +4,15 @@
 // moves it), in a file named by the hash of everything it was generated from, so a changed schema or
 // ajv version simply misses. Never in the user's output; a cache that cannot be read or written (a
 // read-only install, a full disk, a corrupt file) only costs the compile.
+//
+// Beside the code, V8's code cache of it (compiled bytecode, vm.Script cachedData): most of loading
+// megabytes of generated code is parsing and compiling it, which the code cache skips. It is named by
+// the hash of the code and the V8 version, and V8 itself refuses data of another build or flags.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Script } from 'node:vm';
 import { packageFile } from './package-files.ts';
 
 function cacheDir(): string {
@@ -26,22 +31,31 @@ export function cachedModule(
   generate: () => string | { readonly code: string; readonly exports: unknown },
   require: (id: string) => unknown,
 ): unknown {
-  const file = join(cacheDir(), `${name}-${createHash('sha256').update(key).digest('hex').slice(0, 32)}.cjs`);
+  const file = join(cacheDir(), `${name}-${hash(key)}.cjs`);
   let code: string | undefined;
   try {
     code = readFileSync(file, 'utf8');
-    return evaluate(code, require);
+    return evaluate(code, require, file);
   } catch {
     // Missing or unusable: generate it again (a corrupt file is replaced below).
   }
   const generated = generate();
   code = typeof generated === 'string' ? generated : generated.code;
-  const exports = typeof generated === 'string' ? evaluate(code, require) : generated.exports;
+  const exports = typeof generated === 'string' ? evaluate(code, require, file) : generated.exports;
+  writeAside(file, code);
+  return exports;
+}
+
+function hash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 32);
+}
+
+/** Written aside and renamed, so a concurrent run never reads half a file; a failure writes nothing. */
+function writeAside(file: string, data: string | Uint8Array, createFolder = true): void {
   const temporary = `${file}.${process.pid}.tmp`;
   try {
-    mkdirSync(cacheDir(), { recursive: true });
-    // Written aside and renamed, so a concurrent run never reads half a file.
-    writeFileSync(temporary, code);
+    if (createFolder) mkdirSync(join(file, '..'), { recursive: true });
+    writeFileSync(temporary, data);
     renameSync(temporary, file);
   } catch {
     try {
@@ -50,12 +64,35 @@ export function cachedModule(
       // Not even a folder to clean: nothing was written.
     }
   }
-  return exports;
 }
 
-function evaluate(code: string, require: (id: string) => unknown): unknown {
+/** Scripts evaluated without usable code-cache data, whose data is written when the process exits. */
+const unsaved: { readonly script: Script; readonly file: string }[] = [];
+
+function evaluate(code: string, require: (id: string) => unknown, file: string): unknown {
+  // Named by the code itself, so data never meets other code of the same name.
+  const dataFile = `${file.replace(/\.cjs$/, '')}.${hash(`${process.versions.v8} ${process.arch} ${code}`).slice(0, 16)}.v8-cache`;
+  let cachedData: Buffer | undefined;
+  try {
+    cachedData = readFileSync(dataFile);
+  } catch {
+    // No data yet: compiled from the code, and the data is written at exit.
+  }
+  // The same function new Function('require', 'module', 'exports', code) makes.
+  const script = new Script(`(function (require, module, exports) {${code}\n})`, { filename: file, cachedData });
+  if (cachedData === undefined || script.cachedDataRejected === true) {
+    if (unsaved.length === 0) process.once('exit', saveCodeCaches);
+    unsaved.push({ script, file: dataFile });
+  }
   const module = { exports: {} as unknown };
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the code is ajv's, generated from our own schema
-  new Function('require', 'module', 'exports', code)(require, module, module.exports);
+  (script.runInThisContext() as (...args: unknown[]) => void)(require, module, module.exports);
   return module.exports;
+}
+
+/**
+ * At exit the data holds the functions the run compiled (the validators it called), not just the
+ * top level. Never creates the folder: a test's cache folder that is gone by then stays gone.
+ */
+function saveCodeCaches(): void {
+  for (const { script, file } of unsaved.splice(0)) writeAside(file, script.createCachedData(), false);
 }
