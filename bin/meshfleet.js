@@ -2,8 +2,13 @@
 // Entry point of the meshfleet command. It runs the compiled library (dist/, `npm run build`), which
 // loads a TypeScript transpiler only for TypeScript fleets. In a checkout where lib/ changed since the
 // last build it runs the sources through tsx instead, so it never runs stale code.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { isAscii } from 'node:buffer';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Script } from 'node:vm';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -23,6 +28,53 @@ function compiledIsCurrent() {
   return stamp !== undefined && unchangedSince(`${root}lib`, stamp.mtimeMs) && unchangedSince(`${root}imports`, stamp.mtimeMs);
 }
 
+/**
+ * The CLI bundled in one file by the build (scripts/build.mjs), run with V8's code cache: what the
+ * last successful run of the same command compiled is loaded, not compiled again. The cache lives
+ * with the other generated code (lib/compiled-cache.ts: node_modules/.cache/meshfleet of the package,
+ * or MESHFLEET_CACHE_DIR), named by the bundle's hash and the V8 version; a missing, refused or
+ * unwritable one only costs the compile.
+ */
+function bundledCli(file) {
+  const bytes = readFileSync(file);
+  // The build writes one-byte text, which decodes many times faster as such than as UTF-8.
+  const code = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+  const folder = process.env.MESHFLEET_CACHE_DIR || `${root}node_modules/.cache/meshfleet`;
+  // Per command: each one's data holds the functions that command runs.
+  const command = /^[a-z]{1,16}$/.test(process.argv[2] ?? '') ? process.argv[2] : 'other';
+  const hash = createHash('sha256').update(`${process.versions.v8} ${process.arch}\n`).update(bytes).digest('hex').slice(0, 32);
+  const dataFile = `${folder}/cli-${command}-${hash}.v8-cache`;
+  let cachedData;
+  try {
+    cachedData = readFileSync(dataFile);
+  } catch {
+    // None yet: written when this run ends well.
+  }
+  // importModule: in Node 20 code compiled from cached data cannot import(); the bundle imports what
+  // it does not hold (a TypeScript fleet, tsx) through this module.
+  const script = new Script(`(function (exports, require, module, __filename, __dirname, importModule) {${code}\n})`, { filename: file, cachedData });
+  if (cachedData === undefined || script.cachedDataRejected) {
+    process.once('exit', (exitCode) => {
+      if (exitCode === 0) saveAside(folder, dataFile, () => script.createCachedData());
+    });
+  }
+  const module = { exports: {} };
+  script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file), (specifier) => import(specifier));
+  return module.exports;
+}
+
+/** Written aside and renamed, so a concurrent run never reads half a file; a failure writes nothing. */
+function saveAside(folder, file, data) {
+  const temporary = `${file}.${process.pid}.tmp`;
+  try {
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(temporary, data());
+    renameSync(temporary, file);
+  } catch {
+    rmSync(temporary, { force: true });
+  }
+}
+
 // `meshfleet schema | head`: a reader that stops early is not an error.
 process.stdout.on('error', (error) => {
   if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
@@ -31,7 +83,10 @@ process.stdout.on('error', (error) => {
 
 let main;
 if (compiledIsCurrent()) {
-  main = await import('../dist/lib/cli/main.js');
+  // Help and the version need no command's code: the unbundled entry loads a few small modules.
+  const light = [undefined, '--help', '-h', 'help', '--version', '-v'].includes(process.argv[2]);
+  const bundle = `${root}dist/lib/cli/main.bundle.cjs`;
+  main = !light && existsSync(bundle) ? bundledCli(bundle) : await import('../dist/lib/cli/main.js');
 } else {
   const { register } = await import('tsx/esm/api');
   register();

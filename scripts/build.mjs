@@ -1,13 +1,21 @@
 // npm run build (also run by `npm ci` and `npm pack` through the prepare script): compiles lib/ and
 // imports/ to ESM JavaScript with declarations in dist/ (incrementally), removes what a deleted
-// source left there, and stamps the build so bin/meshfleet.js can tell whether lib/ changed since.
+// source left there, bundles the command line into one file, and stamps the build so
+// bin/meshfleet.js can tell whether lib/ changed since.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+// A bundle of the code before this build is never left beside the new code.
+const BUNDLE = 'dist/lib/cli/main.bundle.cjs';
+// `await import(x)` where x is not a relative path: a module outside the bundle.
+const OUTSIDE_IMPORT = /\bawait import\((?!['"]\.\.?\/)/g;
+rmSync(`${root}${BUNDLE}`, { force: true });
+rmSync(`${root}dist/.build-stamp`, { force: true });
 execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { stdio: 'inherit', cwd: root });
 
 // An incremental build never deletes; the package must not ship a module whose source is gone.
@@ -17,4 +25,76 @@ for (const folder of ['lib', 'imports']) {
     if (source !== path && !existsSync(`${root}${folder}/${source}`)) rmSync(`${root}dist/${folder}/${path}`);
   }
 }
+
+await bundleCli();
 writeFileSync(`${root}dist/.build-stamp`, '');
+
+/**
+ * The command line as one CommonJS file, which bin/meshfleet.js runs with V8's code cache: loading
+ * some 600 modules (ours, cdk8s, yaml, ajv, @bufbuild/cel) one by one costs about half a second of
+ * every run, one file with its compiled code cached a small part of that. Each module keeps its own
+ * import.meta.url (the URL of its file in dist/), so files it finds beside itself (schemas, the
+ * render worker) are where they were. A module's createRequire(import.meta.url) becomes the
+ * bundle's require when it only requires named modules, so those are bundled too (still loaded on
+ * first use); kubernetes-models, required by kind at run time, tsx and Graphviz stay outside.
+ * Without esbuild (it comes with tsx) there is no bundle and bin/meshfleet.js imports dist/.
+ */
+async function bundleCli() {
+  let esbuild;
+  try {
+    esbuild = await import('esbuild');
+  } catch {
+    process.stderr.write('build: esbuild is not installed; the CLI runs unbundled (slower to start)\n');
+    return;
+  }
+  const ownModules = {
+    name: 'own-modules',
+    setup(build) {
+      build.onLoad({ filter: /[\\/]dist[\\/]lib[\\/].*\.js$/ }, ({ path }) => {
+        let text = readFileSync(path, 'utf8');
+        const requireLine = 'const require = createRequire(import.meta.url);';
+        if (text.includes(requireLine) && !/require\(`[^`]*\$\{/.test(text)) text = text.replace(requireLine, '');
+        const fromBundle = relative(`${root}${BUNDLE}/..`, path).split('\\').join('/');
+        let preamble = '';
+        if (text.includes('import.meta.url')) {
+          // __dirname is the bundle's folder; the names imported here are the module's own.
+          preamble += "import { pathToFileURL as meshfleetFileUrl } from 'node:url'; import { join as meshfleetJoin } from 'node:path';\n";
+          text = text.replaceAll('import.meta.url', `meshfleetFileUrl(meshfleetJoin(__dirname, ${JSON.stringify(fromBundle)})).href`);
+        }
+        if (OUTSIDE_IMPORT.test(text)) {
+          // import() of what is not bundled (the fleet's module, tsx, Graphviz) goes through the
+          // loader's function: in Node 20 a script compiled from V8's code cache cannot import().
+          preamble += "const meshfleetImport = typeof importModule === 'function' ? importModule : (specifier) => import(specifier);\n";
+          text = text.replaceAll(OUTSIDE_IMPORT, 'await meshfleetImport(');
+        }
+        // Escaped, so the bundle is one-byte text (esbuild leaves regular expressions as written).
+        text = text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+        return { contents: preamble + text, loader: 'js' };
+      });
+    },
+  };
+  const result = await esbuild.build({
+    entryPoints: [`${root}dist/lib/cli/main.js`],
+    outfile: `${root}${BUNDLE}`,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    // Class and function names stay as written: messages and checks use them.
+    keepNames: true,
+    // One-byte text (comments dropped, other characters escaped): quicker to read and to hash.
+    minifyWhitespace: true,
+    charset: 'ascii',
+    external: ['tsx', 'tsx/*', '@viz-js/viz', 'kubernetes-models/*'],
+    plugins: [ownModules],
+    logLevel: 'silent',
+  });
+  // A warning (an import.meta left over, a require that cannot be bundled) would be a broken CLI.
+  if (result.warnings.length > 0) {
+    const messages = await esbuild.formatMessages(result.warnings, { kind: 'warning' });
+    throw new Error(`build: bundling the CLI warned:\n${messages.join('\n')}`);
+  }
+  const bundle = readFileSync(`${root}${BUNDLE}`, 'utf8');
+  if (/\bawait import\(/.test(bundle)) throw new Error('build: the CLI bundle still imports() a module itself');
+  if (/[^\x00-\x7f]/.test(bundle)) throw new Error('build: the CLI bundle is not one-byte text');
+}

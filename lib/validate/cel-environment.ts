@@ -3,9 +3,12 @@
 // regular expressions, so `(?i)` and friends mean what they mean in Go), the strings extension
 // (`split`, `substring`, `lowerAscii`, …), and those Kubernetes library functions that the CRDs
 // meshfleet validates actually call (`isIP`). Rules are compiled once per distinct text and cached.
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isIPv6 } from 'node:net';
+import { dirname, join } from 'node:path';
 import type { CelEnv } from '@bufbuild/cel';
+import { cacheFile, ensureCacheFolder, saveAtExit, writeCacheFile } from '../compiled-cache.ts';
 
 // Loaded with the first rule, not at start-up: @bufbuild/cel and the protobuf runtime under it are
 // the largest part of loading the validators, and many runs (lint of built-in kinds) need no CEL.
@@ -76,7 +79,7 @@ export function compileRule(text: string): CompiledRule {
 
 function compile(text: string): CompiledRule {
   const { cel } = celLibrary();
-  const parsed = cel.parse(text);
+  const parsed = parse(text) as ReturnType<typeof cel.parse>;
   const { identifiers, functions } = namesUsed(parsed);
   if (identifiers.has('oldSelf')) return { kind: 'transition' };
   const missing = [...functions].filter((name) => UNIMPLEMENTED_KUBERNETES_FUNCTIONS.has(name) || UNIMPLEMENTED_KUBERNETES_NAMESPACES.has(name));
@@ -113,4 +116,108 @@ function namesUsed(root: unknown): { identifiers: Set<string>; functions: Set<st
   };
   visit(root);
   return { identifiers, functions };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parse trees kept between runs
+
+// Parsing is most of compiling a rule (@bufbuild/cel's parser runs cold in a short run: some 10 ms
+// a rule), and the rules are the same from run to run. The trees are kept in one file of the cache
+// folder (lib/compiled-cache.ts) named by @bufbuild/cel's version and the format below, as JSON
+// text by rule text; read once, written at exit when the run parsed a rule it did not hold.
+// A tree that cannot be read is parsed again; a rule that does not parse is never stored.
+const TREE_FORMAT = 1;
+
+interface ParseTrees {
+  readonly file: string | undefined;
+  readonly trees: Map<string, string>;
+  added: boolean;
+}
+
+let parseTrees: ParseTrees | undefined;
+
+function parse(text: string): unknown {
+  const store = (parseTrees ??= readParseTrees());
+  const stored = store.trees.get(text);
+  if (stored !== undefined) {
+    try {
+      return decodeTree(stored);
+    } catch {
+      // Unreadable: parsed again below and replaced.
+    }
+  }
+  const tree = celLibrary().cel.parse(text);
+  if (store.file === undefined) return tree;
+  try {
+    store.trees.set(text, encodeTree(tree));
+  } catch {
+    return tree; // Not kept: a tree JSON cannot hold exactly.
+  }
+  if (!store.added && ensureCacheFolder()) {
+    store.added = true;
+    // Merged with what other runs stored meanwhile.
+    saveAtExit(() => writeCacheFile(store.file!, JSON.stringify(Object.fromEntries([...readTreeFile(store.file!), ...store.trees]))));
+  }
+  return tree;
+}
+
+function readParseTrees(): ParseTrees {
+  let file: string | undefined;
+  try {
+    const main = require.resolve('@bufbuild/cel');
+    const { version } = JSON.parse(readFileSync(join(dirname(main), '..', '..', 'package.json'), 'utf8')) as { version: string };
+    file = cacheFile(`cel-parse-trees-${version}-${TREE_FORMAT}.json`);
+  } catch {
+    // No version to name the file by: nothing is kept.
+  }
+  return { file, trees: file === undefined ? new Map() : readTreeFile(file), added: false };
+}
+
+function readTreeFile(file: string): Map<string, string> {
+  try {
+    const stored = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    if (stored !== null && typeof stored === 'object' && !Array.isArray(stored)) {
+      return new Map(Object.entries(stored).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+    }
+  } catch {
+    // Missing or corrupt: an empty store, replaced at exit.
+  }
+  return new Map();
+}
+
+/**
+ * A parse tree (plain objects, as @bufbuild/cel's parser builds them) as JSON text, with what JSON
+ * lacks tagged: int64 ids and literals (bigint), bytes literals, non-finite and negative-zero
+ * doubles, properties that hold undefined.
+ */
+export function encodeTree(tree: unknown): string {
+  return JSON.stringify(tree, (_key, value: unknown) => {
+    if (typeof value === 'bigint') return { $bigint: value.toString() };
+    if (value instanceof Uint8Array) return { $bytes: Buffer.from(value).toString('base64') };
+    if (typeof value === 'number' && (!Number.isFinite(value) || Object.is(value, -0))) return { $double: Object.is(value, -0) ? '-0' : String(value) };
+    // Macros leave properties that are there but undefined (the target of an expanded call).
+    if (value === undefined) return { $undefined: true };
+    return value;
+  });
+}
+
+/** The tree encodeTree wrote. Parsed plain, then the tags are replaced in place (a reviver is slower). */
+export function decodeTree(text: string): unknown {
+  return untag(JSON.parse(text) as unknown);
+}
+
+function untag(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  const node = value as Record<string, unknown>;
+  if (!Array.isArray(node)) {
+    if (node.$bigint !== undefined) return BigInt(node.$bigint as string);
+    if (node.$undefined !== undefined) return undefined;
+    if (node.$bytes !== undefined) return new Uint8Array(Buffer.from(node.$bytes as string, 'base64'));
+    if (node.$double !== undefined) return node.$double === '-0' ? -0 : Number(node.$double);
+  }
+  for (const key in node) {
+    const child = node[key];
+    if (child !== null && typeof child === 'object') node[key] = untag(child);
+  }
+  return node;
 }

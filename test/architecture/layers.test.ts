@@ -54,7 +54,8 @@ const PROCESS_IO_ALLOWED: Readonly<Record<string, readonly string[]>> = {
   'output/atomic-write.ts': ['process.pid'],
   // The compiled-validator cache: MESHFLEET_CACHE_DIR moves it for the library and the CLI alike (the
   // library validates documents without any command), and a temporary name unique per process.
-  'compiled-cache.ts': ['process.env', 'process.pid'],
+  // V8's code cache data is named by the V8 version and architecture, and written at exit.
+  'compiled-cache.ts': ['process.arch', 'process.env', 'process.once', 'process.pid', 'process.versions'],
   // A TypeScript fleet's errors are made while the user's program runs, before any command: they
   // show the user's file relative to where it runs, as compilers do.
   'fleet/source-location.ts': ['process.cwd'],

@@ -1,11 +1,14 @@
 // The on-disk cache of generated code: a hit skips the generator, and a cache that is corrupt or
 // cannot be written only costs the generation, never the result.
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cachedModule } from '../../lib/compiled-cache.ts';
+import { REPO } from '../support/fleet.ts';
 
 const require = createRequire(import.meta.url);
 const code = (value: number) => `module.exports = { value: ${value}, helper: typeof require('node:path').join };`;
@@ -59,5 +62,46 @@ describe('cachedModule', () => {
     expect(cachedModule('t', 'key', generate, require)).toStrictEqual({ value: 3, helper: 'function' });
     expect(cachedModule('t', 'key', generate, require)).toStrictEqual({ value: 3, helper: 'function' });
     expect(calls).toBe(2);
+  });
+
+  /** A process that loads one generated module and exits: what it printed. */
+  function loadInChild(value: number): string {
+    const script = `import { createRequire } from 'node:module';
+      import { cachedModule } from ${JSON.stringify(pathToFileURL(join(REPO, 'lib', 'compiled-cache.ts')).href)};
+      const m = cachedModule('t', 'key', () => ${JSON.stringify(code(value))}, createRequire(import.meta.url));
+      process.stdout.write(JSON.stringify(m));`;
+    const result = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: REPO,
+      encoding: 'utf8',
+      env: { ...process.env, MESHFLEET_CACHE_DIR: join(dir, 'cache') },
+    });
+    expect(result.stderr).toBe('');
+    return result.stdout;
+  }
+  const codeCaches = () => readdirSync(join(dir, 'cache')).filter((file) => file.endsWith('.v8-cache'));
+
+  it("keeps V8's compiled code beside the generated code at exit, and a corrupt one only costs the compile", () => {
+    expect(loadInChild(1)).toBe('{"value":1,"helper":"function"}');
+    const [data] = codeCaches();
+    expect(data).toMatch(/^t-[0-9a-f]{32}\.[0-9a-f]{16}\.v8-cache$/);
+    const valid = readFileSync(join(dir, 'cache', data!));
+    expect(valid.length).toBeGreaterThan(100);
+    // A hit on code and data writes nothing new.
+    expect(loadInChild(1)).toBe('{"value":1,"helper":"function"}');
+    expect(codeCaches()).toStrictEqual([data]);
+    // Garbage data: V8 refuses it, the code runs compiled from its text, and the data is written anew.
+    writeFileSync(join(dir, 'cache', data!), 'not a code cache');
+    expect(loadInChild(1)).toBe('{"value":1,"helper":"function"}');
+    // (V8's data is not byte-stable from run to run: its size is.)
+    expect(readFileSync(join(dir, 'cache', data!)).length).toBe(valid.length);
+  });
+
+  it('names the compiled code by the code it was compiled from', () => {
+    loadInChild(1);
+    const [code1] = readdirSync(join(dir, 'cache')).filter((file) => file.endsWith('.cjs'));
+    // Other code stored under the same key (a planted or regenerated file) gets its own data.
+    writeFileSync(join(dir, 'cache', code1!), code(7));
+    expect(loadInChild(1)).toBe('{"value":7,"helper":"function"}');
+    expect(codeCaches()).toHaveLength(2);
   });
 });
