@@ -40,7 +40,7 @@ export interface StagedTree {
    * their files again, recording the files' sizes for commit() to verify. Until the swap, the
    * previous output lacks them: a journal lists them first, and abort() or the next run moves them back.
    */
-  adopt(folders: readonly { readonly folder: string; readonly files: Iterable<readonly [string, number]> }[]): void;
+  adopt(folders: readonly { readonly folder: string; readonly files: Iterable<readonly [path: string, size: number, mtimeMs: number]> }[]): void;
   commit(): void;
   abort(): void;
 }
@@ -69,6 +69,8 @@ export function stageTree(outdir: string): StagedTree {
   const writer = stagedWriter(temp);
   const sizes = new Map<string, number>();
   const mtimes = new Map<string, number>();
+  // Adopted folder → its file count: commit() does not stat them again (their caller just did).
+  const adoptedFiles = new Map<string, number>();
   const journal = join(parent, `.${name}.moves-${process.pid}`);
   let adopted = false;
   let open = true;
@@ -121,7 +123,13 @@ export function stageTree(outdir: string): StagedTree {
             made.add(dir);
           }
           renameSync(`${target}/${folder}`, `${temp}/${folder}`);
-          for (const [path, size] of files) sizes.set(path, size);
+          let count = 0;
+          for (const [path, size, mtime] of files) {
+            sizes.set(path, size);
+            mtimes.set(path, mtime);
+            count++;
+          }
+          adoptedFiles.set(folder, count);
         }
       } catch (e) {
         abort();
@@ -134,7 +142,7 @@ export function stageTree(outdir: string): StagedTree {
       open = false;
       // Before the swap, so that a staged tree someone changed never replaces the previous output.
       try {
-        verifyTree(temp, target, sizes, mtimes);
+        verifyTree(temp, target, sizes, mtimes, adoptedFiles);
       } catch (e) {
         restore();
         clean();
@@ -198,12 +206,19 @@ const NORMAL_PATH = /^(?!(?:.*\/)?\.\.?(?:\/|$))(?:[^/\\]+\/)*[^/\\]+$/;
  * every file found must have been written with its size, and as many found as written means none is
  * missing.
  */
-function verifyTree(staged: string, target: string, sizes: ReadonlyMap<string, number>, mtimes: Map<string, number>): void {
+function verifyTree(staged: string, target: string, sizes: ReadonlyMap<string, number>, mtimes: Map<string, number>, adopted: ReadonlyMap<string, number>): void {
   const wrong: string[] = [];
   let found = 0;
   const walk = (dir: string, prefix: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = prefix + entry.name;
+      // An adopted folder's files were checked (size and time) by the incremental synth that moved
+      // it, under the output's lock, an instant ago: counted, not walked (~0.4 s at 1000 clusters).
+      const adoptedCount = entry.isDirectory() ? adopted.get(path) : undefined;
+      if (adoptedCount !== undefined) {
+        found += adoptedCount;
+        continue;
+      }
       if (entry.isDirectory()) {
         walk(`${dir}/${entry.name}`, `${path}/`);
         continue;

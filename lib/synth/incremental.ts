@@ -161,7 +161,7 @@ export function incrementalSynth(target: string): Incremental {
       }
     },
     adopt(staged) {
-      staged.adopt([...reused.values()].map(({ entry, stats }) => ({ folder: entry.folder, files: entry.paths.map((path, i) => [path, stats[i][0]] as const) })));
+      staged.adopt([...reused.values()].map(({ entry, stats }) => ({ folder: entry.folder, files: entry.paths.map((path, i) => [path, stats[i][0], stats[i][1]] as const) })));
     },
     invalidate() {
       try {
@@ -204,9 +204,9 @@ export function incrementalSynth(target: string): Incremental {
   };
 }
 
-/** Whether a cache of this output folder exists (synth then starts no render workers ahead: most clusters may be reused). */
+/** Whether the output folder and a cache of it exist (synth then starts no render workers ahead: most clusters may be reused). */
 export function hasIncrementalCache(target: string): boolean {
-  return existsSync(cacheFileOf(target).path);
+  return existsSync(join(target, OUTPUT_MARKER)) && existsSync(cacheFileOf(target).path);
 }
 
 /**

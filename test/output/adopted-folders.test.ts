@@ -27,8 +27,8 @@ function stagedWithMoves(): { root: string; out: string; staged: StagedTree; pre
   staged.write('index.json', '{"new":true}');
   staged.write('dev/b/values/y.yaml', 'y: 23');
   staged.adopt([
-    { folder: 'dev/a', files: [['dev/a/mesh/Chart.yaml', 7], ['dev/a/values/x.yaml', 4]] },
-    { folder: 'prod/c', files: [['prod/c/manifests/z.yaml', 6]] },
+    { folder: 'dev/a', files: [['dev/a/mesh/Chart.yaml', 7, 1], ['dev/a/values/x.yaml', 4, 2]] },
+    { folder: 'prod/c', files: [['prod/c/manifests/z.yaml', 6, 3]] },
   ]);
   const temp = readdirSync(root).find((entry) => entry.startsWith('.charts-out.tmp-'))!;
   return { root, out, staged, previous, temp };
@@ -37,13 +37,16 @@ function stagedWithMoves(): { root: string; out: string; staged: StagedTree; pre
 const NEW = { 'index.json': '{"new":true}', 'dev/a/mesh/Chart.yaml': 'name: a', 'dev/a/values/x.yaml': 'x: 1', 'dev/b/values/y.yaml': 'y: 23', 'prod/c/manifests/z.yaml': 'z: 333' };
 
 describe('adopted folders', () => {
-  it('move into the new output on commit, which verifies their files, leaving nothing beside it', () => {
+  it('move into the new output on commit, with the times their mover checked, leaving nothing beside it', () => {
     const { root, out, staged, temp } = stagedWithMoves();
     expect(existsSync(join(out, 'dev', 'a'))).toBe(false);
     expect(existsSync(join(root, temp, 'dev', 'a', 'values', 'x.yaml'))).toBe(true);
     staged.commit();
     expect(readTree(out)).toStrictEqual(NEW);
     expect(readdirSync(root)).toStrictEqual(['charts-out']);
+    // Adopted files are counted, not stat-ed again; the written ones carry the times commit() found.
+    expect(staged.mtimes.get('dev/a/values/x.yaml')).toBe(2);
+    expect(staged.mtimes.get('dev/b/values/y.yaml')).toBeGreaterThan(3);
   });
 
   it('go back into the previous output on abort (synth found an error)', () => {
