@@ -74,8 +74,9 @@ export function synthesize(input: FleetInput, options: SynthOptions = {}): Synth
   // Render workers load their modules while the fleet is planned (render-workers.ts); not when an
   // incremental synth may reuse most clusters, which then needs few workers or none.
   const declared = (input.document as { spec?: { clusters?: unknown } } | undefined)?.spec?.clusters;
-  const reuses = options.incremental && options.keep === 'rollout' && !options.dryRun && hasIncrementalCache(resolve(outdir));
-  if (!reuses) prestartRenderWorkers(Array.isArray(declared) ? declared.length : 0);
+  // Incremental synth needs the rollout views it caches, and a folder to move unchanged clusters from.
+  const incrementally = options.incremental === true && options.keep === 'rollout' && !options.dryRun;
+  if (!(incrementally && hasIncrementalCache(resolve(outdir)))) prestartRenderWorkers(Array.isArray(declared) ? declared.length : 0);
   const plan = planFleet(input.document, { baseDir: input.baseDir, now: options.now });
   if (!plan.fleet) throw new FleetError(applyAcknowledgements(input.document, plan.diagnostics).diagnostics, input.locate);
 
@@ -105,7 +106,7 @@ export function synthesize(input: FleetInput, options: SynthOptions = {}): Synth
         : options.dryRun === 'count'
           ? (_path, text) => void (bytes += Buffer.byteLength(text))
           : undefined;
-    const incremental = staged && options.incremental && options.keep === 'rollout' ? incrementalSynth(folder.target) : undefined;
+    const incremental = staged && incrementally ? incrementalSynth(folder.target) : undefined;
     try {
       rendered = renderFleet(plan.fleet, lock, {}, input.apps, sink, options.keep, incremental);
       const lockWarning = rebuilt ? [warning('MF8006', '', rebuilt, 'commit the output with its rebuilt versions.lock.json')] : [];
