@@ -36,7 +36,9 @@ writeFileSync(`${root}dist/.build-stamp`, '');
  * import.meta.url (the URL of its file in dist/), so files it finds beside itself (schemas, the
  * render worker) are where they were. A module's createRequire(import.meta.url) becomes the
  * bundle's require when it only requires named modules, so those are bundled too (still loaded on
- * first use); kubernetes-models, required by kind at run time, tsx and Graphviz stay outside.
+ * first use). The kubernetes-models kinds meshfleet emits are bundled too
+ * (lib/validate/core-kind-models.ts); other kinds, required by name at run time, tsx and Graphviz
+ * stay outside.
  * Without esbuild (it comes with tsx) there is no bundle and bin/meshfleet.js imports dist/.
  */
 async function bundleCli() {
@@ -85,7 +87,7 @@ async function bundleCli() {
     // One-byte text (comments dropped, other characters escaped): quicker to read and to hash.
     minifyWhitespace: true,
     charset: 'ascii',
-    external: ['tsx', 'tsx/*', '@viz-js/viz', 'kubernetes-models/*'],
+    external: ['tsx', 'tsx/*', '@viz-js/viz'],
     plugins: [ownModules],
     logLevel: 'silent',
   });

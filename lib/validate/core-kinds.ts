@@ -11,6 +11,7 @@ import { packageFile } from '../package-files.ts';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { escapePointer, violationsFromAjvErrors, type SchemaViolation, type ValidateFn } from './schema-registry.ts';
+import { EMITTED_CORE_KIND_MODELS } from './core-kind-models.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -51,7 +52,8 @@ function loadModel(apiVersion: string, kind: string): KubernetesModelClass | und
   let exported: Record<string, unknown>;
   try {
     // Synchronous and per kind: `kubernetes-models/apps/v1/Deployment` pulls in only that schema.
-    exported = require(`kubernetes-models/${apiVersion}/${kind}`) as Record<string, unknown>;
+    const bundled = EMITTED_CORE_KIND_MODELS[`${apiVersion} ${kind}`];
+    exported = (bundled ? bundled() : require(`kubernetes-models/${apiVersion}/${kind}`)) as Record<string, unknown>;
   } catch {
     return undefined;
   }
