@@ -55,7 +55,7 @@ function bundledCli(file) {
   const script = new Script(`(function (exports, require, module, __filename, __dirname, importModule) {${code}\n})`, { filename: file, cachedData });
   if (cachedData === undefined || script.cachedDataRejected) {
     process.once('exit', (exitCode) => {
-      if (exitCode === 0) saveAside(folder, dataFile, () => script.createCachedData());
+      if (exitCode === 0 && saveAside(folder, dataFile, () => script.createCachedData())) removeOlderBuilds(folder, `cli-${command}-`, dataFile);
     });
   }
   const module = { exports: {} };
@@ -63,17 +63,42 @@ function bundledCli(file) {
   return module.exports;
 }
 
-/** Written aside and renamed, so a concurrent run never reads half a file; a failure writes nothing. */
+/** Written aside and renamed, so a concurrent run never reads half a file; a failure writes nothing (false). */
 function saveAside(folder, file, data) {
   const temporary = `${file}.${process.pid}.tmp`;
   try {
     mkdirSync(folder, { recursive: true });
     writeFileSync(temporary, data());
     renameSync(temporary, file);
+    return true;
   } catch {
     rmSync(temporary, { force: true });
+    return false;
   }
 }
+
+/**
+ * Each build leaves data of its own per command: after writing one, the command's data of other
+ * builds goes, all but the most recent few (checkouts may share a cache folder), and so do
+ * temporary files of killed runs (as lib/compiled-cache.ts does for generated code).
+ */
+function removeOlderBuilds(folder, prefix, written) {
+  try {
+    const name = new RegExp(`^${prefix}[0-9a-f]{32}\\.v8-cache(?:\\.\\d+\\.tmp)?$`);
+    const files = readdirSync(folder)
+      .filter((entry) => name.test(entry))
+      .map((entry) => ({ path: `${folder}/${entry}`, time: statSync(`${folder}/${entry}`, { throwIfNoEntry: false })?.mtimeMs ?? Infinity }));
+    const stale = Date.now() - 3_600_000;
+    for (const { path, time } of files) if (path.endsWith('.tmp') && time < stale) rmSync(path, { force: true });
+    const builds = files.filter(({ path }) => path !== written && !path.endsWith('.tmp')).sort((a, b) => b.time - a.time);
+    for (const { path } of builds.slice(KEPT_BUILDS - 1)) rmSync(path, { force: true });
+  } catch {
+    // Removed by another run meanwhile, or not ours to change.
+  }
+}
+
+/** Builds whose data is kept per command (the one running included). */
+const KEPT_BUILDS = 3;
 
 // `meshfleet schema | head`: a reader that stops early is not an error.
 process.stdout.on('error', (error) => {

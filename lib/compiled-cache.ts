@@ -8,10 +8,13 @@
 // Beside the code, V8's code cache of it (compiled bytecode, vm.Script cachedData): most of loading
 // megabytes of generated code is parsing and compiling it, which the code cache skips. It is named by
 // the hash of the code and the V8 version, and V8 itself refuses data of another build or flags.
+//
+// The folder stays bounded: writing a file removes the older versions of it (the same name with
+// other hashes), all but the few most recent, which checkouts sharing MESHFLEET_CACHE_DIR may use.
 import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
 import { packageFile } from './package-files.ts';
@@ -45,7 +48,7 @@ export function cachedModule(
   const generated = generate();
   code = typeof generated === 'string' ? generated : generated.code;
   const exports = typeof generated === 'string' ? evaluate(code, require, file) : generated.exports;
-  writeAside(file, code);
+  if (writeAside(file, code)) removeOlderVersions(file, new RegExp(`^${escapeRegExp(name)}-[0-9a-f]{32}\\.`));
   return exports;
 }
 
@@ -73,20 +76,64 @@ function hash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 32);
 }
 
-/** Written aside and renamed, so a concurrent run never reads half a file; a failure writes nothing. */
-function writeAside(file: string, data: string | Uint8Array, createFolder = true): void {
+/** Written aside and renamed, so a concurrent run never reads half a file; a failure writes nothing (false). */
+function writeAside(file: string, data: string | Uint8Array, createFolder = true): boolean {
   const temporary = `${file}.${process.pid}.tmp`;
   try {
     if (createFolder) mkdirSync(join(file, '..'), { recursive: true });
     writeFileSync(temporary, data);
     renameSync(temporary, file);
+    return true;
   } catch {
     try {
       rmSync(temporary, { force: true });
     } catch {
       // Not even a folder to clean: nothing was written.
     }
+    return false;
   }
+}
+
+/** Versions of one cache file kept: the one just written and the most recent others. */
+export const KEPT_VERSIONS = 3;
+/** A temporary file this old is a killed run's, not a concurrent run's. */
+const STALE_TEMPORARY_MS = 3_600_000;
+
+/**
+ * After `written` was stored: removes the files of its folder whose names `sameFile` matches (the
+ * other versions of it, with the files beside each version, which share its name up to the hash),
+ * all but the KEPT_VERSIONS most recently written versions, and temporary files of killed runs.
+ * Runs only when something was written, never on a warm run; never throws.
+ */
+export function removeOlderVersions(written: string, sameFile: RegExp): void {
+  const folder = dirname(written);
+  try {
+    const versions = new Map<string, { files: string[]; time: number }>();
+    for (const entry of readdirSync(folder)) {
+      if (!sameFile.test(entry)) continue;
+      const path = join(folder, entry);
+      const time = statSync(path, { throwIfNoEntry: false })?.mtimeMs;
+      if (time === undefined) continue;
+      if (entry.endsWith('.tmp')) {
+        if (time < Date.now() - STALE_TEMPORARY_MS) rmSync(path, { force: true });
+        continue;
+      }
+      // The version's files share the matched prefix; its time is its newest file's.
+      const version = (sameFile.exec(entry) as RegExpExecArray)[0];
+      const found = versions.get(version) ?? { files: [], time: 0 };
+      found.files.push(path);
+      found.time = Math.max(found.time, path === written ? Infinity : time);
+      versions.set(version, found);
+    }
+    const newestFirst = [...versions.values()].sort((a, b) => b.time - a.time);
+    for (const { files } of newestFirst.slice(KEPT_VERSIONS)) for (const path of files) rmSync(path, { force: true });
+  } catch {
+    // Another run removed them first, or the folder is not ours to change: nothing to do.
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** What is written when the process exits, once: data that grows while the process runs. */
@@ -117,7 +164,12 @@ function evaluate(code: string, require: (id: string) => unknown, file: string, 
   const script = new Script(`(function (require, module, exports) {${code}\n})`, { filename: file, cachedData });
   // At exit the data holds the functions the run compiled (the validators it called), not just the
   // top level. Never creates the folder: a test's cache folder that is gone by then stays gone.
-  if (cachedData === undefined || script.cachedDataRejected === true) saveAtExit(() => writeAside(dataFile, script.createCachedData(), false));
+  if (cachedData === undefined || script.cachedDataRejected === true) {
+    saveAtExit(() => {
+      // Data of the same code compiled by other V8 versions goes too, beyond the few kept.
+      if (writeAside(dataFile, script.createCachedData(), false)) removeOlderVersions(dataFile, new RegExp(`^${escapeRegExp(basename(file, '.cjs'))}\\.[0-9a-f]{16}\\.`));
+    });
+  }
   const module = { exports: {} as unknown };
   (script.runInThisContext() as (...args: unknown[]) => void)(require, module, module.exports);
   return module.exports;

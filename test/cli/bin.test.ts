@@ -80,4 +80,25 @@ describe('bin/meshfleet.js', () => {
     expect(ran(dir, ['--version'], env)).toBe('compiled --version');
     expect(ran(dir, ['--help'], env)).toBe('compiled --help');
   });
+
+  it("removes a command's code cache data of older builds when it writes its own, keeping the most recent few", () => {
+    const dir = standIn();
+    rmSync(join(dir, 'lib'), { recursive: true });
+    writeFileSync(join(dir, 'dist', 'lib', 'cli', 'main.bundle.cjs'), "exports.runCli = async () => 0;\n");
+    const cache = join(dir, 'cache');
+    mkdirSync(cache);
+    // Data of four older builds for synth (the higher the newer), of one for lint, a killed run's
+    // temporary file and a running one's.
+    const older = [1, 2, 3, 4].map((i) => `cli-synth-${String(i).repeat(32)}.v8-cache`);
+    const others = [`cli-lint-${'1'.repeat(32)}.v8-cache`, `cli-synth-${'5'.repeat(32)}.v8-cache.77.tmp`];
+    for (const file of [...older, ...others, `cli-synth-${'6'.repeat(32)}.v8-cache.78.tmp`]) writeFileSync(join(cache, file), 'old');
+    older.forEach((file, i) => utimesSync(join(cache, file), new Date(past.getTime() - (10 - i) * 1000), new Date(past.getTime() - (10 - i) * 1000)));
+    utimesSync(join(cache, `cli-synth-${'6'.repeat(32)}.v8-cache.78.tmp`), new Date(Date.now() - 7_200_000), new Date(Date.now() - 7_200_000));
+    ran(dir, ['synth'], { ...process.env, MESHFLEET_CACHE_DIR: cache });
+    const synthData = readdirSync(cache).filter((file) => file.startsWith('cli-synth-') && file.endsWith('.v8-cache'));
+    // This build's and the two most recent older ones.
+    expect(synthData.filter((file) => !older.includes(file))).toHaveLength(1);
+    expect(synthData.filter((file) => older.includes(file)).sort()).toStrictEqual(older.slice(2));
+    expect(readdirSync(cache).filter((file) => !synthData.includes(file)).sort()).toStrictEqual(others.sort());
+  });
 });

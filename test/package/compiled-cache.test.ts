@@ -1,16 +1,21 @@
 // The on-disk cache of generated code: a hit skips the generator, and a cache that is corrupt or
 // cannot be written only costs the generation, never the result.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cachedModule } from '../../lib/compiled-cache.ts';
+import { cachedModule, KEPT_VERSIONS } from '../../lib/compiled-cache.ts';
 import { REPO } from '../support/fleet.ts';
 
 const require = createRequire(import.meta.url);
+/** The name cachedModule gives the code of `name` and `key`, without its extension. */
+const stored = (name: string, key: string) => `${name}-${createHash('sha256').update(key).digest('hex').slice(0, 32)}`;
+/** Sets a file's time `age` seconds back. */
+const age = (file: string, seconds: number) => utimesSync(file, new Date(Date.now() - seconds * 1000), new Date(Date.now() - seconds * 1000));
 const code = (value: number) => `module.exports = { value: ${value}, helper: typeof require('node:path').join };`;
 
 describe('cachedModule', () => {
@@ -103,5 +108,47 @@ describe('cachedModule', () => {
     writeFileSync(join(dir, 'cache', code1!), code(7));
     expect(loadInChild(1)).toBe('{"value":7,"helper":"function"}');
     expect(codeCaches()).toHaveLength(2);
+  });
+
+  it('removes older versions of a name when it stores one, with their data, keeping the most recent few', () => {
+    const cache = join(dir, 'cache');
+    // Another name, which starts like this one, and versions 0..KEPT_VERSIONS of this one, the
+    // higher the newer, each with V8 data beside it (as runs of other checkouts left them).
+    cachedModule('t-other', 'key-0', () => code(0), require);
+    for (let i = 0; i <= KEPT_VERSIONS; i++) {
+      writeFileSync(join(cache, `${stored('t', `key-${i}`)}.cjs`), code(i));
+      writeFileSync(join(cache, `${stored('t', `key-${i}`)}.0123456789abcdef.v8-cache`), 'data');
+    }
+    // Temporary files of a killed and of a running run.
+    writeFileSync(join(cache, `${stored('t', 'killed')}.cjs.99.tmp`), '');
+    writeFileSync(join(cache, `${stored('t', 'running')}.cjs.98.tmp`), '');
+    for (const file of readdirSync(cache)) age(join(cache, file), 100);
+    for (let i = 0; i <= KEPT_VERSIONS; i++) age(join(cache, `${stored('t', `key-${i}`)}.cjs`), 100 - i);
+    age(join(cache, `${stored('t', 'killed')}.cjs.99.tmp`), 7200);
+
+    cachedModule('t', 'key-new', () => code(9), require);
+    const kept = [stored('t', 'key-new'), ...Array.from({ length: KEPT_VERSIONS - 1 }, (_, i) => stored('t', `key-${KEPT_VERSIONS - i}`))];
+    const left = readdirSync(cache).filter((file) => file.startsWith('t-') && !file.startsWith('t-other') && !file.endsWith('.tmp'));
+    expect(new Set(left.map((file) => file.slice(0, file.indexOf('.'))))).toStrictEqual(new Set(kept));
+    // The kept versions keep their data; the other name and a running run's file are untouched.
+    expect(left.filter((file) => file.endsWith('.v8-cache'))).toHaveLength(KEPT_VERSIONS - 1);
+    expect(readdirSync(cache).filter((file) => file.startsWith('t-other'))).toHaveLength(1);
+    expect(readdirSync(cache).filter((file) => file.endsWith('.tmp'))).toStrictEqual([`${stored('t', 'running')}.cjs.98.tmp`]);
+  });
+
+  it("keeps the V8 data of the most recent few V8 versions of one code", () => {
+    loadInChild(1);
+    const [data] = codeCaches();
+    const cjs = `${stored('t', 'key')}.cjs`;
+    // Data of the same code by other V8 builds, older than the code's own; the current one is missing.
+    rmSync(join(dir, 'cache', data!));
+    const others = Array.from({ length: KEPT_VERSIONS + 1 }, (_, i) => `${stored('t', 'key')}.${String(i).repeat(16)}.v8-cache`);
+    others.forEach((file, i) => {
+      writeFileSync(join(dir, 'cache', file), 'other V8');
+      age(join(dir, 'cache', file), 100 - i);
+    });
+    expect(loadInChild(1)).toBe('{"value":1,"helper":"function"}');
+    expect(codeCaches().sort()).toStrictEqual([data!, ...others.slice(-(KEPT_VERSIONS - 1))].sort());
+    expect(readdirSync(join(dir, 'cache'))).toContain(cjs);
   });
 });
