@@ -51,6 +51,13 @@ export function crdRuntimeRequire(id: string): unknown {
 }
 
 /**
+ * Names what listTypeKeyword generates in cached validators' keys (schema-registry.ts), the same in
+ * the CLI bundle and in dist/ or the sources, whose function texts differ: bump it with every change
+ * to the keyword's code (test/validate/crd-validator-cache.test.ts fails until then).
+ */
+export const LIST_TYPE_KEYWORD_VERSION = 1;
+
+/**
  * `x-kubernetes-list-type`, generating a call of listTypeErrors. Its errors are ajv errors as a
  * `validate` keyword's would be (instancePath, schemaPath, keyword, params, message).
  */

@@ -28,7 +28,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import { celRulesCheck, memoKey } from './cel-rules.ts';
-import { CRD_RUNTIME_MODULE, crdRuntimeRequire, isKubernetesDuration, KNOWN_FORMATS, kubernetesFormats, listTypeKeyword } from './kubernetes-keywords.ts';
+import { CRD_RUNTIME_MODULE, crdRuntimeRequire, isKubernetesDuration, KNOWN_FORMATS, kubernetesFormats, LIST_TYPE_KEYWORD_VERSION, listTypeKeyword } from './kubernetes-keywords.ts';
 import { cachedModule } from '../compiled-cache.ts';
 import { escapePointer } from './json-pointer.ts';
 import { packageFile } from '../package-files.ts';
@@ -224,7 +224,8 @@ function ajv(): Ajv {
 
 /**
  * ajv's validator for a CRD schema (already in ajv's form), as standalone code cached on disk keyed by
- * everything it is generated from: the schema, ajv's version and options, and the keyword's generator.
+ * everything it is generated from: the schema, ajv's version and options, and the keyword's generator
+ * (by its version: its function text differs between the bundle and dist/, which share the cache).
  */
 function compiledValidator(ajvSchema: Schema, fileName: string): ValidateFunction {
   const key = crdValidatorKey(ajvSchema);
@@ -242,7 +243,7 @@ function compiledValidator(ajvSchema: Schema, fileName: string): ValidateFunctio
 /** What names a CRD validator's cached code: everything the code is generated from (exported for tests). */
 export function crdValidatorKey(ajvSchema: Schema): string {
   const { version } = require('ajv/package.json') as { version: string };
-  return JSON.stringify({ ajv: version, options: AJV_OPTIONS, code: CODE_OPTIONS, formats: [...KNOWN_FORMATS], keyword: String(listTypeKeyword.code), schema: ajvSchema });
+  return JSON.stringify({ ajv: version, options: AJV_OPTIONS, code: CODE_OPTIONS, formats: [...KNOWN_FORMATS], keyword: LIST_TYPE_KEYWORD_VERSION, schema: ajvSchema });
 }
 
 function compileCrdSchema(crdSchema: Schema, fileName: string): ValidateFn {

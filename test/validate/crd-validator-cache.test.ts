@@ -2,10 +2,13 @@
 // exactly the violations a cold one gives, a corrupt cache file only costs the compile, and the key
 // follows the schema. Each run uses a fresh module (nothing compiled in the process) and its own
 // cache folder.
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { LIST_TYPE_KEYWORD_VERSION } from '../../lib/validate/kubernetes-keywords.ts';
+import { REPO } from '../support/fleet.ts';
 import { corpusCases } from './corpus.ts';
 import { identityIssuerCertificate, linkerdServer } from './fixtures.ts';
 
@@ -92,5 +95,17 @@ describe('the on-disk cache of CRD validators', () => {
     const changed = { type: 'object', properties: { spec: { type: 'object', properties: { mode: { type: 'string', enum: ['a', 'c'] } } } } };
     expect(crdValidatorKey(schema)).toBe(crdValidatorKey(structuredClone(schema)));
     expect(crdValidatorKey(changed)).not.toBe(crdValidatorKey(schema));
+  });
+
+  it("names it by the version of the list-type keyword's generator, which changes with its code", () => {
+    // The key holds a version, not the function's text (bundle and dist/ print it differently).
+    // Changed the keyword's code? Bump LIST_TYPE_KEYWORD_VERSION and add its hash here.
+    const source = readFileSync(join(REPO, 'lib', 'validate', 'kubernetes-keywords.ts'), 'utf8');
+    const keyword = /^export const listTypeKeyword\b[\s\S]*?^};$/m.exec(source)?.[0];
+    expect(keyword).toBeDefined();
+    const hashes: Record<number, string> = {
+      1: '17092d1e7626a26f',
+    };
+    expect(createHash('sha256').update(keyword!).digest('hex').slice(0, 16)).toBe(hashes[LIST_TYPE_KEYWORD_VERSION]);
   });
 });
