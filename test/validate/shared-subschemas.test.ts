@@ -1,0 +1,108 @@
+// Repeated subschemas of a CRD are generated once (lib/validate/shared-subschemas.ts): the
+// validators get much smaller and report exactly what they reported with every subschema in place
+// (only an error's schemaPath inside a shared subschema differs, which nothing reads there).
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { describe, expect, it } from 'vitest';
+import { uncachedCrdValidator, violationsFromAjvErrors } from '../../lib/validate/schema-registry.ts';
+import { withSharedSubschemas } from '../../lib/validate/shared-subschemas.ts';
+import { REPO } from '../support/fleet.ts';
+
+const require = createRequire(import.meta.url);
+type Schema = { [keyword: string]: unknown };
+
+const schemaFiles = (): string[] => {
+  const index = JSON.parse(readFileSync(`${REPO}/schemas/crds/index.json`, 'utf8')) as { sourceSets: Record<string, Record<string, Record<string, string>>> };
+  return [...new Set(Object.values(index.sourceSets).flatMap((apiVersions) => Object.values(apiVersions).flatMap((kinds) => Object.values(kinds))))].sort();
+};
+const schemaOf = (file: string) => JSON.parse(readFileSync(`${REPO}/schemas/crds/${file}`, 'utf8')) as Schema;
+
+const isSchema = (value: unknown): value is Schema => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** An object with every declared field filled (first enum value, or a value of the declared type). */
+function sample(schema: Schema, depth = 0): unknown {
+  if (Array.isArray(schema.enum) && schema.enum.length > 0) return schema.enum[0];
+  const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
+  if (depth > 14) return undefined;
+  if (type === 'array' || isSchema(schema.items)) return isSchema(schema.items) ? [sample(schema.items, depth + 1), sample(schema.items, depth + 1)] : [];
+  if (type === 'object' || isSchema(schema.properties)) {
+    const object: Record<string, unknown> = {};
+    for (const [name, sub] of Object.entries(isSchema(schema.properties) ? schema.properties : {})) if (isSchema(sub) && name !== 'status') object[name] = sample(sub, depth + 1);
+    if (isSchema(schema.additionalProperties)) object.key = sample(schema.additionalProperties, depth + 1);
+    return object;
+  }
+  return type === 'integer' ? 1 : type === 'number' ? 1.5 : type === 'boolean' ? true : 'text';
+}
+
+/** Wrong values everywhere: each leaf of another type, an unknown field in each object, or each object emptied (missing required fields). */
+function mutated(value: unknown, how: 'types' | 'unknown' | 'empty', depth = 0): unknown {
+  if (Array.isArray(value)) return value.map((item) => mutated(item, how, depth + 1));
+  if (isSchema(value)) {
+    if (how === 'empty' && depth > 0 && depth % 3 === 0) return {};
+    const object = Object.fromEntries(Object.entries(value).map(([key, item]) => [key, mutated(item, how, depth + 1)]));
+    return how === 'unknown' ? { ...object, unknownField: 1 } : object;
+  }
+  if (how !== 'types') return value;
+  return typeof value === 'string' ? 7 : typeof value === 'number' ? 'seven' : typeof value === 'boolean' ? 'yes' : value;
+}
+
+/** ajv's errors without what sharing changes: where in the schema (schemaPath) and the enclosing schema object. */
+function errorsOf(validate: ValidateFunction, object: unknown): unknown[] {
+  validate(object);
+  return (validate.errors ?? []).map(({ schemaPath: _path, parentSchema: _parent, ...rest }: ErrorObject) => rest);
+}
+
+describe('shared subschemas', () => {
+  it('report the same errors and messages as subschemas in place, for every CRD schema', () => {
+    let errorsCompared = 0;
+    for (const file of schemaFiles()) {
+      const shared = uncachedCrdValidator(file);
+      const inPlace = uncachedCrdValidator(file, false);
+      const valid = sample(schemaOf(file));
+      for (const object of [valid, mutated(valid, 'types'), mutated(valid, 'unknown'), mutated(valid, 'empty')]) {
+        const expected = errorsOf(inPlace, object);
+        expect(errorsOf(shared, object), file).toStrictEqual(expected);
+        shared(object);
+        inPlace(object);
+        expect(violationsFromAjvErrors(shared.errors ?? []), file).toStrictEqual(violationsFromAjvErrors(inPlace.errors ?? []));
+        errorsCompared += expected.length;
+      }
+    }
+    // The objects did reach deep into the schemas.
+    expect(errorsCompared).toBeGreaterThan(5000);
+  });
+
+  it("make cert-manager's Issuer and Argo CD's Application validators less than half the code", () => {
+    const standaloneCode = (require('ajv/dist/standalone/index.js') as typeof import('ajv/dist/standalone/index.js')).default;
+    const { Ajv } = require('ajv') as typeof import('ajv');
+    const ajv = new Ajv({ strict: false, allErrors: true, verbose: true, inlineRefs: false, code: { source: true, optimize: false } });
+    for (const file of ['cert-manager.io.564f3cad984b91c0.json', 'argoproj.io.cdc5c305efac42c5.json']) {
+      const schema = schemaOf(file);
+      const inPlace = standaloneCode(ajv, ajv.compile(schema)).length;
+      const shared = standaloneCode(ajv, ajv.compile(withSharedSubschemas(schema))).length;
+      expect(shared, file).toBeLessThan(inPlace / 2);
+    }
+  });
+
+  it('shares a repeated subschema once, outer before inner, and never one inside a branch', () => {
+    const ref = { type: 'object', properties: { name: { type: 'string' }, key: { type: 'string' } }, required: ['name'] };
+    const pod = { type: 'object', properties: { a: ref, b: ref, c: { type: 'string', maxLength: 63, pattern: '^[a-z]+(-[a-z]+)*$' } } };
+    const schema = {
+      type: 'object',
+      properties: { x: pod, y: pod, z: ref, w: { anyOf: [ref, { type: 'string' }] }, v: { type: 'array', items: ref } },
+    };
+    const result = withSharedSubschemas(schema, 40) as { properties: Record<string, unknown>; definitions: Record<string, Schema> };
+    expect(result.properties).toStrictEqual({
+      x: { $ref: '#/definitions/s0' },
+      y: { $ref: '#/definitions/s0' },
+      z: { $ref: '#/definitions/s1' },
+      w: { anyOf: [ref, { type: 'string' }] },
+      v: { type: 'array', items: { $ref: '#/definitions/s1' } },
+    });
+    // In pod, `c` occurs once (pod is shared): in place.
+    expect(result.definitions).toStrictEqual({ s0: { ...pod, properties: { a: { $ref: '#/definitions/s1' }, b: { $ref: '#/definitions/s1' }, c: pod.properties.c } }, s1: ref });
+    // Nothing repeats: the schema itself.
+    expect(withSharedSubschemas(ref, 40)).toBe(ref);
+  });
+});
