@@ -1,9 +1,11 @@
 // npm run build (also run by `npm ci` and `npm pack` through the prepare script): compiles lib/ and
 // imports/ to ESM JavaScript with declarations in dist/ (incrementally), removes what a deleted
 // source left there, bundles the command line into one file, and stamps the build so
-// bin/meshfleet.js can tell whether lib/ changed since.
+// bin/meshfleet.js can tell whether lib/ changed since (by the stamp's time) and synth names the
+// compiled code (by the hash the stamp holds).
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,7 +29,24 @@ for (const folder of ['lib', 'imports']) {
 }
 
 await bundleCli();
-writeFileSync(`${root}dist/.build-stamp`, '');
+writeFileSync(`${root}dist/.build-stamp`, `meshfleet-build ${compiledHash()}\n`);
+
+/**
+ * The hash of the compiled code (dist/lib, dist/imports: paths and contents, declarations left out
+ * as they are never run), which names the code in synth's incremental cache (codeStamp in
+ * lib/synth/incremental.ts) without hashing these folders on every run.
+ */
+function compiledHash() {
+  const hash = createHash('sha256');
+  for (const folder of ['lib', 'imports']) {
+    for (const path of readdirSync(`${root}dist/${folder}`, { recursive: true, encoding: 'utf8' }).sort()) {
+      const file = `${root}dist/${folder}/${path}`;
+      if (path.endsWith('.d.ts') || !statSync(file).isFile()) continue;
+      hash.update(`${folder}/${path}\0`).update(readFileSync(file)).update('\0');
+    }
+  }
+  return hash.digest('hex');
+}
 
 /**
  * The command line as one CommonJS file, which bin/meshfleet.js runs with V8's code cache: loading

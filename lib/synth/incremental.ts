@@ -315,7 +315,9 @@ let stamp: string | undefined;
  * The code and data that render, stamped once per process: every file of the running modules'
  * folders (lib/ or dist/lib/, imports/ or dist/imports/), schemas/ and templates/ by path, size and
  * modification time (a tenth of the cost of hashing their content; an edit or rebuild changes them),
- * the package's version, the installed versions of its dependencies, and Node's version.
+ * the package's version, the installed versions of its dependencies, and Node's version. Compiled
+ * code carries the hash of its folders in dist/.build-stamp, written by the build
+ * (scripts/build.mjs): stat-ing some 450 files of dist/ cost more than the rest of the stamp.
  */
 export function codeStamp(): string {
   if (stamp !== undefined) return stamp;
@@ -328,8 +330,24 @@ export function codeStamp(): string {
     const found = (require.resolve.paths(name) ?? []).map((dir) => join(dir, name, 'package.json')).find((path) => statSync(path, { throwIfNoEntry: false }));
     hash.update(`${name} ${found ? (JSON.parse(readFileSync(found, 'utf8')) as { version: string }).version : '-'}\0`);
   }
-  for (const folder of [code, join(dirname(code), 'imports'), fileURLToPath(packageFile('schemas')), fileURLToPath(packageFile('templates'))]) hashFolder(hash, folder);
+  const built = buildStampOf(code);
+  if (built !== undefined) hash.update(`build ${built}\0`);
+  else for (const folder of [code, join(dirname(code), 'imports')]) hashFolder(hash, folder);
+  for (const folder of [fileURLToPath(packageFile('schemas')), fileURLToPath(packageFile('templates'))]) hashFolder(hash, folder);
   return (stamp = hash.digest('hex'));
+}
+
+/**
+ * The hash of dist/lib and dist/imports the build wrote (`meshfleet-build <hex>` in dist/.build-stamp)
+ * when `code` is a dist/lib folder; undefined for the sources or without a readable stamp.
+ */
+export function buildStampOf(code: string): string | undefined {
+  if (basename(code) !== 'lib' || basename(dirname(code)) !== 'dist') return undefined;
+  try {
+    return /^meshfleet-build ([0-9a-f]{64})\n$/.exec(readFileSync(join(dirname(code), '.build-stamp'), 'utf8'))?.[1];
+  } catch {
+    return undefined;
+  }
 }
 
 function hashFolder(hash: ReturnType<typeof createHash>, folder: string): void {
