@@ -3,6 +3,7 @@
 import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { cachedModule } from '../compiled-cache.ts';
+import { MIN_SHARED_SIZE, SHARED_SUBSCHEMAS_VERSION, withSharedSubschemas } from '../shared-subschemas.ts';
 import { error, pointer, show, type Diagnostic } from './diagnostics.ts';
 import { chooseFrom } from './suggest.ts';
 import { fleetSchema } from './schema.ts';
@@ -11,19 +12,20 @@ import { findSecretMaterial } from './secret-material.ts';
 let compiled: ValidateFunction | undefined;
 
 const require = createRequire(import.meta.url);
-const AJV_OPTIONS = { allErrors: true, strict: false, verbose: true, discriminator: true } as const;
+// inlineRefs off: a repeated subschema (shared-subschemas.ts) is one function, called from each place.
+const AJV_OPTIONS = { allErrors: true, strict: false, verbose: true, discriminator: true, inlineRefs: false } as const;
 
 /** Compiled once per schema and ajv version: its generated code is cached on disk (lib/compiled-cache.ts). */
 function validator(): ValidateFunction {
   if (!compiled) {
     const { version } = require('ajv/package.json') as { version: string };
-    const key = JSON.stringify({ ajv: version, options: AJV_OPTIONS, schema: fleetSchema });
+    const key = JSON.stringify({ ajv: version, options: AJV_OPTIONS, shared: [SHARED_SUBSCHEMAS_VERSION, MIN_SHARED_SIZE], schema: fleetSchema });
     // ajv itself is loaded only to compile, on a cache miss.
     const generate = () => {
       const { Ajv2020 } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
       const standaloneCode = (require('ajv/dist/standalone/index.js') as typeof import('ajv/dist/standalone/index.js')).default;
       const ajv = new Ajv2020({ ...AJV_OPTIONS, code: { source: true } });
-      return standaloneCode(ajv, ajv.compile(fleetSchema));
+      return standaloneCode(ajv, ajv.compile(withSharedSubschemas(fleetSchema, { definitionsKeyword: '$defs' })));
     };
     compiled = (cachedModule('fleet-schema', key, generate, require) as { default: ValidateFunction }).default;
   }

@@ -31,7 +31,7 @@ import { celRulesCheck, memoKey } from './cel-rules.ts';
 import { CRD_RUNTIME_MODULE, crdRuntimeRequire, isKubernetesDuration, KNOWN_FORMATS, kubernetesFormats, LIST_TYPE_KEYWORD_VERSION, listTypeKeyword } from './kubernetes-keywords.ts';
 import { cachedModule } from '../compiled-cache.ts';
 import { escapePointer } from './json-pointer.ts';
-import { MIN_SHARED_SIZE, SHARED_SUBSCHEMAS_VERSION, withSharedSubschemas } from './shared-subschemas.ts';
+import { MIN_SHARED_SIZE, SHARED_SUBSCHEMAS_VERSION, withSharedSubschemas } from '../shared-subschemas.ts';
 import { packageFile } from '../package-files.ts';
 import { ACCESS_POLICIES, PROXY_PROTOCOLS } from '../compat/access-policies.ts';
 import type { GatewayAPIChannel } from '../compat/gateway-api.ts';

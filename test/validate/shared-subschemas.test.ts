@@ -1,4 +1,4 @@
-// Repeated subschemas of a CRD are generated once (lib/validate/shared-subschemas.ts): the
+// Repeated subschemas of a CRD are generated once (lib/shared-subschemas.ts): the
 // validators get much smaller and report exactly what they reported with every subschema in place
 // (only an error's schemaPath inside a shared subschema differs, which nothing reads there).
 import { readFileSync } from 'node:fs';
@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { uncachedCrdValidator, violationsFromAjvErrors } from '../../lib/validate/schema-registry.ts';
-import { withSharedSubschemas } from '../../lib/validate/shared-subschemas.ts';
+import { withSharedSubschemas } from '../../lib/shared-subschemas.ts';
 import { REPO } from '../support/fleet.ts';
 
 const require = createRequire(import.meta.url);
@@ -85,24 +85,26 @@ describe('shared subschemas', () => {
     }
   });
 
-  it('shares a repeated subschema once, outer before inner, and never one inside a branch', () => {
+  it('shares a repeated subschema once, outer before inner, never one inside a branch or under uniqueItems', () => {
     const ref = { type: 'object', properties: { name: { type: 'string' }, key: { type: 'string' } }, required: ['name'] };
     const pod = { type: 'object', properties: { a: ref, b: ref, c: { type: 'string', maxLength: 63, pattern: '^[a-z]+(-[a-z]+)*$' } } };
     const schema = {
       type: 'object',
-      properties: { x: pod, y: pod, z: ref, w: { anyOf: [ref, { type: 'string' }] }, v: { type: 'array', items: ref } },
+      properties: { x: pod, y: pod, z: ref, w: { anyOf: [ref, { type: 'string' }] }, v: { type: 'array', items: ref }, u: { type: 'array', uniqueItems: true, items: ref } },
     };
-    const result = withSharedSubschemas(schema, 40) as { properties: Record<string, unknown>; definitions: Record<string, Schema> };
+    const result = withSharedSubschemas(schema, { minSize: 40 }) as { properties: Record<string, unknown>; definitions: Record<string, Schema> };
     expect(result.properties).toStrictEqual({
       x: { $ref: '#/definitions/s0' },
       y: { $ref: '#/definitions/s0' },
       z: { $ref: '#/definitions/s1' },
       w: { anyOf: [ref, { type: 'string' }] },
       v: { type: 'array', items: { $ref: '#/definitions/s1' } },
+      // uniqueItems reads the items' type: they stay in place.
+      u: { type: 'array', uniqueItems: true, items: ref },
     });
     // In pod, `c` occurs once (pod is shared): in place.
     expect(result.definitions).toStrictEqual({ s0: { ...pod, properties: { a: { $ref: '#/definitions/s1' }, b: { $ref: '#/definitions/s1' }, c: pod.properties.c } }, s1: ref });
     // Nothing repeats: the schema itself.
-    expect(withSharedSubschemas(ref, 40)).toBe(ref);
+    expect(withSharedSubschemas(ref, { minSize: 40 })).toBe(ref);
   });
 });

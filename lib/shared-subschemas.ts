@@ -8,7 +8,9 @@
 // What callers read of ajv's errors stays the same: instancePath, keyword, params, message, data
 // and the (verbose) schema. Only an error's schemaPath inside a shared subschema changes (it starts
 // at `#/definitions/…`), so subschemas inside allOf/anyOf/oneOf/not branches are never shared: the
-// callers tell a branch's errors by the branch's schemaPath (schema-registry.ts).
+// callers tell a branch's errors by the branch's schemaPath (lib/validate/schema-registry.ts,
+// lib/model/validate-document.ts). An error's parentSchema inside a shared subschema holds `$ref`s
+// where its subschemas were, with the same property names and other keywords (`x-fix`).
 
 type Schema = { [keyword: string]: unknown };
 
@@ -25,6 +27,12 @@ export const MIN_SHARED_SIZE = 100;
 /** Bump when the result for the same input changes: it names cached validators' code. */
 export const SHARED_SUBSCHEMAS_VERSION = 1;
 
+interface SharingOptions {
+  readonly minSize?: number;
+  /** `definitions` (draft-07) or `$defs` (2020-12). */
+  readonly definitionsKeyword?: 'definitions' | '$defs';
+}
+
 interface Node {
   readonly schema: Schema;
   /** Length of the schema as JSON text, approximately. */
@@ -38,7 +46,7 @@ interface Node {
  * generated, after sharing larger ones) in `definitions`, referenced by `$ref`. Unchanged when
  * nothing repeats or when the root already has `definitions` or `$ref` (not ours to rewrite).
  */
-export function withSharedSubschemas(root: Schema, minSize = MIN_SHARED_SIZE): Schema {
+export function withSharedSubschemas(root: Schema, { minSize = MIN_SHARED_SIZE, definitionsKeyword = 'definitions' }: SharingOptions = {}): Schema {
   if (root.definitions !== undefined || root.$defs !== undefined || JSON.stringify(root).includes('"$ref"')) return root;
   // Equal subschemas get one id (hash-consing): a node's key is its own keywords with its
   // subschemas' ids, so equal subtrees are found in one pass.
@@ -50,7 +58,7 @@ export function withSharedSubschemas(root: Schema, minSize = MIN_SHARED_SIZE): S
     let size = 2;
     const parts: string[] = [];
     for (const [keyword, value] of Object.entries(schema)) {
-      if (SUBSCHEMA_KEYWORDS.has(keyword) && isSchema(value)) {
+      if (SUBSCHEMA_KEYWORDS.has(keyword) && isSchema(value) && !readBySibling(schema, keyword)) {
         const child = idOf(value);
         children.push(child);
         parts.push(`${JSON.stringify(keyword)}:#${child}`);
@@ -112,7 +120,7 @@ export function withSharedSubschemas(root: Schema, minSize = MIN_SHARED_SIZE): S
       names.set(id, name);
       definitions[name] = rewrite(nodes[id]!.schema);
     }
-    return { $ref: `#/definitions/${name}` };
+    return { $ref: `#/${definitionsKeyword}/${name}` };
   };
   const placed = (schema: Schema): Schema => {
     const id = idByObject.get(schema)!;
@@ -121,7 +129,7 @@ export function withSharedSubschemas(root: Schema, minSize = MIN_SHARED_SIZE): S
   function rewrite(schema: Schema): Schema {
     const result: Schema = {};
     for (const [keyword, value] of Object.entries(schema)) {
-      if (SUBSCHEMA_KEYWORDS.has(keyword) && isSchema(value)) result[keyword] = placed(value);
+      if (SUBSCHEMA_KEYWORDS.has(keyword) && isSchema(value) && !readBySibling(schema, keyword)) result[keyword] = placed(value);
       else if (SUBSCHEMA_MAP_KEYWORDS.has(keyword) && isSchema(value)) {
         result[keyword] = Object.fromEntries(Object.entries(value).map(([name, sub]) => [name, isSchema(sub) ? placed(sub) : sub]));
       } else result[keyword] = value;
@@ -129,7 +137,15 @@ export function withSharedSubschemas(root: Schema, minSize = MIN_SHARED_SIZE): S
     return result;
   }
   const rewritten = rewrite(root);
-  return { ...rewritten, definitions };
+  return { ...rewritten, [definitionsKeyword]: definitions };
+}
+
+/**
+ * A subschema whose content another keyword of its parent reads when generating code stays in
+ * place: ajv's uniqueItems skips items of a wrong type only when it sees the items' type.
+ */
+function readBySibling(parent: Schema, keyword: string): boolean {
+  return keyword === 'items' && parent.uniqueItems !== undefined;
 }
 
 function isSchema(value: unknown): value is Schema {

@@ -1,0 +1,54 @@
+// The fleet schema's validator is generated with repeated subschemas shared (lib/shared-subschemas.ts):
+// what validate-document.ts reads of its errors (instancePath, keyword, params, data, and of the
+// enclosing schema its property names and x-fix) is what the schema with every subschema in place
+// gives, for documents wrong in every field (array items stay in place under uniqueItems: ajv's check
+// skips items of a wrong type only when it sees their type; this test failed without that).
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { ErrorObject } from 'ajv/dist/2020.js';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { fleetSchema } from '../../lib/model/schema.ts';
+import { withSharedSubschemas } from '../../lib/shared-subschemas.ts';
+import { REPO } from '../support/fleet.ts';
+
+const require = createRequire(import.meta.url);
+const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** Wrong values everywhere: each leaf of another type, an unknown field in each object, or objects emptied. */
+function mutated(value: unknown, how: 'types' | 'unknown' | 'empty', depth = 0): unknown {
+  if (Array.isArray(value)) return value.map((item) => mutated(item, how, depth + 1));
+  if (isObject(value)) {
+    if (how === 'empty' && depth > 0 && depth % 2 === 0) return {};
+    const object = Object.fromEntries(Object.entries(value).map(([key, item]) => [key, mutated(item, how, depth + 1)]));
+    return how === 'unknown' ? { ...object, unknownField: 1 } : object;
+  }
+  if (how !== 'types') return value;
+  return typeof value === 'string' ? 7 : typeof value === 'number' ? 'seven' : typeof value === 'boolean' ? 'yes' : value;
+}
+
+describe('the fleet schema with shared subschemas', () => {
+  it('reports what the schema with every subschema in place reports', () => {
+    const { Ajv2020 } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+    const options = { allErrors: true, strict: false, verbose: true, discriminator: true } as const;
+    const shared = new Ajv2020({ ...options, inlineRefs: false }).compile(withSharedSubschemas(fleetSchema as never, { definitionsKeyword: '$defs' }));
+    const inPlace = new Ajv2020(options).compile(fleetSchema);
+    const read = (validate: typeof shared, document: unknown) => {
+      validate(document);
+      return (validate.errors ?? []).map(({ schemaPath: _path, parentSchema, ...rest }: ErrorObject) => ({
+        ...rest,
+        fix: (parentSchema as { 'x-fix'?: unknown } | undefined)?.['x-fix'],
+        fields: Object.keys((parentSchema as { properties?: object } | undefined)?.properties ?? {}),
+      }));
+    };
+    const fleet = parse(readFileSync(`${REPO}/apps/fleet.yaml`, 'utf8')) as unknown;
+    let compared = 0;
+    for (const document of [fleet, mutated(fleet, 'types'), mutated(fleet, 'unknown'), mutated(fleet, 'empty')]) {
+      const expected = read(inPlace, document);
+      const got = read(shared, document);
+      expect(got).toStrictEqual(expected);
+      compared += expected.length;
+    }
+    expect(compared).toBeGreaterThan(100);
+  });
+});
