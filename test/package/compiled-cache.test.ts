@@ -13,7 +13,7 @@ import { REPO } from '../support/fleet.ts';
 
 const require = createRequire(import.meta.url);
 /** The name cachedModule gives the code of `name` and `key`, without its extension. */
-const stored = (name: string, key: string) => `${name}-${createHash('sha256').update(key).digest('hex').slice(0, 32)}`;
+const stored = (name: string, key: string) => `${name}-${createHash('sha256').update(`2\0${key}`).digest('hex').slice(0, 32)}`;
 /** Sets a file's time `age` seconds back. */
 const age = (file: string, seconds: number) => utimesSync(file, new Date(Date.now() - seconds * 1000), new Date(Date.now() - seconds * 1000));
 const code = (value: number) => `module.exports = { value: ${value}, helper: typeof require('node:path').join };`;
@@ -41,6 +41,15 @@ describe('cachedModule', () => {
     // Another key is another file.
     expect(cachedModule('t', 'key-b', () => code(2), require)).toStrictEqual({ value: 2, helper: 'function' });
     expect(readdirSync(join(dir, 'cache'))).toHaveLength(2);
+  });
+
+  it('stores generated code as one-byte text, non-ASCII characters escaped, which read back the same', () => {
+    const text = "module.exports = { unit: 'µs', matches: /^[0-9]+(µs|ms)$/u.test('5µs'), other: new RegExp('é+').test('éé'), astral: '😀'.length };";
+    const expected = { unit: 'µs', matches: true, other: true, astral: 2 };
+    expect(cachedModule('t', 'key', () => text, require)).toStrictEqual(expected);
+    const [file] = readdirSync(join(dir, 'cache'));
+    expect(readFileSync(join(dir, 'cache', file!), 'latin1')).toMatch(/^[\x00-\x7f]*$/);
+    expect(cachedModule('t', 'key', () => 'module.exports = {}', require)).toStrictEqual(expected);
   });
 
   it('uses exports the generator has at hand on a miss, and the stored code on a hit', () => {
