@@ -39,6 +39,8 @@ const UNIMPLEMENTED_KUBERNETES_FUNCTIONS = new Set([
 ]);
 // Namespaces of qualified Kubernetes functions (`format.dns1123Label()`), likewise not implemented.
 const UNIMPLEMENTED_KUBERNETES_NAMESPACES = new Set(['format']);
+/** Text that may name `oldSelf` or one of the above (CEL names are never escaped in a call or identifier). */
+const MAYBE_SPECIAL = new RegExp(['oldSelf', ...UNIMPLEMENTED_KUBERNETES_FUNCTIONS, ...UNIMPLEMENTED_KUBERNETES_NAMESPACES].join('|'));
 
 const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 // The canonical (compressed) form of an IPv4-mapped IPv6 address, as URL parsing writes it.
@@ -80,10 +82,13 @@ export function compileRule(text: string): CompiledRule {
 function compile(text: string): CompiledRule {
   const { cel } = celLibrary();
   const parsed = parse(text) as ReturnType<typeof cel.parse>;
-  const { identifiers, functions } = namesUsed(parsed);
-  if (identifiers.has('oldSelf')) return { kind: 'transition' };
-  const missing = [...functions].filter((name) => UNIMPLEMENTED_KUBERNETES_FUNCTIONS.has(name) || UNIMPLEMENTED_KUBERNETES_NAMESPACES.has(name));
-  if (missing.length > 0) return { kind: 'unsupported', reason: `calls the Kubernetes CEL library (${missing.join(', ')}), which meshfleet does not implement` };
+  // A name the text does not hold is not in its tree: most rules need no walk of the tree.
+  if (MAYBE_SPECIAL.test(text)) {
+    const { identifiers, functions } = namesUsed(parsed);
+    if (identifiers.has('oldSelf')) return { kind: 'transition' };
+    const missing = [...functions].filter((name) => UNIMPLEMENTED_KUBERNETES_FUNCTIONS.has(name) || UNIMPLEMENTED_KUBERNETES_NAMESPACES.has(name));
+    if (missing.length > 0) return { kind: 'unsupported', reason: `calls the Kubernetes CEL library (${missing.join(', ')}), which meshfleet does not implement` };
+  }
   const planned = cel.plan(celEnvironment(), parsed);
   return {
     kind: 'program',
