@@ -3,12 +3,10 @@
 // loads a TypeScript transpiler only for TypeScript fleets. In a checkout where lib/ changed since the
 // last build it runs the sources through tsx instead, so it never runs stale code.
 import { isAscii } from 'node:buffer';
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Script } from 'node:vm';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -36,6 +34,9 @@ function compiledIsCurrent() {
  * unwritable one only costs the compile.
  */
 function bundledCli(file) {
+  // Loaded here, not at the top: help and the version (and the sources' path) need neither.
+  const { createHash } = process.getBuiltinModule('node:crypto');
+  const { Script } = process.getBuiltinModule('node:vm');
   const bytes = readFileSync(file);
   // The build writes one-byte text, which decodes many times faster as such than as UTF-8.
   const code = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
