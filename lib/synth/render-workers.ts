@@ -5,11 +5,12 @@
 // folder itself; only what the fleet-wide steps need crosses back. renderFleet stays synchronous:
 // the main thread blocks on a shared signal and reads the workers' ports with receiveMessageOnPort.
 // Results are put back in fleet order, so output and diagnostics equal the single-threaded ones.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { cacheDir } from '../compiled-cache.ts';
 import type { Diagnostic } from '../model/diagnostics.ts';
 import type { KubeObject, ObjectFile } from '../model/kube-object.ts';
 import { clusterFolder } from '../output/cluster-layout.ts';
@@ -18,7 +19,7 @@ import type { RenderedCluster } from '../output/rendered-cluster.ts';
 import type { LockEntry } from '../output/versioning.ts';
 import type { ResolvedFleet } from '../resolve/resolve.ts';
 import { rolloutView } from '../rollout/object-waits.ts';
-import { renderCluster, type ClusterApps, type ClusterRender, type FleetContext } from './render-cluster.ts';
+import { deliveredChecks, renderCluster, type ClusterApps, type ClusterRender, type DeliveredChecks, type DeliveredFile, type FleetContext } from './render-cluster.ts';
 
 /** Below this many clusters a worker's start (loading the render modules, ~0.3 s) costs more than it saves. */
 export const WORKER_THRESHOLD = 32;
@@ -73,8 +74,17 @@ export interface WorkerCluster {
   readonly lockedMajor?: number;
 }
 
-/** A rendered cluster, or an exception (index -1: the worker could not load its modules). */
-export type WorkerMessage = { readonly cluster: WorkerCluster } | { readonly index: number; readonly error: { readonly name: string; readonly message: string } };
+/** A rendered cluster, or an exception (index -1: the worker could not load its modules), or the GitOps files' checks (null: they threw). */
+export type WorkerMessage =
+  | { readonly cluster: WorkerCluster }
+  | { readonly index: number; readonly error: { readonly name: string; readonly message: string } }
+  | { readonly checked: DeliveredChecks | null };
+
+/** The GitOps files' checks, sent to a worker once its clusters are in (startDeliveredChecks). */
+export interface WorkerChecks {
+  readonly objectFiles: readonly DeliveredFile[];
+  readonly files: ReadonlyMap<string, string>;
+}
 
 /** What a worker starts with: the shared counter and its port; the job follows on the port. */
 export interface WorkerData {
@@ -183,12 +193,17 @@ export function renderClusters(
   const outcomes: (ClusterOutcome | undefined)[] = new Array(clusters.length);
   for (const [index, outcome] of reused) outcomes[index] = outcome;
   const failed = new Map<number, { error?: unknown; worker?: { name: string; message: string } }>();
+  // The first worker that rendered a cluster: loaded, it runs the GitOps files' checks next (startDeliveredChecks).
+  let rendering: (typeof workers)[number] | undefined;
   const receive = () => {
-    for (const { port } of workers) {
+    for (const worker of workers) {
+      const { port } = worker;
       for (let message = receiveMessageOnPort(port); message; message = receiveMessageOnPort(port)) {
         const m = message.message as WorkerMessage;
+        if ('checked' in m) continue;
         if ('error' in m) failed.set(m.index, { worker: m.error });
         else {
+          rendering ??= worker;
           // The sink may fail on a worker's file (a caller's sink without a staged folder) as on this thread's.
           try {
             outcomes[m.cluster.index] = fromWorker(m.cluster, context, staged, sink);
@@ -220,7 +235,8 @@ export function renderClusters(
     if (next === claimed) break;
     Atomics.wait(control, SIGNAL, seen);
   }
-  stopPool(pool);
+  if (failed.size || !rendering) stopPool(pool);
+  else keepForChecks(pool, rendering);
 
   if (failed.size) {
     // The first failure in fleet order, as the single-threaded loop meets it: a worker's is
@@ -285,12 +301,69 @@ function startPool(count: number): WorkerPool {
   for (let i = 0; i < count; i++) {
     const { port1, port2 } = new MessageChannel();
     const workerData: WorkerData = { control, port: port2 };
-    const worker = new Worker(entry.code, { eval: entry.eval, workerData, transferList: [port2] });
+    const worker = new Worker(entry, { eval: true, workerData, transferList: [port2] });
     // The process never waits for a worker: renderClusters terminates them once their clusters are in.
     worker.unref();
     workers.push({ port: port1, worker });
   }
   return { control, workers };
+}
+
+/** A worker that rendered, kept for the GitOps files' checks of the same renderFleet; the others are stopped. */
+let checker: { readonly control: Int32Array; readonly port: MessagePort; readonly worker: Worker } | undefined;
+
+function keepForChecks(pool: WorkerPool, kept: WorkerPool['workers'][number]): void {
+  stopPool({ control: pool.control, workers: pool.workers.filter((w) => w !== kept) });
+  const parked = { control: pool.control, ...kept };
+  checker = parked;
+  // renderFleet asks for the checks without yielding: unused once the event loop turns, it belonged
+  // to a renderFleet that failed between rendering and its fleet-wide steps.
+  setImmediate(() => {
+    if (checker !== parked) return;
+    checker = undefined;
+    stopPool({ control: parked.control, workers: [kept] });
+  }).unref();
+}
+
+/** The GitOps files' checks under way: on a render worker (`worker`) or, when asked, here. */
+export interface DeliveredChecksRun {
+  readonly worker: boolean;
+  /** Their findings, the same either way; waits for the worker (and then stops it). */
+  result(): DeliveredChecks;
+}
+
+/**
+ * Starts the GitOps files' checks (deliveredChecks) on the render worker renderClusters kept, or
+ * runs them on this thread when there is none (no worker rendered, or the objects cannot be copied).
+ */
+export function startDeliveredChecks(fleet: ResolvedFleet, objectFiles: readonly DeliveredFile[], files: ReadonlyMap<string, string>): DeliveredChecksRun {
+  const here: DeliveredChecksRun = { worker: false, result: () => deliveredChecks(fleet, objectFiles, files) };
+  const kept = checker;
+  checker = undefined;
+  if (!kept) return here;
+  const { control, port, worker } = kept;
+  const done = () => stopPool({ control, workers: [{ port, worker }] });
+  try {
+    port.postMessage({ objectFiles, files } satisfies WorkerChecks);
+  } catch {
+    done();
+    return here;
+  }
+  const result = (): DeliveredChecks => {
+    for (;;) {
+      const seen = Atomics.load(control, SIGNAL);
+      const message = receiveMessageOnPort(port);
+      if (message) {
+        const m = message.message as WorkerMessage;
+        if (!('checked' in m)) continue;
+        done();
+        // Checks that threw in the worker run here, and throw here.
+        return m.checked ?? here.result();
+      }
+      Atomics.wait(control, SIGNAL, seen);
+    }
+  };
+  return { worker: true, result };
 }
 
 function stopPool(pool: WorkerPool): void {
@@ -300,20 +373,69 @@ function stopPool(pool: WorkerPool): void {
   }
 }
 
+/** The CLI bundle (scripts/build.mjs), beside dist/lib/synth/ where this module's compiled code is. */
+const BUNDLE = '../cli/main.bundle.cjs';
+
 /**
- * The worker's module. From TypeScript sources (tsx, vitest) it is a .ts file: the worker registers
- * tsx itself first, as bin/meshfleet.js does (Node 20 does not apply `--import tsx` of a worker's
- * execArgv to the worker's own module).
+ * The code a worker thread starts with: it loads render-worker.ts and runs renderInWorker. From the
+ * CLI bundle when the build made one: one file, compiled from V8's code cache of an earlier worker
+ * (bin/meshfleet.js does the same for the main thread), starts in a fraction of the time the
+ * ~300 modules of dist/ take one by one; then from dist/; from TypeScript sources (tsx, vitest) the
+ * worker registers tsx itself first, as bin/meshfleet.js does (Node 20 does not apply `--import tsx`
+ * of a worker's execArgv to the worker's own module). A worker that cannot load still reports, as
+ * render-worker.ts does: the main thread waits for it.
  */
-function workerEntry(): { code: string | URL; eval: boolean } {
-  if (!import.meta.url.endsWith('.ts')) return { code: new URL('./render-worker.js', import.meta.url), eval: false };
-  // tsx's ESM entry point of its API, as its package.json exports it to `import`.
-  const manifest = createRequire(import.meta.url).resolve('tsx/package.json');
-  const api = new URL((JSON.parse(readFileSync(manifest, 'utf8')) as { exports: Record<string, { import: { default: string } }> }).exports['./esm/api'].import.default, pathToFileURL(manifest));
-  const worker = new URL('./render-worker.ts', import.meta.url);
-  // A worker that cannot load still reports, as render-worker.ts does: the main thread waits for it.
+function workerEntry(): string {
   const failed = `(e) => { const { workerData: w } = require('node:worker_threads'); w.port.postMessage({ index: -1, error: { name: String(e && e.name), message: String(e && e.message) } }); Atomics.add(w.control, ${SIGNAL}, 1); Atomics.notify(w.control, ${SIGNAL}); }`;
-  return { code: `import(${JSON.stringify(api.href)}).then(({ register }) => { register(); return import(${JSON.stringify(worker.href)}); }).catch(${failed});`, eval: true };
+  const run = `(m) => m.renderInWorker(require('node:worker_threads').workerData)`;
+  if (import.meta.url.endsWith('.ts')) {
+    // tsx's ESM entry point of its API, as its package.json exports it to `import`.
+    const manifest = createRequire(import.meta.url).resolve('tsx/package.json');
+    const api = new URL((JSON.parse(readFileSync(manifest, 'utf8')) as { exports: Record<string, { import: { default: string } }> }).exports['./esm/api'].import.default, pathToFileURL(manifest));
+    const worker = new URL('./render-worker.ts', import.meta.url);
+    return `import(${JSON.stringify(api.href)}).then(({ register }) => { register(); return import(${JSON.stringify(worker.href)}); }).then(${run}).catch(${failed});`;
+  }
+  const bundle = fileURLToPath(new URL(BUNDLE, import.meta.url));
+  if (!existsSync(bundle)) return `import(${JSON.stringify(new URL('./render-worker.js', import.meta.url).href)}).then(${run}).catch(${failed});`;
+  return bundleLoader(bundle, cacheDir(), failed);
+}
+
+/**
+ * Loads the CLI bundle in a worker and runs its render worker (`renderWorker`, an export the build
+ * adds). The wrapper and arguments are bin/meshfleet.js's, so the bundle's code runs as it does
+ * there. V8's code cache of the worker's own run, named by the bundle's hash and the V8 version, is
+ * saved after the worker's first cluster when there was none (or V8 refused it): then it holds the
+ * render code the worker compiled. A cache that cannot be read or written only costs the compile.
+ */
+function bundleLoader(bundle: string, cacheFolder: string, failed: string): string {
+  return `const fail = ${failed};
+try {
+  const { workerData, threadId } = require('node:worker_threads');
+  const fs = require('node:fs');
+  const file = ${JSON.stringify(bundle)};
+  const folder = ${JSON.stringify(cacheFolder)};
+  const bytes = fs.readFileSync(file);
+  const hash = require('node:crypto').createHash('sha256').update(process.versions.v8 + ' ' + process.arch + '\\n').update(bytes).digest('hex').slice(0, 32);
+  const dataFile = require('node:path').join(folder, 'render-worker-' + hash + '.v8-cache');
+  let cachedData;
+  try { cachedData = fs.readFileSync(dataFile); } catch {}
+  const script = new (require('node:vm').Script)('(function (exports, require, module, __filename, __dirname, importModule) {' + bytes.toString('latin1') + '\\n})', { filename: file, cachedData });
+  const save = cachedData === undefined || script.cachedDataRejected ? () => {
+    const temporary = dataFile + '.' + process.pid + '-' + threadId + '.tmp';
+    try {
+      fs.mkdirSync(folder, { recursive: true });
+      fs.writeFileSync(temporary, script.createCachedData());
+      fs.renameSync(temporary, dataFile);
+    } catch {
+      try { fs.rmSync(temporary, { force: true }); } catch {}
+    }
+  } : undefined;
+  const module = { exports: {} };
+  script.runInThisContext()(module.exports, require('node:module').createRequire(file), module, file, require('node:path').dirname(file), (specifier) => import(specifier));
+  module.exports.renderWorker().then((m) => m.renderInWorker(workerData, save)).catch(fail);
+} catch (e) {
+  fail(e);
+}`;
 }
 
 /** A worker's cluster as the fleet-wide steps read it; its files are in the staged folder or here. */
