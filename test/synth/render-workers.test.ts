@@ -116,7 +116,7 @@ describe('rendering in worker threads', () => {
     const threaded = run('3');
     expect(threaded.recorded.length).toBeGreaterThan(0);
     expect([...threaded.files]).toStrictEqual([...single.files]);
-    expect([...threaded.rendered.files]).toStrictEqual([...single.files]);
+    expect([...threaded.rendered.files]).toStrictEqual([...single.rendered.files]);
     expect(threaded.rendered.diagnostics).toStrictEqual(single.rendered.diagnostics);
     expect(threaded.rendered.clusters).toStrictEqual(single.rendered.clusters);
   }, 120_000);
