@@ -5,7 +5,7 @@
 // folder itself; only what the fleet-wide steps need crosses back. renderFleet stays synchronous:
 // the main thread blocks on a shared signal and reads the workers' ports with receiveMessageOnPort.
 // Results are put back in fleet order, so output and diagnostics equal the single-threaded ones.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -266,13 +266,16 @@ let prestarted: WorkerPool | undefined;
  * renderClusters gives them their job. Without it renderClusters starts them itself.
  */
 export function prestartRenderWorkers(clusters: number): void {
-  if (prestarted) return;
   let count: number;
   try {
     count = workerCount(clusters);
   } catch {
     return; // a wrong MESHFLEET_WORKERS is reported where the clusters are rendered, after the fleet's own errors
   }
+  // Workers started on a guess (prestartForFleetFile) stay when the count is right.
+  if (prestarted?.workers.length === count) return;
+  if (prestarted) stopPool(prestarted);
+  prestarted = undefined;
   if (count === 0) return;
   const pool = startPool(count);
   prestarted = pool;
@@ -283,6 +286,23 @@ export function prestartRenderWorkers(clusters: number): void {
     prestarted = undefined;
     stopPool(pool);
   }).unref();
+}
+
+/** Bytes a cluster takes at least in a fleet file (its name, environment, network and CIDRs). */
+const FLEET_FILE_BYTES_PER_CLUSTER = 256;
+
+/**
+ * Before a YAML or JSON fleet file is parsed (the CLI): starts the render workers when its size
+ * says the fleet has enough clusters for them, so they load while the file is parsed and planned
+ * (a second or more for a large fleet); prestartRenderWorkers keeps or replaces them once the
+ * clusters are counted. A TypeScript fleet runs the user's code first, which may yield. Returns
+ * how many workers are started.
+ */
+export function prestartForFleetFile(file: string): number {
+  if (!/\.(ya?ml|json)$/i.test(file)) return 0;
+  const size = statSync(file, { throwIfNoEntry: false })?.size ?? 0;
+  if (size >= WORKER_THRESHOLD * FLEET_FILE_BYTES_PER_CLUSTER) prestartRenderWorkers(Math.floor(size / FLEET_FILE_BYTES_PER_CLUSTER));
+  return prestarted?.workers.length ?? 0;
 }
 
 /** The prestarted workers when there are as many as wanted, else new ones; none for 0. */
