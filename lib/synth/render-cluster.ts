@@ -125,29 +125,3 @@ export function secretDiagnostics(files: ReadonlyMap<string, string>, ownerOf: (
     return error('MF8005', at, `${describeSecretIssue(issue)} would be written to the output`, fix);
   });
 }
-
-/** A GitOps file's objects and the fleet path they are reported at (the cluster's, or the delivery settings). */
-export interface DeliveredFile {
-  readonly path: string;
-  readonly at: string;
-  readonly objects: readonly KubeObject[];
-}
-
-/** What the fleet-wide checks of the GitOps files found: their objects against the CRD schemas, and the secret scan of their text. */
-export interface DeliveredChecks {
-  readonly delivered: Diagnostic[];
-  readonly secrets: Diagnostic[];
-}
-
-/**
- * The checks of the GitOps files, which need nothing else of the fleet: every Argo CD and Flux
- * object against its CRD schema, and the secret scan of the files' text (in the order of `files`,
- * as a scan of them with the other fleet-wide files reports them).
- */
-export function deliveredChecks(fleet: ResolvedFleet, objectFiles: readonly DeliveredFile[], files: ReadonlyMap<string, string>): DeliveredChecks {
-  const owners = new Map(fleet.clusters.map((c) => [clusterFolder(c.environment, c.name), c]));
-  return {
-    delivered: objectFiles.flatMap((file) => objectDiagnostics(file.objects, {}, file.at, file.path)),
-    secrets: secretDiagnostics(files, (folder) => owners.get(folder)),
-  };
-}

@@ -1,11 +1,10 @@
 // What a render worker's thread runs (started by render-workers.ts, which loads this module in the
 // thread from the CLI bundle, dist/ or the sources): takes the next cluster from the shared counter,
 // renders it, writes its files into the staged output folder and sends back what the fleet-wide
-// steps need, until none is left; then it may check the GitOps files while the main thread makes
-// the other fleet-wide files. The thread's start-up code reports a module that cannot load.
-import { deliveredChecks, fleetContext, renderCluster, type DeliveredChecks } from './render-cluster.ts';
+// steps need, until none is left. The thread's start-up code reports a module that cannot load.
+import { fleetContext, renderCluster } from './render-cluster.ts';
 import { stagedWriter } from '../output/atomic-write.ts';
-import { claim, keptFiles, packViews, signal, stop, type WorkerChecks, type WorkerData, type WorkerJob, type WorkerMessage } from './render-workers.ts';
+import { claim, keptFiles, packViews, signal, stop, type WorkerData, type WorkerJob, type WorkerMessage } from './render-workers.ts';
 
 /**
  * Renders the clusters this thread claims. `rendered` runs once, after the first cluster this
@@ -43,14 +42,4 @@ export async function renderInWorker(data: WorkerData, rendered?: () => void): P
     }
     signal(control);
   }
-  // Then the GitOps files' checks, if the main thread sends them once every cluster is in (it stops the worker after).
-  const { objectFiles, files } = await new Promise<WorkerChecks>((resolve) => port.once('message', resolve));
-  let checked: DeliveredChecks | null;
-  try {
-    checked = deliveredChecks(fleet, objectFiles, files);
-  } catch {
-    checked = null;
-  }
-  send({ checked });
-  signal(control);
 }

@@ -19,7 +19,7 @@ import type { RenderedCluster } from '../output/rendered-cluster.ts';
 import type { LockEntry } from '../output/versioning.ts';
 import type { ResolvedFleet } from '../resolve/resolve.ts';
 import { rolloutView } from '../rollout/object-waits.ts';
-import { deliveredChecks, renderCluster, type ClusterApps, type ClusterRender, type DeliveredChecks, type DeliveredFile, type FleetContext } from './render-cluster.ts';
+import { renderCluster, type ClusterApps, type ClusterRender, type FleetContext } from './render-cluster.ts';
 
 /** Below this many clusters a worker's start (loading the render modules, ~0.3 s) costs more than it saves. */
 export const WORKER_THRESHOLD = 32;
@@ -74,17 +74,8 @@ export interface WorkerCluster {
   readonly lockedMajor?: number;
 }
 
-/** A rendered cluster, or an exception (index -1: the worker could not load its modules), or the GitOps files' checks (null: they threw). */
-export type WorkerMessage =
-  | { readonly cluster: WorkerCluster }
-  | { readonly index: number; readonly error: { readonly name: string; readonly message: string } }
-  | { readonly checked: DeliveredChecks | null };
-
-/** The GitOps files' checks, sent to a worker once its clusters are in (startDeliveredChecks). */
-export interface WorkerChecks {
-  readonly objectFiles: readonly DeliveredFile[];
-  readonly files: ReadonlyMap<string, string>;
-}
+/** A rendered cluster, or an exception (index -1: the worker could not load its modules). */
+export type WorkerMessage = { readonly cluster: WorkerCluster } | { readonly index: number; readonly error: { readonly name: string; readonly message: string } };
 
 /** What a worker starts with: the shared counter and its port; the job follows on the port. */
 export interface WorkerData {
@@ -193,17 +184,12 @@ export function renderClusters(
   const outcomes: (ClusterOutcome | undefined)[] = new Array(clusters.length);
   for (const [index, outcome] of reused) outcomes[index] = outcome;
   const failed = new Map<number, { error?: unknown; worker?: { name: string; message: string } }>();
-  // The first worker that rendered a cluster: loaded, it runs the GitOps files' checks next (startDeliveredChecks).
-  let rendering: (typeof workers)[number] | undefined;
   const receive = () => {
-    for (const worker of workers) {
-      const { port } = worker;
+    for (const { port } of workers) {
       for (let message = receiveMessageOnPort(port); message; message = receiveMessageOnPort(port)) {
         const m = message.message as WorkerMessage;
-        if ('checked' in m) continue;
         if ('error' in m) failed.set(m.index, { worker: m.error });
         else {
-          rendering ??= worker;
           // The sink may fail on a worker's file (a caller's sink without a staged folder) as on this thread's.
           try {
             outcomes[m.cluster.index] = fromWorker(m.cluster, context, staged, sink);
@@ -235,8 +221,7 @@ export function renderClusters(
     if (next === claimed) break;
     Atomics.wait(control, SIGNAL, seen);
   }
-  if (failed.size || !rendering) stopPool(pool);
-  else keepForChecks(pool, rendering);
+  stopPool(pool);
 
   if (failed.size) {
     // The first failure in fleet order, as the single-threaded loop meets it: a worker's is
@@ -327,63 +312,6 @@ function startPool(count: number): WorkerPool {
     workers.push({ port: port1, worker });
   }
   return { control, workers };
-}
-
-/** A worker that rendered, kept for the GitOps files' checks of the same renderFleet; the others are stopped. */
-let checker: { readonly control: Int32Array; readonly port: MessagePort; readonly worker: Worker } | undefined;
-
-function keepForChecks(pool: WorkerPool, kept: WorkerPool['workers'][number]): void {
-  stopPool({ control: pool.control, workers: pool.workers.filter((w) => w !== kept) });
-  const parked = { control: pool.control, ...kept };
-  checker = parked;
-  // renderFleet asks for the checks without yielding: unused once the event loop turns, it belonged
-  // to a renderFleet that failed between rendering and its fleet-wide steps.
-  setImmediate(() => {
-    if (checker !== parked) return;
-    checker = undefined;
-    stopPool({ control: parked.control, workers: [kept] });
-  }).unref();
-}
-
-/** The GitOps files' checks under way: on a render worker (`worker`) or, when asked, here. */
-export interface DeliveredChecksRun {
-  readonly worker: boolean;
-  /** Their findings, the same either way; waits for the worker (and then stops it). */
-  result(): DeliveredChecks;
-}
-
-/**
- * Starts the GitOps files' checks (deliveredChecks) on the render worker renderClusters kept, or
- * runs them on this thread when there is none (no worker rendered, or the objects cannot be copied).
- */
-export function startDeliveredChecks(fleet: ResolvedFleet, objectFiles: readonly DeliveredFile[], files: ReadonlyMap<string, string>): DeliveredChecksRun {
-  const here: DeliveredChecksRun = { worker: false, result: () => deliveredChecks(fleet, objectFiles, files) };
-  const kept = checker;
-  checker = undefined;
-  if (!kept) return here;
-  const { control, port, worker } = kept;
-  const done = () => stopPool({ control, workers: [{ port, worker }] });
-  try {
-    port.postMessage({ objectFiles, files } satisfies WorkerChecks);
-  } catch {
-    done();
-    return here;
-  }
-  const result = (): DeliveredChecks => {
-    for (;;) {
-      const seen = Atomics.load(control, SIGNAL);
-      const message = receiveMessageOnPort(port);
-      if (message) {
-        const m = message.message as WorkerMessage;
-        if (!('checked' in m)) continue;
-        done();
-        // Checks that threw in the worker run here, and throw here.
-        return m.checked ?? here.result();
-      }
-      Atomics.wait(control, SIGNAL, seen);
-    }
-  };
-  return { worker: true, result };
 }
 
 function stopPool(pool: WorkerPool): void {

@@ -13,8 +13,8 @@ import type { ResolvedFleet } from '../resolve/resolve.ts';
 import { rolloutDiagnostics } from '../rollout/check.ts';
 import { rolloutModel, type RolloutModel } from '../rollout/steps.ts';
 import type { Incremental } from './incremental.ts';
-import { fleetContext, secretDiagnostics, type ClusterApps } from './render-cluster.ts';
-import { renderClusters, startDeliveredChecks, type KeepObjects, type StagedTarget } from './render-workers.ts';
+import { fleetContext, objectDiagnostics, secretDiagnostics, type ClusterApps } from './render-cluster.ts';
+import { renderClusters, type KeepObjects, type StagedTarget } from './render-workers.ts';
 
 // What was rendered and where it goes are described by the output layer.
 export { INDEX_FILE, ROUTES_FOLDER, type RenderedCluster } from '../output/rendered-cluster.ts';
@@ -84,30 +84,12 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock, options
   const gitops = renderDelivery(fleet, rendered, options);
   const fleetFiles = new Map<string, string>();
   for (const [path, text] of gitops.files) fleetFiles.set(path, text);
-  // The GitOps files' checks run on a render worker (when one rendered) while this thread makes the
-  // rollout model, index.json and the lock; their findings go where they did when made in turn.
-  const delivered = startDeliveredChecks(fleet, gitops.objectFiles.map((f) => ({ path: f.path, at: f.cluster?.cluster.path ?? '/spec/delivery', objects: f.objects })), gitops.files);
+  diagnostics.push(...checkDelivered(gitops));
   const rollout = rolloutModel({ delivery: fleet.delivery, rendered, components: gitops.components, fleetName: fleet.name });
-  // The rollout check runs only on a fleet without errors so far, the GitOps objects' included.
-  const erred = diagnostics.some((d) => d.severity === 'error');
-  let rolloutFound: (() => Diagnostic[]) | undefined;
-  if (!erred) {
-    try {
-      const found = rolloutDiagnostics(rollout, { peersPush: fleet.credentials.type === 'externalSecret' && fleet.credentials.pushSecret !== false });
-      rolloutFound = () => found;
-    } catch (e) {
-      rolloutFound = () => {
-        throw e;
-      };
-    }
-  }
+  if (!diagnostics.some((d) => d.severity === 'error')) diagnostics.push(...rolloutDiagnostics(rollout, { peersPush: fleet.credentials.type === 'externalSecret' && fleet.credentials.pushSecret !== false }));
   fleetFiles.set(INDEX_FILE, indexFile(fleet, rendered, gitops, views, context.policies));
   fleetFiles.set(LOCK_FILE, lockFile(lock));
-  const ownFiles = new Map([...fleetFiles].filter(([path]) => !gitops.files.has(path)));
-  const checked = delivered.result();
-  diagnostics.push(...checked.delivered);
-  if (rolloutFound && !checked.delivered.some((d) => d.severity === 'error')) diagnostics.push(...rolloutFound());
-  secrets.push(...checked.secrets, ...secretDiagnostics(ownFiles, (folder) => owners.get(folder)?.cluster));
+  secrets.push(...secretDiagnostics(fleetFiles, (folder) => owners.get(folder)?.cluster));
   diagnostics.push(...secrets);
   for (const [path, text] of fleetFiles) {
     paths.push(path);
@@ -117,4 +99,9 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock, options
   files.set(OUTPUT_MARKER, ownerMarker(paths));
   paths.push(OUTPUT_MARKER);
   return { files, paths, clusters: rendered, delivery: gitops, diagnostics, rollout };
+}
+
+/** Every Argo CD and Flux object against its CRD schema. */
+function checkDelivered(gitops: DeliveryOutput): Diagnostic[] {
+  return gitops.objectFiles.flatMap((file) => objectDiagnostics(file.objects, {}, file.cluster?.cluster.path ?? '/spec/delivery', file.path));
 }

@@ -9,10 +9,8 @@ import { generateFleet } from '../../bench/generate-fleet.ts';
 import type { KubeObject } from '../../lib/model/kube-object.ts';
 import { stagedWriter } from '../../lib/output/atomic-write.ts';
 import { renderFleet, type AppSource, type FileSink } from '../../lib/synth/render.ts';
-import { fleetContext, deliveredChecks, type DeliveredFile } from '../../lib/synth/render-cluster.ts';
-import { prestartForFleetFile, renderClusters, startDeliveredChecks, WORKER_THRESHOLD, workerCount } from '../../lib/synth/render-workers.ts';
+import { prestartForFleetFile, WORKER_THRESHOLD, workerCount } from '../../lib/synth/render-workers.ts';
 import { synthesize } from '../../lib/synth/synthesize.ts';
-import { deliveryDocument } from '../delivery/support.ts';
 import { exampleDocument, fleetDocument, plan, REPO } from '../support/fleet.ts';
 import { SECRET_SAMPLES } from '../validate/secret-samples.ts';
 
@@ -200,62 +198,6 @@ describe('rendering in worker threads', () => {
     expect(tree(join(work, 'kept'))).toStrictEqual(before);
     expect(statSync(join(work, 'kept', 'index.json')).mtimeMs).toBe(mtime);
     expect(readdirSync(work).filter((e) => e.startsWith('.kept.'))).toStrictEqual([]);
-  }, 120_000);
-});
-
-describe('the GitOps files’ checks on a render worker', () => {
-  // An Argo CD Application its CRD refuses, and a file holding a private key.
-  const key = SECRET_SAMPLES.find((s) => s.kind === 'EC private key')!.text;
-  const objectFiles: DeliveredFile[] = [
-    { path: 'prod/gitops/argocd/clusters/c1.yaml', at: '/spec/clusters/1', objects: [{ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: 'mesh', namespace: 'argocd' }, spec: { destination: 'nowhere' } } as unknown as KubeObject] },
-  ];
-  const files = new Map([
-    ['prod/gitops/argocd/clusters/c1.yaml', 'kind: Application\n'],
-    ['gitops/argocd/root.yaml', `kind: ConfigMap\ndata:\n  key: |\n${key.replace(/^/gm, '    ')}\n`],
-  ]);
-
-  it.each([
-    ['2', true],
-    ['0', false],
-  ] as const)('with MESHFLEET_WORKERS=%s they run on a worker that rendered (%s), with the findings the main thread makes', (workers, onWorker) => {
-    const { fleet } = plan(clusters(6));
-    vi.stubEnv('MESHFLEET_WORKERS', workers);
-    const { sink, recorded } = stagedSink(mkdtempSync(join(work, 'checks-')));
-    renderClusters(fleetContext(fleet!), {}, undefined, sink, sink.staged);
-    expect(recorded.length > 0).toBe(onWorker);
-    const run = startDeliveredChecks(fleet!, objectFiles, files);
-    expect(run.worker).toBe(onWorker);
-    const found = run.result();
-    const expected = deliveredChecks(fleet!, objectFiles, files);
-    expect(expected.delivered.length).toBeGreaterThan(0);
-    expect(expected.delivered.every((d) => d.code === 'MF8004' && d.path === '/spec/clusters/1' && d.message.includes('(prod/gitops/argocd/clusters/c1.yaml)'))).toBe(true);
-    expect(expected.secrets.map((d) => [d.code, d.path, d.message.split(':')[0]])).toStrictEqual([['MF8005', '/spec/delivery', 'gitops/argocd/root.yaml']]);
-    expect(found).toStrictEqual(expected);
-    // Once: the next checks, with no worker kept, run here.
-    expect(startDeliveredChecks(fleet!, objectFiles, files).worker).toBe(false);
-  }, 120_000);
-
-  it('a Flux fleet’s GitOps files with secret material are reported as the main thread reports them', () => {
-    // Past the input check (as a defect would be): a token in one cluster's values reaches its HelmRelease.
-    const { fleet } = plan(
-      deliveryDocument('flux', (d) => {
-        d.spec.clusters.push(...Array.from({ length: 6 }, (_, i) => ({ name: `p${i}`, environment: 'prod', network: 'n1', podCIDR: `10.${10 + i}.0.0/16`, serviceCIDR: `10.${110 + i}.0.0/16` })));
-      }),
-    );
-    const token = SECRET_SAMPLES.find((s) => s.kind === 'JWT bearer token')!.text;
-    const cluster = fleet!.clusters.find((c) => c.name === 'p4')!;
-    Object.assign(cluster, { controlPlane: { ...cluster.controlPlane, values: { podAnnotations: { note: Buffer.from(token).toString('base64') } } } });
-    const run = (workers: string) => {
-      vi.stubEnv('MESHFLEET_WORKERS', workers);
-      const staged = stagedSink(mkdtempSync(join(work, 'flux-')));
-      return { rendered: renderFleet(fleet!, { charts: {} }, {}, undefined, staged.sink), recorded: staged.recorded };
-    };
-    const single = run('0').rendered;
-    const threaded = run('2');
-    expect(threaded.recorded.length).toBeGreaterThan(0);
-    expect(single.diagnostics.some((d) => d.code === 'MF8005' && d.message.startsWith('prod/gitops/flux/'))).toBe(true);
-    expect(threaded.rendered.diagnostics).toStrictEqual(single.diagnostics);
-    expect([...threaded.rendered.files]).toStrictEqual([...single.files]);
   }, 120_000);
 });
 
