@@ -153,22 +153,25 @@ async function runFleetCommand(argv: readonly string[], io: CliIo, command: stri
   if (values.check && command !== 'synth') throw new UsageError('--check goes with synth');
   if ((values.summary || values['exit-code']) && command !== 'diff') throw new UsageError('--summary and --exit-code go with diff');
 
-  const [{ findInput, loadInput }, { synthesize }, { compareOutput, formatCheck, formatDiff }, { acknowledgedNote, printDiagnostics, summaryOf }] = await Promise.all([
+  const [{ findInput, loadInput }, { prepareSynthesis, synthesize }, { compareOutput, formatCheck, formatDiff }, { acknowledgedNote, printDiagnostics, summaryOf }] = await Promise.all([
     import('./load-input.ts'),
     import('../synth/synthesize.ts'),
     import('./diff.ts'),
     import('./report.ts'),
   ]);
   const started = performance.now();
-  const input = await loadInput(findInput(file));
+  const inputFile = findInput(file);
   const compareOnly = command === 'diff' || Boolean(values.check);
+  // Nothing is held that the command does not print: validate counts, diff and --check keep only the changes.
+  const dryRun = command === 'validate' ? 'count' : compareOnly ? 'compare' : false;
+  const synthOptions = { outdir: values.out, dryRun, strict: values.strict, workingFolder: process.cwd(), keep: 'rollout', incremental: true } as const;
+  prepareSynthesis(inputFile, synthOptions);
+  const input = await loadInput(inputFile);
   // A phase line for fleets that take a while; never with --json (io.progress is a terminal's only).
   const clusterCount = (input.document as { spec?: { clusters?: unknown[] } })?.spec?.clusters?.length ?? 0;
   const progress = !values.json && clusterCount >= PROGRESS_MIN_CLUSTERS ? io.progress : undefined;
   progress?.(`meshfleet: checking and rendering ${clusterCount} clusters…`);
-  // Nothing is held that the command does not print: validate counts, diff and --check keep only the changes.
-  const dryRun = command === 'validate' ? 'count' : compareOnly ? 'compare' : false;
-  const result = synthesize(input, { outdir: values.out, dryRun, strict: values.strict, workingFolder: process.cwd(), keep: 'rollout', incremental: true });
+  const result = synthesize(input, synthOptions);
   progress?.();
   const summary = summaryOf(result.diagnostics, result.acknowledged);
   if (!values.json) printDiagnostics(io.err, result.diagnostics, input.locate, io.paint);

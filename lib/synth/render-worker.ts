@@ -1,46 +1,45 @@
-// A render worker's thread (started by render-workers.ts): takes the next cluster from the shared
-// counter, renders it, writes its files into the staged output folder and sends back what the
-// fleet-wide steps need, until none is left. The render modules are imported inside the try, so a
-// worker that cannot load them says so.
-import { workerData as data } from 'node:worker_threads';
-import type { WorkerData, WorkerJob, WorkerMessage } from './render-workers.ts';
+// What a render worker's thread runs (started by render-workers.ts, which loads this module in the
+// thread from the CLI bundle, dist/ or the sources): takes the next cluster from the shared counter,
+// renders it, writes its files into the staged output folder and sends back what the fleet-wide
+// steps need, until none is left. The thread's start-up code reports a module that cannot load.
+import { fleetContext, renderCluster } from './render-cluster.ts';
+import { stagedWriter } from '../output/atomic-write.ts';
+import { claim, keptFiles, packViews, signal, stop, type WorkerData, type WorkerJob, type WorkerMessage } from './render-workers.ts';
 
-const { control, port } = data as WorkerData;
-const send = (message: WorkerMessage) => port.postMessage(message);
-// The job comes once the main thread has planned the fleet; the modules load meanwhile.
-const job = new Promise<WorkerJob>((resolve) => port.once('message', resolve));
-try {
-  const [{ fleetContext, renderCluster }, { stagedWriter }, workers] = await Promise.all([import('./render-cluster.ts'), import('../output/atomic-write.ts'), import('./render-workers.ts')]);
-  const { fleet, keep, charts, order, apps, folder } = await job;
-  const { signal } = workers;
+/**
+ * Renders the clusters this thread claims. `rendered` runs once, after the first cluster this
+ * thread rendered (the start-up code saves V8's code cache of the bundle then, holding what
+ * rendering compiled; later, the thread may be stopped at any moment).
+ */
+export async function renderInWorker(data: WorkerData, rendered?: () => void): Promise<void> {
+  const { control, port } = data;
+  const send = (message: WorkerMessage) => port.postMessage(message);
+  // The job comes once the main thread has planned the fleet; the modules loaded meanwhile.
+  const { fleet, keep, charts, order, apps, folder } = await new Promise<WorkerJob>((resolve) => port.once('message', resolve));
   const context = fleetContext(fleet);
   const write = folder === undefined ? undefined : stagedWriter(folder);
-  for (let at = workers.claim(control, order.length); at !== undefined; at = workers.claim(control, order.length)) {
+  for (let at = claim(control, order.length); at !== undefined; at = claim(control, order.length)) {
     const index = order[at];
     try {
       const done = renderCluster(context, fleet.clusters[index], charts, apps?.[index]);
       const { upstreamValues, folder: own } = done.rendered;
-      const kept = workers.keptFiles(done.rendered, keep);
-      const objects = keep === 'rollout' ? { objectViews: workers.packViews(kept.objectFiles), routeViews: workers.packViews(kept.routeFiles) } : kept;
+      const kept = keptFiles(done.rendered, keep);
+      const objects = keep === 'rollout' ? { objectViews: packViews(kept.objectFiles), routeViews: packViews(kept.routeFiles) } : kept;
       // Paths in the cluster's folder, where layOutCluster puts every file of the cluster.
       const files = [...done.files].map(([path, text]) => {
         if (!path.startsWith(`${own}/`)) throw new Error(`${path} is outside the cluster's folder ${own}`);
         return [path.slice(own.length + 1), write ? write(path, text) : text] as const;
       });
       const { diagnostics, secrets, lock, lockedMajor } = done;
+      if (rendered) {
+        rendered();
+        rendered = undefined;
+      }
       send({ cluster: { index, objects, upstreamValues, files, diagnostics, secrets, lock, ...(lockedMajor !== undefined ? { lockedMajor } : {}) } });
     } catch (e) {
-      workers.stop(control);
-      send({ index, error: describe(e) });
+      stop(control);
+      send({ index, error: e instanceof Error ? { name: e.name, message: e.message } : { name: 'Error', message: String(e) } });
     }
     signal(control);
   }
-} catch (e) {
-  send({ index: -1, error: describe(e) });
-  Atomics.add(control, 2, 1);
-  Atomics.notify(control, 2);
-}
-
-function describe(e: unknown): { name: string; message: string } {
-  return e instanceof Error ? { name: e.name, message: e.message } : { name: 'Error', message: String(e) };
 }

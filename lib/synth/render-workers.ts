@@ -5,11 +5,12 @@
 // folder itself; only what the fleet-wide steps need crosses back. renderFleet stays synchronous:
 // the main thread blocks on a shared signal and reads the workers' ports with receiveMessageOnPort.
 // Results are put back in fleet order, so output and diagnostics equal the single-threaded ones.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { cacheDir } from '../compiled-cache.ts';
 import type { Diagnostic } from '../model/diagnostics.ts';
 import type { KubeObject, ObjectFile } from '../model/kube-object.ts';
 import { clusterFolder } from '../output/cluster-layout.ts';
@@ -250,13 +251,16 @@ let prestarted: WorkerPool | undefined;
  * renderClusters gives them their job. Without it renderClusters starts them itself.
  */
 export function prestartRenderWorkers(clusters: number): void {
-  if (prestarted) return;
   let count: number;
   try {
     count = workerCount(clusters);
   } catch {
     return; // a wrong MESHFLEET_WORKERS is reported where the clusters are rendered, after the fleet's own errors
   }
+  // Workers started on a guess (prestartForFleetFile) stay when the count is right.
+  if (prestarted?.workers.length === count) return;
+  if (prestarted) stopPool(prestarted);
+  prestarted = undefined;
   if (count === 0) return;
   const pool = startPool(count);
   prestarted = pool;
@@ -267,6 +271,23 @@ export function prestartRenderWorkers(clusters: number): void {
     prestarted = undefined;
     stopPool(pool);
   }).unref();
+}
+
+/** Bytes a cluster takes at least in a fleet file (its name, environment, network and CIDRs). */
+const FLEET_FILE_BYTES_PER_CLUSTER = 256;
+
+/**
+ * Before a YAML or JSON fleet file is parsed (the CLI): starts the render workers when its size
+ * says the fleet has enough clusters for them, so they load while the file is parsed and planned
+ * (a second or more for a large fleet); prestartRenderWorkers keeps or replaces them once the
+ * clusters are counted. A TypeScript fleet runs the user's code first, which may yield. Returns
+ * how many workers are started.
+ */
+export function prestartForFleetFile(file: string): number {
+  if (!/\.(ya?ml|json)$/i.test(file)) return 0;
+  const size = statSync(file, { throwIfNoEntry: false })?.size ?? 0;
+  if (size >= WORKER_THRESHOLD * FLEET_FILE_BYTES_PER_CLUSTER) prestartRenderWorkers(Math.floor(size / FLEET_FILE_BYTES_PER_CLUSTER));
+  return prestarted?.workers.length ?? 0;
 }
 
 /** The prestarted workers when there are as many as wanted, else new ones; none for 0. */
@@ -285,7 +306,7 @@ function startPool(count: number): WorkerPool {
   for (let i = 0; i < count; i++) {
     const { port1, port2 } = new MessageChannel();
     const workerData: WorkerData = { control, port: port2 };
-    const worker = new Worker(entry.code, { eval: entry.eval, workerData, transferList: [port2] });
+    const worker = new Worker(entry, { eval: true, workerData, transferList: [port2] });
     // The process never waits for a worker: renderClusters terminates them once their clusters are in.
     worker.unref();
     workers.push({ port: port1, worker });
@@ -300,20 +321,69 @@ function stopPool(pool: WorkerPool): void {
   }
 }
 
+/** The CLI bundle (scripts/build.mjs), beside dist/lib/synth/ where this module's compiled code is. */
+const BUNDLE = '../cli/main.bundle.cjs';
+
 /**
- * The worker's module. From TypeScript sources (tsx, vitest) it is a .ts file: the worker registers
- * tsx itself first, as bin/meshfleet.js does (Node 20 does not apply `--import tsx` of a worker's
- * execArgv to the worker's own module).
+ * The code a worker thread starts with: it loads render-worker.ts and runs renderInWorker. From the
+ * CLI bundle when the build made one: one file, compiled from V8's code cache of an earlier worker
+ * (bin/meshfleet.js does the same for the main thread), starts in a fraction of the time the
+ * ~300 modules of dist/ take one by one; then from dist/; from TypeScript sources (tsx, vitest) the
+ * worker registers tsx itself first, as bin/meshfleet.js does (Node 20 does not apply `--import tsx`
+ * of a worker's execArgv to the worker's own module). A worker that cannot load still reports, as
+ * render-worker.ts does: the main thread waits for it.
  */
-function workerEntry(): { code: string | URL; eval: boolean } {
-  if (!import.meta.url.endsWith('.ts')) return { code: new URL('./render-worker.js', import.meta.url), eval: false };
-  // tsx's ESM entry point of its API, as its package.json exports it to `import`.
-  const manifest = createRequire(import.meta.url).resolve('tsx/package.json');
-  const api = new URL((JSON.parse(readFileSync(manifest, 'utf8')) as { exports: Record<string, { import: { default: string } }> }).exports['./esm/api'].import.default, pathToFileURL(manifest));
-  const worker = new URL('./render-worker.ts', import.meta.url);
-  // A worker that cannot load still reports, as render-worker.ts does: the main thread waits for it.
+function workerEntry(): string {
   const failed = `(e) => { const { workerData: w } = require('node:worker_threads'); w.port.postMessage({ index: -1, error: { name: String(e && e.name), message: String(e && e.message) } }); Atomics.add(w.control, ${SIGNAL}, 1); Atomics.notify(w.control, ${SIGNAL}); }`;
-  return { code: `import(${JSON.stringify(api.href)}).then(({ register }) => { register(); return import(${JSON.stringify(worker.href)}); }).catch(${failed});`, eval: true };
+  const run = `(m) => m.renderInWorker(require('node:worker_threads').workerData)`;
+  if (import.meta.url.endsWith('.ts')) {
+    // tsx's ESM entry point of its API, as its package.json exports it to `import`.
+    const manifest = createRequire(import.meta.url).resolve('tsx/package.json');
+    const api = new URL((JSON.parse(readFileSync(manifest, 'utf8')) as { exports: Record<string, { import: { default: string } }> }).exports['./esm/api'].import.default, pathToFileURL(manifest));
+    const worker = new URL('./render-worker.ts', import.meta.url);
+    return `import(${JSON.stringify(api.href)}).then(({ register }) => { register(); return import(${JSON.stringify(worker.href)}); }).then(${run}).catch(${failed});`;
+  }
+  const bundle = fileURLToPath(new URL(BUNDLE, import.meta.url));
+  if (!existsSync(bundle)) return `import(${JSON.stringify(new URL('./render-worker.js', import.meta.url).href)}).then(${run}).catch(${failed});`;
+  return bundleLoader(bundle, cacheDir(), failed);
+}
+
+/**
+ * Loads the CLI bundle in a worker and runs its render worker (`renderWorker`, an export the build
+ * adds). The wrapper and arguments are bin/meshfleet.js's, so the bundle's code runs as it does
+ * there. V8's code cache of the worker's own run, named by the bundle's hash and the V8 version, is
+ * saved after the worker's first cluster when there was none (or V8 refused it): then it holds the
+ * render code the worker compiled. A cache that cannot be read or written only costs the compile.
+ */
+function bundleLoader(bundle: string, cacheFolder: string, failed: string): string {
+  return `const fail = ${failed};
+try {
+  const { workerData, threadId } = require('node:worker_threads');
+  const fs = require('node:fs');
+  const file = ${JSON.stringify(bundle)};
+  const folder = ${JSON.stringify(cacheFolder)};
+  const bytes = fs.readFileSync(file);
+  const hash = require('node:crypto').createHash('sha256').update(process.versions.v8 + ' ' + process.arch + '\\n').update(bytes).digest('hex').slice(0, 32);
+  const dataFile = require('node:path').join(folder, 'render-worker-' + hash + '.v8-cache');
+  let cachedData;
+  try { cachedData = fs.readFileSync(dataFile); } catch {}
+  const script = new (require('node:vm').Script)('(function (exports, require, module, __filename, __dirname, importModule) {' + bytes.toString('latin1') + '\\n})', { filename: file, cachedData });
+  const save = cachedData === undefined || script.cachedDataRejected ? () => {
+    const temporary = dataFile + '.' + process.pid + '-' + threadId + '.tmp';
+    try {
+      fs.mkdirSync(folder, { recursive: true });
+      fs.writeFileSync(temporary, script.createCachedData());
+      fs.renameSync(temporary, dataFile);
+    } catch {
+      try { fs.rmSync(temporary, { force: true }); } catch {}
+    }
+  } : undefined;
+  const module = { exports: {} };
+  script.runInThisContext()(module.exports, require('node:module').createRequire(file), module, file, require('node:path').dirname(file), (specifier) => import(specifier));
+  module.exports.renderWorker().then((m) => m.renderInWorker(workerData, save)).catch(fail);
+} catch (e) {
+  fail(e);
+}`;
 }
 
 /** A worker's cluster as the fleet-wide steps read it; its files are in the staged folder or here. */

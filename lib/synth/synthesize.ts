@@ -12,7 +12,7 @@ import { stagedChangeDiagnostics } from '../rollout/staged-changes.ts';
 import { planFleet, type PlanOptions } from './plan.ts';
 import { hasIncrementalCache, incrementalSynth } from './incremental.ts';
 import { renderFleet, type AppSource, type FileSink, type Rendered } from './render.ts';
-import { prestartRenderWorkers, type KeepObjects } from './render-workers.ts';
+import { prestartForFleetFile, prestartRenderWorkers, type KeepObjects } from './render-workers.ts';
 
 export interface FleetInput {
   /** The fleet document (parsed YAML, or what the TypeScript API built). */
@@ -69,13 +69,25 @@ export interface SynthResult {
   readonly comparison?: FolderComparison;
 }
 
+/** Incremental synth needs the rollout views it caches, and a folder to move unchanged clusters from. */
+function incrementalWanted(options: SynthOptions): boolean {
+  return options.incremental === true && options.keep === 'rollout' && !options.dryRun;
+}
+
+/**
+ * For the CLI, before it parses the fleet file: render workers start loading when the file is
+ * large (render-workers.ts prestartForFleetFile), unless this synth may reuse most clusters.
+ */
+export function prepareSynthesis(file: string, options: SynthOptions): void {
+  if (!(incrementalWanted(options) && hasIncrementalCache(resolve(options.outdir ?? 'charts-out')))) prestartForFleetFile(file);
+}
+
 export function synthesize(input: FleetInput, options: SynthOptions = {}): SynthResult {
   const outdir = options.outdir ?? 'charts-out';
   // Render workers load their modules while the fleet is planned (render-workers.ts); not when an
   // incremental synth may reuse most clusters, which then needs few workers or none.
   const declared = (input.document as { spec?: { clusters?: unknown } } | undefined)?.spec?.clusters;
-  // Incremental synth needs the rollout views it caches, and a folder to move unchanged clusters from.
-  const incrementally = options.incremental === true && options.keep === 'rollout' && !options.dryRun;
+  const incrementally = incrementalWanted(options);
   if (!(incrementally && hasIncrementalCache(resolve(outdir)))) prestartRenderWorkers(Array.isArray(declared) ? declared.length : 0);
   const plan = planFleet(input.document, { baseDir: input.baseDir, now: options.now });
   if (!plan.fleet) throw new FleetError(applyAcknowledgements(input.document, plan.diagnostics).diagnostics, input.locate);

@@ -60,8 +60,9 @@ const PROCESS_IO_ALLOWED: Readonly<Record<string, readonly string[]>> = {
   // show the user's file relative to where it runs, as compilers do.
   'fleet/source-location.ts': ['process.cwd'],
   // MESHFLEET_WORKERS sets how many threads render a fleet, for the library's renderFleet and
-  // synthesize as for the CLI (a shared machine, a test forcing workers on or off).
-  'synth/render-workers.ts': ['process.env'],
+  // synthesize as for the CLI (a shared machine, a test forcing workers on or off). The code a worker
+  // starts with names V8's code cache of the bundle as compiled-cache.ts does, and writes it aside.
+  'synth/render-workers.ts': ['process.arch', 'process.env', 'process.pid', 'process.versions'],
   // The incremental synth cache: a temporary name unique per process, and Node's version in the
   // stamp of the code that renders (another Node may serialize differently).
   'synth/incremental.ts': ['process.pid', 'process.version'],

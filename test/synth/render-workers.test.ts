@@ -1,7 +1,7 @@
 // Clusters rendered in worker threads (lib/synth/render-workers.ts) give the same output, the same
 // diagnostics in fleet order and the same errors as rendering on the main thread; MESHFLEET_WORKERS
 // forces the count.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
@@ -9,7 +9,7 @@ import { generateFleet } from '../../bench/generate-fleet.ts';
 import type { KubeObject } from '../../lib/model/kube-object.ts';
 import { stagedWriter } from '../../lib/output/atomic-write.ts';
 import { renderFleet, type AppSource, type FileSink } from '../../lib/synth/render.ts';
-import { WORKER_THRESHOLD, workerCount } from '../../lib/synth/render-workers.ts';
+import { prestartForFleetFile, WORKER_THRESHOLD, workerCount } from '../../lib/synth/render-workers.ts';
 import { synthesize } from '../../lib/synth/synthesize.ts';
 import { exampleDocument, fleetDocument, plan, REPO } from '../support/fleet.ts';
 import { SECRET_SAMPLES } from '../validate/secret-samples.ts';
@@ -214,6 +214,21 @@ describe('the number of render workers', () => {
     expect(workerCount(1000, ' ')).toBeGreaterThanOrEqual(1);
     vi.stubEnv('MESHFLEET_WORKERS', '0');
     expect(workerCount(1000)).toBe(0);
+  });
+
+  it('starts before a fleet file is parsed when its size says the fleet reaches the threshold (256 bytes a cluster at least)', () => {
+    const file = (name: string, bytes: number) => {
+      const path = join(work, name);
+      writeFileSync(path, '#'.repeat(bytes));
+      return path;
+    };
+    expect(prestartForFleetFile(file('small.yaml', WORKER_THRESHOLD * 256 - 1))).toBe(0);
+    expect(prestartForFleetFile(file('large.yaml', WORKER_THRESHOLD * 256))).toBe(workerCount(WORKER_THRESHOLD, undefined));
+    // Not for a TypeScript fleet (its code runs first) or a file that is not there; MESHFLEET_WORKERS=0 stops them.
+    expect(prestartForFleetFile(file('large.ts', WORKER_THRESHOLD * 1024))).toBe(0);
+    vi.stubEnv('MESHFLEET_WORKERS', '0');
+    expect(prestartForFleetFile(file('larger.json', WORKER_THRESHOLD * 1024))).toBe(0);
+    expect(prestartForFleetFile(join(work, 'missing.yaml'))).toBe(0);
   });
 
   it('refuses a value that is not a count, naming the variable and the fix', () => {
