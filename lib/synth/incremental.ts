@@ -20,6 +20,7 @@ import { INDEX_FILE, type RenderedCluster } from '../output/rendered-cluster.ts'
 import { LOCK_FILE, majorBelowLock, type LockEntry } from '../output/versioning.ts';
 import type { StagedTree } from '../output/atomic-write.ts';
 import { packageFile } from '../package-files.ts';
+import { linkTargetOf } from '../constructs/multicluster/gateway-ports.ts';
 import { environmentDelivery } from '../resolve/delivery.ts';
 import type { ResolvedCluster } from '../resolve/resolve.ts';
 import type { ClusterApps, FleetContext } from './render-cluster.ts';
@@ -260,27 +261,32 @@ function outcomeOf(context: FleetContext, cluster: ResolvedCluster, entry: Cache
 
 /**
  * Each cluster's input key: a hash of everything renderCluster reads for it (render-cluster.ts): the
- * resolved cluster (its document path too, which diagnostics name), its multicluster view and the
- * clusters the view names, its policy view, the fleet's name, trust and credentials, its
- * environment's delivery, its application objects, and the code that renders. Undefined for a
- * cluster whose inputs cannot be serialized (an application object holding a function): it is
- * always rendered.
+ * resolved cluster (its document path too, which diagnostics name), its multicluster view and what
+ * its Links read of their targets (LinkTarget: a change elsewhere in a linked cluster does not render
+ * this one again), its policy view, the fleet's name, trust and credentials, its environment's
+ * delivery, its application objects, and the code that renders. Undefined for a cluster whose inputs
+ * cannot be serialized (an application object holding a function): it is always rendered.
  */
 export function inputKeys(context: FleetContext, apps?: (cluster: string) => ClusterApps): (string | undefined)[] {
   const { fleet } = context;
   const fleetWide = digest(`${FORMAT}\0${codeStamp()}\0${canonical([fleet.name, fleet.trust, fleet.credentials])}`);
   const environments = new Map<string, string>();
-  const own = new Map(fleet.clusters.map((c) => [c.name, digest(canonical(c))]));
+  const targets = new Map<string, string>();
+  const targetKey = (name: string) => {
+    let key = targets.get(name);
+    if (key === undefined) {
+      const target = context.clustersByName.get(name);
+      targets.set(name, (key = target ? digest(canonical(linkTargetOf(target))) : '-'));
+    }
+    return key;
+  };
   return fleet.clusters.map((cluster) => {
     try {
       let delivery = environments.get(cluster.environment);
       if (delivery === undefined) environments.set(cluster.environment, (delivery = digest(canonical(environmentDelivery(fleet.delivery, cluster.environment)))));
       const view = fleet.views.get(cluster.name);
-      const named = new Set<string>();
-      for (const link of [...(view?.outgoing ?? []), ...(view?.incoming ?? [])]) named.add(link.source).add(link.target);
-      for (const federated of view?.federatedServices ?? []) for (const name of federated.clusters) named.add(name);
-      const linked = [...named].map((name) => `${name}=${own.get(name) ?? '-'}`).join(',');
-      return digest(`${fleetWide}\0${delivery}\0${own.get(cluster.name)}\0${linked}\0${canonical([view, context.policies.get(cluster.name), apps?.(cluster.name)])}`);
+      const linked = (view?.outgoing ?? []).map((link) => `${link.target}=${targetKey(link.target)}`).join(',');
+      return digest(`${fleetWide}\0${delivery}\0${canonical(cluster)}\0${linked}\0${canonical([view, context.policies.get(cluster.name), apps?.(cluster.name)])}`);
     } catch {
       return undefined;
     }
