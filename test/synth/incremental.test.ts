@@ -110,6 +110,8 @@ const edit: fc.Arbitrary<Edit> = fc.oneof(
   // What a Link's source reads of its target (LinkTarget): the sources must render again.
   fc.nat().map((seed) => ({ name: `API server of cluster #${seed}`, apply: (doc: FleetDocument) => void (pick(clusters(doc), seed).apiServer = `https://moved-${seed % 7}.k8s.example:6443`) })),
   fc.nat().map((seed) => ({ name: `gateway port of hub #${seed}`, apply: (doc: FleetDocument) => void ((c?: Cluster) => c && (c.gateway = { ...c.gateway, port: 4000 + (seed % 100), probe: { port: 5000 + (seed % 100) } }))(pick(clusters(doc).filter((c) => c.gateway), seed)) })),
+  // What only the cluster's part of the GitOps files reads (its Argo CD destination, its Flux kubeconfig).
+  fc.nat().map((seed) => ({ name: `delivery settings of cluster #${seed}`, apply: (doc: FleetDocument) => void (pick(clusters(doc), seed).delivery = { argocd: { project: `team-${seed % 3}` }, flux: { kubeConfigSecret: `kubeconfig-${seed % 3}` } }) })),
   fc.nat().map((seed) => ({ name: `link #${seed} removed`, apply: (doc: FleetDocument) => void (doc.spec.links?.length && doc.spec.links.splice(seed % doc.spec.links.length, 1)) })),
   fc.nat().map((seed) => ({
     name: `gateway link to c0 from cluster #${seed}`,
