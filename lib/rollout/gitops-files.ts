@@ -105,10 +105,10 @@ export function renderDelivery(fleet: ResolvedFleet, rendered: readonly Rendered
   );
   /** A cluster's own files: taken over whole, or written (and recorded for the next run). */
   const clusterPart = (name: string, write: () => void) => {
-    const part = taken.get(name);
-    if (part) return out.take(part.files);
-    const files = out.recording(write);
-    parts?.set(name, { components: componentsByCluster.get(name)!, files });
+    let part = taken.get(name);
+    if (part) out.take(part.files);
+    else part = { components: componentsByCluster.get(name)!, files: out.recording(write) };
+    parts?.set(name, part);
   };
 
   const appOfApps: { env: EnvironmentDelivery; root: string }[] = [];

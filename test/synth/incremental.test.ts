@@ -173,6 +173,25 @@ describe('incremental synth', () => {
     expect(keptClusters(again, out)).toStrictEqual(all);
   });
 
+  it('takes every unchanged cluster\'s part of the GitOps files from the previous synth, three synths in a row', () => {
+    const out = join(work, 'out');
+    const document = generate(14);
+    const run = () => synthesize({ document: structuredClone(document), baseDir: join(REPO, 'apps') }, { outdir: out, keep: 'rollout', incremental: true, workingFolder: work }).rendered.delivery;
+    const first = run();
+    expect(first.takenFiles.size).toBe(0);
+    const ownFiles = (name: string) => [...first.files.keys()].filter((path) => path.includes(`/clusters/${name}.yaml`) || path.includes(`/steps/${name}/`));
+    for (const changed of [3, 12]) {
+      (document.spec.clusters[changed] as Cluster).ha = !(document.spec.clusters[changed] as Cluster).ha;
+      const delivery = run();
+      const expected = clusters(document).filter((_, i) => i !== changed).flatMap((c) => ownFiles(c.name));
+      expect(expected.length).toBeGreaterThanOrEqual(13);
+      expect([...delivery.takenFiles].sort()).toStrictEqual(expected.sort());
+      // Only what was built is validated again: the changed cluster's files and the fleet-wide ones.
+      expect(delivery.objectFiles.filter((f) => f.cluster).map((f) => f.cluster!.cluster.name)).toContain(`c${changed}`);
+      expect(new Set(delivery.objectFiles.filter((f) => f.cluster).map((f) => f.cluster!.cluster.name))).toStrictEqual(new Set([`c${changed}`]));
+    }
+  });
+
   it('renders the clusters linking to a cluster whose API server (which their Links read) changed', () => {
     const out = join(work, 'out');
     const document = generate(14);
