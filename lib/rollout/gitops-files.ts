@@ -57,7 +57,7 @@ export interface ClusterDeliveryPart {
  * errors keeps nothing), so its objects are not validated again.
  */
 export interface ClusterDeliveryParts {
-  get(cluster: string): ClusterDeliveryPart | undefined;
+  get(rendered: RenderedCluster): ClusterDeliveryPart | undefined;
   set(cluster: string, part: ClusterDeliveryPart): void;
 }
 
@@ -92,7 +92,7 @@ export function renderDelivery(fleet: ResolvedFleet, rendered: readonly Rendered
   if (options.gatewayAPI || options.phaseOf) parts = undefined;
   const taken = new Map<string, ClusterDeliveryPart>();
   for (const r of rendered) {
-    const part = parts?.get(r.cluster.name);
+    const part = parts?.get(r);
     if (part) taken.set(r.cluster.name, part);
   }
   const componentsByCluster = new Map(

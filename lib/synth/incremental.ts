@@ -28,7 +28,7 @@ import type { ClusterApps, FleetContext } from './render-cluster.ts';
 import type { ClusterOutcome } from './render-workers.ts';
 
 /** Bumped when what is cached changes shape. */
-const FORMAT = 5;
+const FORMAT = 6;
 /** Cache files kept (one per output folder); older ones are removed when one is written. */
 const KEPT_FILES = 16;
 const FILE_PREFIX = 'synth-';
@@ -175,7 +175,8 @@ export function incrementalSynth(target: string): Incremental {
     deliveryParts(fleet) {
       const partKeys = deliveryPartKeys(fleet, keys);
       return {
-        get(name) {
+        get(rendered) {
+          const name = rendered.cluster.name;
           const key = partKeys.get(name);
           const found = cache?.byName.get(name)?.delivery;
           if (!cache || key === undefined || found?.key !== key) return undefined;
@@ -183,7 +184,9 @@ export function incrementalSynth(target: string): Incremental {
             const data = cache.bytes.subarray(found.offset, found.offset + found.length);
             const part = deserialize(data) as ClusterDeliveryPart;
             takenParts.set(name, data);
-            return part;
+            // An upstream chart's values are the rendered cluster's (componentsOf), which are cached with it.
+            const components = part.components.map((c) => (c.kind === 'upstream-chart' ? { ...c, values: rendered.upstreamValues[c.chart]! } : c));
+            return { ...part, components };
           } catch {
             return undefined;
           }
@@ -192,7 +195,8 @@ export function incrementalSynth(target: string): Incremental {
           const key = partKeys.get(name);
           if (key === undefined || failed || fd === undefined) return;
           try {
-            const data = takenParts.get(name) ?? serialize(part);
+            const components = part.components.map((c) => (c.kind === 'upstream-chart' ? { ...c, values: {} } : c));
+            const data = takenParts.get(name) ?? serialize({ ...part, components });
             deliveries.set(name, { key, offset: written, length: data.length });
             write(data);
           } catch {

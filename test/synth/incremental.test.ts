@@ -176,13 +176,17 @@ describe('incremental synth', () => {
   it('takes every unchanged cluster\'s part of the GitOps files from the previous synth, three synths in a row', () => {
     const out = join(work, 'out');
     const document = generate(14);
-    const run = () => synthesize({ document: structuredClone(document), baseDir: join(REPO, 'apps') }, { outdir: out, keep: 'rollout', incremental: true, workingFolder: work }).rendered.delivery;
+    const run = (outdir = out, incremental = true) => synthesize({ document: structuredClone(document), baseDir: join(REPO, 'apps') }, { outdir, keep: 'rollout', incremental, workingFolder: work }).rendered.delivery;
     const first = run();
     expect(first.takenFiles.size).toBe(0);
     const ownFiles = (name: string) => [...first.files.keys()].filter((path) => path.includes(`/clusters/${name}.yaml`) || path.includes(`/steps/${name}/`));
     for (const changed of [3, 12]) {
       (document.spec.clusters[changed] as Cluster).ha = !(document.spec.clusters[changed] as Cluster).ha;
+      const copy = join(work, `cold-${changed}`);
+      cpSync(out, copy, { recursive: true });
       const delivery = run();
+      // The components taken over (what the rollout model and the fleet-wide files read) are the ones a cold synth builds.
+      expect(delivery.components).toStrictEqual(run(copy, false).components);
       const expected = clusters(document).filter((_, i) => i !== changed).flatMap((c) => ownFiles(c.name));
       expect(expected.length).toBeGreaterThanOrEqual(13);
       expect([...delivery.takenFiles].sort()).toStrictEqual(expected.sort());
