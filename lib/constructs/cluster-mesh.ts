@@ -11,7 +11,7 @@ import { AppObjects } from './workloads/app-objects.ts';
 import { LinkCredentials, DEFAULT_REMOTE_KEY_PREFIX } from './multicluster/link-credentials.ts';
 import { MirrorLink } from './multicluster/mirror-link.ts';
 import { MulticlusterValues } from './multicluster/multicluster-values.ts';
-import { gatewayPortsOf } from './multicluster/gateway-ports.ts';
+import { linkPortsOf, type LinkTarget } from './multicluster/gateway-ports.ts';
 import { GATEWAY_DEFAULTS, MULTICLUSTER_NAMESPACE } from '../compat/multicluster-names.ts';
 import { RemoteAccessPublisher } from './multicluster/remote-access-publisher.ts';
 import { Construct as Group } from 'constructs';
@@ -31,8 +31,8 @@ export interface ClusterMeshProps {
   /** The links and federations this cluster takes part in. @default none */
   readonly multicluster?: {
     readonly view: ClusterMulticlusterView;
-    /** Every cluster of the fleet by name, to read link targets. */
-    readonly clusters: ReadonlyMap<string, ResolvedCluster>;
+    /** Every cluster of the fleet by name, to read link targets (only their LinkTarget fields). */
+    readonly clusters: ReadonlyMap<string, LinkTarget>;
     readonly credentials: CredentialsSpec;
   };
   /** Namespaces, Servers, authorizations, rate limits and egress networks of this cluster. @default none */
@@ -106,7 +106,7 @@ export class ClusterMesh extends Chart {
       const linkCredentials = new Group(this, 'LinkCredentials');
       for (const link of view.outgoing) {
         const target = mc.clusters.get(link.target)!;
-        const ports = gatewayPortsOf(target).link;
+        const ports = linkPortsOf(target);
         new MirrorLink(links, link.name, {
           source: cluster.name,
           mode: link.mode,

@@ -41,10 +41,33 @@ export interface DeliveryFile {
   readonly cluster?: RenderedCluster;
 }
 
+/**
+ * A cluster's own part of the GitOps files: its components and the files only it has (Argo CD's
+ * clusters/<name>.yaml; Flux's clusters/<name>.yaml and steps/<name>/), in the order written.
+ */
+export interface ClusterDeliveryPart {
+  readonly components: readonly Component[];
+  readonly files: readonly (readonly [path: string, text: string])[];
+}
+
+/**
+ * Per-cluster parts kept from a previous synth (incremental synth: lib/synth/incremental.ts). `get`
+ * gives a cluster's part only when everything it is made from is unchanged; `set` records each part
+ * this run makes or takes. A part taken over passed the checks of the run that made it (a run with
+ * errors keeps nothing), so its objects are not validated again.
+ */
+export interface ClusterDeliveryParts {
+  get(rendered: RenderedCluster): ClusterDeliveryPart | undefined;
+  set(cluster: string, part: ClusterDeliveryPart): void;
+}
+
 export interface DeliveryOutput {
   /** Relative path → content. */
   readonly files: Map<string, string>;
+  /** The files built in this run, with their objects (a part taken from ClusterDeliveryParts has none here). */
   readonly objectFiles: readonly DeliveryFile[];
+  /** The files of the parts taken from ClusterDeliveryParts (scanned and validated when they were made). */
+  readonly takenFiles: ReadonlySet<string>;
   /** Fleet-wide files (gitops/…). */
   readonly fleetFiles: readonly string[];
   /** Per environment delivered by an engine: the engine, the file that starts it, and its files. */
@@ -60,17 +83,33 @@ export interface EnvironmentFiles {
   readonly files: readonly string[];
 }
 
-export function renderDelivery(fleet: ResolvedFleet, rendered: readonly RenderedCluster[], options: DeliveryOptions = {}): DeliveryOutput {
+/** `parts`: clusters' parts kept from a previous synth (only with the default options, which they were made with). */
+export function renderDelivery(fleet: ResolvedFleet, rendered: readonly RenderedCluster[], options: DeliveryOptions = {}, parts?: ClusterDeliveryParts): DeliveryOutput {
   const out = new DeliveryWriter();
   const gatewayAPI = options.gatewayAPI ?? gatewayAPISourceOf;
   const delivery = fleet.delivery;
   const clustersOf = (env: string) => rendered.filter((r) => r.cluster.environment === env);
+  if (options.gatewayAPI || options.phaseOf) parts = undefined;
+  const taken = new Map<string, ClusterDeliveryPart>();
+  for (const r of rendered) {
+    const part = parts?.get(r);
+    if (part) taken.set(r.cluster.name, part);
+  }
   const componentsByCluster = new Map(
     rendered.map((r) => {
+      const part = taken.get(r.cluster.name);
+      if (part) return [r.cluster.name, part.components];
       const env = environmentDelivery(delivery, r.cluster.environment);
       return [r.cluster.name, componentsOf(r, gatewayAPI(r), { phaseOf: options.phaseOf, mesh: { ...env.mesh, engine: env.engine } })];
     }),
   );
+  /** A cluster's own files: taken over whole, or written (and recorded for the next run). */
+  const clusterPart = (name: string, write: () => void) => {
+    let part = taken.get(name);
+    if (part) out.take(part.files);
+    else part = { components: componentsByCluster.get(name)!, files: out.recording(write) };
+    parts?.set(name, part);
+  };
 
   const appOfApps: { env: EnvironmentDelivery; root: string }[] = [];
   const applicationSet: { delivery: EnvironmentDelivery; clusters: ApplicationSetCluster[] }[] = [];
@@ -84,14 +123,15 @@ export function renderDelivery(fleet: ResolvedFleet, rendered: readonly Rendered
     const clusters = clustersOf(env.environment).map((r) => ({ rendered: r, components: componentsByCluster.get(r.cluster.name)!, clusterDelivery: delivery.clusters.get(r.cluster.name)! }));
 
     if (env.engine === 'flux') {
-      for (const cluster of clusters) writeFluxCluster(out, app, { fleet: fleet.name, delivery, env, folder, ...cluster });
+      for (const cluster of clusters) clusterPart(cluster.rendered.cluster.name, () => writeFluxCluster(out, app, { fleet: fleet.name, delivery, env, folder, ...cluster }));
       // Only the clusters' files: their steps/ folders are applied by the clusters' own steps.
       out.writeText(`${folder}/kustomization.yaml`, kustomization(clusters.map((c) => `clusters/${c.rendered.cluster.name}.yaml`)));
       out.entry(env.environment, `${fleetGitopsFolder('flux')}/${ENVIRONMENTS_FILE}`);
       fluxEnvironments.push({ delivery: env, folder });
     } else if (env.argocd.generator === 'app-of-apps') {
       for (const { rendered: r, components, clusterDelivery } of clusters) {
-        out.write(`${folder}/clusters/${r.cluster.name}.yaml`, app, (scope) => new ClusterApplications(scope, 'Applications', { fleet: fleet.name, cluster: r.cluster.name, environment: env, clusterDelivery, components }), r);
+        clusterPart(r.cluster.name, () =>
+          out.write(`${folder}/clusters/${r.cluster.name}.yaml`, app, (scope) => new ClusterApplications(scope, 'Applications', { fleet: fleet.name, cluster: r.cluster.name, environment: env, clusterDelivery, components }), r));
       }
       const root = `${folder}/root.yaml`;
       out.write(root, app, (scope) => new EnvironmentRoot(scope, 'Root', { fleet: fleet.name, environment: env, applicationsPath: `${folder}/clusters` }));
@@ -218,6 +258,8 @@ class DeliveryWriter {
   private readonly fleetFiles: string[] = [];
   private readonly environments = new Map<string, { engine: 'argocd' | 'flux'; entry: string; files: string[] }>();
   private current: string[] = this.fleetFiles;
+  private readonly taken = new Set<string>();
+  private recorded?: [string, string][];
 
   startEnvironment(environment: string, engine: 'argocd' | 'flux'): void {
     this.current = [];
@@ -245,9 +287,29 @@ class DeliveryWriter {
   writeText(path: string, text: string): void {
     this.files.set(path, text);
     this.current.push(path);
+    this.recorded?.push([path, text]);
+  }
+
+  /** The files `write` writes, in order. */
+  recording(write: () => void): [string, string][] {
+    const recorded: [string, string][] = (this.recorded = []);
+    try {
+      write();
+    } finally {
+      this.recorded = undefined;
+    }
+    return recorded;
+  }
+
+  /** Files made by an earlier run (ClusterDeliveryParts). */
+  take(files: ClusterDeliveryPart['files']): void {
+    for (const [path, text] of files) {
+      this.writeText(path, text);
+      this.taken.add(path);
+    }
   }
 
   result(): Omit<DeliveryOutput, 'components'> {
-    return { files: this.files, objectFiles: this.objectFiles, fleetFiles: this.fleetFiles, environments: this.environments };
+    return { files: this.files, objectFiles: this.objectFiles, takenFiles: this.taken, fleetFiles: this.fleetFiles, environments: this.environments };
   }
 }

@@ -20,13 +20,15 @@ import { INDEX_FILE, type RenderedCluster } from '../output/rendered-cluster.ts'
 import { LOCK_FILE, majorBelowLock, type LockEntry } from '../output/versioning.ts';
 import type { StagedTree } from '../output/atomic-write.ts';
 import { packageFile } from '../package-files.ts';
+import { linkTargetOf } from '../constructs/multicluster/gateway-ports.ts';
 import { environmentDelivery } from '../resolve/delivery.ts';
-import type { ResolvedCluster } from '../resolve/resolve.ts';
+import type { ResolvedCluster, ResolvedFleet } from '../resolve/resolve.ts';
+import type { ClusterDeliveryPart, ClusterDeliveryParts } from '../rollout/gitops-files.ts';
 import type { ClusterApps, FleetContext } from './render-cluster.ts';
 import type { ClusterOutcome } from './render-workers.ts';
 
 /** Bumped when what is cached changes shape. */
-const FORMAT = 4;
+const FORMAT = 6;
 /** Cache files kept (one per output folder); older ones are removed when one is written. */
 const KEPT_FILES = 16;
 const FILE_PREFIX = 'synth-';
@@ -69,6 +71,8 @@ interface FooterCluster {
   readonly length: number;
   /** Size and mtimeMs of each of its files (CachedCluster's paths), as they are in the output folder. */
   readonly stats: readonly FileStat[];
+  /** Its part of the GitOps files (a ClusterDeliveryPart, serialized on its own), under the hash of what it is made from (deliveryPartKeys). */
+  readonly delivery?: { readonly key: string; readonly offset: number; readonly length: number };
 }
 
 /** Files of the output that only a whole synth writes: reuse needs them as the cache saw them. */
@@ -80,6 +84,8 @@ export interface Incremental {
   reusable(context: FleetContext, charts: Readonly<Record<string, LockEntry>>, apps?: (cluster: string) => ClusterApps): Map<number, ClusterOutcome>;
   /** Each cluster's outcome, in fleet order, as renderFleet merges them: written to the next cache at once. */
   record(index: number, outcome: ClusterOutcome): void;
+  /** The clusters' parts of the GitOps files from the cache, where unchanged; the new ones go to the next cache (after record). */
+  deliveryParts(fleet: ResolvedFleet): ClusterDeliveryParts;
   /** Moves the reused clusters' folders from the output into the staged folder (before its commit). */
   adopt(staged: StagedTree): void;
   /** Before the swap: the cache no longer describes the folder. */
@@ -100,6 +106,10 @@ export function incrementalSynth(target: string): Incremental {
   let written = 0;
   let failed = false;
   const clusters: (Omit<FooterCluster, 'stats'> & { paths: readonly string[]; stats?: readonly FileStat[] })[] = [];
+  // The cache this run reads (reusable), and what it takes of it and records for the next one.
+  let cache: { footer: Footer; bytes: Buffer; byName: Map<string, FooterCluster> } | undefined;
+  const takenParts = new Map<string, Uint8Array>();
+  const deliveries = new Map<string, NonNullable<FooterCluster['delivery']>>();
   const write = (bytes: Uint8Array) => {
     for (let done = 0; done < bytes.length; ) done += writeSync(fd!, bytes, done);
     written += bytes.length;
@@ -119,14 +129,15 @@ export function incrementalSynth(target: string): Incremental {
       const computed = inputKeys(context, apps);
       keys.push(...computed);
       const result = new Map<number, ClusterOutcome>();
-      const cache = readCache(target, file);
-      if (!cache) return result;
+      const read = readCache(target, file);
+      if (!read) return result;
       try {
-        const cached = new Map(cache.footer.clusters.map((c) => [c.name, c]));
+        const cached = new Map(read.footer.clusters.map((c) => [c.name, c]));
+        cache = { ...read, byName: cached };
         context.fleet.clusters.forEach((cluster, index) => {
           const found = cached.get(cluster.name);
           if (!found || computed[index] === undefined || found.key !== computed[index]) return;
-          const data = cache.bytes.subarray(found.offset, found.offset + found.length);
+          const data = read.bytes.subarray(found.offset, found.offset + found.length);
           const entry = deserialize(data) as CachedCluster;
           // The previous lock entry, which the chart version follows from, is not in the key: it is the
           // one this cluster wrote (versions.lock.json is as the cache saw it), which gives the same version again.
@@ -137,6 +148,7 @@ export function incrementalSynth(target: string): Incremental {
       } catch {
         // A cache of another shape: render everything.
         reused.clear();
+        cache = undefined;
         return new Map();
       }
       return result;
@@ -159,6 +171,39 @@ export function incrementalSynth(target: string): Incremental {
         // A cache that cannot be written costs the next run a cold synth, nothing more.
         drop();
       }
+    },
+    deliveryParts(fleet) {
+      const partKeys = deliveryPartKeys(fleet, keys);
+      return {
+        get(rendered) {
+          const name = rendered.cluster.name;
+          const key = partKeys.get(name);
+          const found = cache?.byName.get(name)?.delivery;
+          if (!cache || key === undefined || found?.key !== key) return undefined;
+          try {
+            const data = cache.bytes.subarray(found.offset, found.offset + found.length);
+            const part = deserialize(data) as ClusterDeliveryPart;
+            takenParts.set(name, data);
+            // An upstream chart's values are the rendered cluster's (componentsOf), which are cached with it.
+            const components = part.components.map((c) => (c.kind === 'upstream-chart' ? { ...c, values: rendered.upstreamValues[c.chart]! } : c));
+            return { ...part, components };
+          } catch {
+            return undefined;
+          }
+        },
+        set(name, part) {
+          const key = partKeys.get(name);
+          if (key === undefined || failed || fd === undefined) return;
+          try {
+            const components = part.components.map((c) => (c.kind === 'upstream-chart' ? { ...c, values: {} } : c));
+            const data = takenParts.get(name) ?? serialize({ ...part, components });
+            deliveries.set(name, { key, offset: written, length: data.length });
+            write(data);
+          } catch {
+            drop();
+          }
+        },
+      };
     },
     adopt(staged) {
       staged.adopt([...reused.values()].map(({ entry, stats }) => ({ folder: entry.folder, files: entry.paths.map((path, i) => [path, stats[i][0], stats[i][1]] as const) })));
@@ -185,7 +230,10 @@ export function incrementalSynth(target: string): Incremental {
           stamp: codeStamp(),
           target: file.real,
           fleetFiles: FLEET_FILES.map(statOf),
-          clusters: clusters.map(({ name, key, offset, length, paths, stats }) => ({ name, key, offset, length, stats: stats ?? paths.map(statOf) })),
+          clusters: clusters.map(({ name, key, offset, length, paths, stats }) => {
+            const delivery = deliveries.get(name);
+            return { name, key, offset, length, stats: stats ?? paths.map(statOf), ...(delivery ? { delivery } : {}) };
+          }),
         };
         const bytes = serialize(footer);
         const length = Buffer.alloc(4);
@@ -231,7 +279,8 @@ function readCache(target: string, file: { path: string; real: string }): { foot
     const end = bytes.length - 4;
     const footer = deserialize(bytes.subarray(end - bytes.readUInt32LE(end), end)) as Footer;
     if (footer.format !== FORMAT || footer.stamp !== codeStamp() || footer.target !== file.real || !Array.isArray(footer.clusters)) return undefined;
-    if (footer.clusters.some((c) => !(c.offset >= 0 && c.offset + c.length <= end))) return undefined;
+    const within = (part: { offset: number; length: number }) => part.offset >= 0 && part.offset + part.length <= end;
+    if (footer.clusters.some((c) => !within(c) || (c.delivery && !within(c.delivery)))) return undefined;
     return filesUnchanged(target, FLEET_FILES, footer.fleetFiles) ? { footer, bytes } : undefined;
   } catch {
     // Missing, unreadable or not ours: render everything.
@@ -260,31 +309,52 @@ function outcomeOf(context: FleetContext, cluster: ResolvedCluster, entry: Cache
 
 /**
  * Each cluster's input key: a hash of everything renderCluster reads for it (render-cluster.ts): the
- * resolved cluster (its document path too, which diagnostics name), its multicluster view and the
- * clusters the view names, its policy view, the fleet's name, trust and credentials, its
- * environment's delivery, its application objects, and the code that renders. Undefined for a
- * cluster whose inputs cannot be serialized (an application object holding a function): it is
- * always rendered.
+ * resolved cluster (its document path too, which diagnostics name), its multicluster view and what
+ * its Links read of their targets (LinkTarget: a change elsewhere in a linked cluster does not render
+ * this one again), its policy view, the fleet's name, trust and credentials, its environment's
+ * delivery, its application objects, and the code that renders. Undefined for a cluster whose inputs
+ * cannot be serialized (an application object holding a function): it is always rendered.
  */
 export function inputKeys(context: FleetContext, apps?: (cluster: string) => ClusterApps): (string | undefined)[] {
   const { fleet } = context;
   const fleetWide = digest(`${FORMAT}\0${codeStamp()}\0${canonical([fleet.name, fleet.trust, fleet.credentials])}`);
   const environments = new Map<string, string>();
-  const own = new Map(fleet.clusters.map((c) => [c.name, digest(canonical(c))]));
+  const targets = new Map<string, string>();
+  const targetKey = (name: string) => {
+    let key = targets.get(name);
+    if (key === undefined) {
+      const target = context.clustersByName.get(name);
+      targets.set(name, (key = target ? digest(canonical(linkTargetOf(target))) : '-'));
+    }
+    return key;
+  };
   return fleet.clusters.map((cluster) => {
     try {
       let delivery = environments.get(cluster.environment);
       if (delivery === undefined) environments.set(cluster.environment, (delivery = digest(canonical(environmentDelivery(fleet.delivery, cluster.environment)))));
       const view = fleet.views.get(cluster.name);
-      const named = new Set<string>();
-      for (const link of [...(view?.outgoing ?? []), ...(view?.incoming ?? [])]) named.add(link.source).add(link.target);
-      for (const federated of view?.federatedServices ?? []) for (const name of federated.clusters) named.add(name);
-      const linked = [...named].map((name) => `${name}=${own.get(name) ?? '-'}`).join(',');
-      return digest(`${fleetWide}\0${delivery}\0${own.get(cluster.name)}\0${linked}\0${canonical([view, context.policies.get(cluster.name), apps?.(cluster.name)])}`);
+      const linked = (view?.outgoing ?? []).map((link) => `${link.target}=${targetKey(link.target)}`).join(',');
+      return digest(`${fleetWide}\0${delivery}\0${canonical(cluster)}\0${linked}\0${canonical([view, context.policies.get(cluster.name), apps?.(cluster.name)])}`);
     } catch {
       return undefined;
     }
   });
+}
+
+/**
+ * The key of each cluster's part of the GitOps files (renderDelivery): its input key (its rendering
+ * and its environment's delivery) with its own delivery settings and the fleet-wide ones the part
+ * names (the fleet's repository and Helm repository, which pick the Flux sources).
+ */
+function deliveryPartKeys(fleet: ResolvedFleet, keys: readonly (string | undefined)[]): Map<string, string> {
+  const { fleetRepo, fleetHelmRepository, fleetArgocd, rollout } = fleet.delivery;
+  const wide = canonical([fleetRepo, fleetHelmRepository, fleetArgocd, rollout]);
+  const partKeys = new Map<string, string>();
+  fleet.clusters.forEach((cluster, index) => {
+    const key = keys[index];
+    if (key !== undefined) partKeys.set(cluster.name, digest(`${key}\0${wide}\0${canonical(fleet.delivery.clusters.get(cluster.name))}`));
+  });
+  return partKeys;
 }
 
 function digest(text: string): string {

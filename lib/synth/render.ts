@@ -81,7 +81,7 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock, options
     if (done.files) for (const [path, text] of done.files) files.set(path, text);
   }
   const views = fleet.views;
-  const gitops = renderDelivery(fleet, rendered, options);
+  const gitops = renderDelivery(fleet, rendered, options, incremental?.deliveryParts(fleet));
   const fleetFiles = new Map<string, string>();
   for (const [path, text] of gitops.files) fleetFiles.set(path, text);
   diagnostics.push(...checkDelivered(gitops));
@@ -89,7 +89,9 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock, options
   if (!diagnostics.some((d) => d.severity === 'error')) diagnostics.push(...rolloutDiagnostics(rollout, { peersPush: fleet.credentials.type === 'externalSecret' && fleet.credentials.pushSecret !== false }));
   fleetFiles.set(INDEX_FILE, indexFile(fleet, rendered, gitops, views, context.policies));
   fleetFiles.set(LOCK_FILE, lockFile(lock));
-  secrets.push(...secretDiagnostics(fleetFiles, (folder) => owners.get(folder)?.cluster));
+  // GitOps files taken from a previous synth were scanned when they were made.
+  const scanned = gitops.takenFiles.size ? new Map([...fleetFiles].filter(([path]) => !gitops.takenFiles.has(path))) : fleetFiles;
+  secrets.push(...secretDiagnostics(scanned, (folder) => owners.get(folder)?.cluster));
   diagnostics.push(...secrets);
   for (const [path, text] of fleetFiles) {
     paths.push(path);

@@ -107,6 +107,11 @@ function removeCluster(doc: FleetDocument, name: string): void {
 const edit: fc.Arbitrary<Edit> = fc.oneof(
   fc.nat().map((seed) => ({ name: `ha of cluster #${seed}`, apply: (doc: FleetDocument) => void ((c: Cluster) => (c.ha = !c.ha))(pick(clusters(doc), seed)) })),
   fc.nat().map((seed) => ({ name: `proxy log level of cluster #${seed}`, apply: (doc: FleetDocument) => void (pick(clusters(doc), seed).proxy = { logLevel: 'warn' }) })),
+  // What a Link's source reads of its target (LinkTarget): the sources must render again.
+  fc.nat().map((seed) => ({ name: `API server of cluster #${seed}`, apply: (doc: FleetDocument) => void (pick(clusters(doc), seed).apiServer = `https://moved-${seed % 7}.k8s.example:6443`) })),
+  fc.nat().map((seed) => ({ name: `gateway port of hub #${seed}`, apply: (doc: FleetDocument) => void ((c?: Cluster) => c && (c.gateway = { ...c.gateway, port: 4000 + (seed % 100), probe: { port: 5000 + (seed % 100) } }))(pick(clusters(doc).filter((c) => c.gateway), seed)) })),
+  // What only the cluster's part of the GitOps files reads (its Argo CD destination, its Flux kubeconfig).
+  fc.nat().map((seed) => ({ name: `delivery settings of cluster #${seed}`, apply: (doc: FleetDocument) => void (pick(clusters(doc), seed).delivery = { argocd: { project: `team-${seed % 3}` }, flux: { kubeConfigSecret: `kubeconfig-${seed % 3}` } }) })),
   fc.nat().map((seed) => ({ name: `link #${seed} removed`, apply: (doc: FleetDocument) => void (doc.spec.links?.length && doc.spec.links.splice(seed % doc.spec.links.length, 1)) })),
   fc.nat().map((seed) => ({
     name: `gateway link to c0 from cluster #${seed}`,
@@ -150,21 +155,56 @@ describe('incremental synth', () => {
     expect(keptFiles).toBeGreaterThan(50);
   });
 
-  it('renders only the changed cluster and the ones linked to it, on the worker path too', () => {
+  it('renders only the changed cluster when its links\' sources do not read the change, on the worker path too', () => {
     vi.stubEnv('MESHFLEET_WORKERS', '2');
     const out = join(work, 'out');
     const document = generate(14);
     expect(synth(document, out)).toBeUndefined();
     // c12 is in the second region: linked (flat) to c10..c13; c10 is that region's hub, linked to c0.
+    // Its HA setting is nothing its links' sources read of it.
     (document.spec.clusters[12] as Cluster).ha = true;
     const before = inodes(out);
     expectIncrementalEqualsCold(document, out);
     const all = document.spec.clusters.map((c: Cluster) => `${c.environment}/${c.name}`).sort();
-    expect(keptClusters(before, out)).toStrictEqual(all.filter((f: string) => !/\/c1[0-3]$/.test(f)));
+    expect(keptClusters(before, out)).toStrictEqual(all.filter((f: string) => !/\/c12$/.test(f)));
     // And a second synth of the same fleet renders nothing.
     const again = inodes(out);
     expectIncrementalEqualsCold(document, out);
     expect(keptClusters(again, out)).toStrictEqual(all);
+  });
+
+  it('takes every unchanged cluster\'s part of the GitOps files from the previous synth, three synths in a row', () => {
+    const out = join(work, 'out');
+    const document = generate(14);
+    const run = (outdir = out, incremental = true) => synthesize({ document: structuredClone(document), baseDir: join(REPO, 'apps') }, { outdir, keep: 'rollout', incremental, workingFolder: work }).rendered.delivery;
+    const first = run();
+    expect(first.takenFiles.size).toBe(0);
+    const ownFiles = (name: string) => [...first.files.keys()].filter((path) => path.includes(`/clusters/${name}.yaml`) || path.includes(`/steps/${name}/`));
+    for (const changed of [3, 12]) {
+      (document.spec.clusters[changed] as Cluster).ha = !(document.spec.clusters[changed] as Cluster).ha;
+      const copy = join(work, `cold-${changed}`);
+      cpSync(out, copy, { recursive: true });
+      const delivery = run();
+      // The components taken over (what the rollout model and the fleet-wide files read) are the ones a cold synth builds.
+      expect(delivery.components).toStrictEqual(run(copy, false).components);
+      const expected = clusters(document).filter((_, i) => i !== changed).flatMap((c) => ownFiles(c.name));
+      expect(expected.length).toBeGreaterThanOrEqual(13);
+      expect([...delivery.takenFiles].sort()).toStrictEqual(expected.sort());
+      // Only what was built is validated again: the changed cluster's files and the fleet-wide ones.
+      expect(delivery.objectFiles.filter((f) => f.cluster).map((f) => f.cluster!.cluster.name)).toContain(`c${changed}`);
+      expect(new Set(delivery.objectFiles.filter((f) => f.cluster).map((f) => f.cluster!.cluster.name))).toStrictEqual(new Set([`c${changed}`]));
+    }
+  });
+
+  it('renders the clusters linking to a cluster whose API server (which their Links read) changed', () => {
+    const out = join(work, 'out');
+    const document = generate(14);
+    expect(synth(document, out)).toBeUndefined();
+    (document.spec.clusters[12] as Cluster).apiServer = 'https://moved.k8s.example:6443';
+    const before = inodes(out);
+    expectIncrementalEqualsCold(document, out);
+    const all = document.spec.clusters.map((c: Cluster) => `${c.environment}/${c.name}`).sort();
+    expect(keptClusters(before, out)).toStrictEqual(all.filter((f: string) => !/\/c1[0-3]$/.test(f)));
   });
 });
 

@@ -24,6 +24,22 @@ export interface GatewayPorts {
 }
 
 /**
+ * What a Link's source reads of its target cluster, and nothing more: the source's rendering (and its
+ * incremental input key, lib/synth/incremental.ts) depends on these fields of the target only.
+ */
+export type LinkTarget = Pick<ResolvedCluster, 'name' | 'clusterDomain' | 'apiServer' | 'gateway'>;
+
+export function linkTargetOf(cluster: ResolvedCluster): LinkTarget {
+  return { name: cluster.name, clusterDomain: cluster.clusterDomain, apiServer: cluster.apiServer, gateway: cluster.gateway };
+}
+
+/** What a source's Link dials on the target's gateway (GatewayPorts.link). */
+export function linkPortsOf(target: LinkTarget): GatewayPorts['link'] {
+  const gw = target.gateway;
+  return { port: gw.port ?? GATEWAY_DEFAULTS.port, probePort: gw.probe?.port ?? GATEWAY_DEFAULTS.probe.port };
+}
+
+/**
  * The gateway ports of a target cluster. With a NodePort Service the port settings are the node ports
  * (what `linkerd multicluster link-gen` writes into a Link), and the Service keeps the proxy's own
  * inbound and admin ports; otherwise the Service ports are the settings themselves.
@@ -31,7 +47,7 @@ export interface GatewayPorts {
 export function gatewayPortsOf(cluster: ResolvedCluster): GatewayPorts {
   const gw = cluster.gateway;
   const serviceType = gw.serviceType ?? GATEWAY_DEFAULTS.serviceType;
-  const link = { port: gw.port ?? GATEWAY_DEFAULTS.port, probePort: gw.probe?.port ?? GATEWAY_DEFAULTS.probe.port };
+  const link = linkPortsOf(cluster);
   const adminPort = proxyAdminPortOf(cluster);
   if (serviceType === 'NodePort') {
     return { serviceType, link, service: { port: GATEWAY_DEFAULTS.port, probePort: adminPort }, nodePorts: link };

@@ -4,15 +4,15 @@ import { mergeLayers } from '../../model/merge.ts';
 import type { ClusterMulticlusterView } from '../../resolve/links.ts';
 import type { ResolvedCluster } from '../../resolve/resolve.ts';
 import { LINKERD_NAMESPACE } from '../../compat/linkerd-names.ts';
-import { ADMIN_PORT_ANNOTATION, gatewayPortsOf, type GatewayPorts } from './gateway-ports.ts';
+import { ADMIN_PORT_ANNOTATION, gatewayPortsOf, linkPortsOf, type GatewayPorts, type LinkTarget } from './gateway-ports.ts';
 import { GATEWAY_DEFAULTS, remoteAccessServiceAccount } from '../../compat/multicluster-names.ts';
 
 export interface MulticlusterValuesProps {
   readonly cluster: ResolvedCluster;
   readonly view: ClusterMulticlusterView;
   readonly trustDomain: string;
-  /** Every cluster of the fleet by name, to read what each outgoing Link dials. */
-  readonly clusters: ReadonlyMap<string, ResolvedCluster>;
+  /** Every cluster of the fleet by name, to read what each outgoing Link dials (only its LinkTarget fields). */
+  readonly clusters: ReadonlyMap<string, LinkTarget>;
 }
 
 /** HA Link controllers run active/passive through the Lease `service-mirror-write-<link>`. */
@@ -65,7 +65,7 @@ export class MulticlusterValues extends Construct {
       controllers: view.outgoing.map((link) => ({
         link: { ref: { name: link.name } },
         // The local probe-<link> Service listens where the Link's probeSpec.port says the probe goes.
-        gateway: link.mode === 'flat' ? { enabled: false } : { probe: { port: gatewayPortsOf(props.clusters.get(link.target)!).link.probePort } },
+        gateway: link.mode === 'flat' ? { enabled: false } : { probe: { port: linkPortsOf(props.clusters.get(link.target)!).probePort } },
         ...quirkEntryValues,
         ...(controllerReplicas !== undefined ? { replicas: controllerReplicas } : {}),
         ...(cluster.multicluster.logLevel ? { logLevel: cluster.multicluster.logLevel } : {}),
