@@ -3,15 +3,17 @@
 // renders it, writes its files into the staged output folder and sends back what the fleet-wide
 // steps need, until none is left. The thread's start-up code reports a module that cannot load.
 import { fleetContext, renderCluster } from './render-cluster.ts';
+import { removeOlderVersions } from '../compiled-cache.ts';
 import { stagedWriter } from '../output/atomic-write.ts';
 import { claim, keptFiles, packViews, signal, stop, type WorkerData, type WorkerJob, type WorkerMessage } from './render-workers.ts';
 
 /**
  * Renders the clusters this thread claims. `rendered` runs once, after the first cluster this
  * thread rendered (the start-up code saves V8's code cache of the bundle then, holding what
- * rendering compiled; later, the thread may be stopped at any moment).
+ * rendering compiled; later, the thread may be stopped at any moment). It returns the file it wrote,
+ * if any: the code caches of earlier bundles beside it are removed then, as bin/meshfleet.js does.
  */
-export async function renderInWorker(data: WorkerData, rendered?: () => void): Promise<void> {
+export async function renderInWorker(data: WorkerData, rendered?: () => string | undefined): Promise<void> {
   const { control, port } = data;
   const send = (message: WorkerMessage) => port.postMessage(message);
   // The job comes once the main thread has planned the fleet; the modules loaded meanwhile.
@@ -32,7 +34,8 @@ export async function renderInWorker(data: WorkerData, rendered?: () => void): P
       });
       const { diagnostics, secrets, lock, lockedMajor } = done;
       if (rendered) {
-        rendered();
+        const saved = rendered();
+        if (saved !== undefined) removeOlderVersions(saved, /^render-worker-[0-9a-f]{32}\./);
         rendered = undefined;
       }
       send({ cluster: { index, objects, upstreamValues, files, diagnostics, secrets, lock, ...(lockedMajor !== undefined ? { lockedMajor } : {}) } });

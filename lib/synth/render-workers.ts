@@ -374,6 +374,7 @@ try {
       fs.mkdirSync(folder, { recursive: true });
       fs.writeFileSync(temporary, script.createCachedData());
       fs.renameSync(temporary, dataFile);
+      return dataFile;
     } catch {
       try { fs.rmSync(temporary, { force: true }); } catch {}
     }
