@@ -3,7 +3,7 @@
 import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { cachedModule } from '../compiled-cache.ts';
-import { MIN_SHARED_SIZE, SHARED_SUBSCHEMAS_VERSION, withSharedSubschemas } from '../shared-subschemas.ts';
+import { MIN_SHARED_SIZE, SHARED_SUBSCHEMAS_VERSION, withSharedSubschemas } from '../subschema-sharing.ts';
 import { error, pointer, show, type Diagnostic } from './diagnostics.ts';
 import { chooseFrom } from './suggest.ts';
 import { fleetSchema } from './schema.ts';
@@ -12,7 +12,7 @@ import { findSecretMaterial } from './secret-material.ts';
 let compiled: ValidateFunction | undefined;
 
 const require = createRequire(import.meta.url);
-// inlineRefs off: a repeated subschema (shared-subschemas.ts) is one function, called from each place.
+// inlineRefs off: a repeated subschema (subschema-sharing.ts) is one function, called from each place.
 const AJV_OPTIONS = { allErrors: true, strict: false, verbose: true, discriminator: true, inlineRefs: false } as const;
 
 /** Compiled once per schema and ajv version: its generated code is cached on disk (lib/compiled-cache.ts). */

@@ -31,7 +31,7 @@ import { celRulesCheck, memoKey } from './cel-rules.ts';
 import { CRD_RUNTIME_MODULE, crdRuntimeRequire, isKubernetesDuration, KNOWN_FORMATS, kubernetesFormats, LIST_TYPE_KEYWORD_VERSION, listTypeKeyword } from './kubernetes-keywords.ts';
 import { cachedModule } from '../compiled-cache.ts';
 import { escapePointer } from './json-pointer.ts';
-import { MIN_SHARED_SIZE, SHARED_SUBSCHEMAS_VERSION, withSharedSubschemas } from '../shared-subschemas.ts';
+import { MIN_SHARED_SIZE, SHARED_SUBSCHEMAS_VERSION, withSharedSubschemas } from '../subschema-sharing.ts';
 import { packageFile } from '../package-files.ts';
 import { ACCESS_POLICIES, PROXY_PROTOCOLS } from '../compat/access-policies.ts';
 import type { GatewayAPIChannel } from '../compat/gateway-api.ts';
@@ -207,7 +207,7 @@ const AJV_OPTIONS = {
   allErrors: true, // report every problem of an object at once
   verbose: true, // errors carry the offending value, for messages like "got number 4143"
   addUsedSchema: false, // compiled schemas are cached by file name here, not by $id in ajv
-  inlineRefs: false, // a shared subschema (shared-subschemas.ts) is one function, not inlined at each $ref
+  inlineRefs: false, // a shared subschema (subschema-sharing.ts) is one function, not inlined at each $ref
 } as const;
 // ajv's code optimiser costs 3-4x the compile time of big CRDs (Argo CD Application: ~570 ms
 // → ~150 ms without it) and buys nothing measurable when validating small objects.

@@ -10,7 +10,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 export const LAYERS = [
   'package-files', // the package's own files, found from lib/ and dist/lib/
   'compiled-cache', // generated code (ajv's) kept between runs under node_modules/.cache
-  'shared-subschemas', // repeated subschemas moved to definitions, so ajv generates each once
+  'subschema-sharing', // repeated subschemas moved to definitions, so ajv generates each once
   'compat', // data every list derives from: release and Gateway API tables, Linkerd's vocabulary, value formats
   'model', // fleet types, schema, merge, diagnostics, small value parsers and value rules
   'resolve', // fleet → resolved clusters with their views (links, policy, routes, delivery)

@@ -1,4 +1,4 @@
-// The fleet schema's validator is generated with repeated subschemas shared (lib/shared-subschemas.ts):
+// The fleet schema's validator is generated with repeated subschemas shared (lib/subschema-sharing.ts):
 // what validate-document.ts reads of its errors (instancePath, keyword, params, data, and of the
 // enclosing schema its property names and x-fix) is what the schema with every subschema in place
 // gives, for documents wrong in every field (array items stay in place under uniqueItems: ajv's check
@@ -9,7 +9,7 @@ import type { ErrorObject } from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { fleetSchema } from '../../lib/model/schema.ts';
-import { withSharedSubschemas } from '../../lib/shared-subschemas.ts';
+import { withSharedSubschemas } from '../../lib/subschema-sharing.ts';
 import { REPO } from '../support/fleet.ts';
 
 const require = createRequire(import.meta.url);

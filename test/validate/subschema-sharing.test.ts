@@ -1,4 +1,4 @@
-// Repeated subschemas of a CRD are generated once (lib/shared-subschemas.ts): the
+// Repeated subschemas of a CRD are generated once (lib/subschema-sharing.ts): the
 // validators get much smaller and report exactly what they reported with every subschema in place
 // (only an error's schemaPath inside a shared subschema differs, which nothing reads there).
 import { readFileSync } from 'node:fs';
@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { uncachedCrdValidator, violationsFromAjvErrors } from '../../lib/validate/schema-registry.ts';
-import { withSharedSubschemas } from '../../lib/shared-subschemas.ts';
+import { withSharedSubschemas } from '../../lib/subschema-sharing.ts';
 import { REPO } from '../support/fleet.ts';
 
 const require = createRequire(import.meta.url);
