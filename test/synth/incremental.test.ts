@@ -8,7 +8,7 @@ import { join, relative } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { generateFleet } from '../../bench/generate-fleet.ts';
-import { codeStamp } from '../../lib/synth/incremental.ts';
+import { codeStamp, decode, encode } from '../../lib/synth/incremental.ts';
 import { synthesize } from '../../lib/synth/synthesize.ts';
 import { REPO } from '../support/fleet.ts';
 import { diffTrees, readTree } from '../support/tree.ts';
@@ -205,6 +205,19 @@ describe('incremental synth', () => {
     expectIncrementalEqualsCold(document, out);
     const all = document.spec.clusters.map((c: Cluster) => `${c.environment}/${c.name}`).sort();
     expect(keptClusters(before, out)).toStrictEqual(all.filter((f: string) => !/\/c1[0-3]$/.test(f)));
+  });
+});
+
+describe('the cache\'s records', () => {
+  it('come back exactly as recorded: as JSON when that is exact, else through V8 (undefined, -0, Maps, non-finite numbers, holes)', () => {
+    const plain = { folder: 'dev/a', objects: [{ kind: 'Service', spec: { ports: [{ port: 80 }] }, n: null, ok: true }], text: 'é ü' };
+    expect(encode(plain)[0]).toBe(0x7b);
+    expect(decode(encode(plain))).toStrictEqual(plain);
+    for (const value of [{ a: undefined }, { a: -0 }, { a: [1, undefined] }, { a: new Map([['k', 1]]) }, { a: Infinity }, { a: NaN }, { a: new Date(0) }, { a: [1, , 3] }]) {
+      const bytes = encode(value);
+      expect(bytes[0]).not.toBe(0x7b);
+      expect(decode(bytes)).toStrictEqual(value);
+    }
   });
 });
 
