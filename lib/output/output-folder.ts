@@ -200,7 +200,7 @@ function checkOwnership(target: string, display: string): void {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = prefix + entry.name;
       if (entry.isDirectory()) {
-        if (owned.folder(path)) walk(join(dir, entry.name), `${path}/`);
+        if (owned.folder(path)) walk(`${dir}/${entry.name}`, `${path}/`);
         else foreign.push({ path: `${path}/`, kind: 'a folder' });
       } else if (!entry.isFile()) {
         foreign.push({ path, kind: describeKind(lstatSync(join(dir, entry.name))) });

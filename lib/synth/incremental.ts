@@ -328,7 +328,8 @@ function filesUnchanged(target: string, paths: readonly string[], stats: readonl
   return (
     paths.length === stats.length &&
     paths.every((path, i) => {
-      const found = statSync(join(target, path), { throwIfNoEntry: false });
+      // Paths the cache recorded are normal relative ones: no join (a fifth of the cost of 28k stats).
+      const found = statSync(`${target}/${path}`, { throwIfNoEntry: false });
       return found !== undefined && found.isFile() && found.size === stats[i][0] && found.mtimeMs === stats[i][1];
     })
   );
