@@ -113,13 +113,25 @@ function sanitize(value: unknown, filterEmpty: boolean): Json | typeof NOT_PLAIN
   }
   if (!isPlainObject(value)) return NOT_PLAIN;
   const out: Record<string, Json> = {};
-  for (const key of Object.keys(value).sort()) {
+  const keys = Object.keys(value);
+  if (!isSorted(keys)) keys.sort();
+  let kept = 0;
+  for (const key of keys) {
     const v = sanitize(value[key], filterEmpty);
     if (v === NOT_PLAIN) return NOT_PLAIN;
-    if (v !== undefined && v !== null) out[key] = v;
+    if (v !== undefined && v !== null) {
+      out[key] = v;
+      kept++;
+    }
   }
-  if (filterEmpty && Object.keys(out).length === 0) return undefined;
+  if (filterEmpty && kept === 0) return undefined;
   return out;
+}
+
+/** Already in the order Array.prototype.sort() gives (UTF-16 code units): most objects are. */
+function isSorted(keys: readonly string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if (keys[i - 1] > keys[i]) return false;
+  return true;
 }
 
 /** An object cdk8s resolves as a dictionary and sanitizeValue accepts ({}, not a class instance). */

@@ -68,7 +68,7 @@ function emitMap(map: Record<string, unknown>, keys: readonly string[], indent: 
   for (const key of keys) {
     const v = map[key];
     if (v === undefined) continue;
-    const k = `${lead}${isSafePlain(key) ? key : quote(key)}:`;
+    const k = lead + keyText(key);
     lead = pad;
     if (v !== null && typeof v === 'object') {
       if (Array.isArray(v)) {
@@ -87,6 +87,20 @@ function emitMap(map: Record<string, unknown>, keys: readonly string[], indent: 
     out += `${k} ${scalar(v, indent + 2)}\n`;
   }
   return out;
+}
+
+// Keys repeat in every object (apiVersion, metadata, name, …): their text is looked up, not redone.
+const keyTexts = new Map<string, string>();
+
+/** A key as written before its value: plain or quoted, with its colon. */
+function keyText(key: string): string {
+  let text = keyTexts.get(key);
+  if (text === undefined) {
+    if (keyTexts.size > 100_000) keyTexts.clear();
+    text = `${isSafePlain(key) ? key : quote(key)}:`;
+    keyTexts.set(key, text);
+  }
+  return text;
 }
 
 function scalar(value: unknown, blockIndent: number): string {

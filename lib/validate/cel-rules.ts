@@ -178,8 +178,44 @@ const MAX_MEMO_ENTRIES = 4096;
 /**
  * The text of a JSON-like value that tells apart everything a rule can see of it (types, -0,
  * undefined members, key order); undefined for anything else, which is then not remembered.
+ * Values JSON states exactly (the usual case: finite numbers other than -0, no undefined members,
+ * no holes, plain objects and arrays) take the engine's JSON.stringify in one native pass, marked
+ * "J"; the rest are spelled out member by member. A value always takes the same way, so two keys
+ * are equal only for equal values.
  */
 export function memoKey(value: unknown): string | undefined {
+  return isExactJson(value) ? `J${JSON.stringify(value)}` : spelledOut(value);
+}
+
+/** JSON.stringify(value) keeps everything memoKey must tell apart (no -0, NaN, undefined, holes, functions such as toJSON). */
+function isExactJson(value: unknown): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value) && !Object.is(value, -0);
+    case 'object': {
+      if (value === null) return true;
+      if (Array.isArray(value)) {
+        if (Object.getPrototypeOf(value) !== Array.prototype) return false;
+        for (let i = 0; i < value.length; i++) if (!(i in value) || !isExactJson(value[i])) return false;
+        return true;
+      }
+      const proto = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) return false;
+      for (const key in value) {
+        if (!Object.hasOwn(value, key)) return false;
+        if (!isExactJson((value as Record<string, unknown>)[key])) return false;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+function spelledOut(value: unknown): string | undefined {
   switch (typeof value) {
     case 'string':
       return JSON.stringify(value);
@@ -196,7 +232,7 @@ export function memoKey(value: unknown): string | undefined {
       if (Array.isArray(value)) {
         let text = '[';
         for (const item of value) {
-          const inner = memoKey(item);
+          const inner = spelledOut(item);
           if (inner === undefined) return undefined;
           text += `${inner},`;
         }
@@ -205,7 +241,7 @@ export function memoKey(value: unknown): string | undefined {
       if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) return undefined;
       let text = '{';
       for (const key of Object.keys(value)) {
-        const inner = memoKey((value as Record<string, unknown>)[key]);
+        const inner = spelledOut((value as Record<string, unknown>)[key]);
         if (inner === undefined) return undefined;
         text += `${JSON.stringify(key)}:${inner},`;
       }

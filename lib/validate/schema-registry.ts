@@ -297,23 +297,25 @@ const MEMO_MAX_ENTRIES = 4096;
  * (credentials naming both clusters) stops paying for the key after a trial.
  */
 function rememberedByContent(check: ValidateFn, rulesSeeMetadata: boolean): ValidateFn {
-  let memo: Map<string, SchemaViolation[]> | undefined = new Map();
+  // One memo for objects without metadata and one for those with it (keys are the rest's text).
+  let memos: [Map<string, SchemaViolation[]>, Map<string, SchemaViolation[]>] | undefined = [new Map(), new Map()];
   let lookups = 0;
   let hits = 0;
   return (object: unknown) => {
-    if (!memo || !isSchema(object) || (object.metadata !== undefined && !isPlainObject(object.metadata))) return check(object);
+    if (!memos || !isSchema(object) || (object.metadata !== undefined && !isPlainObject(object.metadata))) return check(object);
     const { metadata, ...rest } = object;
     const key = memoKey(rulesSeeMetadata ? object : rest);
     if (key === undefined) return check(object);
-    const seen = memo.get(`${metadata === undefined ? 'm' : 'M'}${key}`);
+    const memo = memos[metadata === undefined ? 0 : 1];
+    const seen = memo.get(key);
     lookups++;
     if (seen) {
       hits++;
       return [...seen];
     }
     const violations = check(object);
-    if (lookups >= MEMO_TRIAL && hits * 4 < lookups) memo = undefined;
-    else if (memo.size < MEMO_MAX_ENTRIES) memo.set(`${metadata === undefined ? 'm' : 'M'}${key}`, [...violations]);
+    if (lookups >= MEMO_TRIAL && hits * 4 < lookups) memos = undefined;
+    else if (memos[0].size + memos[1].size < MEMO_MAX_ENTRIES) memo.set(key, [...violations]);
     return violations;
   };
 }

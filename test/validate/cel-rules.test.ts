@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compileRule, isKubernetesIP } from '../../lib/validate/cel-environment.ts';
-import { celRulesCheck, escapeCelName, listCelRules } from '../../lib/validate/cel-rules.ts';
+import { celRulesCheck, escapeCelName, listCelRules, memoKey } from '../../lib/validate/cel-rules.ts';
 import { schemaFor } from '../../lib/validate/index.ts';
 
 type Schema = Record<string, unknown>;
@@ -180,5 +180,27 @@ describe('CEL rules inside the schema registry', () => {
         message: 'x-kubernetes-validations rules were not checked because of the errors above (the API server skips them too); fix those and validate again',
       },
     ]);
+  });
+});
+
+describe('memoKey (what remembered outcomes and verdicts are keyed by)', () => {
+  it('gives equal values equal keys and tells apart everything a rule or schema can see', () => {
+    expect(memoKey({ a: [1, 'x', { b: true }] })).toBe(memoKey({ a: [1, 'x', { b: true }] }));
+    const distinct: unknown[] = [
+      0, -0, '0', 1, NaN, Infinity, null, true, 'true', undefined, 1n, [], {}, [undefined], [null],
+      [undefined, 1], [null, 1],
+      { a: 1 }, { a: 1, b: undefined }, { a: 1, b: null }, { b: 1, a: 2 }, { a: 2, b: 1 }, { a: -0 }, { a: 0 },
+      { a: '1' }, { 'a"': 1 }, { a: { toJSON: 'x' } }, { a: { toJSON: 'y' } }, Object.assign(Object.create(null), { a: 1, c: undefined }),
+      '\ud800', '\\ud800', 'J"x"', ['J"x"'], { a: NaN }, { a: null },
+    ];
+    const keys = distinct.map((v) => memoKey(v));
+    expect(keys.every((k) => typeof k === 'string')).toBe(true);
+    expect(new Set(keys).size).toBe(distinct.length);
+  });
+
+  it('refuses values it cannot spell (functions, symbols, class instances)', () => {
+    expect(memoKey({ a: () => 1 })).toBeUndefined();
+    expect(memoKey([Symbol('s')])).toBeUndefined();
+    expect(memoKey({ a: new Date(0) })).toBeUndefined();
   });
 });
