@@ -1,6 +1,8 @@
+import { availableParallelism } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { SlowFirstSequencer } from './test/support/sequencer.ts';
 
 const root = dirname(fileURLToPath(import.meta.url));
 
@@ -13,6 +15,10 @@ export default defineConfig({
     // beforeAll hooks synthesize whole fleets; on a busy 2-core machine that can take far longer than 10 s.
     hookTimeout: 120_000,
     globalSetup: ['test/support/global-setup.ts'],
+    // One test file per core, not vitest's default of one less: many files wait on processes they
+    // spawn (the CLI, npm, helm, git), so on a 2-core machine the default runs them one at a time.
+    maxWorkers: availableParallelism(),
+    sequence: { sequencer: SlowFirstSequencer },
     // Snapshot files live in snapshots/, mirroring test/.
     resolveSnapshotPath: (testPath, extension) => join(root, 'snapshots', relative(join(root, 'test'), testPath) + extension),
   },

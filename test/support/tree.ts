@@ -16,6 +16,25 @@ export function readTree(dir: string): Record<string, string> {
   return files;
 }
 
+/**
+ * Each file of a folder with its size, inode and modification time in nanoseconds: any write to a
+ * file (in place or by rename) or any file added or removed changes it. A cheap stand-in for readTree
+ * when a loop must prove thousands of times that a folder was left alone.
+ */
+export function treeStamp(dir: string): string {
+  const lines: string[] = [];
+  const walk = (d: string) => {
+    for (const entry of readdirSync(d).sort()) {
+      const path = join(d, entry);
+      const stat = statSync(path, { bigint: true });
+      if (stat.isDirectory()) walk(path);
+      else lines.push(`${relative(dir, path)} ${stat.size} ${stat.ino} ${stat.mtimeNs}`);
+    }
+  };
+  walk(dir);
+  return lines.join('\n');
+}
+
 /** The oracle for compareWithFolder and version checks: changes from `current` (on disk) to `next` (what synth writes), sorted by path. */
 export function diffTrees(current: ReadonlyMap<string, string>, next: ReadonlyMap<string, string>): FileChange[] {
   const changes: FileChange[] = [];
