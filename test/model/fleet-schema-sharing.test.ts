@@ -11,21 +11,9 @@ import { describe, expect, it } from 'vitest';
 import { fleetSchema } from '../../lib/model/schema.ts';
 import { withSharedSubschemas } from '../../lib/subschema-sharing.ts';
 import { REPO } from '../support/fleet.ts';
+import { mutated } from '../support/mutated.ts';
 
 const require = createRequire(import.meta.url);
-const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
-
-/** Wrong values everywhere: each leaf of another type, an unknown field in each object, or objects emptied. */
-function mutated(value: unknown, how: 'types' | 'unknown' | 'empty', depth = 0): unknown {
-  if (Array.isArray(value)) return value.map((item) => mutated(item, how, depth + 1));
-  if (isObject(value)) {
-    if (how === 'empty' && depth > 0 && depth % 2 === 0) return {};
-    const object = Object.fromEntries(Object.entries(value).map(([key, item]) => [key, mutated(item, how, depth + 1)]));
-    return how === 'unknown' ? { ...object, unknownField: 1 } : object;
-  }
-  if (how !== 'types') return value;
-  return typeof value === 'string' ? 7 : typeof value === 'number' ? 'seven' : typeof value === 'boolean' ? 'yes' : value;
-}
 
 describe('the fleet schema with shared subschemas', () => {
   it('reports what the schema with every subschema in place reports', () => {
@@ -43,7 +31,7 @@ describe('the fleet schema with shared subschemas', () => {
     };
     const fleet = parse(readFileSync(`${REPO}/apps/fleet.yaml`, 'utf8')) as unknown;
     let compared = 0;
-    for (const document of [fleet, mutated(fleet, 'types'), mutated(fleet, 'unknown'), mutated(fleet, 'empty')]) {
+    for (const document of [fleet, mutated(fleet, 'types', 2), mutated(fleet, 'unknown', 2), mutated(fleet, 'empty', 2)]) {
       const expected = read(inPlace, document);
       const got = read(shared, document);
       expect(got).toStrictEqual(expected);

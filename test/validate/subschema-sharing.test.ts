@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { uncachedCrdValidator, violationsFromAjvErrors } from '../../lib/validate/schema-registry.ts';
 import { withSharedSubschemas } from '../../lib/subschema-sharing.ts';
 import { REPO } from '../support/fleet.ts';
+import { mutated } from '../support/mutated.ts';
 
 const require = createRequire(import.meta.url);
 type Schema = { [keyword: string]: unknown };
@@ -35,18 +36,6 @@ function sample(schema: Schema, depth = 0): unknown {
   return type === 'integer' ? 1 : type === 'number' ? 1.5 : type === 'boolean' ? true : 'text';
 }
 
-/** Wrong values everywhere: each leaf of another type, an unknown field in each object, or each object emptied (missing required fields). */
-function mutated(value: unknown, how: 'types' | 'unknown' | 'empty', depth = 0): unknown {
-  if (Array.isArray(value)) return value.map((item) => mutated(item, how, depth + 1));
-  if (isSchema(value)) {
-    if (how === 'empty' && depth > 0 && depth % 3 === 0) return {};
-    const object = Object.fromEntries(Object.entries(value).map(([key, item]) => [key, mutated(item, how, depth + 1)]));
-    return how === 'unknown' ? { ...object, unknownField: 1 } : object;
-  }
-  if (how !== 'types') return value;
-  return typeof value === 'string' ? 7 : typeof value === 'number' ? 'seven' : typeof value === 'boolean' ? 'yes' : value;
-}
-
 /** ajv's errors without what sharing changes: where in the schema (schemaPath) and the enclosing schema object. */
 function errorsOf(validate: ValidateFunction, object: unknown): unknown[] {
   validate(object);
@@ -60,7 +49,7 @@ describe('shared subschemas', () => {
       const shared = uncachedCrdValidator(file);
       const inPlace = uncachedCrdValidator(file, false);
       const valid = sample(schemaOf(file));
-      for (const object of [valid, mutated(valid, 'types'), mutated(valid, 'unknown'), mutated(valid, 'empty')]) {
+      for (const object of [valid, mutated(valid, 'types', 3), mutated(valid, 'unknown', 3), mutated(valid, 'empty', 3)]) {
         const expected = errorsOf(inPlace, object);
         expect(errorsOf(shared, object), file).toStrictEqual(expected);
         shared(object);
