@@ -47,7 +47,11 @@ export interface DeliveryFile {
  */
 export interface ClusterDeliveryPart {
   readonly components: readonly Component[];
-  readonly files: readonly (readonly [path: string, text: string])[];
+  /**
+   * Each file's path and text; a byte size instead of the text when the file was already handed to
+   * synth's sink (written into the staged output folder) by the thread that rendered the cluster.
+   */
+  readonly files: readonly (readonly [path: string, text: string | number])[];
 }
 
 /**
@@ -68,6 +72,8 @@ export interface DeliveryOutput {
   readonly objectFiles: readonly DeliveryFile[];
   /** The files of the parts taken from ClusterDeliveryParts (scanned and validated when they were made). */
   readonly takenFiles: ReadonlySet<string>;
+  /** Files of taken parts that are not in `files`: already handed to synth's sink (ClusterDeliveryPart.files). */
+  readonly handedFiles: readonly string[];
   /** Fleet-wide files (gitops/…). */
   readonly fleetFiles: readonly string[];
   /** Per environment delivered by an engine: the engine, the file that starts it, and its files. */
@@ -98,9 +104,7 @@ export function renderDelivery(fleet: ResolvedFleet, rendered: readonly Rendered
   const componentsByCluster = new Map(
     rendered.map((r) => {
       const part = taken.get(r.cluster.name);
-      if (part) return [r.cluster.name, part.components];
-      const env = environmentDelivery(delivery, r.cluster.environment);
-      return [r.cluster.name, componentsOf(r, gatewayAPI(r), { phaseOf: options.phaseOf, mesh: { ...env.mesh, engine: env.engine } })];
+      return [r.cluster.name, part ? part.components : clusterComponents(environmentDelivery(delivery, r.cluster.environment), r, gatewayAPI, options.phaseOf)];
     }),
   );
   /** A cluster's own files: taken over whole, or written (and recorded for the next run). */
@@ -122,17 +126,13 @@ export function renderDelivery(fleet: ResolvedFleet, rendered: readonly Rendered
     out.startEnvironment(env.environment, env.engine);
     const clusters = clustersOf(env.environment).map((r) => ({ rendered: r, components: componentsByCluster.get(r.cluster.name)!, clusterDelivery: delivery.clusters.get(r.cluster.name)! }));
 
+    for (const cluster of clusters) clusterPart(cluster.rendered.cluster.name, () => writeClusterFiles(out, app, fleet, env, cluster));
     if (env.engine === 'flux') {
-      for (const cluster of clusters) clusterPart(cluster.rendered.cluster.name, () => writeFluxCluster(out, app, { fleet: fleet.name, delivery, env, folder, ...cluster }));
       // Only the clusters' files: their steps/ folders are applied by the clusters' own steps.
       out.writeText(`${folder}/kustomization.yaml`, kustomization(clusters.map((c) => `clusters/${c.rendered.cluster.name}.yaml`)));
       out.entry(env.environment, `${fleetGitopsFolder('flux')}/${ENVIRONMENTS_FILE}`);
       fluxEnvironments.push({ delivery: env, folder });
     } else if (env.argocd.generator === 'app-of-apps') {
-      for (const { rendered: r, components, clusterDelivery } of clusters) {
-        clusterPart(r.cluster.name, () =>
-          out.write(`${folder}/clusters/${r.cluster.name}.yaml`, app, (scope) => new ClusterApplications(scope, 'Applications', { fleet: fleet.name, cluster: r.cluster.name, environment: env, clusterDelivery, components }), r));
-      }
       const root = `${folder}/root.yaml`;
       out.write(root, app, (scope) => new EnvironmentRoot(scope, 'Root', { fleet: fleet.name, environment: env, applicationsPath: `${folder}/clusters` }));
       out.entry(env.environment, root);
@@ -170,6 +170,43 @@ export function renderDelivery(fleet: ResolvedFleet, rendered: readonly Rendered
     out.writeText(`${flux}/kustomization.yaml`, kustomization(['sources.yaml', ENVIRONMENTS_FILE]));
   }
   return { ...out.result(), components: componentsByCluster };
+}
+
+/** A cluster's components as renderDelivery makes them for its environment. */
+function clusterComponents(env: EnvironmentDelivery, rendered: RenderedCluster, gatewayAPI: (rendered: RenderedCluster) => GatewayAPISource | undefined, phaseOf?: ComponentOptions['phaseOf']): Component[] {
+  return componentsOf(rendered, gatewayAPI(rendered), { phaseOf, mesh: { ...env.mesh, engine: env.engine } });
+}
+
+/** What renderDelivery writes of one cluster of an environment delivered by an engine. */
+interface EnvironmentCluster {
+  readonly rendered: RenderedCluster;
+  readonly components: readonly Component[];
+  readonly clusterDelivery: ClusterDelivery;
+}
+
+/** The files only this cluster has: Flux's clusters/<name>.yaml and steps/<name>/, Argo CD app-of-apps' clusters/<name>.yaml. */
+function writeClusterFiles(out: DeliveryWriter, app: App, fleet: ResolvedFleet, env: EnvironmentDelivery, cluster: EnvironmentCluster): void {
+  if (env.engine === 'none') return;
+  const folder = environmentGitopsFolder(env.environment, env.engine);
+  const { rendered: r, components, clusterDelivery } = cluster;
+  if (env.engine === 'flux') writeFluxCluster(out, app, { fleet: fleet.name, delivery: fleet.delivery, env, folder, ...cluster });
+  else if (env.argocd.generator === 'app-of-apps') {
+    out.write(`${folder}/clusters/${r.cluster.name}.yaml`, app, (scope) => new ClusterApplications(scope, 'Applications', { fleet: fleet.name, cluster: r.cluster.name, environment: env, clusterDelivery, components }), r);
+  }
+  // An ApplicationSet's generator makes the cluster's Applications: no file of its own.
+}
+
+/**
+ * One cluster's part of the GitOps files made on its own, as renderDelivery with its default
+ * options makes it, with the objects of its files for their checks: what a render thread makes
+ * right after the cluster (lib/synth/render-cluster.ts), so that renderDelivery only joins the parts.
+ */
+export function clusterDeliveryPart(fleet: ResolvedFleet, rendered: RenderedCluster): ClusterDeliveryPart & { readonly objectFiles: readonly DeliveryFile[] } {
+  const env = environmentDelivery(fleet.delivery, rendered.cluster.environment);
+  const components = clusterComponents(env, rendered, gatewayAPISourceOf);
+  const out = new DeliveryWriter();
+  const files = out.recording(() => writeClusterFiles(out, new App(), fleet, env, { rendered, components, clusterDelivery: fleet.delivery.clusters.get(rendered.cluster.name)! }));
+  return { components, files, objectFiles: out.result().objectFiles };
 }
 
 interface FluxClusterContext {
@@ -259,6 +296,7 @@ class DeliveryWriter {
   private readonly environments = new Map<string, { engine: 'argocd' | 'flux'; entry: string; files: string[] }>();
   private current: string[] = this.fleetFiles;
   private readonly taken = new Set<string>();
+  private readonly handed: string[] = [];
   private recorded?: [string, string][];
 
   startEnvironment(environment: string, engine: 'argocd' | 'flux'): void {
@@ -301,15 +339,19 @@ class DeliveryWriter {
     return recorded;
   }
 
-  /** Files made by an earlier run (ClusterDeliveryParts). */
+  /** Files made before renderDelivery (ClusterDeliveryParts): their text, or only their path once handed to the sink. */
   take(files: ClusterDeliveryPart['files']): void {
     for (const [path, text] of files) {
-      this.writeText(path, text);
+      if (typeof text === 'string') this.writeText(path, text);
+      else {
+        this.current.push(path);
+        this.handed.push(path);
+      }
       this.taken.add(path);
     }
   }
 
   result(): Omit<DeliveryOutput, 'components'> {
-    return { files: this.files, objectFiles: this.objectFiles, takenFiles: this.taken, fleetFiles: this.fleetFiles, environments: this.environments };
+    return { files: this.files, objectFiles: this.objectFiles, takenFiles: this.taken, handedFiles: this.handed, fleetFiles: this.fleetFiles, environments: this.environments };
   }
 }

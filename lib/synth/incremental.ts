@@ -68,6 +68,21 @@ function exactJson(this: Record<string, unknown>, key: string, value: unknown): 
   return value;
 }
 
+/**
+ * A cluster's part of the GitOps files as the cache holds it: every file with its text, upstream
+ * charts' values left out (they are the cluster's upstreamValues, cached with it).
+ */
+export function encodeDeliveryPart(part: ClusterDeliveryPart): Uint8Array {
+  return encode({ ...part, components: part.components.map((c) => (c.kind === 'upstream-chart' ? { ...c, values: {} } : c)) });
+}
+
+/** A rendered cluster as the cache holds it (CachedCluster), with its files' paths. */
+export function encodeCachedCluster(rendered: RenderedCluster, paths: readonly string[], done: Pick<ClusterOutcome, 'diagnostics' | 'secrets' | 'lock'>): Uint8Array {
+  const { folder, objectFiles, routeFiles, upstreamValues, chartVersion } = rendered;
+  const { diagnostics, secrets, lock } = done;
+  return encode({ folder, objectFiles, routeFiles, upstreamValues, chartVersion, paths, diagnostics, secrets, lock } satisfies CachedCluster);
+}
+
 /** What the cache holds of one cluster (serialized on its own, so an unchanged one is copied as it is). */
 interface CachedCluster {
   readonly folder: string;
@@ -119,8 +134,12 @@ export interface Incremental {
   reusable(context: FleetContext, charts: Readonly<Record<string, LockEntry>>, apps?: (cluster: string) => ClusterApps): Map<number, ClusterOutcome>;
   /** Each cluster's outcome, in fleet order, as renderFleet merges them: written to the next cache at once. */
   record(index: number, outcome: ClusterOutcome): void;
-  /** The clusters' parts of the GitOps files from the cache, where unchanged; the new ones go to the next cache (after record). */
-  deliveryParts(fleet: ResolvedFleet): ClusterDeliveryParts;
+  /**
+   * The clusters' parts of the GitOps files from the cache, where unchanged; the new ones go to the
+   * next cache (after record), as `encoded` when given (encodeDeliveryPart, by the thread that made
+   * the part), which a part whose files were handed to the sink without their text needs.
+   */
+  deliveryParts(fleet: ResolvedFleet): ClusterDeliveryParts & { set(name: string, part: ClusterDeliveryPart, encoded?: Uint8Array): void };
   /** Moves the reused clusters' folders from the output into the staged folder (before its commit). */
   adopt(staged: StagedTree): void;
   /** Before the swap: the cache no longer describes the folder. */
@@ -197,9 +216,8 @@ export function incrementalSynth(target: string): Incremental {
           fd = openSync(temporary, 'w');
         }
         const kept = reused.get(index);
-        const { rendered, paths, diagnostics, secrets, lock } = outcome;
-        const { folder, objectFiles, routeFiles, upstreamValues, chartVersion } = rendered;
-        const data = kept?.data ?? encode({ folder, objectFiles, routeFiles, upstreamValues, chartVersion, paths, diagnostics, secrets, lock } satisfies CachedCluster);
+        const { rendered, paths } = outcome;
+        const data = kept?.data ?? outcome.cached?.cluster ?? encodeCachedCluster(rendered, paths, outcome);
         clusters.push({ name: rendered.cluster.name, key, offset: written, length: data.length, paths, ...(kept ? { stats: kept.stats } : {}) });
         write(data);
       } catch {
@@ -226,12 +244,13 @@ export function incrementalSynth(target: string): Incremental {
             return undefined;
           }
         },
-        set(name, part) {
+        set(name, part, encoded?: Uint8Array) {
           const key = partKeys.get(name);
           if (key === undefined || failed || fd === undefined) return;
           try {
-            const components = part.components.map((c) => (c.kind === 'upstream-chart' ? { ...c, values: {} } : c));
-            const data = takenParts.get(name) ?? encode({ ...part, components });
+            const data = takenParts.get(name) ?? encoded ?? (part.files.every(([, text]) => typeof text === 'string') ? encodeDeliveryPart(part) : undefined);
+            // A part handed to the sink and not encoded by its thread: made again next time.
+            if (data === undefined) return;
             deliveries.set(name, { key, offset: written, length: data.length });
             write(data);
           } catch {

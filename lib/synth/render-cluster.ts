@@ -17,6 +17,7 @@ import { environmentDelivery } from '../resolve/delivery.ts';
 import { GATEWAY_API_FOLDER } from '../resolve/gateway-api.ts';
 import { policyViews, type ClusterPolicyView } from '../resolve/policy.ts';
 import type { ResolvedCluster, ResolvedFleet } from '../resolve/resolve.ts';
+import { clusterDeliveryPart, type ClusterDeliveryPart } from '../rollout/gitops-files.ts';
 import { routeFieldsBeyondLinkerd } from '../validate/linkerd-route-fields.ts';
 import { DELIVER_INSTEAD, describeSecretIssue, scanFiles, validateObjects, type SchemaSources, type WrappedFile } from '../validate/index.ts';
 
@@ -78,6 +79,20 @@ export function renderCluster(context: FleetContext, cluster: ResolvedCluster, c
   const files = layOutCluster(rendered, chart, delivery.helmRepository);
   const secrets = secretDiagnostics(files, (owner) => (owner === folder ? cluster : undefined), templatesWrappingManifests(folder, chart));
   return { rendered, files, diagnostics, secrets, lock: { key, entry }, ...(lockedMajor !== undefined ? { lockedMajor } : {}) };
+}
+
+/**
+ * The cluster's part of the GitOps files (renderDelivery's), made and checked (objects against their
+ * CRD schemas, files by the secret scan) by the thread that rendered the cluster, so that the main
+ * thread only joins the parts. Undefined when a check finds anything: renderDelivery then makes the
+ * part again and reports what it finds in the order of a single-threaded synth. `rendered` keeps
+ * what the CLI keeps of its objects (keptFiles 'rollout'): what the GitOps files read.
+ */
+export function checkedDeliveryPart(fleet: ResolvedFleet, rendered: RenderedCluster): ClusterDeliveryPart | undefined {
+  const { components, files, objectFiles } = clusterDeliveryPart(fleet, rendered);
+  if (objectFiles.some((file) => validateObjects(file.objects, {}).length > 0)) return undefined;
+  if (files.length && scanFiles(new Map(files as (readonly [string, string])[])).length > 0) return undefined;
+  return { components, files };
 }
 
 /** Emitted objects against their schemas, values against the upstream charts. */

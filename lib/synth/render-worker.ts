@@ -2,10 +2,11 @@
 // thread from the CLI bundle, dist/ or the sources): takes the next cluster from the shared counter,
 // renders it, writes its files into the staged output folder and sends back what the fleet-wide
 // steps need, until none is left. The thread's start-up code reports a module that cannot load.
-import { fleetContext, renderCluster } from './render-cluster.ts';
+import { checkedDeliveryPart, fleetContext, renderCluster } from './render-cluster.ts';
 import { removeOlderVersions } from '../compiled-cache.ts';
+import { encodeCachedCluster, encodeDeliveryPart } from './incremental.ts';
 import { stagedWriter } from '../output/atomic-write.ts';
-import { claim, keptFiles, packViews, signal, stop, type WorkerData, type WorkerJob, type WorkerMessage } from './render-workers.ts';
+import { claim, keptCluster, packViews, signal, stop, withoutValues, type WorkerData, type WorkerJob, type WorkerMessage } from './render-workers.ts';
 
 /**
  * Renders the clusters this thread claims. `rendered` runs once, after the first cluster this
@@ -17,7 +18,7 @@ export async function renderInWorker(data: WorkerData, rendered?: () => string |
   const { control, port } = data;
   const send = (message: WorkerMessage) => port.postMessage(message);
   // The job comes once the main thread has planned the fleet; the modules loaded meanwhile.
-  const { fleet, keep, charts, order, apps, folder } = await new Promise<WorkerJob>((resolve) => port.once('message', resolve));
+  const { fleet, keep, charts, order, apps, folder, extras } = await new Promise<WorkerJob>((resolve) => port.once('message', resolve));
   const context = fleetContext(fleet);
   const write = folder === undefined ? undefined : stagedWriter(folder);
   for (let at = claim(control, order.length); at !== undefined; at = claim(control, order.length)) {
@@ -25,20 +26,23 @@ export async function renderInWorker(data: WorkerData, rendered?: () => string |
     try {
       const done = renderCluster(context, fleet.clusters[index], charts, apps?.[index]);
       const { upstreamValues, folder: own } = done.rendered;
-      const kept = keptFiles(done.rendered, keep);
-      const objects = keep === 'rollout' ? { objectViews: packViews(kept.objectFiles), routeViews: packViews(kept.routeFiles) } : kept;
+      const kept = keptCluster(done.rendered, keep);
+      const objects = keep === 'rollout' ? { objectViews: packViews(kept.objectFiles), routeViews: packViews(kept.routeFiles) } : { objectFiles: kept.objectFiles, routeFiles: kept.routeFiles };
       // Paths in the cluster's folder, where layOutCluster puts every file of the cluster.
       const files = [...done.files].map(([path, text]) => {
         if (!path.startsWith(`${own}/`)) throw new Error(`${path} is outside the cluster's folder ${own}`);
         return [path.slice(own.length + 1), write ? write(path, text) : text] as const;
       });
       const { diagnostics, secrets, lock, lockedMajor } = done;
+      const part = extras.deliveryParts ? checkedDeliveryPart(fleet, kept) : undefined;
+      const cached = extras.encode ? { cluster: encodeCachedCluster(kept, [...done.files.keys()], done), ...(part ? { delivery: encodeDeliveryPart(part) } : {}) } : undefined;
+      const delivery = part && { components: withoutValues(part.components), files: part.files.map(([path, text]) => [path, write ? write(path, text as string) : text] as const) };
       if (rendered) {
         const saved = rendered();
         if (saved !== undefined) removeOlderVersions(saved, /^render-worker-[0-9a-f]{32}\./);
         rendered = undefined;
       }
-      send({ cluster: { index, objects, upstreamValues, files, diagnostics, secrets, lock, ...(lockedMajor !== undefined ? { lockedMajor } : {}) } });
+      send({ cluster: { index, objects, upstreamValues, files, diagnostics, secrets, lock, ...(lockedMajor !== undefined ? { lockedMajor } : {}), ...(delivery ? { delivery } : {}), ...(cached ? { cached } : {}) } });
     } catch (e) {
       stop(control);
       send({ index, error: e instanceof Error ? { name: e.name, message: e.message } : { name: 'Error', message: String(e) } });

@@ -18,8 +18,11 @@ import { gatewayApiFolderFiles } from '../output/gateway-api-folder.ts';
 import type { RenderedCluster } from '../output/rendered-cluster.ts';
 import type { LockEntry } from '../output/versioning.ts';
 import type { ResolvedFleet } from '../resolve/resolve.ts';
+import type { Component } from '../constructs/delivery/components.ts';
+import type { ClusterDeliveryPart } from '../rollout/gitops-files.ts';
 import { rolloutView } from '../rollout/object-waits.ts';
-import { renderCluster, type ClusterApps, type ClusterRender, type FleetContext } from './render-cluster.ts';
+import { encodeCachedCluster, encodeDeliveryPart } from './incremental.ts';
+import { checkedDeliveryPart, renderCluster, type ClusterApps, type ClusterRender, type FleetContext } from './render-cluster.ts';
 
 /** Below this many clusters a worker's start (loading the render modules, ~0.3 s) costs more than it saves. */
 export const WORKER_THRESHOLD = 32;
@@ -58,6 +61,10 @@ export interface ClusterOutcome {
   readonly secrets: readonly Diagnostic[];
   readonly lock: ClusterRender['lock'];
   readonly lockedMajor?: number;
+  /** Its part of the GitOps files, made and checked with it (checkedDeliveryPart), its files handed to the sink when there is one. */
+  readonly delivery?: ClusterDeliveryPart;
+  /** The cluster as the incremental cache holds it, and its part of the GitOps files, encoded by the thread that rendered it (ThreadExtras.encode). */
+  readonly cached?: Encoded;
 }
 
 /** What a worker sends back per cluster: no file text when it wrote the files itself. */
@@ -72,6 +79,10 @@ export interface WorkerCluster {
   readonly secrets: readonly Diagnostic[];
   readonly lock: ClusterRender['lock'];
   readonly lockedMajor?: number;
+  /** Its part of the GitOps files: upstream charts' values left out (they are upstreamValues'), each file's size when written into the staged folder, else its text. */
+  readonly delivery?: ClusterDeliveryPart;
+  /** The cluster as the incremental cache holds it, and its part of the GitOps files, encoded by the thread that rendered it (ThreadExtras.encode). */
+  readonly cached?: Encoded;
 }
 
 /** A rendered cluster, or an exception (index -1: the worker could not load its modules). */
@@ -93,7 +104,28 @@ export interface WorkerJob {
   readonly order: readonly number[];
   readonly apps?: readonly (ClusterApps | undefined)[];
   readonly folder?: string;
+  /** What it does with each cluster beside rendering it. */
+  readonly extras: ThreadExtras;
 }
+
+/**
+ * What the thread that renders a cluster also does with it (keep 'rollout' only), so that the main
+ * thread has less to do once every cluster is in while the other cores idle.
+ */
+export interface ThreadExtras {
+  /** Make and check its part of the GitOps files (checkedDeliveryPart) and hand its files to the sink. */
+  readonly deliveryParts?: boolean;
+  /** Encode it (and its part) as the incremental cache holds it. */
+  readonly encode?: boolean;
+}
+
+/** A cluster and its part of the GitOps files as the incremental cache holds them (encodeCachedCluster, encodeDeliveryPart). */
+export interface Encoded {
+  readonly cluster: Uint8Array;
+  readonly delivery?: Uint8Array;
+}
+
+const NO_EXTRAS: ThreadExtras = {};
 
 /** An object's rollout view as it crosses from a worker: apiVersion, kind, name, namespace, spec (what rolloutView keeps). */
 type PackedView = readonly [string, string, string, string | undefined, unknown];
@@ -142,10 +174,27 @@ export function keptFiles(rendered: RenderedCluster, keep: KeepObjects): Pick<Re
   return { objectFiles: views(rendered.objectFiles), routeFiles: views(rendered.routeFiles) };
 }
 
+/** A rendered cluster as the fleet-wide steps keep it (keptFiles). */
+export function keptCluster(rendered: RenderedCluster, keep: KeepObjects): RenderedCluster {
+  if (keep === 'objects') return rendered;
+  const { objectFiles, routeFiles } = keptFiles(rendered, keep);
+  return { ...rendered, objectFiles, objects: objectFiles.flatMap((f) => f.objects), routeFiles };
+}
+
+/** A part's components as they cross from a worker: an upstream chart's values are the cluster's upstreamValues, sent once. */
+export function withoutValues(components: readonly Component[]): Component[] {
+  return components.map((c) => (c.kind === 'upstream-chart' ? { ...c, values: {} } : c));
+}
+
+function withValues(components: readonly Component[], upstreamValues: RenderedCluster['upstreamValues']): Component[] {
+  return components.map((c) => (c.kind === 'upstream-chart' ? { ...c, values: upstreamValues[c.chart]! } : c));
+}
+
 /**
  * Every cluster rendered, in fleet order. `sink` takes the files of clusters rendered on this thread;
  * workers write theirs into `staged` (when given) or send their text back. Clusters in `reused`
  * (by fleet index: an incremental synth's unchanged ones) are not rendered but returned as given.
+ * With keep 'rollout', the thread that renders a cluster also does `extras` with it.
  */
 export function renderClusters(
   context: FleetContext,
@@ -155,7 +204,9 @@ export function renderClusters(
   staged: StagedTarget | undefined,
   keep: KeepObjects = 'objects',
   reused: ReadonlyMap<number, ClusterOutcome> = new Map(),
+  extras: ThreadExtras = NO_EXTRAS,
 ): ClusterOutcome[] {
+  if (keep !== 'rollout') extras = NO_EXTRAS;
   const { clusters } = context.fleet;
   const order = clusters.flatMap((_, index) => (reused.has(index) ? [] : [index]));
   const renderAll = () => clusters.map((_, index) => reused.get(index) ?? renderHere(index));
@@ -163,16 +214,19 @@ export function renderClusters(
     const cluster = clusters[index];
     const done = renderCluster(context, cluster, charts, apps?.(cluster.name));
     if (sink) for (const [path, text] of done.files) sink(path, text);
-    const { objectFiles, routeFiles } = keptFiles(done.rendered, keep);
-    const rendered = keep === 'objects' ? done.rendered : { ...done.rendered, objectFiles, objects: objectFiles.flatMap((f) => f.objects), routeFiles };
-    return { ...done, rendered, paths: [...done.files.keys()], files: sink ? undefined : done.files };
+    const rendered = keptCluster(done.rendered, keep);
+    const paths = [...done.files.keys()];
+    const part = extras.deliveryParts ? checkedDeliveryPart(context.fleet, rendered) : undefined;
+    const cached = extras.encode ? { cluster: encodeCachedCluster(rendered, paths, done), ...(part ? { delivery: encodeDeliveryPart(part) } : {}) } : undefined;
+    const delivery = part && sink ? { ...part, files: part.files.map(([path, text]) => (sink(path, text as string), [path, Buffer.byteLength(text as string)] as const)) } : part;
+    return { ...done, rendered, paths, files: sink ? undefined : done.files, ...(delivery ? { delivery } : {}), ...(cached ? { cached } : {}) };
   };
   const pool = workerPool(workerCount(order.length));
   if (!pool) return renderAll();
   const { control, workers } = pool;
   try {
     // Application objects are taken here, once per cluster, as the single-threaded loop does.
-    const job: WorkerJob = { fleet: context.fleet, keep, charts, order, apps: apps && clusters.map((c) => apps(c.name)), folder: staged?.folder };
+    const job: WorkerJob = { fleet: context.fleet, keep, charts, order, apps: apps && clusters.map((c) => apps(c.name)), folder: staged?.folder, extras };
     for (const { port } of workers) port.postMessage(job);
   } catch (e) {
     stopPool(pool);
@@ -412,5 +466,15 @@ function fromWorker(done: WorkerCluster, context: FleetContext, staged: StagedTa
     else texts.set(path, file);
   }
   const { diagnostics, secrets, lock, lockedMajor } = done;
-  return { rendered, paths, files: sink || staged ? undefined : texts, diagnostics, secrets, lock, ...(lockedMajor !== undefined ? { lockedMajor } : {}) };
+  let delivery: ClusterDeliveryPart | undefined;
+  if (done.delivery) {
+    const files = done.delivery.files.map(([path, file]) => {
+      if (typeof file === 'number') staged!.record(path, file);
+      else if (sink) sink(path, file);
+      return [path, sink && typeof file === 'string' ? Buffer.byteLength(file) : file] as const;
+    });
+    delivery = { components: withValues(done.delivery.components, done.upstreamValues), files };
+  }
+  const { cached } = done;
+  return { rendered, paths, files: sink || staged ? undefined : texts, diagnostics, secrets, lock, ...(lockedMajor !== undefined ? { lockedMajor } : {}), ...(delivery ? { delivery } : {}), ...(cached ? { cached } : {}) };
 }

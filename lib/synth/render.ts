@@ -1,7 +1,7 @@
 // The rendering half of synth: each cluster rendered (render-cluster.ts: one cdk8s App per cluster,
 // so synth time stays linear in the number of clusters), on every core for a large fleet
 // (render-workers.ts), its files handed to the sink as they are made; then the fleet-wide files.
-import { renderDelivery, type DeliveryOptions, type DeliveryOutput } from '../rollout/gitops-files.ts';
+import { renderDelivery, type ClusterDeliveryPart, type ClusterDeliveryParts, type DeliveryOptions, type DeliveryOutput } from '../rollout/gitops-files.ts';
 import { environmentDelivery } from '../resolve/delivery.ts';
 import { warning, type Diagnostic } from '../model/diagnostics.ts';
 import { originOf } from '../model/merge.ts';
@@ -63,8 +63,13 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock, options
   const context = fleetContext(fleet);
   // Clusters render on the main thread and in workers (render-workers.ts); they come back in fleet order.
   const reused = incremental?.reusable(context, previous.charts, apps);
+  // Each cluster's part of the GitOps files is made on the thread that renders it (only with
+  // renderDelivery's default options, which the parts are made with).
+  const defaults = !options.gatewayAPI && !options.phaseOf;
+  const made = new Map<string, { part: ClusterDeliveryPart; encoded?: Uint8Array }>();
   let index = 0;
-  for (const done of renderClusters(context, previous.charts, apps, sink, sink?.staged, keep, reused)) {
+  for (const done of renderClusters(context, previous.charts, apps, sink, sink?.staged, keep, reused, { deliveryParts: defaults, encode: incremental !== undefined })) {
+    if (done.delivery) made.set(done.rendered.cluster.name, { part: done.delivery, encoded: done.cached?.delivery });
     incremental?.record(index++, done);
     const { cluster, folder } = done.rendered;
     diagnostics.push(...done.diagnostics);
@@ -81,7 +86,12 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock, options
     if (done.files) for (const [path, text] of done.files) files.set(path, text);
   }
   const views = fleet.views;
-  const gitops = renderDelivery(fleet, rendered, options, incremental?.deliveryParts(fleet));
+  const cached = incremental?.deliveryParts(fleet);
+  const parts: ClusterDeliveryParts = {
+    get: (r) => made.get(r.cluster.name)?.part ?? cached?.get(r),
+    set: (name, part) => cached?.set(name, part, made.get(name)?.encoded),
+  };
+  const gitops = renderDelivery(fleet, rendered, options, defaults ? parts : undefined);
   const fleetFiles = new Map<string, string>();
   for (const [path, text] of gitops.files) fleetFiles.set(path, text);
   diagnostics.push(...checkDelivered(gitops));
@@ -97,6 +107,7 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock, options
     paths.push(path);
     files.set(path, text);
   }
+  paths.push(...gitops.handedFiles);
   // Last: it lists every other file, so the next run knows what in the folder is its own.
   files.set(OUTPUT_MARKER, ownerMarker(paths));
   paths.push(OUTPUT_MARKER);

@@ -4,7 +4,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { FleetError } from '../../lib/model/diagnostics.ts';
 import { renderFleet } from '../../lib/synth/render.ts';
 import { synthesize } from '../../lib/synth/synthesize.ts';
@@ -85,6 +85,22 @@ describe('render scans every file it would write, once, whatever the delivery', 
     expect(errors.every((d) => /^\S+:\d+: base64-encoded JWT bearer token \(sha256:[0-9a-f]{8}\) would be written to the output$/.test(d.message))).toBe(true);
     expect(errors.find((d) => d.message.startsWith('prod/a/values/'))!.path).toBe(cluster.path);
     expectNotPrinted(JSON.stringify(errors), token);
+  });
+
+  it.each(['0', '1'])('a GitOps part made with its cluster that would hold a secret is reported as a synth keeping every object reports it (workers: %s)', (workers) => {
+    // The thread that renders a cluster makes its part of the GitOps files too (render-workers.ts
+    // ThreadExtras); a part with a finding is made again on the main thread, in fleet order.
+    vi.stubEnv('MESHFLEET_WORKERS', workers);
+    const { fleet } = plan(documentFor('flux', () => {}));
+    const token = SECRET_SAMPLES.find((s) => s.kind === 'JWT bearer token')!.text;
+    const cluster = fleet!.clusters.find((c) => c.name === 'a')!;
+    Object.assign(cluster, { controlPlane: { ...cluster.controlPlane, values: { podAnnotations: { note: b64(token) } } } });
+    const slim = renderFleet(structuredClone(fleet!), { charts: {} }, {}, undefined, undefined, 'rollout');
+    const full = renderFleet(structuredClone(fleet!), { charts: {} });
+    expect(slim.diagnostics.some((d) => d.message.startsWith('prod/gitops/flux/steps/a/'))).toBe(true);
+    expect(slim.diagnostics).toStrictEqual(full.diagnostics);
+    expect(slim.files).toStrictEqual(full.files);
+    vi.unstubAllEnvs();
   });
 
   it('index.json is scanned too', () => {
