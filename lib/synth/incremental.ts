@@ -132,14 +132,17 @@ const FLEET_FILES = [OUTPUT_MARKER, INDEX_FILE, LOCK_FILE];
 export interface Incremental {
   /** The unchanged clusters' outcomes, by fleet index (renderClusters does not render them). */
   reusable(context: FleetContext, charts: Readonly<Record<string, LockEntry>>, apps?: (cluster: string) => ClusterApps): Map<number, ClusterOutcome>;
-  /** Each cluster's outcome, in fleet order, as renderFleet merges them: written to the next cache at once. */
+  /**
+   * Each cluster's outcome as it comes (after reusable; any order): written to the next cache at
+   * once, with its part of the GitOps files when the thread that rendered it encoded that too.
+   */
   record(index: number, outcome: ClusterOutcome): void;
   /**
-   * The clusters' parts of the GitOps files from the cache, where unchanged; the new ones go to the
-   * next cache (after record), as `encoded` when given (encodeDeliveryPart, by the thread that made
-   * the part), which a part whose files were handed to the sink without their text needs.
+   * The clusters' parts of the GitOps files from the cache, where unchanged; the others go to the
+   * next cache (after record) unless record wrote them, or their files were handed to the sink
+   * without their text (then they are made again next time).
    */
-  deliveryParts(fleet: ResolvedFleet): ClusterDeliveryParts & { set(name: string, part: ClusterDeliveryPart, encoded?: Uint8Array): void };
+  deliveryParts(fleet: ResolvedFleet): ClusterDeliveryParts;
   /** Moves the reused clusters' folders from the output into the staged folder (before its commit). */
   adopt(staged: StagedTree): void;
   /** Before the swap: the cache no longer describes the folder. */
@@ -159,7 +162,9 @@ export function incrementalSynth(target: string): Incremental {
   let fd: number | undefined;
   let written = 0;
   let failed = false;
+  // By fleet index: record takes the clusters as they come.
   const clusters: (Omit<FooterCluster, 'stats'> & { paths: readonly string[]; stats?: readonly FileStat[] })[] = [];
+  let partKeys: Map<string, string> | undefined;
   // The cache this run reads (reusable), and what it takes of it and records for the next one.
   let cache: { footer: Footer; bytes: Buffer; byName: Map<string, FooterCluster> } | undefined;
   const takenParts = new Map<string, Uint8Array>();
@@ -182,6 +187,7 @@ export function incrementalSynth(target: string): Incremental {
     reusable(context, charts, apps) {
       const computed = inputKeys(context, apps);
       keys.push(...computed);
+      partKeys = deliveryPartKeys(context.fleet, keys);
       const result = new Map<number, ClusterOutcome>();
       const read = readCache(target, file);
       if (!read) return result;
@@ -218,19 +224,26 @@ export function incrementalSynth(target: string): Incremental {
         const kept = reused.get(index);
         const { rendered, paths } = outcome;
         const data = kept?.data ?? outcome.cached?.cluster ?? encodeCachedCluster(rendered, paths, outcome);
-        clusters.push({ name: rendered.cluster.name, key, offset: written, length: data.length, paths, ...(kept ? { stats: kept.stats } : {}) });
+        const name = rendered.cluster.name;
+        clusters[index] = { name, key, offset: written, length: data.length, paths, ...(kept ? { stats: kept.stats } : {}) };
         write(data);
+        const part = outcome.cached?.delivery;
+        const partKey = partKeys?.get(name);
+        if (part && partKey !== undefined) {
+          deliveries.set(name, { key: partKey, offset: written, length: part.length });
+          write(part);
+        }
       } catch {
         // A cache that cannot be written costs the next run a cold synth, nothing more.
         drop();
       }
     },
     deliveryParts(fleet) {
-      const partKeys = deliveryPartKeys(fleet, keys);
+      partKeys ??= deliveryPartKeys(fleet, keys);
       return {
         get(rendered) {
           const name = rendered.cluster.name;
-          const key = partKeys.get(name);
+          const key = partKeys!.get(name);
           const found = cache?.byName.get(name)?.delivery;
           if (!cache || key === undefined || found?.key !== key) return undefined;
           try {
@@ -244,12 +257,11 @@ export function incrementalSynth(target: string): Incremental {
             return undefined;
           }
         },
-        set(name, part, encoded?: Uint8Array) {
-          const key = partKeys.get(name);
-          if (key === undefined || failed || fd === undefined) return;
+        set(name, part) {
+          const key = partKeys!.get(name);
+          if (key === undefined || failed || fd === undefined || deliveries.has(name)) return;
           try {
-            const data = takenParts.get(name) ?? encoded ?? (part.files.every(([, text]) => typeof text === 'string') ? encodeDeliveryPart(part) : undefined);
-            // A part handed to the sink and not encoded by its thread: made again next time.
+            const data = takenParts.get(name) ?? (part.files.every(([, text]) => typeof text === 'string') ? encodeDeliveryPart(part) : undefined);
             if (data === undefined) return;
             deliveries.set(name, { key, offset: written, length: data.length });
             write(data);
@@ -284,7 +296,7 @@ export function incrementalSynth(target: string): Incremental {
           stamp: codeStamp(),
           target: file.real,
           fleetFiles: FLEET_FILES.map(statOf),
-          clusters: clusters.map(({ name, key, offset, length, paths, stats }) => {
+          clusters: clusters.filter((c) => c !== undefined).map(({ name, key, offset, length, paths, stats }) => {
             const delivery = deliveries.get(name);
             return { name, key, offset, length, stats: stats ?? paths.map(statOf), ...(delivery ? { delivery } : {}) };
           }),

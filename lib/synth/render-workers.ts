@@ -190,11 +190,23 @@ function withValues(components: readonly Component[], upstreamValues: RenderedCl
   return components.map((c) => (c.kind === 'upstream-chart' ? { ...c, values: upstreamValues[c.chart]! } : c));
 }
 
+export interface RenderClustersOptions {
+  /** What rendered clusters keep of their objects. @default 'objects' */
+  readonly keep?: KeepObjects;
+  /** Clusters not rendered but returned as given, by fleet index (an incremental synth's unchanged ones). */
+  readonly reused?: ReadonlyMap<number, ClusterOutcome>;
+  /** What the thread that renders a cluster also does with it (keep 'rollout' only). */
+  readonly extras?: ThreadExtras;
+  /**
+   * Takes each cluster's outcome as soon as it is in, in no particular order (the incremental
+   * cache writes it then); its `cached` bytes are not kept after.
+   */
+  readonly record?: (index: number, outcome: ClusterOutcome) => void;
+}
+
 /**
  * Every cluster rendered, in fleet order. `sink` takes the files of clusters rendered on this thread;
- * workers write theirs into `staged` (when given) or send their text back. Clusters in `reused`
- * (by fleet index: an incremental synth's unchanged ones) are not rendered but returned as given.
- * With keep 'rollout', the thread that renders a cluster also does `extras` with it.
+ * workers write theirs into `staged` (when given) or send their text back.
  */
 export function renderClusters(
   context: FleetContext,
@@ -202,14 +214,19 @@ export function renderClusters(
   apps: ((cluster: string) => ClusterApps) | undefined,
   sink: ((path: string, content: string) => void) | undefined,
   staged: StagedTarget | undefined,
-  keep: KeepObjects = 'objects',
-  reused: ReadonlyMap<number, ClusterOutcome> = new Map(),
-  extras: ThreadExtras = NO_EXTRAS,
+  options: RenderClustersOptions = {},
 ): ClusterOutcome[] {
-  if (keep !== 'rollout') extras = NO_EXTRAS;
+  const { keep = 'objects', reused = new Map<number, ClusterOutcome>(), record } = options;
+  const extras = keep === 'rollout' ? (options.extras ?? NO_EXTRAS) : NO_EXTRAS;
+  const recorded = (index: number, outcome: ClusterOutcome): ClusterOutcome => {
+    if (!record) return outcome;
+    record(index, outcome);
+    const { cached: _recorded, ...rest } = outcome;
+    return rest;
+  };
   const { clusters } = context.fleet;
   const order = clusters.flatMap((_, index) => (reused.has(index) ? [] : [index]));
-  const renderAll = () => clusters.map((_, index) => reused.get(index) ?? renderHere(index));
+  const renderAll = () => clusters.map((_, index) => recorded(index, reused.get(index) ?? renderHere(index)));
   const renderHere = (index: number): ClusterOutcome => {
     const cluster = clusters[index];
     const done = renderCluster(context, cluster, charts, apps?.(cluster.name));
@@ -236,7 +253,7 @@ export function renderClusters(
   }
 
   const outcomes: (ClusterOutcome | undefined)[] = new Array(clusters.length);
-  for (const [index, outcome] of reused) outcomes[index] = outcome;
+  for (const [index, outcome] of reused) outcomes[index] = recorded(index, outcome);
   const failed = new Map<number, { error?: unknown; worker?: { name: string; message: string } }>();
   const receive = () => {
     for (const { port } of workers) {
@@ -246,7 +263,7 @@ export function renderClusters(
         else {
           // The sink may fail on a worker's file (a caller's sink without a staged folder) as on this thread's.
           try {
-            outcomes[m.cluster.index] = fromWorker(m.cluster, context, staged, sink);
+            outcomes[m.cluster.index] = recorded(m.cluster.index, fromWorker(m.cluster, context, staged, sink));
           } catch (error) {
             failed.set(m.cluster.index, { error });
             stop(control);
@@ -258,7 +275,7 @@ export function renderClusters(
   for (let at = claim(control, order.length); at !== undefined; at = claim(control, order.length)) {
     const index = order[at];
     try {
-      outcomes[index] = renderHere(index);
+      outcomes[index] = recorded(index, renderHere(index));
     } catch (error) {
       failed.set(index, { error });
       stop(control);

@@ -14,7 +14,7 @@ import { rolloutDiagnostics } from '../rollout/check.ts';
 import { rolloutModel, type RolloutModel } from '../rollout/steps.ts';
 import type { Incremental } from './incremental.ts';
 import { fleetContext, objectDiagnostics, secretDiagnostics, type ClusterApps } from './render-cluster.ts';
-import { renderClusters, type KeepObjects, type StagedTarget } from './render-workers.ts';
+import { renderClusters, type ClusterOutcome, type KeepObjects, type StagedTarget } from './render-workers.ts';
 
 // What was rendered and where it goes are described by the output layer.
 export { INDEX_FILE, ROUTES_FOLDER, type RenderedCluster } from '../output/rendered-cluster.ts';
@@ -66,11 +66,11 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock, options
   // Each cluster's part of the GitOps files is made on the thread that renders it (only with
   // renderDelivery's default options, which the parts are made with).
   const defaults = !options.gatewayAPI && !options.phaseOf;
-  const made = new Map<string, { part: ClusterDeliveryPart; encoded?: Uint8Array }>();
-  let index = 0;
-  for (const done of renderClusters(context, previous.charts, apps, sink, sink?.staged, keep, reused, { deliveryParts: defaults, encode: incremental !== undefined })) {
-    if (done.delivery) made.set(done.rendered.cluster.name, { part: done.delivery, encoded: done.cached?.delivery });
-    incremental?.record(index++, done);
+  const made = new Map<string, ClusterDeliveryPart>();
+  // The incremental cache writes each cluster as it comes, so that no encoded cluster is held.
+  const record = incremental && ((index: number, outcome: ClusterOutcome) => incremental.record(index, outcome));
+  for (const done of renderClusters(context, previous.charts, apps, sink, sink?.staged, { keep, reused, extras: { deliveryParts: defaults, encode: incremental !== undefined }, record })) {
+    if (done.delivery) made.set(done.rendered.cluster.name, done.delivery);
     const { cluster, folder } = done.rendered;
     diagnostics.push(...done.diagnostics);
     lock[done.lock.key] = done.lock.entry;
@@ -88,8 +88,8 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock, options
   const views = fleet.views;
   const cached = incremental?.deliveryParts(fleet);
   const parts: ClusterDeliveryParts = {
-    get: (r) => made.get(r.cluster.name)?.part ?? cached?.get(r),
-    set: (name, part) => cached?.set(name, part, made.get(name)?.encoded),
+    get: (r) => made.get(r.cluster.name) ?? cached?.get(r),
+    set: (name, part) => cached?.set(name, part),
   };
   const gitops = renderDelivery(fleet, rendered, options, defaults ? parts : undefined);
   const fleetFiles = new Map<string, string>();
