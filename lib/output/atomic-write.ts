@@ -36,8 +36,8 @@ export interface StagedTree {
   /** Records a file another thread wrote (StagedWriter), so commit() verifies it too. */
   record(path: string, size: number): void;
   /**
-   * Moves folders of the current output (relative paths) into the staged one instead of writing
-   * their files again, recording the files' sizes for commit() to verify. Until the swap, the
+   * Moves folders (or single files) of the current output (relative paths) into the staged one
+   * instead of writing their files again, recording the files' sizes for commit() to verify. Until the swap, the
    * previous output lacks them: a journal lists them first, and abort() or the next run moves them back.
    */
   adopt(folders: readonly { readonly folder: string; readonly files: Iterable<readonly [path: string, size: number, mtimeMs: number]> }[]): void;

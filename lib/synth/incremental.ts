@@ -1,5 +1,6 @@
 // Incremental synth: a cluster whose inputs are the same as when the output folder was written is not
-// rendered again. Its folder is moved from the previous output into the staged one (StagedTree.adopt),
+// rendered again. Its folder (and its files among the GitOps files, when what they are made from is
+// unchanged too) is moved from the previous output into the staged one (StagedTree.adopt),
 // and what the fleet-wide steps need of it (its ClusterOutcome without file text) comes from a cache
 // file beside the compiled-code cache (one per output folder, written as the clusters come and put in
 // place after each successful swap).
@@ -29,7 +30,7 @@ import type { ClusterApps, FleetContext } from './render-cluster.ts';
 import type { ClusterOutcome } from './render-workers.ts';
 
 /** Bumped when what is cached changes shape. */
-const FORMAT = 7;
+const FORMAT = 8;
 /** Cache files kept (one per output folder); older ones are removed when one is written. */
 const KEPT_FILES = 16;
 const FILE_PREFIX = 'synth-';
@@ -69,11 +70,13 @@ function exactJson(this: Record<string, unknown>, key: string, value: unknown): 
 }
 
 /**
- * A cluster's part of the GitOps files as the cache holds it: every file with its text, upstream
- * charts' values left out (they are the cluster's upstreamValues, cached with it).
+ * A cluster's part of the GitOps files as the cache holds it (CachedPart): each file by path and
+ * byte size, upstream charts' values left out (they are the cluster's upstreamValues, cached with it).
  */
 export function encodeDeliveryPart(part: ClusterDeliveryPart): Uint8Array {
-  return encode({ ...part, components: part.components.map((c) => (c.kind === 'upstream-chart' ? { ...c, values: {} } : c)) });
+  const components = part.components.map((c) => (c.kind === 'upstream-chart' ? { ...c, values: {} } : c));
+  const files = part.files.map(([path, text]) => [path, typeof text === 'string' ? Buffer.byteLength(text) : text] as const);
+  return encode({ components, files } satisfies CachedPart);
 }
 
 /** A rendered cluster as the cache holds it (CachedCluster), with its files' paths. */
@@ -121,9 +124,20 @@ interface FooterCluster {
   readonly length: number;
   /** Size and mtimeMs of each of its files (CachedCluster's paths), as they are in the output folder. */
   readonly stats: readonly FileStat[];
-  /** Its part of the GitOps files (a ClusterDeliveryPart, serialized on its own), under the hash of what it is made from (deliveryPartKeys). */
-  readonly delivery?: { readonly key: string; readonly offset: number; readonly length: number };
+  /** Its part of the GitOps files (CachedPart, serialized on its own), under the hash of what it is made from (deliveryPartKeys). */
+  readonly delivery?: FooterPart;
 }
+
+interface FooterPart {
+  readonly key: string;
+  readonly offset: number;
+  readonly length: number;
+  /** Size and mtimeMs of each of its files, as they are in the output folder. */
+  readonly stats: readonly FileStat[];
+}
+
+/** A cluster's part of the GitOps files as cached: its files by path and size (a reused part's files are moved, not written). */
+type CachedPart = ClusterDeliveryPart & { readonly files: readonly (readonly [path: string, size: number])[] };
 
 /** Files of the output that only a whole synth writes: reuse needs them as the cache saw them. */
 const FLEET_FILES = [OUTPUT_MARKER, INDEX_FILE, LOCK_FILE];
@@ -167,8 +181,9 @@ export function incrementalSynth(target: string): Incremental {
   let partKeys: Map<string, string> | undefined;
   // The cache this run reads (reusable), and what it takes of it and records for the next one.
   let cache: { footer: Footer; bytes: Buffer; byName: Map<string, FooterCluster> } | undefined;
-  const takenParts = new Map<string, Uint8Array>();
-  const deliveries = new Map<string, NonNullable<FooterCluster['delivery']>>();
+  // Parts taken from the cache (moved by adopt), and the parts the next cache holds with their files' paths.
+  const takenParts = new Map<string, { data: Uint8Array; files: CachedPart['files']; stats: readonly FileStat[] }>();
+  const deliveries = new Map<string, Omit<FooterPart, 'stats'> & { paths: readonly string[]; stats?: readonly FileStat[] }>();
   const write = (bytes: Uint8Array) => {
     for (let done = 0; done < bytes.length; ) done += writeSync(fd!, bytes, done);
     written += bytes.length;
@@ -229,8 +244,8 @@ export function incrementalSynth(target: string): Incremental {
         write(data);
         const part = outcome.cached?.delivery;
         const partKey = partKeys?.get(name);
-        if (part && partKey !== undefined) {
-          deliveries.set(name, { key: partKey, offset: written, length: part.length });
+        if (part && outcome.delivery && partKey !== undefined) {
+          deliveries.set(name, { key: partKey, offset: written, length: part.length, paths: outcome.delivery.files.map(([path]) => path) });
           write(part);
         }
       } catch {
@@ -248,8 +263,10 @@ export function incrementalSynth(target: string): Incremental {
           if (!cache || key === undefined || found?.key !== key) return undefined;
           try {
             const data = cache.bytes.subarray(found.offset, found.offset + found.length);
-            const part = decode(data) as ClusterDeliveryPart;
-            takenParts.set(name, data);
+            const part = decode(data) as CachedPart;
+            // Its files are moved into the new output (adopt) as they are: each as the cache saw it.
+            if (!filesUnchanged(target, part.files.map(([path]) => path), found.stats)) return undefined;
+            takenParts.set(name, { data, files: part.files, stats: found.stats });
             // An upstream chart's values are the rendered cluster's (componentsOf), which are cached with it.
             const components = part.components.map((c) => (c.kind === 'upstream-chart' ? { ...c, values: rendered.upstreamValues[c.chart]! } : c));
             return { ...part, components };
@@ -261,9 +278,9 @@ export function incrementalSynth(target: string): Incremental {
           const key = partKeys!.get(name);
           if (key === undefined || failed || fd === undefined || deliveries.has(name)) return;
           try {
-            const data = takenParts.get(name) ?? (part.files.every(([, text]) => typeof text === 'string') ? encodeDeliveryPart(part) : undefined);
-            if (data === undefined) return;
-            deliveries.set(name, { key, offset: written, length: data.length });
+            const taken = takenParts.get(name);
+            const data = taken?.data ?? encodeDeliveryPart(part);
+            deliveries.set(name, { key, offset: written, length: data.length, paths: part.files.map(([path]) => path), ...(taken ? { stats: taken.stats } : {}) });
             write(data);
           } catch {
             drop();
@@ -272,7 +289,10 @@ export function incrementalSynth(target: string): Incremental {
       };
     },
     adopt(staged) {
-      staged.adopt([...reused.values()].map(({ entry, stats }) => ({ folder: entry.folder, files: entry.paths.map((path, i) => [path, stats[i][0], stats[i][1]] as const) })));
+      const folders = [...reused.values()].map(({ entry, stats }) => ({ folder: entry.folder, files: entry.paths.map((path, i) => [path, stats[i][0], stats[i][1]] as const) }));
+      // A part's files are among other clusters' in the environment's GitOps folders: moved one by one.
+      const parts = [...takenParts.values()].flatMap(({ files, stats }) => files.map(([path], i) => ({ folder: path, files: [[path, stats[i][0], stats[i][1]] as const] })));
+      staged.adopt([...folders, ...parts]);
     },
     invalidate() {
       try {
@@ -297,7 +317,8 @@ export function incrementalSynth(target: string): Incremental {
           target: file.real,
           fleetFiles: FLEET_FILES.map(statOf),
           clusters: clusters.filter((c) => c !== undefined).map(({ name, key, offset, length, paths, stats }) => {
-            const delivery = deliveries.get(name);
+            const part = deliveries.get(name);
+            const delivery = part && { key: part.key, offset: part.offset, length: part.length, stats: part.stats ?? part.paths.map(statOf) };
             return { name, key, offset, length, stats: stats ?? paths.map(statOf), ...(delivery ? { delivery } : {}) };
           }),
         };

@@ -15,9 +15,11 @@ const PREVIOUS = new Map([
   ['dev/a/values/x.yaml', 'x: 1'],
   ['dev/b/values/y.yaml', 'y: 22'],
   ['prod/c/manifests/z.yaml', 'z: 333'],
+  ['gitops/clusters/a.yaml', 'a: 4444'],
+  ['gitops/clusters/b.yaml', 'b: 55555'],
 ]);
 
-/** A previous output, and a staged new one that wrote dev/b afresh and adopted dev/a and prod/c. */
+/** A previous output, and a staged new one that wrote dev/b afresh and adopted dev/a, prod/c and the single file gitops/clusters/a.yaml. */
 function stagedWithMoves(): { root: string; out: string; staged: StagedTree; previous: Record<string, string>; temp: string } {
   const root = mkdtempSync(join(tmpdir(), 'meshfleet-adopt-'));
   const out = join(root, 'charts-out');
@@ -26,20 +28,31 @@ function stagedWithMoves(): { root: string; out: string; staged: StagedTree; pre
   const staged = stageTree(out);
   staged.write('index.json', '{"new":true}');
   staged.write('dev/b/values/y.yaml', 'y: 23');
+  staged.write('gitops/clusters/b.yaml', 'b: 66666');
   staged.adopt([
     { folder: 'dev/a', files: [['dev/a/mesh/Chart.yaml', 7, 1], ['dev/a/values/x.yaml', 4, 2]] },
     { folder: 'prod/c', files: [['prod/c/manifests/z.yaml', 6, 3]] },
+    { folder: 'gitops/clusters/a.yaml', files: [['gitops/clusters/a.yaml', 7, 4]] },
   ]);
   const temp = readdirSync(root).find((entry) => entry.startsWith('.charts-out.tmp-'))!;
   return { root, out, staged, previous, temp };
 }
 
-const NEW = { 'index.json': '{"new":true}', 'dev/a/mesh/Chart.yaml': 'name: a', 'dev/a/values/x.yaml': 'x: 1', 'dev/b/values/y.yaml': 'y: 23', 'prod/c/manifests/z.yaml': 'z: 333' };
+const NEW = {
+  'index.json': '{"new":true}',
+  'dev/a/mesh/Chart.yaml': 'name: a',
+  'dev/a/values/x.yaml': 'x: 1',
+  'dev/b/values/y.yaml': 'y: 23',
+  'prod/c/manifests/z.yaml': 'z: 333',
+  'gitops/clusters/a.yaml': 'a: 4444',
+  'gitops/clusters/b.yaml': 'b: 66666',
+};
 
 describe('adopted folders', () => {
   it('move into the new output on commit, with the times their mover checked, leaving nothing beside it', () => {
     const { root, out, staged, temp } = stagedWithMoves();
     expect(existsSync(join(out, 'dev', 'a'))).toBe(false);
+    expect(existsSync(join(out, 'gitops', 'clusters', 'a.yaml'))).toBe(false);
     expect(existsSync(join(root, temp, 'dev', 'a', 'values', 'x.yaml'))).toBe(true);
     staged.commit();
     expect(readTree(out)).toStrictEqual(NEW);

@@ -187,14 +187,17 @@ describe('incremental synth', () => {
       (document.spec.clusters[changed] as Cluster).ha = !(document.spec.clusters[changed] as Cluster).ha;
       const copy = join(work, `cold-${changed}`);
       cpSync(out, copy, { recursive: true });
+      const before = inodes(out);
       const delivery = run();
       // The components taken over (what the rollout model and the fleet-wide files read) are the ones a cold synth builds.
       expect(delivery.components).toStrictEqual(run(copy, false).components);
       const expected = clusters(document).filter((_, i) => i !== changed).flatMap((c) => ownFiles(c.name));
       expect(expected.length).toBeGreaterThanOrEqual(13);
-      // The unchanged clusters' parts come from the cache with their text; the changed one's is made with it.
-      expect([...delivery.takenFiles].filter((path) => delivery.files.has(path)).sort()).toStrictEqual(expected.sort());
-      expect([...delivery.handedFiles].sort()).toStrictEqual(ownFiles(`c${changed}`).sort());
+      // Every part is taken: the unchanged clusters' moved from the previous output as they were
+      // (same files), the changed one's made with it; none is written from the main thread.
+      expect([...delivery.takenFiles].sort()).toStrictEqual([...expected, ...ownFiles(`c${changed}`)].sort());
+      expect([...delivery.handedFiles].sort()).toStrictEqual([...delivery.takenFiles].sort());
+      expect(kept(before, out).filter((path) => path.includes('/gitops/') && delivery.takenFiles.has(path)).sort()).toStrictEqual(expected.sort());
       // Nothing of a cluster is validated again on the main thread: only the fleet-wide files are built there.
       expect(delivery.objectFiles.filter((f) => f.cluster)).toStrictEqual([]);
     }
@@ -241,6 +244,21 @@ describe('incremental synth falls back to rendering', () => {
     synth(document, out);
     expect(diffTrees(cold, tree(out))).toStrictEqual([]);
     expect(keptClusters(before, out)).toStrictEqual(['dev/c1', 'dev/c2', 'dev/c3']);
+  });
+
+  it('a hand-edited file of a cluster among the GitOps files: only that cluster\'s part, which is made again', () => {
+    const { out, cold, before } = setUp();
+    const own = (name: string) => [...before.keys()].filter((path) => path.includes('/gitops/') && (path.endsWith(`/clusters/${name}.yaml`) || path.includes(`/steps/${name}/`)));
+    expect(own('c1').length).toBeGreaterThan(0);
+    // The same size, another text: only its modification time tells.
+    const edited = join(out, own('c1')[0]!);
+    writeFileSync(edited, readFileSync(edited, 'utf8').replace(/c1/, 'x1'));
+    synth(document, out);
+    expect(diffTrees(cold, tree(out))).toStrictEqual([]);
+    expect(keptClusters(before, out)).toStrictEqual(['dev/c0', 'dev/c1', 'dev/c2', 'dev/c3']);
+    const keptNow = new Set(kept(before, out));
+    expect(own('c1').filter((path) => keptNow.has(path))).toStrictEqual([]);
+    expect(['c0', 'c2', 'c3'].flatMap(own).every((path) => keptNow.has(path))).toBe(true);
   });
 
   it('a hand-edited index.json: every cluster', () => {
