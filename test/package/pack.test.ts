@@ -105,6 +105,27 @@ describe('the npm package', { timeout: TIMEOUT }, () => {
     }
   });
 
+  it('lint evaluates CEL rules from the CLI bundle, which holds only the protobuf descriptors CEL uses', () => {
+    // The build bundles @bufbuild/cel and @bufbuild/protobuf from their ES modules, so the
+    // well-known types CEL never touches (api.proto, type.proto, …) are left out and not decoded at load.
+    const bundle = readFileSync(join(project, 'node_modules', 'meshfleet', 'dist', 'lib', 'cli', 'main.bundle.cjs'), 'latin1');
+    expect(bundle).toContain('file_google_protobuf_duration=');
+    expect(bundle).not.toContain('file_google_protobuf_api=');
+    expect(bundle).not.toContain('file_google_protobuf_type=');
+    // A rule over durations (Gateway API 1.2.1 experimental HTTPRoute timeouts) and one with a message.
+    const route = [
+      'apiVersion: gateway.networking.k8s.io/v1', 'kind: HTTPRoute', 'metadata: { name: r, namespace: default }',
+      'spec:', '  parentRefs: [{ name: svc, kind: Service, group: core, port: 80 }]', '  rules:',
+      '    - timeouts: { request: 1s, backendRequest: 2s }',
+      '      filters: [{ type: URLRewrite, urlRewrite: { path: { type: ReplacePrefixMatch, replaceFullPath: /x } } }]', '',
+    ].join('\n');
+    writeFileSync(join(project, 'route.yaml'), route);
+    const lint = run('npx', ['meshfleet', 'lint', 'route.yaml', '--gateway-api', '1.2.1', '--channel', 'experimental'], project);
+    expect(lint.status).toBe(1);
+    expect(lint.stdout + lint.stderr).toContain('/spec/rules/0/timeouts: backendRequest timeout cannot be longer than request timeout');
+    expect(lint.stdout + lint.stderr).toContain("type must be 'ReplaceFullPath' when replaceFullPath is set");
+  });
+
   it('init refuses to overwrite files and writes nothing then', () => {
     const dir = join(project, 'taken');
     mkdirSync(dir);
