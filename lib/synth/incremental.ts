@@ -121,6 +121,8 @@ export interface Incremental {
   record(index: number, outcome: ClusterOutcome): void;
   /** The clusters' parts of the GitOps files from the cache, where unchanged; the new ones go to the next cache (after record). */
   deliveryParts(fleet: ResolvedFleet): ClusterDeliveryParts;
+  /** The reused clusters' files and their sizes as recorded (and found) in the output folder. */
+  reusedFiles(): (readonly [path: string, size: number])[];
   /** Moves the reused clusters' folders from the output into the staged folder (before its commit). */
   adopt(staged: StagedTree): void;
   /** Before the swap: the cache no longer describes the folder. */
@@ -131,7 +133,11 @@ export interface Incremental {
   abort(): void;
 }
 
-export function incrementalSynth(target: string): Incremental {
+/**
+ * `readOnly`: a dry run (synth --check, diff, validate) reads the cache and records nothing: it
+ * leaves the cache as it is for the next synth, which the folder it describes is unchanged for.
+ */
+export function incrementalSynth(target: string, { readOnly = false }: { readonly readOnly?: boolean } = {}): Incremental {
   const file = cacheFileOf(target);
   const keys: (string | undefined)[] = [];
   const reused = new Map<number, { entry: CachedCluster; data: Uint8Array; stats: readonly FileStat[] }>();
@@ -190,7 +196,7 @@ export function incrementalSynth(target: string): Incremental {
     },
     record(index, outcome) {
       const key = keys[index];
-      if (key === undefined || failed) return;
+      if (key === undefined || failed || readOnly) return;
       try {
         if (fd === undefined) {
           mkdirSync(dirname(file.path), { recursive: true });
@@ -240,10 +246,14 @@ export function incrementalSynth(target: string): Incremental {
         },
       };
     },
+    reusedFiles() {
+      return [...reused.values()].flatMap(({ entry, stats }) => entry.paths.map((path, i) => [path, stats[i][0]] as const));
+    },
     adopt(staged) {
       staged.adopt([...reused.values()].map(({ entry, stats }) => ({ folder: entry.folder, files: entry.paths.map((path, i) => [path, stats[i][0], stats[i][1]] as const) })));
     },
     invalidate() {
+      if (readOnly) return;
       try {
         rmSync(file.path, { force: true });
       } catch {
@@ -283,7 +293,7 @@ export function incrementalSynth(target: string): Incremental {
         drop();
       }
     },
-    abort: drop,
+    abort: () => void (readOnly || drop()),
   };
 }
 
