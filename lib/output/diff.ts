@@ -81,9 +81,11 @@ export interface FolderComparison {
  * keeps only the files that differ, so comparing a large fleet's output holds no more than one
  * file of it plus the changes (comparing two whole trees held both in memory). Files are read
  * as readOutputTree reads them (no links, no special files). `finish` lists the files synth would
- * remove. The caller holds the folder open (locked, an interrupted swap repaired) throughout.
+ * remove. `unchanged` takes files synth would write as they are on disk (an incremental synth's
+ * reusable clusters: incremental.ts) without reading them; `before` and `after` read them when asked.
+ * The caller holds the folder open (locked, an interrupted swap repaired) throughout.
  */
-export function compareWithFolder(dir: string): { add(path: string, text: string): void; finish(): FolderComparison } {
+export function compareWithFolder(dir: string): { add(path: string, text: string): void; unchanged(paths: Iterable<string>): void; finish(): FolderComparison } {
   const changes: FileChange[] = [];
   const made = new Set<string>();
   const exists = lstatSync(dir, { throwIfNoEntry: false }) !== undefined;
@@ -101,6 +103,9 @@ export function compareWithFolder(dir: string): { add(path: string, text: string
       const before = onDisk(path);
       if (before === undefined) changes.push({ path, kind: 'added', after });
       else if (before !== after) changes.push({ path, kind: 'changed', before, after });
+    },
+    unchanged(paths) {
+      for (const path of paths) made.add(path);
     },
     finish() {
       for (const path of listOutputFiles(dir)) if (!made.has(path)) changes.push({ path, kind: 'removed', before: readOutputFile(dir, path) });

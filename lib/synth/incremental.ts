@@ -157,6 +157,10 @@ export interface Incremental {
    * without their text (then they are made again next time).
    */
   deliveryParts(fleet: ResolvedFleet): ClusterDeliveryParts;
+  /** The reused clusters' files (and their reused parts' of the GitOps files) and their sizes as recorded (and found) in the output folder. */
+  reusedFiles(): (readonly [path: string, size: number])[];
+  /** Whether this run records the next cache (not a dry run's read-only use): render threads then encode what it keeps. */
+  readonly recording: boolean;
   /** Moves the reused clusters' folders from the output into the staged folder (before its commit). */
   adopt(staged: StagedTree): void;
   /** Before the swap: the cache no longer describes the folder. */
@@ -167,7 +171,11 @@ export interface Incremental {
   abort(): void;
 }
 
-export function incrementalSynth(target: string): Incremental {
+/**
+ * `readOnly`: a dry run (synth --check, diff, validate) reads the cache and records nothing: it
+ * leaves the cache as it is for the next synth, which the folder it describes is unchanged for.
+ */
+export function incrementalSynth(target: string, { readOnly = false }: { readonly readOnly?: boolean } = {}): Incremental {
   const file = cacheFileOf(target);
   const keys: (string | undefined)[] = [];
   const reused = new Map<number, { entry: CachedCluster; data: Uint8Array; stats: readonly FileStat[] }>();
@@ -199,6 +207,7 @@ export function incrementalSynth(target: string): Incremental {
     }
   };
   return {
+    recording: !readOnly,
     reusable(context, charts, apps) {
       const computed = inputKeys(context, apps);
       keys.push(...computed);
@@ -230,7 +239,7 @@ export function incrementalSynth(target: string): Incremental {
     },
     record(index, outcome) {
       const key = keys[index];
-      if (key === undefined || failed) return;
+      if (key === undefined || failed || readOnly) return;
       try {
         if (fd === undefined) {
           mkdirSync(dirname(file.path), { recursive: true });
@@ -288,6 +297,11 @@ export function incrementalSynth(target: string): Incremental {
         },
       };
     },
+    reusedFiles() {
+      const clusters = [...reused.values()].flatMap(({ entry, stats }) => entry.paths.map((path, i) => [path, stats[i][0]] as const));
+      const parts = [...takenParts.values()].flatMap(({ files, stats }) => files.map(([path], i) => [path, stats[i][0]] as const));
+      return [...clusters, ...parts];
+    },
     adopt(staged) {
       const folders = [...reused.values()].map(({ entry, stats }) => ({ folder: entry.folder, files: entry.paths.map((path, i) => [path, stats[i][0], stats[i][1]] as const) }));
       // A part's files are among other clusters' in the environment's GitOps folders: moved one by one.
@@ -295,6 +309,7 @@ export function incrementalSynth(target: string): Incremental {
       staged.adopt([...folders, ...parts]);
     },
     invalidate() {
+      if (readOnly) return;
       try {
         rmSync(file.path, { force: true });
       } catch {
@@ -335,7 +350,7 @@ export function incrementalSynth(target: string): Incremental {
         drop();
       }
     },
-    abort: drop,
+    abort: () => void (readOnly || drop()),
   };
 }
 

@@ -69,7 +69,7 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock, options
   const made = new Map<string, ClusterDeliveryPart>();
   // The incremental cache writes each cluster as it comes, so that no encoded cluster is held.
   const record = incremental && ((index: number, outcome: ClusterOutcome) => incremental.record(index, outcome));
-  for (const done of renderClusters(context, previous.charts, apps, sink, sink?.staged, { keep, reused, extras: { deliveryParts: defaults, encode: incremental !== undefined }, record })) {
+  for (const done of renderClusters(context, previous.charts, apps, sink, sink?.staged, { keep, reused, extras: { deliveryParts: defaults, encode: incremental?.recording === true }, record })) {
     if (done.delivery) made.set(done.rendered.cluster.name, done.delivery);
     const { cluster, folder } = done.rendered;
     diagnostics.push(...done.diagnostics);

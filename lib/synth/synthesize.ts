@@ -49,6 +49,8 @@ export interface SynthOptions extends Omit<PlanOptions, 'baseDir'> {
   /**
    * With keep 'rollout' and a real write: clusters whose inputs are unchanged since this folder was
    * last written are moved over from it instead of rendered (incremental.ts; README: Incremental synth).
+   * With dryRun 'compare' or 'count' the cache is only read: those clusters' files are the folder's
+   * as they are (unchanged, counted with their sizes), and nothing is recorded.
    * @default false
    */
   readonly incremental?: boolean;
@@ -69,9 +71,12 @@ export interface SynthResult {
   readonly comparison?: FolderComparison;
 }
 
-/** Incremental synth needs the rollout views it caches, and a folder to move unchanged clusters from. */
+/**
+ * Incremental synth needs the rollout views it caches, and a folder to move unchanged clusters from
+ * (or, comparing or counting, to take them as they are); a plain dry run returns every file's text.
+ */
 function incrementalWanted(options: SynthOptions): boolean {
-  return options.incremental === true && options.keep === 'rollout' && !options.dryRun;
+  return options.incremental === true && options.keep === 'rollout' && options.dryRun !== true;
 }
 
 /**
@@ -118,13 +123,20 @@ export function synthesize(input: FleetInput, options: SynthOptions = {}): Synth
         : options.dryRun === 'count'
           ? (_path, text) => void (bytes += Buffer.byteLength(text))
           : undefined;
-    const incremental = staged && incrementally ? incrementalSynth(folder.target) : undefined;
+    // A dry run reads the cache and leaves it as it is (it describes the folder, which stays as it is).
+    const incremental = incrementally ? incrementalSynth(folder.target, { readOnly: !staged }) : undefined;
     try {
       rendered = renderFleet(plan.fleet, lock, {}, input.apps, sink, options.keep, incremental);
       const lockWarning = rebuilt ? [warning('MF8006', '', rebuilt, 'commit the output with its rebuilt versions.lock.json')] : [];
       ({ diagnostics, acknowledged } = applyAcknowledgements(input.document, [...plan.diagnostics, ...stagedOperations, ...lockWarning, ...rendered.diagnostics], true));
       if (diagnostics.some((d) => d.severity === 'error') || (options.strict && diagnostics.length)) throw new FleetError(diagnostics, input.locate);
       if (sink) for (const [path, text] of rendered.files) sink(path, text);
+      if (incremental && !staged) {
+        // Reused clusters' files are in the folder with the sizes and times that synth wrote: unchanged.
+        const reused = incremental.reusedFiles();
+        if (compared) compared.unchanged(reused.map(([path]) => path));
+        else for (const [, size] of reused) bytes += size;
+      }
       if (staged && incremental) {
         incremental.adopt(staged);
         incremental.invalidate();
