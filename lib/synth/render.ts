@@ -103,11 +103,9 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock, options
   const scanned = gitops.takenFiles.size ? new Map([...fleetFiles].filter(([path]) => !gitops.takenFiles.has(path))) : fleetFiles;
   secrets.push(...secretDiagnostics(scanned, (folder) => owners.get(folder)?.cluster));
   diagnostics.push(...secrets);
-  for (const [path, text] of fleetFiles) {
-    paths.push(path);
-    files.set(path, text);
-  }
-  paths.push(...gitops.handedFiles);
+  // The GitOps files in the order renderDelivery made them, whether a thread handed them on already or not.
+  paths.push(...[...gitops.environments.values()].flatMap((e) => e.files), ...gitops.fleetFiles, INDEX_FILE, LOCK_FILE);
+  for (const [path, text] of fleetFiles) files.set(path, text);
   // Last: it lists every other file, so the next run knows what in the folder is its own.
   files.set(OUTPUT_MARKER, ownerMarker(paths));
   paths.push(OUTPUT_MARKER);
