@@ -84,6 +84,7 @@ export function holdsWithoutProvider(fact: Fact): boolean {
 
 type FlatUnits = Pick<FactIndex, 'waitStart' | 'waitFacts' | 'waitApply' | 'provideStart' | 'provideFacts'>;
 
+/** A step's facts; its units' lists are made from the flat lists only when read (tests, people). */
 class StepEntry implements StepFacts {
   constructor(
     private readonly flat: FlatUnits,
