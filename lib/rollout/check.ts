@@ -13,6 +13,8 @@ export interface RolloutCheckOptions {
   readonly peersPush: boolean;
 }
 
+const NONE: readonly Provider[] = [];
+
 export function rolloutDiagnostics(model: RolloutModel, options: RolloutCheckOptions): Diagnostic[] {
   // Facts by number, shared with the simulation below (fact-index.ts).
   const index = factIndex(model);
@@ -27,10 +29,10 @@ export function rolloutDiagnostics(model: RolloutModel, options: RolloutCheckOpt
     const own = index.steps[k];
     const at = pathOf.get(step.cluster) ?? '/spec/clusters';
     step.units.forEach((unit, u) => {
-      const ids = own.units[u].waits;
+      const first = index.waitStart[own.firstUnit + u];
       unit.waits.forEach((wait, j) => {
-        const id = ids[j];
-        const found = index.providers[id] ?? [];
+        const id = index.waitFacts[first + j];
+        const found = index.providers[id] ?? NONE;
         if (!found.length && !satisfiedWithout(step, wait.fact, index.prerequisite[id] === 1)) {
           if (holdsWithoutProvider(wait.fact) && !(wait.fact.kind === 'store-key' && options.peersPush && unit.object && waitsOnPeer(unit.object))) return;
           once(`never:${index.keyOf(id)}`, error('MF7101', at, `${unit.id} (${unit.file}) waits for ${describeFact(wait.fact, step.cluster)}, which nothing delivered to ${step.cluster} provides: it would never be applied or Ready`, fixFor(wait.fact, step)));

@@ -5,7 +5,7 @@
 // its source Secret exists and was written to the store (external-secrets.io docs, "PushSecret").
 import type { KubeObject } from '../model/kube-object.ts';
 import { coreKindValidator } from '../validate/index.ts';
-import type { Fact, Provision, Wait } from './facts.ts';
+import { ClusterFacts, type Provision, type Wait } from './facts.ts';
 
 /** Where cert-manager reads a ClusterIssuer's CA Secret: its cluster resource namespace (chart default). */
 export const CERT_MANAGER_NAMESPACE = 'cert-manager';
@@ -95,48 +95,89 @@ export function fileWaits(objects: readonly KubeObject[], cluster: string): read
   return waits;
 }
 
+/** What the waits of an object read of its apiVersion and kind, worked out once per pair (not per object). */
+interface KindFacts {
+  readonly group: string;
+  readonly custom: boolean;
+  readonly workload: boolean;
+  /** `<group>/<kind>`: the rules below that read its spec. */
+  readonly rule: string;
+}
+
+const kinds = new Map<string, Map<string, KindFacts>>();
+
+function kindFacts(apiVersion: string, kind: string): KindFacts {
+  let byKind = kinds.get(apiVersion);
+  if (!byKind) kinds.set(apiVersion, (byKind = new Map()));
+  let known = byKind.get(kind);
+  if (!known) {
+    const group = groupOf(apiVersion);
+    known = { group, custom: isCustomResource({ apiVersion, kind }), workload: WORKLOAD_KINDS.has(kind), rule: `${group}/${kind}` };
+    byKind.set(kind, known);
+  }
+  return known;
+}
+
+// The facts of the cluster whose objects are read now (objects are read cluster by cluster).
+let current: ClusterFacts | undefined;
+// Filled per object and copied at their final length (a list grown from empty keeps room for 17).
+const waits: Wait[] = [];
+const provides: Provision[] = [];
+let waitCount = 0;
+let provideCount = 0;
+const addWait = (w: Wait) => void (waits[waitCount++] = w);
+const addProvision = (p: Provision) => void (provides[provideCount++] = p);
+
 function waitsOf(object: KubeObject, cluster: string): ObjectWaits {
-  const waits: Wait[] = [];
-  const provides: Provision[] = [];
-  const on = (kind: Fact['kind'], name: string): Fact => ({ kind, name, cluster });
+  const facts = current?.cluster === cluster ? current : (current = new ClusterFacts(cluster));
+  waitCount = 0;
+  provideCount = 0;
   const ns = object.metadata.namespace;
   const spec = ((object as Json).spec ?? {}) as Json;
-  const self = objectRef(object);
+  const kind = kindFacts(object.apiVersion, object.kind);
 
-  if (ns) waits.push({ fact: on('namespace', ns), stage: 'apply' });
-  if (isCustomResource(object)) waits.push({ fact: on('crd', groupOf(object.apiVersion)), stage: 'apply' });
-  if (object.kind === 'Namespace' && object.apiVersion === 'v1') provides.push({ fact: on('namespace', object.metadata.name), stage: 'applied' });
-  if (WORKLOAD_KINDS.has(object.kind)) waits.push({ fact: on('webhook', PROXY_INJECTOR), stage: 'apply' });
+  if (ns) addWait(facts.wait('namespace', ns, 'apply'));
+  if (kind.custom) addWait(facts.wait('crd', kind.group, 'apply'));
+  if (object.kind === 'Namespace' && object.apiVersion === 'v1') addProvision(facts.provision('namespace', object.metadata.name, 'applied'));
+  if (kind.workload) addWait(facts.wait('webhook', PROXY_INJECTOR, 'apply'));
 
-  switch (`${groupOf(object.apiVersion)}/${object.kind}`) {
+  switch (kind.rule) {
     case 'cert-manager.io/Certificate': {
       const ref = spec.issuerRef ?? {};
-      const kind = ref.kind ?? 'Issuer';
-      waits.push({ fact: on('ready', kind === 'ClusterIssuer' ? `ClusterIssuer ${ref.name}` : `Issuer ${ns}/${ref.name}`), stage: 'ready' });
-      provides.push({ fact: on('secret', `${ns}/${spec.secretName}`), stage: 'ready' });
+      const issuer = ref.kind ?? 'Issuer';
+      addWait(facts.wait('ready', issuer === 'ClusterIssuer' ? `ClusterIssuer ${ref.name}` : `Issuer ${ns}/${ref.name}`, 'ready'));
+      addProvision(facts.provision('secret', `${ns}/${spec.secretName}`, 'ready'));
       break;
     }
     case 'cert-manager.io/Issuer':
     case 'cert-manager.io/ClusterIssuer':
       if (spec.ca?.secretName) {
         const secretNs = object.kind === 'Issuer' ? ns : CERT_MANAGER_NAMESPACE;
-        waits.push({ fact: on('secret', `${secretNs}/${spec.ca.secretName}`), stage: 'ready' });
+        addWait(facts.wait('secret', `${secretNs}/${spec.ca.secretName}`, 'ready'));
       }
       break;
     case 'external-secrets.io/ExternalSecret': {
-      const keys = [...(spec.data ?? []).map((d: Json) => d.remoteRef?.key), ...(spec.dataFrom ?? []).map((d: Json) => d.extract?.key)];
-      for (const key of new Set(keys.filter(Boolean) as string[])) waits.push({ fact: { kind: 'store-key', name: key }, stage: 'ready' });
-      provides.push({ fact: on('secret', `${ns}/${spec.target?.name ?? object.metadata.name}`), stage: 'ready' });
+      // Each remote key once, in the order first read.
+      const keys: string[] = [];
+      for (const d of spec.data ?? []) addKey(keys, d.remoteRef?.key);
+      for (const d of spec.dataFrom ?? []) addKey(keys, d.extract?.key);
+      for (const key of keys) addWait(facts.wait('store-key', key, 'ready'));
+      addProvision(facts.provision('secret', `${ns}/${spec.target?.name ?? object.metadata.name}`, 'ready'));
       break;
     }
     case 'external-secrets.io/PushSecret': {
       const source = spec.selector?.secret?.name;
-      if (source) waits.push({ fact: on('secret', `${ns}/${source}`), stage: 'ready' });
-      const keys = (spec.data ?? []).map((d: Json) => d.match?.remoteRef?.remoteKey).filter(Boolean) as string[];
-      for (const key of new Set(keys)) provides.push({ fact: { kind: 'store-key', name: key }, stage: 'ready' });
+      if (source) addWait(facts.wait('secret', `${ns}/${source}`, 'ready'));
+      const keys: string[] = [];
+      for (const d of spec.data ?? []) addKey(keys, d.match?.remoteRef?.remoteKey);
+      for (const key of keys) addProvision(facts.provision('store-key', key, 'ready'));
       break;
     }
   }
-  provides.push({ fact: on('ready', self), stage: 'ready' });
-  return { waits, provides };
+  addProvision(facts.provision('ready', objectRef(object), 'ready'));
+  return { waits: waits.slice(0, waitCount), provides: provides.slice(0, provideCount) };
+}
+
+function addKey(keys: string[], key: string | undefined): void {
+  if (key && !keys.includes(key)) keys.push(key);
 }

@@ -74,7 +74,9 @@ export function simulate(model: RolloutModel, order: readonly string[] | 'togeth
   }
   const given = index.given;
   const status: StepStatus[] = modelSteps.map((step) => ((start?.unchanged.has(step.id) ?? false) && !step.regates ? 'healthy' : 'pending'));
-  const ready = modelSteps.map((step) => step.units.map(() => false));
+  // By unit number (fact-index.ts): its objects are Ready.
+  const { unitStart, waitStart, waitFacts, waitApply, provideStart, provideFacts } = index;
+  const ready = new Uint8Array(waitStart.length - 1);
   const sequence: (number | undefined)[] = [];
   const holds = (id: number) => facts[id] === 1 || given[id] === 1;
   const done = (k: number) => {
@@ -139,21 +141,33 @@ export function simulate(model: RolloutModel, order: readonly string[] | 'togeth
       // Namespaces and CRDs of the step itself go first (Argo CD sorts by kind, Flux applies them
       // in a first stage, Helm installs crds/ first), and the engine creates its namespace.
       const local = own.local;
-      const blocked = own.units.some((u) => u.waits.some((id, j) => u.apply[j] && !holds(id) && !local.includes(id)));
-      if (blocked) return false;
+      for (let w = waitStart[unitStart[k]]; w < waitStart[unitStart[k + 1]]; w++) {
+        if (waitApply[w] === 1 && !holds(waitFacts[w]) && !local.includes(waitFacts[w])) return false;
+      }
       status[k] = 'applied';
       settle(k);
       for (const id of local) addFact(id);
       changed = true;
     }
-    const flags = ready[k];
-    own.units.forEach((unit, i) => {
-      if (flags[i] || !unit.waits.every((id, j) => unit.apply[j] || holds(id))) return;
-      flags[i] = true;
-      for (const id of unit.provides) addFact(id);
+    let all = true;
+    for (let u = unitStart[k]; u < unitStart[k + 1]; u++) {
+      if (ready[u] === 1) continue;
+      let waiting = false;
+      for (let w = waitStart[u]; w < waitStart[u + 1]; w++) {
+        if (waitApply[w] === 0 && !holds(waitFacts[w])) {
+          waiting = true;
+          break;
+        }
+      }
+      if (waiting) {
+        all = false;
+        continue;
+      }
+      ready[u] = 1;
+      for (let p = provideStart[u]; p < provideStart[u + 1]; p++) addFact(provideFacts[p]);
       changed = true;
-    });
-    if (flags.every(Boolean)) {
+    }
+    if (all) {
       status[k] = 'healthy';
       settle(k);
       sequence[k] = ++healthyCount;
@@ -213,12 +227,13 @@ export function simulate(model: RolloutModel, order: readonly string[] | 'togeth
       if (closed.length) return [{ kind: 'gate', steps: [...new Set(closed)] }];
     }
     modelSteps[k].units.forEach((unit, i) => {
-      if (ready[k][i]) return;
-      const { waits, apply } = own.units[i];
-      unit.waits.forEach((w, j) => {
-        if ((s === 'pending') !== apply[j] || holds(waits[j])) return;
-        if (s === 'pending' && own.applied.includes(waits[j])) return;
-        out.push({ kind: w.stage, unit, fact: w.fact, providers: (index.providers[waits[j]] ?? []).map((p) => p.step.id) });
+      const u = own.firstUnit + i;
+      if (ready[u] === 1) return;
+      unit.waits.forEach((wait, j) => {
+        const id = waitFacts[waitStart[u] + j];
+        if ((s === 'pending') !== (waitApply[waitStart[u] + j] === 1) || holds(id)) return;
+        if (s === 'pending' && own.applied.includes(id)) return;
+        out.push({ kind: wait.stage, unit, fact: wait.fact, providers: (index.providers[id] ?? []).map((p) => p.step.id) });
       });
     });
     return out;

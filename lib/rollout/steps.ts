@@ -166,9 +166,12 @@ export function rolloutModel(input: RolloutInput): RolloutModel {
   }
   const clusters = input.rendered.map((r) => ({ name: r.cluster.name, environment: r.cluster.environment, path: r.cluster.path }));
   const prerequisites = new Set<string>();
-  // Clusters whose Gateway API CRDs a step provides (read off the provisions, no key per fact).
+  // Clusters whose Gateway API CRDs a step provides (read off the provisions, no key per fact; only
+  // components that install CRDs provide them, so the mesh objects' units are not read).
   const delivered = new Set<string | undefined>();
-  for (const s of steps) for (const u of s.units) for (const p of u.provides) if (p.fact.kind === 'crd' && p.fact.name === GATEWAY_API_GROUPS[0]) delivered.add(p.fact.cluster);
+  for (const s of steps) {
+    if (s.component.kind !== 'mesh') for (const u of s.units) for (const p of u.provides) if (p.fact.kind === 'crd' && p.fact.name === GATEWAY_API_GROUPS[0]) delivered.add(p.fact.cluster);
+  }
   for (const { name } of clusters) {
     if (!delivered.has(name)) for (const group of GATEWAY_API_GROUPS) prerequisites.add(factKey({ kind: 'crd', name: group, cluster: name }));
   }
