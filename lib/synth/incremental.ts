@@ -7,7 +7,6 @@
 // The cache is used only while the output folder is exactly what it recorded: the same marker,
 // index.json and versions.lock.json, and every file of a reused cluster with the size and mtime it
 // had. Anything else (another meshfleet, changed code, a hand edit, a corrupt cache) renders afresh.
-import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -15,7 +14,6 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
 import { cacheDir } from '../compiled-cache.ts';
-import type { Diagnostic } from '../model/diagnostics.ts';
 import { OUTPUT_MARKER } from '../output/output-folder.ts';
 import { gatewayApiFolderFiles } from '../output/gateway-api-folder.ts';
 import { INDEX_FILE, type RenderedCluster } from '../output/rendered-cluster.ts';
@@ -25,79 +23,16 @@ import { packageFile } from '../package-files.ts';
 import { linkTargetOf } from '../constructs/multicluster/gateway-ports.ts';
 import { environmentDelivery } from '../resolve/delivery.ts';
 import type { ResolvedCluster, ResolvedFleet } from '../resolve/resolve.ts';
-import type { ClusterDeliveryPart, ClusterDeliveryParts } from '../rollout/gitops-files.ts';
+import type { ClusterDeliveryParts } from '../rollout/gitops-files.ts';
 import type { ClusterApps, FleetContext } from './render-cluster.ts';
 import type { ClusterOutcome } from './render-workers.ts';
+import { decode, encodeCachedCluster, encodeDeliveryPart, type CachedCluster, type CachedPart } from './cache-records.ts';
 
 /** Bumped when what is cached changes shape. */
 const FORMAT = 8;
 /** Cache files kept (one per output folder); older ones are removed when one is written. */
 const KEPT_FILES = 16;
 const FILE_PREFIX = 'synth-';
-
-/**
- * A cached value as bytes: JSON when it round-trips exactly (plain objects, arrays, strings, finite
- * numbers, booleans, null: what a cluster's record nearly always is), which V8 serializes in half the
- * time and parses in a third; else V8's serialization (undefined, -0, Maps, …). The first byte tells
- * them apart: `{` for JSON, 0xFF (V8's version tag) for V8.
- */
-export function encode(value: object): Uint8Array {
-  try {
-    return Buffer.from(JSON.stringify(value, exactJson));
-  } catch {
-    return serialize(value);
-  }
-}
-
-export function decode(bytes: Uint8Array): unknown {
-  if (bytes[0] !== 0x7b) return deserialize(bytes);
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
-  // Latin-1 decodes ASCII (nearly every record) several times faster than UTF-8.
-  return JSON.parse(buffer.toString(isAscii(buffer) ? 'latin1' : 'utf8'));
-}
-
-/** JSON.stringify's replacer that refuses what JSON.parse would not give back as it was. */
-function exactJson(this: Record<string, unknown>, key: string, value: unknown): unknown {
-  const raw = this[key];
-  if (raw === undefined || typeof raw === 'function' || typeof raw === 'symbol' || typeof raw === 'bigint') throw new Error('not JSON');
-  if (typeof raw === 'number') {
-    if (!Number.isFinite(raw) || Object.is(raw, -0)) throw new Error('not JSON');
-  } else if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
-    const prototype = Object.getPrototypeOf(raw) as unknown;
-    if (prototype !== Object.prototype && prototype !== null) throw new Error('not JSON');
-  }
-  return value;
-}
-
-/**
- * A cluster's part of the GitOps files as the cache holds it (CachedPart): each file by path and
- * byte size, upstream charts' values left out (they are the cluster's upstreamValues, cached with it).
- */
-export function encodeDeliveryPart(part: ClusterDeliveryPart): Uint8Array {
-  const components = part.components.map((c) => (c.kind === 'upstream-chart' ? { ...c, values: {} } : c));
-  const files = part.files.map(([path, text]) => [path, typeof text === 'string' ? Buffer.byteLength(text) : text] as const);
-  return encode({ components, files } satisfies CachedPart);
-}
-
-/** A rendered cluster as the cache holds it (CachedCluster), with its files' paths. */
-export function encodeCachedCluster(rendered: RenderedCluster, paths: readonly string[], done: Pick<ClusterOutcome, 'diagnostics' | 'secrets' | 'lock'>): Uint8Array {
-  const { folder, objectFiles, routeFiles, upstreamValues, chartVersion } = rendered;
-  const { diagnostics, secrets, lock } = done;
-  return encode({ folder, objectFiles, routeFiles, upstreamValues, chartVersion, paths, diagnostics, secrets, lock } satisfies CachedCluster);
-}
-
-/** What the cache holds of one cluster (serialized on its own, so an unchanged one is copied as it is). */
-interface CachedCluster {
-  readonly folder: string;
-  readonly objectFiles: RenderedCluster['objectFiles'];
-  readonly routeFiles: RenderedCluster['routeFiles'];
-  readonly upstreamValues: RenderedCluster['upstreamValues'];
-  readonly chartVersion: string;
-  readonly paths: readonly string[];
-  readonly diagnostics: readonly Diagnostic[];
-  readonly secrets: readonly Diagnostic[];
-  readonly lock: ClusterOutcome['lock'];
-}
 
 type FileStat = readonly [size: number, mtimeMs: number];
 
@@ -136,8 +71,6 @@ interface FooterPart {
   readonly stats: readonly FileStat[];
 }
 
-/** A cluster's part of the GitOps files as cached: its files by path and size (a reused part's files are moved, not written). */
-type CachedPart = ClusterDeliveryPart & { readonly files: readonly (readonly [path: string, size: number])[] };
 
 /** Files of the output that only a whole synth writes: reuse needs them as the cache saw them. */
 const FLEET_FILES = [OUTPUT_MARKER, INDEX_FILE, LOCK_FILE];

@@ -4,7 +4,7 @@
 // steps need, until none is left. The thread's start-up code reports a module that cannot load.
 import { checkedDeliveryPart, fleetContext, renderCluster } from './render-cluster.ts';
 import { removeOlderVersions } from '../compiled-cache.ts';
-import { encodeCachedCluster, encodeDeliveryPart } from './incremental.ts';
+import { encodeCachedCluster, encodeDeliveryPart } from './cache-records.ts';
 import { stagedWriter } from '../output/atomic-write.ts';
 import { claim, keptCluster, packViews, signal, stop, withoutValues, type WorkerData, type WorkerJob, type WorkerMessage } from './render-workers.ts';
 

@@ -21,7 +21,7 @@ import type { ResolvedFleet } from '../resolve/resolve.ts';
 import type { Component } from '../constructs/delivery/components.ts';
 import type { ClusterDeliveryPart } from '../rollout/gitops-files.ts';
 import { rolloutView } from '../rollout/object-waits.ts';
-import { encodeCachedCluster, encodeDeliveryPart } from './incremental.ts';
+import { encodeCachedCluster, encodeDeliveryPart } from './cache-records.ts';
 import { checkedDeliveryPart, renderCluster, type ClusterApps, type ClusterRender, type FleetContext } from './render-cluster.ts';
 
 /** Below this many clusters a worker's start (loading the render modules, ~0.3 s) costs more than it saves. */
