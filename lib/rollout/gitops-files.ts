@@ -55,6 +55,19 @@ export interface ClusterDeliveryPart {
 }
 
 /**
+ * A part's components without the upstream charts' values, which are the rendered cluster's
+ * (`upstreamValues`): how a part crosses between threads and is cached, without a second copy of them.
+ */
+export function withoutValues(components: readonly Component[]): Component[] {
+  return components.map((c) => (c.kind === 'upstream-chart' ? { ...c, values: {} } : c));
+}
+
+/** The components withoutValues left, with the rendered cluster's values again. */
+export function withValues(components: readonly Component[], upstreamValues: RenderedCluster['upstreamValues']): Component[] {
+  return components.map((c) => (c.kind === 'upstream-chart' ? { ...c, values: upstreamValues[c.chart]! } : c));
+}
+
+/**
  * Per-cluster parts kept from a previous synth (incremental synth: lib/synth/incremental.ts). `get`
  * gives a cluster's part only when everything it is made from is unchanged; `set` records each part
  * this run makes or takes. A part taken over passed the checks of the run that made it (a run with
@@ -70,10 +83,11 @@ export interface DeliveryOutput {
   readonly files: Map<string, string>;
   /** The files built in this run, with their objects (a part taken from ClusterDeliveryParts has none here). */
   readonly objectFiles: readonly DeliveryFile[];
-  /** The files of the parts taken from ClusterDeliveryParts (scanned and validated when they were made). */
+  /**
+   * The files of the parts taken from ClusterDeliveryParts (scanned and validated when they were
+   * made); those not in `files` were handed to synth's sink already (ClusterDeliveryPart.files).
+   */
   readonly takenFiles: ReadonlySet<string>;
-  /** Files of taken parts that are not in `files`: already handed to synth's sink (ClusterDeliveryPart.files). */
-  readonly handedFiles: readonly string[];
   /** Fleet-wide files (gitops/…). */
   readonly fleetFiles: readonly string[];
   /** Per environment delivered by an engine: the engine, the file that starts it, and its files. */
@@ -296,7 +310,6 @@ class DeliveryWriter {
   private readonly environments = new Map<string, { engine: 'argocd' | 'flux'; entry: string; files: string[] }>();
   private current: string[] = this.fleetFiles;
   private readonly taken = new Set<string>();
-  private readonly handed: string[] = [];
   private recorded?: [string, string][];
 
   startEnvironment(environment: string, engine: 'argocd' | 'flux'): void {
@@ -343,15 +356,12 @@ class DeliveryWriter {
   take(files: ClusterDeliveryPart['files']): void {
     for (const [path, text] of files) {
       if (typeof text === 'string') this.writeText(path, text);
-      else {
-        this.current.push(path);
-        this.handed.push(path);
-      }
+      else this.current.push(path);
       this.taken.add(path);
     }
   }
 
   result(): Omit<DeliveryOutput, 'components'> {
-    return { files: this.files, objectFiles: this.objectFiles, takenFiles: this.taken, handedFiles: this.handed, fleetFiles: this.fleetFiles, environments: this.environments };
+    return { files: this.files, objectFiles: this.objectFiles, takenFiles: this.taken, fleetFiles: this.fleetFiles, environments: this.environments };
   }
 }

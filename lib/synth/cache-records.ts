@@ -4,7 +4,7 @@ import { isAscii } from 'node:buffer';
 import { deserialize, serialize } from 'node:v8';
 import type { Diagnostic } from '../model/diagnostics.ts';
 import type { RenderedCluster } from '../output/rendered-cluster.ts';
-import type { ClusterDeliveryPart } from '../rollout/gitops-files.ts';
+import { withoutValues, type ClusterDeliveryPart } from '../rollout/gitops-files.ts';
 import type { ClusterRender } from './render-cluster.ts';
 
 /**
@@ -46,7 +46,7 @@ function exactJson(this: Record<string, unknown>, key: string, value: unknown): 
  * byte size, upstream charts' values left out (they are the cluster's upstreamValues, cached with it).
  */
 export function encodeDeliveryPart(part: ClusterDeliveryPart): Uint8Array {
-  const components = part.components.map((c) => (c.kind === 'upstream-chart' ? { ...c, values: {} } : c));
+  const components = withoutValues(part.components);
   const files = part.files.map(([path, text]) => [path, typeof text === 'string' ? Buffer.byteLength(text) : text] as const);
   return encode({ components, files } satisfies CachedPart);
 }

@@ -23,7 +23,7 @@ import { packageFile } from '../package-files.ts';
 import { linkTargetOf } from '../constructs/multicluster/gateway-ports.ts';
 import { environmentDelivery } from '../resolve/delivery.ts';
 import type { ResolvedCluster, ResolvedFleet } from '../resolve/resolve.ts';
-import type { ClusterDeliveryParts } from '../rollout/gitops-files.ts';
+import { withValues, type ClusterDeliveryParts } from '../rollout/gitops-files.ts';
 import type { ClusterApps, FleetContext } from './render-cluster.ts';
 import type { ClusterOutcome } from './render-workers.ts';
 import { decode, encodeCachedCluster, encodeDeliveryPart, type CachedCluster, type CachedPart } from './cache-records.ts';
@@ -210,8 +210,7 @@ export function incrementalSynth(target: string, { readOnly = false }: { readonl
             if (!filesUnchanged(target, part.files.map(([path]) => path), found.stats)) return undefined;
             takenParts.set(name, { data, files: part.files, stats: found.stats });
             // An upstream chart's values are the rendered cluster's (componentsOf), which are cached with it.
-            const components = part.components.map((c) => (c.kind === 'upstream-chart' ? { ...c, values: rendered.upstreamValues[c.chart]! } : c));
-            return { ...part, components };
+            return { ...part, components: withValues(part.components, rendered.upstreamValues) };
           } catch {
             return undefined;
           }

@@ -6,7 +6,8 @@ import { checkedDeliveryPart, fleetContext, renderCluster } from './render-clust
 import { removeOlderVersions } from '../compiled-cache.ts';
 import { encodeCachedCluster, encodeDeliveryPart } from './cache-records.ts';
 import { stagedWriter } from '../output/atomic-write.ts';
-import { claim, keptCluster, packViews, signal, stop, withoutValues, type WorkerData, type WorkerJob, type WorkerMessage } from './render-workers.ts';
+import { withoutValues } from '../rollout/gitops-files.ts';
+import { claim, keptCluster, packViews, signal, stop, type WorkerData, type WorkerJob, type WorkerMessage } from './render-workers.ts';
 
 /**
  * Renders the clusters this thread claims. `rendered` runs once, after the first cluster this

@@ -18,8 +18,7 @@ import { gatewayApiFolderFiles } from '../output/gateway-api-folder.ts';
 import type { RenderedCluster } from '../output/rendered-cluster.ts';
 import type { LockEntry } from '../output/versioning.ts';
 import type { ResolvedFleet } from '../resolve/resolve.ts';
-import type { Component } from '../constructs/delivery/components.ts';
-import type { ClusterDeliveryPart } from '../rollout/gitops-files.ts';
+import { withValues, type ClusterDeliveryPart } from '../rollout/gitops-files.ts';
 import { rolloutView } from '../rollout/object-waits.ts';
 import { encodeCachedCluster, encodeDeliveryPart } from './cache-records.ts';
 import { checkedDeliveryPart, renderCluster, type ClusterApps, type ClusterRender, type FleetContext } from './render-cluster.ts';
@@ -179,15 +178,6 @@ export function keptCluster(rendered: RenderedCluster, keep: KeepObjects): Rende
   if (keep === 'objects') return rendered;
   const { objectFiles, routeFiles } = keptFiles(rendered, keep);
   return { ...rendered, objectFiles, objects: objectFiles.flatMap((f) => f.objects), routeFiles };
-}
-
-/** A part's components as they cross from a worker: an upstream chart's values are the cluster's upstreamValues, sent once. */
-export function withoutValues(components: readonly Component[]): Component[] {
-  return components.map((c) => (c.kind === 'upstream-chart' ? { ...c, values: {} } : c));
-}
-
-function withValues(components: readonly Component[], upstreamValues: RenderedCluster['upstreamValues']): Component[] {
-  return components.map((c) => (c.kind === 'upstream-chart' ? { ...c, values: upstreamValues[c.chart]! } : c));
 }
 
 export interface RenderClustersOptions {
