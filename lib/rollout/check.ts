@@ -26,10 +26,9 @@ export function rolloutDiagnostics(model: RolloutModel, options: RolloutCheckOpt
   };
 
   model.steps.forEach((step, k) => {
-    const own = index.steps[k];
     const at = pathOf.get(step.cluster) ?? '/spec/clusters';
     step.units.forEach((unit, u) => {
-      const first = index.waitStart[own.firstUnit + u];
+      const first = index.waitStart[index.unitStart[k] + u];
       unit.waits.forEach((wait, j) => {
         const id = index.waitFacts[first + j];
         const found = index.providers[id] ?? NONE;

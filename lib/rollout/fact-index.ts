@@ -11,19 +11,7 @@ export interface Provider {
   readonly unit: Unit;
 }
 
-/** A unit's waits and provisions by fact number, in the unit's order. */
-export interface UnitFacts {
-  readonly waits: readonly number[];
-  /** Per wait: its stage is "apply". */
-  readonly apply: readonly boolean[];
-  readonly provides: readonly number[];
-}
-
 export interface StepFacts {
-  /** Its units as lists (made when read; the check and the simulation read the index's flat lists). */
-  readonly units: readonly UnitFacts[];
-  /** Its units' numbers: `firstUnit` up to (not including) the next step's. */
-  readonly firstUnit: number;
   /** Facts its units provide once applied. */
   readonly applied: readonly number[];
   /** What holds once the step is applied: `applied`, and the namespace its engine creates. */
@@ -52,8 +40,8 @@ export interface FactIndex {
   /** By step, in model order. */
   readonly steps: readonly StepFacts[];
   /**
-   * Every unit's waits and provisions in one list each, units numbered in model order (a step's
-   * from its firstUnit): unit u's waits are waitFacts[waitStart[u]] up to waitStart[u + 1], with
+   * Every unit's waits and provisions in one list each, units numbered in model order (step k's
+   * from unitStart[k] up to unitStart[k + 1]): unit u's waits are waitFacts[waitStart[u]] up to waitStart[u + 1], with
    * waitApply (1: the stage is "apply") beside them; its provisions likewise. Flat lists instead of
    * three small arrays per unit (~64,000 units at 1000 clusters).
    */
@@ -80,31 +68,6 @@ export interface FactIndex {
  */
 export function holdsWithoutProvider(fact: Fact): boolean {
   return (fact.kind === 'crd' && PREREQUISITE_GROUPS.has(fact.name)) || fact.kind === 'store-key' || fact.kind === 'secret' || fact.kind === 'ready';
-}
-
-type FlatUnits = Pick<FactIndex, 'waitStart' | 'waitFacts' | 'waitApply' | 'provideStart' | 'provideFacts'>;
-
-/** A step's facts; its units' lists are made from the flat lists only when read (tests, people). */
-class StepEntry implements StepFacts {
-  constructor(
-    private readonly flat: FlatUnits,
-    readonly firstUnit: number,
-    private readonly endUnit: number,
-    readonly applied: readonly number[],
-    readonly local: readonly number[],
-    readonly gates: readonly number[],
-  ) {}
-
-  get units(): UnitFacts[] {
-    const { waitStart, waitFacts, waitApply, provideStart, provideFacts } = this.flat;
-    const out: UnitFacts[] = [];
-    for (let n = this.firstUnit; n < this.endUnit; n++) {
-      const waits = [...waitFacts.subarray(waitStart[n], waitStart[n + 1])];
-      const apply = [...waitApply.subarray(waitStart[n], waitStart[n + 1])].map((a) => a === 1);
-      out.push({ waits, apply, provides: [...provideFacts.subarray(provideStart[n], provideStart[n + 1])] });
-    }
-    return out;
-  }
 }
 
 // A model is immutable once built (tests that vary one build a new one), so its index is kept with it.
@@ -190,12 +153,11 @@ function buildIndex(model: RolloutModel): FactIndex {
   const waitFacts = new Int32Array(waitCount);
   const waitApply = new Uint8Array(waitCount);
   const provideFacts = new Int32Array(provideCount);
-  const flat: FlatUnits = { waitStart, waitFacts, waitApply, provideStart, provideFacts };
   let u = 0;
   let w = 0;
   let p = 0;
   const steps = model.steps.map((step, i): StepFacts => {
-    const firstUnit = (unitStart[i] = u);
+    unitStart[i] = u;
     const applied: number[] = [];
     // Indexed loops: ~275,000 waits and provisions, where an iterator may cost an object each.
     for (let n = 0; n < step.units.length; n++) {
@@ -229,7 +191,7 @@ function buildIndex(model: RolloutModel): FactIndex {
     }
     const gates = step.gates.map(groupOf);
     for (const g of new Set(gates)) gated[g].push(i);
-    return new StepEntry(flat, firstUnit, u, applied, local, gates);
+    return { applied, local, gates };
   });
   unitStart[model.steps.length] = u;
   waitStart[u] = w;

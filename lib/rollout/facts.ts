@@ -72,23 +72,11 @@ export const PREREQUISITE_GROUPS: ReadonlySet<string> = new Set(['cert-manager.i
 /** The kinds in a fixed order, for tables indexed by kind (factKindNumber). */
 export const FACT_KINDS: readonly FactKind[] = ['crd', 'namespace', 'secret', 'ready', 'webhook', 'store-key'];
 
+const KIND_NUMBERS = new Map(FACT_KINDS.map((kind, n) => [kind, n]));
+
+/** A kind's place in FACT_KINDS; -1 for a key naming no kind (FactIndex.idOf of a foreign key). */
 export function factKindNumber(kind: FactKind): number {
-  switch (kind) {
-    case 'crd':
-      return 0;
-    case 'namespace':
-      return 1;
-    case 'secret':
-      return 2;
-    case 'ready':
-      return 3;
-    case 'webhook':
-      return 4;
-    case 'store-key':
-      return 5;
-    default:
-      return -1;
-  }
+  return KIND_NUMBERS.get(kind) ?? -1;
 }
 
 /** One fact and its waits, made on first use. */

@@ -227,7 +227,7 @@ export function simulate(model: RolloutModel, order: readonly string[] | 'togeth
       if (closed.length) return [{ kind: 'gate', steps: [...new Set(closed)] }];
     }
     modelSteps[k].units.forEach((unit, i) => {
-      const u = own.firstUnit + i;
+      const u = index.unitStart[k] + i;
       if (ready[u] === 1) return;
       unit.waits.forEach((wait, j) => {
         const id = waitFacts[waitStart[u] + j];

@@ -37,8 +37,12 @@ describe('the fact index of a rollout model', () => {
       const numberOf = new Map<string, number>();
       model.steps.forEach((step, k) => {
         step.units.forEach((unit, u) => {
-          const own = index.steps[k].units[u];
-          const facts = [...unit.waits.map((w, j) => [w.fact, own.waits[j]] as const), ...unit.provides.map((p, j) => [p.fact, own.provides[j]] as const)];
+          // The unit's slices of the index's flat lists, as the check and the simulation read them.
+          const n = index.unitStart[k] + u;
+          const waits = [...index.waitFacts.subarray(index.waitStart[n], index.waitStart[n + 1])];
+          const provides = [...index.provideFacts.subarray(index.provideStart[n], index.provideStart[n + 1])];
+          expect([waits.length, provides.length]).toStrictEqual([unit.waits.length, unit.provides.length]);
+          const facts = [...unit.waits.map((w, j) => [w.fact, waits[j]] as const), ...unit.provides.map((p, j) => [p.fact, provides[j]] as const)];
           for (const [fact, id] of facts) {
             const key = factKey(fact);
             expect(index.keyOf(id)).toBe(key);
@@ -46,7 +50,7 @@ describe('the fact index of a rollout model', () => {
             expect(numberOf.get(key) ?? id).toBe(id);
             numberOf.set(key, id);
           }
-          expect(own.apply).toStrictEqual(unit.waits.map((w) => w.stage === 'apply'));
+          expect([...index.waitApply.subarray(index.waitStart[n], index.waitStart[n + 1])]).toStrictEqual(unit.waits.map((w) => (w.stage === 'apply' ? 1 : 0)));
         });
       });
       expect(new Set(numberOf.values()).size).toBe(numberOf.size);
