@@ -86,7 +86,7 @@ export function renderCluster(context: FleetContext, cluster: ResolvedCluster, c
  * CRD schemas, files by the secret scan) by the thread that rendered the cluster, so that the main
  * thread only joins the parts. Undefined when a check finds anything: renderDelivery then makes the
  * part again and reports what it finds in the order of a single-threaded synth. `rendered` keeps
- * what the CLI keeps of its objects (keptFiles 'rollout'): what the GitOps files read.
+ * what the CLI keeps of its objects (keptCluster 'rollout'): what the GitOps files read.
  */
 export function checkedDeliveryPart(fleet: ResolvedFleet, rendered: RenderedCluster): ClusterDeliveryPart | undefined {
   const { components, files, objectFiles } = clusterDeliveryPart(fleet, rendered);

@@ -166,18 +166,12 @@ export function stop(control: Int32Array): void {
  */
 export type KeepObjects = 'objects' | 'rollout';
 
-/** A cluster's object and route files as `keep` says: whole, or each object's rollout view (lib/rollout/object-waits.ts). */
-export function keptFiles(rendered: RenderedCluster, keep: KeepObjects): Pick<RenderedCluster, 'objectFiles' | 'routeFiles'> {
-  if (keep === 'objects') return rendered;
-  const views = (files: readonly ObjectFile[]) => files.map((f) => ({ ...f, objects: f.objects.map(rolloutView) }));
-  return { objectFiles: views(rendered.objectFiles), routeFiles: views(rendered.routeFiles) };
-}
-
-/** A rendered cluster as the fleet-wide steps keep it (keptFiles). */
+/** A rendered cluster as `keep` says: whole, or with each object's rollout view (lib/rollout/object-waits.ts). */
 export function keptCluster(rendered: RenderedCluster, keep: KeepObjects): RenderedCluster {
   if (keep === 'objects') return rendered;
-  const { objectFiles, routeFiles } = keptFiles(rendered, keep);
-  return { ...rendered, objectFiles, objects: objectFiles.flatMap((f) => f.objects), routeFiles };
+  const views = (files: readonly ObjectFile[]) => files.map((f) => ({ ...f, objects: f.objects.map(rolloutView) }));
+  const objectFiles = views(rendered.objectFiles);
+  return { ...rendered, objectFiles, objects: objectFiles.flatMap((f) => f.objects), routeFiles: views(rendered.routeFiles) };
 }
 
 export interface RenderClustersOptions {
