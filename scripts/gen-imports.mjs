@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { rewriteImports } from './imports-linear-filter.mjs';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 const crds = join(repo, '..', 'shared', 'crds');
@@ -50,6 +51,7 @@ try {
       env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' },
     });
   }
+  rewriteImports(join(repo, 'imports'));
 } finally {
   writeFileSync(cdk8sConfig, cdk8sConfigText);
   rmSync(work, { recursive: true, force: true });

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
 import { DEFAULT_CLUSTER_NETWORKS } from '../compat/linkerd-releases.ts';
 import { upstreamHaValues } from '../compat/upstream-values.ts';
-import { contains, parseCidr } from '../model/cidr.ts';
+import { contains, parseCidr, type Cidr } from '../model/cidr.ts';
 import { mergeLayers } from '../model/merge.ts';
 import type { ProxySettings } from '../model/types.ts';
 import type { ResolvedCluster, ResolvedTrust } from '../resolve/resolve.ts';
@@ -68,7 +68,8 @@ export function heartbeatScheduleFor(clusterName: string): string {
  * inbound policies and protocol detection treat the cluster's own addresses as in-cluster.
  */
 export function clusterNetworksFor(cluster: Pick<ResolvedCluster, 'podCIDR' | 'serviceCIDR'>): string {
-  const defaults = DEFAULT_CLUSTER_NETWORKS.map((n) => parseCidr(n)!);
+  defaultNetworks ??= DEFAULT_CLUSTER_NETWORKS.map((n) => parseCidr(n)!);
+  const defaults = defaultNetworks;
   const extra = [cluster.podCIDR, cluster.serviceCIDR]
     .filter((c): c is string => c !== undefined)
     .filter((c) => {
@@ -77,6 +78,9 @@ export function clusterNetworksFor(cluster: Pick<ResolvedCluster, 'podCIDR' | 's
     });
   return [...DEFAULT_CLUSTER_NETWORKS, ...extra].join(',');
 }
+
+// The chart's ranges, parsed once per process rather than once per cluster.
+let defaultNetworks: Cidr[] | undefined;
 
 function proxyValues(proxy: ProxySettings): Record<string, unknown> {
   const out: Record<string, unknown> = {};
