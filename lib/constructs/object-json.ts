@@ -38,18 +38,7 @@ export function fastJson(o: ApiObject, resolversChecked = false): Record<string,
   const { props, metadata, patches } = internals;
   if (!isPlainObject(props) || !Array.isArray(patches) || !isPlainObject(metadata._additionalAttributes)) return undefined;
 
-  const meta = sanitize(
-    {
-      ...metadata._additionalAttributes,
-      name: metadata.name,
-      namespace: metadata.namespace,
-      annotations: metadata.annotations,
-      finalizers: metadata.finalizers,
-      ownerReferences: metadata.ownerReferences,
-      labels: metadata.labels,
-    },
-    true,
-  );
+  const meta = metadataJson(metadata);
   if (meta === NOT_PLAIN) return undefined;
   // As ApiObject.toJson: the props with the metadata's JSON in place of the given metadata, sorted.
   const keys = Object.keys(props);
@@ -67,9 +56,51 @@ export function fastJson(o: ApiObject, resolversChecked = false): Record<string,
       return undefined; // cdk8s's toJson() reports it, naming the construct
     }
   }
+  // An imported kind's manifest() reads its props by name: their order is its own, not the input's.
+  if (shape === 'imported') return (o.constructor as unknown as ImportedClass).manifest(json) as Record<string, Json>;
   const result: Record<string, Json> = {};
   for (const k of ['apiVersion', 'kind', 'metadata', ...Object.keys(json)]) if (k in json) result[k] = json[k];
-  return shape === 'imported' ? ((o.constructor as unknown as ImportedClass).manifest(result) as Record<string, Json>) : result;
+  return result;
+}
+
+/** The fields ApiObjectMetadataDefinition.toJson() writes over its other attributes, in sorted order. */
+const METADATA_FIELDS = ['annotations', 'finalizers', 'labels', 'name', 'namespace', 'ownerReferences'] as const;
+const METADATA_FIELD_SET: ReadonlySet<string> = new Set(METADATA_FIELDS);
+
+/**
+ * The metadata's JSON, as ApiObjectMetadataDefinition.toJson() and sanitize with empty values dropped
+ * leave it. Most objects' metadata has only the fields it defines: those are read directly, in
+ * sorted order, without first spreading its other attributes into an object of their own.
+ */
+function metadataJson(metadata: MetadataInternals): Json | typeof NOT_PLAIN {
+  const attributes = metadata._additionalAttributes!;
+  for (const key of Object.keys(attributes)) {
+    if (!METADATA_FIELD_SET.has(key)) {
+      return sanitize(
+        {
+          ...attributes,
+          name: metadata.name,
+          namespace: metadata.namespace,
+          annotations: metadata.annotations,
+          finalizers: metadata.finalizers,
+          ownerReferences: metadata.ownerReferences,
+          labels: metadata.labels,
+        },
+        true,
+      );
+    }
+  }
+  const out: Record<string, Json> = {};
+  let kept = 0;
+  for (const field of METADATA_FIELDS) {
+    const v = sanitize(metadata[field], true);
+    if (v === NOT_PLAIN) return NOT_PLAIN;
+    if (v !== undefined && v !== null) {
+      out[field] = v;
+      kept++;
+    }
+  }
+  return kept === 0 ? undefined : out;
 }
 
 interface MetadataInternals {

@@ -117,6 +117,45 @@ describe('objectJson on plain data', () => {
   });
 });
 
+describe('objectJson metadata and imported kinds', () => {
+  it('reads the metadata fields in sorted order, with chart labels, and drops empty ones', () => {
+    const chart = new Chart(Testing.app(), 'c', { labels: { 'z.dev/chart': 'c', 'a.dev/chart': 'a' }, namespace: 'ns' });
+    const o = new ApiObject(chart, 'o', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'x', labels: { 'm.dev/own': 'm' }, annotations: {}, finalizers: ['f'], ownerReferences: [] },
+    });
+    const json = fastJson(o)!;
+    expect(Object.keys(json.metadata as object)).toStrictEqual(['finalizers', 'labels', 'name', 'namespace']);
+    expect(Object.keys((json.metadata as any).labels)).toStrictEqual(['a.dev/chart', 'm.dev/own', 'z.dev/chart']);
+    expectSameJson(json, o.toJson(), 'six fields');
+    const unnamed = new ApiObject(Testing.chart(), 'unnamed', { apiVersion: 'v1', kind: 'ConfigMap' });
+    expectSameJson(fastJson(unnamed), unnamed.toJson(), 'generated name, nothing else');
+  });
+
+  it('places other metadata attributes among the fields in sorted order', () => {
+    const o = new ApiObject(Testing.chart(), 'o', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'x', generateName: 'x-', uid: 'u', annotations: { a: '1' } } as never,
+    });
+    o.metadata.add('aaa', 'first');
+    const json = fastJson(o)!;
+    expect(Object.keys(json.metadata as object)).toStrictEqual(['aaa', 'annotations', 'generateName', 'name', 'uid']);
+    expectSameJson(json, o.toJson(), 'extra attributes');
+  });
+
+  it('maps a patched imported kind with extra metadata as its toJson() does', () => {
+    const c = new Certificate(Testing.chart(), 'c', { metadata: { name: 'c', namespace: 'n', labels: { b: '2', a: '1' } }, spec: { secretName: 's', isCa: true, issuerRef: { name: 'i', kind: 'Issuer' }, dnsNames: ['b', 'a'] } });
+    c.metadata.add('generateName', 'c-');
+    c.addJsonPatch(JsonPatch.add('/spec/duration', '1h'));
+    const json = fastJson(c)!;
+    expect(Object.keys(json)).toStrictEqual(['apiVersion', 'kind', 'metadata', 'spec']);
+    expect((json.spec as any).duration).toBe('1h');
+    expectSameJson(json, c.toJson(), 'patched imported');
+  });
+});
+
 describe('objectJson falls back to toJson()', () => {
   it('for a Lazy value', () => {
     const o = new ApiObject(Testing.chart(), 'o', { apiVersion: 'v1', kind: 'ConfigMap', data: { a: Lazy.any({ produce: () => 'late' }) } });
