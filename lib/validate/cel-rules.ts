@@ -154,7 +154,10 @@ function checkSite(site: RuleSite, value: unknown, celValue: unknown, path: stri
   if (Array.isArray(value)) {
     if (!site.items) return;
     const celItems = celValue as unknown[] | undefined;
-    value.forEach((item, index) => checkSite(site.items!, item, celItems?.[index], `${path}/${index}`, violations));
+    for (let index = 0; index < value.length; index++) {
+      // A hole is skipped, as forEach did.
+      if (index in value) checkSite(site.items, value[index], celItems?.[index], `${path}/${index}`, violations);
+    }
     return;
   }
   if (!isSchema(value)) return;
@@ -164,8 +167,8 @@ function checkSite(site: RuleSite, value: unknown, celValue: unknown, path: stri
     checkSite(child, value[name], celName === undefined ? undefined : celObject?.[celName], path + pointer, violations);
   }
   if (site.values) {
-    for (const [key, entry] of Object.entries(value)) {
-      if (!site.declared.has(key)) checkSite(site.values, entry, celObject?.[key], `${path}/${escapePointer(key)}`, violations);
+    for (const key of Object.keys(value)) {
+      if (!site.declared.has(key)) checkSite(site.values, value[key], celObject?.[key], `${path}/${escapePointer(key)}`, violations);
     }
   }
 }
