@@ -17,6 +17,7 @@ const require = createRequire(import.meta.url);
 
 interface KubernetesModelClass {
   new (data: unknown): { validate(): void };
+  readonly prototype: { validate(this: unknown): void };
   readonly apiVersion: string;
   readonly kind: string;
 }
@@ -73,7 +74,10 @@ function validatorFor(model: KubernetesModelClass, apiVersion: string, kind: str
     const violations: SchemaViolation[] = [];
     if (rootRef !== undefined) walkFields(decoded, rootRef, [], violations);
     try {
-      new model(decoded).validate();
+      // The model's constructor only copies the object without its undefined fields (for its own
+      // toJSON) before validate() reads it; an object without any is validated as it is.
+      if (holdsUndefined(decoded)) new model(decoded).validate();
+      else model.prototype.validate.call(decoded);
     } catch (error) {
       const ajvErrors = (error as { errors?: unknown }).errors;
       if (!Array.isArray(ajvErrors)) throw error;
@@ -252,6 +256,20 @@ const OBJECT_CHECKS: Readonly<Record<string, (value: Record<string, unknown>, pa
 const REQUIRED_NOT_ENFORCED: Readonly<Record<string, readonly string[]>> = {
   'discovery.k8s.io/v1 EndpointSlice': ['/endpoints'],
 };
+
+/** True when a field of an object at any depth is undefined (kubernetes-models' copy drops those). */
+function holdsUndefined(value: unknown): boolean {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (holdsUndefined(value[i])) return true;
+    return false;
+  }
+  if (!isRecord(value)) return false;
+  for (const key in value) {
+    const item = value[key];
+    if (item === undefined || holdsUndefined(item)) return true;
+  }
+  return false;
+}
 
 /** A copy without null-valued object fields at any depth (list items stay); unchanged parts are shared. */
 export function withoutNulls(value: unknown): unknown {

@@ -26,6 +26,16 @@ describe('validator lookups remembered per sources, apiVersion and kind', () => 
   });
 });
 
+describe('built-in kinds', () => {
+  it('report what kubernetes-models finds whether or not the object holds undefined fields (validated in place or through its copy)', () => {
+    const configMap = (extra: Record<string, unknown>): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web' }, data: { a: 7 }, ...extra });
+    const expected = [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'web', path: '/data/a', message: 'must be string' }];
+    expect(validateObjects([configMap({})], sources)).toStrictEqual(expected);
+    expect(validateObjects([configMap({ binaryData: undefined })], sources)).toStrictEqual(expected);
+    expect(validateObjects([{ ...configMap({}), data: { a: 'b', c: undefined } }], sources)).toStrictEqual([]);
+  });
+});
+
 describe('ObjectMeta checks', () => {
   it('scan names as DNS-1123 subdomains exactly as the regular expression did', () => {
     const regex = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
