@@ -14,13 +14,40 @@ export function unknownValueKeys(values: unknown, tree: KeyTree, at = ''): strin
   if (tree === true || '*' in tree) return [];
   if (!values || typeof values !== 'object' || Array.isArray(values)) return [];
   const unknown: string[] = [];
-  for (const [key, value] of Object.entries(values)) {
-    const here = at + pointer(key);
+  collectUnknownKeys(values as Record<string, unknown>, tree, at, unknown);
+  return unknown;
+}
+
+function collectUnknownKeys(values: Record<string, unknown>, tree: Exclude<KeyTree, true>, at: string, unknown: string[]): void {
+  for (const key of Object.keys(values)) {
+    const here = at + segment(key);
     const sub = tree[key];
     if (sub === undefined) unknown.push(here);
-    else unknown.push(...unknownValueKeys(value, sub, here));
+    else {
+      const value = values[key];
+      if (sub !== true && !('*' in sub) && value && typeof value === 'object' && !Array.isArray(value)) collectUnknownKeys(value as Record<string, unknown>, sub, here, unknown);
+    }
   }
-  return unknown;
+}
+
+/** pointer(key) without its rest array and regular expressions for the usual key that needs no escaping. */
+function segment(key: string): string {
+  return key.includes('~') || key.includes('/') ? pointer(key) : `/${key}`;
+}
+
+/** upstreamValueType per chart and pointer (null: untyped): every cluster's values visit the same pointers. */
+const valueTypes = new Map<UpstreamChart, Map<string, ValueType | null>>();
+const MAX_VALUE_TYPES = 16384;
+
+function valueTypeAt(chart: UpstreamChart, at: string): ValueType | undefined {
+  let byPointer = valueTypes.get(chart);
+  if (!byPointer) valueTypes.set(chart, (byPointer = new Map()));
+  let type = byPointer.get(at);
+  if (type === undefined) {
+    type = upstreamValueType(chart, at) ?? null;
+    if (byPointer.size < MAX_VALUE_TYPES) byPointer.set(at, type);
+  }
+  return type ?? undefined;
 }
 
 /**
@@ -66,7 +93,7 @@ export function upstreamValueProblems(chart: UpstreamChart, values: unknown, tre
 
 function walk(chart: UpstreamChart, value: unknown, tree: KeyTree | undefined, at: string, problems: ValueProblem[]): void {
   if (value === null || value === undefined || tree === undefined) return;
-  const type = at === '' ? undefined : upstreamValueType(chart, at);
+  const type = at === '' ? undefined : valueTypeAt(chart, at);
   if (type) {
     problems.push(...checkType(type, value, at));
     return;
@@ -87,7 +114,8 @@ function walk(chart: UpstreamChart, value: unknown, tree: KeyTree | undefined, a
     problems.push({ pointer: at, message: `${show(value)} is not a map; the chart reads keys below ${show(at.slice(1).replace(/\//g, '.'))}`, fix: 'give a map with the keys of the chart\'s values.yaml, or remove it' });
     return;
   }
-  for (const [key, child] of Object.entries(value as Record<string, unknown>)) walk(chart, child, tree[key], `${at}${pointer(key)}`, problems);
+  const map = value as Record<string, unknown>;
+  for (const key of Object.keys(map)) walk(chart, map[key], tree[key], at + segment(key), problems);
 }
 
 function checkType(type: ValueType, value: unknown, at: string): ValueProblem[] {

@@ -49,7 +49,7 @@ interface RuleSite {
    * Outcomes by the value's text (memoKey): rules are pure functions of `self`, and generated
    * objects repeat the same values across clusters, so most evaluations are answered from here.
    */
-  readonly outcomes: Map<string, SiteOutcome>;
+  readonly memo: SiteMemo;
   /** Every site below converts its value as this site's conversion would hand it down (see ruleSite). */
   readonly convertsAlike: boolean;
   /** Declared properties whose subtree holds rules: name → its escaped CEL name and site. */
@@ -63,6 +63,13 @@ interface RuleSite {
 }
 
 type CelConverter = (value: unknown) => unknown;
+
+interface SiteMemo {
+  /** Undefined once the trial found that the site's values rarely repeat (see checkSite). */
+  outcomes: Map<string, SiteOutcome> | undefined;
+  lookups: number;
+  hits: number;
+}
 
 /** The check for a CRD's `openAPIV3Schema` (without status), or undefined when it has no rules. */
 export function celRulesCheck(schema: Schema): CelRulesCheck | undefined {
@@ -120,7 +127,7 @@ function ruleSite(schema: Schema, isRoot = false): RuleSite | undefined {
   const convertsAlike =
     !(isRoot && properties.some(({ name }) => name === 'metadata')) && !(values && isSchema(schema.properties)) &&
     properties.every(({ site }) => site.convertsAlike) && (items?.convertsAlike ?? true) && (values?.convertsAlike ?? true);
-  return { rules, outcomes: new Map(), convertsAlike, properties, items, values, declared, toCel: () => (converter ??= celConverter(schema, isRoot)) };
+  return { rules, memo: { outcomes: new Map(), lookups: 0, hits: 0 }, convertsAlike, properties, items, values, declared, toCel: () => (converter ??= celConverter(schema, isRoot)) };
 }
 
 /** A rule that does not parse would be refused by the API server with the CRD; say so when hit. */
@@ -139,12 +146,22 @@ function compileRuleOrExplain(text: string): CompiledRule {
 function checkSite(site: RuleSite, value: unknown, celValue: unknown, path: string, violations: CelViolation[]): void {
   if (value === undefined || value === null) return;
   if (site.rules.length > 0) {
-    const key = memoKey(value);
-    let outcome = key === undefined ? undefined : site.outcomes.get(key);
+    const memo = site.memo;
+    const key = memo.outcomes ? memoKey(value) : undefined;
+    let outcome = key === undefined ? undefined : memo.outcomes!.get(key);
+    if (key !== undefined) {
+      memo.lookups++;
+      if (outcome) memo.hits++;
+    }
     if (!outcome) {
       celValue ??= site.toCel()(value);
       outcome = evaluateRules(site.rules, celValue);
-      if (key !== undefined && key.length <= MAX_MEMO_KEY && site.outcomes.size < MAX_MEMO_ENTRIES) site.outcomes.set(key, outcome);
+      // A site whose values all differ (a HelmRelease's spec, which holds the cluster's values)
+      // stops paying for their text after a trial; the rules are evaluated as before.
+      if (key !== undefined) {
+        if (memo.lookups >= MEMO_TRIAL && memo.hits * 4 < memo.lookups) memo.outcomes = undefined;
+        else if (key.length <= MAX_MEMO_KEY && memo.outcomes!.size < MAX_MEMO_ENTRIES) memo.outcomes!.set(key, outcome);
+      }
     }
     for (const { suffix, message, rule } of outcome) violations.push({ path: path + suffix, rule, message });
     // A remembered outcome leaves the value unconverted: sites below convert their part themselves,
@@ -154,7 +171,10 @@ function checkSite(site: RuleSite, value: unknown, celValue: unknown, path: stri
   if (Array.isArray(value)) {
     if (!site.items) return;
     const celItems = celValue as unknown[] | undefined;
-    value.forEach((item, index) => checkSite(site.items!, item, celItems?.[index], `${path}/${index}`, violations));
+    for (let index = 0; index < value.length; index++) {
+      // A hole is skipped, as forEach did.
+      if (index in value) checkSite(site.items, value[index], celItems?.[index], `${path}/${index}`, violations);
+    }
     return;
   }
   if (!isSchema(value)) return;
@@ -164,8 +184,8 @@ function checkSite(site: RuleSite, value: unknown, celValue: unknown, path: stri
     checkSite(child, value[name], celName === undefined ? undefined : celObject?.[celName], path + pointer, violations);
   }
   if (site.values) {
-    for (const [key, entry] of Object.entries(value)) {
-      if (!site.declared.has(key)) checkSite(site.values, entry, celObject?.[key], `${path}/${escapePointer(key)}`, violations);
+    for (const key of Object.keys(value)) {
+      if (!site.declared.has(key)) checkSite(site.values, value[key], celObject?.[key], `${path}/${escapePointer(key)}`, violations);
     }
   }
 }
@@ -174,6 +194,7 @@ function checkSite(site: RuleSite, value: unknown, celValue: unknown, path: stri
 // remembering after this many distinct values (memory stays bounded on any fleet).
 const MAX_MEMO_KEY = 64 * 1024;
 const MAX_MEMO_ENTRIES = 4096;
+const MEMO_TRIAL = 256;
 
 /**
  * The text of a JSON-like value that tells apart everything a rule can see of it (types, -0,
@@ -319,7 +340,7 @@ function celConverter(schema: Schema, isRoot = false): CelConverter {
   }
   if (isSchema(schema.additionalProperties)) {
     const convertValue = celConverter(schema.additionalProperties);
-    return (value) => (isSchema(value) ? Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, convertValue(entry)])) : untypedCelValue(value));
+    return (value) => (isSchema(value) ? mapValues(value, convertValue) : untypedCelValue(value));
   }
   // `number` is a CEL double: keep the JS number even when it happens to be integral.
   if (schema.type === 'number') return (value) => value;
@@ -339,8 +360,18 @@ function rootMetadata(value: unknown): unknown {
 function untypedCelValue(value: unknown): unknown {
   if (typeof value === 'number') return Number.isInteger(value) ? BigInt(value) : value;
   if (Array.isArray(value)) return value.map(untypedCelValue);
-  if (isSchema(value)) return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, untypedCelValue(entry)]));
+  if (isSchema(value)) return mapValues(value, untypedCelValue);
   return value;
+}
+
+/** Object.fromEntries(Object.entries(value).map(…)) without the entry arrays: every converted map and object goes through here. */
+function mapValues(value: Record<string, unknown>, convert: (entry: unknown) => unknown): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    if (key === '__proto__') Object.defineProperty(result, key, { value: convert(value[key]), enumerable: true, writable: true, configurable: true });
+    else result[key] = convert(value[key]);
+  }
+  return result;
 }
 
 const CEL_RESERVED_WORDS = new Set([

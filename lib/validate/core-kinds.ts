@@ -17,6 +17,7 @@ const require = createRequire(import.meta.url);
 
 interface KubernetesModelClass {
   new (data: unknown): { validate(): void };
+  readonly prototype: { validate(this: unknown): void };
   readonly apiVersion: string;
   readonly kind: string;
 }
@@ -73,7 +74,10 @@ function validatorFor(model: KubernetesModelClass, apiVersion: string, kind: str
     const violations: SchemaViolation[] = [];
     if (rootRef !== undefined) walkFields(decoded, rootRef, [], violations);
     try {
-      new model(decoded).validate();
+      // The model's constructor only copies the object without its undefined fields (for its own
+      // toJSON) before validate() reads it; an object without any is validated as it is.
+      if (holdsUndefined(decoded)) new model(decoded).validate();
+      else model.prototype.validate.call(decoded);
     } catch (error) {
       const ajvErrors = (error as { errors?: unknown }).errors;
       if (!Array.isArray(ajvErrors)) throw error;
@@ -253,19 +257,40 @@ const REQUIRED_NOT_ENFORCED: Readonly<Record<string, readonly string[]>> = {
   'discovery.k8s.io/v1 EndpointSlice': ['/endpoints'],
 };
 
+/** True when a field of an object at any depth is undefined (kubernetes-models' copy drops those). */
+function holdsUndefined(value: unknown): boolean {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (holdsUndefined(value[i])) return true;
+    return false;
+  }
+  if (!isRecord(value)) return false;
+  for (const key in value) {
+    const item = value[key];
+    if (item === undefined || holdsUndefined(item)) return true;
+  }
+  return false;
+}
+
 /** A copy without null-valued object fields at any depth (list items stay); unchanged parts are shared. */
 export function withoutNulls(value: unknown): unknown {
+  // Loops rather than forEach/Object.entries: this runs over every built-in object and every
+  // ObjectMeta, which seldom hold a null, and then allocates nothing.
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined;
-    value.forEach((item, i) => {
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
       const next = withoutNulls(item);
       if (next !== item) (copy ??= [...value])[i] = next;
-    });
+    }
     return copy ?? value;
   }
   if (!isRecord(value)) return value;
   let copy: Record<string, unknown> | undefined;
-  for (const [key, item] of Object.entries(value)) {
+  // for…in reads fields through V8's enum cache; only own fields count, as with Object.keys.
+  const plain = Object.getPrototypeOf(value) === Object.prototype;
+  for (const key in value) {
+    if (!plain && !Object.hasOwn(value, key)) continue;
+    const item = value[key];
     if (item === null) {
       copy ??= { ...value };
       delete copy[key];
@@ -288,7 +313,6 @@ const OBJECT_META_FIELDS = new Set([
 ]);
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const QUALIFIED_NAME_PART = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
@@ -302,54 +326,62 @@ export function objectMetaViolations(kind: string, decodedMetadata: unknown): Sc
   // `annotations:` with nothing after it (null) is decoded as absent, as the API server does.
   const metadata = withoutNulls(decodedMetadata) as Record<string, unknown>;
   const violations: SchemaViolation[] = [];
-  const add = (path: string, message: string) => violations.push({ path: `/metadata${path}`, message });
 
-  for (const field of Object.keys(metadata)) {
-    if (!OBJECT_META_FIELDS.has(field)) add(`/${escapePointer(field)}`, 'unknown field: not part of ObjectMeta');
+  for (const field in metadata) {
+    if (!OBJECT_META_FIELDS.has(field) && Object.hasOwn(metadata, field)) addMetadataViolation(violations, `/${escapePointer(field)}`, 'unknown field: not part of ObjectMeta');
   }
 
   const name = metadata.name;
   if (typeof name !== 'string' || name === '') {
-    if (metadata.generateName === undefined) add('/name', typeof name === 'string' ? 'must not be empty' : 'required field is missing');
+    if (metadata.generateName === undefined) addMetadataViolation(violations, '/name', typeof name === 'string' ? 'must not be empty' : 'required field is missing');
   } else {
     const problem = nameProblem(kind, name);
-    if (problem) add('/name', problem);
+    if (problem) addMetadataViolation(violations, '/name', problem);
   }
   if (metadata.namespace !== undefined) {
     if (typeof metadata.namespace !== 'string' || !isDns1123Label(metadata.namespace)) {
-      add('/namespace', `must be a DNS-1123 label (lower-case alphanumerics and '-', at most 63), got ${describe(metadata.namespace)}`);
+      addMetadataViolation(violations, '/namespace', `must be a DNS-1123 label (lower-case alphanumerics and '-', at most 63), got ${describe(metadata.namespace)}`);
     }
   }
 
   if (metadata.labels !== undefined) {
-    if (!isRecord(metadata.labels)) add('/labels', `must be a map of strings, got ${describe(metadata.labels)}`);
+    if (!isRecord(metadata.labels)) addMetadataViolation(violations, '/labels', `must be a map of strings, got ${describe(metadata.labels)}`);
     else {
-      for (const [key, value] of Object.entries(metadata.labels)) {
+      const labels = metadata.labels;
+      for (const key of Object.keys(labels)) {
+        const value = labels[key];
         // The pointer is made only for a problem: most keys and values have none.
         const keyProblem = qualifiedNameProblem(key);
-        if (keyProblem) add(`/labels/${escapePointer(key)}`, `label key ${keyProblem}`);
-        if (typeof value !== 'string') add(`/labels/${escapePointer(key)}`, `label value must be a string, got ${describe(value)}`);
+        if (keyProblem) addMetadataViolation(violations, `/labels/${escapePointer(key)}`, `label key ${keyProblem}`);
+        if (typeof value !== 'string') addMetadataViolation(violations, `/labels/${escapePointer(key)}`, `label value must be a string, got ${describe(value)}`);
         else if (value.length > 63 || !LABEL_VALUE.test(value)) {
-          add(`/labels/${escapePointer(key)}`, `label value must be at most 63 characters of alphanumerics, '-', '_' or '.', starting and ending with an alphanumeric, got ${JSON.stringify(value)}`);
+          addMetadataViolation(violations, `/labels/${escapePointer(key)}`, `label value must be at most 63 characters of alphanumerics, '-', '_' or '.', starting and ending with an alphanumeric, got ${JSON.stringify(value)}`);
         }
       }
     }
   }
 
   if (metadata.annotations !== undefined) {
-    if (!isRecord(metadata.annotations)) add('/annotations', `must be a map of strings, got ${describe(metadata.annotations)}`);
+    if (!isRecord(metadata.annotations)) addMetadataViolation(violations, '/annotations', `must be a map of strings, got ${describe(metadata.annotations)}`);
     else {
       let totalSize = 0;
-      for (const [key, value] of Object.entries(metadata.annotations)) {
+      const annotations = metadata.annotations;
+      for (const key of Object.keys(annotations)) {
+        const value = annotations[key];
         const keyProblem = qualifiedNameProblem(key);
-        if (keyProblem) add(`/annotations/${escapePointer(key)}`, `annotation key ${keyProblem}`);
-        if (typeof value !== 'string') add(`/annotations/${escapePointer(key)}`, `annotation value must be a string, got ${describe(value)}`);
+        if (keyProblem) addMetadataViolation(violations, `/annotations/${escapePointer(key)}`, `annotation key ${keyProblem}`);
+        if (typeof value !== 'string') addMetadataViolation(violations, `/annotations/${escapePointer(key)}`, `annotation value must be a string, got ${describe(value)}`);
         else totalSize += key.length + value.length;
       }
-      if (totalSize > ANNOTATIONS_TOTAL_LIMIT) add('/annotations', `annotations total ${totalSize} bytes, over the API server limit of ${ANNOTATIONS_TOTAL_LIMIT}`);
+      if (totalSize > ANNOTATIONS_TOTAL_LIMIT) addMetadataViolation(violations, '/annotations', `annotations total ${totalSize} bytes, over the API server limit of ${ANNOTATIONS_TOTAL_LIMIT}`);
     }
   }
   return violations;
+}
+
+/** Not a closure per object: keepNames in the CLI bundle makes each closure a defineProperty too. */
+function addMetadataViolation(violations: SchemaViolation[], path: string, message: string): void {
+  violations.push({ path: `/metadata${path}`, message });
 }
 
 function nameProblem(kind: string, name: string): string | undefined {
@@ -365,16 +397,27 @@ function nameProblem(kind: string, name: string): string | undefined {
   if (PATH_SEGMENT_NAMED.has(kind)) {
     return name === '.' || name === '..' || name.includes('/') || name.includes('%') ? `must not be "." or ".." or contain "/" or "%", got ${JSON.stringify(name)}` : undefined;
   }
-  return name.length <= 253 && DNS1123_SUBDOMAIN.test(name)
+  return name.length <= 253 && isDns1123Subdomain(name)
     ? undefined
     : `must be a DNS-1123 subdomain (lower-case alphanumerics, '-' and '.', at most 253), got ${JSON.stringify(name)}`;
 }
 
+/** Label and annotation keys found valid: fleets repeat a handful of keys on every object. */
+const validQualifiedNames = new Set<string>();
+const MAX_VALID_QUALIFIED_NAMES = 4096;
+
 function qualifiedNameProblem(key: string): string | undefined {
+  if (validQualifiedNames.has(key)) return undefined;
+  const problem = qualifiedNameCheck(key);
+  if (problem === undefined && validQualifiedNames.size < MAX_VALID_QUALIFIED_NAMES) validQualifiedNames.add(key);
+  return problem;
+}
+
+function qualifiedNameCheck(key: string): string | undefined {
   const slash = key.indexOf('/');
   const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
   const name = slash >= 0 ? key.slice(slash + 1) : key;
-  if (prefix !== undefined && (prefix.length === 0 || prefix.length > 253 || !DNS1123_SUBDOMAIN.test(prefix))) {
+  if (prefix !== undefined && (prefix.length === 0 || prefix.length > 253 || !isDns1123Subdomain(prefix))) {
     return `prefix must be a DNS-1123 subdomain, got ${JSON.stringify(key)}`;
   }
   if (name.length === 0 || name.length > 63 || !QUALIFIED_NAME_PART.test(name)) {
@@ -382,6 +425,28 @@ function qualifiedNameProblem(key: string): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * `^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$` without a regular expression
+ * (it was a visible part of checking every object's name): dot-separated labels, each non-empty,
+ * of lower-case alphanumerics and '-', starting and ending with an alphanumeric.
+ */
+function isDns1123Subdomain(value: string): boolean {
+  let labelStart = 0;
+  for (let i = 0; i <= value.length; i++) {
+    const code = i < value.length ? value.charCodeAt(i) : DOT;
+    if (code === DOT) {
+      if (i === labelStart || value.charCodeAt(i - 1) === DASH) return false;
+      labelStart = i + 1;
+    } else if (code === DASH) {
+      if (i === labelStart) return false;
+    } else if (!((code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39))) return false;
+  }
+  return true;
+}
+
+const DOT = 0x2e;
+const DASH = 0x2d;
 
 function isDns1123Label(value: string): boolean {
   return value.length <= 63 && DNS1123_LABEL.test(value);

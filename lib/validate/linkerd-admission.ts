@@ -572,21 +572,25 @@ export const RULES_BY_RELEASE: Readonly<Record<LinkerdSchemaVersion, readonly Ad
   'edge-26.8.3': RULES,
 };
 
-const rulesByKind = new Map<readonly AdmissionRule[], Map<string, AdmissionRule[]>>();
+/** release's rules → group → kind → rules: asked for every object, answered without a key string. */
+const rulesByKind = new Map<readonly AdmissionRule[], Map<string, Map<string, AdmissionRule[]>>>();
 
 function rulesFor(release: LinkerdSchemaVersion, group: string, kind: string): readonly AdmissionRule[] {
   const rules = RULES_BY_RELEASE[release];
-  let byKind = rulesByKind.get(rules);
-  if (!byKind) {
-    byKind = new Map();
+  let byGroup = rulesByKind.get(rules);
+  if (!byGroup) {
+    byGroup = new Map();
     for (const rule of rules) {
-      const key = `${rule.group}/${rule.kind}`;
-      byKind.set(key, [...(byKind.get(key) ?? []), rule]);
+      let byKind = byGroup.get(rule.group);
+      if (!byKind) byGroup.set(rule.group, (byKind = new Map()));
+      byKind.set(rule.kind, [...(byKind.get(rule.kind) ?? []), rule]);
     }
-    rulesByKind.set(rules, byKind);
+    rulesByKind.set(rules, byGroup);
   }
-  return byKind.get(`${group}/${kind}`) ?? [];
+  return byGroup.get(group)?.get(kind) ?? NO_RULES;
 }
+
+const NO_RULES: readonly AdmissionRule[] = [];
 
 /**
  * The webhook's verdict on one object of a cluster running `release`; `batch` is every object
@@ -602,5 +606,8 @@ export function linkerdAdmissionViolations(object: AdmissionObject, release: Lin
   if (rules.length === 0) return [];
   if (!isJson(object.spec)) return [violation('/spec', "admission request missing 'spec'; add spec")];
   const spec = object.spec;
-  return rules.flatMap((rule) => rule.check(spec, object, batch));
+  if (rules.length === 1) return rules[0]!.check(spec, object, batch);
+  const violations: SchemaViolation[] = [];
+  for (const rule of rules) violations.push(...rule.check(spec, object, batch));
+  return violations;
 }

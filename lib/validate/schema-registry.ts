@@ -268,12 +268,11 @@ function compileCrdSchema(crdSchema: Schema, fileName: string): ValidateFn {
   const checkCelRules = celRulesCheck(withoutStatus(crdSchema));
   const check = (object: unknown) => {
     const defaulted = applyDefaults ? applyDefaults(object) : object;
-    const valid = compiled(defaulted);
-    const errors = valid ? [] : (compiled.errors ?? []);
-    const violations: SchemaViolation[] = violationsFromAjvErrors(errors);
+    const errors = compiled(defaulted) ? undefined : (compiled.errors ?? undefined);
+    const violations: SchemaViolation[] = errors ? violationsFromAjvErrors(errors) : [];
     if (checkCelRules) {
-      if (errors.some(blocksCelRules)) violations.push(CEL_RULES_NOT_CHECKED);
-      else violations.push(...checkCelRules(defaulted));
+      if (errors?.some(blocksCelRules)) violations.push(CEL_RULES_NOT_CHECKED);
+      else for (const violation of checkCelRules(defaulted)) violations.push(violation);
     }
     if (isSchema(object) && object.status !== undefined) violations.push(STATUS_VIOLATION);
     return violations;
@@ -303,10 +302,9 @@ function rememberedByContent(check: ValidateFn, rulesSeeMetadata: boolean): Vali
   let hits = 0;
   return (object: unknown) => {
     if (!memos || !isSchema(object) || (object.metadata !== undefined && !isPlainObject(object.metadata))) return check(object);
-    const { metadata, ...rest } = object;
-    const key = memoKey(rulesSeeMetadata ? object : rest);
+    const key = rulesSeeMetadata ? memoKey(object) : memoKeyWithoutMetadata(object);
     if (key === undefined) return check(object);
-    const memo = memos[metadata === undefined ? 0 : 1];
+    const memo = memos[object.metadata === undefined ? 0 : 1];
     const seen = memo.get(key);
     lookups++;
     if (seen) {
@@ -318,6 +316,23 @@ function rememberedByContent(check: ValidateFn, rulesSeeMetadata: boolean): Vali
     else if (memos[0].size + memos[1].size < MEMO_MAX_ENTRIES) memo.set(key, [...violations]);
     return violations;
   };
+}
+
+/**
+ * memoKey of the object without its metadata, without copying the object to leave it out: the
+ * top-level fields' keys in order, each value's memoKey. Like memoKey it tells apart any two
+ * objects that differ outside metadata (each value's key is self-delimiting: JSON or spelled out).
+ */
+function memoKeyWithoutMetadata(object: Schema): string | undefined {
+  let key = '{';
+  for (const name in object) {
+    if (name === 'metadata') continue;
+    if (!Object.hasOwn(object, name)) return undefined;
+    const inner = memoKey(object[name]);
+    if (inner === undefined) return undefined;
+    key += `${JSON.stringify(name)}:${inner},`;
+  }
+  return key;
 }
 
 function isPlainObject(value: unknown): boolean {
@@ -461,20 +476,24 @@ function buildDefaulter(schema: Schema): Defaulter | undefined {
   const itemDefaulter = isSchema(schema.items) ? buildDefaulter(schema.items) : undefined;
   const valueDefaulter = isSchema(schema.additionalProperties) ? buildDefaulter(schema.additionalProperties) : undefined;
   if (propertyDefaulters.length === 0 && !itemDefaulter && !valueDefaulter) return undefined;
+  const declared = isSchema(schema.properties) ? schema.properties : {};
 
   return (value: unknown) => {
     if (Array.isArray(value)) {
       if (!itemDefaulter) return value;
       let copy: unknown[] | undefined;
-      value.forEach((item, index) => {
+      for (let index = 0; index < value.length; index++) {
+        if (!(index in value)) continue; // a hole, as forEach would skip it
+        const item: unknown = value[index];
         const defaulted = itemDefaulter(item);
         if (defaulted !== item) (copy ??= [...value])[index] = defaulted;
-      });
+      }
       return copy ?? value;
     }
     if (!isSchema(value)) return value;
     let copy: Schema | undefined;
-    for (const { name, defaultValue, nullable, inner } of propertyDefaulters) {
+    for (let i = 0; i < propertyDefaulters.length; i++) {
+      const { name, defaultValue, nullable, inner } = propertyDefaulters[i]!;
       const current = value[name];
       // The API server prunes a null in a non-nullable field before defaulting it.
       const missing = current === undefined || (current === null && !nullable);
@@ -484,9 +503,9 @@ function buildDefaulter(schema: Schema): Defaulter | undefined {
       if (next !== current) (copy ??= { ...value })[name] = next;
     }
     if (valueDefaulter) {
-      const declared = isSchema(schema.properties) ? schema.properties : {};
-      for (const [key, entry] of Object.entries(value)) {
+      for (const key of Object.keys(value)) {
         if (key in declared) continue;
+        const entry = value[key];
         const defaulted = valueDefaulter(entry);
         if (defaulted !== entry) (copy ??= { ...value })[key] = defaulted;
       }
@@ -508,6 +527,7 @@ function deepFreeze<T>(value: T): T {
 
 /** ajv errors (ours or kubernetes-models') → path + message, one line each, no duplicates. */
 export function violationsFromAjvErrors(errors: readonly Partial<ErrorObject>[]): SchemaViolation[] {
+  if (errors.length === 0) return [];
   const violations: SchemaViolation[] = [];
   const seen = new Set<string>();
   for (const error of collapseCombinators(errors)) {

@@ -6,7 +6,7 @@
 import type { KubeObject } from '../model/kube-object.ts';
 import { coreKindValidator, isPrereleaseCoreApiVersion, objectMetaViolations } from './core-kinds.ts';
 import { linkerdAdmissionViolations } from './linkerd-admission.ts';
-import { schemaFor, servedApiVersionsOf, sourceSetsFor, type SchemaSources } from './schema-registry.ts';
+import { schemaFor, servedApiVersionsOf, sourceSetsFor, type SchemaSources, type ValidateFn } from './schema-registry.ts';
 
 export type { KubeObject };
 
@@ -25,32 +25,60 @@ export interface ObjectIssue {
 
 export function validateObjects(objects: readonly KubeObject[], sources: SchemaSources): ObjectIssue[] {
   const issues: ObjectIssue[] = [];
+  const validators = validatorsFor(sources);
   for (const object of objects) {
-    const report = (path: string, message: string, rule?: string) => issues.push(issueFor(object, path, message, rule));
-
     const metadataViolations = objectMetaViolations(String(object.kind), object.metadata);
-    for (const violation of metadataViolations) report(violation.path, violation.message);
-    // kubernetes-models also types metadata (labels must be strings, …): one message per place is enough.
-    const reportedPaths = metadataViolations.length > 0 ? new Set(metadataViolations.map((violation) => violation.path)) : undefined;
+    for (const violation of metadataViolations) issues.push(issueFor(object, violation.path, violation.message));
 
     if (typeof object.apiVersion !== 'string' || typeof object.kind !== 'string') {
-      report('', `apiVersion and kind must be strings, got ${JSON.stringify(object.apiVersion)} ${JSON.stringify(object.kind)}`);
+      issues.push(issueFor(object, '', `apiVersion and kind must be strings, got ${JSON.stringify(object.apiVersion)} ${JSON.stringify(object.kind)}`));
       continue;
     }
-    const validate = coreKindValidator(object.apiVersion, object.kind) ?? schemaFor(object.apiVersion, object.kind, sources);
+    const validate = validatorOf(validators, object.apiVersion, object.kind, sources);
     if (!validate) {
-      report('', noSchemaMessage(object.apiVersion, object.kind, sources));
+      issues.push(issueFor(object, '', noSchemaMessage(object.apiVersion, object.kind, sources)));
       continue;
     }
     const schemaViolations = validate(object);
-    for (const violation of schemaViolations) {
-      if (!reportedPaths?.has(violation.path)) report(violation.path, violation.message, violation.rule);
+    if (schemaViolations.length > 0) {
+      // kubernetes-models also types metadata (labels must be strings, …): one message per place is enough.
+      const reportedPaths = metadataViolations.length > 0 ? new Set(metadataViolations.map((violation) => violation.path)) : undefined;
+      for (const violation of schemaViolations) {
+        if (!reportedPaths?.has(violation.path)) issues.push(issueFor(object, violation.path, violation.message, violation.rule));
+      }
     }
     if (sources.linkerd !== undefined && schemaViolations.length === 0 && metadataViolations.length === 0) {
-      for (const violation of linkerdAdmissionViolations(object, sources.linkerd, objects)) report(violation.path, violation.message);
+      for (const violation of linkerdAdmissionViolations(object, sources.linkerd, objects)) issues.push(issueFor(object, violation.path, violation.message));
     }
   }
   return issues;
+}
+
+/** apiVersion → kind → validator (null: none), per schema sources. */
+type Validators = Map<string, Map<string, ValidateFn | null>>;
+
+const validatorsBySources = new Map<string, Validators>();
+
+/**
+ * Every object asks which validator checks its apiVersion/kind: answered once per sources and
+ * kind, without building a key string per object.
+ */
+function validatorsFor(sources: SchemaSources): Validators {
+  const key = `${sources.linkerd ?? ''}\u0000${sources.gatewayAPI?.version ?? ''}\u0000${sources.gatewayAPI?.channel ?? ''}`;
+  let validators = validatorsBySources.get(key);
+  if (!validators) validatorsBySources.set(key, (validators = new Map()));
+  return validators;
+}
+
+function validatorOf(validators: Validators, apiVersion: string, kind: string, sources: SchemaSources): ValidateFn | undefined {
+  let byKind = validators.get(apiVersion);
+  if (!byKind) validators.set(apiVersion, (byKind = new Map()));
+  let validate = byKind.get(kind);
+  if (validate === undefined) {
+    validate = coreKindValidator(apiVersion, kind) ?? schemaFor(apiVersion, kind, sources) ?? null;
+    byKind.set(kind, validate);
+  }
+  return validate ?? undefined;
 }
 
 /** An issue naming the object it is about; shared with the secret scan. */

@@ -3,6 +3,7 @@
 // number). The accepted hostile cases are rendered with the real upstream chart in
 // test/upstream/chart-injection.test.ts.
 import { describe, expect, it } from 'vitest';
+import { unknownValueKeys, upstreamValueProblems } from '../../lib/check/upstream-values.ts';
 import { errorsOf } from '../support/fleet.ts';
 import { twoNetworkFleet } from '../multicluster/support.ts';
 
@@ -80,5 +81,20 @@ describe('values that reach an upstream template', () => {
       d.spec.clusters[2].multicluster = { values: { gateway: { replicas: 2, loadBalancerIP: '203.0.113.7', terminationGracePeriodSeconds: 30 }, controllerDefaults: { logLevel: 'debug' } } };
     });
     expect(errorsOf(doc)).toStrictEqual([]);
+  });
+});
+
+describe('the walk over final values (run for every cluster)', () => {
+  it('checks a pointer again with each value: a type remembered for the pointer does not remember the verdict', () => {
+    const tree = { controllerReplicas: true, controllerLogFormat: true } as const;
+    expect(upstreamValueProblems('linkerd-control-plane', { controllerReplicas: 2, controllerLogFormat: 'json' }, tree)).toStrictEqual([]);
+    const problems = upstreamValueProblems('linkerd-control-plane', { controllerReplicas: 'two', controllerLogFormat: 'xml' }, tree);
+    expect(problems.map((problem) => problem.pointer)).toStrictEqual(['/controllerReplicas', '/controllerLogFormat']);
+  });
+
+  it('escapes "/" and "~" in the pointers of unknown keys, at any depth, in the values\' order', () => {
+    const tree = { proxy: { image: { name: true } }, free: { '*': true } } as const;
+    const values = { 'a/b': 1, proxy: { image: { name: 'x', 'c~d': 2 }, other: 3 }, free: { anything: 4 }, e: 5 };
+    expect(unknownValueKeys(values, tree)).toStrictEqual(['/a~1b', '/proxy/image/c~0d', '/proxy/other', '/e']);
   });
 });
