@@ -43,7 +43,7 @@ const PUTTY = /PuTTY-User-Key-File-\d+:[^\n]*/g;
 // Sticky: tried only where a key word stands (kubeconfigCandidates), not at every blank of the text.
 const KUBECONFIG_CREDENTIAL = /(?:^|[\s{,])(?:\\*["'])?(token|password|client-key-data|client-key|id-token|refresh-token|access-token)(?:\\*["'])?\s*:[ \t]*(\\*"(?:(?!\\*")[^\n])*\\*"|'[^'\n]*'|[^\n]*)/my;
 // Every key above contains one of these words; the prefixes are those of "…-token".
-const KUBECONFIG_WORDS = ['token', 'password', 'client-key'];
+const KUBECONFIG_WORD = /token|password|client-key/g;
 const TOKEN_PREFIXES = ['id-', 'refresh-', 'access-'];
 const KUBECONFIG_NEAR = 8192;
 // Quotes may be escaped (a JSON kubeconfig inside a JSON string).
@@ -231,7 +231,7 @@ function checkBase64(run: string, at: number, depth: number, report: Report): vo
  * word, and before the quotes and backslashes that may precede it. Trying the sticky pattern at
  * these offsets, skipping those inside an earlier match, finds exactly what a global search finds.
  */
-function kubeconfigCandidates(text: string): number[] {
+function kubeconfigCandidates(text: string): Int32Array {
   const starts: number[] = [];
   const add = (key: number) => {
     starts.push(key - 1, key);
@@ -242,13 +242,15 @@ function kubeconfigCandidates(text: string): number[] {
       starts.push(from - 1, from);
     }
   };
-  for (const word of KUBECONFIG_WORDS) {
-    for (let at = text.indexOf(word); at !== -1; at = text.indexOf(word, at + 1)) {
-      add(at);
-      if (word === 'token') for (const prefix of TOKEN_PREFIXES) if (text.startsWith(prefix, at - prefix.length)) add(at - prefix.length);
-    }
+  // One pass for all the words (no word overlaps another or itself, so none is missed).
+  KUBECONFIG_WORD.lastIndex = 0;
+  for (let m = KUBECONFIG_WORD.exec(text); m; m = KUBECONFIG_WORD.exec(text)) {
+    const at = m.index;
+    add(at);
+    if (m[0] === 'token') for (const prefix of TOKEN_PREFIXES) if (text.startsWith(prefix, at - prefix.length)) add(at - prefix.length);
   }
-  return starts.filter((at) => at >= 0).sort((a, b) => a - b);
+  // A typed array sorts numbers as numbers, without a comparison callback.
+  return Int32Array.from(starts.filter((at) => at >= 0)).sort();
 }
 
 function scanKubeconfig(text: string, report: Report): void {

@@ -36,6 +36,17 @@ describe('the secret detector (one definition for input and output)', () => {
     expect(secretKinds(JSON.stringify({ private_key: pem }))).toStrictEqual(['private key']);
   });
 
+  it('finds every kubeconfig credential key in one kubeconfig, each once, in text order (one search for all key words)', () => {
+    const keys = ['token', 'password', 'client-key-data', 'client-key', 'id-token', 'refresh-token', 'access-token'];
+    const users = keys.map((k, i) => `- name: u${i}\n  user:\n    ${k}: secret-value-${i}\n`).join('');
+    const yaml = `apiVersion: v1\nkind: Config\nclusters: []\nusers:\n${users}`;
+    expect(findSecretMaterial(yaml).map((f) => f.kind)).toStrictEqual(keys.map((k) => `kubeconfig user ${k}`));
+    // The same inside a JSON string (escaped quotes before the key), and in JSON.
+    const json = JSON.stringify({ kind: 'Config', clusters: [], users: keys.map((k, i) => ({ name: `u${i}`, user: { [k]: `secret-value-${i}` } })) });
+    expect(findSecretMaterial(json).map((f) => f.kind)).toStrictEqual(keys.map((k) => `kubeconfig user ${k}`));
+    expect(findSecretMaterial(JSON.stringify({ config: json })).map((f) => f.kind)).toStrictEqual(keys.map((k) => `kubeconfig user ${k}`));
+  });
+
   it('gives the same fingerprint for the same secret and a different one for another, and never the secret', () => {
     const [a, b] = SECRET_SAMPLES.filter((s) => s.kind === 'GitHub token');
     const first = findSecretMaterial(a!.text)[0]!;
