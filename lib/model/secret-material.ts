@@ -26,9 +26,22 @@ export function fingerprintOf(secret: string): string {
 
 /** Every piece of secret material in `text`, in order of position. */
 export function findSecretMaterial(text: string): SecretFinding[] {
-  const findings: SecretFinding[] = [];
-  scan(text, 0, (index, kind, secret) => findings.push({ index, kind, fingerprint: fingerprintOf(secret), encoded: kind.includes('base64-encoded') }));
-  return findings.sort((a, b) => a.index - b.index);
+  const { text: whole, runs } = findSecretMaterialParts(text);
+  return whole.concat(runs).sort((a, b) => a.index - b.index);
+}
+
+/**
+ * findSecretMaterial's findings in two parts, each in the order found: those of the rules that read
+ * the text around a match (armoured and PuTTY keys, Slack webhooks, kubeconfigs), and those of the
+ * base64 runs, whose checks read only the run, the character before it, the 48 before that and
+ * wrapped continuation lines (so they can be moved to another text holding the same runs).
+ * With `runs: false`, the runs are not read (their part is empty).
+ */
+export function findSecretMaterialParts(text: string, options: { readonly runs?: boolean } = {}): { text: SecretFinding[]; runs: SecretFinding[] } {
+  const parts = { text: [] as SecretFinding[], runs: [] as SecretFinding[] };
+  const into = (list: SecretFinding[]): Report => (index, kind, secret) => list.push({ index, kind, fingerprint: fingerprintOf(secret), encoded: kind.includes('base64-encoded') });
+  scan(text, 0, into(parts.text), options.runs === false ? null : into(parts.runs));
+  return parts;
 }
 
 type Report = (index: number, kind: string, secret: string) => void;
@@ -103,7 +116,8 @@ const PRECEDED: readonly { readonly kind: string; readonly after?: string; reado
 ];
 const SLACK_WEBHOOK = /hooks\.slack\.com\/services\/T[A-Z0-9]+\/B[A-Z0-9]+\/[A-Za-z0-9]{16,}/g;
 
-function scan(text: string, depth: number, report: Report): void {
+/** `runsReport`: where the base64 runs' findings go (null: the runs are not read). */
+function scan(text: string, depth: number, report: Report, runsReport: Report | null = report): void {
   // Armoured blocks already reported; their bodies are not reported again as headerless keys.
   const armoured: [number, number][] = [];
   if (text.includes('PRIVATE KEY')) {
@@ -124,7 +138,7 @@ function scan(text: string, depth: number, report: Report): void {
     for (let m = SLACK_WEBHOOK.exec(text); m; m = SLACK_WEBHOOK.exec(text)) report(m.index, 'Slack webhook URL', m[0]);
   }
   if (text.includes('users') && USERS.test(text)) scanKubeconfig(text, report);
-  scanRuns(text, depth, armoured, report);
+  if (runsReport) scanRuns(text, depth, armoured, runsReport);
 }
 
 function scanRuns(text: string, depth: number, armoured: readonly [number, number][], report: Report): void {
