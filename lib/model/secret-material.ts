@@ -39,9 +39,14 @@ export function findSecretMaterial(text: string): SecretFinding[] {
  */
 export function findSecretMaterialParts(text: string, options: { readonly runs?: boolean } = {}): { text: SecretFinding[]; runs: SecretFinding[] } {
   const parts = { text: [] as SecretFinding[], runs: [] as SecretFinding[] };
-  const into = (list: SecretFinding[]): Report => (index, kind, secret) => list.push({ index, kind, fingerprint: fingerprintOf(secret), encoded: kind.includes('base64-encoded') });
-  scan(text, 0, into(parts.text), options.runs === false ? null : into(parts.runs));
+  scan(text, 0, reportInto(parts.text), options.runs === false ? null : reportInto(parts.runs));
   return parts;
+}
+
+// Module-level functions, not closures made per call: the build keeps function names, which costs
+// a property definition for every named closure made.
+function reportInto(list: SecretFinding[]): Report {
+  return (index, kind, secret) => list.push({ index, kind, fingerprint: fingerprintOf(secret), encoded: kind.includes('base64-encoded') });
 }
 
 type Report = (index: number, kind: string, secret: string) => void;
@@ -247,24 +252,26 @@ function checkBase64(run: string, at: number, depth: number, report: Report): vo
  */
 function kubeconfigCandidates(text: string): Int32Array {
   const starts: number[] = [];
-  const add = (key: number) => {
-    starts.push(key - 1, key);
-    const quote = text.charCodeAt(key - 1);
-    if (quote === 0x22 || quote === 0x27) {
-      let from = key - 1;
-      while (from > 0 && text.charCodeAt(from - 1) === 0x5c) from--;
-      starts.push(from - 1, from);
-    }
-  };
   // One pass for all the words (no word overlaps another or itself, so none is missed).
   KUBECONFIG_WORD.lastIndex = 0;
   for (let m = KUBECONFIG_WORD.exec(text); m; m = KUBECONFIG_WORD.exec(text)) {
     const at = m.index;
-    add(at);
-    if (m[0] === 'token') for (const prefix of TOKEN_PREFIXES) if (text.startsWith(prefix, at - prefix.length)) add(at - prefix.length);
+    addCandidates(text, at, starts);
+    if (m[0] === 'token') for (const prefix of TOKEN_PREFIXES) if (text.startsWith(prefix, at - prefix.length)) addCandidates(text, at - prefix.length, starts);
   }
   // A typed array sorts numbers as numbers, without a comparison callback.
   return Int32Array.from(starts.filter((at) => at >= 0)).sort();
+}
+
+/** Just before and at a key word, and before the quotes and backslashes that may precede it. */
+function addCandidates(text: string, key: number, starts: number[]): void {
+  starts.push(key - 1, key);
+  const quote = text.charCodeAt(key - 1);
+  if (quote === 0x22 || quote === 0x27) {
+    let from = key - 1;
+    while (from > 0 && text.charCodeAt(from - 1) === 0x5c) from--;
+    starts.push(from - 1, from);
+  }
 }
 
 function scanKubeconfig(text: string, report: Report): void {
