@@ -26,9 +26,27 @@ export function fingerprintOf(secret: string): string {
 
 /** Every piece of secret material in `text`, in order of position. */
 export function findSecretMaterial(text: string): SecretFinding[] {
-  const findings: SecretFinding[] = [];
-  scan(text, 0, (index, kind, secret) => findings.push({ index, kind, fingerprint: fingerprintOf(secret), encoded: kind.includes('base64-encoded') }));
-  return findings.sort((a, b) => a.index - b.index);
+  const { text: whole, runs } = findSecretMaterialParts(text);
+  return whole.concat(runs).sort((a, b) => a.index - b.index);
+}
+
+/**
+ * findSecretMaterial's findings in two parts, each in the order found: those of the rules that read
+ * the text around a match (armoured and PuTTY keys, Slack webhooks, kubeconfigs), and those of the
+ * base64 runs, whose checks read only the run, the character before it, the 48 before that and
+ * wrapped continuation lines (so they can be moved to another text holding the same runs).
+ * With `runs: false`, the runs are not read (their part is empty).
+ */
+export function findSecretMaterialParts(text: string, options: { readonly runs?: boolean } = {}): { text: SecretFinding[]; runs: SecretFinding[] } {
+  const parts = { text: [] as SecretFinding[], runs: [] as SecretFinding[] };
+  scan(text, 0, reportInto(parts.text), options.runs === false ? null : reportInto(parts.runs));
+  return parts;
+}
+
+// Module-level functions, not closures made per call: the build keeps function names, which costs
+// a property definition for every named closure made.
+function reportInto(list: SecretFinding[]): Report {
+  return (index, kind, secret) => list.push({ index, kind, fingerprint: fingerprintOf(secret), encoded: kind.includes('base64-encoded') });
 }
 
 type Report = (index: number, kind: string, secret: string) => void;
@@ -43,7 +61,7 @@ const PUTTY = /PuTTY-User-Key-File-\d+:[^\n]*/g;
 // Sticky: tried only where a key word stands (kubeconfigCandidates), not at every blank of the text.
 const KUBECONFIG_CREDENTIAL = /(?:^|[\s{,])(?:\\*["'])?(token|password|client-key-data|client-key|id-token|refresh-token|access-token)(?:\\*["'])?\s*:[ \t]*(\\*"(?:(?!\\*")[^\n])*\\*"|'[^'\n]*'|[^\n]*)/my;
 // Every key above contains one of these words; the prefixes are those of "…-token".
-const KUBECONFIG_WORDS = ['token', 'password', 'client-key'];
+const KUBECONFIG_WORD = /token|password|client-key/g;
 const TOKEN_PREFIXES = ['id-', 'refresh-', 'access-'];
 const KUBECONFIG_NEAR = 8192;
 // Quotes may be escaped (a JSON kubeconfig inside a JSON string).
@@ -103,7 +121,8 @@ const PRECEDED: readonly { readonly kind: string; readonly after?: string; reado
 ];
 const SLACK_WEBHOOK = /hooks\.slack\.com\/services\/T[A-Z0-9]+\/B[A-Z0-9]+\/[A-Za-z0-9]{16,}/g;
 
-function scan(text: string, depth: number, report: Report): void {
+/** `runsReport`: where the base64 runs' findings go (null: the runs are not read). */
+function scan(text: string, depth: number, report: Report, runsReport: Report | null = report): void {
   // Armoured blocks already reported; their bodies are not reported again as headerless keys.
   const armoured: [number, number][] = [];
   if (text.includes('PRIVATE KEY')) {
@@ -124,7 +143,7 @@ function scan(text: string, depth: number, report: Report): void {
     for (let m = SLACK_WEBHOOK.exec(text); m; m = SLACK_WEBHOOK.exec(text)) report(m.index, 'Slack webhook URL', m[0]);
   }
   if (text.includes('users') && USERS.test(text)) scanKubeconfig(text, report);
-  scanRuns(text, depth, armoured, report);
+  if (runsReport) scanRuns(text, depth, armoured, runsReport);
 }
 
 function scanRuns(text: string, depth: number, armoured: readonly [number, number][], report: Report): void {
@@ -231,24 +250,28 @@ function checkBase64(run: string, at: number, depth: number, report: Report): vo
  * word, and before the quotes and backslashes that may precede it. Trying the sticky pattern at
  * these offsets, skipping those inside an earlier match, finds exactly what a global search finds.
  */
-function kubeconfigCandidates(text: string): number[] {
+function kubeconfigCandidates(text: string): Int32Array {
   const starts: number[] = [];
-  const add = (key: number) => {
-    starts.push(key - 1, key);
-    const quote = text.charCodeAt(key - 1);
-    if (quote === 0x22 || quote === 0x27) {
-      let from = key - 1;
-      while (from > 0 && text.charCodeAt(from - 1) === 0x5c) from--;
-      starts.push(from - 1, from);
-    }
-  };
-  for (const word of KUBECONFIG_WORDS) {
-    for (let at = text.indexOf(word); at !== -1; at = text.indexOf(word, at + 1)) {
-      add(at);
-      if (word === 'token') for (const prefix of TOKEN_PREFIXES) if (text.startsWith(prefix, at - prefix.length)) add(at - prefix.length);
-    }
+  // One pass for all the words (no word overlaps another or itself, so none is missed).
+  KUBECONFIG_WORD.lastIndex = 0;
+  for (let m = KUBECONFIG_WORD.exec(text); m; m = KUBECONFIG_WORD.exec(text)) {
+    const at = m.index;
+    addCandidates(text, at, starts);
+    if (m[0] === 'token') for (const prefix of TOKEN_PREFIXES) if (text.startsWith(prefix, at - prefix.length)) addCandidates(text, at - prefix.length, starts);
   }
-  return starts.filter((at) => at >= 0).sort((a, b) => a - b);
+  // A typed array sorts numbers as numbers, without a comparison callback.
+  return Int32Array.from(starts.filter((at) => at >= 0)).sort();
+}
+
+/** Just before and at a key word, and before the quotes and backslashes that may precede it. */
+function addCandidates(text: string, key: number, starts: number[]): void {
+  starts.push(key - 1, key);
+  const quote = text.charCodeAt(key - 1);
+  if (quote === 0x22 || quote === 0x27) {
+    let from = key - 1;
+    while (from > 0 && text.charCodeAt(from - 1) === 0x5c) from--;
+    starts.push(from - 1, from);
+  }
 }
 
 function scanKubeconfig(text: string, report: Report): void {

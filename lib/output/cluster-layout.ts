@@ -52,13 +52,13 @@ export function layOutCluster(rendered: RenderedCluster, chart: { yaml: Readonly
 }
 
 /**
- * The mesh templates that hold their manifest's text between the file selection's lines (no `{{`
- * to escape): the secret scan reads that text once (lib/validate/secret-scan.ts WrappedFile).
+ * The mesh templates, which hold their manifest's text (as a Go template literal when it has `{{` to
+ * escape) between the file selection's lines: the secret scan reads that text once (lib/validate/secret-scan.ts WrappedFile).
  */
-export function templatesWrappingManifests(folder: string, chart: { yaml: ReadonlyMap<string, string> }): Map<string, { of: string; head: string; tail: string }> {
-  const wrapped = new Map<string, { of: string; head: string; tail: string }>();
+export function templatesWrappingManifests(folder: string, chart: { yaml: ReadonlyMap<string, string> }): Map<string, { of: string; head: string; tail: string; escaped?: boolean }> {
+  const wrapped = new Map<string, { of: string; head: string; tail: string; escaped?: boolean }>();
   for (const [name, text] of chart.yaml) {
-    if (!text.includes('{{')) wrapped.set(`${meshChartPath(folder)}/templates/${name}`, { of: `${manifestsPath(folder)}/${name}`, head: templateHead(name), tail: TEMPLATE_TAIL });
+    wrapped.set(`${meshChartPath(folder)}/templates/${name}`, { of: `${manifestsPath(folder)}/${name}`, head: templateHead(name), tail: TEMPLATE_TAIL, ...(text.includes('{{') ? { escaped: true } : {}) });
   }
   return wrapped;
 }

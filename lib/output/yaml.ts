@@ -10,16 +10,50 @@
 // The text is built in one pass by appending to one string (V8 joins the pieces once, at the end),
 // with no array of lines and no entry arrays per object.
 
-export function toYaml(value: unknown): string {
-  if (value !== null && typeof value === 'object') {
-    if (Array.isArray(value)) {
-      if (value.length > 0) return emitSeq(value, 0, '') || '\n';
-    } else {
-      const keys = Object.keys(value);
-      if (keys.length > 0) return emitMap(value as Record<string, unknown>, keys, 0, '') || '\n';
+export function toYaml(value: unknown, options?: { readonly sortKeys?: boolean }): string {
+  sortingKeys = options?.sortKeys === true;
+  try {
+    if (value !== null && typeof value === 'object') {
+      if (Array.isArray(value)) {
+        if (value.length > 0) return emitSeq(value, 0, '') || '\n';
+      } else {
+        const keys = keysOf(value);
+        if (keys.length > 0) return emitMap(value as Record<string, unknown>, keys, 0, '') || '\n';
+      }
     }
+    return `${scalar(value, 0)}\n`;
+  } finally {
+    sortingKeys = false;
   }
-  return `${scalar(value, 0)}\n`;
+}
+
+// toYaml's sortKeys: every map's keys in the order of an object made from them in sorted order.
+let sortingKeys = false;
+
+/**
+ * A map's keys as written: its own order, or with sortKeys the order an object built from the
+ * sorted keys has (array-index keys first, ascending by number, then the others sorted), without
+ * building that object.
+ */
+function keysOf(map: object): string[] {
+  const keys = Object.keys(map);
+  if (!sortingKeys || keys.length < 2) return keys;
+  // Object.keys lists array-index keys first, in ascending numeric order: they keep that place.
+  let indices = 0;
+  while (indices < keys.length && isArrayIndex(keys[indices]!)) indices++;
+  if (indices === 0) return keys.sort();
+  const rest = keys.slice(indices).sort();
+  keys.length = indices;
+  for (const key of rest) keys.push(key);
+  return keys;
+}
+
+/** A key an object orders first ("0", "42"; not "01" or "-1"), as the language defines array indices. */
+function isArrayIndex(key: string): boolean {
+  const c = key.charCodeAt(0);
+  if (c < 0x30 || c > 0x39) return false;
+  const n = Number(key);
+  return n < 4294967295 && String(n) === key;
 }
 
 // Indentation strings, made once per depth.
@@ -48,7 +82,7 @@ function emitSeq(items: readonly unknown[], indent: number, first: string): stri
           continue;
         }
       } else {
-        const keys = Object.keys(item);
+        const keys = keysOf(item);
         if (keys.length > 0) {
           out += emitMap(item as Record<string, unknown>, keys, indent + 2, dash);
           continue;
@@ -77,7 +111,7 @@ function emitMap(map: Record<string, unknown>, keys: readonly string[], indent: 
           continue;
         }
       } else {
-        const childKeys = Object.keys(v);
+        const childKeys = keysOf(v);
         if (childKeys.length > 0) {
           out += `${k}\n${emitMap(v as Record<string, unknown>, childKeys, indent + 2, '')}`;
           continue;

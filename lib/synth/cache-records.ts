@@ -14,11 +14,15 @@ import type { ClusterRender } from './render-cluster.ts';
  * them apart: `{` for JSON, 0xFF (V8's version tag) for V8.
  */
 export function encode(value: object): Uint8Array {
+  if (!isExactJson(value, 0)) return serialize(value);
+  let text: string;
   try {
-    return Buffer.from(JSON.stringify(value, exactJson));
+    text = JSON.stringify(value);
   } catch {
     return serialize(value);
   }
+  // ASCII (nearly every record): one byte per character, copied rather than UTF-8 encoded.
+  return Buffer.byteLength(text) === text.length ? Buffer.from(text, 'latin1') : Buffer.from(text);
 }
 
 export function decode(bytes: Uint8Array): unknown {
@@ -28,17 +32,37 @@ export function decode(bytes: Uint8Array): unknown {
   return JSON.parse(buffer.toString(isAscii(buffer) ? 'latin1' : 'utf8'));
 }
 
-/** JSON.stringify's replacer that refuses what JSON.parse would not give back as it was. */
-function exactJson(this: Record<string, unknown>, key: string, value: unknown): unknown {
-  const raw = this[key];
-  if (raw === undefined || typeof raw === 'function' || typeof raw === 'symbol' || typeof raw === 'bigint') throw new Error('not JSON');
-  if (typeof raw === 'number') {
-    if (!Number.isFinite(raw) || Object.is(raw, -0)) throw new Error('not JSON');
-  } else if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
-    const prototype = Object.getPrototypeOf(raw) as unknown;
-    if (prototype !== Object.prototype && prototype !== null) throw new Error('not JSON');
+// Deeper than any record: a cycle (which JSON refuses) ends the walk here too.
+const MAX_DEPTH = 256;
+
+/**
+ * Whether JSON.parse gives back exactly this value: plain objects and arrays (no holes), strings,
+ * finite numbers but -0, booleans, null; no undefined, function, symbol, bigint, class instance.
+ * One walk without JSON.stringify's replacer callback, which costs more than the stringify itself.
+ */
+function isExactJson(value: unknown, depth: number): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value) && !(value === 0 && 1 / value < 0);
+    case 'object': {
+      if (value === null) return true;
+      if (depth >= MAX_DEPTH) return false;
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) if (!isExactJson(value[i], depth + 1)) return false;
+        return true;
+      }
+      const prototype = Object.getPrototypeOf(value) as unknown;
+      if (prototype !== Object.prototype && prototype !== null) return false;
+      const keys = Object.keys(value);
+      for (let i = 0; i < keys.length; i++) if (!isExactJson((value as Record<string, unknown>)[keys[i]!], depth + 1)) return false;
+      return true;
+    }
+    default:
+      return false;
   }
-  return value;
 }
 
 /**

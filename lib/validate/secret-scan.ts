@@ -3,7 +3,8 @@
 // files, vendored bundles, GitOps files, index.json. What counts as secret is defined once, in
 // lib/model/secret-material.ts. Public certificates (trust anchors, CA bundles) are not reported.
 // A finding names the file, the line and a fingerprint, never the secret.
-import { fingerprintOf, findSecretMaterial, lineAt } from '../model/secret-material.ts';
+import { goTemplateLiteral } from '../constructs/go-template.ts';
+import { fingerprintOf, findSecretMaterialParts, lineAt } from '../model/secret-material.ts';
 
 export interface SecretIssue {
   readonly file: string;
@@ -27,6 +28,8 @@ export interface WrappedFile {
   readonly of: string;
   readonly head: string;
   readonly tail: string;
+  /** The text is the other file's as a Go template literal (goTemplateLiteral: every `{{` escaped). */
+  readonly escaped?: boolean;
 }
 
 type Found = { index: number; kind: string; fingerprint: string };
@@ -35,8 +38,8 @@ type Found = { index: number; kind: string; fingerprint: string };
 export function scanFiles(files: ReadonlyMap<string, string> | Readonly<Record<string, string>>, wrapped?: ReadonlyMap<string, WrappedFile>): SecretIssue[] {
   const entries = files instanceof Map ? [...files.entries()] : Object.entries(files as Record<string, string>);
   const texts = files instanceof Map ? (files as ReadonlyMap<string, string>) : new Map(entries);
-  const scanned = new Map<string, Found[]>();
-  const foundIn = (file: string, text: string): Found[] => {
+  const scanned = new Map<string, Scanned>();
+  const foundIn = (file: string, text: string): Scanned => {
     let found = scanned.get(file);
     if (!found) {
       found = wrappedFindings(file, text, wrapped?.get(file), texts, foundIn) ?? foundInText(file, text);
@@ -46,15 +49,31 @@ export function scanFiles(files: ReadonlyMap<string, string> | Readonly<Record<s
   };
   const issues: SecretIssue[] = [];
   for (const [file, text] of entries) {
-    for (const f of foundIn(file, text)) issues.push({ file, line: lineAt(text, f.index), kind: f.kind, fingerprint: f.fingerprint });
+    for (const f of foundIn(file, text).all) issues.push({ file, line: lineAt(text, f.index), kind: f.kind, fingerprint: f.fingerprint });
   }
   return issues;
 }
 
-function foundInText(file: string, text: string): Found[] {
-  const found: Found[] = findSecretMaterial(text).map((f) => ({ index: f.index, kind: f.kind, fingerprint: f.fingerprint }));
-  if (/\.ya?ml$/.test(file)) found.push(...secretData(text));
-  return found.sort((a, b) => a.index - b.index);
+/** A file's findings, and those of its base64 runs alone (undefined when they were not told apart). */
+type Scanned = { readonly all: Found[]; readonly runs?: readonly Found[] };
+
+function found(f: Found): Found {
+  return { index: f.index, kind: f.kind, fingerprint: f.fingerprint };
+}
+function byIndex(a: Found, b: Found): number {
+  return a.index - b.index;
+}
+function isYaml(file: string): boolean {
+  return /\.ya?ml$/.test(file);
+}
+
+function foundInText(file: string, text: string): Scanned {
+  const parts = findSecretMaterialParts(text);
+  const runs = parts.runs.map(found);
+  // The order findSecretMaterial gives, then the Secret data (a stable sort keeps ties in that order).
+  const all = [...parts.text.map(found), ...runs];
+  if (isYaml(file)) all.push(...secretData(text));
+  return { all: all.sort(byIndex), runs };
 }
 
 /**
@@ -62,17 +81,53 @@ function foundInText(file: string, text: string): Found[] {
  * that file's between the head and the tail. Nothing can match across the seams: the head ends in
  * a line break, the tail starts a line, and neither holds a ':' (every key-value rule needs one).
  */
-function wrappedFindings(file: string, text: string, wrap: WrappedFile | undefined, texts: ReadonlyMap<string, string>, foundIn: (file: string, text: string) => Found[]): Found[] | undefined {
+function wrappedFindings(file: string, text: string, wrap: WrappedFile | undefined, texts: ReadonlyMap<string, string>, foundIn: (file: string, text: string) => Scanned): Scanned | undefined {
   if (!wrap || wrap.of === file) return undefined;
   const inner = texts.get(wrap.of);
   const { head, tail } = wrap;
   if (inner === undefined || !head.endsWith('\n') || head.includes(':') || tail.includes(':') || (inner !== '' && !inner.endsWith('\n'))) return undefined;
   // An armoured key without its end line is read up to 4096 characters on, which may reach the tail.
   if (inner.includes('PRIVATE KEY') || inner.includes('PuTTY-User-Key-File-')) return undefined;
+  if (wrap.escaped) return escapedFindings(file, text, inner, wrap, foundIn(wrap.of, inner).runs);
   if (text.length !== head.length + inner.length + tail.length || !text.startsWith(head) || !text.endsWith(tail) || text.slice(head.length, head.length + inner.length) !== inner) return undefined;
-  const shift = (found: readonly Found[], by: number) => found.map((f) => ({ ...f, index: f.index + by }));
-  return [...foundInText(file, head), ...shift(foundIn(wrap.of, inner), head.length), ...shift(foundInText(file, tail), head.length + inner.length)];
+  const [own, wrapped, after] = [foundInText(file, head), foundIn(wrap.of, inner), foundInText(file, tail)];
+  return { all: [...own.all, ...shift(wrapped.all, head.length), ...shift(after.all, head.length + inner.length)] };
 }
+
+/**
+ * The findings of a text that is another's as a Go template literal between a head and a tail: the
+ * rules that read around a match (kubeconfigs, Secret data, …) read this text, but its base64 runs
+ * are the other text's, moved. Escaping puts ` "{{" }}` after each `{{`: no character of it can be
+ * in a run or in what a run's checks read before it (a key and `:`, `=` or a quote), and the
+ * character on each side of it is a brace, so every run, its neighbours and its findings are the
+ * same, only further on.
+ */
+function escapedFindings(file: string, text: string, inner: string, wrap: WrappedFile, innerRuns: readonly Found[] | undefined): Scanned | undefined {
+  const { head, tail } = wrap;
+  if (!innerRuns) return undefined;
+  const escaped = goTemplateLiteral(inner);
+  if (text.length !== head.length + escaped.length + tail.length || !text.startsWith(head) || !text.endsWith(tail) || text.slice(head.length, head.length + escaped.length) !== escaped) return undefined;
+  // Where each escape went in (offsets in `inner` after which ESCAPE_GROWTH characters were added).
+  const escapes: number[] = [];
+  for (let at = inner.indexOf('{{'); at !== -1; at = inner.indexOf('{{', at + 2)) escapes.push(at + 2);
+  let passed = 0;
+  const moved = innerRuns.map((f) => {
+    while (passed < escapes.length && escapes[passed]! <= f.index) passed++;
+    return { ...f, index: head.length + f.index + passed * ESCAPE_GROWTH };
+  });
+  const runs = [...findSecretMaterialParts(head).runs.map(found), ...moved, ...shift(findSecretMaterialParts(tail).runs.map(found), text.length - tail.length)];
+  const all = [...findSecretMaterialParts(text, { runs: false }).text.map(found), ...runs];
+  if (isYaml(file)) all.push(...secretData(text));
+  return { all: all.sort(byIndex), runs };
+}
+
+/** Findings moved `by` characters on. (Module-level: the build keeps function names, at a cost per closure made.) */
+function shift(list: readonly Found[], by: number): Found[] {
+  return list.map((f) => ({ index: f.index + by, kind: f.kind, fingerprint: f.fingerprint }));
+}
+
+/** What goTemplateLiteral adds after each `{{`. */
+const ESCAPE_GROWTH = goTemplateLiteral('{{').length - 2;
 
 /** One line for a message: where, what, fingerprint. */
 export function describeSecretIssue(issue: SecretIssue): string {

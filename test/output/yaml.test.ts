@@ -135,4 +135,23 @@ describe('toYaml', () => {
     expect(toYaml('yes')).toBe('"yes"\n');
     expect(toYaml([{ a: 1 }, 'b'])).toBe('- a: 1\n- b\n');
   });
+
+  it('with sortKeys writes what an object rebuilt from its sorted keys writes (array-index keys first, by number), at every depth', () => {
+    // The values files' former way: a sorted copy of every map, then toYaml.
+    const sortedCopy = (value: unknown): unknown =>
+      Array.isArray(value) ? value.map(sortedCopy) : value && typeof value === 'object' ? Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortedCopy((value as Record<string, unknown>)[k])])) : value;
+    const numericKey = fc.constantFrom('0', '1', '2', '10', '01', '-1', '1e3', '4294967294', '4294967295', 'b', 'a', 'B', '_');
+    const keyed = fc.letrec((tie) => ({
+      value: fc.oneof({ depthSize: 'small' }, str, fc.integer(), fc.constant(undefined), fc.array(tie('value'), { maxLength: 3 }), fc.dictionary(fc.oneof(numericKey, key), tie('value'), { maxKeys: 5 })),
+    })).value;
+    fc.assert(
+      fc.property(keyed, (value) => {
+        expect(toYaml(value, { sortKeys: true })).toBe(toYaml(sortedCopy(value)));
+      }),
+      { numRuns: 300 },
+    );
+    expect(toYaml({ b: 1, 10: 2, a: { z: 1, x: 2 }, 2: 3, '01': 4 }, { sortKeys: true })).toBe('"2": 3\n"10": 2\n"01": 4\na:\n  x: 2\n  z: 1\nb: 1\n');
+    // The option holds for that call only.
+    expect(toYaml({ b: 1, a: 2 })).toBe('b: 1\na: 2\n');
+  });
 });

@@ -230,6 +230,26 @@ describe('the cache\'s records', () => {
   });
 });
 
+describe('the cache\'s exactness check', () => {
+  it('sends anything JSON would change, at any depth, through V8, and keeps plain and null-prototype data as JSON', () => {
+    const cyclic: Record<string, unknown> = { a: 1 };
+    cyclic.self = cyclic;
+    const deep = (leaf: unknown) => ({ a: [{ b: { c: [0, { d: leaf }] } }] });
+    for (const value of [deep(undefined), deep(-0), deep(NaN), deep(new Date(0)), deep(new Map([['k', 1]])), deep(10n), cyclic]) {
+      const bytes = encode(value);
+      expect(bytes[0]).not.toBe(0x7b);
+      expect(decode(bytes)).toStrictEqual(value);
+    }
+    const bare = Object.assign(Object.create(null) as Record<string, unknown>, { a: [1, 'é', { b: null }] });
+    for (const value of [bare, deep('plain'), { text: 'ascii only' }, { text: 'ü \u2028 😀 \ud800' }]) {
+      const bytes = encode(value);
+      expect(bytes[0]).toBe(0x7b);
+      expect(decode(bytes)).toStrictEqual(JSON.parse(JSON.stringify(value)));
+      expect(Buffer.from(bytes).toString('utf8')).toBe(JSON.stringify(value));
+    }
+  });
+});
+
 describe('incremental synth falls back to rendering', () => {
   const document = generate(4);
   const setUp = () => {

@@ -1,7 +1,9 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { goTemplateLiteral } from '../../lib/constructs/go-template.ts';
 import { findSecretMaterial } from '../../lib/model/secret-material.ts';
 import { scanFiles } from '../../lib/validate/index.ts';
 import { ANCHOR_PEM, REPO } from '../support/fleet.ts';
@@ -34,6 +36,17 @@ describe('the secret detector (one definition for input and output)', () => {
     const pem = SECRET_SAMPLES.find((s) => s.kind === 'private key')!.text;
     expect(secretKinds(pem)).toStrictEqual(['private key']);
     expect(secretKinds(JSON.stringify({ private_key: pem }))).toStrictEqual(['private key']);
+  });
+
+  it('finds every kubeconfig credential key in one kubeconfig, each once, in text order (one search for all key words)', () => {
+    const keys = ['token', 'password', 'client-key-data', 'client-key', 'id-token', 'refresh-token', 'access-token'];
+    const users = keys.map((k, i) => `- name: u${i}\n  user:\n    ${k}: secret-value-${i}\n`).join('');
+    const yaml = `apiVersion: v1\nkind: Config\nclusters: []\nusers:\n${users}`;
+    expect(findSecretMaterial(yaml).map((f) => f.kind)).toStrictEqual(keys.map((k) => `kubeconfig user ${k}`));
+    // The same inside a JSON string (escaped quotes before the key), and in JSON.
+    const json = JSON.stringify({ kind: 'Config', clusters: [], users: keys.map((k, i) => ({ name: `u${i}`, user: { [k]: `secret-value-${i}` } })) });
+    expect(findSecretMaterial(json).map((f) => f.kind)).toStrictEqual(keys.map((k) => `kubeconfig user ${k}`));
+    expect(findSecretMaterial(JSON.stringify({ config: json })).map((f) => f.kind)).toStrictEqual(keys.map((k) => `kubeconfig user ${k}`));
   });
 
   it('gives the same fingerprint for the same secret and a different one for another, and never the secret', () => {
@@ -149,5 +162,62 @@ describe('a file wrapping another file (a mesh template and its manifest)', () =
     const files = new Map([['t.yaml', `${withColon}${body}`], ['m.yaml', body]]);
     expect(scanFiles(files, new Map([['t.yaml', { of: 'm.yaml', head: withColon, tail: '' }]]))).toStrictEqual(scanFiles(files));
     expect(scanFiles(files).map((i) => i.file)).toStrictEqual(['t.yaml']);
+  });
+
+  describe('as a Go template literal (its `{{` escaped, as in a mesh template)', () => {
+    const kubeconfig = (user: string) => `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: https://c:6443\ncurrent-context: c\nusers:\n- name: u\n  user:\n${user}`;
+    const escapedBodies = [
+      ...bodies,
+      // The External Secrets template of link-credentials.yaml, and variants where `{{` touches what a rule reads.
+      `kind: ExternalSecret\nspec:\n  target:\n    template:\n      data:\n        kubeconfig: |\n${kubeconfig('    token: {{ .token }}\n').replace(/^/gm, '          ')}`,
+      kubeconfig('    token: "{{ .token }}"\n'),
+      kubeconfig('    token: {{ .token }}x\n'),
+      kubeconfig('    password: {{ x\n'),
+      kubeconfig(`    client-key-data: {{${b64('k')}\n`),
+      `{token: {{x}}, users: [], clusters: []}\n`,
+      `conn: DefaultEndpointsProtocol=https;AccountKey={{${'Ab9+'.repeat(22)}==\n`,
+      `conn: AccountKey=${'Ab9+'.repeat(22)}{{==\n`,
+      `"private_key": "{{ ${'Ab9+'.repeat(10)}"\n`,
+      `value: ${SECRET_SAMPLES.find((s) => s.kind === 'JWT bearer token')?.text ?? 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U'}{{x\n`,
+      `value: |\n  ${b64(kubeconfig('    token: abcdefghijklmnop\n')).replace(/(.{60})/g, '$1\n  ')}\n  {{x\n`,
+      `apiVersion: v1\nkind: Secret\nstringData:\n  token: "{{ .token }}"\n`,
+    ];
+    const check = (body: string) => {
+      const template = `${head}${goTemplateLiteral(body)}${tail}`;
+      const files = new Map([['env/c/mesh/templates/links.yaml', template], ['env/c/manifests/links.yaml', body]]);
+      const wrapped = new Map([['env/c/mesh/templates/links.yaml', { of: 'env/c/manifests/links.yaml', head, tail, escaped: true }]]);
+      expect(scanFiles(files, wrapped), body).toStrictEqual(scanFiles(files));
+      return scanFiles(files);
+    };
+
+    it('reports exactly what scanning its own text reports', () => {
+      for (const body of escapedBodies) check(body);
+      // Escaping changes what a kubeconfig rule reads: a quoted placeholder becomes a quoted `{{ ` and
+      // is reported in the template only, which the template's own text rules see.
+      expect(check(kubeconfig('    token: "{{ .token }}"\n')).map((i) => i.file)).toStrictEqual(['env/c/mesh/templates/links.yaml']);
+    });
+
+    it('reports exactly what scanning its own text reports with `{{` put anywhere (property)', () => {
+      const body = fc.constantFrom(...escapedBodies.filter((b) => b !== ''));
+      const cuts = fc.array(fc.tuple(fc.nat(), fc.constantFrom('{{', '{{{', '{{{{', '{', '{{ .x }}')), { maxLength: 4 });
+      fc.assert(
+        fc.property(body, cuts, (text, inserts) => {
+          let withBraces = text;
+          for (const [at, braces] of inserts) {
+            const i = at % (withBraces.length + 1);
+            withBraces = withBraces.slice(0, i) + braces + withBraces.slice(i);
+          }
+          check(withBraces);
+        }),
+        { numRuns: 300 },
+      );
+    });
+
+    it('scans the text itself when it is not the other file escaped', () => {
+      const body = `value: ${b64(pem)}\n`;
+      const files = new Map([['t.yaml', `${head}value: {{ "{{" }}harmless\n${tail}`], ['m.yaml', 'value: {{harmless\n'], ['u.yaml', `${head}${body}${tail}`], ['n.yaml', 'value: harmless\n']]);
+      const issues = scanFiles(files, new Map([['u.yaml', { of: 'n.yaml', head, tail, escaped: true }], ['t.yaml', { of: 'm.yaml', head, tail, escaped: true }]]));
+      expect(issues.map((i) => i.file)).toStrictEqual(['u.yaml']);
+    });
   });
 });
