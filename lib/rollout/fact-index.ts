@@ -216,7 +216,8 @@ function buildIndex(model: RolloutModel): FactIndex {
       if (!local.includes(id)) local = [...applied, id];
     }
     const gates = step.gates.map(groupOf);
-    for (const g of new Set(gates)) gated[g].push(i);
+    // Each group once (a list of a few: no Set per step).
+    gates.forEach((g, n) => gates.indexOf(g) === n && gated[g].push(i));
     return { applied, local, gates };
   });
   unitStart[model.steps.length] = u;
