@@ -80,10 +80,10 @@ export function objectWaits(object: KubeObject, cluster: string): ObjectWaits {
   return waitsOf(object, factsOf(cluster));
 }
 
-// The objects of a file are read twice per synth, by the components (their phases) and by the
-// rollout model (~58,000 objects in ~15,000 files at 1000 clusters): the waits are kept with the
-// file's object list, for its cluster (a cache per object cost about what it saved). A rendered
-// file's objects do not change once read.
+// The components read a file's objects for their phases, possibly more than once: the waits are kept
+// with the file's object list, for its cluster (a cache per object cost about what it saved). A
+// rendered file's objects do not change once read. The rollout model makes its own (fileWaits with
+// its ClusterFacts), so that a fact is one Fact across the model.
 const computed = new WeakMap<readonly KubeObject[], { readonly cluster: string; readonly waits: readonly ObjectWaits[] }>();
 
 /**
