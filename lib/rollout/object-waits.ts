@@ -77,20 +77,25 @@ function picked(value: unknown, read: SpecRead | true): unknown {
 }
 
 export function objectWaits(object: KubeObject, cluster: string): ObjectWaits {
-  return waitsOf(object, cluster);
+  return waitsOf(object, factsOf(cluster));
 }
 
-// The objects of a file are read twice per synth, by the components (their phases) and by the
-// rollout model (~58,000 objects in ~15,000 files at 1000 clusters): the waits are kept with the
-// file's object list, for its cluster (a cache per object cost about what it saved). A rendered
-// file's objects do not change once read.
+// The components read a file's objects for their phases, possibly more than once: the waits are kept
+// with the file's object list, for its cluster (a cache per object cost about what it saved). A
+// rendered file's objects do not change once read. The rollout model makes its own (fileWaits with
+// its ClusterFacts), so that a fact is one Fact across the model.
 const computed = new WeakMap<readonly KubeObject[], { readonly cluster: string; readonly waits: readonly ObjectWaits[] }>();
 
-/** objectWaits of each object of one output file, in order. */
-export function fileWaits(objects: readonly KubeObject[], cluster: string): readonly ObjectWaits[] {
+/**
+ * objectWaits of each object of one output file, in order; with `facts`, its facts and waits are
+ * those of that cluster's ClusterFacts (the rollout model's, shared with its charts' waits).
+ */
+export function fileWaits(objects: readonly KubeObject[], cluster: string, facts?: ClusterFacts): readonly ObjectWaits[] {
+  // The rollout model's facts are its own (a registry per model): those waits are made for it.
+  if (facts?.cluster === cluster) return objects.map((object) => waitsOf(object, facts));
   const known = computed.get(objects);
   if (known?.cluster === cluster) return known.waits;
-  const waits = objects.map((object) => waitsOf(object, cluster));
+  const waits = objects.map((object) => waitsOf(object, factsOf(cluster)));
   computed.set(objects, { cluster, waits });
   return waits;
 }
@@ -120,6 +125,7 @@ function kindFacts(apiVersion: string, kind: string): KindFacts {
 
 // The facts of the cluster whose objects are read now (objects are read cluster by cluster).
 let current: ClusterFacts | undefined;
+const factsOf = (cluster: string): ClusterFacts => (current?.cluster === cluster ? current : (current = new ClusterFacts(cluster)));
 // Filled per object and copied at their final length (a list grown from empty keeps room for 17).
 const waits: Wait[] = [];
 const provides: Provision[] = [];
@@ -128,8 +134,7 @@ let provideCount = 0;
 const addWait = (w: Wait) => void (waits[waitCount++] = w);
 const addProvision = (p: Provision) => void (provides[provideCount++] = p);
 
-function waitsOf(object: KubeObject, cluster: string): ObjectWaits {
-  const facts = current?.cluster === cluster ? current : (current = new ClusterFacts(cluster));
+function waitsOf(object: KubeObject, facts: ClusterFacts): ObjectWaits {
   waitCount = 0;
   provideCount = 0;
   const ns = object.metadata.namespace;

@@ -105,14 +105,16 @@ export function simulate(model: RolloutModel, order: readonly string[] | 'togeth
   // sweep visits only the steps marked since, in the same order (same outcome and sequence numbers),
   // and the cost follows the changes instead of steps × sweeps × arrivals. A step is marked again
   // only when a fact it waits on or a gate of it changes.
-  let current = new MinHeap();
-  let next = new Set<number>();
-  const queued = new Set<number>();
+  // Flags by position, not sets: a step is marked once per sweep (the heap orders the next sweep's).
+  const current = new MinHeap();
+  const next: number[] = [];
+  const queued = new Uint8Array(modelSteps.length);
+  const inNext = new Uint8Array(modelSteps.length);
   let at = -1;
   const mark = (i: number) => {
     if (i > at) {
-      if (!queued.has(i)) (queued.add(i), current.push(i));
-    } else next.add(i);
+      if (queued[i] === 0) (queued[i] = 1), current.push(i);
+    } else if (inNext[i] === 0) (inNext[i] = 1), next.push(i);
   };
   const addFact = (id: number) => {
     if (facts[id] === 1) return;
@@ -177,20 +179,19 @@ export function simulate(model: RolloutModel, order: readonly string[] | 'togeth
   };
 
   const run = () => {
-    while (current.size || next.size) {
+    while (current.size || next.length) {
       if (!current.size) {
-        for (const i of next) (queued.add(i), current.push(i));
-        next = new Set();
+        for (const i of next) (inNext[i] = 0), (queued[i] = 1), current.push(i);
+        next.length = 0;
         at = -1;
       }
       while (current.size) {
         at = current.pop()!;
-        queued.delete(at);
+        queued[at] = 0;
         // A step that moved is visited again in the next sweep, as the engine would.
-        if (visit(positions[at])) next.add(at);
+        if (visit(positions[at]) && inNext[at] === 0) (inNext[at] = 1), next.push(at);
       }
       at = -1;
-      current = new MinHeap();
     }
   };
 

@@ -21,7 +21,7 @@ import { environmentRootName } from '../constructs/delivery/argocd/environment-r
 import type { EnvironmentDelivery, FleetDelivery } from '../resolve/delivery.ts';
 import type { RenderedCluster } from '../output/rendered-cluster.ts';
 import { componentUnits, GATEWAY_API_GROUPS, type Unit } from './component-waits.ts';
-import { factKey } from './facts.ts';
+import { FactRegistry, factKey } from './facts.ts';
 
 export type StepEngine = 'argocd' | 'flux' | 'none';
 
@@ -56,6 +56,8 @@ export interface RolloutModel {
   readonly prerequisites: ReadonlySet<string>;
   /** Clusters in fleet order, with their environment. */
   readonly clusters: readonly { readonly name: string; readonly environment: string; readonly path: string }[];
+  /** Where its units' facts come from, one Fact per fact key (absent from a model made otherwise). */
+  readonly facts?: FactRegistry;
 }
 
 export interface RolloutInput {
@@ -68,6 +70,7 @@ export interface RolloutInput {
 export function rolloutModel(input: RolloutInput): RolloutModel {
   const steps: Step[] = [];
   const groups = new Map<string, string[]>();
+  const registry = new FactRegistry();
   const join = (group: string, id: string) => {
     const members = groups.get(group);
     if (members) members.push(id);
@@ -104,9 +107,40 @@ export function rolloutModel(input: RolloutInput): RolloutModel {
   // Flux environments chained in rollout order.
   const fluxChain = input.delivery.environments.filter((e) => e.engine === 'flux' && e.rolloutIndex !== undefined);
 
+  // The gate groups, group names and order of a wave or a RollingSync step are every cluster's of
+  // the environment: made once, not per step (the lists and names are never changed).
+  type Shared = { readonly group: string; readonly root: string; readonly gates: string[]; readonly order: string };
+  const waves = new Map<EnvironmentDelivery, Map<number, Shared>>();
+  const sharedWave = (env: EnvironmentDelivery, wave: number): Shared => {
+    let byWave = waves.get(env);
+    if (!byWave) waves.set(env, (byWave = new Map()));
+    let shared = byWave.get(wave);
+    if (!shared) {
+      const gates = wavesOf(env.environment)
+        .filter((w) => w < wave)
+        .map((w) => `argocd:${env.environment}:wave:${w}`);
+      for (const other of appOfApps) if (rootWave(other) < rootWave(env)) gates.push(`argocd:${other.environment}:root`);
+      shared = { group: `argocd:${env.environment}:wave:${wave}`, root: `argocd:${env.environment}:root`, gates, order: `sync wave ${wave} of root ${environmentRootName(input.fleetName, env.environment)}` };
+      byWave.set(wave, shared);
+    }
+    return shared;
+  };
+  const rollingShared = new Map<number, Shared>();
+  const sharedRolling = (index: number): Shared => {
+    let shared = rollingShared.get(index);
+    if (!shared) {
+      const group = `argocd:rolling:${index}`;
+      shared = { group, root: group, gates: rollingSteps.slice(0, index).map((_, i) => `argocd:rolling:${i}`), order: `RollingSync step ${index + 1} of ${rollingSteps.length}` };
+      rollingShared.set(index, shared);
+    }
+    return shared;
+  };
+
   for (const env of input.delivery.environments) {
     for (const r of byEnv(env.environment)) {
       const cluster = r.cluster.name;
+      // One cluster's facts for all its units: what one unit provides and another waits on is one Fact.
+      const facts = registry.of(cluster);
       const components = input.components.get(cluster)!;
       for (const component of components) {
         const id = stepName(cluster, component);
@@ -115,19 +149,17 @@ export function rolloutModel(input: RolloutInput): RolloutModel {
         let order: string;
         if (env.engine === 'argocd' && env.argocd.generator === 'app-of-apps') {
           const wave = syncWaveOf(component.phase);
-          join(`argocd:${env.environment}:wave:${wave}`, id);
-          gateGroups = wavesOf(env.environment)
-            .filter((w) => w < wave)
-            .map((w) => `argocd:${env.environment}:wave:${w}`);
-          for (const other of appOfApps) if (rootWave(other) < rootWave(env)) gateGroups.push(`argocd:${other.environment}:root`);
-          join(`argocd:${env.environment}:root`, id);
-          order = `sync wave ${wave} of root ${environmentRootName(input.fleetName, env.environment)}`;
+          const shared = sharedWave(env, wave);
+          join(shared.group, id);
+          gateGroups = shared.gates;
+          join(shared.root, id);
+          order = shared.order;
         } else if (env.engine === 'argocd') {
           const key = holds ? `${env.environment}/${component.phase}` : `*/${component.phase}`;
-          const index = rollingSteps.indexOf(key);
-          join(`argocd:rolling:${index}`, id);
-          gateGroups = rollingSteps.slice(0, index).map((_, i) => `argocd:rolling:${i}`);
-          order = `RollingSync step ${index + 1} of ${rollingSteps.length}`;
+          const shared = sharedRolling(rollingSteps.indexOf(key));
+          join(shared.group, id);
+          gateGroups = shared.gates;
+          order = shared.order;
         } else {
           // Flux dependsOn, the same rule as lib/constructs/delivery/flux/cluster-steps.ts (and the order to
           // apply by hand without an engine).
@@ -154,7 +186,7 @@ export function rolloutModel(input: RolloutInput): RolloutModel {
           environment: env.environment,
           engine: env.engine,
           component,
-          units: componentUnits(component, r),
+          units: componentUnits(component, r, facts),
           holds,
           createsNamespace: component.createNamespace ? component.namespace : undefined,
           gates: gateGroups,
@@ -175,6 +207,6 @@ export function rolloutModel(input: RolloutInput): RolloutModel {
   for (const { name } of clusters) {
     if (!delivered.has(name)) for (const group of GATEWAY_API_GROUPS) prerequisites.add(factKey({ kind: 'crd', name: group, cluster: name }));
   }
-  return { steps, groups, prerequisites, clusters };
+  return { steps, groups, prerequisites, clusters, facts: registry };
 }
 

@@ -35,8 +35,10 @@ describe('the waits of a cluster', () => {
     expect(different.map((w) => `${factKey(w.fact)} ${w.stage}`)).toStrictEqual(['crd:x@c1 apply', 'namespace:y@c1 apply', 'namespace:x@c1 ready', 'namespace:x@c2 apply']);
     // The two stages of one fact share the Fact, not the Wait.
     expect(different[2].fact).toBe(shared.fact);
-    // The secret store is every cluster's: its facts have no cluster.
-    expect(c1.wait('store-key', 'k', 'ready').fact).toStrictEqual({ kind: 'store-key', name: 'k' });
+    // The secret store is every cluster's: its facts have no cluster. A fact reads (and prints, plan
+    // --json) as its kind, name and cluster alone: its registry number is not a property.
+    expect({ ...c1.wait('store-key', 'k', 'ready').fact }).toStrictEqual({ kind: 'store-key', name: 'k' });
+    expect(JSON.stringify(shared.fact)).toBe('{"kind":"namespace","name":"x","cluster":"c1"}');
   });
 
   it('of two clusters read in turn are each their own', () => {

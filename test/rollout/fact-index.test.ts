@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { factIndex, holdsWithoutProvider } from '../../lib/rollout/fact-index.ts';
-import { factKey } from '../../lib/rollout/facts.ts';
+import { factKey, type Fact } from '../../lib/rollout/facts.ts';
 import type { RolloutModel } from '../../lib/rollout/steps.ts';
 import { exampleDocument, REPO } from '../support/fleet.ts';
 import { legacyPhaseOf, renderDocument } from './support.ts';
@@ -83,5 +83,48 @@ describe('the fact index of a rollout model', () => {
     const [, model] = models[0];
     expect(factIndex(model)).toBe(factIndex(model));
     expect(factIndex({ ...model })).not.toBe(factIndex(model));
+  });
+
+  it('is the same whether the facts are numbered by their registry or by their parts', () => {
+    for (const [name, model] of models) {
+      // A model made by rolloutModel has a registry with one Fact per key, and nothing else.
+      expect(model.facts, name).toBeDefined();
+      const byObject = new Map<string, Fact>();
+      for (const step of model.steps) {
+        for (const unit of step.units) {
+          for (const fact of [...unit.waits.map((w) => w.fact), ...unit.provides.map((p) => p.fact)]) {
+            const key = factKey(fact);
+            expect(byObject.get(key) ?? fact, key).toBe(fact);
+            byObject.set(key, fact);
+          }
+        }
+      }
+      // The same model without its registry, and with one wait's fact a copy made elsewhere: both
+      // numbered by kind, name and cluster (the path a model made otherwise takes).
+      const plain = { ...model, facts: undefined };
+      const copied = model.steps.findIndex((s) => s.units.some((u) => u.waits.length));
+      const unit = model.steps[copied].units.findIndex((u) => u.waits.length);
+      const mixed = {
+        ...model,
+        steps: model.steps.map((step, k) =>
+          k === copied ? { ...step, units: step.units.map((u, n) => (n === unit ? { ...u, id: u.id, file: u.file, waits: u.waits.map((w) => ({ fact: { ...w.fact }, stage: w.stage })) } : u)) } : step,
+        ),
+      };
+      const summary = (index: ReturnType<typeof factIndex>) => ({
+        keys: index.facts.map(factKey),
+        waits: [...index.waitFacts],
+        provides: [...index.provideFacts],
+        given: [...index.given],
+        prerequisite: [...index.prerequisite],
+        waiters: index.waiters.map((list) => list ?? []),
+        providers: index.providers.map((list) => (list ?? []).map((p) => p.step.id)),
+        local: index.steps.map((s) => s.local),
+        ids: ['namespace:linkerd@eu-1', 'crd:gateway.networking.k8s.io@eu-1', 'namespace:no-such-namespace@eu-1'].map((key) => index.idOf(key)),
+      });
+      const numbered = summary(factIndex(model));
+      expect(numbered.keys.length, name).toBeGreaterThan(0);
+      expect(summary(factIndex(plain)), name).toStrictEqual(numbered);
+      expect(summary(factIndex(mixed)), name).toStrictEqual(numbered);
+    }
   });
 });
