@@ -153,13 +153,13 @@ export function phaseOfObject(object: KubeObject, chartSecrets: ChartSecrets = n
 /** phaseOfObject from the object's waits (read for any cluster: the facts' cluster does not change the phase). */
 function phaseFromWaits(object: KubeObject, waits: ObjectWaits, chartSecrets: ChartSecrets): Phase {
   if (waitsOnPeer(object)) return 'link-credentials';
+  // No closure per object: the CLI bundle keeps function names, a property definition per closure made.
   let phase: Phase = 'issuer';
-  const later = (p: Phase) => {
-    if (PHASES.indexOf(p) > PHASES.indexOf(phase)) phase = p;
-  };
   for (const wait of waits.waits) {
     const provider = wait.fact.kind === 'crd' ? CRD_PHASE_BY_GROUP[wait.fact.name] : wait.fact.kind === 'secret' ? chartSecrets.get(wait.fact.name) : wait.fact.kind === 'webhook' ? 'control-plane' : undefined;
-    if (provider && PHASES.indexOf(provider) >= PHASES.indexOf('issuer')) later(provider === 'control-plane' ? 'routes' : PHASES[PHASES.indexOf(provider) + 1]);
+    if (!provider || PHASES.indexOf(provider) < PHASES.indexOf('issuer')) continue;
+    const after = provider === 'control-plane' ? 'routes' : PHASES[PHASES.indexOf(provider) + 1];
+    if (PHASES.indexOf(after) > PHASES.indexOf(phase)) phase = after;
   }
   return phase;
 }
