@@ -41,7 +41,11 @@ export interface PlannedCluster {
 
 export interface PlanReport {
   readonly firstInstall: { readonly converged: boolean; readonly clusters: readonly PlannedCluster[] };
-  /** Clusters coming up one at a time: rotations checked, and steps of a cluster held by one not up yet. */
+  /**
+   * Clusters coming up one at a time: rotations checked; each step an object holds for a cluster not
+   * up yet, and each cluster the engine's order holds for clusters not up yet, with every such cluster
+   * seen in any rotation (one line each, so the report grows with the fleet, not with orders × arrivals).
+   */
   readonly orders: { readonly checked: number; readonly heldByWait: readonly string[]; readonly heldByGate: readonly string[] };
   readonly upgrade?: {
     readonly converged: boolean;
@@ -82,17 +86,21 @@ export function planReport(model: RolloutModel, upgrade?: Upgrade, operations?: 
   });
 
   const names = model.clusters.map((c) => c.name);
-  const heldByWait = new Set<string>();
-  const heldByGate = new Set<string>();
+  // Held step (through a wait) or cluster (through the engine's order) → the absent clusters that held it.
+  const heldByWait = new Map<string, Set<string>>();
+  const heldByGate = new Map<string, Set<string>>();
   const rotations = Math.min(names.length, MAX_ROTATIONS);
   for (let r = 0; r < rotations; r++) {
     const i = Math.floor((r * names.length) / rotations);
     const order = [...names.slice(i), ...names.slice(0, i)];
     for (const w of simulate(model, order).waitingOnAbsent) {
-      if (w.through === 'wait') heldByWait.add(`${w.step} waits for ${w.absent.join(', ')} (an object waits on it)`);
-      else heldByGate.add(`${w.cluster} waits for ${w.absent.join(', ')}`);
+      const [held, key] = w.through === 'wait' ? [heldByWait, w.step] : [heldByGate, w.cluster];
+      let absent = held.get(key);
+      if (!absent) held.set(key, (absent = new Set()));
+      for (const c of w.absent) absent.add(c);
     }
   }
+  const lines = (held: Map<string, Set<string>>, suffix: string) => [...held].map(([key, absent]) => `${key} waits for ${[...absent].sort().join(', ')}${suffix}`).sort();
 
   let upgradeReport: PlanReport['upgrade'];
   if (upgrade) {
@@ -110,7 +118,7 @@ export function planReport(model: RolloutModel, upgrade?: Upgrade, operations?: 
   }
   return {
     firstInstall: { converged: first.converged, clusters },
-    orders: { checked: rotations, heldByWait: [...heldByWait].sort(), heldByGate: [...heldByGate].sort() },
+    orders: { checked: rotations, heldByWait: lines(heldByWait, ' (an object waits on it)'), heldByGate: lines(heldByGate, '') },
     ...(upgradeReport ? { upgrade: upgradeReport } : {}),
     ...(operations && (operations.linkerdVersions.length || operations.removedLinks.length || operations.retiredClusters.length) ? { operations } : {}),
   };
@@ -171,14 +179,15 @@ export function formatPlan(report: PlanReport): string {
   }
   lines.push('', `clusters coming up one at a time (${orders.checked} orders, each starting with another cluster):`);
   for (const l of orders.heldByWait) lines.push(`  ERROR ${l}`);
-  if (orders.heldByGate.length) lines.push(`  held only by the engine's order (app-of-apps waves, RollingSync steps and the environment rollout span clusters):`, ...orders.heldByGate.map((l) => `    ${l}`));
+  if (orders.heldByGate.length) lines.push(`  held only by the engine's order (app-of-apps waves, RollingSync steps and the environment rollout span clusters):`);
+  for (const l of orders.heldByGate) lines.push(`    ${l}`);
   if (!orders.heldByWait.length) lines.push(`  no cluster's own mesh waits on an object of another cluster`);
   if (upgrade) {
     lines.push('', `upgrade from the previous output: ${upgrade.changedSteps.length} changed step(s)${upgrade.removedClusters.length ? `, removed clusters: ${upgrade.removedClusters.join(', ')}` : ''}${upgrade.addedClusters.length ? `, added clusters: ${upgrade.addedClusters.join(', ')}` : ''}: ${upgrade.converged ? 'converges' : 'DOES NOT CONVERGE'}`);
     upgrade.sequence.forEach((id, i) => lines.push(`  ${String(i + 1).padStart(2)}. ${id}`));
     for (const s of upgrade.stuck) lines.push(`  STUCK: ${s}`);
   }
-  if (report.operations) lines.push(...formatOperations(report.operations));
+  if (report.operations) for (const l of formatOperations(report.operations)) lines.push(l);
   return lines.join('\n') + '\n';
 }
 

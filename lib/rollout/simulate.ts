@@ -35,12 +35,17 @@ export interface StepOutcome {
   readonly blockers: readonly Blocker[];
 }
 
-/** A step of a cluster that is up, held only by a cluster that is not up yet. */
+/**
+ * A step of a cluster that is up, held only by clusters that are not up yet. Reported after the
+ * arrivals where the step moved or what it waits on changed (first at its own cluster's arrival):
+ * in between, later arrivals only take clusters off `absent`, so these reports hold every cluster
+ * that ever held it, at a cost that follows the sweeps instead of held steps × arrivals.
+ */
 export interface WaitingOnAbsent {
   readonly step: string;
   readonly cluster: string;
-  /** Clusters up at the time. */
-  readonly up: readonly string[];
+  /** Clusters up at the time: the first `arrived` of the order. */
+  readonly arrived: number;
   /** "wait": an object waits on a fact of the absent cluster; "gate": the engine orders it after that cluster's steps. */
   readonly through: 'wait' | 'gate';
   readonly absent: readonly string[];
@@ -108,6 +113,9 @@ export function simulate(model: RolloutModel, order: readonly string[] | 'togeth
   // Flags by position, not sets: a step is marked once per sweep (the heap orders the next sweep's).
   const current = new MinHeap();
   const next: number[] = [];
+  // Positions visited since the last arrival: the only steps whose hold on an up cluster can have changed.
+  const touched: number[] = [];
+  const wasTouched = new Uint8Array(modelSteps.length);
   const queued = new Uint8Array(modelSteps.length);
   const inNext = new Uint8Array(modelSteps.length);
   let at = -1;
@@ -188,6 +196,7 @@ export function simulate(model: RolloutModel, order: readonly string[] | 'togeth
       while (current.size) {
         at = current.pop()!;
         queued[at] = 0;
+        if (wasTouched[at] === 0) (wasTouched[at] = 1), touched.push(at);
         // A step that moved is visited again in the next sweep, as the engine would.
         if (visit(positions[at]) && inNext[at] === 0) (inNext[at] = 1), next.push(at);
       }
@@ -195,26 +204,38 @@ export function simulate(model: RolloutModel, order: readonly string[] | 'togeth
     }
   };
 
-  // Steps of up clusters that hold the rest and are not healthy yet (model positions): the candidates for waitingOnAbsent.
-  const held = new Set<number>();
   const waitingOnAbsent: WaitingOnAbsent[] = [];
+  // For absentInGroups: clusters numbered in name order, which of them are up, each group's numbers when first asked.
+  const sortedClusters = order === 'together' ? [] : [...new Set([...clusters, ...modelSteps.map((s) => s.cluster)])].sort();
+  const rankOf = new Map(sortedClusters.map((c, r) => [c, r]));
+  const upByRank = new Uint8Array(sortedClusters.length);
+  const seen = new Int32Array(sortedClusters.length);
+  const found = new Int32Array(sortedClusters.length);
+  let stamp = 0;
+  const groupRanks: (Int32Array | undefined)[] = [];
   if (order === 'together') for (const c of clusters) up.add(c);
   for (const cluster of order === 'together' ? clusters.slice(-1) : clusters) {
     up.add(cluster);
-    for (const i of order === 'together' ? positions.keys() : stepsOfCluster.get(cluster) ?? []) {
-      mark(i);
-      if (modelSteps[positions[i]].holds) held.add(positions[i]);
-    }
+    if (order !== 'together') upByRank[rankOf.get(cluster)!] = 1;
+    for (const i of order === 'together' ? positions.keys() : stepsOfCluster.get(cluster) ?? []) mark(i);
     run();
     if (up.size === clusters.length) break;
-    let upNow: string[] | undefined;
+    // Holding steps of up clusters, not healthy, visited since the last arrival (the arriving
+    // cluster's steps are among them), in model order.
+    const held: number[] = [];
+    for (const i of touched) {
+      wasTouched[i] = 0;
+      const k = positions[i];
+      if (modelSteps[k].holds && status[k] !== 'healthy' && up.has(modelSteps[k].cluster)) held.push(k);
+    }
+    touched.length = 0;
+    held.sort((a, b) => a - b);
     // Steps of one wave share their closed gates: the absent clusters behind them are found once per arrival.
     const behindGates = new Map<string, string[]>();
-    for (const k of held) if (status[k] === 'healthy') held.delete(k);
-    for (const k of [...held].sort((a, b) => a - b)) {
+    for (const k of held) {
       const step = modelSteps[k];
-      const absent = absentBehind(k, (c) => up.has(c), behindGates);
-      if (absent.clusters.length) waitingOnAbsent.push({ step: step.id, cluster: step.cluster, up: (upNow ??= [...up]), through: absent.through, absent: absent.clusters });
+      const absent = absentBehind(k, behindGates);
+      if (absent.clusters.length) waitingOnAbsent.push({ step: step.id, cluster: step.cluster, arrived: up.size, through: absent.through, absent: absent.clusters });
     }
   }
 
@@ -245,14 +266,14 @@ export function simulate(model: RolloutModel, order: readonly string[] | 'togeth
    * provide) or a gate (the engine orders the step after their steps). A step held by a step of a
    * cluster that is up is reported through that one.
    */
-  function absentBehind(k: number, isUp: (c: string) => boolean, behindGates: Map<string, string[]>): { through: 'wait' | 'gate'; clusters: string[] } {
+  function absentBehind(k: number, behindGates: Map<string, string[]>): { through: 'wait' | 'gate'; clusters: string[] } {
     const gates = index.steps[k].gates;
     if (status[k] === 'pending' && !gates.every(groupDone)) {
       const closed = gates.filter((g) => !groupDone(g));
       const key = closed.join(',');
       let clusters = behindGates.get(key);
       if (!clusters) {
-        clusters = [...new Set(closed.flatMap((g) => index.groupClusters[g]).filter((c) => !isUp(c)))].sort();
+        clusters = absentInGroups(closed);
         behindGates.set(key, clusters);
       }
       return { through: 'gate', clusters };
@@ -260,9 +281,33 @@ export function simulate(model: RolloutModel, order: readonly string[] | 'togeth
     const byWait = new Set<string>();
     for (const b of blockersOf(k)) {
       const clusters = b.providers!.map((id) => modelSteps[index.stepIds.get(id)!].cluster);
-      if (clusters.length && clusters.every((c) => !isUp(c))) clusters.forEach((c) => byWait.add(c));
+      if (clusters.length && clusters.every((c) => !up.has(c))) clusters.forEach((c) => byWait.add(c));
     }
     return { through: 'wait', clusters: [...byWait].sort() };
+  }
+
+  /**
+   * The clusters of some gate groups that are not up, sorted. Asked for about every held step of an
+   * arrival, with groups spanning an environment: clusters by number in name order, so the list is
+   * gathered and sorted without a Set, a filter or a string comparison per cluster.
+   */
+  function absentInGroups(groups: readonly number[]): string[] {
+    let count = 0;
+    stamp++;
+    for (const g of groups) {
+      const ranks = (groupRanks[g] ??= Int32Array.from(index.groupClusters[g], (c) => rankOf.get(c)!));
+      for (let i = 0; i < ranks.length; i++) {
+        const r = ranks[i];
+        if (seen[r] === stamp || upByRank[r] === 1) continue;
+        seen[r] = stamp;
+        found[count++] = r;
+      }
+    }
+    // A typed array sorts numerically without a comparator call per comparison.
+    const sorted = found.subarray(0, count).sort();
+    const names = new Array<string>(count);
+    for (let i = 0; i < count; i++) names[i] = sortedClusters[sorted[i]];
+    return names;
   }
 
   const outcomes = new Map<string, StepOutcome>();
