@@ -1,5 +1,6 @@
 // Regenerates imports/ with `cdk8s import` from the CRD files in ../shared/crds (offline, no network).
-// One TypeScript module per API group; never edit imports/ by hand. Run: npm run gen:imports
+// One TypeScript module per API group, and the helper they share (imports/defined-entries.ts, written by
+// imports-linear-filter.mjs); never edit imports/ by hand. Run: npm run gen:imports
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
