@@ -8,7 +8,7 @@ import { toYaml } from '../output/yaml.ts';
 import type { ResolvedFleet } from '../resolve/resolve.ts';
 import type { RenderedCluster } from '../output/rendered-cluster.ts';
 import { ArgoCDConfig } from '../constructs/delivery/argocd/argocd-settings.ts';
-import { ClusterApplications } from '../constructs/delivery/argocd/cluster-applications.ts';
+import { clusterApplicationObjects } from '../constructs/delivery/argocd/cluster-applications.ts';
 import { componentLabels } from '../constructs/delivery/argocd/component-application.ts';
 import { EnvironmentRoot } from '../constructs/delivery/argocd/environment-root.ts';
 import { FleetApplicationSet, type ApplicationSetCluster } from '../constructs/delivery/argocd/fleet-application-set.ts';
@@ -205,7 +205,7 @@ function writeClusterFiles(out: DeliveryWriter, app: App, fleet: ResolvedFleet, 
   const { rendered: r, components, clusterDelivery } = cluster;
   if (env.engine === 'flux') writeFluxCluster(out, app, { fleet: fleet.name, delivery: fleet.delivery, env, folder, ...cluster });
   else if (env.argocd.generator === 'app-of-apps') {
-    out.write(`${folder}/clusters/${r.cluster.name}.yaml`, app, (scope) => new ClusterApplications(scope, 'Applications', { fleet: fleet.name, cluster: r.cluster.name, environment: env, clusterDelivery, components }), r);
+    out.writeObjects(`${folder}/clusters/${r.cluster.name}.yaml`, clusterApplicationObjects({ fleet: fleet.name, cluster: r.cluster.name, environment: env, clusterDelivery, components }), r);
   }
   // An ApplicationSet's generator makes the cluster's Applications: no file of its own.
 }
@@ -331,6 +331,11 @@ class DeliveryWriter {
     const objects = chart.node.findAll().filter(ApiObject.isApiObject).map(objectJson);
     // Only the plain objects are kept: the constructs go (thousands of charts at 1000 clusters).
     app.node.tryRemoveChild(chart.node.id);
+    this.writeObjects(path, objects, cluster);
+  }
+
+  /** A file of objects made without constructs (plainObjectJson), as `write` writes a Chart's. */
+  writeObjects(path: string, objects: readonly KubeObject[], cluster?: RenderedCluster): void {
     this.objectFiles.push({ path, objects, cluster });
     this.writeText(path, objects.map((o) => toYaml(o)).join('---\n'));
   }
