@@ -9,6 +9,9 @@ import { Certificate } from '../../imports/cert-manager.io.ts';
 import { generateFleet } from '../../bench/generate-fleet.ts';
 import { loadInput } from '../../lib/cli/load-input.ts';
 import { ClusterApplications, clusterApplicationObjects } from '../../lib/constructs/delivery/argocd/cluster-applications.ts';
+import { ClusterSteps, clusterStepsObjects } from '../../lib/constructs/delivery/flux/cluster-steps.ts';
+import { ComponentRelease, componentReleaseObjects } from '../../lib/constructs/delivery/flux/component-release.ts';
+import { MeshRelease, meshReleaseObjects } from '../../lib/constructs/delivery/flux/mesh-release.ts';
 import { fastJson, objectJson, plainObjectJson } from '../../lib/constructs/object-json.ts';
 import { renderFleet } from '../../lib/synth/render.ts';
 import { planFleet } from '../../lib/synth/plan.ts';
@@ -245,5 +248,44 @@ describe('plainObjectJson equals the JSON of the ApiObject its props make', () =
       }
     }
     expect(compared).toBeGreaterThan(0);
+  });
+});
+
+describe('the Flux constructs and their plain objects', () => {
+  it('ClusterSteps, MeshRelease and ComponentRelease render what their object functions make, from Git, HTTPS and OCI', async () => {
+    const yaml = await loadInput(join(REPO, 'apps', 'fleet.yaml'));
+    const fleet = planFleet(yaml.document, { baseDir: yaml.baseDir }).fleet!;
+    const rendered = renderFleet(fleet, { charts: {} } as never);
+    const flux = fleet.delivery.environments.find((e) => e.engine === 'flux')!;
+    const r = rendered.clusters.find((c) => c.cluster.environment === flux.environment)!;
+    const components = rendered.delivery.components.get(r.cluster.name)!;
+    const constructed = (build: (scope: Chart) => void) => {
+      const chart = new Chart(Testing.app(), 'c', { disableResourceNameHashes: true });
+      build(chart);
+      return chart.node.findAll().filter(ApiObject.isApiObject).map((o) => o.toJson());
+    };
+    const labels = { 'meshfleet.dev/cluster': r.cluster.name };
+    const steps = { cluster: r.cluster.name, environment: flux, clusterDelivery: fleet.delivery.clusters.get(r.cluster.name)!, components, labels: () => labels, gitSource: 'repo', stepFolder: (c: { name: string }) => `steps/${c.name}` };
+    expectSameJson(clusterStepsObjects(steps), constructed((chart) => new ClusterSteps(chart, 'Steps', steps)), 'steps');
+    let compared = 0;
+    for (const component of components) {
+      const common = { name: `${r.cluster.name}-${component.name}`, namespace: 'flux-system', labels, interval: '5m', dependsOn: [{ name: 'before' }], kubeConfig: { secretRef: { name: 'kc' } } };
+      if (component.kind === 'upstream-chart') {
+        for (const helmRepository of ['https://helm.linkerd.io/edge', 'oci://registry.example/charts']) {
+          const props = { ...common, component, helmRepository, helmSourceName: 'linkerd', valuesFile: 'values.yaml' };
+          expectSameJson(componentReleaseObjects(props), constructed((chart) => new ComponentRelease(chart, 'Release', props)), `${component.name} ${helmRepository}`);
+          compared++;
+        }
+      }
+      if (component.kind === 'mesh') {
+        const charts = [{ from: 'git', name: 'mesh', version: '1.0.0', path: 'c/mesh' }, { from: 'repository', name: 'mesh', version: '1.0.0', repository: 'https://charts.example' }, { from: 'repository', name: 'mesh', version: '1.0.0', repository: 'oci://registry.example/mesh' }] as const;
+        for (const chart of charts) {
+          const props = { ...common, component: { ...component, chart }, gitSourceName: 'repo', gitChartPath: 'c/mesh', helmSourceName: 'mesh', wait: false };
+          expectSameJson(meshReleaseObjects(props), constructed((scope) => new MeshRelease(scope, 'Release', props)), `${component.name} ${chart.from === 'git' ? 'git' : chart.repository}`);
+          compared++;
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(3);
   });
 });
