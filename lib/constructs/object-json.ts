@@ -11,7 +11,7 @@
 // values or `IntOrString`, an app with its own resolvers, a construct overriding `toJson()` itself)
 // takes cdk8s's own `toJson()`. test/constructs/object-json.test.ts compares both over every object of
 // the example fleet and of a generated one.
-import { ApiObject, App, JsonPatch, LazyResolver, ImplicitTokenResolver, NumberStringUnionResolver } from 'cdk8s';
+import { ApiObject, App, Chart, JsonPatch, LazyResolver, ImplicitTokenResolver, NumberStringUnionResolver, type ApiObjectProps } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 import type { KubeObject } from '../model/kube-object.ts';
 
@@ -38,6 +38,37 @@ export function fastJson(o: ApiObject, resolversChecked = false): Record<string,
   const { props, metadata, patches } = internals;
   if (!isPlainObject(props) || !Array.isArray(patches) || !isPlainObject(metadata._additionalAttributes)) return undefined;
 
+  return propsJson(props, metadata, patches, shape === 'imported' ? (o.constructor as unknown as ImportedClass) : undefined);
+}
+
+/**
+ * The JSON of `new ApiObject(chart, id, props)` in a Chart without labels or namespace of its own,
+ * without the construct: what objectJson gives for it, made from the props alone. For objects built
+ * only to be written (a cluster's GitOps files), where the construct tree buys nothing. `props` must
+ * name the object (a construct would make a name from its path); what is not plain data takes
+ * cdk8s's own rendering.
+ */
+export function plainObjectJson(props: ApiObjectProps & { readonly metadata: { readonly name: string } }): KubeObject {
+  const given = props.metadata;
+  if (typeof given?.name !== 'string') throw new Error(`plainObjectJson: ${props.kind} without metadata.name`);
+  // As ApiObject's constructor and ApiObjectMetadataDefinition make its metadata.
+  const metadata: MetadataInternals = {
+    name: given.name,
+    namespace: given.namespace,
+    labels: { ...given.labels },
+    annotations: { ...given.annotations },
+    finalizers: given.finalizers ? [...given.finalizers] : [],
+    ownerReferences: given.ownerReferences ? [...given.ownerReferences] : [],
+    _additionalAttributes: { ...given, namespace: given.namespace, labels: { ...given.labels } },
+  };
+  const json = propsJson(props as unknown as Record<string, unknown>, metadata, [], undefined);
+  if (json) return json as KubeObject;
+  const chart = new Chart(new App(), 'plain', { disableResourceNameHashes: true });
+  return new ApiObject(chart, 'Resource', props).toJson() as KubeObject;
+}
+
+/** ApiObject.toJson of plain props and metadata; undefined when either holds anything but plain data. */
+function propsJson(props: Record<string, unknown>, metadata: MetadataInternals, patches: JsonPatch[], imported: ImportedClass | undefined): Record<string, Json> | undefined {
   const meta = metadataJson(metadata);
   if (meta === NOT_PLAIN) return undefined;
   // As ApiObject.toJson: the props with the metadata's JSON in place of the given metadata, sorted.
@@ -57,7 +88,7 @@ export function fastJson(o: ApiObject, resolversChecked = false): Record<string,
     }
   }
   // An imported kind's manifest() reads its props by name: their order is its own, not the input's.
-  if (shape === 'imported') return (o.constructor as unknown as ImportedClass).manifest(json) as Record<string, Json>;
+  if (imported) return imported.manifest(json) as Record<string, Json>;
   const result: Record<string, Json> = {};
   for (const k of ['apiVersion', 'kind', 'metadata', ...Object.keys(json)]) if (k in json) result[k] = json[k];
   return result;

@@ -65,7 +65,7 @@ export function componentUnits(component: Component, rendered: RenderedCluster, 
       const units: Unit[] = [];
       for (const f of chosen) {
         const file = `${folder}/${f.name}`;
-        const waits = fileWaits(f.objects, cluster, facts);
+        const waits = fileWaits(f.objects, facts);
         for (let i = 0; i < f.objects.length; i++) units.push(new ObjectUnit(f.objects[i], file, waits[i].waits, waits[i].provides));
       }
       // A Flux HelmRelease: Helm writes the release record before any object, so its namespace must exist.

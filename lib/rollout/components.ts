@@ -6,7 +6,7 @@ import type { UpstreamChart } from '../compat/upstream-values.ts';
 import type { KubeObject } from '../model/kube-object.ts';
 import type { RenderedCluster } from '../output/rendered-cluster.ts';
 import { manifestsPath, meshChartPath, routesPath, valuesFilePath } from '../output/cluster-layout.ts';
-import { fileWaits, isCustomResource, objectWaits, waitsOnPeer, type ObjectWaits } from './object-waits.ts';
+import { isCustomResource, objectWaits, waitsOnPeer, waitsReadSpec, type ObjectWaits } from './object-waits.ts';
 import { GATEWAY_API_COMPONENT, HELM_STORAGE_NAMESPACE, MESH_COMPONENT, type Component, type ComponentBase, type GatewayAPISource, type MeshChart } from '../constructs/delivery/components.ts';
 import { WEBHOOK_CA_BUNDLE } from '../constructs/delivery/drift.ts';
 import { PHASES, type Phase } from '../constructs/delivery/phases.ts';
@@ -63,7 +63,7 @@ export function componentsOf(rendered: RenderedCluster, gatewayAPI: GatewayAPISo
   const chartSecrets = chartSecretsOf(rendered);
   const phaseOf = options.phaseOf;
   const parts = meshParts(rendered, (objects) =>
-    phaseOf ? objects.map((object) => phaseOf(object)) : fileWaits(objects, cluster.name).map((waits, i) => phaseFromWaits(objects[i], waits, chartSecrets)));
+    phaseOf ? objects.map((object) => phaseOf(object)) : objects.map((object) => defaultPhase(object, cluster.name, chartSecrets)));
   const mesh = options.mesh ?? { source: 'manifests', chartRepository: '', engine: 'none' };
   const chart: MeshChart | undefined =
     mesh.source === 'chart'
@@ -150,6 +150,20 @@ export function phaseOfObject(object: KubeObject, chartSecrets: ChartSecrets = n
   return phaseFromWaits(object, objectWaits(object, ''), chartSecrets);
 }
 
+// The phase of an object whose waits read no spec (object-waits.ts waitsReadSpec) follows from its
+// apiVersion, kind and namespace, as its waits do (and neither waitsOnPeer nor a chart's Secrets
+// bear on it): worked out once per such triple, not per object (~60,000 objects at 1000 clusters).
+const phasesByKind = new Map<string, Phase>();
+
+/** phaseOfObject of an object of the cluster (its waits are read with the cluster's facts). */
+function defaultPhase(object: KubeObject, cluster: string, chartSecrets: ChartSecrets): Phase {
+  if (waitsReadSpec(object)) return phaseFromWaits(object, objectWaits(object, cluster), chartSecrets);
+  const key = `${object.apiVersion}\u0000${object.kind}\u0000${object.metadata.namespace ?? ''}`;
+  let phase = phasesByKind.get(key);
+  if (phase === undefined) phasesByKind.set(key, (phase = phaseFromWaits(object, objectWaits(object, cluster), chartSecrets)));
+  return phase;
+}
+
 /** phaseOfObject from the object's waits (read for any cluster: the facts' cluster does not change the phase). */
 function phaseFromWaits(object: KubeObject, waits: ObjectWaits, chartSecrets: ChartSecrets): Phase {
   if (waitsOnPeer(object)) return 'link-credentials';
@@ -176,7 +190,7 @@ function meshParts(rendered: RenderedCluster, phasesOf: (objects: readonly KubeO
 }
 
 /** Secrets linkerd-multicluster creates: one token per remote-access ServiceAccount (its values). */
-function chartSecretsOf(rendered: RenderedCluster): ChartSecrets {
+export function chartSecretsOf(rendered: RenderedCluster): ChartSecrets {
   const values = rendered.upstreamValues['linkerd-multicluster'] as { remoteMirrorServiceAccount?: boolean; remoteMirrorServiceAccountName?: string | string[] } | undefined;
   if (!values?.remoteMirrorServiceAccount) return new Map();
   const names = [values.remoteMirrorServiceAccountName ?? []].flat();

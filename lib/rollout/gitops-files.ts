@@ -1,6 +1,8 @@
 // The GitOps files of a fleet, from what was rendered for its clusters: per environment under
 // <env>/gitops/<engine>/, and fleet-wide (what spans environments) under gitops/<engine>/. One cdk8s
-// App per environment; each output file is one Chart, so a file's objects are that Chart's.
+// App per environment; each output file is one Chart, so a file's objects are that Chart's, except a
+// cluster's own files (one per cluster, made a thousand times over), whose objects the constructs'
+// functions make as plain objects (plainObjectJson): the same JSON without a construct tree.
 import { ApiObject, App, Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { KubeObject } from '../model/kube-object.ts';
@@ -8,7 +10,7 @@ import { toYaml } from '../output/yaml.ts';
 import type { ResolvedFleet } from '../resolve/resolve.ts';
 import type { RenderedCluster } from '../output/rendered-cluster.ts';
 import { ArgoCDConfig } from '../constructs/delivery/argocd/argocd-settings.ts';
-import { ClusterApplications } from '../constructs/delivery/argocd/cluster-applications.ts';
+import { clusterApplicationObjects } from '../constructs/delivery/argocd/cluster-applications.ts';
 import { componentLabels } from '../constructs/delivery/argocd/component-application.ts';
 import { EnvironmentRoot } from '../constructs/delivery/argocd/environment-root.ts';
 import { FleetApplicationSet, type ApplicationSetCluster } from '../constructs/delivery/argocd/fleet-application-set.ts';
@@ -16,12 +18,12 @@ import { FleetRoot } from '../constructs/delivery/argocd/fleet-root.ts';
 import { previousPhaseComponents, type Component, type GatewayAPISource } from '../constructs/delivery/components.ts';
 import { componentsOf, gatewayAPISourceOf, type ComponentOptions } from './components.ts';
 import { kubeConfigOf } from '../constructs/delivery/flux/object-fields.ts';
-import { appliedByHelmRelease, ClusterSteps, stepName } from '../constructs/delivery/flux/cluster-steps.ts';
-import { ComponentRelease } from '../constructs/delivery/flux/component-release.ts';
+import { appliedByHelmRelease, clusterStepsObjects, stepName } from '../constructs/delivery/flux/cluster-steps.ts';
+import { componentReleaseObjects } from '../constructs/delivery/flux/component-release.ts';
 import { EnvironmentKustomizations } from '../constructs/delivery/flux/environment-kustomizations.ts';
 import { FleetSources } from '../constructs/delivery/flux/fleet-sources.ts';
 import { gitSourceName, helmSourceName, meshChartSourceName } from '../constructs/delivery/flux/source-names.ts';
-import { MeshRelease } from '../constructs/delivery/flux/mesh-release.ts';
+import { meshReleaseObjects } from '../constructs/delivery/flux/mesh-release.ts';
 import { gates } from '../constructs/delivery/phases.ts';
 import { objectJson } from '../constructs/object-json.ts';
 import { environmentGitopsFolder, fleetGitopsFolder } from '../output/gitops-paths.ts';
@@ -140,7 +142,7 @@ export function renderDelivery(fleet: ResolvedFleet, rendered: readonly Rendered
     out.startEnvironment(env.environment, env.engine);
     const clusters = clustersOf(env.environment).map((r) => ({ rendered: r, components: componentsByCluster.get(r.cluster.name)!, clusterDelivery: delivery.clusters.get(r.cluster.name)! }));
 
-    for (const cluster of clusters) clusterPart(cluster.rendered.cluster.name, () => writeClusterFiles(out, app, fleet, env, cluster));
+    for (const cluster of clusters) clusterPart(cluster.rendered.cluster.name, () => writeClusterFiles(out, fleet, env, cluster));
     if (env.engine === 'flux') {
       // Only the clusters' files: their steps/ folders are applied by the clusters' own steps.
       out.writeText(`${folder}/kustomization.yaml`, kustomization(clusters.map((c) => `clusters/${c.rendered.cluster.name}.yaml`)));
@@ -199,13 +201,13 @@ interface EnvironmentCluster {
 }
 
 /** The files only this cluster has: Flux's clusters/<name>.yaml and steps/<name>/, Argo CD app-of-apps' clusters/<name>.yaml. */
-function writeClusterFiles(out: DeliveryWriter, app: App, fleet: ResolvedFleet, env: EnvironmentDelivery, cluster: EnvironmentCluster): void {
+function writeClusterFiles(out: DeliveryWriter, fleet: ResolvedFleet, env: EnvironmentDelivery, cluster: EnvironmentCluster): void {
   if (env.engine === 'none') return;
   const folder = environmentGitopsFolder(env.environment, env.engine);
   const { rendered: r, components, clusterDelivery } = cluster;
-  if (env.engine === 'flux') writeFluxCluster(out, app, { fleet: fleet.name, delivery: fleet.delivery, env, folder, ...cluster });
+  if (env.engine === 'flux') writeFluxCluster(out, { fleet: fleet.name, delivery: fleet.delivery, env, folder, ...cluster });
   else if (env.argocd.generator === 'app-of-apps') {
-    out.write(`${folder}/clusters/${r.cluster.name}.yaml`, app, (scope) => new ClusterApplications(scope, 'Applications', { fleet: fleet.name, cluster: r.cluster.name, environment: env, clusterDelivery, components }), r);
+    out.writeObjects(`${folder}/clusters/${r.cluster.name}.yaml`, clusterApplicationObjects({ fleet: fleet.name, cluster: r.cluster.name, environment: env, clusterDelivery, components }), r);
   }
   // An ApplicationSet's generator makes the cluster's Applications: no file of its own.
 }
@@ -219,7 +221,7 @@ export function clusterDeliveryPart(fleet: ResolvedFleet, rendered: RenderedClus
   const env = environmentDelivery(fleet.delivery, rendered.cluster.environment);
   const components = clusterComponents(env, rendered, gatewayAPISourceOf);
   const out = new DeliveryWriter();
-  const files = out.recording(() => writeClusterFiles(out, new App(), fleet, env, { rendered, components, clusterDelivery: fleet.delivery.clusters.get(rendered.cluster.name)! }));
+  const files = out.recording(() => writeClusterFiles(out, fleet, env, { rendered, components, clusterDelivery: fleet.delivery.clusters.get(rendered.cluster.name)! }));
   return { components, files, objectFiles: out.result().objectFiles };
 }
 
@@ -235,20 +237,20 @@ interface FluxClusterContext {
 }
 
 /** A cluster's steps, the HelmRelease each upstream chart's step applies, the kustomization of each mesh part. */
-function writeFluxCluster(out: DeliveryWriter, app: App, ctx: FluxClusterContext): void {
+function writeFluxCluster(out: DeliveryWriter, ctx: FluxClusterContext): void {
   const { env, folder, rendered: r, components, clusterDelivery } = ctx;
   const cluster = r.cluster.name;
   const labels = (component: Component) => componentLabels({ fleet: ctx.fleet, cluster, environment: env.environment }, component);
   const folderOf = (component: Component) => stepFolder(folder, cluster, component);
-  out.write(`${folder}/clusters/${cluster}.yaml`, app, (scope) =>
-    new ClusterSteps(scope, 'Steps', { cluster, environment: env, clusterDelivery, components, labels, gitSource: gitSourceName(ctx.delivery, env), stepFolder: folderOf }), r);
+  out.writeObjects(`${folder}/clusters/${cluster}.yaml`, clusterStepsObjects({ cluster, environment: env, clusterDelivery, components, labels, gitSource: gitSourceName(ctx.delivery, env), stepFolder: folderOf }), r);
 
   let previousRelease: string | undefined;
   for (const component of components) {
     if (component.kind === 'mesh' && component.chart) {
       const name = stepName(cluster, component);
-      out.write(`${folderOf(component)}/release.yaml`, app, (scope) =>
-        new MeshRelease(scope, 'Release', {
+      out.writeObjects(
+        `${folderOf(component)}/release.yaml`,
+        meshReleaseObjects({
           name,
           namespace: env.flux.namespace,
           labels: labels(component),
@@ -261,7 +263,9 @@ function writeFluxCluster(out: DeliveryWriter, app: App, ctx: FluxClusterContext
           dependsOn: previousPhaseComponents(components, component).filter(appliedByHelmRelease).map((c) => ({ name: stepName(cluster, c) })),
           kubeConfig: kubeConfigOf(clusterDelivery),
           wait: gates(component.phase),
-        }), r);
+        }),
+        r,
+      );
       continue;
     }
     if (component.kind === 'mesh' && component.files) {
@@ -271,8 +275,9 @@ function writeFluxCluster(out: DeliveryWriter, app: App, ctx: FluxClusterContext
     }
     if (component.kind !== 'upstream-chart') continue;
     const name = stepName(cluster, component);
-    out.write(`${folderOf(component)}/release.yaml`, app, (scope) =>
-      new ComponentRelease(scope, 'Release', {
+    out.writeObjects(
+      `${folderOf(component)}/release.yaml`,
+      componentReleaseObjects({
         name,
         namespace: env.flux.namespace,
         labels: labels(component),
@@ -284,7 +289,9 @@ function writeFluxCluster(out: DeliveryWriter, app: App, ctx: FluxClusterContext
         dependsOn: previousRelease ? [{ name: previousRelease }] : [],
         kubeConfig: kubeConfigOf(clusterDelivery),
         valuesFile: repoPath(env.repo, component.valuesFile),
-      }), r);
+      }),
+      r,
+    );
     previousRelease = name;
   }
 }
@@ -331,6 +338,11 @@ class DeliveryWriter {
     const objects = chart.node.findAll().filter(ApiObject.isApiObject).map(objectJson);
     // Only the plain objects are kept: the constructs go (thousands of charts at 1000 clusters).
     app.node.tryRemoveChild(chart.node.id);
+    this.writeObjects(path, objects, cluster);
+  }
+
+  /** A file of objects made without constructs (plainObjectJson), as `write` writes a Chart's. */
+  writeObjects(path: string, objects: readonly KubeObject[], cluster?: RenderedCluster): void {
     this.objectFiles.push({ path, objects, cluster });
     this.writeText(path, objects.map((o) => toYaml(o)).join('---\n'));
   }

@@ -76,28 +76,25 @@ function picked(value: unknown, read: SpecRead | true): unknown {
   return out;
 }
 
+/**
+ * Whether the object's waits read its spec (the kinds above). Otherwise they follow from its
+ * apiVersion, kind and namespace alone: its namespace, its CRD, the proxy injector for a workload.
+ */
+export function waitsReadSpec(object: Pick<KubeObject, 'apiVersion' | 'kind'>): boolean {
+  return kindFacts(object.apiVersion, object.kind).readsSpec;
+}
+
 export function objectWaits(object: KubeObject, cluster: string): ObjectWaits {
   return waitsOf(object, factsOf(cluster));
 }
 
-// The components read a file's objects for their phases, possibly more than once: the waits are kept
-// with the file's object list, for its cluster (a cache per object cost about what it saved). A
-// rendered file's objects do not change once read. The rollout model makes its own (fileWaits with
-// its ClusterFacts), so that a fact is one Fact across the model.
-const computed = new WeakMap<readonly KubeObject[], { readonly cluster: string; readonly waits: readonly ObjectWaits[] }>();
-
 /**
- * objectWaits of each object of one output file, in order; with `facts`, its facts and waits are
- * those of that cluster's ClusterFacts (the rollout model's, shared with its charts' waits).
+ * objectWaits of each object of one output file of a cluster, in order, their facts and waits those
+ * of the cluster's ClusterFacts (the rollout model's, shared with its charts' waits, so that a fact
+ * is one Fact across the model).
  */
-export function fileWaits(objects: readonly KubeObject[], cluster: string, facts?: ClusterFacts): readonly ObjectWaits[] {
-  // The rollout model's facts are its own (a registry per model): those waits are made for it.
-  if (facts?.cluster === cluster) return objects.map((object) => waitsOf(object, facts));
-  const known = computed.get(objects);
-  if (known?.cluster === cluster) return known.waits;
-  const waits = objects.map((object) => waitsOf(object, factsOf(cluster)));
-  computed.set(objects, { cluster, waits });
-  return waits;
+export function fileWaits(objects: readonly KubeObject[], facts: ClusterFacts): readonly ObjectWaits[] {
+  return objects.map((object) => waitsOf(object, facts));
 }
 
 /** What the waits of an object read of its apiVersion and kind, worked out once per pair (not per object). */
@@ -107,6 +104,8 @@ interface KindFacts {
   readonly workload: boolean;
   /** `<group>/<kind>`: the rules below that read its spec. */
   readonly rule: string;
+  /** Its rule reads the spec (SPEC_READ names it). */
+  readonly readsSpec: boolean;
 }
 
 const kinds = new Map<string, Map<string, KindFacts>>();
@@ -117,7 +116,8 @@ function kindFacts(apiVersion: string, kind: string): KindFacts {
   let known = byKind.get(kind);
   if (!known) {
     const group = groupOf(apiVersion);
-    known = { group, custom: isCustomResource({ apiVersion, kind }), workload: WORKLOAD_KINDS.has(kind), rule: `${group}/${kind}` };
+    const rule = `${group}/${kind}`;
+    known = { group, custom: isCustomResource({ apiVersion, kind }), workload: WORKLOAD_KINDS.has(kind), rule, readsSpec: SPEC_READ.has(rule) };
     byKind.set(kind, known);
   }
   return known;

@@ -1,14 +1,18 @@
 // objectJson (lib/constructs/object-json.ts) must give exactly what cdk8s's toJson() gives: the same
 // values in the same key order, for every object meshfleet emits, and fall back to toJson() for
 // anything that is not plain data.
-import { ApiObject, App, Chart, JsonPatch, Lazy, Testing, type IResolver, type ResolutionContext } from 'cdk8s';
+import { ApiObject, App, Chart, JsonPatch, Lazy, Testing, type ApiObjectProps, type IResolver, type ResolutionContext } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { Certificate } from '../../imports/cert-manager.io.ts';
 import { generateFleet } from '../../bench/generate-fleet.ts';
 import { loadInput } from '../../lib/cli/load-input.ts';
-import { fastJson, objectJson } from '../../lib/constructs/object-json.ts';
+import { ClusterApplications, clusterApplicationObjects } from '../../lib/constructs/delivery/argocd/cluster-applications.ts';
+import { ClusterSteps, clusterStepsObjects } from '../../lib/constructs/delivery/flux/cluster-steps.ts';
+import { ComponentRelease, componentReleaseObjects } from '../../lib/constructs/delivery/flux/component-release.ts';
+import { MeshRelease, meshReleaseObjects } from '../../lib/constructs/delivery/flux/mesh-release.ts';
+import { fastJson, objectJson, plainObjectJson } from '../../lib/constructs/object-json.ts';
 import { renderFleet } from '../../lib/synth/render.ts';
 import { planFleet } from '../../lib/synth/plan.ts';
 import { REPO } from '../support/fleet.ts';
@@ -204,5 +208,84 @@ describe('objectJson falls back to toJson()', () => {
     const custom = new Custom(Testing.chart(), 'o', { apiVersion: 'v1', kind: 'ConfigMap' });
     expect(fastJson(custom)).toBeUndefined();
     expect(objectJson(custom)).toMatchObject({ extra: true });
+  });
+});
+
+describe('plainObjectJson equals the JSON of the ApiObject its props make', () => {
+  const viaConstruct = (props: ApiObjectProps) => new ApiObject(new Chart(Testing.app(), 'c', { disableResourceNameHashes: true }), 'o', props).toJson();
+
+  it('for plain props: keys sorted, empty metadata fields dropped, other metadata attributes in place', () => {
+    const cases: Parameters<typeof plainObjectJson>[0][] = [
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } },
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'n', labels: { b: '2', a: '1' }, annotations: {}, finalizers: [] }, data: { z: 'z', a: 'a', gone: undefined } } as never,
+      { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: 'a', finalizers: ['f'], labels: undefined }, spec: { b: [null, { d: {}, c: [] }], a: 1 } } as never,
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', generateName: 'x-', uid: 'u', annotations: { a: '1' } } as never },
+    ];
+    for (const props of cases) expectSameJson(plainObjectJson(props), viaConstruct(props), JSON.stringify(props));
+  });
+
+  it('renders through cdk8s what is not plain data, and refuses an object without a name', () => {
+    const lazy = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { a: Lazy.any({ produce: () => 'late' }) } };
+    expect((plainObjectJson(lazy) as any).data).toStrictEqual({ a: 'late' });
+    expect(() => plainObjectJson({ apiVersion: 'v1', kind: 'ConfigMap' } as never)).toThrow(/ConfigMap without metadata.name/);
+  });
+
+  it('for a cluster Applications of the example fleet, as the ClusterApplications construct renders them', async () => {
+    const yaml = await loadInput(join(REPO, 'apps', 'fleet.yaml'));
+    const plan = planFleet(yaml.document, { baseDir: yaml.baseDir });
+    const fleet = plan.fleet!;
+    const rendered = renderFleet(fleet, { charts: {} } as never);
+    let compared = 0;
+    for (const env of fleet.delivery.environments) {
+      if (env.engine !== 'argocd') continue;
+      for (const r of rendered.clusters.filter((c) => c.cluster.environment === env.environment)) {
+        const props = { fleet: fleet.name, cluster: r.cluster.name, environment: env, clusterDelivery: fleet.delivery.clusters.get(r.cluster.name)!, components: rendered.delivery.components.get(r.cluster.name)! };
+        const chart = new Chart(Testing.app(), 'c', { disableResourceNameHashes: true });
+        new ClusterApplications(chart, 'Applications', props);
+        const expected = chart.node.findAll().filter(ApiObject.isApiObject).map((o) => o.toJson());
+        expectSameJson(clusterApplicationObjects(props), expected, r.cluster.name);
+        compared += expected.length;
+      }
+    }
+    expect(compared).toBeGreaterThan(0);
+  });
+});
+
+describe('the Flux constructs and their plain objects', () => {
+  it('ClusterSteps, MeshRelease and ComponentRelease render what their object functions make, from Git, HTTPS and OCI', async () => {
+    const yaml = await loadInput(join(REPO, 'apps', 'fleet.yaml'));
+    const fleet = planFleet(yaml.document, { baseDir: yaml.baseDir }).fleet!;
+    const rendered = renderFleet(fleet, { charts: {} } as never);
+    const flux = fleet.delivery.environments.find((e) => e.engine === 'flux')!;
+    const r = rendered.clusters.find((c) => c.cluster.environment === flux.environment)!;
+    const components = rendered.delivery.components.get(r.cluster.name)!;
+    const constructed = (build: (scope: Chart) => void) => {
+      const chart = new Chart(Testing.app(), 'c', { disableResourceNameHashes: true });
+      build(chart);
+      return chart.node.findAll().filter(ApiObject.isApiObject).map((o) => o.toJson());
+    };
+    const labels = { 'meshfleet.dev/cluster': r.cluster.name };
+    const steps = { cluster: r.cluster.name, environment: flux, clusterDelivery: fleet.delivery.clusters.get(r.cluster.name)!, components, labels: () => labels, gitSource: 'repo', stepFolder: (c: { name: string }) => `steps/${c.name}` };
+    expectSameJson(clusterStepsObjects(steps), constructed((chart) => new ClusterSteps(chart, 'Steps', steps)), 'steps');
+    let compared = 0;
+    for (const component of components) {
+      const common = { name: `${r.cluster.name}-${component.name}`, namespace: 'flux-system', labels, interval: '5m', dependsOn: [{ name: 'before' }], kubeConfig: { secretRef: { name: 'kc' } } };
+      if (component.kind === 'upstream-chart') {
+        for (const helmRepository of ['https://helm.linkerd.io/edge', 'oci://registry.example/charts']) {
+          const props = { ...common, component, helmRepository, helmSourceName: 'linkerd', valuesFile: 'values.yaml' };
+          expectSameJson(componentReleaseObjects(props), constructed((chart) => new ComponentRelease(chart, 'Release', props)), `${component.name} ${helmRepository}`);
+          compared++;
+        }
+      }
+      if (component.kind === 'mesh') {
+        const charts = [{ from: 'git', name: 'mesh', version: '1.0.0', path: 'c/mesh' }, { from: 'repository', name: 'mesh', version: '1.0.0', repository: 'https://charts.example' }, { from: 'repository', name: 'mesh', version: '1.0.0', repository: 'oci://registry.example/mesh' }] as const;
+        for (const chart of charts) {
+          const props = { ...common, component: { ...component, chart }, gitSourceName: 'repo', gitChartPath: 'c/mesh', helmSourceName: 'mesh', wait: false };
+          expectSameJson(meshReleaseObjects(props), constructed((scope) => new MeshRelease(scope, 'Release', props)), `${component.name} ${chart.from === 'git' ? 'git' : chart.repository}`);
+          compared++;
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(3);
   });
 });

@@ -2,7 +2,7 @@
 // classes would be ~2 MB of TypeScript (the ApplicationSet CRD repeats the Application template in
 // every generator), and every object is validated against the CRD schema before it is written anyway
 // (lib/validate). The interfaces below type the part of the API meshfleet uses.
-import { ApiObject } from 'cdk8s';
+import { ApiObject, type ApiObjectProps } from 'cdk8s';
 import { Construct } from 'constructs';
 
 export const ARGOCD_API_VERSION = 'argoproj.io/v1alpha1';
@@ -74,17 +74,22 @@ export class Application extends Construct {
   constructor(scope: Construct, id: string, props: ApplicationProps) {
     super(scope, id);
     this.name = props.name;
-    new ApiObject(this, 'Resource', {
-      apiVersion: ARGOCD_API_VERSION,
-      kind: 'Application',
-      metadata: {
-        name: props.name,
-        namespace: props.namespace,
-        labels: props.labels ? { ...props.labels } : undefined,
-        annotations: props.annotations ? { ...props.annotations } : undefined,
-        finalizers: props.finalizers?.length ? [...props.finalizers] : undefined,
-      },
-      spec: props.spec,
-    });
+    new ApiObject(this, 'Resource', applicationObject(props));
   }
+}
+
+/** The Application's object, as the construct defines it (and plainObjectJson renders it without one). */
+export function applicationObject(props: ApplicationProps): ApiObjectProps & { readonly metadata: { readonly name: string } } {
+  return {
+    apiVersion: ARGOCD_API_VERSION,
+    kind: 'Application',
+    metadata: {
+      name: props.name,
+      namespace: props.namespace,
+      labels: props.labels ? { ...props.labels } : undefined,
+      annotations: props.annotations ? { ...props.annotations } : undefined,
+      finalizers: props.finalizers?.length ? [...props.finalizers] : undefined,
+    },
+    spec: props.spec,
+  };
 }

@@ -1,6 +1,8 @@
 import { Construct } from 'constructs';
 import type { Component } from '../components.ts';
-import { Application } from './application.ts';
+import type { KubeObject } from '../../../model/kube-object.ts';
+import { plainObjectJson } from '../../object-json.ts';
+import { Application, applicationObject } from './application.ts';
 import { componentApplication, type ComponentContext } from './component-application.ts';
 
 export interface ClusterApplicationsProps extends ComponentContext {
@@ -20,4 +22,12 @@ export class ClusterApplications extends Construct {
     super(scope, id);
     this.applications = props.components.map((component) => new Application(this, component.name, componentApplication(component, props)));
   }
+}
+
+/**
+ * The objects of ClusterApplications, without its constructs: what synth writes to a cluster's
+ * clusters/<name>.yaml (a thousand clusters' files need no construct tree).
+ */
+export function clusterApplicationObjects(props: ClusterApplicationsProps): KubeObject[] {
+  return props.components.map((component) => plainObjectJson(applicationObject(componentApplication(component, props))));
 }

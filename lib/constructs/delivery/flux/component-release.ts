@@ -1,8 +1,10 @@
 import { Construct } from 'constructs';
 import type { UpstreamChartComponent } from '../components.ts';
 import type { DependsOn, KubeConfigRef, ObjectMetaProps } from './object-fields.ts';
-import { HelmRelease } from './helm-release.ts';
-import { OCIRepository } from './oci-repository.ts';
+import type { KubeObject } from '../../../model/kube-object.ts';
+import { plainObjectJson } from '../../object-json.ts';
+import { HelmRelease, helmReleaseObject, type HelmReleaseProps } from './helm-release.ts';
+import { OCIRepository, ociRepositoryObject, type OCIRepositoryProps } from './oci-repository.ts';
 import { isOci } from './source-names.ts';
 
 export interface ComponentReleaseProps {
@@ -30,39 +32,54 @@ export class ComponentRelease extends Construct {
 
   constructor(scope: Construct, id: string, props: ComponentReleaseProps) {
     super(scope, id);
-    const { component } = props;
-    const meta: ObjectMetaProps = {
+    const { oci, release } = componentReleaseParts(props);
+    if (oci) new OCIRepository(this, 'Chart', oci);
+    this.release = new HelmRelease(this, 'Release', release);
+  }
+}
+
+/** The objects of ComponentRelease, without its constructs (a cluster's GitOps files, as synth writes them). */
+export function componentReleaseObjects(props: ComponentReleaseProps): KubeObject[] {
+  const { oci, release } = componentReleaseParts(props);
+  return [...(oci ? [plainObjectJson(ociRepositoryObject(oci))] : []), plainObjectJson(helmReleaseObject(release))];
+}
+
+/** The release, and the OCIRepository it reads its chart from when the repository is an OCI registry. */
+function componentReleaseParts(props: ComponentReleaseProps): { readonly oci?: OCIRepositoryProps; readonly release: HelmReleaseProps } {
+  const { component } = props;
+  const meta: ObjectMetaProps = {
+    name: props.name,
+    namespace: props.namespace,
+    labels: props.labels,
+    annotations: { 'meshfleet.dev/values-file': props.valuesFile },
+  };
+  let oci: OCIRepositoryProps | undefined;
+  let chartSource: Pick<HelmReleaseProps, 'chart' | 'chartRef'>;
+  if (isOci(props.helmRepository)) {
+    oci = {
       name: props.name,
       namespace: props.namespace,
       labels: props.labels,
-      annotations: { 'meshfleet.dev/values-file': props.valuesFile },
-    };
-    let chartSource: Pick<ConstructorParameters<typeof HelmRelease>[2], 'chart' | 'chartRef'>;
-    if (isOci(props.helmRepository)) {
-      const oci = new OCIRepository(this, 'Chart', {
-        name: props.name,
-        namespace: props.namespace,
-        labels: props.labels,
-        url: `${props.helmRepository}/${component.chart}`,
-        tag: component.version,
-        interval: props.interval,
-      });
-      chartSource = { chartRef: { kind: 'OCIRepository', name: oci.name } };
-    } else {
-      chartSource = { chart: { chart: component.chart, version: component.version, sourceRef: { kind: 'HelmRepository', name: props.helmSourceName } } };
-    }
-    this.release = new HelmRelease(this, 'Release', {
-      ...meta,
-      ...chartSource,
+      url: `${props.helmRepository}/${component.chart}`,
+      tag: component.version,
       interval: props.interval,
-      releaseName: component.chart,
-      targetNamespace: component.namespace,
-      storageNamespace: component.storageNamespace,
-      createNamespace: component.createNamespace,
-      dependsOn: props.dependsOn,
-      kubeConfig: props.kubeConfig,
-      values: component.values,
-      driftIgnore: component.drift.map((rule) => ({ paths: [...rule.jsonPointers], target: { group: rule.group, kind: rule.kind } })),
-    });
+    };
+    chartSource = { chartRef: { kind: 'OCIRepository', name: oci.name } };
+  } else {
+    chartSource = { chart: { chart: component.chart, version: component.version, sourceRef: { kind: 'HelmRepository', name: props.helmSourceName } } };
   }
+  const release: HelmReleaseProps = {
+    ...meta,
+    ...chartSource,
+    interval: props.interval,
+    releaseName: component.chart,
+    targetNamespace: component.namespace,
+    storageNamespace: component.storageNamespace,
+    createNamespace: component.createNamespace,
+    dependsOn: props.dependsOn,
+    kubeConfig: props.kubeConfig,
+    values: component.values,
+    driftIgnore: component.drift.map((rule) => ({ paths: [...rule.jsonPointers], target: { group: rule.group, kind: rule.kind } })),
+  };
+  return oci ? { oci, release } : { release };
 }

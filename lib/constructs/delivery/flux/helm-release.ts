@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { HELM_API_VERSION, metadataOf, type DependsOn, type KubeConfigRef, type ObjectMetaProps, type SourceRef } from './object-fields.ts';
+import { HELM_API_VERSION, metadataOf, type DependsOn, type KubeConfigRef, type NamedObjectProps, type ObjectMetaProps, type SourceRef } from './object-fields.ts';
 
 export interface HelmReleaseProps extends ObjectMetaProps {
   readonly interval: string;
@@ -38,24 +38,29 @@ export class HelmRelease extends Construct {
   constructor(scope: Construct, id: string, props: HelmReleaseProps) {
     super(scope, id);
     this.name = props.name;
-    new ApiObject(this, 'Resource', {
-      apiVersion: HELM_API_VERSION,
-      kind: 'HelmRelease',
-      metadata: metadataOf(props),
-      spec: {
-        interval: props.interval,
-        releaseName: props.releaseName,
-        targetNamespace: props.targetNamespace,
-        storageNamespace: props.storageNamespace ?? props.targetNamespace,
-        ...(props.chart ? { chart: { spec: { ...props.chart, interval: props.interval } } } : {}),
-        ...(props.chartRef ? { chartRef: props.chartRef } : {}),
-        ...(props.kubeConfig ? { kubeConfig: props.kubeConfig } : {}),
-        ...(props.dependsOn?.length ? { dependsOn: props.dependsOn } : {}),
-        install: { createNamespace: props.createNamespace ?? false, ...(props.wait === false ? { disableWait: true } : {}), remediation: { retries: 3 } },
-        upgrade: { ...(props.wait === false ? { disableWait: true } : {}), remediation: { retries: 3 } },
-        driftDetection: { mode: 'enabled', ...(props.driftIgnore?.length ? { ignore: props.driftIgnore } : {}) },
-        values: props.values,
-      },
-    });
+    new ApiObject(this, 'Resource', helmReleaseObject(props));
   }
+}
+
+/** The HelmRelease's object, as the construct defines it (plainObjectJson renders it without one). */
+export function helmReleaseObject(props: HelmReleaseProps): NamedObjectProps {
+  return {
+    apiVersion: HELM_API_VERSION,
+    kind: 'HelmRelease',
+    metadata: metadataOf(props),
+    spec: {
+      interval: props.interval,
+      releaseName: props.releaseName,
+      targetNamespace: props.targetNamespace,
+      storageNamespace: props.storageNamespace ?? props.targetNamespace,
+      ...(props.chart ? { chart: { spec: { ...props.chart, interval: props.interval } } } : {}),
+      ...(props.chartRef ? { chartRef: props.chartRef } : {}),
+      ...(props.kubeConfig ? { kubeConfig: props.kubeConfig } : {}),
+      ...(props.dependsOn?.length ? { dependsOn: props.dependsOn } : {}),
+      install: { createNamespace: props.createNamespace ?? false, ...(props.wait === false ? { disableWait: true } : {}), remediation: { retries: 3 } },
+      upgrade: { ...(props.wait === false ? { disableWait: true } : {}), remediation: { retries: 3 } },
+      driftDetection: { mode: 'enabled', ...(props.driftIgnore?.length ? { ignore: props.driftIgnore } : {}) },
+      values: props.values,
+    },
+  };
 }

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { KUSTOMIZE_API_VERSION, metadataOf, type DependsOn, type KubeConfigRef, type ObjectMetaProps, type SourceRef } from './object-fields.ts';
+import { KUSTOMIZE_API_VERSION, metadataOf, type DependsOn, type KubeConfigRef, type NamedObjectProps, type ObjectMetaProps, type SourceRef } from './object-fields.ts';
 
 export interface KustomizationProps extends ObjectMetaProps {
   readonly interval: string;
@@ -30,21 +30,26 @@ export class Kustomization extends Construct {
   constructor(scope: Construct, id: string, props: KustomizationProps) {
     super(scope, id);
     this.name = props.name;
-    new ApiObject(this, 'Resource', {
-      apiVersion: KUSTOMIZE_API_VERSION,
-      kind: 'Kustomization',
-      metadata: metadataOf(props),
-      spec: {
-        interval: props.interval,
-        sourceRef: props.sourceRef,
-        path: props.path,
-        prune: props.prune,
-        ...(props.deletionPolicy ? { deletionPolicy: props.deletionPolicy } : {}),
-        wait: props.wait ?? true,
-        ...(props.dependsOn?.length ? { dependsOn: props.dependsOn } : {}),
-        ...(props.kubeConfig ? { kubeConfig: props.kubeConfig } : {}),
-        ...(props.commonAnnotations ? { commonMetadata: { annotations: { ...props.commonAnnotations } } } : {}),
-      },
-    });
+    new ApiObject(this, 'Resource', kustomizationObject(props));
   }
+}
+
+/** The Kustomization's object, as the construct defines it (plainObjectJson renders it without one). */
+export function kustomizationObject(props: KustomizationProps): NamedObjectProps {
+  return {
+    apiVersion: KUSTOMIZE_API_VERSION,
+    kind: 'Kustomization',
+    metadata: metadataOf(props),
+    spec: {
+      interval: props.interval,
+      sourceRef: props.sourceRef,
+      path: props.path,
+      prune: props.prune,
+      ...(props.deletionPolicy ? { deletionPolicy: props.deletionPolicy } : {}),
+      wait: props.wait ?? true,
+      ...(props.dependsOn?.length ? { dependsOn: props.dependsOn } : {}),
+      ...(props.kubeConfig ? { kubeConfig: props.kubeConfig } : {}),
+      ...(props.commonAnnotations ? { commonMetadata: { annotations: { ...props.commonAnnotations } } } : {}),
+    },
+  };
 }

@@ -2,8 +2,10 @@ import { Construct } from 'constructs';
 import type { MeshComponent } from '../components.ts';
 import { FILES_VALUE } from '../../../model/mesh-chart.ts';
 import type { DependsOn, KubeConfigRef, ObjectMetaProps } from './object-fields.ts';
-import { HelmRelease } from './helm-release.ts';
-import { OCIRepository } from './oci-repository.ts';
+import type { KubeObject } from '../../../model/kube-object.ts';
+import { plainObjectJson } from '../../object-json.ts';
+import { HelmRelease, helmReleaseObject, type HelmReleaseProps } from './helm-release.ts';
+import { OCIRepository, ociRepositoryObject, type OCIRepositoryProps } from './oci-repository.ts';
 import { isOci } from './source-names.ts';
 
 export interface MeshReleaseProps {
@@ -34,29 +36,44 @@ export interface MeshReleaseProps {
 export class MeshRelease extends Construct {
   constructor(scope: Construct, id: string, props: MeshReleaseProps) {
     super(scope, id);
-    const { component } = props;
-    const chart = component.chart!;
-    const meta: ObjectMetaProps = { name: props.name, namespace: props.namespace, labels: props.labels, annotations: { 'meshfleet.dev/chart': `${chart.name}-${chart.version}` } };
-    let chartSource: Pick<ConstructorParameters<typeof HelmRelease>[2], 'chart' | 'chartRef'>;
-    if (chart.from === 'git') {
-      chartSource = { chart: { chart: `./${props.gitChartPath}`, sourceRef: { kind: 'GitRepository', name: props.gitSourceName }, reconcileStrategy: 'ChartVersion' } };
-    } else if (isOci(chart.repository)) {
-      const oci = new OCIRepository(this, 'Chart', { name: props.name, namespace: props.namespace, labels: props.labels, url: `${chart.repository}/${chart.name}`, tag: chart.version, interval: props.interval });
-      chartSource = { chartRef: { kind: 'OCIRepository', name: oci.name } };
-    } else {
-      chartSource = { chart: { chart: chart.name, version: chart.version, sourceRef: { kind: 'HelmRepository', name: props.helmSourceName } } };
-    }
-    new HelmRelease(this, 'Release', {
-      ...meta,
-      ...chartSource,
-      interval: props.interval,
-      releaseName: component.name,
-      targetNamespace: component.namespace,
-      storageNamespace: component.storageNamespace,
-      dependsOn: props.dependsOn,
-      kubeConfig: props.kubeConfig,
-      values: component.files ? { [FILES_VALUE]: [...component.files] } : {},
-      wait: props.wait,
-    });
+    const { oci, release } = meshReleaseParts(props);
+    if (oci) new OCIRepository(this, 'Chart', oci);
+    new HelmRelease(this, 'Release', release);
   }
+}
+
+/** The objects of MeshRelease, without its constructs (a cluster's GitOps files, as synth writes them). */
+export function meshReleaseObjects(props: MeshReleaseProps): KubeObject[] {
+  const { oci, release } = meshReleaseParts(props);
+  return [...(oci ? [plainObjectJson(ociRepositoryObject(oci))] : []), plainObjectJson(helmReleaseObject(release))];
+}
+
+/** The release, and the OCIRepository it reads its chart from when the chart is in an OCI registry. */
+function meshReleaseParts(props: MeshReleaseProps): { readonly oci?: OCIRepositoryProps; readonly release: HelmReleaseProps } {
+  const { component } = props;
+  const chart = component.chart!;
+  const meta: ObjectMetaProps = { name: props.name, namespace: props.namespace, labels: props.labels, annotations: { 'meshfleet.dev/chart': `${chart.name}-${chart.version}` } };
+  let oci: OCIRepositoryProps | undefined;
+  let chartSource: Pick<HelmReleaseProps, 'chart' | 'chartRef'>;
+  if (chart.from === 'git') {
+    chartSource = { chart: { chart: `./${props.gitChartPath}`, sourceRef: { kind: 'GitRepository', name: props.gitSourceName }, reconcileStrategy: 'ChartVersion' } };
+  } else if (isOci(chart.repository)) {
+    oci = { name: props.name, namespace: props.namespace, labels: props.labels, url: `${chart.repository}/${chart.name}`, tag: chart.version, interval: props.interval };
+    chartSource = { chartRef: { kind: 'OCIRepository', name: oci.name } };
+  } else {
+    chartSource = { chart: { chart: chart.name, version: chart.version, sourceRef: { kind: 'HelmRepository', name: props.helmSourceName } } };
+  }
+  const release: HelmReleaseProps = {
+    ...meta,
+    ...chartSource,
+    interval: props.interval,
+    releaseName: component.name,
+    targetNamespace: component.namespace,
+    storageNamespace: component.storageNamespace,
+    dependsOn: props.dependsOn,
+    kubeConfig: props.kubeConfig,
+    values: component.files ? { [FILES_VALUE]: [...component.files] } : {},
+    wait: props.wait,
+  };
+  return oci ? { oci, release } : { release };
 }

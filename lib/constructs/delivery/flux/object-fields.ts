@@ -1,5 +1,6 @@
 // API versions and shared shapes of the Flux objects meshfleet emits. Like the Argo CD kinds they
 // are plain ApiObjects (see argocd/application.ts), validated against the CRD schemas before writing.
+import type { ApiObjectProps } from 'cdk8s';
 import type { ClusterDelivery } from '../../../resolve/delivery.ts';
 
 export const SOURCE_API_VERSION = 'source.toolkit.fluxcd.io/v1';
@@ -34,7 +35,10 @@ export interface ObjectMetaProps {
   readonly annotations?: Readonly<Record<string, string>>;
 }
 
-export function metadataOf(props: ObjectMetaProps): Record<string, unknown> {
+/** An object's props with its name given (what plainObjectJson renders). */
+export type NamedObjectProps = ApiObjectProps & { readonly metadata: { readonly name: string } };
+
+export function metadataOf(props: ObjectMetaProps): { name: string } & Record<string, unknown> {
   return {
     name: props.name,
     namespace: props.namespace,

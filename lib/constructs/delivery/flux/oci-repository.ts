@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { SOURCE_API_VERSION, metadataOf, type ObjectMetaProps } from './object-fields.ts';
+import { SOURCE_API_VERSION, metadataOf, type NamedObjectProps, type ObjectMetaProps } from './object-fields.ts';
 
 /** The layer of an OCI artifact that holds a Helm chart. */
 export const HELM_CHART_LAYER = 'application/vnd.cncf.helm.chart.content.v1.tar+gzip';
@@ -22,16 +22,21 @@ export class OCIRepository extends Construct {
   constructor(scope: Construct, id: string, props: OCIRepositoryProps) {
     super(scope, id);
     this.name = props.name;
-    new ApiObject(this, 'Resource', {
-      apiVersion: SOURCE_API_VERSION,
-      kind: 'OCIRepository',
-      metadata: metadataOf(props),
-      spec: {
-        url: props.url,
-        ref: { tag: props.tag },
-        interval: props.interval,
-        layerSelector: { mediaType: HELM_CHART_LAYER, operation: 'copy' },
-      },
-    });
+    new ApiObject(this, 'Resource', ociRepositoryObject(props));
   }
+}
+
+/** The OCIRepository's object, as the construct defines it (plainObjectJson renders it without one). */
+export function ociRepositoryObject(props: OCIRepositoryProps): NamedObjectProps {
+  return {
+    apiVersion: SOURCE_API_VERSION,
+    kind: 'OCIRepository',
+    metadata: metadataOf(props),
+    spec: {
+      url: props.url,
+      ref: { tag: props.tag },
+      interval: props.interval,
+      layerSelector: { mediaType: HELM_CHART_LAYER, operation: 'copy' },
+    },
+  };
 }
