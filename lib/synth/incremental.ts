@@ -430,11 +430,8 @@ export function codeStamp(): string {
   const code = dirname(dirname(fileURLToPath(import.meta.url)));
   const manifest = JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string; dependencies?: Record<string, string> };
   hash.update(`node ${process.version}\0meshfleet ${manifest.version}\0`);
-  const require = createRequire(import.meta.url);
-  for (const name of Object.keys(manifest.dependencies ?? {}).sort()) {
-    const found = (require.resolve.paths(name) ?? []).map((dir) => join(dir, name, 'package.json')).find((path) => statSync(path, { throwIfNoEntry: false }));
-    hash.update(`${name} ${found ? (JSON.parse(readFileSync(found, 'utf8')) as { version: string }).version : '-'}\0`);
-  }
+  const versions = dependencyVersions(Object.keys(manifest.dependencies ?? {}), createRequire(import.meta.url));
+  for (const [name, version] of versions) hash.update(`${name} ${version}\0`);
   const built = buildStampOf(code);
   if (built !== undefined) hash.update(`build ${built}\0`);
   else for (const folder of [code, join(dirname(code), 'imports')]) hashFolder(hash, folder);
@@ -455,18 +452,53 @@ export function buildStampOf(code: string): string | undefined {
   }
 }
 
-function hashFolder(hash: ReturnType<typeof createHash>, folder: string): void {
-  let entries: string[];
+/**
+ * The installed version of each package (sorted by name), '-' where none is found, as Node resolves
+ * it from this module. The node_modules folders on the way up are looked for once: most do not exist
+ * (dist/lib/synth/node_modules, …), and a run stamps a dozen packages.
+ */
+export function dependencyVersions(names: readonly string[], require: NodeJS.Require): [name: string, version: string][] {
+  const folders = new Map<string, boolean>();
+  const exists = (folder: string) => {
+    let found = folders.get(folder);
+    if (found === undefined) folders.set(folder, (found = statSync(folder, { throwIfNoEntry: false })?.isDirectory() === true));
+    return found;
+  };
+  return [...names].sort().map((name) => {
+    for (const folder of require.resolve.paths(name) ?? []) {
+      if (!exists(folder)) continue;
+      try {
+        return [name, (JSON.parse(readFileSync(join(folder, name, 'package.json'), 'utf8')) as { version: string }).version];
+      } catch {
+        // Not installed in this folder (or unreadable): the next one up.
+      }
+    }
+    return [name, '-'];
+  });
+}
+
+/**
+ * Every file of the folder (recursively; declarations left out, as they are never run) by path,
+ * size and modification time, in path order. Walked by hand: Node 20's recursive readdirSync
+ * normalizes a relative path per entry, which cost more than stat-ing the files.
+ */
+export function hashFolder(hash: ReturnType<typeof createHash>, folder: string): void {
+  const files: string[] = [];
+  const walk = (dir: string, prefix: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.isDirectory()) walk(`${dir}/${entry.name}`, `${prefix}${entry.name}/`);
+      else if (!entry.name.endsWith('.d.ts')) files.push(`${prefix}${entry.name}`);
+    }
+  };
   try {
-    entries = readdirSync(folder, { recursive: true, encoding: 'utf8' }).sort();
+    walk(folder, '');
   } catch {
     return;
   }
-  for (const entry of entries) {
-    // Declarations are not run.
-    if (entry.endsWith('.d.ts')) continue;
-    const stats = statSync(join(folder, entry));
-    if (stats.isFile()) hash.update(`${entry}\0${stats.size}\0${stats.mtimeMs}\0`);
+  for (const path of files.sort()) {
+    // A link is followed, as statSync does; anything but a file (a socket, a dangling link) is left out.
+    const stats = statSync(`${folder}/${path}`, { throwIfNoEntry: false });
+    if (stats?.isFile()) hash.update(`${path}\0${stats.size}\0${stats.mtimeMs}\0`);
   }
 }
 
