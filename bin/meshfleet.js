@@ -2,11 +2,14 @@
 // Entry point of the meshfleet command. It runs the compiled library (dist/, `npm run build`), which
 // loads a TypeScript transpiler only for TypeScript fleets. In a checkout where lib/ changed since the
 // last build it runs the sources through tsx instead, so it never runs stale code.
-import { isAscii } from 'node:buffer';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+
+// Built-in modules through getBuiltinModule, not import: the ES module of a built-in reads every
+// export once, and node:fs's load file streams and fs/promises, which a run rarely needs.
+const { isAscii } = process.getBuiltinModule('node:buffer');
+const { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = process.getBuiltinModule('node:fs');
+const { createRequire } = process.getBuiltinModule('node:module');
+const { dirname } = process.getBuiltinModule('node:path');
+const { fileURLToPath } = process.getBuiltinModule('node:url');
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -27,23 +30,47 @@ function compiledIsCurrent() {
 }
 
 /**
+ * The bundle's bytes, and what names them without hashing its 3 MB on every start: the hash of the
+ * compiled code that the build wrote into dist/.build-stamp after the bundle (it covers the bundle),
+ * with the size and modification time of the file as read, which any later change of it (a build, an
+ * edit) changes too. Without such a stamp (an older build) the bytes name themselves. V8 only checks
+ * the length of the source against its data: the name must change whenever the code does.
+ */
+function readBundle(file) {
+  const fd = openSync(file, 'r');
+  try {
+    const { size, mtimeMs } = fstatSync(fd);
+    const bytes = readFileSync(fd);
+    let built;
+    try {
+      built = /^meshfleet-build ([0-9a-f]{64})\n$/.exec(readFileSync(`${root}dist/.build-stamp`, 'latin1'))?.[1];
+    } catch {
+      // No stamp: named by content.
+    }
+    return { bytes, identity: built === undefined || bytes.length !== size ? bytes : `build ${built} ${size} ${mtimeMs}` };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
  * The CLI bundled in one file by the build (scripts/build.mjs), run with V8's code cache: what the
  * last successful run of the same command compiled is loaded, not compiled again. The cache lives
  * with the other generated code (lib/compiled-cache.ts: node_modules/.cache/meshfleet of the package,
- * or MESHFLEET_CACHE_DIR), named by the bundle's hash and the V8 version; a missing, refused or
- * unwritable one only costs the compile.
+ * or MESHFLEET_CACHE_DIR), named by the bundle (readBundle) and the V8 version; a missing,
+ * refused or unwritable one only costs the compile.
  */
 function bundledCli(file) {
   // Loaded here, not at the top: help and the version (and the sources' path) need neither.
   const { createHash } = process.getBuiltinModule('node:crypto');
   const { Script } = process.getBuiltinModule('node:vm');
-  const bytes = readFileSync(file);
+  const { bytes, identity } = readBundle(file);
   // The build writes one-byte text, which decodes many times faster as such than as UTF-8.
   const code = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
   const folder = process.env.MESHFLEET_CACHE_DIR || `${root}node_modules/.cache/meshfleet`;
   // Per command: each one's data holds the functions that command runs.
   const command = /^[a-z]{1,16}$/.test(process.argv[2] ?? '') ? process.argv[2] : 'other';
-  const hash = createHash('sha256').update(`${process.versions.v8} ${process.arch}\n`).update(bytes).digest('hex').slice(0, 32);
+  const hash = createHash('sha256').update(`${process.versions.v8} ${process.arch}\n`).update(identity).digest('hex').slice(0, 32);
   const dataFile = `${folder}/cli-${command}-${hash}.v8-cache`;
   let cachedData;
   try {

@@ -81,6 +81,40 @@ describe('bin/meshfleet.js', () => {
     expect(ran(dir, ['--help'], env)).toBe('compiled --help');
   });
 
+  it('never runs code cache data of another bundle: a rebuilt or edited bundle of the same length runs as written', () => {
+    const dir = standIn();
+    rmSync(join(dir, 'lib'), { recursive: true });
+    const file = join(dir, 'dist', 'lib', 'cli', 'main.bundle.cjs');
+    const stamp = join(dir, 'dist', '.build-stamp');
+    const env = { ...process.env, MESHFLEET_CACHE_DIR: join(dir, 'cache') };
+    const bundle = (word: string) => `exports.runCli = async () => { process.stdout.write('${word}'); return 0; };\n`;
+    const data = () => readdirSync(join(dir, 'cache')).filter((name) => name.endsWith('.v8-cache'));
+    // Named by the build's hash (no hashing of the bundle on every start), its size and its time.
+    writeFileSync(stamp, `meshfleet-build ${'a'.repeat(64)}\n`);
+    writeFileSync(file, bundle('first'));
+    utimesSync(file, past, past);
+    expect(ran(dir, ['synth'], env)).toBe('first');
+    expect(ran(dir, ['synth'], env)).toBe('first');
+    expect(data()).toHaveLength(1);
+    // An edit (same length, same stamp): another time.
+    writeFileSync(file, bundle('other'));
+    expect(ran(dir, ['synth'], env)).toBe('other');
+    // A rebuild (same length, a new stamp), even with the time of the first.
+    writeFileSync(file, bundle('third'));
+    utimesSync(file, past, past);
+    writeFileSync(stamp, `meshfleet-build ${'b'.repeat(64)}\n`);
+    expect(ran(dir, ['synth'], env)).toBe('third');
+    // A stamp without the hash (an older build): named by the bundle's content.
+    writeFileSync(stamp, '');
+    writeFileSync(file, bundle('forth'));
+    utimesSync(file, past, past);
+    expect(ran(dir, ['synth'], env)).toBe('forth');
+    expect(ran(dir, ['synth'], env)).toBe('forth');
+    writeFileSync(file, bundle('fifth'));
+    utimesSync(file, past, past);
+    expect(ran(dir, ['synth'], env)).toBe('fifth');
+  });
+
   it("removes a command's code cache data of older builds when it writes its own, keeping the most recent few", () => {
     const dir = standIn();
     rmSync(join(dir, 'lib'), { recursive: true });
