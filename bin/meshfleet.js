@@ -2,16 +2,18 @@
 // Entry point of the meshfleet command. It runs the compiled library (dist/, `npm run build`), which
 // loads a TypeScript transpiler only for TypeScript fleets. In a checkout where lib/ changed since the
 // last build it runs the sources through tsx instead, so it never runs stale code.
+//
+// CommonJS (bin/package.json), though the package is ES modules: an ES module entry starts Node's ES
+// module loader before any of our code runs, which cost every command some 30 ms of CPU; import()
+// still loads dist/, tsx and the fleet's modules where they are needed.
+'use strict';
 
-// Built-in modules through getBuiltinModule, not import: the ES module of a built-in reads every
-// export once, and node:fs's load file streams and fs/promises, which a run rarely needs.
-const { isAscii } = process.getBuiltinModule('node:buffer');
-const { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = process.getBuiltinModule('node:fs');
-const { createRequire } = process.getBuiltinModule('node:module');
-const { dirname } = process.getBuiltinModule('node:path');
-const { fileURLToPath } = process.getBuiltinModule('node:url');
+const { isAscii } = require('node:buffer');
+const { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
+const { createRequire } = require('node:module');
+const { dirname } = require('node:path');
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+const root = `${dirname(__dirname)}/`;
 
 /** True when no file under the folder changed after the time (ms). Strings, not URLs: it is on every start. */
 function unchangedSince(dir, time) {
@@ -62,8 +64,8 @@ function readBundle(file) {
  */
 function bundledCli(file) {
   // Loaded here, not at the top: help and the version (and the sources' path) need neither.
-  const { createHash } = process.getBuiltinModule('node:crypto');
-  const { Script } = process.getBuiltinModule('node:vm');
+  const { createHash } = require('node:crypto');
+  const { Script } = require('node:vm');
   const { bytes, identity } = readBundle(file);
   // The build writes one-byte text, which decodes many times faster as such than as UTF-8.
   const code = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
@@ -134,15 +136,19 @@ process.stdout.on('error', (error) => {
   throw error;
 });
 
-let main;
-if (compiledIsCurrent()) {
-  // Help and the version need no command's code: the unbundled entry loads a few small modules.
-  const light = [undefined, '--help', '-h', 'help', '--version', '-v'].includes(process.argv[2]);
-  const bundle = `${root}dist/lib/cli/main.bundle.cjs`;
-  main = !light && existsSync(bundle) ? bundledCli(bundle) : await import('../dist/lib/cli/main.js');
-} else {
-  const { register } = await import('tsx/esm/api');
-  register();
-  main = await import('../lib/cli/main.ts');
+async function main() {
+  let cli;
+  if (compiledIsCurrent()) {
+    // Help and the version need no command's code: the unbundled entry loads a few small modules.
+    const light = [undefined, '--help', '-h', 'help', '--version', '-v'].includes(process.argv[2]);
+    const bundle = `${root}dist/lib/cli/main.bundle.cjs`;
+    cli = !light && existsSync(bundle) ? bundledCli(bundle) : await import('../dist/lib/cli/main.js');
+  } else {
+    const { register } = await import('tsx/esm/api');
+    register();
+    cli = await import('../lib/cli/main.ts');
+  }
+  process.exitCode = await cli.runCli(process.argv.slice(2));
 }
-process.exitCode = await main.runCli(process.argv.slice(2));
+
+main();
