@@ -149,6 +149,10 @@ async function main() {
     cli = await import('../lib/cli/main.ts');
   }
   process.exitCode = await cli.runCli(process.argv.slice(2));
+  // Ends the process once what it printed is out, without Node's teardown of the heap and the render
+  // workers: ~0.5 s after a 1000-cluster synth, ~40 ms after a small one. 'exit' handlers (the code
+  // caches) still run; the write callbacks wait for output a pipe still holds (asynchronous on macOS).
+  process.stdout.write('', () => process.stderr.write('', () => process.exit()));
 }
 
 main();

@@ -59,6 +59,33 @@ describe('bin/meshfleet.js', () => {
     expect(ran(dir)).toBe('compiled x');
   });
 
+  it('exits once the command returns and its output is out: whatever it printed, its exit code, exit handlers run, a pending timer not waited for', () => {
+    const dir = standIn();
+    rmSync(join(dir, 'lib'), { recursive: true });
+    rmSync(join(dir, 'imports'), { recursive: true });
+    const marker = join(dir, 'exit-handler-ran');
+    // More than a pipe holds, on both streams; a timer that would keep Node's event loop alive for a minute.
+    writeFileSync(
+      join(dir, 'dist', 'lib', 'cli', 'main.js'),
+      `import { writeFileSync } from 'node:fs';
+export async function runCli() {
+  process.once('exit', () => writeFileSync(${JSON.stringify(marker)}, 'ran'));
+  setTimeout(() => {}, 60_000);
+  process.stdout.write('o'.repeat(4 << 20) + '\\n');
+  process.stderr.write('e'.repeat(1 << 20) + '\\n');
+  return 3;
+}
+`,
+    );
+    const started = Date.now();
+    const result = spawnSync(process.execPath, [join(dir, 'bin', 'meshfleet.js'), 'x'], { encoding: 'utf8', maxBuffer: 16 << 20, timeout: 15_000 });
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(result.status).toBe(3);
+    expect(result.stdout).toBe('o'.repeat(4 << 20) + '\n');
+    expect(result.stderr).toBe('e'.repeat(1 << 20) + '\n');
+    expect(readdirSync(dir)).toContain('exit-handler-ran');
+  });
+
   it('runs the bundle the build made, with V8 code cache data per command, and imports what it does not hold through bin', () => {
     const dir = standIn();
     rmSync(join(dir, 'lib'), { recursive: true });
