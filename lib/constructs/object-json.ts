@@ -41,6 +41,9 @@ export function fastJson(o: ApiObject, resolversChecked = false): Record<string,
   return propsJson(props, metadata, patches, shape === 'imported' ? (o.constructor as unknown as ImportedClass) : undefined);
 }
 
+/** An object's props with its name given: what plainObjectJson renders. */
+export type NamedObjectProps = ApiObjectProps & { readonly metadata: { readonly name: string } };
+
 /**
  * The JSON of `new ApiObject(chart, id, props)` in a Chart without labels or namespace of its own,
  * without the construct: what objectJson gives for it, made from the props alone. For objects built
@@ -48,7 +51,7 @@ export function fastJson(o: ApiObject, resolversChecked = false): Record<string,
  * name the object (a construct would make a name from its path); what is not plain data takes
  * cdk8s's own rendering.
  */
-export function plainObjectJson(props: ApiObjectProps & { readonly metadata: { readonly name: string } }): KubeObject {
+export function plainObjectJson(props: NamedObjectProps): KubeObject {
   const given = props.metadata;
   if (typeof given?.name !== 'string') throw new Error(`plainObjectJson: ${props.kind} without metadata.name`);
   // As ApiObject's constructor and ApiObjectMetadataDefinition make its metadata.

@@ -2,8 +2,9 @@
 // classes would be ~2 MB of TypeScript (the ApplicationSet CRD repeats the Application template in
 // every generator), and every object is validated against the CRD schema before it is written anyway
 // (lib/validate). The interfaces below type the part of the API meshfleet uses.
-import { ApiObject, type ApiObjectProps } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import type { NamedObjectProps } from '../../object-json.ts';
 
 export const ARGOCD_API_VERSION = 'argoproj.io/v1alpha1';
 
@@ -79,7 +80,7 @@ export class Application extends Construct {
 }
 
 /** The Application's object, as the construct defines it (and plainObjectJson renders it without one). */
-export function applicationObject(props: ApplicationProps): ApiObjectProps & { readonly metadata: { readonly name: string } } {
+export function applicationObject(props: ApplicationProps): NamedObjectProps {
   return {
     apiVersion: ARGOCD_API_VERSION,
     kind: 'Application',

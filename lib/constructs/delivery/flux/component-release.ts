@@ -2,9 +2,9 @@ import { Construct } from 'constructs';
 import type { UpstreamChartComponent } from '../components.ts';
 import type { DependsOn, KubeConfigRef, ObjectMetaProps } from './object-fields.ts';
 import type { KubeObject } from '../../../model/kube-object.ts';
-import { plainObjectJson } from '../../object-json.ts';
-import { HelmRelease, helmReleaseObject, type HelmReleaseProps } from './helm-release.ts';
-import { OCIRepository, ociRepositoryObject, type OCIRepositoryProps } from './oci-repository.ts';
+import type { HelmRelease, HelmReleaseProps } from './helm-release.ts';
+import type { OCIRepositoryProps } from './oci-repository.ts';
+import { releaseConstructs, releaseObjects, type ReleaseParts } from './release-parts.ts';
 import { isOci } from './source-names.ts';
 
 export interface ComponentReleaseProps {
@@ -32,20 +32,17 @@ export class ComponentRelease extends Construct {
 
   constructor(scope: Construct, id: string, props: ComponentReleaseProps) {
     super(scope, id);
-    const { oci, release } = componentReleaseParts(props);
-    if (oci) new OCIRepository(this, 'Chart', oci);
-    this.release = new HelmRelease(this, 'Release', release);
+    this.release = releaseConstructs(this, componentReleaseParts(props));
   }
 }
 
 /** The objects of ComponentRelease, without its constructs (a cluster's GitOps files, as synth writes them). */
 export function componentReleaseObjects(props: ComponentReleaseProps): KubeObject[] {
-  const { oci, release } = componentReleaseParts(props);
-  return [...(oci ? [plainObjectJson(ociRepositoryObject(oci))] : []), plainObjectJson(helmReleaseObject(release))];
+  return releaseObjects(componentReleaseParts(props));
 }
 
 /** The release, and the OCIRepository it reads its chart from when the repository is an OCI registry. */
-function componentReleaseParts(props: ComponentReleaseProps): { readonly oci?: OCIRepositoryProps; readonly release: HelmReleaseProps } {
+function componentReleaseParts(props: ComponentReleaseProps): ReleaseParts {
   const { component } = props;
   const meta: ObjectMetaProps = {
     name: props.name,

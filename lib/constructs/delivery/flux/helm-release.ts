@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { HELM_API_VERSION, metadataOf, type DependsOn, type KubeConfigRef, type NamedObjectProps, type ObjectMetaProps, type SourceRef } from './object-fields.ts';
+import type { NamedObjectProps } from '../../object-json.ts';
+import { HELM_API_VERSION, metadataOf, type DependsOn, type KubeConfigRef, type ObjectMetaProps, type SourceRef } from './object-fields.ts';
 
 export interface HelmReleaseProps extends ObjectMetaProps {
   readonly interval: string;

@@ -3,9 +3,9 @@ import type { MeshComponent } from '../components.ts';
 import { FILES_VALUE } from '../../../model/mesh-chart.ts';
 import type { DependsOn, KubeConfigRef, ObjectMetaProps } from './object-fields.ts';
 import type { KubeObject } from '../../../model/kube-object.ts';
-import { plainObjectJson } from '../../object-json.ts';
-import { HelmRelease, helmReleaseObject, type HelmReleaseProps } from './helm-release.ts';
-import { OCIRepository, ociRepositoryObject, type OCIRepositoryProps } from './oci-repository.ts';
+import type { HelmReleaseProps } from './helm-release.ts';
+import type { OCIRepositoryProps } from './oci-repository.ts';
+import { releaseConstructs, releaseObjects, type ReleaseParts } from './release-parts.ts';
 import { isOci } from './source-names.ts';
 
 export interface MeshReleaseProps {
@@ -36,20 +36,17 @@ export interface MeshReleaseProps {
 export class MeshRelease extends Construct {
   constructor(scope: Construct, id: string, props: MeshReleaseProps) {
     super(scope, id);
-    const { oci, release } = meshReleaseParts(props);
-    if (oci) new OCIRepository(this, 'Chart', oci);
-    new HelmRelease(this, 'Release', release);
+    releaseConstructs(this, meshReleaseParts(props));
   }
 }
 
 /** The objects of MeshRelease, without its constructs (a cluster's GitOps files, as synth writes them). */
 export function meshReleaseObjects(props: MeshReleaseProps): KubeObject[] {
-  const { oci, release } = meshReleaseParts(props);
-  return [...(oci ? [plainObjectJson(ociRepositoryObject(oci))] : []), plainObjectJson(helmReleaseObject(release))];
+  return releaseObjects(meshReleaseParts(props));
 }
 
 /** The release, and the OCIRepository it reads its chart from when the chart is in an OCI registry. */
-function meshReleaseParts(props: MeshReleaseProps): { readonly oci?: OCIRepositoryProps; readonly release: HelmReleaseProps } {
+function meshReleaseParts(props: MeshReleaseProps): ReleaseParts {
   const { component } = props;
   const chart = component.chart!;
   const meta: ObjectMetaProps = { name: props.name, namespace: props.namespace, labels: props.labels, annotations: { 'meshfleet.dev/chart': `${chart.name}-${chart.version}` } };

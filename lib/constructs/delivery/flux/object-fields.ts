@@ -1,6 +1,5 @@
 // API versions and shared shapes of the Flux objects meshfleet emits. Like the Argo CD kinds they
 // are plain ApiObjects (see argocd/application.ts), validated against the CRD schemas before writing.
-import type { ApiObjectProps } from 'cdk8s';
 import type { ClusterDelivery } from '../../../resolve/delivery.ts';
 
 export const SOURCE_API_VERSION = 'source.toolkit.fluxcd.io/v1';
@@ -34,9 +33,6 @@ export interface ObjectMetaProps {
   readonly labels?: Readonly<Record<string, string>>;
   readonly annotations?: Readonly<Record<string, string>>;
 }
-
-/** An object's props with its name given (what plainObjectJson renders). */
-export type NamedObjectProps = ApiObjectProps & { readonly metadata: { readonly name: string } };
 
 export function metadataOf(props: ObjectMetaProps): { name: string } & Record<string, unknown> {
   return {

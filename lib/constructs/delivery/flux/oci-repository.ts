@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { SOURCE_API_VERSION, metadataOf, type NamedObjectProps, type ObjectMetaProps } from './object-fields.ts';
+import type { NamedObjectProps } from '../../object-json.ts';
+import { SOURCE_API_VERSION, metadataOf, type ObjectMetaProps } from './object-fields.ts';
 
 /** The layer of an OCI artifact that holds a Helm chart. */
 export const HELM_CHART_LAYER = 'application/vnd.cncf.helm.chart.content.v1.tar+gzip';
