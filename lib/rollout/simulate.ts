@@ -206,17 +206,20 @@ export function simulate(model: RolloutModel, order: readonly string[] | 'togeth
 
   const waitingOnAbsent: WaitingOnAbsent[] = [];
   // For absentInGroups: clusters numbered in name order, which of them are up, each group's numbers when first asked.
-  const sortedClusters = order === 'together' ? [] : [...new Set([...clusters, ...modelSteps.map((s) => s.cluster)])].sort();
+  const sortedClusters = [...new Set([...clusters, ...modelSteps.map((s) => s.cluster)])].sort();
   const rankOf = new Map(sortedClusters.map((c, r) => [c, r]));
   const upByRank = new Uint8Array(sortedClusters.length);
   const seen = new Int32Array(sortedClusters.length);
   const found = new Int32Array(sortedClusters.length);
   let stamp = 0;
   const groupRanks: (Int32Array | undefined)[] = [];
-  if (order === 'together') for (const c of clusters) up.add(c);
-  for (const cluster of order === 'together' ? clusters.slice(-1) : clusters) {
+  const arrive = (cluster: string) => {
     up.add(cluster);
-    if (order !== 'together') upByRank[rankOf.get(cluster)!] = 1;
+    upByRank[rankOf.get(cluster)!] = 1;
+  };
+  if (order === 'together') clusters.forEach(arrive);
+  for (const cluster of order === 'together' ? clusters.slice(-1) : clusters) {
+    arrive(cluster);
     for (const i of order === 'together' ? positions.keys() : stepsOfCluster.get(cluster) ?? []) mark(i);
     run();
     if (up.size === clusters.length) break;
