@@ -8,14 +8,20 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildStampOf, dependencyVersions, hashFolder } from '../../lib/synth/incremental.ts';
 
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+/** A new empty folder, removed after the test. */
+const folder = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'meshfleet-stamp-'));
+  dirs.push(dir);
+  return dir;
+};
+
 describe('buildStampOf', () => {
-  const dirs: string[] = [];
-  afterEach(() => {
-    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-  });
   const packageRoot = () => {
-    const dir = mkdtempSync(join(tmpdir(), 'meshfleet-stamp-'));
-    dirs.push(dir);
+    const dir = folder();
     mkdirSync(join(dir, 'dist', 'lib'), { recursive: true });
     mkdirSync(join(dir, 'lib'));
     return dir;
@@ -40,15 +46,6 @@ describe('buildStampOf', () => {
 });
 
 describe('the stamp of data folders and dependencies', () => {
-  const dirs: string[] = [];
-  afterEach(() => {
-    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-  });
-  const folder = () => {
-    const dir = mkdtempSync(join(tmpdir(), 'meshfleet-stamp-'));
-    dirs.push(dir);
-    return dir;
-  };
   const stampOf = (dir: string) => {
     const hash = createHash('sha256');
     hashFolder(hash, dir);
