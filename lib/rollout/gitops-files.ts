@@ -306,7 +306,19 @@ const ENVIRONMENTS_FILE = 'environments.yaml';
 
 /** A folder of the environment's GitOps files that one step of a cluster applies. */
 function stepFolder(environmentFolder: string, cluster: string, component: Pick<Component, 'name'>): string {
-  return `${environmentFolder}/steps/${cluster}/${component.name}`;
+  return `${stepsFolder(environmentFolder, cluster)}/${component.name}`;
+}
+
+function stepsFolder(environmentFolder: string, cluster: string): string {
+  return `${environmentFolder}/steps/${cluster}`;
+}
+
+/**
+ * The folder of a cluster's part that holds its files and nothing else (Flux's steps/<name>/), if
+ * its engine gives it one: an incremental synth moves it whole instead of file by file.
+ */
+export function clusterPartFolder(env: EnvironmentDelivery, cluster: string): string | undefined {
+  return env.engine === 'flux' ? stepsFolder(environmentGitopsFolder(env.environment, env.engine), cluster) : undefined;
 }
 
 /** Collects files: each is a Chart of its own, its objects in construct order. */

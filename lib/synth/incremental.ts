@@ -23,7 +23,7 @@ import { packageFile } from '../package-files.ts';
 import { linkTargetOf } from '../constructs/multicluster/gateway-ports.ts';
 import { environmentDelivery } from '../resolve/delivery.ts';
 import type { ResolvedCluster, ResolvedFleet } from '../resolve/resolve.ts';
-import { withValues, type ClusterDeliveryParts } from '../rollout/gitops-files.ts';
+import { clusterPartFolder, withValues, type ClusterDeliveryParts } from '../rollout/gitops-files.ts';
 import type { ClusterApps, FleetContext } from './render-cluster.ts';
 import type { ClusterOutcome } from './render-workers.ts';
 import { decode, encodeCachedCluster, encodeDeliveryPart, type CachedCluster, type CachedPart } from './cache-records.ts';
@@ -123,7 +123,7 @@ export function incrementalSynth(target: string, { readOnly = false }: { readonl
   // The cache this run reads (reusable), and what it takes of it and records for the next one.
   let cache: { footer: Footer; bytes: Buffer; byName: Map<string, FooterCluster> } | undefined;
   // Parts taken from the cache (moved by adopt), and the parts the next cache holds with their files' paths.
-  const takenParts = new Map<string, { data: Uint8Array; files: CachedPart['files']; stats: readonly FileStat[] }>();
+  const takenParts = new Map<string, { data: Uint8Array; files: CachedPart['files']; stats: readonly FileStat[]; folder?: string }>();
   const deliveries = new Map<string, Omit<FooterPart, 'stats'> & { paths: readonly string[]; stats?: readonly FileStat[] }>();
   const write = (bytes: Uint8Array) => {
     for (let done = 0; done < bytes.length; ) done += writeSync(fd!, bytes, done);
@@ -208,7 +208,8 @@ export function incrementalSynth(target: string, { readOnly = false }: { readonl
             const part = decode(data) as CachedPart;
             // Its files are moved into the new output (adopt) as they are: each as the cache saw it.
             if (!filesUnchanged(target, part.files.map(([path]) => path), found.stats)) return undefined;
-            takenParts.set(name, { data, files: part.files, stats: found.stats });
+            const folder = clusterPartFolder(environmentDelivery(fleet.delivery, rendered.cluster.environment), name);
+            takenParts.set(name, { data, files: part.files, stats: found.stats, ...(folder ? { folder } : {}) });
             // An upstream chart's values are the rendered cluster's (componentsOf), which are cached with it.
             return { ...part, components: withValues(part.components, rendered.upstreamValues) };
           } catch {
@@ -236,9 +237,7 @@ export function incrementalSynth(target: string, { readOnly = false }: { readonl
     },
     adopt(staged) {
       const folders = [...reused.values()].map(({ entry, stats }) => ({ folder: entry.folder, files: entry.paths.map((path, i) => [path, stats[i][0], stats[i][1]] as const) }));
-      // A part's files are among other clusters' in the environment's GitOps folders: moved one by one.
-      const parts = [...takenParts.values()].flatMap(({ files, stats }) => files.map(([path], i) => ({ folder: path, files: [[path, stats[i][0], stats[i][1]] as const] })));
-      staged.adopt([...folders, ...parts]);
+      staged.adopt([...folders, ...[...takenParts.values()].flatMap(partUnits)]);
     },
     invalidate() {
       if (readOnly) return;
@@ -284,6 +283,21 @@ export function incrementalSynth(target: string, { readOnly = false }: { readonl
     },
     abort: () => void (readOnly || drop()),
   };
+}
+
+/**
+ * What of a part is moved into the new output: the folder only it writes in (clusterPartFolder),
+ * whole, and each of its other files (among other clusters' in the environment's GitOps folders) on its own.
+ */
+function partUnits({ files, stats, folder }: { files: CachedPart['files']; stats: readonly FileStat[]; folder?: string }): { folder: string; files: (readonly [string, number, number])[] }[] {
+  const own = folder === undefined ? undefined : { folder, files: [] as (readonly [string, number, number])[] };
+  const units = own ? [own] : [];
+  files.forEach(([path], i) => {
+    const file = [path, stats[i][0], stats[i][1]] as const;
+    if (own && path.startsWith(`${own.folder}/`)) own.files.push(file);
+    else units.push({ folder: path, files: [file] });
+  });
+  return units.filter((unit) => unit.files.length > 0);
 }
 
 /** Whether the output folder and a cache of it exist (synth then starts no render workers ahead: most clusters may be reused). */

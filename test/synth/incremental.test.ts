@@ -49,6 +49,16 @@ function inodes(dir: string): Map<string, number> {
   return found;
 }
 
+/** Each Flux cluster's steps/<name>/ folder (by cluster name) → its inode: a folder moved whole keeps it. */
+function stepsFolders(dir: string): Map<string, number> {
+  const found = new Map<string, number>();
+  for (const entry of readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
+    const cluster = /^[^/]+\/gitops\/flux\/steps\/([^/]+)$/.exec(entry)?.[1];
+    if (cluster) found.set(cluster, statSync(join(dir, entry)).ino);
+  }
+  return found;
+}
+
 /** Files whose inode is the one they had before: taken over from the previous output. */
 function kept(before: Map<string, number>, dir: string): string[] {
   return [...inodes(dir)].filter(([path, ino]) => before.get(path) === ino).map(([path]) => path);
@@ -177,6 +187,8 @@ describe('incremental synth', () => {
   it('takes every unchanged cluster\'s part of the GitOps files from the previous synth, three synths in a row', () => {
     const out = join(work, 'out');
     const document = generate(14);
+    // Staging's four clusters delivered by Flux, dev's ten by Argo CD.
+    (document.spec.environments as Record<string, { delivery?: unknown }>).staging.delivery = { engine: 'flux' };
     const run = (outdir = out, incremental = true) => synthesize({ document: structuredClone(document), baseDir: join(REPO, 'apps') }, { outdir, keep: 'rollout', incremental, workingFolder: work }).rendered.delivery;
     const first = run();
     // Every cluster's part is made with the cluster (render-workers.ts ThreadExtras), its files written then.
@@ -190,6 +202,7 @@ describe('incremental synth', () => {
       const copy = join(work, `cold-${changed}`);
       cpSync(out, copy, { recursive: true });
       const before = inodes(out);
+      const folders = stepsFolders(out);
       const delivery = run();
       // The components taken over (what the rollout model and the fleet-wide files read) are the ones a cold synth builds.
       expect(delivery.components).toStrictEqual(run(copy, false).components);
@@ -200,6 +213,10 @@ describe('incremental synth', () => {
       expect([...delivery.takenFiles].sort()).toStrictEqual([...expected, ...ownFiles(`c${changed}`)].sort());
       expect(handed(delivery)).toStrictEqual([...delivery.takenFiles]);
       expect(kept(before, out).filter((path) => path.includes('/gitops/') && delivery.takenFiles.has(path)).sort()).toStrictEqual(expected.sort());
+      // A Flux cluster's steps/<name>/ holds only its part's files: moved whole (the same folder), not file by file into a new one.
+      const movedFolders = [...stepsFolders(out)].filter(([name, ino]) => folders.get(name) === ino).map(([name]) => name);
+      expect(folders.size).toBeGreaterThanOrEqual(3);
+      expect(movedFolders.sort()).toStrictEqual([...folders.keys()].filter((name) => name !== `c${changed}`).sort());
       // Nothing of a cluster is validated again on the main thread: only the fleet-wide files are built there.
       expect(delivery.objectFiles.filter((f) => f.cluster)).toStrictEqual([]);
     }
