@@ -3,12 +3,12 @@
 // cluster itself. Synth refuses removing a cluster that peers still link to in the previous output,
 // so the unlinking is delivered (and checked) before the cluster's own delivery is pruned. Both steps
 // name what lives outside Git and must be deleted by hand.
-import { parseAllDocuments } from 'yaml';
 import { remoteAccessServiceAccount, remoteKeyFor } from '../compat/multicluster-names.ts';
 import { DEFAULT_REMOTE_KEY_PREFIX } from '../constructs/multicluster/link-credentials.ts';
 import { error, type Diagnostic } from '../model/diagnostics.ts';
 import type { PreviousIndex } from '../output/previous-index.ts';
 import type { ResolvedFleet } from '../resolve/resolve.ts';
+import { readDocuments } from './previous-yaml.ts';
 
 export interface RemovedLink {
   readonly source: string;
@@ -80,7 +80,7 @@ export function retiredClusters(previous: PreviousIndex | undefined, fleet: Reso
     if (names.has(cluster.name)) continue;
     const folder = `${cluster.environment}/gitops`;
     const outsideGit: string[] = [];
-    const objects = (path: string) => parseAllDocuments(previousFiles?.get(path) ?? '').map((d) => d.toJSON() as { spec?: Record<string, any> } | null);
+    const objects = (path: string) => readDocuments(previousFiles?.get(path) ?? '') as ({ spec?: Record<string, any> } | null)[];
     if (cluster.engine === 'argocd') {
       const destination = objects(`${folder}/argocd/clusters/${cluster.name}.yaml`).find((o) => o?.spec?.destination)?.spec?.destination;
       outsideGit.push(`the Argo CD cluster Secret of ${cluster.name} (argocd cluster rm ${destination?.server ?? destination?.name ?? cluster.name})`);

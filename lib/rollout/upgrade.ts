@@ -1,12 +1,12 @@
 // The starting point of an upgrade: the previous output folder, taken as installed and converged.
 // Its facts are read back from its files (index.json, manifests/, routes/, values/); a step of the
 // new output is unchanged when every file it applies is byte-identical to the previous one.
-import { parse, parseAllDocuments } from 'yaml';
 import type { UpstreamChart } from '../compat/upstream-values.ts';
 import type { KubeObject } from '../model/kube-object.ts';
 import { chartWaits, GATEWAY_API_GROUPS } from './component-waits.ts';
 import { factKey } from './facts.ts';
 import { objectWaits } from './object-waits.ts';
+import { readDocument, readDocuments } from './previous-yaml.ts';
 import type { UpgradeStart } from './simulate.ts';
 import type { RolloutModel } from './steps.ts';
 
@@ -37,19 +37,23 @@ export function upgradeFrom(model: RolloutModel, previous: ReadonlyMap<string, s
   if (!before) return undefined;
   const after = new Map((clustersOf(next) ?? []).map((c) => [c.name, c]));
   const facts = new Set<string>();
+  // Each previous cluster's files (its folder is <environment>/<name>), in the folder's order: one pass over the folder.
+  const filesOf = new Map(before.map((c) => [c.folder, [] as [rest: string, text: string][]]));
+  for (const [path, text] of previous) {
+    const end = path.indexOf('/', path.indexOf('/') + 1);
+    if (end > 0) filesOf.get(path.slice(0, end))?.push([path.slice(end + 1), text]);
+  }
   for (const cluster of before) {
-    for (const [path, text] of previous) {
-      if (!path.startsWith(`${cluster.folder}/`)) continue;
-      const rest = path.slice(cluster.folder.length + 1);
+    for (const [rest, text] of filesOf.get(cluster.folder)!) {
       if (/^(manifests|routes)\/[^/]+\.yaml$/.test(rest) && !rest.endsWith('/kustomization.yaml')) {
-        for (const doc of parseAllDocuments(text)) {
-          const object = doc.toJSON() as KubeObject | null;
+        for (const document of readDocuments(text)) {
+          const object = document as KubeObject | null;
           if (object?.kind) for (const p of objectWaits(object, cluster.name).provides) facts.add(factKey(p.fact));
         }
       }
       const chart = /^values\/(linkerd-[a-z-]+)\.yaml$/.exec(rest)?.[1] as UpstreamChart | undefined;
       if (chart && chart in CHART_NAMESPACES) {
-        for (const p of chartWaits(chart, (parse(text) ?? {}) as Record<string, unknown>, CHART_NAMESPACES[chart], cluster.name).provides) facts.add(factKey(p.fact));
+        for (const p of chartWaits(chart, (readDocument(text) ?? {}) as Record<string, unknown>, CHART_NAMESPACES[chart], cluster.name).provides) facts.add(factKey(p.fact));
       }
     }
     if ((cluster.gatewayAPI as { source?: unknown } | undefined)?.source) {
