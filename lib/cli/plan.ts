@@ -13,7 +13,7 @@ import { stagedChangeDiagnostics } from '../rollout/staged-changes.ts';
 import { removedLinks, retiredClusters } from '../rollout/retire.ts';
 import { linkerdVersionChanges } from '../rollout/version-change.ts';
 import { formatPlan, planReport } from '../rollout/plan.ts';
-import { upgradeFrom } from '../rollout/upgrade.ts';
+import { upgradeFrom, type NextOutput } from '../rollout/upgrade.ts';
 import { planFleet } from '../synth/plan.ts';
 import { renderFleet } from '../synth/render.ts';
 import { findInput, loadInput } from './load-input.ts';
@@ -64,17 +64,24 @@ export async function runPlan(argv: readonly string[], io: CliIo): Promise<numbe
   const folder = openOutputFolder(out, { write: false, protect: [...(input.file ? [input.file] : []), input.baseDir], workingFolder: process.cwd() });
   let previous: Map<string, string>;
   let rendered;
+  // Each new file is compared with the previous one as it is made and not kept, and the clusters keep
+  // only their objects' rollout views (as synth does): a large fleet is not held twice in memory.
+  const unchanged = new Set<string>();
+  const compare = (path: string, text: string) => void (previous.get(path) === text && unchanged.add(path));
   try {
     previous = folder.read();
     // Rendered like synth, so versions follow the output folder's lock; rollout errors are shown with the plan.
-    rendered = renderFleet(checked.fleet, readVersionLock(folder.target, () => previous, out).lock, {}, input.apps);
+    rendered = renderFleet(checked.fleet, readVersionLock(folder.target, () => previous, out).lock, {}, input.apps, compare, 'rollout');
   } finally {
     folder.close();
   }
+  // The fleet-wide files, which renderFleet returns rather than hands on.
+  for (const [path, text] of rendered.files) compare(path, text);
+  const next: NextOutput = { index: rendered.files.get('index.json'), unchanged: (path) => unchanged.has(path) };
   const previousIndex = parseIndex(previous.get('index.json'));
   const { diagnostics, acknowledged } = applyAcknowledgements(input.document, [...checked.diagnostics, ...stagedChangeDiagnostics(previousIndex, checked.fleet), ...rendered.diagnostics], true);
   if (!json) printDiagnostics(io.err, diagnostics, input.locate, io.paint);
-  const upgrade = upgradeFrom(rendered.rollout, previous, rendered.files);
+  const upgrade = upgradeFrom(rendered.rollout, previous, next);
   const report = planReport(rendered.rollout, upgrade, {
     linkerdVersions: linkerdVersionChanges(previousIndex, checked.fleet),
     removedLinks: removedLinks(previousIndex, checked.fleet),

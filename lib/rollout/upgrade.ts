@@ -31,11 +31,26 @@ const CHART_NAMESPACES: Readonly<Record<UpstreamChart, string>> = {
   'linkerd-multicluster': 'linkerd-multicluster',
 };
 
+/**
+ * What an upgrade reads of the new output: its index.json, and whether a file is byte-identical to
+ * the previous output's (plan compares each file as it is made, and keeps none: nextOutput for an
+ * output held in memory).
+ */
+export interface NextOutput {
+  readonly index: string | undefined;
+  unchanged(path: string): boolean;
+}
+
+/** An output held in memory (path → text) as NextOutput, against the previous one. */
+export function nextOutput(previous: ReadonlyMap<string, string>, files: ReadonlyMap<string, string>): NextOutput {
+  return { index: files.get('index.json'), unchanged: (path) => previous.has(path) && previous.get(path) === files.get(path) };
+}
+
 /** undefined when `previous` holds no meshfleet output (no index.json). */
-export function upgradeFrom(model: RolloutModel, previous: ReadonlyMap<string, string>, next: ReadonlyMap<string, string>): Upgrade | undefined {
-  const before = clustersOf(previous);
+export function upgradeFrom(model: RolloutModel, previous: ReadonlyMap<string, string>, next: NextOutput): Upgrade | undefined {
+  const before = clustersOf(previous.get('index.json'));
   if (!before) return undefined;
-  const after = new Map((clustersOf(next) ?? []).map((c) => [c.name, c]));
+  const after = new Map((clustersOf(next.index) ?? []).map((c) => [c.name, c]));
   const facts = new Set<string>();
   // Each previous cluster's files (its folder is <environment>/<name>), in the folder's order: one pass over the folder.
   const filesOf = new Map(before.map((c) => [c.folder, [] as [rest: string, text: string][]]));
@@ -73,7 +88,7 @@ export function upgradeFrom(model: RolloutModel, previous: ReadonlyMap<string, s
     if (same && step.component.kind === 'gateway-api') same = JSON.stringify(was!.gatewayAPI) === JSON.stringify(after.get(step.cluster)?.gatewayAPI);
     else if (same) {
       const files = new Set(step.units.map((u) => u.file));
-      same = [...files].every((f) => previous.has(f) && previous.get(f) === next.get(f));
+      same = [...files].every((f) => next.unchanged(f));
     }
     if (same) unchanged.add(step.id);
     else changedSteps.push(step.id);
@@ -88,8 +103,7 @@ export function upgradeFrom(model: RolloutModel, previous: ReadonlyMap<string, s
   };
 }
 
-function clustersOf(files: ReadonlyMap<string, string>): PreviousCluster[] | undefined {
-  const text = files.get('index.json');
+function clustersOf(text: string | undefined): PreviousCluster[] | undefined {
   if (!text) return undefined;
   try {
     const index = JSON.parse(text) as { environments?: { name: string; clusters?: { name: string; gatewayAPI?: unknown }[] }[] };

@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { simulate } from '../../lib/rollout/simulate.ts';
-import { upgradeFrom } from '../../lib/rollout/upgrade.ts';
+import { nextOutput, upgradeFrom } from '../../lib/rollout/upgrade.ts';
 import { exampleDocument, REPO } from '../support/fleet.ts';
 import { legacyPhaseOf, renderDocument, type RenderedFleet } from './support.ts';
 
@@ -33,7 +33,7 @@ function withoutCluster(node: any, name: string): any {
 }
 
 function upgrade(before: RenderedFleet, after: RenderedFleet) {
-  const start = upgradeFrom(after.model, before.rendered.files, after.rendered.files)!;
+  const start = upgradeFrom(after.model, before.rendered.files, nextOutput(before.rendered.files, after.rendered.files))!;
   return { start, result: simulate(after.model, 'together', start) };
 }
 
