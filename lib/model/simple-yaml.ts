@@ -29,6 +29,8 @@ const KEY = /^([A-Za-z_][A-Za-z0-9_./-]*):(?: |$)/;
 const NULL = /^(?:~|[Nn]ull|NULL)?$/;
 const BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
 const INT = /^[-+]?[0-9]+$/;
+// What may follow a value on its line.
+const TRAILING = /^(?:| +| +#.*)$/;
 const OTHER_NUMBER = /^(?:0o[0-7]+|0x[0-9a-fA-F]+|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+|[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*))$/;
 
 export function parseSimpleYaml(text: string, limits: { readonly entries: number; readonly nesting: number }): SimpleYaml | undefined {
@@ -166,11 +168,6 @@ class Reader {
       return { value: null, position: { at: offset }, next: line + 1 };
     }
     if (!ofKey && KEY.test(text.slice(start))) return this.map(line, start, indent, depth + 1);
-    const single = (value: unknown, end: number) => {
-      const after = text.slice(end);
-      if (!/^(?:| +| +#.*)$/.test(after)) unsupported();
-      return { value, position: { at: offset }, next: line + 1 };
-    };
     const c = text[start];
     if (c === '"' || c === "'") {
       const close = text.indexOf(c, start + 1);
@@ -178,17 +175,26 @@ class Reader {
       const inner = text.slice(start + 1, close);
       if (c === '"' && inner.includes('\\')) unsupported();
       if (c === "'" && text[close + 1] === "'") unsupported();
-      return single(inner, close + 1);
+      return this.single(line, offset, inner, close + 1);
     }
     if (c === '|') return this.literal(line, start, indent);
-    if (text.startsWith('{}', start) || text.startsWith('[]', start)) return single(c === '{' ? {} : [], start + 2);
+    if (text.startsWith('{}', start) || text.startsWith('[]', start)) return this.single(line, offset, c === '{' ? {} : [], start + 2);
     if ('-?:'.includes(c) && (start + 1 === text.length || text[start + 1] === ' ')) unsupported();
     if ('[]{},#&*!|>\'"%@`'.includes(c)) unsupported();
     let end = text.indexOf(' #', start);
     if (end === -1) end = text.length;
     const plain = text.slice(start, end).replace(/ +$/, '');
     if (plain.includes(': ') || plain.endsWith(':')) unsupported();
-    return single(scalar(plain), start + plain.length);
+    return this.single(line, offset, scalar(plain), start + plain.length);
+  }
+
+  /**
+   * A value that ends on its line at `end` (only blanks or a comment may follow). A method, not a
+   * closure made per value: the build keeps function names, which costs a call for every closure made.
+   */
+  private single(line: number, offset: number, value: unknown, end: number): { value: unknown; position: Position; next: number } {
+    if (!TRAILING.test(this.lines[line].slice(end))) unsupported();
+    return { value, position: { at: offset }, next: line + 1 };
   }
 
   /** `|` or `|-`: the lines indented more than `indent`, at the indentation of the first one. */
