@@ -118,29 +118,33 @@ function walk(chart: UpstreamChart, value: unknown, tree: KeyTree | undefined, a
   for (const key of Object.keys(map)) walk(chart, map[key], tree[key], at + segment(key), problems);
 }
 
+/** The one problem of a value at `at`. Module-level, not a closure made per check: the build keeps function names, which costs a call per closure made. */
+function typeProblem(value: unknown, at: string, message: string, fix: string): ValueProblem[] {
+  return [{ pointer: at, message: `${show(value)} ${message}`, fix }];
+}
+
 function checkType(type: ValueType, value: unknown, at: string): ValueProblem[] {
-  const problem = (message: string, fix: string): ValueProblem[] => [{ pointer: at, message: `${show(value)} ${message}`, fix }];
   switch (type.type) {
     case 'integer': {
       const ok = typeof value === 'number' && Number.isInteger(value) && value >= type.min && (type.max === undefined || value <= type.max);
       const range = type.max === undefined ? `≥ ${type.min}` : `from ${type.min} to ${type.max}`;
-      return ok ? [] : problem(`is not a whole number ${range}`, `write a number ${range} without quotes, e.g. ${Math.max(type.min, 1)}`);
+      return ok ? [] : typeProblem(value, at, `is not a whole number ${range}`, `write a number ${range} without quotes, e.g. ${Math.max(type.min, 1)}`);
     }
     case 'boolean':
-      return typeof value === 'boolean' ? [] : problem('is not true or false', 'write true or false without quotes');
+      return typeof value === 'boolean' ? [] : typeProblem(value, at, 'is not true or false', 'write true or false without quotes');
     case 'enum':
-      return typeof value === 'string' && type.values.includes(value) ? [] : problem('is not allowed', `use one of: ${type.values.filter((v) => v !== '').join(', ')}`);
+      return typeof value === 'string' && type.values.includes(value) ? [] : typeProblem(value, at, 'is not allowed', `use one of: ${type.values.filter((v) => v !== '').join(', ')}`);
     case 'string':
       if (typeof value === 'string' && ((type.empty && value === '') || new RegExp(type.pattern).test(value))) return [];
-      return problem(`is not ${type.what}`, `give ${type.what} such as ${type.example}`);
+      return typeProblem(value, at, `is not ${type.what}`, `give ${type.what} such as ${type.example}`);
     case 'ip':
-      return typeof value === 'string' && (value === '' || isIP(value) !== 0) ? [] : problem('is not an IP address', 'give an IPv4 or IPv6 address such as 203.0.113.10');
+      return typeof value === 'string' && (value === '' || isIP(value) !== 0) ? [] : typeProblem(value, at, 'is not an IP address', 'give an IPv4 or IPv6 address such as 203.0.113.10');
     case 'integerOrPercent':
       return (typeof value === 'number' && Number.isInteger(value) && value >= 0) || (typeof value === 'string' && /^[0-9]{1,3}%$/.test(value))
         ? []
-        : problem('is not a whole number or a percentage', 'write a number such as 1 or a percentage such as "25%"');
+        : typeProblem(value, at, 'is not a whole number or a percentage', 'write a number such as 1 or a percentage such as "25%"');
     case 'cidrs': {
-      if (!Array.isArray(value)) return problem('is not a list of CIDRs', 'give a list such as ["203.0.113.0/24"]');
+      if (!Array.isArray(value)) return typeProblem(value, at, 'is not a list of CIDRs', 'give a list such as ["203.0.113.0/24"]');
       return value.flatMap((item, i) =>
         typeof item === 'string' && parseCidr(item) ? [] : [{ pointer: `${at}/${i}`, message: `${show(item)} is not a CIDR`, fix: 'give CIDRs such as "203.0.113.0/24" or "2001:db8::/32"' }],
       );
@@ -148,9 +152,9 @@ function checkType(type: ValueType, value: unknown, at: string): ValueProblem[] 
     case 'block':
       return typeof value === 'string' && !TEMPLATE_SYNTAX.test(value) && !/[\u0000-\u0008\u000b-\u001f\u007f]/.test(value)
         ? []
-        : problem('is not text without template syntax', 'give the text itself, without "{{ }}" or control characters');
+        : typeProblem(value, at, 'is not text without template syntax', 'give the text itself, without "{{ }}" or control characters');
     case 'metadata': {
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) return problem('is not a map of names to strings', 'give a map such as {"example.com/team": "mesh"}');
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) return typeProblem(value, at, 'is not a map of names to strings', 'give a map such as {"example.com/team": "mesh"}');
       const what = type.labels ? 'label' : 'annotation';
       return Object.entries(value).flatMap(([key, v]): ValueProblem[] => {
         // The key is not printed: it may be anything, and the pointer to the map is enough.
