@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isIPv6 } from 'node:net';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { CelEnv } from '@bufbuild/cel';
 import { cacheFile, ensureCacheFolder, saveAtExit, writeCacheFile } from '../compiled-cache.ts';
 
@@ -177,15 +177,27 @@ function parse(text: string): unknown {
 }
 
 function readParseTrees(): ParseTrees {
-  let file: string | undefined;
-  try {
-    const main = require.resolve('@bufbuild/cel');
-    const { version } = JSON.parse(readFileSync(join(dirname(main), '..', '..', 'package.json'), 'utf8')) as { version: string };
-    file = cacheFile(`cel-parse-trees-${version}-${TREE_FORMAT}.json`);
-  } catch {
-    // No version to name the file by: nothing is kept.
-  }
+  const version = installedCelVersion();
+  const file = version === undefined ? undefined : cacheFile(`cel-parse-trees-${version}-${TREE_FORMAT}.json`);
   return { file, trees: file === undefined ? new Map() : readTreeFile(file), added: false };
+}
+
+/**
+ * The version of @bufbuild/cel as Node finds the package from here: the package.json in the first
+ * node_modules folder on the way up that holds it. Read directly, not through require.resolve,
+ * which costs milliseconds at start (the package's exports and every package.json on the way).
+ * Undefined when none is found: no version to name the file by, nothing is kept.
+ */
+function installedCelVersion(): string | undefined {
+  for (const folder of require.resolve.paths('@bufbuild/cel') ?? []) {
+    try {
+      const { version } = JSON.parse(readFileSync(join(folder, '@bufbuild', 'cel', 'package.json'), 'utf8')) as { version?: unknown };
+      if (typeof version === 'string') return version;
+    } catch {
+      // Not in this folder (or unreadable): the next one up.
+    }
+  }
+  return undefined;
 }
 
 function readTreeFile(file: string): Map<string, string> {
