@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isIPv6 } from 'node:net';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { CelEnv } from '@bufbuild/cel';
 import { cacheFile, ensureCacheFolder, saveAtExit, writeCacheFile } from '../compiled-cache.ts';
 
@@ -81,15 +81,15 @@ export function compileRule(text: string): CompiledRule {
 
 function compile(text: string): CompiledRule {
   const { cel } = celLibrary();
-  const parsed = parse(text) as ReturnType<typeof cel.parse>;
+  const expression = parse(text) as Expression;
   // A name the text does not hold is not in its tree: most rules need no walk of the tree.
   if (MAYBE_SPECIAL.test(text)) {
-    const { identifiers, functions } = namesUsed(parsed);
+    const { identifiers, functions } = namesUsed(expression);
     if (identifiers.has('oldSelf')) return { kind: 'transition' };
     const missing = [...functions].filter((name) => UNIMPLEMENTED_KUBERNETES_FUNCTIONS.has(name) || UNIMPLEMENTED_KUBERNETES_NAMESPACES.has(name));
     if (missing.length > 0) return { kind: 'unsupported', reason: `calls the Kubernetes CEL library (${missing.join(', ')}), which meshfleet does not implement` };
   }
-  const planned = cel.plan(celEnvironment(), parsed);
+  const planned = cel.plan(celEnvironment(), expression);
   return {
     kind: 'program',
     run: (bindings) => {
@@ -99,8 +99,11 @@ function compile(text: string): CompiledRule {
   };
 }
 
+/** The expression of a parsed rule (a protobuf `cel.expr.Expr`), which is all that plan() reads of it. */
+type Expression = NonNullable<ReturnType<typeof import('@bufbuild/cel').parse>['expr']>;
+
 /**
- * Identifier and function names in a parsed expression (a protobuf `cel.expr` tree). The qualifier
+ * Identifier and function names in an expression (a protobuf `cel.expr` tree). The qualifier
  * of a namespaced call such as `format.dns1123Label()` counts as a function name too.
  */
 function namesUsed(root: unknown): { identifiers: Set<string>; functions: Set<string> } {
@@ -131,7 +134,10 @@ function namesUsed(root: unknown): { identifiers: Set<string>; functions: Set<st
 // folder (lib/compiled-cache.ts) named by @bufbuild/cel's version and the format below, as JSON
 // text by rule text; read once, written at exit when the run parsed a rule it did not hold.
 // A tree that cannot be read is parsed again; a rule that does not parse is never stored.
-const TREE_FORMAT = 1;
+// Only the expression is kept (format 2), not the parser's source info (the offset of every node
+// and a copy of every macro call as written): plan() reads the expression alone, and the source
+// info was some 40% of the file and a third of the time decoding the trees took at a run's start.
+const TREE_FORMAT = 2;
 
 interface ParseTrees {
   readonly file: string | undefined;
@@ -141,6 +147,7 @@ interface ParseTrees {
 
 let parseTrees: ParseTrees | undefined;
 
+/** The expression of a rule: from the store, else parsed (and stored at exit); throws on a syntax error. */
 function parse(text: string): unknown {
   const store = (parseTrees ??= readParseTrees());
   const stored = store.trees.get(text);
@@ -151,7 +158,10 @@ function parse(text: string): unknown {
       // Unreadable: parsed again below and replaced.
     }
   }
-  const tree = celLibrary().cel.parse(text);
+  const parsed = celLibrary().cel.parse(text);
+  // The parser always sets the expression; without one, plan() is handed what it would have read.
+  const tree = parsed.expr;
+  if (tree === undefined) return parsed;
   if (store.file === undefined) return tree;
   try {
     store.trees.set(text, encodeTree(tree));
@@ -167,15 +177,27 @@ function parse(text: string): unknown {
 }
 
 function readParseTrees(): ParseTrees {
-  let file: string | undefined;
-  try {
-    const main = require.resolve('@bufbuild/cel');
-    const { version } = JSON.parse(readFileSync(join(dirname(main), '..', '..', 'package.json'), 'utf8')) as { version: string };
-    file = cacheFile(`cel-parse-trees-${version}-${TREE_FORMAT}.json`);
-  } catch {
-    // No version to name the file by: nothing is kept.
-  }
+  const version = installedCelVersion();
+  const file = version === undefined ? undefined : cacheFile(`cel-parse-trees-${version}-${TREE_FORMAT}.json`);
   return { file, trees: file === undefined ? new Map() : readTreeFile(file), added: false };
+}
+
+/**
+ * The version of @bufbuild/cel as Node finds the package from here: the package.json in the first
+ * node_modules folder on the way up that holds it. Read directly, not through require.resolve,
+ * which costs milliseconds at start (the package's exports and every package.json on the way).
+ * Undefined when none is found: no version to name the file by, nothing is kept.
+ */
+function installedCelVersion(): string | undefined {
+  for (const folder of require.resolve.paths('@bufbuild/cel') ?? []) {
+    try {
+      const { version } = JSON.parse(readFileSync(join(folder, '@bufbuild', 'cel', 'package.json'), 'utf8')) as { version?: unknown };
+      if (typeof version === 'string') return version;
+    } catch {
+      // Not in this folder (or unreadable): the next one up.
+    }
+  }
+  return undefined;
 }
 
 function readTreeFile(file: string): Map<string, string> {

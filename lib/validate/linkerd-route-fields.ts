@@ -4,7 +4,7 @@ import { GATEWAY_API_GROUP, linkerdGatewayAPI } from '../compat/gateway-api.ts';
 import { show, warning, type Diagnostic } from '../model/diagnostics.ts';
 import type { KubeObject } from '../model/kube-object.ts';
 import type { ResolvedCluster } from '../resolve/resolve.ts';
-import { schemaFor } from './schema-registry.ts';
+import { structuralSchemaFor } from './schema-registry.ts';
 
 /**
  * Linkerd releases that ignore routes using fields beyond a Gateway API version: the emitted routes'
@@ -16,7 +16,8 @@ export function routeFieldsBeyondLinkerd(cluster: ResolvedCluster, objects: read
   const diagnostics: Diagnostic[] = [];
   for (const object of objects) {
     if (!object.apiVersion.startsWith(`${GATEWAY_API_GROUP}/`)) continue;
-    const validate = schemaFor(object.apiVersion, object.kind, { gatewayAPI: { version: limit, channel: 'experimental' } });
+    // Unknown fields are the schema's structural verdict: the version's CEL rules need not run.
+    const validate = structuralSchemaFor(object.apiVersion, object.kind, { gatewayAPI: { version: limit, channel: 'experimental' } });
     const unknown = validate ? validate(object).filter((v) => v.message.startsWith('unknown field')) : [];
     const route = cluster.routes.find((r) => r.spec.kind === object.kind && r.spec.name === object.metadata.name && r.spec.namespace === object.metadata.namespace);
     for (const field of unknown) {

@@ -27,7 +27,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
-import { celRulesCheck, memoKey } from './cel-rules.ts';
+import { celRulesCheck, memoKey, type CelRulesCheck } from './cel-rules.ts';
 import { CRD_RUNTIME_MODULE, crdRuntimeRequire, isKubernetesDuration, KNOWN_FORMATS, kubernetesFormats, LIST_TYPE_KEYWORD_VERSION, listTypeKeyword } from './kubernetes-keywords.ts';
 import { cachedModule } from '../compiled-cache.ts';
 import { escapePointer } from './json-pointer.ts';
@@ -115,17 +115,30 @@ function knownNames(prefix: string): string {
  * none does (the caller must treat that as an error: an object nothing can check is not "valid").
  */
 export function schemaFor(apiVersion: string, kind: string, sources: SchemaSources): ValidateFn | undefined {
+  return crdValidatorsFor(apiVersion, kind, sources)?.all;
+}
+
+/**
+ * Like schemaFor, without the CEL rules (`x-kubernetes-validations`): for callers that read only the
+ * schema's structural verdicts (unknown fields, types), which then neither load CEL for this schema
+ * nor evaluate its rules.
+ */
+export function structuralSchemaFor(apiVersion: string, kind: string, sources: SchemaSources): ValidateFn | undefined {
+  return crdValidatorsFor(apiVersion, kind, sources)?.withoutCelRules();
+}
+
+function crdValidatorsFor(apiVersion: string, kind: string, sources: SchemaSources): CrdValidators | undefined {
   // Asked for every emitted object: the answer per sources and kind is looked up once.
   const key = `${sources.linkerd ?? ''}\u0000${sources.gatewayAPI?.version ?? ''}\u0000${sources.gatewayAPI?.channel ?? ''}\u0000${apiVersion}\u0000${kind}`;
   if (schemaAnswers.has(key)) return schemaAnswers.get(key);
-  const validate = findSchema(apiVersion, kind, sources);
-  schemaAnswers.set(key, validate);
-  return validate;
+  const validators = findSchema(apiVersion, kind, sources);
+  schemaAnswers.set(key, validators);
+  return validators;
 }
 
-const schemaAnswers = new Map<string, ValidateFn | undefined>();
+const schemaAnswers = new Map<string, CrdValidators | undefined>();
 
-function findSchema(apiVersion: string, kind: string, sources: SchemaSources): ValidateFn | undefined {
+function findSchema(apiVersion: string, kind: string, sources: SchemaSources): CrdValidators | undefined {
   const sets = loadIndex().sourceSets;
   for (const setName of sourceSetsFor(sources)) {
     const fileName = sets[setName]?.[apiVersion]?.[kind];
@@ -149,25 +162,31 @@ export function servedApiVersionsOf(group: string, kind: string, sources: Schema
 // ---------------------------------------------------------------------------------------------
 // Compilation
 
-const compiledByFile = new Map<string, ValidateFn>();
+/** A CRD schema's checks: everything the API server checks on create, or all but the CEL rules (made on first use). */
+interface CrdValidators {
+  readonly all: ValidateFn;
+  readonly withoutCelRules: () => ValidateFn;
+}
+
+const compiledByFile = new Map<string, CrdValidators>();
 
 /** Schema files compiled so far in this process (for tests and the benchmark: laziness is a feature). */
 export function loadedSchemaFiles(): string[] {
   return [...compiledByFile.keys()].sort();
 }
 
-function validatorForFile(fileName: string, group: string, kind: string): ValidateFn {
+function validatorForFile(fileName: string, group: string, kind: string): CrdValidators {
   const extraConstraints = EXTRA_CONSTRAINTS.filter((extra) => extra.group === group && extra.kind === kind);
   // Files are shared between kinds with identical schemas (Issuer/ClusterIssuer); extras are per kind.
   const cacheKey = extraConstraints.length > 0 ? `${fileName}#${kind}` : fileName;
-  let validate = compiledByFile.get(cacheKey);
-  if (!validate) {
+  let validators = compiledByFile.get(cacheKey);
+  if (!validators) {
     let crdSchema = JSON.parse(readFileSync(new URL(fileName, schemasDir), 'utf8')) as Schema;
     for (const extra of extraConstraints) crdSchema = withExtraConstraint(crdSchema, extra.path, extra.schema);
-    validate = compileCrdSchema(crdSchema, fileName);
-    compiledByFile.set(cacheKey, validate);
+    validators = compileCrdSchema(crdSchema, fileName);
+    compiledByFile.set(cacheKey, validators);
   }
-  return validate;
+  return validators;
 }
 
 function groupOf(apiVersion: string): string {
@@ -257,7 +276,7 @@ export function crdValidatorKey(ajvSchema: Schema): string {
   return JSON.stringify({ ajv: version, options: AJV_OPTIONS, code: CODE_OPTIONS, formats: [...KNOWN_FORMATS], keyword: LIST_TYPE_KEYWORD_VERSION, shared: [SHARED_SUBSCHEMAS_VERSION, MIN_SHARED_SIZE], schema: ajvSchema });
 }
 
-function compileCrdSchema(crdSchema: Schema, fileName: string): ValidateFn {
+function compileCrdSchema(crdSchema: Schema, fileName: string): CrdValidators {
   let compiled: ValidateFunction;
   try {
     compiled = compiledValidator(toAjvSchema(crdSchema, 'root'), fileName);
@@ -265,11 +284,13 @@ function compileCrdSchema(crdSchema: Schema, fileName: string): ValidateFn {
     throw new Error(`cannot compile CRD schema ${fileName}: ${(error as Error).message}`);
   }
   const applyDefaults = buildDefaulter(withoutStatus(crdSchema));
-  const checkCelRules = celRulesCheck(withoutStatus(crdSchema));
-  const check = (object: unknown) => {
+  // Walked on first use: a schema only checked without its rules never builds their sites.
+  let celRules: { readonly check: CelRulesCheck | undefined } | undefined;
+  const check = (object: unknown, withCelRules: boolean) => {
     const defaulted = applyDefaults ? applyDefaults(object) : object;
     const errors = compiled(defaulted) ? undefined : (compiled.errors ?? undefined);
     const violations: SchemaViolation[] = errors ? violationsFromAjvErrors(errors) : [];
+    const checkCelRules = withCelRules ? (celRules ??= { check: celRulesCheck(withoutStatus(crdSchema)) }).check : undefined;
     if (checkCelRules) {
       if (errors?.some(blocksCelRules)) violations.push(CEL_RULES_NOT_CHECKED);
       else for (const violation of checkCelRules(defaulted)) violations.push(violation);
@@ -280,7 +301,11 @@ function compileCrdSchema(crdSchema: Schema, fileName: string): ValidateFn {
   // CEL rules see metadata when they sit at the root or inside metadata's own schema.
   const metadataSchema = isSchema(crdSchema.properties) ? crdSchema.properties.metadata : undefined;
   const rulesSeeMetadata = Array.isArray(crdSchema['x-kubernetes-validations']) || JSON.stringify(metadataSchema ?? {}).includes('"x-kubernetes-validations"');
-  return rememberedByContent(check, rulesSeeMetadata);
+  let withoutCelRules: ValidateFn | undefined;
+  return {
+    all: rememberedByContent((object) => check(object, true), rulesSeeMetadata),
+    withoutCelRules: () => (withoutCelRules ??= rememberedByContent((object) => check(object, false), false)),
+  };
 }
 
 /** After this many objects a validator whose objects rarely repeat stops remembering them. */

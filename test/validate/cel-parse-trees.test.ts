@@ -64,15 +64,26 @@ describe('the store of CEL parse trees', () => {
   it('is written at exit with the rules a run parsed, and read by the next run instead of parsing', () => {
     expect(runInChild(['self.x == 1', 'self.y.startsWith("a")', 'self == oldSelf'], { x: 1, y: 'abc' })).toStrictEqual([true, true, 'transition']);
     const [file] = storeFiles();
-    expect(file).toMatch(/^cel-parse-trees-\d+\.\d+\.\d+.*-1\.json$/);
+    // Named by the version of the @bufbuild/cel that Node resolves from the code, and the format.
+    const celPackage = JSON.parse(readFileSync(join(REPO, 'node_modules', '@bufbuild', 'cel', 'package.json'), 'utf8')) as { version: string };
+    expect(file).toBe(`cel-parse-trees-${celPackage.version}-2.json`);
     const stored = JSON.parse(readFileSync(join(dir, file!), 'utf8')) as Record<string, string>;
     expect(Object.keys(stored).sort()).toStrictEqual(['self == oldSelf', 'self.x == 1', 'self.y.startsWith("a")']);
+    // What is kept of a rule is its expression, exactly, without the parser's source info.
+    for (const [text, tree] of Object.entries(stored)) expect(isDeepStrictEqual(decodeTree(tree), cel.parse(text).expr)).toBe(true);
     // A planted tree (of another rule) is what the next run evaluates: it reads, it does not parse.
-    stored['self.x == 1'] = encodeTree(cel.parse('self.x == 2'));
+    stored['self.x == 1'] = encodeTree(cel.parse('self.x == 2').expr);
     writeFileSync(join(dir, file!), JSON.stringify(stored));
     expect(runInChild(['self.x == 1', 'self.z > 0'], { x: 1, z: 1 })).toStrictEqual([false, true]);
     // The second run added its new rule and kept the others.
     expect(Object.keys(JSON.parse(readFileSync(join(dir, file!), 'utf8')) as object).sort()).toStrictEqual(['self == oldSelf', 'self.x == 1', 'self.y.startsWith("a")', 'self.z > 0']);
+  });
+
+  it('tells transition rules and calls of unimplemented Kubernetes functions from the stored expression as from a parse', () => {
+    const rules = ['self.all(x, x == oldSelf[0])', 'self.exists(x, isURL(x))', 'format.dns1123Label().validate(self) == optional.none()', 'self.all(x, x.size() > 0)'];
+    const fresh = runInChild(rules, ['a']);
+    expect(fresh.slice(0, 3)).toStrictEqual(['transition', 'unsupported', 'unsupported']);
+    expect(runInChild(rules, ['a'])).toStrictEqual(fresh);
   });
 
   it('costs only the parse when corrupt, and keeps no rule that does not parse', async () => {

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { compileRule, isKubernetesIP } from '../../lib/validate/cel-environment.ts';
 import { celRulesCheck, escapeCelName, listCelRules, memoKey } from '../../lib/validate/cel-rules.ts';
 import { schemaFor } from '../../lib/validate/index.ts';
+import { structuralSchemaFor } from '../../lib/validate/schema-registry.ts';
 
 type Schema = Record<string, unknown>;
 
@@ -180,6 +181,25 @@ describe('CEL rules inside the schema registry', () => {
         message: 'x-kubernetes-validations rules were not checked because of the errors above (the API server skips them too); fix those and validate again',
       },
     ]);
+  });
+});
+
+describe('the structural check of a CRD schema (structuralSchemaFor)', () => {
+  const sources = { gatewayAPI: { version: '1.2.1', channel: 'experimental' as const } };
+  const route = (spec: Record<string, unknown>) => ({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'web', namespace: 'app' }, spec });
+
+  it('reports what the full check reports but the CEL rules, and no note about rules it did not evaluate', () => {
+    const all = schemaFor('gateway.networking.k8s.io/v1', 'HTTPRoute', sources)!;
+    const structural = structuralSchemaFor('gateway.networking.k8s.io/v1', 'HTTPRoute', sources)!;
+    const brokenRule = route({ rules: [{ matches: [{ path: { type: 'PathPrefix', value: 'web' } }] }], extra: 1 });
+    const violations = all(brokenRule);
+    expect(violations.some((v) => v.rule !== undefined)).toBe(true);
+    expect(structural(brokenRule)).toStrictEqual(violations.filter((v) => v.rule === undefined));
+    expect(structural(brokenRule)).toStrictEqual([{ path: '/spec/extra', message: 'unknown field: not in the schema (the API server would drop or reject it)' }]);
+    const blocked = route({ rules: [{ backendRefs: [{ name: 'web', port: 'http' }] }] });
+    expect(structural(blocked)).toStrictEqual([{ path: '/spec/rules/0/backendRefs/0/port', message: 'must be integer, got string "http"' }]);
+    expect(all(blocked)).toHaveLength(2);
+    expect(structuralSchemaFor('nope.example.com/v1', 'Thing', sources)).toBeUndefined();
   });
 });
 
