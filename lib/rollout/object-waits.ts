@@ -130,23 +130,23 @@ let current: ClusterFacts | undefined;
 const factsOf = (cluster: string): ClusterFacts => (current?.cluster === cluster ? current : (current = new ClusterFacts(cluster)));
 
 // What an object waits on by its apiVersion, kind and namespace alone (its namespace, its CRD, the
-// proxy injector for a workload): one list per kind and namespace of a cluster, shared by its
-// objects (~60 objects of ~15 such pairs per cluster at 1000 clusters), not a list and up to three
-// fact lookups per object. Kept with the cluster's facts; lists are never changed.
-const kindWaitLists = new WeakMap<ClusterFacts, Map<KindFacts, Map<string | undefined, readonly Wait[]>>>();
+// proxy injector for a workload): one list per namespace and kind of a cluster, shared by its
+// objects (~60 objects of ~15 such pairs in ~5 namespaces per cluster at 1000 clusters), not a list
+// and up to three fact lookups per object. Kept with the cluster's facts; lists are never changed.
+const kindWaitLists = new WeakMap<ClusterFacts, Map<string | undefined, Map<KindFacts, readonly Wait[]>>>();
 
 function kindWaits(kind: KindFacts, ns: string | undefined, facts: ClusterFacts): readonly Wait[] {
-  let byKind = kindWaitLists.get(facts);
-  if (!byKind) kindWaitLists.set(facts, (byKind = new Map()));
-  let byNamespace = byKind.get(kind);
-  if (!byNamespace) byKind.set(kind, (byNamespace = new Map()));
-  let list = byNamespace.get(ns);
+  let byNamespace = kindWaitLists.get(facts);
+  if (!byNamespace) kindWaitLists.set(facts, (byNamespace = new Map()));
+  let byKind = byNamespace.get(ns);
+  if (!byKind) byNamespace.set(ns, (byKind = new Map()));
+  let list = byKind.get(kind);
   if (!list) {
     const waits: Wait[] = [];
     if (ns) waits.push(facts.wait('namespace', ns, 'apply'));
     if (kind.custom) waits.push(facts.wait('crd', kind.group, 'apply'));
     if (kind.workload) waits.push(facts.wait('webhook', PROXY_INJECTOR, 'apply'));
-    byNamespace.set(ns, (list = waits));
+    byKind.set(kind, (list = waits));
   }
   return list;
 }
