@@ -27,16 +27,24 @@ export interface FactIndex {
   idOf(key: string): number | undefined;
   /** By fact number: its key (factKey). */
   keyOf(id: number): string;
-  /** By fact number: the units that provide it, in model order (undefined: none). */
-  readonly providers: readonly (readonly Provider[] | undefined)[];
+  /**
+   * By fact number: the units that provide it, by unit number in model order: providerUnits from
+   * providerStart[id] up to providerStart[id + 1] (none for most facts of a fleet but one). One flat
+   * list instead of a list per fact (~120,000 facts at 1000 clusters).
+   */
+  readonly providerStart: Int32Array;
+  readonly providerUnits: Int32Array;
+  /** The providers of a fact, in model order (made on each call: for messages and plan). */
+  providersOf(id: number): Provider[];
   /** Fact key → its providers (what providerIndex returns), made on first use. */
   readonly providersByKey: ReadonlyMap<string, readonly Provider[]>;
   /** By fact number: in the model's prerequisites. */
   readonly prerequisite: Uint8Array;
   /** By fact number: holds without any step (a prerequisite, or nothing provides it and it need not be delivered). */
   readonly given: Uint8Array;
-  /** By fact number: the steps (model positions) that wait on it. */
-  readonly waiters: readonly (readonly number[] | undefined)[];
+  /** By fact number: the steps (model positions) that wait on it, each once: waiterSteps from waiterStart[id] up to waiterStart[id + 1]. */
+  readonly waiterStart: Int32Array;
+  readonly waiterSteps: Int32Array;
   /** By step, in model order. */
   readonly steps: readonly StepFacts[];
   /**
@@ -46,6 +54,8 @@ export interface FactIndex {
    * three small arrays per unit (~64,000 units at 1000 clusters).
    */
   readonly unitStart: Int32Array;
+  /** By unit number: its step's model position. */
+  readonly unitStep: Int32Array;
   readonly waitStart: Int32Array;
   readonly waitFacts: Int32Array;
   readonly waitApply: Uint8Array;
@@ -84,9 +94,6 @@ export function factIndex(model: RolloutModel): FactIndex {
 
 function buildIndex(model: RolloutModel): FactIndex {
   const facts: Fact[] = [];
-  // Dense arrays by fact number (a hole would turn them into slow dictionaries).
-  const providers: (Provider[] | undefined)[] = [];
-  const waiters: (number[] | undefined)[] = [];
   // Facts are told apart by cluster, kind and name in nested maps: their parts are strings the
   // model shares (hashed once), where a key string would be built and hashed per wait. A step's
   // facts are mostly of its own cluster, so the last cluster's maps are kept at hand.
@@ -108,8 +115,6 @@ function buildIndex(model: RolloutModel): FactIndex {
       id = facts.length;
       names.set(name, id);
       facts.push(add);
-      providers.push(undefined);
-      waiters.push(undefined);
     }
     return id;
   };
@@ -135,8 +140,6 @@ function buildIndex(model: RolloutModel): FactIndex {
     if (id < 0) {
       byNumber[n] = id = facts.length;
       facts.push(fact);
-      providers.push(undefined);
-      waiters.push(undefined);
     }
     return id;
   };
@@ -173,6 +176,7 @@ function buildIndex(model: RolloutModel): FactIndex {
     for (const unit of step.units) (waitCount += unit.waits.length), (provideCount += unit.provides.length);
   }
   const unitStart = new Int32Array(model.steps.length + 1);
+  const unitStep = new Int32Array(unitCount);
   const waitStart = new Int32Array(unitCount + 1);
   const provideStart = new Int32Array(unitCount + 1);
   const waitFacts = new Int32Array(waitCount);
@@ -189,22 +193,15 @@ function buildIndex(model: RolloutModel): FactIndex {
       const unit = step.units[n];
       waitStart[u] = w;
       provideStart[u] = p;
+      unitStep[u] = i;
       for (let j = 0; j < unit.waits.length; j++) {
         const wait = unit.waits[j];
-        const id = (waitFacts[w] = idOf(wait.fact));
+        waitFacts[w] = idOf(wait.fact);
         waitApply[w++] = wait.stage === 'apply' ? 1 : 0;
-        const list = waiters[id];
-        if (!list) waiters[id] = [i];
-        else if (list[list.length - 1] !== i) list.push(i);
       }
-      // One provider per unit, shared by its provisions (~120,000 at 1000 clusters).
-      const provider: Provider | undefined = unit.provides.length ? { step, unit } : undefined;
       for (let j = 0; j < unit.provides.length; j++) {
         const provision = unit.provides[j];
         const id = (provideFacts[p++] = idOf(provision.fact));
-        const list = providers[id];
-        if (!list) providers[id] = [provider!];
-        else list.push(provider!);
         if (provision.stage === 'applied' && !applied.includes(id)) applied.push(id);
       }
       u++;
@@ -223,6 +220,44 @@ function buildIndex(model: RolloutModel): FactIndex {
   unitStart[model.steps.length] = u;
   waitStart[u] = w;
   provideStart[u] = p;
+
+  // Providers and waiters by fact, in model order, gathered from the flat lists once every fact is numbered.
+  const providerStart = new Int32Array(facts.length + 1);
+  for (let n = 0; n < provideCount; n++) providerStart[provideFacts[n] + 1]++;
+  for (let id = 0; id < facts.length; id++) providerStart[id + 1] += providerStart[id];
+  const providerUnits = new Int32Array(provideCount);
+  const providerFill = providerStart.slice(0, facts.length);
+  for (let n = 0; n < unitCount; n++) {
+    for (let q = provideStart[n]; q < provideStart[n + 1]; q++) providerUnits[providerFill[provideFacts[q]]++] = n;
+  }
+  // A step is a fact's waiter once, however many of its waits name it.
+  const lastWaiter = new Int32Array(facts.length).fill(-1);
+  const waiterStart = new Int32Array(facts.length + 1);
+  for (let n = 0; n < unitCount; n++) {
+    for (let q = waitStart[n]; q < waitStart[n + 1]; q++) {
+      const id = waitFacts[q];
+      if (lastWaiter[id] !== unitStep[n]) (lastWaiter[id] = unitStep[n]), waiterStart[id + 1]++;
+    }
+  }
+  for (let id = 0; id < facts.length; id++) waiterStart[id + 1] += waiterStart[id];
+  const waiterSteps = new Int32Array(waiterStart[facts.length]);
+  const waiterFill = waiterStart.slice(0, facts.length);
+  lastWaiter.fill(-1);
+  for (let n = 0; n < unitCount; n++) {
+    for (let q = waitStart[n]; q < waitStart[n + 1]; q++) {
+      const id = waitFacts[q];
+      if (lastWaiter[id] !== unitStep[n]) (lastWaiter[id] = unitStep[n]), (waiterSteps[waiterFill[id]++] = unitStep[n]);
+    }
+  }
+  const providersOf = (id: number): Provider[] => {
+    const list: Provider[] = [];
+    for (let q = providerStart[id]; q < providerStart[id + 1]; q++) {
+      const n = providerUnits[q];
+      const step = model.steps[unitStep[n]];
+      list.push({ step, unit: step.units[n - unitStart[unitStep[n]]] });
+    }
+    return list;
+  };
 
   // A key's parts: `<kind>:<name>@<cluster or *>` (facts.ts); a cluster name has no "@".
   const byKey = (key: string): number | undefined => {
@@ -247,7 +282,7 @@ function buildIndex(model: RolloutModel): FactIndex {
   }
   const given = new Uint8Array(facts.length);
   facts.forEach((fact, id) => {
-    if (prerequisite[id] === 1 || (!providers[id] && holdsWithoutProvider(fact))) given[id] = 1;
+    if (prerequisite[id] === 1 || (providerStart[id] === providerStart[id + 1] && holdsWithoutProvider(fact))) given[id] = 1;
   });
   const groupClusters = groupMembers.map((members) => [...new Set(members.map((i) => model.steps[i].cluster))]);
   let providersByKey: Map<string, Provider[]> | undefined;
@@ -255,19 +290,23 @@ function buildIndex(model: RolloutModel): FactIndex {
     facts,
     idOf: byKey,
     keyOf: (id) => factKey(facts[id]),
-    providers,
+    providerStart,
+    providerUnits,
+    providersOf,
     get providersByKey() {
       if (!providersByKey) {
         providersByKey = new Map();
-        providers.forEach((list, id) => list && providersByKey!.set(factKey(facts[id]), list));
+        for (let id = 0; id < facts.length; id++) if (providerStart[id] < providerStart[id + 1]) providersByKey.set(factKey(facts[id]), providersOf(id));
       }
       return providersByKey;
     },
     prerequisite,
     given,
-    waiters,
+    waiterStart,
+    waiterSteps,
     steps,
     unitStart,
+    unitStep,
     waitStart,
     waitFacts,
     waitApply,

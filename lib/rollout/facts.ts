@@ -79,15 +79,6 @@ export function factKindNumber(kind: FactKind): number {
   return KIND_NUMBERS.get(kind) ?? -1;
 }
 
-/** One fact and its waits and provisions, made on first use. */
-interface FactEntry {
-  readonly fact: Fact;
-  apply?: Wait;
-  ready?: Wait;
-  applied?: Provision;
-  provided?: Provision;
-}
-
 /**
  * The facts of a rollout model: one Fact per fact key, each numbered in the order made, shared by
  * every wait and provision that names it (a ClusterFacts per cluster, the secret store's shared by
@@ -98,7 +89,7 @@ interface FactEntry {
 export class FactRegistry {
   private readonly clusters = new Map<string, ClusterFacts>();
   /** The secret store's facts (store-key), every cluster's. */
-  readonly store = new Map<string, FactEntry>();
+  readonly store = new Map<string, NumberedFact>();
   /** How many facts were made: their numbers are 0 up to this. */
   size = 0;
 
@@ -111,17 +102,21 @@ export class FactRegistry {
 
   /** The Fact of a key's parts, if one was made; nothing is made. */
   find(kind: FactKind, name: string, cluster: string | undefined): Fact | undefined {
-    if (kind === 'store-key') return cluster === undefined ? this.store.get(name)?.fact : undefined;
+    if (kind === 'store-key') return cluster === undefined ? this.store.get(name) : undefined;
     return cluster === undefined ? undefined : this.clusters.get(cluster)?.find(kind, name);
   }
 }
 
-// A Fact of a registry carries its registry and number in private fields: it still reads,
-// compares and prints as its kind, name and cluster only (a private field is neither enumerated,
-// nor copied by a spread, nor serialized).
+// A Fact of a registry carries its registry and number, and its waits and provisions (one per
+// stage, made on first use), in private fields: it still reads, compares and prints as its kind,
+// name and cluster only (a private field is neither enumerated, nor copied by a spread, nor serialized).
 class NumberedFact implements Fact {
   readonly #registry: FactRegistry;
   readonly #number: number;
+  #apply: Wait | undefined = undefined;
+  #ready: Wait | undefined = undefined;
+  #applied: Provision | undefined = undefined;
+  #provided: Provision | undefined = undefined;
   declare readonly cluster?: string;
   constructor(
     registry: FactRegistry,
@@ -136,6 +131,14 @@ class NumberedFact implements Fact {
 
   static numberIn(fact: Fact, registry: FactRegistry): number {
     return #number in fact && (fact as NumberedFact).#registry === registry ? (fact as NumberedFact).#number : -1;
+  }
+
+  wait(stage: WaitStage): Wait {
+    return stage === 'apply' ? (this.#apply ??= { fact: this, stage }) : (this.#ready ??= { fact: this, stage });
+  }
+
+  provision(stage: Provision['stage']): Provision {
+    return stage === 'applied' ? (this.#applied ??= { fact: this, stage }) : (this.#provided ??= { fact: this, stage });
   }
 }
 
@@ -152,36 +155,34 @@ export function factNumber(fact: Fact, registry: FactRegistry): number {
  * provisions are never changed.
  */
 export class ClusterFacts {
-  private readonly entries = FACT_KINDS.map(() => new Map<string, FactEntry>());
+  private readonly facts = FACT_KINDS.map(() => new Map<string, NumberedFact>());
   constructor(
     readonly cluster: string,
     readonly registry: FactRegistry = new FactRegistry(),
   ) {}
 
   fact(kind: FactKind, name: string): Fact {
-    return this.entry(kind, name).fact;
+    return this.numbered(kind, name);
   }
 
   wait(kind: FactKind, name: string, stage: WaitStage): Wait {
-    const entry = this.entry(kind, name);
-    return stage === 'apply' ? (entry.apply ??= { fact: entry.fact, stage }) : (entry.ready ??= { fact: entry.fact, stage });
+    return this.numbered(kind, name).wait(stage);
   }
 
   provision(kind: FactKind, name: string, stage: Provision['stage']): Provision {
-    const entry = this.entry(kind, name);
-    return stage === 'applied' ? (entry.applied ??= { fact: entry.fact, stage }) : (entry.provided ??= { fact: entry.fact, stage });
+    return this.numbered(kind, name).provision(stage);
   }
 
   /** The Fact of a kind and name of this cluster, if one was made. */
   find(kind: FactKind, name: string): Fact | undefined {
-    return this.entries[factKindNumber(kind)]?.get(name)?.fact;
+    return this.facts[factKindNumber(kind)]?.get(name);
   }
 
-  private entry(kind: FactKind, name: string): FactEntry {
+  private numbered(kind: FactKind, name: string): NumberedFact {
     // The secret store is every cluster's: its facts have no cluster.
-    const names = kind === 'store-key' ? this.registry.store : this.entries[factKindNumber(kind)];
-    let entry = names.get(name);
-    if (!entry) names.set(name, (entry = { fact: new NumberedFact(this.registry, kind, name, kind === 'store-key' ? undefined : this.cluster) }));
-    return entry;
+    const names = kind === 'store-key' ? this.registry.store : this.facts[factKindNumber(kind)];
+    let fact = names.get(name);
+    if (!fact) names.set(name, (fact = new NumberedFact(this.registry, kind, name, kind === 'store-key' ? undefined : this.cluster)));
+    return fact;
   }
 }

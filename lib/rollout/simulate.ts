@@ -127,7 +127,7 @@ export function simulate(model: RolloutModel, order: readonly string[] | 'togeth
   const addFact = (id: number) => {
     if (facts[id] === 1) return;
     facts[id] = 1;
-    for (const k of index.waiters[id] ?? []) mark(positionOf[k]);
+    for (let q = index.waiterStart[id]; q < index.waiterStart[id + 1]; q++) mark(positionOf[index.waiterSteps[q]]);
   };
   const counted = new Uint8Array(modelSteps.length);
   modelSteps.forEach((_, k) => (counted[k] = done(k) ? 1 : 0));
@@ -258,7 +258,7 @@ export function simulate(model: RolloutModel, order: readonly string[] | 'togeth
         const id = waitFacts[waitStart[u] + j];
         if ((s === 'pending') !== (waitApply[waitStart[u] + j] === 1) || holds(id)) return;
         if (s === 'pending' && own.applied.includes(id)) return;
-        out.push({ kind: wait.stage, unit, fact: wait.fact, providers: (index.providers[id] ?? []).map((p) => p.step.id) });
+        out.push({ kind: wait.stage, unit, fact: wait.fact, providers: index.providersOf(id).map((p) => p.step.id) });
       });
     });
     return out;

@@ -67,7 +67,9 @@ describe('the fact index of a rollout model', () => {
       let given = 0;
       index.facts.forEach((fact, id) => {
         const key = factKey(fact);
-        expect(new Set(index.waiters[id] ?? []), key).toStrictEqual(keyed.waiters.get(key) ?? new Set());
+        const waiters = [...index.waiterSteps.subarray(index.waiterStart[id], index.waiterStart[id + 1])];
+        // Each step once, in model order.
+        expect(waiters, key).toStrictEqual([...(keyed.waiters.get(key) ?? [])].sort((a, b) => a - b));
         const holds = model.prerequisites.has(key) || (holdsWithoutProvider(fact) && !keyed.providers.has(key));
         expect(index.given[id] === 1, key).toBe(holds);
         expect(index.prerequisite[id] === 1, key).toBe(model.prerequisites.has(key));
@@ -116,8 +118,8 @@ describe('the fact index of a rollout model', () => {
         provides: [...index.provideFacts],
         given: [...index.given],
         prerequisite: [...index.prerequisite],
-        waiters: index.waiters.map((list) => list ?? []),
-        providers: index.providers.map((list) => (list ?? []).map((p) => p.step.id)),
+        waiters: [...index.waiterStart, ...index.waiterSteps],
+        providers: index.facts.map((_, id) => index.providersOf(id).map((p) => `${p.step.id} ${p.unit.id}`)),
         local: index.steps.map((s) => s.local),
         ids: ['namespace:linkerd@eu-1', 'crd:gateway.networking.k8s.io@eu-1', 'namespace:no-such-namespace@eu-1'].map((key) => index.idOf(key)),
       });
