@@ -33,17 +33,11 @@ const CHART_NAMESPACES: Readonly<Record<UpstreamChart, string>> = {
 
 /**
  * What an upgrade reads of the new output: its index.json, and whether a file is byte-identical to
- * the previous output's (plan compares each file as it is made, and keeps none: nextOutput for an
- * output held in memory).
+ * the previous output's (plan compares each file as it is made, and keeps none).
  */
 export interface NextOutput {
   readonly index: string | undefined;
   unchanged(path: string): boolean;
-}
-
-/** An output held in memory (path → text) as NextOutput, against the previous one. */
-export function nextOutput(previous: ReadonlyMap<string, string>, files: ReadonlyMap<string, string>): NextOutput {
-  return { index: files.get('index.json'), unchanged: (path) => previous.has(path) && previous.get(path) === files.get(path) };
 }
 
 /** undefined when `previous` holds no meshfleet output (no index.json). */

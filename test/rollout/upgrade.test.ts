@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { simulate } from '../../lib/rollout/simulate.ts';
-import { nextOutput, upgradeFrom } from '../../lib/rollout/upgrade.ts';
+import { upgradeFrom, type NextOutput } from '../../lib/rollout/upgrade.ts';
 import { exampleDocument, REPO } from '../support/fleet.ts';
 import { legacyPhaseOf, renderDocument, type RenderedFleet } from './support.ts';
 
@@ -30,6 +30,11 @@ function withoutCluster(node: any, name: string): any {
   }
   if (node && typeof node === 'object') return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, withoutCluster(v, name)]));
   return node;
+}
+
+/** An output held in memory as upgradeFrom reads the new one, against the previous one. */
+function nextOutput(previous: ReadonlyMap<string, string>, files: ReadonlyMap<string, string>): NextOutput {
+  return { index: files.get('index.json'), unchanged: (path) => previous.has(path) && previous.get(path) === files.get(path) };
 }
 
 function upgrade(before: RenderedFleet, after: RenderedFleet) {
