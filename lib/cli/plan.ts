@@ -14,6 +14,7 @@ import { removedLinks, retiredClusters } from '../rollout/retire.ts';
 import { linkerdVersionChanges } from '../rollout/version-change.ts';
 import { formatPlan, planReport } from '../rollout/plan.ts';
 import { upgradeFrom, type NextOutput } from '../rollout/upgrade.ts';
+import { incrementalSynth } from '../synth/incremental.ts';
 import { planFleet } from '../synth/plan.ts';
 import { renderFleet } from '../synth/render.ts';
 import { findInput, loadInput } from './load-input.ts';
@@ -68,13 +69,17 @@ export async function runPlan(argv: readonly string[], io: CliIo): Promise<numbe
   // only their objects' rollout views (as synth does): a large fleet is not held twice in memory.
   const unchanged = new Set<string>();
   const compare = (path: string, text: string) => void (previous.get(path) === text && unchanged.add(path));
+  // Clusters unchanged since synth wrote the folder are not rendered (synth's cache of it, read
+  // only, as synth --check reads it): their views come from the cache, their files are the folder's.
+  const incremental = incrementalSynth(folder.target, { readOnly: true });
   try {
     previous = folder.read();
     // Rendered like synth, so versions follow the output folder's lock; rollout errors are shown with the plan.
-    rendered = renderFleet(checked.fleet, readVersionLock(folder.target, () => previous, out).lock, {}, input.apps, compare, 'rollout');
+    rendered = renderFleet(checked.fleet, readVersionLock(folder.target, () => previous, out).lock, {}, input.apps, compare, 'rollout', incremental);
   } finally {
     folder.close();
   }
+  for (const [path] of incremental.reusedFiles()) unchanged.add(path);
   // The fleet-wide files, which renderFleet returns rather than hands on.
   for (const [path, text] of rendered.files) compare(path, text);
   const next: NextOutput = { index: rendered.files.get('index.json'), unchanged: (path) => unchanged.has(path) };
