@@ -4,15 +4,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../lib/cli/main.ts';
+import { run } from '../support/cli.ts';
 import { REPO } from '../support/fleet.ts';
-
-async function run(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, { out: (t) => (stdout += t), err: (t) => (stderr += t) });
-  return { code, stdout, stderr };
-}
 
 describe('meshfleet plan', () => {
   let json: Awaited<ReturnType<typeof run>>;

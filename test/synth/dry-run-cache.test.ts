@@ -1,4 +1,4 @@
-// synth --check, diff and validate (synthesize with dryRun 'compare' or 'count') read the incremental
+// synth --check, diff and validate (synthesize with dryRun 'compare' or 'count'), and plan, read the incremental
 // cache (lib/synth/incremental.ts) and leave it as it is: a cluster the cache finds reusable is not
 // rendered, its files are taken as they are in the output folder. Each run here is checked against the
 // same run without the cache (which renders every cluster) and against what a real synth writes.
@@ -250,8 +250,8 @@ describe('check, diff and validate with the incremental cache', () => {
   });
 });
 
-describe('the CLI\'s synth --check, diff and validate', () => {
-  it('print what they print without the cache, after a synth and after an edit', async () => {
+describe('the CLI\'s synth --check, diff, validate and plan', () => {
+  it('print what they print without the cache, after a synth and after an edit, rendering only the changed cluster', async () => {
     const document = generate();
     const fleet = join(work, 'fleet.yaml');
     const out = join(work, 'out');
@@ -260,7 +260,7 @@ describe('the CLI\'s synth --check, diff and validate', () => {
     const runAll = async () => {
       const printed: string[] = [];
       const rendered: number[] = [];
-      for (const argv of [['synth', '--check'], ['diff'], ['validate']]) {
+      for (const argv of [['synth', '--check'], ['diff'], ['validate'], ['plan', '--json']]) {
         renders.count = 0;
         const { code, stdout, stderr } = await runCli(...argv, fleet, '--out', out);
         printed.push(`${code}\n${stdout.replace(/\(\d+ ms\)/, '(… ms)')}\n${stderr}`);
@@ -277,13 +277,15 @@ describe('the CLI\'s synth --check, diff and validate', () => {
       }
     };
     const cached = await runAll();
-    expect(cached.rendered).toStrictEqual([0, 0, 0]);
+    expect(cached.rendered).toStrictEqual([0, 0, 0, 0]);
     expect(cached.printed).toStrictEqual((await withoutCache()).printed);
     clustersOf(document)[5].ha = true;
     writeFleetFile(document as never, fleet);
     const edited = await runAll();
-    expect(edited.rendered).toStrictEqual([1, 1, 1]);
+    expect(edited.rendered).toStrictEqual([1, 1, 1, 1]);
     expect(edited.printed[1]).toContain('dev/c5');
+    // plan's upgrade names the changed cluster's steps, as it does without the cache.
+    expect(JSON.parse((await runCli('plan', fleet, '--out', out, '--json')).stdout).result.upgrade.changedSteps).toContain('c5-linkerd-control-plane');
     expect(edited.printed).toStrictEqual((await withoutCache()).printed);
   });
 });
