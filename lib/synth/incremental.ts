@@ -48,6 +48,8 @@ interface Footer {
   /** Size and mtime of the marker, index.json and versions.lock.json as written. */
   readonly fleetFiles: readonly FileStat[];
   readonly clusters: readonly FooterCluster[];
+  /** The rollout key (rollout-key.ts) of the output as written: its rollout check passed. */
+  readonly rollout?: string;
 }
 
 interface FooterCluster {
@@ -69,8 +71,9 @@ interface FooterPart {
   readonly length: number;
   /** Size and mtimeMs of each of its files, as they are in the output folder. */
   readonly stats: readonly FileStat[];
+  /** What the rollout model reads of the cluster and this part, hashed (clusterRolloutDigest). */
+  readonly rollout?: string;
 }
-
 
 /** Files of the output that only a whole synth writes: reuse needs them as the cache saw them. */
 const FLEET_FILES = [OUTPUT_MARKER, INDEX_FILE, LOCK_FILE];
@@ -90,6 +93,14 @@ export interface Incremental {
    * without their text (then they are made again next time).
    */
   deliveryParts(fleet: ResolvedFleet): ClusterDeliveryParts;
+  /**
+   * Each cluster's rollout digest (rollout-key.ts), in the order given (after deliveryParts' get):
+   * as the thread that rendered it made it, as the cache recorded it for a cluster reused with its
+   * part of the GitOps files, else `make`'s.
+   */
+  rolloutDigests(rendered: readonly RenderedCluster[], make: (rendered: RenderedCluster) => string): string[];
+  /** Whether the output folder was written with this rollout key, so its rollout check passed then; the next cache records the key. */
+  rolloutChecked(key: string): boolean;
   /** The reused clusters' files (and their reused parts' of the GitOps files) and their sizes as recorded (and found) in the output folder. */
   reusedFiles(): (readonly [path: string, size: number])[];
   /** Whether this run records the next cache (not a dry run's read-only use): render threads then encode what it keeps. */
@@ -112,6 +123,7 @@ export function incrementalSynth(target: string, { readOnly = false }: { readonl
   const file = cacheFileOf(target);
   const keys: (string | undefined)[] = [];
   const reused = new Map<number, { entry: CachedCluster; data: Uint8Array; stats: readonly FileStat[] }>();
+  const reusedNames = new Set<string>();
   // The next cache, written as the clusters come so that their serializations are not held.
   const temporary = `${file.path}.${process.pid}.tmp`;
   let fd: number | undefined;
@@ -125,6 +137,9 @@ export function incrementalSynth(target: string, { readOnly = false }: { readonl
   // Parts taken from the cache (moved by adopt), and the parts the next cache holds with their files' paths.
   const takenParts = new Map<string, { data: Uint8Array; files: CachedPart['files']; stats: readonly FileStat[]; folder?: string }>();
   const deliveries = new Map<string, Omit<FooterPart, 'stats'> & { paths: readonly string[]; stats?: readonly FileStat[] }>();
+  // Rollout digests by cluster name, and the key the next cache records.
+  const digests = new Map<string, string>();
+  let rollout: string | undefined;
   const write = (bytes: Uint8Array) => {
     for (let done = 0; done < bytes.length; ) done += writeSync(fd!, bytes, done);
     written += bytes.length;
@@ -160,17 +175,20 @@ export function incrementalSynth(target: string, { readOnly = false }: { readonl
           // one this cluster wrote (versions.lock.json is as the cache saw it), which gives the same version again.
           if (!filesUnchanged(target, entry.paths, found.stats)) return;
           reused.set(index, { entry, data, stats: found.stats });
+          reusedNames.add(cluster.name);
           result.set(index, outcomeOf(context, cluster, entry, charts));
         });
       } catch {
         // A cache of another shape: render everything.
         reused.clear();
+        reusedNames.clear();
         cache = undefined;
         return new Map();
       }
       return result;
     },
     record(index, outcome) {
+      if (outcome.rolloutDigest !== undefined) digests.set(outcome.rendered.cluster.name, outcome.rolloutDigest);
       const key = keys[index];
       if (key === undefined || failed || readOnly) return;
       try {
@@ -210,6 +228,8 @@ export function incrementalSynth(target: string, { readOnly = false }: { readonl
             if (!filesUnchanged(target, part.files.map(([path]) => path), found.stats)) return undefined;
             const folder = clusterPartFolder(environmentDelivery(fleet.delivery, rendered.cluster.environment), name);
             takenParts.set(name, { data, files: part.files, stats: found.stats, ...(folder ? { folder } : {}) });
+            // Made with the cluster as the cache holds it: only a reused cluster's holds.
+            if (found.rollout !== undefined && reusedNames.has(name)) digests.set(name, found.rollout);
             // An upstream chart's values are the rendered cluster's (componentsOf), which are cached with it.
             return { ...part, components: withValues(part.components, rendered.upstreamValues) };
           } catch {
@@ -229,6 +249,18 @@ export function incrementalSynth(target: string, { readOnly = false }: { readonl
           }
         },
       };
+    },
+    rolloutDigests(rendered, make) {
+      return rendered.map((r) => {
+        const name = r.cluster.name;
+        let found = digests.get(name);
+        if (found === undefined) digests.set(name, (found = make(r)));
+        return found;
+      });
+    },
+    rolloutChecked(key) {
+      rollout = key;
+      return cache?.footer.rollout === key;
     },
     reusedFiles() {
       const clusters = [...reused.values()].flatMap(({ entry, stats }) => entry.paths.map((path, i) => [path, stats[i][0]] as const));
@@ -264,9 +296,11 @@ export function incrementalSynth(target: string, { readOnly = false }: { readonl
           fleetFiles: FLEET_FILES.map(statOf),
           clusters: clusters.filter((c) => c !== undefined).map(({ name, key, offset, length, paths, stats }) => {
             const part = deliveries.get(name);
-            const delivery = part && { key: part.key, offset: part.offset, length: part.length, stats: part.stats ?? part.paths.map(statOf) };
+            const digest = digests.get(name);
+            const delivery = part && { key: part.key, offset: part.offset, length: part.length, stats: part.stats ?? part.paths.map(statOf), ...(digest !== undefined ? { rollout: digest } : {}) };
             return { name, key, offset, length, stats: stats ?? paths.map(statOf), ...(delivery ? { delivery } : {}) };
           }),
+          ...(rollout !== undefined ? { rollout } : {}),
         };
         const bytes = serialize(footer);
         const length = Buffer.alloc(4);

@@ -5,6 +5,7 @@
 import { checkedDeliveryPart, fleetContext, renderCluster } from './render-cluster.ts';
 import { removeOlderVersions } from '../compiled-cache.ts';
 import { encodeCachedCluster, encodeDeliveryPart } from './cache-records.ts';
+import { clusterRolloutDigest } from './rollout-key.ts';
 import { stagedWriter } from '../output/atomic-write.ts';
 import { withoutValues } from '../rollout/gitops-files.ts';
 import { claim, keptCluster, packViews, signal, stop, type WorkerData, type WorkerJob, type WorkerMessage } from './render-workers.ts';
@@ -37,13 +38,14 @@ export async function renderInWorker(data: WorkerData, rendered?: () => string |
       const { diagnostics, secrets, lock, lockedMajor } = done;
       const part = extras.deliveryParts ? checkedDeliveryPart(fleet, kept) : undefined;
       const cached = extras.encode ? { cluster: encodeCachedCluster(kept, [...done.files.keys()], done), ...(part ? { delivery: encodeDeliveryPart(part) } : {}) } : undefined;
+      const rolloutDigest = part && extras.rolloutDigest ? clusterRolloutDigest(kept, part.components) : undefined;
       const delivery = part && { components: withoutValues(part.components), files: part.files.map(([path, text]) => [path, write ? write(path, text as string) : text] as const) };
       if (rendered) {
         const saved = rendered();
         if (saved !== undefined) removeOlderVersions(saved, /^render-worker-[0-9a-f]{32}\./);
         rendered = undefined;
       }
-      send({ cluster: { index, objects, upstreamValues, files, diagnostics, secrets, lock, ...(lockedMajor !== undefined ? { lockedMajor } : {}), ...(delivery ? { delivery } : {}), ...(cached ? { cached } : {}) } });
+      send({ cluster: { index, objects, upstreamValues, files, diagnostics, secrets, lock, ...(lockedMajor !== undefined ? { lockedMajor } : {}), ...(delivery ? { delivery } : {}), ...(cached ? { cached } : {}), ...(rolloutDigest ? { rolloutDigest } : {}) } });
     } catch (e) {
       stop(control);
       send({ index, error: e instanceof Error ? { name: e.name, message: e.message } : { name: 'Error', message: String(e) } });

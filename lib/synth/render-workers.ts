@@ -21,6 +21,7 @@ import type { ResolvedFleet } from '../resolve/resolve.ts';
 import { withValues, type ClusterDeliveryPart } from '../rollout/gitops-files.ts';
 import { rolloutView } from '../rollout/object-waits.ts';
 import { encodeCachedCluster, encodeDeliveryPart } from './cache-records.ts';
+import { clusterRolloutDigest } from './rollout-key.ts';
 import { checkedDeliveryPart, renderCluster, type ClusterApps, type ClusterRender, type FleetContext } from './render-cluster.ts';
 
 /** Below this many clusters a worker's start (loading the render modules, ~0.3 s) costs more than it saves. */
@@ -64,6 +65,8 @@ export interface ClusterOutcome {
   readonly delivery?: ClusterDeliveryPart;
   /** The cluster as the incremental cache holds it, and its part of the GitOps files, encoded by the thread that rendered it (ThreadExtras.encode). */
   readonly cached?: Encoded;
+  /** What the rollout model reads of it and its part of the GitOps files, hashed by the thread that made both (ThreadExtras.rolloutDigest). */
+  readonly rolloutDigest?: string;
 }
 
 /** What a worker sends back per cluster: no file text when it wrote the files itself. */
@@ -82,6 +85,8 @@ export interface WorkerCluster {
   readonly delivery?: ClusterDeliveryPart;
   /** The cluster as the incremental cache holds it, and its part of the GitOps files, encoded by the thread that rendered it (ThreadExtras.encode). */
   readonly cached?: Encoded;
+  /** What the rollout model reads of it and its part of the GitOps files, hashed by the thread that made both (ThreadExtras.rolloutDigest). */
+  readonly rolloutDigest?: string;
 }
 
 /** A rendered cluster, or an exception (index -1: the worker could not load its modules). */
@@ -116,6 +121,8 @@ export interface ThreadExtras {
   readonly deliveryParts?: boolean;
   /** Encode it (and its part) as the incremental cache holds it. */
   readonly encode?: boolean;
+  /** Hash what the rollout model reads of it and its part (clusterRolloutDigest, with deliveryParts). */
+  readonly rolloutDigest?: boolean;
 }
 
 /** A cluster and its part of the GitOps files as the incremental cache holds them (encodeCachedCluster, encodeDeliveryPart). */
@@ -219,8 +226,9 @@ export function renderClusters(
     const paths = [...done.files.keys()];
     const part = extras.deliveryParts ? checkedDeliveryPart(context.fleet, rendered) : undefined;
     const cached = extras.encode ? { cluster: encodeCachedCluster(rendered, paths, done), ...(part ? { delivery: encodeDeliveryPart(part) } : {}) } : undefined;
+    const rolloutDigest = part && extras.rolloutDigest ? clusterRolloutDigest(rendered, part.components) : undefined;
     const delivery = part && sink ? { ...part, files: part.files.map(([path, text]) => (sink(path, text as string), [path, Buffer.byteLength(text as string)] as const)) } : part;
-    return { ...done, rendered, paths, files: sink ? undefined : done.files, ...(delivery ? { delivery } : {}), ...(cached ? { cached } : {}) };
+    return { ...done, rendered, paths, files: sink ? undefined : done.files, ...(delivery ? { delivery } : {}), ...(cached ? { cached } : {}), ...(rolloutDigest ? { rolloutDigest } : {}) };
   };
   const pool = workerPool(workerCount(order.length));
   if (!pool) return renderAll();
@@ -476,6 +484,6 @@ function fromWorker(done: WorkerCluster, context: FleetContext, staged: StagedTa
     });
     delivery = { components: withValues(done.delivery.components, done.upstreamValues), files };
   }
-  const { cached } = done;
-  return { rendered, paths, files: sink || staged ? undefined : texts, diagnostics, secrets, lock, ...(lockedMajor !== undefined ? { lockedMajor } : {}), ...(delivery ? { delivery } : {}), ...(cached ? { cached } : {}) };
+  const { cached, rolloutDigest } = done;
+  return { rendered, paths, files: sink || staged ? undefined : texts, diagnostics, secrets, lock, ...(lockedMajor !== undefined ? { lockedMajor } : {}), ...(delivery ? { delivery } : {}), ...(cached ? { cached } : {}), ...(rolloutDigest ? { rolloutDigest } : {}) };
 }

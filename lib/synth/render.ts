@@ -13,6 +13,7 @@ import type { ResolvedFleet } from '../resolve/resolve.ts';
 import { rolloutDiagnostics } from '../rollout/check.ts';
 import { rolloutModel, type RolloutModel } from '../rollout/steps.ts';
 import type { Incremental } from './incremental.ts';
+import { clusterRolloutDigest, rolloutKey } from './rollout-key.ts';
 import { fleetContext, objectDiagnostics, secretDiagnostics, type ClusterApps } from './render-cluster.ts';
 import { renderClusters, type ClusterOutcome, type KeepObjects, type StagedTarget } from './render-workers.ts';
 
@@ -31,7 +32,7 @@ export interface Rendered {
   /** The GitOps files and the objects in them. */
   readonly delivery: DeliveryOutput;
   readonly diagnostics: readonly Diagnostic[];
-  /** What each delivered object waits on and how the engines gate it (lib/rollout). */
+  /** What each delivered object waits on and how the engines gate it (lib/rollout): made when first read. */
   readonly rollout: RolloutModel;
 }
 
@@ -69,7 +70,7 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock, options
   const made = new Map<string, ClusterDeliveryPart>();
   // The incremental cache writes each cluster as it comes, so that no encoded cluster is held.
   const record = incremental && ((index: number, outcome: ClusterOutcome) => incremental.record(index, outcome));
-  for (const done of renderClusters(context, previous.charts, apps, sink, sink?.staged, { keep, reused, extras: { deliveryParts: defaults, encode: incremental?.recording === true }, record })) {
+  for (const done of renderClusters(context, previous.charts, apps, sink, sink?.staged, { keep, reused, extras: { deliveryParts: defaults, encode: incremental?.recording === true, rolloutDigest: incremental !== undefined }, record })) {
     if (done.delivery) made.set(done.rendered.cluster.name, done.delivery);
     const { cluster, folder } = done.rendered;
     diagnostics.push(...done.diagnostics);
@@ -95,8 +96,15 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock, options
   const fleetFiles = new Map<string, string>();
   for (const [path, text] of gitops.files) fleetFiles.set(path, text);
   diagnostics.push(...checkDelivered(gitops));
-  const rollout = rolloutModel({ delivery: fleet.delivery, rendered, components: gitops.components, fleetName: fleet.name });
-  if (!diagnostics.some((d) => d.severity === 'error')) diagnostics.push(...rolloutDiagnostics(rollout, { peersPush: fleet.credentials.type === 'externalSecret' && fleet.credentials.pushSecret !== false }));
+  let rollout: RolloutModel | undefined;
+  const model = () => (rollout ??= rolloutModel({ delivery: fleet.delivery, rendered, components: gitops.components, fleetName: fleet.name }));
+  if (!diagnostics.some((d) => d.severity === 'error')) {
+    const peersPush = fleet.credentials.type === 'externalSecret' && fleet.credentials.pushSecret !== false;
+    // An incremental synth checks the rollout only when what it reads changed since a synth whose check passed (rollout-key.ts).
+    const digests = incremental && defaults ? incremental.rolloutDigests(rendered, (r) => clusterRolloutDigest(r, gitops.components.get(r.cluster.name)!)) : undefined;
+    const key = digests && rolloutKey(fleet.delivery, fleet.name, peersPush, digests);
+    if (key === undefined || !incremental!.rolloutChecked(key)) diagnostics.push(...rolloutDiagnostics(model(), { peersPush }));
+  }
   fleetFiles.set(INDEX_FILE, indexFile(fleet, rendered, gitops, views, context.policies));
   fleetFiles.set(LOCK_FILE, lockFile(lock));
   // GitOps files taken from a previous synth were scanned when they were made.
@@ -109,7 +117,16 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock, options
   // Last: it lists every other file, so the next run knows what in the folder is its own.
   files.set(OUTPUT_MARKER, ownerMarker(paths));
   paths.push(OUTPUT_MARKER);
-  return { files, paths, clusters: rendered, delivery: gitops, diagnostics, rollout };
+  return {
+    files,
+    paths,
+    clusters: rendered,
+    delivery: gitops,
+    diagnostics,
+    get rollout() {
+      return model();
+    },
+  };
 }
 
 /** Every Argo CD and Flux object against its CRD schema. */
