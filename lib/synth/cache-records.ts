@@ -75,11 +75,36 @@ export function encodeDeliveryPart(part: ClusterDeliveryPart): Uint8Array {
   return encode({ components, files } satisfies CachedPart);
 }
 
-/** A rendered cluster as the cache holds it (CachedCluster), with its files' paths. */
-export function encodeCachedCluster(rendered: RenderedCluster, paths: readonly string[], done: { readonly diagnostics: readonly Diagnostic[]; readonly secrets: readonly Diagnostic[]; readonly lock: ClusterRender['lock'] }): Uint8Array {
-  const { folder, objectFiles, routeFiles, upstreamValues, chartVersion } = rendered;
+/**
+ * A rendered cluster's rollout views as the cache holds them: the first part of its record, which its
+ * rollout digest (rollout-key.ts) hashes as they are, so that they are written out once.
+ */
+export function encodeViews(rendered: Pick<RenderedCluster, 'objectFiles' | 'routeFiles'>): Uint8Array {
+  const { objectFiles, routeFiles } = rendered;
+  return encode({ objectFiles, routeFiles });
+}
+
+/**
+ * A rendered cluster as the cache holds it (CachedCluster), with its files' paths: the length of its
+ * views (4 bytes), its views (encodeViews), the rest.
+ */
+export function encodeCachedCluster(rendered: RenderedCluster, paths: readonly string[], done: { readonly diagnostics: readonly Diagnostic[]; readonly secrets: readonly Diagnostic[]; readonly lock: ClusterRender['lock'] }, views = encodeViews(rendered)): Uint8Array {
+  const { folder, upstreamValues, chartVersion } = rendered;
   const { diagnostics, secrets, lock } = done;
-  return encode({ folder, objectFiles, routeFiles, upstreamValues, chartVersion, paths, diagnostics, secrets, lock } satisfies CachedCluster);
+  const rest = encode({ folder, upstreamValues, chartVersion, paths, diagnostics, secrets, lock } satisfies Omit<CachedCluster, 'objectFiles' | 'routeFiles'>);
+  const record = Buffer.allocUnsafe(4 + views.length + rest.length);
+  record.writeUInt32LE(views.length, 0);
+  record.set(views, 4);
+  record.set(rest, 4 + views.length);
+  return record;
+}
+
+/** A record encodeCachedCluster made. */
+export function decodeCachedCluster(record: Uint8Array): CachedCluster {
+  const bytes = Buffer.from(record.buffer, record.byteOffset, record.length);
+  const end = 4 + bytes.readUInt32LE(0);
+  const { objectFiles, routeFiles } = decode(bytes.subarray(4, end)) as Pick<CachedCluster, 'objectFiles' | 'routeFiles'>;
+  return { ...(decode(bytes.subarray(end)) as Omit<CachedCluster, 'objectFiles' | 'routeFiles'>), objectFiles, routeFiles };
 }
 
 /** What the cache holds of one cluster (serialized on its own, so an unchanged one is copied as it is). */

@@ -26,10 +26,10 @@ import type { ResolvedCluster, ResolvedFleet } from '../resolve/resolve.ts';
 import { clusterPartFolder, withValues, type ClusterDeliveryParts } from '../rollout/gitops-files.ts';
 import type { ClusterApps, FleetContext } from './render-cluster.ts';
 import type { ClusterOutcome } from './render-workers.ts';
-import { decode, encodeCachedCluster, encodeDeliveryPart, type CachedCluster, type CachedPart } from './cache-records.ts';
+import { decode, decodeCachedCluster, encodeCachedCluster, encodeDeliveryPart, type CachedCluster, type CachedPart } from './cache-records.ts';
 
 /** Bumped when what is cached changes shape. */
-const FORMAT = 8;
+const FORMAT = 9;
 /** Cache files kept (one per output folder); older ones are removed when one is written. */
 const KEPT_FILES = 16;
 const FILE_PREFIX = 'synth-';
@@ -37,7 +37,7 @@ const FILE_PREFIX = 'synth-';
 type FileStat = readonly [size: number, mtimeMs: number];
 
 /**
- * The cache file: each cluster's CachedCluster (v8 serialization) one after the other, written as
+ * The cache file: each cluster's CachedCluster (encodeCachedCluster) one after the other, written as
  * the clusters come, then this footer (v8 serialization), then the footer's length (4 bytes).
  */
 interface Footer {
@@ -170,7 +170,7 @@ export function incrementalSynth(target: string, { readOnly = false }: { readonl
           const found = cached.get(cluster.name);
           if (!found || computed[index] === undefined || found.key !== computed[index]) return;
           const data = read.bytes.subarray(found.offset, found.offset + found.length);
-          const entry = decode(data) as CachedCluster;
+          const entry = decodeCachedCluster(data);
           // The previous lock entry, which the chart version follows from, is not in the key: it is the
           // one this cluster wrote (versions.lock.json is as the cache saw it), which gives the same version again.
           if (!filesUnchanged(target, entry.paths, found.stats)) return;

@@ -4,11 +4,9 @@
 // steps need, until none is left. The thread's start-up code reports a module that cannot load.
 import { checkedDeliveryPart, fleetContext, renderCluster } from './render-cluster.ts';
 import { removeOlderVersions } from '../compiled-cache.ts';
-import { encodeCachedCluster, encodeDeliveryPart } from './cache-records.ts';
-import { clusterRolloutDigest } from './rollout-key.ts';
 import { stagedWriter } from '../output/atomic-write.ts';
 import { withoutValues } from '../rollout/gitops-files.ts';
-import { claim, keptCluster, packViews, signal, stop, type WorkerData, type WorkerJob, type WorkerMessage } from './render-workers.ts';
+import { claim, keptCluster, packViews, signal, stop, threadEncoded, type WorkerData, type WorkerJob, type WorkerMessage } from './render-workers.ts';
 
 /**
  * Renders the clusters this thread claims. `rendered` runs once, after the first cluster this
@@ -37,8 +35,7 @@ export async function renderInWorker(data: WorkerData, rendered?: () => string |
       });
       const { diagnostics, secrets, lock, lockedMajor } = done;
       const part = extras.deliveryParts ? checkedDeliveryPart(fleet, kept) : undefined;
-      const cached = extras.encode ? { cluster: encodeCachedCluster(kept, [...done.files.keys()], done), ...(part ? { delivery: encodeDeliveryPart(part) } : {}) } : undefined;
-      const rolloutDigest = part && extras.rolloutDigest ? clusterRolloutDigest(kept, part.components) : undefined;
+      const { cached, rolloutDigest } = threadEncoded(kept, [...done.files.keys()], done, part, extras);
       const delivery = part && { components: withoutValues(part.components), files: part.files.map(([path, text]) => [path, write ? write(path, text as string) : text] as const) };
       if (rendered) {
         const saved = rendered();

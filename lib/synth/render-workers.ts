@@ -20,7 +20,7 @@ import type { LockEntry } from '../output/versioning.ts';
 import type { ResolvedFleet } from '../resolve/resolve.ts';
 import { withValues, type ClusterDeliveryPart } from '../rollout/gitops-files.ts';
 import { rolloutView } from '../rollout/object-waits.ts';
-import { encodeCachedCluster, encodeDeliveryPart } from './cache-records.ts';
+import { encodeCachedCluster, encodeDeliveryPart, encodeViews } from './cache-records.ts';
 import { clusterRolloutDigest } from './rollout-key.ts';
 import { checkedDeliveryPart, renderCluster, type ClusterApps, type ClusterRender, type FleetContext } from './render-cluster.ts';
 
@@ -133,6 +133,20 @@ export interface Encoded {
 
 const NO_EXTRAS: ThreadExtras = {};
 
+/**
+ * What the thread that rendered a cluster encodes of it for the incremental cache (ThreadExtras.encode)
+ * and hashes for the rollout key (ThreadExtras.rolloutDigest): its views and part are encoded once for both.
+ */
+export function threadEncoded(rendered: RenderedCluster, paths: readonly string[], done: Parameters<typeof encodeCachedCluster>[2], part: ClusterDeliveryPart | undefined, extras: ThreadExtras): { cached?: Encoded; rolloutDigest?: string } {
+  const digest = part !== undefined && extras.rolloutDigest === true;
+  const views = extras.encode || digest ? encodeViews(rendered) : undefined;
+  const partBytes = part && (extras.encode || digest) ? encodeDeliveryPart(part) : undefined;
+  return {
+    ...(extras.encode ? { cached: { cluster: encodeCachedCluster(rendered, paths, done, views), ...(partBytes ? { delivery: partBytes } : {}) } } : {}),
+    ...(digest ? { rolloutDigest: clusterRolloutDigest(rendered, part, { views, part: partBytes }) } : {}),
+  };
+}
+
 /** An object's rollout view as it crosses from a worker: apiVersion, kind, name, namespace, spec (what rolloutView keeps). */
 type PackedView = readonly [string, string, string, string | undefined, unknown];
 /** A file of rollout views: its name and its objects. */
@@ -225,8 +239,7 @@ export function renderClusters(
     const rendered = keptCluster(done.rendered, keep);
     const paths = [...done.files.keys()];
     const part = extras.deliveryParts ? checkedDeliveryPart(context.fleet, rendered) : undefined;
-    const cached = extras.encode ? { cluster: encodeCachedCluster(rendered, paths, done), ...(part ? { delivery: encodeDeliveryPart(part) } : {}) } : undefined;
-    const rolloutDigest = part && extras.rolloutDigest ? clusterRolloutDigest(rendered, part.components) : undefined;
+    const { cached, rolloutDigest } = threadEncoded(rendered, paths, done, part, extras);
     const delivery = part && sink ? { ...part, files: part.files.map(([path, text]) => (sink(path, text as string), [path, Buffer.byteLength(text as string)] as const)) } : part;
     return { ...done, rendered, paths, files: sink ? undefined : done.files, ...(delivery ? { delivery } : {}), ...(cached ? { cached } : {}), ...(rolloutDigest ? { rolloutDigest } : {}) };
   };

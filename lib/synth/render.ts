@@ -101,7 +101,7 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock, options
   if (!diagnostics.some((d) => d.severity === 'error')) {
     const peersPush = fleet.credentials.type === 'externalSecret' && fleet.credentials.pushSecret !== false;
     // An incremental synth checks the rollout only when what it reads changed since a synth whose check passed (rollout-key.ts).
-    const digests = incremental && defaults ? incremental.rolloutDigests(rendered, (r) => clusterRolloutDigest(r, gitops.components.get(r.cluster.name)!)) : undefined;
+    const digests = incremental && defaults ? incremental.rolloutDigests(rendered, (r) => clusterRolloutDigest(r, { components: gitops.components.get(r.cluster.name)!, files: [] })) : undefined;
     const key = digests && rolloutKey(fleet.delivery, fleet.name, peersPush, digests);
     if (key === undefined || !incremental!.rolloutChecked(key)) diagnostics.push(...rolloutDiagnostics(model(), { peersPush }));
   }

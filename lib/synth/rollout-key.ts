@@ -5,26 +5,30 @@
 // (rolloutKey). A synth writes its output, and so records its key in the incremental cache, only when
 // the check found nothing; a later run with the same key needs no check.
 import { createHash } from 'node:crypto';
-import type { Component } from '../constructs/delivery/components.ts';
 import type { RenderedCluster } from '../output/rendered-cluster.ts';
 import type { FleetDelivery } from '../resolve/delivery.ts';
 import { componentUnits, type Unit } from '../rollout/component-waits.ts';
 import { ClusterFacts, factKey } from '../rollout/facts.ts';
-import { withoutValues } from '../rollout/gitops-files.ts';
+import type { ClusterDeliveryPart } from '../rollout/gitops-files.ts';
+import { encode, encodeDeliveryPart, encodeViews } from './cache-records.ts';
 import { canonical, codeStamp } from './incremental.ts';
 
 /**
- * What the rollout model reads of one cluster (lib/rollout/steps.ts, component-waits.ts): its name,
- * environment and place in the fleet document, its delivery components, the rollout views of its
- * objects and routes, and of each upstream chart the waits and provisions its values give, not the
- * values themselves (a replica count changes none of them).
+ * What the rollout model reads of one cluster (lib/rollout/steps.ts, component-waits.ts), hashed: its
+ * name, environment and place in the fleet document, its part of the GitOps files (its delivery
+ * components, with its files' sizes), the rollout views of its objects and routes, and of each
+ * upstream chart the waits and provisions its values give, not the values themselves (a replica
+ * count changes none of them). `encoded`: its views and part as the cache holds them, when they were
+ * encoded for it already (encodeViews, encodeDeliveryPart): hashed as they are.
  */
-export function clusterRolloutDigest(rendered: RenderedCluster, components: readonly Component[]): string {
+export function clusterRolloutDigest(rendered: RenderedCluster, part: ClusterDeliveryPart, encoded: { readonly views?: Uint8Array; readonly part?: Uint8Array } = {}): string {
   const { name, environment, path } = rendered.cluster;
   const facts = new ClusterFacts(name);
-  const charts = components.map((c) => (c.kind === 'upstream-chart' ? componentUnits(c, rendered, facts).map(unitFacts) : null));
-  const files = (list: RenderedCluster['objectFiles']) => list.map((f) => [f.name, f.objects]);
-  return digest(canonical([name, environment, path, withoutValues(components), charts, files(rendered.objectFiles), files(rendered.routeFiles)]));
+  const charts = part.components.map((c) => (c.kind === 'upstream-chart' ? componentUnits(c, rendered, facts).map(unitFacts) : null));
+  // encode is exact (JSON when that is exact, else V8's serialization); each part is hashed after its length.
+  const hash = createHash('sha256');
+  for (const bytes of [encode([name, environment, path, charts]), encoded.part ?? encodeDeliveryPart(part), encoded.views ?? encodeViews(rendered)]) hash.update(`${bytes.length}:`).update(bytes);
+  return hash.digest('base64');
 }
 
 /**

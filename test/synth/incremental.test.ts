@@ -8,7 +8,7 @@ import { join, relative } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { generateFleet } from '../../bench/generate-fleet.ts';
-import { decode, encode } from '../../lib/synth/cache-records.ts';
+import { decode, decodeCachedCluster, encode, encodeCachedCluster, encodeViews } from '../../lib/synth/cache-records.ts';
 import { codeStamp } from '../../lib/synth/incremental.ts';
 import { synthesize } from '../../lib/synth/synthesize.ts';
 import { REPO } from '../support/fleet.ts';
@@ -244,6 +244,19 @@ describe('the cache\'s records', () => {
       expect(bytes[0]).not.toBe(0x7b);
       expect(decode(bytes)).toStrictEqual(value);
     }
+  });
+
+  it("hold a cluster's rollout views apart from the rest, both as JSON, and give the cluster back whole", () => {
+    const view = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } };
+    const rendered = { folder: 'dev/a', objectFiles: [{ name: 'namespaces.yaml', objects: [view] }], routeFiles: [], upstreamValues: { 'linkerd-control-plane': { a: -0 } }, chartVersion: '1.0.0' } as never;
+    const done = { diagnostics: [], secrets: [], lock: { key: 'dev/a', entry: { version: '1.0.0', hash: 'h' } } } as never;
+    const record = encodeCachedCluster(rendered, ['dev/a/x.yaml'], done);
+    const views = encodeViews(rendered);
+    // The views come first, after their length, as encodeViews writes them (the rollout digest hashes those bytes).
+    expect(Buffer.from(record).readUInt32LE(0)).toBe(views.length);
+    expect(Buffer.from(record.subarray(4, 4 + views.length)).equals(Buffer.from(views))).toBe(true);
+    expect(views[0]).toBe(0x7b);
+    expect(decodeCachedCluster(record)).toStrictEqual({ folder: 'dev/a', upstreamValues: { 'linkerd-control-plane': { a: -0 } }, chartVersion: '1.0.0', paths: ['dev/a/x.yaml'], diagnostics: [], secrets: [], lock: { key: 'dev/a', entry: { version: '1.0.0', hash: 'h' } }, objectFiles: [{ name: 'namespaces.yaml', objects: [view] }], routeFiles: [] });
   });
 });
 
