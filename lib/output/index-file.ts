@@ -50,7 +50,7 @@ export function indexFile(
             ]),
           ),
           gatewayAPI: gatewayAPIEntry(r.cluster),
-          mesh: { chart: meshChartPath(r.folder), version: r.chartVersion, objects: r.objects.length },
+          mesh: { chart: meshChartPath(r.folder), version: r.chartVersion, objects: r.counts.objects },
           ...multiclusterIndex(fleet, views.get(r.cluster.name)!),
           ...policyIndex(policies.get(r.cluster.name)!),
           manifests: manifestsPath(r.folder),
@@ -113,7 +113,8 @@ function gatewayAPIEntry(cluster: ResolvedCluster): Record<string, unknown> {
 }
 
 function routesEntry(r: RenderedCluster): Record<string, unknown> {
-  if (!r.routeFiles.length) return {};
-  const count = (name: string) => r.routeFiles.find((f) => f.name === name)?.objects.length ?? 0;
+  const files = r.counts.routeFiles;
+  if (!Object.keys(files).length) return {};
+  const count = (name: string) => files[name] ?? 0;
   return { routes: { manifests: routesPath(r.folder), routes: count('routes.yaml'), services: count('services.yaml') } };
 }

@@ -21,4 +21,17 @@ export interface RenderedCluster {
   readonly gatewayApiFiles: ReadonlyMap<string, string>;
   /** The cluster's declared Services and mesh routes, as laid out in its routes/ folder. */
   readonly routeFiles: readonly ObjectFile[];
+  /** What index.json counts, without reading the objects (an incremental synth decodes a reused cluster's only when read). */
+  readonly counts: ObjectCounts;
+}
+
+export interface ObjectCounts {
+  /** objects.length */
+  readonly objects: number;
+  /** Each routes/ file's objects, by file name. */
+  readonly routeFiles: Readonly<Record<string, number>>;
+}
+
+export function countsOf(objects: readonly unknown[], routeFiles: readonly ObjectFile[]): ObjectCounts {
+  return { objects: objects.length, routeFiles: Object.fromEntries(routeFiles.map((f) => [f.name, f.objects.length])) };
 }

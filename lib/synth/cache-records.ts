@@ -79,7 +79,7 @@ export function encodeDeliveryPart(part: ClusterDeliveryPart): Uint8Array {
  * A rendered cluster's rollout views as the cache holds them: the first part of its record, which its
  * rollout digest (rollout-key.ts) hashes as they are, so that they are written out once.
  */
-export function encodeViews(rendered: Pick<RenderedCluster, 'objectFiles' | 'routeFiles'>): Uint8Array {
+export function encodeViews(rendered: ClusterViews): Uint8Array {
   const { objectFiles, routeFiles } = rendered;
   return encode({ objectFiles, routeFiles });
 }
@@ -89,9 +89,9 @@ export function encodeViews(rendered: Pick<RenderedCluster, 'objectFiles' | 'rou
  * views (4 bytes), its views (encodeViews), the rest.
  */
 export function encodeCachedCluster(rendered: RenderedCluster, paths: readonly string[], done: { readonly diagnostics: readonly Diagnostic[]; readonly secrets: readonly Diagnostic[]; readonly lock: ClusterRender['lock'] }, views = encodeViews(rendered)): Uint8Array {
-  const { folder, upstreamValues, chartVersion } = rendered;
+  const { folder, upstreamValues, chartVersion, counts } = rendered;
   const { diagnostics, secrets, lock } = done;
-  const rest = encode({ folder, upstreamValues, chartVersion, paths, diagnostics, secrets, lock } satisfies Omit<CachedCluster, 'objectFiles' | 'routeFiles'>);
+  const rest = encode({ folder, upstreamValues, chartVersion, counts, paths, diagnostics, secrets, lock } satisfies Omit<CachedCluster, 'views'>);
   const record = Buffer.allocUnsafe(4 + views.length + rest.length);
   record.writeUInt32LE(views.length, 0);
   record.set(views, 4);
@@ -99,21 +99,28 @@ export function encodeCachedCluster(rendered: RenderedCluster, paths: readonly s
   return record;
 }
 
-/** A record encodeCachedCluster made. */
+/**
+ * A record encodeCachedCluster made. Its views are decoded when first read: an incremental synth whose
+ * rollout check is skipped (rollout-key.ts) reads none of an unchanged cluster's (~15 KB of JSON each).
+ */
 export function decodeCachedCluster(record: Uint8Array): CachedCluster {
   const bytes = Buffer.from(record.buffer, record.byteOffset, record.length);
   const end = 4 + bytes.readUInt32LE(0);
-  const { objectFiles, routeFiles } = decode(bytes.subarray(4, end)) as Pick<CachedCluster, 'objectFiles' | 'routeFiles'>;
-  return { ...(decode(bytes.subarray(end)) as Omit<CachedCluster, 'objectFiles' | 'routeFiles'>), objectFiles, routeFiles };
+  let views: ClusterViews | undefined;
+  return { ...(decode(bytes.subarray(end)) as Omit<CachedCluster, 'views'>), views: () => (views ??= decode(bytes.subarray(4, end)) as ClusterViews) };
 }
+
+/** A cluster's rollout views. */
+export type ClusterViews = Pick<RenderedCluster, 'objectFiles' | 'routeFiles'>;
 
 /** What the cache holds of one cluster (serialized on its own, so an unchanged one is copied as it is). */
 export interface CachedCluster {
   readonly folder: string;
-  readonly objectFiles: RenderedCluster['objectFiles'];
-  readonly routeFiles: RenderedCluster['routeFiles'];
+  /** Its rollout views, decoded when first called for. */
+  readonly views: () => ClusterViews;
   readonly upstreamValues: RenderedCluster['upstreamValues'];
   readonly chartVersion: string;
+  readonly counts: RenderedCluster['counts'];
   readonly paths: readonly string[];
   readonly diagnostics: readonly Diagnostic[];
   readonly secrets: readonly Diagnostic[];

@@ -384,8 +384,26 @@ function filesUnchanged(target: string, paths: readonly string[], stats: readonl
 
 /** A cached cluster as renderCluster would return it, with its rollout-view objects. */
 function outcomeOf(context: FleetContext, cluster: ResolvedCluster, entry: CachedCluster, charts: Readonly<Record<string, LockEntry>>): ClusterOutcome {
-  const { folder, objectFiles, routeFiles, upstreamValues, chartVersion, paths, diagnostics, secrets, lock } = entry;
-  const rendered: RenderedCluster = { cluster, folder, objects: objectFiles.flatMap((f) => f.objects), objectFiles, upstreamValues, chartVersion, gatewayApiFiles: gatewayApiFolderFiles(cluster.gatewayAPI), routeFiles };
+  const { folder, views, upstreamValues, chartVersion, counts, paths, diagnostics, secrets, lock } = entry;
+  let objects: RenderedCluster['objects'] | undefined;
+  // Its views only when read: a synth that skips the rollout check reads none (decodeCachedCluster).
+  const rendered: RenderedCluster = {
+    cluster,
+    folder,
+    get objects() {
+      return (objects ??= views().objectFiles.flatMap((f) => f.objects));
+    },
+    get objectFiles() {
+      return views().objectFiles;
+    },
+    get routeFiles() {
+      return views().routeFiles;
+    },
+    upstreamValues,
+    chartVersion,
+    counts,
+    gatewayApiFiles: gatewayApiFolderFiles(cluster.gatewayAPI),
+  };
   const lockedMajor = majorBelowLock(charts[lock.key], environmentDelivery(context.fleet.delivery, cluster.environment).chartMajor);
   return { rendered, paths, diagnostics, secrets, lock, ...(lockedMajor !== undefined ? { lockedMajor } : {}) };
 }

@@ -11,7 +11,7 @@ import type { KubeObject } from '../model/kube-object.ts';
 import { layOutCluster, clusterFolder, meshChartFiles, meshChartPath, templatesWrappingManifests } from '../output/cluster-layout.ts';
 import { gatewayApiFolderFiles } from '../output/gateway-api-folder.ts';
 import { GITOPS_FOLDER } from '../output/gitops-paths.ts';
-import type { RenderedCluster } from '../output/rendered-cluster.ts';
+import { countsOf, type RenderedCluster } from '../output/rendered-cluster.ts';
 import { chartLockEntry, majorBelowLock, type LockEntry } from '../output/versioning.ts';
 import { environmentDelivery } from '../resolve/delivery.ts';
 import { GATEWAY_API_FOLDER } from '../resolve/gateway-api.ts';
@@ -75,7 +75,7 @@ export function renderCluster(context: FleetContext, cluster: ResolvedCluster, c
   const entry = chartLockEntry(previous, chart.content, cluster.linkerdVersion, delivery.chartMajor);
   const lockedMajor = majorBelowLock(previous, delivery.chartMajor);
   const gatewayApiFiles = gatewayApiFolderFiles(cluster.gatewayAPI);
-  const rendered: RenderedCluster = { cluster, folder, objects, objectFiles, upstreamValues: mesh.upstreamValues, chartVersion: entry.version, gatewayApiFiles, routeFiles };
+  const rendered: RenderedCluster = { cluster, folder, objects, objectFiles, upstreamValues: mesh.upstreamValues, chartVersion: entry.version, gatewayApiFiles, routeFiles, counts: countsOf(objects, routeFiles) };
   const files = layOutCluster(rendered, chart, delivery.helmRepository);
   const secrets = secretDiagnostics(files, (owner) => (owner === folder ? cluster : undefined), templatesWrappingManifests(folder, chart));
   return { rendered, files, diagnostics, secrets, lock: { key, entry }, ...(lockedMajor !== undefined ? { lockedMajor } : {}) };

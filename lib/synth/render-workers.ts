@@ -15,7 +15,7 @@ import type { Diagnostic } from '../model/diagnostics.ts';
 import type { KubeObject, ObjectFile } from '../model/kube-object.ts';
 import { clusterFolder } from '../output/cluster-layout.ts';
 import { gatewayApiFolderFiles } from '../output/gateway-api-folder.ts';
-import type { RenderedCluster } from '../output/rendered-cluster.ts';
+import { countsOf, type RenderedCluster } from '../output/rendered-cluster.ts';
 import type { LockEntry } from '../output/versioning.ts';
 import type { ResolvedFleet } from '../resolve/resolve.ts';
 import { withValues, type ClusterDeliveryPart } from '../rollout/gitops-files.ts';
@@ -468,15 +468,17 @@ function fromWorker(done: WorkerCluster, context: FleetContext, staged: StagedTa
   const cluster = context.fleet.clusters[done.index];
   const folder = clusterFolder(cluster.environment, cluster.name);
   const { objectFiles, routeFiles } = 'objectViews' in done.objects ? { objectFiles: unpackViews(done.objects.objectViews), routeFiles: unpackViews(done.objects.routeViews) } : done.objects;
+  const objects = objectFiles.flatMap((f) => f.objects);
   const rendered: RenderedCluster = {
     cluster,
     folder,
-    objects: objectFiles.flatMap((f) => f.objects),
+    objects,
     objectFiles,
     upstreamValues: done.upstreamValues,
     chartVersion: done.lock.entry.version,
     gatewayApiFiles: gatewayApiFolderFiles(cluster.gatewayAPI),
     routeFiles,
+    counts: countsOf(objects, routeFiles),
   };
   const texts = new Map<string, string>();
   const paths: string[] = [];
