@@ -23,6 +23,7 @@ import { packageFile } from '../package-files.ts';
 import { linkTargetOf } from '../constructs/multicluster/gateway-ports.ts';
 import { environmentDelivery } from '../resolve/delivery.ts';
 import type { ResolvedCluster, ResolvedFleet } from '../resolve/resolve.ts';
+import type { FleetDelivery } from '../resolve/delivery.ts';
 import { clusterPartFolder, withValues, type ClusterDeliveryParts } from '../rollout/gitops-files.ts';
 import type { ClusterApps, FleetContext } from './render-cluster.ts';
 import type { ClusterOutcome } from './render-workers.ts';
@@ -456,6 +457,19 @@ function deliveryPartKeys(fleet: ResolvedFleet, keys: readonly (string | undefin
     if (key !== undefined) partKeys.set(cluster.name, digest(`${key}\0${wide}\0${canonical(fleet.delivery.clusters.get(cluster.name))}`));
   });
   return partKeys;
+}
+
+/**
+ * The fleet's rollout key (rollout-key.ts): the code, what the model reads of the fleet (its delivery, its name, whether
+ * peers push link credentials) and each cluster's digest in fleet order.
+ */
+export function rolloutKey(delivery: FleetDelivery, fleetName: string, peersPush: boolean, clusters: readonly string[]): string | undefined {
+  try {
+    return digest(`${codeStamp()}\0${canonical([delivery, fleetName, peersPush])}\0${clusters.join('\0')}`);
+  } catch {
+    // Delivery settings canonical cannot write (a function): checked every time.
+    return undefined;
+  }
 }
 
 function digest(text: string): string {
