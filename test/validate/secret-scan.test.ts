@@ -213,6 +213,46 @@ describe('a file wrapping another file (a mesh template and its manifest)', () =
       );
     });
 
+    it('still reports every sample, plain and base64-encoded, in the manifest and in both its templates (a shortcut never hides a finding)', () => {
+      // Equality with a plain scan (above) would pass if both lost a finding; here each file must report it.
+      const forms = SECRET_SAMPLES.flatMap((s) => [
+        { body: s.text.replace(/\n?$/, '\n'), kind: s.kind, label: s.label },
+        ...(s.kind.startsWith('headerless') ? [] : [{ body: `data:\n  value: ${b64(s.text)}\n`, kind: `base64-encoded ${s.kind}`, label: `${s.label}, base64` }]),
+      ]);
+      for (const { body, kind, label } of forms) {
+        // A `{{` in the manifest, as in link-credentials.yaml, makes its template a Go template literal.
+        for (const manifest of [body, `# {{ .x }}\n${body}`]) {
+          const escaped = manifest.includes('{{');
+          const template = `${head}${escaped ? goTemplateLiteral(manifest) : manifest}${tail}`;
+          const files = new Map([
+            ['env/c/manifests/links.yaml', manifest],
+            ['env/c/mesh/templates/links.yaml', template],
+          ]);
+          const wrapped = new Map([['env/c/mesh/templates/links.yaml', { of: 'env/c/manifests/links.yaml', head, tail, ...(escaped ? { escaped } : {}) }]]);
+          const issues = scanFiles(files, wrapped);
+          for (const file of files.keys()) expect(issues.filter((i) => i.file === file).map((i) => i.kind), `${label} in ${file}`).toContain(kind);
+          expect(issues, label).toStrictEqual(scanFiles(files));
+        }
+      }
+    });
+
+    it('still reports a real credential in an External Secrets kubeconfig template, in the manifest and in its escaped template', () => {
+      const token = 'k8s-token-0123456789abcdef';
+      const template = (user: string) =>
+        `kind: ExternalSecret\nspec:\n  target:\n    template:\n      data:\n        kubeconfig: |\n${kubeconfig(user).replace(/^(?=.)/gm, '          ')}`;
+      for (const user of [`    token: ${token}\n`, `    token: "${token}"\n`, `    password: {{ .x }}\n    token: ${token}\n`, `    client-key-data: ${b64(token)}{{ .x }}\n`]) {
+        const body = template(user);
+        const files = new Map([
+          ['env/c/manifests/link-credentials.yaml', body],
+          ['env/c/mesh/templates/link-credentials.yaml', `${head}${goTemplateLiteral(body)}${tail}`],
+        ]);
+        const wrapped = new Map([['env/c/mesh/templates/link-credentials.yaml', { of: 'env/c/manifests/link-credentials.yaml', head, tail, escaped: true }]]);
+        const issues = scanFiles(files, wrapped);
+        expect(issues, user).toStrictEqual(scanFiles(files));
+        for (const file of files.keys()) expect(issues.filter((i) => i.file === file).map((i) => i.kind).filter((k) => k.startsWith('kubeconfig user')), `${user} in ${file}`).not.toStrictEqual([]);
+      }
+    });
+
     it('scans the text itself when it is not the other file escaped', () => {
       const body = `value: ${b64(pem)}\n`;
       const files = new Map([['t.yaml', `${head}value: {{ "{{" }}harmless\n${tail}`], ['m.yaml', 'value: {{harmless\n'], ['u.yaml', `${head}${body}${tail}`], ['n.yaml', 'value: harmless\n']]);
