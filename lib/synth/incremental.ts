@@ -480,18 +480,62 @@ function digest(text: string): string {
  * JSON of plain data that keeps what JSON.stringify loses: Maps and Sets (as tagged entries, in
  * their order), undefined values. Anything else (a function, a class instance) throws: its effect
  * on the output cannot be known from its data. Key order is kept: it is the order of the input.
+ * The text is the one JSON.stringify gives with a replacer doing the same (see tagged), made by
+ * JSON.stringify without one: a replacer callback per value cost more than the stringify itself.
  */
 export function canonical(value: unknown): string {
-  return JSON.stringify(value, function (_key, v: unknown) {
-    if (v === undefined) return '\u0000undefined';
-    if (typeof v === 'function' || typeof v === 'symbol' || typeof v === 'bigint') throw new Error(`incremental: a ${typeof v} in the inputs`);
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) return v;
-    if (v instanceof Map) return { '\u0000Map': [...v] };
-    if (v instanceof Set) return { '\u0000Set': [...v] };
-    const prototype = Object.getPrototypeOf(v) as unknown;
-    if (prototype !== Object.prototype && prototype !== null) throw new Error('incremental: a class instance in the inputs');
-    return v;
-  });
+  return JSON.stringify(tagged(value, ''));
+}
+
+/**
+ * The value JSON.stringify serializes for `value` (its toJSON's, as JSON.stringify calls it) with
+ * Maps, Sets and undefined values replaced by their tags; the value itself where nothing in it is
+ * replaced, else a copy (null-prototype objects, so a "__proto__" key stays a key).
+ */
+function tagged(value: unknown, key: string): unknown {
+  let v = value;
+  if (typeof v === 'object' && v !== null && typeof (v as { toJSON?: unknown }).toJSON === 'function') v = (v as { toJSON(key: string): unknown }).toJSON(key);
+  switch (typeof v) {
+    case 'undefined':
+      return '\u0000undefined';
+    case 'function':
+    case 'symbol':
+    case 'bigint':
+      throw new Error(`incremental: a ${typeof v} in the inputs`);
+    case 'object':
+      break;
+    default:
+      return v;
+  }
+  if (v === null) return v;
+  if (Array.isArray(v)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < v.length; i++) {
+      const item: unknown = v[i];
+      const replaced = tagged(item, String(i));
+      if (replaced !== item && copy === undefined) copy = v.slice(0, i);
+      copy?.push(replaced);
+    }
+    return copy ?? v;
+  }
+  if (v instanceof Map) return { '\u0000Map': tagged([...v], '\u0000Map') };
+  if (v instanceof Set) return { '\u0000Set': tagged([...v], '\u0000Set') };
+  const prototype = Object.getPrototypeOf(v) as unknown;
+  if (prototype !== Object.prototype && prototype !== null) throw new Error('incremental: a class instance in the inputs');
+  const record = v as Record<string, unknown>;
+  const keys = Object.keys(record);
+  let copy: Record<string, unknown> | undefined;
+  for (let i = 0; i < keys.length; i++) {
+    const name = keys[i]!;
+    const item = record[name];
+    const replaced = tagged(item, name);
+    if (replaced !== item && copy === undefined) {
+      copy = Object.create(null) as Record<string, unknown>;
+      for (let j = 0; j < i; j++) copy[keys[j]!] = record[keys[j]!];
+    }
+    if (copy) copy[name] = replaced;
+  }
+  return copy ?? v;
 }
 
 let stamp: string | undefined;
