@@ -14,15 +14,20 @@ import type { ClusterRender } from './render-cluster.ts';
  * them apart: `{` for JSON, 0xFF (V8's version tag) for V8.
  */
 export function encode(value: object): Uint8Array {
-  if (!isExactJson(value, 0)) return serialize(value);
-  let text: string;
-  try {
-    text = JSON.stringify(value);
-  } catch {
-    return serialize(value);
-  }
+  const text = exactJson(value);
+  if (text === undefined) return serialize(value);
   // ASCII (nearly every record): one byte per character, copied rather than UTF-8 encoded.
   return Buffer.byteLength(text) === text.length ? Buffer.from(text, 'latin1') : Buffer.from(text);
+}
+
+/** The value's JSON when JSON.parse gives it back exactly (isExactJson). */
+function exactJson(value: object): string | undefined {
+  if (!isExactJson(value, 0)) return undefined;
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return undefined;
+  }
 }
 
 export function decode(bytes: Uint8Array): unknown {
@@ -86,17 +91,33 @@ export function encodeViews(rendered: ClusterViews): Uint8Array {
 
 /**
  * A rendered cluster as the cache holds it (CachedCluster), with its files' paths: the length of its
- * views (4 bytes), its views (encodeViews), the rest.
+ * views (4 bytes), its views (as encodeViews writes them: recordViews), the rest.
  */
-export function encodeCachedCluster(rendered: RenderedCluster, paths: readonly string[], done: { readonly diagnostics: readonly Diagnostic[]; readonly secrets: readonly Diagnostic[]; readonly lock: ClusterRender['lock'] }, views = encodeViews(rendered)): Uint8Array {
-  const { folder, upstreamValues, chartVersion, counts } = rendered;
+export function encodeCachedCluster(rendered: RenderedCluster, paths: readonly string[], done: { readonly diagnostics: readonly Diagnostic[]; readonly secrets: readonly Diagnostic[]; readonly lock: ClusterRender['lock'] }): Uint8Array {
+  const { folder, upstreamValues, chartVersion, counts, objectFiles, routeFiles } = rendered;
   const { diagnostics, secrets, lock } = done;
-  const rest = encode({ folder, upstreamValues, chartVersion, counts, paths, diagnostics, secrets, lock } satisfies Omit<CachedCluster, 'views'>);
-  const record = Buffer.allocUnsafe(4 + views.length + rest.length);
-  record.writeUInt32LE(views.length, 0);
-  record.set(views, 4);
-  record.set(rest, 4 + views.length);
+  const views: ClusterViews = { objectFiles, routeFiles };
+  const rest = { folder, upstreamValues, chartVersion, counts, paths, diagnostics, secrets, lock } satisfies Omit<CachedCluster, 'views'>;
+  // Both as ASCII JSON (nearly always): written straight into the record, without a buffer of each.
+  const [viewsText, restText] = [exactJson(views), exactJson(rest)];
+  if (viewsText !== undefined && restText !== undefined && Buffer.byteLength(viewsText) === viewsText.length && Buffer.byteLength(restText) === restText.length) {
+    const record = Buffer.allocUnsafe(4 + viewsText.length + restText.length);
+    record.writeUInt32LE(viewsText.length, 0);
+    record.write(viewsText, 4, 'latin1');
+    record.write(restText, 4 + viewsText.length, 'latin1');
+    return record;
+  }
+  const [viewBytes, restBytes] = [encode(views), encode(rest)];
+  const record = Buffer.allocUnsafe(4 + viewBytes.length + restBytes.length);
+  record.writeUInt32LE(viewBytes.length, 0);
+  record.set(viewBytes, 4);
+  record.set(restBytes, 4 + viewBytes.length);
   return record;
+}
+
+/** The views of a record encodeCachedCluster made, as encodeViews writes them. */
+export function recordViews(record: Uint8Array): Uint8Array {
+  return record.subarray(4, 4 + Buffer.from(record.buffer, record.byteOffset, 4).readUInt32LE(0));
 }
 
 /**

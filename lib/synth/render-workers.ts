@@ -20,7 +20,7 @@ import type { LockEntry } from '../output/versioning.ts';
 import type { ResolvedFleet } from '../resolve/resolve.ts';
 import { withValues, type ClusterDeliveryPart } from '../rollout/gitops-files.ts';
 import { rolloutView } from '../rollout/object-waits.ts';
-import { encodeCachedCluster, encodeDeliveryPart, encodeViews } from './cache-records.ts';
+import { encodeCachedCluster, encodeDeliveryPart, encodeViews, recordViews } from './cache-records.ts';
 import { clusterRolloutDigest } from './rollout-key.ts';
 import { checkedDeliveryPart, renderCluster, type ClusterApps, type ClusterRender, type FleetContext } from './render-cluster.ts';
 
@@ -139,10 +139,11 @@ const NO_EXTRAS: ThreadExtras = {};
  */
 export function threadEncoded(rendered: RenderedCluster, paths: readonly string[], done: Parameters<typeof encodeCachedCluster>[2], part: ClusterDeliveryPart | undefined, extras: ThreadExtras): { cached?: Encoded; rolloutDigest?: string } {
   const digest = part !== undefined && extras.rolloutDigest === true;
-  const views = extras.encode || digest ? encodeViews(rendered) : undefined;
+  const cluster = extras.encode ? encodeCachedCluster(rendered, paths, done) : undefined;
+  const views = cluster ? recordViews(cluster) : digest ? encodeViews(rendered) : undefined;
   const partBytes = part && (extras.encode || digest) ? encodeDeliveryPart(part) : undefined;
   return {
-    ...(extras.encode ? { cached: { cluster: encodeCachedCluster(rendered, paths, done, views), ...(partBytes ? { delivery: partBytes } : {}) } } : {}),
+    ...(cluster ? { cached: { cluster, ...(partBytes ? { delivery: partBytes } : {}) } } : {}),
     ...(digest ? { rolloutDigest: clusterRolloutDigest(rendered, part, { views, part: partBytes }) } : {}),
   };
 }

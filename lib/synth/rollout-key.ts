@@ -9,7 +9,7 @@ import type { RenderedCluster } from '../output/rendered-cluster.ts';
 import { componentUnits, type Unit } from '../rollout/component-waits.ts';
 import { ClusterFacts, factKey } from '../rollout/facts.ts';
 import type { ClusterDeliveryPart } from '../rollout/gitops-files.ts';
-import { encode, encodeDeliveryPart, encodeViews } from './cache-records.ts';
+import { encodeDeliveryPart, encodeViews } from './cache-records.ts';
 
 /**
  * What the rollout model reads of one cluster (lib/rollout/steps.ts, component-waits.ts), hashed: its
@@ -23,9 +23,10 @@ export function clusterRolloutDigest(rendered: RenderedCluster, part: ClusterDel
   const { name, environment, path } = rendered.cluster;
   const facts = new ClusterFacts(name);
   const charts = part.components.map((c) => (c.kind === 'upstream-chart' ? componentUnits(c, rendered, facts).map(unitFacts) : null));
-  // encode is exact (JSON when that is exact, else V8's serialization); each part is hashed after its length.
-  const hash = createHash('sha256');
-  for (const bytes of [encode([name, environment, path, charts]), encoded.part ?? encodeDeliveryPart(part), encoded.views ?? encodeViews(rendered)]) hash.update(`${bytes.length}:`).update(bytes);
+  // Strings, lists and nulls only: their JSON is exact. The encodings are too (JSON when that is exact,
+  // else V8's serialization); each part is hashed after its length.
+  const hash = createHash('sha256').update(JSON.stringify([name, environment, path, charts]));
+  for (const bytes of [encoded.part ?? encodeDeliveryPart(part), encoded.views ?? encodeViews(rendered)]) hash.update(`\0${bytes.length}:`).update(bytes);
   return hash.digest('base64');
 }
 
