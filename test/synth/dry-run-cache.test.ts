@@ -3,16 +3,16 @@
 // rendered, its files are taken as they are in the output folder. Each run here is checked against the
 // same run without the cache (which renders every cluster) and against what a real synth writes.
 // Reuse is observable: renderCluster is counted (no render workers below their threshold).
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { generateFleet } from '../../bench/generate-fleet.ts';
 import { writeFleetFile } from '../../bench/cli-runs.ts';
 import { compareOutput } from '../../lib/cli/diff.ts';
 import { synthesize, type SynthOptions, type SynthResult } from '../../lib/synth/synthesize.ts';
 import { run as runCli } from '../support/cli.ts';
 import { REPO } from '../support/fleet.ts';
+import { scratchFolderPerTest } from '../support/scratch.ts';
 import { diffTrees, readTree, treeStamp } from '../support/tree.ts';
 
 const renders = vi.hoisted(() => ({ count: 0, read: [] as string[] }));
@@ -26,16 +26,7 @@ vi.mock('../../lib/model/file-access.ts', async (importOriginal) => {
   return { ...original, readRegularFile: (...args: Parameters<typeof original.readRegularFile>) => (renders.read.push(args[0]), original.readRegularFile(...args)) };
 });
 
-let work: string;
-beforeEach(() => {
-  work = mkdtempSync(join(tmpdir(), 'meshfleet-dry-run-cache-'));
-  vi.stubEnv('MESHFLEET_CACHE_DIR', join(work, 'cache'));
-  vi.stubEnv('MESHFLEET_WORKERS', '0');
-});
-afterEach(() => {
-  vi.unstubAllEnvs();
-  rmSync(work, { recursive: true, force: true });
-});
+const scratch = scratchFolderPerTest('meshfleet-dry-run-cache-', { workers: '0' });
 
 type FleetDocument = { spec: any };
 type Cluster = { name: string; environment: string; [key: string]: any };
@@ -47,7 +38,7 @@ function synth(document: FleetDocument, outdir: string, options: SynthOptions = 
   renders.count = 0;
   renders.read = [];
   try {
-    const result = synthesize({ document: structuredClone(document), baseDir: join(REPO, 'apps') }, { outdir, keep: 'rollout', incremental: true, workingFolder: work, ...options });
+    const result = synthesize({ document: structuredClone(document), baseDir: join(REPO, 'apps') }, { outdir, keep: 'rollout', incremental: true, workingFolder: scratch.path, ...options });
     return { result, rendered: renders.count, read: renders.read };
   } catch (e) {
     return { error: (e as Error).message, rendered: renders.count, read: renders.read };
@@ -93,7 +84,7 @@ const tree = (dir: string) => new Map(Object.entries(readTree(dir)));
 
 /** What a real synth of `document` over a copy of `out` changes, and the files and bytes it writes. */
 function realSynth(document: FleetDocument, out: string) {
-  const copy = join(work, `copy-${Math.random().toString(36).slice(2)}`);
+  const copy = join(scratch.path, `copy-${Math.random().toString(36).slice(2)}`);
   cpSync(out, copy, { recursive: true });
   const { error } = synth(document, copy, { incremental: false });
   const after = tree(copy);
@@ -103,14 +94,14 @@ function realSynth(document: FleetDocument, out: string) {
 }
 
 function synthesized(document = generate()): { document: FleetDocument; out: string } {
-  const out = join(work, 'out');
+  const out = join(scratch.path, 'out');
   expect(synth(document, out).error).toBeUndefined();
   return { document, out };
 }
 
 /** The incremental cache's files (a dry run must add none, leave none behind, change none). */
 function cacheFiles(): Map<string, Buffer> {
-  const dir = join(work, 'cache');
+  const dir = join(scratch.path, 'cache');
   return new Map(readdirSync(dir).filter((f) => f.startsWith('synth-')).map((f) => [f, readFileSync(join(dir, f))]));
 }
 
@@ -230,7 +221,7 @@ describe('check, diff and validate with the incremental cache', () => {
         expect(cacheFiles()).toStrictEqual(cache);
       }
     }
-    expect(readdirSync(work).sort()).toStrictEqual(['cache', 'out']);
+    expect(readdirSync(scratch.path).sort()).toStrictEqual(['cache', 'out']);
     expect(synth(document, out).rendered).toBe(0);
   });
 
@@ -245,7 +236,7 @@ describe('check, diff and validate with the incremental cache', () => {
     const index = join(out, 'index.json');
     utimesSync(index, statSync(index).atime, new Date(statSync(index).mtimeMs + 5000));
     expect(both(document, out, 'compare').cached.rendered).toBe(all);
-    rmSync(join(work, 'cache'), { recursive: true });
+    rmSync(join(scratch.path, 'cache'), { recursive: true });
     expect(both(document, out, 'count').cached.rendered).toBe(all);
   });
 });
@@ -253,8 +244,8 @@ describe('check, diff and validate with the incremental cache', () => {
 describe('the CLI\'s synth --check, diff, validate and plan', () => {
   it('print what they print without the cache, after a synth and after an edit, rendering only the changed cluster', async () => {
     const document = generate();
-    const fleet = join(work, 'fleet.yaml');
-    const out = join(work, 'out');
+    const fleet = join(scratch.path, 'fleet.yaml');
+    const out = join(scratch.path, 'out');
     writeFleetFile(document as never, fleet);
     expect((await runCli('synth', fleet, '--out', out)).code).toBe(0);
     const runAll = async () => {
@@ -269,11 +260,11 @@ describe('the CLI\'s synth --check, diff, validate and plan', () => {
       return { printed, rendered };
     };
     const withoutCache = async () => {
-      vi.stubEnv('MESHFLEET_CACHE_DIR', join(work, 'no-cache'));
+      vi.stubEnv('MESHFLEET_CACHE_DIR', join(scratch.path, 'no-cache'));
       try {
         return await runAll();
       } finally {
-        vi.stubEnv('MESHFLEET_CACHE_DIR', join(work, 'cache'));
+        vi.stubEnv('MESHFLEET_CACHE_DIR', join(scratch.path, 'cache'));
       }
     };
     const cached = await runAll();

@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { generateFleet } from '../../bench/generate-fleet.ts';
 import type { Component } from '../../lib/constructs/delivery/components.ts';
 import type { RenderedCluster } from '../../lib/output/rendered-cluster.ts';
@@ -14,6 +14,7 @@ import { rolloutKey } from '../../lib/synth/incremental.ts';
 import { clusterRolloutDigest } from '../../lib/synth/rollout-key.ts';
 import { synthesize, type SynthOptions, type SynthResult } from '../../lib/synth/synthesize.ts';
 import { REPO } from '../support/fleet.ts';
+import { scratchFolderPerTest } from '../support/scratch.ts';
 import { readTree } from '../support/tree.ts';
 
 const models = vi.hoisted(() => ({ count: 0 }));
@@ -22,16 +23,7 @@ vi.mock('../../lib/rollout/steps.ts', async (importOriginal) => {
   return { ...original, rolloutModel: (...args: Parameters<typeof original.rolloutModel>) => (models.count++, original.rolloutModel(...args)) };
 });
 
-let work: string;
-beforeEach(() => {
-  work = mkdtempSync(join(tmpdir(), 'meshfleet-rollout-key-'));
-  vi.stubEnv('MESHFLEET_CACHE_DIR', join(work, 'cache'));
-  vi.stubEnv('MESHFLEET_WORKERS', '0');
-});
-afterEach(() => {
-  vi.unstubAllEnvs();
-  rmSync(work, { recursive: true, force: true });
-});
+const scratch = scratchFolderPerTest('meshfleet-rollout-key-', { workers: '0' });
 
 type FleetDocument = { spec: any };
 const generate = (clusters: number) => generateFleet(clusters) as unknown as FleetDocument;
@@ -39,7 +31,7 @@ const generate = (clusters: number) => generateFleet(clusters) as unknown as Fle
 /** synthesize as the CLI runs it (keep 'rollout', incremental unless told), with how many rollout models it built. */
 function synth(document: FleetDocument, outdir: string, options: SynthOptions = {}): { result: SynthResult; models: number } {
   models.count = 0;
-  const result = synthesize({ document: structuredClone(document), baseDir: join(REPO, 'apps') }, { outdir, keep: 'rollout', incremental: true, workingFolder: work, ...options });
+  const result = synthesize({ document: structuredClone(document), baseDir: join(REPO, 'apps') }, { outdir, keep: 'rollout', incremental: true, workingFolder: scratch.path, ...options });
   return { result, models: models.count };
 }
 
@@ -49,7 +41,7 @@ describe('an incremental synth checks the rollout', () => {
     ['with render workers', '2'],
   ])('only when what the rollout model reads changed (%s)', (_, workers) => {
     vi.stubEnv('MESHFLEET_WORKERS', workers);
-    const out = join(work, 'out');
+    const out = join(scratch.path, 'out');
     const document = generate(8);
     expect(synth(document, out).models).toBe(1);
     // Nothing changed, then only values that give no wait or provision (HA: replicas, anti-affinity).
@@ -57,7 +49,7 @@ describe('an incremental synth checks the rollout', () => {
     document.spec.clusters[3].ha = !document.spec.clusters[3].ha;
     expect(synth(document, out).models).toBe(0);
     // The same files as a cold synth of the edited fleet over the same previous output.
-    const cold = join(work, 'cold');
+    const cold = join(scratch.path, 'cold');
     synth(generate(8), cold);
     synth(document, cold, { incremental: false });
     expect(readTree(out)).toStrictEqual(readTree(cold));
@@ -71,19 +63,19 @@ describe('an incremental synth checks the rollout', () => {
   });
 
   it('in a dry run with the same rule, and whenever the cache does not describe the folder', () => {
-    const out = join(work, 'out');
+    const out = join(scratch.path, 'out');
     const document = generate(6);
     synth(document, out);
     expect(synth(document, out, { dryRun: 'compare' }).models).toBe(0);
     document.spec.clusters[1].ha = !document.spec.clusters[1].ha;
     expect(synth(document, out, { dryRun: 'count' }).models).toBe(0);
     // Another cache: nothing is known of the folder.
-    vi.stubEnv('MESHFLEET_CACHE_DIR', join(work, 'other-cache'));
+    vi.stubEnv('MESHFLEET_CACHE_DIR', join(scratch.path, 'other-cache'));
     expect(synth(document, out).models).toBe(1);
   });
 
   it('and builds the model when it is read (plan reads it)', () => {
-    const out = join(work, 'out');
+    const out = join(scratch.path, 'out');
     const document = generate(4);
     synth(document, out);
     const { result, models: built } = synth(document, out);
