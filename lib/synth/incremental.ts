@@ -460,8 +460,8 @@ function deliveryPartKeys(fleet: ResolvedFleet, keys: readonly (string | undefin
 }
 
 /**
- * The fleet's rollout key (rollout-key.ts): the code, what the model reads of the fleet (its delivery, its name, whether
- * peers push link credentials) and each cluster's digest in fleet order.
+ * The fleet's rollout key (rollout-key.ts): the code, what the model reads of the fleet (its
+ * delivery, its name, whether peers push link credentials) and each cluster's digest in fleet order.
  */
 export function rolloutKey(delivery: FleetDelivery, fleetName: string, peersPush: boolean, clusters: readonly string[]): string | undefined {
   try {

@@ -88,9 +88,13 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock, options
   }
   const views = fleet.views;
   const cached = incremental?.deliveryParts(fleet);
+  // Every cluster's part as renderDelivery joins it (made by its thread, taken from the cache, or made
+  // there); a cluster of an environment without an engine has no files, only its components.
+  const joined = new Map<string, ClusterDeliveryPart>();
+  const undelivered = (r: RenderedCluster): ClusterDeliveryPart => ({ components: gitops.components.get(r.cluster.name)!, files: [] });
   const parts: ClusterDeliveryParts = {
     get: (r) => made.get(r.cluster.name) ?? cached?.get(r),
-    set: (name, part) => cached?.set(name, part),
+    set: (name, part) => (joined.set(name, part), cached?.set(name, part)),
   };
   const gitops = renderDelivery(fleet, rendered, options, defaults ? parts : undefined);
   const fleetFiles = new Map<string, string>();
@@ -101,7 +105,7 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock, options
   if (!diagnostics.some((d) => d.severity === 'error')) {
     const peersPush = fleet.credentials.type === 'externalSecret' && fleet.credentials.pushSecret !== false;
     // An incremental synth checks the rollout only when what it reads changed since a synth whose check passed (rollout-key.ts).
-    const digests = incremental && defaults ? incremental.rolloutDigests(rendered, (r) => clusterRolloutDigest(r, { components: gitops.components.get(r.cluster.name)!, files: [] })) : undefined;
+    const digests = incremental && defaults ? incremental.rolloutDigests(rendered, (r) => clusterRolloutDigest(r, joined.get(r.cluster.name) ?? undelivered(r))) : undefined;
     const key = digests && rolloutKey(fleet.delivery, fleet.name, peersPush, digests);
     if (key === undefined || !incremental!.rolloutChecked(key)) diagnostics.push(...rolloutDiagnostics(model(), { peersPush }));
   }

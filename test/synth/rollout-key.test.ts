@@ -62,6 +62,19 @@ describe('an incremental synth checks the rollout', () => {
     expect(synth(document, out).models).toBe(0);
   });
 
+  it('with an environment delivered by no engine (its clusters have no GitOps files)', () => {
+    const out = join(scratch.path, 'out');
+    // Dev's ten clusters by Argo CD, staging's two by nothing.
+    const document = generate(12);
+    document.spec.environments.staging.delivery = { engine: 'none' };
+    document.spec.delivery.rollout = ['dev'];
+    expect(synth(document, out).models).toBe(1);
+    expect(synth(document, out).models).toBe(0);
+    const staging = document.spec.clusters.findIndex((c: { environment: string }) => c.environment === 'staging');
+    document.spec.clusters[staging].ha = !document.spec.clusters[staging].ha;
+    expect(synth(document, out).models).toBe(0);
+  });
+
   it('in a dry run with the same rule, and whenever the cache does not describe the folder', () => {
     const out = join(scratch.path, 'out');
     const document = generate(6);
