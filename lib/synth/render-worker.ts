@@ -4,7 +4,7 @@
 // steps need, until none is left. The thread's start-up code reports a module that cannot load.
 import { checkedDeliveryPart, fleetContext, renderCluster } from './render-cluster.ts';
 import { removeOlderVersions } from '../compiled-cache.ts';
-import { stagedWriter } from '../output/atomic-write.ts';
+import { checkWritten, stagedWriter } from '../output/atomic-write.ts';
 import { withoutValues } from '../rollout/gitops-files.ts';
 import { claim, keptCluster, packViews, signal, stop, threadEncoded, type WorkerData, type WorkerJob, type WorkerMessage } from './render-workers.ts';
 
@@ -33,6 +33,8 @@ export async function renderInWorker(data: WorkerData, rendered?: () => string |
         if (!path.startsWith(`${own}/`)) throw new Error(`${path} is outside the cluster's folder ${own}`);
         return [path.slice(own.length + 1), write ? write(path, text) : text] as const;
       });
+      // Checked here, on this thread, so that the main thread's commit() counts the folder instead of walking it.
+      const mtimes = write ? checkWritten(folder!, [...done.files.keys()].map((path, i) => [path, files[i]![1] as number] as const)) : undefined;
       const { diagnostics, secrets, lock, lockedMajor } = done;
       const part = extras.deliveryParts ? checkedDeliveryPart(fleet, kept) : undefined;
       const { cached, rolloutDigest } = threadEncoded(kept, [...done.files.keys()], done, part, extras);
@@ -42,7 +44,7 @@ export async function renderInWorker(data: WorkerData, rendered?: () => string |
         if (saved !== undefined) removeOlderVersions(saved, /^render-worker-[0-9a-f]{32}\./);
         rendered = undefined;
       }
-      send({ cluster: { index, objects, upstreamValues, files, diagnostics, secrets, lock, ...(lockedMajor !== undefined ? { lockedMajor } : {}), ...(delivery ? { delivery } : {}), ...(cached ? { cached } : {}), ...(rolloutDigest ? { rolloutDigest } : {}) } });
+      send({ cluster: { index, objects, upstreamValues, files, ...(mtimes ? { mtimes } : {}), diagnostics, secrets, lock, ...(lockedMajor !== undefined ? { lockedMajor } : {}), ...(delivery ? { delivery } : {}), ...(cached ? { cached } : {}), ...(rolloutDigest ? { rolloutDigest } : {}) } });
     } catch (e) {
       stop(control);
       send({ index, error: e instanceof Error ? { name: e.name, message: e.message } : { name: 'Error', message: String(e) } });

@@ -11,6 +11,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { cacheDir } from '../compiled-cache.ts';
+import { checkWritten } from '../output/atomic-write.ts';
 import type { Diagnostic } from '../model/diagnostics.ts';
 import type { KubeObject, ObjectFile } from '../model/kube-object.ts';
 import { clusterFolder } from '../output/cluster-layout.ts';
@@ -45,10 +46,14 @@ export function workerCount(clusters: number, variable: string | undefined = pro
   return clusters >= WORKER_THRESHOLD ? Math.max(availableParallelism() - 1, 1) : 0;
 }
 
-/** A staged output folder the workers write into, recording each file's size with its owner. */
+/**
+ * A staged output folder the threads write into: a cluster's folder is recorded with its files'
+ * sizes and times once its thread has checked them (checkWritten), other files with their sizes.
+ */
 export interface StagedTarget {
   readonly folder: string;
   record(path: string, size: number): void;
+  checked(folder: string, files: Iterable<readonly [path: string, size: number, mtimeMs: number]>): void;
 }
 
 /** What the fleet-wide steps keep of a cluster, in fleet order. */
@@ -77,6 +82,8 @@ export interface WorkerCluster {
   readonly upstreamValues: RenderedCluster['upstreamValues'];
   /** Path in the cluster's folder → byte size (written into the staged folder) or text (no staged folder). */
   readonly files: readonly (readonly [string, number | string])[];
+  /** Written into the staged folder: each file's modification time, as the worker checked it (checkWritten). */
+  readonly mtimes?: readonly number[];
   readonly diagnostics: readonly Diagnostic[];
   readonly secrets: readonly Diagnostic[];
   readonly lock: ClusterRender['lock'];
@@ -237,6 +244,15 @@ export function renderClusters(
     const cluster = clusters[index];
     const done = renderCluster(context, cluster, charts, apps?.(cluster.name));
     if (sink) for (const [path, text] of done.files) sink(path, text);
+    if (sink && staged) {
+      // Checked here, on the thread that wrote it, so that commit() counts the folder instead of walking it.
+      const written = [...done.files].map(([path, text]) => {
+        if (!path.startsWith(`${done.rendered.folder}/`)) throw new Error(`${path} is outside the cluster's folder ${done.rendered.folder}`);
+        return [path, Buffer.byteLength(text)] as const;
+      });
+      const mtimes = checkWritten(staged.folder, written);
+      staged.checked(done.rendered.folder, written.map(([path, size], i) => [path, size, mtimes[i]!] as const));
+    }
     const rendered = keptCluster(done.rendered, keep);
     const paths = [...done.files.keys()];
     const part = extras.deliveryParts ? checkedDeliveryPart(context.fleet, rendered) : undefined;
@@ -482,13 +498,16 @@ function fromWorker(done: WorkerCluster, context: FleetContext, staged: StagedTa
     counts: countsOf(objects, routeFiles),
   };
   const texts = new Map<string, string>();
-  const paths: string[] = [];
-  for (const [inFolder, file] of done.files) {
-    const path = `${folder}/${inFolder}`;
-    paths.push(path);
-    if (typeof file === 'number') staged!.record(path, file);
-    else if (sink) sink(path, file);
-    else texts.set(path, file);
+  const paths = done.files.map(([inFolder]) => `${folder}/${inFolder}`);
+  const { mtimes } = done;
+  if (mtimes) staged!.checked(folder, done.files.map(([, size], i) => [paths[i]!, size as number, mtimes[i]!] as const));
+  else {
+    for (let i = 0; i < paths.length; i++) {
+      const file = done.files[i]![1];
+      if (typeof file === 'number') staged!.record(paths[i]!, file);
+      else if (sink) sink(paths[i]!, file);
+      else texts.set(paths[i]!, file);
+    }
   }
   const { diagnostics, secrets, lock, lockedMajor } = done;
   let delivery: ClusterDeliveryPart | undefined;

@@ -1,12 +1,13 @@
 // StagedTree.adopt (incremental synth): folders of the previous output are moved into the staged one.
 // Until the swap the previous output lacks them, so a run that stops at any point (an error, a kill
 // after the moves, a kill between the two renames of the swap) must leave the previous output, or
-// the complete new one, byte for byte, once the next run has repaired the folder.
-import { existsSync, mkdtempSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+// the complete new one, byte for byte, once the next run has repaired the folder. Folders a render
+// thread wrote and checked (StagedTree.checked, checkWritten) are counted at the swap in the same way.
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { needsRecovery, recoverInterruptedSwap, stageTree, writeTreeAtomically, type StagedTree } from '../../lib/output/atomic-write.ts';
+import { checkWritten, needsRecovery, recoverInterruptedSwap, stagedWriter, stageTree, writeTreeAtomically, type StagedTree } from '../../lib/output/atomic-write.ts';
 import { readTree } from '../support/tree.ts';
 
 const PREVIOUS = new Map([
@@ -114,5 +115,54 @@ describe('adopted folders', () => {
     expect(() => staged.adopt([{ folder: '../elsewhere', files: [] }])).toThrow(/not a folder inside the output/);
     staged.abort();
     expect(readTree(out)).toStrictEqual(previous);
+  });
+});
+
+describe('folders checked by the thread that wrote them', () => {
+  /** A staged output whose folder dev/a a render thread wrote into the staged folder and checked. */
+  function stagedWithChecked() {
+    const root = mkdtempSync(join(tmpdir(), 'meshfleet-checked-'));
+    const out = join(root, 'charts-out');
+    const staged = stageTree(out);
+    const write = stagedWriter(staged.folder);
+    const files = [['dev/a/mesh/Chart.yaml', 'name: a'], ['dev/a/values/x.yaml', 'x: 1']].map(([path, text]) => [path!, write(path!, text!)] as const);
+    const mtimes = checkWritten(staged.folder, files);
+    staged.checked('dev/a', files.map(([path, size], i) => [path, size, mtimes[i]!] as const));
+    staged.write('index.json', '{}');
+    return { root, out, staged, files, mtimes };
+  }
+
+  it('are counted on commit, with the sizes and times their writer checked', () => {
+    const { out, staged, files, mtimes } = stagedWithChecked();
+    expect(mtimes).toStrictEqual(files.map(([path]) => statSync(join(staged.folder, path)).mtimeMs));
+    staged.commit();
+    expect(readTree(out)).toStrictEqual({ 'dev/a/mesh/Chart.yaml': 'name: a', 'dev/a/values/x.yaml': 'x: 1', 'index.json': '{}' });
+    expect(staged.mtimes.get('dev/a/values/x.yaml')).toBe(mtimes[1]);
+    expect(staged.sizes.get('dev/a/values/x.yaml')).toBe(4);
+  });
+
+  it('a file changed or replaced after it was written fails the check, naming it', () => {
+    const { staged } = stagedWithChecked();
+    writeFileSync(join(staged.folder, 'dev/a/values/x.yaml'), 'x: 10');
+    expect(() => checkWritten(staged.folder, [['dev/a/values/x.yaml', 4]])).toThrow(/dev\/a\/values\/x\.yaml is not what was written/);
+    mkdirSync(join(staged.folder, 'dev/a/values/y.yaml'));
+    expect(() => checkWritten(staged.folder, [['dev/a/values/y.yaml', 0]])).toThrow(/y\.yaml is not what was written/);
+    staged.abort();
+  });
+
+  it('take no file after their check: commit would neither walk nor count it', () => {
+    const { out, staged } = stagedWithChecked();
+    expect(() => staged.write('dev/a/values/late.yaml', 'late: 1')).toThrow(/dev\/a\/values\/late\.yaml is in dev\/a, whose files were counted already/);
+    expect(() => staged.record('dev/a/mesh/templates/late.yaml', 7)).toThrow(/whose files were counted already/);
+    // Beside it, as any file.
+    staged.write('dev/ab/values/x.yaml', 'x: 2');
+    staged.commit();
+    expect(Object.keys(readTree(out)).sort()).toStrictEqual(['dev/a/mesh/Chart.yaml', 'dev/a/values/x.yaml', 'dev/ab/values/x.yaml', 'index.json']);
+  });
+
+  it('are refused when not a folder inside the output', () => {
+    const { staged } = stagedWithChecked();
+    expect(() => staged.checked('../elsewhere', [])).toThrow(/not a folder inside the output/);
+    staged.abort();
   });
 });

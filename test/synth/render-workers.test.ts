@@ -43,6 +43,7 @@ function stagedSink(folder: string) {
   const write = stagedWriter(folder);
   const recorded: string[] = [];
   const sunk: string[] = [];
+  const checked: string[] = [];
   // Nothing to wait for when the main thread renders alone.
   let waited = process.env.MESHFLEET_WORKERS === '0';
   const sink: FileSink = Object.assign(
@@ -57,9 +58,21 @@ function stagedSink(folder: string) {
       sunk.push(path);
       write(path, text);
     },
-    { staged: { folder, record: (path: string) => void recorded.push(path) } },
+    {
+      staged: {
+        folder,
+        record: (path: string) => void recorded.push(path),
+        // A cluster's folder, checked by the thread that wrote it: the main thread's went through the sink.
+        checked: (_folder: string, files: Iterable<readonly [string, number, number]>) => {
+          for (const [path] of files) {
+            checked.push(path);
+            if (!sunk.includes(path)) recorded.push(path);
+          }
+        },
+      },
+    },
   );
-  return { sink, recorded, sunk };
+  return { sink, recorded, sunk, checked };
 }
 
 /** A fleet of `n` clusters in one environment. */
@@ -91,10 +104,12 @@ describe('rendering in worker threads', () => {
     for (const [workers, byWorkers] of [['0', false], ['2', true]] as const) {
       vi.stubEnv('MESHFLEET_WORKERS', workers);
       const folder = mkdtempSync(join(work, 'staged-'));
-      const { sink, recorded, sunk } = stagedSink(folder);
+      const { sink, recorded, sunk, checked } = stagedSink(folder);
       const rendered = renderFleet(fleet!, { charts: {} }, {}, undefined, sink);
       // Every cluster file once, by one thread or the other; the fleet-wide files stay in `files`.
       expect([...recorded, ...sunk].sort()).toStrictEqual(rendered.paths.filter((p) => !rendered.files.has(p)).sort());
+      // Each cluster's folder checked once, whole, by the thread that wrote it.
+      expect(checked.sort()).toStrictEqual(rendered.clusters.flatMap((c) => rendered.paths.filter((p) => p.startsWith(`${c.folder}/`))).sort());
       expect(recorded.length > 0).toBe(byWorkers);
       expect(sunk.length > 0).toBe(true);
       expect(tree(folder).size).toBe(recorded.length + sunk.length);
