@@ -56,17 +56,19 @@ try {
 const inProcess: InProcess[] = SIZES.map(({ clusters }) => JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', runner, String(clusters)]).toString().trim().split('\n').pop()!));
 
 const wall = (f: SizeFigures) => median(f.cold.map((r) => r.wallMs));
-const peak = (f: SizeFigures) => Math.max(...f.cold.map((r) => r.peakRssMiB), ...[f.incremental, f.check, f.diff, f.validate].map((r) => r?.peakRssMiB ?? 0));
+const peak = (f: SizeFigures) => Math.max(...[...f.cold, ...(f.incremental ?? [])].map((r) => r.peakRssMiB), ...[f.check, f.diff, f.validate].map((r) => r?.peakRssMiB ?? 0));
+// The slowest and fastest run beside each median: this machine's speed varies by tens of percent.
+const spread = (runs: readonly { wallMs: number }[]) => `${(Math.min(...runs.map((r) => r.wallMs)) / 1000).toFixed(2)}–${(Math.max(...runs.map((r) => r.wallMs)) / 1000).toFixed(2)}`;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 console.log(`machine: ${machine}; load average ${loadBefore.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after\n`);
-const header = ['clusters', 'CLI wall (median)', 'runs', 'CPU (median)', 'peak RSS', 'in-process synth', 'validation', 'objects', 'written', 'floor (YAML+write)', 'CLI vs floor'];
+const header = ['clusters', 'CLI wall (median)', 'runs (range, s)', 'CPU (median)', 'peak RSS', 'in-process synth', 'validation', 'objects', 'written', 'floor (YAML+write)', 'CLI vs floor'];
 const rows = cli.map((f, i) => {
   const p = inProcess[i]!;
   return [
     String(f.clusters),
     seconds(wall(f)),
-    String(f.cold.length),
+    `${f.cold.length} (${spread(f.cold)})`,
     seconds(median(f.cold.map((r) => r.cpuMs))),
     `${peak(f).toFixed(0)} MiB`,
     seconds(p.synthMs),
@@ -80,8 +82,9 @@ const rows = cli.map((f, i) => {
 console.log([header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n'));
 
 const big = cli.find((f) => f.clusters === 1000)!;
+const resynth = median(big.incremental!.map((r) => r.wallMs));
 console.log(
-  `\n1000 clusters, second synth after one cluster's settings changed: ${seconds(big.incremental!.wallMs)} (peak ${big.incremental!.peakRssMiB.toFixed(0)} MiB); ` +
+  `\n1000 clusters, synth after one cluster's settings changed: median ${seconds(resynth)} of ${big.incremental!.length} (${spread(big.incremental!)} s; peak ${Math.max(...big.incremental!.map((r) => r.peakRssMiB)).toFixed(0)} MiB); ` +
     `of the unchanged fleet: synth --check ${seconds(big.check!.wallMs)}, diff ${seconds(big.diff!.wallMs)}, validate ${seconds(big.validate!.wallMs)}`,
 );
 
@@ -106,7 +109,7 @@ const checks: (readonly [string, boolean])[] = [
   }),
   [`growth 100 → 1000: ${growth.toFixed(1)}× ≤ ${GROWTH_TARGET}×`, growth <= GROWTH_TARGET],
   [`peak memory ${peakAll.toFixed(0)} MiB ≤ ${PEAK_TARGET_MIB} MiB`, peakAll <= PEAK_TARGET_MIB],
-  [`re-synth after one cluster changed: ${seconds(big.incremental!.wallMs)} ≤ ${seconds(INCREMENTAL_TARGET_MS)}`, big.incremental!.wallMs <= INCREMENTAL_TARGET_MS],
+  [`re-synth after one cluster changed: median ${seconds(resynth)} ≤ ${seconds(INCREMENTAL_TARGET_MS)}`, resynth <= INCREMENTAL_TARGET_MS],
   // A single run against the median of three: 10% of slack for noise.
   ...(['check', 'diff', 'validate'] as const).map((command) => {
     const ms = big[command]!.wallMs;

@@ -47,8 +47,8 @@ export interface SizeFigures {
   readonly clusters: number;
   /** Cold synth into a new folder: each run. */
   readonly cold: readonly CliRun[];
-  /** A second synth after one cluster's settings changed (1000 clusters only). */
-  readonly incremental?: CliRun;
+  /** Synths after one cluster's settings changed (1000 clusters only): HA on, off, on again, each against the output of the one before. */
+  readonly incremental?: readonly CliRun[];
   /** `synth --check`, `diff` and `validate` of the unchanged fleet against its output. */
   readonly check?: CliRun;
   readonly diff?: CliRun;
@@ -70,11 +70,15 @@ export function measureSize(clusters: number, runs: number, work: string, option
   const check = runCli(['synth', '--check', fleet, '--out', out], work);
   const diff = runCli(['diff', fleet, '--out', out], work);
   const validate = runCli(['validate', fleet, '--out', out], work);
-  // One cluster's settings change (HA on for a dev cluster): its charts and values change, the rest not.
+  // One cluster's settings change (HA on for a dev cluster, then off, then on): its charts and values
+  // change, the rest not. Three runs, as the cold ones, for a median on a machine whose speed varies.
   const edited = structuredClone(document);
   (edited.spec.clusters[5] as { ha?: boolean }).ha = true;
-  writeFleetFile(edited, fleet);
-  const incremental = runCli(['synth', fleet, '--out', out], work);
+  const incremental: CliRun[] = [];
+  for (const version of [edited, document, edited]) {
+    writeFleetFile(version, fleet);
+    incremental.push(runCli(['synth', fleet, '--out', out], work));
+  }
   return { clusters, cold, incremental, check, diff, validate };
 }
 
