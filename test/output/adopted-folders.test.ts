@@ -141,6 +141,16 @@ describe('folders checked by the thread that wrote them', () => {
     expect(staged.sizes.get('dev/a/values/x.yaml')).toBe(4);
   });
 
+  it('are not walked again before the swap: their files keep the times their writer recorded', () => {
+    const { out, staged } = stagedWithChecked();
+    const written = stagedWriter(staged.folder)('dev/b/values/y.yaml', 'y: 2');
+    // A time no stat would give: commit keeps it only when it does not stat the folder's files.
+    staged.checked('dev/b', [['dev/b/values/y.yaml', written, 1]]);
+    staged.commit();
+    expect(staged.mtimes.get('dev/b/values/y.yaml')).toBe(1);
+    expect(staged.mtimes.get('index.json')).toBe(statSync(join(out, 'index.json')).mtimeMs);
+  });
+
   it('a file changed or replaced after it was written fails the check, naming it', () => {
     const { staged } = stagedWithChecked();
     writeFileSync(join(staged.folder, 'dev/a/values/x.yaml'), 'x: 10');
