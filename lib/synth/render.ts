@@ -12,8 +12,8 @@ import { LOCK_FILE, lockFile, type LockEntry, type VersionLock } from '../output
 import type { ResolvedFleet } from '../resolve/resolve.ts';
 import { rolloutDiagnostics } from '../rollout/check.ts';
 import { rolloutModel, type RolloutModel } from '../rollout/steps.ts';
-import { rolloutKey, type Incremental } from './incremental.ts';
-import { clusterRolloutDigest } from './rollout-key.ts';
+import type { Incremental } from './incremental.ts';
+import { clusterRolloutDigest, rolloutKey } from './rollout-key.ts';
 import { fleetContext, objectDiagnostics, secretDiagnostics, type ClusterApps } from './render-cluster.ts';
 import { renderClusters, type ClusterOutcome, type KeepObjects, type StagedTarget } from './render-workers.ts';
 

@@ -2,14 +2,16 @@
 // one thread: some 0.6 s at 1000 clusters, which a re-synth after a one-cluster edit would repeat in
 // full. What the model reads of each cluster is hashed by the thread that renders it
 // (clusterRolloutDigest); the fleet's key is those hashes with what the model reads of the fleet
-// (rolloutKey in incremental.ts). A synth writes its output, and so records its key in the
+// (rolloutKey). A synth writes its output, and so records its key in the
 // incremental cache, only when the check found nothing; a later run with the same key needs no check.
 import { createHash } from 'node:crypto';
 import type { RenderedCluster } from '../output/rendered-cluster.ts';
+import type { FleetDelivery } from '../resolve/delivery.ts';
 import { componentUnits, type Unit } from '../rollout/component-waits.ts';
 import { ClusterFacts, factKey } from '../rollout/facts.ts';
 import type { ClusterDeliveryPart } from '../rollout/gitops-files.ts';
 import { encodeDeliveryPart, encodeViews } from './cache-records.ts';
+import { canonical, codeStamp, digest } from './hashing.ts';
 
 /**
  * What the rollout model reads of one cluster (lib/rollout/steps.ts, component-waits.ts), hashed: its
@@ -32,4 +34,17 @@ export function clusterRolloutDigest(rendered: RenderedCluster, part: ClusterDel
 
 function unitFacts(unit: Unit): unknown {
   return [unit.id, unit.file, unit.waits.map((w) => [factKey(w.fact), w.stage]), unit.provides.map((p) => [factKey(p.fact), p.stage])];
+}
+
+/**
+ * The fleet's rollout key: the code, what the model reads of the fleet (its
+ * delivery, its name, whether peers push link credentials) and each cluster's digest in fleet order.
+ */
+export function rolloutKey(delivery: FleetDelivery, fleetName: string, peersPush: boolean, clusters: readonly string[]): string | undefined {
+  try {
+    return digest(`${codeStamp()}\0${canonical([delivery, fleetName, peersPush])}\0${clusters.join('\0')}`);
+  } catch {
+    // Delivery settings canonical cannot write (a function): checked every time.
+    return undefined;
+  }
 }

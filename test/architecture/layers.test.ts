@@ -63,9 +63,10 @@ const PROCESS_IO_ALLOWED: Readonly<Record<string, readonly string[]>> = {
   // synthesize as for the CLI (a shared machine, a test forcing workers on or off). The code a worker
   // starts with names V8's code cache of the bundle as compiled-cache.ts does, and writes it aside.
   'synth/render-workers.ts': ['process.arch', 'process.env', 'process.pid', 'process.versions'],
-  // The incremental synth cache: a temporary name unique per process, and Node's version in the
-  // stamp of the code that renders (another Node may serialize differently).
-  'synth/incremental.ts': ['process.pid', 'process.version'],
+  // Node's version in the stamp of the code that renders (another Node may serialize differently).
+  'synth/hashing.ts': ['process.version'],
+  // The incremental synth cache: a temporary name unique per process.
+  'synth/incremental.ts': ['process.pid'],
 };
 
 const processIoOutsideCli = (uses: ReadonlyMap<string, readonly string[]>) =>

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { generateFleet } from '../../bench/generate-fleet.ts';
-import { canonical } from '../../lib/synth/incremental.ts';
+import { canonical } from '../../lib/synth/hashing.ts';
 import { fleetContext } from '../../lib/synth/render-cluster.ts';
 import { planFleet } from '../../lib/synth/plan.ts';
 import { linkTargetOf } from '../../lib/constructs/multicluster/gateway-ports.ts';

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildStampOf, dependencyVersions, hashFolder } from '../../lib/synth/incremental.ts';
+import { buildStampOf, dependencyVersions, hashFolder } from '../../lib/synth/hashing.ts';
 
 const dirs: string[] = [];
 afterEach(() => {

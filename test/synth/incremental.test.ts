@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { generateFleet } from '../../bench/generate-fleet.ts';
 import { decode, decodeCachedCluster, encode, encodeCachedCluster, encodeViews } from '../../lib/synth/cache-records.ts';
-import { codeStamp } from '../../lib/synth/incremental.ts';
+import { codeStamp } from '../../lib/synth/hashing.ts';
 import { synthesize } from '../../lib/synth/synthesize.ts';
 import { REPO } from '../support/fleet.ts';
 import { diffTrees, readTree } from '../support/tree.ts';
