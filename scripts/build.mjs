@@ -34,7 +34,7 @@ writeFileSync(`${root}dist/.build-stamp`, `meshfleet-build ${compiledHash()}\n`)
 /**
  * The hash of the compiled code (dist/lib, dist/imports: paths and contents, declarations left out
  * as they are never run), which names the code in synth's incremental cache (codeStamp in
- * lib/synth/incremental.ts) without hashing these folders on every run.
+ * lib/synth/hashing.ts) without hashing these folders on every run.
  */
 function compiledHash() {
   const hash = createHash('sha256');
