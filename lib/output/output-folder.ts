@@ -1,28 +1,18 @@
 // The output folder belongs to meshfleet, and meshfleet touches only what it made. A folder is
 // meshfleet's when it is new or empty, or when it holds exactly the files its marker file
-// (`.meshfleet-output`, written with the output) lists. Anything else is refused with exit 2 before a
-// byte is written: the working folder or an ancestor of it or of the fleet file, a regular file, a
-// symbolic link, a folder holding a file meshfleet did not write. Every command that reads or writes
-// the folder opens it here: under its lock, after repairing a swap a killed run left half done.
-import { accessSync, constants, lstatSync, mkdirSync, readdirSync, readlinkSync, realpathSync, rmdirSync } from 'node:fs';
+// (`.meshfleet-output`, written with the output) lists (folder-ownership.ts). Anything else is refused
+// with exit 2 before a byte is written: the working folder or an ancestor of it or of the fleet file,
+// a regular file, a symbolic link, a folder holding a file meshfleet did not write. Every command
+// that reads or writes the folder opens it here: under its lock, after repairing a swap a killed run
+// left half done.
+import { accessSync, constants, lstatSync, mkdirSync, readlinkSync, realpathSync, rmdirSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
-import { describeKind, FileAccessError, fileAccessError, INPUT_LIMITS, readRegularFile } from '../model/file-access.ts';
+import { describeKind, FileAccessError, fileAccessError } from '../model/file-access.ts';
 import { needsRecovery, recoverInterruptedSwap, stageTree, writeTreeAtomically, type StagedTree } from './atomic-write.ts';
 import { readOutputTree } from './diff.ts';
+import { surveyedFiles, surveyOwnership, type OwnershipSurvey, type SurveyedFiles } from './folder-ownership.ts';
+import { startSurvey, type PendingSurvey } from './folder-survey.ts';
 import { acquireOutputLock, type OutputLock } from './output-lock.ts';
-import { LOCK_FILE } from './versioning.ts';
-
-/** The marker file: written with the output, it lists every file meshfleet wrote there. */
-export const OUTPUT_MARKER = '.meshfleet-output';
-
-const MARKER_HEADER =
-  '# Written by meshfleet synth, with the files listed below. meshfleet replaces this folder whole on each\n' +
-  '# run, and refuses to when the folder holds anything not listed here.\n';
-
-/** The marker's content for a set of output files (sorted, so the output stays deterministic). */
-export function ownerMarker(paths: Iterable<string>): string {
-  return MARKER_HEADER + [...paths].filter((p) => p !== OUTPUT_MARKER).sort().map((p) => `${p}\n`).join('');
-}
 
 export interface OutputFolder {
   /** Absolute path of the folder. */
@@ -33,6 +23,11 @@ export interface OutputFolder {
   write(files: ReadonlyMap<string, string>): void;
   /** The same, file by file as they are made (see stageTree); commit() swaps them in. */
   stage(): StagedTree;
+  /**
+   * With OpenOptions.stats: every file in the folder with its size and modification time as the
+   * ownership walk found them. Like read() and stage(), it throws when the folder is not meshfleet's.
+   */
+  files(): SurveyedFiles | undefined;
   /** Releases the lock; a parent folder created for the lock and left empty is removed. */
   close(): void;
 }
@@ -46,6 +41,12 @@ export interface OpenOptions {
   readonly workingFolder: string;
   /** How long to wait for another run holding the folder's lock. */
   readonly waitMs?: number;
+  /**
+   * Stat every file of the folder too (files()). The ownership walk then runs on a thread of its own
+   * for a large folder (folder-survey.ts), and a refusal is thrown by the first read(), stage() or
+   * files() instead of by openOutputFolder.
+   */
+  readonly stats?: boolean;
 }
 
 export function openOutputFolder(outdir: string, options: OpenOptions): OutputFolder {
@@ -67,7 +68,9 @@ export function openOutputFolder(outdir: string, options: OpenOptions): OutputFo
     lock = acquireOutputLock(target, { waitMs: options.waitMs });
   }
   let written = false;
+  let pending: PendingSurvey | undefined;
   const close = () => {
+    pending?.stop();
     lock?.release();
     lock = undefined;
     if (createdParent && !written) removeEmptyFolders(parent, createdParent);
@@ -82,21 +85,42 @@ export function openOutputFolder(outdir: string, options: OpenOptions): OutputFo
       }
       recoverInterruptedSwap(target);
     }
-    checkOwnership(target, display);
+    if (options.stats) pending = startSurvey(target, display, true);
+    else checkOwnership(surveyOwnership(target, display, false));
   } catch (e) {
     close();
     throw e;
   }
+  let survey: OwnershipSurvey | undefined;
+  let owned: SurveyedFiles | undefined;
+  // The survey taken by the first use of the folder's content; its refusal thrown by every use.
+  const checked = () => {
+    if (pending) {
+      survey = pending.result();
+      pending = undefined;
+      if (survey.files) owned = surveyedFiles(survey.files);
+    }
+    if (survey) checkOwnership(survey);
+  };
   return {
     target,
-    read: () => readOutputTree(target),
+    read: () => {
+      checked();
+      return readOutputTree(target);
+    },
+    files: () => {
+      checked();
+      return owned;
+    },
     write: (files) => {
       if (!lock) throw new Error('openOutputFolder: the folder was opened for reading');
+      checked();
       writeTreeAtomically(target, files);
       written = true;
     },
     stage: () => {
       if (!lock) throw new Error('openOutputFolder: the folder was opened for reading');
+      checked();
       const staged = stageTree(target);
       return {
         ...staged,
@@ -174,78 +198,7 @@ function realPathOf(path: string): string {
   }
 }
 
-type Entry = { readonly path: string; readonly kind: string };
-
-/** Refuses a folder holding anything meshfleet did not write; a missing or empty folder is meshfleet's. */
-function checkOwnership(target: string, display: string): void {
-  if (!lstatSync(target, { throwIfNoEntry: false })) return;
-  let top: string[];
-  try {
-    top = readdirSync(target);
-  } catch (e) {
-    throw fileAccessError(e, target, 'read the output folder');
-  }
-  if (top.length === 0) return;
-  const owned = ownedBy(target);
-  if (!owned) {
-    const shown = top.sort().slice(0, 5).join(', ') + (top.length > 5 ? `, … (${top.length} entries)` : '');
-    throw new FileAccessError(
-      `--out ${display} holds files meshfleet did not write (${shown}) and no ${OUTPUT_MARKER} marker`,
-      `give --out a new or empty folder; meshfleet replaces its output folder whole and would delete what is in it`,
-      2,
-    );
-  }
-  const foreign: Entry[] = [];
-  const walk = (dir: string, prefix: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = prefix + entry.name;
-      if (entry.isDirectory()) {
-        if (owned.folder(path)) walk(`${dir}/${entry.name}`, `${path}/`);
-        else foreign.push({ path: `${path}/`, kind: 'a folder' });
-      } else if (!entry.isFile()) {
-        foreign.push({ path, kind: describeKind(lstatSync(join(dir, entry.name))) });
-      } else if (!owned.file(path)) {
-        foreign.push({ path, kind: 'a file' });
-      }
-    }
-  };
-  walk(target, '');
-  if (foreign.length) {
-    const shown = foreign.slice(0, 5).map((f) => `${f.path} (${f.kind})`).join(', ') + (foreign.length > 5 ? `, and ${foreign.length - 5} more` : '');
-    throw new FileAccessError(
-      `--out ${display} holds ${foreign.length} entr${foreign.length === 1 ? 'y' : 'ies'} meshfleet did not write: ${shown}`,
-      `move them out of ${display} (meshfleet replaces the folder whole and would delete them; it writes no links or special files), or give --out another folder`,
-      2,
-    );
-  }
-}
-
-interface Ownership {
-  file(path: string): boolean;
-  folder(path: string): boolean;
-}
-
-/**
- * What meshfleet wrote in a folder: the files its marker lists. A folder written before the marker
- * existed (a meshfleet versions.lock.json, no marker) is taken as meshfleet's minus anything hidden
- * and any top-level file but its own two; the next write adds the marker.
- */
-function ownedBy(target: string): Ownership | undefined {
-  const marker = lstatSync(join(target, OUTPUT_MARKER), { throwIfNoEntry: false });
-  if (marker?.isFile()) {
-    const read = readRegularFile(join(target, OUTPUT_MARKER), { limit: INPUT_LIMITS.outputFile, what: 'output marker', noFollow: true });
-    if (!('text' in read)) throw new FileAccessError(read.problem, read.fix, 2);
-    const files = new Set(read.text.split('\n').filter((line) => line !== '' && !line.startsWith('#')));
-    files.add(OUTPUT_MARKER);
-    const folders = new Set<string>();
-    for (const file of files) for (let i = file.indexOf('/'); i !== -1; i = file.indexOf('/', i + 1)) folders.add(file.slice(0, i));
-    return { file: (path) => files.has(path), folder: (path) => folders.has(path) };
-  }
-  const lock = readRegularFile(join(target, LOCK_FILE), { limit: INPUT_LIMITS.outputFile, what: 'chart version lock', noFollow: true });
-  if (!('text' in lock) || !lock.text.includes('maintained by meshfleet synth')) return undefined;
-  const hidden = (path: string) => path.split('/').some((segment) => segment.startsWith('.'));
-  return {
-    file: (path) => !hidden(path) && (path.includes('/') || path === LOCK_FILE || path === 'index.json'),
-    folder: (path) => !hidden(path),
-  };
+/** Refuses a folder holding anything meshfleet did not write (a survey's refusal). */
+function checkOwnership(survey: OwnershipSurvey): void {
+  if (survey.refusal) throw new FileAccessError(survey.refusal.problem, survey.refusal.fix, 2);
 }

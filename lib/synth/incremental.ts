@@ -12,7 +12,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, 
 import { basename, dirname, join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { cacheDir } from '../compiled-cache.ts';
-import { OUTPUT_MARKER } from '../output/output-folder.ts';
+import { OUTPUT_MARKER, type SurveyedFiles } from '../output/folder-ownership.ts';
 import { gatewayApiFolderFiles } from '../output/gateway-api-folder.ts';
 import { INDEX_FILE, type RenderedCluster } from '../output/rendered-cluster.ts';
 import { LOCK_FILE, majorBelowLock, type LockEntry } from '../output/versioning.ts';
@@ -113,12 +113,19 @@ export interface Incremental {
   abort(): void;
 }
 
-/**
- * `readOnly`: a dry run (synth --check, diff, validate) reads the cache and records nothing: it
- * leaves the cache as it is for the next synth, which the folder it describes is unchanged for.
- */
-export function incrementalSynth(target: string, { readOnly = false }: { readonly readOnly?: boolean } = {}): Incremental {
+export interface IncrementalOptions {
+  /**
+   * A dry run (synth --check, diff, validate) reads the cache and records nothing: it leaves the
+   * cache as it is for the next synth, which the folder it describes is unchanged for.
+   */
+  readonly readOnly?: boolean;
+  /** The folder's files as its ownership walk statted them (OutputFolder.files), else each is statted when checked. */
+  readonly files?: SurveyedFiles;
+}
+
+export function incrementalSynth(target: string, { readOnly = false, files }: IncrementalOptions = {}): Incremental {
   const file = cacheFileOf(target);
+  const filesUnchanged = (paths: readonly string[], stats: readonly FileStat[]) => (files ? surveyedUnchanged(files, paths, stats) : statsUnchanged(target, paths, stats));
   const keys: (string | undefined)[] = [];
   const reused = new Map<number, { entry: CachedCluster; data: Uint8Array; stats: readonly FileStat[] }>();
   const reusedNames = new Set<string>();
@@ -159,7 +166,7 @@ export function incrementalSynth(target: string, { readOnly = false }: { readonl
       keys.push(...computed);
       partKeys = deliveryPartKeys(context.fleet, keys);
       const result = new Map<number, ClusterOutcome>();
-      const read = readCache(target, file);
+      const read = readCache(target, file, filesUnchanged);
       if (!read) return result;
       try {
         const cached = new Map(read.footer.clusters.map((c) => [c.name, c]));
@@ -171,7 +178,7 @@ export function incrementalSynth(target: string, { readOnly = false }: { readonl
           const entry = decodeCachedCluster(data);
           // The previous lock entry, which the chart version follows from, is not in the key: it is the
           // one this cluster wrote (versions.lock.json is as the cache saw it), which gives the same version again.
-          if (!filesUnchanged(target, entry.paths, found.stats)) return;
+          if (!filesUnchanged(entry.paths, found.stats)) return;
           reused.set(index, { entry, data, stats: found.stats });
           reusedNames.add(cluster.name);
           result.set(index, outcomeOf(context, cluster, entry, charts));
@@ -223,7 +230,7 @@ export function incrementalSynth(target: string, { readOnly = false }: { readonl
             const data = cache.bytes.subarray(found.offset, found.offset + found.length);
             const part = decode(data) as CachedPart;
             // Its files are moved into the new output (adopt) as they are: each as the cache saw it.
-            if (!filesUnchanged(target, part.files.map(([path]) => path), found.stats)) return undefined;
+            if (!filesUnchanged(part.files.map(([path]) => path), found.stats)) return undefined;
             const folder = clusterPartFolder(environmentDelivery(fleet.delivery, rendered.cluster.environment), name);
             takenParts.set(name, { data, files: part.files, stats: found.stats, ...(folder ? { folder } : {}) });
             // Made with the cluster as the cache holds it: only a reused cluster's holds.
@@ -351,7 +358,7 @@ function cacheFileOf(target: string): { path: string; real: string } {
   return { path: join(cacheDir(), `${FILE_PREFIX}${createHash('sha256').update(real).digest('hex').slice(0, 32)}.v8`), real };
 }
 
-function readCache(target: string, file: { path: string; real: string }): { footer: Footer; bytes: Buffer } | undefined {
+function readCache(target: string, file: { path: string; real: string }, filesUnchanged: (paths: readonly string[], stats: readonly FileStat[]) => boolean): { footer: Footer; bytes: Buffer } | undefined {
   try {
     // Not a folder a synth finished writing (a new one, one removed since): the cache cannot match.
     if (!statSync(join(target, OUTPUT_MARKER), { throwIfNoEntry: false })) return undefined;
@@ -361,15 +368,20 @@ function readCache(target: string, file: { path: string; real: string }): { foot
     if (footer.format !== FORMAT || footer.stamp !== codeStamp() || footer.target !== file.real || !Array.isArray(footer.clusters)) return undefined;
     const within = (part: { offset: number; length: number }) => part.offset >= 0 && part.offset + part.length <= end;
     if (footer.clusters.some((c) => !within(c) || (c.delivery && !within(c.delivery)))) return undefined;
-    return filesUnchanged(target, FLEET_FILES, footer.fleetFiles) ? { footer, bytes } : undefined;
+    return filesUnchanged(FLEET_FILES, footer.fleetFiles) ? { footer, bytes } : undefined;
   } catch {
     // Missing, unreadable or not ours: render everything.
     return undefined;
   }
 }
 
+/** Every file is in the folder with the size and modification time recorded, as the folder's survey found it. */
+function surveyedUnchanged(files: SurveyedFiles, paths: readonly string[], stats: readonly FileStat[]): boolean {
+  return paths.length === stats.length && paths.every((path, i) => files.matches(path, stats[i][0], stats[i][1]));
+}
+
 /** Every file is in the folder with the size and modification time recorded. */
-function filesUnchanged(target: string, paths: readonly string[], stats: readonly FileStat[]): boolean {
+function statsUnchanged(target: string, paths: readonly string[], stats: readonly FileStat[]): boolean {
   return (
     paths.length === stats.length &&
     paths.every((path, i) => {

@@ -5,12 +5,12 @@
 // folder itself; only what the fleet-wide steps need crosses back. renderFleet stays synchronous:
 // the main thread blocks on a shared signal and reads the workers' ports with receiveMessageOnPort.
 // Results are put back in fleet order, so output and diagnostics equal the single-threaded ones.
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { cacheDir } from '../compiled-cache.ts';
+import { moduleWorkerCode, siblingModule } from '../worker-code.ts';
 import { checkWritten } from '../output/atomic-write.ts';
 import type { Diagnostic } from '../model/diagnostics.ts';
 import type { KubeObject, ObjectFile } from '../model/kube-object.ts';
@@ -421,23 +421,14 @@ const BUNDLE = '../cli/main.bundle.cjs';
  * The code a worker thread starts with: it loads render-worker.ts and runs renderInWorker. From the
  * CLI bundle when the build made one: one file, compiled from V8's code cache of an earlier worker
  * (bin/meshfleet.js does the same for the main thread), starts in a fraction of the time the
- * ~300 modules of dist/ take one by one; then from dist/; from TypeScript sources (tsx, vitest) the
- * worker registers tsx itself first, as bin/meshfleet.js does (Node 20 does not apply `--import tsx`
- * of a worker's execArgv to the worker's own module). A worker that cannot load still reports, as
- * render-worker.ts does: the main thread waits for it.
+ * ~300 modules of dist/ take one by one; else from dist/ or the TypeScript sources (moduleWorkerCode).
+ * A worker that cannot load still reports, as render-worker.ts does: the main thread waits for it.
  */
 function workerEntry(): string {
   const failed = `(e) => { const { workerData: w } = require('node:worker_threads'); w.port.postMessage({ index: -1, error: { name: String(e && e.name), message: String(e && e.message) } }); Atomics.add(w.control, ${SIGNAL}, 1); Atomics.notify(w.control, ${SIGNAL}); }`;
   const run = `(m) => m.renderInWorker(require('node:worker_threads').workerData)`;
-  if (import.meta.url.endsWith('.ts')) {
-    // tsx's ESM entry point of its API, as its package.json exports it to `import`.
-    const manifest = createRequire(import.meta.url).resolve('tsx/package.json');
-    const api = new URL((JSON.parse(readFileSync(manifest, 'utf8')) as { exports: Record<string, { import: { default: string } }> }).exports['./esm/api'].import.default, pathToFileURL(manifest));
-    const worker = new URL('./render-worker.ts', import.meta.url);
-    return `import(${JSON.stringify(api.href)}).then(({ register }) => { register(); return import(${JSON.stringify(worker.href)}); }).then(${run}).catch(${failed});`;
-  }
   const bundle = fileURLToPath(new URL(BUNDLE, import.meta.url));
-  if (!existsSync(bundle)) return `import(${JSON.stringify(new URL('./render-worker.js', import.meta.url).href)}).then(${run}).catch(${failed});`;
+  if (import.meta.url.endsWith('.ts') || !existsSync(bundle)) return moduleWorkerCode(siblingModule('render-worker', import.meta.url), run, failed);
   return bundleLoader(bundle, cacheDir(), failed);
 }
 

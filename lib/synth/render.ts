@@ -6,7 +6,7 @@ import { environmentDelivery } from '../resolve/delivery.ts';
 import { warning, type Diagnostic } from '../model/diagnostics.ts';
 import { originOf } from '../model/merge.ts';
 import { indexFile } from '../output/index-file.ts';
-import { OUTPUT_MARKER, ownerMarker } from '../output/output-folder.ts';
+import { OUTPUT_MARKER, ownerMarker } from '../output/folder-ownership.ts';
 import { INDEX_FILE, type RenderedCluster } from '../output/rendered-cluster.ts';
 import { LOCK_FILE, lockFile, type LockEntry, type VersionLock } from '../output/versioning.ts';
 import type { ResolvedFleet } from '../resolve/resolve.ts';

@@ -93,13 +93,24 @@ export function synthesize(input: FleetInput, options: SynthOptions = {}): Synth
   // incremental synth may reuse most clusters, which then needs few workers or none.
   const declared = (input.document as { spec?: { clusters?: unknown } } | undefined)?.spec?.clusters;
   const incrementally = incrementalWanted(options);
-  if (!(incrementally && hasIncrementalCache(resolve(outdir)))) prestartRenderWorkers(Array.isArray(declared) ? declared.length : 0);
-  const plan = planFleet(input.document, { baseDir: input.baseDir, now: options.now });
-  if (!plan.fleet) throw new FleetError(applyAcknowledgements(input.document, plan.diagnostics).diagnostics, input.locate);
-
+  const reusing = incrementally && hasIncrementalCache(resolve(outdir));
+  if (!reusing) prestartRenderWorkers(Array.isArray(declared) ? declared.length : 0);
   // The one default of the working folder: the public synthesize() resolves relative paths as Node does.
   const workingFolder = options.workingFolder ?? process.cwd();
-  const folder = openOutputFolder(outdir, { write: !options.dryRun, protect: [...(input.file ? [input.file] : []), input.baseDir], workingFolder });
+  const open = (stats: boolean) => openOutputFolder(outdir, { write: !options.dryRun, protect: [...(input.file ? [input.file] : []), input.baseDir], workingFolder, stats });
+  // A folder this synth may reuse clusters from is opened first: its ownership walk stats every file
+  // on another thread while the fleet is planned (folder-survey.ts); its refusal, if any, comes at stage().
+  let folder = reusing ? open(true) : undefined;
+  let plan: ReturnType<typeof planFleet>;
+  try {
+    plan = planFleet(input.document, { baseDir: input.baseDir, now: options.now });
+    if (!plan.fleet) throw new FleetError(applyAcknowledgements(input.document, plan.diagnostics).diagnostics, input.locate);
+  } catch (e) {
+    folder?.close();
+    throw e;
+  }
+  const fleet = plan.fleet;
+  folder ??= open(false);
   let rendered: Rendered;
   let diagnostics: Diagnostic[];
   let files: number;
@@ -111,7 +122,7 @@ export function synthesize(input: FleetInput, options: SynthOptions = {}): Synth
     // Each cluster's files go into the staged folder as they are made, so no run holds the whole
     // output; on an error the staged folder is removed and the previous output stays as it was.
     // Staged operations (trust anchor rotation, Linkerd versions, retired clusters) against what was delivered last.
-    const stagedOperations = stagedChangeDiagnostics(readPreviousIndex(folder.target), plan.fleet);
+    const stagedOperations = stagedChangeDiagnostics(readPreviousIndex(folder.target), fleet);
     const staged = options.dryRun ? undefined : folder.stage();
     // Where each file goes as it is made: the staged folder, a comparison with the folder, a count, or (a plain dry run) rendered.files.
     const compared = options.dryRun === 'compare' ? compareWithFolder(folder.target) : undefined;
@@ -124,9 +135,9 @@ export function synthesize(input: FleetInput, options: SynthOptions = {}): Synth
           ? (_path, text) => void (bytes += Buffer.byteLength(text))
           : undefined;
     // A dry run reads the cache and leaves it as it is (it describes the folder, which stays as it is).
-    const incremental = incrementally ? incrementalSynth(folder.target, { readOnly: !staged }) : undefined;
+    const incremental = incrementally ? incrementalSynth(folder.target, { readOnly: !staged, files: folder.files() }) : undefined;
     try {
-      rendered = renderFleet(plan.fleet, lock, {}, input.apps, sink, options.keep, incremental);
+      rendered = renderFleet(fleet, lock, {}, input.apps, sink, options.keep, incremental);
       const lockWarning = rebuilt ? [warning('MF8006', '', rebuilt, 'commit the output with its rebuilt versions.lock.json')] : [];
       ({ diagnostics, acknowledged } = applyAcknowledgements(input.document, [...plan.diagnostics, ...stagedOperations, ...lockWarning, ...rendered.diagnostics], true));
       if (diagnostics.some((d) => d.severity === 'error') || (options.strict && diagnostics.length)) throw new FleetError(diagnostics, input.locate);

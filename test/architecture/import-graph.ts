@@ -10,6 +10,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 export const LAYERS = [
   'package-files', // the package's own files, found from lib/ and dist/lib/
   'compiled-cache', // generated code (ajv's) kept between runs under node_modules/.cache
+  'worker-code', // the code a worker thread starts with, from the sources or dist/
   'subschema-sharing', // repeated subschemas moved to definitions, so ajv generates each once
   'compat', // data every list derives from: release and Gateway API tables, Linkerd's vocabulary, value formats
   'model', // fleet types, schema, merge, diagnostics, small value parsers and value rules

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { groupOf } from '../../lib/cli/diff.ts';
 import { runCli } from '../../lib/cli/main.ts';
 import { lineEdits, unifiedDiff } from '../../lib/output/diff.ts';
-import { OUTPUT_MARKER } from '../../lib/output/output-folder.ts';
+import { OUTPUT_MARKER } from '../../lib/output/folder-ownership.ts';
 import { riskyChanges } from '../../lib/output/risks.ts';
 import { FIXTURES, REPO } from '../support/fleet.ts';
 import { readTree } from '../support/tree.ts';

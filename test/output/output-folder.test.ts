@@ -9,7 +9,7 @@ import { stringify } from 'yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../lib/cli/main.ts';
 import { FileAccessError } from '../../lib/model/file-access.ts';
-import { OUTPUT_MARKER } from '../../lib/output/output-folder.ts';
+import { OUTPUT_MARKER } from '../../lib/output/folder-ownership.ts';
 import { acquireOutputLock, lockPathOf } from '../../lib/output/output-lock.ts';
 import { fleetDocument, REPO } from '../support/fleet.ts';
 import { readTree } from '../support/tree.ts';

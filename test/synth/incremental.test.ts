@@ -14,6 +14,17 @@ import { synthesize } from '../../lib/synth/synthesize.ts';
 import { REPO } from '../support/fleet.ts';
 import { diffTrees, readTree } from '../support/tree.ts';
 
+// The output folder's survey (lib/output/folder-survey.ts) runs on its own thread from some 40
+// clusters on; `survey.threaded` makes it do so for these small fleets, and `survey.last` tells where it ran.
+const survey = vi.hoisted(() => ({ threaded: false, last: undefined as undefined | { where(): 'thread' | 'here' } }));
+vi.mock('../../lib/output/folder-survey.ts', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../lib/output/folder-survey.ts')>();
+  return {
+    ...actual,
+    startSurvey: (target: string, display: string, withStats: boolean) => (survey.last = actual.startSurvey(target, display, withStats, survey.threaded ? 0 : undefined)),
+  };
+});
+
 let work: string;
 beforeEach(() => {
   work = mkdtempSync(join(tmpdir(), 'meshfleet-incremental-'));
@@ -23,6 +34,8 @@ beforeEach(() => {
 afterEach(() => {
   vi.unstubAllEnvs();
   rmSync(work, { recursive: true, force: true });
+  survey.threaded = false;
+  survey.last = undefined;
 });
 
 /** synth as the CLI runs it (keep 'rollout', incremental), or cold; the FleetError's text when it refuses. */
@@ -347,5 +360,35 @@ describe('incremental synth falls back to rendering', () => {
     const again = inodes(out);
     synth(document, out);
     expect(keptClusters(again, out)).toHaveLength(4);
+  });
+});
+
+describe('incremental synth with the output folder surveyed on its own thread', () => {
+  const document = generate(4);
+
+  it('reuses the unchanged clusters, renders the changed one and a hand-edited one, and gives the cold output', () => {
+    const out = join(work, 'out');
+    expect(synth(document, out)).toBeUndefined();
+    survey.threaded = true;
+    const edited = structuredClone(document);
+    (edited.spec.clusters[2] as Cluster).ha = true;
+    const file = join(out, 'dev/c0/values/linkerd-control-plane.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('logFormat', 'logformat'));
+    const before = inodes(out);
+    expectIncrementalEqualsCold(edited, out);
+    expect(survey.last?.where()).toBe('thread');
+    expect(keptClusters(before, out)).toStrictEqual(['dev/c1', 'dev/c3']);
+  });
+
+  it('refuses a folder holding a file meshfleet did not write, leaving it as it was', () => {
+    const out = join(work, 'out');
+    expect(synth(document, out)).toBeUndefined();
+    survey.threaded = true;
+    writeFileSync(join(out, 'dev/c1/notes.md'), 'mine\n');
+    const previous = tree(out);
+    expect(synth(document, out)).toContain('holds 1 entry meshfleet did not write: dev/c1/notes.md (a file)');
+    expect(survey.last?.where()).toBe('thread');
+    expect(diffTrees(previous, tree(out))).toStrictEqual([]);
+    expect(readdirSync(work).filter((e) => e.startsWith('.'))).toStrictEqual([]);
   });
 });

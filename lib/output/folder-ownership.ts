@@ -1,0 +1,139 @@
+// What in an output folder meshfleet wrote: the marker file it writes with the output lists every file,
+// and a folder is meshfleet's when it holds exactly those (or is new or empty). The walk that checks it
+// (surveyOwnership) runs on the main thread or, for a large folder, on a thread of its own
+// (folder-survey.ts), so it imports nothing beyond file access.
+import { lstatSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describeKind, FileAccessError, fileAccessError, INPUT_LIMITS, readRegularFile } from '../model/file-access.ts';
+import { LOCK_FILE } from './versioning.ts';
+
+/** The marker file: written with the output, it lists every file meshfleet wrote there. */
+export const OUTPUT_MARKER = '.meshfleet-output';
+
+const MARKER_HEADER =
+  '# Written by meshfleet synth, with the files listed below. meshfleet replaces this folder whole on each\n' +
+  '# run, and refuses to when the folder holds anything not listed here.\n';
+
+/** The marker's content for a set of output files (sorted, so the output stays deterministic). */
+export function ownerMarker(paths: Iterable<string>): string {
+  return MARKER_HEADER + [...paths].filter((p) => p !== OUTPUT_MARKER).sort().map((p) => `${p}\n`).join('');
+}
+
+/**
+ * What the walk found: why meshfleet must not replace the folder (plain data, as it may cross
+ * threads), or, when asked for, every regular file it holds with its size and modification time:
+ * the paths joined by NUL (which no file name holds) and [size, mtimeMs] pairs in the same order.
+ */
+export interface OwnershipSurvey {
+  readonly refusal?: { readonly problem: string; readonly fix: string };
+  readonly files?: { readonly paths: string; readonly stats: Float64Array };
+}
+
+type Entry = { readonly path: string; readonly kind: string };
+
+/**
+ * Walks the folder (`display` names it in messages) as far as meshfleet's files go: anything
+ * meshfleet did not write is a refusal. A missing or empty folder is meshfleet's. `withStats` also
+ * stats every file on the way (what incremental synth checks its reused files against).
+ */
+export function surveyOwnership(target: string, display: string, withStats: boolean): OwnershipSurvey {
+  if (!lstatSync(target, { throwIfNoEntry: false })) return {};
+  let top: string[];
+  try {
+    top = readdirSync(target);
+  } catch (e) {
+    throw fileAccessError(e, target, 'read the output folder');
+  }
+  if (top.length === 0) return {};
+  const owned = ownedBy(target);
+  if (!owned) {
+    const shown = top.sort().slice(0, 5).join(', ') + (top.length > 5 ? `, … (${top.length} entries)` : '');
+    return {
+      refusal: {
+        problem: `--out ${display} holds files meshfleet did not write (${shown}) and no ${OUTPUT_MARKER} marker`,
+        fix: `give --out a new or empty folder; meshfleet replaces its output folder whole and would delete what is in it`,
+      },
+    };
+  }
+  const foreign: Entry[] = [];
+  const paths: string[] = [];
+  const stats: number[] = [];
+  const walk = (dir: string, prefix: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = prefix + entry.name;
+      if (entry.isDirectory()) {
+        if (owned.folder(path)) walk(`${dir}/${entry.name}`, `${path}/`);
+        else foreign.push({ path: `${path}/`, kind: 'a folder' });
+      } else if (!entry.isFile()) {
+        foreign.push({ path, kind: describeKind(lstatSync(join(dir, entry.name))) });
+      } else if (!owned.file(path)) {
+        foreign.push({ path, kind: 'a file' });
+      } else if (withStats) {
+        // Gone or replaced since readdir: left out, so a check against it fails as for a missing file.
+        const found = lstatSync(`${dir}/${entry.name}`, { throwIfNoEntry: false });
+        if (found?.isFile()) {
+          paths.push(path);
+          stats.push(found.size, found.mtimeMs);
+        }
+      }
+    }
+  };
+  walk(target, '');
+  if (foreign.length) {
+    const shown = foreign.slice(0, 5).map((f) => `${f.path} (${f.kind})`).join(', ') + (foreign.length > 5 ? `, and ${foreign.length - 5} more` : '');
+    return {
+      refusal: {
+        problem: `--out ${display} holds ${foreign.length} entr${foreign.length === 1 ? 'y' : 'ies'} meshfleet did not write: ${shown}`,
+        fix: `move them out of ${display} (meshfleet replaces the folder whole and would delete them; it writes no links or special files), or give --out another folder`,
+      },
+    };
+  }
+  return withStats ? { files: { paths: paths.join('\0'), stats: Float64Array.from(stats) } } : {};
+}
+
+interface Ownership {
+  file(path: string): boolean;
+  folder(path: string): boolean;
+}
+
+/**
+ * What meshfleet wrote in a folder: the files its marker lists. A folder written before the marker
+ * existed (a meshfleet versions.lock.json, no marker) is taken as meshfleet's minus anything hidden
+ * and any top-level file but its own two; the next write adds the marker.
+ */
+function ownedBy(target: string): Ownership | undefined {
+  const marker = lstatSync(join(target, OUTPUT_MARKER), { throwIfNoEntry: false });
+  if (marker?.isFile()) {
+    const read = readRegularFile(join(target, OUTPUT_MARKER), { limit: INPUT_LIMITS.outputFile, what: 'output marker', noFollow: true });
+    if (!('text' in read)) throw new FileAccessError(read.problem, read.fix, 2);
+    const files = new Set(read.text.split('\n').filter((line) => line !== '' && !line.startsWith('#')));
+    files.add(OUTPUT_MARKER);
+    const folders = new Set<string>();
+    for (const file of files) for (let i = file.indexOf('/'); i !== -1; i = file.indexOf('/', i + 1)) folders.add(file.slice(0, i));
+    return { file: (path) => files.has(path), folder: (path) => folders.has(path) };
+  }
+  const lock = readRegularFile(join(target, LOCK_FILE), { limit: INPUT_LIMITS.outputFile, what: 'chart version lock', noFollow: true });
+  if (!('text' in lock) || !lock.text.includes('maintained by meshfleet synth')) return undefined;
+  const hidden = (path: string) => path.split('/').some((segment) => segment.startsWith('.'));
+  return {
+    file: (path) => !hidden(path) && (path.includes('/') || path === LOCK_FILE || path === 'index.json'),
+    folder: (path) => !hidden(path),
+  };
+}
+
+/** A survey's files: whether one is in the folder as a regular file of this size and modification time. */
+export interface SurveyedFiles {
+  matches(path: string, size: number, mtimeMs: number): boolean;
+}
+
+export function surveyedFiles(files: NonNullable<OwnershipSurvey['files']>): SurveyedFiles {
+  const at = new Map<string, number>();
+  if (files.paths !== '') files.paths.split('\0').forEach((path, i) => at.set(path, 2 * i));
+  const { stats } = files;
+  return {
+    matches(path, size, mtimeMs) {
+      const i = at.get(path);
+      return i !== undefined && stats[i] === size && stats[i + 1] === mtimeMs;
+    },
+  };
+}

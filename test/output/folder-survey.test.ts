@@ -1,0 +1,120 @@
+// The ownership walk on a thread of its own (lib/output/folder-survey.ts): what incremental synth reads
+// of a large output folder — every file's size and modification time, or why meshfleet must not
+// replace the folder — is exactly what the walk on the main thread gives, and a thread that fails
+// hands over to that walk.
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FileAccessError } from '../../lib/model/file-access.ts';
+import { OUTPUT_MARKER, ownerMarker, surveyedFiles, surveyOwnership } from '../../lib/output/folder-ownership.ts';
+import { startSurvey } from '../../lib/output/folder-survey.ts';
+import { openOutputFolder } from '../../lib/output/output-folder.ts';
+import { readTree } from '../support/tree.ts';
+
+let work: string;
+beforeEach(() => {
+  work = mkdtempSync(join(tmpdir(), 'meshfleet-survey-'));
+});
+afterEach(() => {
+  rmSync(work, { recursive: true, force: true });
+});
+
+/** An output folder of `count` files in nested folders, with the marker listing them: large enough to be surveyed on a thread. */
+function outputFolder(count = 1500): { target: string; paths: string[] } {
+  const target = join(work, 'out');
+  const paths = Array.from({ length: count }, (_, i) => `env-${i % 3}/cluster-${i % 97}/manifests/object-${String(i).padStart(4, '0')}.yaml`);
+  for (const [i, path] of paths.entries()) {
+    mkdirSync(join(target, dirname(path)), { recursive: true });
+    writeFileSync(join(target, path), 'x'.repeat(i % 50));
+  }
+  writeFileSync(join(target, OUTPUT_MARKER), ownerMarker(paths));
+  if (count >= 1500) expect(lstatSync(join(target, OUTPUT_MARKER)).size).toBeGreaterThan(64 * 1024);
+  return { target, paths };
+}
+
+describe('the survey of an output folder on its own thread', () => {
+  it('gives what the walk on this thread gives: every file with the size and modification time lstat gives', () => {
+    const { target, paths } = outputFolder();
+    const pending = startSurvey(target, 'out', true);
+    const survey = pending.result();
+    expect(pending.where()).toBe('thread');
+    expect(survey).toStrictEqual(surveyOwnership(target, 'out', true));
+    expect(survey.files!.paths.split('\0').sort()).toStrictEqual([...paths, OUTPUT_MARKER].sort());
+    const files = surveyedFiles(survey.files!);
+    for (const path of [...paths, OUTPUT_MARKER]) {
+      const { size, mtimeMs } = lstatSync(join(target, path));
+      expect(files.matches(path, size, mtimeMs)).toBe(true);
+      expect(files.matches(path, size + 1, mtimeMs)).toBe(false);
+      expect(files.matches(path, size, mtimeMs + 1)).toBe(false);
+    }
+    expect(files.matches('env-0/cluster-0/manifests/missing.yaml', 0, 0)).toBe(false);
+  });
+
+  it('refuses a folder holding what meshfleet did not write, with the walk on this thread\'s message', () => {
+    const { target } = outputFolder();
+    writeFileSync(join(target, 'env-1/cluster-5/manifests/stray.yaml'), 'kind: Stray\n');
+    mkdirSync(join(target, 'env-2/.git'));
+    symlinkSync('/etc/hostname', join(target, 'env-0/link.yaml'));
+    const pending = startSurvey(target, 'out', true);
+    const survey = pending.result();
+    expect(pending.where()).toBe('thread');
+    expect(survey).toStrictEqual(surveyOwnership(target, 'out', true));
+    expect(survey.files).toBeUndefined();
+    expect(survey.refusal?.problem).toMatch(/^--out out holds 3 entries meshfleet did not write: /);
+    for (const entry of ['env-1/cluster-5/manifests/stray.yaml (a file)', 'env-2/.git/ (a folder)', 'env-0/link.yaml (a symbolic link)']) expect(survey.refusal?.problem).toContain(entry);
+  });
+
+  it('hands over to the walk on this thread when its own fails, which then throws that error', () => {
+    const { target } = outputFolder();
+    // A marker past the output file limit (a sparse file): reading it fails, on either thread.
+    truncateSync(join(target, OUTPUT_MARKER), 64 * 1024 * 1024 + 1);
+    const pending = startSurvey(target, 'out', true);
+    expect(() => pending.result()).toThrow(FileAccessError);
+    expect(pending.where()).toBe('here');
+  });
+
+  it('walks a small folder on this thread, when its result is first asked for', () => {
+    const { target } = outputFolder(20);
+    const pending = startSurvey(target, 'out', true);
+    expect(pending.result()).toStrictEqual(surveyOwnership(target, 'out', true));
+    expect(pending.where()).toBe('here');
+  });
+});
+
+describe('an output folder opened with stats', () => {
+  it('opens a folder of someone else, and refuses it at stage() (exit 2) with the folder and its parent untouched', () => {
+    const { target } = outputFolder();
+    writeFileSync(join(target, 'notes.md'), 'mine\n');
+    const before = readTree(work);
+    const folder = openOutputFolder(target, { write: true, workingFolder: work, stats: true });
+    try {
+      let refused: unknown;
+      try {
+        folder.stage();
+      } catch (e) {
+        refused = e;
+      }
+      expect(refused).toBeInstanceOf(FileAccessError);
+      expect((refused as FileAccessError).exitCode).toBe(2);
+      expect((refused as Error).message).toContain('holds 1 entry meshfleet did not write: notes.md (a file)');
+      expect(() => folder.files()).toThrow('did not write');
+    } finally {
+      folder.close();
+    }
+    expect(readTree(work)).toStrictEqual(before);
+    expect(readdirSync(work)).toStrictEqual(['out']);
+  });
+
+  it('gives its files with their sizes and times, as the walk found them', () => {
+    const { target, paths } = outputFolder();
+    const folder = openOutputFolder(target, { write: true, workingFolder: work, stats: true });
+    try {
+      const files = folder.files()!;
+      const { size, mtimeMs } = lstatSync(join(target, paths[7]!));
+      expect(files.matches(paths[7]!, size, mtimeMs)).toBe(true);
+    } finally {
+      folder.close();
+    }
+  });
+});
