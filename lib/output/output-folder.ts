@@ -13,6 +13,7 @@ import { readOutputTree } from './diff.ts';
 import { surveyedFiles, surveyOwnership, type OwnershipSurvey, type SurveyedFiles } from './folder-ownership.ts';
 import { startSurvey, type PendingSurvey } from './folder-survey.ts';
 import { acquireOutputLock, type OutputLock } from './output-lock.ts';
+import { readPreviousIndex, type PreviousIndex } from './previous-index.ts';
 
 export interface OutputFolder {
   /** Absolute path of the folder. */
@@ -28,6 +29,8 @@ export interface OutputFolder {
    * ownership walk found them. Like read() and stage(), it throws when the folder is not meshfleet's.
    */
   files(): SurveyedFiles | undefined;
+  /** Its index.json as readPreviousIndex reads it (with OpenOptions.stats, read ahead on the survey's thread when there is one). */
+  previousIndex(): PreviousIndex | undefined;
   /** Releases the lock; a parent folder created for the lock and left empty is removed. */
   close(): void;
 }
@@ -43,8 +46,8 @@ export interface OpenOptions {
   readonly waitMs?: number;
   /**
    * Stat every file of the folder too (files()). The ownership walk then runs on a thread of its own
-   * for a large folder (folder-survey.ts), and a refusal is thrown by the first read(), stage() or
-   * files() instead of by openOutputFolder.
+   * for a large folder (folder-survey.ts), which reads previousIndex() first, and a refusal is thrown
+   * by every read(), stage(), write() or files() instead of by openOutputFolder.
    */
   readonly stats?: boolean;
 }
@@ -95,9 +98,8 @@ export function openOutputFolder(outdir: string, options: OpenOptions): OutputFo
   let owned: SurveyedFiles | undefined;
   // The survey taken by the first use of the folder's content; its refusal thrown by every use.
   const checked = () => {
-    if (pending) {
+    if (pending && !survey) {
       survey = pending.result();
-      pending = undefined;
       if (survey.files) owned = surveyedFiles(survey.files);
     }
     if (survey) checkOwnership(survey);
@@ -112,6 +114,7 @@ export function openOutputFolder(outdir: string, options: OpenOptions): OutputFo
       checked();
       return owned;
     },
+    previousIndex: () => (pending ? pending.previousIndex() : readPreviousIndex(target)),
     write: (files) => {
       if (!lock) throw new Error('openOutputFolder: the folder was opened for reading');
       checked();

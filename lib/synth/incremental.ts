@@ -119,13 +119,18 @@ export interface IncrementalOptions {
    * cache as it is for the next synth, which the folder it describes is unchanged for.
    */
   readonly readOnly?: boolean;
-  /** The folder's files as its ownership walk statted them (OutputFolder.files), else each is statted when checked. */
-  readonly files?: SurveyedFiles;
+  /**
+   * The folder's files as its ownership walk statted them (OutputFolder.files, called by reusable once
+   * the input keys are made); when it gives none, each file is statted when checked.
+   */
+  readonly files?: () => SurveyedFiles | undefined;
 }
 
 export function incrementalSynth(target: string, { readOnly = false, files }: IncrementalOptions = {}): Incremental {
   const file = cacheFileOf(target);
-  const filesUnchanged = (paths: readonly string[], stats: readonly FileStat[]) => (files ? surveyedUnchanged(files, paths, stats) : statsUnchanged(target, paths, stats));
+  // The folder's survey, taken by reusable once the input keys are made (it throws the folder's refusal, if any).
+  let surveyed: SurveyedFiles | undefined;
+  const filesUnchanged = (paths: readonly string[], stats: readonly FileStat[]) => (surveyed ? surveyedUnchanged(surveyed, paths, stats) : statsUnchanged(target, paths, stats));
   const keys: (string | undefined)[] = [];
   const reused = new Map<number, { entry: CachedCluster; data: Uint8Array; stats: readonly FileStat[] }>();
   const reusedNames = new Set<string>();
@@ -165,6 +170,7 @@ export function incrementalSynth(target: string, { readOnly = false, files }: In
       const computed = inputKeys(context, apps);
       keys.push(...computed);
       partKeys = deliveryPartKeys(context.fleet, keys);
+      surveyed = files?.();
       const result = new Map<number, ClusterOutcome>();
       const read = readCache(target, file, filesUnchanged);
       if (!read) return result;

@@ -5,9 +5,9 @@ import { resolve } from 'node:path';
 import { FleetError, warning, type Diagnostic, type Locator } from '../model/diagnostics.ts';
 import { applyAcknowledgements } from '../model/acknowledge.ts';
 import { openOutputFolder } from '../output/output-folder.ts';
+import type { StagedTree } from '../output/atomic-write.ts';
 import { readVersionLock } from '../output/versioning.ts';
 import { compareWithFolder, type FolderComparison } from '../output/diff.ts';
-import { readPreviousIndex } from '../output/previous-index.ts';
 import { stagedChangeDiagnostics } from '../rollout/staged-changes.ts';
 import { planFleet, type PlanOptions } from './plan.ts';
 import { hasIncrementalCache, incrementalSynth } from './incremental.ts';
@@ -122,38 +122,45 @@ export function synthesize(input: FleetInput, options: SynthOptions = {}): Synth
     // Each cluster's files go into the staged folder as they are made, so no run holds the whole
     // output; on an error the staged folder is removed and the previous output stays as it was.
     // Staged operations (trust anchor rotation, Linkerd versions, retired clusters) against what was delivered last.
-    const stagedOperations = stagedChangeDiagnostics(readPreviousIndex(folder.target), fleet);
-    const staged = options.dryRun ? undefined : folder.stage();
+    const stagedOperations = stagedChangeDiagnostics(folder.previousIndex(), fleet);
+    const writing = !options.dryRun;
+    // A dry run takes the folder's survey (and any refusal of the folder) now; a synth once the input
+    // keys are made (incremental.reusable) or when the staged folder is first used (sink.staged, read
+    // once the unchanged clusters are known), so that the survey's thread (folder-survey.ts) has the
+    // time the input keys take too. Either way, before anything is written.
+    if (!writing) folder.files();
+    let staged: StagedTree | undefined;
+    const stage = () => (staged ??= folder.stage());
     // Where each file goes as it is made: the staged folder, a comparison with the folder, a count, or (a plain dry run) rendered.files.
     const compared = options.dryRun === 'compare' ? compareWithFolder(folder.target) : undefined;
     // Render workers write straight into the staged folder (sink.staged) and record what they wrote.
-    const sink: FileSink | undefined = staged
-      ? Object.assign((path: string, text: string) => staged.write(path, text), { staged })
+    const sink: FileSink | undefined = writing
+      ? (Object.defineProperty((path: string, text: string) => stage().write(path, text), 'staged', { get: stage }) as FileSink)
       : compared
         ? (path, text) => compared.add(path, text)
         : options.dryRun === 'count'
           ? (_path, text) => void (bytes += Buffer.byteLength(text))
           : undefined;
     // A dry run reads the cache and leaves it as it is (it describes the folder, which stays as it is).
-    const incremental = incrementally ? incrementalSynth(folder.target, { readOnly: !staged, files: folder.files() }) : undefined;
+    const incremental = incrementally ? incrementalSynth(folder.target, { readOnly: !writing, files: folder.files }) : undefined;
     try {
       rendered = renderFleet(fleet, lock, {}, input.apps, sink, options.keep, incremental);
       const lockWarning = rebuilt ? [warning('MF8006', '', rebuilt, 'commit the output with its rebuilt versions.lock.json')] : [];
       ({ diagnostics, acknowledged } = applyAcknowledgements(input.document, [...plan.diagnostics, ...stagedOperations, ...lockWarning, ...rendered.diagnostics], true));
       if (diagnostics.some((d) => d.severity === 'error') || (options.strict && diagnostics.length)) throw new FleetError(diagnostics, input.locate);
       if (sink) for (const [path, text] of rendered.files) sink(path, text);
-      if (incremental && !staged) {
+      if (incremental && !writing) {
         // Reused clusters' files are in the folder with the sizes and times that synth wrote: unchanged.
         const reused = incremental.reusedFiles();
         if (compared) compared.unchanged(reused.map(([path]) => path));
         else for (const [, size] of reused) bytes += size;
       }
-      if (staged && incremental) {
-        incremental.adopt(staged);
+      if (writing && incremental) {
+        incremental.adopt(stage());
         incremental.invalidate();
       }
-      staged?.commit();
-      if (staged && incremental) incremental.save(staged);
+      if (writing) stage().commit();
+      if (writing && incremental) incremental.save(stage());
       comparison = compared?.finish();
     } catch (e) {
       staged?.abort();

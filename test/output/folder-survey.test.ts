@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileAccessError } from '../../lib/model/file-access.ts';
 import { OUTPUT_MARKER, ownerMarker, surveyedFiles, surveyOwnership } from '../../lib/output/folder-ownership.ts';
 import { startSurvey } from '../../lib/output/folder-survey.ts';
+import { readPreviousIndex } from '../../lib/output/previous-index.ts';
 import { openOutputFolder } from '../../lib/output/output-folder.ts';
 import { readTree } from '../support/tree.ts';
 
@@ -49,6 +50,19 @@ describe('the survey of an output folder on its own thread', () => {
       expect(files.matches(path, size, mtimeMs + 1)).toBe(false);
     }
     expect(files.matches('env-0/cluster-0/manifests/missing.yaml', 0, 0)).toBe(false);
+  });
+
+  it('reads the previous index.json first, cut as readPreviousIndex cuts it, then walks the folder', () => {
+    const { target, paths } = outputFolder();
+    const index = { fleet: 'f', trustAnchors: [{ subject: 'CN=root', sha256: 'AB:CD' }], environments: [{ name: 'dev', clusters: [{ name: 'c0', linkerd: 'v1', links: [{ target: 'c1' }] }] }] };
+    writeFileSync(join(target, 'index.json'), JSON.stringify(index));
+    writeFileSync(join(target, OUTPUT_MARKER), ownerMarker([...paths, 'index.json']));
+    const pending = startSurvey(target, 'out', true);
+    const previous = pending.previousIndex();
+    expect(previous).toStrictEqual(readPreviousIndex(target));
+    expect(previous).toStrictEqual({ trustAnchors: [{ sha256: 'AB:CD' }], environments: [{ name: 'dev', clusters: [{ name: 'c0', linkerd: 'v1', links: [{ target: 'c1' }] }] }] });
+    expect(pending.result().files!.paths.split('\0')).toContain('index.json');
+    expect(pending.where()).toBe('thread');
   });
 
   it('refuses a folder holding what meshfleet did not write, with the walk on this thread\'s message', () => {

@@ -1,0 +1,72 @@
+// The previous output's index.json is kept cut to what lib/rollout reads of it (previousIndexView in
+// lib/output/previous-index.ts): every field the readers read of a whole index, recorded through a
+// proxy, reads the same in the cut one. A reader that starts reading another field fails here until
+// the view keeps it.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseIndex, previousIndexView, type PreviousIndex } from '../../lib/output/previous-index.ts';
+import { removedLinks, retiredClusters } from '../../lib/rollout/retire.ts';
+import { stagedChangeDiagnostics } from '../../lib/rollout/staged-changes.ts';
+import { linkerdVersionChanges } from '../../lib/rollout/version-change.ts';
+import { exampleDocument, plan, REPO } from '../support/fleet.ts';
+
+type Read = { readonly path: readonly string[]; readonly how: 'get' | 'has' | 'keys' };
+
+/** The value with every read of it (and of what it holds) recorded. */
+function recorded<T>(value: T, reads: Read[], path: readonly string[] = []): T {
+  if (typeof value !== 'object' || value === null) return value;
+  return new Proxy(value, {
+    get(target, key, receiver) {
+      const value = Reflect.get(target, key, receiver) as unknown;
+      if (typeof key !== 'string') return value;
+      reads.push({ path: [...path, key], how: 'get' });
+      return recorded(value, reads, [...path, key]);
+    },
+    has(target, key) {
+      if (typeof key === 'string') reads.push({ path: [...path, key], how: 'has' });
+      return Reflect.has(target, key);
+    },
+    ownKeys(target) {
+      reads.push({ path, how: 'keys' });
+      return Reflect.ownKeys(target);
+    },
+  });
+}
+
+/** What a read gives: the value itself when it is a primitive, else its kind (a function, an array, an object). */
+function outcome(index: unknown, { path, how }: Read): unknown {
+  let value = index;
+  for (const key of how === 'get' ? path : path.slice(0, -1)) value = (value as Record<string, unknown> | undefined)?.[key];
+  if (how === 'has') return typeof value === 'object' && value !== null ? path.at(-1)! in value : `not an object: ${typeof value}`;
+  if (how === 'keys') return Object.keys(value as object).sort();
+  return typeof value === 'function' ? 'a function' : Array.isArray(value) ? `an array of ${value.length}` : typeof value === 'object' && value !== null ? 'an object' : value;
+}
+
+describe('the previous index as lib/rollout reads it', () => {
+  it('keeps every field the staged-change checks and plan read, as the whole file has it', () => {
+    const { fleet } = plan(exampleDocument());
+    const whole = JSON.parse(readFileSync(join(REPO, 'charts-out', 'index.json'), 'utf8')) as Record<string, any>;
+    // A rotation in progress in the previous output, so its fields are read too.
+    whole.trustRotation = { stage: 'reissue', previous: whole.trustAnchors[0].sha256 };
+    const reads: Read[] = [];
+    const previous = recorded(whole as PreviousIndex, reads);
+    stagedChangeDiagnostics(previous, fleet!);
+    removedLinks(previous, fleet!);
+    retiredClusters(previous, fleet!);
+    linkerdVersionChanges(previous, fleet!);
+
+    // Not vacuous: the readers read each kind of field the view keeps.
+    const keys = new Set(reads.map((r) => r.path.at(-1)));
+    for (const key of ['sha256', 'stage', 'previous', 'environments', 'engine', 'clusters', 'name', 'linkerd', 'upstreamCharts', 'linkerd-multicluster', 'links', 'target', 'object', 'credentials', 'secret']) expect(keys).toContain(key);
+    const view = previousIndexView(whole);
+    for (const read of reads) expect([read, outcome(view, read)]).toStrictEqual([read, outcome(whole, read)]);
+    // And it is the cut one that synth and plan get.
+    expect(parseIndex(JSON.stringify(whole))).toStrictEqual(view);
+  });
+
+  it('holds a small part of the file', () => {
+    const text = readFileSync(join(REPO, 'charts-out', 'index.json'), 'utf8');
+    expect(JSON.stringify(parseIndex(text)).length).toBeLessThan(text.length / 5);
+  });
+});
