@@ -34,8 +34,12 @@ interface SurveyData {
   readonly port: MessagePort;
 }
 
-/** The thread posts the previous index, then the survey; or an error instead of what it could not make. */
-type SurveyMessage = { readonly previousIndex: PreviousIndex | undefined } | { readonly survey: OwnershipSurvey } | { readonly error: string };
+/**
+ * The thread posts the previous index, then the survey; or an error instead of what it could not make.
+ * The index goes as JSON text (null for none): ~2 MB at 1000 clusters, which JSON.parse reads 2–4×
+ * faster than the structured clone of its ~50,000 small objects.
+ */
+type SurveyMessage = { readonly previousIndex: string | null } | { readonly survey: OwnershipSurvey } | { readonly error: string };
 
 /** surveyOwnership (and readPreviousIndex) of the folder, on a thread of its own when its marker is at least `threshold` bytes. */
 export function startSurvey(target: string, display: string, withStats: boolean, threshold = THREAD_THRESHOLD): PendingSurvey {
@@ -72,7 +76,7 @@ export function startSurvey(target: string, display: string, withStats: boolean,
     }
     for (let m = receiveMessageOnPort(port1); m; m = receiveMessageOnPort(port1)) {
       const message = m.message as SurveyMessage;
-      if ('previousIndex' in message) previous = { value: message.previousIndex };
+      if ('previousIndex' in message) previous = { value: message.previousIndex === null ? undefined : (JSON.parse(message.previousIndex) as PreviousIndex) };
       else if ('survey' in message) survey = message.survey;
     }
   };
@@ -108,7 +112,8 @@ export function surveyInWorker({ target, display, withStats, control, port }: Su
     Atomics.notify(control, 0);
   };
   try {
-    send({ previousIndex: readPreviousIndex(target) });
+    const previous = readPreviousIndex(target);
+    send({ previousIndex: previous === undefined ? null : JSON.stringify(previous) });
   } catch (e) {
     // Made on the main thread instead; the walk goes on.
     send({ error: String(e) });
