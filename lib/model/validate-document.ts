@@ -40,23 +40,34 @@ function validator(): ValidateFunction {
  */
 export function findSecrets(value: unknown, path = ''): Diagnostic[] {
   const found: Diagnostic[] = [];
-  const pending: [unknown, string][] = [[value, path]];
+  // Each node with the way to it; its pointer is made only for a finding (most documents have none).
+  const pending: Step[] = [{ node: value }];
   while (pending.length > 0) {
-    const [node, at] = pending.pop()!;
+    const step = pending.pop()!;
+    const { node } = step;
     if (typeof node === 'string') {
-      for (const f of findSecretMaterial(node)) found.push(secretError(at, `contains secret material: ${f.kind} (${f.fingerprint})`));
+      for (const f of findSecretMaterial(node)) found.push(secretError(pointerOf(step, path), `contains secret material: ${f.kind} (${f.fingerprint})`));
     } else if (Array.isArray(node)) {
-      node.forEach((v, i) => pending.push([v, `${at}${pointer(i)}`]));
+      node.forEach((v, i) => pending.push({ node: v, parent: step, key: i }));
     } else if (node && typeof node === 'object') {
       for (const [k, v] of Object.entries(node)) {
         const secretKey = findSecretMaterial(k);
-        for (const f of secretKey) found.push(secretError(at, `a key of this map contains secret material: ${f.kind} (${f.fingerprint})`));
+        for (const f of secretKey) found.push(secretError(pointerOf(step, path), `a key of this map contains secret material: ${f.kind} (${f.fingerprint})`));
         // Below a secret key, every pointer would print the key.
-        if (!secretKey.length) pending.push([v, `${at}${pointer(k)}`]);
+        if (!secretKey.length) pending.push({ node: v, parent: step, key: k });
       }
     }
   }
   return found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** A node findSecrets walks, with its parent's step and its key there (none for the root). */
+type Step = { readonly node: unknown; readonly parent?: Step; readonly key?: string | number };
+
+function pointerOf(step: Step, root: string): string {
+  const keys: (string | number)[] = [];
+  for (let at: Step | undefined = step; at?.parent; at = at.parent) keys.push(at.key!);
+  return root + pointer(...keys.reverse());
 }
 
 function secretError(path: string, message: string): Diagnostic {
