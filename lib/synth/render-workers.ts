@@ -30,6 +30,16 @@ export const WORKER_THRESHOLD = 32;
 /** Forces the number of render workers: 0 renders on the main thread only (README: Render workers). */
 export const WORKERS_VARIABLE = 'MESHFLEET_WORKERS';
 
+/**
+ * A render worker's old generation limit. Below 2 GiB (on 64-bit Node), V8 grows an old generation
+ * by at most 1.3–2× its live size between full collections instead of 4× (MaxGrowingFactor in V8's
+ * src/heap/heap-controller.cc): a worker keeps ~35 MB live at 1000 clusters but grew to ~140 MB
+ * between its two collections, ~100 MB with five at this limit, which took the 1000-cluster synth's
+ * peak from 367–421 MiB to 358–373 MiB (interleaved runs). It is far above what a worker holds (its copy of the
+ * resolved fleet, the render code, one cluster at a time).
+ */
+const WORKER_OLD_GENERATION_MB = 1536;
+
 /** Slots of the shared control array. */
 const NEXT = 0;
 const STOP = 1;
@@ -399,7 +409,7 @@ function startPool(count: number): WorkerPool {
   for (let i = 0; i < count; i++) {
     const { port1, port2 } = new MessageChannel();
     const workerData: WorkerData = { control, port: port2 };
-    const worker = new Worker(entry, { eval: true, workerData, transferList: [port2] });
+    const worker = new Worker(entry, { eval: true, workerData, transferList: [port2], resourceLimits: { maxOldGenerationSizeMb: WORKER_OLD_GENERATION_MB } });
     // The process never waits for a worker: renderClusters terminates them once their clusters are in.
     worker.unref();
     workers.push({ port: port1, worker });
