@@ -35,8 +35,8 @@ export const WORKERS_VARIABLE = 'MESHFLEET_WORKERS';
  * by at most 1.3–2× its live size between full collections instead of 4× (MaxGrowingFactor in V8's
  * src/heap/heap-controller.cc): a worker keeps ~35 MB live at 1000 clusters but grew to ~140 MB
  * between its two collections, ~100 MB with five at this limit, which took the 1000-cluster synth's
- * peak from 367–421 MiB to 358–373 MiB (interleaved runs). It is far above what a worker holds (its copy of the
- * resolved fleet, the render code, one cluster at a time).
+ * peak from 367–421 MiB to 358–373 MiB (interleaved runs). It is far above what a worker holds (its
+ * copy of the resolved fleet, the render code, one cluster at a time).
  */
 const WORKER_OLD_GENERATION_MB = 1536;
 

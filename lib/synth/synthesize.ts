@@ -99,7 +99,7 @@ export function synthesize(input: FleetInput, options: SynthOptions = {}): Synth
   const workingFolder = options.workingFolder ?? process.cwd();
   const open = (stats: boolean) => openOutputFolder(outdir, { write: !options.dryRun, protect: [...(input.file ? [input.file] : []), input.baseDir], workingFolder, stats });
   // A folder this synth may reuse clusters from is opened first: its ownership walk stats every file
-  // on another thread while the fleet is planned (folder-survey.ts); its refusal, if any, comes at stage().
+  // on another thread while the fleet is planned (folder-survey.ts); its refusal, if any, comes below.
   let folder = reusing ? open(true) : undefined;
   let plan: ReturnType<typeof planFleet>;
   try {
