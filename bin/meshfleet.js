@@ -148,6 +148,8 @@ async function main() {
     register();
     cli = await import('../lib/cli/main.ts');
   }
+  // The CLI's process is meshfleet's alone: render workers may tune V8's compiler (lib/synth/compiler-tuning.ts).
+  cli.allowCompilerTuning();
   process.exitCode = await cli.runCli(process.argv.slice(2));
   // Ends the process once what it printed is out, without Node's teardown of the heap and the render
   // workers: ~0.5 s after a 1000-cluster synth, ~40 ms after a small one. 'exit' handlers (the code

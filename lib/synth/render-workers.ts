@@ -23,6 +23,7 @@ import { withValues, type ClusterDeliveryPart } from '../rollout/gitops-files.ts
 import { rolloutView } from '../rollout/object-waits.ts';
 import { encodeCachedCluster, encodeDeliveryPart, encodeViews, recordViews } from './cache-records.ts';
 import { clusterRolloutDigest } from './rollout-key.ts';
+import { shareCoresWithCompiler } from './compiler-tuning.ts';
 import { checkedDeliveryPart, renderCluster, type ClusterApps, type ClusterRender, type FleetContext } from './render-cluster.ts';
 
 /** Below this many clusters a worker's start (loading the render modules, ~0.3 s) costs more than it saves. */
@@ -403,6 +404,8 @@ function workerPool(count: number): WorkerPool | undefined {
 }
 
 function startPool(count: number): WorkerPool {
+  // The workers and the main thread render on every core: V8's compiler may take less of them (compiler-tuning.ts).
+  shareCoresWithCompiler(count + 1);
   const entry = workerEntry();
   const control = new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT));
   const workers: { port: MessagePort; worker: Worker }[] = [];
