@@ -12,7 +12,7 @@ import { setFlagsFromString } from 'node:v8';
 
 /** The flags, as V8 11 (Node 20) spells them: a later V8 may name them differently, or not have them. */
 export const COMPILER_FLAGS = [
-  // The profiler ticks a function gets before TurboFan is asked for it (V8 11's default: 67584).
+  // The bytecode a function runs, by size, before V8's tiering considers it for TurboFan (V8 11's default: 67584).
   '--interrupt-budget=270336',
   // The bytecode TurboFan inlines into one function, in all (V8 11's default: 920).
   '--max-inlined-bytecode-size-cumulative=230',
@@ -45,9 +45,11 @@ const processHost = (): CompilerHost => ({ setFlags: setFlagsFromString, v8Versi
 
 /**
  * Called as meshfleet starts `threads` busy threads in all (the main thread counted): when they take
- * every core (render workers do), and the CLI allowed it, sets COMPILER_FLAGS for the process, once. V8 reads them as it
- * decides and compiles, so they apply from then on to every thread; the V8 code caches' check (a flag
- * hash V8 takes as it starts) does not change, so the caches stay valid. Returns whether it set them.
+ * every core (render workers do) and the CLI allowed it, sets COMPILER_FLAGS for the process, once.
+ * V8 reads them as it decides and compiles, so they apply from then on to every thread; the V8 code
+ * caches' check (a flag hash V8 takes as it starts) does not change, so the caches stay valid. A
+ * pool started on a fleet file's size and stopped once the clusters are counted (fewer than the
+ * threshold) leaves them set for the main thread alone. Returns whether it set them.
  */
 export function shareCoresWithCompiler(threads: number, host: CompilerHost = processHost()): boolean {
   if (!allowed || tuned || threads < host.cores) return false;
