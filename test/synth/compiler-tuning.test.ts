@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { compilerFlagsFor } from '../../lib/synth/compiler-tuning.ts';
 
 // The flags the process would be given, instead of setting them in the test runner's V8; two cores, as CI has.
 const setFlags = vi.hoisted(() => vi.fn<(flag: string) => void>());
@@ -37,9 +38,9 @@ describe('compiler tuning', () => {
     expect(tuning.compilerFlagsFor('10.2.154.26-node.36')).toEqual([]);
   });
 
-  it("names flags this Node's V8 knows, each tuned away from its default", async () => {
+  // Skipped, not passed, on a V8 the flags are not set for.
+  it.skipIf(compilerFlagsFor(process.versions.v8).length === 0)("names flags this Node's V8 knows, each tuned away from its default", async () => {
     const { tuning } = await fresh();
-    if (tuning.compilerFlagsFor(process.versions.v8).length === 0) return;
     const options = execFileSync(process.execPath, ['--v8-options'], { encoding: 'utf8' });
     for (const flag of tuning.COMPILER_FLAGS) {
       const [name, value] = flag.split('=');
