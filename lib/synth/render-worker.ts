@@ -6,7 +6,7 @@ import { checkedDeliveryPart, fleetContext, renderCluster } from './render-clust
 import { removeOlderVersions } from '../compiled-cache.ts';
 import { checkWritten, stagedWriter } from '../output/atomic-write.ts';
 import { withoutValues } from '../rollout/gitops-files.ts';
-import { claim, keptCluster, packViews, signal, stop, threadEncoded, type WorkerData, type WorkerJob, type WorkerMessage } from './render-workers.ts';
+import { claim, finished, keptCluster, packViews, signal, stop, threadEncoded, type WorkerData, type WorkerJob, type WorkerMessage } from './render-workers.ts';
 
 /**
  * Renders the clusters this thread claims. `rendered` runs once, after the first cluster this
@@ -15,7 +15,7 @@ import { claim, keptCluster, packViews, signal, stop, threadEncoded, type Worker
  * if any: the code caches of earlier bundles beside it are removed then, as bin/meshfleet.js does.
  */
 export async function renderInWorker(data: WorkerData, rendered?: () => string | undefined): Promise<void> {
-  const { control, port } = data;
+  const { control, port, slot } = data;
   const send = (message: WorkerMessage) => port.postMessage(message);
   // The job comes once the main thread has planned the fleet; the modules loaded meanwhile.
   const { fleet, keep, charts, order, apps, folder, extras } = await new Promise<WorkerJob>((resolve) => port.once('message', resolve));
@@ -51,4 +51,5 @@ export async function renderInWorker(data: WorkerData, rendered?: () => string |
     }
     signal(control);
   }
+  finished(control, slot);
 }

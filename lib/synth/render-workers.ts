@@ -5,6 +5,8 @@
 // folder itself; only what the fleet-wide steps need crosses back. renderFleet stays synchronous:
 // the main thread blocks on a shared signal and reads the workers' ports with receiveMessageOnPort.
 // Results are put back in fleet order, so output and diagnostics equal the single-threaded ones.
+// A worker that stops without reporting (out of memory, above all) is noticed by a watchdog thread,
+// and the cluster it was rendering is rendered again on the main thread.
 import { existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -40,11 +42,17 @@ export const WORKERS_VARIABLE = 'MESHFLEET_WORKERS';
  * copy of the resolved fleet, the render code, one cluster at a time).
  */
 const WORKER_OLD_GENERATION_MB = 1536;
+/** Sets a render worker's old generation limit in MB (WORKER_OLD_GENERATION_MB): README, Render workers. */
+export const WORKER_HEAP_VARIABLE = 'MESHFLEET_WORKER_HEAP_MB';
 
-/** Slots of the shared control array. */
+/** Slots of the shared control array: then one per worker (THREAD + its slot) with its state. */
 const NEXT = 0;
 const STOP = 1;
 const SIGNAL = 2;
+const THREAD = 3;
+/** A worker's state: claims no more clusters (every one it took is reported), or stopped (its thread is gone). */
+const FINISHED = 1;
+const GONE = 2;
 /** NEXT once the main thread stops handing out clusters: every later claim is past the end. */
 const CLOSED = 0x3fffffff;
 
@@ -114,6 +122,10 @@ export type WorkerMessage = { readonly cluster: WorkerCluster } | { readonly ind
 export interface WorkerData {
   readonly control: Int32Array;
   readonly port: MessagePort;
+  /** Which of the pool's workers it is (its state's slot). */
+  readonly slot: number;
+  /** Held, never used: the watchdog sees it close when the thread is gone. */
+  readonly lifeline: MessagePort;
 }
 
 /** What a worker renders, sent once the fleet is planned (the worker loads its modules meanwhile). */
@@ -199,6 +211,33 @@ export function stop(control: Int32Array): void {
   Atomics.store(control, STOP, 1);
 }
 
+/** The worker in `slot` claims no more clusters: every one it claimed is reported. */
+export function finished(control: Int32Array, slot: number): void {
+  Atomics.compareExchange(control, THREAD + slot, 0, FINISHED);
+  signal(control);
+}
+
+/**
+ * Whether every worker has finished or is gone, and one is gone: then a cluster claimed but not
+ * reported was claimed by a worker that stopped while rendering it. Read before the ports are: a
+ * worker posts its last message before it finishes, and a message posted is on the port.
+ */
+function stoppedMidway(control: Int32Array, workers: number): boolean {
+  let gone = false;
+  for (let slot = 0; slot < workers; slot++) {
+    const state = Atomics.load(control, THREAD + slot);
+    if (state === 0) return false;
+    gone ||= state === GONE;
+  }
+  return gone;
+}
+
+/** Clusters rendered again on this thread after the worker rendering them stopped, in this process (tests read it). */
+let lostToWorkers = 0;
+export function clustersLostToWorkers(): number {
+  return lostToWorkers;
+}
+
 /**
  * What a rendered cluster keeps of its objects once its files are made: all of them (the library's
  * callers read them), or only their rollout view (the CLI: what the GitOps files, the rollout model
@@ -226,6 +265,8 @@ export interface RenderClustersOptions {
    * cache writes it then); its `cached` bytes are not kept after.
    */
   readonly record?: (index: number, outcome: ClusterOutcome) => void;
+  /** Wraps the code the workers start with (tests: a worker that stops midway); the prestarted ones are not used then. */
+  readonly workerCode?: (code: string) => string;
 }
 
 /**
@@ -271,7 +312,8 @@ export function renderClusters(
     const delivery = part && sink ? { ...part, files: part.files.map(([path, text]) => (sink(path, text as string), [path, Buffer.byteLength(text as string)] as const)) } : part;
     return { ...done, rendered, paths, files: sink ? undefined : done.files, ...(delivery ? { delivery } : {}), ...(cached ? { cached } : {}), ...(rolloutDigest ? { rolloutDigest } : {}) };
   };
-  const pool = workerPool(workerCount(order.length));
+  const count = workerCount(order.length);
+  const pool = options.workerCode ? (count > 0 ? startPool(count, options.workerCode) : undefined) : workerPool(count);
   if (!pool) return renderAll();
   const { control, workers } = pool;
   try {
@@ -318,12 +360,29 @@ export function renderClusters(
   // No cluster is claimed from here on; the claimed ones are waited for, so nothing writes into the
   // staged folder after this returns (an error removes it). A worker still loading is not waited for.
   const claimed = Math.min(Atomics.exchange(control, NEXT, CLOSED), order.length);
+  const pending = (index: number) => outcomes[index] === undefined && !failed.has(index);
   for (let next = 0; ; ) {
     const seen = Atomics.load(control, SIGNAL);
+    const lost = stoppedMidway(control, workers.length);
     receive();
-    while (next < claimed && (outcomes[order[next]] !== undefined || failed.has(order[next]))) next++;
+    while (next < claimed && !pending(order[next])) next++;
     if (next === claimed) break;
-    Atomics.wait(control, SIGNAL, seen);
+    if (lost) {
+      // A worker stopped while rendering these (its heap limit, above all): rendered here, as the
+      // single-threaded loop does, which throws its error if the cluster has one.
+      for (let at = next; at < claimed; at++) {
+        const index = order[at];
+        if (!pending(index)) continue;
+        lostToWorkers++;
+        try {
+          outcomes[index] = recorded(index, renderHere(index));
+        } catch (error) {
+          failed.set(index, { error });
+        }
+      }
+      continue;
+    }
+    if (Atomics.wait(control, SIGNAL, seen, pool.watchdog ? undefined : WATCH_AFTER_MS) === 'timed-out') watch(pool);
   }
   stopPool(pool);
 
@@ -344,6 +403,10 @@ export function renderClusters(
 interface WorkerPool {
   readonly control: Int32Array;
   readonly workers: readonly { readonly port: MessagePort; readonly worker: Worker }[];
+  /** This end of each worker's lifeline, until the watchdog takes them. */
+  readonly lifelines: readonly MessagePort[];
+  /** Marks a worker GONE when its lifeline closes (watch): started once the main thread has waited WATCH_AFTER_MS. */
+  watchdog?: Worker;
 }
 
 /** Workers started ahead of rendering (prestartRenderWorkers), for the next renderClusters. */
@@ -358,8 +421,9 @@ export function prestartRenderWorkers(clusters: number): void {
   let count: number;
   try {
     count = workerCount(clusters);
+    workerHeapMb();
   } catch {
-    return; // a wrong MESHFLEET_WORKERS is reported where the clusters are rendered, after the fleet's own errors
+    return; // a wrong MESHFLEET_WORKERS (or heap size) is reported where the clusters are rendered, after the fleet's own errors
   }
   // Workers started on a guess (prestartForFleetFile) stay when the count is right.
   if (prestarted?.workers.length === count) return;
@@ -403,21 +467,62 @@ function workerPool(count: number): WorkerPool | undefined {
   return count > 0 ? startPool(count) : undefined;
 }
 
-function startPool(count: number): WorkerPool {
+function startPool(count: number, wrap: (code: string) => string = (code) => code): WorkerPool {
   // The workers and the main thread render on every core: V8's compiler may take less of them (compiler-tuning.ts).
   shareCoresWithCompiler(count + 1);
-  const entry = workerEntry();
-  const control = new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT));
+  const entry = wrap(workerEntry());
+  const maxOldGenerationSizeMb = workerHeapMb();
+  const control = new Int32Array(new SharedArrayBuffer((THREAD + count) * Int32Array.BYTES_PER_ELEMENT));
   const workers: { port: MessagePort; worker: Worker }[] = [];
-  for (let i = 0; i < count; i++) {
+  const lifelines: MessagePort[] = [];
+  for (let slot = 0; slot < count; slot++) {
     const { port1, port2 } = new MessageChannel();
-    const workerData: WorkerData = { control, port: port2 };
-    const worker = new Worker(entry, { eval: true, workerData, transferList: [port2], resourceLimits: { maxOldGenerationSizeMb: WORKER_OLD_GENERATION_MB } });
+    const line = new MessageChannel();
+    lifelines.push(line.port1);
+    const workerData: WorkerData = { control, port: port2, slot, lifeline: line.port2 };
+    const worker = new Worker(entry, { eval: true, workerData, transferList: [port2, line.port2], resourceLimits: { maxOldGenerationSizeMb } });
     // The process never waits for a worker: renderClusters terminates them once their clusters are in.
     worker.unref();
+    // A worker that stops (its heap limit) has its cluster rendered again by renderClusters; its error
+    // event comes after, and must not end the process.
+    worker.on('error', ignoreStoppedWorker);
     workers.push({ port: port1, worker });
   }
-  return { control, workers };
+  return { control, workers, lifelines };
+}
+
+function ignoreStoppedWorker(): void {}
+
+/**
+ * How long the main thread waits for the workers' last clusters before it starts the watchdog: a
+ * cluster takes some 20 ms, so a run without a stopped worker never starts it (a thread costs ~10 MiB).
+ */
+const WATCH_AFTER_MS = 1000;
+
+/**
+ * Starts the pool's watchdog: a thread whose event loop sees a worker's end of its lifeline close
+ * once the worker's thread is gone, whatever stopped it (an exception, its heap limit), and wakes the
+ * main thread, which blocks on the shared signal and so never sees a worker's exit event. A lifeline
+ * closed before the watchdog takes it is seen closing as it does.
+ */
+function watch(pool: WorkerPool): void {
+  if (pool.watchdog) return;
+  pool.watchdog = new Worker(WATCHDOG, { eval: true, workerData: { control: pool.control, lifelines: pool.lifelines }, transferList: [...pool.lifelines] });
+  pool.watchdog.unref();
+}
+
+/** The watchdog's code. A port is noticed closing only once it has a message listener. */
+const WATCHDOG = `const { workerData: { control, lifelines } } = require('node:worker_threads');
+lifelines.forEach((port, slot) => {
+  port.on('message', () => {});
+  port.on('close', () => { Atomics.store(control, ${THREAD} + slot, ${GONE}); Atomics.add(control, ${SIGNAL}, 1); Atomics.notify(control, ${SIGNAL}); });
+});`;
+
+/** A render worker's old generation limit in MB: MESHFLEET_WORKER_HEAP_MB's, else WORKER_OLD_GENERATION_MB. */
+export function workerHeapMb(variable: string | undefined = process.env[WORKER_HEAP_VARIABLE]): number {
+  if (variable === undefined || variable.trim() === '') return WORKER_OLD_GENERATION_MB;
+  if (!/^\d+$/.test(variable.trim()) || Number(variable.trim()) < 1) throw new Error(`${WORKER_HEAP_VARIABLE} is "${variable}", not a heap size in MB: set it to a whole number of MB, or unset it (${WORKER_OLD_GENERATION_MB})`);
+  return Number(variable.trim());
 }
 
 function stopPool(pool: WorkerPool): void {
@@ -425,6 +530,8 @@ function stopPool(pool: WorkerPool): void {
     port.close();
     void worker.terminate();
   }
+  if (pool.watchdog) void pool.watchdog.terminate();
+  else for (const port of pool.lifelines) port.close();
 }
 
 /** The CLI bundle (scripts/build.mjs), beside dist/lib/synth/ where this module's compiled code is. */

@@ -9,7 +9,8 @@ import { generateFleet } from '../../bench/generate-fleet.ts';
 import type { KubeObject } from '../../lib/model/kube-object.ts';
 import { stagedWriter } from '../../lib/output/atomic-write.ts';
 import { renderFleet, type AppSource, type FileSink } from '../../lib/synth/render.ts';
-import { prestartForFleetFile, WORKER_THRESHOLD, workerCount } from '../../lib/synth/render-workers.ts';
+import { fleetContext } from '../../lib/synth/render-cluster.ts';
+import { clustersLostToWorkers, prestartForFleetFile, renderClusters, WORKER_THRESHOLD, workerCount, workerHeapMb } from '../../lib/synth/render-workers.ts';
 import { synthesize } from '../../lib/synth/synthesize.ts';
 import { exampleDocument, fleetDocument, plan, REPO } from '../support/fleet.ts';
 import { SECRET_SAMPLES } from '../validate/secret-samples.ts';
@@ -214,6 +215,52 @@ describe('rendering in worker threads', () => {
     expect(statSync(join(work, 'kept', 'index.json')).mtimeMs).toBe(mtime);
     expect(readdirSync(work).filter((e) => e.startsWith('.kept.'))).toStrictEqual([]);
   }, 120_000);
+});
+
+describe('a render worker that stops', () => {
+  it('while rendering a cluster, without reporting it, leaves that cluster to the main thread: the same outcomes, no endless wait', () => {
+    const { fleet } = plan(clusters(8));
+    const context = fleetContext(fleet!);
+    // The worker's thread ends as it claims its second cluster (a claim is an Atomics.add on slot 0 of
+    // the shared array), as when its heap limit stops it: it never reports that cluster. The main
+    // thread waits in stagedSink until the worker has written its first, so the worker has one to claim.
+    const stopOnSecondClaim = (code: string) =>
+      `{ const add = Atomics.add; let claims = 0; Atomics.add = (array, slot, value) => { const at = add(array, slot, value); if (slot === 0 && ++claims === 2) process.exit(1); return at; }; }\n${code}`;
+    const render = (workers: string, workerCode?: (code: string) => string) => {
+      vi.stubEnv('MESHFLEET_WORKERS', workers);
+      const folder = mkdtempSync(join(work, 'stopped-'));
+      const { sink, recorded } = stagedSink(folder);
+      const outcomes = renderClusters(context, {}, undefined, sink, sink.staged, { workerCode });
+      return { outcomes, recorded, files: tree(folder) };
+    };
+    const single = render('0');
+    const lost = clustersLostToWorkers();
+    const stopped = render('1', stopOnSecondClaim);
+    expect(clustersLostToWorkers() - lost).toBe(1);
+    // The worker rendered its first cluster; the main thread the rest, with the one the worker left.
+    expect(new Set(stopped.recorded.map((path) => path.split('/')[1]))).toStrictEqual(new Set(['c1']));
+    expect([...stopped.files]).toStrictEqual([...single.files]);
+    expect(stopped.outcomes.map((o) => [o.rendered, o.diagnostics, o.paths])).toStrictEqual(single.outcomes.map((o) => [o.rendered, o.diagnostics, o.paths]));
+  }, 120_000);
+
+  it('at its heap limit (MESHFLEET_WORKER_HEAP_MB) does not end the process: the main thread renders what it did not', async () => {
+    const document = clusters(6);
+    synthWith('0', document, REPO, 'heap-single');
+    // 1 MB is too little for a worker to start: V8 stops it, and
+    // Node emits an error event on its Worker once this thread's event loop turns (below).
+    vi.stubEnv('MESHFLEET_WORKER_HEAP_MB', '1');
+    synthWith('2', document, REPO, 'heap-capped');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect([...tree(join(work, 'heap-capped'))]).toStrictEqual([...tree(join(work, 'heap-single'))]);
+  }, 120_000);
+
+  it('heap limit: MESHFLEET_WORKER_HEAP_MB in MB, 1536 unset; refused when not a size in MB, naming the variable and the fix', () => {
+    expect(workerHeapMb(undefined)).toBe(1536);
+    expect(workerHeapMb(' ')).toBe(1536);
+    expect(workerHeapMb('4096')).toBe(4096);
+    expect(() => workerHeapMb('0')).toThrow(/^MESHFLEET_WORKER_HEAP_MB is "0", not a heap size in MB: set it to a whole number of MB, or unset it \(1536\)$/);
+    expect(() => workerHeapMb('2G')).toThrow(/MESHFLEET_WORKER_HEAP_MB/);
+  });
 });
 
 describe('the number of render workers', () => {
