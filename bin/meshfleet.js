@@ -85,7 +85,8 @@ function bundledCli(file) {
   const script = new Script(`(function (exports, require, module, __filename, __dirname, importModule) {${code}\n})`, { filename: file, cachedData });
   if (cachedData === undefined || script.cachedDataRejected) {
     process.once('exit', (exitCode) => {
-      if (exitCode === 0 && saveAside(folder, dataFile, () => script.createCachedData())) removeOlderBuilds(folder, `cli-${command}-`, dataFile);
+      // Made with V8's default flags, which the next run reads it under: render workers may have tuned them (lib/compiler-tuning.ts).
+      if (exitCode === 0 && saveAside(folder, dataFile, () => module.exports.withCompilerFlags('default', () => script.createCachedData()))) removeOlderBuilds(folder, `cli-${command}-`, dataFile);
     });
   }
   const module = { exports: {} };
@@ -148,7 +149,7 @@ async function main() {
     register();
     cli = await import('../lib/cli/main.ts');
   }
-  // The CLI's process is meshfleet's alone: render workers may tune V8's compiler (lib/synth/compiler-tuning.ts).
+  // The CLI's process is meshfleet's alone: render workers may tune V8's compiler (lib/compiler-tuning.ts).
   cli.allowCompilerTuning();
   process.exitCode = await cli.runCli(process.argv.slice(2));
   // Ends the process once what it printed is out, without Node's teardown of the heap and the render

@@ -7,7 +7,8 @@
 //
 // Beside the code, V8's code cache of it (compiled bytecode, vm.Script cachedData): most of loading
 // megabytes of generated code is parsing and compiling it, which the code cache skips. It is named by
-// the hash of the code and the V8 version, and V8 itself refuses data of another build or flags.
+// the hash of the code, the V8 version and the state of V8's flags as it is read (lib/compiler-tuning.ts),
+// and made with those flags: V8 itself refuses data of another build or flags.
 //
 // The folder stays bounded: writing a file removes the older versions of it (the same name with
 // other hashes), all but the few most recent, which checkouts sharing MESHFLEET_CACHE_DIR may use.
@@ -17,6 +18,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, wri
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
+import { compilerFlagState, withCompilerFlags } from './compiler-tuning.ts';
 import { packageFile } from './package-files.ts';
 
 /** How generated code is stored (2: non-ASCII characters escaped); part of every file's name. */
@@ -164,7 +166,8 @@ export function saveAtExit(save: () => void): void {
 /** `bytes`: the code as read (hashing them is quicker than hashing the text, with the same digest). */
 function evaluate(code: string, require: (id: string) => unknown, file: string, bytes: string | Buffer = code): unknown {
   // Named by the code itself, so data never meets other code of the same name.
-  const codeHash = createHash('sha256').update(`${process.versions.v8} ${process.arch} `).update(bytes).digest('hex').slice(0, 16);
+  const flags = compilerFlagState();
+  const codeHash = createHash('sha256').update(`${process.versions.v8} ${process.arch} ${flags} `).update(bytes).digest('hex').slice(0, 16);
   const dataFile = `${file.replace(/\.cjs$/, '')}.${codeHash}.v8-cache`;
   let cachedData: Buffer | undefined;
   try {
@@ -179,7 +182,7 @@ function evaluate(code: string, require: (id: string) => unknown, file: string, 
   if (cachedData === undefined || script.cachedDataRejected === true) {
     saveAtExit(() => {
       // Data of the same code compiled by other V8 versions goes too, beyond the few kept.
-      if (writeAside(dataFile, script.createCachedData(), false)) removeOlderVersions(dataFile, new RegExp(`^${escapeRegExp(basename(file, '.cjs'))}\\.[0-9a-f]{16}\\.`));
+      if (writeAside(dataFile, withCompilerFlags(flags, () => script.createCachedData()), false)) removeOlderVersions(dataFile, new RegExp(`^${escapeRegExp(basename(file, '.cjs'))}\\.[0-9a-f]{16}\\.`));
     });
   }
   const module = { exports: {} as unknown };

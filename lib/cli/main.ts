@@ -46,7 +46,7 @@ With no file, fleet.yaml, main.ts or apps/main.ts in the working folder is used.
 // Defined apart so commands import it without importing the dispatcher (which imports them).
 export type { CliIo } from './io.ts';
 // bin/meshfleet.js owns its process: V8's compiler may be tuned for the render workers there.
-export { allowCompilerTuning } from '../synth/compiler-tuning.ts';
+export { allowCompilerTuning, withCompilerFlags } from '../compiler-tuning.ts';
 
 /** A command: its arguments after the command name, and the name it was called by. */
 export type Command = (argv: readonly string[], io: CliIo, name: string) => Promise<number>;

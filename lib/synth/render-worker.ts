@@ -4,6 +4,7 @@
 // steps need, until none is left. The thread's start-up code reports a module that cannot load.
 import { checkedDeliveryPart, fleetContext, renderCluster } from './render-cluster.ts';
 import { removeOlderVersions } from '../compiled-cache.ts';
+import { assumeCompilerFlags } from '../compiler-tuning.ts';
 import { checkWritten, stagedWriter } from '../output/atomic-write.ts';
 import { withoutValues } from '../rollout/gitops-files.ts';
 import { claim, finished, keptCluster, packViews, signal, stop, threadEncoded, type WorkerData, type WorkerJob, type WorkerMessage } from './render-workers.ts';
@@ -16,6 +17,7 @@ import { claim, finished, keptCluster, packViews, signal, stop, threadEncoded, t
  */
 export async function renderInWorker(data: WorkerData, rendered?: () => string | undefined): Promise<void> {
   const { control, port, slot } = data;
+  assumeCompilerFlags(data.compilerFlags);
   const send = (message: WorkerMessage) => port.postMessage(message);
   // The job comes once the main thread has planned the fleet; the modules loaded meanwhile.
   const { fleet, keep, charts, order, apps, folder, extras } = await new Promise<WorkerJob>((resolve) => port.once('message', resolve));

@@ -25,7 +25,7 @@ import { withValues, type ClusterDeliveryPart } from '../rollout/gitops-files.ts
 import { rolloutView } from '../rollout/object-waits.ts';
 import { encodeCachedCluster, encodeDeliveryPart, encodeViews, recordViews } from './cache-records.ts';
 import { clusterRolloutDigest } from './rollout-key.ts';
-import { shareCoresWithCompiler } from './compiler-tuning.ts';
+import { compilerFlagState, releaseCoresToCompiler, shareCoresWithCompiler, type CompilerFlagState } from '../compiler-tuning.ts';
 import { checkedDeliveryPart, renderCluster, type ClusterApps, type ClusterRender, type FleetContext } from './render-cluster.ts';
 
 /** Below this many clusters a worker's start (loading the render modules, ~0.3 s) costs more than it saves. */
@@ -126,6 +126,8 @@ export interface WorkerData {
   readonly slot: number;
   /** Held, never used: the watchdog sees it close when the thread is gone. */
   readonly lifeline: MessagePort;
+  /** V8's flags as the pool started (lib/compiler-tuning.ts): the code caches the worker makes are made and named with them. */
+  readonly compilerFlags: CompilerFlagState;
 }
 
 /** What a worker renders, sent once the fleet is planned (the worker loads its modules meanwhile). */
@@ -429,7 +431,7 @@ export function prestartRenderWorkers(clusters: number): void {
   if (prestarted?.workers.length === count) return;
   if (prestarted) stopPool(prestarted);
   prestarted = undefined;
-  if (count === 0) return;
+  if (count === 0) return releaseCoresToCompiler();
   const pool = startPool(count);
   prestarted = pool;
   // Planning and rendering run without yielding: still unused once the event loop turns, the
@@ -438,6 +440,7 @@ export function prestartRenderWorkers(clusters: number): void {
     if (prestarted !== pool) return;
     prestarted = undefined;
     stopPool(pool);
+    releaseCoresToCompiler();
   }).unref();
 }
 
@@ -464,13 +467,17 @@ function workerPool(count: number): WorkerPool | undefined {
   prestarted = undefined;
   if (ready && ready.workers.length === count) return ready;
   if (ready) stopPool(ready);
-  return count > 0 ? startPool(count) : undefined;
+  if (count > 0) return startPool(count);
+  // Workers started on a fleet file's size, for a synth that renders too few clusters (an incremental one).
+  releaseCoresToCompiler();
+  return undefined;
 }
 
 function startPool(count: number, wrap: (code: string) => string = (code) => code): WorkerPool {
-  // The workers and the main thread render on every core: V8's compiler may take less of them (compiler-tuning.ts).
+  // The workers and the main thread render on every core: V8's compiler may take less of them (lib/compiler-tuning.ts).
   shareCoresWithCompiler(count + 1);
-  const entry = wrap(workerEntry());
+  const compilerFlags = compilerFlagState();
+  const entry = wrap(workerEntry(compilerFlags));
   const maxOldGenerationSizeMb = workerHeapMb();
   const control = new Int32Array(new SharedArrayBuffer((THREAD + count) * Int32Array.BYTES_PER_ELEMENT));
   const workers: { port: MessagePort; worker: Worker }[] = [];
@@ -479,7 +486,7 @@ function startPool(count: number, wrap: (code: string) => string = (code) => cod
     const { port1, port2 } = new MessageChannel();
     const line = new MessageChannel();
     lifelines.push(line.port1);
-    const workerData: WorkerData = { control, port: port2, slot, lifeline: line.port2 };
+    const workerData: WorkerData = { control, port: port2, slot, lifeline: line.port2, compilerFlags };
     const worker = new Worker(entry, { eval: true, workerData, transferList: [port2, line.port2], resourceLimits: { maxOldGenerationSizeMb } });
     // The process never waits for a worker: renderClusters terminates them once their clusters are in.
     worker.unref();
@@ -544,22 +551,23 @@ const BUNDLE = '../cli/main.bundle.cjs';
  * ~300 modules of dist/ take one by one; else from dist/ or the TypeScript sources (moduleWorkerCode).
  * A worker that cannot load still reports, as render-worker.ts does: the main thread waits for it.
  */
-function workerEntry(): string {
+function workerEntry(compilerFlags: CompilerFlagState): string {
   const failed = `(e) => { const { workerData: w } = require('node:worker_threads'); w.port.postMessage({ index: -1, error: { name: String(e && e.name), message: String(e && e.message) } }); Atomics.add(w.control, ${SIGNAL}, 1); Atomics.notify(w.control, ${SIGNAL}); }`;
   const run = `(m) => m.renderInWorker(require('node:worker_threads').workerData)`;
   const bundle = fileURLToPath(new URL(BUNDLE, import.meta.url));
   if (import.meta.url.endsWith('.ts') || !existsSync(bundle)) return moduleWorkerCode(siblingModule('render-worker', import.meta.url), run, failed);
-  return bundleLoader(bundle, cacheDir(), failed);
+  return bundleLoader(bundle, cacheDir(), compilerFlags, failed);
 }
 
 /**
  * Loads the CLI bundle in a worker and runs its render worker (`renderWorker`, an export the build
  * adds). The wrapper and arguments are bin/meshfleet.js's, so the bundle's code runs as it does
- * there. V8's code cache of the worker's own run, named by the bundle's hash and the V8 version, is
- * saved after the worker's first cluster when there was none (or V8 refused it): then it holds the
- * render code the worker compiled. A cache that cannot be read or written only costs the compile.
+ * there. V8's code cache of the worker's own run, named by the bundle's hash, the V8 version and the
+ * state of V8's flags (which the pool set before the worker starts, and V8 checks), is saved after the
+ * worker's first cluster when there was none (or V8 refused it): then it holds the render code the
+ * worker compiled. A cache that cannot be read or written only costs the compile.
  */
-function bundleLoader(bundle: string, cacheFolder: string, failed: string): string {
+function bundleLoader(bundle: string, cacheFolder: string, compilerFlags: CompilerFlagState, failed: string): string {
   return `const fail = ${failed};
 try {
   const { workerData, threadId } = require('node:worker_threads');
@@ -567,7 +575,7 @@ try {
   const file = ${JSON.stringify(bundle)};
   const folder = ${JSON.stringify(cacheFolder)};
   const bytes = fs.readFileSync(file);
-  const hash = require('node:crypto').createHash('sha256').update(process.versions.v8 + ' ' + process.arch + '\\n').update(bytes).digest('hex').slice(0, 32);
+  const hash = require('node:crypto').createHash('sha256').update(process.versions.v8 + ' ' + process.arch + ' ${compilerFlags}\\n').update(bytes).digest('hex').slice(0, 32);
   const dataFile = require('node:path').join(folder, 'render-worker-' + hash + '.v8-cache');
   let cachedData;
   try { cachedData = fs.readFileSync(dataFile); } catch {}

@@ -64,7 +64,7 @@ const PROCESS_IO_ALLOWED: Readonly<Record<string, readonly string[]>> = {
   // starts with names V8's code cache of the bundle as compiled-cache.ts does, and writes it aside.
   'synth/render-workers.ts': ['process.arch', 'process.env', 'process.pid', 'process.versions'],
   // V8's compiler flags are measured per V8 version: none are set for another (an unknown flag prints an error).
-  'synth/compiler-tuning.ts': ['process.versions'],
+  'compiler-tuning.ts': ['process.versions'],
   // Node's version in the stamp of the code that renders (another Node may serialize differently).
   'synth/hashing.ts': ['process.version'],
   // The incremental synth cache: a temporary name unique per process.

@@ -91,7 +91,7 @@ export async function runCli() {
     const dir = standIn();
     rmSync(join(dir, 'lib'), { recursive: true });
     // A CommonJS bundle (as scripts/build.mjs writes it) that imports a module from outside itself.
-    const bundle = "exports.allowCompilerTuning = () => {}; exports.runCli = async (argv) => { const { sep } = await importModule('node:path'); process.stdout.write('bundled ' + argv.join(' ') + ' ' + sep); return 0; };\n";
+    const bundle = "exports.allowCompilerTuning = () => {}; exports.withCompilerFlags = (state, make) => make(); exports.runCli = async (argv) => { const { sep } = await importModule('node:path'); process.stdout.write('bundled ' + argv.join(' ') + ' ' + sep); return 0; };\n";
     writeFileSync(join(dir, 'dist', 'lib', 'cli', 'main.bundle.cjs'), bundle);
     const env = { ...process.env, MESHFLEET_CACHE_DIR: join(dir, 'cache') };
     const data = () => readdirSync(join(dir, 'cache')).filter((file) => file.endsWith('.v8-cache'));
@@ -115,7 +115,7 @@ export async function runCli() {
     const file = join(dir, 'dist', 'lib', 'cli', 'main.bundle.cjs');
     const stamp = join(dir, 'dist', '.build-stamp');
     const env = { ...process.env, MESHFLEET_CACHE_DIR: join(dir, 'cache') };
-    const bundle = (word: string) => `exports.allowCompilerTuning = () => {}; exports.runCli = async () => { process.stdout.write('${word}'); return 0; };\n`;
+    const bundle = (word: string) => `exports.allowCompilerTuning = () => {}; exports.withCompilerFlags = (state, make) => make(); exports.runCli = async () => { process.stdout.write('${word}'); return 0; };\n`;
     const data = () => readdirSync(join(dir, 'cache')).filter((name) => name.endsWith('.v8-cache'));
     // Named by the build's hash (no hashing of the bundle on every start), its size and its time.
     writeFileSync(stamp, `meshfleet-build ${'a'.repeat(64)}\n`);
@@ -146,7 +146,7 @@ export async function runCli() {
   it("removes a command's code cache data of older builds when it writes its own, keeping the most recent few", () => {
     const dir = standIn();
     rmSync(join(dir, 'lib'), { recursive: true });
-    writeFileSync(join(dir, 'dist', 'lib', 'cli', 'main.bundle.cjs'), "exports.allowCompilerTuning = () => {}; exports.runCli = async () => 0;\n");
+    writeFileSync(join(dir, 'dist', 'lib', 'cli', 'main.bundle.cjs'), "exports.allowCompilerTuning = () => {}; exports.withCompilerFlags = (state, make) => make(); exports.runCli = async () => 0;\n");
     const cache = join(dir, 'cache');
     mkdirSync(cache);
     // Data of four older builds for synth (the higher the newer), of one for lint, a killed run's

@@ -2,13 +2,14 @@
 // cannot be written only costs the generation, never the result.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cachedModule, KEPT_VERSIONS } from '../../lib/compiled-cache.ts';
+import { compilerFlagsFor } from '../../lib/compiler-tuning.ts';
 import { REPO } from '../support/fleet.ts';
 
 const require = createRequire(import.meta.url);
@@ -78,11 +79,19 @@ describe('cachedModule', () => {
     expect(calls).toBe(2);
   });
 
-  /** A process that loads one generated module and exits: what it printed. */
-  function loadInChild(value: number): string {
+  /**
+   * A process that loads one generated module and exits: what it printed. `tune`: V8's compiler
+   * flags tuned (as render workers do: lib/compiler-tuning.ts) before the module is loaded or after.
+   */
+  function loadInChild(value: number, tune?: 'before' | 'after'): string {
+    const tuning = `tuning.allowCompilerTuning(); tuning.shareCoresWithCompiler(2, { setFlags: v8.setFlagsFromString, v8Version: process.versions.v8, cores: 2 });`;
     const script = `import { createRequire } from 'node:module';
+      import v8 from 'node:v8';
       import { cachedModule } from ${JSON.stringify(pathToFileURL(join(REPO, 'lib', 'compiled-cache.ts')).href)};
+      import * as tuning from ${JSON.stringify(pathToFileURL(join(REPO, 'lib', 'compiler-tuning.ts')).href)};
+      ${tune === 'before' ? tuning : ''}
       const m = cachedModule('t', 'key', () => ${JSON.stringify(code(value))}, createRequire(import.meta.url));
+      ${tune === 'after' ? tuning : ''}
       process.stdout.write(JSON.stringify(m));`;
     const result = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
       cwd: REPO,
@@ -108,6 +117,25 @@ describe('cachedModule', () => {
     expect(loadInChild(1)).toBe('{"value":1,"helper":"function"}');
     // (V8's data is not byte-stable from run to run: its size is.)
     expect(readFileSync(join(dir, 'cache', data!)).length).toBe(valid.length);
+  });
+
+  // V8 refuses data made under other flags than it reads it under: the flags the module was read under.
+  it.skipIf(compilerFlagsFor(process.versions.v8).length === 0)("makes V8's data with the compiler flags it was read under, and names it by them", () => {
+    const mtimes = () => new Map(codeCaches().map((file) => [file, statSync(join(dir, 'cache', file)).mtimeMs]));
+    // Read with V8's defaults, then the flags tuned: the data is made with the defaults, so the next
+    // process, which starts with them, takes it and writes nothing.
+    loadInChild(1, 'after');
+    const made = mtimes();
+    expect(made.size).toBe(1);
+    loadInChild(1);
+    expect(mtimes()).toStrictEqual(made);
+    // Read with the flags tuned first: data of its own, which a process tuned as early takes.
+    loadInChild(1, 'before');
+    const both = mtimes();
+    expect(both.size).toBe(2);
+    loadInChild(1, 'before');
+    loadInChild(1);
+    expect(mtimes()).toStrictEqual(both);
   });
 
   it('names the compiled code by the code it was compiled from', () => {
