@@ -314,8 +314,7 @@ export function renderClusters(
     const delivery = part && sink ? { ...part, files: part.files.map(([path, text]) => (sink(path, text as string), [path, Buffer.byteLength(text as string)] as const)) } : part;
     return { ...done, rendered, paths, files: sink ? undefined : done.files, ...(delivery ? { delivery } : {}), ...(cached ? { cached } : {}), ...(rolloutDigest ? { rolloutDigest } : {}) };
   };
-  const count = workerCount(order.length);
-  const pool = options.workerCode ? (count > 0 ? startPool(count, options.workerCode) : undefined) : workerPool(count);
+  const pool = workerPool(workerCount(order.length), options.workerCode);
   if (!pool) return renderAll();
   const { control, workers } = pool;
   try {
@@ -461,13 +460,13 @@ export function prestartForFleetFile(file: string): number {
   return prestarted?.workers.length ?? 0;
 }
 
-/** The prestarted workers when there are as many as wanted, else new ones; none for 0. */
-function workerPool(count: number): WorkerPool | undefined {
+/** The prestarted workers when there are as many as wanted (and their code is not wrapped), else new ones; none for 0. */
+function workerPool(count: number, wrap?: (code: string) => string): WorkerPool | undefined {
   const ready = prestarted;
   prestarted = undefined;
-  if (ready && ready.workers.length === count) return ready;
+  if (ready && ready.workers.length === count && !wrap) return ready;
   if (ready) stopPool(ready);
-  if (count > 0) return startPool(count);
+  if (count > 0) return startPool(count, wrap);
   // Workers started on a fleet file's size, for a synth that renders too few clusters (an incremental one).
   releaseCoresToCompiler();
   return undefined;
@@ -477,7 +476,7 @@ function startPool(count: number, wrap: (code: string) => string = (code) => cod
   // The workers and the main thread render on every core: V8's compiler may take less of them (lib/compiler-tuning.ts).
   shareCoresWithCompiler(count + 1);
   const compilerFlags = compilerFlagState();
-  const entry = wrap(workerEntry(compilerFlags));
+  const entry = wrap(workerEntry());
   const maxOldGenerationSizeMb = workerHeapMb();
   const control = new Int32Array(new SharedArrayBuffer((THREAD + count) * Int32Array.BYTES_PER_ELEMENT));
   const workers: { port: MessagePort; worker: Worker }[] = [];
@@ -551,23 +550,23 @@ const BUNDLE = '../cli/main.bundle.cjs';
  * ~300 modules of dist/ take one by one; else from dist/ or the TypeScript sources (moduleWorkerCode).
  * A worker that cannot load still reports, as render-worker.ts does: the main thread waits for it.
  */
-function workerEntry(compilerFlags: CompilerFlagState): string {
+function workerEntry(): string {
   const failed = `(e) => { const { workerData: w } = require('node:worker_threads'); w.port.postMessage({ index: -1, error: { name: String(e && e.name), message: String(e && e.message) } }); Atomics.add(w.control, ${SIGNAL}, 1); Atomics.notify(w.control, ${SIGNAL}); }`;
   const run = `(m) => m.renderInWorker(require('node:worker_threads').workerData)`;
   const bundle = fileURLToPath(new URL(BUNDLE, import.meta.url));
   if (import.meta.url.endsWith('.ts') || !existsSync(bundle)) return moduleWorkerCode(siblingModule('render-worker', import.meta.url), run, failed);
-  return bundleLoader(bundle, cacheDir(), compilerFlags, failed);
+  return bundleLoader(bundle, cacheDir(), failed);
 }
 
 /**
  * Loads the CLI bundle in a worker and runs its render worker (`renderWorker`, an export the build
  * adds). The wrapper and arguments are bin/meshfleet.js's, so the bundle's code runs as it does
  * there. V8's code cache of the worker's own run, named by the bundle's hash, the V8 version and the
- * state of V8's flags (which the pool set before the worker starts, and V8 checks), is saved after the
+ * state of V8's flags (WorkerData.compilerFlags: the pool set them before the worker starts), is saved after the
  * worker's first cluster when there was none (or V8 refused it): then it holds the render code the
  * worker compiled. A cache that cannot be read or written only costs the compile.
  */
-function bundleLoader(bundle: string, cacheFolder: string, compilerFlags: CompilerFlagState, failed: string): string {
+function bundleLoader(bundle: string, cacheFolder: string, failed: string): string {
   return `const fail = ${failed};
 try {
   const { workerData, threadId } = require('node:worker_threads');
@@ -575,7 +574,7 @@ try {
   const file = ${JSON.stringify(bundle)};
   const folder = ${JSON.stringify(cacheFolder)};
   const bytes = fs.readFileSync(file);
-  const hash = require('node:crypto').createHash('sha256').update(process.versions.v8 + ' ' + process.arch + ' ${compilerFlags}\\n').update(bytes).digest('hex').slice(0, 32);
+  const hash = require('node:crypto').createHash('sha256').update(process.versions.v8 + ' ' + process.arch + ' ' + workerData.compilerFlags + '\\n').update(bytes).digest('hex').slice(0, 32);
   const dataFile = require('node:path').join(folder, 'render-worker-' + hash + '.v8-cache');
   let cachedData;
   try { cachedData = fs.readFileSync(dataFile); } catch {}

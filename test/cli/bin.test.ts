@@ -2,7 +2,7 @@
 // and always dist/ in an installed package, which has no lib/. Tried on a stand-in package whose two
 // entry points only say which one ran.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -91,12 +91,17 @@ export async function runCli() {
     const dir = standIn();
     rmSync(join(dir, 'lib'), { recursive: true });
     // A CommonJS bundle (as scripts/build.mjs writes it) that imports a module from outside itself.
-    const bundle = "exports.allowCompilerTuning = () => {}; exports.withCompilerFlags = (state, make) => make(); exports.runCli = async (argv) => { const { sep } = await importModule('node:path'); process.stdout.write('bundled ' + argv.join(' ') + ' ' + sep); return 0; };\n";
+    // Its withCompilerFlags logs the flags bin makes the code cache with, and the size of what it made.
+    const made = join(dir, 'made');
+    const bundle =
+      "exports.allowCompilerTuning = () => {}; exports.withCompilerFlags = (state, make) => { const data = make(); require('node:fs').appendFileSync(process.env.MADE, state + ' ' + data.length + '\\n'); return data; }; exports.runCli = async (argv) => { const { sep } = await importModule('node:path'); process.stdout.write('bundled ' + argv.join(' ') + ' ' + sep); return 0; };\n";
     writeFileSync(join(dir, 'dist', 'lib', 'cli', 'main.bundle.cjs'), bundle);
-    const env = { ...process.env, MESHFLEET_CACHE_DIR: join(dir, 'cache') };
+    const env = { ...process.env, MESHFLEET_CACHE_DIR: join(dir, 'cache'), MADE: made };
     const data = () => readdirSync(join(dir, 'cache')).filter((file) => file.endsWith('.v8-cache'));
     expect(ran(dir, ['synth'], env)).toBe('bundled synth /');
     expect(data()).toMatchObject([expect.stringMatching(/^cli-synth-[0-9a-f]{32}\.v8-cache$/)]);
+    // Made with V8's default flags, which the next run reads it under (render workers may have tuned them: lib/compiler-tuning.ts).
+    expect(readFileSync(made, 'utf8')).toBe(`default ${statSync(join(dir, 'cache', data()[0]!)).size}\n`);
     // Compiled from the data the first run left: import() still works (in Node 20 it would not).
     expect(ran(dir, ['synth'], env)).toBe('bundled synth /');
     expect(ran(dir, ['lint'], env)).toBe('bundled lint /');
