@@ -2,17 +2,24 @@
 // index.json (~9 MB at 1000 clusters, parsed and cut to what the staged-change checks read) and the
 // ownership walk, which stats every file (~28,000). The main thread would otherwise spend ~0.5 s on
 // them while the other core idles: the thread starts when the folder is opened, before the fleet is
-// planned, and each result is taken when needed.
+// planned, and each result is taken when needed. A thread that stops without answering (its heap
+// limit, above all) is noticed by a watchdog (lib/thread-watchdog.ts), and its work done here.
 import { lstatSync } from 'node:fs';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { newLifeline, startWatchdog, WATCH_AFTER_MS } from '../thread-watchdog.ts';
 import { moduleWorkerCode, siblingModule } from '../worker-code.ts';
 import { OUTPUT_MARKER, surveyOwnership, type OwnershipSurvey } from './folder-ownership.ts';
 import { readPreviousIndex, type PreviousIndex } from './previous-index.ts';
 
 /** A marker this large lists some 1,000 files: below it, starting a thread (~30 ms) costs more than the walk. */
 const THREAD_THRESHOLD = 64 * 1024;
-/** A thread that has not answered by then (it died) is given up for the work on the main thread. */
+/** A thread alive but silent this long (stuck) is given up for the work on the main thread; one that stopped is noticed at once. */
 const ANSWER_TIMEOUT_MS = 60_000;
+/** Slots of the shared control array: how many messages the thread posted (or the watchdog's wake-ups), and the thread's state. */
+const EVENTS = 0;
+const STATE = 1;
+/** The thread's state once the watchdog saw it stop. */
+const GONE = 1;
 
 export interface PendingSurvey {
   /** readPreviousIndex of the folder (blocks until the thread has it). */
@@ -29,9 +36,11 @@ interface SurveyData {
   readonly target: string;
   readonly display: string;
   readonly withStats: boolean;
-  /** [0]: how many messages the thread has posted. */
+  /** EVENTS and STATE. */
   readonly control: Int32Array;
   readonly port: MessagePort;
+  /** Held, never used: the watchdog sees it close when the thread is gone. */
+  readonly lifeline: MessagePort;
 }
 
 /**
@@ -42,19 +51,27 @@ interface SurveyData {
  */
 type SurveyMessage = { readonly previousIndex: string | null } | { readonly survey: OwnershipSurvey } | { readonly failed: true };
 
+export interface SurveyOptions {
+  /** The marker's size from which the survey runs on a thread (THREAD_THRESHOLD). */
+  readonly threshold?: number;
+  /** Wraps the code the thread starts with (tests: a thread that stops). */
+  readonly workerCode?: (code: string) => string;
+}
+
 /** surveyOwnership (and readPreviousIndex) of the folder, on a thread of its own when its marker is at least `threshold` bytes. */
-export function startSurvey(target: string, display: string, withStats: boolean, threshold = THREAD_THRESHOLD): PendingSurvey {
+export function startSurvey(target: string, display: string, withStats: boolean, { threshold = THREAD_THRESHOLD, workerCode = (code) => code }: SurveyOptions = {}): PendingSurvey {
   const marker = lstatSync(`${target}/${OUTPUT_MARKER}`, { throwIfNoEntry: false });
   if (!marker?.isFile() || marker.size < threshold) {
     let survey: OwnershipSurvey | undefined;
     return { previousIndex: () => readPreviousIndex(target), result: () => (survey ??= surveyOwnership(target, display, withStats)), stop: () => {}, where: () => 'here' };
   }
-  const control = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+  const control = new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
   const { port1, port2 } = new MessageChannel();
-  const data: SurveyData = { target, display, withStats, control, port: port2 };
-  const failed = `(e) => { const { workerData: w } = require('node:worker_threads'); w.port.postMessage({ failed: true }); Atomics.store(w.control, 0, 2); Atomics.notify(w.control, 0); }`;
-  const code = moduleWorkerCode(siblingModule('folder-survey', import.meta.url), `(m) => m.surveyInWorker(require('node:worker_threads').workerData)`, failed);
-  const worker = new Worker(code, { eval: true, workerData: data, transferList: [port2] });
+  const line = newLifeline();
+  const data: SurveyData = { target, display, withStats, control, port: port2, lifeline: line.held };
+  const failed = `(e) => { const { workerData: w } = require('node:worker_threads'); w.port.postMessage({ failed: true }); w.port.postMessage({ failed: true }); Atomics.add(w.control, ${EVENTS}, 2); Atomics.notify(w.control, ${EVENTS}); }`;
+  const code = workerCode(moduleWorkerCode(siblingModule('folder-survey', import.meta.url), `(m) => m.surveyInWorker(require('node:worker_threads').workerData)`, failed));
+  const worker = new Worker(code, { eval: true, workerData: data, transferList: [port2, line.held] });
   // The process never waits for it: result() or stop() ends it.
   worker.unref();
   // What came from the thread; a part it failed to make is made here.
@@ -62,23 +79,36 @@ export function startSurvey(target: string, display: string, withStats: boolean,
   let survey: OwnershipSurvey | undefined;
   let where: 'thread' | 'here' = 'thread';
   let stopped = false;
+  let watchdog: Worker | undefined;
+  let received = 0;
   const stop = () => {
     if (stopped) return;
     stopped = true;
     port1.close();
     void worker.terminate();
+    if (watchdog) void watchdog.terminate();
+    else line.watched.close();
   };
-  // Blocks until the thread has posted `count` messages (or died: the timeout), and reads them.
-  const receive = (count: number) => {
-    if (stopped) return;
-    const deadline = Date.now() + ANSWER_TIMEOUT_MS;
-    for (let posted = Atomics.load(control, 0); posted < count && Date.now() < deadline; posted = Atomics.load(control, 0)) {
-      Atomics.wait(control, 0, posted, deadline - Date.now());
-    }
+  const drain = () => {
     for (let m = receiveMessageOnPort(port1); m; m = receiveMessageOnPort(port1)) {
+      received++;
       const message = m.message as SurveyMessage;
       if ('previousIndex' in message) previous = { value: message.previousIndex === null ? undefined : (JSON.parse(message.previousIndex) as PreviousIndex) };
       else if ('survey' in message) survey = message.survey;
+    }
+  };
+  // Blocks until `count` messages came from the thread, or it is gone (the watchdog, started once this
+  // has waited WATCH_AFTER_MS), or it has been silent ANSWER_TIMEOUT_MS; reads what came.
+  const receive = (count: number) => {
+    if (stopped) return;
+    const deadline = Date.now() + ANSWER_TIMEOUT_MS;
+    for (;;) {
+      const seen = Atomics.load(control, EVENTS);
+      drain();
+      const left = deadline - Date.now();
+      if (received >= count || Atomics.load(control, STATE) === GONE || left <= 0) break;
+      const waited = Atomics.wait(control, EVENTS, seen, watchdog ? left : Math.min(left, WATCH_AFTER_MS));
+      if (waited === 'timed-out' && !watchdog) watchdog = startWatchdog({ control, signal: EVENTS, gone: GONE, lines: [{ port: line.watched, state: STATE }] });
     }
   };
   return {
@@ -109,8 +139,8 @@ export function startSurvey(target: string, display: string, withStats: boolean,
 export function surveyInWorker({ target, display, withStats, control, port }: SurveyData): void {
   const send = (message: SurveyMessage, transfer: ArrayBuffer[] = []) => {
     port.postMessage(message, transfer);
-    Atomics.add(control, 0, 1);
-    Atomics.notify(control, 0);
+    Atomics.add(control, EVENTS, 1);
+    Atomics.notify(control, EVENTS);
   };
   try {
     const previous = readPreviousIndex(target);

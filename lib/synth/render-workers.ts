@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { cacheDir } from '../compiled-cache.ts';
 import { moduleWorkerCode, siblingModule } from '../worker-code.ts';
+import { newLifeline, startWatchdog, WATCH_AFTER_MS } from '../thread-watchdog.ts';
 import { checkWritten } from '../output/atomic-write.ts';
 import type { Diagnostic } from '../model/diagnostics.ts';
 import type { KubeObject, ObjectFile } from '../model/kube-object.ts';
@@ -483,10 +484,10 @@ function startPool(count: number, wrap: (code: string) => string = (code) => cod
   const lifelines: MessagePort[] = [];
   for (let slot = 0; slot < count; slot++) {
     const { port1, port2 } = new MessageChannel();
-    const line = new MessageChannel();
-    lifelines.push(line.port1);
-    const workerData: WorkerData = { control, port: port2, slot, lifeline: line.port2, compilerFlags };
-    const worker = new Worker(entry, { eval: true, workerData, transferList: [port2, line.port2], resourceLimits: { maxOldGenerationSizeMb } });
+    const line = newLifeline();
+    lifelines.push(line.watched);
+    const workerData: WorkerData = { control, port: port2, slot, lifeline: line.held, compilerFlags };
+    const worker = new Worker(entry, { eval: true, workerData, transferList: [port2, line.held], resourceLimits: { maxOldGenerationSizeMb } });
     // The process never waits for a worker: renderClusters terminates them once their clusters are in.
     worker.unref();
     // A worker that stops (its heap limit) has its cluster rendered again by renderClusters; its error
@@ -500,29 +501,13 @@ function startPool(count: number, wrap: (code: string) => string = (code) => cod
 function ignoreStoppedWorker(): void {}
 
 /**
- * How long the main thread waits for the workers' last clusters before it starts the watchdog: a
- * cluster takes some 20 ms, so a run without a stopped worker never starts it (a thread costs ~10 MiB).
- */
-const WATCH_AFTER_MS = 1000;
-
-/**
- * Starts the pool's watchdog: a thread whose event loop sees a worker's end of its lifeline close
- * once the worker's thread is gone, whatever stopped it (an exception, its heap limit), and wakes the
- * main thread, which blocks on the shared signal and so never sees a worker's exit event. A lifeline
- * closed before the watchdog takes it is seen closing as it does.
+ * Starts the pool's watchdog (lib/thread-watchdog.ts): it marks a worker GONE once its thread is gone,
+ * whatever stopped it, and wakes the main thread, which blocks on the shared signal and so never sees
+ * a worker's exit event.
  */
 function watch(pool: WorkerPool): void {
-  if (pool.watchdog) return;
-  pool.watchdog = new Worker(WATCHDOG, { eval: true, workerData: { control: pool.control, lifelines: pool.lifelines }, transferList: [...pool.lifelines] });
-  pool.watchdog.unref();
+  pool.watchdog ??= startWatchdog({ control: pool.control, signal: SIGNAL, gone: GONE, lines: pool.lifelines.map((port, slot) => ({ port, state: THREAD + slot })) });
 }
-
-/** The watchdog's code. A port is noticed closing only once it has a message listener. */
-const WATCHDOG = `const { workerData: { control, lifelines } } = require('node:worker_threads');
-lifelines.forEach((port, slot) => {
-  port.on('message', () => {});
-  port.on('close', () => { Atomics.store(control, ${THREAD} + slot, ${GONE}); Atomics.add(control, ${SIGNAL}, 1); Atomics.notify(control, ${SIGNAL}); });
-});`;
 
 /** A render worker's old generation limit in MB: MESHFLEET_WORKER_HEAP_MB's, else WORKER_OLD_GENERATION_MB. */
 export function workerHeapMb(variable: string | undefined = process.env[WORKER_HEAP_VARIABLE]): number {

@@ -21,7 +21,7 @@ vi.mock('../../lib/output/folder-survey.ts', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../lib/output/folder-survey.ts')>();
   return {
     ...actual,
-    startSurvey: (target: string, display: string, withStats: boolean) => (survey.last = actual.startSurvey(target, display, withStats, survey.threaded ? 0 : undefined)),
+    startSurvey: (target: string, display: string, withStats: boolean) => (survey.last = actual.startSurvey(target, display, withStats, { threshold: survey.threaded ? 0 : undefined })),
   };
 });
 
