@@ -27,12 +27,17 @@ import { decode, decodeCachedCluster, encodeCachedCluster, encodeDeliveryPart, t
 import { canonical, codeStamp, digest } from './hashing.ts';
 
 /** Bumped when what is cached changes shape. */
-const FORMAT = 9;
+const FORMAT = 10;
 /** Cache files kept (one per output folder); older ones are removed when one is written. */
 const KEPT_FILES = 16;
 const FILE_PREFIX = 'synth-';
 
-type FileStat = readonly [size: number, mtimeMs: number];
+/**
+ * Files' sizes and modification times, in the order of their paths: size, mtimeMs, size, mtimeMs, …
+ * The footer's lists are views of one typed array, which V8 serializes as one buffer: a 1000-cluster
+ * footer's 28,000 pairs as small arrays took 23 ms to serialize and 28–45 ms to read back.
+ */
+type FileStats = Float64Array;
 
 /**
  * The cache file: each cluster's CachedCluster (encodeCachedCluster) one after the other, written as
@@ -44,7 +49,7 @@ interface Footer {
   /** The output folder's real path. */
   readonly target: string;
   /** Size and mtime of the marker, index.json and versions.lock.json as written. */
-  readonly fleetFiles: readonly FileStat[];
+  readonly fleetFiles: FileStats;
   readonly clusters: readonly FooterCluster[];
   /** The rollout key (rollout-key.ts) of the output as written: its rollout check passed. */
   readonly rollout?: string;
@@ -58,7 +63,7 @@ interface FooterCluster {
   readonly offset: number;
   readonly length: number;
   /** Size and mtimeMs of each of its files (CachedCluster's paths), as they are in the output folder. */
-  readonly stats: readonly FileStat[];
+  readonly stats: FileStats;
   /** Its part of the GitOps files (CachedPart, serialized on its own), under the hash of what it is made from (deliveryPartKeys). */
   readonly delivery?: FooterPart;
 }
@@ -68,7 +73,7 @@ interface FooterPart {
   readonly offset: number;
   readonly length: number;
   /** Size and mtimeMs of each of its files, as they are in the output folder. */
-  readonly stats: readonly FileStat[];
+  readonly stats: FileStats;
   /** What the rollout model reads of the cluster and this part, hashed (clusterRolloutDigest). */
   readonly rollout?: string;
 }
@@ -130,9 +135,9 @@ export function incrementalSynth(target: string, { readOnly = false, files }: In
   const file = cacheFileOf(target);
   // The folder's survey, taken by reusable once the input keys are made (it throws the folder's refusal, if any).
   let surveyed: SurveyedFiles | undefined;
-  const filesUnchanged = (paths: readonly string[], stats: readonly FileStat[]) => (surveyed ? surveyedUnchanged(surveyed, paths, stats) : statsUnchanged(target, paths, stats));
+  const filesUnchanged = (paths: readonly string[], stats: FileStats) => (surveyed ? surveyedUnchanged(surveyed, paths, stats) : statsUnchanged(target, paths, stats));
   const keys: (string | undefined)[] = [];
-  const reused = new Map<number, { entry: CachedCluster; data: Uint8Array; stats: readonly FileStat[] }>();
+  const reused = new Map<number, { entry: CachedCluster; data: Uint8Array; stats: FileStats }>();
   const reusedNames = new Set<string>();
   // The next cache, written as the clusters come so that their serializations are not held.
   const temporary = `${file.path}.${process.pid}.tmp`;
@@ -140,13 +145,13 @@ export function incrementalSynth(target: string, { readOnly = false, files }: In
   let written = 0;
   let failed = false;
   // By fleet index: record takes the clusters as they come.
-  const clusters: (Omit<FooterCluster, 'stats'> & { paths: readonly string[]; stats?: readonly FileStat[] })[] = [];
+  const clusters: (Omit<FooterCluster, 'stats'> & { paths: readonly string[]; stats?: FileStats })[] = [];
   let partKeys: Map<string, string> | undefined;
   // The cache this run reads (reusable), and what it takes of it and records for the next one.
   let cache: { footer: Footer; bytes: Buffer; byName: Map<string, FooterCluster> } | undefined;
   // Parts taken from the cache (moved by adopt), and the parts the next cache holds with their files' paths.
-  const takenParts = new Map<string, { data: Uint8Array; files: CachedPart['files']; stats: readonly FileStat[]; folder?: string }>();
-  const deliveries = new Map<string, Omit<FooterPart, 'stats'> & { paths: readonly string[]; stats?: readonly FileStat[] }>();
+  const takenParts = new Map<string, { data: Uint8Array; files: CachedPart['files']; stats: FileStats; folder?: string }>();
+  const deliveries = new Map<string, Omit<FooterPart, 'stats'> & { paths: readonly string[]; stats?: FileStats }>();
   // Rollout digests by cluster name, and the key the next cache records.
   const digests = new Map<string, string>();
   let rollout: string | undefined;
@@ -274,12 +279,12 @@ export function incrementalSynth(target: string, { readOnly = false, files }: In
       return cache?.footer.rollout === key;
     },
     reusedFiles() {
-      const clusters = [...reused.values()].flatMap(({ entry, stats }) => entry.paths.map((path, i) => [path, stats[i][0]] as const));
-      const parts = [...takenParts.values()].flatMap(({ files, stats }) => files.map(([path], i) => [path, stats[i][0]] as const));
+      const clusters = [...reused.values()].flatMap(({ entry, stats }) => entry.paths.map((path, i) => [path, stats[2 * i]!] as const));
+      const parts = [...takenParts.values()].flatMap(({ files, stats }) => files.map(([path], i) => [path, stats[2 * i]!] as const));
       return [...clusters, ...parts];
     },
     adopt(staged) {
-      const folders = [...reused.values()].map(({ entry, stats }) => ({ folder: entry.folder, files: entry.paths.map((path, i) => [path, stats[i][0], stats[i][1]] as const) }));
+      const folders = [...reused.values()].map(({ entry, stats }) => ({ folder: entry.folder, files: entry.paths.map((path, i) => [path, stats[2 * i]!, stats[2 * i + 1]!] as const) }));
       staged.adopt([...folders, ...[...takenParts.values()].flatMap(partUnits)]);
     },
     invalidate() {
@@ -293,23 +298,42 @@ export function incrementalSynth(target: string, { readOnly = false, files }: In
     save(staged) {
       if (failed || fd === undefined) return drop();
       try {
-        // As commit() verified them: a moved folder's files keep their times, the new ones have theirs.
-        const statOf = (path: string): FileStat => {
-          const size = staged.sizes.get(path);
-          const mtime = staged.mtimes.get(path);
-          if (size === undefined || mtime === undefined) throw new Error(`incremental: ${path} was not verified`);
-          return [size, mtime];
+        const present = clusters.filter((c) => c !== undefined);
+        // Every list of stats in the footer is a view of one typed array (FileStats): reused ones as
+        // recorded, the others as commit() verified them (a moved folder's files keep their times).
+        const pairs = (paths: readonly string[], recorded?: FileStats) => recorded?.length ?? 2 * paths.length;
+        const total = present.reduce((n, c) => {
+          const part = deliveries.get(c.name);
+          return n + pairs(c.paths, c.stats) + (part ? pairs(part.paths, part.stats) : 0);
+        }, 2 * FLEET_FILES.length);
+        const table = new Float64Array(total);
+        let at = 0;
+        const put = (paths: readonly string[], recorded?: FileStats): FileStats => {
+          const start = at;
+          if (recorded) {
+            table.set(recorded, at);
+            at += recorded.length;
+          } else {
+            for (const path of paths) {
+              const size = staged.sizes.get(path);
+              const mtime = staged.mtimes.get(path);
+              if (size === undefined || mtime === undefined) throw new Error(`incremental: ${path} was not verified`);
+              table[at++] = size;
+              table[at++] = mtime;
+            }
+          }
+          return table.subarray(start, at);
         };
         const footer: Footer = {
           format: FORMAT,
           stamp: codeStamp(),
           target: file.real,
-          fleetFiles: FLEET_FILES.map(statOf),
-          clusters: clusters.filter((c) => c !== undefined).map(({ name, key, offset, length, paths, stats }) => {
+          fleetFiles: put(FLEET_FILES),
+          clusters: present.map(({ name, key, offset, length, paths, stats }) => {
             const part = deliveries.get(name);
             const digest = digests.get(name);
-            const delivery = part && { key: part.key, offset: part.offset, length: part.length, stats: part.stats ?? part.paths.map(statOf), ...(digest !== undefined ? { rollout: digest } : {}) };
-            return { name, key, offset, length, stats: stats ?? paths.map(statOf), ...(delivery ? { delivery } : {}) };
+            const delivery = part && { key: part.key, offset: part.offset, length: part.length, stats: put(part.paths, part.stats), ...(digest !== undefined ? { rollout: digest } : {}) };
+            return { name, key, offset, length, stats: put(paths, stats), ...(delivery ? { delivery } : {}) };
           }),
           ...(rollout !== undefined ? { rollout } : {}),
         };
@@ -334,11 +358,11 @@ export function incrementalSynth(target: string, { readOnly = false, files }: In
  * What of a part is moved into the new output: the folder only it writes in (clusterPartFolder),
  * whole, and each of its other files (among other clusters' in the environment's GitOps folders) on its own.
  */
-function partUnits({ files, stats, folder }: { files: CachedPart['files']; stats: readonly FileStat[]; folder?: string }): { folder: string; files: (readonly [string, number, number])[] }[] {
+function partUnits({ files, stats, folder }: { files: CachedPart['files']; stats: FileStats; folder?: string }): { folder: string; files: (readonly [string, number, number])[] }[] {
   const own = folder === undefined ? undefined : { folder, files: [] as (readonly [string, number, number])[] };
   const units = own ? [own] : [];
   files.forEach(([path], i) => {
-    const file = [path, stats[i][0], stats[i][1]] as const;
+    const file = [path, stats[2 * i]!, stats[2 * i + 1]!] as const;
     if (own && path.startsWith(`${own.folder}/`)) own.files.push(file);
     else units.push({ folder: path, files: [file] });
   });
@@ -364,7 +388,7 @@ function cacheFileOf(target: string): { path: string; real: string } {
   return { path: join(cacheDir(), `${FILE_PREFIX}${createHash('sha256').update(real).digest('hex').slice(0, 32)}.v8`), real };
 }
 
-function readCache(target: string, file: { path: string; real: string }, filesUnchanged: (paths: readonly string[], stats: readonly FileStat[]) => boolean): { footer: Footer; bytes: Buffer } | undefined {
+function readCache(target: string, file: { path: string; real: string }, filesUnchanged: (paths: readonly string[], stats: FileStats) => boolean): { footer: Footer; bytes: Buffer } | undefined {
   try {
     // Not a folder a synth finished writing (a new one, one removed since): the cache cannot match.
     if (!statSync(join(target, OUTPUT_MARKER), { throwIfNoEntry: false })) return undefined;
@@ -382,18 +406,19 @@ function readCache(target: string, file: { path: string; real: string }, filesUn
 }
 
 /** Every file is in the folder with the size and modification time recorded, as the folder's survey found it. */
-function surveyedUnchanged(files: SurveyedFiles, paths: readonly string[], stats: readonly FileStat[]): boolean {
-  return paths.length === stats.length && paths.every((path, i) => files.matches(path, stats[i][0], stats[i][1]));
+function surveyedUnchanged(files: SurveyedFiles, paths: readonly string[], stats: FileStats): boolean {
+  return stats instanceof Float64Array && stats.length === 2 * paths.length && paths.every((path, i) => files.matches(path, stats[2 * i]!, stats[2 * i + 1]!));
 }
 
 /** Every file is in the folder with the size and modification time recorded. */
-function statsUnchanged(target: string, paths: readonly string[], stats: readonly FileStat[]): boolean {
+function statsUnchanged(target: string, paths: readonly string[], stats: FileStats): boolean {
   return (
-    paths.length === stats.length &&
+    stats instanceof Float64Array &&
+    stats.length === 2 * paths.length &&
     paths.every((path, i) => {
       // Paths the cache recorded are normal relative ones: no join (a fifth of the cost of 28k stats).
       const found = statSync(`${target}/${path}`, { throwIfNoEntry: false });
-      return found !== undefined && found.isFile() && found.size === stats[i][0] && found.mtimeMs === stats[i][1];
+      return found !== undefined && found.isFile() && found.size === stats[2 * i] && found.mtimeMs === stats[2 * i + 1];
     })
   );
 }
