@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { FleetError, warning, type Diagnostic, type Locator } from '../model/diagnostics.ts';
 import { applyAcknowledgements } from '../model/acknowledge.ts';
 import { openOutputFolder } from '../output/output-folder.ts';
+import { prestartSurvey } from '../output/folder-survey.ts';
 import type { StagedTree } from '../output/atomic-write.ts';
 import { readVersionLock } from '../output/versioning.ts';
 import { compareWithFolder, type FolderComparison } from '../output/diff.ts';
@@ -81,10 +82,14 @@ function incrementalWanted(options: SynthOptions): boolean {
 
 /**
  * For the CLI, before it parses the fleet file: render workers start loading when the file is
- * large (render-workers.ts prestartForFleetFile), unless this synth may reuse most clusters.
+ * large (render-workers.ts prestartForFleetFile), unless this synth may reuse most clusters; then
+ * the thread that surveys the output folder does (folder-survey.ts prestartSurvey).
  */
 export function prepareSynthesis(file: string, options: SynthOptions): void {
-  if (!(incrementalWanted(options) && hasIncrementalCache(resolve(options.outdir ?? 'charts-out')))) prestartForFleetFile(file);
+  const target = resolve(options.outdir ?? 'charts-out');
+  // A synth that may reuse most clusters surveys its folder on a thread (folder-survey.ts), which loads meanwhile.
+  if (incrementalWanted(options) && hasIncrementalCache(target)) prestartSurvey(target);
+  else prestartForFleetFile(file);
 }
 
 export function synthesize(input: FleetInput, options: SynthOptions = {}): SynthResult {

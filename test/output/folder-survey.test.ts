@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileAccessError } from '../../lib/model/file-access.ts';
 import { OUTPUT_MARKER, ownerMarker, surveyedFiles, surveyOwnership } from '../../lib/output/folder-ownership.ts';
-import { startSurvey } from '../../lib/output/folder-survey.ts';
+import { prestartSurvey, startSurvey, surveyThreads } from '../../lib/output/folder-survey.ts';
 import { readPreviousIndex } from '../../lib/output/previous-index.ts';
 import { openOutputFolder } from '../../lib/output/output-folder.ts';
 import { readTree } from '../support/tree.ts';
@@ -113,6 +113,28 @@ describe('the survey of an output folder on its own thread', () => {
     expect(pending.where()).toBe('here');
     expect(Date.now() - started).toBeLessThan(15_000);
   }, 30_000);
+
+  it('takes the thread prestartSurvey started (loading while the fleet file is read), which gives the same survey', () => {
+    const { target } = outputFolder();
+    const before = surveyThreads().started;
+    prestartSurvey(target);
+    expect(surveyThreads()).toStrictEqual({ prestarted: true, started: before + 1 });
+    const pending = startSurvey(target, 'out', true);
+    expect(surveyThreads()).toStrictEqual({ prestarted: false, started: before + 1 });
+    expect(pending.result()).toStrictEqual(surveyOwnership(target, 'out', true));
+    expect(pending.where()).toBe('thread');
+  });
+
+  it('stops a prestarted thread nothing took once the event loop turns, and starts none for a small folder', async () => {
+    const { target } = outputFolder();
+    const before = surveyThreads().started;
+    prestartSurvey(target);
+    expect(surveyThreads().prestarted).toBe(true);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(surveyThreads()).toStrictEqual({ prestarted: false, started: before + 1 });
+    prestartSurvey(outputFolder(20).target);
+    expect(surveyThreads()).toStrictEqual({ prestarted: false, started: before + 1 });
+  });
 
   it('walks a small folder on this thread, when its result is first asked for', () => {
     const { target } = outputFolder(20);
