@@ -89,29 +89,30 @@ describe('the survey of an output folder on its own thread', () => {
   });
 
   // A thread gone silent is given up after a minute (ANSWER_TIMEOUT_MS); one that stopped must be
-  // noticed within seconds (the watchdog starts after 1 s of waiting), well under this test's timeout.
-  it('notices a thread that stops before answering (as at its heap limit) within seconds, and does its work here', () => {
+  // noticed within seconds (the watchdog starts after 1 s of waiting), well under these tests' timeout.
+  /** A survey whose thread runs `workerCode`: what it gives, all of it made here but the index it may have sent. */
+  const stoppedSurvey = (workerCode: (code: string) => string, cluster: string) => {
     const { target } = outputFolder();
-    writeFileSync(join(target, 'index.json'), JSON.stringify({ fleet: 'f', environments: [{ name: 'dev', clusters: [{ name: 'c0', linkerd: 'v1' }] }] }));
+    writeFileSync(join(target, 'index.json'), JSON.stringify({ fleet: 'f', environments: [{ name: 'dev', clusters: [{ name: cluster, linkerd: 'v1' }] }] }));
     const started = Date.now();
-    const pending = startSurvey(target, 'out', true, { workerCode: () => 'process.exit(3);' });
-    expect(pending.previousIndex()).toStrictEqual(readPreviousIndex(target));
+    const pending = startSurvey(target, 'out', true, { workerCode });
+    const previous = pending.previousIndex();
     expect(pending.result()).toStrictEqual(surveyOwnership(target, 'out', true));
     expect(pending.where()).toBe('here');
     expect(Date.now() - started).toBeLessThan(15_000);
+    return { previous, expected: readPreviousIndex(target) };
+  };
+
+  it('notices a thread that stops before answering (as at its heap limit) within seconds, and does its work here', () => {
+    const { previous, expected } = stoppedSurvey(() => 'process.exit(3);', 'c0');
+    expect(previous).toStrictEqual(expected);
   }, 30_000);
 
   it('notices a thread that stops between its two answers: the index from the thread, the walk here', () => {
-    const { target } = outputFolder();
-    writeFileSync(join(target, 'index.json'), JSON.stringify({ fleet: 'f', environments: [{ name: 'dev', clusters: [{ name: 'c1', linkerd: 'v2' }] }] }));
     // The thread posts a message and then counts it with an Atomics.add: it ends right after its first.
     const stopAfterFirst = (code: string) => `{ const add = Atomics.add; Atomics.add = (array, slot, value) => { const at = add(array, slot, value); process.exit(3); return at; }; }\n${code}`;
-    const started = Date.now();
-    const pending = startSurvey(target, 'out', true, { workerCode: stopAfterFirst });
-    expect(pending.previousIndex()).toStrictEqual({ environments: [{ name: 'dev', clusters: [{ name: 'c1', linkerd: 'v2' }] }] });
-    expect(pending.result()).toStrictEqual(surveyOwnership(target, 'out', true));
-    expect(pending.where()).toBe('here');
-    expect(Date.now() - started).toBeLessThan(15_000);
+    const { previous } = stoppedSurvey(stopAfterFirst, 'c1');
+    expect(previous).toStrictEqual({ environments: [{ name: 'dev', clusters: [{ name: 'c1', linkerd: 'v1' }] }] });
   }, 30_000);
 
   it('takes the thread prestartSurvey started (loading while the fleet file is read), which gives the same survey', () => {
