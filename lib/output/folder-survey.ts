@@ -87,7 +87,8 @@ export function startSurvey(target: string, display: string, withStats: boolean,
     stopThread(thread);
     thread = undefined;
   }
-  const { worker, control, port: port1, lifeline } = thread ?? startThread(workerCode);
+  const running = thread ?? startThread(workerCode);
+  const { control, port: port1, lifeline } = running;
   port1.postMessage({ target, display, withStats } satisfies SurveyJob);
   // What came from the thread; a part it failed to make is made here.
   let previous: { readonly value: PreviousIndex | undefined } | undefined;
@@ -99,7 +100,7 @@ export function startSurvey(target: string, display: string, withStats: boolean,
   const stop = () => {
     if (stopped) return;
     stopped = true;
-    stopThread({ worker, control, port: port1, lifeline }, watchdog);
+    stopThread(running, watchdog);
   };
   const drain = () => {
     for (let m = receiveMessageOnPort(port1); m; m = receiveMessageOnPort(port1)) {
@@ -181,10 +182,10 @@ let prestarted: SurveyThread | undefined;
  * file is read; the next startSurvey gives it its job. Unused once the event loop turns (the command
  * ended early), it is stopped.
  */
-export function prestartSurvey(target: string, threshold = THREAD_THRESHOLD): void {
+export function prestartSurvey(target: string): void {
   if (prestarted) return;
   const marker = lstatSync(`${target}/${OUTPUT_MARKER}`, { throwIfNoEntry: false });
-  if (!marker?.isFile() || marker.size < threshold) return;
+  if (!marker?.isFile() || marker.size < THREAD_THRESHOLD) return;
   const thread = startThread((code) => code);
   prestarted = thread;
   setImmediate(() => {
