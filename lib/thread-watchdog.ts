@@ -9,11 +9,11 @@
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 
 /**
- * How long the main thread waits for its threads before it starts a watchdog: their answers come
+ * How long a wait of the main thread on its threads lasts before it starts a watchdog: their answers come
  * within tens of milliseconds (a cluster takes ~20 ms, a survey's part well under a second), and a
  * watchdog thread costs ~10 MiB, so a run whose threads all answer never starts one.
  */
-export const WATCH_AFTER_MS = 1000;
+const WATCH_AFTER_MS = 1000;
 
 /** A thread's lifeline: `held` goes to the thread (in its workerData, transferred), `watched` stays for a watchdog. */
 export function newLifeline(): { readonly held: MessagePort; readonly watched: MessagePort } {
@@ -32,12 +32,42 @@ export interface Watch {
   readonly lines: readonly { readonly port: MessagePort; readonly state: number }[];
 }
 
+/** The main thread's wait on its threads, with the watchdog it starts when a wait runs long. */
+export interface LifelineWatch {
+  /**
+   * Blocks until control[signal] is no longer `seen` (a thread's answer, or the watchdog's wake-up)
+   * or `timeoutMs` have passed; once a wait has lasted WATCH_AFTER_MS, the watchdog starts.
+   */
+  wait(seen: number, timeoutMs?: number): void;
+  /** Once the threads are done or stopped: the watchdog ends, or the lifelines it never took are closed. */
+  end(): void;
+}
+
+/** The watch of these lifelines: the watchdog starts only when a wait runs long (a thread costs ~10 MiB). */
+export function watchLifelines(watch: Watch): LifelineWatch {
+  const { control, signal } = watch;
+  let watchdog: Worker | undefined;
+  return {
+    wait(seen, timeoutMs = Infinity) {
+      const deadline = Date.now() + timeoutMs;
+      for (let left = timeoutMs; left > 0; left = deadline - Date.now()) {
+        if (watchdog) return void Atomics.wait(control, signal, seen, left);
+        if (Atomics.wait(control, signal, seen, Math.min(left, WATCH_AFTER_MS)) !== 'timed-out') return;
+        if (left >= WATCH_AFTER_MS) watchdog = startWatchdog(watch);
+      }
+    },
+    end() {
+      if (watchdog) void watchdog.terminate();
+      else for (const line of watch.lines) line.port.close();
+    },
+  };
+}
+
 /**
  * Starts a watchdog over the lifelines (which it takes: they are transferred). A lifeline that closed
- * before is seen closing as it is taken. The watchdog never keeps the process alive; terminate it
- * once the threads are done (or stopped), since their lifelines then close as well.
+ * before is seen closing as it is taken. The watchdog never keeps the process alive.
  */
-export function startWatchdog({ control, signal, gone, lines }: Watch): Worker {
+function startWatchdog({ control, signal, gone, lines }: Watch): Worker {
   const watchdog = new Worker(WATCHDOG, { eval: true, workerData: { control, signal, gone, lines }, transferList: lines.map((line) => line.port) });
   watchdog.unref();
   return watchdog;

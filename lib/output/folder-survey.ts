@@ -8,7 +8,7 @@
 // work done here.
 import { lstatSync } from 'node:fs';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import { newLifeline, startWatchdog, WATCH_AFTER_MS } from '../thread-watchdog.ts';
+import { newLifeline, watchLifelines, type LifelineWatch } from '../thread-watchdog.ts';
 import { moduleWorkerCode, siblingModule } from '../worker-code.ts';
 import { OUTPUT_MARKER, surveyOwnership, type OwnershipSurvey } from './folder-ownership.ts';
 import { readPreviousIndex, type PreviousIndex } from './previous-index.ts';
@@ -54,7 +54,8 @@ interface SurveyThread {
   readonly worker: Worker;
   readonly control: Int32Array;
   readonly port: MessagePort;
-  readonly lifeline: MessagePort;
+  /** Waits for its messages; the thread is marked GONE once it stops (lib/thread-watchdog.ts). */
+  readonly watch: LifelineWatch;
 }
 
 /**
@@ -88,19 +89,18 @@ export function startSurvey(target: string, display: string, withStats: boolean,
     thread = undefined;
   }
   const running = thread ?? startThread(workerCode);
-  const { control, port: port1, lifeline } = running;
+  const { control, port: port1 } = running;
   port1.postMessage({ target, display, withStats } satisfies SurveyJob);
   // What came from the thread; a part it failed to make is made here.
   let previous: { readonly value: PreviousIndex | undefined } | undefined;
   let survey: OwnershipSurvey | undefined;
   let where: 'thread' | 'here' = 'thread';
   let stopped = false;
-  let watchdog: Worker | undefined;
   let received = 0;
   const stop = () => {
     if (stopped) return;
     stopped = true;
-    stopThread(running, watchdog);
+    stopThread(running);
   };
   const drain = () => {
     for (let m = receiveMessageOnPort(port1); m; m = receiveMessageOnPort(port1)) {
@@ -110,8 +110,8 @@ export function startSurvey(target: string, display: string, withStats: boolean,
       else if ('survey' in message) survey = message.survey;
     }
   };
-  // Blocks until `count` messages came from the thread, or it is gone (the watchdog, started once this
-  // has waited WATCH_AFTER_MS), or it has been silent ANSWER_TIMEOUT_MS; reads what came.
+  // Blocks until `count` messages came from the thread, or it is gone (the watchdog, started once a
+  // wait runs long), or it has been silent ANSWER_TIMEOUT_MS; reads what came.
   const receive = (count: number) => {
     if (stopped) return;
     const deadline = Date.now() + ANSWER_TIMEOUT_MS;
@@ -120,8 +120,7 @@ export function startSurvey(target: string, display: string, withStats: boolean,
       drain();
       const left = deadline - Date.now();
       if (received >= count || Atomics.load(control, STATE) === GONE || left <= 0) break;
-      const waited = Atomics.wait(control, EVENTS, seen, watchdog ? left : Math.min(left, WATCH_AFTER_MS));
-      if (waited === 'timed-out' && !watchdog) watchdog = startWatchdog({ control, signal: EVENTS, gone: GONE, lines: [{ port: lifeline, state: STATE }] });
+      running.watch.wait(seen, left);
     }
   };
   return {
@@ -162,15 +161,14 @@ function startThread(workerCode: (code: string) => string): SurveyThread {
   const worker = new Worker(code, { eval: true, workerData: data, transferList: [port2, line.held] });
   // The process never waits for it: result() or stop() ends it.
   worker.unref();
-  return { worker, control, port: port1, lifeline: line.watched };
+  return { worker, control, port: port1, watch: watchLifelines({ control, signal: EVENTS, gone: GONE, lines: [{ port: line.watched, state: STATE }] }) };
 }
 
-/** Ends a survey thread (and its watchdog, which holds its lifeline once started). */
-function stopThread(thread: SurveyThread, watchdog?: Worker): void {
+/** Ends a survey thread and its watch. */
+function stopThread(thread: SurveyThread): void {
   thread.port.close();
   void thread.worker.terminate();
-  if (watchdog) void watchdog.terminate();
-  else thread.lifeline.close();
+  thread.watch.end();
 }
 
 /** A thread started ahead (prestartSurvey), for the next startSurvey of a large folder. */

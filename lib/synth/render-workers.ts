@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { cacheDir } from '../compiled-cache.ts';
 import { moduleWorkerCode, siblingModule } from '../worker-code.ts';
-import { newLifeline, startWatchdog, WATCH_AFTER_MS } from '../thread-watchdog.ts';
+import { newLifeline, watchLifelines, type LifelineWatch } from '../thread-watchdog.ts';
 import { checkWritten } from '../output/atomic-write.ts';
 import type { Diagnostic } from '../model/diagnostics.ts';
 import type { KubeObject, ObjectFile } from '../model/kube-object.ts';
@@ -384,7 +384,7 @@ export function renderClusters(
       }
       continue;
     }
-    if (Atomics.wait(control, SIGNAL, seen, pool.watchdog ? undefined : WATCH_AFTER_MS) === 'timed-out') watch(pool);
+    pool.watch.wait(seen);
   }
   stopPool(pool);
 
@@ -405,10 +405,8 @@ export function renderClusters(
 interface WorkerPool {
   readonly control: Int32Array;
   readonly workers: readonly { readonly port: MessagePort; readonly worker: Worker }[];
-  /** This end of each worker's lifeline, until the watchdog takes them. */
-  readonly lifelines: readonly MessagePort[];
-  /** Marks a worker GONE when its lifeline closes (watch): started once the main thread has waited WATCH_AFTER_MS. */
-  watchdog?: Worker;
+  /** Waits for the workers; a worker whose thread is gone is marked GONE (lib/thread-watchdog.ts). */
+  readonly watch: LifelineWatch;
 }
 
 /** Workers started ahead of rendering (prestartRenderWorkers), for the next renderClusters. */
@@ -495,19 +493,10 @@ function startPool(count: number, wrap: (code: string) => string = (code) => cod
     worker.on('error', ignoreStoppedWorker);
     workers.push({ port: port1, worker });
   }
-  return { control, workers, lifelines };
+  return { control, workers, watch: watchLifelines({ control, signal: SIGNAL, gone: GONE, lines: lifelines.map((port, slot) => ({ port, state: THREAD + slot })) }) };
 }
 
 function ignoreStoppedWorker(): void {}
-
-/**
- * Starts the pool's watchdog (lib/thread-watchdog.ts): it marks a worker GONE once its thread is gone,
- * whatever stopped it, and wakes the main thread, which blocks on the shared signal and so never sees
- * a worker's exit event.
- */
-function watch(pool: WorkerPool): void {
-  pool.watchdog ??= startWatchdog({ control: pool.control, signal: SIGNAL, gone: GONE, lines: pool.lifelines.map((port, slot) => ({ port, state: THREAD + slot })) });
-}
 
 /** A render worker's old generation limit in MB: MESHFLEET_WORKER_HEAP_MB's, else WORKER_OLD_GENERATION_MB. */
 export function workerHeapMb(variable: string | undefined = process.env[WORKER_HEAP_VARIABLE]): number {
@@ -521,8 +510,7 @@ function stopPool(pool: WorkerPool): void {
     port.close();
     void worker.terminate();
   }
-  if (pool.watchdog) void pool.watchdog.terminate();
-  else for (const port of pool.lifelines) port.close();
+  pool.watch.end();
 }
 
 /** The CLI bundle (scripts/build.mjs), beside dist/lib/synth/ where this module's compiled code is. */
