@@ -20,11 +20,18 @@ export function checkMulticluster(fleet: ResolvedFleet): Diagnostic[] {
     return false;
   };
 
-  // Source and target of every flat link, made when a federated service asks.
-  let flat: Set<string> | undefined;
-  const flatLinks = () => (flat ??= new Set(fleet.links.filter((l) => l.mode === 'flat').map((l) => `${l.source}\u0000${l.target}`)));
+  // Each source's flat link targets, made when a federated service asks.
+  let flat: Map<string, Set<string>> | undefined;
+  const flatTargets = (source: string) => {
+    if (!flat) {
+      flat = new Map();
+      for (const l of fleet.links) if (l.mode === 'flat') (flat.get(l.source) ?? flat.set(l.source, new Set()).get(l.source)!).add(l.target);
+    }
+    return flat.get(source);
+  };
 
-  const seen = new Map<string, ResolvedLink>();
+  // source → target → the first link between them.
+  const seen = new Map<string, Map<string, ResolvedLink>>();
   for (const link of fleet.links) {
     const sourceOk = known(link.source, link.sourcePath);
     const targetOk = known(link.target, link.targetPath);
@@ -32,13 +39,13 @@ export function checkMulticluster(fleet: ResolvedFleet): Diagnostic[] {
       diagnostics.push(error('MF4002', link.targetPath, `cluster ${show(link.source)} links to itself`, 'remove the link: a cluster sees its own services already'));
       continue;
     }
-    const key = `${link.source}->${link.target}`;
-    const first = seen.get(key);
+    const fromSource = seen.get(link.source) ?? seen.set(link.source, new Map()).get(link.source)!;
+    const first = fromSource.get(link.target);
     if (first) {
       diagnostics.push(error('MF4003', link.path, `${link.source} → ${link.target} is linked twice (also ${first.path})`, 'keep one link per source and target: a source has one Link per target'));
       continue;
     }
-    seen.set(key, link);
+    fromSource.set(link.target, link);
     if (!sourceOk || !targetOk) continue;
     const source = byName.get(link.source)!;
     const target = byName.get(link.target)!;
@@ -55,8 +62,9 @@ export function checkMulticluster(fleet: ResolvedFleet): Diagnostic[] {
       diagnostics.push(warning('MF4005', `${fed.path}/clusters`, `federated service ${fed.namespace}/${fed.name} has one member only`, 'add the clusters that also run it, or drop the federation'));
     }
     for (const a of members) {
+      const targets = flatTargets(a.name);
       for (const b of members) {
-        if (a !== b && !flatLinks().has(`${a.name}\u0000${b.name}`)) {
+        if (a !== b && !targets?.has(b.name)) {
           diagnostics.push(warning('MF4006', `${fed.path}/clusters`, `${a.name} has no flat link to ${b.name}, so its ${fed.name}-federated will not include ${b.name}'s endpoints`, `add links: [{ mesh: [${fed.clusters.join(', ')}], mode: flat }]`));
         }
       }

@@ -194,13 +194,27 @@ export function linkerdRelease(version: string): LinkerdRelease | undefined {
 
 /** Compares dotted numeric versions ("1.31" vs "1.9"); a leading "v" is ignored. */
 export function compareVersions(a: string, b: string): number {
-  const pa = a.replace(/^v/, '').split('.').map(Number);
-  const pb = b.replace(/^v/, '').split('.').map(Number);
+  const pa = versionParts(a);
+  const pb = versionParts(b);
   for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
     const d = (pa[i] ?? 0) - (pb[i] ?? 0);
     if (d !== 0) return Math.sign(d);
   }
   return 0;
+}
+
+// A fleet names few versions, compared once or more per cluster: each is split once.
+const partsOfVersion = new Map<string, readonly number[]>();
+const MAX_REMEMBERED_VERSIONS = 4096;
+
+function versionParts(version: string): readonly number[] {
+  let parts = partsOfVersion.get(version);
+  if (parts === undefined) {
+    parts = version.replace(/^v/, '').split('.').map(Number);
+    if (partsOfVersion.size >= MAX_REMEMBERED_VERSIONS) partsOfVersion.clear();
+    partsOfVersion.set(version, parts);
+  }
+  return parts;
 }
 
 /**

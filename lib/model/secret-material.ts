@@ -39,6 +39,8 @@ export function findSecretMaterial(text: string): SecretFinding[] {
  */
 export function findSecretMaterialParts(text: string, options: { readonly runs?: boolean } = {}): { text: SecretFinding[]; runs: SecretFinding[] } {
   const parts = { text: [] as SecretFinding[], runs: [] as SecretFinding[] };
+  // Most strings a fleet document holds (keys, names, versions) are shorter than anything found.
+  if (text.length < MIN_FINDING) return parts;
   scan(text, 0, reportInto(parts.text), options.runs === false ? null : reportInto(parts.runs));
   return parts;
 }
@@ -87,6 +89,9 @@ for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') RUN_CHAR[c.charCodeAt(0)] = RUN | 
 for (const c of 'abcdefghijklmnopqrstuvwxyz') RUN_CHAR[c.charCodeAt(0)] = RUN | LOWER;
 for (const c of '+/') RUN_CHAR[c.charCodeAt(0)] = RUN | SEPARATOR;
 const MIN_RUN = 16;
+// The shortest text any rule finds something in: a run (MIN_RUN); an armoured key, a PuTTY key, a
+// Slack webhook and a kubeconfig credential (`users:`, `kind:Config` and `token:x` at least) are longer.
+const MIN_FINDING = MIN_RUN;
 // Base64 of a 20-character key id is 28 characters; shorter runs are not decoded.
 const MIN_BASE64 = 24;
 const MAX_DEPTH = 2;

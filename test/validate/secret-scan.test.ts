@@ -27,6 +27,13 @@ describe('the secret detector (one definition for input and output)', () => {
     }
   });
 
+  it('finds the shortest secrets there are, so that skipping shorter text (keys, names, versions) hides nothing', () => {
+    // A run of 16 is the shortest thing read; an AWS key id is 20 characters, a kubeconfig credential needs three keys.
+    expect(findSecretMaterial('AKIAABCDEFGHIJKLMNOP').map((f) => f.kind)).toEqual(['AWS access key id']);
+    expect(findSecretMaterial('users:\nkind:Config\ntoken:x').map((f) => f.kind)).toEqual(['kubeconfig user token']);
+    expect(findSecretMaterial('AKIAABCDEFGHIJK')).toEqual([]);
+  });
+
   it('finds a key base64-encoded twice', () => {
     const pem = SECRET_SAMPLES.find((s) => s.kind === 'EC private key')!.text;
     expect(secretKinds(b64(b64(pem)))).toContain('doubly base64-encoded EC private key');
