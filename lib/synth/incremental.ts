@@ -39,6 +39,21 @@ const FILE_PREFIX = 'synth-';
  */
 type FileStats = Float64Array;
 
+/** The size of the i-th file of `stats`. */
+function sizeAt(stats: FileStats, i: number): number {
+  return stats[2 * i]!;
+}
+
+/** The mtimeMs of the i-th file of `stats`. */
+function mtimeAt(stats: FileStats, i: number): number {
+  return stats[2 * i + 1]!;
+}
+
+/** Whether `stats` is a list of FileStats for these paths (a footer read back may hold anything). */
+function statsFit(paths: readonly string[], stats: FileStats): boolean {
+  return stats instanceof Float64Array && stats.length === 2 * paths.length;
+}
+
 /**
  * The cache file: each cluster's CachedCluster (encodeCachedCluster) one after the other, written as
  * the clusters come, then this footer (v8 serialization), then the footer's length (4 bytes).
@@ -279,12 +294,12 @@ export function incrementalSynth(target: string, { readOnly = false, files }: In
       return cache?.footer.rollout === key;
     },
     reusedFiles() {
-      const clusters = [...reused.values()].flatMap(({ entry, stats }) => entry.paths.map((path, i) => [path, stats[2 * i]!] as const));
-      const parts = [...takenParts.values()].flatMap(({ files, stats }) => files.map(([path], i) => [path, stats[2 * i]!] as const));
+      const clusters = [...reused.values()].flatMap(({ entry, stats }) => entry.paths.map((path, i) => [path, sizeAt(stats, i)] as const));
+      const parts = [...takenParts.values()].flatMap(({ files, stats }) => files.map(([path], i) => [path, sizeAt(stats, i)] as const));
       return [...clusters, ...parts];
     },
     adopt(staged) {
-      const folders = [...reused.values()].map(({ entry, stats }) => ({ folder: entry.folder, files: entry.paths.map((path, i) => [path, stats[2 * i]!, stats[2 * i + 1]!] as const) }));
+      const folders = [...reused.values()].map(({ entry, stats }) => ({ folder: entry.folder, files: entry.paths.map((path, i) => [path, sizeAt(stats, i), mtimeAt(stats, i)] as const) }));
       staged.adopt([...folders, ...[...takenParts.values()].flatMap(partUnits)]);
     },
     invalidate() {
@@ -362,7 +377,7 @@ function partUnits({ files, stats, folder }: { files: CachedPart['files']; stats
   const own = folder === undefined ? undefined : { folder, files: [] as (readonly [string, number, number])[] };
   const units = own ? [own] : [];
   files.forEach(([path], i) => {
-    const file = [path, stats[2 * i]!, stats[2 * i + 1]!] as const;
+    const file = [path, sizeAt(stats, i), mtimeAt(stats, i)] as const;
     if (own && path.startsWith(`${own.folder}/`)) own.files.push(file);
     else units.push({ folder: path, files: [file] });
   });
@@ -407,18 +422,17 @@ function readCache(target: string, file: { path: string; real: string }, filesUn
 
 /** Every file is in the folder with the size and modification time recorded, as the folder's survey found it. */
 function surveyedUnchanged(files: SurveyedFiles, paths: readonly string[], stats: FileStats): boolean {
-  return stats instanceof Float64Array && stats.length === 2 * paths.length && paths.every((path, i) => files.matches(path, stats[2 * i]!, stats[2 * i + 1]!));
+  return statsFit(paths, stats) && paths.every((path, i) => files.matches(path, sizeAt(stats, i), mtimeAt(stats, i)));
 }
 
 /** Every file is in the folder with the size and modification time recorded. */
 function statsUnchanged(target: string, paths: readonly string[], stats: FileStats): boolean {
   return (
-    stats instanceof Float64Array &&
-    stats.length === 2 * paths.length &&
+    statsFit(paths, stats) &&
     paths.every((path, i) => {
       // Paths the cache recorded are normal relative ones: no join (a fifth of the cost of 28k stats).
       const found = statSync(`${target}/${path}`, { throwIfNoEntry: false });
-      return found !== undefined && found.isFile() && found.size === stats[2 * i] && found.mtimeMs === stats[2 * i + 1];
+      return found !== undefined && found.isFile() && found.size === sizeAt(stats, i) && found.mtimeMs === mtimeAt(stats, i);
     })
   );
 }
