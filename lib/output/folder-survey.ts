@@ -76,8 +76,7 @@ export interface SurveyOptions {
 /** surveyOwnership (and readPreviousIndex) of the folder, on a thread of its own when its marker is at least `threshold` bytes. */
 export function startSurvey(target: string, display: string, withStats: boolean, options: SurveyOptions = {}): PendingSurvey {
   const { threshold = THREAD_THRESHOLD, workerCode = (code: string) => code } = options;
-  const marker = lstatSync(`${target}/${OUTPUT_MARKER}`, { throwIfNoEntry: false });
-  if (!marker?.isFile() || marker.size < threshold) {
+  if (!surveyedOnThread(target, threshold)) {
     let survey: OwnershipSurvey | undefined;
     return { previousIndex: () => readPreviousIndex(target), result: () => (survey ??= surveyOwnership(target, display, withStats)), stop: () => {}, where: () => 'here' };
   }
@@ -147,6 +146,12 @@ export function startSurvey(target: string, display: string, withStats: boolean,
   };
 }
 
+/** Whether the folder's output is large enough to be surveyed on a thread: its marker (which lists every file) holds at least `threshold` bytes. */
+function surveyedOnThread(target: string, threshold: number): boolean {
+  const marker = lstatSync(`${target}/${OUTPUT_MARKER}`, { throwIfNoEntry: false });
+  return marker?.isFile() === true && marker.size >= threshold;
+}
+
 let threadsStarted = 0;
 
 /** A survey thread, loading its modules; its job is posted on `port`. */
@@ -181,9 +186,7 @@ let prestarted: SurveyThread | undefined;
  * ended early), it is stopped.
  */
 export function prestartSurvey(target: string): void {
-  if (prestarted) return;
-  const marker = lstatSync(`${target}/${OUTPUT_MARKER}`, { throwIfNoEntry: false });
-  if (!marker?.isFile() || marker.size < THREAD_THRESHOLD) return;
+  if (prestarted || !surveyedOnThread(target, THREAD_THRESHOLD)) return;
   const thread = startThread((code) => code);
   prestarted = thread;
   setImmediate(() => {
