@@ -141,14 +141,14 @@ export interface IncrementalOptions {
   readonly readOnly?: boolean;
   /**
    * The folder's files as its ownership walk statted them (OutputFolder.files, called by reusable once
-   * the input keys are made); when it gives none, each file is statted when checked.
+   * the input keys are made and the cache read); when it gives none, each file is statted when checked.
    */
   readonly files?: () => SurveyedFiles | undefined;
 }
 
 export function incrementalSynth(target: string, { readOnly = false, files }: IncrementalOptions = {}): Incremental {
   const file = cacheFileOf(target);
-  // The folder's survey, taken by reusable once the input keys are made (it throws the folder's refusal, if any).
+  // The folder's survey, taken by reusable once the input keys are made and the cache read (it throws the folder's refusal, if any).
   let surveyed: SurveyedFiles | undefined;
   const filesUnchanged = (paths: readonly string[], stats: FileStats) => (surveyed ? surveyedUnchanged(surveyed, paths, stats) : statsUnchanged(target, paths, stats));
   const keys: (string | undefined)[] = [];
@@ -190,25 +190,39 @@ export function incrementalSynth(target: string, { readOnly = false, files }: In
       const computed = inputKeys(context, apps);
       keys.push(...computed);
       partKeys = deliveryPartKeys(context.fleet, keys);
+      // The cache is read and the clusters whose keys match are decoded before the folder's survey is
+      // waited for: its thread walks the folder meanwhile (~0.1 s of the main thread at 1000 clusters).
+      const read = readCache(target, file);
+      const matching: { index: number; entry: CachedCluster; data: Uint8Array; stats: FileStats }[] = [];
+      let cached: Map<string, FooterCluster> | undefined;
+      try {
+        if (read) {
+          cached = new Map(read.footer.clusters.map((c) => [c.name, c]));
+          context.fleet.clusters.forEach((cluster, index) => {
+            const found = cached!.get(cluster.name);
+            if (!found || computed[index] === undefined || found.key !== computed[index]) return;
+            const data = read.bytes.subarray(found.offset, found.offset + found.length);
+            matching.push({ index, entry: decodeCachedCluster(data), data, stats: found.stats });
+          });
+        }
+      } catch {
+        // A cache of another shape: render everything.
+        cached = undefined;
+      }
       surveyed = files?.();
       const result = new Map<number, ClusterOutcome>();
-      const read = readCache(target, file, filesUnchanged);
-      if (!read) return result;
+      if (!read || !cached || !filesUnchanged(FLEET_FILES, read.footer.fleetFiles)) return result;
+      cache = { ...read, byName: cached };
       try {
-        const cached = new Map(read.footer.clusters.map((c) => [c.name, c]));
-        cache = { ...read, byName: cached };
-        context.fleet.clusters.forEach((cluster, index) => {
-          const found = cached.get(cluster.name);
-          if (!found || computed[index] === undefined || found.key !== computed[index]) return;
-          const data = read.bytes.subarray(found.offset, found.offset + found.length);
-          const entry = decodeCachedCluster(data);
+        for (const { index, entry, data, stats } of matching) {
           // The previous lock entry, which the chart version follows from, is not in the key: it is the
           // one this cluster wrote (versions.lock.json is as the cache saw it), which gives the same version again.
-          if (!filesUnchanged(entry.paths, found.stats)) return;
-          reused.set(index, { entry, data, stats: found.stats });
+          if (!filesUnchanged(entry.paths, stats)) continue;
+          const cluster = context.fleet.clusters[index]!;
+          reused.set(index, { entry, data, stats });
           reusedNames.add(cluster.name);
           result.set(index, outcomeOf(context, cluster, entry, charts));
-        });
+        }
       } catch {
         // A cache of another shape: render everything.
         reused.clear();
@@ -403,7 +417,8 @@ function cacheFileOf(target: string): { path: string; real: string } {
   return { path: join(cacheDir(), `${FILE_PREFIX}${createHash('sha256').update(real).digest('hex').slice(0, 32)}.v8`), real };
 }
 
-function readCache(target: string, file: { path: string; real: string }, filesUnchanged: (paths: readonly string[], stats: FileStats) => boolean): { footer: Footer; bytes: Buffer } | undefined {
+/** The cache file, if it is this code's and this folder's (its fleet-wide files are checked against the folder by the caller). */
+function readCache(target: string, file: { path: string; real: string }): { footer: Footer; bytes: Buffer } | undefined {
   try {
     // Not a folder a synth finished writing (a new one, one removed since): the cache cannot match.
     if (!statSync(join(target, OUTPUT_MARKER), { throwIfNoEntry: false })) return undefined;
@@ -413,7 +428,7 @@ function readCache(target: string, file: { path: string; real: string }, filesUn
     if (footer.format !== FORMAT || footer.stamp !== codeStamp() || footer.target !== file.real || !Array.isArray(footer.clusters)) return undefined;
     const within = (part: { offset: number; length: number }) => part.offset >= 0 && part.offset + part.length <= end;
     if (footer.clusters.some((c) => !within(c) || (c.delivery && !within(c.delivery)))) return undefined;
-    return filesUnchanged(FLEET_FILES, footer.fleetFiles) ? { footer, bytes } : undefined;
+    return { footer, bytes };
   } catch {
     // Missing, unreadable or not ours: render everything.
     return undefined;

@@ -130,9 +130,9 @@ export function synthesize(input: FleetInput, options: SynthOptions = {}): Synth
     const stagedOperations = stagedChangeDiagnostics(folder.previousIndex(), fleet);
     const writing = !options.dryRun;
     // A dry run takes the folder's survey (and any refusal of the folder) now; a synth once the input
-    // keys are made (incremental.reusable) or when the staged folder is first used (sink.staged, read
-    // once the unchanged clusters are known), so that the survey's thread (folder-survey.ts) has the
-    // time the input keys take too. Either way, before anything is written.
+    // keys are made and the cache read (incremental.reusable) or when the staged folder is first used
+    // (sink.staged, read once the unchanged clusters are known), so that the survey's thread
+    // (folder-survey.ts) has the time those take too. Either way, before anything is written.
     if (!writing) folder.files();
     let staged: StagedTree | undefined;
     const stage = () => (staged ??= folder.stage());
