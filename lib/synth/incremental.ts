@@ -193,28 +193,13 @@ export function incrementalSynth(target: string, { readOnly = false, files }: In
       // The cache is read and the clusters whose keys match are decoded before the folder's survey is
       // waited for: its thread walks the folder meanwhile (~0.1 s of the main thread at 1000 clusters).
       const read = readCache(target, file);
-      const matching: { index: number; entry: CachedCluster; data: Uint8Array; stats: FileStats }[] = [];
-      let cached: Map<string, FooterCluster> | undefined;
-      try {
-        if (read) {
-          cached = new Map(read.footer.clusters.map((c) => [c.name, c]));
-          context.fleet.clusters.forEach((cluster, index) => {
-            const found = cached!.get(cluster.name);
-            if (!found || computed[index] === undefined || found.key !== computed[index]) return;
-            const data = read.bytes.subarray(found.offset, found.offset + found.length);
-            matching.push({ index, entry: decodeCachedCluster(data), data, stats: found.stats });
-          });
-        }
-      } catch {
-        // A cache of another shape: render everything.
-        cached = undefined;
-      }
+      const matching = read && matchingClusters(read, context.fleet.clusters, computed);
       surveyed = files?.();
       const result = new Map<number, ClusterOutcome>();
-      if (!read || !cached || !filesUnchanged(FLEET_FILES, read.footer.fleetFiles)) return result;
-      cache = { ...read, byName: cached };
+      if (!read || !matching || !filesUnchanged(FLEET_FILES, read.footer.fleetFiles)) return result;
+      cache = { ...read, byName: matching.byName };
       try {
-        for (const { index, entry, data, stats } of matching) {
+        for (const { index, entry, data, stats } of matching.clusters) {
           // The previous lock entry, which the chart version follows from, is not in the key: it is the
           // one this cluster wrote (versions.lock.json is as the cache saw it), which gives the same version again.
           if (!filesUnchanged(entry.paths, stats)) continue;
@@ -415,6 +400,31 @@ function cacheFileOf(target: string): { path: string; real: string } {
     real = target;
   }
   return { path: join(cacheDir(), `${FILE_PREFIX}${createHash('sha256').update(real).digest('hex').slice(0, 32)}.v8`), real };
+}
+
+/** A cached cluster whose input key matches this run's: its place in the fleet, its record decoded and as read, its files' stats. */
+interface MatchedCluster {
+  readonly index: number;
+  readonly entry: CachedCluster;
+  readonly data: Uint8Array;
+  readonly stats: FileStats;
+}
+
+/** The cache's clusters by name, and those whose input keys match this run's, decoded; undefined for a cache of another shape. */
+function matchingClusters(read: { footer: Footer; bytes: Buffer }, clusters: readonly ResolvedCluster[], keys: readonly (string | undefined)[]): { byName: Map<string, FooterCluster>; clusters: MatchedCluster[] } | undefined {
+  try {
+    const byName = new Map(read.footer.clusters.map((c) => [c.name, c]));
+    const matching: MatchedCluster[] = [];
+    clusters.forEach((cluster, index) => {
+      const found = byName.get(cluster.name);
+      if (!found || keys[index] === undefined || found.key !== keys[index]) return;
+      const data = read.bytes.subarray(found.offset, found.offset + found.length);
+      matching.push({ index, entry: decodeCachedCluster(data), data, stats: found.stats });
+    });
+    return { byName, clusters: matching };
+  } catch {
+    return undefined;
+  }
 }
 
 /** The cache file, if it is this code's and this folder's (its fleet-wide files are checked against the folder by the caller). */
