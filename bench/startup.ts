@@ -2,7 +2,7 @@
 // builds first): the median wall time of repeated fresh processes, like hyperfine. Run on its own
 // with `node --import tsx bench/startup.ts`.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,17 +65,35 @@ function timeRuns(nodeArgs: readonly string[], runs: number, cpuFile: string): {
   return { medianMs: median(times), minMs: Math.min(...times), cpuMs: median(cpu) };
 }
 
+/**
+ * The example fleet in TypeScript as a user's project holds it: apps/main.ts importing meshfleet by
+ * its name (this checkout, compiled) beside cdk8s and cdk8s-plus, instead of the repository's sources.
+ */
+function typeScriptProject(dir: string): string {
+  const project = join(dir, 'project');
+  mkdirSync(join(project, 'node_modules'), { recursive: true });
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ type: 'module' }));
+  symlinkSync(REPO, join(project, 'node_modules', 'meshfleet'));
+  for (const name of ['cdk8s', 'cdk8s-plus-28', 'constructs']) symlinkSync(join(REPO, 'node_modules', name), join(project, 'node_modules', name));
+  const fleet = join(project, 'main.ts');
+  writeFileSync(fleet, readFileSync(join(REPO, 'apps', 'main.ts'), 'utf8').replace("from '../lib/index.ts'", "from 'meshfleet'"));
+  return fleet;
+}
+
 export function measureStartup(runs = 15): StartupFigure[] {
   const dir = mkdtempSync(join(tmpdir(), 'meshfleet-startup-'));
   try {
     const manifest = join(dir, 'web.yaml');
     writeFileSync(manifest, SMALL_MANIFEST);
+    const typeScriptFleet = typeScriptProject(dir);
     const cases: { command: string; args: string[]; runs: number; targetMs?: number }[] = [
       { command: 'node -e 0 (Node.js itself, for reference)', args: ['-e', '0'], runs },
       { command: 'meshfleet --help', args: [BIN, '--help'], runs, targetMs: 200 },
       { command: 'meshfleet --version', args: [BIN, '--version'], runs, targetMs: 200 },
       { command: 'meshfleet lint <3 small documents>', args: [BIN, 'lint', manifest], runs, targetMs: 500 },
       { command: 'meshfleet synth apps/fleet.yaml', args: [BIN, 'synth', 'apps/fleet.yaml', '--out', join(dir, 'out')], runs: Math.max(3, Math.round(runs / 3)) },
+      // The same fleet through the TypeScript front door (tsx, cdk8s, cdk8s-plus, meshfleet's library).
+      { command: 'meshfleet synth main.ts (the same fleet in TypeScript)', args: [BIN, 'synth', typeScriptFleet, '--out', join(dir, 'out-ts')], runs: Math.max(3, Math.round(runs / 3)) },
     ];
     return cases.map(({ command, args, runs: n, targetMs }) => ({ command, runs: n, ...timeRuns(args, n, join(dir, 'cpu')), targetMs }));
   } finally {

@@ -7,6 +7,7 @@ import type { Fleet } from '../fleet/fleet.ts';
 import { FleetError } from '../model/diagnostics.ts';
 import { loadFleetYamlFile } from '../model/load-yaml.ts';
 import type { FleetInput } from '../synth/synthesize.ts';
+import { preloadLibraries } from './preload-libraries.ts';
 import { UsageError } from './usage-error.ts';
 
 export { UsageError } from './usage-error.ts';
@@ -30,7 +31,7 @@ export async function loadInput(file: string): Promise<FleetInput> {
   const path = resolve(file);
   const extension = extname(path);
   if (['.ts', '.mts', '.js', '.mjs'].includes(extension)) {
-    if (extension === '.ts' || extension === '.mts') await registerTypeScript();
+    if (extension === '.ts' || extension === '.mts') await registerTypeScript(path);
     const module = (await import(pathToFileURL(path).href)) as { default?: unknown };
     const exported = typeof module.default === 'function' ? await (module.default as () => unknown)() : module.default;
     const { Fleet } = await import('../fleet/fleet.ts');
@@ -46,10 +47,12 @@ export async function loadInput(file: string): Promise<FleetInput> {
 
 /**
  * Lets Node import a TypeScript fleet. Only then is tsx loaded: YAML fleets and other commands start
- * without a transpiler. Under the sources (tests, tsx) a transpiler is already there.
+ * without a transpiler. Under the sources (tests, tsx) a transpiler is already there. The fleet's
+ * construct libraries are loaded first, without tsx's hooks (preload-libraries.ts).
  */
-async function registerTypeScript(): Promise<void> {
+async function registerTypeScript(fleetFile: string): Promise<void> {
   if (import.meta.url.endsWith('.ts')) return;
+  await preloadLibraries(fleetFile);
   const { register } = await import('tsx/esm/api');
   register();
 }
