@@ -5,7 +5,7 @@
 // compiled code (by the hash the stamp holds).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,9 +14,12 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 // A bundle of the code before this build is never left beside the new code.
 const BUNDLE = 'dist/lib/cli/main.bundle.cjs';
+// The library as a program imports it (package.json exports): its entry points and their shared chunks.
+const LIBRARY_BUNDLE = 'dist/bundle';
 // `await import(x)` where x is not a relative path: a module outside the bundle.
 const OUTSIDE_IMPORT = /\bawait import\((?!['"]\.\.?\/)/g;
 rmSync(`${root}${BUNDLE}`, { force: true });
+rmSync(`${root}${LIBRARY_BUNDLE}`, { recursive: true, force: true });
 rmSync(`${root}dist/.build-stamp`, { force: true });
 execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { stdio: 'inherit', cwd: root });
 
@@ -28,7 +31,9 @@ for (const folder of ['lib', 'imports']) {
   }
 }
 
-await bundleCli();
+const esbuild = await import('esbuild').catch(() => undefined);
+await bundleCli(esbuild);
+await bundleLibrary(esbuild);
 writeFileSync(`${root}dist/.build-stamp`, `meshfleet-build ${compiledHash()}\n`);
 
 /**
@@ -60,11 +65,8 @@ function compiledHash() {
  * stay outside.
  * Without esbuild (it comes with tsx) there is no bundle and bin/meshfleet.js imports dist/.
  */
-async function bundleCli() {
-  let esbuild;
-  try {
-    esbuild = await import('esbuild');
-  } catch {
+async function bundleCli(esbuild) {
+  if (!esbuild) {
     process.stderr.write('build: esbuild is not installed; the CLI runs unbundled (slower to start)\n');
     return;
   }
@@ -137,4 +139,53 @@ async function bundleCli() {
   const bundle = readFileSync(`${root}${BUNDLE}`, 'utf8');
   if (/\bawait import\(/.test(bundle)) throw new Error('build: the CLI bundle still imports() a module itself');
   if (/[^\x00-\x7f]/.test(bundle)) throw new Error('build: the CLI bundle is not one-byte text');
+}
+
+/**
+ * The library as a TypeScript fleet imports it (`meshfleet`, `meshfleet/constructs`): ES modules, one
+ * file per entry point and the chunks they share, instead of some 450 modules Node would resolve,
+ * read and link one by one (a fleet's start: README, Speed). The packages it uses stay outside, so a
+ * fleet and the library share cdk8s and constructs. Every output file sits in one folder, so each
+ * module's import.meta.url becomes the URL of its file in dist/ relative to any of them, and files it
+ * finds beside itself (schemas, the render worker) are where they were. Without esbuild the entry
+ * points re-export dist/lib's modules.
+ */
+async function bundleLibrary(esbuild) {
+  const outdir = `${root}${LIBRARY_BUNDLE}`;
+  const entries = { index: 'dist/lib/index.js', constructs: 'dist/lib/constructs/index.js' };
+  if (!esbuild) {
+    mkdirSync(outdir, { recursive: true });
+    for (const [name, entry] of Object.entries(entries)) writeFileSync(`${outdir}/${name}.js`, `export * from '../${entry.slice('dist/'.length)}';\n`);
+    return;
+  }
+  const ownModules = {
+    name: 'own-modules',
+    setup(build) {
+      build.onLoad({ filter: /[\\/]dist[\\/](?:lib|imports)[\\/].*\.js$/ }, ({ path }) => {
+        const text = readFileSync(path, 'utf8');
+        const fromBundle = relative(outdir, path).split('\\').join('/');
+        return { contents: text.replaceAll('import.meta.url', `new URL(${JSON.stringify(fromBundle)}, import.meta.url).href`), loader: 'js' };
+      });
+    },
+  };
+  const result = await esbuild.build({
+    entryPoints: Object.fromEntries(Object.entries(entries).map(([name, entry]) => [name, `${root}${entry}`])),
+    outdir,
+    bundle: true,
+    splitting: true,
+    chunkNames: 'shared-[hash]',
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    // Class and function names stay as written: messages and checks use them.
+    keepNames: true,
+    minifyWhitespace: true,
+    packages: 'external',
+    plugins: [ownModules],
+    logLevel: 'silent',
+  });
+  if (result.warnings.length > 0) {
+    const messages = await esbuild.formatMessages(result.warnings, { kind: 'warning' });
+    throw new Error(`build: bundling the library warned:\n${messages.join('\n')}`);
+  }
 }

@@ -178,7 +178,7 @@ describe('the entry point', () => {
       expect([name, name in main, typeof constructs[name]]).toStrictEqual([name, false, 'function']);
     }
     const manifest = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8'));
-    expect(manifest.exports['./constructs']).toStrictEqual({ types: './dist/lib/constructs/index.d.ts', default: './dist/lib/constructs/index.js' });
+    expect(manifest.exports['./constructs']).toStrictEqual({ types: './dist/lib/constructs/index.d.ts', default: './dist/bundle/constructs.js' });
   });
 });
 
