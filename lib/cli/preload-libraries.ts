@@ -2,7 +2,7 @@
 // are in place (Node 20 runs them on a thread of their own), every module Node loads goes through
 // them, one round trip per resolve and per load, and source maps are on, so every module of cdk8s and
 // cdk8s-plus (each with its source map inline) has its map decoded as it loads: a fleet importing
-// cdk8s, cdk8s-plus and meshfleet spent about half of its start there (README, Speed). Loaded first,
+// cdk8s, cdk8s-plus and meshfleet spent about half of its start there (docs/performance.md). Loaded first,
 // those modules are in Node's module map when the fleet imports them, and the fleet gets the same
 // instances: its import resolves to the same file (checked below), which Node loads once.
 //
