@@ -3,20 +3,22 @@
 // and, in a real Node process with tsx registered afterwards, that the fleet gets the very modules
 // loaded ahead, never a second copy.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { transformSync } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { fleetLibraries, importedSpecifiers } from '../../lib/cli/preload-libraries.ts';
 import { REPO } from '../support/fleet.ts';
+import { scratchFolderPerTest } from '../support/scratch.ts';
+
+const scratch = scratchFolderPerTest('meshfleet-preload-');
 
 /**
  * A project: `files` in <root>/app/, the repository's packages in <root>/node_modules, and the given
  * extra packages in <root>/app/node_modules, where the fleet finds them first.
  */
 function project(files: Record<string, string>, packages: Record<string, Record<string, string>> = {}): string {
-  const root = mkdtempSync(join(tmpdir(), 'meshfleet-preload-'));
+  const root = scratch.path;
   symlinkSync(join(REPO, 'node_modules'), join(root, 'node_modules'));
   const write = (path: string, text: string) => {
     mkdirSync(join(path, '..'), { recursive: true });
@@ -84,10 +86,10 @@ describe('the construct libraries loaded ahead', () => {
         // process runs it before any loader hook, as the command does.
         'preload.mjs': transformSync(readFileSync(join(REPO, 'lib/cli/preload-libraries.ts'), 'utf8'), { loader: 'ts', format: 'esm' }).code,
         'check.mjs': [
-          "import { pathToFileURL } from 'node:url';",
+          "import { fileURLToPath, pathToFileURL } from 'node:url';",
           "const { preloadLibraries } = await import('./preload.mjs');",
           "const fleet = new URL('./main.ts', import.meta.url);",
-          'const loaded = await preloadLibraries(fleet.pathname);',
+          'const loaded = await preloadLibraries(fileURLToPath(fleet));',
           'const ahead = globalThis.evaluations;',
           "const { register } = await import('tsx/esm/api');",
           'register();',
