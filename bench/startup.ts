@@ -76,7 +76,10 @@ function typeScriptProject(dir: string): string {
   symlinkSync(REPO, join(project, 'node_modules', 'meshfleet'));
   for (const name of ['cdk8s', 'cdk8s-plus-28', 'constructs']) symlinkSync(join(REPO, 'node_modules', name), join(project, 'node_modules', name));
   const fleet = join(project, 'main.ts');
-  writeFileSync(fleet, readFileSync(join(REPO, 'apps', 'main.ts'), 'utf8').replace("from '../lib/index.ts'", "from 'meshfleet'"));
+  const source = readFileSync(join(REPO, 'apps', 'main.ts'), 'utf8');
+  // Else this would time the repository's sources through tsx, not a user's project.
+  if (!source.includes("from '../lib/index.ts'")) throw new Error("bench: apps/main.ts no longer imports '../lib/index.ts'; say how a user's project imports meshfleet here");
+  writeFileSync(fleet, source.replace("from '../lib/index.ts'", "from 'meshfleet'"));
   return fleet;
 }
 
