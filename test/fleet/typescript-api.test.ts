@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fleetInput } from '../../lib/cli/load-input.ts';
-import { userFrame } from '../../lib/fleet/source-location.ts';
+import { stackTextFrames, userFrame } from '../../lib/fleet/source-location.ts';
 import { Caller, Delivery, Fleet, GatewayApi, GitRepo, LinkMode, LinkTopology, MeshedWorkload, TrustAnchor } from '../../lib/index.ts';
 import { error, formatDiagnostic, FleetError } from '../../lib/model/diagnostics.ts';
 import { synthesize } from '../../lib/synth/synthesize.ts';
@@ -111,8 +111,8 @@ describe('the TypeScript API names the user\'s line', () => {
       '    at node:internal/modules/esm/module_job:123:5',
       `    at file://${join(REPO, 'apps', 'main.ts')}:97:13`,
     ].join('\n');
-    expect(userFrame(stack)).toStrictEqual({ file: join(REPO, 'apps', 'main.ts'), line: 97, column: 13 });
-    expect(userFrame(stack.split('\n').slice(0, 5).join('\n'))).toBeUndefined();
+    expect(userFrame(stackTextFrames(stack))).toStrictEqual({ file: join(REPO, 'apps', 'main.ts'), line: 97, column: 13 });
+    expect(userFrame(stackTextFrames(stack.split('\n').slice(0, 5).join('\n')))).toBeUndefined();
   });
 });
 
