@@ -129,8 +129,9 @@ function withoutRemovals(document: unknown, removals: string[][]): unknown {
     spec.environments = Object.fromEntries(
       Object.entries(spec.environments).map(([name, env]) => {
         const cleaned = dropNulls(env, ['spec', 'environments', name], removals);
+        // A copy: dropNulls returns the document's own object when it removes nothing.
         if (isObject(cleaned) && isObject(cleaned.clusters)) {
-          cleaned.clusters = Object.fromEntries(Object.entries(cleaned.clusters).map(([c, v]) => [c, dropNulls(v, ['spec', 'environments', name, 'clusters', c], removals)]));
+          return [name, { ...cleaned, clusters: Object.fromEntries(Object.entries(cleaned.clusters).map(([c, v]) => [c, dropNulls(v, ['spec', 'environments', name, 'clusters', c], removals)])) }];
         }
         return [name, cleaned];
       }),
@@ -151,10 +152,30 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function dropNulls(value: unknown, path: string[], removals: string[][]): any {
+/**
+ * The value without its null-valued keys, at any depth of objects (not arrays), each removal's path
+ * added to `removals` (this level's first, then those below). The value itself where it holds no
+ * null: the validator does not change what it reads, and most layers remove nothing.
+ */
+function dropNulls(value: unknown, path: readonly string[], removals: string[][]): any {
   if (!isObject(value)) return value;
-  for (const [k, v] of Object.entries(value)) if (v === null) removals.push([...path, k]);
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, dropNulls(v, [...path, k], removals)]));
+  const keys = Object.keys(value);
+  let changed = false;
+  for (const k of keys) {
+    if (value[k] === null) {
+      removals.push([...path, k]);
+      changed = true;
+    }
+  }
+  const cleaned = keys.map((k) => {
+    const v = value[k];
+    if (v === null || !isObject(v)) return v;
+    const below = dropNulls(v, [...path, k], removals);
+    if (below !== v) changed = true;
+    return below;
+  });
+  // fromEntries, as before: a "__proto__" key stays a key.
+  return changed ? Object.fromEntries(keys.flatMap((k, i) => (value[k] === null ? [] : [[k, cleaned[i]]]))) : value;
 }
 
 function toDiagnostics(e: ErrorObject): Diagnostic[] {

@@ -45,6 +45,21 @@ describe('environment overlays on clusters', () => {
     expect(result.fleet!.clusters.map((c) => c.clusterDomain)).toStrictEqual(['cluster.local', 'cluster.local']);
   });
 
+  it('leaves the document as it was, removals or not', () => {
+    const doc = fleetDocument((d) => {
+      d.spec.defaults.clusterDomain = 'corp.local';
+      d.spec.environments.prod = { clusters: { [d.spec.clusters[0].name]: { ha: true } }, proxy: { logLevel: 'debug' } };
+      d.spec.environments.staging = { clusterDomain: null, clusters: { c: { ha: null } } };
+      d.spec.clusters.push({ ...d.spec.clusters[1], name: 'c', environment: 'staging', podCIDR: '10.3.0.0/16', serviceCIDR: '10.103.0.0/16', apiServer: 'https://c.example:6443' });
+    });
+    const before = structuredClone(doc);
+    const overrides = doc.spec.environments.prod.clusters;
+    expect(plan(doc).fleet).toBeDefined();
+    expect(doc).toStrictEqual(before);
+    // Not even replaced by an equal object: the document is the caller's.
+    expect(doc.spec.environments.prod.clusters).toBe(overrides);
+  });
+
   it('reports a null that removes a setting the layer does not have (a typo would otherwise do nothing)', () => {
     const doc = fleetDocument((d) => {
       d.spec.environments.prod = { proxy: { logLevl: null }, controlPlane: { values: { anyUpstreamKey: null } } };
