@@ -17,7 +17,7 @@ import { Fleet, GatewayApi, TrustAnchor, type ICluster } from ${JSON.stringify(j
 
 const fleet = new Fleet(new App(), 'acme', { trustAnchor: TrustAnchor.fromFile(${JSON.stringify(join(REPO, 'apps', 'trust', 'anchor.crt'))}), defaults: { linkerd: '2.20', kubernetes: '1.33' } });
 const prod: unknown = fleet.addEnvironment('prod');
-type Settings = { readonly environment: string; readonly linkerd: '2.20'; readonly podCIDR?: string };
+type Settings = { readonly environment: string; readonly linkerd: '2.20' };
 const settings: Settings = { environment: 'prod', linkerd: '3.0' as '2.20' };
 export const cluster: ICluster = /* a comment that moves the column */ fleet.addCluster('eu-1', settings);
 if (process.env.BAD_VERSION) { const api: unknown = /* another */ GatewayApi.override({ version: 'v1.2.1' }); void api; }
