@@ -160,6 +160,22 @@ describe('the npm package', { timeout: TIMEOUT }, () => {
     expect(wrong.stdout).toMatch(/wrong\.ts\(3,\d+\): error TS\d+: .*trustAnchr/);
 
     expect(ok('npx', ['meshfleet', 'synth'], app).stdout).toMatch(/^meshfleet: 1 cluster\(s\), \d+ files/);
+    // A construct's error names the user's TypeScript line and column (a declaration's type and a
+    // comment before the call move it), not a frame of the installed library's bundle.
+    const bad = [
+      "import { App } from 'cdk8s';",
+      "import { Fleet, TrustAnchor, type ICluster } from 'meshfleet';",
+      "const fleet = new Fleet(new App(), 'x', { trustAnchor: TrustAnchor.fromFile('trust/anchor.crt'), defaults: { linkerd: '2.20', kubernetes: '1.33' } });",
+      "fleet.addEnvironment('prod');",
+      "export const c: ICluster = /* moved */ fleet.addCluster('eu-1', { environment: 'prod', linkerd: '3.0' as '2.20' });",
+      'export default fleet;',
+      '',
+    ];
+    writeFileSync(join(app, 'bad.ts'), bad.join('\n'));
+    const located = run('npx', ['meshfleet', 'validate', 'bad.ts'], app);
+    rmSync(join(app, 'bad.ts'));
+    expect(located.status).toBe(1);
+    expect(located.stderr).toContain(`error MF2003 /spec/clusters/0/linkerd (bad.ts:5:${bad[4]!.indexOf('addCluster') + 1}, construct x/clusters/eu-1)`);
     const appChart = join(app, 'charts-out', 'dev', 'dev-1', 'mesh', 'templates', 'app-hello.yaml');
     expect(readFileSync(appChart, 'utf8')).toContain('kind: Deployment');
     rmSync(join(app, 'charts-out'), { recursive: true });
