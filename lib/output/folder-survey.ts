@@ -56,6 +56,8 @@ interface SurveyThread {
   readonly port: MessagePort;
   /** Waits for its messages; the thread is marked GONE once it stops (lib/thread-watchdog.ts). */
   readonly watch: LifelineWatch;
+  /** Kept for the next survey once it answered (the watch mode's runs), instead of stopped. */
+  held: boolean;
 }
 
 /**
@@ -99,7 +101,9 @@ export function startSurvey(target: string, display: string, withStats: boolean,
   const stop = () => {
     if (stopped) return;
     stopped = true;
-    stopThread(running);
+    // A held thread that answered both waits, its V8 warm, for the next survey; any other is stopped.
+    if (running.held && received === 2 && Atomics.load(control, STATE) !== GONE && !prestarted) prestarted = running;
+    else stopThread(running);
   };
   const drain = () => {
     for (let m = receiveMessageOnPort(port1); m; m = receiveMessageOnPort(port1)) {
@@ -166,7 +170,7 @@ function startThread(workerCode: (code: string) => string): SurveyThread {
   const worker = new Worker(code, { eval: true, workerData: data, transferList: [port2, line.held] });
   // The process never waits for it: result() or stop() ends it.
   worker.unref();
-  return { worker, control, port: port1, watch: watchLifelines({ control, signal: EVENTS, gone: GONE, lines: [{ port: line.watched, state: STATE }] }) };
+  return { worker, control, port: port1, watch: watchLifelines({ control, signal: EVENTS, gone: GONE, lines: [{ port: line.watched, state: STATE }] }), held: false };
 }
 
 /** Ends a survey thread and its watch. */
@@ -183,17 +187,29 @@ let prestarted: SurveyThread | undefined;
  * For the CLI, before it reads the fleet file: when `target` holds an output large enough to be
  * surveyed on a thread, starts that thread so that it loads its modules (~0.15 s) while the fleet
  * file is read; the next startSurvey gives it its job. Unused once the event loop turns (the command
- * ended early), it is stopped.
+ * ended early), it is stopped, unless `held`: the watch mode starts it after a run, to wait for the
+ * next one (releasePrestartedSurvey ends it).
  */
-export function prestartSurvey(target: string): void {
-  if (prestarted || !surveyedOnThread(target, THREAD_THRESHOLD)) return;
+export function prestartSurvey(target: string, held = false): void {
+  if (prestarted) {
+    prestarted.held ||= held;
+    return;
+  }
+  if (!surveyedOnThread(target, THREAD_THRESHOLD)) return;
   const thread = startThread((code) => code);
+  thread.held = held;
   prestarted = thread;
+  if (held) return;
   setImmediate(() => {
-    if (prestarted !== thread) return;
-    prestarted = undefined;
-    stopThread(thread);
+    if (prestarted === thread) releasePrestartedSurvey();
   }).unref();
+}
+
+/** Stops the prestarted survey thread, if one waits. */
+export function releasePrestartedSurvey(): void {
+  if (!prestarted) return;
+  stopThread(prestarted);
+  prestarted = undefined;
 }
 
 /** Whether a prestarted survey thread waits for its job, and how many survey threads this process started (tests). */
@@ -201,9 +217,15 @@ export function surveyThreads(): { readonly prestarted: boolean; readonly starte
   return { prestarted: prestarted !== undefined, started: threadsStarted };
 }
 
-/** The survey thread: takes its job, reads the previous index, then walks the folder, sending each (or the error it met). */
-export async function surveyInWorker({ control, port }: SurveyData): Promise<void> {
-  const { target, display, withStats } = await new Promise<SurveyJob>((resolve) => port.once('message', resolve));
+/**
+ * The survey thread: takes its job, reads the previous index, then walks the folder, sending each (or
+ * the error it met); then waits for another job (a held thread), until stopped.
+ */
+export function surveyInWorker(data: SurveyData): void {
+  data.port.on('message', (job: SurveyJob) => survey(job, data));
+}
+
+function survey({ target, display, withStats }: SurveyJob, { control, port }: SurveyData): void {
   const send = (message: SurveyMessage, transfer: ArrayBuffer[] = []) => {
     port.postMessage(message, transfer);
     Atomics.add(control, EVENTS, 1);

@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { FleetError, warning, type Diagnostic, type Locator } from '../model/diagnostics.ts';
 import { applyAcknowledgements } from '../model/acknowledge.ts';
 import { openOutputFolder } from '../output/output-folder.ts';
-import { prestartSurvey } from '../output/folder-survey.ts';
+import { prestartSurvey, releasePrestartedSurvey } from '../output/folder-survey.ts';
 import type { StagedTree } from '../output/atomic-write.ts';
 import { readVersionLock } from '../output/versioning.ts';
 import { compareWithFolder, type FolderComparison } from '../output/diff.ts';
@@ -90,6 +90,16 @@ export function prepareSynthesis(file: string, options: SynthOptions): void {
   // A synth that may reuse most clusters surveys its folder on a thread (folder-survey.ts), which loads meanwhile.
   if (incrementalWanted(options) && hasIncrementalCache(target)) prestartSurvey(target);
   else prestartForFleetFile(file);
+}
+
+/**
+ * For the watch mode (lib/cli/watch.ts), after a run: the thread that surveys the output folder for the
+ * next run starts now and waits, loaded, while the fleet is edited. `false`: it is stopped.
+ */
+export function prepareNextSynthesis(options: SynthOptions | false): void {
+  if (options === false) return releasePrestartedSurvey();
+  const target = resolve(options.outdir ?? 'charts-out');
+  if (incrementalWanted(options) && hasIncrementalCache(target)) prestartSurvey(target, true);
 }
 
 export function synthesize(input: FleetInput, options: SynthOptions = {}): SynthResult {

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileAccessError } from '../../lib/model/file-access.ts';
 import { OUTPUT_MARKER, ownerMarker, surveyedFiles, surveyOwnership } from '../../lib/output/folder-ownership.ts';
-import { prestartSurvey, startSurvey, surveyThreads } from '../../lib/output/folder-survey.ts';
+import { prestartSurvey, releasePrestartedSurvey, startSurvey, surveyThreads } from '../../lib/output/folder-survey.ts';
 import { readPreviousIndex } from '../../lib/output/previous-index.ts';
 import { openOutputFolder } from '../../lib/output/output-folder.ts';
 import { readTree } from '../support/tree.ts';
@@ -135,6 +135,30 @@ describe('the survey of an output folder on its own thread', () => {
     expect(surveyThreads()).toStrictEqual({ prestarted: false, started: before + 1 });
     prestartSurvey(outputFolder(20).target);
     expect(surveyThreads()).toStrictEqual({ prestarted: false, started: before + 1 });
+  });
+
+  it('keeps a held thread (the watch mode\'s) for the next survey once it answered, each survey of the folder as it is then', async () => {
+    const { target, paths } = outputFolder();
+    const before = surveyThreads().started;
+    prestartSurvey(target, true);
+    for (let round = 0; round < 3; round++) {
+      // Each survey sees the folder as it is now, not as an earlier one saw it.
+      writeFileSync(join(target, paths[round]), 'y'.repeat(100 + round));
+      const pending = startSurvey(target, 'out', true);
+      expect(pending.previousIndex()).toStrictEqual(readPreviousIndex(target));
+      expect(pending.result()).toStrictEqual(surveyOwnership(target, 'out', true));
+      expect(pending.where()).toBe('thread');
+      // Kept, not stopped, when the event loop turns.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(surveyThreads()).toStrictEqual({ prestarted: true, started: before + 1 });
+      prestartSurvey(target, true);
+    }
+    releasePrestartedSurvey();
+    expect(surveyThreads()).toStrictEqual({ prestarted: false, started: before + 1 });
+    // A thread not held is not kept.
+    prestartSurvey(target);
+    startSurvey(target, 'out', true).result();
+    expect(surveyThreads()).toStrictEqual({ prestarted: false, started: before + 2 });
   });
 
   it('walks a small folder on this thread, when its result is first asked for', () => {
