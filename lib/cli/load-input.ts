@@ -2,9 +2,10 @@
 // default export is a Fleet.
 import { existsSync, lstatSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Fleet } from '../fleet/fleet.ts';
 import { FleetError } from '../model/diagnostics.ts';
+import { noteInput } from '../model/file-access.ts';
 import { loadFleetYamlFile } from '../model/load-yaml.ts';
 import type { FleetInput } from '../synth/synthesize.ts';
 import { preloadLibraries } from './preload-libraries.ts';
@@ -54,7 +55,8 @@ async function registerTypeScript(fleetFile: string): Promise<void> {
   if (import.meta.url.endsWith('.ts')) return;
   await preloadLibraries(fleetFile);
   const { register } = await import('tsx/esm/api');
-  register();
+  // The fleet's own modules are its inputs (the watch mode runs it again when one changes).
+  register({ onImport: (url) => url.startsWith('file:') && !url.includes('/node_modules/') && noteInput(fileURLToPath(url)) });
 }
 
 /** The input for a Fleet built in TypeScript; relative paths are read from the working folder. */

@@ -3,10 +3,11 @@
 //
 // Commands are loaded when they run: `--help`, `--version`, `init` and `lint` start without the
 // synthesis code, and only a TypeScript fleet loads a transpiler (see load-input.ts).
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FleetError, formatDiagnostics } from '../model/diagnostics.ts';
 import { FileAccessError } from '../model/file-access.ts';
-import { packageVersion } from '../package-files.ts';
+import { packageFile, packageVersion } from '../package-files.ts';
 import { FLEET_HELP } from './help.ts';
 import { colourPaint, colourWanted, jsonReport } from './report.ts';
 import { isUsageError, UsageError } from './usage-error.ts';
@@ -102,35 +103,40 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     if (!load) throw new UsageError(`unknown command ${command}`);
     return await (await load())(rest, io, command);
   } catch (e) {
-    // A fleet that imports another copy of meshfleet (apps/main.ts under the compiled CLI) throws
-    // that copy's FleetError.
-    if (e instanceof FleetError || (e as Error | undefined)?.name === 'FleetError') {
-      const { diagnostics, locate } = e as FleetError;
-      io.progress?.();
-      if (json && diagnostics) io.out(jsonReport(command, 1, diagnostics, locate));
-      else io.err((diagnostics ? formatDiagnostics(diagnostics, locate, io.paint) : (e as Error).message) + '\n');
-      return 1;
-    }
-    io.progress?.();
-    if (e instanceof FileAccessError) {
-      if (json) io.out(JSON.stringify({ command, ok: false, exitCode: e.exitCode, error: e.message }, null, 2) + '\n');
-      else io.err(`meshfleet: ${e.message}\n`);
-      return e.exitCode;
-    }
-    if (isUsageError(e)) {
-      const { command: name, help } = e as UsageError;
-      io.err(`meshfleet${name ? ` ${name}` : ''}: ${(e as Error).message}\n\n${help ?? HELP}`);
-      return 2;
-    }
-    // Errors thrown by constructs (a bad name in a TypeScript fleet) carry their own fix.
-    if (json) io.out(JSON.stringify({ command, ok: false, exitCode: 1, error: (e as Error).message }, null, 2) + '\n');
-    else io.err(`meshfleet: ${(e as Error).message}\n`);
-    if (process.env.MESHFLEET_DEBUG) io.err(`${(e as Error).stack}\n`);
-    return 1;
+    return reportFailure(e, command, json, io);
   }
 }
 
-/** synth, validate and diff: load the fleet, synthesize, then write, compare or only report. */
+/** A command's failure as the command line reports it; its exit status. */
+function reportFailure(e: unknown, command: string, json: boolean, io: CliIo): number {
+  // A fleet that imports another copy of meshfleet (apps/main.ts under the compiled CLI) throws
+  // that copy's FleetError.
+  if (e instanceof FleetError || (e as Error | undefined)?.name === 'FleetError') {
+    const { diagnostics, locate } = e as FleetError;
+    io.progress?.();
+    if (json && diagnostics) io.out(jsonReport(command, 1, diagnostics, locate));
+    else io.err((diagnostics ? formatDiagnostics(diagnostics, locate, io.paint) : (e as Error).message) + '\n');
+    return 1;
+  }
+  io.progress?.();
+  if (e instanceof FileAccessError) {
+    if (json) io.out(JSON.stringify({ command, ok: false, exitCode: e.exitCode, error: e.message }, null, 2) + '\n');
+    else io.err(`meshfleet: ${e.message}\n`);
+    return e.exitCode;
+  }
+  if (isUsageError(e)) {
+    const { command: name, help } = e as UsageError;
+    io.err(`meshfleet${name ? ` ${name}` : ''}: ${(e as Error).message}\n\n${help ?? HELP}`);
+    return 2;
+  }
+  // Errors thrown by constructs (a bad name in a TypeScript fleet) carry their own fix.
+  if (json) io.out(JSON.stringify({ command, ok: false, exitCode: 1, error: (e as Error).message }, null, 2) + '\n');
+  else io.err(`meshfleet: ${(e as Error).message}\n`);
+  if (process.env.MESHFLEET_DEBUG) io.err(`${(e as Error).stack}\n`);
+  return 1;
+}
+
+/** synth, validate and diff: load the fleet, synthesize, then write, compare or only report (once, or on every change with --watch). */
 async function runFleetCommand(argv: readonly string[], io: CliIo, command: string): Promise<number> {
   const name = command as keyof typeof FLEET_HELP;
   const { values, positionals } = parseArgs({
@@ -141,6 +147,7 @@ async function runFleetCommand(argv: readonly string[], io: CliIo, command: stri
       check: { type: 'boolean' },
       summary: { type: 'boolean' },
       'exit-code': { type: 'boolean' },
+      watch: { type: 'boolean' },
       json: { type: 'boolean' },
       strict: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -154,53 +161,106 @@ async function runFleetCommand(argv: readonly string[], io: CliIo, command: stri
   if (rest.length) throw new UsageError(`unexpected arguments: ${rest.join(' ')}`);
   if (values.check && command !== 'synth') throw new UsageError('--check goes with synth');
   if ((values.summary || values['exit-code']) && command !== 'diff') throw new UsageError('--summary and --exit-code go with diff');
+  if (values.watch && (values.check || values['exit-code'])) throw new UsageError('--watch runs until stopped; --check and --exit-code are for one run (in CI)');
 
-  const [{ findInput, loadInput }, { prepareSynthesis, synthesize }, { compareOutput, formatCheck, formatDiff }, { acknowledgedNote, printDiagnostics, summaryOf }] = await Promise.all([
+  const [{ findInput, loadInput }, { prepareNextSynthesis, prepareSynthesis, synthesize }, { compareOutput, formatCheck, formatDiff }, { acknowledgedNote, printDiagnostics, summaryOf }, { observeInputs }] = await Promise.all([
     import('./load-input.ts'),
     import('../synth/synthesize.ts'),
     import('./diff.ts'),
     import('./report.ts'),
+    import('../model/file-access.ts'),
   ]);
-  const started = performance.now();
   const inputFile = findInput(file);
   const compareOnly = command === 'diff' || Boolean(values.check);
   // Nothing is held that the command does not print: validate counts, diff and --check keep only the changes.
   const dryRun = command === 'validate' ? 'count' : compareOnly ? 'compare' : false;
   const synthOptions = { outdir: values.out, dryRun, strict: values.strict, workingFolder: process.cwd(), keep: 'rollout', incremental: true } as const;
-  prepareSynthesis(inputFile, synthOptions);
-  const input = await loadInput(inputFile);
-  // A phase line for fleets that take a while; never with --json (io.progress is a terminal's only).
-  const clusterCount = (input.document as { spec?: { clusters?: unknown[] } })?.spec?.clusters?.length ?? 0;
-  const progress = !values.json && clusterCount >= PROGRESS_MIN_CLUSTERS ? io.progress : undefined;
-  progress?.(`meshfleet: checking and rendering ${clusterCount} clusters…`);
-  const result = synthesize(input, synthOptions);
-  progress?.();
-  const summary = summaryOf(result.diagnostics, result.acknowledged);
-  if (!values.json) printDiagnostics(io.err, result.diagnostics, input.locate, io.paint);
-  const report = (exitCode: number, text: string, data: unknown) => {
-    io.out(values.json ? jsonReport(command, exitCode, result.diagnostics, input.locate, result.acknowledged, data) : text);
-    return exitCode;
-  };
-  if (compareOnly) {
-    const comparison = compareOutput(result.comparison!);
-    const exitCode = comparison.changes.length && (values.check || values['exit-code']) ? 1 : 0;
-    const data = {
-      outdir: result.outdir,
-      files: comparison.files,
-      changes: comparison.changes.map((c) => ({ kind: c.kind, path: c.path })),
-      risks: comparison.risks,
-      chartVersions: Object.fromEntries(comparison.chartVersions),
+
+  const once = async (): Promise<number> => {
+    const started = performance.now();
+    prepareSynthesis(inputFile, synthOptions);
+    const input = await loadInput(inputFile);
+    // A phase line for fleets that take a while; never with --json (io.progress is a terminal's only).
+    const clusterCount = (input.document as { spec?: { clusters?: unknown[] } })?.spec?.clusters?.length ?? 0;
+    const progress = !values.json && clusterCount >= PROGRESS_MIN_CLUSTERS ? io.progress : undefined;
+    progress?.(`meshfleet: checking and rendering ${clusterCount} clusters…`);
+    const result = synthesize(input, synthOptions);
+    progress?.();
+    const summary = summaryOf(result.diagnostics, result.acknowledged);
+    if (!values.json) printDiagnostics(io.err, result.diagnostics, input.locate, io.paint);
+    const report = (exitCode: number, text: string, data: unknown) => {
+      io.out(values.json ? jsonReport(command, exitCode, result.diagnostics, input.locate, result.acknowledged, data) : text);
+      return exitCode;
     };
-    return report(exitCode, command === 'diff' ? formatDiff(result.outdir, comparison, { summaryOnly: values.summary }) : formatCheck(result.outdir, comparison), data);
+    if (compareOnly) {
+      const comparison = compareOutput(result.comparison!);
+      const exitCode = comparison.changes.length && (values.check || values['exit-code']) ? 1 : 0;
+      const data = {
+        outdir: result.outdir,
+        files: comparison.files,
+        changes: comparison.changes.map((c) => ({ kind: c.kind, path: c.path })),
+        risks: comparison.risks,
+        chartVersions: Object.fromEntries(comparison.chartVersions),
+      };
+      return report(exitCode, command === 'diff' ? formatDiff(result.outdir, comparison, { summaryOnly: values.summary }) : formatCheck(result.outdir, comparison), data);
+    }
+    const clusters = result.rendered.clusters.length;
+    const ms = Math.round(performance.now() - started);
+    const warned = summary.warnings ? `, ${summary.warnings} warning(s)` : '';
+    const text =
+      command === 'synth'
+        ? `meshfleet: ${clusters} cluster(s), ${result.files} files (${result.bytes} bytes) written to ${result.outdir} in ${ms} ms${warned}${acknowledgedNote(summary)}\n`
+        : `meshfleet: fleet is valid: ${clusters} cluster(s), ${result.files} files would be written (${ms} ms)${warned}${acknowledgedNote(summary)}\n`;
+    return report(0, text, { outdir: result.outdir, clusters, files: result.files, bytes: result.bytes, written: command === 'synth' });
+  };
+
+  // One run, with the files the fleet was read from (lib/model/file-access.ts noteInput).
+  const readingInputs = async (run: () => Promise<number>): Promise<{ exitCode: number; inputs: string[] }> => {
+    const inputs = new Set<string>([resolve(inputFile)]);
+    const replaced = observeInputs((path) => inputs.add(path));
+    try {
+      return { exitCode: await run(), inputs: [...inputs] };
+    } catch (e) {
+      return { exitCode: reportFailure(e, command, Boolean(values.json), io), inputs: [...inputs] };
+    } finally {
+      observeInputs(replaced);
+    }
+  };
+
+  if (!values.watch) {
+    // A run of the watch mode in a process of its own (a module fleet): it tells its parent what it read.
+    if (process.env.MESHFLEET_WATCH_CHILD !== '1' || !process.send) return await once();
+    const { exitCode, inputs } = await readingInputs(async () => {
+      const exitCode = await once();
+      // tsx reports the modules it loaded from its own thread: what it sent has come once the loop turns.
+      await new Promise((turned) => setImmediate(turned));
+      return exitCode;
+    });
+    await tellParent({ inputs });
+    return exitCode;
   }
-  const clusters = result.rendered.clusters.length;
-  const ms = Math.round(performance.now() - started);
-  const warned = summary.warnings ? `, ${summary.warnings} warning(s)` : '';
-  const text =
-    command === 'synth'
-      ? `meshfleet: ${clusters} cluster(s), ${result.files} files (${result.bytes} bytes) written to ${result.outdir} in ${ms} ms${warned}${acknowledgedNote(summary)}\n`
-      : `meshfleet: fleet is valid: ${clusters} cluster(s), ${result.files} files would be written (${ms} ms)${warned}${acknowledgedNote(summary)}\n`;
-  return report(0, text, { outdir: result.outdir, clusters, files: result.files, bytes: result.bytes, written: command === 'synth' });
+  const { childRun, watchFleet } = await import('./watch.ts');
+  // Node loads a module once per process: a module fleet runs each time in a fresh one, with the same arguments.
+  const moduleFleet = /\.(?:[mc]?ts|[mc]?js)$/.test(inputFile);
+  const forward = argv.filter((a) => a !== '--watch');
+  const run = moduleFleet
+    ? () => childRun(packageFile('bin/meshfleet.js'), [command, ...forward], io)
+    : async () => {
+        const done = await readingInputs(once);
+        // The next run's folder survey starts now, and waits for it loaded.
+        prepareNextSynthesis(synthOptions);
+        return done;
+      };
+  try {
+    return await watchFleet({ run, io, quiet: Boolean(values.json) });
+  } finally {
+    prepareNextSynthesis(false);
+  }
+}
+
+/** Sends a message to the parent process (the watch mode's) and waits until it is sent. */
+function tellParent(message: unknown): Promise<void> {
+  return new Promise((done) => process.send!(message, undefined, {}, () => done()));
 }
 
 /** Below this many clusters a run is quick enough to need no progress line. */

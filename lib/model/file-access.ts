@@ -4,6 +4,7 @@
 // a hang or an out-of-memory crash. Every message names the path and a fix.
 import { isAscii } from 'node:buffer';
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { resolve } from 'node:path';
 
 const MiB = 1024 * 1024;
 
@@ -46,11 +47,32 @@ export interface ReadOptions {
   readonly display?: string;
   /** Refuse a symbolic link instead of reading its target (files inside an output folder). */
   readonly noFollow?: boolean;
+  /** One of the fleet's own files (the fleet file, a trust anchor, a vendored bundle): noted for the watch mode (noteInput). */
+  readonly input?: boolean;
+}
+
+/** Who is told of the fleet's own files as they are read (the watch mode: lib/cli/watch.ts); nobody by default. */
+let inputObserver: ((path: string) => void) | undefined;
+
+/** Sets (or, with undefined, clears) who is told of the fleet's files as they are read; returns the one it replaced. */
+export function observeInputs(observer: ((path: string) => void) | undefined): ((path: string) => void) | undefined {
+  const replaced = inputObserver;
+  inputObserver = observer;
+  return replaced;
+}
+
+/**
+ * A file or folder the fleet is made from, as it is read (or looked for: one that is missing is
+ * watched too, so that creating it runs the fleet again).
+ */
+export function noteInput(path: string): void {
+  inputObserver?.(resolve(path));
 }
 
 /** Reads a regular file of at most `limit` bytes as UTF-8; anything else is a problem with a fix. */
 export function readRegularFile(path: string, options: ReadOptions): ReadResult {
   const display = options.display ?? path;
+  if (options.input) noteInput(path);
   let fd: number;
   try {
     // O_NONBLOCK: opening a FIFO with no writer returns at once instead of waiting; fstat then refuses it.

@@ -16,7 +16,7 @@ export interface LoadedYaml {
 
 /** `displayName` is how messages name the file (the path as the user gave it). */
 export function loadFleetYamlFile(file: string, displayName = file): LoadedYaml {
-  const read = readRegularFile(file, { limit: INPUT_LIMITS.fleetFile, what: 'fleet file', display: displayName });
+  const read = readRegularFile(file, { limit: INPUT_LIMITS.fleetFile, what: 'fleet file', display: displayName, input: true });
   if (!('text' in read)) return failed(read.problem, read.fix);
   return parseFleetYaml(read.text, displayName);
 }

@@ -34,7 +34,7 @@ export function readTrustAnchor(
   if ('file' in source) {
     at = `${path}/file`;
     const file = isAbsolute(source.file) ? source.file : resolve(baseDir, source.file);
-    const read = readRegularFile(file, { limit: INPUT_LIMITS.trustAnchor, what: 'trust anchor file', display: JSON.stringify(source.file) });
+    const read = readRegularFile(file, { limit: INPUT_LIMITS.trustAnchor, what: 'trust anchor file', display: JSON.stringify(source.file), input: true });
     if (!('text' in read)) return fail(at, read.problem, `${read.fix}; anchor.file is the PEM file of the trust anchor certificate, relative to the fleet file`);
     text = read.text;
   } else {

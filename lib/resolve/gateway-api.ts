@@ -6,7 +6,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { GATEWAY_API_REPOSITORY, LINKERD_LEGACY_BUNDLE, linkerdGatewayAPI, upstreamSourcePath } from '../compat/gateway-api.ts';
 import type { LinkerdRelease } from '../compat/linkerd-releases.ts';
 import { error, type Diagnostic } from '../model/diagnostics.ts';
-import { INPUT_LIMITS, readRegularFile } from '../model/file-access.ts';
+import { INPUT_LIMITS, noteInput, readRegularFile } from '../model/file-access.ts';
 import type {
   GatewayAPIBundleRef,
   GatewayAPIChannel,
@@ -133,6 +133,8 @@ export function readVendoredBundle(folder: string, cache: Map<string, VendoredBu
   const cached = cache.get(folder);
   if (cached) return cached;
   let bundle: VendoredBundle;
+  // The folder, not only its files: a file added to it changes the bundle.
+  noteInput(folder);
   if (!existsSync(folder) || !statSync(folder).isDirectory()) {
     bundle = { folder, files: [], problem: `${folder} is not a folder` };
   } else {
@@ -140,7 +142,7 @@ export function readVendoredBundle(folder: string, cache: Map<string, VendoredBu
     let problem: string | undefined;
     for (const name of readdirSync(folder).filter((n) => /\.ya?ml$/.test(n) && !/^kustomization\.ya?ml$/.test(n)).sort()) {
       // Regular files of bounded size only: a FIFO or /dev/zero under a .yaml name must not hang synth.
-      const read = readRegularFile(join(folder, name), { limit: INPUT_LIMITS.vendoredFile, what: 'vendored bundle file' });
+      const read = readRegularFile(join(folder, name), { limit: INPUT_LIMITS.vendoredFile, what: 'vendored bundle file', input: true });
       if (!('text' in read)) {
         problem = `${read.problem} (${read.fix})`;
         break;

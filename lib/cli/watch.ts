@@ -1,0 +1,204 @@
+// `synth --watch` (and validate, diff): runs the command, then again each time a file the fleet is
+// made from changes, until Ctrl-C. A fleet file runs in this process, so that a re-synth after an edit
+// finds V8's code compiled and warm and its folder survey's thread loaded (at 1000 clusters: ~1.5 s
+// for a fresh process, a third of that here; docs/performance.md); a TypeScript or JavaScript fleet,
+// whose modules Node cannot load twice, runs each time in a fresh process of its own.
+//
+// What is watched is what the last run read: the fleet file, its trust anchor and vendored bundles
+// (lib/model/file-access.ts noteInput), a module fleet's own modules. Their folders are watched, not
+// the files, as editors replace a file by renaming another over it. A run starts once the files have
+// been quiet for a moment (editors write in steps) and only when one's content differs from what the
+// last run read; changes made during a run start another after it.
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync, watch, type FSWatcher } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import type { CliIo } from './io.ts';
+
+/** One run of the command: its exit status, and the files and folders the fleet was read from. */
+export interface WatchedRun {
+  readonly exitCode: number;
+  readonly inputs: readonly string[];
+}
+
+export interface WatchOptions {
+  /** Runs the command once, printing as the command does; never throws. */
+  readonly run: () => Promise<WatchedRun>;
+  readonly io: CliIo;
+  /** No line of its own (--json: stdout holds one JSON object per run). */
+  readonly quiet?: boolean;
+  /** How long the files must be quiet before a run. @default 50 */
+  readonly settleMs?: number;
+  /** Ends the watch (tests); SIGINT and SIGTERM do too, once a run in progress has ended. */
+  readonly signal?: AbortSignal;
+}
+
+/** Runs, then runs again on every change, until stopped: exit status 0. */
+export async function watchFleet(options: WatchOptions): Promise<number> {
+  const { run, io, quiet = false, settleMs = 50 } = options;
+  const watchers = new Map<string, FSWatcher>();
+  // What each input held when the last run started (its content's hash; '' missing), and the folders' watched names.
+  let read = new Map<string, string>();
+  let names = new Map<string, Set<string> | 'any'>();
+  let timer: NodeJS.Timeout | undefined;
+  let running = false;
+  let changedMeanwhile = false;
+  let stopped = false;
+  let finish!: () => void;
+  const finished = new Promise<void>((resolve) => (finish = resolve));
+
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    clearTimeout(timer);
+    for (const w of watchers.values()) w.close();
+    watchers.clear();
+    if (!running) finish();
+  };
+  const onSignal = () => stop();
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  options.signal?.addEventListener('abort', stop, { once: true });
+  if (options.signal?.aborted) stop();
+
+  const changed = () => [...read].some(([path, before]) => contentOf(path) !== before);
+  const schedule = () => {
+    if (stopped) return;
+    if (running) {
+      changedMeanwhile = true;
+      return;
+    }
+    clearTimeout(timer);
+    timer = setTimeout(() => void (changed() && cycle()), settleMs);
+  };
+
+  const cycle = async () => {
+    running = true;
+    try {
+      do {
+        changedMeanwhile = false;
+        // Taken before the run reads them: a change made while it runs differs from these.
+        const before = new Map([...read.keys()].map((path) => [path, contentOf(path)]));
+        const { exitCode, inputs } = await run();
+        read = new Map(inputs.map((path) => [path, before.get(path) ?? contentOf(path)]));
+        if (stopped) break;
+        follow(inputs);
+        if (!quiet) io.err(`meshfleet: ${exitCode === 0 ? 'done' : 'failed'}; watching ${describe(inputs)} for changes (Ctrl-C to stop)\n`);
+        // While the process waits for the next change, not on the way to this run's report.
+        await new Promise((turned) => setImmediate(turned));
+        collectGarbage();
+      } while (changedMeanwhile && changed() && !stopped);
+    } finally {
+      running = false;
+      if (stopped) finish();
+    }
+  };
+
+  /** Watches the folders of the inputs: for a file, its name there; a folder input, any entry of it. */
+  const follow = (inputs: readonly string[]) => {
+    const wanted = new Map<string, Set<string> | 'any'>();
+    for (const path of inputs) {
+      if (isFolder(path)) wanted.set(path, 'any');
+      else {
+        const folder = dirname(path);
+        const seen = wanted.get(folder);
+        if (seen !== 'any') wanted.set(folder, (seen ?? new Set()).add(basename(path)));
+      }
+    }
+    for (const [folder, w] of watchers) {
+      if (!wanted.has(folder)) {
+        w.close();
+        watchers.delete(folder);
+      }
+    }
+    names = wanted;
+    for (const folder of wanted.keys()) {
+      if (watchers.has(folder)) continue;
+      try {
+        const w = watch(folder, { persistent: true }, (_event, name) => {
+          const watched = names.get(folder);
+          if (watched === 'any' || name === null || watched?.has(name.toString())) schedule();
+        });
+        // A folder that goes away ends its watcher: the next change elsewhere, or none, decides.
+        w.on('error', () => watchers.delete(folder));
+        watchers.set(folder, w);
+      } catch {
+        // A folder that does not exist (a trust anchor not made yet) is not watched.
+      }
+    }
+  };
+
+  await cycle();
+  if (!stopped) await finished;
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  return 0;
+}
+
+/** What a file holds (its hash), or a folder (its entries with their sizes and times); '' when missing. */
+function contentOf(path: string): string {
+  try {
+    if (!isFolder(path)) return createHash('sha256').update(readFileSync(path)).digest('base64');
+    const entries = readdirSync(path).sort();
+    return entries.map((name) => {
+      const s = statSync(`${path}/${name}`, { throwIfNoEntry: false });
+      return `${name}\0${s?.size}\0${s?.mtimeMs}`;
+    }).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+function isFolder(path: string): boolean {
+  return statSync(path, { throwIfNoEntry: false })?.isDirectory() === true;
+}
+
+function describe(inputs: readonly string[]): string {
+  return inputs.length === 1 ? basename(inputs[0]) : `${inputs.length} files`;
+}
+
+/**
+ * One run of the command in a fresh process (a module fleet): its output passed on as it comes, and
+ * the files it read, which it sends before it ends (main.ts, MESHFLEET_WATCH_CHILD).
+ */
+export function childRun(bin: URL, args: readonly string[], io: CliIo): Promise<WatchedRun> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [fileURLToPath(bin), ...args], {
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      env: { ...process.env, MESHFLEET_WATCH_CHILD: '1', ...(io.paint ? { FORCE_COLOR: '1' } : {}) },
+    });
+    let inputs: readonly string[] = [];
+    child.stdout!.setEncoding('utf8').on('data', (text: string) => io.out(text));
+    child.stderr!.setEncoding('utf8').on('data', (text: string) => io.err(text));
+    child.on('message', (message: { inputs?: readonly string[] }) => (inputs = message.inputs ?? inputs));
+    child.on('error', (e) => {
+      io.err(`meshfleet: cannot start a run: ${e.message}\n`);
+      resolve({ exitCode: 1, inputs });
+    });
+    // 'close': its output has been read to the end.
+    child.on('close', (code) => resolve({ exitCode: code ?? 1, inputs }));
+  });
+}
+
+let gc: (() => void) | undefined;
+
+/**
+ * A full garbage collection, while the process waits for the next change: each run leaves its
+ * garbage (a re-synth of 1000 clusters allocates ~270 MB) to a heap V8 lets grow, and the next run's
+ * peak memory would start from there. V8 gives a context made while --expose-gc is set its gc(); the
+ * flag is then unset, as V8 names code caches by its flags (lib/compiler-tuning.ts).
+ */
+function collectGarbage(): void {
+  if (!gc) {
+    setFlagsFromString('--expose-gc');
+    try {
+      gc = runInNewContext('gc') as () => void;
+    } finally {
+      setFlagsFromString('--no-expose-gc');
+    }
+  }
+  gc();
+}

@@ -1,0 +1,195 @@
+// `synth --watch` (lib/cli/watch.ts): a run each time a file the fleet is made from changes, with
+// output byte-identical to a fresh synth of the same files, errors reported without ending the watch
+// or touching the output, and Ctrl-C ending it with status 0. The loop itself on real files with a
+// stand-in run; the command in a real process, as a user runs it.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { cpSync, mkdirSync, readFileSync, readdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { watchFleet, type WatchedRun } from '../../lib/cli/watch.ts';
+import { REPO } from '../support/fleet.ts';
+import { scratchFolderPerTest } from '../support/scratch.ts';
+import { readTree } from '../support/tree.ts';
+import { capture, run as runInProcess } from '../support/cli.ts';
+
+const scratch = scratchFolderPerTest('meshfleet-watch-');
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+/** Waits until `ready()` or fails after `ms`. */
+async function until(ready: () => boolean, ms = 20_000): Promise<void> {
+  for (const end = Date.now() + ms; !ready(); await sleep(20)) if (Date.now() > end) throw new Error('timed out');
+}
+
+/** watchFleet with a stand-in run over `inputs`: how many runs, and what stops it. */
+function watching(inputs: readonly string[], runMs = 0) {
+  const runs: number[] = [];
+  const ended = { count: 0 };
+  const abort = new AbortController();
+  const io = capture();
+  const run = async (): Promise<WatchedRun> => {
+    runs.push(Date.now());
+    if (runMs) await sleep(runMs);
+    ended.count++;
+    return { exitCode: 0, inputs };
+  };
+  const done = watchFleet({ run, io, settleMs: 30, signal: abort.signal });
+  return { runs, ended, io, done, stop: () => abort.abort() };
+}
+
+describe('the watch loop', () => {
+  it('runs again when a file the fleet was read from changes, not when it is written unchanged', async () => {
+    const fleet = join(scratch.path, 'fleet.yaml');
+    writeFileSync(fleet, 'a: 1\n');
+    const w = watching([fleet]);
+    await until(() => w.runs.length === 1 && w.io.stderr.includes('watching'));
+    expect(w.io.stderr).toBe('meshfleet: done; watching fleet.yaml for changes (Ctrl-C to stop)\n');
+    writeFileSync(fleet, 'a: 2\n');
+    await until(() => w.runs.length === 2);
+    // The same content again (an editor's save with no change), and a file beside it: no run.
+    writeFileSync(fleet, 'a: 2\n');
+    writeFileSync(join(scratch.path, 'other.yaml'), 'b: 1\n');
+    await sleep(400);
+    expect(w.runs).toHaveLength(2);
+    // An editor's save by renaming a new file over the old one.
+    writeFileSync(join(scratch.path, '.fleet.yaml.swp'), 'a: 3\n');
+    renameSync(join(scratch.path, '.fleet.yaml.swp'), fleet);
+    await until(() => w.runs.length === 3);
+    w.stop();
+    expect(await w.done).toBe(0);
+  });
+
+  it('runs once more after a run during which the files changed, and ends a run in progress before it stops', async () => {
+    const fleet = join(scratch.path, 'fleet.yaml');
+    writeFileSync(fleet, 'a: 1\n');
+    const w = watching([fleet], 400);
+    await until(() => w.io.stderr.includes('watching'));
+    writeFileSync(fleet, 'a: 2\n');
+    await until(() => w.runs.length === 2);
+    // Two changes while the second run runs: one run after it, with both.
+    writeFileSync(fleet, 'a: 3\n');
+    await sleep(50);
+    writeFileSync(fleet, 'a: 4\n');
+    await until(() => w.runs.length === 3);
+    await sleep(700);
+    expect(w.runs).toHaveLength(3);
+    // Stopped while a run runs: the run ends first.
+    writeFileSync(fleet, 'a: 5\n');
+    await until(() => w.runs.length === 4);
+    w.stop();
+    expect(await w.done).toBe(0);
+    expect(w.ended.count).toBe(4);
+  });
+
+  it('watches a folder input for any entry: a file added to a vendored bundle runs again', async () => {
+    const fleet = join(scratch.path, 'fleet.yaml');
+    const vendored = join(scratch.path, 'vendor');
+    mkdirSync(vendored);
+    writeFileSync(fleet, 'a: 1\n');
+    const w = watching([fleet, vendored, join(scratch.path, 'missing', 'anchor.crt')]);
+    await until(() => w.io.stderr.includes('watching 3 files'));
+    writeFileSync(join(vendored, 'standard-install.yaml'), 'kind: X\n');
+    await until(() => w.runs.length === 2);
+    w.stop();
+    expect(await w.done).toBe(0);
+  });
+});
+
+/** `meshfleet <args>` as a user runs it, in `cwd`; its output kept as it comes. */
+function start(cwd: string, args: readonly string[]): { child: ChildProcess; out: () => string; err: () => string; exit: Promise<number | null> } {
+  const child = spawn(process.execPath, [join(REPO, 'bin', 'meshfleet.js'), ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (err += d));
+  const exit = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+  return { child, out: () => out, err: () => err, exit };
+}
+
+const runsDone = (text: string) => text.split(/meshfleet: (?:done|failed); watching/).length - 1;
+
+describe('meshfleet synth --watch', () => {
+  it('writes what a fresh synth writes after each change, reports an error without touching the output, and ends with status 0 on Ctrl-C', async () => {
+    const project = scratch.path;
+    cpSync(join(REPO, 'apps'), join(project, 'apps'), { recursive: true });
+    const fleetFile = join(project, 'apps', 'fleet.yaml');
+    const original = readFileSync(fleetFile, 'utf8');
+    const w = start(project, ['synth', 'apps/fleet.yaml', '--out', 'out', '--watch']);
+    await until(() => runsDone(w.err()) === 1);
+    // The fleet file and its trust anchor.
+    expect(w.err()).toContain('meshfleet: done; watching 2 files for changes (Ctrl-C to stop)');
+    const fresh = (name: string) => {
+      const result = spawnSync(process.execPath, [join(REPO, 'bin', 'meshfleet.js'), 'synth', 'apps/fleet.yaml', '--out', name], { cwd: project, encoding: 'utf8' });
+      expect(result.status, result.stderr).toBe(0);
+      return readTree(join(project, name));
+    };
+    expect(readTree(join(project, 'out'))).toStrictEqual(fresh('fresh-1'));
+
+    const edited = original.replace('      environment: dev\n', '      environment: dev\n      ha: true\n');
+    expect(edited).not.toBe(original);
+    writeFileSync(fleetFile, edited);
+    await until(() => runsDone(w.err()) === 2);
+    const afterEdit = readTree(join(project, 'out'));
+    expect(afterEdit).toStrictEqual(fresh('fresh-2'));
+    expect(afterEdit).not.toStrictEqual(readTree(join(project, 'fresh-1')));
+
+    // An error: named at its line, the output left as it was, the watch going on.
+    writeFileSync(fleetFile, edited.replace('linkerd: edge-26.8.3', 'linkerd: not-a-version'));
+    await until(() => runsDone(w.err()) === 3);
+    expect(w.err()).toMatch(/error MF\d+ .*\(apps\/fleet\.yaml:\d+:\d+\)/);
+    expect(w.err()).toContain('meshfleet: failed; watching');
+    expect(readTree(join(project, 'out'))).toStrictEqual(afterEdit);
+
+    writeFileSync(fleetFile, original);
+    await until(() => runsDone(w.err()) === 4);
+    expect(readTree(join(project, 'out'))).toStrictEqual(readTree(join(project, 'fresh-1')));
+    w.child.kill('SIGINT');
+    expect(await w.exit).toBe(0);
+    // Nothing staged left beside the output.
+    expect(readdirSync(project).filter((name) => name !== 'cache').sort()).toStrictEqual(['apps', 'fresh-1', 'fresh-2', 'out']);
+  }, 90_000);
+
+  it('runs a TypeScript fleet in a fresh process each time, again when a module it imports changes', async () => {
+    const project = scratch.path;
+    symlinkSync(join(REPO, 'node_modules'), join(project, 'node_modules'));
+    writeFileSync(join(project, 'package.json'), '{ "type": "module" }\n');
+    cpSync(join(REPO, 'apps', 'trust'), join(project, 'trust'), { recursive: true });
+    writeFileSync(join(project, 'settings.ts'), `export const kubernetes: string = '1.33';\n`);
+    writeFileSync(
+      join(project, 'main.ts'),
+      [
+        `import { App } from 'cdk8s';`,
+        `import { Fleet, TrustAnchor } from ${JSON.stringify(join(REPO, 'lib', 'index.ts'))};`,
+        `import { kubernetes } from './settings.ts';`,
+        `const fleet = new Fleet(new App(), 'watched', { trustAnchor: TrustAnchor.fromFile('trust/anchor.crt'), defaults: { linkerd: '2.20', kubernetes } });`,
+        `fleet.addCluster('east', { environment: fleet.addEnvironment('prod') });`,
+        `export default fleet;`,
+        '',
+      ].join('\n'),
+    );
+    const w = start(project, ['synth', 'main.ts', '--out', 'out', '--watch']);
+    await until(() => runsDone(w.err()) === 1, 60_000);
+    expect(w.err()).toContain('meshfleet: done; watching');
+    expect(w.out()).toContain('1 cluster(s)');
+    const kubeVersion = () => readFileSync(join(project, 'out', 'index.json'), 'utf8').match(/"kubernetes": ?"([^"]+)"/)?.[1];
+    expect(kubeVersion()).toBe('1.33');
+    writeFileSync(join(project, 'settings.ts'), `export const kubernetes: string = '1.32';\n`);
+    await until(() => runsDone(w.err()) === 2, 60_000);
+    expect(kubeVersion()).toBe('1.32');
+    // An error in a module: reported, the watch going on.
+    writeFileSync(join(project, 'settings.ts'), `export const kubernetes: string = 'not-a-version';\n`);
+    await until(() => runsDone(w.err()) === 3, 60_000);
+    expect(w.err()).toContain('not-a-version');
+    expect(w.err()).toContain('meshfleet: failed; watching');
+    expect(kubeVersion()).toBe('1.32');
+    w.child.kill('SIGINT');
+    expect(await w.exit).toBe(0);
+  }, 120_000);
+
+  it('is refused with --check or --exit-code, which are for one run', async () => {
+    for (const argv of [['synth', '--watch', '--check'], ['diff', '--watch', '--exit-code']]) {
+      const { code, stderr } = await runInProcess(...argv);
+      expect(code).toBe(2);
+      expect(stderr).toContain('--watch runs until stopped; --check and --exit-code are for one run');
+    }
+  });
+});
