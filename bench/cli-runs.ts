@@ -2,7 +2,7 @@
 // fresh child process (start-up, reading the fleet file and schema compilation included), on the
 // bench's generated fleets written as fleet files to a RAM folder. Wall time is measured around the
 // child; peak memory is the child's own (every thread), reported by bench/cpu-usage.cjs at exit.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,6 +53,13 @@ export interface SizeFigures {
   readonly check?: CliRun;
   readonly diff?: CliRun;
   readonly validate?: CliRun;
+  /** `synth --watch` on the incremental case's output (measured when called: after the other fleets' runs). */
+  readonly watching?: () => Promise<WatchFigures>;
+}
+
+export interface WatchFigures {
+  readonly editsMs: readonly number[];
+  readonly peakRssMiB: number;
 }
 
 /** Cold synths of a generated fleet of `clusters`, `runs` times, then (optionally) the incremental case. */
@@ -79,7 +86,50 @@ export function measureSize(clusters: number, runs: number, work: string, option
     writeFleetFile(version, fleet);
     incremental.push(runCli(['synth', fleet, '--out', out], work));
   }
-  return { clusters, cold, incremental, check, diff, validate };
+  return { clusters, cold, incremental, check, diff, validate, watching: () => measureWatch(fleet, out, work, edited, [document, edited, document, edited, document]) };
+}
+
+/**
+ * `meshfleet synth fleet --out out --watch` on the output of `last`, as a user edits with it running:
+ * for each of `edits`, the time from writing the fleet file to the end of the run it starts (the line
+ * the command prints then); then Ctrl-C, and the process's peak memory.
+ */
+export async function measureWatch(fleet: string, out: string, work: string, last: FleetDocument, edits: readonly FleetDocument[]): Promise<WatchFigures> {
+  writeFleetFile(last, fleet);
+  const usage = join(work, 'usage');
+  writeFileSync(usage, '');
+  const child = spawn(process.execPath, ['--require', USAGE, BIN, 'synth', fleet, '--out', out, '--watch'], { cwd: work, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, MESHFLEET_BENCH_CPU: usage } });
+  const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+  let stderr = '';
+  let ended: (line: string) => void = () => {};
+  child.stderr!.setEncoding('utf8').on('data', (text: string) => {
+    stderr += text;
+    const line = /^meshfleet: (?:done|failed); watching .*$/m.exec(text)?.[0];
+    if (line) ended(line);
+  });
+  const runEnd = () => new Promise<string>((done, failed) => {
+    ended = done;
+    void exited.then((code) => failed(new Error(`meshfleet synth --watch exited ${code}: ${stderr.slice(-2000)}`)));
+  });
+  const check = (line: string) => {
+    if (!line.includes('done')) throw new Error(`meshfleet synth --watch: a run failed: ${stderr.slice(-2000)}`);
+  };
+  check(await runEnd());
+  const editsMs: number[] = [];
+  for (const version of edits) {
+    const text = stringify(version);
+    // Past the collection the watch makes after a run, as a user's next edit would be.
+    await new Promise((done) => setTimeout(done, 500));
+    const next = runEnd();
+    const started = process.hrtime.bigint();
+    writeFileSync(fleet, text);
+    check(await next);
+    editsMs.push(Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  child.kill('SIGINT');
+  if ((await exited) !== 0) throw new Error(`meshfleet synth --watch did not end with status 0 on Ctrl-C: ${stderr.slice(-2000)}`);
+  const rssKiB = Number(readFileSync(usage, 'utf8').trim().split('\n').pop()!.split(' ')[1]);
+  return { editsMs, peakRssMiB: rssKiB / 1024 };
 }
 
 // `node --import tsx bench/cli-runs.ts <clusters> <file>` writes a generated fleet file, for profiling.
