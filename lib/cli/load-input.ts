@@ -28,10 +28,15 @@ export function findInput(given: string | undefined): string {
   return found;
 }
 
+/** A fleet Node imports (TypeScript or JavaScript, whose default export is the Fleet), not a fleet file. */
+export function isModuleFleet(file: string): boolean {
+  return ['.ts', '.mts', '.js', '.mjs'].includes(extname(file));
+}
+
 export async function loadInput(file: string): Promise<FleetInput> {
   const path = resolve(file);
   const extension = extname(path);
-  if (['.ts', '.mts', '.js', '.mjs'].includes(extension)) {
+  if (isModuleFleet(path)) {
     if (extension === '.ts' || extension === '.mts') await registerTypeScript(path);
     const module = (await import(pathToFileURL(path).href)) as { default?: unknown };
     const exported = typeof module.default === 'function' ? await (module.default as () => unknown)() : module.default;

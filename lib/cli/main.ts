@@ -3,7 +3,6 @@
 //
 // Commands are loaded when they run: `--help`, `--version`, `init` and `lint` start without the
 // synthesis code, and only a TypeScript fleet loads a transpiler (see load-input.ts).
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FleetError, formatDiagnostics } from '../model/diagnostics.ts';
 import { FileAccessError } from '../model/file-access.ts';
@@ -163,12 +162,11 @@ async function runFleetCommand(argv: readonly string[], io: CliIo, command: stri
   if ((values.summary || values['exit-code']) && command !== 'diff') throw new UsageError('--summary and --exit-code go with diff');
   if (values.watch && (values.check || values['exit-code'])) throw new UsageError('--watch runs until stopped; --check and --exit-code are for one run (in CI)');
 
-  const [{ findInput, loadInput }, { prepareNextSynthesis, prepareSynthesis, synthesize }, { compareOutput, formatCheck, formatDiff }, { acknowledgedNote, printDiagnostics, summaryOf }, { observeInputs }] = await Promise.all([
+  const [{ findInput, isModuleFleet, loadInput }, { prepareNextSynthesis, prepareSynthesis, synthesize }, { compareOutput, formatCheck, formatDiff }, { acknowledgedNote, printDiagnostics, summaryOf }] = await Promise.all([
     import('./load-input.ts'),
     import('../synth/synthesize.ts'),
     import('./diff.ts'),
     import('./report.ts'),
-    import('../model/file-access.ts'),
   ]);
   const inputFile = findInput(file);
   const compareOnly = command === 'diff' || Boolean(values.check);
@@ -214,39 +212,18 @@ async function runFleetCommand(argv: readonly string[], io: CliIo, command: stri
     return report(0, text, { outdir: result.outdir, clusters, files: result.files, bytes: result.bytes, written: command === 'synth' });
   };
 
-  // One run, with the files the fleet was read from (lib/model/file-access.ts noteInput).
-  const readingInputs = async (run: () => Promise<number>): Promise<{ exitCode: number; inputs: string[] }> => {
-    const inputs = new Set<string>([resolve(inputFile)]);
-    const replaced = observeInputs((path) => inputs.add(path));
-    try {
-      return { exitCode: await run(), inputs: [...inputs] };
-    } catch (e) {
-      return { exitCode: reportFailure(e, command, Boolean(values.json), io), inputs: [...inputs] };
-    } finally {
-      observeInputs(replaced);
-    }
-  };
-
+  const fail = (e: unknown) => reportFailure(e, command, Boolean(values.json), io);
   if (!values.watch) {
-    // A run of the watch mode in a process of its own (a module fleet): it tells its parent what it read.
     if (process.env.MESHFLEET_WATCH_CHILD !== '1' || !process.send) return await once();
-    const { exitCode, inputs } = await readingInputs(async () => {
-      const exitCode = await once();
-      // tsx reports the modules it loaded from its own thread: what it sent has come once the loop turns.
-      await new Promise((turned) => setImmediate(turned));
-      return exitCode;
-    });
-    await tellParent({ inputs });
-    return exitCode;
+    // A run of the watch mode in a process of its own (a module fleet): it tells the watch what it read.
+    return (await import('./watch.ts')).runForWatch(inputFile, once, fail);
   }
-  const { childRun, watchFleet } = await import('./watch.ts');
+  const { childRun, readingInputs, watchFleet } = await import('./watch.ts');
   // Node loads a module once per process: a module fleet runs each time in a fresh one, with the same arguments.
-  const moduleFleet = /\.(?:[mc]?ts|[mc]?js)$/.test(inputFile);
-  const forward = argv.filter((a) => a !== '--watch');
-  const run = moduleFleet
-    ? () => childRun(packageFile('bin/meshfleet.js'), [command, ...forward], io)
+  const run = isModuleFleet(inputFile)
+    ? () => childRun(packageFile('bin/meshfleet.js'), [command, ...argv.filter((a) => a !== '--watch')], io)
     : async () => {
-        const done = await readingInputs(once);
+        const done = await readingInputs(inputFile, once, fail);
         // The next run's folder survey starts now, and waits for it loaded.
         prepareNextSynthesis(synthOptions);
         return done;
@@ -256,11 +233,6 @@ async function runFleetCommand(argv: readonly string[], io: CliIo, command: stri
   } finally {
     prepareNextSynthesis(false);
   }
-}
-
-/** Sends a message to the parent process (the watch mode's) and waits until it is sent. */
-function tellParent(message: unknown): Promise<void> {
-  return new Promise((done) => process.send!(message, undefined, {}, () => done()));
 }
 
 /** Below this many clusters a run is quick enough to need no progress line. */
