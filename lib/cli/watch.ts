@@ -34,7 +34,7 @@ export interface WatchOptions {
   readonly quiet?: boolean;
   /** How long the files must be quiet before a run. @default 50 */
   readonly settleMs?: number;
-  /** Ends the watch (tests); SIGINT and SIGTERM do too, once a run in progress has ended. */
+  /** Ends the watch, once a run in progress has ended (tests); SIGINT and SIGTERM end it between runs. */
   readonly signal?: AbortSignal;
 }
 
@@ -60,9 +60,16 @@ export async function watchFleet(options: WatchOptions): Promise<number> {
     watchers.clear();
     if (!running) finish();
   };
+  // Between runs Ctrl-C ends the watch with status 0. During a run Node's own handling ends the
+  // process at once (a synth on this thread could not be told before it ends): the output folder is
+  // then as a synth stopped at any point leaves it, the previous output, which the next run tidies.
   const onSignal = () => stop();
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const signals = (on: boolean) => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      if (on) process.on(signal, onSignal);
+      else process.off(signal, onSignal);
+    }
+  };
   options.signal?.addEventListener('abort', stop, { once: true });
   if (options.signal?.aborted) stop();
 
@@ -84,7 +91,9 @@ export async function watchFleet(options: WatchOptions): Promise<number> {
         changedMeanwhile = false;
         // Taken before the run reads them: a change made while it runs differs from these.
         const before = new Map([...read.keys()].map((path) => [path, contentOf(path)]));
+        signals(false);
         const { exitCode, inputs } = await run();
+        signals(true);
         read = new Map(inputs.map((path) => [path, before.get(path) ?? contentOf(path)]));
         if (stopped) break;
         follow(inputs);
@@ -135,8 +144,7 @@ export async function watchFleet(options: WatchOptions): Promise<number> {
 
   await cycle();
   if (!stopped) await finished;
-  process.off('SIGINT', onSignal);
-  process.off('SIGTERM', onSignal);
+  signals(false);
   return 0;
 }
 
