@@ -7,7 +7,7 @@ const COMMON = `  --json     print one JSON object on stdout: diagnostics (code,
   --strict   fail (exit 1) on any warning spec.acknowledge does not cover
 Diagnostic codes, their causes and fixes: docs/reference/diagnostics.md`;
 const WATCH = `  --watch    run again each time the fleet file, its trust anchor or a module of a TypeScript fleet
-             changes, until Ctrl-C (exit 0); a fleet file's runs share one warm process`;
+             changes, until Ctrl-C (between runs: exit 0); a fleet file's runs share one warm process`;
 
 export const FLEET_HELP: Readonly<Record<'synth' | 'validate' | 'diff', string>> = {
   synth: `usage: meshfleet synth [fleet.yaml | app.ts] [--out charts-out] [--check | --watch] [--json] [--strict]
