@@ -101,11 +101,13 @@ export async function measureWatch(fleet: string, out: string, work: string, las
   const child = spawn(process.execPath, ['--require', USAGE, BIN, 'synth', fleet, '--out', out, '--watch'], { cwd: work, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, MESHFLEET_BENCH_CPU: usage } });
   const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
   let stderr = '';
+  // The lines that end a run, counted in all the text so far (a chunk may end mid-line).
+  let runsEnded = 0;
   let ended: (line: string) => void = () => {};
   child.stderr!.setEncoding('utf8').on('data', (text: string) => {
     stderr += text;
-    const line = /^meshfleet: (?:done|failed); watching .*$/m.exec(text)?.[0];
-    if (line) ended(line);
+    const lines = stderr.match(/^meshfleet: (?:done|failed); watching .*\n/gm) ?? [];
+    if (lines.length > runsEnded) ended(lines[(runsEnded = lines.length) - 1]!);
   });
   const runEnd = () => new Promise<string>((done, failed) => {
     ended = done;
