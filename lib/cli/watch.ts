@@ -210,6 +210,9 @@ function collectGarbage(): void {
       setFlagsFromString('--no-expose-gc');
     }
   }
+  // Twice: the pages the first one's compaction frees are given back to the system by the second
+  // (after a cold 1000-cluster synth, resident memory 300 MiB after one, 197 MiB after two).
+  gc();
   gc();
 }
 
