@@ -98,11 +98,13 @@ export function startSurvey(target: string, display: string, withStats: boolean,
   let where: 'thread' | 'here' = 'thread';
   let stopped = false;
   let received = 0;
+  let failed = false;
   const stop = () => {
     if (stopped) return;
     stopped = true;
-    // A held thread that answered both waits, its V8 warm, for the next survey; any other is stopped.
-    if (running.held && received === 2 && Atomics.load(control, STATE) !== GONE && !prestarted) prestarted = running;
+    // A held thread that answered both, its V8 warm, waits for the next survey; any other (one that
+    // failed, whose module may not even have loaded) is stopped.
+    if (running.held && received === 2 && !failed && Atomics.load(control, STATE) !== GONE && !prestarted) prestarted = running;
     else stopThread(running);
   };
   const drain = () => {
@@ -111,6 +113,7 @@ export function startSurvey(target: string, display: string, withStats: boolean,
       const message = m.message as SurveyMessage;
       if ('previousIndex' in message) previous = { value: message.previousIndex === null ? undefined : (JSON.parse(message.previousIndex) as PreviousIndex) };
       else if ('survey' in message) survey = message.survey;
+      else failed = true;
     }
   };
   // Blocks until `count` messages came from the thread, or it is gone (the watchdog, started once a

@@ -159,6 +159,12 @@ describe('the survey of an output folder on its own thread', () => {
     prestartSurvey(target);
     startSurvey(target, 'out', true).result();
     expect(surveyThreads()).toStrictEqual({ prestarted: false, started: before + 2 });
+    // Nor a held one that failed (here: a marker past the output file limit).
+    prestartSurvey(target, true);
+    truncateSync(join(target, OUTPUT_MARKER), 64 * 1024 * 1024 + 1);
+    const failing = startSurvey(target, 'out', true);
+    expect(() => failing.result()).toThrow(FileAccessError);
+    expect(surveyThreads()).toStrictEqual({ prestarted: false, started: before + 3 });
   });
 
   it('walks a small folder on this thread, when its result is first asked for', () => {
