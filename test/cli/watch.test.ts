@@ -185,6 +185,23 @@ describe('meshfleet synth --watch', () => {
     expect(await w.exit).toBe(0);
   }, 120_000);
 
+  it('validate --watch --json: one JSON object per run on stdout, nothing else', async () => {
+    const project = scratch.path;
+    cpSync(join(REPO, 'apps'), join(project, 'apps'), { recursive: true });
+    const fleetFile = join(project, 'apps', 'fleet.yaml');
+    const w = start(project, ['validate', 'apps/fleet.yaml', '--watch', '--json']);
+    const reports = () => w.out().split(/^(?=\{)/m).filter(Boolean);
+    await until(() => reports().length === 1 && reports()[0]!.trimEnd().endsWith('}'));
+    writeFileSync(fleetFile, readFileSync(fleetFile, 'utf8').replace('linkerd: edge-26.8.3', 'linkerd: not-a-version'));
+    await until(() => reports().length === 2 && reports()[1]!.trimEnd().endsWith('}'));
+    w.child.kill('SIGINT');
+    expect(await w.exit).toBe(0);
+    const [first, second] = reports().map((text) => JSON.parse(text) as { command: string; ok: boolean; exitCode: number });
+    expect([first!.command, first!.ok, first!.exitCode]).toStrictEqual(['validate', true, 0]);
+    expect([second!.command, second!.ok, second!.exitCode]).toStrictEqual(['validate', false, 1]);
+    expect(w.err()).toBe('');
+  }, 60_000);
+
   it('is refused with --check or --exit-code, which are for one run', async () => {
     for (const argv of [['synth', '--watch', '--check'], ['diff', '--watch', '--exit-code']]) {
       const { code, stderr } = await runInProcess(...argv);
