@@ -116,17 +116,23 @@ export async function measureWatch(fleet: string, out: string, work: string, las
   const check = (line: string) => {
     if (!line.includes('done')) throw new Error(`meshfleet synth --watch: a run failed: ${stderr.slice(-2000)}`);
   };
-  check(await runEnd());
   const editsMs: number[] = [];
-  for (const version of edits) {
-    const text = stringify(version);
-    // Past the collection the watch makes after a run, as a user's next edit would be.
-    await new Promise((done) => setTimeout(done, 500));
-    const next = runEnd();
-    const started = process.hrtime.bigint();
-    writeFileSync(fleet, text);
-    check(await next);
-    editsMs.push(Number(process.hrtime.bigint() - started) / 1e6);
+  try {
+    check(await runEnd());
+    for (const version of edits) {
+      const text = stringify(version);
+      // Past the collection the watch makes after a run, as a user's next edit would be.
+      await new Promise((done) => setTimeout(done, 500));
+      const next = runEnd();
+      const started = process.hrtime.bigint();
+      writeFileSync(fleet, text);
+      check(await next);
+      editsMs.push(Number(process.hrtime.bigint() - started) / 1e6);
+    }
+  } catch (e) {
+    // Not left running after the bench.
+    child.kill('SIGKILL');
+    throw e;
   }
   child.kill('SIGINT');
   if ((await exited) !== 0) throw new Error(`meshfleet synth --watch did not end with status 0 on Ctrl-C: ${stderr.slice(-2000)}`);

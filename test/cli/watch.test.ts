@@ -5,7 +5,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, readdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { watchFleet, type WatchedRun } from '../../lib/cli/watch.ts';
 import { REPO } from '../support/fleet.ts';
 import { scratchFolderPerTest } from '../support/scratch.ts';
@@ -94,9 +94,16 @@ describe('the watch loop', () => {
   });
 });
 
+/** The watches a test started: a test that fails before its Ctrl-C must not leave one running. */
+const started: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of started.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
 /** `meshfleet <args>` as a user runs it, in `cwd`; its output kept as it comes. */
 function start(cwd: string, args: readonly string[]): { child: ChildProcess; out: () => string; err: () => string; exit: Promise<number | null> } {
   const child = spawn(process.execPath, [join(REPO, 'bin', 'meshfleet.js'), ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  started.push(child);
   let out = '';
   let err = '';
   child.stdout!.on('data', (d) => (out += d));
