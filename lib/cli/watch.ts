@@ -73,7 +73,9 @@ export async function watchFleet(options: WatchOptions): Promise<number> {
   options.signal?.addEventListener('abort', stop, { once: true });
   if (options.signal?.aborted) stop();
 
-  const changed = () => [...read].some(([path, before]) => contentOf(path) !== before);
+  // What the inputs hold now; whether that differs from what the last run read.
+  const snapshot = () => new Map([...read.keys()].map((path) => [path, contentOf(path)]));
+  const differs = (now: ReadonlyMap<string, string>) => [...read].some(([path, before]) => now.get(path) !== before);
   const schedule = () => {
     if (stopped) return;
     if (running) {
@@ -81,16 +83,18 @@ export async function watchFleet(options: WatchOptions): Promise<number> {
       return;
     }
     clearTimeout(timer);
-    timer = setTimeout(() => void (changed() && cycle()), settleMs);
+    timer = setTimeout(() => {
+      const now = snapshot();
+      if (differs(now)) void cycle(now);
+    }, settleMs);
   };
 
-  const cycle = async () => {
+  // `before`: the inputs' contents just taken, which the run then reads (a change made while it runs differs from these).
+  const cycle = async (before: ReadonlyMap<string, string>) => {
     running = true;
     try {
-      do {
+      for (;;) {
         changedMeanwhile = false;
-        // Taken before the run reads them: a change made while it runs differs from these.
-        const before = new Map([...read.keys()].map((path) => [path, contentOf(path)]));
         signals(false);
         const { exitCode, inputs } = await run();
         signals(true);
@@ -101,7 +105,10 @@ export async function watchFleet(options: WatchOptions): Promise<number> {
         // While the process waits for the next change, not on the way to this run's report.
         await new Promise((turned) => setImmediate(turned));
         collectGarbage();
-      } while (changedMeanwhile && changed() && !stopped);
+        if (!changedMeanwhile || stopped) break;
+        before = snapshot();
+        if (!differs(before)) break;
+      }
     } finally {
       running = false;
       if (stopped) finish();
@@ -142,7 +149,7 @@ export async function watchFleet(options: WatchOptions): Promise<number> {
     }
   };
 
-  await cycle();
+  await cycle(new Map());
   if (!stopped) await finished;
   signals(false);
   return 0;
