@@ -162,7 +162,7 @@ async function runFleetCommand(argv: readonly string[], io: CliIo, command: stri
   if ((values.summary || values['exit-code']) && command !== 'diff') throw new UsageError('--summary and --exit-code go with diff');
   if (values.watch && (values.check || values['exit-code'])) throw new UsageError('--watch runs until stopped; --check and --exit-code are for one run (in CI)');
 
-  const [{ findInput, isModuleFleet, loadInput }, { prepareNextSynthesis, prepareSynthesis, synthesize }, { compareOutput, formatCheck, formatDiff }, { acknowledgedNote, printDiagnostics, summaryOf }] = await Promise.all([
+  const [{ findInput, isModuleFleet, loadInput }, { endSynthesisSession, prepareNextSynthesis, prepareSynthesis, synthesize }, { compareOutput, formatCheck, formatDiff }, { acknowledgedNote, printDiagnostics, summaryOf }] = await Promise.all([
     import('./load-input.ts'),
     import('../synth/synthesize.ts'),
     import('./diff.ts'),
@@ -231,7 +231,7 @@ async function runFleetCommand(argv: readonly string[], io: CliIo, command: stri
   try {
     return await watchFleet({ run, io, quiet: Boolean(values.json) });
   } finally {
-    prepareNextSynthesis(false);
+    endSynthesisSession();
   }
 }
 

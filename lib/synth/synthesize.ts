@@ -94,12 +94,16 @@ export function prepareSynthesis(file: string, options: SynthOptions): void {
 
 /**
  * For the watch mode (lib/cli/watch.ts), after a run: the thread that surveys the output folder for the
- * next run starts now and waits, loaded, while the fleet is edited. `false`: it is stopped.
+ * next run starts now and waits, loaded, while the fleet is edited (endSynthesisSession stops it).
  */
-export function prepareNextSynthesis(options: SynthOptions | false): void {
-  if (options === false) return releasePrestartedSurvey();
+export function prepareNextSynthesis(options: SynthOptions): void {
   const target = resolve(options.outdir ?? 'charts-out');
   if (incrementalWanted(options) && hasIncrementalCache(target)) prestartSurvey(target, true);
+}
+
+/** The watch mode has ended: the survey thread prepareNextSynthesis left waiting is stopped. */
+export function endSynthesisSession(): void {
+  releasePrestartedSurvey();
 }
 
 export function synthesize(input: FleetInput, options: SynthOptions = {}): SynthResult {
