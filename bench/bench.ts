@@ -8,13 +8,15 @@
 //   peak resident memory ≤ 400 MiB (every thread), a re-synth after one cluster changed ≤ 1 s (in a
 //   fresh process, and in synth --watch's),
 //   synth --check, diff and validate no slower than synth; start-up: --help and --version ≤ 0.2 s, lint ≤ 0.5 s.
-// The ratio to the floor is reported against its goal (≤ 2×). MESHFLEET_BENCH_DIR picks the folder.
+// The ratio to the floor is reported against its goal (≤ 2×), and the machine's speed before and after the
+// runs (bench/machine-speed.ts) beside its load. MESHFLEET_BENCH_DIR picks the folder.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measureSize, median, type SizeFigures, type WatchFigures } from './cli-runs.ts';
+import { machineSpeed } from './machine-speed.ts';
 import { measureStartup, startupTable } from './startup.ts';
 
 const SIZES = [
@@ -47,6 +49,7 @@ const base = process.env.MESHFLEET_BENCH_DIR ?? (existsSync('/dev/shm') ? '/dev/
 const work = mkdtempSync(join(base, 'meshfleet-bench-'));
 const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node.js ${process.version}`;
 const loadBefore = loadavg()[0]!;
+const speedBefore = machineSpeed();
 
 let cli: SizeFigures[];
 let watch: WatchFigures;
@@ -64,7 +67,10 @@ const peak = (f: SizeFigures) => Math.max(...[...f.cold, ...(f.incremental ?? []
 const spread = (runs: readonly { wallMs: number }[]) => `${(Math.min(...runs.map((r) => r.wallMs)) / 1000).toFixed(2)}–${(Math.max(...runs.map((r) => r.wallMs)) / 1000).toFixed(2)}`;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
-console.log(`machine: ${machine}; load average ${loadBefore.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after\n`);
+const loadAfter = loadavg()[0]!;
+const speedAfter = machineSpeed();
+console.log(`machine: ${machine}; load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after`);
+console.log(`machine speed: a fixed JavaScript workload (bench/machine-speed.ts) took ${Math.round(speedBefore)} ms before the runs, ${Math.round(speedAfter)} ms after (lower is faster)\n`);
 const header = ['clusters', 'CLI wall (median)', 'runs (range, s)', 'CPU (median)', 'peak RSS', 'in-process synth', 'validation', 'objects', 'written', 'floor (YAML+write)', 'CLI vs floor'];
 const rows = cli.map((f, i) => {
   const p = inProcess[i]!;

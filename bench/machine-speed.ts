@@ -1,0 +1,28 @@
+// How fast this machine is while the bench runs. A shared machine's speed varies (this project's
+// varies by up to 2.2× between hours, and by tens of percent within minutes), so each bench run
+// times the same single-threaded JavaScript work in fresh processes before and after its runs:
+// two tables whose calibrations differ were measured at different speeds, and are compared as such.
+import { execFileSync } from 'node:child_process';
+import { median } from './cli-runs.ts';
+
+/** Allocation and arithmetic, as the command's own work is, in one thread; prints its time in ms. */
+const WORKLOAD = `
+const start = performance.now();
+let kept = [];
+let sum = 0;
+for (let i = 0; i < 3e6; i++) {
+  const item = { i, text: 'x' + (i % 1000) };
+  kept.push(item);
+  if (kept.length > 1000) kept = [];
+  sum += item.text.length;
+}
+for (let i = 0; i < 2e7; i++) sum = (sum * 31 + i) | 0;
+process.stdout.write(String(performance.now() - start) + ' ' + sum);
+`;
+
+/** The median time (ms) of the workload in `runs` fresh Node.js processes: lower is faster. */
+export function machineSpeed(runs = 3): number {
+  const times = Array.from({ length: runs }, () => Number(execFileSync(process.execPath, ['-e', WORKLOAD]).toString().split(' ')[0]));
+  if (times.some((t) => !Number.isFinite(t) || t <= 0)) throw new Error(`bench: the calibration workload printed no time (${times.join(', ')})`);
+  return median(times);
+}
