@@ -9,21 +9,20 @@
 // (lib/model/file-access.ts noteInput), a module fleet's own modules. Their folders are watched, not
 // the files, as editors replace a file by renaming another over it. A run starts once the files have
 // been quiet for a moment (editors write in steps) and only when one's content differs from what the
-// last run read; changes made during a run start another after it.
+// last run read (its fingerprint as the run read it); changes made during a run start another after it.
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync, watch, type FSWatcher } from 'node:fs';
+import { statSync, watch, type FSWatcher } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { observeInputs } from '../model/file-access.ts';
+import { inputFingerprint, observeInputs } from '../model/file-access.ts';
 import type { CliIo } from './io.ts';
 
-/** One run of the command: its exit status, and the files and folders the fleet was read from. */
+/** One run of the command: its exit status, and the files and folders the fleet was read from, each with its fingerprint as read (inputFingerprint). */
 export interface WatchedRun {
   readonly exitCode: number;
-  readonly inputs: readonly string[];
+  readonly inputs: readonly (readonly [path: string, fingerprint: string])[];
 }
 
 export interface WatchOptions {
@@ -42,7 +41,7 @@ export interface WatchOptions {
 export async function watchFleet(options: WatchOptions): Promise<number> {
   const { run, io, quiet = false, settleMs = 50 } = options;
   const watchers = new Map<string, FSWatcher>();
-  // What each input held when the last run started (its content's hash; '' missing), and the folders' watched names.
+  // What the last run read of each input (inputFingerprint: its content's hash, '' missing), and the folders' watched names.
   let read = new Map<string, string>();
   let names = new Map<string, Set<string> | 'any'>();
   let timer: NodeJS.Timeout | undefined;
@@ -73,9 +72,8 @@ export async function watchFleet(options: WatchOptions): Promise<number> {
   options.signal?.addEventListener('abort', stop, { once: true });
   if (options.signal?.aborted) stop();
 
-  // What the inputs hold now; whether that differs from what the last run read.
-  const snapshot = () => new Map([...read.keys()].map((path) => [path, contentOf(path)]));
-  const differs = (now: ReadonlyMap<string, string>) => [...read].some(([path, before]) => now.get(path) !== before);
+  // Whether what an input holds now differs from what the last run read of it.
+  const differs = () => [...read].some(([path, then]) => inputFingerprint(path) !== then);
   const schedule = () => {
     if (stopped) return;
     if (running) {
@@ -83,14 +81,10 @@ export async function watchFleet(options: WatchOptions): Promise<number> {
       return;
     }
     clearTimeout(timer);
-    timer = setTimeout(() => {
-      const now = snapshot();
-      if (differs(now)) void cycle(now);
-    }, settleMs);
+    timer = setTimeout(() => void (differs() && cycle()), settleMs);
   };
 
-  // `before`: the inputs' contents just taken, which the run then reads (a change made while it runs differs from these).
-  const cycle = async (before: ReadonlyMap<string, string>) => {
+  const cycle = async () => {
     running = true;
     try {
       for (;;) {
@@ -98,16 +92,19 @@ export async function watchFleet(options: WatchOptions): Promise<number> {
         signals(false);
         const { exitCode, inputs } = await run();
         signals(true);
-        read = new Map(inputs.map((path) => [path, before.get(path) ?? contentOf(path)]));
+        const followed = new Set(read.keys());
+        read = new Map(inputs);
         if (stopped) break;
-        follow(inputs);
-        if (!quiet) io.err(`meshfleet: ${exitCode === 0 ? 'done' : 'failed'}; watching ${describe(inputs)} for changes (Ctrl-C to stop)\n`);
+        // Inputs no watcher followed while the run read them (all of the first run's): a change made
+        // to one since is seen below, by its fingerprint; from here on the watchers see them.
+        const unfollowed = inputs.some(([path]) => !followed.has(path));
+        const paths = inputs.map(([path]) => path);
+        follow(paths);
+        if (!quiet) io.err(`meshfleet: ${exitCode === 0 ? 'done' : 'failed'}; watching ${describe(paths)} for changes (Ctrl-C to stop)\n`);
         // While the process waits for the next change, not on the way to this run's report.
         await new Promise((turned) => setImmediate(turned));
         collectGarbage();
-        if (!changedMeanwhile || stopped) break;
-        before = snapshot();
-        if (!differs(before)) break;
+        if (stopped || (!changedMeanwhile && !unfollowed) || !differs()) break;
       }
     } finally {
       running = false;
@@ -149,24 +146,10 @@ export async function watchFleet(options: WatchOptions): Promise<number> {
     }
   };
 
-  await cycle(new Map());
+  await cycle();
   if (!stopped) await finished;
   signals(false);
   return 0;
-}
-
-/** What a file holds (its hash), or a folder (its entries with their sizes and times); '' when missing. */
-function contentOf(path: string): string {
-  try {
-    if (!isFolder(path)) return createHash('sha256').update(readFileSync(path)).digest('base64');
-    const entries = readdirSync(path).sort();
-    return entries.map((name) => {
-      const s = statSync(`${path}/${name}`, { throwIfNoEntry: false });
-      return `${name}\0${s?.size}\0${s?.mtimeMs}`;
-    }).join('\n');
-  } catch {
-    return '';
-  }
 }
 
 function isFolder(path: string): boolean {
@@ -187,10 +170,10 @@ export function childRun(bin: URL, args: readonly string[], io: CliIo): Promise<
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       env: { ...process.env, MESHFLEET_WATCH_CHILD: '1', ...(io.paint ? { FORCE_COLOR: '1' } : {}) },
     });
-    let inputs: readonly string[] = [];
+    let inputs: WatchedRun['inputs'] = [];
     child.stdout!.setEncoding('utf8').on('data', (text: string) => io.out(text));
     child.stderr!.setEncoding('utf8').on('data', (text: string) => io.err(text));
-    child.on('message', (message: { inputs?: readonly string[] }) => (inputs = message.inputs ?? inputs));
+    child.on('message', (message: { inputs?: WatchedRun['inputs'] }) => (inputs = message.inputs ?? inputs));
     child.on('error', (e) => {
       io.err(`meshfleet: cannot start a run: ${e.message}\n`);
       resolve({ exitCode: 1, inputs });
@@ -223,10 +206,14 @@ function collectGarbage(): void {
   gc();
 }
 
-/** One run, with the files the fleet was read from (lib/model/file-access.ts noteInput); `fail` reports what it throws. */
+/**
+ * One run, with the files the fleet was read from (lib/model/file-access.ts noteInput) and their
+ * fingerprints when first noted (the fleet file's as the run starts); `fail` reports what it throws.
+ */
 export async function readingInputs(fleetFile: string, run: () => Promise<number>, fail: (e: unknown) => number): Promise<WatchedRun> {
-  const inputs = new Set<string>([resolve(fleetFile)]);
-  const replaced = observeInputs((path) => inputs.add(path));
+  const file = resolve(fleetFile);
+  const inputs = new Map<string, string>([[file, inputFingerprint(file)]]);
+  const replaced = observeInputs((path, fingerprint) => void (inputs.has(path) || inputs.set(path, fingerprint)));
   try {
     return { exitCode: await run(), inputs: [...inputs] };
   } catch (e) {

@@ -3,7 +3,8 @@
 // reading, with the read itself capped, so /dev/zero, a FIFO or a 44 MB file give a message instead of
 // a hang or an out-of-memory crash. Every message names the path and a fix.
 import { isAscii } from 'node:buffer';
-import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, statSync, type Stats } from 'node:fs';
 import { resolve } from 'node:path';
 
 const MiB = 1024 * 1024;
@@ -51,11 +52,12 @@ export interface ReadOptions {
   readonly input?: boolean;
 }
 
-/** Who is told of the fleet's own files as they are read (the watch mode: lib/cli/watch.ts); nobody by default. */
-let inputObserver: ((path: string) => void) | undefined;
+/** Who is told of the fleet's own files as they are read (the watch mode: lib/cli/watch.ts), with their fingerprints then; nobody by default. */
+export type InputObserver = (path: string, fingerprint: string) => void;
+let inputObserver: InputObserver | undefined;
 
 /** Sets (or, with undefined, clears) who is told of the fleet's files as they are read; returns the one it replaced. */
-export function observeInputs(observer: ((path: string) => void) | undefined): ((path: string) => void) | undefined {
+export function observeInputs(observer: InputObserver | undefined): InputObserver | undefined {
   const replaced = inputObserver;
   inputObserver = observer;
   return replaced;
@@ -63,10 +65,57 @@ export function observeInputs(observer: ((path: string) => void) | undefined): (
 
 /**
  * A file or folder the fleet is made from, as it is read (or looked for: one that is missing is
- * watched too, so that creating it runs the fleet again).
+ * watched too, so that creating it runs the fleet again). Its fingerprint is taken now, before the
+ * read: a change after it, even one made while the run still runs, then differs from it.
  */
 export function noteInput(path: string): void {
-  inputObserver?.(resolve(path));
+  if (!inputObserver) return;
+  const full = resolve(path);
+  inputObserver(full, inputFingerprint(full));
+}
+
+/** The largest file a fingerprint reads: any input limit's (a larger file is told by its size and time). */
+const FINGERPRINT_LIMIT = Math.max(INPUT_LIMITS.fleetFile, INPUT_LIMITS.trustAnchor, INPUT_LIMITS.vendoredFile);
+
+/**
+ * What a file or folder of the fleet holds, to tell when it changed (the watch mode): a regular
+ * file's content hash; a folder's entries with their sizes and times; for anything else (a FIFO, a
+ * device, a file above the input limits) its kind, size and time, without reading it, so that a
+ * FIFO or /dev/zero cannot hang the watch; '' when it is missing or cannot be read.
+ */
+export function inputFingerprint(path: string): string {
+  try {
+    const stats = statSync(path, { throwIfNoEntry: false });
+    if (!stats) return '';
+    if (stats.isDirectory()) {
+      return readdirSync(path)
+        .sort()
+        .map((name) => {
+          const entry = statSync(`${path}/${name}`, { throwIfNoEntry: false });
+          return `${name}\0${entry?.size}\0${entry?.mtimeMs}`;
+        })
+        .join('\n');
+    }
+    const described = `${describeKind(stats)}\0${stats.size}\0${stats.mtimeMs}`;
+    if (!stats.isFile() || stats.size > FINGERPRINT_LIMIT) return described;
+    // Opened without waiting (a FIFO put there since the stat), read up to the limit.
+    const fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    try {
+      if (!fstatSync(fd).isFile()) return described;
+      const hash = createHash('sha256');
+      const chunk = Buffer.allocUnsafe(256 * 1024);
+      for (let total = 0, read; (read = readSync(fd, chunk, 0, chunk.length, null)) > 0; ) {
+        total += read;
+        if (total > FINGERPRINT_LIMIT) return described;
+        hash.update(chunk.subarray(0, read));
+      }
+      return hash.digest('base64');
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return '';
+  }
 }
 
 /** Reads a regular file of at most `limit` bytes as UTF-8; anything else is a problem with a fix. */

@@ -4,13 +4,14 @@
 // and lint documents are refused with the documented limit; filesystem errors name the path and a fix.
 import { execFileSync } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, symlinkSync, writeFileSync, ftruncateSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../lib/cli/main.ts';
 import { readFileSync } from 'node:fs';
-import { explainFsError, formatBytes, INPUT_LIMITS, readRegularFile } from '../../lib/model/file-access.ts';
+import { explainFsError, formatBytes, INPUT_LIMITS, inputFingerprint, readRegularFile } from '../../lib/model/file-access.ts';
 import { MAX_ENTRIES, MAX_NESTING } from '../../lib/model/load-yaml.ts';
 import { fleetDocument, REPO } from '../support/fleet.ts';
 import { capture } from '../support/cli.ts';
@@ -175,6 +176,29 @@ describe('filesystem errors name the path and a fix', () => {
   it('reads at most the limit even when the size on record is smaller (files in /proc report 0)', () => {
     const read = readRegularFile('/proc/self/maps', { limit: 16, what: 'test file' });
     expect('problem' in read && read.problem).toMatch(/is larger than the limit of 16 bytes/);
+  });
+});
+
+describe("an input's fingerprint (what synth --watch compares)", () => {
+  it('hashes a regular file, lists a folder, and never reads a FIFO, a device or a file above the limits', () => {
+    const dir = workspace();
+    const file = join(dir, 'fleet.yaml');
+    writeFileSync(file, 'a: 1\n');
+    expect(inputFingerprint(file)).toBe(createHash('sha256').update('a: 1\n').digest('base64'));
+    expect(inputFingerprint(join(dir, 'missing.yaml'))).toBe('');
+    const listed = inputFingerprint(dir);
+    writeFileSync(join(dir, 'added.yaml'), 'b: 1\n');
+    expect(inputFingerprint(dir)).not.toBe(listed);
+    // Each of these would block or never end if it were read.
+    const started = Date.now();
+    expect(inputFingerprint(fifo(join(dir, 'pipe.yaml')))).toMatch(/^a FIFO/);
+    expect(inputFingerprint('/dev/zero')).toMatch(/device/);
+    const large = join(dir, 'large.yaml');
+    const fd = openSync(large, 'w');
+    ftruncateSync(fd, INPUT_LIMITS.fleetFile + 1);
+    closeSync(fd);
+    expect(inputFingerprint(large)).toMatch(/^a regular file\0/);
+    expect(Date.now() - started).toBeLessThan(2_000);
   });
 });
 

@@ -7,6 +7,7 @@ import { cpSync, mkdirSync, readFileSync, readdirSync, renameSync, symlinkSync, 
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { watchFleet, type WatchedRun } from '../../lib/cli/watch.ts';
+import { inputFingerprint } from '../../lib/model/file-access.ts';
 import { REPO } from '../support/fleet.ts';
 import { scratchFolderPerTest } from '../support/scratch.ts';
 import { readTree } from '../support/tree.ts';
@@ -28,9 +29,11 @@ function watching(inputs: readonly string[], runMs = 0) {
   const io = capture();
   const run = async (): Promise<WatchedRun> => {
     runs.push(Date.now());
+    // Noted as the command notes them: each input's fingerprint as the run reads it, at its start.
+    const read = inputs.map((path) => [path, inputFingerprint(path)] as const);
     if (runMs) await sleep(runMs);
     ended.count++;
-    return { exitCode: 0, inputs };
+    return { exitCode: 0, inputs: read };
   };
   const done = watchFleet({ run, io, settleMs: 30, signal: abort.signal });
   return { runs, ended, io, done, stop: () => abort.abort() };
@@ -78,6 +81,20 @@ describe('the watch loop', () => {
     w.stop();
     expect(await w.done).toBe(0);
     expect(w.ended.count).toBe(4);
+  });
+
+  it('runs again when a file no watcher followed yet changed after the run read it (during the first run)', async () => {
+    const fleet = join(scratch.path, 'fleet.yaml');
+    writeFileSync(fleet, 'a: 1\n');
+    const w = watching([fleet], 400);
+    // The first run has read the file; its folder is watched only once the run has said what it read.
+    await sleep(150);
+    writeFileSync(fleet, 'a: 2\n');
+    await until(() => w.runs.length === 2);
+    await sleep(700);
+    expect(w.runs).toHaveLength(2);
+    w.stop();
+    expect(await w.done).toBe(0);
   });
 
   it('watches a folder input for any entry: a file added to a vendored bundle runs again', async () => {
@@ -154,6 +171,17 @@ describe('meshfleet synth --watch', () => {
     // Nothing staged left beside the output.
     expect(readdirSync(project).filter((name) => name !== 'cache').sort()).toStrictEqual(['apps', 'fresh-1', 'fresh-2', 'out']);
   }, 90_000);
+
+  it('a FIFO given as the fleet file: the error, the watch going on, and Ctrl-C ending it (nothing reads the FIFO)', async () => {
+    const project = scratch.path;
+    expect(spawnSync('mkfifo', [join(project, 'fleet.yaml')]).status).toBe(0);
+    const w = start(project, ['synth', 'fleet.yaml', '--out', 'out', '--watch']);
+    await until(() => runsDone(w.err()) === 1);
+    expect(w.err()).toContain('is a FIFO (named pipe), not a regular file');
+    expect(w.err()).toContain('meshfleet: failed; watching fleet.yaml for changes');
+    w.child.kill('SIGINT');
+    expect(await w.exit).toBe(0);
+  }, 30_000);
 
   it('runs a TypeScript fleet in a fresh process each time, again when a module it imports changes', async () => {
     const project = scratch.path;
