@@ -213,7 +213,7 @@ function collectGarbage(): void {
 export async function readingInputs(fleetFile: string, run: () => Promise<number>, fail: (e: unknown) => number): Promise<WatchedRun> {
   const file = resolve(fleetFile);
   const inputs = new Map<string, string>([[file, inputFingerprint(file)]]);
-  const replaced = observeInputs((path, fingerprint) => void (inputs.has(path) || inputs.set(path, fingerprint)));
+  const replaced = observeInputs((path, fingerprint) => void (inputs.has(path) || inputs.set(path, fingerprint())));
   try {
     return { exitCode: await run(), inputs: [...inputs] };
   } catch (e) {

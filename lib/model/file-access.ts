@@ -52,8 +52,12 @@ export interface ReadOptions {
   readonly input?: boolean;
 }
 
-/** Who is told of the fleet's own files as they are read (the watch mode: lib/cli/watch.ts), with their fingerprints then; nobody by default. */
-export type InputObserver = (path: string, fingerprint: string) => void;
+/**
+ * Who is told of the fleet's own files as they are read (the watch mode: lib/cli/watch.ts); nobody
+ * by default. `fingerprint` takes the input's fingerprint then (inputFingerprint), for an observer
+ * that has none of that path yet: a file noted again (the fleet file, as it is read) is not hashed again.
+ */
+export type InputObserver = (path: string, fingerprint: () => string) => void;
 let inputObserver: InputObserver | undefined;
 
 /** Sets (or, with undefined, clears) who is told of the fleet's files as they are read; returns the one it replaced. */
@@ -71,7 +75,7 @@ export function observeInputs(observer: InputObserver | undefined): InputObserve
 export function noteInput(path: string): void {
   if (!inputObserver) return;
   const full = resolve(path);
-  inputObserver(full, inputFingerprint(full));
+  inputObserver(full, () => inputFingerprint(full));
 }
 
 /** The largest file a fingerprint reads: any input limit's (a larger file is told by its size and time). */
