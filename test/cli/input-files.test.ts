@@ -190,7 +190,6 @@ describe("an input's fingerprint (what synth --watch compares)", () => {
     writeFileSync(join(dir, 'added.yaml'), 'b: 1\n');
     expect(inputFingerprint(dir)).not.toBe(listed);
     // Each of these would block or never end if it were read.
-    const started = Date.now();
     expect(inputFingerprint(fifo(join(dir, 'pipe.yaml')))).toMatch(/^a FIFO/);
     expect(inputFingerprint('/dev/zero')).toMatch(/device/);
     const large = join(dir, 'large.yaml');
@@ -198,7 +197,6 @@ describe("an input's fingerprint (what synth --watch compares)", () => {
     ftruncateSync(fd, INPUT_LIMITS.fleetFile + 1);
     closeSync(fd);
     expect(inputFingerprint(large)).toMatch(/^a regular file\0/);
-    expect(Date.now() - started).toBeLessThan(2_000);
   });
 });
 

@@ -6,8 +6,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, readdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { watchFleet, type WatchedRun } from '../../lib/cli/watch.ts';
-import { inputFingerprint } from '../../lib/model/file-access.ts';
+import { readingInputs, watchFleet, type WatchedRun } from '../../lib/cli/watch.ts';
+import { inputFingerprint, noteInput } from '../../lib/model/file-access.ts';
 import { REPO } from '../support/fleet.ts';
 import { scratchFolderPerTest } from '../support/scratch.ts';
 import { readTree } from '../support/tree.ts';
@@ -95,6 +95,24 @@ describe('the watch loop', () => {
     expect(w.runs).toHaveLength(2);
     w.stop();
     expect(await w.done).toBe(0);
+  });
+
+  it('a run reports each input with its fingerprint as it was read, not as it is when the run ends', async () => {
+    const fleet = join(scratch.path, 'fleet.yaml');
+    const anchor = join(scratch.path, 'anchor.crt');
+    writeFileSync(fleet, 'a: 1\n');
+    writeFileSync(anchor, 'x\n');
+    const asRead = [inputFingerprint(fleet), inputFingerprint(anchor)];
+    const { exitCode, inputs } = await readingInputs(fleet, async () => {
+      noteInput(anchor);
+      // Both change after the run read them, and the fleet file is noted again.
+      writeFileSync(fleet, 'a: 2\n');
+      writeFileSync(anchor, 'y\n');
+      noteInput(fleet);
+      return 0;
+    }, () => 1);
+    expect(exitCode).toBe(0);
+    expect(inputs).toStrictEqual([[fleet, asRead[0]], [anchor, asRead[1]]]);
   });
 
   it('watches a folder input for any entry: a file added to a vendored bundle runs again', async () => {
