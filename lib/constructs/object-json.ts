@@ -14,6 +14,7 @@
 import { ApiObject, App, Chart, JsonPatch, LazyResolver, ImplicitTokenResolver, NumberStringUnionResolver, type ApiObjectProps } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 import type { KubeObject } from '../model/kube-object.ts';
+import { sortKeysInPlace } from '../model/key-order.ts';
 
 /** An object's JSON, as its `toJson()` returns it. */
 export function objectJson(o: ApiObject): KubeObject {
@@ -78,7 +79,7 @@ function propsJson(props: Record<string, unknown>, metadata: MetadataInternals, 
   const keys = Object.keys(props);
   if (!Object.hasOwn(props, 'metadata')) keys.push('metadata');
   let json: Record<string, Json> = {};
-  for (const key of keys.sort()) {
+  for (const key of sortKeysInPlace(keys)) {
     const v = key === 'metadata' ? meta : sanitize(props[key], false);
     if (v === NOT_PLAIN) return undefined;
     if (v !== undefined && v !== null) json[key] = v;
@@ -178,8 +179,7 @@ function sanitize(value: unknown, filterEmpty: boolean): Json | typeof NOT_PLAIN
   }
   if (!isPlainObject(value)) return NOT_PLAIN;
   const out: Record<string, Json> = {};
-  const keys = Object.keys(value);
-  if (!isSorted(keys)) keys.sort();
+  const keys = sortKeysInPlace(Object.keys(value));
   let kept = 0;
   for (const key of keys) {
     const v = sanitize(value[key], filterEmpty);
@@ -191,12 +191,6 @@ function sanitize(value: unknown, filterEmpty: boolean): Json | typeof NOT_PLAIN
   }
   if (filterEmpty && kept === 0) return undefined;
   return out;
-}
-
-/** Already in the order Array.prototype.sort() gives (UTF-16 code units): most objects are. */
-function isSorted(keys: readonly string[]): boolean {
-  for (let i = 1; i < keys.length; i++) if (keys[i - 1] > keys[i]) return false;
-  return true;
 }
 
 /** An object cdk8s resolves as a dictionary and sanitizeValue accepts ({}, not a class instance). */

@@ -9,6 +9,7 @@
 //
 // The text is built in one pass by appending to one string (V8 joins the pieces once, at the end),
 // with no array of lines and no entry arrays per object.
+import { sortKeysInPlace } from '../model/key-order.ts';
 
 export function toYaml(value: unknown, options?: { readonly sortKeys?: boolean }): string {
   sortingKeys = options?.sortKeys === true;
@@ -41,8 +42,8 @@ function keysOf(map: object): string[] {
   // Object.keys lists array-index keys first, in ascending numeric order: they keep that place.
   let indices = 0;
   while (indices < keys.length && isArrayIndex(keys[indices]!)) indices++;
-  if (indices === 0) return keys.sort();
-  const rest = keys.slice(indices).sort();
+  if (indices === 0) return sortKeysInPlace(keys);
+  const rest = sortKeysInPlace(keys.slice(indices));
   keys.length = indices;
   for (const key of rest) keys.push(key);
   return keys;

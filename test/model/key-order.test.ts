@@ -1,0 +1,24 @@
+// The key order meshfleet sorts in is Array.prototype.sort()'s, made without V8's allocations.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { sortKeysInPlace } from '../../lib/model/key-order.ts';
+
+describe('sortKeysInPlace', () => {
+  it("gives Array.prototype.sort()'s order for any distinct keys, short or long lists", () => {
+    // Index-like, upper and lower case, astral and lone surrogates: UTF-16 code unit order, not locale or number order.
+    const key = fc.oneof(fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' }), fc.nat(100).map(String), fc.constantFrom('a', 'B', '_', '10', '9', '\u{1F600}', '\uffff', '\ud800'));
+    fc.assert(
+      fc.property(fc.uniqueArray(key, { maxLength: 48 }), (keys) => {
+        const expected = [...keys].sort();
+        const given = [...keys];
+        expect(sortKeysInPlace(given)).toBe(given);
+        expect(given).toStrictEqual(expected);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('sorts the way cdk8s writes keys: "10" before "9", capitals before lower case', () => {
+    expect(sortKeysInPlace(['meshfleet.dev/fleet', 'meshfleet.dev/cluster', 'b', 'A', '9', '10'])).toStrictEqual(['10', '9', 'A', 'b', 'meshfleet.dev/cluster', 'meshfleet.dev/fleet']);
+  });
+});
