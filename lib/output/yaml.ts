@@ -140,8 +140,9 @@ function keyText(key: string): string {
 
 function scalar(value: unknown, blockIndent: number): string {
   if (typeof value === 'string') {
-    if (value.includes('\n') && canBeLiteralBlock(value)) return literalBlock(value, blockIndent);
-    return isSafePlain(value) ? value : quote(value);
+    // Most strings are plain, decided in one pass (a line break is never plain).
+    if (isSafePlain(value)) return value;
+    return value.includes('\n') && canBeLiteralBlock(value) ? literalBlock(value, blockIndent) : quote(value);
   }
   if (value === null || value === undefined) return 'null';
   if (typeof value === 'boolean') return value ? 'true' : 'false';
