@@ -57,19 +57,27 @@ const SPEC_READ: ReadonlyMap<string, SpecRead> = new Map<string, SpecRead>([
  * of objects in this folder must read no more than this keeps.
  */
 export function rolloutView(object: KubeObject): KubeObject {
+  const { apiVersion, kind } = object;
   const { name, namespace } = object.metadata;
   const metadata = namespace === undefined ? { name } : { name, namespace };
-  const read = SPEC_READ.get(`${groupOf(object.apiVersion)}/${object.kind}`);
+  const read = kindFacts(apiVersion, kind).specFields;
   const spec = read === undefined ? undefined : picked((object as Json).spec, read);
-  return { apiVersion: object.apiVersion, kind: object.kind, metadata, ...(spec === undefined ? {} : { spec }) } as KubeObject;
+  return (spec === undefined ? { apiVersion, kind, metadata } : { apiVersion, kind, metadata, spec }) as KubeObject;
+}
+
+/** A SpecRead as a list of its fields, made once per kind: rolloutView reads ~60,000 objects at 1000 clusters. */
+type SpecFields = readonly (readonly [field: string, read: SpecFields | true])[];
+
+function specFieldsOf(read: SpecRead): SpecFields {
+  return Object.entries(read).map(([field, inner]) => [field, inner === true ? true : specFieldsOf(inner)] as const);
 }
 
 /** The fields `read` names of a value (of each item of a list), values of any other type as they are. */
-function picked(value: unknown, read: SpecRead | true): unknown {
+function picked(value: unknown, read: SpecFields | true): unknown {
   if (read === true || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((item) => picked(item, read));
   const out: Json = {};
-  for (const [field, inner] of Object.entries(read)) {
+  for (const [field, inner] of read) {
     const v = (value as Json)[field];
     if (v !== undefined) out[field] = picked(v, inner);
   }
@@ -106,6 +114,8 @@ interface KindFacts {
   readonly rule: string;
   /** Its rule reads the spec (SPEC_READ names it). */
   readonly readsSpec: boolean;
+  /** What its rule reads of the spec, if it does. */
+  readonly specFields: SpecFields | undefined;
   /** A Namespace (v1): it provides the namespace of its name. */
   readonly namespace: boolean;
 }
@@ -119,7 +129,8 @@ function kindFacts(apiVersion: string, kind: string): KindFacts {
   if (!known) {
     const group = groupOf(apiVersion);
     const rule = `${group}/${kind}`;
-    known = { group, custom: isCustomResource({ apiVersion, kind }), workload: WORKLOAD_KINDS.has(kind), rule, readsSpec: SPEC_READ.has(rule), namespace: kind === 'Namespace' && apiVersion === 'v1' };
+    const read = SPEC_READ.get(rule);
+    known = { group, custom: isCustomResource({ apiVersion, kind }), workload: WORKLOAD_KINDS.has(kind), rule, readsSpec: read !== undefined, specFields: read && specFieldsOf(read), namespace: kind === 'Namespace' && apiVersion === 'v1' };
     byKind.set(kind, known);
   }
   return known;
