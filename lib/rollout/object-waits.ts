@@ -89,7 +89,7 @@ function picked(value: unknown, read: SpecFields | true): unknown {
  * apiVersion, kind and namespace alone: its namespace, its CRD, the proxy injector for a workload.
  */
 export function waitsReadSpec(object: Pick<KubeObject, 'apiVersion' | 'kind'>): boolean {
-  return kindFacts(object.apiVersion, object.kind).readsSpec;
+  return kindFacts(object.apiVersion, object.kind).specFields !== undefined;
 }
 
 export function objectWaits(object: KubeObject, cluster: string): ObjectWaits {
@@ -112,9 +112,7 @@ interface KindFacts {
   readonly workload: boolean;
   /** `<group>/<kind>`: the rules below that read its spec. */
   readonly rule: string;
-  /** Its rule reads the spec (SPEC_READ names it). */
-  readonly readsSpec: boolean;
-  /** What its rule reads of the spec, if it does. */
+  /** What its rule reads of the spec (SPEC_READ's entry as a list), if it reads it. */
   readonly specFields: SpecFields | undefined;
   /** A Namespace (v1): it provides the namespace of its name. */
   readonly namespace: boolean;
@@ -130,7 +128,7 @@ function kindFacts(apiVersion: string, kind: string): KindFacts {
     const group = groupOf(apiVersion);
     const rule = `${group}/${kind}`;
     const read = SPEC_READ.get(rule);
-    known = { group, custom: isCustomResource({ apiVersion, kind }), workload: WORKLOAD_KINDS.has(kind), rule, readsSpec: read !== undefined, specFields: read && specFieldsOf(read), namespace: kind === 'Namespace' && apiVersion === 'v1' };
+    known = { group, custom: isCustomResource({ apiVersion, kind }), workload: WORKLOAD_KINDS.has(kind), rule, specFields: read && specFieldsOf(read), namespace: kind === 'Namespace' && apiVersion === 'v1' };
     byKind.set(kind, known);
   }
   return known;
@@ -176,7 +174,7 @@ function waitsOf(object: KubeObject, facts: ClusterFacts): ObjectWaits {
   const kind = kindFacts(object.apiVersion, object.kind);
   const base = kindWaits(kind, ns, facts);
   const ready = facts.provision('ready', objectRef(object), 'ready');
-  if (!kind.readsSpec) {
+  if (kind.specFields === undefined) {
     // A Namespace provides itself once applied.
     const provides = kind.namespace ? [facts.provision('namespace', object.metadata.name, 'applied'), ready] : [ready];
     return { waits: base, provides };
