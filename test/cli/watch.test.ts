@@ -247,6 +247,11 @@ describe('meshfleet synth --watch', () => {
     await until(() => reports().length === 1 && reports()[0]!.trimEnd().endsWith('}'));
     writeFileSync(fleetFile, readFileSync(fleetFile, 'utf8').replace('linkerd: edge-26.8.3', 'linkerd: not-a-version'));
     await until(() => reports().length === 2 && reports()[1]!.trimEnd().endsWith('}'));
+    // A run prints its report just before it returns, and Ctrl-C during a run ends the process at once
+    // (Node's own handling, as watch.ts says): with --json nothing says the run has returned, so the
+    // test lets it return before it stops the watch between runs (sent at once, the signal was
+    // sometimes taken by the run's last moments: killed, not exit 0).
+    await new Promise((done) => setTimeout(done, 500));
     w.child.kill('SIGINT');
     expect(await w.exit).toBe(0);
     const [first, second] = reports().map((text) => JSON.parse(text) as { command: string; ok: boolean; exitCode: number });
