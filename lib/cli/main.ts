@@ -174,7 +174,7 @@ async function runFleetCommand(argv: readonly string[], io: CliIo, command: stri
   const dryRun = command === 'validate' ? 'count' : compareOnly ? 'compare' : false;
   const synthOptions = { outdir: values.out, dryRun, strict: values.strict, workingFolder: process.cwd(), keep: 'rollout', incremental: true } as const;
 
-  const once = async (): Promise<number> => {
+  const once = async (io: CliIo): Promise<number> => {
     const started = performance.now();
     prepareSynthesis(inputFile, synthOptions);
     const input = await loadInput(inputFile);
@@ -212,18 +212,18 @@ async function runFleetCommand(argv: readonly string[], io: CliIo, command: stri
     return report(0, text, { outdir: result.outdir, clusters, files: result.files, bytes: result.bytes, written: command === 'synth' });
   };
 
-  const fail = (e: unknown) => reportFailure(e, command, Boolean(values.json), io);
+  const fail = (e: unknown, to: CliIo = io) => reportFailure(e, command, Boolean(values.json), to);
   if (!values.watch) {
-    if (process.env.MESHFLEET_WATCH_CHILD !== '1' || !process.send) return await once();
+    if (process.env.MESHFLEET_WATCH_CHILD !== '1' || !process.send) return await once(io);
     // A run of the watch mode in a process of its own (a module fleet): it tells the watch what it read.
-    return (await import('./watch.ts')).runForWatch(inputFile, once, fail);
+    return (await import('./watch.ts')).runForWatch(inputFile, () => once(io), fail);
   }
   const { childRun, readingInputs, watchFleet } = await import('./watch.ts');
   // Node loads a module once per process: a module fleet runs each time in a fresh one, with the same arguments.
   const run = isModuleFleet(inputFile)
-    ? () => childRun(packageFile('bin/meshfleet.js'), [command, ...argv.filter((a) => a !== '--watch')], io)
-    : async () => {
-        const done = await readingInputs(inputFile, once, fail);
+    ? (to: CliIo) => childRun(packageFile('bin/meshfleet.js'), [command, ...argv.filter((a) => a !== '--watch')], to)
+    : async (to: CliIo) => {
+        const done = await readingInputs(inputFile, () => once(to), (e) => fail(e, to));
         // The next run's folder survey starts now, and waits for it loaded.
         prepareNextSynthesis(synthOptions);
         return done;

@@ -26,8 +26,8 @@ export interface WatchedRun {
 }
 
 export interface WatchOptions {
-  /** Runs the command once, printing as the command does; never throws. */
-  readonly run: () => Promise<WatchedRun>;
+  /** Runs the command once, printing to the io it is given (held until the run is over); never throws. */
+  readonly run: (io: CliIo) => Promise<WatchedRun>;
   readonly io: CliIo;
   /** No line of its own (--json: stdout holds one JSON object per run). */
   readonly quiet?: boolean;
@@ -62,6 +62,8 @@ export async function watchFleet(options: WatchOptions): Promise<number> {
   // Between runs Ctrl-C ends the watch with status 0. During a run Node's own handling ends the
   // process at once (a synth on this thread could not be told before it ends): the output folder is
   // then as a synth stopped at any point leaves it, the previous output, which the next run tidies.
+  // What a run prints is held until the handlers are back (heldOutput): a Ctrl-C sent on seeing a
+  // run's report (a user's, an editor's, a test's) then meets them, not Node's own handling.
   const onSignal = () => stop();
   const signals = (on: boolean) => {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -89,9 +91,16 @@ export async function watchFleet(options: WatchOptions): Promise<number> {
     try {
       for (;;) {
         changedMeanwhile = false;
+        const held = heldOutput(io);
         signals(false);
-        const { exitCode, inputs } = await run();
-        signals(true);
+        let ran: WatchedRun;
+        try {
+          ran = await run(held.io);
+        } finally {
+          signals(true);
+          held.release();
+        }
+        const { exitCode, inputs } = ran;
         const followed = new Set(read.keys());
         read = new Map(inputs);
         if (stopped) break;
@@ -150,6 +159,20 @@ export async function watchFleet(options: WatchOptions): Promise<number> {
   if (!stopped) await finished;
   signals(false);
   return 0;
+}
+
+/**
+ * An io whose out and err are kept, in the order written, until release() writes them to `io`
+ * (its progress line and paint pass through: a terminal's alone, and rewritten in place).
+ */
+export function heldOutput(io: CliIo): { readonly io: CliIo; release(): void } {
+  const kept: [write: (text: string) => void, text: string][] = [];
+  return {
+    io: { ...io, out: (text) => void kept.push([io.out, text]), err: (text) => void kept.push([io.err, text]) },
+    release: () => {
+      for (const [write, text] of kept.splice(0)) write(text);
+    },
+  };
 }
 
 function isFolder(path: string): boolean {

@@ -127,6 +127,38 @@ describe('the watch loop', () => {
     w.stop();
     expect(await w.done).toBe(0);
   });
+
+  it("prints a run's output only once Ctrl-C ends the watch again: a Ctrl-C sent on seeing a report meets the watch's handler", async () => {
+    const fleet = join(scratch.path, 'fleet.yaml');
+    writeFileSync(fleet, 'a: 1\n');
+    const abort = new AbortController();
+    const written: [stream: string, text: string, handled: boolean][] = [];
+    const handled = () => process.listenerCount('SIGINT') > 0 && process.listenerCount('SIGTERM') > 0;
+    const io = { out: (text: string) => void written.push(['out', text, handled()]), err: (text: string) => void written.push(['err', text, handled()]) };
+    let during: boolean | undefined;
+    const done = watchFleet({
+      io,
+      settleMs: 30,
+      signal: abort.signal,
+      run: async (runIo) => {
+        // During a run Node's own handling is on (it stops a synchronous synth at once).
+        during = handled();
+        runIo.err('warning\n');
+        runIo.out('report\n');
+        return { exitCode: 0, inputs: [[fleet, inputFingerprint(fleet)]] };
+      },
+    });
+    await until(() => written.length === 3);
+    abort.abort();
+    expect(await done).toBe(0);
+    expect(during).toBe(false);
+    // In the order the run wrote them, then the watch's own line.
+    expect(written).toStrictEqual([
+      ['err', 'warning\n', true],
+      ['out', 'report\n', true],
+      ['err', 'meshfleet: done; watching fleet.yaml for changes (Ctrl-C to stop)\n', true],
+    ]);
+  });
 });
 
 /** The watches a test started: a test that fails before its Ctrl-C must not leave one running. */
@@ -247,11 +279,7 @@ describe('meshfleet synth --watch', () => {
     await until(() => reports().length === 1 && reports()[0]!.trimEnd().endsWith('}'));
     writeFileSync(fleetFile, readFileSync(fleetFile, 'utf8').replace('linkerd: edge-26.8.3', 'linkerd: not-a-version'));
     await until(() => reports().length === 2 && reports()[1]!.trimEnd().endsWith('}'));
-    // A run prints its report just before it returns, and Ctrl-C during a run ends the process at once
-    // (Node's own handling, as watch.ts says): with --json nothing says the run has returned, so the
-    // test lets it return before it stops the watch between runs (sent at once, the signal was
-    // sometimes taken by the run's last moments: killed, not exit 0).
-    await new Promise((done) => setTimeout(done, 500));
+    // Sent as soon as the report is read: the watch prints a run's output once its handlers are back.
     w.child.kill('SIGINT');
     expect(await w.exit).toBe(0);
     const [first, second] = reports().map((text) => JSON.parse(text) as { command: string; ok: boolean; exitCode: number });
