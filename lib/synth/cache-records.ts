@@ -5,7 +5,8 @@ import { deserialize, serialize } from 'node:v8';
 import type { Diagnostic } from '../model/diagnostics.ts';
 import type { RenderedCluster } from '../output/rendered-cluster.ts';
 import { withoutValues, type ClusterDeliveryPart } from '../rollout/gitops-files.ts';
-import type { ClusterRender } from './render-cluster.ts';
+import { schemaSourcesKey } from '../validate/index.ts';
+import { emittedSchemaSources, type ClusterRender } from './render-cluster.ts';
 
 /**
  * A cached value as bytes: JSON when it round-trips exactly (plain objects, arrays, strings, finite
@@ -97,7 +98,8 @@ export function encodeCachedCluster(rendered: RenderedCluster, paths: readonly s
   const { folder, upstreamValues, chartVersion, counts, objectFiles, routeFiles } = rendered;
   const { diagnostics, secrets, lock } = done;
   const views: ClusterViews = { objectFiles, routeFiles };
-  const rest = { folder, upstreamValues, chartVersion, counts, paths, diagnostics, secrets, lock } satisfies Omit<CachedCluster, 'views'>;
+  const schemas = schemaSourcesKey(emittedSchemaSources(rendered.cluster));
+  const rest = { folder, upstreamValues, chartVersion, counts, paths, diagnostics, secrets, lock, schemas } satisfies Omit<CachedCluster, 'views'>;
   // Both as ASCII JSON (nearly always): written straight into the record, without a buffer of each.
   const [viewsText, restText] = [exactJson(views), exactJson(rest)];
   if (viewsText !== undefined && restText !== undefined && Buffer.byteLength(viewsText) === viewsText.length && Buffer.byteLength(restText) === restText.length) {
@@ -146,6 +148,8 @@ export interface CachedCluster {
   readonly diagnostics: readonly Diagnostic[];
   readonly secrets: readonly Diagnostic[];
   readonly lock: ClusterRender['lock'];
+  /** The schemas its objects were validated against (schemaSourcesKey of emittedSchemaSources). */
+  readonly schemas: string;
 }
 
 /** A cluster's part of the GitOps files as cached: its files by path and size (a reused part's files are moved, not written). */

@@ -8,7 +8,8 @@ import { ClusterRoutes } from '../constructs/cluster-routes.ts';
 import { unknownControllerKeys, unknownValueKeys, upstreamValueProblems } from '../check/upstream-values.ts';
 import { error, type Diagnostic } from '../model/diagnostics.ts';
 import type { KubeObject } from '../model/kube-object.ts';
-import { layOutCluster, clusterFolder, meshChartFiles, meshChartPath, templatesWrappingManifests } from '../output/cluster-layout.ts';
+import { layOutCluster, clusterFolder, manifestsPath, meshChartFiles, meshChartPath, routesPath, templatesWrappingManifests } from '../output/cluster-layout.ts';
+import { objectYaml } from '../output/manifests.ts';
 import { gatewayApiFolderFiles } from '../output/gateway-api-folder.ts';
 import { GITOPS_FOLDER } from '../output/gitops-paths.ts';
 import { countsOf, type RenderedCluster } from '../output/rendered-cluster.ts';
@@ -19,6 +20,7 @@ import { policyViews, type ClusterPolicyView } from '../resolve/policy.ts';
 import type { ResolvedCluster, ResolvedFleet } from '../resolve/resolve.ts';
 import { clusterDeliveryPart, type ClusterDeliveryPart } from '../rollout/gitops-files.ts';
 import { routeFieldsBeyondLinkerd } from '../validate/linkerd-route-fields.ts';
+import { objectsValidatedBefore, type ValidatedFiles } from './validated-files.ts';
 import { DELIVER_INSTEAD, describeSecretIssue, scanFiles, validateObjects, type SchemaSources, type WrappedFile } from '../validate/index.ts';
 
 /** An application's objects on one cluster (TypeScript fleets: fleet.addApp). */
@@ -49,8 +51,11 @@ export interface ClusterRender {
   readonly lockedMajor?: number;
 }
 
-/** Renders one cluster; `charts` are the mesh chart entries of the previous versions.lock.json. */
-export function renderCluster(context: FleetContext, cluster: ResolvedCluster, charts: Readonly<Record<string, LockEntry>>, apps?: ClusterApps): ClusterRender {
+/**
+ * Renders one cluster; `charts` are the mesh chart entries of the previous versions.lock.json,
+ * `validated` its files an earlier synth validated (their objects, rendered again alike, are not).
+ */
+export function renderCluster(context: FleetContext, cluster: ResolvedCluster, charts: Readonly<Record<string, LockEntry>>, apps?: ClusterApps, validated?: ValidatedFiles): ClusterRender {
   const { fleet } = context;
   const folder = clusterFolder(cluster.environment, cluster.name);
   const delivery = environmentDelivery(fleet.delivery, cluster.environment);
@@ -67,16 +72,21 @@ export function renderCluster(context: FleetContext, cluster: ResolvedCluster, c
   const objectFiles = objectFilesOf(mesh);
   const objects = objectFiles.flatMap((f) => f.objects);
   const routeFiles = ClusterRoutes.needed(cluster) ? objectFilesOf(new ClusterRoutes(app, 'routes', { cluster, fleetName: fleet.name, meshNamespaces: objects.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name) })) : [];
-  const diagnostics = checkEmitted(cluster, [...objects, ...routeFiles.flatMap((f) => f.objects)], mesh.upstreamValues);
-
   const chart = meshChartFiles({ objectFiles });
+  const routeYaml = objectYaml(routeFiles);
+  const known = objectsValidatedBefore(validated, [
+    ...objectFiles.map((f) => [`${manifestsPath(folder)}/${f.name}`, chart.yaml.get(f.name), f.objects] as const),
+    ...routeFiles.map((f) => [`${routesPath(folder)}/${f.name}`, routeYaml.get(f.name), f.objects] as const),
+  ]);
+  const diagnostics = checkEmitted(cluster, [...objects, ...routeFiles.flatMap((f) => f.objects)], mesh.upstreamValues, known);
+
   const key = meshChartPath(folder);
   const previous = charts[key];
   const entry = chartLockEntry(previous, chart.content, cluster.linkerdVersion, delivery.chartMajor);
   const lockedMajor = majorBelowLock(previous, delivery.chartMajor);
   const gatewayApiFiles = gatewayApiFolderFiles(cluster.gatewayAPI);
   const rendered: RenderedCluster = { cluster, folder, objects, objectFiles, upstreamValues: mesh.upstreamValues, chartVersion: entry.version, gatewayApiFiles, routeFiles, counts: countsOf(objects, routeFiles) };
-  const files = layOutCluster(rendered, chart, delivery.helmRepository);
+  const files = layOutCluster(rendered, chart, delivery.helmRepository, routeYaml);
   const secrets = secretDiagnostics(files, (owner) => (owner === folder ? cluster : undefined), templatesWrappingManifests(folder, chart));
   return { rendered, files, diagnostics, secrets, lock: { key, entry }, ...(lockedMajor !== undefined ? { lockedMajor } : {}) };
 }
@@ -88,18 +98,24 @@ export function renderCluster(context: FleetContext, cluster: ResolvedCluster, c
  * part again and reports what it finds in the order of a single-threaded synth. `rendered` keeps
  * what the CLI keeps of its objects (keptCluster 'rollout'): what the GitOps files read.
  */
-export function checkedDeliveryPart(fleet: ResolvedFleet, rendered: RenderedCluster): ClusterDeliveryPart | undefined {
+export function checkedDeliveryPart(fleet: ResolvedFleet, rendered: RenderedCluster, validated?: ValidatedFiles): ClusterDeliveryPart | undefined {
   const { components, files, objectFiles } = clusterDeliveryPart(fleet, rendered);
-  if (objectFiles.some((file) => validateObjects(file.objects, {}).length > 0)) return undefined;
-  if (files.length && scanFiles(new Map(files as (readonly [string, string])[])).length > 0) return undefined;
+  const texts = new Map(files as (readonly [string, string])[]);
+  const known = objectsValidatedBefore(validated, objectFiles.map((file) => [file.path, texts.get(file.path), file.objects] as const));
+  if (objectFiles.some((file) => validateObjects(file.objects, {}, known).length > 0)) return undefined;
+  if (files.length && scanFiles(texts).length > 0) return undefined;
   return { components, files };
 }
 
-/** Emitted objects against their schemas, values against the upstream charts. */
-function checkEmitted(cluster: ResolvedCluster, objects: readonly KubeObject[], upstreamValues: RenderedCluster['upstreamValues']): Diagnostic[] {
-  // Gateway API objects against the CRDs of the cluster's own bundle and channel.
+/** The schemas a cluster's objects are checked against: its Linkerd release's CRDs, and its Gateway API bundle and channel. */
+export function emittedSchemaSources(cluster: ResolvedCluster): SchemaSources {
   const { version, channel } = cluster.gatewayAPI;
-  const diagnostics = objectDiagnostics(objects, { linkerd: cluster.release.valuesSet, gatewayAPI: { version, channel } }, cluster.path);
+  return { linkerd: cluster.release.valuesSet, gatewayAPI: { version, channel } };
+}
+
+/** Emitted objects against their schemas (but `known` ones: validateObjects), values against the upstream charts. */
+function checkEmitted(cluster: ResolvedCluster, objects: readonly KubeObject[], upstreamValues: RenderedCluster['upstreamValues'], known: ReadonlySet<KubeObject>): Diagnostic[] {
+  const diagnostics = objectDiagnostics(objects, emittedSchemaSources(cluster), cluster.path, undefined, known);
   diagnostics.push(...routeFieldsBeyondLinkerd(cluster, objects));
   for (const [chart, values] of Object.entries(upstreamValues)) {
     const tree = upstreamKeys(cluster.release, chart as UpstreamChart);
@@ -114,10 +130,10 @@ function checkEmitted(cluster: ResolvedCluster, objects: readonly KubeObject[], 
 }
 
 /** Emitted objects against their schemas, as errors at the fleet path `at`. */
-export function objectDiagnostics(objects: readonly KubeObject[], sources: SchemaSources, at: string, file?: string): Diagnostic[] {
+export function objectDiagnostics(objects: readonly KubeObject[], sources: SchemaSources, at: string, file?: string, known?: ReadonlySet<KubeObject>): Diagnostic[] {
   const name = (issue: { kind: string; namespace?: string; name: string }) =>
     `${issue.kind} ${issue.namespace ? issue.namespace + '/' : ''}${issue.name}${file ? ` (${file})` : ''}`;
-  return validateObjects(objects, sources).map((issue) =>
+  return validateObjects(objects, sources, known).map((issue) =>
     error('MF8004', at, `emitted ${name(issue)} is invalid at ${issue.path || '/'}: ${issue.message}`, 'this is a meshfleet defect if the fleet passed its checks; please report it with the fleet file'),
   );
 }

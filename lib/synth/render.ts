@@ -16,6 +16,7 @@ import type { Incremental } from './incremental.ts';
 import { clusterRolloutDigest, rolloutKey } from './rollout-key.ts';
 import { fleetContext, objectDiagnostics, secretDiagnostics, type ClusterApps } from './render-cluster.ts';
 import { renderClusters, type ClusterOutcome, type KeepObjects, type StagedTarget } from './render-workers.ts';
+import { objectsValidatedBefore, type ValidatedFiles } from './validated-files.ts';
 
 // What was rendered and where it goes are described by the output layer.
 export { INDEX_FILE, ROUTES_FOLDER, type RenderedCluster } from '../output/rendered-cluster.ts';
@@ -70,7 +71,7 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock, options
   const made = new Map<string, ClusterDeliveryPart>();
   // The incremental cache writes each cluster as it comes, so that no encoded cluster is held.
   const record = incremental && ((index: number, outcome: ClusterOutcome) => incremental.record(index, outcome));
-  for (const done of renderClusters(context, previous.charts, apps, sink, sink?.staged, { keep, reused, extras: { deliveryParts: defaults, encode: incremental?.recording === true, rolloutDigest: incremental !== undefined }, record })) {
+  for (const done of renderClusters(context, previous.charts, apps, sink, sink?.staged, { keep, reused, extras: { deliveryParts: defaults, encode: incremental?.recording === true, rolloutDigest: incremental !== undefined }, record, ...(incremental ? { validated: incremental.validated } : {}) })) {
     if (done.delivery) made.set(done.rendered.cluster.name, done.delivery);
     const { cluster, folder } = done.rendered;
     diagnostics.push(...done.diagnostics);
@@ -99,7 +100,8 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock, options
   const gitops = renderDelivery(fleet, rendered, options, defaults ? parts : undefined);
   const fleetFiles = new Map<string, string>();
   for (const [path, text] of gitops.files) fleetFiles.set(path, text);
-  diagnostics.push(...checkDelivered(gitops));
+  diagnostics.push(...checkDelivered(gitops, incremental?.validatedDelivery()));
+  incremental?.deliveryValidated(gitops.objectFiles.map((file) => file.path));
   let rollout: RolloutModel | undefined;
   const model = () => (rollout ??= rolloutModel({ delivery: fleet.delivery, rendered, components: gitops.components, fleetName: fleet.name }));
   if (!diagnostics.some((d) => d.severity === 'error')) {
@@ -133,7 +135,8 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock, options
   };
 }
 
-/** Every Argo CD and Flux object against its CRD schema. */
-function checkDelivered(gitops: DeliveryOutput): Diagnostic[] {
-  return gitops.objectFiles.flatMap((file) => objectDiagnostics(file.objects, {}, file.cluster?.cluster.path ?? '/spec/delivery', file.path));
+/** Every Argo CD and Flux object against its CRD schema (but those of files an earlier synth validated, made alike: lib/synth/validated-files.ts). */
+function checkDelivered(gitops: DeliveryOutput, validated: ValidatedFiles | undefined): Diagnostic[] {
+  const known = objectsValidatedBefore(validated, gitops.objectFiles.map((file) => [file.path, gitops.files.get(file.path), file.objects] as const));
+  return gitops.objectFiles.flatMap((file) => objectDiagnostics(file.objects, {}, file.cluster?.cluster.path ?? '/spec/delivery', file.path, known));
 }

@@ -12,5 +12,5 @@ export {
   type ValidateFn,
 } from './schema-registry.ts';
 export { coreKindValidator, objectMetaViolations } from './core-kinds.ts';
-export { validateObjects, type KubeObject, type ObjectIssue } from './validate-objects.ts';
+export { schemaSourcesKey, validateObjects, type KubeObject, type ObjectIssue } from './validate-objects.ts';
 export { DELIVER_INSTEAD, describeSecretIssue, scanFiles, type SecretIssue, type WrappedFile } from './secret-scan.ts';

@@ -23,10 +23,19 @@ export interface ObjectIssue {
   readonly rule?: string;
 }
 
-export function validateObjects(objects: readonly KubeObject[], sources: SchemaSources): ObjectIssue[] {
+/**
+ * `known`: objects that passed these checks before with the same sources (lib/synth/validated-files.ts):
+ * only the webhook's rules, which read the other objects too, are run for them.
+ */
+export function validateObjects(objects: readonly KubeObject[], sources: SchemaSources, known?: ReadonlySet<KubeObject>): ObjectIssue[] {
   const issues: ObjectIssue[] = [];
   const validators = validatorsFor(sources);
   for (const object of objects) {
+    if (known?.has(object)) {
+      if (sources.linkerd !== undefined) for (const violation of linkerdAdmissionViolations(object, sources.linkerd, objects)) issues.push(issueFor(object, violation.path, violation.message));
+      continue;
+    }
+    checked++;
     const metadataViolations = objectMetaViolations(String(object.kind), object.metadata);
     for (const violation of metadataViolations) issues.push(issueFor(object, violation.path, violation.message));
 
@@ -54,6 +63,17 @@ export function validateObjects(objects: readonly KubeObject[], sources: SchemaS
   return issues;
 }
 
+/** Objects this thread checked against their schemas (tests read it: what an incremental synth validates again). */
+let checked = 0;
+export function objectsChecked(): number {
+  return checked;
+}
+
+/** Tells schema sources apart: two with the same key check objects alike. */
+export function schemaSourcesKey(sources: SchemaSources): string {
+  return `${sources.linkerd ?? ''}\u0000${sources.gatewayAPI?.version ?? ''}\u0000${sources.gatewayAPI?.channel ?? ''}`;
+}
+
 /** apiVersion → kind → validator (null: none), per schema sources. */
 type Validators = Map<string, Map<string, ValidateFn | null>>;
 
@@ -64,7 +84,7 @@ const validatorsBySources = new Map<string, Validators>();
  * kind, without building a key string per object.
  */
 function validatorsFor(sources: SchemaSources): Validators {
-  const key = `${sources.linkerd ?? ''}\u0000${sources.gatewayAPI?.version ?? ''}\u0000${sources.gatewayAPI?.channel ?? ''}`;
+  const key = schemaSourcesKey(sources);
   let validators = validatorsBySources.get(key);
   if (!validators) validatorsBySources.set(key, (validators = new Map()));
   return validators;

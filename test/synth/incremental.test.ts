@@ -2,7 +2,7 @@
 // clusters' folders over instead of rendering them, and its output is byte-identical to a cold synth
 // of the same fleet over the same previous output (the chart versions follow from that output's lock).
 // Reuse is observable: a moved file keeps its inode, a rendered one gets a new file.
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import fc from 'fast-check';
@@ -11,6 +11,7 @@ import { generateFleet } from '../../bench/generate-fleet.ts';
 import { decode, decodeCachedCluster, encode, encodeCachedCluster, encodeViews } from '../../lib/synth/cache-records.ts';
 import { codeStamp } from '../../lib/synth/hashing.ts';
 import { synthesize } from '../../lib/synth/synthesize.ts';
+import { objectsChecked } from '../../lib/validate/validate-objects.ts';
 import { REPO } from '../support/fleet.ts';
 import { diffTrees, readTree } from '../support/tree.ts';
 
@@ -247,6 +248,72 @@ describe('incremental synth', () => {
   });
 });
 
+describe('incremental synth checks again only what changed of a cluster it renders again', () => {
+  /** How many objects the synth checks against their schemas (on this thread: these fleets have no render workers). */
+  const checkedBy = (document: FleetDocument, out: string) => {
+    const before = objectsChecked();
+    expect(synth(document, out)).toBeUndefined();
+    return objectsChecked() - before;
+  };
+  const setUp = () => {
+    const out = join(work, 'out');
+    const document = generate(6);
+    const cold = checkedBy(document, out);
+    // c2's mesh objects and its part of the GitOps files, and the fleet-wide GitOps files.
+    expect(cold).toBeGreaterThan(300);
+    return { out, document, cold };
+  };
+  const policy = (out: string) => join(out, 'dev/c2/manifests/policy.yaml');
+  const objectsIn = (file: string) => readFileSync(file, 'utf8').split(/^---$/m).length;
+
+  it('none when a setting leaves its objects as they were (high availability: values only), and the output is a cold synth\'s', () => {
+    const { out, document } = setUp();
+    (document.spec.clusters[2] as Cluster).ha = true;
+    const copy = join(work, 'copy');
+    cpSync(out, copy, { recursive: true });
+    expect(checkedBy(document, out)).toBe(0);
+    expect(synth(document, copy, false)).toBeUndefined();
+    expect(diffTrees(tree(copy), tree(out))).toStrictEqual([]);
+  });
+
+  it("every one of them when the schemas it is checked against changed, though its files' text did not", () => {
+    const { out, document } = setUp();
+    const text = readFileSync(policy(out), 'utf8');
+    (document.spec.clusters[2] as Cluster).gatewayAPI = { channel: 'experimental' };
+    const checked = checkedBy(document, out);
+    expect(readFileSync(policy(out), 'utf8')).toBe(text);
+    // Its mesh objects; its part of the GitOps files is checked against the same schemas as before.
+    const mesh = JSON.parse(readFileSync(join(out, 'index.json'), 'utf8')).environments[0].clusters[2].mesh.objects as number;
+    expect(mesh).toBeGreaterThan(40);
+    expect(checked).toBeGreaterThanOrEqual(mesh);
+  });
+
+  it('the objects of a file touched since it was written (the same text, a later time), not the others', () => {
+    const { out, document } = setUp();
+    const later = new Date(statSync(policy(out)).mtimeMs + 5000);
+    utimesSync(policy(out), later, later);
+    (document.spec.clusters[2] as Cluster).ha = true;
+    expect(checkedBy(document, out)).toBe(objectsIn(policy(out)));
+  });
+
+  it('the objects of the files whose text the change changes, not the others', () => {
+    const { out, document } = setUp();
+    // Every cluster's manifests and routes (the files of its objects), as a synth left them.
+    const objectFiles = () =>
+      readdirSync(out, { recursive: true, encoding: 'utf8' })
+        .filter((f) => /^[^/]+\/c\d+\/(manifests|routes)\/(?!kustomization)[^/]+\.yaml$/.test(f))
+        .map((f) => join(out, f));
+    const before = new Map(objectFiles().map((f) => [f, readFileSync(f, 'utf8')]));
+    // A rate limit of a service c2 serves: the policy objects of the clusters serving it change.
+    const service = (document.spec.policy.services as { clusters: string[]; ports: { rateLimit?: object }[] }[]).find((s) => s.clusters.includes('c2'))!;
+    service.ports[0]!.rateLimit = { total: 777 };
+    const checked = checkedBy(document, out);
+    const changed = objectFiles().filter((f) => readFileSync(f, 'utf8') !== before.get(f));
+    expect(changed.map((f) => relative(out, f))).toStrictEqual(service.clusters.map((c) => `dev/${c}/manifests/policy.yaml`));
+    expect(checked).toBe(changed.reduce((n, f) => n + objectsIn(f), 0));
+  });
+});
+
 describe('the cache\'s records', () => {
   it('come back exactly as recorded: as JSON when that is exact, else through V8 (undefined, -0, Maps, non-finite numbers, holes)', () => {
     const plain = { folder: 'dev/a', objects: [{ kind: 'Service', spec: { ports: [{ port: 80 }] }, n: null, ok: true }], text: 'é ü' };
@@ -261,7 +328,8 @@ describe('the cache\'s records', () => {
 
   it("hold a cluster's rollout views apart from the rest, both as JSON, and give the cluster back (its views when read)", () => {
     const view = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } };
-    const rendered = { folder: 'dev/a', objectFiles: [{ name: 'namespaces.yaml', objects: [view] }], routeFiles: [], upstreamValues: { 'linkerd-control-plane': { a: -0 } }, chartVersion: '1.0.0', counts: { objects: 1, routeFiles: {} } } as never;
+    const cluster = { release: { valuesSet: '2.20' }, gatewayAPI: { version: '1.2.1', channel: 'standard' } };
+    const rendered = { cluster, folder: 'dev/a', objectFiles: [{ name: 'namespaces.yaml', objects: [view] }], routeFiles: [], upstreamValues: { 'linkerd-control-plane': { a: -0 } }, chartVersion: '1.0.0', counts: { objects: 1, routeFiles: {} } } as never;
     const done = { diagnostics: [], secrets: [], lock: { key: 'dev/a', entry: { version: '1.0.0', hash: 'h' } } } as never;
     const record = encodeCachedCluster(rendered, ['dev/a/x.yaml'], done);
     const views = encodeViews(rendered);
@@ -270,7 +338,7 @@ describe('the cache\'s records', () => {
     expect(Buffer.from(record.subarray(4, 4 + views.length)).equals(Buffer.from(views))).toBe(true);
     expect(views[0]).toBe(0x7b);
     const { views: decodedViews, ...rest } = decodeCachedCluster(record);
-    expect(rest).toStrictEqual({ folder: 'dev/a', upstreamValues: { 'linkerd-control-plane': { a: -0 } }, chartVersion: '1.0.0', counts: { objects: 1, routeFiles: {} }, paths: ['dev/a/x.yaml'], diagnostics: [], secrets: [], lock: { key: 'dev/a', entry: { version: '1.0.0', hash: 'h' } } });
+    expect(rest).toStrictEqual({ folder: 'dev/a', upstreamValues: { 'linkerd-control-plane': { a: -0 } }, chartVersion: '1.0.0', counts: { objects: 1, routeFiles: {} }, paths: ['dev/a/x.yaml'], diagnostics: [], secrets: [], lock: { key: 'dev/a', entry: { version: '1.0.0', hash: 'h' } }, schemas: '2.20\u00001.2.1\u0000standard' });
     // Decoded when first read, once.
     expect(decodedViews()).toStrictEqual({ objectFiles: [{ name: 'namespaces.yaml', objects: [view] }], routeFiles: [] });
     expect(decodedViews()).toBe(decodedViews());

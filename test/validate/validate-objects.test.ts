@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validateObjects, type KubeObject, type SchemaSources } from '../../lib/validate/index.ts';
+import { objectsChecked } from '../../lib/validate/validate-objects.ts';
 import { clusterObjects, gatewayLink, identityIssuerCertificate, linkerdServer, meshHttpRoute, meshNamespace } from './fixtures.ts';
 
 const sources: SchemaSources = { linkerd: '2.20', gatewayAPI: { version: '1.2.1', channel: 'standard' } };
@@ -19,6 +20,25 @@ describe('validateObjects', () => {
       { ...where, path: '/spec/renewBefor', message: 'unknown field: not in the schema (the API server would drop or reject it)' },
       { ...where, path: '/spec/duration', message: 'must be string, got number 48' },
     ]);
+  });
+
+  it('checks objects known to have passed before (lib/synth/validated-files.ts) only by the admission webhook, which reads the others too', () => {
+    const certificate = identityIssuerCertificate();
+    const broken: KubeObject = { ...certificate, spec: { ...(certificate.spec as object), duration: 48 } };
+    // An AuthorizationPolicy targeting a Deployment: schema-valid, refused by Linkerd's webhook.
+    const refused: KubeObject = {
+      apiVersion: 'policy.linkerd.io/v1alpha1',
+      kind: 'AuthorizationPolicy',
+      metadata: { name: 'p', namespace: 'app' },
+      spec: { targetRef: { group: 'apps', kind: 'Deployment', name: 'x' }, requiredAuthenticationRefs: [] },
+    };
+    const fresh = validateObjects([broken, refused], sources).map((i) => [i.kind, i.path]);
+    expect(fresh).toStrictEqual([['Certificate', '/spec/duration'], ['AuthorizationPolicy', '/spec/targetRef/kind']]);
+    const before = objectsChecked();
+    expect(validateObjects([broken, refused], sources, new Set([broken, refused])).map((i) => [i.kind, i.path])).toStrictEqual([['AuthorizationPolicy', '/spec/targetRef/kind']]);
+    expect(objectsChecked()).toBe(before);
+    validateObjects([broken, refused], sources, new Set([refused]));
+    expect(objectsChecked()).toBe(before + 1);
   });
 
   it('rejects a Link whose gatewayPort is a number', () => {
