@@ -19,13 +19,24 @@ export interface IndexedGitops {
   readonly environments: ReadonlyMap<string, { readonly engine: string; readonly entry: string; readonly files: readonly string[] }>;
 }
 
-export function indexFile(
-  fleet: ResolvedFleet,
-  clusters: readonly RenderedCluster[],
-  gitops: IndexedGitops,
-  views: ReadonlyMap<string, ClusterMulticlusterView>,
-  policies: ReadonlyMap<string, ClusterPolicyView>,
-): string {
+/** A cluster's entry in index.json as its text there (clusterIndexEntry), with its environment. */
+export interface IndexEntry {
+  readonly environment: string;
+  readonly text: string;
+}
+
+/** Where a cluster's entry stands in index.json: environments[].clusters[], four levels of two spaces. */
+const ENTRY_INDENT = ' '.repeat(8);
+/** An environment's empty list of clusters as JSON.stringify(…, null, 2) writes it; only an environment has a "clusters" key. */
+const NO_CLUSTERS = `\n${' '.repeat(6)}"clusters": []`;
+
+/**
+ * index.json, byte for byte JSON.stringify(index, null, 2) of the whole: the rest of it is
+ * stringified with every environment's list of clusters empty, and each list filled with its
+ * clusters' entries (made on the threads that rendered them, or taken from the incremental cache
+ * with an unchanged cluster), in fleet order.
+ */
+export function indexFile(fleet: ResolvedFleet, entries: readonly IndexEntry[], gitops: IndexedGitops): string {
   const index = {
     fleet: fleet.name,
     trustDomain: fleet.trust.domain,
@@ -35,30 +46,46 @@ export function indexFile(
     environments: fleet.environments.map((env) => ({
       name: env.name,
       ...(gitops.environments.has(env.name) ? { gitops: gitops.environments.get(env.name) } : {}),
-      clusters: clusters
-        .filter((r) => r.cluster.environment === env.name)
-        .map((r) => ({
-          name: r.cluster.name,
-          network: r.cluster.network,
-          linkerd: r.cluster.linkerdVersion,
-          kubernetes: r.cluster.kubernetes,
-          ha: r.cluster.ha,
-          upstreamCharts: Object.fromEntries(
-            Object.keys(r.upstreamValues).map((chart) => [
-              chart,
-              { repository: environmentDelivery(fleet.delivery, env.name).helmRepository, chart, version: r.cluster.release.chartVersion, values: valuesFilePath(r.folder, chart) },
-            ]),
-          ),
-          gatewayAPI: gatewayAPIEntry(r.cluster),
-          mesh: { chart: meshChartPath(r.folder), version: r.chartVersion, objects: r.counts.objects },
-          ...multiclusterIndex(fleet, views.get(r.cluster.name)!),
-          ...policyIndex(policies.get(r.cluster.name)!),
-          manifests: manifestsPath(r.folder),
-          ...routesEntry(r),
-        })),
+      clusters: [],
     })),
   };
-  return JSON.stringify(index, null, 2) + '\n';
+  const text = JSON.stringify(index, null, 2);
+  const parts: string[] = [];
+  let from = 0;
+  for (const env of fleet.environments) {
+    const at = text.indexOf(NO_CLUSTERS, from);
+    if (at < 0) throw new Error(`index.json: no clusters list for environment ${env.name}`);
+    const texts = entries.filter((e) => e.environment === env.name).map((e) => e.text);
+    parts.push(text.slice(from, at + NO_CLUSTERS.length - 1));
+    if (texts.length) parts.push(`\n${ENTRY_INDENT}${texts.join(`,\n${ENTRY_INDENT}`)}\n${' '.repeat(6)}`);
+    from = at + NO_CLUSTERS.length - 1;
+  }
+  parts.push(text.slice(from), '\n');
+  return parts.join('');
+}
+
+/** A cluster's entry in index.json as text at its place there (indexFile). */
+export function clusterIndexEntry(fleet: ResolvedFleet, r: RenderedCluster, view: ClusterMulticlusterView, policy: ClusterPolicyView): string {
+  const entry = {
+    name: r.cluster.name,
+    network: r.cluster.network,
+    linkerd: r.cluster.linkerdVersion,
+    kubernetes: r.cluster.kubernetes,
+    ha: r.cluster.ha,
+    upstreamCharts: Object.fromEntries(
+      Object.keys(r.upstreamValues).map((chart) => [
+        chart,
+        { repository: environmentDelivery(fleet.delivery, r.cluster.environment).helmRepository, chart, version: r.cluster.release.chartVersion, values: valuesFilePath(r.folder, chart) },
+      ]),
+    ),
+    gatewayAPI: gatewayAPIEntry(r.cluster),
+    mesh: { chart: meshChartPath(r.folder), version: r.chartVersion, objects: r.counts.objects },
+    ...multiclusterIndex(fleet, view),
+    ...policyIndex(policy),
+    manifests: manifestsPath(r.folder),
+    ...routesEntry(r),
+  };
+  return JSON.stringify(entry, null, 2).replaceAll('\n', `\n${ENTRY_INDENT}`);
 }
 
 /** The cluster's Servers, the ones that only audit (a rollout to finish), and its egress networks. */

@@ -94,12 +94,12 @@ export function encodeViews(rendered: ClusterViews): Uint8Array {
  * A rendered cluster as the cache holds it (CachedCluster), with its files' paths: the length of its
  * views (4 bytes), its views (as encodeViews writes them: recordViews), the rest.
  */
-export function encodeCachedCluster(rendered: RenderedCluster, paths: readonly string[], done: { readonly diagnostics: readonly Diagnostic[]; readonly secrets: readonly Diagnostic[]; readonly lock: ClusterRender['lock'] }): Uint8Array {
+export function encodeCachedCluster(rendered: RenderedCluster, paths: readonly string[], done: { readonly diagnostics: readonly Diagnostic[]; readonly secrets: readonly Diagnostic[]; readonly lock: ClusterRender['lock']; readonly indexEntry: string }): Uint8Array {
   const { folder, upstreamValues, chartVersion, counts, objectFiles, routeFiles } = rendered;
-  const { diagnostics, secrets, lock } = done;
+  const { diagnostics, secrets, lock, indexEntry } = done;
   const views: ClusterViews = { objectFiles, routeFiles };
   const schemas = schemaSourcesKey(emittedSchemaSources(rendered.cluster));
-  const rest = { folder, upstreamValues, chartVersion, counts, paths, diagnostics, secrets, lock, schemas } satisfies Omit<CachedCluster, 'views'>;
+  const rest = { folder, upstreamValues, chartVersion, counts, paths, diagnostics, secrets, lock, schemas, indexEntry } satisfies Omit<CachedCluster, 'views'>;
   // Both as ASCII JSON (nearly always): written straight into the record, without a buffer of each.
   const [viewsText, restText] = [exactJson(views), exactJson(rest)];
   if (viewsText !== undefined && restText !== undefined && Buffer.byteLength(viewsText) === viewsText.length && Buffer.byteLength(restText) === restText.length) {
@@ -150,6 +150,8 @@ export interface CachedCluster {
   readonly lock: ClusterRender['lock'];
   /** The schemas its objects were validated against (schemaSourcesKey of emittedSchemaSources). */
   readonly schemas: string;
+  /** Its entry in index.json (ClusterRender.indexEntry). */
+  readonly indexEntry: string;
 }
 
 /** A cluster's part of the GitOps files as cached: its files by path and size (a reused part's files are moved, not written). */

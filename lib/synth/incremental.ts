@@ -29,7 +29,7 @@ import { canonical, codeStamp, digest } from './hashing.ts';
 import type { ValidatedFiles } from './validated-files.ts';
 
 /** Bumped when what is cached changes shape. */
-const FORMAT = 11;
+const FORMAT = 12;
 /** Cache files kept (one per output folder); older ones are removed when one is written. */
 const KEPT_FILES = 16;
 const FILE_PREFIX = 'synth-';
@@ -513,7 +513,7 @@ function statsUnchanged(target: string, paths: readonly string[], stats: FileSta
 
 /** A cached cluster as renderCluster would return it, with its rollout-view objects. */
 function outcomeOf(context: FleetContext, cluster: ResolvedCluster, entry: CachedCluster, charts: Readonly<Record<string, LockEntry>>): ClusterOutcome {
-  const { folder, views, upstreamValues, chartVersion, counts, paths, diagnostics, secrets, lock } = entry;
+  const { folder, views, upstreamValues, chartVersion, counts, paths, diagnostics, secrets, lock, indexEntry } = entry;
   let objects: RenderedCluster['objects'] | undefined;
   // Its views only when read: a synth that skips the rollout check reads none (decodeCachedCluster).
   const rendered: RenderedCluster = {
@@ -534,7 +534,7 @@ function outcomeOf(context: FleetContext, cluster: ResolvedCluster, entry: Cache
     gatewayApiFiles: gatewayApiFolderFiles(cluster.gatewayAPI),
   };
   const lockedMajor = majorBelowLock(charts[lock.key], environmentDelivery(context.fleet.delivery, cluster.environment).chartMajor);
-  return { rendered, paths, diagnostics, secrets, lock, ...(lockedMajor !== undefined ? { lockedMajor } : {}) };
+  return { rendered, paths, diagnostics, secrets, lock, ...(lockedMajor !== undefined ? { lockedMajor } : {}), indexEntry };
 }
 
 /**

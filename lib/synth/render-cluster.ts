@@ -11,6 +11,7 @@ import type { KubeObject } from '../model/kube-object.ts';
 import { layOutCluster, clusterFolder, manifestsPath, meshChartFiles, meshChartPath, routesPath, templatesWrappingManifests } from '../output/cluster-layout.ts';
 import { objectYaml } from '../output/manifests.ts';
 import { gatewayApiFolderFiles } from '../output/gateway-api-folder.ts';
+import { clusterIndexEntry } from '../output/index-file.ts';
 import { GITOPS_FOLDER } from '../output/gitops-paths.ts';
 import { countsOf, type RenderedCluster } from '../output/rendered-cluster.ts';
 import { chartLockEntry, majorBelowLock, type LockEntry } from '../output/versioning.ts';
@@ -49,6 +50,8 @@ export interface ClusterRender {
   readonly lock: { readonly key: string; readonly entry: LockEntry };
   /** The chart major versions.lock.json holds when it is above the environment's chartMajor. */
   readonly lockedMajor?: number;
+  /** Its entry in index.json, as text there (clusterIndexEntry). */
+  readonly indexEntry: string;
 }
 
 /**
@@ -88,7 +91,8 @@ export function renderCluster(context: FleetContext, cluster: ResolvedCluster, c
   const rendered: RenderedCluster = { cluster, folder, objects, objectFiles, upstreamValues: mesh.upstreamValues, chartVersion: entry.version, gatewayApiFiles, routeFiles, counts: countsOf(objects, routeFiles) };
   const files = layOutCluster(rendered, chart, delivery.helmRepository, routeYaml);
   const secrets = secretDiagnostics(files, (owner) => (owner === folder ? cluster : undefined), templatesWrappingManifests(folder, chart));
-  return { rendered, files, diagnostics, secrets, lock: { key, entry }, ...(lockedMajor !== undefined ? { lockedMajor } : {}) };
+  const indexEntry = clusterIndexEntry(fleet, rendered, view, context.policies.get(cluster.name)!);
+  return { rendered, files, diagnostics, secrets, lock: { key, entry }, ...(lockedMajor !== undefined ? { lockedMajor } : {}), indexEntry };
 }
 
 /**

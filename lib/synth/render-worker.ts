@@ -37,7 +37,7 @@ export async function renderInWorker(data: WorkerData, rendered?: () => string |
       });
       // Checked here, on this thread, so that the main thread's commit() counts the folder instead of walking it.
       const mtimes = write ? checkWritten(folder!, [...done.files.keys()].map((path, i) => [path, files[i]![1] as number] as const)) : undefined;
-      const { diagnostics, secrets, lock, lockedMajor } = done;
+      const { diagnostics, secrets, lock, lockedMajor, indexEntry } = done;
       const part = extras.deliveryParts ? checkedDeliveryPart(fleet, kept, validated?.[index]) : undefined;
       const { cached, rolloutDigest } = threadEncoded(kept, [...done.files.keys()], done, part, extras);
       const delivery = part && { components: withoutValues(part.components), files: part.files.map(([path, text]) => [path, write ? write(path, text as string) : text] as const) };
@@ -46,7 +46,7 @@ export async function renderInWorker(data: WorkerData, rendered?: () => string |
         if (saved !== undefined) removeOlderVersions(saved, /^render-worker-[0-9a-f]{32}\./);
         rendered = undefined;
       }
-      send({ cluster: { index, objects, upstreamValues, files, ...(mtimes ? { mtimes } : {}), diagnostics, secrets, lock, ...(lockedMajor !== undefined ? { lockedMajor } : {}), ...(delivery ? { delivery } : {}), ...(cached ? { cached } : {}), ...(rolloutDigest ? { rolloutDigest } : {}) } });
+      send({ cluster: { index, objects, upstreamValues, files, ...(mtimes ? { mtimes } : {}), diagnostics, secrets, lock, ...(lockedMajor !== undefined ? { lockedMajor } : {}), indexEntry, ...(delivery ? { delivery } : {}), ...(cached ? { cached } : {}), ...(rolloutDigest ? { rolloutDigest } : {}) } });
     } catch (e) {
       stop(control);
       send({ index, error: e instanceof Error ? { name: e.name, message: e.message } : { name: 'Error', message: String(e) } });

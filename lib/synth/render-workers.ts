@@ -87,6 +87,8 @@ export interface ClusterOutcome {
   readonly secrets: readonly Diagnostic[];
   readonly lock: ClusterRender['lock'];
   readonly lockedMajor?: number;
+  /** Its entry in index.json (ClusterRender.indexEntry). */
+  readonly indexEntry: string;
   /** Its part of the GitOps files, made and checked with it (checkedDeliveryPart), its files handed to the sink when there is one. */
   readonly delivery?: ClusterDeliveryPart;
   /** The cluster as the incremental cache holds it, and its part of the GitOps files, encoded by the thread that rendered it (ThreadExtras.encode). */
@@ -109,6 +111,7 @@ export interface WorkerCluster {
   readonly secrets: readonly Diagnostic[];
   readonly lock: ClusterRender['lock'];
   readonly lockedMajor?: number;
+  readonly indexEntry: string;
   /** Its part of the GitOps files: upstream charts' values left out (they are upstreamValues'), each file's size when written into the staged folder, else its text. */
   readonly delivery?: ClusterDeliveryPart;
   /** The cluster as the incremental cache holds it, and its part of the GitOps files, encoded by the thread that rendered it (ThreadExtras.encode). */
@@ -605,7 +608,7 @@ function fromWorker(done: WorkerCluster, context: FleetContext, staged: StagedTa
       else texts.set(paths[i]!, file);
     }
   }
-  const { diagnostics, secrets, lock, lockedMajor } = done;
+  const { diagnostics, secrets, lock, lockedMajor, indexEntry } = done;
   let delivery: ClusterDeliveryPart | undefined;
   if (done.delivery) {
     const files = done.delivery.files.map(([path, file]) => {
@@ -616,5 +619,5 @@ function fromWorker(done: WorkerCluster, context: FleetContext, staged: StagedTa
     delivery = { components: withValues(done.delivery.components, done.upstreamValues), files };
   }
   const { cached, rolloutDigest } = done;
-  return { rendered, paths, files: sink || staged ? undefined : texts, diagnostics, secrets, lock, ...(lockedMajor !== undefined ? { lockedMajor } : {}), ...(delivery ? { delivery } : {}), ...(cached ? { cached } : {}), ...(rolloutDigest ? { rolloutDigest } : {}) };
+  return { rendered, paths, files: sink || staged ? undefined : texts, diagnostics, secrets, lock, ...(lockedMajor !== undefined ? { lockedMajor } : {}), indexEntry, ...(delivery ? { delivery } : {}), ...(cached ? { cached } : {}), ...(rolloutDigest ? { rolloutDigest } : {}) };
 }

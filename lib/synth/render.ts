@@ -5,7 +5,7 @@ import { renderDelivery, type ClusterDeliveryPart, type ClusterDeliveryParts, ty
 import { environmentDelivery } from '../resolve/delivery.ts';
 import { warning, type Diagnostic } from '../model/diagnostics.ts';
 import { originOf } from '../model/merge.ts';
-import { indexFile } from '../output/index-file.ts';
+import { indexFile, type IndexEntry } from '../output/index-file.ts';
 import { OUTPUT_MARKER, ownerMarker } from '../output/folder-ownership.ts';
 import { INDEX_FILE, type RenderedCluster } from '../output/rendered-cluster.ts';
 import { LOCK_FILE, lockFile, type LockEntry, type VersionLock } from '../output/versioning.ts';
@@ -59,6 +59,8 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock, options
   const secrets: Diagnostic[] = [];
   const owners = new Map<string, RenderedCluster>();
   const rendered: RenderedCluster[] = [];
+  // Each cluster's entry in index.json, made with it (render-cluster.ts) or cached with it.
+  const entries: IndexEntry[] = [];
   const lock: Record<string, LockEntry> = {};
   const majorWarned = new Set<string>();
 
@@ -82,12 +84,12 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock, options
       diagnostics.push(warning('MF8001', originOf(delivery.settings, '/chartMajor', '/spec/delivery'), `mesh charts of environment ${cluster.environment} are at major ${done.lockedMajor} in versions.lock.json, above chartMajor ${delivery.chartMajor}; versions never go down, so ${done.lockedMajor} stays`, `set chartMajor: ${done.lockedMajor} (or higher), or remove it`));
     }
     rendered.push(done.rendered);
+    entries.push({ environment: cluster.environment, text: done.indexEntry });
     owners.set(folder, done.rendered);
     secrets.push(...done.secrets);
     paths.push(...done.paths);
     if (done.files) for (const [path, text] of done.files) files.set(path, text);
   }
-  const views = fleet.views;
   const cached = incremental?.deliveryParts(fleet);
   // Every cluster's part as renderDelivery joins it (made by its thread, taken from the cache, or made
   // there); a cluster of an environment without an engine has no files, only its components.
@@ -111,7 +113,7 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock, options
     const key = digests && rolloutKey(fleet.delivery, fleet.name, peersPush, digests);
     if (key === undefined || !incremental!.rolloutChecked(key)) diagnostics.push(...rolloutDiagnostics(model(), { peersPush }));
   }
-  fleetFiles.set(INDEX_FILE, indexFile(fleet, rendered, gitops, views, context.policies));
+  fleetFiles.set(INDEX_FILE, indexFile(fleet, entries, gitops));
   fleetFiles.set(LOCK_FILE, lockFile(lock));
   // GitOps files taken from a previous synth were scanned when they were made.
   const scanned = gitops.takenFiles.size ? new Map([...fleetFiles].filter(([path]) => !gitops.takenFiles.has(path))) : fleetFiles;

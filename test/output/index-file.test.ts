@@ -1,0 +1,35 @@
+// index.json (lib/output/index-file.ts) is JSON.stringify(index, null, 2) of the whole, though each
+// cluster's entry is made on its own (on the thread that rendered it, or taken from the cache).
+import { describe, expect, it } from 'vitest';
+import { indexFile } from '../../lib/output/index-file.ts';
+import type { ResolvedFleet } from '../../lib/resolve/resolve.ts';
+
+/** An entry as clusterIndexEntry makes it: its JSON, indented to its place in environments[].clusters[]. */
+const entry = (environment: string, value: object) => ({ environment, text: JSON.stringify(value, null, 2).replaceAll('\n', `\n${' '.repeat(8)}`) });
+
+describe('indexFile', () => {
+  it("is the whole index as JSON.stringify(…, null, 2) writes it, every cluster's entry in its environment in fleet order", () => {
+    const fleet = {
+      name: 'f',
+      trust: { domain: 'cluster.local', anchor: { certificates: [{ subject: 'CN="clusters": []', fingerprint256: 'AB', validTo: '2030' }] } },
+      environments: [{ name: 'dev' }, { name: 'empty' }, { name: 'prod' }],
+    } as unknown as ResolvedFleet;
+    const gitops = {
+      fleetFiles: ['gitops/"clusters": [].yaml'],
+      environments: new Map([['dev', { engine: 'argocd', entry: 'dev/root.yaml', files: ['dev/a.yaml'] }]]),
+    };
+    const clusters = [
+      ['dev', { name: 'a', links: [{ name: 'b', credentials: [{ secret: 'x' }] }], empty: [], nothing: {} }],
+      ['prod', { name: 'c', mesh: { objects: 3 } }],
+      ['dev', { name: 'b', ha: false }],
+    ] as const;
+    const text = indexFile(fleet, clusters.map(([env, value]) => entry(env, value)), gitops);
+    const index = JSON.parse(text) as { environments: { name: string; clusters: unknown[] }[] };
+    expect(JSON.stringify(index, null, 2) + '\n').toBe(text);
+    expect(index.environments.map((e) => [e.name, e.clusters])).toStrictEqual([
+      ['dev', [clusters[0][1], clusters[2][1]]],
+      ['empty', []],
+      ['prod', [clusters[1][1]]],
+    ]);
+  });
+});
