@@ -342,6 +342,9 @@ describe('the cache\'s records', () => {
     // Decoded when first read, once.
     expect(decodedViews()).toStrictEqual({ objectFiles: [{ name: 'namespaces.yaml', objects: [view] }], routeFiles: [] });
     expect(decodedViews()).toBe(decodedViews());
+    // The entry in index.json as its text, UTF-8 or not.
+    const entry = '{\n          "name": "é → ü"\n        }';
+    expect(decodeCachedCluster(encodeCachedCluster(rendered, [], { ...(done as object), indexEntry: entry } as never)).indexEntry).toBe(entry);
   });
 });
 
