@@ -169,7 +169,9 @@ export function incrementalSynth(target: string, { readOnly = false, files }: In
   const validatedFiles = new Map<number, ValidatedFiles>();
   let validatedDelivery: ValidatedFiles | undefined;
   let delivered: readonly string[] = [];
-  const keys: (string | undefined)[] = [];
+  // Each cluster's input key (inputKeys), made when first needed (keysOf, set by reusable).
+  let keys: (string | undefined)[] | undefined;
+  let keysOf = (): (string | undefined)[] => keys ?? [];
   const reused = new Map<number, { entry: CachedCluster; data: Uint8Array; stats: FileStats }>();
   const reusedNames = new Set<string>();
   // The next cache, written as the clusters come so that their serializations are not held.
@@ -205,13 +207,19 @@ export function incrementalSynth(target: string, { readOnly = false, files }: In
   return {
     recording: !readOnly,
     reusable(context, charts, apps) {
-      const computed = inputKeys(context, apps);
-      keys.push(...computed);
-      partKeys = deliveryPartKeys(context.fleet, keys);
+      keysOf = () => {
+        if (!keys) {
+          keys = inputKeys(context, apps);
+          partKeys ??= deliveryPartKeys(context.fleet, keys);
+        }
+        return keys;
+      };
       // The cache is read and the clusters whose keys match are decoded before the folder's survey is
       // waited for: its thread walks the folder meanwhile (~0.1 s of the main thread at 1000 clusters).
+      // Without a cache the keys are made when the first cluster is recorded: the render workers,
+      // given their job once this returns, need not wait for them (~0.1 s at 1000 clusters).
       const read = readCache(target, file);
-      const matching = read && matchingClusters(read, context.fleet.clusters, computed);
+      const matching = read && matchingClusters(read, context.fleet.clusters, keysOf());
       surveyed = files?.();
       const result = new Map<number, ClusterOutcome>();
       if (!read || !matching || !filesUnchanged(FLEET_FILES, read.footer.fleetFiles)) return result;
@@ -248,8 +256,9 @@ export function incrementalSynth(target: string, { readOnly = false, files }: In
     },
     record(index, outcome) {
       if (outcome.rolloutDigest !== undefined) digests.set(outcome.rendered.cluster.name, outcome.rolloutDigest);
-      const key = keys[index];
-      if (key === undefined || failed || readOnly) return;
+      if (failed || readOnly) return;
+      const key = keysOf()[index];
+      if (key === undefined) return;
       try {
         if (fd === undefined) {
           mkdirSync(dirname(file.path), { recursive: true });
@@ -273,7 +282,7 @@ export function incrementalSynth(target: string, { readOnly = false, files }: In
       }
     },
     deliveryParts(fleet) {
-      partKeys ??= deliveryPartKeys(fleet, keys);
+      partKeys ??= deliveryPartKeys(fleet, keysOf());
       return {
         get(rendered) {
           const name = rendered.cluster.name;
