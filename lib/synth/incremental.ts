@@ -164,7 +164,9 @@ export function incrementalSynth(target: string, { readOnly = false, files }: In
   // The folder's survey, taken by reusable once the input keys are made and the cache read (it throws the folder's refusal, if any).
   let surveyed: SurveyedFiles | undefined;
   const filesUnchanged = (paths: readonly string[], stats: FileStats) => (surveyed ? surveyedUnchanged(surveyed, paths, stats) : statsUnchanged(target, paths, stats));
-  const unchangedOnes = (paths: readonly string[], stats: FileStats) => (statsFit(paths, stats) ? paths.filter((path, i) => filesUnchanged([path], stats.subarray(2 * i, 2 * i + 2))) : []);
+  // Each of the files (with its size) that is in the folder as recorded.
+  const unchangedOnes = (paths: readonly string[], stats: FileStats): [string, number][] =>
+    statsFit(paths, stats) ? paths.flatMap((path, i) => (filesUnchanged([path], stats.subarray(2 * i, 2 * i + 2)) ? [[path, sizeAt(stats, i)] as [string, number]] : [])) : [];
   // By fleet index: the validated files of the clusters rendered again that the cache holds; the GitOps files outside their parts.
   const validatedFiles = new Map<number, ValidatedFiles>();
   let validatedDelivery: ValidatedFiles | undefined;
@@ -237,12 +239,12 @@ export function incrementalSynth(target: string, { readOnly = false, files }: In
         context.fleet.clusters.forEach((cluster, index) => {
           const found = result.has(index) ? undefined : matching.byName.get(cluster.name);
           if (found) {
-            const paths = validatedPaths(read.bytes, found, cluster, unchangedOnes);
-            if (paths.length) validatedFiles.set(index, { folder: target, paths });
+            const unchanged = validatedFilesOf(read.bytes, found, cluster, unchangedOnes);
+            if (unchanged.length) validatedFiles.set(index, { folder: target, files: unchanged });
           }
         });
         const { paths, stats } = read.footer.delivered;
-        validatedDelivery = { folder: target, paths: unchangedOnes(paths, stats) };
+        validatedDelivery = { folder: target, files: unchangedOnes(paths, stats) };
       } catch {
         // A cache of another shape: render everything.
         reused.clear();
@@ -476,7 +478,7 @@ function matchingClusters(read: { footer: Footer; bytes: Buffer }, clusters: rea
  * (`unchanged` of paths and their recorded stats); none when its objects were validated against
  * other schemas than the cluster's now (its Linkerd or Gateway API version changed).
  */
-function validatedPaths(bytes: Buffer, found: FooterCluster, cluster: ResolvedCluster, unchanged: (paths: readonly string[], stats: FileStats) => string[]): string[] {
+function validatedFilesOf(bytes: Buffer, found: FooterCluster, cluster: ResolvedCluster, unchanged: (paths: readonly string[], stats: FileStats) => [string, number][]): [string, number][] {
   const entry = decodeCachedCluster(bytes.subarray(found.offset, found.offset + found.length));
   if (entry.schemas !== schemaSourcesKey(emittedSchemaSources(cluster))) return [];
   const paths = unchanged(entry.paths, found.stats);

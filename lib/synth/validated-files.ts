@@ -12,7 +12,8 @@ import type { KubeObject } from '../model/kube-object.ts';
 export interface ValidatedFiles {
   /** The output folder (absolute). */
   readonly folder: string;
-  readonly paths: readonly string[];
+  /** Each file's path and byte size (a text of another size is not read). */
+  readonly files: readonly (readonly [path: string, size: number])[];
 }
 
 /**
@@ -21,10 +22,10 @@ export interface ValidatedFiles {
  */
 export function objectsValidatedBefore(validated: ValidatedFiles | undefined, files: Iterable<readonly [path: string, text: string | undefined, objects: readonly KubeObject[]]>): ReadonlySet<KubeObject> {
   const known = new Set<KubeObject>();
-  if (!validated?.paths.length) return known;
-  const listed = new Set(validated.paths);
+  if (!validated?.files.length) return known;
+  const sizes = new Map(validated.files);
   for (const [path, text, objects] of files) {
-    if (text === undefined || !listed.has(path)) continue;
+    if (text === undefined || sizes.get(path) !== Buffer.byteLength(text)) continue;
     let before: string;
     try {
       before = readFileSync(`${validated.folder}/${path}`, 'utf8');
