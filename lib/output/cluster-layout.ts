@@ -25,8 +25,8 @@ export function meshChartFiles(rendered: Pick<RenderedCluster, 'objectFiles'>): 
   return { yaml, content: chartContent(yaml) };
 }
 
-/** Relative path → content of every file in a cluster's folder, in the order they are written; `routeYaml`: objectYaml of its route files, if made. */
-export function layOutCluster(rendered: RenderedCluster, chart: { yaml: ReadonlyMap<string, string>; content: ReadonlyMap<string, string> }, helmRepository: string, routeYaml?: ReadonlyMap<string, string>): Map<string, string> {
+/** Relative path → content of every file in a cluster's folder, in the order they are written; `routeYaml`: objectYaml of its route files. */
+export function layOutCluster(rendered: RenderedCluster, chart: { yaml: ReadonlyMap<string, string>; content: ReadonlyMap<string, string> }, helmRepository: string, routeYaml: ReadonlyMap<string, string>): Map<string, string> {
   const { cluster, folder } = rendered;
   const files = new Map<string, string>();
   files.set(
@@ -46,7 +46,7 @@ export function layOutCluster(rendered: RenderedCluster, chart: { yaml: Readonly
   }
   for (const [name, text] of rendered.gatewayApiFiles) files.set(`${gatewayApiPath(folder)}/${name}`, text);
   if (rendered.routeFiles.length) {
-    for (const [path, text] of manifestFiles(routeYaml ?? objectYaml(rendered.routeFiles))) files.set(`${routesPath(folder)}/${path}`, text);
+    for (const [path, text] of manifestFiles(routeYaml)) files.set(`${routesPath(folder)}/${path}`, text);
   }
   return files;
 }

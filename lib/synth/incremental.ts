@@ -171,9 +171,13 @@ export function incrementalSynth(target: string, { readOnly = false, files }: In
   const validatedFiles = new Map<number, ValidatedFiles>();
   let validatedDelivery: ValidatedFiles | undefined;
   let delivered: readonly string[] = [];
-  // Each cluster's input key (inputKeys), made when first needed (keysOf, set by reusable).
+  // Each cluster's input key (inputKeys) and its part's (deliveryPartKeys), of what reusable was given,
+  // made when first needed: a cold synth's once its render workers have their job.
+  let keyed: { readonly context: FleetContext; readonly apps?: (cluster: string) => ClusterApps } | undefined;
   let keys: (string | undefined)[] | undefined;
-  let keysOf = (): (string | undefined)[] => keys ?? [];
+  let partKeys: Map<string, string> | undefined;
+  const keysOf = () => (keys ??= keyed ? inputKeys(keyed.context, keyed.apps) : []);
+  const partKeysOf = (fleet: ResolvedFleet) => (partKeys ??= deliveryPartKeys(fleet, keysOf()));
   const reused = new Map<number, { entry: CachedCluster; data: Uint8Array; stats: FileStats }>();
   const reusedNames = new Set<string>();
   // The next cache, written as the clusters come so that their serializations are not held.
@@ -183,7 +187,6 @@ export function incrementalSynth(target: string, { readOnly = false, files }: In
   let failed = false;
   // By fleet index: record takes the clusters as they come.
   const clusters: (Omit<FooterCluster, 'stats'> & { paths: readonly string[]; stats?: FileStats })[] = [];
-  let partKeys: Map<string, string> | undefined;
   // The cache this run reads (reusable), and what it takes of it and records for the next one.
   let cache: { footer: Footer; bytes: Buffer; byName: Map<string, FooterCluster> } | undefined;
   // Parts taken from the cache (moved by adopt), and the parts the next cache holds with their files' paths.
@@ -209,13 +212,7 @@ export function incrementalSynth(target: string, { readOnly = false, files }: In
   return {
     recording: !readOnly,
     reusable(context, charts, apps) {
-      keysOf = () => {
-        if (!keys) {
-          keys = inputKeys(context, apps);
-          partKeys ??= deliveryPartKeys(context.fleet, keys);
-        }
-        return keys;
-      };
+      keyed = { context, apps };
       // The cache is read and the clusters whose keys match are decoded before the folder's survey is
       // waited for: its thread walks the folder meanwhile (~0.1 s of the main thread at 1000 clusters).
       // Without a cache the keys are made when the first cluster is recorded: the render workers,
@@ -273,7 +270,7 @@ export function incrementalSynth(target: string, { readOnly = false, files }: In
         clusters[index] = { name, key, offset: written, length: data.length, paths, ...(kept ? { stats: kept.stats } : {}) };
         write(data);
         const part = outcome.cached?.delivery;
-        const partKey = partKeys?.get(name);
+        const partKey = keyed && partKeysOf(keyed.context.fleet).get(name);
         if (part && outcome.delivery && partKey !== undefined) {
           deliveries.set(name, { key: partKey, offset: written, length: part.length, paths: outcome.delivery.files.map(([path]) => path) });
           write(part);
@@ -284,11 +281,11 @@ export function incrementalSynth(target: string, { readOnly = false, files }: In
       }
     },
     deliveryParts(fleet) {
-      partKeys ??= deliveryPartKeys(fleet, keysOf());
+      const partKeyOf = partKeysOf(fleet);
       return {
         get(rendered) {
           const name = rendered.cluster.name;
-          const key = partKeys!.get(name);
+          const key = partKeyOf.get(name);
           const found = cache?.byName.get(name)?.delivery;
           if (!cache || key === undefined || found?.key !== key) return undefined;
           try {
@@ -307,7 +304,7 @@ export function incrementalSynth(target: string, { readOnly = false, files }: In
           }
         },
         set(name, part) {
-          const key = partKeys!.get(name);
+          const key = partKeyOf.get(name);
           if (key === undefined || failed || fd === undefined || deliveries.has(name)) return;
           try {
             const taken = takenParts.get(name);
