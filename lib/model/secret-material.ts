@@ -45,6 +45,22 @@ export function findSecretMaterialParts(text: string, options: { readonly runs?:
   return parts;
 }
 
+/**
+ * True when findSecretMaterial finds nothing in the text and it holds no marker of the rules that
+ * read far beyond a match (an armoured or PuTTY key: up to 4096 characters on; a kubeconfig
+ * credential: `users:` within 8 KB). Then, in a text that holds it whole between a `{` and a `}` of
+ * its own (a JSON object set into a JSON file), the scan finds nothing in it, and the rest of that
+ * text is scanned as well with `{}` in its place: every other rule matches no brace, and reads
+ * around a match only up to a brace (a run and its tokens, the 48 characters before a run to a key
+ * such as `AccountKey=` (end-anchored), the character before it, wrapped lines after it, a Slack
+ * webhook URL), so it sees the same characters either way (lib/validate/secret-scan.ts piecesClean).
+ */
+export function standsClean(text: string): boolean {
+  if (FAR_READING_MARKERS.some((marker) => text.includes(marker))) return false;
+  const { text: found, runs } = findSecretMaterialParts(text);
+  return found.length === 0 && runs.length === 0;
+}
+
 // Module-level functions, not closures made per call: the build keeps function names, which costs
 // a property definition for every named closure made.
 function reportInto(list: SecretFinding[]): Report {
@@ -52,6 +68,12 @@ function reportInto(list: SecretFinding[]): Report {
 }
 
 type Report = (index: number, kind: string, secret: string) => void;
+
+// What scan() looks for before running the rules that read far beyond a match (standsClean).
+const ARMOURED_MARKER = 'PRIVATE KEY';
+const PUTTY_MARKER = 'PuTTY-User-Key-File-';
+const USERS_MARKER = 'users';
+const FAR_READING_MARKERS = [ARMOURED_MARKER, PUTTY_MARKER, USERS_MARKER];
 
 // Armoured private keys: RSA, EC, DSA, OPENSSH, ENCRYPTED, plain PKCS#8, SSH2 ENCRYPTED and PGP
 // PRIVATE KEY BLOCK; never CERTIFICATE or PUBLIC KEY.
@@ -130,7 +152,7 @@ const SLACK_WEBHOOK = /hooks\.slack\.com\/services\/T[A-Z0-9]+\/B[A-Z0-9]+\/[A-Z
 function scan(text: string, depth: number, report: Report, runsReport: Report | null = report): void {
   // Armoured blocks already reported; their bodies are not reported again as headerless keys.
   const armoured: [number, number][] = [];
-  if (text.includes('PRIVATE KEY')) {
+  if (text.includes(ARMOURED_MARKER)) {
     PEM_PRIVATE.lastIndex = 0;
     for (let m = PEM_PRIVATE.exec(text); m; m = PEM_PRIVATE.exec(text)) {
       const found = text.indexOf('-----END', m.index + m[0].length);
@@ -139,7 +161,7 @@ function scan(text: string, depth: number, report: Report, runsReport: Report | 
       report(m.index, `${m[1] ?? ''}private key${m[2] ? ' block' : ''}`, text.slice(m.index, end));
     }
   }
-  if (text.includes('PuTTY-User-Key-File-')) {
+  if (text.includes(PUTTY_MARKER)) {
     PUTTY.lastIndex = 0;
     for (let m = PUTTY.exec(text); m; m = PUTTY.exec(text)) report(m.index, 'PuTTY private key', text.slice(m.index, m.index + 4096));
   }
@@ -147,7 +169,7 @@ function scan(text: string, depth: number, report: Report, runsReport: Report | 
     SLACK_WEBHOOK.lastIndex = 0;
     for (let m = SLACK_WEBHOOK.exec(text); m; m = SLACK_WEBHOOK.exec(text)) report(m.index, 'Slack webhook URL', m[0]);
   }
-  if (text.includes('users') && USERS.test(text)) scanKubeconfig(text, report);
+  if (text.includes(USERS_MARKER) && USERS.test(text)) scanKubeconfig(text, report);
   if (runsReport) scanRuns(text, depth, armoured, runsReport);
 }
 

@@ -19,10 +19,24 @@ export interface IndexedGitops {
   readonly environments: ReadonlyMap<string, { readonly engine: string; readonly entry: string; readonly files: readonly string[] }>;
 }
 
-/** A cluster's entry in index.json as its text there (clusterIndexEntry), with its environment. */
-export interface IndexEntry {
-  readonly environment: string;
+/**
+ * A cluster's entry in index.json as its text there (clusterIndexEntry), and whether that text stood
+ * clean of secret material alone (standsClean), as the thread that made it found.
+ */
+export interface ClusterEntry {
   readonly text: string;
+  readonly clean: boolean;
+}
+
+/** A cluster's entry with its environment. */
+export interface IndexEntry extends ClusterEntry {
+  readonly environment: string;
+}
+
+/** index.json's text, and its outline: the same with `{}` in place of each cluster's entry (what the secret scan reads of it when every entry stood clean: secret-scan.ts piecesClean). */
+export interface IndexText {
+  readonly text: string;
+  readonly outline: string;
 }
 
 /** Where a cluster's entry stands in index.json: environments[].clusters[], four levels of two spaces. */
@@ -36,7 +50,7 @@ const NO_CLUSTERS = `\n${' '.repeat(6)}"clusters": []`;
  * clusters' entries (made on the threads that rendered them, or taken from the incremental cache
  * with an unchanged cluster), in fleet order.
  */
-export function indexFile(fleet: ResolvedFleet, entries: readonly IndexEntry[], gitops: IndexedGitops): string {
+export function indexFile(fleet: ResolvedFleet, entries: readonly IndexEntry[], gitops: IndexedGitops): IndexText {
   const index = {
     fleet: fleet.name,
     trustDomain: fleet.trust.domain,
@@ -51,17 +65,24 @@ export function indexFile(fleet: ResolvedFleet, entries: readonly IndexEntry[], 
   };
   const text = JSON.stringify(index, null, 2);
   const parts: string[] = [];
+  const outline: string[] = [];
   let from = 0;
   for (const env of fleet.environments) {
     const at = text.indexOf(NO_CLUSTERS, from);
     if (at < 0) throw new Error(`index.json: no clusters list for environment ${env.name}`);
     const texts = entries.filter((e) => e.environment === env.name).map((e) => e.text);
-    parts.push(text.slice(from, at + NO_CLUSTERS.length - 1));
-    if (texts.length) parts.push(`\n${ENTRY_INDENT}${texts.join(`,\n${ENTRY_INDENT}`)}\n${' '.repeat(6)}`);
+    const head = text.slice(from, at + NO_CLUSTERS.length - 1);
+    parts.push(head);
+    outline.push(head);
+    if (texts.length) {
+      parts.push(`\n${ENTRY_INDENT}${texts.join(`,\n${ENTRY_INDENT}`)}\n${' '.repeat(6)}`);
+      outline.push(`\n${ENTRY_INDENT}${texts.map(() => '{}').join(`,\n${ENTRY_INDENT}`)}\n${' '.repeat(6)}`);
+    }
     from = at + NO_CLUSTERS.length - 1;
   }
   parts.push(text.slice(from), '\n');
-  return parts.join('');
+  outline.push(text.slice(from), '\n');
+  return { text: parts.join(''), outline: outline.join('') };
 }
 
 /** A cluster's entry in index.json as text at its place there (indexFile). */

@@ -3,6 +3,7 @@
 import { isAscii } from 'node:buffer';
 import { deserialize, serialize } from 'node:v8';
 import type { Diagnostic } from '../model/diagnostics.ts';
+import type { ClusterEntry } from '../output/index-file.ts';
 import type { RenderedCluster } from '../output/rendered-cluster.ts';
 import { withoutValues, type ClusterDeliveryPart } from '../rollout/gitops-files.ts';
 import { schemaSourcesKey } from '../validate/index.ts';
@@ -96,12 +97,13 @@ export function encodeViews(rendered: ClusterViews): Uint8Array {
  * index.json (4 bytes), that entry (UTF-8 text: no JSON string to escape and read back, ~7 KB a
  * cluster), the rest.
  */
-export function encodeCachedCluster(rendered: RenderedCluster, paths: readonly string[], done: { readonly diagnostics: readonly Diagnostic[]; readonly secrets: readonly Diagnostic[]; readonly lock: ClusterRender['lock']; readonly indexEntry: string }): Uint8Array {
+export function encodeCachedCluster(rendered: RenderedCluster, paths: readonly string[], done: { readonly diagnostics: readonly Diagnostic[]; readonly secrets: readonly Diagnostic[]; readonly lock: ClusterRender['lock']; readonly indexEntry: ClusterEntry }): Uint8Array {
   const { folder, upstreamValues, chartVersion, counts, objectFiles, routeFiles } = rendered;
-  const { diagnostics, secrets, lock, indexEntry } = done;
+  const { diagnostics, secrets, lock } = done;
+  const { text: indexEntry, clean: indexEntryClean } = done.indexEntry;
   const views: ClusterViews = { objectFiles, routeFiles };
   const schemas = schemaSourcesKey(emittedSchemaSources(rendered.cluster));
-  const rest = { folder, upstreamValues, chartVersion, counts, paths, diagnostics, secrets, lock, schemas } satisfies Omit<CachedCluster, 'views' | 'indexEntry'>;
+  const rest = { folder, upstreamValues, chartVersion, counts, paths, diagnostics, secrets, lock, schemas, indexEntryClean } satisfies CachedRest;
   const entryLength = Buffer.byteLength(indexEntry);
   // Both as ASCII JSON (nearly always): written straight into the record, without a buffer of each.
   const [viewsText, restText] = [exactJson(views), exactJson(rest)];
@@ -139,10 +141,14 @@ export function decodeCachedCluster(record: Uint8Array): CachedCluster {
   const entryEnd = viewsEnd + 4 + bytes.readUInt32LE(viewsEnd);
   const entry = bytes.subarray(viewsEnd + 4, entryEnd);
   // Latin-1 decodes ASCII (nearly every entry) several times faster than UTF-8.
-  const indexEntry = entry.toString(isAscii(entry) ? 'latin1' : 'utf8');
+  const text = entry.toString(isAscii(entry) ? 'latin1' : 'utf8');
   let views: ClusterViews | undefined;
-  return { ...(decode(bytes.subarray(entryEnd)) as Omit<CachedCluster, 'views' | 'indexEntry'>), indexEntry, views: () => (views ??= decode(bytes.subarray(4, viewsEnd)) as ClusterViews) };
+  const { indexEntryClean, ...rest } = decode(bytes.subarray(entryEnd)) as CachedRest;
+  return { ...rest, indexEntry: { text, clean: indexEntryClean }, views: () => (views ??= decode(bytes.subarray(4, viewsEnd)) as ClusterViews) };
 }
+
+/** A record's last part: what is not its views nor its entry's text. */
+type CachedRest = Omit<CachedCluster, 'views' | 'indexEntry'> & { readonly indexEntryClean: boolean };
 
 /** A cluster's rollout views. */
 export type ClusterViews = Pick<RenderedCluster, 'objectFiles' | 'routeFiles'>;
@@ -162,7 +168,7 @@ export interface CachedCluster {
   /** The schemas its objects were validated against (schemaSourcesKey of emittedSchemaSources). */
   readonly schemas: string;
   /** Its entry in index.json (ClusterRender.indexEntry). */
-  readonly indexEntry: string;
+  readonly indexEntry: ClusterEntry;
 }
 
 /** A cluster's part of the GitOps files as cached: its files by path and size (a reused part's files are moved, not written). */

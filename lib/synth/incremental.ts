@@ -29,7 +29,7 @@ import { canonical, codeStamp, digest } from './hashing.ts';
 import type { ValidatedFiles } from './validated-files.ts';
 
 /** Bumped when what is cached changes shape. */
-const FORMAT = 13;
+const FORMAT = 14;
 /** Cache files kept (one per output folder); older ones are removed when one is written. */
 const KEPT_FILES = 16;
 const FILE_PREFIX = 'synth-';

@@ -8,10 +8,11 @@ import { ClusterRoutes } from '../constructs/cluster-routes.ts';
 import { unknownControllerKeys, unknownValueKeys, upstreamValueProblems } from '../check/upstream-values.ts';
 import { error, type Diagnostic } from '../model/diagnostics.ts';
 import type { KubeObject } from '../model/kube-object.ts';
+import { standsClean } from '../model/secret-material.ts';
 import { layOutCluster, clusterFolder, manifestsPath, meshChartFiles, meshChartPath, routesPath, templatesWrappingManifests } from '../output/cluster-layout.ts';
 import { objectYaml } from '../output/manifests.ts';
 import { gatewayApiFolderFiles } from '../output/gateway-api-folder.ts';
-import { clusterIndexEntry } from '../output/index-file.ts';
+import { clusterIndexEntry, type ClusterEntry } from '../output/index-file.ts';
 import { GITOPS_FOLDER } from '../output/gitops-paths.ts';
 import { countsOf, type RenderedCluster } from '../output/rendered-cluster.ts';
 import { chartLockEntry, majorBelowLock, type LockEntry } from '../output/versioning.ts';
@@ -50,8 +51,8 @@ export interface ClusterRender {
   readonly lock: { readonly key: string; readonly entry: LockEntry };
   /** The chart major versions.lock.json holds when it is above the environment's chartMajor. */
   readonly lockedMajor?: number;
-  /** Its entry in index.json, as text there (clusterIndexEntry). */
-  readonly indexEntry: string;
+  /** Its entry in index.json, as text there (clusterIndexEntry), scanned alone here. */
+  readonly indexEntry: ClusterEntry;
 }
 
 /**
@@ -91,7 +92,9 @@ export function renderCluster(context: FleetContext, cluster: ResolvedCluster, c
   const rendered: RenderedCluster = { cluster, folder, objects, objectFiles, upstreamValues: mesh.upstreamValues, chartVersion: entry.version, gatewayApiFiles, routeFiles, counts: countsOf(objects, routeFiles) };
   const files = layOutCluster(rendered, chart, delivery.helmRepository, routeYaml);
   const secrets = secretDiagnostics(files, (owner) => (owner === folder ? cluster : undefined), templatesWrappingManifests(folder, chart));
-  const indexEntry = clusterIndexEntry(fleet, rendered, view, context.policies.get(cluster.name)!);
+  const entryText = clusterIndexEntry(fleet, rendered, view, context.policies.get(cluster.name)!);
+  // Scanned here, on the cluster's thread: index.json is then not read again when every entry stood clean (render.ts).
+  const indexEntry = { text: entryText, clean: standsClean(entryText) };
   return { rendered, files, diagnostics, secrets, lock: { key, entry }, ...(lockedMajor !== undefined ? { lockedMajor } : {}), indexEntry };
 }
 

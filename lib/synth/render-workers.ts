@@ -19,6 +19,7 @@ import type { Diagnostic } from '../model/diagnostics.ts';
 import type { KubeObject, ObjectFile } from '../model/kube-object.ts';
 import { clusterFolder } from '../output/cluster-layout.ts';
 import { gatewayApiFolderFiles } from '../output/gateway-api-folder.ts';
+import type { ClusterEntry } from '../output/index-file.ts';
 import { countsOf, type RenderedCluster } from '../output/rendered-cluster.ts';
 import type { LockEntry } from '../output/versioning.ts';
 import type { ResolvedFleet } from '../resolve/resolve.ts';
@@ -88,7 +89,7 @@ export interface ClusterOutcome {
   readonly lock: ClusterRender['lock'];
   readonly lockedMajor?: number;
   /** Its entry in index.json (ClusterRender.indexEntry). */
-  readonly indexEntry: string;
+  readonly indexEntry: ClusterEntry;
   /** Its part of the GitOps files, made and checked with it (checkedDeliveryPart), its files handed to the sink when there is one. */
   readonly delivery?: ClusterDeliveryPart;
   /** The cluster as the incremental cache holds it, and its part of the GitOps files, encoded by the thread that rendered it (ThreadExtras.encode). */
@@ -111,7 +112,7 @@ export interface WorkerCluster {
   readonly secrets: readonly Diagnostic[];
   readonly lock: ClusterRender['lock'];
   readonly lockedMajor?: number;
-  readonly indexEntry: string;
+  readonly indexEntry: ClusterEntry;
   /** Its part of the GitOps files: upstream charts' values left out (they are upstreamValues'), each file's size when written into the staged folder, else its text. */
   readonly delivery?: ClusterDeliveryPart;
   /** The cluster as the incremental cache holds it, and its part of the GitOps files, encoded by the thread that rendered it (ThreadExtras.encode). */

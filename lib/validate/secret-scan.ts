@@ -4,7 +4,7 @@
 // lib/model/secret-material.ts. Public certificates (trust anchors, CA bundles) are not reported.
 // A finding names the file, the line and a fingerprint, never the secret.
 import { goTemplateLiteral } from '../constructs/go-template.ts';
-import { fingerprintOf, findSecretMaterialParts, lineAt } from '../model/secret-material.ts';
+import { fingerprintOf, findSecretMaterialParts, lineAt, standsClean } from '../model/secret-material.ts';
 
 export interface SecretIssue {
   readonly file: string;
@@ -52,6 +52,19 @@ export function scanFiles(files: ReadonlyMap<string, string> | Readonly<Record<s
     for (const f of foundIn(file, text).all) issues.push({ file, line: lineAt(text, f.index), kind: f.kind, fingerprint: f.fingerprint });
   }
   return issues;
+}
+
+/**
+ * Whether scanFiles finds nothing in a JSON file made of pieces set whole into the rest of it (index.json
+ * and its clusters' entries), from what each piece's own scan found where it was made: every piece a
+ * JSON object (`{` to `}`) that stood clean alone, and the rest (`outline`: the file with `{}` in each
+ * piece's place) standing clean too (standsClean says why that is the whole file's verdict). Not for
+ * YAML files, whose Secret data rule reads whole documents.
+ */
+export function piecesClean(file: string, outline: string, pieces: readonly { readonly text: string; readonly clean: boolean }[]): boolean {
+  if (isYaml(file)) return false;
+  for (const piece of pieces) if (!piece.clean || !piece.text.startsWith('{') || !piece.text.endsWith('}')) return false;
+  return standsClean(outline);
 }
 
 /** A file's findings, and those of its base64 runs alone (undefined when they were not told apart). */

@@ -5,7 +5,7 @@ import { indexFile } from '../../lib/output/index-file.ts';
 import type { ResolvedFleet } from '../../lib/resolve/resolve.ts';
 
 /** An entry as clusterIndexEntry makes it: its JSON, indented to its place in environments[].clusters[]. */
-const entry = (environment: string, value: object) => ({ environment, text: JSON.stringify(value, null, 2).replaceAll('\n', `\n${' '.repeat(8)}`) });
+const entry = (environment: string, value: object) => ({ environment, text: JSON.stringify(value, null, 2).replaceAll('\n', `\n${' '.repeat(8)}`), clean: true });
 
 describe('indexFile', () => {
   it("is the whole index as JSON.stringify(…, null, 2) writes it, every cluster's entry in its environment in fleet order", () => {
@@ -23,7 +23,7 @@ describe('indexFile', () => {
       ['prod', { name: 'c', mesh: { objects: 3 } }],
       ['dev', { name: 'b', ha: false }],
     ] as const;
-    const text = indexFile(fleet, clusters.map(([env, value]) => entry(env, value)), gitops);
+    const { text, outline } = indexFile(fleet, clusters.map(([env, value]) => entry(env, value)), gitops);
     const index = JSON.parse(text) as { environments: { name: string; clusters: unknown[] }[] };
     expect(JSON.stringify(index, null, 2) + '\n').toBe(text);
     expect(index.environments.map((e) => [e.name, e.clusters])).toStrictEqual([
@@ -31,5 +31,8 @@ describe('indexFile', () => {
       ['empty', []],
       ['prod', [clusters[1][1]]],
     ]);
+    // The outline the secret scan reads when every entry stood clean: the same file, each entry `{}`.
+    const outlined = { ...index, environments: index.environments.map((e) => ({ ...e, clusters: e.clusters.map(() => ({})) })) };
+    expect(outline).toBe(JSON.stringify(outlined, null, 2) + '\n');
   });
 });

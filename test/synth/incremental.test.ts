@@ -330,7 +330,7 @@ describe('the cache\'s records', () => {
     const view = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } };
     const cluster = { release: { valuesSet: '2.20' }, gatewayAPI: { version: '1.2.1', channel: 'standard' } };
     const rendered = { cluster, folder: 'dev/a', objectFiles: [{ name: 'namespaces.yaml', objects: [view] }], routeFiles: [], upstreamValues: { 'linkerd-control-plane': { a: -0 } }, chartVersion: '1.0.0', counts: { objects: 1, routeFiles: {} } } as never;
-    const done = { diagnostics: [], secrets: [], lock: { key: 'dev/a', entry: { version: '1.0.0', hash: 'h' } }, indexEntry: '{\n          "name": "a"\n        }' } as never;
+    const done = { diagnostics: [], secrets: [], lock: { key: 'dev/a', entry: { version: '1.0.0', hash: 'h' } }, indexEntry: { text: '{\n          "name": "a"\n        }', clean: true } } as never;
     const record = encodeCachedCluster(rendered, ['dev/a/x.yaml'], done);
     const views = encodeViews(rendered);
     // The views come first, after their length, as encodeViews writes them (the rollout digest hashes those bytes).
@@ -338,13 +338,14 @@ describe('the cache\'s records', () => {
     expect(Buffer.from(record.subarray(4, 4 + views.length)).equals(Buffer.from(views))).toBe(true);
     expect(views[0]).toBe(0x7b);
     const { views: decodedViews, ...rest } = decodeCachedCluster(record);
-    expect(rest).toStrictEqual({ folder: 'dev/a', upstreamValues: { 'linkerd-control-plane': { a: -0 } }, chartVersion: '1.0.0', counts: { objects: 1, routeFiles: {} }, paths: ['dev/a/x.yaml'], diagnostics: [], secrets: [], lock: { key: 'dev/a', entry: { version: '1.0.0', hash: 'h' } }, schemas: '2.20\u00001.2.1\u0000standard', indexEntry: '{\n          "name": "a"\n        }' });
+    expect(rest).toStrictEqual({ folder: 'dev/a', upstreamValues: { 'linkerd-control-plane': { a: -0 } }, chartVersion: '1.0.0', counts: { objects: 1, routeFiles: {} }, paths: ['dev/a/x.yaml'], diagnostics: [], secrets: [], lock: { key: 'dev/a', entry: { version: '1.0.0', hash: 'h' } }, schemas: '2.20\u00001.2.1\u0000standard', indexEntry: { text: '{\n          "name": "a"\n        }', clean: true } });
     // Decoded when first read, once.
     expect(decodedViews()).toStrictEqual({ objectFiles: [{ name: 'namespaces.yaml', objects: [view] }], routeFiles: [] });
     expect(decodedViews()).toBe(decodedViews());
-    // The entry in index.json as its text, UTF-8 or not.
-    const entry = '{\n          "name": "é → ü"\n        }';
-    expect(decodeCachedCluster(encodeCachedCluster(rendered, [], { ...(done as object), indexEntry: entry } as never)).indexEntry).toBe(entry);
+    // The entry in index.json as its text, UTF-8 or not, and whether it stood clean of secret material.
+    for (const entry of [{ text: '{\n          "name": "é → ü"\n        }', clean: true }, { text: '{\n          "namespace": "users"\n        }', clean: false }]) {
+      expect(decodeCachedCluster(encodeCachedCluster(rendered, [], { ...(done as object), indexEntry: entry } as never)).indexEntry).toStrictEqual(entry);
+    }
   });
 });
 

@@ -103,12 +103,22 @@ describe('render scans every file it would write, once, whatever the delivery', 
     vi.unstubAllEnvs();
   });
 
-  it('index.json is scanned too', () => {
-    const { fleet } = plan(fleetDocument());
+  it.each(['0', '1'])("index.json is scanned too, in a cluster's entry and around the entries (workers: %s)", (workers) => {
+    // Each cluster's entry is scanned alone where it is made; the file itself only when one is not clean, or the rest is not (secret-scan.ts piecesClean).
+    vi.stubEnv('MESHFLEET_WORKERS', workers);
     const key = 'AK' + 'IA' + 'QWERTYUIOPASDFGH';
-    Object.assign(fleet!.clusters[0]!, { network: key });
-    const errors = renderFleet(fleet!, { charts: {} }).diagnostics.filter((d) => d.message.startsWith('index.json:'));
-    expect(errors.map((d) => [d.path, d.message.replace(/sha256:[0-9a-f]{8}/, 'sha256:…')])).toContainEqual(['', expect.stringMatching(/^index\.json:\d+: AWS access key id \(sha256:…\) would be written to the output$/)]);
+    const indexErrors = (change: (fleet: NonNullable<ReturnType<typeof plan>['fleet']>) => void) => {
+      const { fleet } = plan(fleetDocument());
+      change(fleet!);
+      return renderFleet(fleet!, { charts: {} }, {}, undefined, undefined, 'rollout')
+        .diagnostics.filter((d) => d.message.startsWith('index.json:'))
+        .map((d) => [d.path, d.message.replace(/sha256:[0-9a-f]{8}/, 'sha256:…')]);
+    };
+    const found = ['', expect.stringMatching(/^index\.json:\d+: AWS access key id \(sha256:…\) would be written to the output$/)];
+    expect(indexErrors((fleet) => Object.assign(fleet.clusters.at(-1)!, { network: key }))).toContainEqual(found);
+    expect(indexErrors((fleet) => Object.assign(fleet, { name: key }))).toContainEqual(found);
+    expect(indexErrors(() => {})).toStrictEqual([]);
+    vi.unstubAllEnvs();
   });
 
   it('a vendored Gateway API folder holding a Secret with a private key is refused, naming the file and line', () => {

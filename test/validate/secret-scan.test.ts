@@ -4,8 +4,8 @@ import { join, relative } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { goTemplateLiteral } from '../../lib/constructs/go-template.ts';
-import { findSecretMaterial } from '../../lib/model/secret-material.ts';
-import { scanFiles } from '../../lib/validate/index.ts';
+import { findSecretMaterial, standsClean } from '../../lib/model/secret-material.ts';
+import { piecesClean, scanFiles } from '../../lib/validate/index.ts';
 import { ANCHOR_PEM, REPO } from '../support/fleet.ts';
 import { SECRET_SAMPLES, secretKinds } from './secret-samples.ts';
 
@@ -265,5 +265,84 @@ describe('a file wrapping another file (a mesh template and its manifest)', () =
       const issues = scanFiles(files, new Map([['u.yaml', { of: 'n.yaml', head, tail, escaped: true }], ['t.yaml', { of: 'm.yaml', head, tail, escaped: true }]]));
       expect(issues.map((i) => i.file)).toStrictEqual(['u.yaml']);
     });
+  });
+});
+
+describe('a JSON file joined from pieces that were scanned alone (index.json and its clusters entries)', () => {
+  const file = 'index.json';
+  const run = (n: number, seed: number) => Array.from({ length: n }, (_, i) => 'AbCdEfGhIjKlMnOpQrStUvWxYz0123456789+/'[(i * 7 + seed * 13) % 38]).join('');
+  // What the rules read around a match, put where a piece meets the rest: keys before runs, runs
+  // after braces, kubeconfig structure on one side and a credential on the other.
+  const around = [
+    '"name": "a"',
+    ',\n        ',
+    '\n',
+    ' ',
+    '=',
+    '"',
+    ':',
+    '[',
+    ']',
+    '{',
+    '}',
+    '\\n',
+    'AccountKey=',
+    '"private_key": "',
+    'aws_secret_access_key = ',
+    '?sig=',
+    '"users": [',
+    '"clusters": [',
+    '"kind": "Config",',
+    `"token": "${'abcdefghij'.repeat(4)}"`,
+    run(16, 2),
+    run(40, 3),
+    run(88, 4),
+    `${run(60, 5)}\\n${run(60, 6)}`,
+    b64('plain words of no secret at all, a harmless run'),
+  ];
+  const secrets = [...SECRET_SAMPLES.map((s) => JSON.stringify(s.text).slice(1, -1)), ...SECRET_SAMPLES.map((s) => b64(s.text))];
+  const fragment = fc.oneof({ weight: 12, arbitrary: fc.constantFrom(...around) }, { weight: 1, arbitrary: fc.constantFrom(...secrets) });
+  const text = fc.array(fragment, { maxLength: 5 }).map((parts) => parts.join(''));
+  const joined = (stretches: string[], pieces: string[]) => stretches.map((s, i) => s + (pieces[i] ?? '')).join('');
+
+  it('finds nothing in the whole file whenever every piece and the outline stand clean (property)', () => {
+    let clean = 0;
+    let found = 0;
+    fc.assert(
+      fc.property(fc.array(text, { minLength: 1, maxLength: 3 }), fc.array(text, { minLength: 4, maxLength: 4 }), (inner, stretches) => {
+        const pieces = inner.map((t) => `{${t}}`);
+        const whole = joined(stretches.slice(0, pieces.length + 1), pieces);
+        const outline = joined(stretches.slice(0, pieces.length + 1), pieces.map(() => '{}'));
+        const verdict = piecesClean(file, outline, pieces.map((t) => ({ text: t, clean: standsClean(t) })));
+        const issues = scanFiles(new Map([[file, whole]]));
+        if (verdict) clean++;
+        if (issues.length) found++;
+        if (verdict) expect(issues, whole).toStrictEqual([]);
+      }),
+      { numRuns: 1500 },
+    );
+    // Both kinds of file were made: the property is not true for want of either.
+    expect(clean).toBeGreaterThan(100);
+    expect(found).toBeGreaterThan(100);
+  });
+
+  it('is not clean when a piece or the outline holds a secret, a piece is not an object, or the file is YAML', () => {
+    const entry = '{\n  "name": "a"\n}';
+    const outline = '{\n  "clusters": [\n    {}\n  ]\n}\n';
+    expect(piecesClean(file, outline, [{ text: entry, clean: standsClean(entry) }])).toBe(true);
+    // The samples the scan finds inside a JSON string (an unarmoured GCP key is found after an unescaped `"private_key": "` only).
+    for (const sample of SECRET_SAMPLES.filter((s) => findSecretMaterial(JSON.stringify(s.text)).length > 0)) {
+      const withSecret = `{"value": ${JSON.stringify(sample.text)}}`;
+      expect(piecesClean(file, outline, [{ text: withSecret, clean: standsClean(withSecret) }]), sample.label).toBe(false);
+      expect(piecesClean(file, outline.replace('"clusters"', `"x": ${JSON.stringify(sample.text)}, "clusters"`), [{ text: entry, clean: true }]), sample.label).toBe(false);
+    }
+    expect(piecesClean(file, outline, [{ text: '"name": "a"', clean: true }])).toBe(false);
+    expect(piecesClean('index.yaml', outline, [{ text: entry, clean: true }])).toBe(false);
+    // A kubeconfig's parts on both sides of a seam: the credential alone, `users:` only in the rest.
+    const token = `{"token": "${'abcdefghij'.repeat(4)}"}`;
+    const rest = '{"kind": "Config", "clusters": [], "users": [{}]}';
+    expect(standsClean(token)).toBe(true);
+    expect(piecesClean(file, rest, [{ text: token, clean: standsClean(token) }])).toBe(false);
+    expect(scanFiles(new Map([[file, rest.replace('{}', token)]])).map((i) => i.kind)).toStrictEqual(['kubeconfig user token']);
   });
 });
