@@ -209,6 +209,21 @@ describe('objectJson falls back to toJson()', () => {
     expect(fastJson(custom)).toBeUndefined();
     expect(objectJson(custom)).toMatchObject({ extra: true });
   });
+
+  it("for data whose `constructor` is Object but not as a {}'s is (a deeper chain, a key of that name), which cdk8s reads its own way", () => {
+    const deeper = Object.create({ inherited: 1 }) as Record<string, unknown>;
+    deeper.own = 'x';
+    const deep = new ApiObject(Testing.chart(), 'o', { apiVersion: 'v1', kind: 'ConfigMap', data: { p: deeper } } as ApiObjectProps);
+    expect(fastJson(deep)).toBeUndefined();
+    expect(objectJson(deep)).toStrictEqual(deep.toJson());
+    // cdk8s refuses a map with a key named constructor; so does objectJson, through it.
+    const named = new ApiObject(Testing.chart(), 'o', { apiVersion: 'v1', kind: 'ConfigMap', data: JSON.parse('{"constructor": "Object", "a": 1}') } as ApiObjectProps);
+    expect(fastJson(named)).toBeUndefined();
+    expect(() => objectJson(named)).toThrow(/non-simple object/);
+    // A {} is plain, at any depth.
+    const plain = new ApiObject(Testing.chart(), 'o', { apiVersion: 'v1', kind: 'ConfigMap', data: { p: { q: {} } } } as ApiObjectProps);
+    expect(fastJson(plain)).toStrictEqual(plain.toJson());
+  });
 });
 
 describe('plainObjectJson equals the JSON of the ApiObject its props make', () => {
