@@ -28,6 +28,11 @@ interface KubernetesModelClass {
 const GA_API_VERSION = /^(?:[a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?v\d+$/;
 const ANY_API_VERSION = /^(?:[a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?v\d+(?:(?:alpha|beta)\d+)?$/;
 const KIND_NAME = /^[A-Z][A-Za-z0-9]*$/;
+// Built-in API groups are the core group, the early groups without a dot (apps, batch, policy, …) and
+// *.k8s.io ones (Kubernetes API conventions: new built-in groups go under k8s.io), which are all the
+// folders of kubernetes-models. Any other group (cert-manager.io, fluxcd.io, linkerd.io) is a custom
+// resource's: not looked up there, where a missing module costs a thrown resolution error (~1.5 ms each).
+const BUILT_IN_GROUP = /^(?:[a-z0-9-]+\/|[a-z0-9.-]+\.k8s\.io\/)?v\d/;
 
 const coreValidators = new Map<string, ValidateFn | undefined>();
 
@@ -50,6 +55,7 @@ export function isPrereleaseCoreApiVersion(apiVersion: string, kind: string): bo
 }
 
 function loadModel(apiVersion: string, kind: string): KubernetesModelClass | undefined {
+  if (!BUILT_IN_GROUP.test(apiVersion)) return undefined;
   let exported: Record<string, unknown>;
   try {
     // Synchronous and per kind: `kubernetes-models/apps/v1/Deployment` pulls in only that schema.

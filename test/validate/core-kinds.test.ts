@@ -1,7 +1,11 @@
 // Built-in kinds validated like the API server with strict field validation (lib/validate/core-kinds.ts):
 // unknown fields at any depth, port ranges, list-map keys, required fields as the server enforces
 // them, nulls read as absent. Each case failed (was accepted or falsely rejected) before.
+import { readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { coreKindValidator, isPrereleaseCoreApiVersion } from '../../lib/validate/core-kinds.ts';
 import { validateObjects, type KubeObject } from '../../lib/validate/index.ts';
 
 const sources = {};
@@ -95,5 +99,31 @@ describe('built-in kinds: null is absent, required as the server enforces it', (
 
   it('still requires what the server requires: a container image-less Deployment without containers', () => {
     expect(pathsOf({ ...deployment(), spec: { selector: { matchLabels: { a: 'b' } }, template: { spec: {} } } })).toContain('/spec/template/spec/containers: required field is missing');
+  });
+});
+
+describe('built-in kinds: which apiVersions are looked up in kubernetes-models', () => {
+  it('finds a kind of every group and version the package holds, and looks no custom group up', () => {
+    // One resource kind per group/version folder of the package: a group left out by the lookup's
+    // guard (core-kinds.ts BUILT_IN_GROUP) would find no validator here.
+    const root = join(dirname(createRequire(import.meta.url).resolve('kubernetes-models/package.json')));
+    const folders = readdirSync(root, { withFileTypes: true }).filter((e) => e.isDirectory() && !e.name.startsWith('_'));
+    const versions = folders.flatMap((group) => {
+      const inGroup = readdirSync(join(root, group.name), { withFileTypes: true }).filter((e) => e.isDirectory());
+      // The core group's versions are top-level folders (v1/); the others nest (apps/v1/).
+      return /^v\d/.test(group.name) ? [{ apiVersion: group.name, folder: join(root, group.name) }] : inGroup.map((v) => ({ apiVersion: `${group.name}/${v.name}`, folder: join(root, group.name, v.name) }));
+    });
+    expect(versions.length).toBeGreaterThan(40);
+    for (const { apiVersion, folder } of versions) {
+      const kinds = readdirSync(folder).filter((f) => /^[A-Z]\w*\.js$/.test(f)).map((f) => f.slice(0, -3));
+      const resource = kinds.find((kind) => {
+        const model = createRequire(import.meta.url)(`kubernetes-models/${apiVersion}/${kind}`)[kind] as { apiVersion?: string; kind?: string } | undefined;
+        return model?.apiVersion === apiVersion && model.kind === kind;
+      });
+      if (!resource) continue;
+      const found = /^(?:.*\/)?v\d+$/.test(apiVersion) ? coreKindValidator(apiVersion, resource) !== undefined : isPrereleaseCoreApiVersion(apiVersion, resource);
+      expect(found, `${apiVersion} ${resource}`).toBe(true);
+    }
+    for (const [apiVersion, kind] of [['cert-manager.io/v1', 'Certificate'], ['helm.toolkit.fluxcd.io/v2', 'HelmRelease'], ['gateway.networking.k8s.io/v1', 'HTTPRoute']]) expect(coreKindValidator(apiVersion!, kind!)).toBeUndefined();
   });
 });
