@@ -73,8 +73,8 @@ export function ensureCacheFolder(): boolean {
 }
 
 /** Writes a cache file whole or not at all (aside and renamed), into a folder that exists; never throws. */
-export function writeCacheFile(file: string, data: string): void {
-  writeAside(file, data, false);
+export function writeCacheFile(file: string, data: string | Uint8Array): boolean {
+  return writeAside(file, data, false);
 }
 
 /**

@@ -7,6 +7,7 @@ import { removeOlderVersions } from '../compiled-cache.ts';
 import { assumeCompilerFlags } from '../compiler-tuning.ts';
 import { checkWritten, stagedWriter } from '../output/atomic-write.ts';
 import { withoutValues } from '../rollout/gitops-files.ts';
+import { takeFound, useValidBefore } from '../validate/valid-before.ts';
 import { claim, finished, keptCluster, packViews, signal, stop, threadEncoded, type WorkerData, type WorkerJob, type WorkerMessage } from './render-workers.ts';
 
 /**
@@ -20,7 +21,8 @@ export async function renderInWorker(data: WorkerData, rendered?: () => string |
   assumeCompilerFlags(data.compilerFlags);
   const send = (message: WorkerMessage) => port.postMessage(message);
   // The job comes once the main thread has planned the fleet; the modules loaded meanwhile.
-  const { fleet, keep, charts, order, apps, folder, extras, validated } = await new Promise<WorkerJob>((resolve) => port.once('message', resolve));
+  const { fleet, keep, charts, order, apps, folder, extras, validated, validBefore } = await new Promise<WorkerJob>((resolve) => port.once('message', resolve));
+  useValidBefore(validBefore);
   const context = fleetContext(fleet);
   const write = folder === undefined ? undefined : stagedWriter(folder);
   for (let at = claim(control, order.length); at !== undefined; at = claim(control, order.length)) {
@@ -46,7 +48,8 @@ export async function renderInWorker(data: WorkerData, rendered?: () => string |
         if (saved !== undefined) removeOlderVersions(saved, /^render-worker-[0-9a-f]{32}\./);
         rendered = undefined;
       }
-      send({ cluster: { index, objects, upstreamValues, files, ...(mtimes ? { mtimes } : {}), diagnostics, secrets, lock, ...(lockedMajor !== undefined ? { lockedMajor } : {}), indexEntry, ...(delivery ? { delivery } : {}), ...(cached ? { cached } : {}), ...(rolloutDigest ? { rolloutDigest } : {}) } });
+      const validFound = takeFound();
+      send({ cluster: { index, objects, upstreamValues, files, ...(mtimes ? { mtimes } : {}), diagnostics, secrets, lock, ...(lockedMajor !== undefined ? { lockedMajor } : {}), indexEntry, ...(delivery ? { delivery } : {}), ...(cached ? { cached } : {}), ...(rolloutDigest ? { rolloutDigest } : {}), ...(validFound ? { validFound } : {}) } });
     } catch (e) {
       stop(control);
       send({ index, error: e instanceof Error ? { name: e.name, message: e.message } : { name: 'Error', message: String(e) } });

@@ -11,7 +11,7 @@ import { existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import { cacheDir } from '../compiled-cache.ts';
+import { cacheDir, cacheFile } from '../compiled-cache.ts';
 import { moduleWorkerCode, siblingModule } from '../worker-code.ts';
 import { newLifeline, watchLifelines, type LifelineWatch } from '../thread-watchdog.ts';
 import { checkWritten } from '../output/atomic-write.ts';
@@ -27,6 +27,8 @@ import { withValues, type ClusterDeliveryPart } from '../rollout/gitops-files.ts
 import { rolloutView } from '../rollout/object-waits.ts';
 import { encodeCachedCluster, encodeDeliveryPart, encodeViews, recordViews } from './cache-records.ts';
 import { clusterRolloutDigest } from './rollout-key.ts';
+import { codeStamp } from './hashing.ts';
+import { addFound, useValidBefore, validBeforeFileName, type FoundValid } from '../validate/valid-before.ts';
 import { compilerFlagState, releaseCoresToCompiler, shareCoresWithCompiler, type CompilerFlagState } from '../compiler-tuning.ts';
 import { checkedDeliveryPart, renderCluster, type ClusterApps, type ClusterRender, type FleetContext } from './render-cluster.ts';
 import type { ValidatedFiles } from './validated-files.ts';
@@ -119,6 +121,8 @@ export interface WorkerCluster {
   readonly cached?: Encoded;
   /** What the rollout model reads of it and its part of the GitOps files, hashed by the thread that made both (ThreadExtras.rolloutDigest). */
   readonly rolloutDigest?: string;
+  /** Objects its checks found valid that the file of those did not hold (valid-before.ts takeFound), for the main thread to keep. */
+  readonly validFound?: FoundValid;
 }
 
 /** A rendered cluster, or an exception (index -1: the worker could not load its modules). */
@@ -150,6 +154,8 @@ export interface WorkerJob {
   readonly validated?: readonly (ValidatedFiles | undefined)[];
   /** What it does with each cluster beside rendering it. */
   readonly extras: ThreadExtras;
+  /** The file of objects found valid before (lib/validate/valid-before.ts), which this synth's threads share. */
+  readonly validBefore: string;
 }
 
 /**
@@ -302,6 +308,9 @@ export function renderClusters(
     return rest;
   };
   const { clusters } = context.fleet;
+  // Every thread that renders checks objects against what earlier synths of this code found valid.
+  const validBefore = cacheFile(validBeforeFileName(codeStamp()));
+  useValidBefore(validBefore);
   const order = clusters.flatMap((_, index) => (reused.has(index) ? [] : [index]));
   const renderAll = () => clusters.map((_, index) => recorded(index, reused.get(index) ?? renderHere(index)));
   const renderHere = (index: number): ClusterOutcome => {
@@ -329,7 +338,7 @@ export function renderClusters(
   const { control, workers } = pool;
   try {
     // Application objects are taken here, once per cluster, as the single-threaded loop does.
-    const job: WorkerJob = { fleet: context.fleet, keep, charts, order, apps: apps && clusters.map((c) => apps(c.name)), folder: staged?.folder, extras, ...(validated ? { validated: clusters.map((_, index) => validated(index)) } : {}) };
+    const job: WorkerJob = { fleet: context.fleet, keep, charts, order, apps: apps && clusters.map((c) => apps(c.name)), folder: staged?.folder, extras, ...(validated ? { validated: clusters.map((_, index) => validated(index)) } : {}), validBefore };
     for (const { port } of workers) port.postMessage(job);
   } catch (e) {
     stopPool(pool);
@@ -347,6 +356,7 @@ export function renderClusters(
         const m = message.message as WorkerMessage;
         if ('error' in m) failed.set(m.index, { worker: m.error });
         else {
+          if (m.cluster.validFound) addFound(m.cluster.validFound);
           // The sink may fail on a worker's file (a caller's sink without a staged folder) as on this thread's.
           try {
             outcomes[m.cluster.index] = recorded(m.cluster.index, fromWorker(m.cluster, context, staged, sink));
