@@ -103,3 +103,20 @@ describe('objects found valid before', () => {
     expect(readFileSync(file, 'latin1').split('\n')[0]).toMatch(/^\{.*\}$/);
   });
 });
+
+describe('built-in kinds found valid before', () => {
+  it('are valid again by content, metadata included, and an invalid one is still reported', async () => {
+    const file = fileIn();
+    const service = (port: number, name = 'web') => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'app' }, spec: { selector: { app: 'web' }, ports: [{ port }] } });
+    const cold = await freshRun(file);
+    const core = await import('../../lib/validate/core-kinds.ts');
+    expect(core.coreKindValidator('v1', 'Service')!(service(80))).toStrictEqual([]);
+    cold.verdicts.saveValidBefore();
+    await freshRun(file);
+    const warm = await import('../../lib/validate/core-kinds.ts');
+    const validate = warm.coreKindValidator('v1', 'Service')!;
+    expect(validate(service(80))).toStrictEqual([]);
+    expect(validate(service(700000)).map((v) => v.path)).toStrictEqual(['/spec/ports/0/port']);
+    expect(validate(service(80, 'Not_A_Name'))).toStrictEqual(core.coreKindValidator('v1', 'Service')!(service(80, 'Not_A_Name')));
+  });
+});
