@@ -196,7 +196,7 @@ function validatorForFile(fileName: string, group: string, kind: string): CrdVal
     let withoutCelRules: ValidateFn | undefined;
     validators = {
       all: rememberedByContent((object) => compile().check(object, true), () => compile().rulesSeeMetadata, `${cacheKey}#rules`),
-      withoutCelRules: () => (withoutCelRules ??= rememberedByContent((object) => compile().check(object, false), () => false)),
+      withoutCelRules: () => (withoutCelRules ??= rememberedByContent((object) => compile().check(object, false), () => false, `${cacheKey}#structure`)),
     };
     validatorsByFile.set(cacheKey, validators);
   }

@@ -120,3 +120,18 @@ describe('built-in kinds found valid before', () => {
     expect(validate(service(80, 'Not_A_Name'))).toStrictEqual(core.coreKindValidator('v1', 'Service')!(service(80, 'Not_A_Name')));
   });
 });
+
+describe('structural checks found clean before (the fields of routes a Linkerd release reads)', () => {
+  it('are clean again without their schema, and a field beyond it is still reported', async () => {
+    const file = fileIn();
+    const sources = { gatewayAPI: { version: '1.2.1', channel: 'experimental' as const } };
+    const route = (extra: object = {}) => ({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'r', namespace: 'app' }, spec: { parentRefs: [{ name: 'web', kind: 'Service', group: '' }], ...extra } });
+    const cold = await freshRun(file);
+    expect(cold.registry.structuralSchemaFor('gateway.networking.k8s.io/v1', 'HTTPRoute', sources)!(route())).toStrictEqual([]);
+    cold.verdicts.saveValidBefore();
+    const warm = await freshRun(file);
+    expect(warm.registry.structuralSchemaFor('gateway.networking.k8s.io/v1', 'HTTPRoute', sources)!(route())).toStrictEqual([]);
+    expect(warm.registry.loadedSchemaFiles()).toStrictEqual([]);
+    expect(warm.registry.structuralSchemaFor('gateway.networking.k8s.io/v1', 'HTTPRoute', sources)!(route({ beyond: true })).map((v) => v.message)).toContainEqual(expect.stringMatching(/^unknown field/));
+  });
+});
