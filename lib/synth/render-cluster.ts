@@ -22,7 +22,7 @@ import { policyViews, type ClusterPolicyView } from '../resolve/policy.ts';
 import type { ResolvedCluster, ResolvedFleet } from '../resolve/resolve.ts';
 import { clusterDeliveryPart, type ClusterDeliveryPart } from '../rollout/gitops-files.ts';
 import { routeFieldsBeyondLinkerd } from '../validate/linkerd-route-fields.ts';
-import { objectsValidatedBefore, type ValidatedFiles } from './validated-files.ts';
+import { filesCheckedBefore, type ValidatedFiles } from './validated-files.ts';
 import { DELIVER_INSTEAD, describeSecretIssue, scanFiles, validateObjects, type SchemaSources, type WrappedFile } from '../validate/index.ts';
 
 /** An application's objects on one cluster (TypeScript fleets: fleet.addApp). */
@@ -78,11 +78,13 @@ export function renderCluster(context: FleetContext, cluster: ResolvedCluster, c
   const routeFiles = ClusterRoutes.needed(cluster) ? objectFilesOf(new ClusterRoutes(app, 'routes', { cluster, fleetName: fleet.name, meshNamespaces: objects.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name) })) : [];
   const chart = meshChartFiles({ objectFiles });
   const routeYaml = objectYaml(routeFiles);
-  const known = objectsValidatedBefore(validated, [
-    ...objectFiles.map((f) => [`${manifestsPath(folder)}/${f.name}`, chart.yaml.get(f.name), f.objects] as const),
-    ...routeFiles.map((f) => [`${routesPath(folder)}/${f.name}`, routeYaml.get(f.name), f.objects] as const),
-  ]);
-  const diagnostics = checkEmitted(cluster, [...objects, ...routeFiles.flatMap((f) => f.objects)], mesh.upstreamValues, known);
+  const checked = filesCheckedBefore(
+    validated,
+    [...objectFiles.map((f) => [`${manifestsPath(folder)}/${f.name}`, chart.yaml.get(f.name), f.objects] as const), ...routeFiles.map((f) => [`${routesPath(folder)}/${f.name}`, routeYaml.get(f.name), f.objects] as const)],
+    emittedSchemaSources(cluster),
+  );
+  const diagnostics = checkEmitted(cluster, [...objects, ...routeFiles.flatMap((f) => f.objects)], mesh.upstreamValues, checked.known);
+  if (diagnostics.length === 0) checked.passed();
 
   const key = meshChartPath(folder);
   const previous = charts[key];
@@ -108,8 +110,9 @@ export function renderCluster(context: FleetContext, cluster: ResolvedCluster, c
 export function checkedDeliveryPart(fleet: ResolvedFleet, rendered: RenderedCluster, validated?: ValidatedFiles): ClusterDeliveryPart | undefined {
   const { components, files, objectFiles } = clusterDeliveryPart(fleet, rendered);
   const texts = new Map(files as (readonly [string, string])[]);
-  const known = objectsValidatedBefore(validated, objectFiles.map((file) => [file.path, texts.get(file.path), file.objects] as const));
-  if (objectFiles.some((file) => validateObjects(file.objects, {}, known).length > 0)) return undefined;
+  const checked = filesCheckedBefore(validated, objectFiles.map((file) => [file.path, texts.get(file.path), file.objects] as const), {});
+  if (objectFiles.some((file) => validateObjects(file.objects, {}, checked.known).length > 0)) return undefined;
+  checked.passed();
   if (files.length && scanFiles(texts).length > 0) return undefined;
   return { components, files };
 }

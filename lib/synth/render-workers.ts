@@ -28,7 +28,7 @@ import { rolloutView } from '../rollout/object-waits.ts';
 import { encodeCachedCluster, encodeDeliveryPart, encodeViews, recordViews } from './cache-records.ts';
 import { clusterRolloutDigest } from './rollout-key.ts';
 import { codeStamp } from './hashing.ts';
-import { addFound, useValidBefore, validBeforeFileName, type FoundValid } from '../validate/valid-before.ts';
+import { addFound, useValidBefore, validBeforeFileName } from '../validate/valid-before.ts';
 import { compilerFlagState, releaseCoresToCompiler, shareCoresWithCompiler, type CompilerFlagState } from '../compiler-tuning.ts';
 import { checkedDeliveryPart, renderCluster, type ClusterApps, type ClusterRender, type FleetContext } from './render-cluster.ts';
 import type { ValidatedFiles } from './validated-files.ts';
@@ -121,8 +121,8 @@ export interface WorkerCluster {
   readonly cached?: Encoded;
   /** What the rollout model reads of it and its part of the GitOps files, hashed by the thread that made both (ThreadExtras.rolloutDigest). */
   readonly rolloutDigest?: string;
-  /** Objects its checks found valid that the file of those did not hold (valid-before.ts takeFound), for the main thread to keep. */
-  readonly validFound?: FoundValid;
+  /** Files whose objects its checks found valid that the file of those did not hold (valid-before.ts takeFound), for the main thread to keep. */
+  readonly validFound?: Uint8Array;
 }
 
 /** A rendered cluster, or an exception (index -1: the worker could not load its modules). */

@@ -17,7 +17,7 @@ import type { Incremental } from './incremental.ts';
 import { clusterRolloutDigest, rolloutKey } from './rollout-key.ts';
 import { fleetContext, objectDiagnostics, secretDiagnostics, type ClusterApps } from './render-cluster.ts';
 import { renderClusters, type ClusterOutcome, type KeepObjects, type StagedTarget } from './render-workers.ts';
-import { objectsValidatedBefore, type ValidatedFiles } from './validated-files.ts';
+import { filesCheckedBefore, type ValidatedFiles } from './validated-files.ts';
 
 // What was rendered and where it goes are described by the output layer.
 export { INDEX_FILE, ROUTES_FOLDER, type RenderedCluster } from '../output/rendered-cluster.ts';
@@ -141,8 +141,10 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock, options
   };
 }
 
-/** Every Argo CD and Flux object against its CRD schema (but those of files an earlier synth validated, made alike: lib/synth/validated-files.ts). */
+/** Every Argo CD and Flux object against its CRD schema (but those of files validated before, made alike: lib/synth/validated-files.ts). */
 function checkDelivered(gitops: DeliveryOutput, validated: ValidatedFiles | undefined): Diagnostic[] {
-  const known = objectsValidatedBefore(validated, gitops.objectFiles.map((file) => [file.path, gitops.files.get(file.path), file.objects] as const));
-  return gitops.objectFiles.flatMap((file) => objectDiagnostics(file.objects, {}, file.cluster?.cluster.path ?? '/spec/delivery', file.path, known));
+  const checked = filesCheckedBefore(validated, gitops.objectFiles.map((file) => [file.path, gitops.files.get(file.path), file.objects] as const), {});
+  const diagnostics = gitops.objectFiles.flatMap((file) => objectDiagnostics(file.objects, {}, file.cluster?.cluster.path ?? '/spec/delivery', file.path, checked.known));
+  if (diagnostics.length === 0) checked.passed();
+  return diagnostics;
 }

@@ -7,6 +7,8 @@
 // program for them: ~80 ms of a one-cluster re-synth at 1000 clusters (docs/performance.md).
 import { readFileSync } from 'node:fs';
 import type { KubeObject } from '../model/kube-object.ts';
+import { schemaSourcesKey, type SchemaSources } from '../validate/index.ts';
+import { foundValid, validBefore } from '../validate/valid-before.ts';
 
 /** A cluster's files, relative to the output folder, that an earlier synth wrote and validated and nothing changed since. */
 export interface ValidatedFiles {
@@ -35,4 +37,22 @@ export function objectsValidatedBefore(validated: ValidatedFiles | undefined, fi
     if (before === text) for (const object of objects) known.add(object);
   }
   return known;
+}
+
+/**
+ * objectsValidatedBefore's objects, and those of the files whose text passed their checks against
+ * `sources` in this or an earlier run (lib/validate/valid-before.ts); `passed` keeps the texts of the
+ * others, to be called once their objects' checks found nothing.
+ */
+export function filesCheckedBefore(validated: ValidatedFiles | undefined, files: readonly (readonly [path: string, text: string | undefined, objects: readonly KubeObject[]])[], sources: SchemaSources): { readonly known: ReadonlySet<KubeObject>; readonly passed: () => void } {
+  const known = new Set(objectsValidatedBefore(validated, files));
+  const key = schemaSourcesKey(sources);
+  const unkept: string[] = [];
+  for (const [, text, objects] of files) {
+    if (text === undefined || objects.length === 0) continue;
+    // A file the folder vouches for is kept too, for a synth into another folder.
+    if (!objects.every((object) => known.has(object)) && validBefore(key, text)) for (const object of objects) known.add(object);
+    else unkept.push(text);
+  }
+  return { known, passed: () => unkept.forEach((text) => foundValid(key, text)) };
 }

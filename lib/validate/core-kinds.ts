@@ -12,8 +12,6 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { escapePointer, violationsFromAjvErrors, type SchemaViolation, type ValidateFn } from './schema-registry.ts';
 import { EMITTED_CORE_KIND_MODELS } from './core-kind-models.ts';
-import { memoKey } from './cel-rules.ts';
-import { foundValid, validBefore } from './valid-before.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -45,35 +43,10 @@ const coreValidators = new Map<string, ValidateFn | undefined>();
 export function coreKindValidator(apiVersion: string, kind: string): ValidateFn | undefined {
   const key = `${apiVersion}\u0000${kind}`;
   if (coreValidators.has(key)) return coreValidators.get(key);
-  let validator: ValidateFn | undefined;
-  if (GA_API_VERSION.test(apiVersion) && EMITTED_CORE_KIND_MODELS[`${apiVersion} ${kind}`]) {
-    // A kind meshfleet emits: its module is loaded for the first object not found valid before.
-    validator = unlessValidBefore(`core ${apiVersion} ${kind}`, () => {
-      const model = loadModel(apiVersion, kind);
-      if (!model) throw new Error(`kubernetes-models has no ${apiVersion} ${kind}, which core-kind-models.ts lists`);
-      return validatorFor(model, apiVersion, kind);
-    });
-  } else {
-    const model = GA_API_VERSION.test(apiVersion) && KIND_NAME.test(kind) ? loadModel(apiVersion, kind) : undefined;
-    validator = model ? validatorFor(model, apiVersion, kind) : undefined;
-  }
+  const model = GA_API_VERSION.test(apiVersion) && KIND_NAME.test(kind) ? loadModel(apiVersion, kind) : undefined;
+  const validator = model ? validatorFor(model, apiVersion, kind) : undefined;
   coreValidators.set(key, validator);
   return validator;
-}
-
-/**
- * `validator()`'s verdict, but for an object found valid before by content (valid-before.ts): the whole
- * object, metadata too, which kubernetes-models' schemas read.
- */
-function unlessValidBefore(check: string, validator: () => ValidateFn): ValidateFn {
-  let loaded: ValidateFn | undefined;
-  return (object: unknown) => {
-    const key = memoKey(object);
-    if (key !== undefined && validBefore(check, key)) return [];
-    const violations = (loaded ??= validator())(object);
-    if (key !== undefined && violations.length === 0) foundValid(check, key, true);
-    return violations;
-  };
 }
 
 /** True for a built-in alpha/beta apiVersion that kubernetes-models knows (e.g. batch/v1beta1 CronJob). */

@@ -30,7 +30,6 @@ import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import { celRulesCheck, memoKey, type CelRulesCheck } from './cel-rules.ts';
 import { CRD_RUNTIME_MODULE, crdRuntimeRequire, isKubernetesDuration, KNOWN_FORMATS, kubernetesFormats, LIST_TYPE_KEYWORD_VERSION, listTypeKeyword } from './kubernetes-keywords.ts';
 import { cachedModule } from '../compiled-cache.ts';
-import { foundValid, seesMetadataBefore, validBefore } from './valid-before.ts';
 import { escapePointer } from './json-pointer.ts';
 import { MIN_SHARED_SIZE, SHARED_SUBSCHEMAS_VERSION, withSharedSubschemas } from '../subschema-sharing.ts';
 import { packageFile } from '../package-files.ts';
@@ -169,36 +168,23 @@ interface CrdValidators {
   readonly withoutCelRules: () => ValidateFn;
 }
 
-const validatorsByFile = new Map<string, CrdValidators>();
-const compiledFiles = new Set<string>();
+const compiledByFile = new Map<string, CrdValidators>();
 
 /** Schema files compiled so far in this process (for tests and the benchmark: laziness is a feature). */
 export function loadedSchemaFiles(): string[] {
-  return [...compiledFiles].sort();
+  return [...compiledByFile.keys()].sort();
 }
 
 function validatorForFile(fileName: string, group: string, kind: string): CrdValidators {
   const extraConstraints = EXTRA_CONSTRAINTS.filter((extra) => extra.group === group && extra.kind === kind);
   // Files are shared between kinds with identical schemas (Issuer/ClusterIssuer); extras are per kind.
   const cacheKey = extraConstraints.length > 0 ? `${fileName}#${kind}` : fileName;
-  let validators = validatorsByFile.get(cacheKey);
+  let validators = compiledByFile.get(cacheKey);
   if (!validators) {
-    // Read and compiled on the first object not found valid before (valid-before.ts).
-    let compiled: CompiledCrd | undefined;
-    const compile = () => {
-      if (compiled) return compiled;
-      let crdSchema = JSON.parse(readFileSync(new URL(fileName, schemasDir), 'utf8')) as Schema;
-      for (const extra of extraConstraints) crdSchema = withExtraConstraint(crdSchema, extra.path, extra.schema);
-      compiled = compileCrdSchema(crdSchema, fileName);
-      compiledFiles.add(cacheKey);
-      return compiled;
-    };
-    let withoutCelRules: ValidateFn | undefined;
-    validators = {
-      all: rememberedByContent((object) => compile().check(object, true), () => compile().rulesSeeMetadata, `${cacheKey}#rules`),
-      withoutCelRules: () => (withoutCelRules ??= rememberedByContent((object) => compile().check(object, false), () => false, `${cacheKey}#structure`)),
-    };
-    validatorsByFile.set(cacheKey, validators);
+    let crdSchema = JSON.parse(readFileSync(new URL(fileName, schemasDir), 'utf8')) as Schema;
+    for (const extra of extraConstraints) crdSchema = withExtraConstraint(crdSchema, extra.path, extra.schema);
+    validators = compileCrdSchema(crdSchema, fileName);
+    compiledByFile.set(cacheKey, validators);
   }
   return validators;
 }
@@ -290,13 +276,7 @@ export function crdValidatorKey(ajvSchema: Schema): string {
   return JSON.stringify({ ajv: version, options: AJV_OPTIONS, code: CODE_OPTIONS, formats: [...KNOWN_FORMATS], keyword: LIST_TYPE_KEYWORD_VERSION, shared: [SHARED_SUBSCHEMAS_VERSION, MIN_SHARED_SIZE], schema: ajvSchema });
 }
 
-/** A CRD schema's checks, with or without its CEL rules, and whether those rules read metadata. */
-interface CompiledCrd {
-  readonly check: (object: unknown, withCelRules: boolean) => SchemaViolation[];
-  readonly rulesSeeMetadata: boolean;
-}
-
-function compileCrdSchema(crdSchema: Schema, fileName: string): CompiledCrd {
+function compileCrdSchema(crdSchema: Schema, fileName: string): CrdValidators {
   let compiled: ValidateFunction;
   try {
     compiled = compiledValidator(toAjvSchema(crdSchema, 'root'), fileName);
@@ -321,7 +301,11 @@ function compileCrdSchema(crdSchema: Schema, fileName: string): CompiledCrd {
   // CEL rules see metadata when they sit at the root or inside metadata's own schema.
   const metadataSchema = isSchema(crdSchema.properties) ? crdSchema.properties.metadata : undefined;
   const rulesSeeMetadata = Array.isArray(crdSchema['x-kubernetes-validations']) || JSON.stringify(metadataSchema ?? {}).includes('"x-kubernetes-validations"');
-  return { check, rulesSeeMetadata };
+  let withoutCelRules: ValidateFn | undefined;
+  return {
+    all: rememberedByContent((object) => check(object, true), rulesSeeMetadata),
+    withoutCelRules: () => (withoutCelRules ??= rememberedByContent((object) => check(object, false), false)),
+  };
 }
 
 /** After this many objects a validator whose objects rarely repeat stops remembering them. */
@@ -334,48 +318,27 @@ const MEMO_MAX_ENTRIES = 4096;
  * in core-kinds.ts), unless CEL rules can see it (at the root or in metadata's schema). Generated
  * objects repeat across clusters except for their names and labels (a fleet's Certificates,
  * Issuers, Servers and routes), so most are answered from here; a kind whose objects all differ
- * (credentials naming both clusters) stops remembering them after a trial. With `persisted` (the
- * check's name), an object found valid by an earlier run is valid without the check (valid-before.ts),
- * which the schema is read and compiled for only when an object was not: whether its rules read
- * metadata comes from that run too.
+ * (credentials naming both clusters) stops paying for the key after a trial.
  */
-function rememberedByContent(check: ValidateFn, rulesSeeMetadata: () => boolean, persisted?: string): ValidateFn {
+function rememberedByContent(check: ValidateFn, rulesSeeMetadata: boolean): ValidateFn {
   // One memo for objects without metadata and one for those with it (keys are the rest's text).
   let memos: [Map<string, SchemaViolation[]>, Map<string, SchemaViolation[]>] | undefined = [new Map(), new Map()];
   let lookups = 0;
   let hits = 0;
-  let seesMetadata: boolean | undefined;
   return (object: unknown) => {
-    if ((!memos && persisted === undefined) || !isSchema(object) || (object.metadata !== undefined && !isPlainObject(object.metadata))) return check(object);
-    seesMetadata ??= (persisted !== undefined ? seesMetadataBefore(persisted) : undefined) ?? rulesSeeMetadata();
-    const key = seesMetadata ? memoKey(object) : memoKeyWithoutMetadata(object);
+    if (!memos || !isSchema(object) || (object.metadata !== undefined && !isPlainObject(object.metadata))) return check(object);
+    const key = rulesSeeMetadata ? memoKey(object) : memoKeyWithoutMetadata(object);
     if (key === undefined) return check(object);
-    const withMetadata = object.metadata === undefined ? 0 : 1;
-    const memo = memos?.[withMetadata];
-    if (memo) {
-      const seen = memo.get(key);
-      lookups++;
-      if (seen) {
-        hits++;
-        return [...seen];
-      }
+    const memo = memos[object.metadata === undefined ? 0 : 1];
+    const seen = memo.get(key);
+    lookups++;
+    if (seen) {
+      hits++;
+      return [...seen];
     }
-    // What an earlier run stored is read by the key's text and whether there is metadata.
-    const stored = persisted === undefined ? undefined : `${withMetadata}${key}`;
-    let violations: SchemaViolation[];
-    if (stored !== undefined && validBefore(persisted!, stored)) violations = [];
-    else {
-      violations = check(object);
-      // The schema has been read now: a trait stored by another code (a corrupt file) is not used.
-      if (persisted !== undefined && seesMetadata !== rulesSeeMetadata()) {
-        seesMetadata = rulesSeeMetadata();
-        memos = memos && [new Map(), new Map()];
-        return violations;
-      }
-      if (stored !== undefined && violations.length === 0) foundValid(persisted!, stored, seesMetadata);
-    }
-    if (memos && lookups >= MEMO_TRIAL && hits * 4 < lookups) memos = undefined;
-    else if (memo && memos && memos[0].size + memos[1].size < MEMO_MAX_ENTRIES) memo.set(key, [...violations]);
+    const violations = check(object);
+    if (lookups >= MEMO_TRIAL && hits * 4 < lookups) memos = undefined;
+    else if (memos[0].size + memos[1].size < MEMO_MAX_ENTRIES) memo.set(key, [...violations]);
     return violations;
   };
 }

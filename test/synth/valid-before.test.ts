@@ -1,0 +1,96 @@
+// A synth takes the objects of files whose text passed their checks in an earlier run as checked
+// (lib/synth/validated-files.ts filesCheckedBefore, lib/validate/valid-before.ts): a second run of the
+// same fleet in a fresh process checks no object and loads no schema, gives the same output, and an
+// invalid object is reported on every run. Each run uses fresh modules (a fresh process as far as
+// validation goes) and the test's own cache folder.
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { KubeObject } from '../../lib/model/kube-object.ts';
+import { fleetDocument } from '../support/fleet.ts';
+
+let work: string;
+beforeEach(() => {
+  work = mkdtempSync(join(tmpdir(), 'meshfleet-valid-before-synth-'));
+  vi.stubEnv('MESHFLEET_CACHE_DIR', join(work, 'cache'));
+});
+afterEach(() => {
+  vi.unstubAllEnvs();
+  rmSync(work, { recursive: true, force: true });
+});
+
+/**
+ * A sink into a staged folder whose first file waits until another thread has written a cluster: with
+ * render workers, the main thread renders one cluster and a worker at least one other.
+ */
+async function sinkAfterAWorker(folder: string) {
+  const { stagedWriter } = await import('../../lib/output/atomic-write.ts');
+  const write = stagedWriter(folder);
+  let waited = false;
+  return Object.assign(
+    (path: string, text: string) => {
+      if (!waited) {
+        waited = true;
+        const own = path.split('/').slice(0, 2).join('/');
+        const others = () => readdirSync(folder).some((env) => readdirSync(join(folder, env)).some((name) => `${env}/${name}` !== own));
+        const sleep = new Int32Array(new SharedArrayBuffer(4));
+        for (const until = Date.now() + 60_000; Date.now() < until && !others(); ) Atomics.wait(sleep, 0, 0, 20);
+      }
+      write(path, text);
+    },
+    { staged: { folder, record: () => {}, checked: () => {} } },
+  );
+}
+
+/** One synth in fresh modules: its output, diagnostics, how many objects this thread checked and which schemas it compiled; what it found is saved. */
+async function freshSynth(apps?: (cluster: string) => { name: string; objects: KubeObject[] }[], staged?: string) {
+  vi.resetModules();
+  const { planFleet } = await import('../../lib/synth/plan.ts');
+  const { renderFleet } = await import('../../lib/synth/render.ts');
+  const { objectsChecked } = await import('../../lib/validate/validate-objects.ts');
+  const { loadedSchemaFiles } = await import('../../lib/validate/schema-registry.ts');
+  const { saveValidBefore } = await import('../../lib/validate/valid-before.ts');
+  const { fleet } = planFleet(fleetDocument(), { baseDir: join(process.cwd(), 'apps') });
+  const rendered = renderFleet(fleet!, { charts: {} }, {}, apps, staged === undefined ? undefined : await sinkAfterAWorker(staged));
+  saveValidBefore();
+  return { files: rendered.files, diagnostics: rendered.diagnostics, checked: objectsChecked(), schemas: loadedSchemaFiles() };
+}
+
+describe('files found valid before, in a synth', () => {
+  it('are not checked again by a run in a fresh process, which gives the same output', async () => {
+    vi.stubEnv('MESHFLEET_WORKERS', '0');
+    const cold = await freshSynth();
+    expect(cold.checked).toBeGreaterThan(10);
+    expect(cold.schemas.length).toBeGreaterThan(0);
+    const warm = await freshSynth();
+    expect(warm.checked).toBe(0);
+    expect(warm.schemas).toStrictEqual([]);
+    expect(warm.files).toStrictEqual(cold.files);
+    expect(warm.diagnostics).toStrictEqual(cold.diagnostics);
+  });
+
+  it("found by render workers are kept by the main thread's file", async () => {
+    vi.stubEnv('MESHFLEET_WORKERS', '1');
+    const staged = join(work, 'staged');
+    mkdirSync(staged);
+    const cold = await freshSynth(undefined, staged);
+    vi.stubEnv('MESHFLEET_WORKERS', '0');
+    // A cluster was rendered by the worker; what it found reached the file too.
+    const warm = await freshSynth();
+    expect(cold.checked).toBeGreaterThan(0);
+    expect(warm.checked).toBe(0);
+  });
+
+  it('keep no file with an invalid object: it is checked and reported on every run', async () => {
+    vi.stubEnv('MESHFLEET_WORKERS', '0');
+    const invalid = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' }, spec: { replicas: 'two' } } as unknown as KubeObject;
+    const apps = (cluster: string) => (cluster === 'a' ? [{ name: 'shop', objects: [invalid] }] : []);
+    const reported = (run: { diagnostics: readonly { code: string; path: string }[] }) => run.diagnostics.filter((d) => d.code === 'MF8004').map((d) => d.path);
+    const first = await freshSynth(apps);
+    expect(reported(first)).not.toStrictEqual([]);
+    const second = await freshSynth(apps);
+    expect(reported(second)).toStrictEqual(reported(first));
+    expect(second.checked).toBeGreaterThan(0);
+  });
+});
