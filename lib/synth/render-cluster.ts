@@ -83,8 +83,8 @@ export function renderCluster(context: FleetContext, cluster: ResolvedCluster, c
     [...objectFiles.map((f) => [`${manifestsPath(folder)}/${f.name}`, chart.yaml.get(f.name), f.objects] as const), ...routeFiles.map((f) => [`${routesPath(folder)}/${f.name}`, routeYaml.get(f.name), f.objects] as const)],
     emittedSchemaSources(cluster),
   );
-  const diagnostics = checkEmitted(cluster, [...objects, ...routeFiles.flatMap((f) => f.objects)], mesh.upstreamValues, checked.known);
-  if (diagnostics.length === 0) checked.passed();
+  const { diagnostics, objectsPassed } = checkEmitted(cluster, [...objects, ...routeFiles.flatMap((f) => f.objects)], mesh.upstreamValues, checked.known);
+  if (objectsPassed) checked.passed();
 
   const key = meshChartPath(folder);
   const previous = charts[key];
@@ -123,9 +123,13 @@ export function emittedSchemaSources(cluster: ResolvedCluster): SchemaSources {
   return { linkerd: cluster.release.valuesSet, gatewayAPI: { version, channel } };
 }
 
-/** Emitted objects against their schemas (but `known` ones: validateObjects), values against the upstream charts. */
-function checkEmitted(cluster: ResolvedCluster, objects: readonly KubeObject[], upstreamValues: RenderedCluster['upstreamValues'], known: ReadonlySet<KubeObject>): Diagnostic[] {
+/**
+ * Emitted objects against their schemas (but `known` ones: validateObjects), values against the
+ * upstream charts; `objectsPassed`: the objects' own checks found nothing.
+ */
+function checkEmitted(cluster: ResolvedCluster, objects: readonly KubeObject[], upstreamValues: RenderedCluster['upstreamValues'], known: ReadonlySet<KubeObject>): { diagnostics: Diagnostic[]; objectsPassed: boolean } {
   const diagnostics = objectDiagnostics(objects, emittedSchemaSources(cluster), cluster.path, undefined, known);
+  const objectsPassed = diagnostics.length === 0;
   diagnostics.push(...routeFieldsBeyondLinkerd(cluster, objects));
   for (const [chart, values] of Object.entries(upstreamValues)) {
     const tree = upstreamKeys(cluster.release, chart as UpstreamChart);
@@ -136,7 +140,7 @@ function checkEmitted(cluster: ResolvedCluster, objects: readonly KubeObject[], 
       diagnostics.push(error('MF8003', cluster.path, `values for ${chart} ${cluster.release.chartVersion} at ${problem.pointer}: ${problem.message}`, 'this is a meshfleet defect if the fleet passed its checks (settings and overrides are checked before rendering); please report it'));
     }
   }
-  return diagnostics;
+  return { diagnostics, objectsPassed };
 }
 
 /** Emitted objects against their schemas, as errors at the fleet path `at`. */
