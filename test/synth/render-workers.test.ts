@@ -14,6 +14,7 @@ import { clustersLostToWorkers, prestartForFleetFile, renderClusters, WORKER_THR
 import { synthesize } from '../../lib/synth/synthesize.ts';
 import { exampleDocument, fleetDocument, plan, REPO } from '../support/fleet.ts';
 import { SECRET_SAMPLES } from '../validate/secret-samples.ts';
+import { waitForAnotherCluster } from '../support/another-cluster.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'meshfleet-workers-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -51,10 +52,7 @@ function stagedSink(folder: string) {
     (path: string, text: string) => {
       if (!waited) {
         waited = true;
-        const own = path.split('/').slice(0, 2).join('/');
-        const others = () => readdirSync(folder).some((env) => readdirSync(join(folder, env)).some((name) => `${env}/${name}` !== own));
-        const sleep = new Int32Array(new SharedArrayBuffer(4));
-        for (const until = Date.now() + 60_000; Date.now() < until && !others(); ) Atomics.wait(sleep, 0, 0, 20);
+        waitForAnotherCluster(folder, path);
       }
       sunk.push(path);
       write(path, text);

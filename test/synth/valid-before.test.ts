@@ -3,11 +3,12 @@
 // same fleet in a fresh process checks no object and loads no schema, gives the same output, and an
 // invalid object is reported on every run. Each run uses fresh modules (a fresh process as far as
 // validation goes) and the test's own cache folder.
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { KubeObject } from '../../lib/model/kube-object.ts';
+import { waitForAnotherCluster } from '../support/another-cluster.ts';
 import { fleetDocument } from '../support/fleet.ts';
 
 let work: string;
@@ -32,10 +33,7 @@ async function sinkAfterAWorker(folder: string) {
     (path: string, text: string) => {
       if (!waited) {
         waited = true;
-        const own = path.split('/').slice(0, 2).join('/');
-        const others = () => readdirSync(folder).some((env) => readdirSync(join(folder, env)).some((name) => `${env}/${name}` !== own));
-        const sleep = new Int32Array(new SharedArrayBuffer(4));
-        for (const until = Date.now() + 60_000; Date.now() < until && !others(); ) Atomics.wait(sleep, 0, 0, 20);
+        waitForAnotherCluster(folder, path);
       }
       write(path, text);
     },
