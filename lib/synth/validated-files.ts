@@ -49,9 +49,9 @@ export function filesCheckedBefore(validated: ValidatedFiles | undefined, files:
   const key = schemaSourcesKey(sources);
   const unkept: string[] = [];
   for (const [, text, objects] of files) {
-    if (text === undefined || objects.length === 0) continue;
-    // A file the folder vouches for is kept too, for a synth into another folder.
-    if (!objects.every((object) => known.has(object)) && validBefore(key, text)) for (const object of objects) known.add(object);
+    // A file the folder vouches for was kept by the synth that wrote it (with this code: the cache is its).
+    if (text === undefined || objects.length === 0 || objects.every((object) => known.has(object))) continue;
+    if (validBefore(key, text)) for (const object of objects) known.add(object);
     else unkept.push(text);
   }
   return { known, passed: () => unkept.forEach((text) => foundValid(key, text)) };
