@@ -78,12 +78,9 @@ export function renderCluster(context: FleetContext, cluster: ResolvedCluster, c
   const routeFiles = ClusterRoutes.needed(cluster) ? objectFilesOf(new ClusterRoutes(app, 'routes', { cluster, fleetName: fleet.name, meshNamespaces: objects.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name) })) : [];
   const chart = meshChartFiles({ objectFiles });
   const routeYaml = objectYaml(routeFiles);
-  const checked = filesCheckedBefore(
-    validated,
-    [...objectFiles.map((f) => [`${manifestsPath(folder)}/${f.name}`, chart.yaml.get(f.name), f.objects] as const), ...routeFiles.map((f) => [`${routesPath(folder)}/${f.name}`, routeYaml.get(f.name), f.objects] as const)],
-    emittedSchemaSources(cluster),
-  );
-  const { diagnostics, objectsPassed } = checkEmitted(cluster, [...objects, ...routeFiles.flatMap((f) => f.objects)], mesh.upstreamValues, checked.known);
+  const emitted = [...objectFiles.map((f) => [`${manifestsPath(folder)}/${f.name}`, chart.yaml.get(f.name), f.objects] as const), ...routeFiles.map((f) => [`${routesPath(folder)}/${f.name}`, routeYaml.get(f.name), f.objects] as const)];
+  const checked = filesCheckedBefore(validated, emitted, emittedSchemaSources(cluster));
+  const { diagnostics, objectsPassed } = checkEmitted(cluster, emitted, mesh.upstreamValues, checked.known);
   if (objectsPassed) checked.passed();
 
   const key = meshChartPath(folder);
@@ -127,10 +124,10 @@ export function emittedSchemaSources(cluster: ResolvedCluster): SchemaSources {
  * Emitted objects against their schemas (but `known` ones: validateObjects), values against the
  * upstream charts; `objectsPassed`: the objects' own checks found nothing.
  */
-function checkEmitted(cluster: ResolvedCluster, objects: readonly KubeObject[], upstreamValues: RenderedCluster['upstreamValues'], known: ReadonlySet<KubeObject>): { diagnostics: Diagnostic[]; objectsPassed: boolean } {
-  const diagnostics = objectDiagnostics(objects, emittedSchemaSources(cluster), cluster.path, undefined, known);
+function checkEmitted(cluster: ResolvedCluster, files: readonly (readonly [path: string, text: string | undefined, objects: readonly KubeObject[]])[], upstreamValues: RenderedCluster['upstreamValues'], known: ReadonlySet<KubeObject>): { diagnostics: Diagnostic[]; objectsPassed: boolean } {
+  const diagnostics = objectDiagnostics(files.flatMap(([, , objects]) => objects), emittedSchemaSources(cluster), cluster.path, undefined, known);
   const objectsPassed = diagnostics.length === 0;
-  diagnostics.push(...routeFieldsBeyondLinkerd(cluster, objects));
+  diagnostics.push(...routeFieldsBeyondLinkerd(cluster, files.map(([, text, objects]) => [text, objects] as const)));
   for (const [chart, values] of Object.entries(upstreamValues)) {
     const tree = upstreamKeys(cluster.release, chart as UpstreamChart);
     for (const key of [...unknownValueKeys(values, tree), ...unknownControllerKeys(values, tree)]) {

@@ -1,7 +1,9 @@
 // The Gateway API compatibility checks, table-driven: every Linkerd version × every bundle × both
 // channels, then Kubernetes, upgrades from a known installed bundle, the legacy migration, vendoring.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { routeFieldsBeyondLinkerd } from '../../lib/validate/linkerd-route-fields.ts';
 import type { KubeObject } from '../../lib/validate/index.ts';
 import { fleetDocument, plan, REPO } from '../support/fleet.ts';
@@ -288,15 +290,34 @@ describe('fields beyond what a Linkerd release reads', () => {
   };
 
   it('warns where Linkerd 2.20 would ignore a route using fields beyond Gateway API v1.2.1', () => {
-    expect(routeFieldsBeyondLinkerd(clusterOn('2.20'), [newer]).map((d) => [d.severity, d.path, d.message])).toStrictEqual([
+    expect(routeFieldsBeyondLinkerd(clusterOn('2.20'), [[undefined, [newer]]]).map((d) => [d.severity, d.path, d.message])).toStrictEqual([
       ['warning', '/spec/routes/0', 'Linkerd 2.20 ignores HTTPRoute shop/web on cluster a: "/spec/useDefaultGateways" is beyond the Gateway API v1.2.1 spec it reads'],
     ]);
   });
 
   it('lets edge (which reads up to v1.5.1) and the routes meshfleet writes pass', () => {
-    expect(routeFieldsBeyondLinkerd(clusterOn('edge-26.8.3'), [newer])).toStrictEqual([]);
+    expect(routeFieldsBeyondLinkerd(clusterOn('edge-26.8.3'), [[undefined, [newer]]])).toStrictEqual([]);
     const { spec: _spec, ...plain } = newer;
-    expect(routeFieldsBeyondLinkerd(clusterOn('2.20'), [{ ...plain, spec: { parentRefs: (newer.spec as any).parentRefs, rules: [{}] } }])).toStrictEqual([]);
+    expect(routeFieldsBeyondLinkerd(clusterOn('2.20'), [[undefined, [{ ...plain, spec: { parentRefs: (newer.spec as any).parentRefs, rules: [{}] } }]]])).toStrictEqual([]);
+  });
+
+  it('keeps the text of a file whose routes read nothing beyond (valid-before.ts), and warns of a file with a field beyond every time', async () => {
+    const { spec: _spec, ...plain } = newer;
+    const within = { ...plain, spec: { parentRefs: (newer.spec as any).parentRefs, rules: [{}] } };
+    const file = join(mkdtempSync(join(tmpdir(), 'meshfleet-route-fields-')), 'valid-before.bin');
+    const cluster = clusterOn('2.20');
+    for (let run = 0; run < 2; run++) {
+      // A fresh process as far as validation goes, reading and writing the same file.
+      vi.resetModules();
+      const store = await import('../../lib/validate/valid-before.ts');
+      const { routeFieldsBeyondLinkerd: check } = await import('../../lib/validate/linkerd-route-fields.ts');
+      const { loadedSchemaFiles } = await import('../../lib/validate/schema-registry.ts');
+      store.useValidBefore(file);
+      expect(check(cluster, [['within', [within]]])).toStrictEqual([]);
+      expect(loadedSchemaFiles()).toHaveLength(run === 0 ? 1 : 0);
+      expect(check(cluster, [['beyond', [newer]]])).toHaveLength(1);
+      store.saveValidBefore();
+    }
   });
 });
 
