@@ -34,11 +34,12 @@ interface Store {
   readonly used: Set<string>;
   /** How many of `found` were handed on by takeFound. */
   taken: number;
+  /** The file was read (on the first question). */
+  read: boolean;
   saving: boolean;
 }
 
 let store: Store | undefined;
-let loaded = false;
 
 /**
  * Verdicts from and to `file` on this thread (the synth's: lib/synth/render-workers.ts); undefined
@@ -46,13 +47,12 @@ let loaded = false;
  */
 export function useValidBefore(file: string | undefined): void {
   if (store?.file === file) return;
-  store = file === undefined ? undefined : { file, valid: new Set(), found: [], used: new Set(), taken: 0, saving: false };
-  loaded = false;
+  store = file === undefined ? undefined : { file, valid: new Set(), found: [], used: new Set(), taken: 0, read: false, saving: false };
 }
 
 function opened(): Store | undefined {
-  if (store && !loaded) {
-    loaded = true;
+  if (store && !store.read) {
+    store.read = true;
     try {
       const bytes = readFileSync(store.file);
       if (bytes.toString('latin1', 0, HEADER.length) === HEADER) {
