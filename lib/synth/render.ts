@@ -120,7 +120,7 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock, options
   // GitOps files taken from a previous synth were scanned when they were made; index.json was, by its
   // parts, when every cluster's entry stood clean alone on the thread that made it (~9 MB at 1000 clusters).
   const indexScanned = piecesClean(INDEX_FILE, index.outline, entries);
-  const scanned = gitops.takenFiles.size || indexScanned ? new Map([...fleetFiles].filter(([path]) => !gitops.takenFiles.has(path) && !(indexScanned && path === INDEX_FILE))) : fleetFiles;
+  const scanned = new Map([...fleetFiles].filter(([path]) => !gitops.takenFiles.has(path) && !(indexScanned && path === INDEX_FILE)));
   secrets.push(...secretDiagnostics(scanned, (folder) => owners.get(folder)?.cluster));
   diagnostics.push(...secrets);
   // The GitOps files in the order renderDelivery made them, whether a thread handed them on already or not.

@@ -4,8 +4,8 @@
 // (0.1–0.25 s before its first cluster is done) and ~0.5 ms a cluster after. The checks of an object
 // are a pure function of it, of the schemas it is checked against and of meshfleet's code; a file's
 // text tells its objects apart (the synth already takes an unchanged file's objects as checked:
-// lib/synth/validated-files.ts). So a verdict is kept as the SHA-256 of the schema sources and the
-// text, in a file the synth names by its code stamp (which covers schemas/, the code and the
+// lib/synth/validated-files.ts). So a verdict is kept as the SHA-256 of the check (the schema
+// sources, or another check's name) and the text, in a file the synth names by its code stamp (which covers schemas/, the code and the
 // dependencies' versions). Only "valid" is kept: a file with an invalid object is checked again, and
 // reported, every time. Linkerd's admission rules, which read the other objects of a cluster, are
 // run for every object all the same (validateObjects' `known`).
@@ -65,26 +65,26 @@ function opened(): Store | undefined {
   return store;
 }
 
-/** The digest of a text checked against schema sources (`sources`: schemaSourcesKey). */
-function digest(sources: string, text: string): string {
-  return createHash('sha256').update(sources).update('\0').update(text).digest().toString('latin1', 0, DIGEST_BYTES);
+/** The digest of a text under a check (`check`: the schema sources' key, or another check's name). */
+function digest(check: string, text: string): string {
+  return createHash('sha256').update(check).update('\0').update(text).digest().toString('latin1', 0, DIGEST_BYTES);
 }
 
-/** True when the objects of a file of this text passed their checks against these sources before (false with no file in use). */
-export function validBefore(sources: string, text: string): boolean {
+/** True when a file of this text passed the check before (false with no file in use). */
+export function validBefore(check: string, text: string): boolean {
   const s = opened();
   if (s === undefined || s.valid.size === 0) return false;
-  const d = digest(sources, text);
+  const d = digest(check, text);
   if (!s.valid.has(d)) return false;
   s.used.add(d);
   return true;
 }
 
-/** The objects of a file of this text passed their checks against these sources. */
-export function foundValid(sources: string, text: string): void {
+/** A file of this text passed the check. */
+export function foundValid(check: string, text: string): void {
   const s = opened();
   if (!s) return;
-  const d = digest(sources, text);
+  const d = digest(check, text);
   if (s.valid.has(d)) return;
   s.valid.add(d);
   s.found.push(d);

@@ -3,23 +3,15 @@
 // same fleet in a fresh process checks no object and loads no schema, gives the same output, and an
 // invalid object is reported on every run. Each run uses fresh modules (a fresh process as far as
 // validation goes) and the test's own cache folder.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { KubeObject } from '../../lib/model/kube-object.ts';
 import { waitForAnotherCluster } from '../support/another-cluster.ts';
 import { fleetDocument } from '../support/fleet.ts';
+import { scratchFolderPerTest } from '../support/scratch.ts';
 
-let work: string;
-beforeEach(() => {
-  work = mkdtempSync(join(tmpdir(), 'meshfleet-valid-before-synth-'));
-  vi.stubEnv('MESHFLEET_CACHE_DIR', join(work, 'cache'));
-});
-afterEach(() => {
-  vi.unstubAllEnvs();
-  rmSync(work, { recursive: true, force: true });
-});
+const scratch = scratchFolderPerTest('meshfleet-valid-before-synth-');
 
 /**
  * A sink into a staged folder whose first file waits until another thread has written a cluster: with
@@ -70,7 +62,7 @@ describe('files found valid before, in a synth', () => {
 
   it("found by render workers are kept by the main thread's file", async () => {
     vi.stubEnv('MESHFLEET_WORKERS', '1');
-    const staged = join(work, 'staged');
+    const staged = join(scratch.path, 'staged');
     mkdirSync(staged);
     const cold = await freshSynth(undefined, staged);
     vi.stubEnv('MESHFLEET_WORKERS', '0');
