@@ -241,6 +241,7 @@ export function policyViews(fleet: {
   // Each cluster's share of the policy in one pass, so that rendering stays linear in the fleet size.
   const shares = new Map<string, { namespaces: ResolvedNamespace[]; services: ResolvedMeshService[]; egress: ResolvedEgressNetwork[] }>();
   for (const c of fleet.clusters) shares.set(c.name, { namespaces: [], services: [], egress: [] });
+  // Once each: the fleet schema holds every list of clusters to unique items.
   for (const ns of fleet.policy.namespaces) for (const c of ns.clusters) shares.get(c)?.namespaces.push(ns);
   for (const s of fleet.policy.services) for (const c of s.clusters) shares.get(c)?.services.push(s);
   for (const e of fleet.policy.egress) for (const c of e.clusters) shares.get(c)?.egress.push(e);
@@ -249,15 +250,18 @@ export function policyViews(fleet: {
   return views;
 }
 
-/** The objects of one cluster, from the policy entries that name it. */
-export function policyViewOf(cluster: ClusterFacts, policy: ResolvedPolicy, ctx: PolicyContext): ClusterPolicyView {
-  const here = (item: { readonly clusters: readonly string[] }) => item.clusters.includes(cluster.name);
-  const namespaces = policy.namespaces.filter(here);
+/**
+ * The objects of one cluster, from the policy entries that name it (its share: policyViews). Not
+ * filtered again here: an entry without clusters names all of them, and a search of its list for
+ * each cluster made the whole fleet's views quadratic (70 ms of 88 at 1000 clusters).
+ */
+function policyViewOf(cluster: ClusterFacts, share: ResolvedPolicy, ctx: PolicyContext): ClusterPolicyView {
+  const namespaces = share.namespaces;
   const servers: ServerObject[] = [];
   const authorizations: AuthorizationObject[] = [];
   const rateLimits: RateLimitObject[] = [];
 
-  for (const service of policy.services.filter(here)) {
+  for (const service of share.services) {
     const accessPolicy = service.accessPolicy ?? inheritedAccessPolicy(cluster, namespaces.find((ns) => ns.name === service.namespace));
     for (const port of service.ports) {
       const name = serverName(service.name, port.name);
@@ -283,7 +287,7 @@ export function policyViewOf(cluster: ClusterFacts, policy: ResolvedPolicy, ctx:
   }
 
   const globalEgress = globalEgressNamespaceOf(cluster);
-  const egressNetworks = policy.egress.filter(here).map((e): EgressObject => ({
+  const egressNetworks = share.egress.map((e): EgressObject => ({
     name: e.name,
     namespace: e.namespace ?? globalEgress,
     trafficPolicy: e.trafficPolicy,
