@@ -11,6 +11,7 @@ import { INDEX_FILE, type RenderedCluster } from '../output/rendered-cluster.ts'
 import { LOCK_FILE, lockFile, type LockEntry, type VersionLock } from '../output/versioning.ts';
 import type { ResolvedFleet } from '../resolve/resolve.ts';
 import { piecesClean } from '../validate/index.ts';
+import { foundValid, validBefore } from '../validate/valid-before.ts';
 import { rolloutDiagnostics } from '../rollout/check.ts';
 import { rolloutModel, type RolloutModel } from '../rollout/steps.ts';
 import type { Incremental } from './incremental.ts';
@@ -37,6 +38,9 @@ export interface Rendered {
   /** What each delivered object waits on and how the engines gate it (lib/rollout): made when first read. */
   readonly rollout: RolloutModel;
 }
+
+/** The rollout check's name in the valid-before file, whose texts are rollout keys (rollout-key.ts). */
+const ROLLOUT_CHECK = 'rollout check';
 
 /** Application objects of a cluster (TypeScript fleets: fleet.addApp), by application name. */
 export type AppSource = (cluster: string) => ClusterApps;
@@ -112,7 +116,13 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock, options
     // An incremental synth checks the rollout only when what it reads changed since a synth whose check passed (rollout-key.ts).
     const digests = incremental && defaults ? incremental.rolloutDigests(rendered, (r) => clusterRolloutDigest(r, joined.get(r.cluster.name) ?? undelivered(r))) : undefined;
     const key = digests && rolloutKey(fleet.delivery, fleet.name, peersPush, digests);
-    if (key === undefined || !incremental!.rolloutChecked(key)) diagnostics.push(...rolloutDiagnostics(model(), { peersPush }));
+    // Or when a synth of the same code found nothing with this key, into any folder (the valid-before
+    // file: a cold synth of a fleet checked before spares the model and the check, ~0.3 s at 1000 clusters).
+    if (key === undefined || !(incremental!.rolloutChecked(key) || validBefore(ROLLOUT_CHECK, key))) {
+      const found = rolloutDiagnostics(model(), { peersPush });
+      diagnostics.push(...found);
+      if (key !== undefined && found.length === 0) foundValid(ROLLOUT_CHECK, key);
+    }
   }
   const index = indexFile(fleet, entries, gitops);
   fleetFiles.set(INDEX_FILE, index.text);

@@ -7,7 +7,9 @@
 // lib/synth/validated-files.ts). So a verdict is kept as the SHA-256 of the check (the schema
 // sources, or another check's name) and the text, in a file the synth names by its code stamp (which covers schemas/, the code and the
 // dependencies' versions). Only "valid" is kept: a file with an invalid object is checked again, and
-// reported, every time. Linkerd's admission rules, which read the other objects of a cluster, are
+// reported, every time. Other checks that are pure functions of a text keep theirs here under their
+// own names: the route fields a Linkerd release reads, and the rollout check by its rollout key
+// (lib/synth/render.ts). Linkerd's admission rules, which read the other objects of a cluster, are
 // run for every object all the same (validateObjects' `known`).
 //
 // Each thread reads the file once; what a render worker finds is sent to the main thread with its

@@ -1,6 +1,7 @@
 // The rollout check is skipped when what it reads is what a synth whose check passed read
 // (lib/synth/rollout-key.ts): each cluster's digest must change with anything the rollout model reads
-// of it, and an incremental synth must build the model only when a digest or the fleet's delivery changed.
+// of it, and an incremental synth must build the model only when a digest or the fleet's delivery changed;
+// a synth into any folder, when no synth of the same code passed the check with the same key (valid-before.ts).
 // Whether the model is built is observable: rolloutModel is counted.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -94,6 +95,30 @@ describe('an incremental synth checks the rollout', () => {
     expect(built).toBe(0);
     expect(result.rendered.rollout.steps.length).toBeGreaterThan(10);
     expect(models.count).toBe(1);
+  });
+});
+
+describe('a synth into a folder no cache describes', () => {
+  it('checks no rollout that a synth of the same code checked with the same key, into any folder (the valid-before file)', () => {
+    const document = generate(6);
+    expect(synth(document, join(scratch.path, 'first')).models).toBe(1);
+    expect(synth(document, join(scratch.path, 'second')).models).toBe(0);
+    expect(readTree(join(scratch.path, 'second'))).toStrictEqual(readTree(join(scratch.path, 'first')));
+    document.spec.clusters[2].environment = 'staging';
+    expect(synth(document, join(scratch.path, 'third')).models).toBe(1);
+  });
+
+  it('checks, and refuses, a rollout that found something every time', () => {
+    // A ConfigMap in a namespace nothing delivers (MF7101 on each cluster).
+    const apps = () => [{ name: 'stray', objects: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'nowhere' }, data: { a: 'b' } }] }];
+    const refused = (outdir: string) => {
+      models.count = 0;
+      const run = () => synthesize({ document: generate(3), baseDir: join(REPO, 'apps'), apps }, { outdir, keep: 'rollout', incremental: true, workingFolder: scratch.path });
+      expect(run).toThrow(/MF7101/);
+      return models.count;
+    };
+    expect(refused(join(scratch.path, 'first'))).toBe(1);
+    expect(refused(join(scratch.path, 'second'))).toBe(1);
   });
 });
 
