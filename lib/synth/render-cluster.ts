@@ -23,7 +23,7 @@ import type { ResolvedCluster, ResolvedFleet } from '../resolve/resolve.ts';
 import { clusterDeliveryPart, type ClusterDeliveryPart } from '../rollout/gitops-files.ts';
 import { routeFieldsBeyondLinkerd } from '../validate/linkerd-route-fields.ts';
 import { filesCheckedBefore, type ValidatedFiles } from './validated-files.ts';
-import { DELIVER_INSTEAD, describeSecretIssue, scanFiles, validateObjects, type SchemaSources, type WrappedFile } from '../validate/index.ts';
+import { DELIVER_INSTEAD, describeSecretIssue, scanUnseenFiles, validateObjects, type SchemaSources, type WrappedFile } from '../validate/index.ts';
 
 /** An application's objects on one cluster (TypeScript fleets: fleet.addApp). */
 export type ClusterApps = readonly { readonly name: string; readonly objects: readonly KubeObject[] }[];
@@ -110,7 +110,7 @@ export function checkedDeliveryPart(fleet: ResolvedFleet, rendered: RenderedClus
   const checked = filesCheckedBefore(validated, objectFiles.map((file) => [file.path, texts.get(file.path), file.objects] as const), {});
   if (objectFiles.some((file) => validateObjects(file.objects, {}, checked.known).length > 0)) return undefined;
   checked.passed();
-  if (files.length && scanFiles(texts).length > 0) return undefined;
+  if (files.length && scanUnseenFiles(texts).length > 0) return undefined;
   return { components, files };
 }
 
@@ -156,7 +156,7 @@ export function objectDiagnostics(objects: readonly KubeObject[], sources: Schem
  * the document root.
  */
 export function secretDiagnostics(files: ReadonlyMap<string, string>, ownerOf: (folder: string) => ResolvedCluster | undefined, wrapped?: ReadonlyMap<string, WrappedFile>): Diagnostic[] {
-  return scanFiles(files, wrapped).map((issue) => {
+  return scanUnseenFiles(files, wrapped).map((issue) => {
     const [env, name, part] = issue.file.split('/');
     const owner = ownerOf(`${env}/${name}`);
     const at = owner ? owner.path : [env, name].includes(GITOPS_FOLDER) ? '/spec/delivery' : '';

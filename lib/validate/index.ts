@@ -13,4 +13,4 @@ export {
 } from './schema-registry.ts';
 export { coreKindValidator, objectMetaViolations } from './core-kinds.ts';
 export { schemaSourcesKey, validateObjects, type KubeObject, type ObjectIssue } from './validate-objects.ts';
-export { DELIVER_INSTEAD, describeSecretIssue, piecesClean, scanFiles, type SecretIssue, type WrappedFile } from './secret-scan.ts';
+export { DELIVER_INSTEAD, describeSecretIssue, piecesClean, scanFiles, scanUnseenFiles, type SecretIssue, type WrappedFile } from './secret-scan.ts';

@@ -5,6 +5,7 @@
 // A finding names the file, the line and a fingerprint, never the secret.
 import { goTemplateLiteral } from '../constructs/go-template.ts';
 import { fingerprintOf, findSecretMaterialParts, lineAt, standsClean } from '../model/secret-material.ts';
+import { foundValid, validBefore } from './valid-before.ts';
 
 export interface SecretIssue {
   readonly file: string;
@@ -52,6 +53,27 @@ export function scanFiles(files: ReadonlyMap<string, string> | Readonly<Record<s
     for (const f of foundIn(file, text).all) issues.push({ file, line: lineAt(text, f.index), kind: f.kind, fingerprint: f.fingerprint });
   }
   return issues;
+}
+
+/**
+ * scanFiles' findings, without scanning the files whose text scanned clean in this or an earlier run
+ * (valid-before.ts, under the check of its kind of file: a file's findings follow from its text and
+ * whether it is YAML alone); the texts found clean now are kept for the next. A wrapping file whose
+ * wrapped one was set aside is scanned whole. The same issues in the same order as scanFiles: the
+ * files set aside had none.
+ */
+export function scanUnseenFiles(files: ReadonlyMap<string, string>, wrapped?: ReadonlyMap<string, WrappedFile>): SecretIssue[] {
+  const unseen = new Map<string, string>();
+  for (const [file, text] of files) if (!validBefore(scanCheck(file), text)) unseen.set(file, text);
+  if (unseen.size === 0) return [];
+  const issues = scanFiles(unseen, wrapped);
+  const flagged = new Set(issues.map((issue) => issue.file));
+  for (const [file, text] of unseen) if (!flagged.has(file)) foundValid(scanCheck(file), text);
+  return issues;
+}
+
+function scanCheck(file: string): string {
+  return isYaml(file) ? 'secret scan of YAML' : 'secret scan';
 }
 
 /**

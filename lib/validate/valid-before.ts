@@ -15,7 +15,7 @@
 // Each thread reads the file once; what a render worker finds is sent to the main thread with its
 // clusters (takeFound / addFound), which writes the file at exit (what it read and what was found,
 // aside and renamed). A missing, unreadable or unwritable file only costs the checks.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isMainThread } from 'node:worker_threads';
 import { ensureCacheFolder, removeOlderVersions, saveAtExit, writeCacheFile } from '../compiled-cache.ts';
@@ -24,7 +24,7 @@ const DIGEST_BYTES = 16;
 /** Past this many digests (4 MB; a 1000-cluster synth keeps ~12,000) the file keeps only what this run used and found. */
 const MAX_DIGESTS = 1 << 18;
 /** The file's first bytes: its format. */
-const HEADER = 'meshfleet valid-before 1\n';
+const HEADER = 'meshfleet valid-before 2\n';
 
 interface Store {
   readonly file: string;
@@ -67,9 +67,13 @@ function opened(): Store | undefined {
   return store;
 }
 
-/** The digest of a text under a check (`check`: the schema sources' key, or another check's name). */
+/**
+ * The digest of a text under a check (`check`: the schema sources' key, or another check's name): of
+ * the check and the text's own SHA-256, so that a long text is read once. One-shot hashes: a Hash
+ * object costs more than hashing a file of a few kilobytes.
+ */
 function digest(check: string, text: string): string {
-  return createHash('sha256').update(check).update('\0').update(text).digest().toString('latin1', 0, DIGEST_BYTES);
+  return hash('sha256', `${check}\0${hash('sha256', text, 'binary')}`, 'binary').slice(0, DIGEST_BYTES);
 }
 
 /** True when a file of this text passed the check before (false with no file in use). */

@@ -1,8 +1,9 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { goTemplateLiteral } from '../../lib/constructs/go-template.ts';
 import { findSecretMaterial, standsClean } from '../../lib/model/secret-material.ts';
 import { piecesClean, scanFiles } from '../../lib/validate/index.ts';
@@ -344,5 +345,67 @@ describe('a JSON file joined from pieces that were scanned alone (index.json and
     expect(standsClean(token)).toBe(true);
     expect(piecesClean(file, rest, [{ text: token, clean: standsClean(token) }])).toBe(false);
     expect(scanFiles(new Map([[file, rest.replace('{}', token)]])).map((i) => i.kind)).toStrictEqual(['kubeconfig user token']);
+  });
+});
+
+// Texts that scanned clean are kept between runs (lib/validate/valid-before.ts) and not scanned again;
+// each run uses fresh modules and the file a previous one wrote.
+describe('files that scanned clean before', () => {
+  const scans = { count: 0 };
+  /** The scan in fresh modules, reading and writing `file`, with its passes over a text counted. */
+  async function freshScan(file: string) {
+    vi.resetModules();
+    vi.doMock('../../lib/model/secret-material.ts', async (original) => {
+      const real = await original<typeof import('../../lib/model/secret-material.ts')>();
+      return { ...real, findSecretMaterialParts: (...args: Parameters<typeof real.findSecretMaterialParts>) => (scans.count++, real.findSecretMaterialParts(...args)) };
+    });
+    const store = await import('../../lib/validate/valid-before.ts');
+    store.useValidBefore(file);
+    const scan = await import('../../lib/validate/secret-scan.ts');
+    return { ...scan, save: store.saveValidBefore };
+  }
+  const fileIn = () => join(mkdtempSync(join(tmpdir(), 'meshfleet-scanned-clean-')), 'valid-before.bin');
+  const secret = `apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ndata:\n  token: ${b64('hunter2hunter2')}\n`;
+  const files = new Map([
+    ['env/c/manifests/links.yaml', 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n'],
+    ['env/c/manifests/secret.yaml', secret],
+    ['env/c/index.json', '{"name":"c"}'],
+  ]);
+  afterEach(() => vi.doUnmock('../../lib/model/secret-material.ts'));
+
+  it('are not scanned again by a later run, which reports the same issues in the same order', async () => {
+    const file = fileIn();
+    const first = await freshScan(file);
+    const issues = first.scanUnseenFiles(files);
+    expect(issues.map((i) => i.file)).toStrictEqual(['env/c/manifests/secret.yaml']);
+    expect(issues).toStrictEqual(first.scanFiles(files));
+    first.save();
+    const next = await freshScan(file);
+    scans.count = 0;
+    expect(next.scanUnseenFiles(files)).toStrictEqual(issues);
+    // The file with a finding only: it is scanned, and reported, every run.
+    expect(scans.count).toBe(1);
+  });
+
+  it('are clean as what they were scanned as: YAML is read for Secret data, other files are not', async () => {
+    const first = await freshScan(fileIn());
+    expect(first.scanUnseenFiles(new Map([['env/c/notes.txt', secret]]))).toStrictEqual([]);
+    expect(first.scanUnseenFiles(new Map([['env/c/manifests/secret.yaml', secret]])).map((i) => i.kind)).toStrictEqual(['Secret data']);
+  });
+
+  it('are set aside without hiding what a file wrapping them holds', async () => {
+    const scan = await freshScan(fileIn());
+    const body = files.get('env/c/manifests/links.yaml')!;
+    const head = '{{- if .Values.links }}\n';
+    const tail = `{{- end }}\n# ${b64(SECRET_SAMPLES[0]!.text)}\n`;
+    const wrapping = new Map([
+      ['env/c/mesh/templates/links.yaml', `${head}${goTemplateLiteral(body)}${tail}`],
+      ['env/c/manifests/links.yaml', body],
+    ]);
+    const wrapped = new Map([['env/c/mesh/templates/links.yaml', { of: 'env/c/manifests/links.yaml', head, tail, escaped: true }]]);
+    expect(scan.scanUnseenFiles(new Map([['env/c/manifests/links.yaml', body]]))).toStrictEqual([]);
+    const issues = scan.scanUnseenFiles(wrapping, wrapped);
+    expect(issues).toStrictEqual(scan.scanFiles(wrapping, wrapped));
+    expect(issues.map((i) => i.file)).toStrictEqual(['env/c/mesh/templates/links.yaml']);
   });
 });

@@ -55,7 +55,7 @@ describe('files found valid before', () => {
     expect(store.validBefore('s', text)).toBe(false);
     store.foundValid('s', text);
     store.saveValidBefore();
-    expect(readFileSync(file, 'latin1').startsWith('meshfleet valid-before 1\n')).toBe(true);
+    expect(readFileSync(file, 'latin1').startsWith('meshfleet valid-before 2\n')).toBe(true);
     expect((await fresh(file)).validBefore('s', text)).toBe(true);
   });
 });
