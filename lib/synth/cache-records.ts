@@ -6,8 +6,7 @@ import type { Diagnostic } from '../model/diagnostics.ts';
 import type { ClusterEntry } from '../output/index-file.ts';
 import type { RenderedCluster } from '../output/rendered-cluster.ts';
 import { withoutValues, type ClusterDeliveryPart } from '../rollout/gitops-files.ts';
-import { schemaSourcesKey } from '../validate/index.ts';
-import { emittedSchemaSources, type ClusterRender } from './render-cluster.ts';
+import type { ClusterRender } from './render-cluster.ts';
 
 /**
  * A cached value as bytes: JSON when it round-trips exactly (plain objects, arrays, strings, finite
@@ -102,8 +101,7 @@ export function encodeCachedCluster(rendered: RenderedCluster, paths: readonly s
   const { diagnostics, secrets, lock } = done;
   const { text: indexEntry, clean: indexEntryClean } = done.indexEntry;
   const views: ClusterViews = { objectFiles, routeFiles };
-  const schemas = schemaSourcesKey(emittedSchemaSources(rendered.cluster));
-  const rest = { folder, upstreamValues, chartVersion, counts, paths, diagnostics, secrets, lock, schemas, indexEntryClean } satisfies CachedRest;
+  const rest = { folder, upstreamValues, chartVersion, counts, paths, diagnostics, secrets, lock, indexEntryClean } satisfies CachedRest;
   const entryLength = Buffer.byteLength(indexEntry);
   // Both as ASCII JSON (nearly always): written straight into the record, without a buffer of each.
   const [viewsText, restText] = [exactJson(views), exactJson(rest)];
@@ -165,8 +163,6 @@ export interface CachedCluster {
   readonly diagnostics: readonly Diagnostic[];
   readonly secrets: readonly Diagnostic[];
   readonly lock: ClusterRender['lock'];
-  /** The schemas its objects were validated against (schemaSourcesKey of emittedSchemaSources). */
-  readonly schemas: string;
   /** Its entry in index.json (ClusterRender.indexEntry). */
   readonly indexEntry: ClusterEntry;
 }

@@ -21,15 +21,13 @@ import { linkTargetOf } from '../constructs/multicluster/gateway-ports.ts';
 import { environmentDelivery } from '../resolve/delivery.ts';
 import type { ResolvedCluster, ResolvedFleet } from '../resolve/resolve.ts';
 import { clusterPartFolder, withValues, type ClusterDeliveryParts } from '../rollout/gitops-files.ts';
-import { schemaSourcesKey } from '../validate/index.ts';
-import { emittedSchemaSources, type ClusterApps, type FleetContext } from './render-cluster.ts';
+import type { ClusterApps, FleetContext } from './render-cluster.ts';
 import type { ClusterOutcome } from './render-workers.ts';
 import { decode, decodeCachedCluster, encodeCachedCluster, encodeDeliveryPart, type CachedCluster, type CachedPart } from './cache-records.ts';
 import { canonical, codeStamp, digest } from './hashing.ts';
-import type { ValidatedFiles } from './validated-files.ts';
 
 /** Bumped when what is cached changes shape. */
-const FORMAT = 14;
+const FORMAT = 15;
 /** Cache files kept (one per output folder); older ones are removed when one is written. */
 const KEPT_FILES = 16;
 const FILE_PREFIX = 'synth-';
@@ -70,8 +68,6 @@ interface Footer {
   readonly clusters: readonly FooterCluster[];
   /** The rollout key (rollout-key.ts) of the output as written: its rollout check passed. */
   readonly rollout?: string;
-  /** The GitOps files whose objects synth validated on their own (not in a cluster's part), with their stats as written. */
-  readonly delivered: { readonly paths: readonly string[]; readonly stats: FileStats };
 }
 
 interface FooterCluster {
@@ -125,15 +121,6 @@ export interface Incremental {
   rolloutChecked(key: string): boolean;
   /** The reused clusters' files (and their reused parts' of the GitOps files) and their sizes as recorded (and found) in the output folder. */
   reusedFiles(): (readonly [path: string, size: number])[];
-  /**
-   * A cluster rendered again (after reusable): its files and its part's that the synth which wrote
-   * them validated, with the schemas it is checked against now, unchanged in the folder since.
-   */
-  validated(index: number): ValidatedFiles | undefined;
-  /** The GitOps files outside the clusters' parts that the synth which wrote them validated, unchanged since (after reusable). */
-  validatedDelivery(): ValidatedFiles | undefined;
-  /** The GitOps files outside the clusters' parts whose objects this synth validates: the next cache records them. */
-  deliveryValidated(paths: readonly string[]): void;
   /** Whether this run records the next cache (not a dry run's read-only use): render threads then encode what it keeps. */
   readonly recording: boolean;
   /** Moves the reused clusters' folders from the output into the staged folder (before its commit). */
@@ -164,13 +151,6 @@ export function incrementalSynth(target: string, { readOnly = false, files }: In
   // The folder's survey, taken by reusable once the input keys are made and the cache read (it throws the folder's refusal, if any).
   let surveyed: SurveyedFiles | undefined;
   const filesUnchanged = (paths: readonly string[], stats: FileStats) => (surveyed ? surveyedUnchanged(surveyed, paths, stats) : statsUnchanged(target, paths, stats));
-  // Each of the files (with its size) that is in the folder as recorded.
-  const unchangedOnes = (paths: readonly string[], stats: FileStats): [string, number][] =>
-    statsFit(paths, stats) ? paths.flatMap((path, i) => (filesUnchanged([path], stats.subarray(2 * i, 2 * i + 2)) ? [[path, sizeAt(stats, i)] as [string, number]] : [])) : [];
-  // By fleet index: the validated files of the clusters rendered again that the cache holds; the GitOps files outside their parts.
-  const validatedFiles = new Map<number, ValidatedFiles>();
-  let validatedDelivery: ValidatedFiles | undefined;
-  let delivered: readonly string[] = [];
   // Each cluster's input key (inputKeys) and its part's (deliveryPartKeys), of what reusable was given,
   // made when first needed: a cold synth's once its render workers have their job.
   let keyed: { readonly context: FleetContext; readonly apps?: (cluster: string) => ClusterApps } | undefined;
@@ -233,21 +213,10 @@ export function incrementalSynth(target: string, { readOnly = false, files }: In
           reusedNames.add(cluster.name);
           result.set(index, outcomeOf(context, cluster, entry, charts));
         }
-        context.fleet.clusters.forEach((cluster, index) => {
-          const found = result.has(index) ? undefined : matching.byName.get(cluster.name);
-          if (found) {
-            const unchanged = validatedFilesOf(read.bytes, found, cluster, unchangedOnes);
-            if (unchanged.length) validatedFiles.set(index, { folder: target, files: unchanged });
-          }
-        });
-        const { paths, stats } = read.footer.delivered;
-        validatedDelivery = { folder: target, files: unchangedOnes(paths, stats) };
       } catch {
         // A cache of another shape: render everything.
         reused.clear();
         reusedNames.clear();
-        validatedFiles.clear();
-        validatedDelivery = undefined;
         cache = undefined;
         return new Map();
       }
@@ -325,11 +294,6 @@ export function incrementalSynth(target: string, { readOnly = false, files }: In
         return found;
       });
     },
-    validated: (index) => validatedFiles.get(index),
-    validatedDelivery: () => validatedDelivery,
-    deliveryValidated(paths) {
-      delivered = paths;
-    },
     rolloutChecked(key) {
       rollout = key;
       return cache?.footer.rollout === key;
@@ -361,7 +325,7 @@ export function incrementalSynth(target: string, { readOnly = false, files }: In
         const total = present.reduce((n, c) => {
           const part = deliveries.get(c.name);
           return n + pairs(c.paths, c.stats) + (part ? pairs(part.paths, part.stats) : 0);
-        }, 2 * (FLEET_FILES.length + delivered.length));
+        }, 2 * FLEET_FILES.length);
         const table = new Float64Array(total);
         let at = 0;
         const put = (paths: readonly string[], recorded?: FileStats): FileStats => {
@@ -392,7 +356,6 @@ export function incrementalSynth(target: string, { readOnly = false, files }: In
             return { name, key, offset, length, stats: put(paths, stats), ...(delivery ? { delivery } : {}) };
           }),
           ...(rollout !== undefined ? { rollout } : {}),
-          delivered: { paths: delivered, stats: put(delivered) },
         };
         const bytes = serialize(footer);
         const length = Buffer.alloc(4);
@@ -468,20 +431,6 @@ function matchingClusters(read: { footer: Footer; bytes: Buffer }, clusters: rea
   } catch {
     return undefined;
   }
-}
-
-/**
- * A cluster's files and its part's, as the cache recorded them, that are unchanged in the folder
- * (`unchanged` of paths and their recorded stats); none when its objects were validated against
- * other schemas than the cluster's now (its Linkerd or Gateway API version changed).
- */
-function validatedFilesOf(bytes: Buffer, found: FooterCluster, cluster: ResolvedCluster, unchanged: (paths: readonly string[], stats: FileStats) => [string, number][]): [string, number][] {
-  const entry = decodeCachedCluster(bytes.subarray(found.offset, found.offset + found.length));
-  if (entry.schemas !== schemaSourcesKey(emittedSchemaSources(cluster))) return [];
-  const paths = unchanged(entry.paths, found.stats);
-  const part = found.delivery;
-  if (part) paths.push(...unchanged((decode(bytes.subarray(part.offset, part.offset + part.length)) as CachedPart).files.map(([path]) => path), part.stats));
-  return paths;
 }
 
 /** The cache file, if it is this code's and this folder's (its fleet-wide files are checked against the folder by the caller). */

@@ -22,7 +22,7 @@ import { policyViews, type ClusterPolicyView } from '../resolve/policy.ts';
 import type { ResolvedCluster, ResolvedFleet } from '../resolve/resolve.ts';
 import { clusterDeliveryPart, type ClusterDeliveryPart } from '../rollout/gitops-files.ts';
 import { routeFieldsBeyondLinkerd } from '../validate/linkerd-route-fields.ts';
-import { filesCheckedBefore, type ValidatedFiles } from './validated-files.ts';
+import { filesCheckedBefore } from './validated-files.ts';
 import { DELIVER_INSTEAD, describeSecretIssue, scanUnseenFiles, validateObjects, type SchemaSources, type WrappedFile } from '../validate/index.ts';
 
 /** An application's objects on one cluster (TypeScript fleets: fleet.addApp). */
@@ -59,7 +59,7 @@ export interface ClusterRender {
  * Renders one cluster; `charts` are the mesh chart entries of the previous versions.lock.json,
  * `validated` its files an earlier synth validated (their objects, rendered again alike, are not).
  */
-export function renderCluster(context: FleetContext, cluster: ResolvedCluster, charts: Readonly<Record<string, LockEntry>>, apps?: ClusterApps, validated?: ValidatedFiles): ClusterRender {
+export function renderCluster(context: FleetContext, cluster: ResolvedCluster, charts: Readonly<Record<string, LockEntry>>, apps?: ClusterApps): ClusterRender {
   const { fleet } = context;
   const folder = clusterFolder(cluster.environment, cluster.name);
   const delivery = environmentDelivery(fleet.delivery, cluster.environment);
@@ -79,7 +79,7 @@ export function renderCluster(context: FleetContext, cluster: ResolvedCluster, c
   const chart = meshChartFiles({ objectFiles });
   const routeYaml = objectYaml(routeFiles);
   const emitted = [...objectFiles.map((f) => [`${manifestsPath(folder)}/${f.name}`, chart.yaml.get(f.name), f.objects] as const), ...routeFiles.map((f) => [`${routesPath(folder)}/${f.name}`, routeYaml.get(f.name), f.objects] as const)];
-  const checked = filesCheckedBefore(validated, emitted, emittedSchemaSources(cluster));
+  const checked = filesCheckedBefore(emitted, emittedSchemaSources(cluster));
   const { diagnostics, objectsPassed } = checkEmitted(cluster, emitted, mesh.upstreamValues, checked.known);
   if (objectsPassed) checked.passed();
 
@@ -104,10 +104,10 @@ export function renderCluster(context: FleetContext, cluster: ResolvedCluster, c
  * part again and reports what it finds in the order of a single-threaded synth. `rendered` keeps
  * what the CLI keeps of its objects (keptCluster 'rollout'): what the GitOps files read.
  */
-export function checkedDeliveryPart(fleet: ResolvedFleet, rendered: RenderedCluster, validated?: ValidatedFiles): ClusterDeliveryPart | undefined {
+export function checkedDeliveryPart(fleet: ResolvedFleet, rendered: RenderedCluster): ClusterDeliveryPart | undefined {
   const { components, files, objectFiles } = clusterDeliveryPart(fleet, rendered);
   const texts = new Map(files as (readonly [string, string])[]);
-  const checked = filesCheckedBefore(validated, objectFiles.map((file) => [file.path, texts.get(file.path), file.objects] as const), {});
+  const checked = filesCheckedBefore(objectFiles.map((file) => [file.path, texts.get(file.path), file.objects] as const), {});
   if (objectFiles.some((file) => validateObjects(file.objects, {}, checked.known).length > 0)) return undefined;
   checked.passed();
   if (files.length && scanUnseenFiles(texts).length > 0) return undefined;

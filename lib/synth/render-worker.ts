@@ -21,14 +21,14 @@ export async function renderInWorker(data: WorkerData, rendered?: () => string |
   assumeCompilerFlags(data.compilerFlags);
   const send = (message: WorkerMessage) => port.postMessage(message);
   // The job comes once the main thread has planned the fleet; the modules loaded meanwhile.
-  const { fleet, keep, charts, order, apps, folder, extras, validated, validBefore } = await new Promise<WorkerJob>((resolve) => port.once('message', resolve));
+  const { fleet, keep, charts, order, apps, folder, extras, validBefore } = await new Promise<WorkerJob>((resolve) => port.once('message', resolve));
   useValidBefore(validBefore);
   const context = fleetContext(fleet);
   const write = folder === undefined ? undefined : stagedWriter(folder);
   for (let at = claim(control, order.length); at !== undefined; at = claim(control, order.length)) {
     const index = order[at];
     try {
-      const done = renderCluster(context, fleet.clusters[index], charts, apps?.[index], validated?.[index]);
+      const done = renderCluster(context, fleet.clusters[index], charts, apps?.[index]);
       const { upstreamValues, folder: own } = done.rendered;
       const kept = keptCluster(done.rendered, keep);
       const objects = keep === 'rollout' ? { objectViews: packViews(kept.objectFiles), routeViews: packViews(kept.routeFiles) } : { objectFiles: kept.objectFiles, routeFiles: kept.routeFiles };
@@ -40,7 +40,7 @@ export async function renderInWorker(data: WorkerData, rendered?: () => string |
       // Checked here, on this thread, so that the main thread's commit() counts the folder instead of walking it.
       const mtimes = write ? checkWritten(folder!, [...done.files.keys()].map((path, i) => [path, files[i]![1] as number] as const)) : undefined;
       const { diagnostics, secrets, lock, lockedMajor, indexEntry } = done;
-      const part = extras.deliveryParts ? checkedDeliveryPart(fleet, kept, validated?.[index]) : undefined;
+      const part = extras.deliveryParts ? checkedDeliveryPart(fleet, kept) : undefined;
       const { cached, rolloutDigest } = threadEncoded(kept, [...done.files.keys()], done, part, extras);
       const delivery = part && { components: withoutValues(part.components), files: part.files.map(([path, text]) => [path, write ? write(path, text as string) : text] as const) };
       if (rendered) {

@@ -31,7 +31,6 @@ import { codeStamp } from './hashing.ts';
 import { addFound, useValidBefore, validBeforeFileName } from '../validate/valid-before.ts';
 import { compilerFlagState, releaseCoresToCompiler, shareCoresWithCompiler, type CompilerFlagState } from '../compiler-tuning.ts';
 import { checkedDeliveryPart, renderCluster, type ClusterApps, type ClusterRender, type FleetContext } from './render-cluster.ts';
-import type { ValidatedFiles } from './validated-files.ts';
 
 /** Below this many clusters a worker's start (loading the render modules, ~0.3 s) costs more than it saves. */
 export const WORKER_THRESHOLD = 32;
@@ -150,8 +149,6 @@ export interface WorkerJob {
   readonly order: readonly number[];
   readonly apps?: readonly (ClusterApps | undefined)[];
   readonly folder?: string;
-  /** By fleet index: the files of the cluster an earlier synth validated (RenderClustersOptions.validated). */
-  readonly validated?: readonly (ValidatedFiles | undefined)[];
   /** What it does with each cluster beside rendering it. */
   readonly extras: ThreadExtras;
   /** The file of objects found valid before (lib/validate/valid-before.ts), which this synth's threads share. */
@@ -283,8 +280,6 @@ export interface RenderClustersOptions {
   readonly record?: (index: number, outcome: ClusterOutcome) => void;
   /** Wraps the code the workers start with (tests: a worker that stops midway); the prestarted ones are not used then. */
   readonly workerCode?: (code: string) => string;
-  /** By fleet index: a cluster's files (and its part's) that an earlier synth validated (lib/synth/validated-files.ts). */
-  readonly validated?: (index: number) => ValidatedFiles | undefined;
 }
 
 /**
@@ -299,7 +294,7 @@ export function renderClusters(
   staged: StagedTarget | undefined,
   options: RenderClustersOptions = {},
 ): ClusterOutcome[] {
-  const { keep = 'objects', reused = new Map<number, ClusterOutcome>(), record, validated } = options;
+  const { keep = 'objects', reused = new Map<number, ClusterOutcome>(), record } = options;
   const extras = keep === 'rollout' ? (options.extras ?? NO_EXTRAS) : NO_EXTRAS;
   const recorded = (index: number, outcome: ClusterOutcome): ClusterOutcome => {
     if (!record) return outcome;
@@ -315,7 +310,7 @@ export function renderClusters(
   const renderAll = () => clusters.map((_, index) => recorded(index, reused.get(index) ?? renderHere(index)));
   const renderHere = (index: number): ClusterOutcome => {
     const cluster = clusters[index];
-    const done = renderCluster(context, cluster, charts, apps?.(cluster.name), validated?.(index));
+    const done = renderCluster(context, cluster, charts, apps?.(cluster.name));
     if (sink) for (const [path, text] of done.files) sink(path, text);
     if (sink && staged) {
       // Checked here, on the thread that wrote it, so that commit() counts the folder instead of walking it.
@@ -328,7 +323,7 @@ export function renderClusters(
     }
     const rendered = keptCluster(done.rendered, keep);
     const paths = [...done.files.keys()];
-    const part = extras.deliveryParts ? checkedDeliveryPart(context.fleet, rendered, validated?.(index)) : undefined;
+    const part = extras.deliveryParts ? checkedDeliveryPart(context.fleet, rendered) : undefined;
     const { cached, rolloutDigest } = threadEncoded(rendered, paths, done, part, extras);
     const delivery = part && sink ? { ...part, files: part.files.map(([path, text]) => (sink(path, text as string), [path, Buffer.byteLength(text as string)] as const)) } : part;
     return { ...done, rendered, paths, files: sink ? undefined : done.files, ...(delivery ? { delivery } : {}), ...(cached ? { cached } : {}), ...(rolloutDigest ? { rolloutDigest } : {}) };
@@ -338,7 +333,7 @@ export function renderClusters(
   const { control, workers } = pool;
   try {
     // Application objects are taken here, once per cluster, as the single-threaded loop does.
-    const job: WorkerJob = { fleet: context.fleet, keep, charts, order, apps: apps && clusters.map((c) => apps(c.name)), folder: staged?.folder, extras, ...(validated ? { validated: clusters.map((_, index) => validated(index)) } : {}), validBefore };
+    const job: WorkerJob = { fleet: context.fleet, keep, charts, order, apps: apps && clusters.map((c) => apps(c.name)), folder: staged?.folder, extras, validBefore };
     for (const { port } of workers) port.postMessage(job);
   } catch (e) {
     stopPool(pool);

@@ -18,7 +18,7 @@ import type { Incremental } from './incremental.ts';
 import { clusterRolloutDigest, rolloutKey } from './rollout-key.ts';
 import { fleetContext, objectDiagnostics, secretDiagnostics, type ClusterApps } from './render-cluster.ts';
 import { renderClusters, type ClusterOutcome, type KeepObjects, type StagedTarget } from './render-workers.ts';
-import { filesCheckedBefore, type ValidatedFiles } from './validated-files.ts';
+import { filesCheckedBefore } from './validated-files.ts';
 
 // What was rendered and where it goes are described by the output layer.
 export { INDEX_FILE, ROUTES_FOLDER, type RenderedCluster } from '../output/rendered-cluster.ts';
@@ -78,7 +78,7 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock, options
   const made = new Map<string, ClusterDeliveryPart>();
   // The incremental cache writes each cluster as it comes, so that no encoded cluster is held.
   const record = incremental && ((index: number, outcome: ClusterOutcome) => incremental.record(index, outcome));
-  for (const done of renderClusters(context, previous.charts, apps, sink, sink?.staged, { keep, reused, extras: { deliveryParts: defaults, encode: incremental?.recording === true, rolloutDigest: incremental !== undefined }, record, ...(incremental ? { validated: incremental.validated } : {}) })) {
+  for (const done of renderClusters(context, previous.charts, apps, sink, sink?.staged, { keep, reused, extras: { deliveryParts: defaults, encode: incremental?.recording === true, rolloutDigest: incremental !== undefined }, record })) {
     if (done.delivery) made.set(done.rendered.cluster.name, done.delivery);
     const { cluster, folder } = done.rendered;
     diagnostics.push(...done.diagnostics);
@@ -107,8 +107,7 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock, options
   const gitops = renderDelivery(fleet, rendered, options, defaults ? parts : undefined);
   const fleetFiles = new Map<string, string>();
   for (const [path, text] of gitops.files) fleetFiles.set(path, text);
-  diagnostics.push(...checkDelivered(gitops, incremental?.validatedDelivery()));
-  incremental?.deliveryValidated(gitops.objectFiles.map((file) => file.path));
+  diagnostics.push(...checkDelivered(gitops));
   let rollout: RolloutModel | undefined;
   const model = () => (rollout ??= rolloutModel({ delivery: fleet.delivery, rendered, components: gitops.components, fleetName: fleet.name }));
   if (!diagnostics.some((d) => d.severity === 'error')) {
@@ -151,9 +150,9 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock, options
   };
 }
 
-/** Every Argo CD and Flux object against its CRD schema (but those of files validated before, made alike: lib/synth/validated-files.ts). */
-function checkDelivered(gitops: DeliveryOutput, validated: ValidatedFiles | undefined): Diagnostic[] {
-  const checked = filesCheckedBefore(validated, gitops.objectFiles.map((file) => [file.path, gitops.files.get(file.path), file.objects] as const), {});
+/** Every Argo CD and Flux object against its CRD schema (but those of files whose text passed before: lib/synth/validated-files.ts). */
+function checkDelivered(gitops: DeliveryOutput): Diagnostic[] {
+  const checked = filesCheckedBefore(gitops.objectFiles.map((file) => [file.path, gitops.files.get(file.path), file.objects] as const), {});
   const diagnostics = gitops.objectFiles.flatMap((file) => objectDiagnostics(file.objects, {}, file.cluster?.cluster.path ?? '/spec/delivery', file.path, checked.known));
   if (diagnostics.length === 0) checked.passed();
   return diagnostics;

@@ -3,8 +3,8 @@
 // checking their objects again costs each thread loading the schemas' generated code and CEL
 // (0.1–0.25 s before its first cluster is done) and ~0.5 ms a cluster after. The checks of an object
 // are a pure function of it, of the schemas it is checked against and of meshfleet's code; a file's
-// text tells its objects apart (the synth already takes an unchanged file's objects as checked:
-// lib/synth/validated-files.ts). So a verdict is kept as the SHA-256 of the check (the schema
+// text tells its objects apart (lib/synth/validated-files.ts gives the objects of a file whose text
+// passed to validateObjects as known). So a verdict is kept as the SHA-256 of the check (the schema
 // sources, or another check's name) and the text, in a file the synth names by its code stamp (which covers schemas/, the code and the
 // dependencies' versions). Only "valid" is kept: a file with an invalid object is checked again, and
 // reported, every time. Other checks that are pure functions of a text keep theirs here under their

@@ -2,7 +2,7 @@
 // clusters' folders over instead of rendering them, and its output is byte-identical to a cold synth
 // of the same fleet over the same previous output (the chart versions follow from that output's lock).
 // Reuse is observable: a moved file keeps its inode, a rendered one gets a new file.
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import fc from 'fast-check';
@@ -25,10 +25,6 @@ vi.mock('../../lib/output/folder-survey.ts', async (importOriginal) => {
     startSurvey: (target: string, display: string, withStats: boolean) => (survey.last = actual.startSurvey(target, display, withStats, { threshold: survey.threaded ? 0 : undefined })),
   };
 });
-
-// Files whose objects passed their checks are also kept by content between runs (valid-before.ts), which
-// would answer for the folder's files in these tests: off here, so that they see the folder's own.
-vi.mock('../../lib/validate/valid-before.ts', async (importOriginal) => ({ ...(await importOriginal<typeof import('../../lib/validate/valid-before.ts')>()), useValidBefore: () => {} }));
 
 let work: string;
 beforeEach(() => {
@@ -292,12 +288,12 @@ describe('incremental synth checks again only what changed of a cluster it rende
     expect(checked).toBeGreaterThanOrEqual(mesh);
   });
 
-  it('the objects of a file touched since it was written (the same text, a later time), not the others', () => {
+  it('none of a file edited in the folder since (what passed is the text rendered, not the file)', () => {
     const { out, document } = setUp();
-    const later = new Date(statSync(policy(out)).mtimeMs + 5000);
-    utimesSync(policy(out), later, later);
+    writeFileSync(policy(out), '# edited\n');
     (document.spec.clusters[2] as Cluster).ha = true;
-    expect(checkedBy(document, out)).toBe(objectsIn(policy(out)));
+    expect(checkedBy(document, out)).toBe(0);
+    expect(readFileSync(policy(out), 'utf8')).not.toBe('# edited\n');
   });
 
   it('the objects of the files whose text the change changes, not the others', () => {
@@ -342,7 +338,7 @@ describe('the cache\'s records', () => {
     expect(Buffer.from(record.subarray(4, 4 + views.length)).equals(Buffer.from(views))).toBe(true);
     expect(views[0]).toBe(0x7b);
     const { views: decodedViews, ...rest } = decodeCachedCluster(record);
-    expect(rest).toStrictEqual({ folder: 'dev/a', upstreamValues: { 'linkerd-control-plane': { a: -0 } }, chartVersion: '1.0.0', counts: { objects: 1, routeFiles: {} }, paths: ['dev/a/x.yaml'], diagnostics: [], secrets: [], lock: { key: 'dev/a', entry: { version: '1.0.0', hash: 'h' } }, schemas: '2.20\u00001.2.1\u0000standard', indexEntry: { text: '{\n          "name": "a"\n        }', clean: true } });
+    expect(rest).toStrictEqual({ folder: 'dev/a', upstreamValues: { 'linkerd-control-plane': { a: -0 } }, chartVersion: '1.0.0', counts: { objects: 1, routeFiles: {} }, paths: ['dev/a/x.yaml'], diagnostics: [], secrets: [], lock: { key: 'dev/a', entry: { version: '1.0.0', hash: 'h' } }, indexEntry: { text: '{\n          "name": "a"\n        }', clean: true } });
     // Decoded when first read, once.
     expect(decodedViews()).toStrictEqual({ objectFiles: [{ name: 'namespaces.yaml', objects: [view] }], routeFiles: [] });
     expect(decodedViews()).toBe(decodedViews());
