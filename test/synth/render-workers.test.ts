@@ -10,7 +10,7 @@ import type { KubeObject } from '../../lib/model/kube-object.ts';
 import { stagedWriter } from '../../lib/output/atomic-write.ts';
 import { renderFleet, type AppSource, type FileSink } from '../../lib/synth/render.ts';
 import { fleetContext } from '../../lib/synth/render-cluster.ts';
-import { clustersLostToWorkers, prestartForFleetFile, renderClusters, WORKER_THRESHOLD, workerCount, workerHeapMb } from '../../lib/synth/render-workers.ts';
+import { clustersLostToWorkers, prestartForFleetFile, renderClusters, WORKER_THRESHOLD, workerCount, workerHeapMb, workerResourceLimits } from '../../lib/synth/render-workers.ts';
 import { synthesize } from '../../lib/synth/synthesize.ts';
 import { exampleDocument, fleetDocument, plan, REPO } from '../support/fleet.ts';
 import { SECRET_SAMPLES } from '../validate/secret-samples.ts';
@@ -258,6 +258,11 @@ describe('a render worker that stops', () => {
     expect(workerHeapMb('4096')).toBe(4096);
     expect(() => workerHeapMb('0')).toThrow(/^MESHFLEET_WORKER_HEAP_MB is "0", not a heap size in MB: set it to a whole number of MB, or unset it \(1536\)$/);
     expect(() => workerHeapMb('2G')).toThrow(/MESHFLEET_WORKER_HEAP_MB/);
+  });
+
+  it('young generation: 64 MB, above V8\'s 48, whatever the old generation\'s limit', () => {
+    expect(workerResourceLimits(undefined)).toStrictEqual({ maxOldGenerationSizeMb: 1536, maxYoungGenerationSizeMb: 64 });
+    expect(workerResourceLimits('512')).toStrictEqual({ maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: 64 });
   });
 });
 
