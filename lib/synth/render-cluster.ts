@@ -56,8 +56,9 @@ export interface ClusterRender {
 }
 
 /**
- * Renders one cluster; `charts` are the mesh chart entries of the previous versions.lock.json,
- * `validated` its files an earlier synth validated (their objects, rendered again alike, are not).
+ * Renders one cluster; `charts` are the mesh chart entries of the previous versions.lock.json. The
+ * objects of a file whose text passed before are not checked against their schemas again
+ * (validated-files.ts).
  */
 export function renderCluster(context: FleetContext, cluster: ResolvedCluster, charts: Readonly<Record<string, LockEntry>>, apps?: ClusterApps): ClusterRender {
   const { fleet } = context;

@@ -49,7 +49,7 @@ const WORKER_OLD_GENERATION_MB = 1536;
 /**
  * A render worker's young generation (V8's default is 48 MB on 64-bit). A cluster's objects, texts
  * and files die young, but a scavenge every ~16 MB copied what was still being built: in a cold
- * 1000-cluster synth the worker spent 430–467 ms in the collector, 190–250 ms with 64 or 96 MB
+ * 1000-cluster synth the worker spent 430–467 ms in the collector, 190–275 ms with 64 or 96 MB
  * (profiles), for ~35 MB more peak memory. The main thread's is set at its start, out of our reach.
  */
 const WORKER_YOUNG_GENERATION_MB = 64;
