@@ -251,9 +251,9 @@ export function policyViews(fleet: {
 }
 
 /**
- * The objects of one cluster, from the policy entries that name it (its share: policyViews). Not
- * filtered again here: an entry without clusters names all of them, and a search of its list for
- * each cluster made the whole fleet's views quadratic (70 ms of 88 at 1000 clusters).
+ * The objects of one cluster, from the policy entries that name it (its share: policyViews, made in
+ * one pass; an entry without clusters names all of them, so searching its list again for each
+ * cluster would make the fleet's views quadratic).
  */
 function policyViewOf(cluster: ClusterFacts, share: ResolvedPolicy, ctx: PolicyContext): ClusterPolicyView {
   const namespaces = share.namespaces;

@@ -116,7 +116,7 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock, options
     const digests = incremental && defaults ? incremental.rolloutDigests(rendered, (r) => clusterRolloutDigest(r, joined.get(r.cluster.name) ?? undelivered(r))) : undefined;
     const key = digests && rolloutKey(fleet.delivery, fleet.name, peersPush, digests);
     // Or when a synth of the same code found nothing with this key, into any folder (the valid-before
-    // file: a cold synth of a fleet checked before spares the model and the check, ~0.3 s at 1000 clusters).
+    // file: a cold synth of a fleet checked before spares the model and the check, 0.57–0.64 s at 1000 clusters, timed).
     if (key === undefined || !(incremental!.rolloutChecked(key) || validBefore(ROLLOUT_CHECK, key))) {
       const found = rolloutDiagnostics(model(), { peersPush });
       diagnostics.push(...found);
