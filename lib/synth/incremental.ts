@@ -27,7 +27,7 @@ import { decode, decodeCachedCluster, encodeCachedCluster, encodeDeliveryPart, t
 import { canonical, codeStamp, digest } from './hashing.ts';
 
 /** Bumped when what is cached changes shape. */
-const FORMAT = 15;
+const FORMAT = 16;
 /** Cache files kept (one per output folder); older ones are removed when one is written. */
 const KEPT_FILES = 16;
 const FILE_PREFIX = 'synth-';
@@ -66,8 +66,6 @@ interface Footer {
   /** Size and mtime of the marker, index.json and versions.lock.json as written. */
   readonly fleetFiles: FileStats;
   readonly clusters: readonly FooterCluster[];
-  /** The rollout key (rollout-key.ts) of the output as written: its rollout check passed. */
-  readonly rollout?: string;
 }
 
 interface FooterCluster {
@@ -117,8 +115,6 @@ export interface Incremental {
    * part of the GitOps files, else `make`'s.
    */
   rolloutDigests(rendered: readonly RenderedCluster[], make: (rendered: RenderedCluster) => string): string[];
-  /** Whether the output folder was written with this rollout key, so its rollout check passed then; the next cache records the key. */
-  rolloutChecked(key: string): boolean;
   /** The reused clusters' files (and their reused parts' of the GitOps files) and their sizes as recorded (and found) in the output folder. */
   reusedFiles(): (readonly [path: string, size: number])[];
   /** Whether this run records the next cache (not a dry run's read-only use): render threads then encode what it keeps. */
@@ -172,9 +168,8 @@ export function incrementalSynth(target: string, { readOnly = false, files }: In
   // Parts taken from the cache (moved by adopt), and the parts the next cache holds with their files' paths.
   const takenParts = new Map<string, { data: Uint8Array; files: CachedPart['files']; stats: FileStats; folder?: string }>();
   const deliveries = new Map<string, Omit<FooterPart, 'stats'> & { paths: readonly string[]; stats?: FileStats }>();
-  // Rollout digests by cluster name, and the key the next cache records.
+  // Rollout digests by cluster name.
   const digests = new Map<string, string>();
-  let rollout: string | undefined;
   const write = (bytes: Uint8Array) => {
     for (let done = 0; done < bytes.length; ) done += writeSync(fd!, bytes, done);
     written += bytes.length;
@@ -294,10 +289,6 @@ export function incrementalSynth(target: string, { readOnly = false, files }: In
         return found;
       });
     },
-    rolloutChecked(key) {
-      rollout = key;
-      return cache?.footer.rollout === key;
-    },
     reusedFiles() {
       const clusters = [...reused.values()].flatMap(({ entry, stats }) => entry.paths.map((path, i) => [path, sizeAt(stats, i)] as const));
       const parts = [...takenParts.values()].flatMap(({ files, stats }) => files.map(([path], i) => [path, sizeAt(stats, i)] as const));
@@ -355,7 +346,6 @@ export function incrementalSynth(target: string, { readOnly = false, files }: In
             const delivery = part && { key: part.key, offset: part.offset, length: part.length, stats: put(part.paths, part.stats), ...(digest !== undefined ? { rollout: digest } : {}) };
             return { name, key, offset, length, stats: put(paths, stats), ...(delivery ? { delivery } : {}) };
           }),
-          ...(rollout !== undefined ? { rollout } : {}),
         };
         const bytes = serialize(footer);
         const length = Buffer.alloc(4);

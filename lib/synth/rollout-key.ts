@@ -2,8 +2,9 @@
 // one thread: some 0.6 s at 1000 clusters, which a re-synth after a one-cluster edit would repeat in
 // full. What the model reads of each cluster is hashed by the thread that renders it
 // (clusterRolloutDigest); the fleet's key is those hashes with what the model reads of the fleet
-// (rolloutKey). A synth writes its output, and so records its key in the
-// incremental cache, only when the check found nothing; a later run with the same key needs no check.
+// (rolloutKey). A key whose check found nothing is kept in the valid-before file
+// (lib/validate/valid-before.ts, by lib/synth/render.ts); a later run with the same key, into any
+// folder, needs no check.
 import { createHash } from 'node:crypto';
 import type { RenderedCluster } from '../output/rendered-cluster.ts';
 import type { FleetDelivery } from '../resolve/delivery.ts';
