@@ -21,8 +21,11 @@ async function until(ready: () => boolean, ms = 20_000): Promise<void> {
   for (const end = Date.now() + ms; !ready(); await sleep(20)) if (Date.now() > end) throw new Error('timed out');
 }
 
-/** watchFleet with a stand-in run over `inputs`: how many runs, and what stops it. */
-function watching(inputs: readonly string[], runMs = 0) {
+/**
+ * watchFleet with a stand-in run over `inputs`: how many runs, and what stops it. A run lasts `runMs`,
+ * or until `hold` (given the run's number, from 1) settles.
+ */
+function watching(inputs: readonly string[], runMs = 0, hold?: (run: number) => Promise<void> | undefined) {
   const runs: number[] = [];
   const ended = { count: 0 };
   const abort = new AbortController();
@@ -31,7 +34,9 @@ function watching(inputs: readonly string[], runMs = 0) {
     runs.push(Date.now());
     // Noted as the command notes them: each input's fingerprint as the run reads it, at its start.
     const read = inputs.map((path) => [path, inputFingerprint(path)] as const);
-    if (runMs) await sleep(runMs);
+    const held = hold?.(runs.length);
+    if (held) await held;
+    else if (runMs) await sleep(runMs);
     ended.count++;
     return { exitCode: 0, inputs: read };
   };
@@ -64,7 +69,10 @@ describe('the watch loop', () => {
   it('runs once more after a run during which the files changed, and ends a run in progress before it stops', async () => {
     const fleet = join(scratch.path, 'fleet.yaml');
     writeFileSync(fleet, 'a: 1\n');
-    const w = watching([fleet], 400);
+    // The second run is held until both changes below are written, however slow the machine.
+    let release = () => {};
+    const held = new Promise<void>((done) => (release = done));
+    const w = watching([fleet], 400, (run) => (run === 2 ? held : undefined));
     await until(() => w.io.stderr.includes('watching'));
     writeFileSync(fleet, 'a: 2\n');
     await until(() => w.runs.length === 2);
@@ -72,6 +80,8 @@ describe('the watch loop', () => {
     writeFileSync(fleet, 'a: 3\n');
     await sleep(50);
     writeFileSync(fleet, 'a: 4\n');
+    await sleep(100);
+    release();
     await until(() => w.runs.length === 3);
     await sleep(700);
     expect(w.runs).toHaveLength(3);
