@@ -41,8 +41,15 @@ function watching(inputs: readonly string[], runMs = 0, hold?: (run: number) => 
     return { exitCode: 0, inputs: read };
   };
   const done = watchFleet({ run, io, settleMs: 30, signal: abort.signal });
+  looping.push(abort);
   return { runs, ended, io, done, stop: () => abort.abort() };
 }
+
+/** The loops a test started: one that fails before stopping its loop must not leave it (and its Ctrl-C handler) to the next. */
+const looping: AbortController[] = [];
+afterEach(() => {
+  for (const abort of looping.splice(0)) abort.abort();
+});
 
 describe('the watch loop', () => {
   it('runs again when a file the fleet was read from changes, not when it is written unchanged', async () => {
