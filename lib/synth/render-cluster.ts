@@ -9,7 +9,7 @@ import { unknownControllerKeys, unknownValueKeys, upstreamValueProblems } from '
 import { error, type Diagnostic } from '../model/diagnostics.ts';
 import type { KubeObject } from '../model/kube-object.ts';
 import { standsClean } from '../model/secret-material.ts';
-import { layOutCluster, clusterFolder, manifestsPath, meshChartFiles, meshChartPath, routesPath, templatesWrappingManifests } from '../output/cluster-layout.ts';
+import { layOutCluster, clusterFolder, meshChartFiles, meshChartPath, templatesWrappingManifests } from '../output/cluster-layout.ts';
 import { objectYaml } from '../output/manifests.ts';
 import { gatewayApiFolderFiles } from '../output/gateway-api-folder.ts';
 import { clusterIndexEntry, type ClusterEntry } from '../output/index-file.ts';
@@ -79,7 +79,8 @@ export function renderCluster(context: FleetContext, cluster: ResolvedCluster, c
   const routeFiles = ClusterRoutes.needed(cluster) ? objectFilesOf(new ClusterRoutes(app, 'routes', { cluster, fleetName: fleet.name, meshNamespaces: objects.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name) })) : [];
   const chart = meshChartFiles({ objectFiles });
   const routeYaml = objectYaml(routeFiles);
-  const emitted = [...objectFiles.map((f) => [`${manifestsPath(folder)}/${f.name}`, chart.yaml.get(f.name), f.objects] as const), ...routeFiles.map((f) => [`${routesPath(folder)}/${f.name}`, routeYaml.get(f.name), f.objects] as const)];
+  // Each file of objects as its text (the manifest's, which the mesh template wraps) and objects.
+  const emitted = [...objectFiles.map((f) => [chart.yaml.get(f.name), f.objects] as const), ...routeFiles.map((f) => [routeYaml.get(f.name), f.objects] as const)];
   const checked = filesCheckedBefore(emitted, emittedSchemaSources(cluster));
   const { diagnostics, objectsPassed } = checkEmitted(cluster, emitted, mesh.upstreamValues, checked.known);
   if (objectsPassed) checked.passed();
@@ -108,7 +109,7 @@ export function renderCluster(context: FleetContext, cluster: ResolvedCluster, c
 export function checkedDeliveryPart(fleet: ResolvedFleet, rendered: RenderedCluster): ClusterDeliveryPart | undefined {
   const { components, files, objectFiles } = clusterDeliveryPart(fleet, rendered);
   const texts = new Map(files as (readonly [string, string])[]);
-  const checked = filesCheckedBefore(objectFiles.map((file) => [file.path, texts.get(file.path), file.objects] as const), {});
+  const checked = filesCheckedBefore(objectFiles.map((file) => [texts.get(file.path), file.objects] as const), {});
   if (objectFiles.some((file) => validateObjects(file.objects, {}, checked.known).length > 0)) return undefined;
   checked.passed();
   if (files.length && scanUnseenFiles(texts).length > 0) return undefined;
@@ -125,10 +126,10 @@ export function emittedSchemaSources(cluster: ResolvedCluster): SchemaSources {
  * Emitted objects against their schemas (but `known` ones: validateObjects), values against the
  * upstream charts; `objectsPassed`: the objects' own checks found nothing.
  */
-function checkEmitted(cluster: ResolvedCluster, files: readonly (readonly [path: string, text: string | undefined, objects: readonly KubeObject[]])[], upstreamValues: RenderedCluster['upstreamValues'], known: ReadonlySet<KubeObject>): { diagnostics: Diagnostic[]; objectsPassed: boolean } {
-  const diagnostics = objectDiagnostics(files.flatMap(([, , objects]) => objects), emittedSchemaSources(cluster), cluster.path, undefined, known);
+function checkEmitted(cluster: ResolvedCluster, files: readonly (readonly [text: string | undefined, objects: readonly KubeObject[]])[], upstreamValues: RenderedCluster['upstreamValues'], known: ReadonlySet<KubeObject>): { diagnostics: Diagnostic[]; objectsPassed: boolean } {
+  const diagnostics = objectDiagnostics(files.flatMap(([, objects]) => objects), emittedSchemaSources(cluster), cluster.path, undefined, known);
   const objectsPassed = diagnostics.length === 0;
-  diagnostics.push(...routeFieldsBeyondLinkerd(cluster, files.map(([, text, objects]) => [text, objects] as const)));
+  diagnostics.push(...routeFieldsBeyondLinkerd(cluster, files));
   for (const [chart, values] of Object.entries(upstreamValues)) {
     const tree = upstreamKeys(cluster.release, chart as UpstreamChart);
     for (const key of [...unknownValueKeys(values, tree), ...unknownControllerKeys(values, tree)]) {

@@ -153,7 +153,7 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock, options
 
 /** Every Argo CD and Flux object against its CRD schema (but those of files whose text passed before: lib/synth/validated-files.ts). */
 function checkDelivered(gitops: DeliveryOutput): Diagnostic[] {
-  const checked = filesCheckedBefore(gitops.objectFiles.map((file) => [file.path, gitops.files.get(file.path), file.objects] as const), {});
+  const checked = filesCheckedBefore(gitops.objectFiles.map((file) => [gitops.files.get(file.path), file.objects] as const), {});
   const diagnostics = gitops.objectFiles.flatMap((file) => objectDiagnostics(file.objects, {}, file.cluster?.cluster.path ?? '/spec/delivery', file.path, checked.known));
   if (diagnostics.length === 0) checked.passed();
   return diagnostics;

@@ -8,14 +8,14 @@ import { schemaSourcesKey, type SchemaSources } from '../validate/index.ts';
 import { foundValid, validBefore } from '../validate/valid-before.ts';
 
 /**
- * The objects of the files (path, text, objects) whose text passed their checks against `sources`
+ * The objects of the files (text, objects) whose text passed their checks against `sources`
  * before; `passed` keeps the texts of the others, to be called once their objects' checks found nothing.
  */
-export function filesCheckedBefore(files: readonly (readonly [path: string, text: string | undefined, objects: readonly KubeObject[]])[], sources: SchemaSources): { readonly known: ReadonlySet<KubeObject>; readonly passed: () => void } {
+export function filesCheckedBefore(files: readonly (readonly [text: string | undefined, objects: readonly KubeObject[]])[], sources: SchemaSources): { readonly known: ReadonlySet<KubeObject>; readonly passed: () => void } {
   const known = new Set<KubeObject>();
   const key = schemaSourcesKey(sources);
   const unkept: string[] = [];
-  for (const [, text, objects] of files) {
+  for (const [text, objects] of files) {
     if (text === undefined || objects.length === 0) continue;
     if (validBefore(key, text)) for (const object of objects) known.add(object);
     else unkept.push(text);

@@ -21,7 +21,7 @@ import { isMainThread } from 'node:worker_threads';
 import { ensureCacheFolder, removeOlderVersions, saveAtExit, writeCacheFile } from '../compiled-cache.ts';
 
 const DIGEST_BYTES = 16;
-/** Past this many digests (4 MB; a 1000-cluster synth keeps ~12,000) the file keeps only what this run used and found. */
+/** Past this many digests (4 MB; a 1000-cluster synth keeps ~37,000: its object files, scanned texts and rollout key) the file keeps only what this run used and found. */
 const MAX_DIGESTS = 1 << 18;
 /** The file's first bytes: its format. */
 const HEADER = 'meshfleet valid-before 2\n';
@@ -69,8 +69,10 @@ function opened(): Store | undefined {
 
 /**
  * The digest of a text under a check (`check`: the schema sources' key, or another check's name): of
- * the check and the text's own SHA-256, so that a long text is read once. One-shot hashes: a Hash
- * object costs more than hashing a file of a few kilobytes.
+ * the check and the text's own SHA-256, so that a long text is not copied behind the check's name.
+ * One-shot hashes: a Hash object costs more than hashing a file of a few kilobytes. A file asked
+ * about under two checks (its objects', the secret scan's) is hashed for each: a memo of digests
+ * keyed by the texts cost more than the second hash (Map lookups of long strings).
  */
 function digest(check: string, text: string): string {
   return hash('sha256', `${check}\0${hash('sha256', text, 'binary')}`, 'binary').slice(0, DIGEST_BYTES);
