@@ -260,6 +260,18 @@ describe('a render worker that stops', () => {
     expect(() => workerHeapMb('2G')).toThrow(/MESHFLEET_WORKER_HEAP_MB/);
   });
 
+  it('a worker runs under the limits workerResourceLimits gives (its young generation too)', () => {
+    const { fleet } = plan(clusters(4));
+    const context = fleetContext(fleet!);
+    vi.stubEnv('MESHFLEET_WORKERS', '1');
+    const report = join(work, 'limits.json');
+    const { sink } = stagedSink(mkdtempSync(join(work, 'limits-')));
+    // The worker writes the limits its thread runs under before its own code starts.
+    const reporting = (code: string) => `require('node:fs').writeFileSync(${JSON.stringify(report)}, JSON.stringify(require('node:worker_threads').resourceLimits));\n${code}`;
+    renderClusters(context, {}, undefined, sink, sink.staged, { workerCode: reporting });
+    expect(JSON.parse(readFileSync(report, 'utf8'))).toMatchObject(workerResourceLimits());
+  }, 120_000);
+
   it('young generation: 64 MB, above V8\'s 48, whatever the old generation\'s limit', () => {
     expect(workerResourceLimits(undefined)).toStrictEqual({ maxOldGenerationSizeMb: 1536, maxYoungGenerationSizeMb: 64 });
     expect(workerResourceLimits('512')).toStrictEqual({ maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: 64 });
