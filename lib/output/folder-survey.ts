@@ -1,9 +1,10 @@
-// What an incremental synth reads of a large output folder, on a thread of its own: the previous
-// index.json (~9 MB at 1000 clusters, parsed and cut to what the staged-change checks read) and the
-// ownership walk, which stats every file (~28,000). The main thread would otherwise spend ~0.5 s on
+// What an incremental synth reads of a large output folder, on a thread of its own: the ownership
+// walk, which stats every file (~28,000), and the previous index.json (~9 MB at 1000 clusters, parsed
+// and cut to what the staged-change checks read). The main thread would otherwise spend ~0.5 s on
 // them while the other core idles: the CLI starts the thread before it reads the fleet file
 // (prestartSurvey), so that it has loaded its modules when the folder is opened and its job posted,
-// before the fleet is planned; each result is taken when needed. A thread that stops without
+// before the fleet is planned; each result is taken when needed. The walk goes first: the synth
+// needs it once the fleet is planned, the index only once the clusters are rendered. A thread that stops without
 // answering (its heap limit, above all) is noticed by a watchdog (lib/thread-watchdog.ts), and its
 // work done here.
 import { lstatSync } from 'node:fs';
@@ -24,10 +25,10 @@ const STATE = 1;
 const GONE = 1;
 
 export interface PendingSurvey {
-  /** readPreviousIndex of the folder (blocks until the thread has it). */
-  previousIndex(): PreviousIndex | undefined;
   /** The survey (blocks until the thread has it): the same as surveyOwnership's on this thread. */
   result(): OwnershipSurvey;
+  /** readPreviousIndex of the folder (blocks until the thread has it); the thread is done then. */
+  previousIndex(): PreviousIndex | undefined;
   /** Stops the thread, when the folder is closed before its survey was taken. */
   stop(): void;
   /** Where result()'s walk ran: on the survey's thread, or here (a small folder, or a thread that failed). */
@@ -61,12 +62,12 @@ interface SurveyThread {
 }
 
 /**
- * The thread posts the previous index, then the survey; or `failed` instead of what it could not make
+ * The thread posts the survey, then the previous index; or `failed` instead of what it could not make
  * (the main thread then makes it, and meets the error itself).
  * The index goes as JSON text (null for none): ~2 MB at 1000 clusters, which JSON.parse reads 2–4×
  * faster than the structured clone of its ~50,000 small objects.
  */
-type SurveyMessage = { readonly previousIndex: string | null } | { readonly survey: OwnershipSurvey } | { readonly failed: true };
+type SurveyMessage = { readonly survey: OwnershipSurvey } | { readonly previousIndex: string | null } | { readonly failed: true };
 
 export interface SurveyOptions {
   /** The marker's size from which the survey runs on a thread (THREAD_THRESHOLD). */
@@ -111,8 +112,8 @@ export function startSurvey(target: string, display: string, withStats: boolean,
     for (let m = receiveMessageOnPort(port1); m; m = receiveMessageOnPort(port1)) {
       received++;
       const message = m.message as SurveyMessage;
-      if ('previousIndex' in message) previous = { value: message.previousIndex === null ? undefined : (JSON.parse(message.previousIndex) as PreviousIndex) };
-      else if ('survey' in message) survey = message.survey;
+      if ('survey' in message) survey = message.survey;
+      else if ('previousIndex' in message) previous = { value: message.previousIndex === null ? undefined : (JSON.parse(message.previousIndex) as PreviousIndex) };
       else failed = true;
     }
   };
@@ -130,16 +131,9 @@ export function startSurvey(target: string, display: string, withStats: boolean,
     }
   };
   return {
-    previousIndex() {
-      if (!previous) receive(1);
-      // A thread that failed to read it: read here.
-      previous ??= { value: readPreviousIndex(target) };
-      return previous.value;
-    },
     result() {
       if (survey) return survey;
-      receive(2);
-      stop();
+      receive(1);
       if (!survey) {
         // A thread that failed (or an error the walk met, such as a folder it may not read): the walk
         // again here, which throws that error as the main thread's own.
@@ -147,6 +141,15 @@ export function startSurvey(target: string, display: string, withStats: boolean,
         survey = surveyOwnership(target, display, withStats);
       }
       return survey;
+    },
+    previousIndex() {
+      if (!previous) {
+        receive(2);
+        stop();
+      }
+      // A thread that failed to read it: read here.
+      previous ??= { value: readPreviousIndex(target) };
+      return previous.value;
     },
     stop,
     where: () => where,
@@ -221,7 +224,7 @@ export function surveyThreads(): { readonly prestarted: boolean; readonly starte
 }
 
 /**
- * The survey thread: takes its job, reads the previous index, then walks the folder, sending each (or
+ * The survey thread: takes its job, walks the folder, then reads the previous index, sending each (or
  * the error it met); then waits for another job (a held thread), until stopped.
  */
 export function surveyInWorker(data: SurveyData): void {
@@ -235,15 +238,15 @@ function survey({ target, display, withStats }: SurveyJob, { control, port }: Su
     Atomics.notify(control, EVENTS);
   };
   try {
-    const previous = readPreviousIndex(target);
-    send({ previousIndex: previous === undefined ? null : JSON.stringify(previous) });
+    const survey = surveyOwnership(target, display, withStats);
+    send({ survey }, survey.files ? [survey.files.stats.buffer as ArrayBuffer] : []);
   } catch {
-    // Made on the main thread instead; the walk goes on.
+    // Made on the main thread instead; the index is read all the same.
     send({ failed: true });
   }
   try {
-    const survey = surveyOwnership(target, display, withStats);
-    send({ survey }, survey.files ? [survey.files.stats.buffer as ArrayBuffer] : []);
+    const previous = readPreviousIndex(target);
+    send({ previousIndex: previous === undefined ? null : JSON.stringify(previous) });
   } catch {
     send({ failed: true });
   }

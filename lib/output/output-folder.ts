@@ -46,7 +46,7 @@ export interface OpenOptions {
   readonly waitMs?: number;
   /**
    * Stat every file of the folder too (files()). The ownership walk then runs on a thread of its own
-   * for a large folder (folder-survey.ts), which reads previousIndex() first, and a refusal is thrown
+   * for a large folder (folder-survey.ts), which reads previousIndex() after it, and a refusal is thrown
    * by every read(), stage(), write() or files() instead of by openOutputFolder.
    */
   readonly stats?: boolean;

@@ -140,8 +140,6 @@ export function synthesize(input: FleetInput, options: SynthOptions = {}): Synth
     const { lock, rebuilt } = readVersionLock(folder.target, folder.read, outdir);
     // Each cluster's files go into the staged folder as they are made, so no run holds the whole
     // output; on an error the staged folder is removed and the previous output stays as it was.
-    // Staged operations (trust anchor rotation, Linkerd versions, retired clusters) against what was delivered last.
-    const stagedOperations = stagedChangeDiagnostics(folder.previousIndex(), fleet);
     const writing = !options.dryRun;
     // A dry run takes the folder's survey (and any refusal of the folder) now; a synth once the input
     // keys are made and the cache read (incremental.reusable) or when the staged folder is first used
@@ -164,6 +162,9 @@ export function synthesize(input: FleetInput, options: SynthOptions = {}): Synth
     const incremental = incrementally ? incrementalSynth(folder.target, { readOnly: !writing, files: folder.files }) : undefined;
     try {
       rendered = renderFleet(fleet, lock, {}, input.apps, sink, options.keep, incremental);
+      // Staged operations (trust anchor rotation, Linkerd versions, retired clusters) against what was
+      // delivered last: after rendering, as the survey's thread reads the previous index after its walk.
+      const stagedOperations = stagedChangeDiagnostics(folder.previousIndex(), fleet);
       const lockWarning = rebuilt ? [warning('MF8006', '', rebuilt, 'commit the output with its rebuilt versions.lock.json')] : [];
       ({ diagnostics, acknowledged } = applyAcknowledgements(input.document, [...plan.diagnostics, ...stagedOperations, ...lockWarning, ...rendered.diagnostics], true));
       if (diagnostics.some((d) => d.severity === 'error') || (options.strict && diagnostics.length)) throw new FleetError(diagnostics, input.locate);

@@ -52,16 +52,16 @@ describe('the survey of an output folder on its own thread', () => {
     expect(files.matches('env-0/cluster-0/manifests/missing.yaml', 0, 0)).toBe(false);
   });
 
-  it('reads the previous index.json first, cut as readPreviousIndex cuts it, then walks the folder', () => {
+  it('walks the folder, then reads the previous index.json, cut as readPreviousIndex cuts it', () => {
     const { target, paths } = outputFolder();
     const index = { fleet: 'f', trustAnchors: [{ subject: 'CN=root', sha256: 'AB:CD' }], environments: [{ name: 'dev', clusters: [{ name: 'c0', linkerd: 'v1', links: [{ target: 'c1' }] }] }] };
     writeFileSync(join(target, 'index.json'), JSON.stringify(index));
     writeFileSync(join(target, OUTPUT_MARKER), ownerMarker([...paths, 'index.json']));
     const pending = startSurvey(target, 'out', true);
+    expect(pending.result().files!.paths.split('\0')).toContain('index.json');
     const previous = pending.previousIndex();
     expect(previous).toStrictEqual(readPreviousIndex(target));
     expect(previous).toStrictEqual({ trustAnchors: [{ sha256: 'AB:CD' }], environments: [{ name: 'dev', clusters: [{ name: 'c0', linkerd: 'v1', links: [{ target: 'c1' }] }] }] });
-    expect(pending.result().files!.paths.split('\0')).toContain('index.json');
     expect(pending.where()).toBe('thread');
   });
 
@@ -90,29 +90,33 @@ describe('the survey of an output folder on its own thread', () => {
 
   // A thread gone silent is given up after a minute (ANSWER_TIMEOUT_MS); one that stopped must be
   // noticed within seconds (the watchdog starts after 1 s of waiting), well under these tests' timeout.
-  /** A survey whose thread runs `workerCode`: what it gives, all of it made here but the index it may have sent. */
-  const stoppedSurvey = (workerCode: (code: string) => string, cluster: string) => {
+  /**
+   * A survey whose thread runs `workerCode`, asked as synth asks (the walk, then the index): the walk
+   * and where it ran, and the index, with index.json rewritten (cluster c1) once the walk is in, so
+   * that an index read here (c1) is told from one the thread read before (c0).
+   */
+  const stoppedSurvey = (workerCode: (code: string) => string) => {
     const { target } = outputFolder();
-    writeFileSync(join(target, 'index.json'), JSON.stringify({ fleet: 'f', environments: [{ name: 'dev', clusters: [{ name: cluster, linkerd: 'v1' }] }] }));
+    const index = (cluster: string) => JSON.stringify({ fleet: 'f', environments: [{ name: 'dev', clusters: [{ name: cluster, linkerd: 'v1' }] }] });
+    writeFileSync(join(target, 'index.json'), index('c0'));
     const started = Date.now();
     const pending = startSurvey(target, 'out', true, { workerCode });
-    const previous = pending.previousIndex();
     expect(pending.result()).toStrictEqual(surveyOwnership(target, 'out', true));
-    expect(pending.where()).toBe('here');
+    const walked = pending.where();
+    writeFileSync(join(target, 'index.json'), index('c1'));
+    const previous = pending.previousIndex() as { environments: { clusters: { name: string }[] }[] };
     expect(Date.now() - started).toBeLessThan(15_000);
-    return { previous, expected: readPreviousIndex(target) };
+    return { walked, indexOf: previous.environments[0]!.clusters[0]!.name };
   };
 
   it('notices a thread that stops before answering (as at its heap limit) within seconds, and does its work here', () => {
-    const { previous, expected } = stoppedSurvey(() => 'process.exit(3);', 'c0');
-    expect(previous).toStrictEqual(expected);
+    expect(stoppedSurvey(() => 'process.exit(3);')).toStrictEqual({ walked: 'here', indexOf: 'c1' });
   }, 30_000);
 
-  it('notices a thread that stops between its two answers: the index from the thread, the walk here', () => {
+  it('notices a thread that stops between its two answers: the walk from the thread, the index read here', () => {
     // The thread posts a message and then counts it with an Atomics.add: it ends right after its first.
     const stopAfterFirst = (code: string) => `{ const add = Atomics.add; Atomics.add = (array, slot, value) => { const at = add(array, slot, value); process.exit(3); return at; }; }\n${code}`;
-    const { previous } = stoppedSurvey(stopAfterFirst, 'c1');
-    expect(previous).toStrictEqual({ environments: [{ name: 'dev', clusters: [{ name: 'c1', linkerd: 'v1' }] }] });
+    expect(stoppedSurvey(stopAfterFirst)).toStrictEqual({ walked: 'thread', indexOf: 'c1' });
   }, 30_000);
 
   it('takes the thread prestartSurvey started (loading while the fleet file is read), which gives the same survey', () => {
