@@ -27,10 +27,12 @@ export function writeTreeAtomically(outdir: string, files: ReadonlyMap<string, s
  */
 export interface StagedTree {
   write(path: string, content: string): void;
-  /** Path → byte size of every file written so far. */
+  /** Path → byte size of every file written, recorded or checked so far (adopted ones are counted: bytes()). */
   readonly sizes: ReadonlyMap<string, number>;
-  /** Path → modification time (mtimeMs) of every file, as commit() found them (incremental synth records them). */
+  /** Path → modification time (mtimeMs) of every file in sizes, as commit() found them (incremental synth records them). */
   readonly mtimes: ReadonlyMap<string, number>;
+  /** The byte size of every file in the staged folder: those in sizes and the adopted ones. */
+  bytes(): number;
   /** The temporary folder, for another thread writing files into it with a StagedWriter. */
   readonly folder: string;
   /** Records a file another thread wrote (StagedWriter), so commit() verifies it too. */
@@ -42,10 +44,12 @@ export interface StagedTree {
   checked(folder: string, files: Iterable<readonly [path: string, size: number, mtimeMs: number]>): void;
   /**
    * Moves folders (or single files) of the current output (relative paths) into the staged one
-   * instead of writing their files again, recording the files' sizes for commit() to verify. Until the swap, the
-   * previous output lacks them: a journal lists them first, and abort() or the next run moves them back.
+   * instead of writing their files again, with how many files each holds and their bytes, which the
+   * mover checked (commit() counts them; their paths and times are the mover's to keep: at 1000
+   * clusters ~28,000 entries in sizes and mtimes cost ~20 ms). Until the swap, the previous output
+   * lacks them: a journal lists them first, and abort() or the next run moves them back.
    */
-  adopt(folders: readonly { readonly folder: string; readonly files: Iterable<readonly [path: string, size: number, mtimeMs: number]> }[]): void;
+  adopt(folders: readonly { readonly folder: string; readonly files: number; readonly bytes: number }[]): void;
   commit(): void;
   abort(): void;
 }
@@ -76,6 +80,9 @@ export function stageTree(outdir: string): StagedTree {
   const mtimes = new Map<string, number>();
   // Adopted and checked folders → their file count: commit() does not stat them again (their caller just did).
   const counted = new Map<string, number>();
+  // The adopted folders' files and bytes, which are in neither map.
+  let adoptedFiles = 0;
+  let adoptedBytes = 0;
   const count = (folder: string, files: Iterable<readonly [path: string, size: number, mtimeMs: number]>) => {
     let found = 0;
     for (const [path, size, mtime] of files) {
@@ -110,6 +117,11 @@ export function stageTree(outdir: string): StagedTree {
   return {
     sizes,
     mtimes,
+    bytes: () => {
+      let total = adoptedBytes;
+      for (const size of sizes.values()) total += size;
+      return total;
+    },
     folder: temp,
     write(path, content) {
       if (!open) throw new Error('stageTree: the staged output was committed or aborted');
@@ -143,14 +155,16 @@ export function stageTree(outdir: string): StagedTree {
         writeFileSync(journal, JSON.stringify({ staged: basename(temp), folders: folders.map((f) => f.folder) }));
         adopted = true;
         const made = new Set<string>();
-        for (const { folder, files } of folders) {
+        for (const { folder, files, bytes } of folders) {
           const dir = dirname(`${temp}/${folder}`);
           if (!made.has(dir)) {
             mkdirSync(dir, { recursive: true });
             made.add(dir);
           }
           renameSync(`${target}/${folder}`, `${temp}/${folder}`);
-          count(folder, files);
+          counted.set(folder, files);
+          adoptedFiles += files;
+          adoptedBytes += bytes;
         }
       } catch (e) {
         abort();
@@ -163,7 +177,7 @@ export function stageTree(outdir: string): StagedTree {
       open = false;
       // Before the swap, so that a staged tree someone changed never replaces the previous output.
       try {
-        verifyTree(temp, target, sizes, mtimes, counted);
+        verifyTree(temp, target, sizes, mtimes, counted, sizes.size + adoptedFiles);
       } catch (e) {
         restore();
         clean();
@@ -239,19 +253,19 @@ const NORMAL_PATH = /^(?!(?:.*\/)?\.\.?(?:\/|$))(?:[^/\\]+\/)*[^/\\]+$/;
 
 /**
  * The staged folder holds exactly these files, with these sizes, before it is swapped in. One walk:
- * every file found must have been written with its size, and as many found as written means none is
- * missing.
+ * every file found must have been written with its size, and as many found as `expected` (the
+ * files in sizes and the adopted ones) means none is missing.
  */
-function verifyTree(staged: string, target: string, sizes: ReadonlyMap<string, number>, mtimes: Map<string, number>, counted: ReadonlyMap<string, number>): void {
+function verifyTree(staged: string, target: string, sizes: ReadonlyMap<string, number>, mtimes: Map<string, number>, counted: ReadonlyMap<string, number>, expected: number): void {
   const wrong: string[] = [];
   let found = 0;
   const walk = (dir: string, prefix: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = prefix + entry.name;
-      // An adopted folder's files were checked (size and time) by the incremental synth that moved
-      // it, a checked one's by the thread that wrote it (checkWritten), under the output's lock,
-      // moments ago: counted, not walked (~0.4 s of one core at 1000 clusters).
-      const countedFiles = entry.isDirectory() ? counted.get(path) : undefined;
+      // An adopted folder's files (or an adopted file) were checked (size and time) by the
+      // incremental synth that moved it, a checked one's by the thread that wrote it (checkWritten),
+      // under the output's lock, moments ago: counted, not walked (~0.4 s of one core at 1000 clusters).
+      const countedFiles = counted.get(path);
       if (countedFiles !== undefined) {
         found += countedFiles;
         continue;
@@ -267,7 +281,7 @@ function verifyTree(staged: string, target: string, sizes: ReadonlyMap<string, n
     }
   };
   walk(staged, '');
-  if (wrong.length === 0 && found !== sizes.size) {
+  if (wrong.length === 0 && found !== expected) {
     const walked = new Set<string>();
     const list = (dir: string, prefix: string): void => {
       for (const entry of readdirSync(dir, { withFileTypes: true })) {

@@ -129,6 +129,7 @@ export function openOutputFolder(outdir: string, options: OpenOptions): OutputFo
         ...staged,
         sizes: staged.sizes,
         mtimes: staged.mtimes,
+        bytes: staged.bytes,
         commit: () => {
           staged.commit();
           written = true;

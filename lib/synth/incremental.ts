@@ -295,7 +295,7 @@ export function incrementalSynth(target: string, { readOnly = false, files }: In
       return [...clusters, ...parts];
     },
     adopt(staged) {
-      const folders = [...reused.values()].map(({ entry, stats }) => ({ folder: entry.folder, files: entry.paths.map((path, i) => [path, sizeAt(stats, i), mtimeAt(stats, i)] as const) }));
+      const folders = [...reused.values()].map(({ entry, stats }) => ({ folder: entry.folder, files: entry.paths.length, bytes: bytesOf(stats, entry.paths.length) }));
       staged.adopt([...folders, ...[...takenParts.values()].flatMap(partUnits)]);
     },
     invalidate() {
@@ -368,15 +368,23 @@ export function incrementalSynth(target: string, { readOnly = false, files }: In
  * What of a part is moved into the new output: the folder only it writes in (clusterPartFolder),
  * whole, and each of its other files (among other clusters' in the environment's GitOps folders) on its own.
  */
-function partUnits({ files, stats, folder }: { files: CachedPart['files']; stats: FileStats; folder?: string }): { folder: string; files: (readonly [string, number, number])[] }[] {
-  const own = folder === undefined ? undefined : { folder, files: [] as (readonly [string, number, number])[] };
+function partUnits({ files, stats, folder }: { files: CachedPart['files']; stats: FileStats; folder?: string }): { folder: string; files: number; bytes: number }[] {
+  const own = folder === undefined ? undefined : { folder, files: 0, bytes: 0 };
   const units = own ? [own] : [];
   files.forEach(([path], i) => {
-    const file = [path, sizeAt(stats, i), mtimeAt(stats, i)] as const;
-    if (own && path.startsWith(`${own.folder}/`)) own.files.push(file);
-    else units.push({ folder: path, files: [file] });
+    if (own && path.startsWith(`${own.folder}/`)) {
+      own.files++;
+      own.bytes += sizeAt(stats, i);
+    } else units.push({ folder: path, files: 1, bytes: sizeAt(stats, i) });
   });
-  return units.filter((unit) => unit.files.length > 0);
+  return units.filter((unit) => unit.files > 0);
+}
+
+/** The byte sizes of the first `files` files of a list of stats, summed. */
+function bytesOf(stats: FileStats, files: number): number {
+  let total = 0;
+  for (let i = 0; i < files; i++) total += sizeAt(stats, i);
+  return total;
 }
 
 /** Whether the output folder and a cache of it exist (synth then starts no render workers ahead: most clusters may be reused). */

@@ -188,7 +188,7 @@ export function synthesize(input: FleetInput, options: SynthOptions = {}): Synth
       throw e;
     }
     files = rendered.paths.length;
-    if (staged) for (const size of staged.sizes.values()) bytes += size;
+    if (staged) bytes += staged.bytes();
     else if (!sink) for (const text of rendered.files.values()) bytes += Buffer.byteLength(text);
   } finally {
     folder.close();

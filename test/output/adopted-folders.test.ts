@@ -31,9 +31,9 @@ function stagedWithMoves(): { root: string; out: string; staged: StagedTree; pre
   staged.write('dev/b/values/y.yaml', 'y: 23');
   staged.write('gitops/clusters/b.yaml', 'b: 66666');
   staged.adopt([
-    { folder: 'dev/a', files: [['dev/a/mesh/Chart.yaml', 7, 1], ['dev/a/values/x.yaml', 4, 2]] },
-    { folder: 'prod/c', files: [['prod/c/manifests/z.yaml', 6, 3]] },
-    { folder: 'gitops/clusters/a.yaml', files: [['gitops/clusters/a.yaml', 7, 4]] },
+    { folder: 'dev/a', files: 2, bytes: 11 },
+    { folder: 'prod/c', files: 1, bytes: 6 },
+    { folder: 'gitops/clusters/a.yaml', files: 1, bytes: 7 },
   ]);
   const temp = readdirSync(root).find((entry) => entry.startsWith('.charts-out.tmp-'))!;
   return { root, out, staged, previous, temp };
@@ -58,9 +58,11 @@ describe('adopted folders', () => {
     staged.commit();
     expect(readTree(out)).toStrictEqual(NEW);
     expect(readdirSync(root)).toStrictEqual(['charts-out']);
-    // Adopted files are counted, not stat-ed again; the written ones carry the times commit() found.
-    expect(staged.mtimes.get('dev/a/values/x.yaml')).toBe(2);
+    // Adopted files are counted, not stat-ed again nor listed; the written ones carry the times commit() found.
+    expect([...staged.mtimes.keys()].sort()).toStrictEqual(['dev/b/values/y.yaml', 'gitops/clusters/b.yaml', 'index.json']);
     expect(staged.mtimes.get('dev/b/values/y.yaml')).toBeGreaterThan(3);
+    // Every file's bytes, the adopted ones' as their mover gave them.
+    expect(staged.bytes()).toBe(Object.values(NEW).reduce((n, text) => n + Buffer.byteLength(text), 0));
   });
 
   it('go back into the previous output on abort (synth found an error)', () => {
@@ -112,7 +114,7 @@ describe('adopted folders', () => {
 
   it('are refused when not a folder inside the output', () => {
     const { staged, out, previous } = stagedWithMoves();
-    expect(() => staged.adopt([{ folder: '../elsewhere', files: [] }])).toThrow(/not a folder inside the output/);
+    expect(() => staged.adopt([{ folder: '../elsewhere', files: 0, bytes: 0 }])).toThrow(/not a folder inside the output/);
     staged.abort();
     expect(readTree(out)).toStrictEqual(previous);
   });
