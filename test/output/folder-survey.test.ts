@@ -3,9 +3,10 @@
 // replace the folder — is exactly what the walk on the main thread gives, and a thread that fails
 // hands over to that walk.
 import { lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { allowCompilerTuning, compilerFlagState, compilerFlagsFor, releaseCoresToCompiler } from '../../lib/compiler-tuning.ts';
 import { FileAccessError } from '../../lib/model/file-access.ts';
 import { OUTPUT_MARKER, ownerMarker, surveyedFiles, surveyOwnership } from '../../lib/output/folder-ownership.ts';
 import { prestartSurvey, releasePrestartedSurvey, startSurvey, surveyThreads } from '../../lib/output/folder-survey.ts';
@@ -118,6 +119,22 @@ describe('the survey of an output folder on its own thread', () => {
     const stopAfterFirst = (code: string) => `{ const add = Atomics.add; Atomics.add = (array, slot, value) => { const at = add(array, slot, value); process.exit(3); return at; }; }\n${code}`;
     expect(stoppedSurvey(stopAfterFirst)).toStrictEqual({ walked: 'thread', indexOf: 'c1' });
   }, 30_000);
+
+  it("tunes V8's compiler as its thread starts (in the CLI's process) when it and the main thread take every core", () => {
+    const { target } = outputFolder();
+    allowCompilerTuning();
+    try {
+      expect(compilerFlagState()).toBe('default');
+      const pending = startSurvey(target, 'out', true);
+      const everyCore = availableParallelism() <= 2 && compilerFlagsFor(process.versions.v8).length > 0;
+      expect(compilerFlagState()).toBe(everyCore ? 'tuned' : 'default');
+      expect(pending.result().files).toBeDefined();
+      expect(pending.where()).toBe('thread');
+      pending.stop();
+    } finally {
+      releaseCoresToCompiler();
+    }
+  });
 
   it('takes the thread prestartSurvey started (loading while the fleet file is read), which gives the same survey', () => {
     const { target } = outputFolder();
