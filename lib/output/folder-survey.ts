@@ -4,9 +4,9 @@
 // them while the other core idles: the CLI starts the thread before it reads the fleet file
 // (prestartSurvey), so that it has loaded its modules when the folder is opened and its job posted,
 // before the fleet is planned; each result is taken when needed. The walk goes first: the synth
-// needs it once the fleet is planned, the index only once the clusters are rendered. A thread that stops without
-// answering (its heap limit, above all) is noticed by a watchdog (lib/thread-watchdog.ts), and its
-// work done here.
+// needs it once the fleet is planned, the index only once the clusters are rendered. A thread that
+// stops without answering (its heap limit, above all) is noticed by a watchdog
+// (lib/thread-watchdog.ts), and its work done here.
 import { lstatSync } from 'node:fs';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { newLifeline, watchLifelines, type LifelineWatch } from '../thread-watchdog.ts';
@@ -30,7 +30,7 @@ export interface PendingSurvey {
   result(): OwnershipSurvey;
   /** readPreviousIndex of the folder (blocks until the thread has it); the thread is done then. */
   previousIndex(): PreviousIndex | undefined;
-  /** Stops the thread, when the folder is closed before its survey was taken. */
+  /** Stops the thread, when the folder is closed before both were taken. */
   stop(): void;
   /** Where result()'s walk ran: on the survey's thread, or here (a small folder, or a thread that failed). */
   where(): 'thread' | 'here';
