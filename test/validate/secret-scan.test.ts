@@ -357,7 +357,11 @@ describe('files that scanned clean before', () => {
     vi.resetModules();
     vi.doMock('../../lib/model/secret-material.ts', async (original) => {
       const real = await original<typeof import('../../lib/model/secret-material.ts')>();
-      return { ...real, findSecretMaterialParts: (...args: Parameters<typeof real.findSecretMaterialParts>) => (scans.count++, real.findSecretMaterialParts(...args)) };
+      return {
+        ...real,
+        findSecretMaterialParts: (...args: Parameters<typeof real.findSecretMaterialParts>) => (scans.count++, real.findSecretMaterialParts(...args)),
+        standsClean: (...args: Parameters<typeof real.standsClean>) => (scans.count++, real.standsClean(...args)),
+      };
     });
     const store = await import('../../lib/validate/valid-before.ts');
     store.useValidBefore(file);
@@ -385,6 +389,26 @@ describe('files that scanned clean before', () => {
     expect(next.scanUnseenFiles(files)).toStrictEqual(issues);
     // The file with a finding only: it is scanned, and reported, every run.
     expect(scans.count).toBe(1);
+  });
+
+  it("keep index.json's outline that stood clean, and scan one that did not on every run", async () => {
+    const file = fileIn();
+    const entry = '{"name": "c", "linkerd": "2.19"}';
+    const outline = '{"fleet": "f", "environments": [{"name": "dev", "clusters": [{}]}]}';
+    const leaking = outline.replace('"fleet"', `"note": ${JSON.stringify(SECRET_SAMPLES[0]!.text)}, "fleet"`);
+    const first = await freshScan(file);
+    scans.count = 0;
+    expect(first.piecesClean('index.json', outline, [{ text: entry, clean: true }])).toBe(true);
+    expect(first.piecesClean('index.json', leaking, [{ text: entry, clean: true }])).toBe(false);
+    expect(scans.count).toBe(2);
+    first.save();
+    const next = await freshScan(file);
+    scans.count = 0;
+    expect(next.piecesClean('index.json', outline, [{ text: entry, clean: true }])).toBe(true);
+    expect(next.piecesClean('index.json', leaking, [{ text: entry, clean: true }])).toBe(false);
+    // The leaking outline alone is scanned again; a piece that was not clean still decides first.
+    expect(scans.count).toBe(1);
+    expect(next.piecesClean('index.json', outline, [{ text: entry, clean: false }])).toBe(false);
   });
 
   it('are clean as what they were scanned as: YAML is read for Secret data, other files are not', async () => {
