@@ -5,8 +5,7 @@
 import { lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { allowCompilerTuning, compilerFlagState, compilerFlagsFor, releaseCoresToCompiler } from '../../lib/compiler-tuning.ts';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FileAccessError } from '../../lib/model/file-access.ts';
 import { OUTPUT_MARKER, ownerMarker, surveyedFiles, surveyOwnership } from '../../lib/output/folder-ownership.ts';
 import { prestartSurvey, releasePrestartedSurvey, startSurvey, surveyThreads } from '../../lib/output/folder-survey.ts';
@@ -120,19 +119,23 @@ describe('the survey of an output folder on its own thread', () => {
     expect(stoppedSurvey(stopAfterFirst)).toStrictEqual({ walked: 'thread', indexOf: 'c1' });
   }, 30_000);
 
-  it("tunes V8's compiler as its thread starts (in the CLI's process) when it and the main thread take every core", () => {
+  it("tunes V8's compiler as its thread starts (in the CLI's process) when it and the main thread take every core", async () => {
     const { target } = outputFolder();
-    allowCompilerTuning();
+    // Fresh modules, so that tuning stays allowed for this test only (the flags are reset after it).
+    vi.resetModules();
+    const tuning = await import('../../lib/compiler-tuning.ts');
+    const fresh = await import('../../lib/output/folder-survey.ts');
+    tuning.allowCompilerTuning();
     try {
-      expect(compilerFlagState()).toBe('default');
-      const pending = startSurvey(target, 'out', true);
-      const everyCore = availableParallelism() <= 2 && compilerFlagsFor(process.versions.v8).length > 0;
-      expect(compilerFlagState()).toBe(everyCore ? 'tuned' : 'default');
+      expect(tuning.compilerFlagState()).toBe('default');
+      const pending = fresh.startSurvey(target, 'out', true);
+      const everyCore = availableParallelism() <= 2 && tuning.compilerFlagsFor(process.versions.v8).length > 0;
+      expect(tuning.compilerFlagState()).toBe(everyCore ? 'tuned' : 'default');
       expect(pending.result().files).toBeDefined();
       expect(pending.where()).toBe('thread');
       pending.stop();
     } finally {
-      releaseCoresToCompiler();
+      tuning.releaseCoresToCompiler();
     }
   });
 
