@@ -127,9 +127,6 @@ export function openOutputFolder(outdir: string, options: OpenOptions): OutputFo
       const staged = stageTree(target);
       return {
         ...staged,
-        sizes: staged.sizes,
-        mtimes: staged.mtimes,
-        bytes: staged.bytes,
         commit: () => {
           staged.commit();
           written = true;
