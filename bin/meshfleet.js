@@ -138,6 +138,8 @@ process.stdout.on('error', (error) => {
 });
 
 async function main() {
+  // First: the thread starts while the code below loads (bin/spare-thread.js).
+  const spare = require('./spare-thread.js').startSpareThread(process.argv.slice(2));
   let cli;
   if (compiledIsCurrent()) {
     // Help and the version need no command's code: the unbundled entry loads a few small modules.
@@ -151,6 +153,7 @@ async function main() {
   }
   // The CLI's process is meshfleet's alone: render workers may tune V8's compiler (lib/compiler-tuning.ts).
   cli.allowCompilerTuning();
+  if (spare) cli.offerSpareThread(spare);
   process.exitCode = await cli.runCli(process.argv.slice(2));
   // Ends the process once what it printed is out, without Node's teardown of the heap and the render
   // workers: ~0.5 s after a 1000-cluster synth, ~40 ms after a small one. 'exit' handlers (the code

@@ -47,6 +47,8 @@ With no file, fleet.yaml, main.ts or apps/main.ts in the working folder is used.
 export type { CliIo } from './io.ts';
 // bin/meshfleet.js owns its process: V8's compiler may be tuned for the render workers there.
 export { allowCompilerTuning, withCompilerFlags } from '../compiler-tuning.ts';
+// and may start a thread before it loads the bundle, for the first of meshfleet's threads to take.
+export { offerSpareThread } from '../spare-thread.ts';
 
 /** A command: its arguments after the command name, and the name it was called by. */
 export type Command = (argv: readonly string[], io: CliIo, name: string) => Promise<number>;

@@ -8,7 +8,8 @@
 // stops without answering (its heap limit, above all) is noticed by a watchdog
 // (lib/thread-watchdog.ts), and its work done here.
 import { lstatSync } from 'node:fs';
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
+import { startWorkerThread } from '../spare-thread.ts';
 import { newLifeline, watchLifelines, type LifelineWatch } from '../thread-watchdog.ts';
 import { shareCoresWithCompiler } from '../compiler-tuning.ts';
 import { moduleWorkerCode, siblingModule } from '../worker-code.ts';
@@ -178,7 +179,7 @@ function startThread(workerCode: (code: string) => string): SurveyThread {
   const data: SurveyData = { control, port: port2, lifeline: line.held };
   const failed = `(e) => { const { workerData: w } = require('node:worker_threads'); w.port.postMessage({ failed: true }); w.port.postMessage({ failed: true }); Atomics.add(w.control, ${EVENTS}, 2); Atomics.notify(w.control, ${EVENTS}); }`;
   const code = workerCode(moduleWorkerCode(siblingModule('folder-survey', import.meta.url), `(m) => m.surveyInWorker(require('node:worker_threads').workerData)`, failed));
-  const worker = new Worker(code, { eval: true, workerData: data, transferList: [port2, line.held] });
+  const worker = startWorkerThread(code, { workerData: data, transferList: [port2, line.held] });
   // The process never waits for it: result() or stop() ends it.
   worker.unref();
   return { worker, control, port: port1, watch: watchLifelines({ control, signal: EVENTS, gone: GONE, lines: [{ port: line.watched, state: STATE }] }), held: false };

@@ -10,9 +10,10 @@
 import { existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import { cacheDir, cacheFile } from '../compiled-cache.ts';
 import { moduleWorkerCode, siblingModule } from '../worker-code.ts';
+import { startWorkerThread } from '../spare-thread.ts';
 import { newLifeline, watchLifelines, type LifelineWatch } from '../thread-watchdog.ts';
 import { checkWritten } from '../output/atomic-write.ts';
 import type { Diagnostic } from '../model/diagnostics.ts';
@@ -468,6 +469,9 @@ export function prestartRenderWorkers(clusters: number): void {
 /** Bytes a cluster takes at least in a fleet file (its name, environment, network and CIDRs). */
 const FLEET_FILE_BYTES_PER_CLUSTER = 256;
 
+/** A fleet file this large may hold the threshold's clusters (bin/spare-thread.js starts its thread from this size on). */
+export const LARGE_FLEET_FILE_BYTES = WORKER_THRESHOLD * FLEET_FILE_BYTES_PER_CLUSTER;
+
 /**
  * Before a YAML or JSON fleet file is parsed (the CLI): starts the render workers when its size
  * says the fleet has enough clusters for them, so they load while the file is parsed and planned
@@ -478,7 +482,7 @@ const FLEET_FILE_BYTES_PER_CLUSTER = 256;
 export function prestartForFleetFile(file: string): number {
   if (!/\.(ya?ml|json)$/i.test(file)) return 0;
   const size = statSync(file, { throwIfNoEntry: false })?.size ?? 0;
-  if (size >= WORKER_THRESHOLD * FLEET_FILE_BYTES_PER_CLUSTER) prestartRenderWorkers(Math.floor(size / FLEET_FILE_BYTES_PER_CLUSTER));
+  if (size >= LARGE_FLEET_FILE_BYTES) prestartRenderWorkers(Math.floor(size / FLEET_FILE_BYTES_PER_CLUSTER));
   return prestarted?.workers.length ?? 0;
 }
 
@@ -508,7 +512,7 @@ function startPool(count: number, wrap: (code: string) => string = (code) => cod
     const line = newLifeline();
     lifelines.push(line.watched);
     const workerData: WorkerData = { control, port: port2, slot, lifeline: line.held, compilerFlags };
-    const worker = new Worker(entry, { eval: true, workerData, transferList: [port2, line.held], resourceLimits });
+    const worker = startWorkerThread(entry, { workerData, transferList: [port2, line.held], resourceLimits });
     // The process never waits for a worker: renderClusters terminates them once their clusters are in.
     worker.unref();
     // A worker that stops (its heap limit) has its cluster rendered again by renderClusters; its error

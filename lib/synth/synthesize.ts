@@ -14,6 +14,7 @@ import { planFleet, type PlanOptions } from './plan.ts';
 import { hasIncrementalCache, incrementalSynth } from './incremental.ts';
 import { renderFleet, type AppSource, type FileSink, type Rendered } from './render.ts';
 import { prestartForFleetFile, prestartRenderWorkers, type KeepObjects } from './render-workers.ts';
+import { releaseSpareThread } from '../spare-thread.ts';
 
 export interface FleetInput {
   /** The fleet document (parsed YAML, or what the TypeScript API built). */
@@ -83,13 +84,15 @@ function incrementalWanted(options: SynthOptions): boolean {
 /**
  * For the CLI, before it parses the fleet file: render workers start loading when the file is
  * large (render-workers.ts prestartForFleetFile), unless this synth may reuse most clusters; then
- * the thread that surveys the output folder does (folder-survey.ts prestartSurvey).
+ * the thread that surveys the output folder does (folder-survey.ts prestartSurvey). Either takes the
+ * spare thread bin/meshfleet.js may have started (lib/spare-thread.ts); if neither does, it ends.
  */
 export function prepareSynthesis(file: string, options: SynthOptions): void {
   const target = resolve(options.outdir ?? 'charts-out');
   // A synth that may reuse most clusters surveys its folder on a thread (folder-survey.ts), which loads meanwhile.
   if (incrementalWanted(options) && hasIncrementalCache(target)) prestartSurvey(target);
   else prestartForFleetFile(file);
+  releaseSpareThread();
 }
 
 /**

@@ -12,6 +12,7 @@ export const LAYERS = [
   'compiler-tuning', // V8's compiler flags, tuned while render threads take every core, and the code caches made with them
   'compiled-cache', // generated code (ajv's) kept between runs under node_modules/.cache
   'worker-code', // the code a worker thread starts with, from the sources or dist/
+  'spare-thread', // a thread bin/meshfleet.js started before the bundle loaded, taken by the first thread meshfleet starts
   'thread-watchdog', // how the main thread notices a worker thread of its own that stopped without a word
   'subschema-sharing', // repeated subschemas moved to definitions, so ajv generates each once
   'compat', // data every list derives from: release and Gateway API tables, Linkerd's vocabulary, value formats

@@ -1,0 +1,212 @@
+// The spare thread bin/meshfleet.js starts before it loads the CLI bundle (bin/spare-thread.js) is taken
+// by the first thread meshfleet starts, render worker or survey, which then runs as a thread of its
+// own would (lib/spare-thread.ts); the command starts no thread of its own beside it.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { MessageChannel, receiveMessageOnPort, type Worker } from 'node:worker_threads';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { generateFleet } from '../../bench/generate-fleet.ts';
+import { writeFleetFile } from '../../bench/cli-runs.ts';
+import { OUTPUT_MARKER, ownerMarker, surveyOwnership } from '../../lib/output/folder-ownership.ts';
+import { startSurvey } from '../../lib/output/folder-survey.ts';
+import { hasSpareThread, offerSpareThread, releaseSpareThread, startWorkerThread } from '../../lib/spare-thread.ts';
+import { LARGE_FLEET_FILE_BYTES, workerResourceLimits } from '../../lib/synth/render-workers.ts';
+import { prepareSynthesis } from '../../lib/synth/synthesize.ts';
+import { REPO } from '../support/fleet.ts';
+
+const bin = createRequire(import.meta.url)('../../bin/spare-thread.js') as {
+  startSpareThread(argv: readonly string[]): Worker | undefined;
+  SPARE_LIMITS: { maxOldGenerationSizeMb: number; maxYoungGenerationSizeMb: number };
+  LARGE_FLEET_FILE_BYTES: number;
+};
+
+const work = mkdtempSync(join(tmpdir(), 'meshfleet-spare-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+afterEach(() => {
+  releaseSpareThread();
+  vi.unstubAllEnvs();
+});
+
+/** A file of `bytes` bytes in the work folder. */
+function fileOf(name: string, bytes: number): string {
+  const path = join(work, name);
+  writeFileSync(path, 'x'.repeat(bytes));
+  return path;
+}
+
+/** Code a thread runs: it answers on the port in its workerData with what it was given and its thread id. */
+const ANSWER = `const { workerData, threadId } = require('node:worker_threads'); workerData.port.postMessage({ value: workerData.value, threadId });`;
+
+/** The thread's answer on `port`, waited for (a few seconds at most). */
+async function answerOn(port: MessagePort | import('node:worker_threads').MessagePort): Promise<unknown> {
+  for (const until = Date.now() + 10_000; Date.now() < until; await new Promise((resolve) => setTimeout(resolve, 5))) {
+    const message = receiveMessageOnPort(port as import('node:worker_threads').MessagePort);
+    if (message) return message.message;
+  }
+  throw new Error('no answer from the thread');
+}
+
+const exited = (worker: Worker) => new Promise<number>((resolve) => worker.once('exit', resolve));
+
+describe('the spare thread bin/meshfleet.js starts', () => {
+  it('starts for synth, validate and diff of a large YAML or JSON fleet file, not for other commands, small files, TypeScript fleets or folders', () => {
+    const large = fileOf('large.yaml', LARGE_FLEET_FILE_BYTES);
+    const started: string[] = [];
+    for (const argv of [
+      ['synth', large],
+      ['validate', large, '--json'],
+      ['diff', '--out', join(work, 'out'), large],
+      ['synth', fileOf('large.json', LARGE_FLEET_FILE_BYTES)],
+      ['synth', fileOf('small.yaml', LARGE_FLEET_FILE_BYTES - 1)],
+      ['synth', fileOf('large.ts', 2 * LARGE_FLEET_FILE_BYTES)],
+      ['lint', large],
+      ['synth', join(work, 'missing.yaml')],
+      ['synth', '--out', (mkdirSync(join(work, 'folder.yaml'), { recursive: true }), join(work, 'folder.yaml'))],
+    ]) {
+      const worker = bin.startSpareThread(argv);
+      if (worker) {
+        started.push(argv.join(' ').replaceAll(`${work}/`, ''));
+        void worker.terminate();
+      }
+    }
+    expect(started).toStrictEqual(['synth large.yaml', 'validate large.yaml --json', `diff --out out large.yaml`, 'synth large.json']);
+  });
+
+  it("has a render worker's default heap limits, and starts from the size at which render workers start for a fleet file", () => {
+    expect(bin.SPARE_LIMITS).toStrictEqual(workerResourceLimits(''));
+    expect(bin.LARGE_FLEET_FILE_BYTES).toBe(LARGE_FLEET_FILE_BYTES);
+    const worker = bin.startSpareThread(['synth', fileOf('limits.yaml', LARGE_FLEET_FILE_BYTES)])!;
+    expect(worker.resourceLimits).toMatchObject(workerResourceLimits(''));
+    void worker.terminate();
+  });
+});
+
+describe('a thread meshfleet starts', () => {
+  it('is the spare thread, which runs its code with its data and the ports it transfers, as a new thread would', async () => {
+    const answers = [];
+    for (const offered of [true, false]) {
+      const spare = offered ? bin.startSpareThread(['synth', fileOf('taken.yaml', LARGE_FLEET_FILE_BYTES)]) : undefined;
+      offerSpareThread(spare);
+      const { port1, port2 } = new MessageChannel();
+      const worker = startWorkerThread(ANSWER, { workerData: { port: port2, value: 'given' }, transferList: [port2] });
+      expect(worker === spare).toBe(offered);
+      expect(hasSpareThread()).toBe(false);
+      // Read now: a thread whose code has run ends, and has no id then.
+      const id = worker.threadId;
+      answers.push(await answerOn(port1));
+      expect((answers.at(-1) as { threadId: number }).threadId).toBe(id);
+      void worker.terminate();
+    }
+    expect(answers.map((a) => (a as { value: string }).value)).toStrictEqual(['given', 'given']);
+  });
+
+  it('with heap limits other than the spare thread\'s is a new thread, and the spare waits for another; one without takes it whatever its limits', async () => {
+    const spare = bin.startSpareThread(['synth', fileOf('limits2.yaml', LARGE_FLEET_FILE_BYTES)])!;
+    offerSpareThread(spare);
+    const limited = { workerData: {}, transferList: [], resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 16 } };
+    const other = startWorkerThread('', limited);
+    expect(other).not.toBe(spare);
+    expect(other.resourceLimits).toMatchObject(limited.resourceLimits);
+    void other.terminate();
+    expect(hasSpareThread()).toBe(true);
+    expect(startWorkerThread('', { workerData: {}, transferList: [], resourceLimits: workerResourceLimits('') })).toBe(spare);
+    offerSpareThread(bin.startSpareThread(['synth', fileOf('limits3.yaml', LARGE_FLEET_FILE_BYTES)]));
+    const { port1, port2 } = new MessageChannel();
+    const unlimited = startWorkerThread(ANSWER, { workerData: { port: port2, value: 1 }, transferList: [port2] });
+    expect(hasSpareThread()).toBe(false);
+    expect(await answerOn(port1)).toMatchObject({ value: 1 });
+    void spare.terminate();
+    void unlimited.terminate();
+  });
+
+  it('is a new thread when the spare one has ended; a spare thread nothing took ends when released', async () => {
+    const ended = bin.startSpareThread(['synth', fileOf('ended.yaml', LARGE_FLEET_FILE_BYTES)])!;
+    await ended.terminate();
+    offerSpareThread(ended);
+    const fresh = startWorkerThread('', { workerData: {}, transferList: [] });
+    expect(fresh).not.toBe(ended);
+    void fresh.terminate();
+
+    const unused = bin.startSpareThread(['synth', fileOf('unused.yaml', LARGE_FLEET_FILE_BYTES)])!;
+    offerSpareThread(unused);
+    const exit = exited(unused);
+    releaseSpareThread();
+    expect(hasSpareThread()).toBe(false);
+    await exit;
+    expect(unused.threadId).toBe(-1);
+  });
+
+  it('takes the spare thread for the survey of a large output folder, which gives the same survey', () => {
+    const target = join(work, 'surveyed');
+    const paths = Array.from({ length: 1500 }, (_, i) => `env-${i % 3}/cluster-${i % 97}/manifests/object-${String(i).padStart(4, "0")}.yaml`);
+    for (const path of paths) {
+      mkdirSync(join(target, dirname(path)), { recursive: true });
+      writeFileSync(join(target, path), path);
+    }
+    writeFileSync(join(target, OUTPUT_MARKER), ownerMarker(paths));
+    offerSpareThread(bin.startSpareThread(['synth', fileOf('survey.yaml', LARGE_FLEET_FILE_BYTES)]));
+    const pending = startSurvey(target, 'surveyed', true);
+    expect(hasSpareThread()).toBe(false);
+    expect(pending.result()).toStrictEqual(surveyOwnership(target, 'surveyed', true));
+    expect(pending.where()).toBe('thread');
+    pending.stop();
+  });
+
+  it('ends once the command has started the threads it needs: before the fleet file is read', () => {
+    offerSpareThread(bin.startSpareThread(['synth', fileOf('prepared.yaml', LARGE_FLEET_FILE_BYTES)]));
+    vi.stubEnv('MESHFLEET_WORKERS', '0');
+    prepareSynthesis(fileOf('small-fleet.yaml', 100), { outdir: join(work, 'never-written') });
+    expect(hasSpareThread()).toBe(false);
+  });
+});
+
+describe('the command', () => {
+  // Every thread the command starts is recorded by a module loaded before bin/meshfleet.js.
+  const recorder = join(work, 'record-threads.cjs');
+  writeFileSync(
+    recorder,
+    `const threads = require('node:worker_threads');
+const Base = threads.Worker;
+threads.Worker = class extends Base {
+  constructor(code, options) {
+    super(code, options);
+    // The watchdog of a long wait (lib/thread-watchdog.ts) is left out: a busy machine may need one.
+    const kind = String(code).startsWith('const threads = ') ? 'spare' : String(code).includes('workerData: { control, signal, gone, lines }') ? undefined : 'other';
+    if (kind) require('node:fs').appendFileSync(process.env.THREADS, kind + '\\n');
+    const post = this.postMessage.bind(this);
+    this.postMessage = (message, transfer) => {
+      if (message && typeof message.code === 'string') require('node:fs').appendFileSync(process.env.THREADS, 'spare taken\\n');
+      return post(message, transfer);
+    };
+  }
+};`,
+  );
+  const run = (argv: readonly string[], record: string) =>
+    spawnSync(process.execPath, ['--require', recorder, join(REPO, 'bin', 'meshfleet.js'), ...argv], { encoding: 'utf8', cwd: work, env: { ...process.env, THREADS: record, MESHFLEET_WORKERS: '1' } });
+
+  // 60 clusters: the output's marker is large enough for a survey on a thread (lib/output/folder-survey.ts).
+  it('renders a large fleet file on the spare thread, and surveys the output of the next synth on it, starting no other thread', () => {
+    const fleetFile = join(work, 'fleet-60.yaml');
+    writeFleetFile(generateFleet(60), fleetFile);
+    const out = join(work, 'out-60');
+    const threadsOf = (argv: readonly string[], name: string) => {
+      const record = join(work, `${name}.threads`);
+      writeFileSync(record, '');
+      const result = run(argv, record);
+      expect(result.status, result.stderr).toBe(0);
+      return readFileSync(record, 'utf8').trim().split('\n');
+    };
+    expect(threadsOf(['synth', fleetFile, '--out', out], 'cold')).toStrictEqual(['spare', 'spare taken']);
+    expect(threadsOf(['synth', fleetFile, '--out', out], 'again')).toStrictEqual(['spare', 'spare taken']);
+    // With the main thread rendering alone and no output to survey, nothing takes it.
+    vi.stubEnv('MESHFLEET_WORKERS', '0');
+    const record = join(work, 'alone.threads');
+    writeFileSync(record, '');
+    const alone = spawnSync(process.execPath, ['--require', recorder, join(REPO, 'bin', 'meshfleet.js'), 'synth', fleetFile, '--out', join(work, 'out-alone')], { encoding: 'utf8', cwd: work, env: { ...process.env, THREADS: record } });
+    expect(alone.status, alone.stderr).toBe(0);
+    expect(readFileSync(record, 'utf8').trim().split('\n')).toStrictEqual(['spare']);
+  }, 120_000);
+});
