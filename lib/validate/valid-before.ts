@@ -28,9 +28,11 @@ const HEADER = 'meshfleet valid-before 2\n';
 
 interface Store {
   readonly file: string;
-  /** Digests as one-byte strings (Set lookups hash those natively). */
-  readonly valid: Set<string>;
-  /** Found by this thread (or sent to it) since the file was read. */
+  /** The file's digests (read on the first question). */
+  kept: DigestTable;
+  /** Found by this thread (or sent to it) and not in the file: digests as one-byte strings (Set lookups hash those natively). */
+  readonly fresh: Set<string>;
+  /** `fresh` in the order found. */
   readonly found: string[];
   /** Read from the file and asked for by this thread. */
   readonly used: Set<string>;
@@ -49,7 +51,7 @@ let store: Store | undefined;
  */
 export function useValidBefore(file: string | undefined): void {
   if (store?.file === file) return;
-  store = file === undefined ? undefined : { file, valid: new Set(), found: [], used: new Set(), taken: 0, read: false, saving: false };
+  store = file === undefined ? undefined : { file, kept: NO_DIGESTS, fresh: new Set(), found: [], used: new Set(), taken: 0, read: false, saving: false };
 }
 
 function opened(): Store | undefined {
@@ -57,15 +59,60 @@ function opened(): Store | undefined {
     store.read = true;
     try {
       const bytes = readFileSync(store.file);
-      if (bytes.toString('latin1', 0, HEADER.length) === HEADER) {
-        for (let at = HEADER.length; at + DIGEST_BYTES <= bytes.length; at += DIGEST_BYTES) store.valid.add(bytes.toString('latin1', at, at + DIGEST_BYTES));
-      }
+      if (bytes.toString('latin1', 0, HEADER.length) === HEADER) store.kept = new DigestTable(bytes.subarray(HEADER.length));
     } catch {
       // None yet, or not ours to read: every object is checked.
     }
   }
   return store;
 }
+
+/**
+ * Digests one after another (a file's), looked up without a string each: a table of their positions
+ * by their first four bytes (SHA-256's, evenly spread), probed in turn. Each thread reads the file
+ * (~37,000 digests after a 1000-cluster synth): as a Set of strings that took 15–19 ms a thread, as
+ * this table 3–5 ms.
+ */
+class DigestTable {
+  /** How many digests (a duplicate counted twice). */
+  readonly count: number;
+  private readonly slots: Int32Array;
+  private readonly mask: number;
+
+  constructor(private readonly bytes: Uint8Array) {
+    this.count = Math.floor(bytes.length / DIGEST_BYTES);
+    let size = 1;
+    while (size < 2 * this.count) size <<= 1;
+    this.slots = new Int32Array(size);
+    this.mask = size - 1;
+    for (let i = 0; i < this.count; i++) {
+      const at = i * DIGEST_BYTES;
+      let slot = (bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24)) & this.mask;
+      while (this.slots[slot] !== 0) slot = (slot + 1) & this.mask;
+      this.slots[slot] = i + 1;
+    }
+  }
+
+  /** Whether the digest (a one-byte string) is one of them. */
+  has(digest: string): boolean {
+    const { bytes, slots, mask } = this;
+    let slot = (digest.charCodeAt(0) | (digest.charCodeAt(1) << 8) | (digest.charCodeAt(2) << 16) | (digest.charCodeAt(3) << 24)) & mask;
+    for (let held = slots[slot]!; held !== 0; slot = (slot + 1) & mask, held = slots[slot]!) {
+      const at = (held - 1) * DIGEST_BYTES;
+      let same = 0;
+      while (same < DIGEST_BYTES && bytes[at + same] === digest.charCodeAt(same)) same++;
+      if (same === DIGEST_BYTES) return true;
+    }
+    return false;
+  }
+
+  /** The digests, as the file holds them (one-byte text). */
+  text(): string {
+    return Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.count * DIGEST_BYTES).toString('latin1');
+  }
+}
+
+const NO_DIGESTS = new DigestTable(new Uint8Array(0));
 
 /**
  * The digest of a text under a check (`check`: the schema sources' key, or another check's name): of
@@ -81,9 +128,9 @@ function digest(check: string, text: string): string {
 /** True when a file of this text passed the check before (false with no file in use). */
 export function validBefore(check: string, text: string): boolean {
   const s = opened();
-  if (s === undefined || s.valid.size === 0) return false;
+  if (s === undefined || s.kept.count + s.fresh.size === 0) return false;
   const d = digest(check, text);
-  if (!s.valid.has(d)) return false;
+  if (!s.kept.has(d) && !s.fresh.has(d)) return false;
   s.used.add(d);
   return true;
 }
@@ -93,8 +140,8 @@ export function foundValid(check: string, text: string): void {
   const s = opened();
   if (!s) return;
   const d = digest(check, text);
-  if (s.valid.has(d)) return;
-  s.valid.add(d);
+  if (s.kept.has(d) || s.fresh.has(d)) return;
+  s.fresh.add(d);
   s.found.push(d);
   saveLater(s);
 }
@@ -115,8 +162,8 @@ export function addFound(digests: Uint8Array): void {
   const bytes = Buffer.from(digests.buffer, digests.byteOffset, digests.length);
   for (let at = 0; at + DIGEST_BYTES <= bytes.length; at += DIGEST_BYTES) {
     const d = bytes.toString('latin1', at, at + DIGEST_BYTES);
-    if (s.valid.has(d)) continue;
-    s.valid.add(d);
+    if (s.kept.has(d) || s.fresh.has(d)) continue;
+    s.fresh.add(d);
     s.found.push(d);
   }
   saveLater(s);
@@ -135,8 +182,8 @@ function saveLater(s: Store): void {
 export function saveValidBefore(): void {
   const s = store;
   if (!s) return;
-  const digests = s.valid.size > MAX_DIGESTS ? [...s.used, ...s.found].slice(-MAX_DIGESTS) : [...s.valid];
-  if (writeCacheFile(s.file, Buffer.from(HEADER + digests.join(''), 'latin1'))) removeOlderVersions(s.file, OTHER_VERSIONS);
+  const text = s.kept.count + s.fresh.size > MAX_DIGESTS ? [...s.used, ...s.found].slice(-MAX_DIGESTS).join('') : s.kept.text() + s.found.join('');
+  if (writeCacheFile(s.file, Buffer.from(HEADER + text, 'latin1'))) removeOlderVersions(s.file, OTHER_VERSIONS);
 }
 
 /** The file's name in the cache folder, by the code stamp it holds verdicts of (lib/synth names it). */
