@@ -62,7 +62,7 @@ describe('files found valid before', () => {
 
   it('are found among many whose first bytes are the same, not on a digest differing in its last byte, and written back as read', async () => {
     // The digest of a verdict, as lib/validate/valid-before.ts makes it: of the check and the text's SHA-256 (as one-byte text, hashed as UTF-8).
-    const digestOf = (check: string, t: string) => createHash('sha256').update(`${check}\0${createHash('sha256').update(t).digest('latin1')}`).digest().subarray(0, 16);
+    const digestOf = (check: string, t: string) => createHash('sha256').update(`${check}\0${createHash('sha256').update(t).digest('binary')}`).digest().subarray(0, 16);
     const wanted = digestOf('s', text);
     // 2000 digests starting as the wanted one does (the lookup's table is keyed by the first four bytes), then the wanted one.
     const crowd = Array.from({ length: 2000 }, (_, i) => Buffer.concat([wanted.subarray(0, 4), createHash('sha256').update(String(i)).digest().subarray(0, 12)]));
