@@ -14,8 +14,7 @@ import { spawn } from 'node:child_process';
 import { statSync, watch, type FSWatcher } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { collectGarbage } from '../full-collection.ts';
 import { inputFingerprint, observeInputs } from '../model/file-access.ts';
 import type { CliIo } from './io.ts';
 
@@ -112,6 +111,7 @@ export async function watchFleet(options: WatchOptions): Promise<number> {
         if (!quiet) io.err(`meshfleet: ${exitCode === 0 ? 'done' : 'failed'}; watching ${describe(paths)} for changes (Ctrl-C to stop)\n`);
         // While the process waits for the next change, not on the way to this run's report.
         await new Promise((turned) => setImmediate(turned));
+        // A re-synth of 1000 clusters allocates ~270 MB: collected while the process waits.
         collectGarbage();
         if (stopped || (!changedMeanwhile && !unfollowed) || !differs()) break;
       }
@@ -204,29 +204,6 @@ export function childRun(bin: URL, args: readonly string[], io: CliIo): Promise<
     // 'close': its output has been read to the end.
     child.on('close', (code) => resolve({ exitCode: code ?? 1, inputs }));
   });
-}
-
-let gc: (() => void) | undefined;
-
-/**
- * A full garbage collection, while the process waits for the next change: each run leaves its
- * garbage (a re-synth of 1000 clusters allocates ~270 MB) to a heap V8 lets grow, and the next run's
- * peak memory would start from there. V8 gives a context made while --expose-gc is set its gc(); the
- * flag is then unset, as V8 names code caches by its flags (lib/compiler-tuning.ts).
- */
-function collectGarbage(): void {
-  if (!gc) {
-    setFlagsFromString('--expose-gc');
-    try {
-      gc = runInNewContext('gc') as () => void;
-    } finally {
-      setFlagsFromString('--no-expose-gc');
-    }
-  }
-  // Twice: the pages the first one's compaction frees are given back to the system by the second
-  // (after a cold 1000-cluster synth, resident memory 300 MiB after one, 197 MiB after two).
-  gc();
-  gc();
 }
 
 /**

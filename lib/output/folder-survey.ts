@@ -8,10 +8,12 @@
 // stops without answering (its heap limit, above all) is noticed by a watchdog
 // (lib/thread-watchdog.ts), and its work done here.
 import { lstatSync } from 'node:fs';
+import { getHeapStatistics } from 'node:v8';
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import { startWorkerThread } from '../spare-thread.ts';
 import { newLifeline, watchLifelines, type LifelineWatch } from '../thread-watchdog.ts';
 import { shareCoresWithCompiler } from '../compiler-tuning.ts';
+import { collectGarbage } from '../full-collection.ts';
 import { moduleWorkerCode, siblingModule } from '../worker-code.ts';
 import { OUTPUT_MARKER, surveyOwnership, type OwnershipSurvey } from './folder-ownership.ts';
 import { readPreviousIndex, type PreviousIndex } from './previous-index.ts';
@@ -23,6 +25,10 @@ const ANSWER_TIMEOUT_MS = 60_000;
 /** Slots of the shared control array: how many messages the thread posted (or the watchdog's wake-ups), and the thread's state. */
 const EVENTS = 0;
 const STATE = 1;
+/** control[COLLECTED]: the collections a held thread made when asked (collectHeldSurveyGarbage); then its heap in KiB before and after the last. */
+const COLLECTED = 2;
+const HEAP_BEFORE = 3;
+const HEAP_AFTER = 4;
 /** The thread's state once the watchdog saw it stop. */
 const GONE = 1;
 
@@ -52,6 +58,11 @@ interface SurveyJob {
   readonly withStats: boolean;
 }
 
+/** Asks a held thread, between the watch mode's runs, to collect its garbage (collectHeldSurveyGarbage). */
+interface CollectRequest {
+  readonly collect: true;
+}
+
 /** A survey thread, started (and loading its modules) before its job is posted. */
 interface SurveyThread {
   readonly worker: Worker;
@@ -61,6 +72,8 @@ interface SurveyThread {
   readonly watch: LifelineWatch;
   /** Kept for the next survey once it answered (the watch mode's runs), instead of stopped. */
   held: boolean;
+  /** It has surveyed: its heap holds what it read (~50 MB at 1000 clusters) until collected. */
+  surveyed?: boolean;
 }
 
 /**
@@ -107,7 +120,7 @@ export function startSurvey(target: string, display: string, withStats: boolean,
     stopped = true;
     // A held thread that answered both, its V8 warm, waits for the next survey; any other (one that
     // failed, whose module may not even have loaded) is stopped.
-    if (running.held && received === 2 && !failed && Atomics.load(control, STATE) !== GONE && !prestarted) prestarted = running;
+    if (running.held && received === 2 && !failed && Atomics.load(control, STATE) !== GONE && !prestarted) prestarted = Object.assign(running, { surveyed: true });
     else stopThread(running);
   };
   const drain = () => {
@@ -173,7 +186,7 @@ function startThread(workerCode: (code: string) => string): SurveyThread {
   // then takes its CPU from them (lib/compiler-tuning.ts). 1000-cluster re-synths, interleaved, in
   // three batches (10, 12, 16 runs each): medians 1.11, 1.14, 0.99 s tuned; 1.14, 1.23, 1.04 s not.
   shareCoresWithCompiler(2);
-  const control = new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
+  const control = new Int32Array(new SharedArrayBuffer(5 * Int32Array.BYTES_PER_ELEMENT));
   const { port1, port2 } = new MessageChannel();
   const line = newLifeline();
   const data: SurveyData = { control, port: port2, lifeline: line.held };
@@ -217,11 +230,30 @@ export function prestartSurvey(target: string, held = false): void {
   }).unref();
 }
 
+/**
+ * The watch mode, between runs: the held thread that surveyed for the last run collects its garbage
+ * (what it read of the output folder and index.json, ~50 MB at 1000 clusters, would otherwise stay
+ * and add to the next run's peak memory).
+ */
+export function collectHeldSurveyGarbage(): void {
+  if (!prestarted?.surveyed) return;
+  prestarted.port.postMessage({ collect: true } satisfies CollectRequest);
+  prestarted.surveyed = false;
+}
+
 /** Stops the prestarted survey thread, if one waits. */
 export function releasePrestartedSurvey(): void {
   if (!prestarted) return;
   stopThread(prestarted);
   prestarted = undefined;
+}
+
+/** The collections the prestarted thread made when asked, waiting up to `ms` for one more than `seen`, and its heap before and after the last (tests). */
+export function heldSurveyCollections(seen = -1, ms = 0): { readonly count: number; readonly heapKiB: readonly [before: number, after: number] } | undefined {
+  if (!prestarted) return undefined;
+  const { control } = prestarted;
+  Atomics.wait(control, COLLECTED, seen, ms);
+  return { count: Atomics.load(control, COLLECTED), heapKiB: [Atomics.load(control, HEAP_BEFORE), Atomics.load(control, HEAP_AFTER)] };
 }
 
 /** Whether a prestarted survey thread waits for its job, and how many survey threads this process started (tests). */
@@ -234,7 +266,15 @@ export function surveyThreads(): { readonly prestarted: boolean; readonly starte
  * the error it met); then waits for another job (a held thread), until stopped.
  */
 export function surveyInWorker(data: SurveyData): void {
-  data.port.on('message', (job: SurveyJob) => survey(job, data));
+  data.port.on('message', (message: SurveyJob | CollectRequest) => {
+    if (!('collect' in message)) return survey(message, data);
+    const heapKiB = () => Math.round(getHeapStatistics().used_heap_size / 1024);
+    Atomics.store(data.control, HEAP_BEFORE, heapKiB());
+    collectGarbage();
+    Atomics.store(data.control, HEAP_AFTER, heapKiB());
+    Atomics.add(data.control, COLLECTED, 1);
+    Atomics.notify(data.control, COLLECTED);
+  });
 }
 
 function survey({ target, display, withStats }: SurveyJob, { control, port }: SurveyData): void {

@@ -10,6 +10,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 export const LAYERS = [
   'package-files', // the package's own files, found from lib/ and dist/lib/
   'compiler-tuning', // V8's compiler flags, tuned while render threads take every core, and the code caches made with them
+  'full-collection', // a full garbage collection on request, for the watch mode's threads between runs
   'compiled-cache', // generated code (ajv's) kept between runs under node_modules/.cache
   'worker-code', // the code a worker thread starts with, from the sources or dist/
   'spare-thread', // a thread bin/meshfleet.js started before the bundle loaded, taken by the first thread meshfleet starts

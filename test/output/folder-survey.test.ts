@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FileAccessError } from '../../lib/model/file-access.ts';
 import { OUTPUT_MARKER, ownerMarker, surveyedFiles, surveyOwnership } from '../../lib/output/folder-ownership.ts';
-import { prestartSurvey, releasePrestartedSurvey, startSurvey, surveyThreads } from '../../lib/output/folder-survey.ts';
+import { collectHeldSurveyGarbage, heldSurveyCollections, prestartSurvey, releasePrestartedSurvey, startSurvey, surveyThreads } from '../../lib/output/folder-survey.ts';
 import { readPreviousIndex } from '../../lib/output/previous-index.ts';
 import { openOutputFolder } from '../../lib/output/output-folder.ts';
 import { readTree } from '../support/tree.ts';
@@ -189,6 +189,30 @@ describe('the survey of an output folder on its own thread', () => {
     const failing = startSurvey(target, 'out', true);
     expect(() => failing.result()).toThrow(FileAccessError);
     expect(surveyThreads()).toStrictEqual({ prestarted: false, started: before + 3 });
+  });
+
+  it('has a held thread that surveyed collect its garbage when asked between runs, and none that has not surveyed since', () => {
+    const { target } = outputFolder();
+    prestartSurvey(target, true);
+    // Not yet surveyed: nothing to collect.
+    collectHeldSurveyGarbage();
+    expect(heldSurveyCollections(0, 200)?.count).toBe(0);
+    for (let round = 1; round <= 2; round++) {
+      const pending = startSurvey(target, 'out', true);
+      expect(pending.previousIndex()).toStrictEqual(readPreviousIndex(target));
+      expect(pending.result()).toStrictEqual(surveyOwnership(target, 'out', true));
+      collectHeldSurveyGarbage();
+      const collected = heldSurveyCollections(round - 1, 10_000)!;
+      expect(collected.count).toBe(round);
+      // What the survey of 1500 files left is gone.
+      const [before, after] = collected.heapKiB;
+      expect(after).toBeLessThan(before * 0.8);
+      // Asked again before it surveyed again: not collected again.
+      collectHeldSurveyGarbage();
+      expect(heldSurveyCollections(round, 200)?.count).toBe(round);
+    }
+    releasePrestartedSurvey();
+    expect(heldSurveyCollections()).toBeUndefined();
   });
 
   it('walks a small folder on this thread, when its result is first asked for', () => {
