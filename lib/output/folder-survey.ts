@@ -120,8 +120,10 @@ export function startSurvey(target: string, display: string, withStats: boolean,
     stopped = true;
     // A held thread that answered both, its V8 warm, waits for the next survey; any other (one that
     // failed, whose module may not even have loaded) is stopped.
-    if (running.held && received === 2 && !failed && Atomics.load(control, STATE) !== GONE && !prestarted) prestarted = Object.assign(running, { surveyed: true });
-    else stopThread(running);
+    if (running.held && received === 2 && !failed && Atomics.load(control, STATE) !== GONE && !prestarted) {
+      running.surveyed = true;
+      prestarted = running;
+    } else stopThread(running);
   };
   const drain = () => {
     for (let m = receiveMessageOnPort(port1); m; m = receiveMessageOnPort(port1)) {
