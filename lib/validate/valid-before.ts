@@ -125,12 +125,17 @@ function digest(check: string, text: string): string {
   return hash('sha256', `${check}\0${hash('sha256', text, 'binary')}`, 'binary').slice(0, DIGEST_BYTES);
 }
 
+/** Whether the digest is the file's or was found since. */
+function known(s: Store, d: string): boolean {
+  return s.kept.has(d) || s.fresh.has(d);
+}
+
 /** True when a file of this text passed the check before (false with no file in use). */
 export function validBefore(check: string, text: string): boolean {
   const s = opened();
   if (s === undefined || s.kept.count + s.fresh.size === 0) return false;
   const d = digest(check, text);
-  if (!s.kept.has(d) && !s.fresh.has(d)) return false;
+  if (!known(s, d)) return false;
   s.used.add(d);
   return true;
 }
@@ -140,7 +145,7 @@ export function foundValid(check: string, text: string): void {
   const s = opened();
   if (!s) return;
   const d = digest(check, text);
-  if (s.kept.has(d) || s.fresh.has(d)) return;
+  if (known(s, d)) return;
   s.fresh.add(d);
   s.found.push(d);
   saveLater(s);
@@ -162,7 +167,7 @@ export function addFound(digests: Uint8Array): void {
   const bytes = Buffer.from(digests.buffer, digests.byteOffset, digests.length);
   for (let at = 0; at + DIGEST_BYTES <= bytes.length; at += DIGEST_BYTES) {
     const d = bytes.toString('latin1', at, at + DIGEST_BYTES);
-    if (s.kept.has(d) || s.fresh.has(d)) continue;
+    if (known(s, d)) continue;
     s.fresh.add(d);
     s.found.push(d);
   }

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { MessageChannel, receiveMessageOnPort, type Worker } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { generateFleet } from '../../bench/generate-fleet.ts';
 import { writeFleetFile } from '../../bench/cli-runs.ts';
@@ -41,9 +41,9 @@ function fileOf(name: string, bytes: number): string {
 const ANSWER = `const { workerData, threadId } = require('node:worker_threads'); workerData.port.postMessage({ value: workerData.value, threadId });`;
 
 /** The thread's answer on `port`, waited for (a few seconds at most). */
-async function answerOn(port: MessagePort | import('node:worker_threads').MessagePort): Promise<unknown> {
+async function answerOn(port: MessagePort): Promise<unknown> {
   for (const until = Date.now() + 10_000; Date.now() < until; await new Promise((resolve) => setTimeout(resolve, 5))) {
-    const message = receiveMessageOnPort(port as import('node:worker_threads').MessagePort);
+    const message = receiveMessageOnPort(port);
     if (message) return message.message;
   }
   throw new Error('no answer from the thread');
