@@ -29,6 +29,14 @@ export const SHARED_SUBSCHEMAS_VERSION = 1;
 
 interface SharingOptions {
   readonly minSize?: number;
+  /**
+   * Also moves each subschema at least this large that validates the elements of an array or map
+   * (`items`, `additionalProperties`) to a function of its own, even when it occurs once. Such a body
+   * runs once per element: as a small function of its own V8 optimizes it after a few calls, where
+   * inlined in a parent too large to optimize (ajv's code for a whole fleet schema is ~600 KB) it runs
+   * unoptimized for every element. Undefined: only repeats move.
+   */
+  readonly minLoopBodySize?: number;
   /** `definitions` (draft-07) or `$defs` (2020-12). */
   readonly definitionsKeyword?: 'definitions' | '$defs';
 }
@@ -46,13 +54,15 @@ interface Node {
  * generated, after sharing larger ones) in `definitions`, referenced by `$ref`. Unchanged when
  * nothing repeats or when the root already has `definitions` or `$ref` (not ours to rewrite).
  */
-export function withSharedSubschemas(root: Schema, { minSize = MIN_SHARED_SIZE, definitionsKeyword = 'definitions' }: SharingOptions = {}): Schema {
+export function withSharedSubschemas(root: Schema, { minSize = MIN_SHARED_SIZE, definitionsKeyword = 'definitions', minLoopBodySize }: SharingOptions = {}): Schema {
   if (root.definitions !== undefined || root.$defs !== undefined || JSON.stringify(root).includes('"$ref"')) return root;
   // Equal subschemas get one id (hash-consing): a node's key is its own keywords with its
   // subschemas' ids, so equal subtrees are found in one pass.
   const ids = new Map<string, number>();
   const idByObject = new Map<Schema, number>();
   const nodes: Node[] = [];
+  /** Subschemas that validate an array's or a map's elements. */
+  const loopBodies = new Set<number>();
   const idOf = (schema: Schema): number => {
     const children: number[] = [];
     let size = 2;
@@ -61,6 +71,7 @@ export function withSharedSubschemas(root: Schema, { minSize = MIN_SHARED_SIZE, 
       if (SUBSCHEMA_KEYWORDS.has(keyword) && isSchema(value) && !readBySibling(schema, keyword)) {
         const child = idOf(value);
         children.push(child);
+        loopBodies.add(child);
         parts.push(`${JSON.stringify(keyword)}:#${child}`);
         size += keyword.length + 3 + nodes[child]!.size;
       } else if (SUBSCHEMA_MAP_KEYWORDS.has(keyword) && isSchema(value)) {
@@ -105,7 +116,9 @@ export function withSharedSubschemas(root: Schema, { minSize = MIN_SHARED_SIZE, 
   generated[rootId] = 1;
   const bySize = nodes.map((_, id) => id).sort((a, b) => nodes[b]!.size - nodes[a]!.size || a - b);
   for (const id of bySize) {
-    shared[id] = id !== rootId && generated[id]! >= 2 && nodes[id]!.size >= minSize;
+    const size = nodes[id]!.size;
+    const loopBody = minLoopBodySize !== undefined && loopBodies.has(id) && size >= minLoopBodySize;
+    shared[id] = id !== rootId && ((generated[id]! >= 2 && size >= minSize) || loopBody);
     for (const child of nodes[id]!.children) generated[child]! += shared[id] ? 1 : generated[id]!;
   }
   if (!shared.some(Boolean)) return root;

@@ -97,4 +97,31 @@ describe('shared subschemas', () => {
     // Nothing repeats: the schema itself.
     expect(withSharedSubschemas(ref, { minSize: 40 })).toBe(ref);
   });
+
+  it("moves an element's subschema of the size asked for to a function of its own, even once", () => {
+    const item = { type: 'object', properties: { name: { type: 'string', maxLength: 63 }, port: { type: 'integer', minimum: 1 } } };
+    const small = { type: 'string', maxLength: 8 };
+    const schema = {
+      type: 'object',
+      properties: {
+        list: { type: 'array', items: item },
+        map: { type: 'object', additionalProperties: item },
+        one: item,
+        tags: { type: 'array', items: small },
+        unique: { type: 'array', uniqueItems: true, items: item },
+      },
+    };
+    const result = withSharedSubschemas(schema, { minSize: 1000, minLoopBodySize: 60 }) as { properties: Record<string, unknown>; definitions: Record<string, Schema> };
+    expect(result.properties).toStrictEqual({
+      list: { type: 'array', items: { $ref: '#/definitions/s0' } },
+      map: { type: 'object', additionalProperties: { $ref: '#/definitions/s0' } },
+      // The same subschema where it is not an element's: one function all the same.
+      one: { $ref: '#/definitions/s0' },
+      tags: { type: 'array', items: small },
+      unique: { type: 'array', uniqueItems: true, items: item },
+    });
+    expect(result.definitions).toStrictEqual({ s0: item });
+    // Without the option, nothing that occurs once moves.
+    expect(withSharedSubschemas({ type: 'array', items: item }, { minSize: 1000 })).toStrictEqual({ type: 'array', items: item });
+  });
 });
