@@ -64,9 +64,17 @@ export function withoutValues(components: readonly Component[]): Component[] {
   return components.map((c) => (c.kind === 'upstream-chart' ? { ...c, values: {} } : c));
 }
 
-/** The components withoutValues left, with the rendered cluster's values again. */
-export function withValues(components: readonly Component[], upstreamValues: RenderedCluster['upstreamValues']): Component[] {
-  return components.map((c) => (c.kind === 'upstream-chart' ? { ...c, values: upstreamValues[c.chart]! } : c));
+/**
+ * The components withoutValues left, with the rendered cluster's values again, taken when first read:
+ * the GitOps files of a part an incremental synth reuses never read them, and a cached cluster's
+ * values are decoded only then (lib/synth/cache-records.ts). Each stays where it was in the component.
+ */
+export function withValues(components: readonly Component[], upstreamValues: () => RenderedCluster['upstreamValues']): Component[] {
+  return components.map((c) => {
+    if (c.kind !== 'upstream-chart') return c;
+    const copy = { ...c };
+    return Object.defineProperty(copy, 'values', { enumerable: true, get: () => upstreamValues()[c.chart]! });
+  });
 }
 
 /**

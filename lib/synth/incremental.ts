@@ -27,7 +27,7 @@ import { decode, decodeCachedCluster, encodeCachedCluster, encodeDeliveryPart, t
 import { canonical, codeStamp, digest } from './hashing.ts';
 
 /** Bumped when what is cached changes shape. */
-const FORMAT = 16;
+const FORMAT = 17;
 /** Cache files kept (one per output folder); older ones are removed when one is written. */
 const KEPT_FILES = 16;
 const FILE_PREFIX = 'synth-';
@@ -262,7 +262,7 @@ export function incrementalSynth(target: string, { readOnly = false, files }: In
             // Made with the cluster as the cache holds it: only a reused cluster's holds.
             if (found.rollout !== undefined && reusedNames.has(name)) digests.set(name, found.rollout);
             // An upstream chart's values are the rendered cluster's (componentsOf), which are cached with it.
-            return { ...part, components: withValues(part.components, rendered.upstreamValues) };
+            return { ...part, components: withValues(part.components, () => rendered.upstreamValues) };
           } catch {
             return undefined;
           }
@@ -470,7 +470,8 @@ function statsUnchanged(target: string, paths: readonly string[], stats: FileSta
 function outcomeOf(context: FleetContext, cluster: ResolvedCluster, entry: CachedCluster, charts: Readonly<Record<string, LockEntry>>): ClusterOutcome {
   const { folder, views, upstreamValues, chartVersion, counts, paths, diagnostics, secrets, lock, indexEntry } = entry;
   let objects: RenderedCluster['objects'] | undefined;
-  // Its views only when read: a synth that skips the rollout check reads none (decodeCachedCluster).
+  // Its views and upstream charts' values only when read: a synth that skips the rollout check reads
+  // no views, and one that reuses the cluster's part of the GitOps files no values (decodeCachedCluster).
   const rendered: RenderedCluster = {
     cluster,
     folder,
@@ -483,7 +484,9 @@ function outcomeOf(context: FleetContext, cluster: ResolvedCluster, entry: Cache
     get routeFiles() {
       return views().routeFiles;
     },
-    upstreamValues,
+    get upstreamValues() {
+      return upstreamValues();
+    },
     chartVersion,
     counts,
     gatewayApiFiles: gatewayApiFolderFiles(cluster.gatewayAPI),

@@ -8,6 +8,8 @@ import { join, relative } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { generateFleet } from '../../bench/generate-fleet.ts';
+import type { Component } from '../../lib/constructs/delivery/components.ts';
+import { withValues } from '../../lib/rollout/gitops-files.ts';
 import { decode, decodeCachedCluster, encode, encodeCachedCluster, encodeViews } from '../../lib/synth/cache-records.ts';
 import { codeStamp } from '../../lib/synth/hashing.ts';
 import { synthesize } from '../../lib/synth/synthesize.ts';
@@ -326,7 +328,7 @@ describe('the cache\'s records', () => {
     }
   });
 
-  it("hold a cluster's rollout views apart from the rest, both as JSON, and give the cluster back (its views when read)", () => {
+  it("hold a cluster's rollout views and upstream charts' values apart from the rest, and give the cluster back (views and values when read)", () => {
     const view = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } };
     const cluster = { release: { valuesSet: '2.20' }, gatewayAPI: { version: '1.2.1', channel: 'standard' } };
     const rendered = { cluster, folder: 'dev/a', objectFiles: [{ name: 'namespaces.yaml', objects: [view] }], routeFiles: [], upstreamValues: { 'linkerd-control-plane': { a: -0 } }, chartVersion: '1.0.0', counts: { objects: 1, routeFiles: {} } } as never;
@@ -337,15 +339,36 @@ describe('the cache\'s records', () => {
     expect(Buffer.from(record).readUInt32LE(0)).toBe(views.length);
     expect(Buffer.from(record.subarray(4, 4 + views.length)).equals(Buffer.from(views))).toBe(true);
     expect(views[0]).toBe(0x7b);
-    const { views: decodedViews, ...rest } = decodeCachedCluster(record);
-    expect(rest).toStrictEqual({ folder: 'dev/a', upstreamValues: { 'linkerd-control-plane': { a: -0 } }, chartVersion: '1.0.0', counts: { objects: 1, routeFiles: {} }, paths: ['dev/a/x.yaml'], diagnostics: [], secrets: [], lock: { key: 'dev/a', entry: { version: '1.0.0', hash: 'h' } }, indexEntry: { text: '{\n          "name": "a"\n        }', clean: true } });
-    // Decoded when first read, once.
+    const { views: decodedViews, upstreamValues: decodedValues, ...rest } = decodeCachedCluster(record);
+    expect(rest).toStrictEqual({ folder: 'dev/a', chartVersion: '1.0.0', counts: { objects: 1, routeFiles: {} }, paths: ['dev/a/x.yaml'], diagnostics: [], secrets: [], lock: { key: 'dev/a', entry: { version: '1.0.0', hash: 'h' } }, indexEntry: { text: '{\n          "name": "a"\n        }', clean: true } });
+    // Decoded when first read, once: the values through V8 (-0), or as JSON.
     expect(decodedViews()).toStrictEqual({ objectFiles: [{ name: 'namespaces.yaml', objects: [view] }], routeFiles: [] });
     expect(decodedViews()).toBe(decodedViews());
+    expect(decodedValues()).toStrictEqual({ 'linkerd-control-plane': { a: -0 } });
+    expect(decodedValues()).toBe(decodedValues());
+    const plainValues = { 'linkerd-control-plane': { a: 1, b: 'é' }, 'linkerd-crds': {} };
+    const plainRecord = encodeCachedCluster({ ...(rendered as object), upstreamValues: plainValues } as never, ['dev/a/x.yaml'], done);
+    const { views: plainViews, upstreamValues: plainDecoded, ...plainRest } = decodeCachedCluster(plainRecord);
+    expect([plainDecoded(), plainViews(), plainRest]).toStrictEqual([plainValues, decodedViews(), rest]);
     // The entry in index.json as its text, UTF-8 or not, and whether it stood clean of secret material.
     for (const entry of [{ text: '{\n          "name": "é → ü"\n        }', clean: true }, { text: '{\n          "namespace": "users"\n        }', clean: false }]) {
       expect(decodeCachedCluster(encodeCachedCluster(rendered, [], { ...(done as object), indexEntry: entry } as never)).indexEntry).toStrictEqual(entry);
     }
+  });
+
+  it("give a reused part's components the cluster's values when first read, each in its place", () => {
+    const components = [
+      { kind: 'upstream-chart', chart: 'linkerd-control-plane', name: 'cp', values: {}, after: 1 },
+      { kind: 'mesh', name: 'mesh' },
+    ] as never as Component[];
+    let taken = 0;
+    const values = { 'linkerd-control-plane': { ha: true } };
+    const given = withValues(components, () => (taken++, values));
+    expect(taken).toBe(0);
+    expect(Object.keys(given[0]!)).toStrictEqual(['kind', 'chart', 'name', 'values', 'after']);
+    expect(given[1]).toBe(components[1]);
+    expect(JSON.parse(JSON.stringify(given))).toStrictEqual([{ ...components[0], values: { ha: true } }, components[1]]);
+    expect(taken).toBe(1);
   });
 });
 
