@@ -1,13 +1,14 @@
-// What an incremental synth reads of a large output folder, on a thread of its own: the ownership
-// walk, which stats every file (~28,000), and the previous index.json (~9 MB at 1000 clusters, parsed
-// and cut to what the staged-change checks read). The main thread would otherwise spend ~0.5 s on
-// them while the other core idles: the CLI starts the thread before it reads the fleet file
-// (prestartSurvey), so that it has loaded its modules when the folder is opened and its job posted,
-// before the fleet is planned; each result is taken when needed. The walk goes first: the synth
-// needs it once the fleet is planned, the index only once the clusters are rendered. A thread that
+// What an incremental synth reads of a large output folder, on a thread of its own: the file it reads
+// first once the fleet is planned (its cache, ~32 MB at 1000 clusters), the ownership walk, which
+// stats every file (~28,000), and the previous index.json (~9 MB, parsed and cut to what the
+// staged-change checks read). The main thread would otherwise spend ~0.5 s on them while the other
+// core idles: the CLI starts the thread before it reads the fleet file (prestartSurvey), so that it
+// has loaded its modules when the folder is opened and its job posted, before the fleet is planned;
+// each result is taken when needed, in the order the thread makes them: the cache file, the walk
+// (needed once the cache has been matched), the index (once the clusters are rendered). A thread that
 // stops without answering (its heap limit, above all) is noticed by a watchdog
 // (lib/thread-watchdog.ts), and its work done here.
-import { lstatSync } from 'node:fs';
+import { lstatSync, readFileSync } from 'node:fs';
 import { getHeapStatistics } from 'node:v8';
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import { startWorkerThread } from '../spare-thread.ts';
@@ -22,6 +23,8 @@ import { readPreviousIndex, type PreviousIndex } from './previous-index.ts';
 const THREAD_THRESHOLD = 64 * 1024;
 /** A thread alive but silent this long (stuck) is given up for the work on the main thread; one that stopped is noticed at once. */
 const ANSWER_TIMEOUT_MS = 60_000;
+/** What the thread posts for each job: the file read ahead, the survey, the previous index (or `failed` for each). */
+const MESSAGES = 3;
 /** Slots of the shared control array: how many messages the thread posted (or the watchdog's wake-ups), and the thread's state. */
 const EVENTS = 0;
 const STATE = 1;
@@ -33,6 +36,8 @@ const HEAP_AFTER = 4;
 const GONE = 1;
 
 export interface PendingSurvey {
+  /** The file the job named to read ahead, as the thread read it (blocks until then); undefined when none was, or it could not be read there. */
+  readAhead(): Uint8Array | undefined;
   /** The survey (blocks until the thread has it): the same as surveyOwnership's on this thread. */
   result(): OwnershipSurvey;
   /** readPreviousIndex of the folder (blocks until the thread has it); the thread is done then. */
@@ -56,6 +61,8 @@ interface SurveyJob {
   readonly target: string;
   readonly display: string;
   readonly withStats: boolean;
+  /** A file the caller reads first (an incremental synth's cache), read before the walk. */
+  readonly readAhead?: string;
 }
 
 /** Asks a held thread, between the watch mode's runs, to collect its garbage (collectHeldSurveyGarbage). */
@@ -77,12 +84,13 @@ interface SurveyThread {
 }
 
 /**
- * The thread posts the survey, then the previous index; or `failed` instead of what it could not make
- * (the main thread then makes it, and meets the error itself).
+ * The thread posts the file read ahead (null for none), the survey, then the previous index; or
+ * `failed` instead of what it could not make (the main thread then makes it, and meets the error itself).
+ * The file's bytes are moved, not copied, to the main thread.
  * The index goes as JSON text (null for none): ~2 MB at 1000 clusters, which JSON.parse reads 2–4×
  * faster than the structured clone of its ~50,000 small objects.
  */
-type SurveyMessage = { readonly survey: OwnershipSurvey } | { readonly previousIndex: string | null } | { readonly failed: true };
+type SurveyMessage = { readonly readAhead: Uint8Array | null } | { readonly survey: OwnershipSurvey } | { readonly previousIndex: string | null } | { readonly failed: true };
 
 export interface SurveyOptions {
   /** The marker's size from which the survey runs on a thread (THREAD_THRESHOLD). */
@@ -91,12 +99,15 @@ export interface SurveyOptions {
   readonly workerCode?: (code: string) => string;
 }
 
-/** surveyOwnership (and readPreviousIndex) of the folder, on a thread of its own when its marker is at least `threshold` bytes. */
-export function startSurvey(target: string, display: string, withStats: boolean, options: SurveyOptions = {}): PendingSurvey {
+/**
+ * surveyOwnership (and readPreviousIndex) of the folder, on a thread of its own when its marker is at
+ * least `threshold` bytes, which reads the file `readAhead` first, if given.
+ */
+export function startSurvey(target: string, display: string, withStats: boolean, options: SurveyOptions = {}, readAhead?: string): PendingSurvey {
   const { threshold = THREAD_THRESHOLD, workerCode = (code: string) => code } = options;
   if (!surveyedOnThread(target, threshold)) {
     let survey: OwnershipSurvey | undefined;
-    return { previousIndex: () => readPreviousIndex(target), result: () => (survey ??= surveyOwnership(target, display, withStats)), stop: () => {}, where: () => 'here' };
+    return { readAhead: () => undefined, previousIndex: () => readPreviousIndex(target), result: () => (survey ??= surveyOwnership(target, display, withStats)), stop: () => {}, where: () => 'here' };
   }
   // The thread prestartSurvey started, unless the tests wrap the thread's code.
   let thread = prestarted;
@@ -107,8 +118,9 @@ export function startSurvey(target: string, display: string, withStats: boolean,
   }
   const running = thread ?? startThread(workerCode);
   const { control, port: port1 } = running;
-  port1.postMessage({ target, display, withStats } satisfies SurveyJob);
+  port1.postMessage({ target, display, withStats, ...(readAhead !== undefined ? { readAhead } : {}) } satisfies SurveyJob);
   // What came from the thread; a part it failed to make is made here.
+  let ahead: Uint8Array | undefined;
   let previous: { readonly value: PreviousIndex | undefined } | undefined;
   let survey: OwnershipSurvey | undefined;
   let where: 'thread' | 'here' = 'thread';
@@ -118,9 +130,10 @@ export function startSurvey(target: string, display: string, withStats: boolean,
   const stop = () => {
     if (stopped) return;
     stopped = true;
+    ahead = undefined;
     // A held thread that answered both, its V8 warm, waits for the next survey; any other (one that
     // failed, whose module may not even have loaded) is stopped.
-    if (running.held && received === 2 && !failed && Atomics.load(control, STATE) !== GONE && !prestarted) {
+    if (running.held && received === MESSAGES && !failed && Atomics.load(control, STATE) !== GONE && !prestarted) {
       running.surveyed = true;
       prestarted = running;
     } else stopThread(running);
@@ -129,7 +142,8 @@ export function startSurvey(target: string, display: string, withStats: boolean,
     for (let m = receiveMessageOnPort(port1); m; m = receiveMessageOnPort(port1)) {
       received++;
       const message = m.message as SurveyMessage;
-      if ('survey' in message) survey = message.survey;
+      if ('readAhead' in message) ahead = message.readAhead ?? undefined;
+      else if ('survey' in message) survey = message.survey;
       else if ('previousIndex' in message) previous = { value: message.previousIndex === null ? undefined : (JSON.parse(message.previousIndex) as PreviousIndex) };
       else failed = true;
     }
@@ -148,9 +162,16 @@ export function startSurvey(target: string, display: string, withStats: boolean,
     }
   };
   return {
+    readAhead() {
+      receive(1);
+      // Taken once: the caller holds it from here.
+      const bytes = ahead;
+      ahead = undefined;
+      return bytes;
+    },
     result() {
       if (survey) return survey;
-      receive(1);
+      receive(2);
       if (!survey) {
         // A thread that failed (or an error the walk met, such as a folder it may not read): the walk
         // again here, which throws that error as the main thread's own.
@@ -161,7 +182,7 @@ export function startSurvey(target: string, display: string, withStats: boolean,
     },
     previousIndex() {
       if (!previous) {
-        receive(2);
+        receive(MESSAGES);
         stop();
       }
       // A thread that failed to read it: read here.
@@ -171,6 +192,11 @@ export function startSurvey(target: string, display: string, withStats: boolean,
     stop,
     where: () => where,
   };
+}
+
+/** The bytes in an ArrayBuffer of their own, which can be moved to another thread whole. */
+function ownBuffer(bytes: Buffer): Uint8Array {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : new Uint8Array(bytes);
 }
 
 /** Whether the folder's output is large enough to be surveyed on a thread: its marker (which lists every file) holds at least `threshold` bytes. */
@@ -192,7 +218,7 @@ function startThread(workerCode: (code: string) => string): SurveyThread {
   const { port1, port2 } = new MessageChannel();
   const line = newLifeline();
   const data: SurveyData = { control, port: port2, lifeline: line.held };
-  const failed = `(e) => { const { workerData: w } = require('node:worker_threads'); w.port.postMessage({ failed: true }); w.port.postMessage({ failed: true }); Atomics.add(w.control, ${EVENTS}, 2); Atomics.notify(w.control, ${EVENTS}); }`;
+  const failed = `(e) => { const { workerData: w } = require('node:worker_threads'); for (let i = 0; i < ${MESSAGES}; i++) w.port.postMessage({ failed: true }); Atomics.add(w.control, ${EVENTS}, ${MESSAGES}); Atomics.notify(w.control, ${EVENTS}); }`;
   const code = workerCode(moduleWorkerCode(siblingModule('folder-survey', import.meta.url), `(m) => m.surveyInWorker(require('node:worker_threads').workerData)`, failed));
   const worker = startWorkerThread(code, { workerData: data, transferList: [port2, line.held] });
   // The process never waits for it: result() or stop() ends it.
@@ -279,12 +305,19 @@ export function surveyInWorker(data: SurveyData): void {
   });
 }
 
-function survey({ target, display, withStats }: SurveyJob, { control, port }: SurveyData): void {
+function survey({ target, display, withStats, readAhead }: SurveyJob, { control, port }: SurveyData): void {
   const send = (message: SurveyMessage, transfer: ArrayBuffer[] = []) => {
     port.postMessage(message, transfer);
     Atomics.add(control, EVENTS, 1);
     Atomics.notify(control, EVENTS);
   };
+  let bytes: Uint8Array | null = null;
+  try {
+    if (readAhead !== undefined) bytes = ownBuffer(readFileSync(readAhead));
+  } catch {
+    // Missing or unreadable: the caller reads it, and meets the error itself.
+  }
+  send({ readAhead: bytes }, bytes ? [bytes.buffer as ArrayBuffer] : []);
   try {
     const survey = surveyOwnership(target, display, withStats);
     send({ survey }, survey.files ? [survey.files.stats.buffer as ArrayBuffer] : []);

@@ -31,6 +31,8 @@ export interface OutputFolder {
   files(): SurveyedFiles | undefined;
   /** Its index.json as readPreviousIndex reads it (with OpenOptions.stats, read ahead on the survey's thread when there is one). */
   previousIndex(): PreviousIndex | undefined;
+  /** The file OpenOptions.readAhead named, as the survey's thread read it; undefined when there is no such thread or it could not read it (read it then). */
+  readAhead(): Uint8Array | undefined;
   /** Releases the lock; a parent folder created for the lock and left empty is removed. */
   close(): void;
 }
@@ -50,6 +52,8 @@ export interface OpenOptions {
    * by every read(), stage(), write() or files() instead of by openOutputFolder.
    */
   readonly stats?: boolean;
+  /** With stats: a file the caller reads once the folder is surveyed (its incremental cache, for the folder's path), read on the survey's thread first. */
+  readonly readAhead?: (target: string) => string;
 }
 
 export function openOutputFolder(outdir: string, options: OpenOptions): OutputFolder {
@@ -88,7 +92,7 @@ export function openOutputFolder(outdir: string, options: OpenOptions): OutputFo
       }
       recoverInterruptedSwap(target);
     }
-    if (options.stats) pending = startSurvey(target, display, true);
+    if (options.stats) pending = startSurvey(target, display, true, {}, options.readAhead?.(target));
     else checkOwnership(surveyOwnership(target, display, false));
   } catch (e) {
     close();
@@ -115,6 +119,7 @@ export function openOutputFolder(outdir: string, options: OpenOptions): OutputFo
       return owned;
     },
     previousIndex: () => (pending ? pending.previousIndex() : readPreviousIndex(target)),
+    readAhead: () => pending?.readAhead(),
     write: (files) => {
       if (!lock) throw new Error('openOutputFolder: the folder was opened for reading');
       checked();

@@ -140,9 +140,11 @@ export interface IncrementalOptions {
    * the input keys are made and the cache read); when it gives none, each file is statted when checked.
    */
   readonly files?: () => SurveyedFiles | undefined;
+  /** The cache file's bytes as read ahead on another thread (OutputFolder.readAhead); when it gives none, the file is read here. */
+  readonly readAhead?: () => Uint8Array | undefined;
 }
 
-export function incrementalSynth(target: string, { readOnly = false, files }: IncrementalOptions = {}): Incremental {
+export function incrementalSynth(target: string, { readOnly = false, files, readAhead }: IncrementalOptions = {}): Incremental {
   const file = cacheFileOf(target);
   // The folder's survey, taken by reusable once the input keys are made and the cache read (it throws the folder's refusal, if any).
   let surveyed: SurveyedFiles | undefined;
@@ -192,7 +194,7 @@ export function incrementalSynth(target: string, { readOnly = false, files }: In
       // waited for: its thread walks the folder meanwhile (~0.1 s of the main thread at 1000 clusters).
       // Without a cache the keys are made when the first cluster is recorded: the render workers,
       // given their job once this returns, need not wait for them (~0.1 s at 1000 clusters).
-      const read = readCache(target, file);
+      const read = readCache(target, file, readAhead);
       const matching = read && matchingClusters(read, context.fleet.clusters, keysOf());
       surveyed = files?.();
       const result = new Map<number, ClusterOutcome>();
@@ -392,6 +394,11 @@ export function hasIncrementalCache(target: string): boolean {
   return existsSync(join(target, OUTPUT_MARKER)) && existsSync(cacheFileOf(target).path);
 }
 
+/** The path of an output folder's cache file (read ahead on the folder survey's thread: lib/output/folder-survey.ts). */
+export function incrementalCacheFile(target: string): string {
+  return cacheFileOf(target).path;
+}
+
 /**
  * The cache file of an output folder, named by its real path (its parent's, for a folder not made
  * yet: an output folder is never a link).
@@ -432,11 +439,12 @@ function matchingClusters(read: { footer: Footer; bytes: Buffer }, clusters: rea
 }
 
 /** The cache file, if it is this code's and this folder's (its fleet-wide files are checked against the folder by the caller). */
-function readCache(target: string, file: { path: string; real: string }): { footer: Footer; bytes: Buffer } | undefined {
+function readCache(target: string, file: { path: string; real: string }, readAhead?: () => Uint8Array | undefined): { footer: Footer; bytes: Buffer } | undefined {
   try {
     // Not a folder a synth finished writing (a new one, one removed since): the cache cannot match.
     if (!statSync(join(target, OUTPUT_MARKER), { throwIfNoEntry: false })) return undefined;
-    const bytes = readFileSync(file.path);
+    const ahead = readAhead?.();
+    const bytes = ahead ? Buffer.from(ahead.buffer, ahead.byteOffset, ahead.length) : readFileSync(file.path);
     const end = bytes.length - 4;
     const footer = deserialize(bytes.subarray(end - bytes.readUInt32LE(end), end)) as Footer;
     if (footer.format !== FORMAT || footer.stamp !== codeStamp() || footer.target !== file.real || !Array.isArray(footer.clusters)) return undefined;

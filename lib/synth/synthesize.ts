@@ -11,7 +11,7 @@ import { readVersionLock } from '../output/versioning.ts';
 import { compareWithFolder, type FolderComparison } from '../output/diff.ts';
 import { stagedChangeDiagnostics } from '../rollout/staged-changes.ts';
 import { planFleet, type PlanOptions } from './plan.ts';
-import { hasIncrementalCache, incrementalSynth } from './incremental.ts';
+import { hasIncrementalCache, incrementalCacheFile, incrementalSynth } from './incremental.ts';
 import { renderFleet, type AppSource, type FileSink, type Rendered } from './render.ts';
 import { prestartForFleetFile, prestartRenderWorkers, type KeepObjects } from './render-workers.ts';
 import { releaseSpareThread } from '../spare-thread.ts';
@@ -121,7 +121,9 @@ export function synthesize(input: FleetInput, options: SynthOptions = {}): Synth
   if (!reusing) prestartRenderWorkers(Array.isArray(declared) ? declared.length : 0);
   // The one default of the working folder: the public synthesize() resolves relative paths as Node does.
   const workingFolder = options.workingFolder ?? process.cwd();
-  const open = (stats: boolean) => openOutputFolder(outdir, { write: !options.dryRun, protect: [...(input.file ? [input.file] : []), input.baseDir], workingFolder, stats });
+  // A folder surveyed for reuse has its cache read ahead, on the survey's thread.
+  const open = (stats: boolean) =>
+    openOutputFolder(outdir, { write: !options.dryRun, protect: [...(input.file ? [input.file] : []), input.baseDir], workingFolder, stats, ...(stats ? { readAhead: incrementalCacheFile } : {}) });
   // A folder this synth may reuse clusters from is opened first: its ownership walk stats every file
   // on another thread while the fleet is planned (folder-survey.ts); its refusal, if any, comes below.
   let folder = reusing ? open(true) : undefined;
@@ -164,7 +166,7 @@ export function synthesize(input: FleetInput, options: SynthOptions = {}): Synth
           ? (_path, text) => void (bytes += Buffer.byteLength(text))
           : undefined;
     // A dry run reads the cache and leaves it as it is (it describes the folder, which stays as it is).
-    const incremental = incrementally ? incrementalSynth(folder.target, { readOnly: !writing, files: folder.files }) : undefined;
+    const incremental = incrementally ? incrementalSynth(folder.target, { readOnly: !writing, files: folder.files, readAhead: folder.readAhead }) : undefined;
     try {
       rendered = renderFleet(fleet, lock, {}, input.apps, sink, options.keep, incremental);
       // Staged operations (trust anchor rotation, Linkerd versions, retired clusters) against what was

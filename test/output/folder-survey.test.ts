@@ -91,33 +91,63 @@ describe('the survey of an output folder on its own thread', () => {
   // A thread gone silent is given up after a minute (ANSWER_TIMEOUT_MS); one that stopped must be
   // noticed within seconds (the watchdog starts after 1 s of waiting), well under these tests' timeout.
   /**
-   * A survey whose thread runs `workerCode`, asked as synth asks (the walk, then the index): the walk
-   * and where it ran, and the index, with index.json rewritten (cluster c1) once the walk is in, so
-   * that an index read here (c1) is told from one the thread read before (c0).
+   * A survey whose thread runs `workerCode`, asked as synth asks (the file read ahead, the walk, then
+   * the index): whether the file came, the walk and where it ran, and the index, with index.json
+   * rewritten (cluster c1) once the walk is in, so that an index read here (c1) is told from one the
+   * thread read before (c0).
    */
   const stoppedSurvey = (workerCode: (code: string) => string) => {
     const { target } = outputFolder();
     const index = (cluster: string) => JSON.stringify({ fleet: 'f', environments: [{ name: 'dev', clusters: [{ name: cluster, linkerd: 'v1' }] }] });
     writeFileSync(join(target, 'index.json'), index('c0'));
+    const ahead = join(work, 'cache.bin');
+    writeFileSync(ahead, 'cached');
     const started = Date.now();
-    const pending = startSurvey(target, 'out', true, { workerCode });
+    const pending = startSurvey(target, 'out', true, { workerCode }, ahead);
+    const read = pending.readAhead();
     expect(pending.result()).toStrictEqual(surveyOwnership(target, 'out', true));
     const walked = pending.where();
     writeFileSync(join(target, 'index.json'), index('c1'));
     const previous = pending.previousIndex() as { environments: { clusters: { name: string }[] }[] };
     expect(Date.now() - started).toBeLessThan(15_000);
-    return { walked, indexOf: previous.environments[0]!.clusters[0]!.name };
+    return { readAhead: read && Buffer.from(read).toString(), walked, indexOf: previous.environments[0]!.clusters[0]!.name };
   };
+  /** The thread posts a message and then counts it with an Atomics.add: it ends right after its `n`th. */
+  const stopAfter = (n: number) => (code: string) => `{ const add = Atomics.add; let posted = 0; Atomics.add = (array, slot, value) => { const at = add(array, slot, value); if (++posted === ${n}) process.exit(3); return at; }; }\n${code}`;
 
   it('notices a thread that stops before answering (as at its heap limit) within seconds, and does its work here', () => {
-    expect(stoppedSurvey(() => 'process.exit(3);')).toStrictEqual({ walked: 'here', indexOf: 'c1' });
+    expect(stoppedSurvey(() => 'process.exit(3);')).toStrictEqual({ readAhead: undefined, walked: 'here', indexOf: 'c1' });
   }, 30_000);
 
-  it('notices a thread that stops between its two answers: the walk from the thread, the index read here', () => {
-    // The thread posts a message and then counts it with an Atomics.add: it ends right after its first.
-    const stopAfterFirst = (code: string) => `{ const add = Atomics.add; Atomics.add = (array, slot, value) => { const at = add(array, slot, value); process.exit(3); return at; }; }\n${code}`;
-    expect(stoppedSurvey(stopAfterFirst)).toStrictEqual({ walked: 'thread', indexOf: 'c1' });
-  }, 30_000);
+  it('notices a thread that stops between its answers: what it sent from the thread, the rest made here', () => {
+    expect(stoppedSurvey(stopAfter(1))).toStrictEqual({ readAhead: 'cached', walked: 'here', indexOf: 'c1' });
+    expect(stoppedSurvey(stopAfter(2))).toStrictEqual({ readAhead: 'cached', walked: 'thread', indexOf: 'c1' });
+  }, 60_000);
+
+  it('reads the file it is asked to before the walk, and moves its bytes here; none when it cannot read it, or runs here', () => {
+    const { target } = outputFolder();
+    const ahead = join(work, 'cache.bin');
+    const bytes = Buffer.alloc(3 * 1024 * 1024, 7);
+    writeFileSync(ahead, bytes);
+    const pending = startSurvey(target, 'out', true, {}, ahead);
+    const read = pending.readAhead()!;
+    expect(Buffer.from(read).equals(bytes)).toBe(true);
+    // Its own memory, whole: moved from the thread, not a view of a pool.
+    expect([read.byteOffset, read.buffer.byteLength]).toStrictEqual([0, bytes.length]);
+    // Taken once.
+    expect(pending.readAhead()).toBeUndefined();
+    expect(pending.result()).toStrictEqual(surveyOwnership(target, 'out', true));
+    expect(pending.where()).toBe('thread');
+    pending.stop();
+    const missing = startSurvey(target, 'out', true, {}, join(work, 'missing.bin'));
+    expect(missing.readAhead()).toBeUndefined();
+    expect(missing.result()).toStrictEqual(surveyOwnership(target, 'out', true));
+    missing.stop();
+    const small = outputFolder(3);
+    const here = startSurvey(small.target, 'out', true, {}, ahead);
+    expect(here.readAhead()).toBeUndefined();
+    expect(here.where()).toBe('here');
+  });
 
   it("tunes V8's compiler as its thread starts (in the CLI's process) when it and the main thread take every core", async () => {
     const { target } = outputFolder();

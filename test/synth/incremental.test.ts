@@ -18,13 +18,33 @@ import { REPO } from '../support/fleet.ts';
 import { diffTrees, readTree } from '../support/tree.ts';
 
 // The output folder's survey (lib/output/folder-survey.ts) runs on its own thread from some 40
-// clusters on; `survey.threaded` makes it do so for these small fleets, and `survey.last` tells where it ran.
-const survey = vi.hoisted(() => ({ threaded: false, last: undefined as undefined | { where(): 'thread' | 'here' } }));
+// clusters on; `survey.threaded` makes it do so for these small fleets, `survey.last` tells where it
+// ran, and `survey.readAhead` is the file it was asked to read ahead and the size it gave (the
+// cache file removed once it gave it, with `survey.removeAhead`).
+const survey = vi.hoisted(() => ({
+  threaded: false,
+  removeAhead: false,
+  last: undefined as undefined | { where(): 'thread' | 'here' },
+  readAhead: undefined as undefined | { path?: string; size?: number },
+}));
 vi.mock('../../lib/output/folder-survey.ts', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../lib/output/folder-survey.ts')>();
   return {
     ...actual,
-    startSurvey: (target: string, display: string, withStats: boolean) => (survey.last = actual.startSurvey(target, display, withStats, { threshold: survey.threaded ? 0 : undefined })),
+    startSurvey: (target: string, display: string, withStats: boolean, _options: unknown, readAhead?: string) => {
+      const pending = actual.startSurvey(target, display, withStats, { threshold: survey.threaded ? 0 : undefined }, readAhead);
+      survey.readAhead = { path: readAhead };
+      survey.last = pending;
+      return {
+        ...pending,
+        readAhead: () => {
+          const bytes = pending.readAhead();
+          survey.readAhead = { path: readAhead, size: bytes?.length };
+          if (survey.removeAhead && readAhead) rmSync(readAhead);
+          return bytes;
+        },
+      };
+    },
   };
 });
 
@@ -38,7 +58,9 @@ afterEach(() => {
   vi.unstubAllEnvs();
   rmSync(work, { recursive: true, force: true });
   survey.threaded = false;
+  survey.removeAhead = false;
   survey.last = undefined;
+  survey.readAhead = undefined;
 });
 
 /** synth as the CLI runs it (keep 'rollout', incremental), or cold; the FleetError's text when it refuses. */
@@ -473,6 +495,22 @@ describe('incremental synth with the output folder surveyed on its own thread', 
     expectIncrementalEqualsCold(edited, out);
     expect(survey.last?.where()).toBe('thread');
     expect(keptClusters(before, out)).toStrictEqual(['dev/c1', 'dev/c3']);
+  });
+
+  it("reads the cache as the survey's thread read it ahead, not the file again", () => {
+    const out = join(work, 'out');
+    expect(synth(document, out)).toBeUndefined();
+    const cache = join(work, 'cache', readdirSync(join(work, 'cache')).find((f) => f.startsWith('synth-'))!);
+    const size = statSync(cache).size;
+    survey.threaded = true;
+    // Gone once the thread's bytes are taken: the clusters are reused from those alone.
+    survey.removeAhead = true;
+    const edited = structuredClone(document);
+    (edited.spec.clusters[2] as Cluster).ha = true;
+    const before = inodes(out);
+    expectIncrementalEqualsCold(edited, out);
+    expect(survey.readAhead).toStrictEqual({ path: cache, size });
+    expect(keptClusters(before, out)).toStrictEqual(['dev/c0', 'dev/c1', 'dev/c3']);
   });
 
   it('refuses a folder holding a file meshfleet did not write, leaving it as it was', () => {
