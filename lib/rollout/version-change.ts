@@ -60,13 +60,15 @@ export function linkerdVersionChanges(previous: PreviousIndex | undefined, fleet
 export function versionChangeDiagnostics(previous: PreviousIndex | undefined, fleet: ResolvedFleet): Diagnostic[] {
   const before = previousClusters(previous);
   const out: Diagnostic[] = [];
-  const byName = new Map(fleet.clusters.map((c) => [c.name, c]));
+  // Each cluster's release now and before, as places in the release table, found once: each link asks for both of its ends.
+  const releases = new Map<string, { readonly now: number; readonly then: number | undefined }>();
   for (const cluster of fleet.clusters) {
     const was = before.get(cluster.name);
     const from = was ? orderOf(was.linkerd) : undefined;
+    const to = orderOf(cluster.linkerdVersion)!;
+    releases.set(cluster.name, { now: to, then: from });
     // A version this meshfleet's table does not know (a newer meshfleet wrote it) is not compared.
     if (from === undefined || was!.linkerd === cluster.linkerdVersion) continue;
-    const to = orderOf(cluster.linkerdVersion)!;
     if (to < from && !fleet.upgrades.allowDowngrade) {
       out.push(error('MF7211', cluster.path, `Linkerd ${was!.linkerd} → ${cluster.linkerdVersion} on ${cluster.name} is a downgrade: Linkerd supports upgrades only (CRDs and stored objects do not go back)`, `keep ${cluster.name} at ${was!.linkerd}; to go back on purpose (after a failed upgrade, with the upgrade notes in hand) set spec.upgrades.allowDowngrade: true`));
     } else if (to > from + 1) {
@@ -78,16 +80,17 @@ export function versionChangeDiagnostics(previous: PreviousIndex | undefined, fl
   // version; no combination may be further apart than the link's ends were before, beyond one release.
   const seen = new Set<string>();
   for (const link of fleet.links) {
+    const source = releases.get(link.source)!;
+    const target = releases.get(link.target)!;
+    // Only a link with an end that moves (both known before) can be skewed: in most synths none does.
+    if (source.then === undefined || target.then === undefined || (source.then === source.now && target.then === target.now)) continue;
+    const ends = [
+      { name: link.source, ...source },
+      { name: link.target, ...target },
+    ];
     const key = [link.source, link.target].sort().join('\u0000');
     if (seen.has(key)) continue;
     seen.add(key);
-    const ends = [link.source, link.target].map((name) => {
-      const now = orderOf(byName.get(name)!.linkerdVersion)!;
-      const was = before.get(name);
-      const then = was ? orderOf(was.linkerd) : undefined;
-      return { name, now, then };
-    });
-    if (ends.some((e) => e.then === undefined) || ends.every((e) => e.then === e.now)) continue;
     const allowed = Math.max(1, Math.abs(ends[0].then! - ends[1].then!));
     const [a, b] = ends;
     let worst: { older: typeof a; oldV: number; newer: typeof a; newV: number } | undefined;
