@@ -190,25 +190,33 @@ export function incrementalSynth(target: string, { readOnly = false, files, read
     recording: !readOnly,
     reusable(context, charts, apps) {
       keyed = { context, apps };
-      // The cache is read and the clusters whose keys match are decoded before the folder's survey is
-      // waited for: its thread walks the folder meanwhile (~0.1 s of the main thread at 1000 clusters).
+      // The cache is read and the clusters whose keys match are decoded, and their outcomes made, before
+      // the folder's survey is waited for: its thread walks the folder meanwhile (~0.1 s of the main
+      // thread at 1000 clusters), after it read the cache ahead.
       // Without a cache the keys are made when the first cluster is recorded: the render workers,
       // given their job once this returns, need not wait for them (~0.1 s at 1000 clusters).
       const read = readCache(target, file, readAhead);
       const matching = read && matchingClusters(read, context.fleet.clusters, keysOf());
+      // Their outcomes too, while the survey's thread may still walk the folder: each is kept once its
+      // files are found unchanged. The previous lock entry, which the chart version follows from, is
+      // not in the key: it is the one this cluster wrote (versions.lock.json is as the cache saw it),
+      // which gives the same version again.
+      let candidates: (MatchedCluster & { readonly outcome: ClusterOutcome })[] | undefined;
+      try {
+        candidates = matching?.clusters.map((m) => ({ ...m, outcome: outcomeOf(context, context.fleet.clusters[m.index]!, m.entry, charts) }));
+      } catch {
+        // A cache of another shape: render everything (once the folder's survey is in: it may refuse the folder).
+      }
       surveyed = files?.();
       const result = new Map<number, ClusterOutcome>();
-      if (!read || !matching || !filesUnchanged(FLEET_FILES, read.footer.fleetFiles)) return result;
+      if (!read || !matching || !candidates || !filesUnchanged(FLEET_FILES, read.footer.fleetFiles)) return result;
       cache = { ...read, byName: matching.byName };
       try {
-        for (const { index, entry, data, stats } of matching.clusters) {
-          // The previous lock entry, which the chart version follows from, is not in the key: it is the
-          // one this cluster wrote (versions.lock.json is as the cache saw it), which gives the same version again.
+        for (const { index, entry, data, stats, outcome } of candidates) {
           if (!filesUnchanged(entry.paths, stats)) continue;
-          const cluster = context.fleet.clusters[index]!;
           reused.set(index, { entry, data, stats });
-          reusedNames.add(cluster.name);
-          result.set(index, outcomeOf(context, cluster, entry, charts));
+          reusedNames.add(context.fleet.clusters[index]!.name);
+          result.set(index, outcome);
         }
       } catch {
         // A cache of another shape: render everything.
