@@ -90,7 +90,8 @@ function incrementalWanted(options: SynthOptions): boolean {
 export function prepareSynthesis(file: string, options: SynthOptions): void {
   const target = resolve(options.outdir ?? 'charts-out');
   // A synth that may reuse most clusters surveys its folder on a thread (folder-survey.ts), which loads meanwhile.
-  if (incrementalWanted(options) && hasIncrementalCache(target)) prestartSurvey(target);
+  // It reads the folder's cache meanwhile, which the synth reads first (incremental.ts).
+  if (incrementalWanted(options) && hasIncrementalCache(target)) prestartSurvey(target, false, incrementalCacheFile(target));
   else prestartForFleetFile(file);
   releaseSpareThread();
 }

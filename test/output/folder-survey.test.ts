@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FileAccessError } from '../../lib/model/file-access.ts';
 import { OUTPUT_MARKER, ownerMarker, surveyedFiles, surveyOwnership } from '../../lib/output/folder-ownership.ts';
-import { collectHeldSurveyGarbage, heldSurveyCollections, prestartSurvey, releasePrestartedSurvey, startSurvey, surveyThreads } from '../../lib/output/folder-survey.ts';
+import { collectHeldSurveyGarbage, heldSurveyCollections, prefetchedFiles, prestartSurvey, releasePrestartedSurvey, startSurvey, surveyThreads } from '../../lib/output/folder-survey.ts';
 import { readPreviousIndex } from '../../lib/output/previous-index.ts';
 import { openOutputFolder } from '../../lib/output/output-folder.ts';
 import { readTree } from '../support/tree.ts';
@@ -178,6 +178,31 @@ describe('the survey of an output folder on its own thread', () => {
     expect(surveyThreads()).toStrictEqual({ prestarted: false, started: before + 1 });
     expect(pending.result()).toStrictEqual(surveyOwnership(target, 'out', true));
     expect(pending.where()).toBe('thread');
+  });
+
+  it('has a prestarted thread read the file to read ahead before its job, which then gets those bytes; a job naming another file reads that', () => {
+    const { target } = outputFolder();
+    const ahead = join(work, 'cache.bin');
+    writeFileSync(ahead, 'read early');
+    prestartSurvey(target, false, ahead);
+    expect(prefetchedFiles(0, 10_000)).toBe(1);
+    // Changed since: the job is answered with what the thread read before it came.
+    writeFileSync(ahead, 'read late');
+    const pending = startSurvey(target, 'out', true, {}, ahead);
+    expect(Buffer.from(pending.readAhead()!).toString()).toBe('read early');
+    expect(pending.result()).toStrictEqual(surveyOwnership(target, 'out', true));
+    pending.stop();
+    prestartSurvey(target, false, ahead);
+    expect(prefetchedFiles(0, 10_000)).toBe(1);
+    const other = join(work, 'other.bin');
+    writeFileSync(other, 'another file');
+    const another = startSurvey(target, 'out', true, {}, other);
+    expect(Buffer.from(another.readAhead()!).toString()).toBe('another file');
+    another.stop();
+    // A held thread (the watch mode's, waiting between runs) reads nothing ahead.
+    prestartSurvey(target, true, ahead);
+    expect(prefetchedFiles(0, 200)).toBe(0);
+    releasePrestartedSurvey();
   });
 
   it('stops a prestarted thread nothing took once the event loop turns, and starts none for a small folder', async () => {
