@@ -4,11 +4,10 @@
 // staged-change checks read). The main thread would otherwise spend ~0.5 s on them while the other
 // core idles: the CLI starts the thread before it reads the fleet file (prestartSurvey), so that it
 // has loaded its modules, and read the cache, when the folder is opened and its job posted, before
-// the fleet is planned;
-// each result is taken when needed, in the order the thread makes them: the cache file, the walk
-// (needed once the cache has been matched), the index (once the clusters are rendered). A thread that
-// stops without answering (its heap limit, above all) is noticed by a watchdog
-// (lib/thread-watchdog.ts), and its work done here.
+// the fleet is planned; each result is taken when needed, in the order the thread makes them: the
+// cache file, the walk (needed once the cache has been matched), the index (once the clusters are
+// rendered). A thread that stops without answering (its heap limit, above all) is noticed by a
+// watchdog (lib/thread-watchdog.ts), and its work done here.
 import { lstatSync, readFileSync } from 'node:fs';
 import { getHeapStatistics } from 'node:v8';
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
@@ -145,7 +144,7 @@ export function startSurvey(target: string, display: string, withStats: boolean,
     if (stopped) return;
     stopped = true;
     ahead = undefined;
-    // A held thread that answered both, its V8 warm, waits for the next survey; any other (one that
+    // A held thread that answered all, its V8 warm, waits for the next survey; any other (one that
     // failed, whose module may not even have loaded) is stopped.
     if (running.held && received === MESSAGES && !failed && Atomics.load(control, STATE) !== GONE && !prestarted) {
       running.surveyed = true;
