@@ -23,8 +23,11 @@ import { readPreviousIndex, type PreviousIndex } from './previous-index.ts';
 const THREAD_THRESHOLD = 64 * 1024;
 /** A thread alive but silent this long (stuck) is given up for the work on the main thread; one that stopped is noticed at once. */
 const ANSWER_TIMEOUT_MS = 60_000;
-/** What the thread posts for each job: the file read ahead, the survey, the previous index (or `failed` for each). */
-const MESSAGES = 3;
+/** What the thread posts for each job, in this order (or `failed` for each): how many messages are in once each has come. */
+const READ_AHEAD = 1;
+const SURVEYED = 2;
+const INDEXED = 3;
+const MESSAGES = INDEXED;
 /** Slots of the shared control array: how many messages the thread posted (or the watchdog's wake-ups), and the thread's state. */
 const EVENTS = 0;
 const STATE = 1;
@@ -176,7 +179,7 @@ export function startSurvey(target: string, display: string, withStats: boolean,
   };
   return {
     readAhead() {
-      receive(1);
+      receive(READ_AHEAD);
       // Taken once: the caller holds it from here.
       const bytes = ahead;
       ahead = undefined;
@@ -184,7 +187,7 @@ export function startSurvey(target: string, display: string, withStats: boolean,
     },
     result() {
       if (survey) return survey;
-      receive(2);
+      receive(SURVEYED);
       if (!survey) {
         // A thread that failed (or an error the walk met, such as a folder it may not read): the walk
         // again here, which throws that error as the main thread's own.
@@ -195,7 +198,7 @@ export function startSurvey(target: string, display: string, withStats: boolean,
     },
     previousIndex() {
       if (!previous) {
-        receive(MESSAGES);
+        receive(INDEXED);
         stop();
       }
       // A thread that failed to read it: read here.

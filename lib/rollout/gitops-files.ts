@@ -65,17 +65,20 @@ export function withoutValues(components: readonly Component[]): Component[] {
 }
 
 /**
- * The components withoutValues left, with the rendered cluster's values again, taken when first read:
- * the GitOps files of a part an incremental synth reuses never read them, and a cached cluster's
- * values are decoded only then (lib/synth/cache-records.ts). Each stays where it was in the component.
+ * The components withoutValues left, with the rendered cluster's values again. Given as a function,
+ * they are taken when first read: the GitOps files of a part an incremental synth reuses never read
+ * them, and a cached cluster's values are decoded only then (lib/synth/cache-records.ts); each stays
+ * where it was in the component. Given as they are (a cluster just rendered), they are set in place.
  */
-export function withValues(components: readonly Component[], upstreamValues: () => RenderedCluster['upstreamValues']): Component[] {
+export function withValues(components: readonly Component[], upstreamValues: UpstreamValues | (() => UpstreamValues)): Component[] {
   return components.map((c) => {
     if (c.kind !== 'upstream-chart') return c;
-    const copy = { ...c };
-    return Object.defineProperty(copy, 'values', { enumerable: true, get: () => upstreamValues()[c.chart]! });
+    if (typeof upstreamValues !== 'function') return { ...c, values: upstreamValues[c.chart]! };
+    return Object.defineProperty({ ...c }, 'values', { enumerable: true, get: () => upstreamValues()[c.chart]! });
   });
 }
+
+type UpstreamValues = RenderedCluster['upstreamValues'];
 
 /**
  * Per-cluster parts kept from a previous synth (incremental synth: lib/synth/incremental.ts). `get`

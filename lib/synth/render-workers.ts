@@ -640,7 +640,7 @@ function fromWorker(done: WorkerCluster, context: FleetContext, staged: StagedTa
       else if (sink) sink(path, file);
       return [path, sink && typeof file === 'string' ? Buffer.byteLength(file) : file] as const;
     });
-    delivery = { components: withValues(done.delivery.components, () => done.upstreamValues), files };
+    delivery = { components: withValues(done.delivery.components, done.upstreamValues), files };
   }
   const { cached, rolloutDigest } = done;
   return { rendered, paths, files: sink || staged ? undefined : texts, diagnostics, secrets, lock, ...(lockedMajor !== undefined ? { lockedMajor } : {}), indexEntry, ...(delivery ? { delivery } : {}), ...(cached ? { cached } : {}), ...(rolloutDigest ? { rolloutDigest } : {}) };

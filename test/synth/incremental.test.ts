@@ -378,7 +378,7 @@ describe('the cache\'s records', () => {
     }
   });
 
-  it("give a reused part's components the cluster's values when first read, each in its place", () => {
+  it("give a reused part's components the cluster's values when first read, each in its place; a rendered one's at once", () => {
     const components = [
       { kind: 'upstream-chart', chart: 'linkerd-control-plane', name: 'cp', values: {}, after: 1 },
       { kind: 'mesh', name: 'mesh' },
@@ -391,6 +391,10 @@ describe('the cache\'s records', () => {
     expect(given[1]).toBe(components[1]);
     expect(JSON.parse(JSON.stringify(given))).toStrictEqual([{ ...components[0], values: { ha: true } }, components[1]]);
     expect(taken).toBe(1);
+    // Given as they are (a cluster just rendered): set in place, no getter.
+    const set = withValues(components, values);
+    expect(Object.getOwnPropertyDescriptor(set[0], 'values')).toStrictEqual({ value: { ha: true }, writable: true, enumerable: true, configurable: true });
+    expect(Object.keys(set[0]!)).toStrictEqual(['kind', 'chart', 'name', 'values', 'after']);
   });
 });
 
