@@ -128,18 +128,25 @@ export function renderDelivery(fleet: ResolvedFleet, rendered: readonly Rendered
     const part = parts?.get(r);
     if (part) taken.set(r.cluster.name, part);
   }
-  const componentsByCluster = new Map(
-    rendered.map((r) => {
-      const part = taken.get(r.cluster.name);
-      return [r.cluster.name, part ? part.components : clusterComponents(environmentDelivery(delivery, r.cluster.environment), r, gatewayAPI, options.phaseOf)];
-    }),
-  );
+  // Each cluster's components when first read: a taken part decodes its own only then (a re-synth
+  // reads those of an ApplicationSet's clusters and of the rollout model, if it is made).
+  const made = new Map<string, readonly Component[]>();
+  const componentsOf = (r: RenderedCluster): readonly Component[] => {
+    const name = r.cluster.name;
+    let components = made.get(name);
+    if (components === undefined) {
+      const part = taken.get(name);
+      components = part ? part.components : clusterComponents(environmentDelivery(delivery, r.cluster.environment), r, gatewayAPI, options.phaseOf);
+      made.set(name, components);
+    }
+    return components;
+  };
   /** A cluster's own files: taken over whole, or written (and recorded for the next run). */
-  const clusterPart = (name: string, write: () => void) => {
-    let part = taken.get(name);
+  const clusterPart = (r: RenderedCluster, write: () => void) => {
+    let part = taken.get(r.cluster.name);
     if (part) out.take(part.files);
-    else part = { components: componentsByCluster.get(name)!, files: out.recording(write) };
-    parts?.set(name, part);
+    else part = { components: componentsOf(r), files: out.recording(write) };
+    parts?.set(r.cluster.name, part);
   };
 
   const appOfApps: { env: EnvironmentDelivery; root: string }[] = [];
@@ -151,9 +158,15 @@ export function renderDelivery(fleet: ResolvedFleet, rendered: readonly Rendered
     const folder = environmentGitopsFolder(env.environment, env.engine);
     const app = new App();
     out.startEnvironment(env.environment, env.engine);
-    const clusters = clustersOf(env.environment).map((r) => ({ rendered: r, components: componentsByCluster.get(r.cluster.name)!, clusterDelivery: delivery.clusters.get(r.cluster.name)! }));
+    const clusters = clustersOf(env.environment).map((r) => ({
+      rendered: r,
+      get components() {
+        return componentsOf(r);
+      },
+      clusterDelivery: delivery.clusters.get(r.cluster.name)!,
+    }));
 
-    for (const cluster of clusters) clusterPart(cluster.rendered.cluster.name, () => writeClusterFiles(out, fleet, env, cluster));
+    for (const cluster of clusters) clusterPart(cluster.rendered, () => writeClusterFiles(out, fleet, env, cluster));
     if (env.engine === 'flux') {
       // Only the clusters' files: their steps/ folders are applied by the clusters' own steps.
       out.writeText(`${folder}/kustomization.yaml`, kustomization(clusters.map((c) => `clusters/${c.rendered.cluster.name}.yaml`)));
@@ -188,15 +201,24 @@ export function renderDelivery(fleet: ResolvedFleet, rendered: readonly Rendered
   }
   if (fluxEnvironments.length) {
     const flux = fleetGitopsFolder('flux');
+    // The sources of the clusters' gateway-api components (componentsOf), read without their components.
     const upstreamGatewayAPI = rendered
       .filter((r) => environmentDelivery(delivery, r.cluster.environment).engine === 'flux')
-      .flatMap((r) => componentsByCluster.get(r.cluster.name)!)
-      .flatMap((c) => (c.kind === 'gateway-api' && c.source.kind === 'upstream' ? [c.source] : []));
+      .flatMap((r) => {
+        const source = gatewayAPI(r);
+        return source?.kind === 'upstream' ? [source] : [];
+      });
     out.write(`${flux}/sources.yaml`, fleetApp, (scope) => new FleetSources(scope, 'Sources', { fleet: fleet.name, delivery, environments: fluxEnvironments.map((e) => e.delivery), gatewayAPI: upstreamGatewayAPI }));
     out.write(`${flux}/${ENVIRONMENTS_FILE}`, fleetApp, (scope) => new EnvironmentKustomizations(scope, 'Environments', { fleet: fleet.name, delivery, environments: fluxEnvironments }));
     out.writeText(`${flux}/kustomization.yaml`, kustomization(['sources.yaml', ENVIRONMENTS_FILE]));
   }
-  return { ...out.result(), components: componentsByCluster };
+  let components: Map<string, readonly Component[]> | undefined;
+  return {
+    ...out.result(),
+    get components() {
+      return (components ??= new Map(rendered.map((r) => [r.cluster.name, componentsOf(r)])));
+    },
+  };
 }
 
 /** A cluster's components as renderDelivery makes them for its environment. */

@@ -18,16 +18,17 @@ import { INDEX_FILE, type RenderedCluster } from '../output/rendered-cluster.ts'
 import { LOCK_FILE, majorBelowLock, type LockEntry } from '../output/versioning.ts';
 import type { StagedTree } from '../output/atomic-write.ts';
 import { linkTargetOf } from '../constructs/multicluster/gateway-ports.ts';
+import type { Component } from '../constructs/delivery/components.ts';
 import { environmentDelivery } from '../resolve/delivery.ts';
 import type { ResolvedCluster, ResolvedFleet } from '../resolve/resolve.ts';
 import { clusterPartFolder, withValues, type ClusterDeliveryParts } from '../rollout/gitops-files.ts';
 import type { ClusterApps, FleetContext } from './render-cluster.ts';
 import type { ClusterOutcome } from './render-workers.ts';
-import { decode, decodeCachedCluster, encodeCachedCluster, encodeDeliveryPart, type CachedCluster, type CachedPart } from './cache-records.ts';
+import { decodeCachedCluster, decodeDeliveryPart, encodeCachedCluster, encodeDeliveryPart, type CachedCluster, type CachedPart } from './cache-records.ts';
 import { canonical, codeStamp, digest } from './hashing.ts';
 
 /** Bumped when what is cached changes shape. */
-const FORMAT = 17;
+const FORMAT = 18;
 /** Cache files kept (one per output folder); older ones are removed when one is written. */
 const KEPT_FILES = 16;
 const FILE_PREFIX = 'synth-';
@@ -264,15 +265,22 @@ export function incrementalSynth(target: string, { readOnly = false, files, read
           if (!cache || key === undefined || found?.key !== key) return undefined;
           try {
             const data = cache.bytes.subarray(found.offset, found.offset + found.length);
-            const part = decode(data) as CachedPart;
+            const part = decodeDeliveryPart(data);
             // Its files are moved into the new output (adopt) as they are: each as the cache saw it.
             if (!filesUnchanged(part.files.map(([path]) => path), found.stats)) return undefined;
             const folder = clusterPartFolder(environmentDelivery(fleet.delivery, rendered.cluster.environment), name);
             takenParts.set(name, { data, files: part.files, stats: found.stats, ...(folder ? { folder } : {}) });
             // Made with the cluster as the cache holds it: only a reused cluster's holds.
             if (found.rollout !== undefined && reusedNames.has(name)) digests.set(name, found.rollout);
-            // An upstream chart's values are the rendered cluster's (componentsOf), which are cached with it.
-            return { ...part, components: withValues(part.components, () => rendered.upstreamValues) };
+            // Its components when read (renderDelivery reads few); an upstream chart's values are the
+            // rendered cluster's (componentsOf), which are cached with it.
+            let components: Component[] | undefined;
+            return {
+              files: part.files,
+              get components() {
+                return (components ??= withValues(part.components(), () => rendered.upstreamValues));
+              },
+            };
           } catch {
             return undefined;
           }
