@@ -484,6 +484,74 @@ describe('incremental synth falls back to rendering', () => {
   });
 });
 
+describe('the cache, appended to by a re-synth that reuses most of it', () => {
+  const document = generate(6);
+  const cacheFile = () => join(work, 'cache', readdirSync(join(work, 'cache')).find((f) => f.startsWith('synth-') && f.endsWith('.v8'))!);
+  const withHa = (doc: FleetDocument, indexes: number[]) => {
+    const edited = structuredClone(doc);
+    for (const i of indexes) (edited.spec.clusters[i] as Cluster).ha = true;
+    return edited;
+  };
+
+  it('keeps what it read, with its trailer wiped, adds the records made again and a footer, and is read next time', () => {
+    const out = join(work, 'out');
+    expect(synth(document, out)).toBeUndefined();
+    const first = readFileSync(cacheFile());
+    const edited = withHa(document, [2]);
+    expectIncrementalEqualsCold(edited, out);
+    const appended = readFileSync(cacheFile());
+    expect(appended.length).toBeGreaterThan(first.length);
+    // What was read, byte for byte, but its trailer (footer length, mark), wiped.
+    expect(appended.subarray(0, first.length - 8).equals(first.subarray(0, first.length - 8))).toBe(true);
+    expect([...appended.subarray(first.length - 8, first.length)]).toStrictEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+    // Read again: only the cluster changed back is rendered.
+    const before = inodes(out);
+    expectIncrementalEqualsCold(document, out);
+    expect(keptClusters(before, out)).toStrictEqual(['dev/c0', 'dev/c1', 'dev/c3', 'dev/c4', 'dev/c5']);
+    expect(readdirSync(join(work, 'cache')).filter((f) => f.endsWith('.tmp'))).toStrictEqual([]);
+  });
+
+  it('is cut back to what it read when the synth fails after recording', () => {
+    const out = join(work, 'out');
+    expect(synth(document, out)).toBeUndefined();
+    const first = readFileSync(cacheFile());
+    // A downgrade is refused against the previous index.json, after the clusters are rendered and recorded.
+    const downgraded = structuredClone(document);
+    (downgraded.spec.clusters[2] as Cluster).linkerd = '2.19';
+    expect(synth(downgraded, out)).toMatch(/MF7211/);
+    expect(readFileSync(cacheFile()).equals(first)).toBe(true);
+    const before = inodes(out);
+    expectIncrementalEqualsCold(document, out);
+    expect(keptClusters(before, out)).toHaveLength(6);
+  });
+
+  it('is no cache once a run appending to it was killed; the next synth renders all and writes a new one', () => {
+    const out = join(work, 'out');
+    expect(synth(document, out)).toBeUndefined();
+    const first = readFileSync(cacheFile());
+    // As a killed run leaves it: part of a record after what it read.
+    writeFileSync(cacheFile(), Buffer.concat([first, Buffer.from('{"folder":"dev/c2","chartVers')]));
+    const before = inodes(out);
+    expectIncrementalEqualsCold(document, out);
+    expect(keptClusters(before, out)).toStrictEqual([]);
+    expect(readFileSync(cacheFile()).length).toBe(first.length);
+  });
+
+  it('is written anew when the records it reuses are less than two thirds of it', () => {
+    const out = join(work, 'out');
+    expect(synth(document, out)).toBeUndefined();
+    const first = readFileSync(cacheFile()).length;
+    const edited = withHa(document, [0, 1, 2]);
+    expectIncrementalEqualsCold(edited, out);
+    // Half the clusters rendered again: a new file, as large as a cold synth's of the same fleet.
+    const rewritten = readFileSync(cacheFile()).length;
+    rmSync(out, { recursive: true });
+    expect(synth(edited, out)).toBeUndefined();
+    expect(rewritten).toBe(readFileSync(cacheFile()).length);
+    expect(rewritten).not.toBe(first);
+  });
+});
+
 describe('incremental synth with the output folder surveyed on its own thread', () => {
   const document = generate(4);
 
