@@ -58,8 +58,8 @@ function statsFit(paths: readonly string[], stats: FileStats): boolean {
 /**
  * The cache file: each cluster's CachedCluster (encodeCachedCluster) one after the other, written as
  * the clusters come, then this footer (v8 serialization), then the trailer: the footer's length and
- * TRAILER_MARK (4 bytes each). A re-synth that reuses most of it appends to it (see incrementalSynth):
- * then records no footer lists lie between, and earlier footers.
+ * TRAILER_MARK (4 bytes each). Appended to by re-synths that reuse most of it (incrementalSynth), it
+ * also holds records and footers that no footer lists any more.
  */
 interface Footer {
   readonly format: number;
@@ -174,9 +174,10 @@ export function incrementalSynth(target: string, { readOnly = false, files, read
   const reusedNames = new Set<string>();
   // The next cache, written as the clusters come so that their serializations are not held: a new file
   // (renamed over the cache after the swap), or the cache this run read, appended to (`appending`: its
-  // length as read), where the reused records stay. Appended records are not found while the file
-  // ends with the footer that was read; after the swap (invalidate) that footer's trailer is wiped, and
-  // save() appends the new footer. A failed synth cuts the file back to what was read.
+  // length as read), where the reused records stay. Once a record is appended the file ends without a
+  // trailer (a run killed then leaves no cache: the next one renders everything); a failed synth cuts
+  // it back to what was read; before the swap (invalidate) the old trailer is wiped, and save()
+  // appends the new footer and trailer.
   const temporary = `${file.path}.${process.pid}.tmp`;
   let fd: number | undefined;
   let appending: number | undefined;
@@ -371,8 +372,7 @@ export function incrementalSynth(target: string, { readOnly = false, files, read
       if (readOnly) return;
       invalidated = true;
       try {
-        // Appended to: the footer read no longer ends the file once something was appended, and its
-        // trailer is wiped for when nothing was.
+        // Appended to: the old trailer wiped (it ends the file still when nothing was appended).
         if (appending !== undefined && fd !== undefined && !failed) writeSync(fd, new Uint8Array(TRAILER_BYTES), 0, TRAILER_BYTES, appending - TRAILER_BYTES);
         else rmSync(file.path, { force: true });
       } catch {
