@@ -131,7 +131,7 @@ export function renderDelivery(fleet: ResolvedFleet, rendered: readonly Rendered
   // Each cluster's components when first read: a taken part decodes its own only then (a re-synth
   // reads those of an ApplicationSet's clusters and of the rollout model, if it is made).
   const made = new Map<string, readonly Component[]>();
-  const componentsOf = (r: RenderedCluster): readonly Component[] => {
+  const componentsFor = (r: RenderedCluster): readonly Component[] => {
     const name = r.cluster.name;
     let components = made.get(name);
     if (components === undefined) {
@@ -145,7 +145,7 @@ export function renderDelivery(fleet: ResolvedFleet, rendered: readonly Rendered
   const clusterPart = (r: RenderedCluster, write: () => void) => {
     let part = taken.get(r.cluster.name);
     if (part) out.take(part.files);
-    else part = { components: componentsOf(r), files: out.recording(write) };
+    else part = { components: componentsFor(r), files: out.recording(write) };
     parts?.set(r.cluster.name, part);
   };
 
@@ -161,7 +161,7 @@ export function renderDelivery(fleet: ResolvedFleet, rendered: readonly Rendered
     const clusters = clustersOf(env.environment).map((r) => ({
       rendered: r,
       get components() {
-        return componentsOf(r);
+        return componentsFor(r);
       },
       clusterDelivery: delivery.clusters.get(r.cluster.name)!,
     }));
@@ -216,7 +216,7 @@ export function renderDelivery(fleet: ResolvedFleet, rendered: readonly Rendered
   return {
     ...out.result(),
     get components() {
-      return (components ??= new Map(rendered.map((r) => [r.cluster.name, componentsOf(r)])));
+      return (components ??= new Map(rendered.map((r) => [r.cluster.name, componentsFor(r)])));
     },
   };
 }
