@@ -84,13 +84,13 @@ export function versionChangeDiagnostics(previous: PreviousIndex | undefined, fl
     const target = releases.get(link.target)!;
     // Only a link with an end that moves (both known before) can be skewed: in most synths none does.
     if (source.then === undefined || target.then === undefined || (source.then === source.now && target.then === target.now)) continue;
+    const key = [link.source, link.target].sort().join('\u0000');
+    if (seen.has(key)) continue;
+    seen.add(key);
     const ends = [
       { name: link.source, ...source },
       { name: link.target, ...target },
     ];
-    const key = [link.source, link.target].sort().join('\u0000');
-    if (seen.has(key)) continue;
-    seen.add(key);
     const allowed = Math.max(1, Math.abs(ends[0].then! - ends[1].then!));
     const [a, b] = ends;
     let worst: { older: typeof a; oldV: number; newer: typeof a; newV: number } | undefined;

@@ -83,8 +83,8 @@ export function encodeDeliveryPart(part: ClusterDeliveryPart): Uint8Array {
   // Objects, not arrays: decode reads JSON from a '{'.
   const files = encode({ files: part.files.map(([path, text]) => [path, typeof text === 'string' ? Buffer.byteLength(text) : text] as const) });
   const components = encode({ components: withoutValues(part.components) });
-  const record = new Uint8Array(4 + files.length + components.length);
-  new DataView(record.buffer).setUint32(0, files.length, true);
+  const record = Buffer.allocUnsafe(4 + files.length + components.length);
+  record.writeUInt32LE(files.length, 0);
   record.set(files, 4);
   record.set(components, 4 + files.length);
   return record;
@@ -92,7 +92,7 @@ export function encodeDeliveryPart(part: ClusterDeliveryPart): Uint8Array {
 
 /** A part as encodeDeliveryPart wrote it: its files, and its components when called for. */
 export function decodeDeliveryPart(record: Uint8Array): CachedPart {
-  const filesEnd = 4 + new DataView(record.buffer, record.byteOffset, 4).getUint32(0, true);
+  const filesEnd = 4 + Buffer.from(record.buffer, record.byteOffset, record.length).readUInt32LE(0);
   if (filesEnd > record.length) throw new Error('incremental: a part record shorter than its files');
   const { files } = decode(record.subarray(4, filesEnd)) as Pick<CachedPart, 'files'>;
   return { files, components: () => (decode(record.subarray(filesEnd)) as { components: Component[] }).components };

@@ -215,7 +215,7 @@ export function incrementalSynth(target: string, { readOnly = false, files, read
   };
   // Opened at the first record: appended to when the reused records are most of the cache read and
   // the file is still the one read (its length and trailer), else a new file.
-  const open = () => {
+  const openNext = () => {
     if (cache) {
       let kept = 0;
       for (const { data } of reused.values()) kept += data.length;
@@ -286,7 +286,7 @@ export function incrementalSynth(target: string, { readOnly = false, files, read
       const key = keysOf()[index];
       if (key === undefined) return;
       try {
-        if (fd === undefined) open();
+        if (fd === undefined) openNext();
         const kept = reused.get(index);
         const { rendered, paths } = outcome;
         const data = kept?.data ?? outcome.cached?.cluster ?? encodeCachedCluster(rendered, paths, outcome);
@@ -373,7 +373,7 @@ export function incrementalSynth(target: string, { readOnly = false, files, read
       invalidated = true;
       try {
         // Appended to: the old trailer wiped (it ends the file still when nothing was appended).
-        if (appending !== undefined && fd !== undefined && !failed) writeSync(fd, new Uint8Array(TRAILER_BYTES), 0, TRAILER_BYTES, appending - TRAILER_BYTES);
+        if (appending !== undefined && fd !== undefined) writeSync(fd, new Uint8Array(TRAILER_BYTES), 0, TRAILER_BYTES, appending - TRAILER_BYTES);
         else rmSync(file.path, { force: true });
       } catch {
         // Left as it is: the next run still checks every reused file against the folder.
