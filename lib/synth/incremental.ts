@@ -198,6 +198,14 @@ export function incrementalSynth(target: string, { readOnly = false, files, read
     for (let done = 0; done < bytes.length; ) done += writeSync(fd!, bytes, done, bytes.length - done, written + done);
     written += bytes.length;
   };
+  // A record's offset in the next cache: one taken from the cache read stays where it is when the
+  // cache is appended to; any other is written at the end.
+  const place = (data: Uint8Array, taken?: { readonly offset: number }) => {
+    if (taken && appending !== undefined) return taken.offset;
+    const offset = written;
+    write(data);
+    return offset;
+  };
   const drop = () => {
     failed = true;
     try {
@@ -291,15 +299,11 @@ export function incrementalSynth(target: string, { readOnly = false, files, read
         const { rendered, paths } = outcome;
         const data = kept?.data ?? outcome.cached?.cluster ?? encodeCachedCluster(rendered, paths, outcome);
         const name = rendered.cluster.name;
-        // Appending: a reused record stays where it is.
-        const stays = kept !== undefined && appending !== undefined;
-        clusters[index] = { name, key, offset: stays ? kept.offset : written, length: data.length, paths, ...(kept ? { stats: kept.stats } : {}) };
-        if (!stays) write(data);
+        clusters[index] = { name, key, offset: place(data, kept), length: data.length, paths, ...(kept ? { stats: kept.stats } : {}) };
         const part = outcome.cached?.delivery;
         const partKey = keyed && partKeysOf(keyed.context.fleet).get(name);
         if (part && outcome.delivery && partKey !== undefined) {
-          deliveries.set(name, { key: partKey, offset: written, length: part.length, paths: outcome.delivery.files.map(([path]) => path) });
-          write(part);
+          deliveries.set(name, { key: partKey, offset: place(part), length: part.length, paths: outcome.delivery.files.map(([path]) => path) });
         }
       } catch {
         // A cache that cannot be written costs the next run a cold synth, nothing more.
@@ -342,9 +346,7 @@ export function incrementalSynth(target: string, { readOnly = false, files, read
           try {
             const taken = takenParts.get(name);
             const data = taken?.data ?? encodeDeliveryPart(part);
-            const stays = taken !== undefined && appending !== undefined;
-            deliveries.set(name, { key, offset: stays ? taken.offset : written, length: data.length, paths: part.files.map(([path]) => path), ...(taken ? { stats: taken.stats } : {}) });
-            if (!stays) write(data);
+            deliveries.set(name, { key, offset: place(data, taken), length: data.length, paths: part.files.map(([path]) => path), ...(taken ? { stats: taken.stats } : {}) });
           } catch {
             drop();
           }
