@@ -2,8 +2,8 @@
 // in a fresh process, bench/cli-runs.ts), on generated fleets of 10, 100 and 1000 clusters written
 // to a RAM folder; then, each size in its own process, the in-process synth, its checks timed again on
 // every object and file (none skipped as valid before, so above the synth's own time when it skipped
-// most) and the floor: the same objects and values serialized to YAML and written without meshfleet,
-// measured in the same run. Then the incremental case (and the same edits under `synth --watch`), `synth --check`, `diff`, `validate`, and start-up. It prints
+// most) and the floor: the same files made without meshfleet (every object and values document
+// serialized to YAML, every file written with the same path and bytes), measured in the same run. Then the incremental case (and the same edits under `synth --watch`), `synth --check`, `diff`, `validate`, and start-up. It prints
 // the tables and fails when a target of issue 13 is missed:
 //   1000 clusters ≤ 5 s median wall, 100 ≤ 0.8 s, 10 ≤ 0.4 s, growth 100 → 1000 ≤ 10.5×,
 //   peak resident memory ≤ 400 MiB (every thread), a re-synth after one cluster changed ≤ 1 s (in a
