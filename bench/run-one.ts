@@ -28,44 +28,53 @@ const synthMs = performance.now() - started;
 // wrapping it share one text), and every file it wrote written with the same path and bytes into an
 // empty folder. Timed apart from reading meshfleet's files back (one cluster folder at a time, so the
 // floor's heap holds one cluster's text, not the whole output's: holding all of it made the floor's
-// garbage collection 2–3× slower at 1000 clusters and the ratio below 1×).
-let floorMs = 0;
-let floorBytes = 0;
-const timed = (step: () => void) => {
-  const from = performance.now();
-  step();
-  floorMs += performance.now() - from;
-};
-const serialize = (objects: readonly object[]) => objects.map((o) => toYaml(o)).join('---\n');
-const made = new Set<string>();
-const writeAll = (files: ReadonlyMap<string, string>, into: string) => {
-  for (const [path, text] of files) {
-    const folder = dirname(join(into, path));
-    if (!made.has(folder)) mkdirSync(folder, { recursive: true });
-    made.add(folder);
-    writeFileSync(join(into, path), text);
-    floorBytes += Buffer.byteLength(text);
-  }
-};
+// garbage collection 2–3× slower at 1000 clusters and the ratio below 1×). The fastest of three: a
+// floor is what the machine can do, and single runs of it at 1000 clusters took 0.8 s in one bench
+// and 2.7 s in another.
 const clusterFolders = new Set(result.rendered.clusters.map((r) => r.folder));
-for (const r of result.rendered.clusters) {
-  const files = readOutputTree(join(work, 'charts-out', r.folder));
+const serialize = (objects: readonly object[]) => objects.map((o) => toYaml(o)).join('---\n');
+function floorOnce(into: string): { ms: number; bytes: number } {
+  let ms = 0;
+  let bytes = 0;
+  const timed = (step: () => void) => {
+    const from = performance.now();
+    step();
+    ms += performance.now() - from;
+  };
+  const made = new Set<string>();
+  const writeAll = (files: ReadonlyMap<string, string>, folder: string) => {
+    for (const [path, text] of files) {
+      const dir = dirname(join(folder, path));
+      if (!made.has(dir)) mkdirSync(dir, { recursive: true });
+      made.add(dir);
+      writeFileSync(join(folder, path), text);
+      bytes += Buffer.byteLength(text);
+    }
+  };
+  for (const r of result.rendered.clusters) {
+    const files = readOutputTree(join(work, 'charts-out', r.folder));
+    timed(() => {
+      for (const file of [...r.objectFiles, ...r.routeFiles]) serialize(file.objects);
+      for (const values of Object.values(r.upstreamValues)) toYaml(values);
+      writeAll(files, join(into, r.folder));
+    });
+  }
+  // The rest (GitOps files, index.json, versions.lock.json): the delivery objects serialized, every file written.
+  const rest = new Map(
+    listOutputFiles(join(work, 'charts-out'))
+      .filter((path) => !clusterFolders.has(path.split('/').slice(0, 2).join('/')))
+      .map((path) => [path, readFileSync(join(work, 'charts-out', path), 'utf8')]),
+  );
   timed(() => {
-    for (const file of [...r.objectFiles, ...r.routeFiles]) serialize(file.objects);
-    for (const values of Object.values(r.upstreamValues)) toYaml(values);
-    writeAll(files, join(work, 'floor', r.folder));
+    for (const file of result.rendered.delivery.objectFiles) serialize(file.objects);
+    writeAll(rest, into);
   });
+  rmSync(into, { recursive: true, force: true });
+  return { ms, bytes };
 }
-// The rest (GitOps files, index.json, versions.lock.json): the delivery objects serialized, every file written.
-const rest = new Map(
-  listOutputFiles(join(work, 'charts-out'))
-    .filter((path) => !clusterFolders.has(path.split('/').slice(0, 2).join('/')))
-    .map((path) => [path, readFileSync(join(work, 'charts-out', path), 'utf8')]),
-);
-timed(() => {
-  for (const file of result.rendered.delivery.objectFiles) serialize(file.objects);
-  writeAll(rest, join(work, 'floor'));
-});
+const floors = [0, 1, 2].map((i) => floorOnce(join(work, `floor-${i}`)));
+const floorMs = Math.min(...floors.map((f) => f.ms));
+const floorBytes = floors[0]!.bytes;
 if (floorBytes !== result.bytes) throw new Error(`the floor wrote ${floorBytes} bytes, meshfleet ${result.bytes}: not the same files`);
 
 // What was written, read back before the clock starts (synth streams it and keeps none).
