@@ -2,7 +2,12 @@
 // varies by up to 2.2× between hours, and by tens of percent within minutes), so each bench run
 // times the same single-threaded JavaScript work in fresh processes before and after its runs:
 // two tables whose calibrations differ were measured at different speeds, and are compared as such.
-import { execFileSync } from 'node:child_process';
+// The same work on every core at once (machineSpeedAllCores) shows what one thread does not: the
+// command renders on every core, and in this machine's slow spells two busy threads lose more than
+// one does.
+import { execFile, execFileSync } from 'node:child_process';
+import { cpus } from 'node:os';
+import { promisify } from 'node:util';
 import { median } from './cli-runs.ts';
 
 /** Allocation and arithmetic, as the command's own work is, in one thread; prints its time in ms. */
@@ -25,4 +30,19 @@ export function machineSpeed(runs = 3): number {
   const times = Array.from({ length: runs }, () => Number(execFileSync(process.execPath, ['-e', WORKLOAD]).toString().split(' ')[0]));
   if (times.some((t) => !Number.isFinite(t) || t <= 0)) throw new Error(`bench: the calibration workload printed no time (${times.join(', ')})`);
   return median(times);
+}
+
+/**
+ * The workload in one fresh process per core, all started at once: the slowest process's time (ms),
+ * median over `runs` rounds. On an idle machine whose cores are its own, about machineSpeed's.
+ */
+export async function machineSpeedAllCores(runs = 3): Promise<number> {
+  const run = promisify(execFile);
+  const rounds: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const times = (await Promise.all(cpus().map(() => run(process.execPath, ['-e', WORKLOAD])))).map(({ stdout }) => Number(stdout.split(' ')[0]));
+    if (times.some((t) => !Number.isFinite(t) || t <= 0)) throw new Error(`bench: the calibration workload printed no time (${times.join(', ')})`);
+    rounds.push(Math.max(...times));
+  }
+  return median(rounds);
 }
