@@ -87,12 +87,11 @@ export interface SealedSecretProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_SealedSecretProps(obj: SealedSecretProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': obj.metadata,
-    'spec': toJson_SealedSecretSpec(obj.spec),
-  };
-  // filter undefined values
-  return definedEntries(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.metadata) !== undefined) result['metadata'] = value;
+  if ((value = toJson_SealedSecretSpec(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -129,13 +128,12 @@ export interface SealedSecretSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_SealedSecretSpec(obj: SealedSecretSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'data': obj.data,
-    'encryptedData': ((obj.encryptedData) === undefined) ? undefined : (definedEntries(obj.encryptedData)),
-    'template': toJson_SealedSecretSpecTemplate(obj.template),
-  };
-  // filter undefined values
-  return definedEntries(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.data) !== undefined) result['data'] = value;
+  if ((value = ((obj.encryptedData) === undefined) ? undefined : (definedEntries(obj.encryptedData))) !== undefined) result['encryptedData'] = value;
+  if ((value = toJson_SealedSecretSpecTemplate(obj.template)) !== undefined) result['template'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -185,14 +183,13 @@ export interface SealedSecretSpecTemplate {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_SealedSecretSpecTemplate(obj: SealedSecretSpecTemplate | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'data': ((obj.data) === undefined) ? undefined : (definedEntries(obj.data)),
-    'immutable': obj.immutable,
-    'metadata': toJson_SealedSecretSpecTemplateMetadata(obj.metadata),
-    'type': obj.type,
-  };
-  // filter undefined values
-  return definedEntries(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = ((obj.data) === undefined) ? undefined : (definedEntries(obj.data))) !== undefined) result['data'] = value;
+  if ((value = obj.immutable) !== undefined) result['immutable'] = value;
+  if ((value = toJson_SealedSecretSpecTemplateMetadata(obj.metadata)) !== undefined) result['metadata'] = value;
+  if ((value = obj.type) !== undefined) result['type'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -235,15 +232,14 @@ export interface SealedSecretSpecTemplateMetadata {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_SealedSecretSpecTemplateMetadata(obj: SealedSecretSpecTemplateMetadata | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'annotations': ((obj.annotations) === undefined) ? undefined : (definedEntries(obj.annotations)),
-    'finalizers': obj.finalizers?.map(y => y),
-    'labels': ((obj.labels) === undefined) ? undefined : (definedEntries(obj.labels)),
-    'name': obj.name,
-    'namespace': obj.namespace,
-  };
-  // filter undefined values
-  return definedEntries(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = ((obj.annotations) === undefined) ? undefined : (definedEntries(obj.annotations))) !== undefined) result['annotations'] = value;
+  if ((value = obj.finalizers?.map(y => y)) !== undefined) result['finalizers'] = value;
+  if ((value = ((obj.labels) === undefined) ? undefined : (definedEntries(obj.labels))) !== undefined) result['labels'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = obj.namespace) !== undefined) result['namespace'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 

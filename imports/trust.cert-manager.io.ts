@@ -81,12 +81,11 @@ export interface BundleProps {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BundleProps(obj: BundleProps | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'metadata': obj.metadata,
-    'spec': toJson_BundleSpec(obj.spec),
-  };
-  // filter undefined values
-  return definedEntries(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.metadata) !== undefined) result['metadata'] = value;
+  if ((value = toJson_BundleSpec(obj.spec)) !== undefined) result['spec'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -117,12 +116,11 @@ export interface BundleSpec {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BundleSpec(obj: BundleSpec | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'sources': obj.sources?.map(y => toJson_BundleSpecSources(y)),
-    'target': toJson_BundleSpecTarget(obj.target),
-  };
-  // filter undefined values
-  return definedEntries(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.sources?.map(y => toJson_BundleSpecSources(y))) !== undefined) result['sources'] = value;
+  if ((value = toJson_BundleSpecTarget(obj.target)) !== undefined) result['target'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -177,14 +175,13 @@ export interface BundleSpecSources {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BundleSpecSources(obj: BundleSpecSources | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'configMap': toJson_BundleSpecSourcesConfigMap(obj.configMap),
-    'inLine': obj.inLine,
-    'secret': toJson_BundleSpecSourcesSecret(obj.secret),
-    'useDefaultCAs': obj.useDefaultCAs,
-  };
-  // filter undefined values
-  return definedEntries(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_BundleSpecSourcesConfigMap(obj.configMap)) !== undefined) result['configMap'] = value;
+  if ((value = obj.inLine) !== undefined) result['inLine'] = value;
+  if ((value = toJson_BundleSpecSourcesSecret(obj.secret)) !== undefined) result['secret'] = value;
+  if ((value = obj.useDefaultCAs) !== undefined) result['useDefaultCAs'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -233,14 +230,13 @@ export interface BundleSpecTarget {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BundleSpecTarget(obj: BundleSpecTarget | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'additionalFormats': toJson_BundleSpecTargetAdditionalFormats(obj.additionalFormats),
-    'configMap': toJson_BundleSpecTargetConfigMap(obj.configMap),
-    'namespaceSelector': toJson_BundleSpecTargetNamespaceSelector(obj.namespaceSelector),
-    'secret': toJson_BundleSpecTargetSecret(obj.secret),
-  };
-  // filter undefined values
-  return definedEntries(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_BundleSpecTargetAdditionalFormats(obj.additionalFormats)) !== undefined) result['additionalFormats'] = value;
+  if ((value = toJson_BundleSpecTargetConfigMap(obj.configMap)) !== undefined) result['configMap'] = value;
+  if ((value = toJson_BundleSpecTargetNamespaceSelector(obj.namespaceSelector)) !== undefined) result['namespaceSelector'] = value;
+  if ((value = toJson_BundleSpecTargetSecret(obj.secret)) !== undefined) result['secret'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -289,14 +285,13 @@ export interface BundleSpecSourcesConfigMap {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BundleSpecSourcesConfigMap(obj: BundleSpecSourcesConfigMap | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'includeAllKeys': obj.includeAllKeys,
-    'key': obj.key,
-    'name': obj.name,
-    'selector': toJson_BundleSpecSourcesConfigMapSelector(obj.selector),
-  };
-  // filter undefined values
-  return definedEntries(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.includeAllKeys) !== undefined) result['includeAllKeys'] = value;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = toJson_BundleSpecSourcesConfigMapSelector(obj.selector)) !== undefined) result['selector'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -345,14 +340,13 @@ export interface BundleSpecSourcesSecret {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BundleSpecSourcesSecret(obj: BundleSpecSourcesSecret | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'includeAllKeys': obj.includeAllKeys,
-    'key': obj.key,
-    'name': obj.name,
-    'selector': toJson_BundleSpecSourcesSecretSelector(obj.selector),
-  };
-  // filter undefined values
-  return definedEntries(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.includeAllKeys) !== undefined) result['includeAllKeys'] = value;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.name) !== undefined) result['name'] = value;
+  if ((value = toJson_BundleSpecSourcesSecretSelector(obj.selector)) !== undefined) result['selector'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -390,12 +384,11 @@ export interface BundleSpecTargetAdditionalFormats {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BundleSpecTargetAdditionalFormats(obj: BundleSpecTargetAdditionalFormats | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'jks': toJson_BundleSpecTargetAdditionalFormatsJks(obj.jks),
-    'pkcs12': toJson_BundleSpecTargetAdditionalFormatsPkcs12(obj.pkcs12),
-  };
-  // filter undefined values
-  return definedEntries(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = toJson_BundleSpecTargetAdditionalFormatsJks(obj.jks)) !== undefined) result['jks'] = value;
+  if ((value = toJson_BundleSpecTargetAdditionalFormatsPkcs12(obj.pkcs12)) !== undefined) result['pkcs12'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -427,12 +420,11 @@ export interface BundleSpecTargetConfigMap {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BundleSpecTargetConfigMap(obj: BundleSpecTargetConfigMap | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'metadata': toJson_BundleSpecTargetConfigMapMetadata(obj.metadata),
-  };
-  // filter undefined values
-  return definedEntries(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = toJson_BundleSpecTargetConfigMapMetadata(obj.metadata)) !== undefined) result['metadata'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -466,12 +458,11 @@ export interface BundleSpecTargetNamespaceSelector {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BundleSpecTargetNamespaceSelector(obj: BundleSpecTargetNamespaceSelector | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'matchExpressions': obj.matchExpressions?.map(y => toJson_BundleSpecTargetNamespaceSelectorMatchExpressions(y)),
-    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (definedEntries(obj.matchLabels)),
-  };
-  // filter undefined values
-  return definedEntries(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.matchExpressions?.map(y => toJson_BundleSpecTargetNamespaceSelectorMatchExpressions(y))) !== undefined) result['matchExpressions'] = value;
+  if ((value = ((obj.matchLabels) === undefined) ? undefined : (definedEntries(obj.matchLabels))) !== undefined) result['matchLabels'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -504,12 +495,11 @@ export interface BundleSpecTargetSecret {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BundleSpecTargetSecret(obj: BundleSpecTargetSecret | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'metadata': toJson_BundleSpecTargetSecretMetadata(obj.metadata),
-  };
-  // filter undefined values
-  return definedEntries(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = toJson_BundleSpecTargetSecretMetadata(obj.metadata)) !== undefined) result['metadata'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -543,12 +533,11 @@ export interface BundleSpecSourcesConfigMapSelector {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BundleSpecSourcesConfigMapSelector(obj: BundleSpecSourcesConfigMapSelector | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'matchExpressions': obj.matchExpressions?.map(y => toJson_BundleSpecSourcesConfigMapSelectorMatchExpressions(y)),
-    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (definedEntries(obj.matchLabels)),
-  };
-  // filter undefined values
-  return definedEntries(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.matchExpressions?.map(y => toJson_BundleSpecSourcesConfigMapSelectorMatchExpressions(y))) !== undefined) result['matchExpressions'] = value;
+  if ((value = ((obj.matchLabels) === undefined) ? undefined : (definedEntries(obj.matchLabels))) !== undefined) result['matchLabels'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -582,12 +571,11 @@ export interface BundleSpecSourcesSecretSelector {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BundleSpecSourcesSecretSelector(obj: BundleSpecSourcesSecretSelector | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'matchExpressions': obj.matchExpressions?.map(y => toJson_BundleSpecSourcesSecretSelectorMatchExpressions(y)),
-    'matchLabels': ((obj.matchLabels) === undefined) ? undefined : (definedEntries(obj.matchLabels)),
-  };
-  // filter undefined values
-  return definedEntries(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.matchExpressions?.map(y => toJson_BundleSpecSourcesSecretSelectorMatchExpressions(y))) !== undefined) result['matchExpressions'] = value;
+  if ((value = ((obj.matchLabels) === undefined) ? undefined : (definedEntries(obj.matchLabels))) !== undefined) result['matchLabels'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -622,12 +610,11 @@ export interface BundleSpecTargetAdditionalFormatsJks {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BundleSpecTargetAdditionalFormatsJks(obj: BundleSpecTargetAdditionalFormatsJks | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'password': obj.password,
-  };
-  // filter undefined values
-  return definedEntries(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.password) !== undefined) result['password'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -676,13 +663,12 @@ export interface BundleSpecTargetAdditionalFormatsPkcs12 {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BundleSpecTargetAdditionalFormatsPkcs12(obj: BundleSpecTargetAdditionalFormatsPkcs12 | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'password': obj.password,
-    'profile': obj.profile,
-  };
-  // filter undefined values
-  return definedEntries(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.password) !== undefined) result['password'] = value;
+  if ((value = obj.profile) !== undefined) result['profile'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -713,12 +699,11 @@ export interface BundleSpecTargetConfigMapMetadata {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BundleSpecTargetConfigMapMetadata(obj: BundleSpecTargetConfigMapMetadata | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'annotations': ((obj.annotations) === undefined) ? undefined : (definedEntries(obj.annotations)),
-    'labels': ((obj.labels) === undefined) ? undefined : (definedEntries(obj.labels)),
-  };
-  // filter undefined values
-  return definedEntries(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = ((obj.annotations) === undefined) ? undefined : (definedEntries(obj.annotations))) !== undefined) result['annotations'] = value;
+  if ((value = ((obj.labels) === undefined) ? undefined : (definedEntries(obj.labels))) !== undefined) result['labels'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -761,13 +746,12 @@ export interface BundleSpecTargetNamespaceSelectorMatchExpressions {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BundleSpecTargetNamespaceSelectorMatchExpressions(obj: BundleSpecTargetNamespaceSelectorMatchExpressions | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'operator': obj.operator,
-    'values': obj.values?.map(y => y),
-  };
-  // filter undefined values
-  return definedEntries(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.operator) !== undefined) result['operator'] = value;
+  if ((value = obj.values?.map(y => y)) !== undefined) result['values'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -798,12 +782,11 @@ export interface BundleSpecTargetSecretMetadata {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BundleSpecTargetSecretMetadata(obj: BundleSpecTargetSecretMetadata | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'annotations': ((obj.annotations) === undefined) ? undefined : (definedEntries(obj.annotations)),
-    'labels': ((obj.labels) === undefined) ? undefined : (definedEntries(obj.labels)),
-  };
-  // filter undefined values
-  return definedEntries(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = ((obj.annotations) === undefined) ? undefined : (definedEntries(obj.annotations))) !== undefined) result['annotations'] = value;
+  if ((value = ((obj.labels) === undefined) ? undefined : (definedEntries(obj.labels))) !== undefined) result['labels'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -846,13 +829,12 @@ export interface BundleSpecSourcesConfigMapSelectorMatchExpressions {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BundleSpecSourcesConfigMapSelectorMatchExpressions(obj: BundleSpecSourcesConfigMapSelectorMatchExpressions | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'operator': obj.operator,
-    'values': obj.values?.map(y => y),
-  };
-  // filter undefined values
-  return definedEntries(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.operator) !== undefined) result['operator'] = value;
+  if ((value = obj.values?.map(y => y)) !== undefined) result['values'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 
@@ -895,13 +877,12 @@ export interface BundleSpecSourcesSecretSelectorMatchExpressions {
 /* eslint-disable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 export function toJson_BundleSpecSourcesSecretSelectorMatchExpressions(obj: BundleSpecSourcesSecretSelectorMatchExpressions | undefined): Record<string, any> | undefined {
   if (obj === undefined) { return undefined; }
-  const result = {
-    'key': obj.key,
-    'operator': obj.operator,
-    'values': obj.values?.map(y => y),
-  };
-  // filter undefined values
-  return definedEntries(result);
+  const result: Record<string, any> = {};
+  let value: any;
+  if ((value = obj.key) !== undefined) result['key'] = value;
+  if ((value = obj.operator) !== undefined) result['operator'] = value;
+  if ((value = obj.values?.map(y => y)) !== undefined) result['values'] = value;
+  return result;
 }
 /* eslint-enable max-len, @stylistic/max-len, quote-props, @stylistic/quote-props */
 

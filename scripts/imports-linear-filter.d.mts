@@ -1,4 +1,4 @@
-/** The generated module's text with cdk8s import's quadratic undefined filters replaced by calls of the shared helper, which it imports. */
+/** The generated module's text with its toJson_ records built by assigning defined values, and its other quadratic undefined filters replaced by calls of the shared helper, which it imports when it calls it. */
 export function linearFilters(text: string): string;
 /** Applies linearFilters to every module of a folder of generated imports and writes the helper's module there. */
 export function rewriteImports(folder: string): void;
