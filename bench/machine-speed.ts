@@ -27,9 +27,14 @@ process.stdout.write(String(performance.now() - start) + ' ' + sum);
 
 /** The median time (ms) of the workload in `runs` fresh Node.js processes: lower is faster. */
 export function machineSpeed(runs = 3): number {
-  const times = Array.from({ length: runs }, () => Number(execFileSync(process.execPath, ['-e', WORKLOAD]).toString().split(' ')[0]));
+  return median(timesPrinted(Array.from({ length: runs }, () => execFileSync(process.execPath, ['-e', WORKLOAD]).toString())));
+}
+
+/** The times (ms) the workload's runs printed; throws when one printed none. */
+function timesPrinted(outputs: readonly string[]): number[] {
+  const times = outputs.map((out) => Number(out.split(' ')[0]));
   if (times.some((t) => !Number.isFinite(t) || t <= 0)) throw new Error(`bench: the calibration workload printed no time (${times.join(', ')})`);
-  return median(times);
+  return times;
 }
 
 /**
@@ -40,9 +45,8 @@ export async function machineSpeedAllCores(runs = 3): Promise<number> {
   const run = promisify(execFile);
   const rounds: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const times = (await Promise.all(cpus().map(() => run(process.execPath, ['-e', WORKLOAD])))).map(({ stdout }) => Number(stdout.split(' ')[0]));
-    if (times.some((t) => !Number.isFinite(t) || t <= 0)) throw new Error(`bench: the calibration workload printed no time (${times.join(', ')})`);
-    rounds.push(Math.max(...times));
+    const started = await Promise.all(cpus().map(() => run(process.execPath, ['-e', WORKLOAD])));
+    rounds.push(Math.max(...timesPrinted(started.map(({ stdout }) => stdout))));
   }
   return median(rounds);
 }

@@ -33,6 +33,12 @@ const synthMs = performance.now() - started;
 // and 2.7 s in another.
 const clusterFolders = new Set(result.rendered.clusters.map((r) => r.folder));
 const serialize = (objects: readonly object[]) => objects.map((o) => toYaml(o)).join('---\n');
+// What is not in a cluster's folder (GitOps files, index.json, versions.lock.json), read back once.
+const rest = new Map(
+  listOutputFiles(join(work, 'charts-out'))
+    .filter((path) => !clusterFolders.has(path.split('/').slice(0, 2).join('/')))
+    .map((path) => [path, readFileSync(join(work, 'charts-out', path), 'utf8')]),
+);
 function floorOnce(into: string): { ms: number; bytes: number } {
   let ms = 0;
   let bytes = 0;
@@ -59,12 +65,7 @@ function floorOnce(into: string): { ms: number; bytes: number } {
       writeAll(files, join(into, r.folder));
     });
   }
-  // The rest (GitOps files, index.json, versions.lock.json): the delivery objects serialized, every file written.
-  const rest = new Map(
-    listOutputFiles(join(work, 'charts-out'))
-      .filter((path) => !clusterFolders.has(path.split('/').slice(0, 2).join('/')))
-      .map((path) => [path, readFileSync(join(work, 'charts-out', path), 'utf8')]),
-  );
+  // The rest: the delivery objects serialized, every file written.
   timed(() => {
     for (const file of result.rendered.delivery.objectFiles) serialize(file.objects);
     writeAll(rest, into);
