@@ -17,7 +17,6 @@ import { gatewayApiFolderFiles } from '../output/gateway-api-folder.ts';
 import { INDEX_FILE, type RenderedCluster } from '../output/rendered-cluster.ts';
 import { LOCK_FILE, majorBelowLock, type LockEntry } from '../output/versioning.ts';
 import type { StagedTree } from '../output/atomic-write.ts';
-import { linkTargetOf } from '../constructs/multicluster/gateway-ports.ts';
 import type { Component } from '../constructs/delivery/components.ts';
 import { environmentDelivery } from '../resolve/delivery.ts';
 import type { ResolvedCluster, ResolvedFleet } from '../resolve/resolve.ts';
@@ -25,7 +24,8 @@ import { clusterPartFolder, withValues, type ClusterDeliveryParts } from '../rol
 import type { ClusterApps, FleetContext } from './render-cluster.ts';
 import type { ClusterOutcome } from './render-workers.ts';
 import { decodeCachedCluster, decodeDeliveryPart, encodeCachedCluster, encodeDeliveryPart, type CachedCluster, type CachedPart } from './cache-records.ts';
-import { canonical, codeStamp, digest } from './hashing.ts';
+import { codeStamp } from './hashing.ts';
+import { deliveryPartKeyMaker, inputKeys } from './input-keys.ts';
 
 /** Bumped when what is cached changes shape. */
 const FORMAT = 18;
@@ -581,52 +581,13 @@ function outcomeOf(context: FleetContext, cluster: ResolvedCluster, entry: Cache
   return { rendered, paths, diagnostics, secrets, lock, ...(lockedMajor !== undefined ? { lockedMajor } : {}), indexEntry };
 }
 
-/**
- * Each cluster's input key: a hash of everything renderCluster reads for it (render-cluster.ts): the
- * resolved cluster (its document path too, which diagnostics name), its multicluster view and what
- * its Links read of their targets (LinkTarget: a change elsewhere in a linked cluster does not render
- * this one again), its policy view, the fleet's name, trust and credentials, its environment's
- * delivery, its application objects, and the code that renders. Undefined for a cluster whose inputs
- * cannot be serialized (an application object holding a function): it is always rendered.
- */
-export function inputKeys(context: FleetContext, apps?: (cluster: string) => ClusterApps): (string | undefined)[] {
-  const { fleet } = context;
-  const fleetWide = digest(`${FORMAT}\0${codeStamp()}\0${canonical([fleet.name, fleet.trust, fleet.credentials])}`);
-  const environments = new Map<string, string>();
-  const targets = new Map<string, string>();
-  const targetKey = (name: string) => {
-    let key = targets.get(name);
-    if (key === undefined) {
-      const target = context.clustersByName.get(name);
-      targets.set(name, (key = target ? digest(canonical(linkTargetOf(target))) : '-'));
-    }
-    return key;
-  };
-  return fleet.clusters.map((cluster) => {
-    try {
-      let delivery = environments.get(cluster.environment);
-      if (delivery === undefined) environments.set(cluster.environment, (delivery = digest(canonical(environmentDelivery(fleet.delivery, cluster.environment)))));
-      const view = fleet.views.get(cluster.name);
-      const linked = (view?.outgoing ?? []).map((link) => `${link.target}=${targetKey(link.target)}`).join(',');
-      return digest(`${fleetWide}\0${delivery}\0${canonical(cluster)}\0${linked}\0${canonical([view, context.policies.get(cluster.name), apps?.(cluster.name)])}`);
-    } catch {
-      return undefined;
-    }
-  });
-}
-
-/**
- * The key of each cluster's part of the GitOps files (renderDelivery): its input key (its rendering
- * and its environment's delivery) with its own delivery settings and the fleet-wide ones the part
- * names (the fleet's repository and Helm repository, which pick the Flux sources).
- */
+/** Each cluster's part key (deliveryPartKeyMaker) by name, for the clusters with an input key. */
 function deliveryPartKeys(fleet: ResolvedFleet, keys: readonly (string | undefined)[]): Map<string, string> {
-  const { fleetRepo, fleetHelmRepository, fleetArgocd, rollout } = fleet.delivery;
-  const wide = canonical([fleetRepo, fleetHelmRepository, fleetArgocd, rollout]);
+  const partKey = deliveryPartKeyMaker(fleet);
   const partKeys = new Map<string, string>();
   fleet.clusters.forEach((cluster, index) => {
     const key = keys[index];
-    if (key !== undefined) partKeys.set(cluster.name, digest(`${key}\0${wide}\0${canonical(fleet.delivery.clusters.get(cluster.name))}`));
+    if (key !== undefined) partKeys.set(cluster.name, partKey(cluster.name, key));
   });
   return partKeys;
 }

@@ -3,6 +3,7 @@
 // renders it, writes its files into the staged output folder and sends back what the fleet-wide
 // steps need, until none is left. The thread's start-up code reports a module that cannot load.
 import { checkedDeliveryPart, fleetContext, renderCluster } from './render-cluster.ts';
+import { clusterKeyMaker } from './input-keys.ts';
 import { removeOlderVersions } from '../compiled-cache.ts';
 import { assumeCompilerFlags } from '../compiler-tuning.ts';
 import { checkWritten, stagedWriter } from '../output/atomic-write.ts';
@@ -24,11 +25,13 @@ export async function renderInWorker(data: WorkerData, rendered?: () => string |
   const { fleet, keep, charts, order, apps, folder, extras, validBefore } = await new Promise<WorkerJob>((resolve) => port.once('message', resolve));
   useValidBefore(validBefore);
   const context = fleetContext(fleet);
+  const keysOf = clusterKeyMaker(context);
   const write = folder === undefined ? undefined : stagedWriter(folder);
   for (let at = claim(control, order.length); at !== undefined; at = claim(control, order.length)) {
     const index = order[at];
     try {
-      const done = renderCluster(context, fleet.clusters[index], charts, apps?.[index]);
+      const keys = keysOf(fleet.clusters[index], apps?.[index]);
+      const done = renderCluster(context, fleet.clusters[index], charts, apps?.[index], keys);
       const { upstreamValues, folder: own } = done.rendered;
       const kept = keptCluster(done.rendered, keep);
       const objects = keep === 'rollout' ? { objectViews: packViews(kept.objectFiles), routeViews: packViews(kept.routeFiles) } : { objectFiles: kept.objectFiles, routeFiles: kept.routeFiles };
@@ -40,7 +43,7 @@ export async function renderInWorker(data: WorkerData, rendered?: () => string |
       // Checked here, on this thread, so that the main thread's commit() counts the folder instead of walking it.
       const mtimes = write ? checkWritten(folder!, [...done.files.keys()].map((path, i) => [path, files[i]![1] as number] as const)) : undefined;
       const { diagnostics, secrets, lock, lockedMajor, indexEntry } = done;
-      const part = extras.deliveryParts ? checkedDeliveryPart(fleet, kept) : undefined;
+      const part = extras.deliveryParts ? checkedDeliveryPart(fleet, kept, keys) : undefined;
       const { cached, rolloutDigest } = threadEncoded(kept, [...done.files.keys()], done, part, extras);
       const delivery = part && { components: withoutValues(part.components), files: part.files.map(([path, text]) => [path, write ? write(path, text as string) : text] as const) };
       if (rendered) {

@@ -28,6 +28,7 @@ import { withValues, type ClusterDeliveryPart } from '../rollout/gitops-files.ts
 import { rolloutView } from '../rollout/object-waits.ts';
 import { encodeCachedCluster, encodeDeliveryPart, encodeViews, recordViews } from './cache-records.ts';
 import { clusterRolloutDigest } from './rollout-key.ts';
+import { clusterKeyMaker } from './input-keys.ts';
 import { codeStamp } from './hashing.ts';
 import { addFound, useValidBefore, validBeforeFileName } from '../validate/valid-before.ts';
 import { compilerFlagState, releaseCoresToCompiler, shareCoresWithCompiler, type CompilerFlagState } from '../compiler-tuning.ts';
@@ -318,9 +319,12 @@ export function renderClusters(
   useValidBefore(validBefore);
   const order = clusters.flatMap((_, index) => (reused.has(index) ? [] : [index]));
   const renderAll = () => clusters.map((_, index) => recorded(index, reused.get(index) ?? renderHere(index)));
+  const keysOf = clusterKeyMaker(context);
   const renderHere = (index: number): ClusterOutcome => {
     const cluster = clusters[index];
-    const done = renderCluster(context, cluster, charts, apps?.(cluster.name));
+    const clusterApps = apps?.(cluster.name);
+    const keys = keysOf(cluster, clusterApps);
+    const done = renderCluster(context, cluster, charts, clusterApps, keys);
     if (sink) for (const [path, text] of done.files) sink(path, text);
     if (sink && staged) {
       // Checked here, on the thread that wrote it, so that commit() counts the folder instead of walking it.
@@ -333,7 +337,7 @@ export function renderClusters(
     }
     const rendered = keptCluster(done.rendered, keep);
     const paths = [...done.files.keys()];
-    const part = extras.deliveryParts ? checkedDeliveryPart(context.fleet, rendered) : undefined;
+    const part = extras.deliveryParts ? checkedDeliveryPart(context.fleet, rendered, keys) : undefined;
     const { cached, rolloutDigest } = threadEncoded(rendered, paths, done, part, extras);
     const delivery = part && sink ? { ...part, files: part.files.map(([path, text]) => (sink(path, text as string), [path, Buffer.byteLength(text as string)] as const)) } : part;
     return { ...done, rendered, paths, files: sink ? undefined : done.files, ...(delivery ? { delivery } : {}), ...(cached ? { cached } : {}), ...(rolloutDigest ? { rolloutDigest } : {}) };

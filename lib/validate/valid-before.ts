@@ -54,6 +54,11 @@ export function useValidBefore(file: string | undefined): void {
   store = file === undefined ? undefined : { file, kept: NO_DIGESTS, fresh: new Set(), found: [], used: new Set(), taken: 0, read: false, saving: false };
 }
 
+/** Whether verdicts are kept on this thread (useValidBefore was given a file): a caller whose verdict's text costs to make asks first. */
+export function keepsVerdicts(): boolean {
+  return store !== undefined;
+}
+
 function opened(): Store | undefined {
   if (store && !store.read) {
     store.read = true;

@@ -33,19 +33,28 @@ async function sinkAfterAWorker(folder: string) {
   );
 }
 
-/** One synth in fresh modules: its output, diagnostics, how many objects this thread checked and which schemas it compiled; what it found is saved. */
-async function freshSynth(apps?: (cluster: string) => { name: string; objects: KubeObject[] }[], staged?: string) {
+/** One synth in fresh modules: its output, diagnostics, how many objects this thread checked, which schemas it compiled and which files it scanned; what it found is saved. */
+async function freshSynth(apps?: (cluster: string) => { name: string; objects: KubeObject[] }[], staged?: string, document = fleetDocument()) {
   vi.resetModules();
+  const scanned: string[] = [];
+  vi.doMock('../../lib/validate/secret-scan.ts', async (original) => {
+    const scan = await original<typeof import('../../lib/validate/secret-scan.ts')>();
+    return { ...scan, scanUnseenFiles: (files: ReadonlyMap<string, string>, wrapped?: Parameters<typeof scan.scanUnseenFiles>[1]) => (scanned.push(...files.keys()), scan.scanUnseenFiles(files, wrapped)) };
+  });
   const { planFleet } = await import('../../lib/synth/plan.ts');
   const { renderFleet } = await import('../../lib/synth/render.ts');
   const { objectsChecked } = await import('../../lib/validate/validate-objects.ts');
   const { loadedSchemaFiles } = await import('../../lib/validate/schema-registry.ts');
   const { saveValidBefore } = await import('../../lib/validate/valid-before.ts');
-  const { fleet } = planFleet(fleetDocument(), { baseDir: join(process.cwd(), 'apps') });
+  const { fleet } = planFleet(document, { baseDir: join(process.cwd(), 'apps') });
   const rendered = renderFleet(fleet!, { charts: {} }, {}, apps, staged === undefined ? undefined : await sinkAfterAWorker(staged));
   saveValidBefore();
-  return { files: rendered.files, diagnostics: rendered.diagnostics, checked: objectsChecked(), schemas: loadedSchemaFiles() };
+  vi.doUnmock('../../lib/validate/secret-scan.ts');
+  return { files: rendered.files, diagnostics: rendered.diagnostics, checked: objectsChecked(), schemas: loadedSchemaFiles(), scanned };
 }
+
+/** The clusters (environment/name) with a file among `paths`. */
+const clustersOf = (paths: readonly string[]) => [...new Set(paths.filter((p) => /^prod\/[ab]\//.test(p)).map((p) => p.split('/').slice(0, 2).join('/')))].sort();
 
 describe('files found valid before, in a synth', () => {
   it('are not checked again by a run in a fresh process, which gives the same output', async () => {
@@ -72,6 +81,38 @@ describe('files found valid before, in a synth', () => {
     expect(warm.checked).toBe(0);
   });
 
+  it('every check of a cluster that passed them for the same inputs is left out, in a fresh process: objects, values, secret scan', async () => {
+    // lib/synth/input-keys.ts, render-cluster.ts CLUSTER_CHECKS: what the output is made from passed before.
+    vi.stubEnv('MESHFLEET_WORKERS', '0');
+    const cold = await freshSynth();
+    expect(clustersOf(cold.scanned)).toStrictEqual(['prod/a', 'prod/b']);
+    const warm = await freshSynth();
+    expect(warm.checked).toBe(0);
+    // Only the fleet-wide files are scanned (index.json, versions.lock.json, the marker): no file of a cluster.
+    expect(clustersOf(warm.scanned)).toStrictEqual([]);
+    expect(warm.scanned.length).toBeGreaterThan(0);
+    expect(warm.files).toStrictEqual(cold.files);
+    expect(warm.diagnostics).toStrictEqual(cold.diagnostics);
+  });
+
+  it('a cluster whose inputs changed is checked again, but for the objects of files found valid before', async () => {
+    vi.stubEnv('MESHFLEET_WORKERS', '0');
+    const cold = await freshSynth();
+    const edited = fleetDocument((d) => (d.spec.clusters[1].ha = true));
+    const warm = await freshSynth(undefined, undefined, edited);
+    expect(clustersOf(warm.scanned)).toStrictEqual(['prod/b']);
+    // High availability changes the upstream charts' values, which are scanned and checked again, and
+    // none of meshfleet's own objects, whose files passed before.
+    expect(cold.checked).toBeGreaterThan(10);
+    expect(warm.checked).toBe(0);
+    expect(warm.files.get('prod/a/values/linkerd-control-plane.yaml')).toBe(cold.files.get('prod/a/values/linkerd-control-plane.yaml'));
+    expect(warm.files.get('prod/b/values/linkerd-control-plane.yaml')).not.toBe(cold.files.get('prod/b/values/linkerd-control-plane.yaml'));
+    // Back to the first inputs: none is checked again.
+    const back = await freshSynth();
+    expect(clustersOf(back.scanned)).toStrictEqual([]);
+    expect(back.files).toStrictEqual(cold.files);
+  });
+
   it('keep no file with an invalid object: it is checked and reported on every run', async () => {
     vi.stubEnv('MESHFLEET_WORKERS', '0');
     const invalid = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' }, spec: { replicas: 'two' } } as unknown as KubeObject;
@@ -82,5 +123,7 @@ describe('files found valid before, in a synth', () => {
     const second = await freshSynth(apps);
     expect(reported(second)).toStrictEqual(reported(first));
     expect(second.checked).toBeGreaterThan(0);
+    // The cluster with the finding keeps no verdict of its own; the other one does.
+    expect(clustersOf(second.scanned)).toStrictEqual(['prod/a']);
   });
 });
