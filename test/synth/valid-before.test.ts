@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type { KubeObject } from '../../lib/model/kube-object.ts';
 import { waitForAnotherCluster } from '../support/another-cluster.ts';
+import { deliveryDocument } from '../delivery/support.ts';
 import { fleetDocument } from '../support/fleet.ts';
 import { scratchFolderPerTest } from '../support/scratch.ts';
 
@@ -34,7 +35,7 @@ async function sinkAfterAWorker(folder: string) {
 }
 
 /** One synth in fresh modules: its output, diagnostics, how many objects this thread checked, which schemas it compiled and which files it scanned; what it found is saved. */
-async function freshSynth(apps?: (cluster: string) => { name: string; objects: KubeObject[] }[], staged?: string, document = fleetDocument()) {
+async function freshSynth(apps?: (cluster: string) => { name: string; objects: KubeObject[] }[], staged?: string, document = fleetDocument(), keep?: 'rollout') {
   vi.resetModules();
   const scanned: string[] = [];
   vi.doMock('../../lib/validate/secret-scan.ts', async (original) => {
@@ -47,7 +48,7 @@ async function freshSynth(apps?: (cluster: string) => { name: string; objects: K
   const { loadedSchemaFiles } = await import('../../lib/validate/schema-registry.ts');
   const { saveValidBefore } = await import('../../lib/validate/valid-before.ts');
   const { fleet } = planFleet(document, { baseDir: join(process.cwd(), 'apps') });
-  const rendered = renderFleet(fleet!, { charts: {} }, {}, apps, staged === undefined ? undefined : await sinkAfterAWorker(staged));
+  const rendered = renderFleet(fleet!, { charts: {} }, {}, apps, staged === undefined ? undefined : await sinkAfterAWorker(staged), keep);
   saveValidBefore();
   vi.doUnmock('../../lib/validate/secret-scan.ts');
   return { files: rendered.files, diagnostics: rendered.diagnostics, checked: objectsChecked(), schemas: loadedSchemaFiles(), scanned };
@@ -91,6 +92,18 @@ describe('files found valid before, in a synth', () => {
     // Only the fleet-wide files are scanned (index.json, versions.lock.json, the marker): no file of a cluster.
     expect(clustersOf(warm.scanned)).toStrictEqual([]);
     expect(warm.scanned.length).toBeGreaterThan(0);
+    expect(warm.files).toStrictEqual(cold.files);
+    expect(warm.diagnostics).toStrictEqual(cold.diagnostics);
+  });
+
+  it("every check of a cluster's part of the GitOps files that passed them for the same inputs is left out", async () => {
+    vi.stubEnv('MESHFLEET_WORKERS', '0');
+    const document = deliveryDocument('flux', () => {});
+    const partFiles = (paths: readonly string[]) => paths.filter((p) => /^prod\/gitops\/flux\/steps\/[ab]\//.test(p));
+    const cold = await freshSynth(undefined, undefined, document, 'rollout');
+    const warm = await freshSynth(undefined, undefined, document, 'rollout');
+    expect(partFiles(cold.scanned).length).toBeGreaterThan(0);
+    expect(partFiles(warm.scanned)).toStrictEqual([]);
     expect(warm.files).toStrictEqual(cold.files);
     expect(warm.diagnostics).toStrictEqual(cold.diagnostics);
   });
