@@ -4,7 +4,9 @@ import { isAscii } from 'node:buffer';
 import { deserialize, serialize } from 'node:v8';
 import type { Diagnostic } from '../model/diagnostics.ts';
 import type { ClusterEntry } from '../output/index-file.ts';
+import { gatewayApiFolderFiles } from '../output/gateway-api-folder.ts';
 import type { RenderedCluster } from '../output/rendered-cluster.ts';
+import type { ResolvedCluster } from '../resolve/resolve.ts';
 import type { Component } from '../constructs/delivery/components.ts';
 import { withoutValues, type ClusterDeliveryPart } from '../rollout/gitops-files.ts';
 import type { ClusterRender } from './render-cluster.ts';
@@ -170,6 +172,35 @@ export function decodeCachedCluster(record: Uint8Array): CachedCluster {
     indexEntry: { text, clean: indexEntryClean },
     views: () => (views ??= decode(bytes.subarray(4, viewsEnd)) as ClusterViews),
     upstreamValues: () => (values ??= decode(bytes.subarray(entryEnd + 4, valuesEnd)) as CachedValues),
+  };
+}
+
+/**
+ * The rendered cluster a record holds (decodeCachedCluster), its views and upstream charts' values
+ * decoded when first read: a cluster reused from the cache, or rendered by a worker thread that
+ * encoded it (the main thread then decodes what it reads of it instead of a structured clone of all).
+ */
+export function recordRendered(cluster: ResolvedCluster, entry: CachedCluster): RenderedCluster {
+  const { folder, views, upstreamValues, chartVersion, counts } = entry;
+  let objects: RenderedCluster['objects'] | undefined;
+  return {
+    cluster,
+    folder,
+    get objects() {
+      return (objects ??= views().objectFiles.flatMap((f) => f.objects));
+    },
+    get objectFiles() {
+      return views().objectFiles;
+    },
+    get routeFiles() {
+      return views().routeFiles;
+    },
+    get upstreamValues() {
+      return upstreamValues();
+    },
+    chartVersion,
+    counts,
+    gatewayApiFiles: gatewayApiFolderFiles(cluster.gatewayAPI),
   };
 }
 

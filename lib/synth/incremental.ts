@@ -13,7 +13,6 @@ import { basename, dirname, join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { cacheDir } from '../compiled-cache.ts';
 import { OUTPUT_MARKER, type SurveyedFiles } from '../output/folder-ownership.ts';
-import { gatewayApiFolderFiles } from '../output/gateway-api-folder.ts';
 import { INDEX_FILE, type RenderedCluster } from '../output/rendered-cluster.ts';
 import { LOCK_FILE, majorBelowLock, type LockEntry } from '../output/versioning.ts';
 import type { StagedTree } from '../output/atomic-write.ts';
@@ -23,7 +22,7 @@ import type { ResolvedCluster, ResolvedFleet } from '../resolve/resolve.ts';
 import { clusterPartFolder, withValues, type ClusterDeliveryParts } from '../rollout/gitops-files.ts';
 import type { ClusterApps, FleetContext } from './render-cluster.ts';
 import type { ClusterOutcome } from './render-workers.ts';
-import { decodeCachedCluster, decodeDeliveryPart, encodeCachedCluster, encodeDeliveryPart, type CachedCluster, type CachedPart } from './cache-records.ts';
+import { decodeCachedCluster, decodeDeliveryPart, encodeCachedCluster, encodeDeliveryPart, recordRendered, type CachedCluster, type CachedPart } from './cache-records.ts';
 import { codeStamp } from './hashing.ts';
 import { deliveryPartKeyMaker, inputKeys } from './input-keys.ts';
 
@@ -554,29 +553,10 @@ function statsUnchanged(target: string, paths: readonly string[], stats: FileSta
 
 /** A cached cluster as renderCluster would return it, with its rollout-view objects. */
 function outcomeOf(context: FleetContext, cluster: ResolvedCluster, entry: CachedCluster, charts: Readonly<Record<string, LockEntry>>): ClusterOutcome {
-  const { folder, views, upstreamValues, chartVersion, counts, paths, diagnostics, secrets, lock, indexEntry } = entry;
-  let objects: RenderedCluster['objects'] | undefined;
+  const { paths, diagnostics, secrets, lock, indexEntry } = entry;
   // Its views and upstream charts' values only when read: a synth that skips the rollout check reads
-  // no views, and one that reuses the cluster's part of the GitOps files no values (decodeCachedCluster).
-  const rendered: RenderedCluster = {
-    cluster,
-    folder,
-    get objects() {
-      return (objects ??= views().objectFiles.flatMap((f) => f.objects));
-    },
-    get objectFiles() {
-      return views().objectFiles;
-    },
-    get routeFiles() {
-      return views().routeFiles;
-    },
-    get upstreamValues() {
-      return upstreamValues();
-    },
-    chartVersion,
-    counts,
-    gatewayApiFiles: gatewayApiFolderFiles(cluster.gatewayAPI),
-  };
+  // no views, and one that reuses the cluster's part of the GitOps files no values.
+  const rendered = recordRendered(cluster, entry);
   const lockedMajor = majorBelowLock(charts[lock.key], environmentDelivery(context.fleet.delivery, cluster.environment).chartMajor);
   return { rendered, paths, diagnostics, secrets, lock, ...(lockedMajor !== undefined ? { lockedMajor } : {}), indexEntry };
 }

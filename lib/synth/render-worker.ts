@@ -9,7 +9,7 @@ import { assumeCompilerFlags } from '../compiler-tuning.ts';
 import { checkWritten, stagedWriter } from '../output/atomic-write.ts';
 import { withoutValues } from '../rollout/gitops-files.ts';
 import { takeFound, useValidBefore } from '../validate/valid-before.ts';
-import { claim, finished, keptCluster, packViews, signal, stop, threadEncoded, type WorkerData, type WorkerJob, type WorkerMessage } from './render-workers.ts';
+import { claim, finished, IN_RECORD, keptCluster, packViews, signal, stop, threadEncoded, type WorkerCluster, type WorkerData, type WorkerJob, type WorkerMessage } from './render-workers.ts';
 
 /**
  * Renders the clusters this thread claims. `rendered` runs once, after the first cluster this
@@ -34,7 +34,6 @@ export async function renderInWorker(data: WorkerData, rendered?: () => string |
       const done = renderCluster(context, fleet.clusters[index], charts, apps?.[index], keys);
       const { upstreamValues, folder: own } = done.rendered;
       const kept = keptCluster(done.rendered, keep);
-      const objects = keep === 'rollout' ? { objectViews: packViews(kept.objectFiles), routeViews: packViews(kept.routeFiles) } : { objectFiles: kept.objectFiles, routeFiles: kept.routeFiles };
       // Paths in the cluster's folder, where layOutCluster puts every file of the cluster.
       const files = [...done.files].map(([path, text]) => {
         if (!path.startsWith(`${own}/`)) throw new Error(`${path} is outside the cluster's folder ${own}`);
@@ -45,6 +44,8 @@ export async function renderInWorker(data: WorkerData, rendered?: () => string |
       const { diagnostics, secrets, lock, lockedMajor, indexEntry } = done;
       const part = extras.deliveryParts ? checkedDeliveryPart(fleet, kept, keys) : undefined;
       const { cached, rolloutDigest } = threadEncoded(kept, [...done.files.keys()], done, part, extras);
+      // Views and values as the record holds them (the main thread decodes what it reads), else as objects.
+      const objects: WorkerCluster['objects'] = cached ? IN_RECORD : keep === 'rollout' ? { objectViews: packViews(kept.objectFiles), routeViews: packViews(kept.routeFiles) } : { objectFiles: kept.objectFiles, routeFiles: kept.routeFiles };
       const delivery = part && { components: withoutValues(part.components), files: part.files.map(([path, text]) => [path, write ? write(path, text as string) : text] as const) };
       if (rendered) {
         const saved = rendered();
@@ -52,7 +53,7 @@ export async function renderInWorker(data: WorkerData, rendered?: () => string |
         rendered = undefined;
       }
       const validFound = takeFound();
-      send({ cluster: { index, objects, upstreamValues, files, ...(mtimes ? { mtimes } : {}), diagnostics, secrets, lock, ...(lockedMajor !== undefined ? { lockedMajor } : {}), indexEntry, ...(delivery ? { delivery } : {}), ...(cached ? { cached } : {}), ...(rolloutDigest ? { rolloutDigest } : {}), ...(validFound ? { validFound } : {}) } });
+      send({ cluster: { index, objects, ...(cached ? {} : { upstreamValues }), files, ...(mtimes ? { mtimes } : {}), diagnostics, secrets, lock, ...(lockedMajor !== undefined ? { lockedMajor } : {}), indexEntry, ...(delivery ? { delivery } : {}), ...(cached ? { cached } : {}), ...(rolloutDigest ? { rolloutDigest } : {}), ...(validFound ? { validFound } : {}) } });
     } catch (e) {
       stop(control);
       send({ index, error: e instanceof Error ? { name: e.name, message: e.message } : { name: 'Error', message: String(e) } });

@@ -23,10 +23,10 @@ import { gatewayApiFolderFiles } from '../output/gateway-api-folder.ts';
 import type { ClusterEntry } from '../output/index-file.ts';
 import { countsOf, type RenderedCluster } from '../output/rendered-cluster.ts';
 import type { LockEntry } from '../output/versioning.ts';
-import type { ResolvedFleet } from '../resolve/resolve.ts';
+import type { ResolvedCluster, ResolvedFleet } from '../resolve/resolve.ts';
 import { withValues, type ClusterDeliveryPart } from '../rollout/gitops-files.ts';
 import { rolloutView } from '../rollout/object-waits.ts';
-import { encodeCachedCluster, encodeDeliveryPart, encodeViews, recordViews } from './cache-records.ts';
+import { decodeCachedCluster, encodeCachedCluster, encodeDeliveryPart, encodeViews, recordRendered, recordViews } from './cache-records.ts';
 import { clusterRolloutDigest } from './rollout-key.ts';
 import { clusterKeyMaker } from './input-keys.ts';
 import { codeStamp } from './hashing.ts';
@@ -113,9 +113,13 @@ export interface ClusterOutcome {
 /** What a worker sends back per cluster: no file text when it wrote the files itself. */
 export interface WorkerCluster {
   readonly index: number;
-  /** Whole objects (keep 'objects'), or each object's rollout view packed (keep 'rollout'). */
-  readonly objects: { readonly objectFiles: readonly ObjectFile[]; readonly routeFiles: readonly ObjectFile[] } | { readonly objectViews: readonly PackedFile[]; readonly routeViews: readonly PackedFile[] };
-  readonly upstreamValues: RenderedCluster['upstreamValues'];
+  /**
+   * Whole objects (keep 'objects'), each object's rollout view packed (keep 'rollout'), or IN_RECORD:
+   * its views are in `cached`, which the worker encoded anyway (its upstream charts' values too).
+   */
+  readonly objects: { readonly objectFiles: readonly ObjectFile[]; readonly routeFiles: readonly ObjectFile[] } | { readonly objectViews: readonly PackedFile[]; readonly routeViews: readonly PackedFile[] } | typeof IN_RECORD;
+  /** Left out with IN_RECORD. */
+  readonly upstreamValues?: RenderedCluster['upstreamValues'];
   /** Path in the cluster's folder → byte size (written into the staged folder) or text (no staged folder). */
   readonly files: readonly (readonly [string, number | string])[];
   /** Written into the staged folder: each file's modification time, as the worker checked it (checkWritten). */
@@ -134,6 +138,14 @@ export interface WorkerCluster {
   /** Files whose objects its checks found valid that the file of those did not hold (valid-before.ts takeFound), for the main thread to keep. */
   readonly validFound?: Uint8Array;
 }
+
+/**
+ * A worker's cluster whose views and values the main thread reads from its record (WorkerCluster's
+ * `objects`): at 1000 clusters the structured clone of the worker's views and values was ~7 MB,
+ * ~50 ms to serialize on the worker and more to deserialize on the main thread, which decodes a
+ * cluster's record only where it reads it (recordRendered), as it does for a cluster reused from the cache.
+ */
+export const IN_RECORD = 'in the record';
 
 /** A rendered cluster, or an exception (index -1: the worker could not load its modules). */
 export type WorkerMessage = { readonly cluster: WorkerCluster } | { readonly index: number; readonly error: { readonly name: string; readonly message: string } };
@@ -608,22 +620,27 @@ try {
 }
 
 /** A worker's cluster as the fleet-wide steps read it; its files are in the staged folder or here. */
-function fromWorker(done: WorkerCluster, context: FleetContext, staged: StagedTarget | undefined, sink: ((path: string, content: string) => void) | undefined): ClusterOutcome {
-  const cluster = context.fleet.clusters[done.index];
-  const folder = clusterFolder(cluster.environment, cluster.name);
-  const { objectFiles, routeFiles } = 'objectViews' in done.objects ? { objectFiles: unpackViews(done.objects.objectViews), routeFiles: unpackViews(done.objects.routeViews) } : done.objects;
+/** A worker's cluster from the objects or views it sent. */
+function sentRendered(cluster: ResolvedCluster, folder: string, done: WorkerCluster, sent: Exclude<WorkerCluster['objects'], typeof IN_RECORD>): RenderedCluster {
+  const { objectFiles, routeFiles } = 'objectViews' in sent ? { objectFiles: unpackViews(sent.objectViews), routeFiles: unpackViews(sent.routeViews) } : sent;
   const objects = objectFiles.flatMap((f) => f.objects);
-  const rendered: RenderedCluster = {
+  return {
     cluster,
     folder,
     objects,
     objectFiles,
-    upstreamValues: done.upstreamValues,
+    upstreamValues: done.upstreamValues!,
     chartVersion: done.lock.entry.version,
     gatewayApiFiles: gatewayApiFolderFiles(cluster.gatewayAPI),
     routeFiles,
     counts: countsOf(objects, routeFiles),
   };
+}
+
+function fromWorker(done: WorkerCluster, context: FleetContext, staged: StagedTarget | undefined, sink: ((path: string, content: string) => void) | undefined): ClusterOutcome {
+  const cluster = context.fleet.clusters[done.index];
+  const folder = clusterFolder(cluster.environment, cluster.name);
+  const rendered = done.objects === IN_RECORD ? recordRendered(cluster, decodeCachedCluster(done.cached!.cluster)) : sentRendered(cluster, folder, done, done.objects);
   const texts = new Map<string, string>();
   const paths = done.files.map(([inFolder]) => `${folder}/${inFolder}`);
   const { mtimes } = done;
@@ -644,7 +661,7 @@ function fromWorker(done: WorkerCluster, context: FleetContext, staged: StagedTa
       else if (sink) sink(path, file);
       return [path, sink && typeof file === 'string' ? Buffer.byteLength(file) : file] as const;
     });
-    delivery = { components: withValues(done.delivery.components, done.upstreamValues), files };
+    delivery = { components: withValues(done.delivery.components, rendered.upstreamValues), files };
   }
   const { cached, rolloutDigest } = done;
   return { rendered, paths, files: sink || staged ? undefined : texts, diagnostics, secrets, lock, ...(lockedMajor !== undefined ? { lockedMajor } : {}), indexEntry, ...(delivery ? { delivery } : {}), ...(cached ? { cached } : {}), ...(rolloutDigest ? { rolloutDigest } : {}) };
