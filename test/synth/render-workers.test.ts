@@ -133,6 +133,36 @@ describe('rendering in worker threads', () => {
     expect(threaded.rendered.clusters).toStrictEqual(single.rendered.clusters);
   }, 120_000);
 
+  it("with the incremental cache recorded, gives a worker's clusters to the main thread from their records: what the main thread reads of each is its own rendering's", () => {
+    // As the CLI synthesizes (keep 'rollout', each cluster encoded for the cache by its thread): a
+    // worker sends no views or values beside the record (IN_RECORD), which the main thread decodes.
+    const { fleet } = plan(exampleDocument());
+    const run = (workers: string) => {
+      vi.stubEnv('MESHFLEET_WORKERS', workers);
+      const staged = stagedSink(mkdtempSync(join(work, 'records-')));
+      const outcomes = renderClusters(fleetContext(fleet!), {}, undefined, staged.sink, staged.sink.staged, { keep: 'rollout', extras: { deliveryParts: true, encode: true, rolloutDigest: true } });
+      const read = outcomes.map(({ rendered: r, delivery, cached, rolloutDigest }) => ({
+        folder: r.folder,
+        objects: r.objects,
+        objectFiles: r.objectFiles,
+        routeFiles: r.routeFiles,
+        upstreamValues: r.upstreamValues,
+        counts: r.counts,
+        chartVersion: r.chartVersion,
+        components: delivery?.components,
+        // A Buffer here, a Uint8Array from a worker: the same bytes.
+        cached: cached && { cluster: Buffer.from(cached.cluster), delivery: cached.delivery && Buffer.from(cached.delivery) },
+        rolloutDigest,
+      }));
+      return { read, recorded: staged.recorded };
+    };
+    const single = run('0');
+    const threaded = run('3');
+    expect(threaded.recorded.length).toBeGreaterThan(0);
+    expect(single.read.every((r) => r.cached !== undefined && r.routeFiles.length > 0 && r.components !== undefined)).toBe(true);
+    expect(threaded.read).toStrictEqual(single.read);
+  }, 120_000);
+
   it('reports application objects’ findings per cluster, in fleet order, as the main thread does', () => {
     const { fleet } = plan(clusters(8));
     // A ConfigMap with a private key (secret scan) and an invalid Deployment (schema), on clusters 1, 5 and 7.
