@@ -1,7 +1,9 @@
 // A synth takes the objects of files whose text passed their checks in an earlier run as checked
 // (lib/synth/validated-files.ts filesCheckedBefore, lib/validate/valid-before.ts): a second run of the
 // same fleet in a fresh process checks no object and loads no schema, gives the same output, and an
-// invalid object is reported on every run. Each run uses fresh modules (a fresh process as far as
+// invalid object is reported on every run. A cluster (and its part of the GitOps files) whose
+// inputs passed every check before is not checked at all (render-cluster.ts CLUSTER_CHECKS): no file
+// of it is scanned, until its inputs change. Each run uses fresh modules (a fresh process as far as
 // validation goes) and the test's own cache folder.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
