@@ -87,6 +87,7 @@ export function clusterKeyMaker(context: FleetContext): (cluster: ResolvedCluste
         }
         return part;
       },
+      made: () => (input === null ? undefined : { input, ...(typeof part === 'string' ? { part } : {}) }),
     };
   };
 }

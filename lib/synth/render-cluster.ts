@@ -136,6 +136,14 @@ export function checkedDeliveryPart(fleet: ResolvedFleet, rendered: RenderedClus
 export interface ClusterKeys {
   readonly input: () => string | undefined;
   readonly part: () => string | undefined;
+  /** The keys made so far (undefined when the input key was not asked for), for the incremental cache to record the cluster under. */
+  readonly made: () => MadeKeys | undefined;
+}
+
+/** A cluster's keys as the thread that rendered it made them (ClusterKeys.made). */
+export interface MadeKeys {
+  readonly input: string | undefined;
+  readonly part?: string;
 }
 
 // The valid-before checks (lib/validate/valid-before.ts) that stand for every check of a cluster's

@@ -53,7 +53,8 @@ export async function renderInWorker(data: WorkerData, rendered?: () => string |
         rendered = undefined;
       }
       const validFound = takeFound();
-      send({ cluster: { index, objects, ...(cached ? {} : { upstreamValues }), files, ...(mtimes ? { mtimes } : {}), diagnostics, secrets, lock, ...(lockedMajor !== undefined ? { lockedMajor } : {}), indexEntry, ...(delivery ? { delivery } : {}), ...(cached ? { cached } : {}), ...(rolloutDigest ? { rolloutDigest } : {}), ...(validFound ? { validFound } : {}) } });
+      const made = keys.made();
+      send({ cluster: { index, objects, ...(cached ? {} : { upstreamValues }), files, ...(mtimes ? { mtimes } : {}), diagnostics, secrets, lock, ...(lockedMajor !== undefined ? { lockedMajor } : {}), indexEntry, ...(delivery ? { delivery } : {}), ...(cached ? { cached } : {}), ...(rolloutDigest ? { rolloutDigest } : {}), ...(validFound ? { validFound } : {}), ...(made ? { keys: made } : {}) } });
     } catch (e) {
       stop(control);
       send({ index, error: e instanceof Error ? { name: e.name, message: e.message } : { name: 'Error', message: String(e) } });

@@ -32,7 +32,7 @@ import { clusterKeyMaker } from './input-keys.ts';
 import { codeStamp } from './hashing.ts';
 import { addFound, useValidBefore, validBeforeFileName } from '../validate/valid-before.ts';
 import { compilerFlagState, releaseCoresToCompiler, shareCoresWithCompiler, type CompilerFlagState } from '../compiler-tuning.ts';
-import { checkedDeliveryPart, renderCluster, type ClusterApps, type ClusterRender, type FleetContext } from './render-cluster.ts';
+import { checkedDeliveryPart, renderCluster, type ClusterApps, type ClusterRender, type FleetContext, type MadeKeys } from './render-cluster.ts';
 
 /** Below this many clusters a worker's start (loading the render modules, ~0.3 s) costs more than it saves. */
 export const WORKER_THRESHOLD = 32;
@@ -108,6 +108,8 @@ export interface ClusterOutcome {
   readonly cached?: Encoded;
   /** What the rollout model reads of it and its part of the GitOps files, hashed by the thread that made both (ThreadExtras.rolloutDigest). */
   readonly rolloutDigest?: string;
+  /** Its keys, as the thread that rendered it made them for its verdicts: the incremental cache records it under them. */
+  readonly keys?: MadeKeys;
 }
 
 /** What a worker sends back per cluster: no file text when it wrote the files itself. */
@@ -137,6 +139,7 @@ export interface WorkerCluster {
   readonly rolloutDigest?: string;
   /** Files whose objects its checks found valid that the file of those did not hold (valid-before.ts takeFound), for the main thread to keep. */
   readonly validFound?: Uint8Array;
+  readonly keys?: MadeKeys;
 }
 
 /**
@@ -352,7 +355,8 @@ export function renderClusters(
     const part = extras.deliveryParts ? checkedDeliveryPart(context.fleet, rendered, keys) : undefined;
     const { cached, rolloutDigest } = threadEncoded(rendered, paths, done, part, extras);
     const delivery = part && sink ? { ...part, files: part.files.map(([path, text]) => (sink(path, text as string), [path, Buffer.byteLength(text as string)] as const)) } : part;
-    return { ...done, rendered, paths, files: sink ? undefined : done.files, ...(delivery ? { delivery } : {}), ...(cached ? { cached } : {}), ...(rolloutDigest ? { rolloutDigest } : {}) };
+    const made = keys.made();
+    return { ...done, rendered, paths, files: sink ? undefined : done.files, ...(delivery ? { delivery } : {}), ...(cached ? { cached } : {}), ...(rolloutDigest ? { rolloutDigest } : {}), ...(made ? { keys: made } : {}) };
   };
   const pool = workerPool(workerCount(order.length), options.workerCode);
   if (!pool) return renderAll();
@@ -663,6 +667,6 @@ function fromWorker(done: WorkerCluster, context: FleetContext, staged: StagedTa
     });
     delivery = { components: withValues(done.delivery.components, rendered.upstreamValues), files };
   }
-  const { cached, rolloutDigest } = done;
-  return { rendered, paths, files: sink || staged ? undefined : texts, diagnostics, secrets, lock, ...(lockedMajor !== undefined ? { lockedMajor } : {}), indexEntry, ...(delivery ? { delivery } : {}), ...(cached ? { cached } : {}), ...(rolloutDigest ? { rolloutDigest } : {}) };
+  const { cached, rolloutDigest, keys } = done;
+  return { rendered, paths, files: sink || staged ? undefined : texts, diagnostics, secrets, lock, ...(lockedMajor !== undefined ? { lockedMajor } : {}), indexEntry, ...(delivery ? { delivery } : {}), ...(cached ? { cached } : {}), ...(rolloutDigest ? { rolloutDigest } : {}), ...(keys ? { keys } : {}) };
 }
