@@ -139,6 +139,7 @@ export interface WorkerCluster {
   readonly rolloutDigest?: string;
   /** Files whose objects its checks found valid that the file of those did not hold (valid-before.ts takeFound), for the main thread to keep. */
   readonly validFound?: Uint8Array;
+  /** The keys the worker made for its verdicts (ClusterOutcome's). */
   readonly keys?: MadeKeys;
 }
 
@@ -623,7 +624,6 @@ try {
 }`;
 }
 
-/** A worker's cluster as the fleet-wide steps read it; its files are in the staged folder or here. */
 /** A worker's cluster from the objects or views it sent. */
 function sentRendered(cluster: ResolvedCluster, folder: string, done: WorkerCluster, sent: Exclude<WorkerCluster['objects'], typeof IN_RECORD>): RenderedCluster {
   const { objectFiles, routeFiles } = 'objectViews' in sent ? { objectFiles: unpackViews(sent.objectViews), routeFiles: unpackViews(sent.routeViews) } : sent;
@@ -641,6 +641,7 @@ function sentRendered(cluster: ResolvedCluster, folder: string, done: WorkerClus
   };
 }
 
+/** A worker's cluster as the fleet-wide steps read it; its files are in the staged folder or here. */
 function fromWorker(done: WorkerCluster, context: FleetContext, staged: StagedTarget | undefined, sink: ((path: string, content: string) => void) | undefined): ClusterOutcome {
   const cluster = context.fleet.clusters[done.index];
   const folder = clusterFolder(cluster.environment, cluster.name);
