@@ -16,7 +16,7 @@ export function readDocuments(text: string): unknown[] {
   for (const part of text.split(DOCUMENT_START)) {
     // An empty part (a leading marker, an empty document) is left to the full parser, which knows what it means.
     const simple = parseSimpleYaml(part, LIMITS);
-    if (!simple) return parseAllDocuments(text).map((d) => d.toJSON() as unknown);
+    if (!simple) return parseAllDocuments(text, QUIET).map((d) => d.toJSON() as unknown);
     values.push(simple.value);
   }
   return values;
@@ -24,5 +24,9 @@ export function readDocuments(text: string): unknown[] {
 
 /** A file of one document as plain data, as `parse(text)` gives it. */
 export function readDocument(text: string): unknown {
-  return parseSimpleYaml(text, LIMITS)?.value ?? parse(text);
+  return parseSimpleYaml(text, LIMITS)?.value ?? parse(text, QUIET);
 }
+
+// A Helm template read back (`{{ … }}` is a flow mapping used as a key) makes the parser print a
+// process warning per such key; the data is the same without them.
+const QUIET = { logLevel: 'error' } as const;

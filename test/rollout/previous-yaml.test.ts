@@ -9,7 +9,8 @@ import { readDocument, readDocuments } from '../../lib/rollout/previous-yaml.ts'
 import { exampleDocument, REPO } from '../support/fleet.ts';
 import { renderDocument } from './support.ts';
 
-const full = (text: string) => parseAllDocuments(text).map((d) => d.toJSON() as unknown);
+// Quiet: a Helm template's `{{ … }}` keys would print a process warning each.
+const full = (text: string) => parseAllDocuments(text, { logLevel: 'error' }).map((d) => d.toJSON() as unknown);
 
 describe('the previous output read back', () => {
   let yamlFiles: [path: string, text: string][];
