@@ -150,14 +150,21 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** What is written when the process exits, once: data that grows while the process runs. */
-const atExit: (() => void)[] = [];
+/**
+ * What is written when the process exits, once: data that grows while the process runs. One list and
+ * one 'exit' listener per process, however many copies of this module it loads (a test suite loads
+ * modules afresh; a listener per copy made Node warn of a leak past ten).
+ */
+const AT_EXIT = Symbol.for('meshfleet: saved at exit');
 
 /** Runs `save` when the process exits (only synchronous work is possible then). */
 export function saveAtExit(save: () => void): void {
-  if (atExit.length === 0) {
+  const holder = globalThis as { [AT_EXIT]?: (() => void)[] };
+  let atExit = holder[AT_EXIT];
+  if (atExit === undefined) {
+    const list: (() => void)[] = (atExit = holder[AT_EXIT] = []);
     process.once('exit', () => {
-      for (const run of atExit.splice(0)) run();
+      for (const run of list.splice(0)) run();
     });
   }
   atExit.push(save);
