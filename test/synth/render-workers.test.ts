@@ -133,14 +133,14 @@ describe('rendering in worker threads', () => {
     expect(threaded.rendered.clusters).toStrictEqual(single.rendered.clusters);
   }, 120_000);
 
-  it("with the incremental cache recorded, gives a worker's clusters to the main thread from their records: what the main thread reads of each is its own rendering's", () => {
+  it("with the incremental cache recorded, holds every cluster for the fleet-wide steps as its record: what they read of each is its rendering's", () => {
     // As the CLI synthesizes (keep 'rollout', each cluster encoded for the cache by its thread): a
     // worker sends no views or values beside the record (IN_RECORD), which the main thread decodes.
     const { fleet } = plan(exampleDocument());
-    const run = (workers: string) => {
+    const run = (workers: string, encode = true) => {
       vi.stubEnv('MESHFLEET_WORKERS', workers);
       const staged = stagedSink(mkdtempSync(join(work, 'records-')));
-      const outcomes = renderClusters(fleetContext(fleet!), {}, undefined, staged.sink, staged.sink.staged, { keep: 'rollout', extras: { deliveryParts: true, encode: true, rolloutDigest: true } });
+      const outcomes = renderClusters(fleetContext(fleet!), {}, undefined, staged.sink, staged.sink.staged, { keep: 'rollout', extras: { deliveryParts: true, encode, rolloutDigest: true } });
       const read = outcomes.map(({ rendered: r, delivery, cached, rolloutDigest }) => ({
         folder: r.folder,
         objects: r.objects,
@@ -158,9 +158,12 @@ describe('rendering in worker threads', () => {
     };
     const single = run('0');
     const threaded = run('3');
+    // The main thread alone, encoding nothing: each cluster as it rendered it, no record read.
+    const rendered = run('0', false);
     expect(threaded.recorded.length).toBeGreaterThan(0);
     expect(single.read.every((r) => r.cached !== undefined && r.routeFiles.length > 0 && r.components !== undefined)).toBe(true);
     expect(threaded.read).toStrictEqual(single.read);
+    expect(rendered.read.map(({ cached: _, ...read }) => read)).toStrictEqual(single.read.map(({ cached: _, ...read }) => read));
   }, 120_000);
 
   it('reports application objects’ findings per cluster, in fleet order, as the main thread does', () => {
