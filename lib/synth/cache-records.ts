@@ -161,15 +161,21 @@ export function decodeCachedCluster(record: Uint8Array): CachedCluster {
   const viewsEnd = 4 + bytes.readUInt32LE(0);
   const entryEnd = viewsEnd + 4 + bytes.readUInt32LE(viewsEnd);
   const valuesEnd = entryEnd + 4 + bytes.readUInt32LE(entryEnd);
-  const entry = bytes.subarray(viewsEnd + 4, entryEnd);
-  // Latin-1 decodes ASCII (nearly every entry) several times faster than UTF-8.
-  const text = entry.toString(isAscii(entry) ? 'latin1' : 'utf8');
   let views: ClusterViews | undefined;
   let values: CachedValues | undefined;
+  let indexEntry: ClusterEntry | undefined;
   const { indexEntryClean, ...rest } = decode(bytes.subarray(valuesEnd)) as CachedRest;
   return {
     ...rest,
-    indexEntry: { text, clean: indexEntryClean },
+    // When read: a cluster held as its record for the fleet-wide steps (recordRendered) has its entry already.
+    get indexEntry() {
+      if (indexEntry === undefined) {
+        const entry = bytes.subarray(viewsEnd + 4, entryEnd);
+        // Latin-1 decodes ASCII (nearly every entry) several times faster than UTF-8.
+        indexEntry = { text: entry.toString(isAscii(entry) ? 'latin1' : 'utf8'), clean: indexEntryClean };
+      }
+      return indexEntry;
+    },
     views: () => (views ??= decode(bytes.subarray(4, viewsEnd)) as ClusterViews),
     upstreamValues: () => (values ??= decode(bytes.subarray(entryEnd + 4, valuesEnd)) as CachedValues),
   };

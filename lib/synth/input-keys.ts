@@ -10,7 +10,7 @@ import { canonical, codeStamp, digest } from './hashing.ts';
 import type { ClusterApps, ClusterKeys, FleetContext } from './render-cluster.ts';
 
 /** A cluster's input key, from its application objects (what renderCluster is given beside the cluster). */
-export type InputKeyOf = (cluster: ResolvedCluster, apps: ClusterApps | undefined) => string | undefined;
+type InputKeyOf = (cluster: ResolvedCluster, apps: ClusterApps | undefined) => string | undefined;
 
 /**
  * Each cluster's input key, one cluster at a time (on the thread that renders it, or for the whole

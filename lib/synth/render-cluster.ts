@@ -86,7 +86,7 @@ export function renderCluster(context: FleetContext, cluster: ResolvedCluster, c
   const previous = charts[key];
   const entry = chartLockEntry(previous, chart.content, cluster.linkerdVersion, delivery.chartMajor);
   // The same inputs and chart version gave an output that passed every check below before: none runs.
-  const verdict = keepsVerdicts() ? clusterVerdict(keys, entry.version) : undefined;
+  const verdict = keepsVerdicts() ? verdictOf(keys?.input(), entry.version) : undefined;
   const passedBefore = verdict !== undefined && validBefore(CLUSTER_CHECKS, verdict);
   let diagnostics: Diagnostic[] = [];
   if (!passedBefore) {
@@ -117,7 +117,7 @@ export function renderCluster(context: FleetContext, cluster: ResolvedCluster, c
 export function checkedDeliveryPart(fleet: ResolvedFleet, rendered: RenderedCluster, keys?: ClusterKeys): ClusterDeliveryPart | undefined {
   const { components, files, objectFiles } = clusterDeliveryPart(fleet, rendered);
   // As renderCluster's checks: the same part's inputs passed them before.
-  const verdict = keepsVerdicts() ? partVerdict(keys, rendered.chartVersion) : undefined;
+  const verdict = keepsVerdicts() ? verdictOf(keys?.part(), rendered.chartVersion) : undefined;
   if (verdict !== undefined && validBefore(PART_CHECKS, verdict)) return { components, files };
   const texts = new Map(files as (readonly [string, string])[]);
   const checked = filesCheckedBefore(objectFiles.map((file) => [texts.get(file.path), file.objects] as const), {});
@@ -155,13 +155,8 @@ export interface MadeKeys {
 const CLUSTER_CHECKS = 'every check of a cluster';
 const PART_CHECKS = "every check of a cluster's part of the GitOps files";
 
-function clusterVerdict(keys: ClusterKeys | undefined, chartVersion: string): string | undefined {
-  const key = keys?.input();
-  return key === undefined ? undefined : `${key}\0${chartVersion}`;
-}
-
-function partVerdict(keys: ClusterKeys | undefined, chartVersion: string): string | undefined {
-  const key = keys?.part();
+/** What a verdict is kept under: a key with the mesh chart's version; none without a key. */
+function verdictOf(key: string | undefined, chartVersion: string): string | undefined {
   return key === undefined ? undefined : `${key}\0${chartVersion}`;
 }
 
