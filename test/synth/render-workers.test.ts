@@ -1,7 +1,7 @@
 // Clusters rendered in worker threads (lib/synth/render-workers.ts) give the same output, the same
 // diagnostics in fleet order and the same errors as rendering on the main thread; MESHFLEET_WORKERS
 // forces the count.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
@@ -41,7 +41,7 @@ function synthWith(workers: string, document: unknown, baseDir: string, out: str
  * cluster and then waits here until a worker has written one of its own, so the workers render part
  * of even a small fleet (else the main thread may finish before a worker has loaded its modules).
  */
-function stagedSink(folder: string) {
+function stagedSink(folder: string, wait: (path: string) => void = (path) => waitForAnotherCluster(folder, path)) {
   const write = stagedWriter(folder);
   const recorded: string[] = [];
   const sunk: string[] = [];
@@ -52,7 +52,7 @@ function stagedSink(folder: string) {
     (path: string, text: string) => {
       if (!waited) {
         waited = true;
-        waitForAnotherCluster(folder, path);
+        wait(path);
       }
       sunk.push(path);
       write(path, text);
@@ -253,14 +253,21 @@ describe('a render worker that stops', () => {
     const { fleet } = plan(clusters(8));
     const context = fleetContext(fleet!);
     // The worker's thread ends as it claims its second cluster (a claim is an Atomics.add on slot 0 of
-    // the shared array), as when its heap limit stops it: it never reports that cluster. The main
-    // thread waits in stagedSink until the worker has written its first, so the worker has one to claim.
+    // the shared array), as when its heap limit stops it: it never reports that cluster. It leaves a
+    // mark first, which the main thread waits for in stagedSink before its first file, so the worker
+    // has claimed a cluster however fast the main thread renders (it took all the others once, under
+    // the full suite's load, when it waited only for the worker's first cluster).
+    const claimed = join(work, 'second-claim');
     const stopOnSecondClaim = (code: string) =>
-      `{ const add = Atomics.add; let claims = 0; Atomics.add = (array, slot, value) => { const at = add(array, slot, value); if (slot === 0 && ++claims === 2) process.exit(1); return at; }; }\n${code}`;
+      `{ const add = Atomics.add; let claims = 0; Atomics.add = (array, slot, value) => { const at = add(array, slot, value); if (slot === 0 && ++claims === 2) { require('node:fs').writeFileSync(${JSON.stringify(claimed)}, ''); process.exit(1); } return at; }; }\n${code}`;
+    const untilClaimed = () => {
+      const sleep = new Int32Array(new SharedArrayBuffer(4));
+      for (const until = Date.now() + 60_000; Date.now() < until && !existsSync(claimed); ) Atomics.wait(sleep, 0, 0, 20);
+    };
     const render = (workers: string, workerCode?: (code: string) => string) => {
       vi.stubEnv('MESHFLEET_WORKERS', workers);
       const folder = mkdtempSync(join(work, 'stopped-'));
-      const { sink, recorded } = stagedSink(folder);
+      const { sink, recorded } = stagedSink(folder, workerCode ? untilClaimed : undefined);
       const outcomes = renderClusters(context, {}, undefined, sink, sink.staged, { workerCode });
       return { outcomes, recorded, files: tree(folder) };
     };
