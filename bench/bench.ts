@@ -10,14 +10,14 @@
 //   fresh process, and in synth --watch's),
 //   synth --check, diff and validate no slower than synth; start-up: --help and --version ≤ 0.2 s, lint ≤ 0.5 s.
 // The ratio to the floor is reported against its goal (≤ 2×), and the machine's speed before and after the
-// runs, in one thread and on every core at once (bench/machine-speed.ts), beside its load. MESHFLEET_BENCH_DIR picks the folder.
+// runs, in one thread, on every core at once and in fresh memory (bench/machine-speed.ts), beside its load. MESHFLEET_BENCH_DIR picks the folder.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measureSize, median, type SizeFigures, type WatchFigures } from './cli-runs.ts';
-import { machineSpeed, machineSpeedAllCores } from './machine-speed.ts';
+import { machineSpeed, machineSpeedAllCores, memorySpeed } from './machine-speed.ts';
 import { measureStartup, startupTable } from './startup.ts';
 
 const SIZES = [
@@ -52,6 +52,7 @@ const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, ${(tot
 const loadBefore = loadavg()[0]!;
 const speedBefore = machineSpeed();
 const allCoresBefore = await machineSpeedAllCores();
+const memoryBefore = memorySpeed();
 
 let cli: SizeFigures[];
 let watch: WatchFigures;
@@ -72,8 +73,9 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const loadAfter = loadavg()[0]!;
 const speedAfter = machineSpeed();
 const allCoresAfter = await machineSpeedAllCores();
+const memoryAfter = memorySpeed();
 console.log(`machine: ${machine}; load average ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after`);
-console.log(`machine speed: a fixed JavaScript workload (bench/machine-speed.ts) took ${Math.round(speedBefore)} ms before the runs, ${Math.round(speedAfter)} ms after; on every core at once (${cpus().length} processes, the slowest) ${Math.round(allCoresBefore)} ms before, ${Math.round(allCoresAfter)} ms after (lower is faster)\n`);
+console.log(`machine speed: a fixed JavaScript workload (bench/machine-speed.ts) took ${Math.round(speedBefore)} ms before the runs, ${Math.round(speedAfter)} ms after; on every core at once (${cpus().length} processes, the slowest) ${Math.round(allCoresBefore)} ms before, ${Math.round(allCoresAfter)} ms after; writing 128 MiB of fresh memory (page faults) ${Math.round(memoryBefore)} ms before, ${Math.round(memoryAfter)} ms after (lower is faster)\n`);
 const header = ['clusters', 'CLI wall (median)', 'runs (range, s)', 'CPU (median)', 'peak RSS', 'in-process synth', 'checks, all again (vs synth)', 'objects', 'written', 'floor (YAML+write)', 'CLI vs floor'];
 const rows = cli.map((f, i) => {
   const p = inProcess[i]!;

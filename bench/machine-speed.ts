@@ -25,6 +25,25 @@ for (let i = 0; i < 2e7; i++) sum = (sum * 31 + i) | 0;
 process.stdout.write(String(performance.now() - start) + ' ' + sum);
 `;
 
+/**
+ * Memory the process has not touched before, written once: 128 MiB in 8 MiB buffers. Each first
+ * touch of a page costs a page fault, and on this project's virtual machines that cost varies far
+ * more than arithmetic does: on 2026-12-04 the workload above was 10% slower than in the README's
+ * table while every synth was 50–90% slower, and this took ~350 ms (some 10 µs per 4 KiB page). A
+ * synth touches several hundred MiB (its heaps, its threads, the files it writes to a RAM folder).
+ */
+const MEMORY_WORKLOAD = `
+const start = performance.now();
+const kept = [];
+for (let i = 0; i < 16; i++) kept.push(Buffer.alloc(8 << 20).fill(i + 1));
+process.stdout.write(String(performance.now() - start) + ' ' + kept.length);
+`;
+
+/** The median time (ms) of the memory workload in `runs` fresh processes: lower is faster. */
+export function memorySpeed(runs = 3): number {
+  return median(timesPrinted(Array.from({ length: runs }, () => execFileSync(process.execPath, ['-e', MEMORY_WORKLOAD]).toString())));
+}
+
 /** The median time (ms) of the workload in `runs` fresh Node.js processes: lower is faster. */
 export function machineSpeed(runs = 3): number {
   return median(timesPrinted(Array.from({ length: runs }, () => execFileSync(process.execPath, ['-e', WORKLOAD]).toString())));
