@@ -19,7 +19,7 @@ threads.parentPort.once('message', ({ code, workerData }) => {
 });`;
 
 /** A render worker's heap limits by default (lib/synth/render-workers.ts workerResourceLimits): a thread with others is not taken as one. */
-const SPARE_LIMITS = { maxOldGenerationSizeMb: 1536, maxYoungGenerationSizeMb: 64 };
+const SPARE_LIMITS = { maxOldGenerationSizeMb: 1536, maxYoungGenerationSizeMb: 16 };
 
 /** A fleet file of this many bytes or more has its threads started ahead (lib/synth/render-workers.ts LARGE_FLEET_FILE_BYTES). */
 const LARGE_FLEET_FILE_BYTES = 8192;

@@ -50,12 +50,14 @@ export const WORKERS_VARIABLE = 'MESHFLEET_WORKERS';
 const WORKER_OLD_GENERATION_MB = 1536;
 /**
  * A render worker's young generation (V8's default is 48 MB on 64-bit). A cluster's objects, texts
- * and files die young, but a scavenge every ~16 MB copied what was still being built: in a cold
- * 1000-cluster synth the worker's collections went from 67–69 to 41–44 and their pauses from
- * 248–345 to 225–303 ms (--trace-gc, three runs each), for ~35 MB more peak memory. The main
+ * and files die young. 64 MB once cut a worker's scavenges at 1000 clusters (67–69 to 41–44, pauses
+ * 248–345 to 225–303 ms), but every MB of it is memory touched for the first time, and on a machine
+ * whose page faults are slow (~10 µs each, docs/performance.md 2026-12-04) 16 MB was faster: eight
+ * interleaved pairs at 1000 clusters gave 3.88–3.90 s against 3.96–4.04 s (CPU 6.88 against 7.13–7.27
+ * s), 14,000 fewer page faults and a peak of 260 MiB against 316 MiB; 8 MB was no better. The main
  * thread's is set as Node starts, out of our reach.
  */
-const WORKER_YOUNG_GENERATION_MB = 64;
+const WORKER_YOUNG_GENERATION_MB = 16;
 
 /** Sets a render worker's old generation limit in MB (WORKER_OLD_GENERATION_MB): README, Render workers. */
 export const WORKER_HEAP_VARIABLE = 'MESHFLEET_WORKER_HEAP_MB';
