@@ -117,7 +117,7 @@ export function clusterIndexEntry(fleet: ResolvedFleet, r: RenderedCluster, view
  * in a 1000-cluster synth index.json was then 17 MB in memory instead of 8.7 MB, and every copy of
  * it (the join, the write) twice the work. Text with other characters is left as it is.
  */
-function oneByte(text: string): string {
+export function oneByte(text: string): string {
   const bytes = Buffer.from(text, 'utf8');
   return bytes.length === text.length ? bytes.toString('latin1') : text;
 }

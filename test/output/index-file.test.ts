@@ -1,7 +1,8 @@
 // index.json (lib/output/index-file.ts) is JSON.stringify(index, null, 2) of the whole, though each
 // cluster's entry is made on its own (on the thread that rendered it, or taken from the cache).
+import { serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
-import { indexFile } from '../../lib/output/index-file.ts';
+import { indexFile, oneByte } from '../../lib/output/index-file.ts';
 import type { ResolvedFleet } from '../../lib/resolve/resolve.ts';
 
 /** An entry as clusterIndexEntry makes it: its JSON, indented to its place in environments[].clusters[]. */
@@ -34,5 +35,24 @@ describe('indexFile', () => {
     // The outline the secret scan reads when every entry stood clean: the same file, each entry `{}`.
     const outlined = { ...index, environments: index.environments.map((e) => ({ ...e, clusters: e.clusters.map(() => ({})) })) };
     expect(outline).toBe(JSON.stringify(outlined, null, 2) + '\n');
+  });
+});
+
+describe('oneByte', () => {
+  // V8's serializer tags a one-byte string '"' (after its two header bytes); a two-byte one 'c', after a padding byte when needed.
+  const isOneByte = (text: string) => serialize(text)[2] === 0x22;
+
+  it('makes ASCII text held two bytes a character a one-byte string with the same characters', () => {
+    // A slice of a two-byte string is two-byte, whatever its characters.
+    const twoByte = `→${'{\n  "name": "c1"\n}'.repeat(50)}`.slice(1);
+    expect(isOneByte(twoByte)).toBe(false);
+    const text = oneByte(twoByte);
+    expect(isOneByte(text)).toBe(true);
+    expect(text).toBe(twoByte);
+  });
+
+  it('leaves text with other characters as it is', () => {
+    const text = 'subject: CN=Zürich → ☃';
+    expect(oneByte(text)).toBe(text);
   });
 });
