@@ -80,9 +80,11 @@ function bundledCli(file) {
   } catch {
     // None yet: written when this run ends well.
   }
-  // importModule: in Node 20 code compiled from cached data cannot import(); the bundle imports what
-  // it does not hold (a TypeScript fleet, tsx) through this module.
-  const script = new Script(`(function (exports, require, module, __filename, __dirname, importModule) {${code}\n})`, { filename: file, cachedData });
+  // The build writes the bundle as a function expression of (exports, require, module, __filename,
+  // __dirname, importModule), compiled as read: wrapped here, its 2.9 MB were copied once more. In
+  // Node 20 code compiled from cached data cannot import(); the bundle imports what it does not hold
+  // (a TypeScript fleet, tsx) through importModule, this module's import().
+  const script = new Script(code, { filename: file, cachedData });
   if (cachedData === undefined || script.cachedDataRejected) {
     process.once('exit', (exitCode) => {
       // Made with V8's default flags, which the next run reads it under: render workers may have tuned them (lib/compiler-tuning.ts).

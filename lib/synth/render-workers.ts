@@ -610,7 +610,8 @@ try {
   const dataFile = require('node:path').join(folder, 'render-worker-' + hash + '.v8-cache');
   let cachedData;
   try { cachedData = fs.readFileSync(dataFile); } catch {}
-  const script = new (require('node:vm').Script)('(function (exports, require, module, __filename, __dirname, importModule) {' + bytes.toString('latin1') + '\\n})', { filename: file, cachedData });
+  // A function expression as the build writes it (bin/meshfleet.js compiles it the same way).
+  const script = new (require('node:vm').Script)(bytes.toString('latin1'), { filename: file, cachedData });
   const save = cachedData === undefined || script.cachedDataRejected ? () => {
     const temporary = dataFile + '.' + process.pid + '-' + threadId + '.tmp';
     try {

@@ -32,6 +32,9 @@ function ran(dir: string, argv: readonly string[] = ['x'], env: NodeJS.ProcessEn
 
 const past = new Date(Date.now() - 60_000);
 
+/** A bundle's code as scripts/build.mjs writes it: the function expression bin compiles. */
+const asBuilt = (code: string) => `(function (exports, require, module, __filename, __dirname, importModule) {${code}\n})\n`;
+
 describe('bin/meshfleet.js', () => {
   it('runs dist/ when it was built after every change to lib/ and imports/', () => {
     const dir = standIn();
@@ -95,7 +98,7 @@ export async function runCli() {
     const made = join(dir, 'made');
     const bundle =
       "exports.allowCompilerTuning = () => {}; exports.withCompilerFlags = (state, make) => { const data = make(); require('node:fs').appendFileSync(process.env.MADE, state + ' ' + data.length + '\\n'); return data; }; exports.runCli = async (argv) => { const { sep } = await importModule('node:path'); process.stdout.write('bundled ' + argv.join(' ') + ' ' + sep); return 0; };\n";
-    writeFileSync(join(dir, 'dist', 'lib', 'cli', 'main.bundle.cjs'), bundle);
+    writeFileSync(join(dir, 'dist', 'lib', 'cli', 'main.bundle.cjs'), asBuilt(bundle));
     const env = { ...process.env, MESHFLEET_CACHE_DIR: join(dir, 'cache'), MADE: made };
     const data = () => readdirSync(join(dir, 'cache')).filter((file) => file.endsWith('.v8-cache'));
     expect(ran(dir, ['synth'], env)).toBe('bundled synth /');
@@ -124,26 +127,26 @@ export async function runCli() {
     const data = () => readdirSync(join(dir, 'cache')).filter((name) => name.endsWith('.v8-cache'));
     // Named by the build's hash (no hashing of the bundle on every start), its size and its time.
     writeFileSync(stamp, `meshfleet-build ${'a'.repeat(64)}\n`);
-    writeFileSync(file, bundle('first'));
+    writeFileSync(file, asBuilt(bundle('first')));
     utimesSync(file, past, past);
     expect(ran(dir, ['synth'], env)).toBe('first');
     expect(ran(dir, ['synth'], env)).toBe('first');
     expect(data()).toHaveLength(1);
     // An edit (same length, same stamp): another time.
-    writeFileSync(file, bundle('other'));
+    writeFileSync(file, asBuilt(bundle('other')));
     expect(ran(dir, ['synth'], env)).toBe('other');
     // A rebuild (same length, a new stamp), even with the time of the first.
-    writeFileSync(file, bundle('third'));
+    writeFileSync(file, asBuilt(bundle('third')));
     utimesSync(file, past, past);
     writeFileSync(stamp, `meshfleet-build ${'b'.repeat(64)}\n`);
     expect(ran(dir, ['synth'], env)).toBe('third');
     // A stamp without the hash (an older build): named by the bundle's content.
     writeFileSync(stamp, '');
-    writeFileSync(file, bundle('forth'));
+    writeFileSync(file, asBuilt(bundle('forth')));
     utimesSync(file, past, past);
     expect(ran(dir, ['synth'], env)).toBe('forth');
     expect(ran(dir, ['synth'], env)).toBe('forth');
-    writeFileSync(file, bundle('fifth'));
+    writeFileSync(file, asBuilt(bundle('fifth')));
     utimesSync(file, past, past);
     expect(ran(dir, ['synth'], env)).toBe('fifth');
   });
@@ -151,7 +154,7 @@ export async function runCli() {
   it("removes a command's code cache data of older builds when it writes its own, keeping the most recent few", () => {
     const dir = standIn();
     rmSync(join(dir, 'lib'), { recursive: true });
-    writeFileSync(join(dir, 'dist', 'lib', 'cli', 'main.bundle.cjs'), "exports.allowCompilerTuning = () => {}; exports.withCompilerFlags = (state, make) => make(); exports.runCli = async () => 0;\n");
+    writeFileSync(join(dir, 'dist', 'lib', 'cli', 'main.bundle.cjs'), asBuilt("exports.allowCompilerTuning = () => {}; exports.withCompilerFlags = (state, make) => make(); exports.runCli = async () => 0;\n"));
     const cache = join(dir, 'cache');
     mkdirSync(cache);
     // Data of four older builds for synth (the higher the newer), of one for lint, a killed run's
