@@ -112,10 +112,11 @@ export function clusterIndexEntry(fleet: ResolvedFleet, r: RenderedCluster, view
 }
 
 /**
- * ASCII text as a one-byte string. Strings that V8's optimizing compiler concatenates (a Secret's name
- * here) may come out two-byte though every character is ASCII, and so does all text made from them:
- * in a 1000-cluster synth index.json was then 17 MB in memory instead of 8.7 MB, and every copy of
- * it (the join, the write) twice the work. Text with other characters is left as it is.
+ * ASCII text as a one-byte string. A name parsed out of the fleet file and since used as a property
+ * key is a "thin" string in V8, and optimized code concatenating one (a Secret's name here) makes a
+ * two-byte string though every character is ASCII, and so is all text made from it: in a
+ * 1000-cluster synth index.json was then 17 MB in memory instead of 8.7 MB, and every copy of it
+ * (the join, the write) twice the work (docs/performance.md, 2026-12-04). Other text is left as it is.
  */
 export function oneByte(text: string): string {
   const bytes = Buffer.from(text, 'utf8');
