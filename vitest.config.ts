@@ -14,6 +14,9 @@ export default defineConfig({
     testTimeout: 60_000,
     // beforeAll hooks synthesize whole fleets; on a busy 2-core machine that can take far longer than 10 s.
     hookTimeout: 120_000,
+    // A test file's process can take more than vitest's 10 s to end on a busy 2-core machine (beside CI,
+    // load ~4): vitest then prints a timeout line, though every test passed.
+    teardownTimeout: 60_000,
     globalSetup: ['test/support/global-setup.ts'],
     // One test file per core, not vitest's default of one less: many files wait on processes they
     // spawn (the CLI, npm, helm, git), so on a 2-core machine the default runs them one at a time.
