@@ -3,6 +3,7 @@
 import { serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { indexFile, oneByte } from '../../lib/output/index-file.ts';
+import { fleetDocument, render } from '../support/fleet.ts';
 import type { ResolvedFleet } from '../../lib/resolve/resolve.ts';
 
 /** An entry as clusterIndexEntry makes it: its JSON, indented to its place in environments[].clusters[]. */
@@ -49,6 +50,17 @@ describe('oneByte', () => {
     const text = oneByte(twoByte);
     expect(isOneByte(text)).toBe(true);
     expect(text).toBe(twoByte);
+  });
+
+  it("keeps index.json one-byte when the fleet's names are held two bytes a character (as V8 holds some parsed names)", () => {
+    const network = `→${'network-one-two'}`.slice(1);
+    expect(isOneByte(network)).toBe(false);
+    const { files, clusters } = render(fleetDocument((doc) => doc.spec.clusters.forEach((c: { network: string }) => (c.network = network))));
+    // The name reached the entries as it was given, and is in index.json.
+    expect(clusters.every((c) => !isOneByte(c.cluster.network))).toBe(true);
+    const index = files.get('index.json')!;
+    expect(index).toContain('"network": "network-one-two"');
+    expect(isOneByte(index)).toBe(true);
   });
 
   it('leaves text with other characters as it is', () => {
