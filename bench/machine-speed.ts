@@ -41,12 +41,17 @@ process.stdout.write(String(performance.now() - start) + ' ' + kept.length);
 
 /** The median time (ms) of the memory workload in `runs` fresh processes: lower is faster. */
 export function memorySpeed(runs = 3): number {
-  return median(timesPrinted(Array.from({ length: runs }, () => execFileSync(process.execPath, ['-e', MEMORY_WORKLOAD]).toString())));
+  return medianTime(MEMORY_WORKLOAD, runs);
 }
 
 /** The median time (ms) of the workload in `runs` fresh Node.js processes: lower is faster. */
 export function machineSpeed(runs = 3): number {
-  return median(timesPrinted(Array.from({ length: runs }, () => execFileSync(process.execPath, ['-e', WORKLOAD]).toString())));
+  return medianTime(WORKLOAD, runs);
+}
+
+/** The median of the times a workload printed, run `runs` times, each in a fresh process. */
+function medianTime(workload: string, runs: number): number {
+  return median(timesPrinted(Array.from({ length: runs }, () => execFileSync(process.execPath, ['-e', workload]).toString())));
 }
 
 /** The times (ms) the workload's runs printed; throws when one printed none. */
