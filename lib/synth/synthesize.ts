@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { FleetError, warning, type Diagnostic, type Locator } from '../model/diagnostics.ts';
 import { applyAcknowledgements } from '../model/acknowledge.ts';
 import { openOutputFolder } from '../output/output-folder.ts';
-import { collectHeldSurveyGarbage, prestartSurvey, releasePrestartedSurvey } from '../output/folder-survey.ts';
+import { collectHeldSurveyGarbage, prefetchForHeldSurvey, prestartSurvey, releasePrestartedSurvey } from '../output/folder-survey.ts';
 import type { StagedTree } from '../output/atomic-write.ts';
 import { readVersionLock } from '../output/versioning.ts';
 import { compareWithFolder, type FolderComparison } from '../output/diff.ts';
@@ -102,9 +102,12 @@ export function prepareSynthesis(file: string, options: SynthOptions): void {
  */
 export function prepareNextSynthesis(options: SynthOptions): void {
   const target = resolve(options.outdir ?? 'charts-out');
-  if (incrementalWanted(options) && hasIncrementalCache(target)) prestartSurvey(target, true);
+  const reusing = incrementalWanted(options) && hasIncrementalCache(target);
+  if (reusing) prestartSurvey(target, true);
   // One that surveyed for this run is kept: what it read is collected now, not left to the next run's peak.
   collectHeldSurveyGarbage();
+  // Then it reads the cache this run wrote, which the next run's job would otherwise wait for.
+  if (reusing) prefetchForHeldSurvey(incrementalCacheFile(target));
 }
 
 /** The watch mode has ended: the survey thread prepareNextSynthesis left waiting is stopped. */

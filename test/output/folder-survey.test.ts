@@ -2,13 +2,13 @@
 // of a large output folder — every file's size and modification time, or why meshfleet must not
 // replace the folder — is exactly what the walk on the main thread gives, and a thread that fails
 // hands over to that walk.
-import { lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FileAccessError } from '../../lib/model/file-access.ts';
 import { OUTPUT_MARKER, ownerMarker, surveyedFiles, surveyOwnership } from '../../lib/output/folder-ownership.ts';
-import { collectHeldSurveyGarbage, heldSurveyCollections, prefetchedFiles, prestartSurvey, releasePrestartedSurvey, startSurvey, surveyThreads } from '../../lib/output/folder-survey.ts';
+import { collectHeldSurveyGarbage, filesReadAtJob, heldSurveyCollections, prefetchedFiles, prefetchForHeldSurvey, prestartSurvey, releasePrestartedSurvey, startSurvey, surveyThreads } from '../../lib/output/folder-survey.ts';
 import { readPreviousIndex } from '../../lib/output/previous-index.ts';
 import { openOutputFolder } from '../../lib/output/output-folder.ts';
 import { readTree } from '../support/tree.ts';
@@ -180,18 +180,36 @@ describe('the survey of an output folder on its own thread', () => {
     expect(pending.where()).toBe('thread');
   });
 
-  it('has a prestarted thread read the file to read ahead before its job, which then gets those bytes; a job naming another file reads that', () => {
+  it('has a prestarted thread read the file to read ahead before its job, which then gets those bytes; a job naming another file, or after the file changed, reads it then', () => {
     const { target } = outputFolder();
     const ahead = join(work, 'cache.bin');
     writeFileSync(ahead, 'read early');
     prestartSurvey(target, false, ahead);
     expect(prefetchedFiles(0, 10_000)).toBe(1);
-    // Changed since: the job is answered with what the thread read before it came.
-    writeFileSync(ahead, 'read late');
     const pending = startSurvey(target, 'out', true, {}, ahead);
     expect(Buffer.from(pending.readAhead()!).toString()).toBe('read early');
     expect(pending.result()).toStrictEqual(surveyOwnership(target, 'out', true));
-    pending.stop();
+    pending.previousIndex();
+    expect(surveyThreads().prestarted).toBe(false);
+    // Changed once read (the same length, the time set back: its inode's change time tells): read again when the job comes.
+    prestartSurvey(target, true);
+    prefetchForHeldSurvey(ahead);
+    expect(prefetchedFiles(0, 10_000)).toBe(1);
+    const { atime, mtime } = statSync(ahead);
+    writeFileSync(ahead, 'read later');
+    utimesSync(ahead, atime, mtime);
+    const changed = startSurvey(target, 'out', true, {}, ahead);
+    expect(Buffer.from(changed.readAhead()!).toString()).toBe('read later');
+    changed.previousIndex();
+    expect(filesReadAtJob()).toBe(1);
+    // Held, the same thread: unchanged since it was read ahead, not read at the job.
+    prefetchForHeldSurvey(ahead);
+    expect(prefetchedFiles(1, 10_000)).toBe(2);
+    const unchanged = startSurvey(target, 'out', true, {}, ahead);
+    expect(Buffer.from(unchanged.readAhead()!).toString()).toBe('read later');
+    unchanged.previousIndex();
+    expect(filesReadAtJob()).toBe(1);
+    releasePrestartedSurvey();
     prestartSurvey(target, false, ahead);
     expect(prefetchedFiles(0, 10_000)).toBe(1);
     const other = join(work, 'other.bin');
@@ -199,8 +217,13 @@ describe('the survey of an output folder on its own thread', () => {
     const another = startSurvey(target, 'out', true, {}, other);
     expect(Buffer.from(another.readAhead()!).toString()).toBe('another file');
     another.stop();
-    // A held thread (the watch mode's, waiting between runs) reads nothing ahead.
+    // A held thread (the watch mode's, waiting between runs) reads nothing ahead unless asked to (prefetchForHeldSurvey).
     prestartSurvey(target, true, ahead);
+    expect(prefetchedFiles(0, 200)).toBe(0);
+    releasePrestartedSurvey();
+    // Nor is one not held asked to.
+    prestartSurvey(target, false);
+    prefetchForHeldSurvey(ahead);
     expect(prefetchedFiles(0, 200)).toBe(0);
     releasePrestartedSurvey();
   });
