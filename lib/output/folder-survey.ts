@@ -48,6 +48,8 @@ export interface PendingSurvey {
   readAhead(): Uint8Array | undefined;
   /** The survey (blocks until the thread has it): the same as surveyOwnership's on this thread. */
   result(): OwnershipSurvey;
+  /** Whether result() would answer without waiting for the thread (it has, or is gone); never blocks. */
+  answered(): boolean;
   /** readPreviousIndex of the folder (blocks until the thread has it); the thread is done then. */
   previousIndex(): PreviousIndex | undefined;
   /** Stops the thread, when the folder is closed before both were taken. */
@@ -126,7 +128,7 @@ export function startSurvey(target: string, display: string, withStats: boolean,
   const { threshold = THREAD_THRESHOLD, workerCode = (code: string) => code } = options;
   if (!surveyedOnThread(target, threshold)) {
     let survey: OwnershipSurvey | undefined;
-    return { readAhead: () => undefined, previousIndex: () => readPreviousIndex(target), result: () => (survey ??= surveyOwnership(target, display, withStats)), stop: () => {}, where: () => 'here' };
+    return { readAhead: () => undefined, previousIndex: () => readPreviousIndex(target), result: () => (survey ??= surveyOwnership(target, display, withStats)), answered: () => true, stop: () => {}, where: () => 'here' };
   }
   // The thread prestartSurvey started, unless the tests wrap the thread's code.
   let thread = prestarted;
@@ -198,6 +200,11 @@ export function startSurvey(target: string, display: string, withStats: boolean,
         survey = surveyOwnership(target, display, withStats);
       }
       return survey;
+    },
+    answered() {
+      if (survey || stopped) return true;
+      drain();
+      return received >= SURVEYED || Atomics.load(control, STATE) === GONE;
     },
     previousIndex() {
       if (!previous) {

@@ -29,6 +29,8 @@ export interface OutputFolder {
    * ownership walk found them. Like read() and stage(), it throws when the folder is not meshfleet's.
    */
   files(): SurveyedFiles | undefined;
+  /** Whether files() would answer without waiting for the survey's thread; never blocks. */
+  filesReady(): boolean;
   /** Its index.json as readPreviousIndex reads it (with OpenOptions.stats, read ahead on the survey's thread when there is one). */
   previousIndex(): PreviousIndex | undefined;
   /** The file OpenOptions.readAhead named, as the survey's thread read it; undefined when there is no such thread or it could not read it (read it then). */
@@ -118,6 +120,7 @@ export function openOutputFolder(outdir: string, options: OpenOptions): OutputFo
       checked();
       return owned;
     },
+    filesReady: () => survey !== undefined || pending === undefined || pending.answered(),
     previousIndex: () => (pending ? pending.previousIndex() : readPreviousIndex(target)),
     readAhead: () => pending?.readAhead(),
     write: (files) => {

@@ -107,10 +107,18 @@ const APPEND_SHARE = 2 / 3;
 /** Files of the output that only a whole synth writes: reuse needs them as the cache saw them. */
 const FLEET_FILES = [OUTPUT_MARKER, INDEX_FILE, LOCK_FILE];
 
+/** What a re-synth does while its folder's survey is out: `waiting()` tells whether it still is. */
+export type Meanwhile = (clusters: readonly number[], waiting: () => boolean) => void;
+
 /** One synth's use of the cache: which clusters it reuses, and what it records for the next run. */
 export interface Incremental {
-  /** The unchanged clusters' outcomes, by fleet index (renderClusters does not render them). */
-  reusable(context: FleetContext, charts: Readonly<Record<string, LockEntry>>, apps?: (cluster: string) => ClusterApps): Map<number, ClusterOutcome>;
+  /**
+   * The unchanged clusters' outcomes, by fleet index (renderClusters does not render them).
+   * `meanwhile` is called with the clusters that are rendered whatever the folder's survey finds
+   * (their keys match no record of the cache), in fleet order, before the survey is waited for,
+   * and with whether it is still out (renderFleet renders them then: renderWhileWaiting).
+   */
+  reusable(context: FleetContext, charts: Readonly<Record<string, LockEntry>>, apps?: (cluster: string) => ClusterApps, meanwhile?: Meanwhile): Map<number, ClusterOutcome>;
   /**
    * Each cluster's outcome as it comes (after reusable; any order): written to the next cache at
    * once, with its part of the GitOps files when the thread that rendered it encoded that too.
@@ -155,9 +163,11 @@ export interface IncrementalOptions {
   readonly files?: () => SurveyedFiles | undefined;
   /** The cache file's bytes as read ahead on another thread (OutputFolder.readAhead); when it gives none, the file is read here. */
   readonly readAhead?: () => Uint8Array | undefined;
+  /** Whether `files` would answer without waiting (OutputFolder.filesReady). */
+  readonly filesReady?: () => boolean;
 }
 
-export function incrementalSynth(target: string, { readOnly = false, files, readAhead }: IncrementalOptions = {}): Incremental {
+export function incrementalSynth(target: string, { readOnly = false, files, readAhead, filesReady }: IncrementalOptions = {}): Incremental {
   const file = cacheFileOf(target);
   // The folder's survey, taken by reusable once the input keys are made and the cache read (it throws the folder's refusal, if any).
   let surveyed: SurveyedFiles | undefined;
@@ -252,7 +262,7 @@ export function incrementalSynth(target: string, { readOnly = false, files, read
   };
   return {
     recording: !readOnly,
-    reusable(context, charts, apps) {
+    reusable(context, charts, apps, meanwhile) {
       keyed = { context, apps };
       // The cache is read and the clusters whose keys match are decoded, and their outcomes made, before
       // the folder's survey is waited for: its thread walks the folder meanwhile (~0.1 s of the main
@@ -270,6 +280,14 @@ export function incrementalSynth(target: string, { readOnly = false, files, read
         candidates = matching?.clusters.map((m) => ({ ...m, outcome: outcomeOf(context, context.fleet.clusters[m.index]!, m.entry, charts) }));
       } catch {
         // A cache of another shape: render everything (once the folder's survey is in: it may refuse the folder).
+      }
+      if (meanwhile && filesReady && candidates) {
+        // Rendered whatever the walk finds: while it is out, its wait is spent on them.
+        const matched = new Set(candidates.map((c) => c.index));
+        meanwhile(
+          context.fleet.clusters.flatMap((_, index) => (matched.has(index) ? [] : [index])),
+          () => !filesReady(),
+        );
       }
       surveyed = files?.();
       const result = new Map<number, ClusterOutcome>();

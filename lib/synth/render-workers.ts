@@ -309,6 +309,72 @@ export interface RenderClustersOptions {
   readonly record?: (index: number, outcome: ClusterOutcome) => void;
   /** Wraps the code the workers start with (tests: a worker that stops midway); the prestarted ones are not used then. */
   readonly workerCode?: (code: string) => string;
+  /** Clusters rendered already, their files not yet written (renderWhileWaiting with the same keep and extras), by fleet index: written here, in their turn. */
+  readonly early?: ReadonlyMap<number, EarlyCluster>;
+}
+
+/** A cluster rendered on this thread, its files held until renderClusters writes them. */
+export interface EarlyCluster {
+  readonly cluster: ResolvedCluster;
+  readonly done: ClusterRender;
+  readonly rendered: RenderedCluster;
+  readonly paths: readonly string[];
+  readonly part?: ClusterDeliveryPart;
+  readonly cached?: Encoded;
+  readonly rolloutDigest?: string;
+  readonly made?: MadeKeys;
+}
+
+/**
+ * A cluster rendered on this thread as renderClusters renders it there, but for its files, which
+ * are held (renderClusters writes them). Every thread that renders checks objects against what earlier
+ * synths of this code found valid (validBeforeFileName).
+ */
+function clusterRenderer(context: FleetContext, charts: Readonly<Record<string, LockEntry>>, apps: ((cluster: string) => ClusterApps) | undefined, keep: KeepObjects, extras: ThreadExtras): (index: number) => EarlyCluster {
+  const validBefore = cacheFile(validBeforeFileName(codeStamp()));
+  useValidBefore(validBefore);
+  const keysOf = clusterKeyMaker(context);
+  return (index) => {
+    const cluster = context.fleet.clusters[index]!;
+    const clusterApps = apps?.(cluster.name);
+    const keys = keysOf(cluster, clusterApps);
+    const done = renderCluster(context, cluster, charts, clusterApps, keys);
+    const rendered = keptCluster(done.rendered, keep);
+    const paths = [...done.files.keys()];
+    const part = extras.deliveryParts ? checkedDeliveryPart(context.fleet, rendered, keys) : undefined;
+    const { cached, rolloutDigest } = threadEncoded(rendered, paths, done, part, extras);
+    const made = keys.made();
+    return { cluster, done, rendered, paths, ...(part ? { part } : {}), ...(cached ? { cached } : {}), ...(rolloutDigest ? { rolloutDigest } : {}), ...(made ? { made } : {}) };
+  };
+}
+
+/**
+ * The clusters of `indices` (fleet indices) rendered on this thread, in that order, their files held,
+ * for as long as `waiting()` says: what an incremental synth does while its folder's survey, which
+ * must answer before anything is written, is still out (renderFleet). renderClusters, given them as
+ * `early` with the same `keep` and `extras`, writes them in their turn. A cluster whose rendering
+ * throws ends it: renderClusters renders that one again and meets the error in fleet order.
+ */
+export function renderWhileWaiting(
+  context: FleetContext,
+  charts: Readonly<Record<string, LockEntry>>,
+  apps: ((cluster: string) => ClusterApps) | undefined,
+  indices: readonly number[],
+  waiting: () => boolean,
+  { keep = 'objects', extras }: Pick<RenderClustersOptions, 'keep' | 'extras'> = {},
+): Map<number, EarlyCluster> {
+  const early = new Map<number, EarlyCluster>();
+  if (indices.length === 0 || !waiting()) return early;
+  const render = clusterRenderer(context, charts, apps, keep, keep === 'rollout' ? (extras ?? NO_EXTRAS) : NO_EXTRAS);
+  for (const index of indices) {
+    try {
+      early.set(index, render(index));
+    } catch {
+      break;
+    }
+    if (!waiting()) break;
+  }
+  return early;
 }
 
 /**
@@ -323,7 +389,7 @@ export function renderClusters(
   staged: StagedTarget | undefined,
   options: RenderClustersOptions = {},
 ): ClusterOutcome[] {
-  const { keep = 'objects', reused = new Map<number, ClusterOutcome>(), record } = options;
+  const { keep = 'objects', reused = new Map<number, ClusterOutcome>(), record, early = new Map<number, EarlyCluster>() } = options;
   const extras = keep === 'rollout' ? (options.extras ?? NO_EXTRAS) : NO_EXTRAS;
   const recorded = (index: number, outcome: ClusterOutcome): ClusterOutcome => {
     if (!record) return outcome;
@@ -332,33 +398,24 @@ export function renderClusters(
     return rest;
   };
   const { clusters } = context.fleet;
-  // Every thread that renders checks objects against what earlier synths of this code found valid.
   const validBefore = cacheFile(validBeforeFileName(codeStamp()));
-  useValidBefore(validBefore);
-  const order = clusters.flatMap((_, index) => (reused.has(index) ? [] : [index]));
+  const render = clusterRenderer(context, charts, apps, keep, extras);
+  const order = clusters.flatMap((_, index) => (reused.has(index) || early.has(index) ? [] : [index]));
   const renderAll = () => clusters.map((_, index) => recorded(index, reused.get(index) ?? renderHere(index)));
-  const keysOf = clusterKeyMaker(context);
-  const renderHere = (index: number): ClusterOutcome => {
-    const cluster = clusters[index];
-    const clusterApps = apps?.(cluster.name);
-    const keys = keysOf(cluster, clusterApps);
-    const done = renderCluster(context, cluster, charts, clusterApps, keys);
+  const renderHere = (index: number): ClusterOutcome => written(early.get(index) ?? render(index));
+  // The cluster's files written (sink, checked in the staged folder), and its outcome as the fleet-wide steps read it.
+  const written = ({ cluster, done, rendered, paths, part, cached, rolloutDigest, made }: EarlyCluster): ClusterOutcome => {
     if (sink) for (const [path, text] of done.files) sink(path, text);
     if (sink && staged) {
       // Checked here, on the thread that wrote it, so that commit() counts the folder instead of walking it.
-      const written = [...done.files].map(([path, text]) => {
+      const files = [...done.files].map(([path, text]) => {
         if (!path.startsWith(`${done.rendered.folder}/`)) throw new Error(`${path} is outside the cluster's folder ${done.rendered.folder}`);
         return [path, Buffer.byteLength(text)] as const;
       });
-      const mtimes = checkWritten(staged.folder, written);
-      staged.checked(done.rendered.folder, written.map(([path, size], i) => [path, size, mtimes[i]!] as const));
+      const mtimes = checkWritten(staged.folder, files);
+      staged.checked(done.rendered.folder, files.map(([path, size], i) => [path, size, mtimes[i]!] as const));
     }
-    const rendered = keptCluster(done.rendered, keep);
-    const paths = [...done.files.keys()];
-    const part = extras.deliveryParts ? checkedDeliveryPart(context.fleet, rendered, keys) : undefined;
-    const { cached, rolloutDigest } = threadEncoded(rendered, paths, done, part, extras);
     const delivery = part && sink ? { ...part, files: part.files.map(([path, text]) => (sink(path, text as string), [path, Buffer.byteLength(text as string)] as const)) } : part;
-    const made = keys.made();
     // Held for the fleet-wide steps as its record holds it, decoded where read, as a worker's cluster
     // is: the main thread then keeps bytes, not every cluster's views as objects (at 1000 clusters its
     // heap ends 15 MB smaller, its scavenges 256 → 221 ms).
@@ -382,6 +439,14 @@ export function renderClusters(
   const outcomes: (ClusterOutcome | undefined)[] = new Array(clusters.length);
   for (const [index, outcome] of reused) outcomes[index] = recorded(index, outcome);
   const failed = new Map<number, { error?: unknown; worker?: { name: string; message: string } }>();
+  for (const index of early.keys()) {
+    try {
+      outcomes[index] = recorded(index, renderHere(index));
+    } catch (error) {
+      failed.set(index, { error });
+      stop(control);
+    }
+  }
   const receive = () => {
     for (const { port } of workers) {
       for (let message = receiveMessageOnPort(port); message; message = receiveMessageOnPort(port)) {

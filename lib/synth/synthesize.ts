@@ -170,7 +170,7 @@ export function synthesize(input: FleetInput, options: SynthOptions = {}): Synth
           ? (_path, text) => void (bytes += Buffer.byteLength(text))
           : undefined;
     // A dry run reads the cache and leaves it as it is (it describes the folder, which stays as it is).
-    const incremental = incrementally ? incrementalSynth(folder.target, { readOnly: !writing, files: folder.files, readAhead: folder.readAhead }) : undefined;
+    const incremental = incrementally ? incrementalSynth(folder.target, { readOnly: !writing, files: folder.files, readAhead: folder.readAhead, filesReady: folder.filesReady }) : undefined;
     try {
       rendered = renderFleet(fleet, lock, {}, input.apps, sink, options.keep, incremental);
       // Staged operations (trust anchor rotation, Linkerd versions, retired clusters) against what was

@@ -169,6 +169,19 @@ describe('the survey of an output folder on its own thread', () => {
     }
   });
 
+  it('tells whether the survey is in without waiting for it (answered): a synth renders changed clusters until then', () => {
+    const { target } = outputFolder();
+    const pending = startSurvey(target, 'out', true, { threshold: 0 });
+    const deadline = Date.now() + 10_000;
+    while (!pending.answered() && Date.now() < deadline) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+    expect(pending.answered()).toBe(true);
+    expect(pending.result()).toStrictEqual(surveyOwnership(target, 'out', true));
+    expect(pending.where()).toBe('thread');
+    pending.stop();
+    // Made here when asked for: nothing to wait for.
+    expect(startSurvey(target, 'out', true, { threshold: Number.POSITIVE_INFINITY }).answered()).toBe(true);
+  });
+
   it('takes the thread prestartSurvey started (loading while the fleet file is read), which gives the same survey', () => {
     const { target } = outputFolder();
     const before = surveyThreads().started;

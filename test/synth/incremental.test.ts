@@ -20,10 +20,15 @@ import { diffTrees, readTree } from '../support/tree.ts';
 // The output folder's survey (lib/output/folder-survey.ts) runs on its own thread from some 40
 // clusters on; `survey.threaded` makes it do so for these small fleets, `survey.last` tells where it
 // ran, and `survey.readAhead` is the file it was asked to read ahead and the size it gave (the
-// cache file removed once it gave it, with `survey.removeAhead`).
+// cache file removed once it gave it, with `survey.removeAhead`). `survey.answers` 'late': the survey
+// says it has not answered until it is waited for; 'first': it has (it is waited for when asked);
+// 'real': as its thread has. `survey.early` lists the clusters a synth rendered meanwhile
+// (lib/synth/render-workers.ts renderWhileWaiting), by fleet index.
 const survey = vi.hoisted(() => ({
   threaded: false,
   removeAhead: false,
+  answers: 'real' as 'real' | 'late' | 'first',
+  early: [] as number[],
   last: undefined as undefined | { where(): 'thread' | 'here' },
   readAhead: undefined as undefined | { path?: string; size?: number },
 }));
@@ -35,8 +40,11 @@ vi.mock('../../lib/output/folder-survey.ts', async (importOriginal) => {
       const pending = actual.startSurvey(target, display, withStats, { threshold: survey.threaded ? 0 : undefined }, readAhead);
       survey.readAhead = { path: readAhead };
       survey.last = pending;
+      let waited = false;
       return {
         ...pending,
+        result: () => ((waited = true), pending.result()),
+        answered: () => (survey.answers === 'late' ? waited : survey.answers === 'first' ? (pending.result(), true) : pending.answered()),
         readAhead: () => {
           const bytes = pending.readAhead();
           survey.readAhead = { path: readAhead, size: bytes?.length };
@@ -44,6 +52,18 @@ vi.mock('../../lib/output/folder-survey.ts', async (importOriginal) => {
           return bytes;
         },
       };
+    },
+  };
+});
+
+vi.mock('../../lib/synth/render-workers.ts', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../lib/synth/render-workers.ts')>();
+  return {
+    ...actual,
+    renderWhileWaiting: (...args: Parameters<typeof actual.renderWhileWaiting>) => {
+      const early = actual.renderWhileWaiting(...args);
+      survey.early.push(...early.keys());
+      return early;
     },
   };
 });
@@ -59,6 +79,8 @@ afterEach(() => {
   rmSync(work, { recursive: true, force: true });
   survey.threaded = false;
   survey.removeAhead = false;
+  survey.answers = 'real';
+  survey.early = [];
   survey.last = undefined;
   survey.readAhead = undefined;
 });
@@ -585,6 +607,41 @@ describe('incremental synth with the output folder surveyed on its own thread', 
     expectIncrementalEqualsCold(edited, out);
     expect(survey.readAhead).toStrictEqual({ path: cache, size });
     expect(keptClusters(before, out)).toStrictEqual(['dev/c0', 'dev/c1', 'dev/c3']);
+  });
+
+  it('renders the changed clusters while the survey is out, writes them once it answered, and gives the cold output', () => {
+    const out = join(work, 'out');
+    expect(synth(document, out)).toBeUndefined();
+    survey.threaded = true;
+    survey.answers = 'late';
+    const edited = structuredClone(document);
+    (edited.spec.clusters[1] as Cluster).ha = true;
+    (edited.spec.clusters[2] as Cluster).ha = true;
+    const before = inodes(out);
+    expectIncrementalEqualsCold(edited, out);
+    expect(survey.early).toStrictEqual([1, 2]);
+    expect(keptClusters(before, out)).toStrictEqual(['dev/c0', 'dev/c3']);
+    // Answered before the synth asks: nothing is rendered ahead.
+    survey.answers = 'first';
+    survey.early = [];
+    (edited.spec.clusters[3] as Cluster).ha = true;
+    expectIncrementalEqualsCold(edited, out);
+    expect(survey.early).toStrictEqual([]);
+  });
+
+  it('writes nothing of what it rendered while the survey was out when the survey refuses the folder', () => {
+    const out = join(work, 'out');
+    expect(synth(document, out)).toBeUndefined();
+    survey.threaded = true;
+    survey.answers = 'late';
+    const edited = structuredClone(document);
+    (edited.spec.clusters[2] as Cluster).ha = true;
+    writeFileSync(join(out, 'dev/c1/notes.md'), 'mine\n');
+    const previous = tree(out);
+    expect(synth(edited, out)).toContain('holds 1 entry meshfleet did not write: dev/c1/notes.md (a file)');
+    expect(survey.early).toStrictEqual([2]);
+    expect(diffTrees(previous, tree(out))).toStrictEqual([]);
+    expect(readdirSync(work).filter((e) => e.startsWith('.'))).toStrictEqual([]);
   });
 
   it('refuses a folder holding a file meshfleet did not write, leaving it as it was', () => {

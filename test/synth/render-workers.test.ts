@@ -10,7 +10,7 @@ import type { KubeObject } from '../../lib/model/kube-object.ts';
 import { stagedWriter } from '../../lib/output/atomic-write.ts';
 import { renderFleet, type AppSource, type FileSink } from '../../lib/synth/render.ts';
 import { fleetContext } from '../../lib/synth/render-cluster.ts';
-import { clustersLostToWorkers, prestartForFleetFile, renderClusters, WORKER_THRESHOLD, workerCount, workerHeapMb, workerResourceLimits } from '../../lib/synth/render-workers.ts';
+import { clustersLostToWorkers, prestartForFleetFile, renderClusters, renderWhileWaiting, WORKER_THRESHOLD, workerCount, workerHeapMb, workerResourceLimits, type EarlyCluster } from '../../lib/synth/render-workers.ts';
 import { synthesize } from '../../lib/synth/synthesize.ts';
 import { exampleDocument, fleetDocument, plan, REPO } from '../support/fleet.ts';
 import { SECRET_SAMPLES } from '../validate/secret-samples.ts';
@@ -164,6 +164,40 @@ describe('rendering in worker threads', () => {
     expect(single.read.every((r) => r.cached !== undefined && r.routeFiles.length > 0 && r.components !== undefined)).toBe(true);
     expect(threaded.read).toStrictEqual(single.read);
     expect(rendered.read.map(({ cached: _, ...read }) => read)).toStrictEqual(single.read.map(({ cached: _, ...read }) => read));
+  }, 120_000);
+
+  it('writes clusters rendered ahead (renderWhileWaiting, while a re-synth waits for its survey) in their turn: the same files and outcomes', () => {
+    const { fleet } = plan(clusters(5));
+    const context = fleetContext(fleet!);
+    const options = { keep: 'rollout', extras: { deliveryParts: true, encode: true, rolloutDigest: true } } as const;
+    const run = (workers: string, early?: ReadonlyMap<number, EarlyCluster>) => {
+      vi.stubEnv('MESHFLEET_WORKERS', workers);
+      const folder = mkdtempSync(join(work, 'early-'));
+      const staged = stagedSink(folder);
+      const outcomes = renderClusters(context, {}, undefined, staged.sink, staged.sink.staged, { ...options, ...(early ? { early } : {}) });
+      const read = outcomes.map(({ rendered: r, delivery, paths, diagnostics, lock, indexEntry, rolloutDigest }) => ({ folder: r.folder, objects: r.objects, upstreamValues: r.upstreamValues, components: delivery?.components, paths, diagnostics, lock, indexEntry, rolloutDigest }));
+      return { read, files: tree(folder), sunk: staged.sunk };
+    };
+    // The survey answers after the second cluster: asked once before each, and once after the last.
+    let asked = 0;
+    const early = renderWhileWaiting(context, {}, undefined, [3, 1, 4], () => ++asked <= 2, options);
+    expect([...early.keys()]).toStrictEqual([3, 1]);
+    expect(asked).toBe(3);
+    for (const workers of ['0', '2']) {
+      const plain = run(workers);
+      const ahead = run(workers, early);
+      expect([...ahead.files]).toStrictEqual([...plain.files]);
+      expect(ahead.read).toStrictEqual(plain.read);
+      // On the main thread alone, in fleet order as ever.
+      if (workers === '0') expect(ahead.sunk).toStrictEqual(plain.sunk);
+    }
+    // What was rendered ahead is what is written, not a rendering of renderClusters' own.
+    const ahead = early.get(3)!;
+    const [path, text] = [...ahead.done.files][0]!;
+    const marked = new Map(early).set(3, { ...ahead, done: { ...ahead.done, files: new Map(ahead.done.files).set(path, `${text}# rendered ahead\n`) } });
+    expect(run('0', marked).files.get(path)).toBe(`${text}# rendered ahead\n`);
+    // Not waiting (the survey answered): none.
+    expect(renderWhileWaiting(context, {}, undefined, [0, 1], () => false, options).size).toBe(0);
   }, 120_000);
 
   it('reports application objects’ findings per cluster, in fleet order, as the main thread does', () => {
