@@ -108,8 +108,16 @@ function ownedBy(target: string): Ownership | undefined {
     if (!('text' in read)) throw new FileAccessError(read.problem, read.fix, 2);
     const files = new Set(read.text.split('\n').filter((line) => line !== '' && !line.startsWith('#')));
     files.add(OUTPUT_MARKER);
+    // Each file's folders, from its own up to the first one already in, whose own are in too: at 1000
+    // clusters one lookup for most of the 28,000 files instead of a string and an insert per level.
     const folders = new Set<string>();
-    for (const file of files) for (let i = file.indexOf('/'); i !== -1; i = file.indexOf('/', i + 1)) folders.add(file.slice(0, i));
+    for (const file of files) {
+      for (let i = file.lastIndexOf('/'); i > 0; i = file.lastIndexOf('/', i - 1)) {
+        const folder = file.slice(0, i);
+        if (folders.has(folder)) break;
+        folders.add(folder);
+      }
+    }
     return { file: (path) => files.has(path), folder: (path) => folders.has(path) };
   }
   const lock = readRegularFile(join(target, LOCK_FILE), { limit: INPUT_LIMITS.outputFile, what: 'chart version lock', noFollow: true });
