@@ -348,12 +348,16 @@ function clusterRenderer(context: FleetContext, charts: Readonly<Record<string, 
   };
 }
 
+/** At most this many clusters are rendered ahead (their files held, ~1 MB each): a survey thread stuck until its timeout must not have every changed cluster held. */
+export const EARLY_CLUSTERS = WORKER_THRESHOLD;
+
 /**
  * The clusters of `indices` (fleet indices) rendered on this thread, in that order, their files held,
- * for as long as `waiting()` says: what an incremental synth does while its folder's survey, which
- * must answer before anything is written, is still out (renderFleet). renderClusters, given them as
- * `early` with the same `keep` and `extras`, writes them in their turn. A cluster whose rendering
- * throws ends it: renderClusters renders that one again and meets the error in fleet order.
+ * for as long as `waiting()` says and at most `limit` of them: what an incremental synth does while
+ * its folder's survey, which must answer before anything is written, is still out (renderFleet).
+ * renderClusters, given them as `early` with the same `keep` and `extras`, writes them in their turn.
+ * A cluster whose rendering throws ends it: renderClusters renders that one again and meets the
+ * error in fleet order.
  */
 export function renderWhileWaiting(
   context: FleetContext,
@@ -361,12 +365,12 @@ export function renderWhileWaiting(
   apps: ((cluster: string) => ClusterApps) | undefined,
   indices: readonly number[],
   waiting: () => boolean,
-  { keep = 'objects', extras }: Pick<RenderClustersOptions, 'keep' | 'extras'> = {},
+  { keep = 'objects', extras, limit = EARLY_CLUSTERS }: Pick<RenderClustersOptions, 'keep' | 'extras'> & { readonly limit?: number } = {},
 ): Map<number, EarlyCluster> {
   const early = new Map<number, EarlyCluster>();
   if (indices.length === 0 || !waiting()) return early;
   const render = clusterRenderer(context, charts, apps, keep, keep === 'rollout' ? (extras ?? NO_EXTRAS) : NO_EXTRAS);
-  for (const index of indices) {
+  for (const index of indices.slice(0, limit)) {
     try {
       early.set(index, render(index));
     } catch {

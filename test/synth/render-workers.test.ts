@@ -10,7 +10,7 @@ import type { KubeObject } from '../../lib/model/kube-object.ts';
 import { stagedWriter } from '../../lib/output/atomic-write.ts';
 import { renderFleet, type AppSource, type FileSink } from '../../lib/synth/render.ts';
 import { fleetContext } from '../../lib/synth/render-cluster.ts';
-import { clustersLostToWorkers, prestartForFleetFile, renderClusters, renderWhileWaiting, WORKER_THRESHOLD, workerCount, workerHeapMb, workerResourceLimits, type EarlyCluster } from '../../lib/synth/render-workers.ts';
+import { clustersLostToWorkers, EARLY_CLUSTERS, prestartForFleetFile, renderClusters, renderWhileWaiting, WORKER_THRESHOLD, workerCount, workerHeapMb, workerResourceLimits, type EarlyCluster } from '../../lib/synth/render-workers.ts';
 import { synthesize } from '../../lib/synth/synthesize.ts';
 import { exampleDocument, fleetDocument, plan, REPO } from '../support/fleet.ts';
 import { SECRET_SAMPLES } from '../validate/secret-samples.ts';
@@ -196,8 +196,10 @@ describe('rendering in worker threads', () => {
     const [path, text] = [...ahead.done.files][0]!;
     const marked = new Map(early).set(3, { ...ahead, done: { ...ahead.done, files: new Map(ahead.done.files).set(path, `${text}# rendered ahead\n`) } });
     expect(run('0', marked).files.get(path)).toBe(`${text}# rendered ahead\n`);
-    // Not waiting (the survey answered): none.
+    // Not waiting (the survey answered): none. Waiting on (a thread stuck): no more than the limit, 32 unless given.
     expect(renderWhileWaiting(context, {}, undefined, [0, 1], () => false, options).size).toBe(0);
+    expect([...renderWhileWaiting(context, {}, undefined, [2, 0, 1], () => true, { ...options, limit: 2 }).keys()]).toStrictEqual([2, 0]);
+    expect(EARLY_CLUSTERS).toBe(32);
   }, 120_000);
 
   it('reports application objects’ findings per cluster, in fleet order, as the main thread does', () => {
