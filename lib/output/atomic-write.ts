@@ -26,7 +26,7 @@ export function writeTreeAtomically(outdir: string, files: ReadonlyMap<string, s
  * and verifies it; abort() removes it, leaving the previous output as it was.
  */
 export interface StagedTree {
-  write(path: string, content: string): void;
+  write(path: string, content: string | Uint8Array): void;
   /** Path → byte size of every file written, recorded or checked so far (adopted ones are counted: bytes()). */
   readonly sizes: ReadonlyMap<string, number>;
   /** Path → modification time (mtimeMs) of every file in sizes, as commit() found them (incremental synth records them). */
@@ -212,7 +212,7 @@ export function stageTree(outdir: string): StagedTree {
  * returns each one's byte size: the staged tree's own writer, and a render worker's, which reports
  * the sizes to record().
  */
-export type StagedWriter = (path: string, content: string) => number;
+export type StagedWriter = (path: string, content: string | Uint8Array) => number;
 
 export function stagedWriter(folder: string): StagedWriter {
   // One mkdir per folder: a folder seen once exists (the staged tree is ours alone).

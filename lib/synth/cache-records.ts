@@ -167,12 +167,20 @@ export function decodeCachedCluster(record: Uint8Array): CachedCluster {
   const { indexEntryClean, ...rest } = decode(bytes.subarray(valuesEnd)) as CachedRest;
   return {
     ...rest,
-    // When read: a cluster held as its record for the fleet-wide steps (recordRendered) has its entry already.
+    // When read: a cluster held as its record for the fleet-wide steps (recordRendered) has its entry
+    // already. Its text is made when read: a synth that writes index.json takes the bytes (indexFile).
     get indexEntry() {
       if (indexEntry === undefined) {
         const entry = bytes.subarray(viewsEnd + 4, entryEnd);
-        // Latin-1 decodes ASCII (nearly every entry) several times faster than UTF-8.
-        indexEntry = { text: entry.toString(isAscii(entry) ? 'latin1' : 'utf8'), clean: indexEntryClean };
+        let text: string | undefined;
+        indexEntry = {
+          bytes: entry,
+          clean: indexEntryClean,
+          // Latin-1 decodes ASCII (nearly every entry) several times faster than UTF-8.
+          get text() {
+            return (text ??= entry.toString(isAscii(entry) ? 'latin1' : 'utf8'));
+          },
+        };
       }
       return indexEntry;
     },

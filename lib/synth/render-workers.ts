@@ -88,6 +88,8 @@ export function workerCount(clusters: number, variable: string | undefined = pro
  */
 export interface StagedTarget {
   readonly folder: string;
+  /** Writes a file of the output (the staged tree's write): index.json goes as bytes (render.ts). */
+  write?(path: string, content: string | Uint8Array): void;
   record(path: string, size: number): void;
   checked(folder: string, files: Iterable<readonly [path: string, size: number, mtimeMs: number]>): void;
 }

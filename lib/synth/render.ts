@@ -95,7 +95,7 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock, options
       diagnostics.push(warning('MF8001', originOf(delivery.settings, '/chartMajor', '/spec/delivery'), `mesh charts of environment ${cluster.environment} are at major ${done.lockedMajor} in versions.lock.json, above chartMajor ${delivery.chartMajor}; versions never go down, so ${done.lockedMajor} stays`, `set chartMajor: ${done.lockedMajor} (or higher), or remove it`));
     }
     rendered.push(done.rendered);
-    entries.push({ environment: cluster.environment, ...done.indexEntry });
+    entries.push({ environment: cluster.environment, entry: done.indexEntry });
     owners.set(folder, done.rendered);
     secrets.push(...done.secrets);
     paths.push(...done.paths);
@@ -131,12 +131,19 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock, options
     }
   }
   const index = indexFile(fleet, entries, gitops);
-  fleetFiles.set(INDEX_FILE, index.text);
-  fleetFiles.set(LOCK_FILE, lockFile(lock));
+  const lockText = lockFile(lock);
   // GitOps files taken from a previous synth were scanned when they were made; index.json was, by its
   // parts, when every cluster's entry stood clean alone on the thread that made it (~9 MB at 1000 clusters).
-  const indexScanned = piecesClean(INDEX_FILE, index.outline, entries);
-  const scanned = new Map([...fleetFiles].filter(([path]) => !gitops.takenFiles.has(path) && !(indexScanned && path === INDEX_FILE)));
+  const indexScanned = piecesClean(INDEX_FILE, index.outline, entries.map((e) => e.entry));
+  const scanned = new Map([...fleetFiles].filter(([path]) => !gitops.takenFiles.has(path)));
+  if (!indexScanned) scanned.set(INDEX_FILE, index.text);
+  scanned.set(LOCK_FILE, lockText);
+  // A staged folder takes index.json as bytes: the entries a re-synth took from the cache as the
+  // cache holds them, never made text (~130 ms of its main thread at 1000 clusters); else its text.
+  const staged = sink?.staged;
+  if (staged?.write) staged.write(INDEX_FILE, index.bytes());
+  else fleetFiles.set(INDEX_FILE, index.text);
+  fleetFiles.set(LOCK_FILE, lockText);
   secrets.push(...secretDiagnostics(scanned, (folder) => owners.get(folder)?.cluster));
   diagnostics.push(...secrets);
   // The GitOps files in the order renderDelivery made them, whether a thread handed them on already or not.

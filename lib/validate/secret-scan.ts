@@ -83,15 +83,22 @@ function scanCheck(file: string): string {
  * piece's place) standing clean too (standsClean says why that is the whole file's verdict). Not for
  * YAML files, whose Secret data rule reads whole documents.
  */
-export function piecesClean(file: string, outline: string, pieces: readonly { readonly text: string; readonly clean: boolean }[]): boolean {
+export function piecesClean(file: string, outline: string, pieces: readonly { readonly text: string; readonly clean: boolean; readonly bytes?: Uint8Array }[]): boolean {
   if (isYaml(file)) return false;
-  for (const piece of pieces) if (!piece.clean || !piece.text.startsWith('{') || !piece.text.endsWith('}')) return false;
+  for (const piece of pieces) if (!piece.clean || !isObjectText(piece)) return false;
   // An outline that stood clean is kept by content, as files scanned clean are (index.json's at 1000
   // clusters: ~230 KB, 16–23 ms to scan, timed); one that does not is scanned every run.
   if (validBefore(OUTLINE_CHECK, outline)) return true;
   if (!standsClean(outline)) return false;
   foundValid(OUTLINE_CHECK, outline);
   return true;
+}
+
+/** Whether a piece runs from `{` to `}`: read from its bytes when it has them (its text is then never made). */
+function isObjectText(piece: { readonly text: string; readonly bytes?: Uint8Array }): boolean {
+  const { bytes } = piece;
+  if (!bytes) return piece.text.startsWith('{') && piece.text.endsWith('}');
+  return bytes.length > 1 && bytes[0] === 0x7b && bytes[bytes.length - 1] === 0x7d;
 }
 
 /** The valid-before file's check of an outline (piecesClean): standsClean's verdict, not a scan's. */

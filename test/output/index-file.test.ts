@@ -7,7 +7,7 @@ import { fleetDocument, render } from '../support/fleet.ts';
 import type { ResolvedFleet } from '../../lib/resolve/resolve.ts';
 
 /** An entry as clusterIndexEntry makes it: its JSON, indented to its place in environments[].clusters[]. */
-const entry = (environment: string, value: object) => ({ environment, text: JSON.stringify(value, null, 2).replaceAll('\n', `\n${' '.repeat(8)}`), clean: true });
+const entry = (environment: string, value: object) => ({ environment, entry: { text: JSON.stringify(value, null, 2).replaceAll('\n', `\n${' '.repeat(8)}`), clean: true } });
 
 describe('indexFile', () => {
   it("is the whole index as JSON.stringify(…, null, 2) writes it, every cluster's entry in its environment in fleet order", () => {
@@ -36,6 +36,15 @@ describe('indexFile', () => {
     // The outline the secret scan reads when every entry stood clean: the same file, each entry `{}`.
     const outlined = { ...index, environments: index.environments.map((e) => ({ ...e, clusters: e.clusters.map(() => ({})) })) };
     expect(outline).toBe(JSON.stringify(outlined, null, 2) + '\n');
+    // As bytes, an entry held as bytes (taken from the cache) is never made text: the same file as UTF-8.
+    const held = clusters.map(([env, value]) => {
+      const { text: entryText, clean } = entry(env, value).entry;
+      return { environment: env, entry: { clean, bytes: Buffer.from(entryText), get text(): string { throw new Error('made text'); } } };
+    });
+    const asBytes = indexFile(fleet, held, gitops);
+    expect(Buffer.from(asBytes.bytes()).toString('utf8')).toBe(text);
+    expect(asBytes.outline).toBe(outline);
+    expect(() => asBytes.text).toThrow('made text');
   });
 });
 

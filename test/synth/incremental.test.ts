@@ -68,6 +68,25 @@ vi.mock('../../lib/synth/render-workers.ts', async (importOriginal) => {
   };
 });
 
+// How many index.json entries of decoded cache records were made text (a writing synth takes their bytes).
+const records = vi.hoisted(() => ({ entryTexts: 0 }));
+vi.mock('../../lib/synth/cache-records.ts', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../lib/synth/cache-records.ts')>();
+  return {
+    ...actual,
+    decodeCachedCluster: (record: Uint8Array) => {
+      const decoded = actual.decodeCachedCluster(record);
+      const entry = Object.getOwnPropertyDescriptor(decoded, 'indexEntry')!.get!.bind(decoded);
+      return Object.defineProperty(decoded, 'indexEntry', {
+        get: () => {
+          const held = entry();
+          return { clean: held.clean, bytes: held.bytes, get text() { records.entryTexts++; return held.text; } };
+        },
+      });
+    },
+  };
+});
+
 let work: string;
 beforeEach(() => {
   work = mkdtempSync(join(tmpdir(), 'meshfleet-incremental-'));
@@ -244,6 +263,16 @@ describe('incremental synth', () => {
     expect(keptClusters(again, out)).toStrictEqual(all);
   });
 
+  it("writes index.json from the reused clusters' entries as the cache holds them, never made text, and the cold synth's file", () => {
+    const out = join(work, 'out');
+    const document = generate(6);
+    expect(synth(document, out)).toBeUndefined();
+    (document.spec.clusters[2] as Cluster).ha = true;
+    records.entryTexts = 0;
+    expectIncrementalEqualsCold(document, out);
+    expect(records.entryTexts).toBe(0);
+  });
+
   it('takes every unchanged cluster\'s part of the GitOps files from the previous synth, three synths in a row', () => {
     const out = join(work, 'out');
     const document = generate(14);
@@ -384,7 +413,11 @@ describe('the cache\'s records', () => {
     expect(Buffer.from(record.subarray(4, 4 + views.length)).equals(Buffer.from(views))).toBe(true);
     expect(views[0]).toBe(0x7b);
     const { views: decodedViews, upstreamValues: decodedValues, ...rest } = decodeCachedCluster(record);
-    expect(rest).toStrictEqual({ folder: 'dev/a', chartVersion: '1.0.0', counts: { objects: 1, routeFiles: {} }, paths: ['dev/a/x.yaml'], diagnostics: [], secrets: [], lock: { key: 'dev/a', entry: { version: '1.0.0', hash: 'h' } }, indexEntry: { text: '{\n          "name": "a"\n        }', clean: true } });
+    const { indexEntry, ...others } = rest;
+    expect(others).toStrictEqual({ folder: 'dev/a', chartVersion: '1.0.0', counts: { objects: 1, routeFiles: {} }, paths: ['dev/a/x.yaml'], diagnostics: [], secrets: [], lock: { key: 'dev/a', entry: { version: '1.0.0', hash: 'h' } } });
+    // The entry in index.json as the record holds it (its UTF-8 bytes), and as text when read.
+    expect({ text: indexEntry.text, clean: indexEntry.clean }).toStrictEqual({ text: '{\n          "name": "a"\n        }', clean: true });
+    expect(Buffer.from(indexEntry.bytes!).toString('utf8')).toBe(indexEntry.text);
     // Decoded when first read, once: the values through V8 (-0), or as JSON.
     expect(decodedViews()).toStrictEqual({ objectFiles: [{ name: 'namespaces.yaml', objects: [view] }], routeFiles: [] });
     expect(decodedViews()).toBe(decodedViews());
@@ -396,7 +429,9 @@ describe('the cache\'s records', () => {
     expect([plainDecoded(), plainViews(), plainRest]).toStrictEqual([plainValues, decodedViews(), rest]);
     // The entry in index.json as its text, UTF-8 or not, and whether it stood clean of secret material.
     for (const entry of [{ text: '{\n          "name": "é → ü"\n        }', clean: true }, { text: '{\n          "namespace": "users"\n        }', clean: false }]) {
-      expect(decodeCachedCluster(encodeCachedCluster(rendered, [], { ...(done as object), indexEntry: entry } as never)).indexEntry).toStrictEqual(entry);
+      const decoded = decodeCachedCluster(encodeCachedCluster(rendered, [], { ...(done as object), indexEntry: entry } as never)).indexEntry;
+      expect({ text: decoded.text, clean: decoded.clean }).toStrictEqual(entry);
+      expect(Buffer.from(decoded.bytes!).equals(Buffer.from(entry.text))).toBe(true);
     }
   });
 

@@ -339,6 +339,11 @@ describe('a JSON file joined from pieces that were scanned alone (index.json and
     }
     expect(piecesClean(file, outline, [{ text: '"name": "a"', clean: true }])).toBe(false);
     expect(piecesClean('index.yaml', outline, [{ text: entry, clean: true }])).toBe(false);
+    // A piece held as bytes (an entry taken from the incremental cache) is judged by them, its text never made.
+    const held = (text: string) => ({ clean: true, bytes: Buffer.from(text), get text(): string { throw new Error('made text'); } });
+    expect(piecesClean(file, outline, [held(entry)])).toBe(true);
+    expect(piecesClean(file, outline, [held('"name": "a"')])).toBe(false);
+    expect(piecesClean(file, outline, [held('{')])).toBe(false);
     // A kubeconfig's parts on both sides of a seam: the credential alone, `users:` only in the rest.
     const token = `{"token": "${'abcdefghij'.repeat(4)}"}`;
     const rest = '{"kind": "Config", "clusters": [], "users": [{}]}';
