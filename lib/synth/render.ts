@@ -26,7 +26,8 @@ export { INDEX_FILE, ROUTES_FOLDER, type RenderedCluster } from '../output/rende
 export interface Rendered {
   /**
    * Relative path → content, for the whole output folder; without a sink, for the whole output
-   * folder, with one, only the files not handed to it (the fleet-wide ones, written last).
+   * folder, with one, only the files not handed to it (the fleet-wide ones, written last; not
+   * index.json when the sink has a staged folder, which takes it as bytes).
    */
   readonly files: Map<string, string>;
   /** Every file of the output, in the order made (the sink's and the ones in files). */
