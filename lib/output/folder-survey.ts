@@ -222,6 +222,7 @@ export function startSurvey(target: string, display: string, withStats: boolean,
 
 /** A file read ahead: its bytes (null: missing or unreadable) and, when they are the whole file as it stood, what tells that file from a later one. */
 interface ReadFile {
+  readonly path: string;
   readonly bytes: Uint8Array | null;
   readonly identity?: string;
 }
@@ -237,9 +238,9 @@ function readWhole(path: string): ReadFile {
     const stats = fstatSync(fd);
     const read = readFileSync(fd);
     const bytes = read.byteOffset === 0 && read.byteLength === read.buffer.byteLength ? read : new Uint8Array(read);
-    return { bytes, ...(bytes.length === stats.size ? { identity: fileIdentity(stats) } : {}) };
+    return { path, bytes, ...(bytes.length === stats.size ? { identity: fileIdentity(stats) } : {}) };
   } catch {
-    return { bytes: null };
+    return { path, bytes: null };
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
@@ -250,11 +251,11 @@ function fileIdentity(stats: Stats): string {
   return `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}`;
 }
 
-/** Whether the file at `path` is still the one `read` was read from. */
-function stillTheSame(path: string, read: ReadFile): boolean {
+/** Whether the file is still the one `read` was read from. */
+function stillTheSame(read: ReadFile): boolean {
   if (read.identity === undefined) return false;
   try {
-    const stats = statSync(path, { throwIfNoEntry: false });
+    const stats = statSync(read.path, { throwIfNoEntry: false });
     return stats !== undefined && fileIdentity(stats) === read.identity;
   } catch {
     return false;
@@ -380,10 +381,10 @@ export function surveyThreads(): { readonly prestarted: boolean; readonly starte
  * the error it met); then waits for another job (a held thread), until stopped.
  */
 export function surveyInWorker(data: SurveyData): void {
-  let prefetched: (ReadFile & { readonly path: string }) | undefined;
+  let prefetched: ReadFile | undefined;
   data.port.on('message', (message: SurveyJob | CollectRequest | PrefetchRequest) => {
     if ('prefetch' in message) {
-      prefetched = { path: message.prefetch, ...readWhole(message.prefetch) };
+      prefetched = readWhole(message.prefetch);
       Atomics.add(data.control, PREFETCHED, 1);
       Atomics.notify(data.control, PREFETCHED);
       return;
@@ -391,7 +392,7 @@ export function surveyInWorker(data: SurveyData): void {
     if (!('collect' in message)) {
       const read = prefetched;
       prefetched = undefined;
-      const ahead = read && read.path === message.readAhead && stillTheSame(read.path, read) ? read : undefined;
+      const ahead = read && read.path === message.readAhead && stillTheSame(read) ? read : undefined;
       return survey(message, data, ahead?.bytes);
     }
     const heapKiB = () => Math.round(getHeapStatistics().used_heap_size / 1024);

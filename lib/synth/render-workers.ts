@@ -207,6 +207,11 @@ export interface Encoded {
 
 const NO_EXTRAS: ThreadExtras = {};
 
+/** What a thread does beside rendering: only with keep 'rollout' (what the extras make is read of rollout views). */
+function extrasFor(keep: KeepObjects, extras: ThreadExtras | undefined): ThreadExtras {
+  return keep === 'rollout' ? (extras ?? NO_EXTRAS) : NO_EXTRAS;
+}
+
 /**
  * What the thread that rendered a cluster encodes of it for the incremental cache (ThreadExtras.encode)
  * and hashes for the rollout key (ThreadExtras.rolloutDigest): its views and part are encoded once for both.
@@ -332,8 +337,14 @@ export interface EarlyCluster {
  * are held (renderClusters writes them). Every thread that renders checks objects against what earlier
  * synths of this code found valid (validBeforeFileName).
  */
-function clusterRenderer(context: FleetContext, charts: Readonly<Record<string, LockEntry>>, apps: ((cluster: string) => ClusterApps) | undefined, keep: KeepObjects, extras: ThreadExtras): (index: number) => EarlyCluster {
-  const validBefore = cacheFile(validBeforeFileName(codeStamp()));
+function clusterRenderer(
+  context: FleetContext,
+  charts: Readonly<Record<string, LockEntry>>,
+  apps: ((cluster: string) => ClusterApps) | undefined,
+  keep: KeepObjects,
+  extras: ThreadExtras,
+  validBefore = cacheFile(validBeforeFileName(codeStamp())),
+): (index: number) => EarlyCluster {
   useValidBefore(validBefore);
   const keysOf = clusterKeyMaker(context);
   return (index) => {
@@ -371,7 +382,7 @@ export function renderWhileWaiting(
 ): Map<number, EarlyCluster> {
   const early = new Map<number, EarlyCluster>();
   if (indices.length === 0 || !waiting()) return early;
-  const render = clusterRenderer(context, charts, apps, keep, keep === 'rollout' ? (extras ?? NO_EXTRAS) : NO_EXTRAS);
+  const render = clusterRenderer(context, charts, apps, keep, extrasFor(keep, extras));
   for (const index of indices.slice(0, limit)) {
     try {
       early.set(index, render(index));
@@ -396,7 +407,7 @@ export function renderClusters(
   options: RenderClustersOptions = {},
 ): ClusterOutcome[] {
   const { keep = 'objects', reused = new Map<number, ClusterOutcome>(), record, early = new Map<number, EarlyCluster>() } = options;
-  const extras = keep === 'rollout' ? (options.extras ?? NO_EXTRAS) : NO_EXTRAS;
+  const extras = extrasFor(keep, options.extras);
   const recorded = (index: number, outcome: ClusterOutcome): ClusterOutcome => {
     if (!record) return outcome;
     record(index, outcome);
@@ -404,8 +415,9 @@ export function renderClusters(
     return rest;
   };
   const { clusters } = context.fleet;
+  // The workers check against the same file (WorkerJob.validBefore).
   const validBefore = cacheFile(validBeforeFileName(codeStamp()));
-  const render = clusterRenderer(context, charts, apps, keep, extras);
+  const render = clusterRenderer(context, charts, apps, keep, extras, validBefore);
   const order = clusters.flatMap((_, index) => (reused.has(index) || early.has(index) ? [] : [index]));
   const renderAll = () => clusters.map((_, index) => recorded(index, reused.get(index) ?? renderHere(index)));
   const renderHere = (index: number): ClusterOutcome => written(early.get(index) ?? render(index));
