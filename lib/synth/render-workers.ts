@@ -15,7 +15,7 @@ import { cacheDir, cacheFile } from '../compiled-cache.ts';
 import { moduleWorkerCode, siblingModule } from '../worker-code.ts';
 import { startWorkerThread } from '../spare-thread.ts';
 import { newLifeline, watchLifelines, type LifelineWatch } from '../thread-watchdog.ts';
-import { checkWritten } from '../output/atomic-write.ts';
+import { checkWritten, type FileContent } from '../output/atomic-write.ts';
 import type { Diagnostic } from '../model/diagnostics.ts';
 import type { KubeObject, ObjectFile } from '../model/kube-object.ts';
 import { clusterFolder } from '../output/cluster-layout.ts';
@@ -88,8 +88,8 @@ export function workerCount(clusters: number, variable: string | undefined = pro
  */
 export interface StagedTarget {
   readonly folder: string;
-  /** Writes a file of the output (the staged tree's write): index.json goes as bytes (render.ts). */
-  write?(path: string, content: string | Uint8Array): void;
+  /** Writes a file of the output (the staged tree's write): index.json goes as bytes in pieces (render.ts). */
+  write?(path: string, content: FileContent): void;
   record(path: string, size: number): void;
   checked(folder: string, files: Iterable<readonly [path: string, size: number, mtimeMs: number]>): void;
 }

@@ -142,7 +142,7 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock, options
   // A staged folder takes index.json as bytes: the entries a re-synth took from the cache as the
   // cache holds them, never made text (~130 ms of its main thread at 1000 clusters); else its text.
   const staged = sink?.staged;
-  if (staged?.write) staged.write(INDEX_FILE, index.bytes());
+  if (staged?.write) staged.write(INDEX_FILE, index.pieces());
   else fleetFiles.set(INDEX_FILE, index.text);
   fleetFiles.set(LOCK_FILE, lockText);
   secrets.push(...secretDiagnostics(scanned, (folder) => owners.get(folder)?.cluster));

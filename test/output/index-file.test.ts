@@ -36,13 +36,15 @@ describe('indexFile', () => {
     // The outline the secret scan reads when every entry stood clean: the same file, each entry `{}`.
     const outlined = { ...index, environments: index.environments.map((e) => ({ ...e, clusters: e.clusters.map(() => ({})) })) };
     expect(outline).toBe(JSON.stringify(outlined, null, 2) + '\n');
-    // As bytes, an entry held as bytes (taken from the cache) is never made text: the same file as UTF-8.
+    // As bytes, an entry held as bytes (taken from the cache) is never made text nor copied: the same file as UTF-8.
     const held = clusters.map(([env, value]) => {
       const { text: entryText, clean } = entry(env, value).entry;
       return { environment: env, entry: { clean, bytes: Buffer.from(entryText), get text(): string { throw new Error('made text'); } } };
     });
     const asBytes = indexFile(fleet, held, gitops);
-    expect(Buffer.from(asBytes.bytes()).toString('utf8')).toBe(text);
+    const pieces = asBytes.pieces();
+    expect(Buffer.concat(pieces).toString('utf8')).toBe(text);
+    for (const { entry: held1 } of held) expect(pieces).toContain(held1.bytes);
     expect(asBytes.outline).toBe(outline);
     expect(() => asBytes.text).toThrow('made text');
   });

@@ -71,6 +71,23 @@ describe('writeTreeAtomically', () => {
     expect(() => committed.write('late.yaml', '')).toThrow(/committed or aborted/);
   });
 
+  it('writes a file given as bytes in pieces as their concatenation, recording its byte size', () => {
+    const root = mkdtempSync(join(tmpdir(), 'meshfleet-write-'));
+    const out = join(root, 'charts-out');
+    const staged = stageTree(out);
+    // More pieces than one writev takes (IOV_MAX is 1024 on Linux), some of them the same buffer, UTF-8 among them.
+    const comma = Buffer.from(',');
+    const pieces = [Buffer.from('['), ...Array.from({ length: 3000 }, (_, i) => (i % 2 ? comma : Buffer.from(`"é${i}"`))), Buffer.from(']')];
+    staged.write('index.json', pieces);
+    staged.write('empty.json', []);
+    staged.commit();
+    const expected = Buffer.concat(pieces);
+    expect(readFileSync(join(out, 'index.json')).equals(expected)).toBe(true);
+    expect(staged.sizes.get('index.json')).toBe(expected.length);
+    expect(readFileSync(join(out, 'empty.json'), 'utf8')).toBe('');
+    expect(staged.sizes.get('empty.json')).toBe(0);
+  });
+
   it.each([
     ['a file changed', (staged: string) => writeFileSync(join(staged, 'a', 'one.yaml'), 'longer'), 'a/one.yaml'],
     ['a file removed', (staged: string) => rmSync(join(staged, 'b', 'c', 'two.yaml')), 'b/c/two.yaml'],
