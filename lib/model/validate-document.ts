@@ -7,7 +7,7 @@ import { MIN_SHARED_SIZE, SHARED_SUBSCHEMAS_VERSION, withSharedSubschemas } from
 import { error, pointer, show, type Diagnostic } from './diagnostics.ts';
 import { chooseFrom } from './suggest.ts';
 import { fleetSchema } from './schema.ts';
-import { findSecretMaterial } from './secret-material.ts';
+import { findSecretMaterial, mayHoldSecretMaterial } from './secret-material.ts';
 
 let compiled: ValidateFunction | undefined;
 
@@ -46,21 +46,29 @@ function validator(): ValidateFunction {
  */
 export function findSecrets(value: unknown, path = ''): Diagnostic[] {
   const found: Diagnostic[] = [];
-  // Each node with the way to it; its pointer is made only for a finding (most documents have none).
-  const pending: Step[] = [{ node: value }];
+  // Each node that may hold something with the way to it; its pointer is made only for a finding (most
+  // documents have none). Numbers, booleans and short strings are left out where they are met.
+  const pending: Step[] = [];
+  const visit = (node: unknown, parent?: Step, key?: string | number) => {
+    if (typeof node === 'string' ? mayHoldSecretMaterial(node) : typeof node === 'object' && node !== null) pending.push({ node, parent, key });
+  };
+  visit(value);
   while (pending.length > 0) {
     const step = pending.pop()!;
     const { node } = step;
     if (typeof node === 'string') {
       for (const f of findSecretMaterial(node)) found.push(secretError(pointerOf(step, path), `contains secret material: ${f.kind} (${f.fingerprint})`));
     } else if (Array.isArray(node)) {
-      node.forEach((v, i) => pending.push({ node: v, parent: step, key: i }));
-    } else if (node && typeof node === 'object') {
-      for (const [k, v] of Object.entries(node)) {
+      for (let i = 0; i < node.length; i++) visit(node[i], step, i);
+    } else {
+      const record = node as Record<string, unknown>;
+      const keys = Object.keys(record);
+      for (let i = 0; i < keys.length; i++) {
+        const k = keys[i]!;
         const secretKey = findSecretMaterial(k);
         for (const f of secretKey) found.push(secretError(pointerOf(step, path), `a key of this map contains secret material: ${f.kind} (${f.fingerprint})`));
         // Below a secret key, every pointer would print the key.
-        if (!secretKey.length) pending.push({ node: v, parent: step, key: k });
+        if (!secretKey.length) visit(record[k], step, k);
       }
     }
   }
