@@ -54,7 +54,14 @@ export function show(value: unknown): string {
 }
 
 export function pointer(...segments: (string | number)[]): string {
-  return segments.map((s) => '/' + String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
+  let path = '';
+  for (let i = 0; i < segments.length; i++) path += '/' + escapeSegment(String(segments[i]));
+  return path;
+}
+
+/** A segment as a JSON pointer writes it (RFC 6901): `~` as `~0`, `/` as `~1`; most have neither. */
+function escapeSegment(segment: string): string {
+  return segment.includes('~') || segment.includes('/') ? segment.replace(/~/g, '~0').replace(/\//g, '~1') : segment;
 }
 
 export function pointerSegments(path: string): string[] {

@@ -1,5 +1,6 @@
 // The environment merge rules: objects merge, lists replace, null removes; and which layer set what.
 import { describe, expect, it } from 'vitest';
+import { pointer } from '../../lib/model/diagnostics.ts';
 import { mergeLayers, originOf } from '../../lib/model/merge.ts';
 import { errorsOf, fleetDocument, plan } from '../support/fleet.ts';
 
@@ -18,6 +19,19 @@ describe('mergeLayers', () => {
     expect(originOf(merged, '/proxy/logLevel', '')).toBe('/spec/defaults/proxy/logLevel');
     expect(originOf(merged, '/proxy/opaquePorts/0', '')).toBe('/spec/environments/prod/proxy/opaquePorts/0');
     expect(originOf(merged, '/ha', '')).toBe('/spec/environments/prod/ha');
+    // A key removed by null points at the null; a key holding "/" or "~" is escaped in both pointers.
+    expect(originOf(merged, '/proxy/resources/cpu', '')).toBe('/spec/clusters/0/proxy/resources/cpu');
+    const annotated = mergeLayers([{ value: { podAnnotations: { 'example.com/a~b': 'x' } }, path: '/spec/defaults' }]);
+    expect(originOf(annotated, '/podAnnotations/example.com~1a~0b', '')).toBe('/spec/defaults/podAnnotations/example.com~1a~0b');
+    expect(originOf(annotated, '/nothing', 'fallback')).toBe('fallback');
+  });
+});
+
+describe('pointer', () => {
+  it('joins segments as RFC 6901 writes them: "~" as "~0", "/" as "~1", numbers as they are', () => {
+    expect(pointer()).toBe('');
+    expect(pointer('spec', 'clusters', 0, 'name')).toBe('/spec/clusters/0/name');
+    expect(pointer('a/b', '~c', 'd~/e', '')).toBe('/a~1b/~0c/d~0~1e/');
   });
 });
 
