@@ -14,6 +14,16 @@ export function digest(text: string): string {
 }
 
 /**
+ * A digest of the texts, each ended by a NUL (which canonical JSON and digests never hold): the
+ * digest of them joined so, without the joined copy (~15 MB for a 1000-cluster fleet's input keys).
+ */
+export function digestOf(...texts: string[]): string {
+  const hash = createHash('sha256');
+  for (const text of texts) hash.update(text).update('\0');
+  return hash.digest('base64');
+}
+
+/**
  * JSON of plain data that keeps what JSON.stringify loses: Maps and Sets (as tagged entries, in
  * their order), undefined values. Anything else (a function, a class instance) throws: its effect
  * on the output cannot be known from its data. Key order is kept: it is the order of the input.

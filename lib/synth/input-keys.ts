@@ -6,7 +6,7 @@
 import { linkTargetOf } from '../constructs/multicluster/gateway-ports.ts';
 import { environmentDelivery } from '../resolve/delivery.ts';
 import type { ResolvedCluster, ResolvedFleet } from '../resolve/resolve.ts';
-import { canonical, codeStamp, digest } from './hashing.ts';
+import { canonical, codeStamp, digest, digestOf } from './hashing.ts';
 import type { ClusterApps, ClusterKeys, FleetContext } from './render-cluster.ts';
 
 /** A cluster's input key, from its application objects (what renderCluster is given beside the cluster). */
@@ -43,7 +43,7 @@ export function inputKeyMaker(context: FleetContext): InputKeyOf {
       if (delivery === undefined) environments.set(cluster.environment, (delivery = digest(canonical(environmentDelivery(fleet.delivery, cluster.environment)))));
       const view = fleet.views.get(cluster.name);
       const linked = (view?.outgoing ?? []).map((link) => `${link.target}=${targetKey(link.target)}`).join(',');
-      return digest(`${fleetWide}\0${delivery}\0${canonical(cluster)}\0${linked}\0${canonical([view, context.policies.get(cluster.name), apps])}`);
+      return digestOf(fleetWide, delivery, canonical(cluster), linked, canonical([view, context.policies.get(cluster.name), apps]));
     } catch {
       return undefined;
     }

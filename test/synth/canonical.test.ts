@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { generateFleet } from '../../bench/generate-fleet.ts';
-import { canonical } from '../../lib/synth/hashing.ts';
+import { canonical, digest, digestOf } from '../../lib/synth/hashing.ts';
 import { fleetContext } from '../../lib/synth/render-cluster.ts';
 import { planFleet } from '../../lib/synth/plan.ts';
 import { linkTargetOf } from '../../lib/constructs/multicluster/gateway-ports.ts';
@@ -97,5 +97,14 @@ describe('canonical', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('digestOf', () => {
+  it('is the digest of the texts each ended by a NUL, so that no two lists of texts give one text', () => {
+    expect(digestOf('a', 'b')).toBe(digest('a\0b\0'));
+    expect(digestOf()).toBe(digest(''));
+    expect(digestOf('ab', '')).not.toBe(digestOf('a', 'b'));
+    expect(digestOf('é', '{"x":1}')).toBe(digest('é\0{"x":1}\0'));
   });
 });
