@@ -141,7 +141,7 @@ process.stdout.on('error', (error) => {
 
 async function main() {
   // First: the thread starts while the code below loads (bin/spare-thread.js).
-  const spare = require('./spare-thread.js').startSpareThread(process.argv.slice(2));
+  const spare = require('./spare-thread.js').startSpareThread(process.argv.slice(2), root);
   let cli;
   if (compiledIsCurrent()) {
     // Help and the version need no command's code: the unbundled entry loads a few small modules.

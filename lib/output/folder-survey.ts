@@ -20,7 +20,7 @@ import { OUTPUT_MARKER, surveyOwnership, type OwnershipSurvey } from './folder-o
 import { readPreviousIndex, type PreviousIndex } from './previous-index.ts';
 
 /** A marker this large lists some 1,000 files: below it, starting a thread (~30 ms) costs more than the walk. */
-const THREAD_THRESHOLD = 64 * 1024;
+export const THREAD_THRESHOLD = 64 * 1024;
 /** A thread alive but silent this long (stuck) is given up for the work on the main thread; one that stopped is noticed at once. */
 const ANSWER_TIMEOUT_MS = 60_000;
 /** What the thread posts for each job, in this order (or `failed` for each): how many messages are in once each has come. */
@@ -35,7 +35,7 @@ const STATE = 1;
 const COLLECTED = 2;
 const HEAP_BEFORE = 3;
 const HEAP_AFTER = 4;
-/** control[PREFETCHED]: the files the thread read before its job (PrefetchRequest), for the tests. */
+/** control[PREFETCHED]: the files the thread read before its job (PrefetchRequest; not one it had read as the spare thread), for the tests. */
 const PREFETCHED = 5;
 /** control[READ_AT_JOB]: the files to read ahead that the thread read when its job came, not before (tests). */
 const READ_AT_JOB = 6;
@@ -65,6 +65,11 @@ interface SurveyData {
   readonly port: MessagePort;
   /** Held, never used: the watchdog sees it close when the thread is gone. */
   readonly lifeline: MessagePort;
+  /**
+   * The file this thread read as the spare thread it was, as the command started (bin/spare-thread.js
+   * readAheadFor: the output folder's cache, before the CLI's code was loaded): taken as read ahead.
+   */
+  readonly spareRead?: { readonly path: string; readonly bytes: Uint8Array; readonly stats: IdentityStats };
 }
 
 interface SurveyJob {
@@ -236,9 +241,7 @@ function readWhole(path: string): ReadFile {
   try {
     fd = openSync(path, 'r');
     const stats = fstatSync(fd);
-    const read = readFileSync(fd);
-    const bytes = read.byteOffset === 0 && read.byteLength === read.buffer.byteLength ? read : new Uint8Array(read);
-    return { path, bytes, ...(bytes.length === stats.size ? { identity: fileIdentity(stats) } : {}) };
+    return readFile(path, readFileSync(fd), stats);
   } catch {
     return { path, bytes: null };
   } finally {
@@ -246,8 +249,17 @@ function readWhole(path: string): ReadFile {
   }
 }
 
+/** A file read whole, as ReadFile holds it: `stats` as it stood before the read. */
+function readFile(path: string, read: Uint8Array, stats: IdentityStats): ReadFile {
+  const bytes = read.byteOffset === 0 && read.byteLength === read.buffer.byteLength ? read : new Uint8Array(read);
+  return { path, bytes, ...(bytes.length === stats.size ? { identity: fileIdentity(stats) } : {}) };
+}
+
+/** What fileIdentity reads of a file's stats. */
+type IdentityStats = Pick<Stats, 'dev' | 'ino' | 'size' | 'mtimeMs' | 'ctimeMs'>;
+
 /** A file's inode, size and times: any write, replacement or touch since changes one of them. */
-function fileIdentity(stats: Stats): string {
+function fileIdentity(stats: IdentityStats): string {
   return `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}`;
 }
 
@@ -381,9 +393,12 @@ export function surveyThreads(): { readonly prestarted: boolean; readonly starte
  * the error it met); then waits for another job (a held thread), until stopped.
  */
 export function surveyInWorker(data: SurveyData): void {
-  let prefetched: ReadFile | undefined;
+  const spare = data.spareRead;
+  let prefetched: ReadFile | undefined = spare && readFile(spare.path, spare.bytes, spare.stats);
   data.port.on('message', (message: SurveyJob | CollectRequest | PrefetchRequest) => {
     if ('prefetch' in message) {
+      // Read already (as the spare thread) and unchanged since: not read again.
+      if (prefetched?.path === message.prefetch && stillTheSame(prefetched)) return;
       prefetched = readWhole(message.prefetch);
       Atomics.add(data.control, PREFETCHED, 1);
       Atomics.notify(data.control, PREFETCHED);

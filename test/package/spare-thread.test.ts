@@ -5,22 +5,26 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { generateFleet } from '../../bench/generate-fleet.ts';
 import { writeFleetFile } from '../../bench/cli-runs.ts';
 import { OUTPUT_MARKER, ownerMarker, surveyOwnership } from '../../lib/output/folder-ownership.ts';
-import { startSurvey } from '../../lib/output/folder-survey.ts';
+import { filesReadAtJob, prestartSurvey, releasePrestartedSurvey, startSurvey, THREAD_THRESHOLD } from '../../lib/output/folder-survey.ts';
 import { hasSpareThread, offerSpareThread, releaseSpareThread, startWorkerThread } from '../../lib/spare-thread.ts';
 import { LARGE_FLEET_FILE_BYTES, workerResourceLimits } from '../../lib/synth/render-workers.ts';
 import { prepareSynthesis } from '../../lib/synth/synthesize.ts';
+import { incrementalCacheFile } from '../../lib/synth/incremental.ts';
 import { REPO } from '../support/fleet.ts';
 
 const bin = createRequire(import.meta.url)('../../bin/spare-thread.js') as {
-  startSpareThread(argv: readonly string[]): Worker | undefined;
+  startSpareThread(argv: readonly string[], packageRoot?: string): Worker | undefined;
+  incrementalCacheFile(target: string, packageRoot: string): string;
+  readAheadFor(argv: readonly string[], packageRoot: string): string | undefined;
   SPARE_LIMITS: { maxOldGenerationSizeMb: number; maxYoungGenerationSizeMb: number };
   LARGE_FLEET_FILE_BYTES: number;
+  SURVEY_THREAD_BYTES: number;
 };
 
 const work = mkdtempSync(join(tmpdir(), 'meshfleet-spare-'));
@@ -153,6 +157,69 @@ describe('a thread meshfleet starts', () => {
     expect(pending.result()).toStrictEqual(surveyOwnership(target, 'surveyed', true));
     expect(pending.where()).toBe('thread');
     pending.stop();
+  });
+
+  it("reads the output folder's incremental cache as it starts, which the survey that takes it uses as read ahead without reading it again", () => {
+    const target = join(work, 'cached');
+    const paths = Array.from({ length: 1500 }, (_, i) => `env-${i % 3}/cluster-${i % 97}/manifests/object-${String(i).padStart(4, '0')}.yaml`);
+    for (const path of paths) {
+      mkdirSync(join(target, dirname(path)), { recursive: true });
+      writeFileSync(join(target, path), path);
+    }
+    writeFileSync(join(target, OUTPUT_MARKER), ownerMarker(paths));
+    vi.stubEnv('MESHFLEET_CACHE_DIR', join(work, 'cache-dir'));
+    const cache = incrementalCacheFile(target);
+    mkdirSync(dirname(cache), { recursive: true });
+    writeFileSync(cache, 'the cache');
+    const fleet = fileOf('cached.yaml', LARGE_FLEET_FILE_BYTES);
+    // A held survey (the watch mode's) keeps its thread, and what it read, for the counts.
+    const readAtJob = (packageRoot?: string) => {
+      offerSpareThread(bin.startSpareThread(['synth', fleet, '--out', target], packageRoot));
+      prestartSurvey(target, true);
+      expect(hasSpareThread()).toBe(false);
+      const pending = startSurvey(target, 'cached', true, {}, cache);
+      expect(Buffer.from(pending.readAhead()!).toString()).toBe('the cache');
+      expect(pending.result()).toStrictEqual(surveyOwnership(target, 'cached', true));
+      pending.previousIndex();
+      pending.stop();
+      const read = filesReadAtJob();
+      releasePrestartedSurvey();
+      return read;
+    };
+    // Read by the spare thread as it started: not at the job. A spare that did not read it: read at the job.
+    expect(readAtJob(REPO)).toBe(0);
+    expect(readAtJob(undefined)).toBe(1);
+  });
+
+  it("reads ahead only the cache that a synth of the arguments' output folder reads first, and only when that folder is surveyed on a thread", () => {
+    expect(bin.SURVEY_THREAD_BYTES).toBe(THREAD_THRESHOLD);
+    for (const cacheDir of ['', join(work, 'elsewhere')]) {
+      vi.stubEnv('MESHFLEET_CACHE_DIR', cacheDir);
+      for (const target of [join(work, 'some-out'), join(work, 'not-made', 'out'), 'relative-out']) {
+        expect(bin.incrementalCacheFile(resolve(target), `${REPO}/`)).toBe(incrementalCacheFile(resolve(target)));
+      }
+    }
+    // The folder: --out, -o, --out=, or charts-out; its cache is read only with a marker from the survey's threshold on.
+    vi.stubEnv('MESHFLEET_CACHE_DIR', join(work, 'guess-cache'));
+    const large = join(work, 'large-out');
+    const small = join(work, 'small-out');
+    const none = join(work, 'uncached-out');
+    for (const [folder, marker] of [[large, THREAD_THRESHOLD], [small, THREAD_THRESHOLD - 1], [none, THREAD_THRESHOLD]] as const) {
+      mkdirSync(folder, { recursive: true });
+      writeFileSync(join(folder, OUTPUT_MARKER), 'x'.repeat(marker));
+      if (folder !== none) {
+        mkdirSync(dirname(incrementalCacheFile(folder)), { recursive: true });
+        writeFileSync(incrementalCacheFile(folder), 'cache');
+      }
+    }
+    const fleet = fileOf('guess.yaml', LARGE_FLEET_FILE_BYTES);
+    const guess = (argv: string[]) => bin.readAheadFor(['synth', fleet, ...argv], `${REPO}/`);
+    expect(guess(['--out', large])).toBe(incrementalCacheFile(large));
+    expect(guess([`--out=${large}`, '--json'])).toBe(incrementalCacheFile(large));
+    expect(guess(['-o', large])).toBe(incrementalCacheFile(large));
+    expect(guess(['--out', small])).toBeUndefined();
+    expect(guess(['--out', none])).toBeUndefined();
+    expect(guess(['--json'])).toBe(guess(['--out', 'charts-out']));
   });
 
   it('ends once the command has started the threads it needs: before the fleet file is read', () => {
