@@ -41,6 +41,18 @@ function fileOf(name: string, bytes: number): string {
   return path;
 }
 
+/** An output folder of 1500 files with its marker, large enough to be surveyed on a thread (lib/output/folder-survey.ts). */
+function largeOutput(name: string): string {
+  const target = join(work, name);
+  const paths = Array.from({ length: 1500 }, (_, i) => `env-${i % 3}/cluster-${i % 97}/manifests/object-${String(i).padStart(4, '0')}.yaml`);
+  for (const path of paths) {
+    mkdirSync(join(target, dirname(path)), { recursive: true });
+    writeFileSync(join(target, path), path);
+  }
+  writeFileSync(join(target, OUTPUT_MARKER), ownerMarker(paths));
+  return target;
+}
+
 /** Code a thread runs: it answers on the port in its workerData with what it was given and its thread id. */
 const ANSWER = `const { workerData, threadId } = require('node:worker_threads'); workerData.port.postMessage({ value: workerData.value, threadId });`;
 
@@ -144,13 +156,7 @@ describe('a thread meshfleet starts', () => {
   });
 
   it('takes the spare thread for the survey of a large output folder, which gives the same survey', () => {
-    const target = join(work, 'surveyed');
-    const paths = Array.from({ length: 1500 }, (_, i) => `env-${i % 3}/cluster-${i % 97}/manifests/object-${String(i).padStart(4, "0")}.yaml`);
-    for (const path of paths) {
-      mkdirSync(join(target, dirname(path)), { recursive: true });
-      writeFileSync(join(target, path), path);
-    }
-    writeFileSync(join(target, OUTPUT_MARKER), ownerMarker(paths));
+    const target = largeOutput('surveyed');
     offerSpareThread(bin.startSpareThread(['synth', fileOf('survey.yaml', LARGE_FLEET_FILE_BYTES)]));
     const pending = startSurvey(target, 'surveyed', true);
     expect(hasSpareThread()).toBe(false);
@@ -160,13 +166,7 @@ describe('a thread meshfleet starts', () => {
   });
 
   it("reads the output folder's incremental cache as it starts, which the survey that takes it uses as read ahead without reading it again", () => {
-    const target = join(work, 'cached');
-    const paths = Array.from({ length: 1500 }, (_, i) => `env-${i % 3}/cluster-${i % 97}/manifests/object-${String(i).padStart(4, '0')}.yaml`);
-    for (const path of paths) {
-      mkdirSync(join(target, dirname(path)), { recursive: true });
-      writeFileSync(join(target, path), path);
-    }
-    writeFileSync(join(target, OUTPUT_MARKER), ownerMarker(paths));
+    const target = largeOutput('cached');
     vi.stubEnv('MESHFLEET_CACHE_DIR', join(work, 'cache-dir'));
     const cache = incrementalCacheFile(target);
     mkdirSync(dirname(cache), { recursive: true });
