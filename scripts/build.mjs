@@ -14,11 +14,13 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 // A bundle of the code before this build is never left beside the new code.
 const BUNDLE = 'dist/lib/cli/main.bundle.cjs';
+const SURVEY_BUNDLE = 'dist/lib/cli/survey.bundle.cjs';
 // The library as a program imports it (package.json exports): its entry points and their shared chunks.
 const LIBRARY_BUNDLE = 'dist/bundle';
 // `await import(x)` where x is not a relative path: a module outside the bundle.
 const OUTSIDE_IMPORT = /\bawait import\((?!['"]\.\.?\/)/g;
 rmSync(`${root}${BUNDLE}`, { force: true });
+rmSync(`${root}${SURVEY_BUNDLE}`, { force: true });
 rmSync(`${root}${LIBRARY_BUNDLE}`, { recursive: true, force: true });
 rmSync(`${root}dist/.build-stamp`, { force: true });
 execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { stdio: 'inherit', cwd: root });
@@ -139,6 +141,26 @@ async function bundleCli(esbuild) {
   if (result.warnings.length > 0) {
     const messages = await esbuild.formatMessages(result.warnings, { kind: 'warning' });
     throw new Error(`build: bundling the CLI warned:\n${messages.join('\n')}`);
+  }
+  // The output folder's survey thread (lib/output/folder-survey.ts) requires its own small bundle:
+  // its ten ES modules took Node's loader 100–115 ms of the thread's start, on a re-synth's critical path.
+  const survey = await esbuild.build({
+    stdin: { contents: "export { surveyInWorker } from '../output/folder-survey.js';\n", resolveDir: `${root}dist/lib/cli`, sourcefile: 'survey.bundle-entry.js' },
+    outfile: `${root}${SURVEY_BUNDLE}`,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    keepNames: true,
+    minifyWhitespace: true,
+    charset: 'ascii',
+    external: ['tsx', 'tsx/*'],
+    plugins: [ownModules],
+    logLevel: 'silent',
+  });
+  if (survey.warnings.length > 0) {
+    const messages = await esbuild.formatMessages(survey.warnings, { kind: 'warning' });
+    throw new Error(`build: bundling the survey thread warned:\n${messages.join('\n')}`);
   }
   const bundle = readFileSync(`${root}${BUNDLE}`, 'utf8');
   if (/\bawait import\(/.test(bundle)) throw new Error('build: the CLI bundle still imports() a module itself');

@@ -8,7 +8,8 @@
 // cache file, the walk (needed once the cache has been matched), the index (once the clusters are
 // rendered). A thread that stops without answering (its heap limit, above all) is noticed by a
 // watchdog (lib/thread-watchdog.ts), and its work done here.
-import { closeSync, fstatSync, lstatSync, openSync, readFileSync, statSync, type Stats } from 'node:fs';
+import { closeSync, existsSync, fstatSync, lstatSync, openSync, readFileSync, statSync, type Stats } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { getHeapStatistics } from 'node:v8';
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import { startWorkerThread } from '../spare-thread.ts';
@@ -294,11 +295,26 @@ function startThread(workerCode: (code: string) => string): SurveyThread {
   const line = newLifeline();
   const data: SurveyData = { control, port: port2, lifeline: line.held };
   const failed = `(e) => { const { workerData: w } = require('node:worker_threads'); for (let i = 0; i < ${MESSAGES}; i++) w.port.postMessage({ failed: true }); Atomics.add(w.control, ${EVENTS}, ${MESSAGES}); Atomics.notify(w.control, ${EVENTS}); }`;
-  const code = workerCode(moduleWorkerCode(siblingModule('folder-survey', import.meta.url), `(m) => m.surveyInWorker(require('node:worker_threads').workerData)`, failed));
+  const code = workerCode(surveyWorkerCode(failed));
   const worker = startWorkerThread(code, { workerData: data, transferList: [port2, line.held] });
   // The process never waits for it: result() or stop() ends it.
   worker.unref();
   return { worker, control, port: port1, watch: watchLifelines({ control, signal: EVENTS, gone: GONE, lines: [{ port: line.watched, state: STATE }] }), held: false };
+}
+
+/** The survey's own bundle (scripts/build.mjs), beside dist/lib/output/ where this module's compiled code is. */
+const SURVEY_BUNDLE = '../cli/survey.bundle.cjs';
+
+/**
+ * What the thread runs: surveyInWorker from the survey's bundle when the build made one (one file,
+ * required at once: its ten ES modules took Node's loader 100–115 ms of the thread's start), else
+ * this module (TypeScript sources, a build without esbuild).
+ */
+function surveyWorkerCode(failed: string): string {
+  const run = `(m) => m.surveyInWorker(require('node:worker_threads').workerData)`;
+  const bundle = fileURLToPath(new URL(SURVEY_BUNDLE, import.meta.url));
+  if (import.meta.url.endsWith('.ts') || !existsSync(bundle)) return moduleWorkerCode(siblingModule('folder-survey', import.meta.url), run, failed);
+  return `try { (${run})(require(${JSON.stringify(bundle)})); } catch (e) { (${failed})(e); }`;
 }
 
 /** Ends a survey thread and its watch. */

@@ -63,10 +63,10 @@ describe('the npm package', { timeout: TIMEOUT }, () => {
   }, TIMEOUT);
 
   it('ships the compiled library, its types, the bin and the files read at run time, and nothing else', () => {
-    for (const file of ['package.json', 'README.md', 'bin/meshfleet.js', 'bin/spare-thread.js', 'bin/package.json', 'dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/bundle/index.js', 'dist/bundle/constructs.js', 'dist/lib/cli/main.js', 'dist/lib/cli/main.bundle.cjs', 'dist/.build-stamp', 'dist/imports/cert-manager.io.js', 'schemas/fleet.schema.json', 'schemas/crds/index.json', 'templates/init/fleet.yaml', 'templates/init/gitignore']) {
+    for (const file of ['package.json', 'README.md', 'bin/meshfleet.js', 'bin/spare-thread.js', 'bin/package.json', 'dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/bundle/index.js', 'dist/bundle/constructs.js', 'dist/lib/cli/main.js', 'dist/lib/cli/main.bundle.cjs', 'dist/lib/cli/survey.bundle.cjs', 'dist/.build-stamp', 'dist/imports/cert-manager.io.js', 'schemas/fleet.schema.json', 'schemas/crds/index.json', 'templates/init/fleet.yaml', 'templates/init/gitignore']) {
       expect(packed).toContain(file);
     }
-    const allowed = /^(package\.json|README\.md|LICENSE|bin\/(meshfleet\.js|spare-thread\.js|package\.json)|dist\/(lib|imports)\/.+\.(js|d\.ts)|dist\/bundle\/[\w-]+\.js|dist\/lib\/cli\/main\.bundle\.cjs|dist\/\.build-stamp|schemas\/.+\.json|templates\/init\/.+|docs\/.+\.(md|svg))$/;
+    const allowed = /^(package\.json|README\.md|LICENSE|bin\/(meshfleet\.js|spare-thread\.js|package\.json)|dist\/(lib|imports)\/.+\.(js|d\.ts)|dist\/bundle\/[\w-]+\.js|dist\/lib\/cli\/(main|survey)\.bundle\.cjs|dist\/\.build-stamp|schemas\/.+\.json|templates\/init\/.+|docs\/.+\.(md|svg))$/;
     expect(packed.filter((file) => !allowed.test(file))).toStrictEqual([]);
     expect(packed.filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts') && !file.startsWith('templates/'))).toStrictEqual([]);
   });

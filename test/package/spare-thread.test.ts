@@ -241,11 +241,11 @@ threads.Worker = class extends Base {
   constructor(code, options) {
     super(code, options);
     // The watchdog of a long wait (lib/thread-watchdog.ts) is left out: a busy machine may need one.
-    const kind = String(code).startsWith('const threads = ') ? 'spare' : String(code).includes('workerData: { control, signal, gone, lines }') ? undefined : 'other';
+    const kind = String(code).startsWith('const threads = ') ? (options && options.workerData && options.workerData.readAhead ? 'spare reading the cache' : 'spare') : String(code).includes('workerData: { control, signal, gone, lines }') ? undefined : 'other';
     if (kind) require('node:fs').appendFileSync(process.env.THREADS, kind + '\\n');
     const post = this.postMessage.bind(this);
     this.postMessage = (message, transfer) => {
-      if (message && typeof message.code === 'string') require('node:fs').appendFileSync(process.env.THREADS, 'spare taken\\n');
+      if (message && typeof message.code === 'string') require('node:fs').appendFileSync(process.env.THREADS, message.code.includes('survey.bundle.cjs') ? 'spare taken by the survey bundle\\n' : 'spare taken\\n');
       return post(message, transfer);
     };
   }
@@ -267,7 +267,9 @@ threads.Worker = class extends Base {
       return readFileSync(record, 'utf8').trim().split('\n');
     };
     expect(threadsOf(['synth', fleetFile, '--out', out], 'cold')).toStrictEqual(['spare', 'spare taken']);
-    expect(threadsOf(['synth', fleetFile, '--out', out], 'again')).toStrictEqual(['spare', 'spare taken']);
+    // The synth again surveys its output on the spare thread, which read the cache as it started and
+    // then requires the survey's own bundle (the build's, as a user's command has it).
+    expect(threadsOf(['synth', fleetFile, '--out', out], 'again')).toStrictEqual(['spare reading the cache', 'spare taken by the survey bundle']);
     // With the main thread rendering alone and no output to survey, nothing takes it.
     vi.stubEnv('MESHFLEET_WORKERS', '0');
     const record = join(work, 'alone.threads');
