@@ -111,15 +111,38 @@ async function bundleCli(esbuild) {
       });
     },
   };
-  const result = await esbuild.build({
-    // The command line, and the render worker's module, loaded on first use: render workers load
-    // the bundle too (lib/synth/render-workers.ts) and start in a fraction of the time dist/ takes.
+  // The command line, and the render worker's module, loaded on first use: render workers load
+  // the bundle too (lib/synth/render-workers.ts) and start in a fraction of the time dist/ takes.
+  await buildCommonJs(esbuild, 'the CLI', {
     stdin: {
       contents: "export * from './main.js';\nexport const renderWorker = () => import('../synth/render-worker.js');\n",
       resolveDir: `${root}dist/lib/cli`,
       sourcefile: 'main.bundle-entry.js',
     },
     outfile: `${root}${BUNDLE}`,
+    external: ['tsx', 'tsx/*', '@viz-js/viz'],
+    // Written as the function its loaders compile (bin/meshfleet.js, the render workers): wrapped
+    // when read, the 2.9 MB text was copied once more on every start of every thread.
+    banner: { js: '(function (exports, require, module, __filename, __dirname, importModule) {' },
+    footer: { js: '\n})' },
+    plugins: [ownModules, esmOfBufbuild],
+  });
+  // The output folder's survey thread (lib/output/folder-survey.ts) requires its own small bundle:
+  // its ten ES modules took Node's loader 100–115 ms of the thread's start, on a re-synth's critical path.
+  await buildCommonJs(esbuild, 'the survey thread', {
+    stdin: { contents: "export { surveyInWorker } from '../output/folder-survey.js';\n", resolveDir: `${root}dist/lib/cli`, sourcefile: 'survey.bundle-entry.js' },
+    outfile: `${root}${SURVEY_BUNDLE}`,
+    external: ['tsx', 'tsx/*'],
+    plugins: [ownModules],
+  });
+  const bundle = readFileSync(`${root}${BUNDLE}`, 'utf8');
+  if (/\bawait import\(/.test(bundle)) throw new Error('build: the CLI bundle still imports() a module itself');
+  if (/[^\x00-\x7f]/.test(bundle)) throw new Error('build: the CLI bundle is not one-byte text');
+}
+
+/** A CommonJS bundle of dist/ for Node 20 with `options` (entry, output, externals, plugins); a warning (an import.meta left over, a require that cannot be bundled) fails the build. */
+async function buildCommonJs(esbuild, what, options) {
+  const result = await esbuild.build({
     bundle: true,
     platform: 'node',
     format: 'cjs',
@@ -129,42 +152,13 @@ async function bundleCli(esbuild) {
     // One-byte text (comments dropped, other characters escaped): quicker to read and to hash.
     minifyWhitespace: true,
     charset: 'ascii',
-    external: ['tsx', 'tsx/*', '@viz-js/viz'],
-    // Written as the function its loaders compile (bin/meshfleet.js, the render workers): wrapped
-    // when read, the 2.9 MB text was copied once more on every start of every thread.
-    banner: { js: '(function (exports, require, module, __filename, __dirname, importModule) {' },
-    footer: { js: '\n})' },
-    plugins: [ownModules, esmOfBufbuild],
     logLevel: 'silent',
+    ...options,
   });
-  // A warning (an import.meta left over, a require that cannot be bundled) would be a broken CLI.
   if (result.warnings.length > 0) {
     const messages = await esbuild.formatMessages(result.warnings, { kind: 'warning' });
-    throw new Error(`build: bundling the CLI warned:\n${messages.join('\n')}`);
+    throw new Error(`build: bundling ${what} warned:\n${messages.join('\n')}`);
   }
-  // The output folder's survey thread (lib/output/folder-survey.ts) requires its own small bundle:
-  // its ten ES modules took Node's loader 100–115 ms of the thread's start, on a re-synth's critical path.
-  const survey = await esbuild.build({
-    stdin: { contents: "export { surveyInWorker } from '../output/folder-survey.js';\n", resolveDir: `${root}dist/lib/cli`, sourcefile: 'survey.bundle-entry.js' },
-    outfile: `${root}${SURVEY_BUNDLE}`,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    keepNames: true,
-    minifyWhitespace: true,
-    charset: 'ascii',
-    external: ['tsx', 'tsx/*'],
-    plugins: [ownModules],
-    logLevel: 'silent',
-  });
-  if (survey.warnings.length > 0) {
-    const messages = await esbuild.formatMessages(survey.warnings, { kind: 'warning' });
-    throw new Error(`build: bundling the survey thread warned:\n${messages.join('\n')}`);
-  }
-  const bundle = readFileSync(`${root}${BUNDLE}`, 'utf8');
-  if (/\bawait import\(/.test(bundle)) throw new Error('build: the CLI bundle still imports() a module itself');
-  if (/[^\x00-\x7f]/.test(bundle)) throw new Error('build: the CLI bundle is not one-byte text');
 }
 
 /**
