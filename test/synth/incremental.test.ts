@@ -628,6 +628,16 @@ describe('incremental synth with the output folder surveyed on its own thread', 
     expect(keptClusters(before, out)).toStrictEqual(['dev/c1', 'dev/c3']);
   });
 
+  /** The document synthesized into `out`; then the next synth's survey answers late, for a copy with HA on in `clusters`. */
+  function editedWithLateSurvey(out: string, clusters: readonly number[]) {
+    expect(synth(document, out)).toBeUndefined();
+    survey.threaded = true;
+    survey.answers = 'late';
+    const edited = structuredClone(document);
+    for (const i of clusters) (edited.spec.clusters[i] as Cluster).ha = true;
+    return edited;
+  }
+
   it("reads the cache as the survey's thread read it ahead, not the file again", () => {
     const out = join(work, 'out');
     expect(synth(document, out)).toBeUndefined();
@@ -646,12 +656,7 @@ describe('incremental synth with the output folder surveyed on its own thread', 
 
   it('renders the changed clusters while the survey is out, writes them once it answered, and gives the cold output', () => {
     const out = join(work, 'out');
-    expect(synth(document, out)).toBeUndefined();
-    survey.threaded = true;
-    survey.answers = 'late';
-    const edited = structuredClone(document);
-    (edited.spec.clusters[1] as Cluster).ha = true;
-    (edited.spec.clusters[2] as Cluster).ha = true;
+    const edited = editedWithLateSurvey(out, [1, 2]);
     const before = inodes(out);
     expectIncrementalEqualsCold(edited, out);
     expect(survey.early).toStrictEqual([1, 2]);
@@ -666,11 +671,7 @@ describe('incremental synth with the output folder surveyed on its own thread', 
 
   it('writes nothing of what it rendered while the survey was out when the survey refuses the folder', () => {
     const out = join(work, 'out');
-    expect(synth(document, out)).toBeUndefined();
-    survey.threaded = true;
-    survey.answers = 'late';
-    const edited = structuredClone(document);
-    (edited.spec.clusters[2] as Cluster).ha = true;
+    const edited = editedWithLateSurvey(out, [2]);
     writeFileSync(join(out, 'dev/c1/notes.md'), 'mine\n');
     const previous = tree(out);
     expect(synth(edited, out)).toContain('holds 1 entry meshfleet did not write: dev/c1/notes.md (a file)');
