@@ -5,7 +5,7 @@
 // data (lib/spare-thread.ts); one that nothing takes is ended before the fleet file is read.
 'use strict';
 
-const { statSync } = require('node:fs');
+const { lstatSync, statSync } = require('node:fs');
 const { basename, dirname, join, resolve } = require('node:path');
 
 /**
@@ -79,7 +79,8 @@ function readAheadFor(argv, packageRoot) {
   try {
     const { values } = require('node:util').parseArgs({ args: argv.slice(1), strict: false, allowPositionals: true, options: { out: { type: 'string', short: 'o', default: 'charts-out' } } });
     const target = resolve(typeof values.out === 'string' ? values.out : 'charts-out');
-    const marker = statSync(join(target, '.meshfleet-output'), { throwIfNoEntry: false });
+    // lstat, as the survey's own check (surveyedOnThread): a marker that is a link is not meshfleet's.
+    const marker = lstatSync(join(target, '.meshfleet-output'), { throwIfNoEntry: false });
     if (!marker?.isFile() || marker.size < SURVEY_THREAD_BYTES) return undefined;
     const file = incrementalCacheFile(target, packageRoot);
     return statSync(file, { throwIfNoEntry: false })?.isFile() ? file : undefined;

@@ -2,7 +2,7 @@
 // by the first thread meshfleet starts, render worker or survey, which then runs as a thread of its
 // own would (lib/spare-thread.ts); the command starts no thread of its own beside it.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -219,6 +219,13 @@ describe('a thread meshfleet starts', () => {
     expect(guess(['-o', large])).toBe(incrementalCacheFile(large));
     expect(guess(['--out', small])).toBeUndefined();
     expect(guess(['--out', none])).toBeUndefined();
+    // A marker that is a link is not the survey's to read (surveyedOnThread), whatever it leads to.
+    const linked = join(work, 'linked-out');
+    mkdirSync(linked, { recursive: true });
+    symlinkSync(join(large, OUTPUT_MARKER), join(linked, OUTPUT_MARKER));
+    mkdirSync(dirname(incrementalCacheFile(linked)), { recursive: true });
+    writeFileSync(incrementalCacheFile(linked), 'cache');
+    expect(guess(['--out', linked])).toBeUndefined();
     expect(guess(['--json'])).toBe(guess(['--out', 'charts-out']));
   });
 
