@@ -92,6 +92,8 @@ export async function runPlan(argv: readonly string[], io: CliIo): Promise<numbe
     removedLinks: removedLinks(previousIndex, checked.fleet),
     retiredClusters: retiredClusters(previousIndex, checked.fleet, previous),
   });
+  // The rollout model has read the reused clusters' views (from the cache's cold file).
+  incremental.close();
   const converges = report.firstInstall.converged && !report.orders.heldByWait.length && (report.upgrade?.converged ?? true);
   const failed = diagnostics.some((d) => d.severity === 'error') || (strict && diagnostics.length > 0);
   const exitCode = converges && !failed ? 0 : 1;

@@ -75,34 +75,85 @@ function isExactJson(value: unknown, depth: number): boolean {
 }
 
 /**
- * A cluster's part of the GitOps files as the cache holds it (CachedPart): the length of its files
- * (4 bytes), its files by path and byte size, then its components, upstream charts' values left out
- * (they are the cluster's upstreamValues, cached with it). The components are 93% of a part and
- * decoded only when read (decodeDeliveryPart): a re-synth reads those of an Argo CD ApplicationSet
- * and the rollout model's, not an app-of-apps' or Flux's.
+ * A record: its hot part after its length (4 bytes), then its cold part. The cache keeps the two in
+ * files of their own (incremental.ts): every re-synth reads the hot file (ahead, on the survey's
+ * thread), the cold one only where a cold part is called for.
+ */
+export interface RecordParts {
+  readonly hot: Uint8Array;
+  readonly cold: Uint8Array;
+}
+
+/** A record's two parts (RecordParts). */
+export function recordParts(record: Uint8Array): RecordParts {
+  const hotEnd = 4 + lengthAt(record, 0);
+  if (hotEnd > record.length) throw new Error('incremental: a record shorter than its hot part');
+  return { hot: record.subarray(4, hotEnd), cold: record.subarray(hotEnd) };
+}
+
+/** The 4-byte length at `at` of these bytes. */
+function lengthAt(bytes: Uint8Array, at: number): number {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).readUInt32LE(at);
+}
+
+/** A record of a hot and a cold part (RecordParts), each written as it comes (strings as Latin-1: ASCII JSON). */
+function joinRecord(hot: readonly (string | Uint8Array)[], cold: readonly (string | Uint8Array)[]): Uint8Array {
+  const hotLength = hot.reduce((n, part) => n + part.length, 0);
+  const record = Buffer.allocUnsafe(4 + hotLength + cold.reduce((n, part) => n + part.length, 0));
+  let at = record.writeUInt32LE(hotLength, 0);
+  for (const part of [...hot, ...cold]) {
+    if (typeof part === 'string') at += record.write(part, at, 'latin1');
+    else {
+      record.set(part, at);
+      at += part.length;
+    }
+  }
+  return record;
+}
+
+/** A length (4 bytes) as a record part. */
+function length32(length: number): Uint8Array {
+  const bytes = Buffer.allocUnsafe(4);
+  bytes.writeUInt32LE(length, 0);
+  return bytes;
+}
+
+/**
+ * A cluster's part of the GitOps files as the cache holds it (CachedPart): a record (RecordParts)
+ * whose hot part is its files by path and byte size, and whose cold part is its components, upstream
+ * charts' values left out (they are the cluster's upstreamValues, cached with it). The components
+ * are 93% of a part and decoded only when read (decodeDeliveryPart): a re-synth reads those of an
+ * Argo CD ApplicationSet and the rollout model's, not an app-of-apps' or Flux's.
  */
 export function encodeDeliveryPart(part: ClusterDeliveryPart): Uint8Array {
   // Objects, not arrays: decode reads JSON from a '{'.
   const files = encode({ files: part.files.map(([path, text]) => [path, typeof text === 'string' ? Buffer.byteLength(text) : text] as const) });
-  const components = encode({ components: withoutValues(part.components) });
-  const record = Buffer.allocUnsafe(4 + files.length + components.length);
-  record.writeUInt32LE(files.length, 0);
-  record.set(files, 4);
-  record.set(components, 4 + files.length);
-  return record;
-}
-
-/** A part as encodeDeliveryPart wrote it: its files, and its components when called for. */
-export function decodeDeliveryPart(record: Uint8Array): CachedPart {
-  const filesEnd = 4 + Buffer.from(record.buffer, record.byteOffset, record.length).readUInt32LE(0);
-  if (filesEnd > record.length) throw new Error('incremental: a part record shorter than its files');
-  const { files } = decode(record.subarray(4, filesEnd)) as Pick<CachedPart, 'files'>;
-  return { files, components: () => (decode(record.subarray(filesEnd)) as { components: Component[] }).components };
+  return joinRecord([files], [encode({ components: withoutValues(part.components) })]);
 }
 
 /**
- * A rendered cluster's rollout views as the cache holds them: the first part of its record, which its
- * rollout digest (rollout-key.ts) hashes as they are, so that they are written out once.
+ * A part as encodeDeliveryPart wrote it: its files, and its components when called for. Given a
+ * whole record, or its hot part and how to read its cold part (the cache's cold file).
+ */
+export function decodeDeliveryPart(record: Uint8Array, cold?: () => Uint8Array): CachedPart {
+  const parts = partsOf(record, cold);
+  const { files } = decode(parts.hot) as Pick<CachedPart, 'files'>;
+  return { files, components: () => (decode(parts.cold()) as { components: Component[] }).components };
+}
+
+/** A record's hot part, and its cold part read when first called for (once). */
+function partsOf(record: Uint8Array, cold: (() => Uint8Array) | undefined): { hot: Uint8Array; cold: () => Uint8Array } {
+  if (cold) {
+    let read: Uint8Array | undefined;
+    return { hot: record, cold: () => (read ??= cold()) };
+  }
+  const parts = recordParts(record);
+  return { hot: parts.hot, cold: () => parts.cold };
+}
+
+/**
+ * A rendered cluster's rollout views as the cache holds them: the first part of its record's cold
+ * part, which its rollout digest (rollout-key.ts) hashes as they are, so that they are written out once.
  */
 export function encodeViews(rendered: ClusterViews): Uint8Array {
   const { objectFiles, routeFiles } = rendered;
@@ -110,11 +161,12 @@ export function encodeViews(rendered: ClusterViews): Uint8Array {
 }
 
 /**
- * A rendered cluster as the cache holds it (CachedCluster), with its files' paths: the length of its
- * views (4 bytes), its views (as encodeViews writes them: recordViews), the length of its entry in
- * index.json (4 bytes), that entry (UTF-8 text: no JSON string to escape and read back, ~7 KB a
- * cluster), the length of its upstream charts' values (4 bytes), those values (~3 KB, two thirds of
- * what a reused cluster would decode otherwise), the rest.
+ * A rendered cluster as the cache holds it (CachedCluster), with its files' paths: a record
+ * (RecordParts) whose hot part, what every reuse reads, is the length of the rest (4 bytes), the
+ * rest, then its entry in index.json (UTF-8 text: no JSON string to escape and read back, ~7 KB a
+ * cluster, written out without being read); whose cold part is the length of its views (4 bytes),
+ * its views (as encodeViews writes them: recordViews, ~15 KB), then its upstream charts' values
+ * (~3 KB). A re-synth after a settings edit reads none of the cold parts it reuses: 60% of the cache.
  */
 export function encodeCachedCluster(rendered: RenderedCluster, paths: readonly string[], done: { readonly diagnostics: readonly Diagnostic[]; readonly secrets: readonly Diagnostic[]; readonly lock: ClusterRender['lock']; readonly indexEntry: ClusterEntry }): Uint8Array {
   const { folder, upstreamValues, chartVersion, counts, objectFiles, routeFiles } = rendered;
@@ -122,56 +174,46 @@ export function encodeCachedCluster(rendered: RenderedCluster, paths: readonly s
   const { text: indexEntry, clean: indexEntryClean } = done.indexEntry;
   const views: ClusterViews = { objectFiles, routeFiles };
   const rest = { folder, chartVersion, counts, paths, diagnostics, secrets, lock, indexEntryClean } satisfies CachedRest;
-  const entryLength = Buffer.byteLength(indexEntry);
   // As ASCII JSON (nearly always): written straight into the record, without a buffer of each.
   const texts = [exactJson(views), exactJson(upstreamValues), exactJson(rest)];
   const ascii = texts.every((text) => text !== undefined && Buffer.byteLength(text) === text.length);
   const [viewBytes, valueBytes, restBytes] = ascii ? (texts as string[]) : [encode(views), encode(upstreamValues), encode(rest)];
-  const record = Buffer.allocUnsafe(12 + viewBytes.length + entryLength + valueBytes.length + restBytes.length);
-  let at = 0;
-  const put = (part: string | Uint8Array) => {
-    if (typeof part === 'string') at += record.write(part, at, 'latin1');
-    else {
-      record.set(part, at);
-      at += part.length;
-    }
-  };
-  at = record.writeUInt32LE(viewBytes.length, at);
-  put(viewBytes);
-  at = record.writeUInt32LE(entryLength, at);
-  at += record.write(indexEntry, at, 'utf8');
-  at = record.writeUInt32LE(valueBytes.length, at);
-  put(valueBytes);
-  put(restBytes);
-  return record;
+  const entry = Buffer.byteLength(indexEntry) === indexEntry.length ? indexEntry : Buffer.from(indexEntry);
+  return joinRecord([length32(restBytes.length), restBytes, entry], [length32(viewBytes.length), viewBytes, valueBytes]);
 }
 
 /** The views of a record encodeCachedCluster made, as encodeViews writes them. */
 export function recordViews(record: Uint8Array): Uint8Array {
-  return record.subarray(4, 4 + Buffer.from(record.buffer, record.byteOffset, 4).readUInt32LE(0));
+  const { cold } = recordParts(record);
+  return cold.subarray(4, 4 + lengthAt(cold, 0));
 }
 
 /**
- * A record encodeCachedCluster made. Its views and values are decoded when first read: an incremental
- * synth whose rollout check is skipped (rollout-key.ts) reads none of an unchanged cluster's views
- * (~15 KB of JSON each), and one that reuses its part of the GitOps files none of its values.
+ * A record encodeCachedCluster made: given whole, or its hot part and how to read its cold part (the
+ * cache's cold file). Its views and values are decoded (and its cold part read) when first called
+ * for: an incremental synth whose rollout check is skipped (rollout-key.ts) reads none of an
+ * unchanged cluster's views, and one that reuses its part of the GitOps files none of its values.
  */
-export function decodeCachedCluster(record: Uint8Array): CachedCluster {
-  const bytes = Buffer.from(record.buffer, record.byteOffset, record.length);
-  const viewsEnd = 4 + bytes.readUInt32LE(0);
-  const entryEnd = viewsEnd + 4 + bytes.readUInt32LE(viewsEnd);
-  const valuesEnd = entryEnd + 4 + bytes.readUInt32LE(entryEnd);
+export function decodeCachedCluster(record: Uint8Array, cold?: () => Uint8Array): CachedCluster {
+  const parts = partsOf(record, cold);
+  const hot = Buffer.from(parts.hot.buffer, parts.hot.byteOffset, parts.hot.length);
+  const restEnd = 4 + hot.readUInt32LE(0);
+  if (restEnd > hot.length) throw new Error('incremental: a record shorter than its rest');
   let views: ClusterViews | undefined;
   let values: CachedValues | undefined;
   let indexEntry: ClusterEntry | undefined;
-  const { indexEntryClean, ...rest } = decode(bytes.subarray(valuesEnd)) as CachedRest;
+  const { indexEntryClean, ...rest } = decode(hot.subarray(4, restEnd)) as CachedRest;
+  const coldPart = () => {
+    const bytes = parts.cold();
+    return { bytes, viewsEnd: 4 + lengthAt(bytes, 0) };
+  };
   return {
     ...rest,
     // When read: a cluster held as its record for the fleet-wide steps (recordRendered) has its entry
     // already. Its text is made when read: a synth that writes index.json takes the bytes (indexFile).
     get indexEntry() {
       if (indexEntry === undefined) {
-        const entry = bytes.subarray(viewsEnd + 4, entryEnd);
+        const entry = hot.subarray(restEnd);
         let text: string | undefined;
         indexEntry = {
           bytes: entry,
@@ -184,8 +226,20 @@ export function decodeCachedCluster(record: Uint8Array): CachedCluster {
       }
       return indexEntry;
     },
-    views: () => (views ??= decode(bytes.subarray(4, viewsEnd)) as ClusterViews),
-    upstreamValues: () => (values ??= decode(bytes.subarray(entryEnd + 4, valuesEnd)) as CachedValues),
+    views: () => {
+      if (views === undefined) {
+        const { bytes, viewsEnd } = coldPart();
+        views = decode(bytes.subarray(4, viewsEnd)) as ClusterViews;
+      }
+      return views;
+    },
+    upstreamValues: () => {
+      if (values === undefined) {
+        const { bytes, viewsEnd } = coldPart();
+        values = decode(bytes.subarray(viewsEnd)) as CachedValues;
+      }
+      return values;
+    },
   };
 }
 

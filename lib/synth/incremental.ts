@@ -3,11 +3,12 @@
 // unchanged too) is moved from the previous output into the staged one (StagedTree.adopt),
 // and what the fleet-wide steps need of it (its ClusterOutcome without file text) comes from a cache
 // file beside the compiled-code cache (one per output folder, written as the clusters come and put in
-// place after each successful swap).
+// place after each successful swap), and what they rarely need (their rollout views, upstream values
+// and delivery components) from a second file beside it, read only where called for.
 // The cache is used only while the output folder is exactly what it recorded: the same marker,
 // index.json and versions.lock.json, and every file of a reused cluster with the size and mtime it
 // had. Anything else (another meshfleet, changed code, a hand edit, a corrupt cache) renders afresh.
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
@@ -22,12 +23,12 @@ import type { ResolvedCluster, ResolvedFleet } from '../resolve/resolve.ts';
 import { clusterPartFolder, withValues, type ClusterDeliveryParts } from '../rollout/gitops-files.ts';
 import type { ClusterApps, FleetContext } from './render-cluster.ts';
 import type { ClusterOutcome } from './render-workers.ts';
-import { decodeCachedCluster, decodeDeliveryPart, encodeCachedCluster, encodeDeliveryPart, recordRendered, type CachedCluster, type CachedPart } from './cache-records.ts';
+import { decodeCachedCluster, decodeDeliveryPart, encodeCachedCluster, encodeDeliveryPart, recordParts, recordRendered, type CachedCluster, type CachedPart, type RecordParts } from './cache-records.ts';
 import { codeStamp } from './hashing.ts';
 import { deliveryPartKeyMaker, inputKeys } from './input-keys.ts';
 
 /** Bumped when what is cached changes shape. */
-const FORMAT = 18;
+const FORMAT = 19;
 /** Cache files kept (one per output folder); older ones are removed when one is written. */
 const KEPT_FILES = 16;
 const FILE_PREFIX = 'synth-';
@@ -55,10 +56,11 @@ function statsFit(paths: readonly string[], stats: FileStats): boolean {
 }
 
 /**
- * The cache file: each cluster's CachedCluster (encodeCachedCluster) one after the other, written as
- * the clusters come, then this footer (v8 serialization), then the trailer: the footer's length and
- * TRAILER_MARK (4 bytes each). Appended to by re-synths that reuse most of it (incrementalSynth), it
- * also holds records and footers that no footer lists any more.
+ * The cache file: the hot part of each cluster's record (encodeCachedCluster, RecordParts) and of its
+ * part of the GitOps files one after the other, written as the clusters come, then this footer (v8
+ * serialization), then the trailer: the footer's length and TRAILER_MARK (4 bytes each). Their cold
+ * parts are in the cold file (ColdFile). Appended to by re-synths that reuse most of it
+ * (incrementalSynth), both also hold records and footers that no footer lists any more.
  */
 interface Footer {
   readonly format: number;
@@ -68,25 +70,30 @@ interface Footer {
   /** Size and mtime of the marker, index.json and versions.lock.json as written. */
   readonly fleetFiles: FileStats;
   readonly clusters: readonly FooterCluster[];
+  /** The cold file this footer's records are in: its identity and the length they are within. */
+  readonly cold: { readonly id: string; readonly length: number };
 }
 
-interface FooterCluster {
+/** Where a record is: its hot part in the cache file, its cold part in the cold file. */
+interface Placed {
+  readonly offset: number;
+  readonly length: number;
+  readonly coldOffset: number;
+  readonly coldLength: number;
+}
+
+interface FooterCluster extends Placed {
   readonly name: string;
   /** The hash of its inputs (inputKeys). */
   readonly key: string;
-  /** Where its CachedCluster is in the file. */
-  readonly offset: number;
-  readonly length: number;
   /** Size and mtimeMs of each of its files (CachedCluster's paths), as they are in the output folder. */
   readonly stats: FileStats;
   /** Its part of the GitOps files (CachedPart, serialized on its own), under the hash of what it is made from (deliveryPartKeys). */
   readonly delivery?: FooterPart;
 }
 
-interface FooterPart {
+interface FooterPart extends Placed {
   readonly key: string;
-  readonly offset: number;
-  readonly length: number;
   /** Size and mtimeMs of each of its files, as they are in the output folder. */
   readonly stats: FileStats;
   /** What the rollout model reads of the cluster and this part, hashed (clusterRolloutDigest). */
@@ -96,6 +103,12 @@ interface FooterPart {
 /** The trailer's last 4 bytes: a file that ends otherwise (a run killed while it appended, an invalidated one) is no cache. */
 const TRAILER_MARK = 0x9bf2a7e3;
 const TRAILER_BYTES = 8;
+/**
+ * The cold file starts with an identity of this many random bytes, made when the cache file is
+ * written anew and kept by appends, which the footer names: a cold file that is not its footer's (a
+ * run killed between the two renames of save, a hand edit) is no cache.
+ */
+const COLD_ID_BYTES = 16;
 /**
  * A re-synth appends to the cache when the records it reuses are at least this share of the file (the
  * rest: records and footers no footer lists any more), else it writes a new one. Appending writes only
@@ -148,6 +161,8 @@ export interface Incremental {
   save(staged: StagedTree): void;
   /** The synth failed: the next cache is dropped, the current one stays. */
   abort(): void;
+  /** The synth is done with the cache (a cold part read later opens the cold file for that read). */
+  close(): void;
 }
 
 export interface IncrementalOptions {
@@ -183,41 +198,59 @@ export function incrementalSynth(target: string, { readOnly = false, files, read
   // no key twice (~20 ms of the main thread at 100 clusters).
   const madePartKeys = new Map<string, string>();
   const partKeyOf = (fleet: ResolvedFleet, name: string) => madePartKeys.get(name) ?? partKeysOf(fleet).get(name);
-  const reused = new Map<number, { entry: CachedCluster; data: Uint8Array; offset: number; stats: FileStats }>();
+  const reused = new Map<number, Placed & { entry: CachedCluster; data: Uint8Array; stats: FileStats }>();
   const reusedNames = new Set<string>();
-  // The next cache, written as the clusters come so that their serializations are not held: a new file
-  // (renamed over the cache after the swap), or the cache this run read, appended to (`appending`: its
-  // length as read), where the reused records stay. Once a record is appended the file ends without a
-  // trailer (a run killed then leaves no cache: the next one renders everything); a failed synth cuts
-  // it back to what was read; before the swap (invalidate) the old trailer is wiped, and save()
-  // appends the new footer and trailer.
+  // The next cache, written as the clusters come so that their serializations are not held: a new pair
+  // of files (renamed over the cache's after the swap, the cold one first), or the pair this run read,
+  // appended to (`appending`: the cache file's length as read), where the reused records stay. Once a
+  // record is appended the cache file ends without a trailer (a run killed then leaves no cache: the
+  // next one renders everything); a failed synth cuts both back to what was read; before the swap
+  // (invalidate) the old trailer is wiped, and save() appends the new footer and trailer.
   const temporary = `${file.path}.${process.pid}.tmp`;
+  const coldTemporary = `${file.cold}.${process.pid}.tmp`;
   let fd: number | undefined;
+  let coldFd: number | undefined;
+  let coldId = '';
   let appending: number | undefined;
+  let coldAppending: number | undefined;
   let invalidated = false;
   let written = 0;
+  let coldWritten = 0;
   let failed = false;
   // By fleet index: record takes the clusters as they come.
   const clusters: (Omit<FooterCluster, 'stats'> & { paths: readonly string[]; stats?: FileStats })[] = [];
   // The cache this run reads (reusable), and what it takes of it and records for the next one.
-  let cache: { footer: Footer; bytes: Buffer; byName: Map<string, FooterCluster> } | undefined;
+  let cache: { footer: Footer; bytes: Buffer; cold: ColdFile; byName: Map<string, FooterCluster> } | undefined;
+  // The cache's cold file, as read (closed by close(); a later read opens it for that read).
+  let coldRead: ColdFile | undefined;
   // Parts taken from the cache (moved by adopt), and the parts the next cache holds with their files' paths.
-  const takenParts = new Map<string, { data: Uint8Array; offset: number; files: CachedPart['files']; stats: FileStats; folder?: string }>();
+  const takenParts = new Map<string, Placed & { data: Uint8Array; files: CachedPart['files']; stats: FileStats; folder?: string }>();
   const deliveries = new Map<string, Omit<FooterPart, 'stats'> & { paths: readonly string[]; stats?: FileStats }>();
   // Rollout digests by cluster name.
   const digests = new Map<string, string>();
-  // At `written`: the end of the file being written.
-  const write = (bytes: Uint8Array) => {
-    for (let done = 0; done < bytes.length; ) done += writeSync(fd!, bytes, done, bytes.length - done, written + done);
-    written += bytes.length;
+  // At `at`: the end of the file being written (returned).
+  const writeAt = (to: number, bytes: Uint8Array, at: number) => {
+    for (let done = 0; done < bytes.length; ) done += writeSync(to, bytes, done, bytes.length - done, at + done);
+    return at + bytes.length;
   };
-  // A record's offset in the next cache: one taken from the cache read stays where it is when the
-  // cache is appended to; any other is written at the end.
-  const place = (data: Uint8Array, taken?: { readonly offset: number }) => {
-    if (taken && appending !== undefined) return taken.offset;
-    const offset = written;
-    write(data);
-    return offset;
+  const write = (bytes: Uint8Array) => void (written = writeAt(fd!, bytes, written));
+  // A record's place in the next cache: written at the ends of both files.
+  const place = ({ hot, cold }: RecordParts): Placed => {
+    const at = { offset: written, length: hot.length, coldOffset: coldWritten, coldLength: cold.length };
+    write(hot);
+    coldWritten = writeAt(coldFd!, cold, coldWritten);
+    return at;
+  };
+  // One taken from the cache read stays where it is when the cache is appended to; else it is written
+  // anew, its cold part read from the cache's cold file.
+  const placeTaken = (taken: Placed & { readonly data: Uint8Array }): Placed => {
+    const { offset, length, coldOffset, coldLength } = taken;
+    if (appending !== undefined) return { offset, length, coldOffset, coldLength };
+    return place({ hot: taken.data, cold: coldOf(taken) });
+  };
+  const coldOf = (at: Placed) => {
+    if (!coldRead) throw new Error('incremental: no cold file to read');
+    return coldRead.read(at.coldOffset, at.coldLength);
   };
   const drop = () => {
     failed = true;
@@ -225,40 +258,55 @@ export function incrementalSynth(target: string, { readOnly = false, files, read
       if (appending !== undefined && fd !== undefined) {
         // The cache as read, unless the swap made it stale.
         if (invalidated) rmSync(file.path, { force: true });
-        else ftruncateSync(fd, appending);
+        else {
+          ftruncateSync(fd, appending);
+          if (coldFd !== undefined && coldAppending !== undefined) ftruncateSync(coldFd, coldAppending);
+        }
       }
-      if (fd !== undefined) closeSync(fd);
-      fd = undefined;
-      if (appending === undefined) rmSync(temporary, { force: true });
+      for (const opened of [fd, coldFd]) if (opened !== undefined) closeSync(opened);
+      fd = coldFd = undefined;
+      if (appending === undefined) for (const path of [temporary, coldTemporary]) rmSync(path, { force: true });
     } catch {
-      // Nothing to clean (the next run checks the file it finds).
+      // Nothing to clean (the next run checks the files it finds).
     }
   };
   // Opened at the first record: appended to when the reused records are most of the cache read and
-  // the file is still the one read (its length and trailer), else a new file.
+  // the files are still the ones read (the cache file's length and trailer, the cold file's identity),
+  // else a new pair.
   const openNext = () => {
     if (cache) {
       let kept = 0;
       for (const { data } of reused.values()) kept += data.length;
-      const { bytes } = cache;
+      const { bytes, footer } = cache;
       if (kept >= APPEND_SHARE * bytes.length) {
-        let opened: number | undefined;
+        const opened: number[] = [];
         try {
-          opened = openSync(file.path, 'r+');
+          const hot = openSync(file.path, 'r+');
+          opened.push(hot);
           const trailer = Buffer.alloc(TRAILER_BYTES);
-          if (fstatSync(opened).size === bytes.length && readSync(opened, trailer, 0, TRAILER_BYTES, bytes.length - TRAILER_BYTES) === TRAILER_BYTES && trailer.equals(bytes.subarray(-TRAILER_BYTES))) {
-            fd = opened;
-            appending = written = bytes.length;
-            return;
+          if (fstatSync(hot).size === bytes.length && readSync(hot, trailer, 0, TRAILER_BYTES, bytes.length - TRAILER_BYTES) === TRAILER_BYTES && trailer.equals(bytes.subarray(-TRAILER_BYTES))) {
+            const cold = openSync(file.cold, 'r+');
+            opened.push(cold);
+            if (coldFileIs(cold, footer.cold)) {
+              [fd, coldFd] = [hot, cold];
+              appending = written = bytes.length;
+              coldAppending = coldWritten = footer.cold.length;
+              coldId = footer.cold.id;
+              return;
+            }
           }
         } catch {
-          // Gone or not ours to write: a new file.
+          // Gone or not ours to write: a new pair.
         }
-        if (opened !== undefined) closeSync(opened);
+        for (const each of opened) closeSync(each);
       }
     }
     mkdirSync(dirname(file.path), { recursive: true });
     fd = openSync(temporary, 'w');
+    coldFd = openSync(coldTemporary, 'w');
+    const id = randomBytes(COLD_ID_BYTES);
+    coldId = id.toString('hex');
+    coldWritten = writeAt(coldFd, id, 0);
   };
   return {
     recording: !readOnly,
@@ -270,6 +318,7 @@ export function incrementalSynth(target: string, { readOnly = false, files, read
       // Without a cache the keys are made when the first cluster is recorded: the render workers,
       // given their job once this returns, need not wait for them (~0.1 s at 1000 clusters).
       const read = readCache(target, file, readAhead);
+      coldRead = read?.cold;
       const matching = read && matchingClusters(read, context.fleet.clusters, keysOf());
       // Their outcomes too, while the survey's thread may still walk the folder: each is kept once its
       // files are found unchanged. The previous lock entry, which the chart version follows from, is
@@ -294,9 +343,9 @@ export function incrementalSynth(target: string, { readOnly = false, files, read
       if (!read || !matching || !candidates || !filesUnchanged(FLEET_FILES, read.footer.fleetFiles)) return result;
       cache = { ...read, byName: matching.byName };
       try {
-        for (const { index, entry, data, offset, stats, outcome } of candidates) {
+        for (const { index, entry, data, placed, stats, outcome } of candidates) {
           if (!filesUnchanged(entry.paths, stats)) continue;
-          reused.set(index, { entry, data, offset, stats });
+          reused.set(index, { ...placed, entry, data, stats });
           reusedNames.add(context.fleet.clusters[index]!.name);
           result.set(index, outcome);
         }
@@ -320,13 +369,13 @@ export function incrementalSynth(target: string, { readOnly = false, files, read
         if (fd === undefined) openNext();
         const kept = reused.get(index);
         const { rendered, paths } = outcome;
-        const data = kept?.data ?? outcome.cached?.cluster ?? encodeCachedCluster(rendered, paths, outcome);
+        const placed = kept ? placeTaken(kept) : place(recordParts(outcome.cached?.cluster ?? encodeCachedCluster(rendered, paths, outcome)));
         const name = rendered.cluster.name;
-        clusters[index] = { name, key, offset: place(data, kept), length: data.length, paths, ...(kept ? { stats: kept.stats } : {}) };
+        clusters[index] = { name, key, ...placed, paths, ...(kept ? { stats: kept.stats } : {}) };
         const part = outcome.cached?.delivery;
         const partKey = keyed && partKeyOf(keyed.context.fleet, name);
         if (part && outcome.delivery && partKey !== undefined) {
-          deliveries.set(name, { key: partKey, offset: place(part), length: part.length, paths: outcome.delivery.files.map(([path]) => path) });
+          deliveries.set(name, { key: partKey, ...place(recordParts(part)), paths: outcome.delivery.files.map(([path]) => path) });
         }
       } catch {
         // A cache that cannot be written costs the next run a cold synth, nothing more.
@@ -342,11 +391,11 @@ export function incrementalSynth(target: string, { readOnly = false, files, read
           if (!cache || key === undefined || found?.key !== key) return undefined;
           try {
             const data = cache.bytes.subarray(found.offset, found.offset + found.length);
-            const part = decodeDeliveryPart(data);
+            const part = decodeDeliveryPart(data, () => coldOf(found));
             // Its files are moved into the new output (adopt) as they are: each as the cache saw it.
             if (!filesUnchanged(part.files.map(([path]) => path), found.stats)) return undefined;
             const folder = clusterPartFolder(environmentDelivery(fleet.delivery, rendered.cluster.environment), name);
-            takenParts.set(name, { data, offset: found.offset, files: part.files, stats: found.stats, ...(folder ? { folder } : {}) });
+            takenParts.set(name, { ...placedOf(found), data, files: part.files, stats: found.stats, ...(folder ? { folder } : {}) });
             // Made with the cluster as the cache holds it: only a reused cluster's holds.
             if (found.rollout !== undefined && reusedNames.has(name)) digests.set(name, found.rollout);
             // Its components when read (renderDelivery reads few); an upstream chart's values are the
@@ -367,8 +416,8 @@ export function incrementalSynth(target: string, { readOnly = false, files, read
           if (key === undefined || failed || fd === undefined || deliveries.has(name)) return;
           try {
             const taken = takenParts.get(name);
-            const data = taken?.data ?? encodeDeliveryPart(part);
-            deliveries.set(name, { key, offset: place(data, taken), length: data.length, paths: part.files.map(([path]) => path), ...(taken ? { stats: taken.stats } : {}) });
+            const placed = taken ? placeTaken(taken) : place(recordParts(encodeDeliveryPart(part)));
+            deliveries.set(name, { key, ...placed, paths: part.files.map(([path]) => path), ...(taken ? { stats: taken.stats } : {}) });
           } catch {
             drop();
           }
@@ -437,12 +486,13 @@ export function incrementalSynth(target: string, { readOnly = false, files, read
           stamp: codeStamp(),
           target: file.real,
           fleetFiles: put(FLEET_FILES),
-          clusters: present.map(({ name, key, offset, length, paths, stats }) => {
+          clusters: present.map(({ name, key, offset, length, coldOffset, coldLength, paths, stats }) => {
             const part = deliveries.get(name);
             const digest = digests.get(name);
-            const delivery = part && { key: part.key, offset: part.offset, length: part.length, stats: put(part.paths, part.stats), ...(digest !== undefined ? { rollout: digest } : {}) };
-            return { name, key, offset, length, stats: put(paths, stats), ...(delivery ? { delivery } : {}) };
+            const delivery = part && { key: part.key, ...placedOf(part), stats: put(part.paths, part.stats), ...(digest !== undefined ? { rollout: digest } : {}) };
+            return { name, key, offset, length, coldOffset, coldLength, stats: put(paths, stats), ...(delivery ? { delivery } : {}) };
           }),
+          cold: { id: coldId, length: coldWritten },
         };
         const bytes = serialize(footer);
         const trailer = Buffer.alloc(TRAILER_BYTES);
@@ -451,15 +501,26 @@ export function incrementalSynth(target: string, { readOnly = false, files, read
         write(bytes);
         write(trailer);
         closeSync(fd);
-        fd = undefined;
-        if (appending === undefined) renameSync(temporary, file.path);
+        closeSync(coldFd!);
+        fd = coldFd = undefined;
+        // The cold file first: until the cache file follows, the old footer names another identity.
+        if (appending === undefined) {
+          renameSync(coldTemporary, file.cold);
+          renameSync(temporary, file.path);
+        }
         prune(dirname(file.path));
       } catch {
         drop();
       }
     },
     abort: () => void (readOnly || drop()),
+    close: () => coldRead?.close(),
   };
+}
+
+/** Where a record is (Placed), without what else the object holds. */
+function placedOf({ offset, length, coldOffset, coldLength }: Placed): Placed {
+  return { offset, length, coldOffset, coldLength };
 }
 
 /**
@@ -499,28 +560,85 @@ export function incrementalCacheFile(target: string): string {
  * The cache file of an output folder, named by its real path (its parent's, for a folder not made
  * yet: an output folder is never a link).
  */
-function cacheFileOf(target: string): { path: string; real: string } {
+function cacheFileOf(target: string): CacheFiles {
   let real: string;
   try {
     real = join(realpathSync(dirname(target)), basename(target));
   } catch {
     real = target;
   }
-  return { path: join(cacheDir(), `${FILE_PREFIX}${createHash('sha256').update(real).digest('hex').slice(0, 32)}.v8`), real };
+  const name = join(cacheDir(), `${FILE_PREFIX}${createHash('sha256').update(real).digest('hex').slice(0, 32)}`);
+  return { path: `${name}.v8`, cold: `${name}${COLD_SUFFIX}`, real };
 }
 
-/** A cached cluster whose input key matches this run's: its place in the fleet, its record decoded and as read, its files' stats. */
+/** An output folder's cache file, its cold file, and the folder's real path. */
+interface CacheFiles {
+  readonly path: string;
+  readonly cold: string;
+  readonly real: string;
+}
+
+const COLD_SUFFIX = '.cold';
+
+/**
+ * The cache's cold file (the cold parts of its records: views, upstream charts' values, delivery
+ * components), read a record at a time where called for. Opened when the cache is read, checked to be
+ * the one its footer names; once closed, a later read opens it (and checks it) for that read.
+ */
+interface ColdFile {
+  read(offset: number, length: number): Buffer;
+  close(): void;
+}
+
+/** The cold file at `path`, if it is the one `expected` names (Footer.cold); else it throws. */
+function openColdFile(path: string, expected: Footer['cold']): ColdFile {
+  const open = () => {
+    const fd = openSync(path, 'r');
+    if (coldFileIs(fd, expected)) return fd;
+    closeSync(fd);
+    throw new Error(`incremental: ${path} is not the cache's cold file`);
+  };
+  let fd: number | undefined = open();
+  return {
+    read(offset, length) {
+      const reading = fd ?? open();
+      try {
+        const bytes = Buffer.allocUnsafe(length);
+        for (let done = 0; done < length; ) {
+          const read = readSync(reading, bytes, done, length - done, offset + done);
+          if (read === 0) throw new Error(`incremental: ${path} ends before a record`);
+          done += read;
+        }
+        return bytes;
+      } finally {
+        if (fd === undefined) closeSync(reading);
+      }
+    },
+    close() {
+      if (fd !== undefined) closeSync(fd);
+      fd = undefined;
+    },
+  };
+}
+
+/** Whether the open file starts with the identity `expected` names and holds its length. */
+function coldFileIs(fd: number, expected: Footer['cold']): boolean {
+  const id = Buffer.alloc(COLD_ID_BYTES);
+  return fstatSync(fd).size >= expected.length && readSync(fd, id, 0, COLD_ID_BYTES, 0) === COLD_ID_BYTES && id.toString('hex') === expected.id;
+}
+
+/** A cached cluster whose input key matches this run's: its place in the fleet, its record decoded and its hot part as read, its files' stats. */
 interface MatchedCluster {
   readonly index: number;
   readonly entry: CachedCluster;
   readonly data: Uint8Array;
-  /** Where data is in the cache file. */
-  readonly offset: number;
+  /** Where its record is in the cache's files. */
+  readonly placed: Placed;
   readonly stats: FileStats;
 }
 
 /** The cache's clusters by name, and those whose input keys match this run's, decoded; undefined for a cache of another shape. */
-function matchingClusters(read: { footer: Footer; bytes: Buffer }, clusters: readonly ResolvedCluster[], keys: readonly (string | undefined)[]): { byName: Map<string, FooterCluster>; clusters: MatchedCluster[] } | undefined {
+function matchingClusters(read: { footer: Footer; bytes: Buffer; cold: ColdFile }, clusters: readonly ResolvedCluster[], keys: readonly (string | undefined)[]): { byName: Map<string, FooterCluster>; clusters: MatchedCluster[] } | undefined {
   try {
     const byName = new Map(read.footer.clusters.map((c) => [c.name, c]));
     const matching: MatchedCluster[] = [];
@@ -528,7 +646,7 @@ function matchingClusters(read: { footer: Footer; bytes: Buffer }, clusters: rea
       const found = byName.get(cluster.name);
       if (!found || keys[index] === undefined || found.key !== keys[index]) return;
       const data = read.bytes.subarray(found.offset, found.offset + found.length);
-      matching.push({ index, entry: decodeCachedCluster(data), data, offset: found.offset, stats: found.stats });
+      matching.push({ index, entry: decodeCachedCluster(data, () => read.cold.read(found.coldOffset, found.coldLength)), data, placed: placedOf(found), stats: found.stats });
     });
     return { byName, clusters: matching };
   } catch {
@@ -537,7 +655,7 @@ function matchingClusters(read: { footer: Footer; bytes: Buffer }, clusters: rea
 }
 
 /** The cache file, if it is this code's and this folder's (its fleet-wide files are checked against the folder by the caller). */
-function readCache(target: string, file: { path: string; real: string }, readAhead?: () => Uint8Array | undefined): { footer: Footer; bytes: Buffer } | undefined {
+function readCache(target: string, file: CacheFiles, readAhead?: () => Uint8Array | undefined): { footer: Footer; bytes: Buffer; cold: ColdFile } | undefined {
   try {
     // Not a folder a synth finished writing (a new one, one removed since): the cache cannot match.
     if (!statSync(join(target, OUTPUT_MARKER), { throwIfNoEntry: false })) return undefined;
@@ -548,9 +666,10 @@ function readCache(target: string, file: { path: string; real: string }, readAhe
     const start = end - bytes.readUInt32LE(end);
     const footer = deserialize(bytes.subarray(start, end)) as Footer;
     if (footer.format !== FORMAT || footer.stamp !== codeStamp() || footer.target !== file.real || !Array.isArray(footer.clusters)) return undefined;
-    const within = (part: { offset: number; length: number }) => part.offset >= 0 && part.offset + part.length <= start;
+    const coldLength = footer.cold.length;
+    const within = (part: Placed) => part.offset >= 0 && part.offset + part.length <= start && part.coldOffset >= COLD_ID_BYTES && part.coldOffset + part.coldLength <= coldLength;
     if (footer.clusters.some((c) => !within(c) || (c.delivery && !within(c.delivery)))) return undefined;
-    return { footer, bytes };
+    return { footer, bytes, cold: openColdFile(file.cold, footer.cold) };
   } catch {
     // Missing, unreadable or not ours: render everything.
     return undefined;
@@ -603,6 +722,7 @@ function prune(folder: string): void {
     .sort((a, b) => b.time - a.time);
   const stale = Date.now() - 3_600_000;
   const done = files.filter((f) => f.path.endsWith('.v8'));
-  for (const { path } of done.slice(KEPT_FILES)) rmSync(path, { force: true });
+  // With its cold file (which an older version of meshfleet did not write).
+  for (const { path } of done.slice(KEPT_FILES)) for (const each of [path, `${path.slice(0, -'.v8'.length)}${COLD_SUFFIX}`]) rmSync(each, { force: true });
   for (const { path, time } of files) if (path.endsWith('.tmp') && time < stale) rmSync(path, { force: true });
 }

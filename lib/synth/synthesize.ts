@@ -197,6 +197,8 @@ export function synthesize(input: FleetInput, options: SynthOptions = {}): Synth
       staged?.abort();
       incremental?.abort();
       throw e;
+    } finally {
+      incremental?.close();
     }
     files = rendered.paths.length;
     if (staged) bytes += staged.bytes();

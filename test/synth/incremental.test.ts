@@ -2,7 +2,7 @@
 // clusters' folders over instead of rendering them, and its output is byte-identical to a cold synth
 // of the same fleet over the same previous output (the chart versions follow from that output's lock).
 // Reuse is observable: a moved file keeps its inode, a rendered one gets a new file.
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import fc from 'fast-check';
@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { generateFleet } from '../../bench/generate-fleet.ts';
 import type { Component } from '../../lib/constructs/delivery/components.ts';
 import { withValues } from '../../lib/rollout/gitops-files.ts';
-import { decode, decodeCachedCluster, encode, encodeCachedCluster, encodeViews } from '../../lib/synth/cache-records.ts';
+import { decode, decodeCachedCluster, encode, encodeCachedCluster, encodeViews, recordParts, recordViews } from '../../lib/synth/cache-records.ts';
 import { codeStamp } from '../../lib/synth/hashing.ts';
 import { synthesize } from '../../lib/synth/synthesize.ts';
 import { objectsChecked } from '../../lib/validate/validate-objects.ts';
@@ -74,8 +74,8 @@ vi.mock('../../lib/synth/cache-records.ts', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../lib/synth/cache-records.ts')>();
   return {
     ...actual,
-    decodeCachedCluster: (record: Uint8Array) => {
-      const decoded = actual.decodeCachedCluster(record);
+    decodeCachedCluster: (...args: Parameters<typeof actual.decodeCachedCluster>) => {
+      const decoded = actual.decodeCachedCluster(...args);
       const entry = Object.getOwnPropertyDescriptor(decoded, 'indexEntry')!.get!.bind(decoded);
       return Object.defineProperty(decoded, 'indexEntry', {
         get: () => {
@@ -408,10 +408,17 @@ describe('the cache\'s records', () => {
     const done = { diagnostics: [], secrets: [], lock: { key: 'dev/a', entry: { version: '1.0.0', hash: 'h' } }, indexEntry: { text: '{\n          "name": "a"\n        }', clean: true } } as never;
     const record = encodeCachedCluster(rendered, ['dev/a/x.yaml'], done);
     const views = encodeViews(rendered);
-    // The views come first, after their length, as encodeViews writes them (the rollout digest hashes those bytes).
-    expect(Buffer.from(record).readUInt32LE(0)).toBe(views.length);
-    expect(Buffer.from(record.subarray(4, 4 + views.length)).equals(Buffer.from(views))).toBe(true);
+    // The views open the cold part, after their length, as encodeViews writes them (the rollout digest
+    // hashes those bytes: recordViews); the values follow. The hot part holds neither.
+    const { hot, cold } = recordParts(record);
+    expect(Buffer.from(record).readUInt32LE(0)).toBe(hot.length);
+    expect(Buffer.from(cold).readUInt32LE(0)).toBe(views.length);
+    expect(Buffer.from(cold.subarray(4, 4 + views.length)).equals(Buffer.from(views))).toBe(true);
+    expect(Buffer.from(recordViews(record)).equals(Buffer.from(views))).toBe(true);
     expect(views[0]).toBe(0x7b);
+    expect(Buffer.from(hot).includes('namespaces.yaml')).toBe(false);
+    expect(Buffer.from(cold).includes('namespaces.yaml')).toBe(true);
+    expect(Buffer.from(hot).includes('dev/a/x.yaml')).toBe(true);
     const { views: decodedViews, upstreamValues: decodedValues, ...rest } = decodeCachedCluster(record);
     const { indexEntry, ...others } = rest;
     expect(others).toStrictEqual({ folder: 'dev/a', chartVersion: '1.0.0', counts: { objects: 1, routeFiles: {} }, paths: ['dev/a/x.yaml'], diagnostics: [], secrets: [], lock: { key: 'dev/a', entry: { version: '1.0.0', hash: 'h' } } });
@@ -427,6 +434,12 @@ describe('the cache\'s records', () => {
     const plainRecord = encodeCachedCluster({ ...(rendered as object), upstreamValues: plainValues } as never, ['dev/a/x.yaml'], done);
     const { views: plainViews, upstreamValues: plainDecoded, ...plainRest } = decodeCachedCluster(plainRecord);
     expect([plainDecoded(), plainViews(), plainRest]).toStrictEqual([plainValues, decodedViews(), rest]);
+    // From its hot part, the cold part read once, when the views or values are first called for.
+    let reads = 0;
+    const fromHot = decodeCachedCluster(hot, () => (reads++, cold));
+    const { views: hotViews, upstreamValues: hotValues, indexEntry: hotEntry, ...hotRest } = fromHot;
+    expect([hotRest, hotEntry.text, reads]).toStrictEqual([others, indexEntry.text, 0]);
+    expect([hotViews(), hotValues(), hotViews(), reads]).toStrictEqual([decodedViews(), decodedValues(), decodedViews(), 1]);
     // The entry in index.json as its text, UTF-8 or not, and whether it stood clean of secret material.
     for (const entry of [{ text: '{\n          "name": "é → ü"\n        }', clean: true }, { text: '{\n          "namespace": "users"\n        }', clean: false }]) {
       const decoded = decodeCachedCluster(encodeCachedCluster(rendered, [], { ...(done as object), indexEntry: entry } as never)).indexEntry;
@@ -482,7 +495,7 @@ describe('incremental synth falls back to rendering', () => {
     expect(synth(document, out)).toBeUndefined();
     return { out, cold: tree(out), before: inodes(out) };
   };
-  const cacheFile = () => join(work, 'cache', readdirSync(join(work, 'cache')).find((f) => f.startsWith('synth-'))!);
+  const cacheFile = () => join(work, 'cache', readdirSync(join(work, 'cache')).find((f) => f.startsWith('synth-') && f.endsWith('.v8'))!);
 
   it('a cluster with a hand-edited file (and only that cluster)', () => {
     const { out, cold, before } = setUp();
@@ -529,6 +542,24 @@ describe('incremental synth falls back to rendering', () => {
     expect(keptClusters(before, out)).toStrictEqual([]);
   });
 
+  it("a cold file that is not the cache's (another's identity, or none): every cluster, and the next synth reuses again", () => {
+    const { out, cold, before } = setUp();
+    const coldFile = cacheFile().replace(/\.v8$/, '.cold');
+    const bytes = readFileSync(coldFile);
+    bytes[0] ^= 0xff;
+    writeFileSync(coldFile, bytes);
+    synth(document, out);
+    expect(diffTrees(cold, tree(out))).toStrictEqual([]);
+    expect(keptClusters(before, out)).toStrictEqual([]);
+    rmSync(coldFile);
+    const again = inodes(out);
+    synth(document, out);
+    expect(keptClusters(again, out)).toStrictEqual([]);
+    const third = inodes(out);
+    synth(document, out);
+    expect(keptClusters(third, out)).toHaveLength(4);
+  });
+
   it('a corrupt cache, which the next synth replaces', () => {
     const { out, cold, before } = setUp();
     writeFileSync(cacheFile(), readFileSync(cacheFile()).subarray(0, 1000));
@@ -544,6 +575,7 @@ describe('incremental synth falls back to rendering', () => {
 describe('the cache, appended to by a re-synth that reuses most of it', () => {
   const document = generate(6);
   const cacheFile = () => join(work, 'cache', readdirSync(join(work, 'cache')).find((f) => f.startsWith('synth-') && f.endsWith('.v8'))!);
+  const coldFile = () => cacheFile().replace(/\.v8$/, '.cold');
   const withHa = (doc: FleetDocument, indexes: number[]) => {
     const edited = structuredClone(doc);
     for (const i of indexes) (edited.spec.clusters[i] as Cluster).ha = true;
@@ -554,9 +586,15 @@ describe('the cache, appended to by a re-synth that reuses most of it', () => {
     const out = join(work, 'out');
     expect(synth(document, out)).toBeUndefined();
     const first = readFileSync(cacheFile());
+    const firstCold = readFileSync(coldFile());
     const edited = withHa(document, [2]);
     expectIncrementalEqualsCold(edited, out);
     const appended = readFileSync(cacheFile());
+    // The cold file too: what was read, then the cold parts of the record and part made again.
+    const appendedCold = readFileSync(coldFile());
+    expect(appendedCold.length).toBeGreaterThan(firstCold.length);
+    expect(appendedCold.length - firstCold.length).toBeLessThan(firstCold.length / 3);
+    expect(appendedCold.subarray(0, firstCold.length).equals(firstCold)).toBe(true);
     expect(appended.length).toBeGreaterThan(first.length);
     // Only the record made again (one cluster of six), its part and a footer: the reused records are not written twice.
     expect(appended.length - first.length).toBeLessThan(first.length / 3);
@@ -574,11 +612,13 @@ describe('the cache, appended to by a re-synth that reuses most of it', () => {
     const out = join(work, 'out');
     expect(synth(document, out)).toBeUndefined();
     const first = readFileSync(cacheFile());
+    const firstCold = readFileSync(coldFile());
     // A downgrade is refused against the previous index.json, after the clusters are rendered and recorded.
     const downgraded = structuredClone(document);
     (downgraded.spec.clusters[2] as Cluster).linkerd = '2.19';
     expect(synth(downgraded, out)).toMatch(/MF7211/);
     expect(readFileSync(cacheFile()).equals(first)).toBe(true);
+    expect(readFileSync(coldFile()).equals(firstCold)).toBe(true);
     const before = inodes(out);
     expectIncrementalEqualsCold(document, out);
     expect(keptClusters(before, out)).toHaveLength(6);
@@ -596,18 +636,45 @@ describe('the cache, appended to by a re-synth that reuses most of it', () => {
     expect(readFileSync(cacheFile()).length).toBe(first.length);
   });
 
+  it('keeps the sixteen newest caches (one per output folder), each with its cold file', () => {
+    const cache = join(work, 'cache');
+    mkdirSync(cache, { recursive: true });
+    // Sixteen caches of other folders, each older than the one before.
+    const others = Array.from({ length: 16 }, (_, i) => `synth-${String(i).padStart(32, 'a')}`);
+    others.forEach((name, i) => {
+      for (const file of [`${name}.v8`, `${name}.cold`]) {
+        writeFileSync(join(cache, file), 'old');
+        const time = new Date(Date.now() - (i + 1) * 60_000);
+        utimesSync(join(cache, file), time, time);
+      }
+    });
+    expect(synth(document, join(work, 'out'))).toBeUndefined();
+    const left = readdirSync(cache).filter((f) => f.startsWith('synth-'));
+    // This folder's pair and the fifteen newest others; the oldest went with its cold file.
+    expect(left).toHaveLength(32);
+    expect(left.filter((f) => f.startsWith(others[15]!))).toStrictEqual([]);
+    expect(left.filter((f) => f.startsWith(others[14]!)).sort()).toStrictEqual([`${others[14]}.cold`, `${others[14]}.v8`]);
+  });
+
   it('is written anew when the records it reuses are less than two thirds of it', () => {
     const out = join(work, 'out');
     expect(synth(document, out)).toBeUndefined();
     const first = readFileSync(cacheFile()).length;
     const edited = withHa(document, [0, 1, 2]);
     expectIncrementalEqualsCold(edited, out);
-    // Half the clusters rendered again: a new file, as large as a cold synth's of the same fleet.
+    // Half the clusters rendered again: a new pair of files, as large as a cold synth's of the same
+    // fleet, the reused records' cold parts copied from the cold file read.
     const rewritten = readFileSync(cacheFile()).length;
+    const rewrittenCold = readFileSync(coldFile());
+    expect(readdirSync(join(work, 'cache')).filter((f) => f.endsWith('.tmp'))).toStrictEqual([]);
     rmSync(out, { recursive: true });
     expect(synth(edited, out)).toBeUndefined();
     expect(rewritten).toBe(readFileSync(cacheFile()).length);
     expect(rewritten).not.toBe(first);
+    // As large too, with an identity of its own (each new file has a new one).
+    const coldSynth = readFileSync(coldFile());
+    expect(rewrittenCold.length).toBe(coldSynth.length);
+    expect(rewrittenCold.subarray(0, 16).equals(coldSynth.subarray(0, 16))).toBe(false);
   });
 });
 
@@ -641,7 +708,7 @@ describe('incremental synth with the output folder surveyed on its own thread', 
   it("reads the cache as the survey's thread read it ahead, not the file again", () => {
     const out = join(work, 'out');
     expect(synth(document, out)).toBeUndefined();
-    const cache = join(work, 'cache', readdirSync(join(work, 'cache')).find((f) => f.startsWith('synth-'))!);
+    const cache = join(work, 'cache', readdirSync(join(work, 'cache')).find((f) => f.startsWith('synth-') && f.endsWith('.v8'))!);
     const size = statSync(cache).size;
     survey.threaded = true;
     // Gone once the thread's bytes are taken: the clusters are reused from those alone.

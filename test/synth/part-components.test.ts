@@ -7,7 +7,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { generateFleet } from '../../bench/generate-fleet.ts';
 import type { Component } from '../../lib/constructs/delivery/components.ts';
 import type { ClusterDeliveryPart } from '../../lib/rollout/gitops-files.ts';
-import { decodeDeliveryPart, encodeDeliveryPart } from '../../lib/synth/cache-records.ts';
+import { decodeDeliveryPart, encodeDeliveryPart, recordParts } from '../../lib/synth/cache-records.ts';
 import { synthesize } from '../../lib/synth/synthesize.ts';
 import { REPO } from '../support/fleet.ts';
 import { scratchFolderPerTest } from '../support/scratch.ts';
@@ -18,8 +18,8 @@ vi.mock('../../lib/synth/cache-records.ts', async (importOriginal) => {
   const original = await importOriginal<typeof import('../../lib/synth/cache-records.ts')>();
   return {
     ...original,
-    decodeDeliveryPart: (record: Uint8Array) => {
-      const part = original.decodeDeliveryPart(record);
+    decodeDeliveryPart: (...args: Parameters<typeof original.decodeDeliveryPart>) => {
+      const part = original.decodeDeliveryPart(...args);
       return { ...part, components: () => (decoded.components++, part.components()) };
     },
   };
@@ -68,7 +68,17 @@ describe("a reused cluster's part of the GitOps files", () => {
     const back = decodeDeliveryPart(record);
     expect(back.files).toStrictEqual([['dev/gitops/argocd/clusters/a.yaml', 18], ['dev/x.yaml', 12]]);
     expect(back.components()).toStrictEqual([{ ...components[0], values: {} }, components[1]]);
-    expect(() => decodeDeliveryPart(record.subarray(0, 4 + filesLength - 1))).toThrow(/shorter than its files/);
+    expect(() => decodeDeliveryPart(record.subarray(0, 4 + filesLength - 1))).toThrow(/shorter than its hot part/);
+    // The files are the record's hot part, the components its cold part (the cache's cold file),
+    // read when first called for, once.
+    const { hot, cold } = recordParts(record);
+    expect(Buffer.from(hot).equals(Buffer.from(record.subarray(4, 4 + filesLength)))).toBe(true);
+    let reads = 0;
+    const fromFiles = decodeDeliveryPart(hot, () => (reads++, cold));
+    expect([fromFiles.files, reads]).toStrictEqual([back.files, 0]);
+    expect(fromFiles.components()).toStrictEqual(back.components());
+    fromFiles.components();
+    expect(reads).toBe(1);
   });
 
   it('has its components decoded by no re-synth of app-of-apps and Flux environments', () => {
