@@ -48,7 +48,13 @@ export async function loadInput(file: string): Promise<FleetInput> {
   }
   const loaded = loadFleetYamlFile(path, file);
   if (loaded.diagnostics.length) throw new FleetError(loaded.diagnostics, loaded.locate);
-  return { document: loaded.document, baseDir: dirname(path), locate: loaded.locate, file: path };
+  return { document: loaded.document, ...fleetFileInput(file)!, locate: loaded.locate };
+}
+
+/** What loadInput's input names of a fleet file (the file, the folder its relative paths are read from), before it is read; undefined for a fleet Node imports. */
+export function fleetFileInput(file: string): Pick<FleetInput, 'file' | 'baseDir'> | undefined {
+  const path = resolve(file);
+  return isModuleFleet(path) ? undefined : { file: path, baseDir: dirname(path) };
 }
 
 /**

@@ -164,7 +164,7 @@ async function runFleetCommand(argv: readonly string[], io: CliIo, command: stri
   if ((values.summary || values['exit-code']) && command !== 'diff') throw new UsageError('--summary and --exit-code go with diff');
   if (values.watch && (values.check || values['exit-code'])) throw new UsageError('--watch runs until stopped; --check and --exit-code are for one run (in CI)');
 
-  const [{ findInput, isModuleFleet, loadInput }, { endSynthesisSession, prepareNextSynthesis, prepareSynthesis, synthesize }, { compareOutput, formatCheck, formatDiff }, { acknowledgedNote, printDiagnostics, summaryOf }] = await Promise.all([
+  const [{ findInput, fleetFileInput, isModuleFleet, loadInput }, { endSynthesisSession, prepareNextSynthesis, prepareSynthesis, releasePreopenedFolder, synthesize }, { compareOutput, formatCheck, formatDiff }, { acknowledgedNote, printDiagnostics, summaryOf }] = await Promise.all([
     import('./load-input.ts'),
     import('../synth/synthesize.ts'),
     import('./diff.ts'),
@@ -178,8 +178,14 @@ async function runFleetCommand(argv: readonly string[], io: CliIo, command: stri
 
   const once = async (io: CliIo): Promise<number> => {
     const started = performance.now();
-    prepareSynthesis(inputFile, synthOptions);
-    const input = await loadInput(inputFile);
+    prepareSynthesis(inputFile, synthOptions, fleetFileInput(inputFile));
+    let input: Awaited<ReturnType<typeof loadInput>>;
+    try {
+      input = await loadInput(inputFile);
+    } catch (e) {
+      releasePreopenedFolder();
+      throw e;
+    }
     // A phase line for fleets that take a while; never with --json (io.progress is a terminal's only).
     const clusterCount = (input.document as { spec?: { clusters?: unknown[] } })?.spec?.clusters?.length ?? 0;
     const progress = !values.json && clusterCount >= PROGRESS_MIN_CLUSTERS ? io.progress : undefined;

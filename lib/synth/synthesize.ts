@@ -4,7 +4,7 @@
 import { resolve } from 'node:path';
 import { FleetError, warning, type Diagnostic, type Locator } from '../model/diagnostics.ts';
 import { applyAcknowledgements } from '../model/acknowledge.ts';
-import { openOutputFolder } from '../output/output-folder.ts';
+import { openOutputFolder, type OpenOptions, type OutputFolder } from '../output/output-folder.ts';
 import { collectHeldSurveyGarbage, prefetchForHeldSurvey, prestartSurvey, releasePrestartedSurvey } from '../output/folder-survey.ts';
 import type { StagedTree } from '../output/atomic-write.ts';
 import { readVersionLock } from '../output/versioning.ts';
@@ -87,13 +87,49 @@ function incrementalWanted(options: SynthOptions): boolean {
  * the thread that surveys the output folder does (folder-survey.ts prestartSurvey). Either takes the
  * spare thread bin/meshfleet.js may have started (lib/spare-thread.ts); if neither does, it ends.
  */
-export function prepareSynthesis(file: string, options: SynthOptions): void {
+export function prepareSynthesis(file: string, options: SynthOptions, fleetFile?: Pick<FleetInput, 'file' | 'baseDir'>): void {
   const target = resolve(options.outdir ?? 'charts-out');
   // A synth that may reuse most clusters surveys its folder on a thread (folder-survey.ts), which loads meanwhile.
   // It reads the folder's cache meanwhile, which the synth reads first (incremental.ts).
-  if (incrementalWanted(options) && hasIncrementalCache(target)) prestartSurvey(target, false, incrementalCacheFile(target));
+  const reusing = incrementalWanted(options) && hasIncrementalCache(target);
+  if (reusing) prestartSurvey(target, false, incrementalCacheFile(target));
   else prestartForFleetFile(file);
   releaseSpareThread();
+  // Given what the fleet file's input will name (`fleetFile`), the folder is opened now, as synthesize
+  // would open it once the file is parsed: the survey's thread has its job (the walk) while the file
+  // is read and parsed. The caller releases it if the file cannot be (releasePreopenedFolder).
+  releasePreopenedFolder();
+  if (reusing && fleetFile) {
+    const outdir = options.outdir ?? 'charts-out';
+    const opened = folderOptions(options, fleetFile, true);
+    preopened = { outdir, options: opened, folder: openOutputFolder(outdir, opened) };
+  }
+}
+
+/** The folder prepareSynthesis opened, with what it was opened as; taken by the synthesize that opens the same (releasePreopenedFolder: by none). */
+let preopened: { readonly outdir: string; readonly options: OpenOptions; readonly folder: OutputFolder } | undefined;
+
+/** The folder prepareSynthesis opened is closed (the fleet file could not be read or parsed), if synthesize did not take it. */
+export function releasePreopenedFolder(): void {
+  preopened?.folder.close();
+  preopened = undefined;
+}
+
+/** How synthesize opens the output folder for this input. */
+function folderOptions(options: SynthOptions, input: Pick<FleetInput, 'file' | 'baseDir'>, stats: boolean): OpenOptions {
+  const workingFolder = options.workingFolder ?? process.cwd();
+  return { write: !options.dryRun, protect: [...(input.file ? [input.file] : []), input.baseDir], workingFolder, stats, ...(stats ? { readAhead: incrementalCacheFile } : {}) };
+}
+
+/** The folder prepareSynthesis opened, if it was opened as synthesize opens it now; else it is closed. */
+function takePreopened(outdir: string, options: OpenOptions): OutputFolder | undefined {
+  const taken = preopened;
+  preopened = undefined;
+  if (!taken) return undefined;
+  const same = (a: OpenOptions) => JSON.stringify([a.write, a.protect, a.workingFolder, a.stats]);
+  if (taken.outdir === outdir && same(taken.options) === same(options)) return taken.folder;
+  taken.folder.close();
+  return undefined;
 }
 
 /**
@@ -123,14 +159,14 @@ export function synthesize(input: FleetInput, options: SynthOptions = {}): Synth
   const incrementally = incrementalWanted(options);
   const reusing = incrementally && hasIncrementalCache(resolve(outdir));
   if (!reusing) prestartRenderWorkers(Array.isArray(declared) ? declared.length : 0);
-  // The one default of the working folder: the public synthesize() resolves relative paths as Node does.
-  const workingFolder = options.workingFolder ?? process.cwd();
   // A folder surveyed for reuse has its cache read ahead, on the survey's thread.
-  const open = (stats: boolean) =>
-    openOutputFolder(outdir, { write: !options.dryRun, protect: [...(input.file ? [input.file] : []), input.baseDir], workingFolder, stats, ...(stats ? { readAhead: incrementalCacheFile } : {}) });
-  // A folder this synth may reuse clusters from is opened first: its ownership walk stats every file
-  // on another thread while the fleet is planned (folder-survey.ts); its refusal, if any, comes below.
-  let folder = reusing ? open(true) : undefined;
+  const open = (stats: boolean) => openOutputFolder(outdir, folderOptions(options, input, stats));
+  // A folder this synth may reuse clusters from is opened first (or was, by prepareSynthesis): its
+  // ownership walk stats every file on another thread while the fleet is planned (folder-survey.ts);
+  // its refusal, if any, comes below.
+  const early = takePreopened(outdir, folderOptions(options, input, true));
+  let folder = reusing ? (early ?? open(true)) : undefined;
+  if (!reusing) early?.close();
   let plan: ReturnType<typeof planFleet>;
   try {
     plan = planFleet(input.document, { baseDir: input.baseDir, now: options.now });
