@@ -72,31 +72,34 @@ export async function runPlan(argv: readonly string[], io: CliIo): Promise<numbe
   // Clusters unchanged since synth wrote the folder are not rendered (synth's cache of it, read
   // only, as synth --check reads it): their views come from the cache, their files are the folder's.
   const incremental = incrementalSynth(folder.target, { readOnly: true });
+  // Closed once the rollout model (read after the render) has read the reused clusters' views from the cache's cold file.
   try {
-    previous = folder.read();
-    // Rendered like synth, so versions follow the output folder's lock; rollout errors are shown with the plan.
-    rendered = renderFleet(checked.fleet, readVersionLock(folder.target, () => previous, out).lock, {}, input.apps, compare, 'rollout', incremental);
+    try {
+      previous = folder.read();
+      // Rendered like synth, so versions follow the output folder's lock; rollout errors are shown with the plan.
+      rendered = renderFleet(checked.fleet, readVersionLock(folder.target, () => previous, out).lock, {}, input.apps, compare, 'rollout', incremental);
+    } finally {
+      folder.close();
+    }
+    for (const [path] of incremental.reusedFiles()) unchanged.add(path);
+    // The fleet-wide files, which renderFleet returns rather than hands on.
+    for (const [path, text] of rendered.files) compare(path, text);
+    const next: NextOutput = { index: rendered.files.get('index.json'), unchanged: (path) => unchanged.has(path) };
+    const previousIndex = parseIndex(previous.get('index.json'));
+    const { diagnostics, acknowledged } = applyAcknowledgements(input.document, [...checked.diagnostics, ...stagedChangeDiagnostics(previousIndex, checked.fleet), ...rendered.diagnostics], true);
+    if (!json) printDiagnostics(io.err, diagnostics, input.locate, io.paint);
+    const upgrade = upgradeFrom(rendered.rollout, previous, next);
+    const report = planReport(rendered.rollout, upgrade, {
+      linkerdVersions: linkerdVersionChanges(previousIndex, checked.fleet),
+      removedLinks: removedLinks(previousIndex, checked.fleet),
+      retiredClusters: retiredClusters(previousIndex, checked.fleet, previous),
+    });
+    const converges = report.firstInstall.converged && !report.orders.heldByWait.length && (report.upgrade?.converged ?? true);
+    const failed = diagnostics.some((d) => d.severity === 'error') || (strict && diagnostics.length > 0);
+    const exitCode = converges && !failed ? 0 : 1;
+    io.out(json ? jsonReport('plan', exitCode, diagnostics, input.locate, acknowledged, report) : formatPlan(report));
+    return exitCode;
   } finally {
-    folder.close();
+    incremental.close();
   }
-  for (const [path] of incremental.reusedFiles()) unchanged.add(path);
-  // The fleet-wide files, which renderFleet returns rather than hands on.
-  for (const [path, text] of rendered.files) compare(path, text);
-  const next: NextOutput = { index: rendered.files.get('index.json'), unchanged: (path) => unchanged.has(path) };
-  const previousIndex = parseIndex(previous.get('index.json'));
-  const { diagnostics, acknowledged } = applyAcknowledgements(input.document, [...checked.diagnostics, ...stagedChangeDiagnostics(previousIndex, checked.fleet), ...rendered.diagnostics], true);
-  if (!json) printDiagnostics(io.err, diagnostics, input.locate, io.paint);
-  const upgrade = upgradeFrom(rendered.rollout, previous, next);
-  const report = planReport(rendered.rollout, upgrade, {
-    linkerdVersions: linkerdVersionChanges(previousIndex, checked.fleet),
-    removedLinks: removedLinks(previousIndex, checked.fleet),
-    retiredClusters: retiredClusters(previousIndex, checked.fleet, previous),
-  });
-  // The rollout model has read the reused clusters' views (from the cache's cold file).
-  incremental.close();
-  const converges = report.firstInstall.converged && !report.orders.heldByWait.length && (report.upgrade?.converged ?? true);
-  const failed = diagnostics.some((d) => d.severity === 'error') || (strict && diagnostics.length > 0);
-  const exitCode = converges && !failed ? 0 : 1;
-  io.out(json ? jsonReport('plan', exitCode, diagnostics, input.locate, acknowledged, report) : formatPlan(report));
-  return exitCode;
 }

@@ -714,7 +714,12 @@ function deliveryPartKeys(fleet: ResolvedFleet, keys: readonly (string | undefin
   return partKeys;
 }
 
-/** Keeps the newest cache files (one per output folder a user or a test suite synthesized into); a killed run's temporary one goes after an hour. */
+/**
+ * Keeps the newest cache files (one per output folder a user or a test suite synthesized into), each
+ * with its cold file; a killed run's temporary file, and a cold file whose cache file is gone (a
+ * synth that failed after the swap's invalidate), go after an hour (a younger one may be a new pair
+ * between its two renames).
+ */
 function prune(folder: string): void {
   const files = readdirSync(folder)
     .filter((entry) => entry.startsWith(FILE_PREFIX))
@@ -722,7 +727,11 @@ function prune(folder: string): void {
     .sort((a, b) => b.time - a.time);
   const stale = Date.now() - 3_600_000;
   const done = files.filter((f) => f.path.endsWith('.v8'));
-  // With its cold file (which an older version of meshfleet did not write).
-  for (const { path } of done.slice(KEPT_FILES)) for (const each of [path, `${path.slice(0, -'.v8'.length)}${COLD_SUFFIX}`]) rmSync(each, { force: true });
-  for (const { path, time } of files) if (path.endsWith('.tmp') && time < stale) rmSync(path, { force: true });
+  const coldOf = (path: string) => `${path.slice(0, -'.v8'.length)}${COLD_SUFFIX}`;
+  for (const { path } of done.slice(KEPT_FILES)) for (const each of [path, coldOf(path)]) rmSync(each, { force: true });
+  const kept = new Set(done.slice(0, KEPT_FILES).map(({ path }) => coldOf(path)));
+  for (const { path, time } of files) {
+    const orphan = path.endsWith(COLD_SUFFIX) && !kept.has(path);
+    if ((orphan || path.endsWith('.tmp')) && time < stale) rmSync(path, { force: true });
+  }
 }

@@ -4,7 +4,7 @@
 // Reuse is observable: a moved file keeps its inode, a rendered one gets a new file.
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { generateFleet } from '../../bench/generate-fleet.ts';
@@ -654,6 +654,15 @@ describe('the cache, appended to by a re-synth that reuses most of it', () => {
     expect(left).toHaveLength(32);
     expect(left.filter((f) => f.startsWith(others[15]!))).toStrictEqual([]);
     expect(left.filter((f) => f.startsWith(others[14]!)).sort()).toStrictEqual([`${others[14]}.cold`, `${others[14]}.v8`]);
+    // A cold file without its cache file: kept for an hour (it may be a new pair's, between its renames), then removed.
+    const orphans = ['new', 'old'].map((age) => join(cache, `synth-${age.padStart(32, 'b')}.cold`));
+    for (const orphan of orphans) writeFileSync(orphan, 'cold');
+    const old = new Date(Date.now() - 7_200_000);
+    utimesSync(orphans[1]!, old, old);
+    expect(synth(document, join(work, 'out'))).toBeUndefined();
+    expect(readdirSync(cache).filter((f) => f.startsWith('synth-'))).toHaveLength(33);
+    expect(readdirSync(cache)).toContain(basename(orphans[0]!));
+    expect(readdirSync(cache)).not.toContain(basename(orphans[1]!));
   });
 
   it('is written anew when the records it reuses are less than two thirds of it', () => {
