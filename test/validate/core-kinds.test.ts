@@ -2,10 +2,10 @@
 // unknown fields at any depth, port ranges, list-map keys, required fields as the server enforces
 // them, nulls read as absent. Each case failed (was accepted or falsely rejected) before.
 import { readdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import Module, { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { coreKindValidator, isPrereleaseCoreApiVersion } from '../../lib/validate/core-kinds.ts';
+import { BUILT_IN_GROUPS, coreKindValidator, isPrereleaseCoreApiVersion } from '../../lib/validate/core-kinds.ts';
 import { validateObjects, type KubeObject } from '../../lib/validate/index.ts';
 
 const sources = {};
@@ -105,9 +105,11 @@ describe('built-in kinds: null is absent, required as the server enforces it', (
 describe('built-in kinds: which apiVersions are looked up in kubernetes-models', () => {
   it('finds a kind of every group and version the package holds, and looks no custom group up', () => {
     // One resource kind per group/version folder of the package: a group left out by the lookup's
-    // guard (core-kinds.ts BUILT_IN_GROUP) would find no validator here.
+    // guard (core-kinds.ts BUILT_IN_GROUPS) would find no validator here.
     const root = join(dirname(createRequire(import.meta.url).resolve('kubernetes-models/package.json')));
     const folders = readdirSync(root, { withFileTypes: true }).filter((e) => e.isDirectory() && !e.name.startsWith('_'));
+    // The guard's groups are the package's, no more and no fewer (the core group's folders are its versions).
+    expect([...BUILT_IN_GROUPS].sort()).toStrictEqual([...new Set(folders.map((f) => (/^v\d/.test(f.name) ? '' : f.name)))].sort());
     const versions = folders.flatMap((group) => {
       const inGroup = readdirSync(join(root, group.name), { withFileTypes: true }).filter((e) => e.isDirectory());
       // The core group's versions are top-level folders (v1/); the others nest (apps/v1/).
@@ -125,5 +127,25 @@ describe('built-in kinds: which apiVersions are looked up in kubernetes-models',
       expect(found, `${apiVersion} ${resource}`).toBe(true);
     }
     for (const [apiVersion, kind] of [['cert-manager.io/v1', 'Certificate'], ['helm.toolkit.fluxcd.io/v2', 'HelmRelease'], ['gateway.networking.k8s.io/v1', 'HTTPRoute']]) expect(coreKindValidator(apiVersion!, kind!)).toBeUndefined();
+  });
+
+  it("does not look a custom group up, one under k8s.io neither (Gateway API's): no resolution that fails", () => {
+    const modules = Module as unknown as { _resolveFilename: (request: string, ...rest: unknown[]) => string };
+    const resolve = modules._resolveFilename;
+    const asked: string[] = [];
+    modules._resolveFilename = function (this: unknown, request: string, ...rest: unknown[]) {
+      asked.push(request);
+      return resolve.call(this, request, ...rest);
+    };
+    try {
+      for (const [apiVersion, kind] of [['gateway.networking.k8s.io/v1', 'GRPCRoute'], ['gateway.networking.k8s.io/v1beta1', 'ReferenceGrant'], ['policy.linkerd.io/v1beta3', 'Server']]) expect(coreKindValidator(apiVersion!, kind!)).toBeUndefined();
+      expect(isPrereleaseCoreApiVersion('gateway.networking.k8s.io/v1beta1', 'HTTPRoute')).toBe(false);
+      expect(asked.filter((request) => request.startsWith('kubernetes-models/'))).toStrictEqual([]);
+      // A built-in kind is looked up (what is asked is seen).
+      expect(coreKindValidator('rbac.authorization.k8s.io/v1', 'RoleBinding')).toBeDefined();
+      expect(asked).toContain('kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding');
+    } finally {
+      modules._resolveFilename = resolve;
+    }
   });
 });
