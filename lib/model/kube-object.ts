@@ -6,6 +6,12 @@ export interface KubeObject {
   readonly [key: string]: unknown;
 }
 
+/** The API group of an apiVersion (`apps/v1`: apps; `v1`: '', the core group). */
+export function apiGroupOf(apiVersion: string): string {
+  const slash = apiVersion.lastIndexOf('/');
+  return slash < 0 ? '' : apiVersion.slice(0, slash);
+}
+
 /**
  * Objects of one file: meshfleet writes one file per top-level construct of a cluster
  * (`identity-issuer.yaml`, `webhook-certificates.yaml`…), so a concern reads in one place and a

@@ -3,7 +3,7 @@
 // issuer is Ready once its Secret exists (cert-manager docs, "CA" issuer); External Secrets makes an
 // ExternalSecret's target Secret once every remote key can be read, and a PushSecret is Ready once
 // its source Secret exists and was written to the store (external-secrets.io docs, "PushSecret").
-import type { KubeObject } from '../model/kube-object.ts';
+import { apiGroupOf, type KubeObject } from '../model/kube-object.ts';
 import { coreKindValidator } from '../validate/index.ts';
 import { ClusterFacts, type Provision, type Wait } from './facts.ts';
 
@@ -22,10 +22,6 @@ export interface ObjectWaits {
 }
 
 type Json = Record<string, any>;
-
-export function groupOf(apiVersion: string): string {
-  return apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.lastIndexOf('/')) : '';
-}
 
 export function objectRef(object: Pick<KubeObject, 'kind' | 'metadata'>): string {
   return object.metadata.namespace ? `${object.kind} ${object.metadata.namespace}/${object.metadata.name}` : `${object.kind} ${object.metadata.name}`;
@@ -125,7 +121,7 @@ function kindFacts(apiVersion: string, kind: string): KindFacts {
   if (!byKind) kinds.set(apiVersion, (byKind = new Map()));
   let known = byKind.get(kind);
   if (!known) {
-    const group = groupOf(apiVersion);
+    const group = apiGroupOf(apiVersion);
     const rule = `${group}/${kind}`;
     const read = SPEC_READ.get(rule);
     known = { group, custom: isCustomResource({ apiVersion, kind }), workload: WORKLOAD_KINDS.has(kind), rule, specFields: read && specFieldsOf(read), namespace: kind === 'Namespace' && apiVersion === 'v1' };

@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { escapePointer, violationsFromAjvErrors, type SchemaViolation, type ValidateFn } from './schema-registry.ts';
 import { EMITTED_CORE_KIND_MODELS } from './core-kind-models.ts';
+import { apiGroupOf } from '../model/kube-object.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -59,12 +60,6 @@ export const BUILT_IN_GROUPS: ReadonlySet<string> = new Set([
   'storage.k8s.io',
 ]);
 
-/** The group of an apiVersion (`apps/v1`: apps; `v1`: '', the core group). */
-function groupOf(apiVersion: string): string {
-  const slash = apiVersion.indexOf('/');
-  return slash < 0 ? '' : apiVersion.slice(0, slash);
-}
-
 const coreValidators = new Map<string, ValidateFn | undefined>();
 
 /**
@@ -86,7 +81,7 @@ export function isPrereleaseCoreApiVersion(apiVersion: string, kind: string): bo
 }
 
 function loadModel(apiVersion: string, kind: string): KubernetesModelClass | undefined {
-  if (!BUILT_IN_GROUPS.has(groupOf(apiVersion))) return undefined;
+  if (!BUILT_IN_GROUPS.has(apiGroupOf(apiVersion))) return undefined;
   let exported: Record<string, unknown>;
   try {
     // Synchronous and per kind: `kubernetes-models/apps/v1/Deployment` pulls in only that schema.

@@ -31,6 +31,7 @@ import { celRulesCheck, memoKey, type CelRulesCheck } from './cel-rules.ts';
 import { CRD_RUNTIME_MODULE, crdRuntimeRequire, isKubernetesDuration, KNOWN_FORMATS, kubernetesFormats, LIST_TYPE_KEYWORD_VERSION, listTypeKeyword } from './kubernetes-keywords.ts';
 import { cachedModule } from '../compiled-cache.ts';
 import { escapePointer } from './json-pointer.ts';
+import { apiGroupOf } from '../model/kube-object.ts';
 import { MIN_SHARED_SIZE, SHARED_SUBSCHEMAS_VERSION, withSharedSubschemas } from '../subschema-sharing.ts';
 import { packageFile } from '../package-files.ts';
 import { ACCESS_POLICIES, PROXY_PROTOCOLS } from '../compat/access-policies.ts';
@@ -142,7 +143,7 @@ function findSchema(apiVersion: string, kind: string, sources: SchemaSources): C
   const sets = loadIndex().sourceSets;
   for (const setName of sourceSetsFor(sources)) {
     const fileName = sets[setName]?.[apiVersion]?.[kind];
-    if (fileName !== undefined) return validatorForFile(fileName, groupOf(apiVersion), kind);
+    if (fileName !== undefined) return validatorForFile(fileName, apiGroupOf(apiVersion), kind);
   }
   return undefined;
 }
@@ -187,11 +188,6 @@ function validatorForFile(fileName: string, group: string, kind: string): CrdVal
     compiledByFile.set(cacheKey, validators);
   }
   return validators;
-}
-
-function groupOf(apiVersion: string): string {
-  const slash = apiVersion.lastIndexOf('/');
-  return slash >= 0 ? apiVersion.slice(0, slash) : '';
 }
 
 /**
