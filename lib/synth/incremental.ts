@@ -220,7 +220,7 @@ export function incrementalSynth(target: string, { readOnly = false, files, read
   // By fleet index: record takes the clusters as they come.
   const clusters: (Omit<FooterCluster, 'stats'> & { paths: readonly string[]; stats?: FileStats })[] = [];
   // The cache this run reads (reusable), and what it takes of it and records for the next one.
-  let cache: { footer: Footer; bytes: Buffer; cold: ColdFile; byName: Map<string, FooterCluster> } | undefined;
+  let cache: { footer: Footer; bytes: Buffer; byName: Map<string, FooterCluster> } | undefined;
   // The cache's cold file, as read (closed by close(); a later read opens it for that read).
   let coldRead: ColdFile | undefined;
   // Parts taken from the cache (moved by adopt), and the parts the next cache holds with their files' paths.
@@ -341,7 +341,7 @@ export function incrementalSynth(target: string, { readOnly = false, files, read
       surveyed = files?.();
       const result = new Map<number, ClusterOutcome>();
       if (!read || !matching || !candidates || !filesUnchanged(FLEET_FILES, read.footer.fleetFiles)) return result;
-      cache = { ...read, byName: matching.byName };
+      cache = { footer: read.footer, bytes: read.bytes, byName: matching.byName };
       try {
         for (const { index, entry, data, placed, stats, outcome } of candidates) {
           if (!filesUnchanged(entry.paths, stats)) continue;
@@ -567,8 +567,16 @@ function cacheFileOf(target: string): CacheFiles {
   } catch {
     real = target;
   }
-  const name = join(cacheDir(), `${FILE_PREFIX}${createHash('sha256').update(real).digest('hex').slice(0, 32)}`);
-  return { path: `${name}.v8`, cold: `${name}${COLD_SUFFIX}`, real };
+  const path = join(cacheDir(), `${FILE_PREFIX}${createHash('sha256').update(real).digest('hex').slice(0, 32)}${CACHE_SUFFIX}`);
+  return { path, cold: coldFileOf(path), real };
+}
+
+const CACHE_SUFFIX = '.v8';
+const COLD_SUFFIX = '.cold';
+
+/** The cold file beside a cache file. */
+function coldFileOf(cacheFile: string): string {
+  return `${cacheFile.slice(0, -CACHE_SUFFIX.length)}${COLD_SUFFIX}`;
 }
 
 /** An output folder's cache file, its cold file, and the folder's real path. */
@@ -577,8 +585,6 @@ interface CacheFiles {
   readonly cold: string;
   readonly real: string;
 }
-
-const COLD_SUFFIX = '.cold';
 
 /**
  * The cache's cold file (the cold parts of its records: views, upstream charts' values, delivery
@@ -726,10 +732,9 @@ function prune(folder: string): void {
     .map((entry) => ({ path: join(folder, entry), time: statSync(join(folder, entry)).mtimeMs }))
     .sort((a, b) => b.time - a.time);
   const stale = Date.now() - 3_600_000;
-  const done = files.filter((f) => f.path.endsWith('.v8'));
-  const coldOf = (path: string) => `${path.slice(0, -'.v8'.length)}${COLD_SUFFIX}`;
-  for (const { path } of done.slice(KEPT_FILES)) for (const each of [path, coldOf(path)]) rmSync(each, { force: true });
-  const kept = new Set(done.slice(0, KEPT_FILES).map(({ path }) => coldOf(path)));
+  const done = files.filter((f) => f.path.endsWith(CACHE_SUFFIX));
+  for (const { path } of done.slice(KEPT_FILES)) for (const each of [path, coldFileOf(path)]) rmSync(each, { force: true });
+  const kept = new Set(done.slice(0, KEPT_FILES).map(({ path }) => coldFileOf(path)));
   for (const { path, time } of files) {
     const orphan = path.endsWith(COLD_SUFFIX) && !kept.has(path);
     if ((orphan || path.endsWith('.tmp')) && time < stale) rmSync(path, { force: true });
