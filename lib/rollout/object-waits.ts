@@ -4,7 +4,7 @@
 // ExternalSecret's target Secret once every remote key can be read, and a PushSecret is Ready once
 // its source Secret exists and was written to the store (external-secrets.io docs, "PushSecret").
 import { apiGroupOf, type KubeObject } from '../model/kube-object.ts';
-import { coreKindValidator } from '../validate/index.ts';
+import { isCoreKind } from '../validate/index.ts';
 import { ClusterFacts, type Provision, type Wait } from './facts.ts';
 
 /** Where cert-manager reads a ClusterIssuer's CA Secret: its cluster resource namespace (chart default). */
@@ -28,7 +28,7 @@ export function objectRef(object: Pick<KubeObject, 'kind' | 'metadata'>): string
 }
 
 export function isCustomResource(object: Pick<KubeObject, 'apiVersion' | 'kind'>): boolean {
-  return coreKindValidator(object.apiVersion, object.kind) === undefined;
+  return !isCoreKind(object.apiVersion, object.kind);
 }
 
 /** A Link's credentials: an ExternalSecret building the kubeconfig from the token the target pushes. */

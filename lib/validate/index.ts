@@ -11,6 +11,6 @@ export {
   type SchemaViolation,
   type ValidateFn,
 } from './schema-registry.ts';
-export { coreKindValidator, objectMetaViolations } from './core-kinds.ts';
+export { coreKindValidator, isCoreKind, objectMetaViolations } from './core-kinds.ts';
 export { schemaSourcesKey, validateObjects, type KubeObject, type ObjectIssue } from './validate-objects.ts';
 export { DELIVER_INSTEAD, describeSecretIssue, piecesClean, scanFiles, scanUnseenFiles, type SecretIssue, type WrappedFile } from './secret-scan.ts';

@@ -4,8 +4,9 @@
 import { readdirSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { BUILT_IN_GROUPS, coreKindValidator, isPrereleaseCoreApiVersion } from '../../lib/validate/core-kinds.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { BUILT_IN_GROUPS, coreKindValidator, isCoreKind, isPrereleaseCoreApiVersion } from '../../lib/validate/core-kinds.ts';
+import { EMITTED_CORE_KIND_MODELS } from '../../lib/validate/core-kind-models.ts';
 import { validateObjects, type KubeObject } from '../../lib/validate/index.ts';
 
 const sources = {};
@@ -127,6 +128,31 @@ describe('built-in kinds: which apiVersions are looked up in kubernetes-models',
       expect(found, `${apiVersion} ${resource}`).toBe(true);
     }
     for (const [apiVersion, kind] of [['cert-manager.io/v1', 'Certificate'], ['helm.toolkit.fluxcd.io/v2', 'HelmRelease'], ['gateway.networking.k8s.io/v1', 'HTTPRoute']]) expect(coreKindValidator(apiVersion!, kind!)).toBeUndefined();
+  });
+
+  it('tells a built-in kind from a custom one as the validator lookup does, loading no model for a kind meshfleet emits', async () => {
+    // The rollout asks this of every kind it orders, in runs that validate nothing (lib/rollout/object-waits.ts).
+    const emitted = Object.keys(EMITTED_CORE_KIND_MODELS).map((key) => key.split(' ') as [string, string]);
+    expect(emitted.length).toBeGreaterThan(3);
+    vi.resetModules();
+    const loaded: string[] = [];
+    vi.doMock('../../lib/validate/core-kind-models.ts', () => ({
+      EMITTED_CORE_KIND_MODELS: Object.fromEntries(Object.entries(EMITTED_CORE_KIND_MODELS).map(([key, load]) => [key, () => (loaded.push(key), load())])),
+    }));
+    try {
+      const fresh = await import('../../lib/validate/core-kinds.ts');
+      for (const [apiVersion, kind] of emitted) expect(fresh.isCoreKind(apiVersion, kind), `${apiVersion} ${kind}`).toBe(true);
+      expect(loaded).toStrictEqual([]);
+      // The same answer as the lookup of a validator, which loads each model.
+      for (const [apiVersion, kind] of emitted) expect(fresh.coreKindValidator(apiVersion, kind), `${apiVersion} ${kind}`).toBeDefined();
+      expect(loaded).toHaveLength(emitted.length);
+    } finally {
+      vi.doUnmock('../../lib/validate/core-kind-models.ts');
+      vi.resetModules();
+    }
+    // A built-in kind meshfleet does not emit is looked up; a custom one is not built in.
+    expect(isCoreKind('batch/v1', 'Job')).toBe(true);
+    for (const [apiVersion, kind] of [['cert-manager.io/v1', 'Certificate'], ['gateway.networking.k8s.io/v1', 'HTTPRoute'], ['v1', 'NoSuchKind']]) expect(isCoreKind(apiVersion!, kind!), `${apiVersion} ${kind}`).toBe(false);
   });
 
   it("does not look a custom group up, one under k8s.io neither (Gateway API's): no resolution that fails", () => {
