@@ -126,6 +126,19 @@ describe('the npm package', { timeout: TIMEOUT }, () => {
     expect(lint.stdout + lint.stderr).toContain("type must be 'ReplaceFullPath' when replaceFullPath is set");
   });
 
+  it("bundles cdk8s with meshfleet's own yaml and a child_process loaded only when called: a synth loads no child_process", () => {
+    // scripts/build.mjs: cdk8s's copy of yaml (the same version) is not bundled twice, and cdk8s
+    // requires child_process as it loads for what meshfleet never calls (Yaml.load of a URL, Helm).
+    const bundle = readFileSync(join(project, 'node_modules', 'meshfleet', 'dist', 'lib', 'cli', 'main.bundle.cjs'), 'latin1');
+    expect(bundle).toContain('node_modules/yaml/dist/');
+    expect(bundle).not.toContain('node_modules/cdk8s/node_modules/yaml/');
+    const probe = join(work, 'loaded-modules.cjs');
+    writeFileSync(probe, "process.on('exit', () => require('node:fs').writeSync(2, `child_process: ${process.moduleLoadList.filter((m) => m.endsWith(' child_process')).length}\\n`));\n");
+    const synth = ok(process.execPath, ['--require', probe, join(project, 'node_modules', 'meshfleet', 'bin', 'meshfleet.js'), 'synth', '--out', 'probed-out'], project);
+    expect(synth.stdout).toMatch(/^meshfleet: 1 cluster\(s\), \d+ files/);
+    expect(synth.stderr).toContain('child_process: 0\n');
+  });
+
   it('init refuses to overwrite files and writes nothing then', () => {
     const dir = join(project, 'taken');
     mkdirSync(dir);
