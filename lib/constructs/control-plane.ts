@@ -68,19 +68,26 @@ export function heartbeatScheduleFor(clusterName: string): string {
  * inbound policies and protocol detection treat the cluster's own addresses as in-cluster.
  */
 export function clusterNetworksFor(cluster: Pick<ResolvedCluster, 'podCIDR' | 'serviceCIDR'>): string {
-  defaultNetworks ??= DEFAULT_CLUSTER_NETWORKS.map((n) => parseCidr(n)!);
-  const defaults = defaultNetworks;
   const extra = [cluster.podCIDR, cluster.serviceCIDR]
     .filter((c): c is string => c !== undefined)
     .filter((c) => {
       const parsed = parseCidr(c);
-      return parsed && !defaults.some((d) => contains(d, parsed));
+      return parsed && !defaultNetworksOf(parsed.family).some((d) => contains(d, parsed));
     });
   return [...DEFAULT_CLUSTER_NETWORKS, ...extra].join(',');
 }
 
-// The chart's ranges, parsed once per process rather than once per cluster.
-let defaultNetworks: Cidr[] | undefined;
+// The chart's ranges of each family, parsed once per process rather than once per cluster, and only
+// for a family a cluster's ranges are of: the first IPv6 address a thread parses compiles Node's
+// IPv6 pattern (~10 ms), which an IPv4 fleet never needs. An IPv6 range is written with ':', an
+// IPv4 one never.
+const defaultNetworks = new Map<Cidr['family'], readonly Cidr[]>();
+
+export function defaultNetworksOf(family: Cidr['family']): readonly Cidr[] {
+  let parsed = defaultNetworks.get(family);
+  if (!parsed) defaultNetworks.set(family, (parsed = DEFAULT_CLUSTER_NETWORKS.filter((n) => n.includes(':') === (family === 6)).map((n) => parseCidr(n)!)));
+  return parsed;
+}
 
 function proxyValues(proxy: ProxySettings): Record<string, unknown> {
   const out: Record<string, unknown> = {};
