@@ -151,6 +151,22 @@ export async function runCli() {
     expect(ran(dir, ['synth'], env)).toBe('fifth');
   });
 
+  it('reads a bundle as built as one-byte text, and one changed after the build as what it is (UTF-8)', () => {
+    const dir = standIn();
+    rmSync(join(dir, 'lib'), { recursive: true });
+    const file = join(dir, 'dist', 'lib', 'cli', 'main.bundle.cjs');
+    const env = { ...process.env, MESHFLEET_CACHE_DIR: join(dir, 'cache') };
+    const bundle = (word: string) => `exports.allowCompilerTuning = () => {}; exports.withCompilerFlags = (state, make) => make(); exports.runCli = async () => { process.stdout.write(${JSON.stringify(word)}); return 0; };\n`;
+    // The build writes the bundle, then its stamp.
+    writeFileSync(file, asBuilt(bundle('built')));
+    utimesSync(file, past, past);
+    writeFileSync(join(dir, 'dist', '.build-stamp'), `meshfleet-build ${'a'.repeat(64)}\n`);
+    expect(ran(dir, ['synth'], env)).toBe('built');
+    // Edited after the build, with characters the build would have escaped.
+    writeFileSync(file, asBuilt(bundle('édité en µs')));
+    expect(ran(dir, ['synth'], env)).toBe('édité en µs');
+  });
+
   it("removes a command's code cache data of older builds when it writes its own, keeping the most recent few", () => {
     const dir = standIn();
     rmSync(join(dir, 'lib'), { recursive: true });
