@@ -18,7 +18,7 @@ import { shareCoresWithCompiler } from '../compiler-tuning.ts';
 import { collectGarbage } from '../full-collection.ts';
 import { moduleWorkerCode, siblingModule } from '../worker-code.ts';
 import { OUTPUT_MARKER, surveyOwnership, type OwnershipSurvey } from './folder-ownership.ts';
-import { readPreviousIndex, type PreviousIndex } from './previous-index.ts';
+import { previousIndexOf, readIndexView, readPreviousIndex, type PreviousIndex } from './previous-index.ts';
 
 /** A marker this large lists some 1,000 files: below it, starting a thread (~30 ms) costs more than the walk. */
 export const THREAD_THRESHOLD = 64 * 1024;
@@ -51,7 +51,7 @@ export interface PendingSurvey {
   result(): OwnershipSurvey;
   /** Whether result() would answer without waiting for the thread (it has, or is gone); never blocks. */
   answered(): boolean;
-  /** readPreviousIndex of the folder (blocks until the thread has it); the thread is done then. */
+  /** readPreviousIndex of the folder, or the view the last synth kept of its index.json (SurveyJob.indexView); blocks until the thread has it, which is done then. */
   previousIndex(): PreviousIndex | undefined;
   /** Stops the thread, when the folder is closed before both were taken. */
   stop(): void;
@@ -79,6 +79,8 @@ interface SurveyJob {
   readonly withStats: boolean;
   /** A file the caller reads first (an incremental synth's cache), read before the walk. */
   readonly readAhead?: string;
+  /** The view of the folder's index.json the last synth kept (previous-index.ts readIndexView), taken instead of reading the file if it is still that one. */
+  readonly indexView?: string;
 }
 
 /** Asks a held thread, between the watch mode's runs, to collect its garbage (collectHeldSurveyGarbage). */
@@ -130,11 +132,11 @@ export interface SurveyOptions {
  * surveyOwnership (and readPreviousIndex) of the folder, on a thread of its own when its marker is at
  * least `threshold` bytes, which reads the file `readAhead` first, if given.
  */
-export function startSurvey(target: string, display: string, withStats: boolean, options: SurveyOptions = {}, readAhead?: string): PendingSurvey {
+export function startSurvey(target: string, display: string, withStats: boolean, options: SurveyOptions = {}, readAhead?: string, indexView?: string): PendingSurvey {
   const { threshold = THREAD_THRESHOLD, workerCode = (code: string) => code } = options;
   if (!surveyedOnThread(target, threshold)) {
     let survey: OwnershipSurvey | undefined;
-    return { readAhead: () => undefined, previousIndex: () => readPreviousIndex(target), result: () => (survey ??= surveyOwnership(target, display, withStats)), answered: () => true, stop: () => {}, where: () => 'here' };
+    return { readAhead: () => undefined, previousIndex: () => previousIndexOf(target, indexView), result: () => (survey ??= surveyOwnership(target, display, withStats)), answered: () => true, stop: () => {}, where: () => 'here' };
   }
   // The thread prestartSurvey started, unless the tests wrap the thread's code.
   let thread = prestarted;
@@ -145,7 +147,7 @@ export function startSurvey(target: string, display: string, withStats: boolean,
   }
   const running = thread ?? startThread(workerCode);
   const { control, port: port1 } = running;
-  port1.postMessage({ target, display, withStats, ...(readAhead !== undefined ? { readAhead } : {}) } satisfies SurveyJob);
+  port1.postMessage({ target, display, withStats, ...(readAhead !== undefined ? { readAhead } : {}), ...(indexView !== undefined ? { indexView } : {}) } satisfies SurveyJob);
   // What came from the thread; a part it failed to make is made here.
   let ahead: Uint8Array | undefined;
   let previous: { readonly value: PreviousIndex | undefined } | undefined;
@@ -218,7 +220,7 @@ export function startSurvey(target: string, display: string, withStats: boolean,
         stop();
       }
       // A thread that failed to read it: read here.
-      previous ??= { value: readPreviousIndex(target) };
+      previous ??= { value: previousIndexOf(target, indexView) };
       return previous.value;
     },
     stop,
@@ -436,7 +438,7 @@ export function surveyInWorker(data: SurveyData): void {
 }
 
 /** `prefetched`: the file the job names to read ahead, as read before the job came (PrefetchRequest). */
-function survey({ target, display, withStats, readAhead }: SurveyJob, { control, port }: SurveyData, prefetched?: Uint8Array | null): void {
+function survey({ target, display, withStats, readAhead, indexView }: SurveyJob, { control, port }: SurveyData, prefetched?: Uint8Array | null): void {
   const send = (message: SurveyMessage, transfer: ArrayBuffer[] = []) => {
     port.postMessage(message, transfer);
     Atomics.add(control, EVENTS, 1);
@@ -458,8 +460,10 @@ function survey({ target, display, withStats, readAhead }: SurveyJob, { control,
     send({ failed: true });
   }
   try {
-    const previous = readPreviousIndex(target);
-    send({ previousIndex: previous === undefined ? null : JSON.stringify(previous) });
+    // The view the last synth kept of the index.json it wrote, while the file is that one: not read again (~9 MB at 1000 clusters).
+    const kept = indexView === undefined ? undefined : readIndexView(target, indexView);
+    const previous = kept === undefined ? readPreviousIndex(target) : undefined;
+    send({ previousIndex: kept ?? (previous === undefined ? null : JSON.stringify(previous)) });
   } catch {
     send({ failed: true });
   }

@@ -10,6 +10,7 @@ import type { ClusterPolicyView } from '../resolve/policy.ts';
 import type { ResolvedCluster, ResolvedFleet } from '../resolve/resolve.ts';
 import { manifestsPath, meshChartPath, routesPath, valuesFilePath } from './cluster-layout.ts';
 import type { RenderedCluster } from './rendered-cluster.ts';
+import { clusterIndexView, indexViewText, type ClusterView } from './previous-index.ts';
 
 /** The GitOps files index.json lists (lib/rollout/gitops-files.ts makes them). */
 export interface IndexedGitops {
@@ -28,6 +29,8 @@ export interface ClusterEntry {
   readonly clean: boolean;
   /** The text's UTF-8 bytes, when the entry is held so (taken from the incremental cache). */
   readonly bytes?: Uint8Array;
+  /** What the next run reads of it (previous-index.ts clusterIndexView), when it was made so. */
+  readonly view?: ClusterView;
 }
 
 /** A cluster's entry with its environment. */
@@ -47,6 +50,8 @@ export interface IndexText {
   readonly text: string;
   pieces(): Uint8Array[];
   readonly outline: string;
+  /** What the next run reads of it (previous-index.ts indexViewText), when every entry has its view. */
+  view(): Uint8Array[] | undefined;
 }
 
 /** Where a cluster's entry stands in index.json: environments[].clusters[], four levels of two spaces. */
@@ -110,11 +115,15 @@ export function indexFile(fleet: ResolvedFleet, entries: readonly IndexEntry[], 
       return parts.map((p) => (typeof p === 'string' ? bytesOf(p) : (p.bytes ?? Buffer.from(p.text))));
     },
     outline: outline.join(''),
+    view: () => {
+      const views = fleet.environments.map((env) => entries.filter((e) => e.environment === env.name).map((e) => e.entry.view));
+      return views.every((list) => list.every((view) => view !== undefined)) ? indexViewText(index, views as ClusterView[][]) : undefined;
+    },
   };
 }
 
-/** A cluster's entry in index.json as text at its place there (indexFile). */
-export function clusterIndexEntry(fleet: ResolvedFleet, r: RenderedCluster, view: ClusterMulticlusterView, policy: ClusterPolicyView): string {
+/** A cluster's entry in index.json as text at its place there (indexFile), and its view (previous-index.ts). */
+export function clusterIndexEntry(fleet: ResolvedFleet, r: RenderedCluster, view: ClusterMulticlusterView, policy: ClusterPolicyView): { readonly text: string; readonly view: string } {
   const entry = {
     name: r.cluster.name,
     network: r.cluster.network,
@@ -134,7 +143,7 @@ export function clusterIndexEntry(fleet: ResolvedFleet, r: RenderedCluster, view
     manifests: manifestsPath(r.folder),
     ...routesEntry(r),
   };
-  return oneByte(JSON.stringify(entry, null, 2).replaceAll('\n', `\n${ENTRY_INDENT}`));
+  return { text: oneByte(JSON.stringify(entry, null, 2).replaceAll('\n', `\n${ENTRY_INDENT}`)), view: clusterIndexView(entry) };
 }
 
 /**

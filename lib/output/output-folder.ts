@@ -13,7 +13,7 @@ import { readOutputTree } from './diff.ts';
 import { surveyedFiles, surveyOwnership, type OwnershipSurvey, type SurveyedFiles } from './folder-ownership.ts';
 import { startSurvey, type PendingSurvey } from './folder-survey.ts';
 import { acquireOutputLock, type OutputLock } from './output-lock.ts';
-import { readPreviousIndex, type PreviousIndex } from './previous-index.ts';
+import { previousIndexOf, type PreviousIndex } from './previous-index.ts';
 
 export interface OutputFolder {
   /** Absolute path of the folder. */
@@ -31,7 +31,7 @@ export interface OutputFolder {
   files(): SurveyedFiles | undefined;
   /** Whether files() would answer without waiting for the survey's thread; never blocks. */
   filesReady(): boolean;
-  /** Its index.json as readPreviousIndex reads it (with OpenOptions.stats, read ahead on the survey's thread when there is one). */
+  /** Its index.json as readPreviousIndex reads it, or the view the last synth kept of it (OpenOptions.indexView); with OpenOptions.stats, on the survey's thread when there is one. */
   previousIndex(): PreviousIndex | undefined;
   /** The file OpenOptions.readAhead named, as the survey's thread read it; undefined when there is no such thread or it could not read it (read it then). */
   readAhead(): Uint8Array | undefined;
@@ -56,6 +56,8 @@ export interface OpenOptions {
   readonly stats?: boolean;
   /** With stats: a file the caller reads once the folder is surveyed (its incremental cache, for the folder's path), read on the survey's thread first. */
   readonly readAhead?: (target: string) => string;
+  /** The view of index.json the last synth kept for the folder's path (previous-index.ts readIndexView), which previousIndex() takes while it is the view of the folder's index.json. */
+  readonly indexView?: (target: string) => string;
 }
 
 export function openOutputFolder(outdir: string, options: OpenOptions): OutputFolder {
@@ -94,7 +96,7 @@ export function openOutputFolder(outdir: string, options: OpenOptions): OutputFo
       }
       recoverInterruptedSwap(target);
     }
-    if (options.stats) pending = startSurvey(target, display, true, {}, options.readAhead?.(target));
+    if (options.stats) pending = startSurvey(target, display, true, {}, options.readAhead?.(target), options.indexView?.(target));
     else checkOwnership(surveyOwnership(target, display, false));
   } catch (e) {
     close();
@@ -121,7 +123,7 @@ export function openOutputFolder(outdir: string, options: OpenOptions): OutputFo
       return owned;
     },
     filesReady: () => survey !== undefined || pending === undefined || pending.answered(),
-    previousIndex: () => (pending ? pending.previousIndex() : readPreviousIndex(target)),
+    previousIndex: () => (pending ? pending.previousIndex() : previousIndexOf(target, options.indexView?.(target))),
     readAhead: () => pending?.readAhead(),
     write: (files) => {
       if (!lock) throw new Error('openOutputFolder: the folder was opened for reading');

@@ -3,6 +3,10 @@
 // last, and plan derives the steps of a removal from it. Only what those readers read is kept
 // (previousIndexView): at 1000 clusters the file is ~9 MB, its parse ~40 MB of objects, the part
 // they read well under a tenth of that.
+//
+// A synth that writes also keeps that view of the index.json it wrote, beside its incremental cache
+// (indexViewFileText): the next run takes it instead of reading and parsing the file, while the
+// file is the one written (its size and modification time).
 import { join } from 'node:path';
 import { lstatSync } from 'node:fs';
 import { INPUT_LIMITS, readRegularFile } from '../model/file-access.ts';
@@ -43,6 +47,79 @@ export function previousIndexView(index: PreviousIndex): PreviousIndex {
   return pick(index, INDEX) as PreviousIndex;
 }
 
+/** A cluster's part of the view (its item of environments[].clusters[]), as JSON: from its entry in index.json before it is written. */
+export function clusterIndexView(entry: object): string {
+  return JSON.stringify(pick(entry, CLUSTER));
+}
+
+/** A cluster's view (clusterIndexView), as its text or that text's UTF-8 bytes. */
+export type ClusterView = string | Uint8Array;
+
+/**
+ * The view (previousIndexView) of index.json as JSON in pieces of UTF-8, from the index without its
+ * clusters (each environment's list empty, or left out) and each environment's clusters' views
+ * (clusterIndexView), in the index's order of environments.
+ */
+export function indexViewText(index: { readonly environments: readonly object[] }, clusterViews: readonly (readonly ClusterView[])[]): Uint8Array[] {
+  const { environments, ...rest } = index;
+  const pieces: Uint8Array[] = [];
+  const text = (t: string) => pieces.push(Buffer.from(t));
+  // An object's JSON with a list field added last: `{…,"field":[` here, the items, then `]}`.
+  const open = (json: string, field: string) => text(`${json.slice(0, -1)}${json === '{}' ? '' : ','}${JSON.stringify(field)}:[`);
+  open(JSON.stringify(pick(rest, INDEX)), 'environments');
+  environments.forEach((env, i) => {
+    const { clusters: _, ...fields } = env as Record<string, unknown>;
+    open(`${i === 0 ? '' : ','}${JSON.stringify(pick(fields, ENVIRONMENT))}`, 'clusters');
+    (clusterViews[i] ?? []).forEach((view, j) => {
+      if (j > 0) text(',');
+      pieces.push(typeof view === 'string' ? Buffer.from(view) : view);
+    });
+    text(']}');
+  });
+  text(']}');
+  return pieces;
+}
+
+/** What a view file says of the view it holds: the cut it was made with, and the index.json it is the view of. */
+interface IndexViewHeader {
+  readonly cut: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+}
+
+/** A view file's text: its header line, then the view (indexViewText) of the index.json of this size and modification time. */
+export function indexViewFileText(index: { readonly size: number; readonly mtimeMs: number }, view: readonly Uint8Array[]): Buffer {
+  return Buffer.concat([Buffer.from(`${JSON.stringify({ cut: CUT, size: index.size, mtimeMs: index.mtimeMs } satisfies IndexViewHeader)}\n`), ...view]);
+}
+
+/**
+ * The view a view file holds (as JSON) when the folder's index.json is still the file it is the view
+ * of, as the view file recorded it; else (no such file, another index.json, a view of another cut,
+ * a file that does not parse) undefined.
+ */
+export function readIndexView(outdir: string, file: string): string | undefined {
+  try {
+    const read = readRegularFile(file, { limit: INPUT_LIMITS.outputFile, what: 'output index view', noFollow: true });
+    if (!('text' in read)) return undefined;
+    const line = read.text.indexOf('\n');
+    if (line < 0) return undefined;
+    const header = JSON.parse(read.text.slice(0, line)) as Partial<IndexViewHeader>;
+    const index = lstatSync(join(outdir, 'index.json'), { throwIfNoEntry: false });
+    if (header.cut !== CUT || !index?.isFile() || index.size !== header.size || index.mtimeMs !== header.mtimeMs) return undefined;
+    const view = read.text.slice(line + 1);
+    JSON.parse(view);
+    return view;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The previous index's view: the view file's (readIndexView) when it holds that of the folder's index.json, else read from the file. */
+export function previousIndexOf(outdir: string, viewFile?: string): PreviousIndex | undefined {
+  const view = viewFile === undefined ? undefined : readIndexView(outdir, viewFile);
+  return view === undefined ? readPreviousIndex(outdir) : (JSON.parse(view) as PreviousIndex);
+}
+
 /** What to keep of a value: an object's fields (each cut as given) or only its field names, an array's items (each cut). */
 type Cut = { readonly fields?: Readonly<Record<string, Cut>>; readonly items?: Cut; readonly names?: true };
 const KEEP: Cut = {};
@@ -50,6 +127,8 @@ const LINK: Cut = { fields: { name: KEEP, target: KEEP, object: KEEP, credential
 const CLUSTER: Cut = { fields: { name: KEEP, linkerd: KEEP, upstreamCharts: { names: true }, links: { items: LINK } } };
 const ENVIRONMENT: Cut = { fields: { name: KEEP, gitops: { fields: { engine: KEEP } }, clusters: { items: CLUSTER } } };
 const INDEX: Cut = { fields: { trustAnchors: { items: { fields: { sha256: KEEP } } }, trustRotation: { fields: { stage: KEEP, previous: KEEP } }, environments: { items: ENVIRONMENT } } };
+/** The cut as text: a view made by code that keeps other fields is not this code's. */
+const CUT = JSON.stringify(INDEX);
 
 /** The value cut: a plain object to its fields (own ones), an array to its items, an object to its field names (null values); anything else as it is. */
 function pick(value: unknown, cut: Cut): unknown {

@@ -171,15 +171,16 @@ export function encodeViews(rendered: ClusterViews): Uint8Array {
 export function encodeCachedCluster(rendered: RenderedCluster, paths: readonly string[], done: { readonly diagnostics: readonly Diagnostic[]; readonly secrets: readonly Diagnostic[]; readonly lock: ClusterRender['lock']; readonly indexEntry: ClusterEntry }): Uint8Array {
   const { folder, upstreamValues, chartVersion, counts, objectFiles, routeFiles } = rendered;
   const { diagnostics, secrets, lock } = done;
-  const { text: indexEntry, clean: indexEntryClean } = done.indexEntry;
+  const { text: indexEntry, clean: indexEntryClean, view } = done.indexEntry;
   const views: ClusterViews = { objectFiles, routeFiles };
-  const rest = { folder, chartVersion, counts, paths, diagnostics, secrets, lock, indexEntryClean } satisfies CachedRest;
+  const indexView = view === undefined ? undefined : typeof view === 'string' ? Buffer.from(view) : view;
+  const rest = { folder, chartVersion, counts, paths, diagnostics, secrets, lock, indexEntryClean, indexViewBytes: indexView?.length ?? -1 } satisfies CachedRest;
   // As ASCII JSON (nearly always): written straight into the record, without a buffer of each.
   const texts = [exactJson(views), exactJson(upstreamValues), exactJson(rest)];
   const ascii = texts.every((text) => text !== undefined && Buffer.byteLength(text) === text.length);
   const [viewBytes, valueBytes, restBytes] = ascii ? (texts as string[]) : [encode(views), encode(upstreamValues), encode(rest)];
   const entry = Buffer.byteLength(indexEntry) === indexEntry.length ? indexEntry : Buffer.from(indexEntry);
-  return joinRecord([length32(restBytes.length), restBytes, entry], [length32(viewBytes.length), viewBytes, valueBytes]);
+  return joinRecord([length32(restBytes.length), restBytes, ...(indexView ? [indexView] : []), entry], [length32(viewBytes.length), viewBytes, valueBytes]);
 }
 
 /** The views of a record encodeCachedCluster made, as encodeViews writes them. */
@@ -202,7 +203,10 @@ export function decodeCachedCluster(record: Uint8Array, cold?: () => Uint8Array)
   let views: ClusterViews | undefined;
   let values: CachedValues | undefined;
   let indexEntry: ClusterEntry | undefined;
-  const { indexEntryClean, ...rest } = decode(hot.subarray(4, restEnd)) as CachedRest;
+  const { indexEntryClean, indexViewBytes, ...rest } = decode(hot.subarray(4, restEnd)) as CachedRest;
+  // Its view of index.json (previous-index.ts), between the rest and the entry, as bytes: written as they are.
+  const entryStart = restEnd + Math.max(indexViewBytes, 0);
+  if (entryStart > hot.length) throw new Error('incremental: a record shorter than its view of index.json');
   const coldPart = () => {
     const bytes = parts.cold();
     return { bytes, viewsEnd: 4 + lengthAt(bytes, 0) };
@@ -213,11 +217,12 @@ export function decodeCachedCluster(record: Uint8Array, cold?: () => Uint8Array)
     // already. Its text is made when read: a synth that writes index.json takes the bytes (indexFile).
     get indexEntry() {
       if (indexEntry === undefined) {
-        const entry = hot.subarray(restEnd);
+        const entry = hot.subarray(entryStart);
         let text: string | undefined;
         indexEntry = {
           bytes: entry,
           clean: indexEntryClean,
+          ...(indexViewBytes >= 0 ? { view: hot.subarray(restEnd, entryStart) } : {}),
           // Latin-1 decodes ASCII (nearly every entry) several times faster than UTF-8.
           get text() {
             return (text ??= entry.toString(isAscii(entry) ? 'latin1' : 'utf8'));
@@ -273,7 +278,7 @@ export function recordRendered(cluster: ResolvedCluster, entry: CachedCluster): 
 }
 
 /** A record's last part: what is not its views, its entry's text nor its values. */
-type CachedRest = Omit<CachedCluster, 'views' | 'indexEntry' | 'upstreamValues'> & { readonly indexEntryClean: boolean };
+type CachedRest = Omit<CachedCluster, 'views' | 'indexEntry' | 'upstreamValues'> & { readonly indexEntryClean: boolean; readonly indexViewBytes: number };
 
 type CachedValues = RenderedCluster['upstreamValues'];
 

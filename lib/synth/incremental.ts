@@ -12,9 +12,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
-import { cacheDir } from '../compiled-cache.ts';
+import { cacheDir, writeCacheFile } from '../compiled-cache.ts';
 import { OUTPUT_MARKER, type SurveyedFiles } from '../output/folder-ownership.ts';
 import { INDEX_FILE, type RenderedCluster } from '../output/rendered-cluster.ts';
+import { indexViewFileText } from '../output/previous-index.ts';
 import { LOCK_FILE, majorBelowLock, type LockEntry } from '../output/versioning.ts';
 import type { StagedTree } from '../output/atomic-write.ts';
 import type { Component } from '../constructs/delivery/components.ts';
@@ -28,7 +29,7 @@ import { codeStamp } from './hashing.ts';
 import { deliveryPartKeyMaker, inputKeys } from './input-keys.ts';
 
 /** Bumped when what is cached changes shape. */
-const FORMAT = 19;
+const FORMAT = 20;
 /** Cache files kept (one per output folder); older ones are removed when one is written. */
 const KEPT_FILES = 16;
 const FILE_PREFIX = 'synth-';
@@ -157,8 +158,11 @@ export interface Incremental {
   adopt(staged: StagedTree): void;
   /** Before the swap: the cache no longer describes the folder. */
   invalidate(): void;
-  /** After a successful swap of `staged`: the cache for the next run (a failure only costs that run a cold synth). */
-  save(staged: StagedTree): void;
+  /**
+   * After a successful swap of `staged`: the cache for the next run (a failure only costs that run a
+   * cold synth), and the view of the index.json it wrote (`indexView`, IndexText.view) beside it.
+   */
+  save(staged: StagedTree, indexView?: readonly Uint8Array[]): void;
   /** The synth failed: the next cache is dropped, the current one stays. */
   abort(): void;
   /** The synth is done with the cache (a cold part read later opens the cold file for that read). */
@@ -452,7 +456,8 @@ export function incrementalSynth(target: string, { readOnly = false, files, read
         // Left as it is: the next run still checks every reused file against the folder.
       }
     },
-    save(staged) {
+    save(staged, indexView) {
+      saveIndexView(file.view, staged, indexView);
       if (failed || fd === undefined) return drop();
       try {
         const present = clusters.filter((c) => c !== undefined);
@@ -556,6 +561,11 @@ export function incrementalCacheFile(target: string): string {
   return cacheFileOf(target).path;
 }
 
+/** The file beside an output folder's cache that holds the view of the index.json the last synth wrote (lib/output/previous-index.ts indexViewFileText). */
+export function indexViewFile(target: string): string {
+  return cacheFileOf(target).view;
+}
+
 /**
  * The cache file of an output folder, named by its real path (its parent's, for a folder not made
  * yet: an output folder is never a link).
@@ -568,21 +578,40 @@ function cacheFileOf(target: string): CacheFiles {
     real = target;
   }
   const path = join(cacheDir(), `${FILE_PREFIX}${createHash('sha256').update(real).digest('hex').slice(0, 32)}${CACHE_SUFFIX}`);
-  return { path, cold: coldFileOf(path), real };
+  return { path, cold: besideCache(path, COLD_SUFFIX), view: besideCache(path, VIEW_SUFFIX), real };
 }
 
 const CACHE_SUFFIX = '.v8';
 const COLD_SUFFIX = '.cold';
+const VIEW_SUFFIX = '.view';
 
-/** The cold file beside a cache file. */
-function coldFileOf(cacheFile: string): string {
-  return `${cacheFile.slice(0, -CACHE_SUFFIX.length)}${COLD_SUFFIX}`;
+/** The file of this suffix beside a cache file: its cold file, its index view. */
+function besideCache(cacheFile: string, suffix: string): string {
+  return `${cacheFile.slice(0, -CACHE_SUFFIX.length)}${suffix}`;
 }
 
-/** An output folder's cache file, its cold file, and the folder's real path. */
+/**
+ * The view of the index.json a synth wrote, with its size and modification time as verified in the
+ * staged folder (kept by the swap), for the next run's survey to take instead of reading the file
+ * (lib/output/previous-index.ts readIndexView); without a view, none (one left there would name an
+ * older index.json, and be passed over all the same). Never throws: without it, the file is read.
+ */
+function saveIndexView(path: string, staged: StagedTree, view: readonly Uint8Array[] | undefined): void {
+  const size = staged.sizes.get(INDEX_FILE);
+  const mtimeMs = staged.mtimes.get(INDEX_FILE);
+  try {
+    if (view === undefined || size === undefined || mtimeMs === undefined) rmSync(path, { force: true });
+    else writeCacheFile(path, indexViewFileText({ size, mtimeMs }, view));
+  } catch {
+    // Not ours to change: the next run reads index.json.
+  }
+}
+
+/** An output folder's cache file, its cold file, its index view, and the folder's real path. */
 interface CacheFiles {
   readonly path: string;
   readonly cold: string;
+  readonly view: string;
   readonly real: string;
 }
 
@@ -733,10 +762,10 @@ function prune(folder: string): void {
     .sort((a, b) => b.time - a.time);
   const stale = Date.now() - 3_600_000;
   const done = files.filter((f) => f.path.endsWith(CACHE_SUFFIX));
-  for (const { path } of done.slice(KEPT_FILES)) for (const each of [path, coldFileOf(path)]) rmSync(each, { force: true });
-  const kept = new Set(done.slice(0, KEPT_FILES).map(({ path }) => coldFileOf(path)));
+  for (const { path } of done.slice(KEPT_FILES)) for (const each of [path, besideCache(path, COLD_SUFFIX), besideCache(path, VIEW_SUFFIX)]) rmSync(each, { force: true });
+  const kept = new Set(done.slice(0, KEPT_FILES).flatMap(({ path }) => [besideCache(path, COLD_SUFFIX), besideCache(path, VIEW_SUFFIX)]));
   for (const { path, time } of files) {
-    const orphan = path.endsWith(COLD_SUFFIX) && !kept.has(path);
+    const orphan = (path.endsWith(COLD_SUFFIX) || path.endsWith(VIEW_SUFFIX)) && !kept.has(path);
     if ((orphan || path.endsWith('.tmp')) && time < stale) rmSync(path, { force: true });
   }
 }

@@ -100,9 +100,9 @@ export function renderCluster(context: FleetContext, cluster: ResolvedCluster, c
   const rendered: RenderedCluster = { cluster, folder, objects, objectFiles, upstreamValues: mesh.upstreamValues, chartVersion: entry.version, gatewayApiFiles, routeFiles, counts: countsOf(objects, routeFiles) };
   const files = layOutCluster(rendered, chart, delivery.helmRepository, routeYaml);
   const secrets = passedBefore ? [] : secretDiagnostics(files, (owner) => (owner === folder ? cluster : undefined), templatesWrappingManifests(folder, chart));
-  const entryText = clusterIndexEntry(fleet, rendered, view, context.policies.get(cluster.name)!);
+  const { text: entryText, view: entryView } = clusterIndexEntry(fleet, rendered, view, context.policies.get(cluster.name)!);
   // Scanned here, on the cluster's thread: index.json is then not read again when every entry stood clean (render.ts).
-  const indexEntry = { text: entryText, clean: passedBefore || standsClean(entryText) };
+  const indexEntry = { text: entryText, clean: passedBefore || standsClean(entryText), view: entryView };
   if (verdict !== undefined && !passedBefore && diagnostics.length === 0 && secrets.length === 0 && indexEntry.clean) foundValid(CLUSTER_CHECKS, verdict);
   return { rendered, files, diagnostics, secrets, lock: { key, entry }, ...(lockedMajor !== undefined ? { lockedMajor } : {}), indexEntry };
 }

@@ -38,6 +38,8 @@ export interface Rendered {
   readonly diagnostics: readonly Diagnostic[];
   /** What each delivered object waits on and how the engines gate it (lib/rollout): made when first read. */
   readonly rollout: RolloutModel;
+  /** What the next run reads of index.json (IndexText.view), made when called. */
+  indexView(): Uint8Array[] | undefined;
 }
 
 /** The rollout check's name in the valid-before file, whose texts are rollout keys (rollout-key.ts). */
@@ -162,6 +164,7 @@ export function renderFleet(fleet: ResolvedFleet, previous: VersionLock, options
     get rollout() {
       return model();
     },
+    indexView: () => index.view(),
   };
 }
 

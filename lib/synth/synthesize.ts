@@ -11,7 +11,7 @@ import { readVersionLock } from '../output/versioning.ts';
 import { compareWithFolder, type FolderComparison } from '../output/diff.ts';
 import { stagedChangeDiagnostics } from '../rollout/staged-changes.ts';
 import { planFleet, type PlanOptions } from './plan.ts';
-import { hasIncrementalCache, incrementalCacheFile, incrementalSynth } from './incremental.ts';
+import { hasIncrementalCache, incrementalCacheFile, incrementalSynth, indexViewFile } from './incremental.ts';
 import { renderFleet, type AppSource, type FileSink, type Rendered } from './render.ts';
 import { prestartForFleetFile, prestartRenderWorkers, type KeepObjects } from './render-workers.ts';
 import { releaseSpareThread } from '../spare-thread.ts';
@@ -118,7 +118,7 @@ export function releasePreopenedFolder(): void {
 /** How synthesize opens the output folder for this input. */
 function folderOptions(options: SynthOptions, input: Pick<FleetInput, 'file' | 'baseDir'>, stats: boolean): OpenOptions {
   const workingFolder = options.workingFolder ?? process.cwd();
-  return { write: !options.dryRun, protect: [...(input.file ? [input.file] : []), input.baseDir], workingFolder, stats, ...(stats ? { readAhead: incrementalCacheFile } : {}) };
+  return { write: !options.dryRun, protect: [...(input.file ? [input.file] : []), input.baseDir], workingFolder, stats, ...(stats ? { readAhead: incrementalCacheFile, indexView: indexViewFile } : {}) };
 }
 
 /** The folder prepareSynthesis opened, if it was opened as synthesize opens it now; else it is closed. */
@@ -227,7 +227,7 @@ export function synthesize(input: FleetInput, options: SynthOptions = {}): Synth
         incremental.invalidate();
       }
       if (writing) stage().commit();
-      if (writing && incremental) incremental.save(stage());
+      if (writing && incremental) incremental.save(stage(), rendered.indexView());
       comparison = compared?.finish();
     } catch (e) {
       staged?.abort();

@@ -5,11 +5,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseIndex, previousIndexView, type PreviousIndex } from '../../lib/output/previous-index.ts';
+import { clusterIndexView, indexViewText, parseIndex, previousIndexView, type PreviousIndex } from '../../lib/output/previous-index.ts';
 import { removedLinks, retiredClusters } from '../../lib/rollout/retire.ts';
 import { stagedChangeDiagnostics } from '../../lib/rollout/staged-changes.ts';
 import { linkerdVersionChanges } from '../../lib/rollout/version-change.ts';
-import { exampleDocument, plan, REPO } from '../support/fleet.ts';
+import { exampleDocument, plan, render, REPO } from '../support/fleet.ts';
 
 type Read = { readonly path: readonly string[]; readonly how: 'get' | 'has' | 'keys' };
 
@@ -63,6 +63,32 @@ describe('the previous index as lib/rollout reads it', () => {
     for (const read of reads) expect([read, outcome(view, read)]).toStrictEqual([read, outcome(whole, read)]);
     // And it is the cut one that synth and plan get.
     expect(parseIndex(JSON.stringify(whole))).toStrictEqual(view);
+  });
+
+  it('is made as synth writes index.json (the next run takes it instead of the file): the view of the file, from each entry before it is written', () => {
+    const rendered = render(exampleDocument());
+    const view = JSON.parse(Buffer.concat(rendered.indexView()!).toString('utf8')) as unknown;
+    expect(view).toStrictEqual(previousIndexView(JSON.parse(rendered.files.get('index.json')!) as PreviousIndex));
+    // Every part the readers read: a rotation in progress, an engine, links' credentials, an environment without clusters.
+    const link = { name: 'b', target: 'b', object: 'linkerd-multicluster/b', gateway: { address: 'x' }, credentials: [{ secret: 'linkerd/c', kind: 'ExternalSecret' }] };
+    const entries = [
+      { name: 'a', network: 'n', linkerd: '2.18', upstreamCharts: { 'linkerd-crds': { chart: 'linkerd-crds' } }, links: [link], manifests: 'dev/a/manifests' },
+      { name: 'b', linkerd: '2.19', upstreamCharts: {}, mesh: { objects: 3 } },
+    ];
+    const index = {
+      fleet: 'f',
+      trustAnchors: [{ subject: 'CN=root', sha256: 'AB:CD', notAfter: 'later' }],
+      trustRotation: { stage: 'reissue', previous: 'EF:01' },
+      gitops: { files: ['gitops/x.yaml'] },
+      environments: [
+        { name: 'dev', gitops: { engine: 'flux', entry: 'gitops/flux/dev.yaml', files: [] }, clusters: [] },
+        { name: 'empty', clusters: [] },
+      ],
+    };
+    const whole = { ...index, environments: [{ ...index.environments[0]!, clusters: entries }, index.environments[1]!] };
+    const made = indexViewText(index, [entries.map((e) => clusterIndexView(e)), []]);
+    expect(JSON.parse(Buffer.concat(made).toString('utf8'))).toStrictEqual(previousIndexView(JSON.parse(JSON.stringify(whole)) as PreviousIndex));
+    expect(JSON.parse(Buffer.concat(indexViewText({ environments: [] }, [])).toString('utf8'))).toStrictEqual({ environments: [] });
   });
 
   it('holds a small part of the file', () => {

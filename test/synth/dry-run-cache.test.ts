@@ -211,8 +211,8 @@ describe('check, diff and validate with the incremental cache', () => {
     const { document, out } = synthesized();
     const folder = treeStamp(out);
     const cache = cacheFiles();
-    // The cache file and its cold file.
-    expect([...cache.keys()].map((name) => name.replace(/[0-9a-f]{32}/, 'H')).sort()).toStrictEqual(['synth-H.cold', 'synth-H.v8']);
+    // The cache file, its cold file, and the view of the index.json the synth wrote.
+    expect([...cache.keys()].map((name) => name.replace(/[0-9a-f]{32}/, 'H')).sort()).toStrictEqual(['synth-H.cold', 'synth-H.v8', 'synth-H.view']);
     const edited = structuredClone(document);
     clustersOf(edited)[5].ha = true;
     for (const doc of [document, edited]) {

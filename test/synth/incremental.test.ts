@@ -12,6 +12,9 @@ import type { Component } from '../../lib/constructs/delivery/components.ts';
 import { withValues } from '../../lib/rollout/gitops-files.ts';
 import { decode, decodeCachedCluster, encode, encodeCachedCluster, encodeViews, recordParts, recordViews } from '../../lib/synth/cache-records.ts';
 import { codeStamp } from '../../lib/synth/hashing.ts';
+import { indexViewFile } from '../../lib/synth/incremental.ts';
+import { indexViewFileText, previousIndexView, readIndexView } from '../../lib/output/previous-index.ts';
+import { startSurvey } from '../../lib/output/folder-survey.ts';
 import { synthesize } from '../../lib/synth/synthesize.ts';
 import { objectsChecked } from '../../lib/validate/validate-objects.ts';
 import { REPO } from '../support/fleet.ts';
@@ -36,8 +39,8 @@ vi.mock('../../lib/output/folder-survey.ts', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../lib/output/folder-survey.ts')>();
   return {
     ...actual,
-    startSurvey: (target: string, display: string, withStats: boolean, _options: unknown, readAhead?: string) => {
-      const pending = actual.startSurvey(target, display, withStats, { threshold: survey.threaded ? 0 : undefined }, readAhead);
+    startSurvey: (target: string, display: string, withStats: boolean, _options: unknown, readAhead?: string, indexView?: string) => {
+      const pending = actual.startSurvey(target, display, withStats, { threshold: survey.threaded ? 0 : undefined }, readAhead, indexView);
       survey.readAhead = { path: readAhead };
       survey.last = pending;
       let waited = false;
@@ -80,7 +83,7 @@ vi.mock('../../lib/synth/cache-records.ts', async (importOriginal) => {
       return Object.defineProperty(decoded, 'indexEntry', {
         get: () => {
           const held = entry();
-          return { clean: held.clean, bytes: held.bytes, get text() { records.entryTexts++; return held.text; } };
+          return { clean: held.clean, bytes: held.bytes, view: held.view, get text() { records.entryTexts++; return held.text; } };
         },
       });
     },
@@ -650,19 +653,20 @@ describe('the cache, appended to by a re-synth that reuses most of it', () => {
     });
     expect(synth(document, join(work, 'out'))).toBeUndefined();
     const left = readdirSync(cache).filter((f) => f.startsWith('synth-'));
-    // This folder's pair and the fifteen newest others; the oldest went with its cold file.
-    expect(left).toHaveLength(32);
+    // This folder's pair with its index view, and the fifteen newest others; the oldest went with its cold file.
+    expect(left).toHaveLength(33);
+    expect(left.filter((f) => f.endsWith('.view'))).toStrictEqual([basename(indexViewFile(join(work, 'out')))]);
     expect(left.filter((f) => f.startsWith(others[15]!))).toStrictEqual([]);
     expect(left.filter((f) => f.startsWith(others[14]!)).sort()).toStrictEqual([`${others[14]}.cold`, `${others[14]}.v8`]);
-    // A cold file without its cache file: kept for an hour (it may be a new pair's, between its renames), then removed.
-    const orphans = ['new', 'old'].map((age) => join(cache, `synth-${age.padStart(32, 'b')}.cold`));
-    for (const orphan of orphans) writeFileSync(orphan, 'cold');
+    // A cold file or index view without its cache file: kept for an hour (it may be a new pair's, between its renames), then removed.
+    const orphans = ['new', 'old'].flatMap((age) => ['cold', 'view'].map((suffix) => join(cache, `synth-${age.padStart(32, 'b')}.${suffix}`)));
+    for (const orphan of orphans) writeFileSync(orphan, 'orphan');
     const old = new Date(Date.now() - 7_200_000);
-    utimesSync(orphans[1]!, old, old);
+    for (const orphan of orphans.slice(2)) utimesSync(orphan, old, old);
     expect(synth(document, join(work, 'out'))).toBeUndefined();
-    expect(readdirSync(cache).filter((f) => f.startsWith('synth-'))).toHaveLength(33);
-    expect(readdirSync(cache)).toContain(basename(orphans[0]!));
-    expect(readdirSync(cache)).not.toContain(basename(orphans[1]!));
+    expect(readdirSync(cache).filter((f) => f.startsWith('synth-'))).toHaveLength(35);
+    for (const young of orphans.slice(0, 2)) expect(readdirSync(cache)).toContain(basename(young));
+    for (const aged of orphans.slice(2)) expect(readdirSync(cache)).not.toContain(basename(aged));
   });
 
   it('is written anew when the records it reuses are less than two thirds of it', () => {
@@ -712,6 +716,54 @@ describe('incremental synth with the output folder surveyed on its own thread', 
     const edited = structuredClone(document);
     for (const i of clusters) (edited.spec.clusters[i] as Cluster).ha = true;
     return edited;
+  }
+
+  it('keeps the view of the index.json it wrote, which the next survey takes instead of the file while that is the one written', () => {
+    survey.threaded = true;
+    const out = join(work, 'out');
+    const index = join(out, 'index.json');
+    const viewOfFile = () => previousIndexView(JSON.parse(readFileSync(index, 'utf8')) as Record<string, unknown>);
+    const kept = () => JSON.parse(readIndexView(out, indexViewFile(out)) ?? 'null') as unknown;
+    expect(synth(document, out)).toBeUndefined();
+    expect(kept()).toStrictEqual(viewOfFile());
+    // After re-synths: the reused clusters' parts of the view come from the cache, the others are made again.
+    const edited = structuredClone(document);
+    (edited.spec.clusters[2] as Cluster).ha = true;
+    const before = inodes(out);
+    expectIncrementalEqualsCold(edited, out);
+    expect(survey.last?.where()).toBe('thread');
+    expect(keptClusters(before, out)).toStrictEqual(['dev/c0', 'dev/c1', 'dev/c3']);
+    expect(kept()).toStrictEqual(viewOfFile());
+    (edited.spec.clusters[2] as Cluster).linkerd = '2.18';
+    expectIncrementalEqualsCold(edited, out);
+    expect(kept()).toStrictEqual(viewOfFile());
+    expect((kept() as any).environments.flatMap((e: any) => e.clusters.map((c: any) => c.linkerd))).toContain('2.18');
+    // Taken instead of the file: another index.json of the same size and modification time is not read.
+    const view = kept();
+    const { size } = statSync(index);
+    const time = new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000);
+    utimesSync(index, time, time);
+    writeFileSync(indexViewFile(out), indexViewFileText({ size, mtimeMs: time.getTime() }, [Buffer.from(JSON.stringify(view))]));
+    writeFileSync(index, '#'.repeat(size));
+    utimesSync(index, time, time);
+    expect(previousIndexOnBothPaths(out)).toStrictEqual([view, view]);
+    // Not once index.json changed (its time), nor without the file beside the cache: read, then (this one does not parse) none.
+    utimesSync(index, new Date(), new Date());
+    expect(previousIndexOnBothPaths(out)).toStrictEqual([undefined, undefined]);
+    utimesSync(index, time, time);
+    rmSync(indexViewFile(out));
+    expect(previousIndexOnBothPaths(out)).toStrictEqual([undefined, undefined]);
+  });
+
+  /** The previous index a survey of `out` gives, on its thread and on the main thread, with the index view beside the cache. */
+  function previousIndexOnBothPaths(out: string): unknown[] {
+    return [true, false].map((threaded) => {
+      survey.threaded = threaded;
+      const pending = startSurvey(out, 'out', true, {}, undefined, indexViewFile(out));
+      const previous = pending.previousIndex();
+      expect(pending.where()).toBe(threaded ? 'thread' : 'here');
+      return previous;
+    });
   }
 
   it("reads the cache as the survey's thread read it ahead, not the file again", () => {
