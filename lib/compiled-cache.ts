@@ -14,7 +14,7 @@
 // other hashes), all but the few most recent, which checkouts sharing MESHFLEET_CACHE_DIR may use.
 import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writevSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
@@ -72,8 +72,8 @@ export function ensureCacheFolder(): boolean {
   }
 }
 
-/** Writes a cache file whole or not at all (aside and renamed), into a folder that exists; never throws. */
-export function writeCacheFile(file: string, data: string | Uint8Array): boolean {
+/** Writes a cache file whole or not at all (aside and renamed), into a folder that exists; never throws. Pieces are written in order, not joined first. */
+export function writeCacheFile(file: string, data: string | Uint8Array | readonly Uint8Array[]): boolean {
   return writeAside(file, data, false);
 }
 
@@ -91,11 +91,12 @@ function hash(text: string): string {
 }
 
 /** Written aside and renamed, so a concurrent run never reads half a file; a failure writes nothing (false). */
-function writeAside(file: string, data: string | Uint8Array, createFolder = true): boolean {
+function writeAside(file: string, data: string | Uint8Array | readonly Uint8Array[], createFolder = true): boolean {
   const temporary = `${file}.${process.pid}.tmp`;
   try {
     if (createFolder) mkdirSync(join(file, '..'), { recursive: true });
-    writeFileSync(temporary, data);
+    if (typeof data === 'string' || data instanceof Uint8Array) writeFileSync(temporary, data);
+    else writePieces(temporary, data);
     renameSync(temporary, file);
     return true;
   } catch {
@@ -105,6 +106,17 @@ function writeAside(file: string, data: string | Uint8Array, createFolder = true
       // Not even a folder to clean: nothing was written.
     }
     return false;
+  }
+}
+
+function writePieces(file: string, pieces: readonly Uint8Array[]): void {
+  const fd = openSync(file, 'w');
+  try {
+    // writev writes them all (libuv repeats it for a partial write and past IOV_MAX pieces).
+    const size = pieces.reduce((n, piece) => n + piece.length, 0);
+    if (writevSync(fd, pieces as Uint8Array[]) !== size) throw new Error(`${file}: not all of it was written`);
+  } finally {
+    closeSync(fd);
   }
 }
 

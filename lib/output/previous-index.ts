@@ -64,6 +64,7 @@ export function indexViewText(index: { readonly environments: readonly object[] 
   const { environments, ...rest } = index;
   const pieces: Uint8Array[] = [];
   const text = (t: string) => pieces.push(Buffer.from(t));
+  const comma = Buffer.from(',');
   // An object's JSON with a list field added last: `{…,"field":[` here, the items, then `]}`.
   const open = (json: string, field: string) => text(`${json.slice(0, -1)}${json === '{}' ? '' : ','}${JSON.stringify(field)}:[`);
   open(JSON.stringify(pick(rest, INDEX)), 'environments');
@@ -71,7 +72,7 @@ export function indexViewText(index: { readonly environments: readonly object[] 
     const { clusters: _, ...fields } = env as Record<string, unknown>;
     open(`${i === 0 ? '' : ','}${JSON.stringify(pick(fields, ENVIRONMENT))}`, 'clusters');
     (clusterViews[i] ?? []).forEach((view, j) => {
-      if (j > 0) text(',');
+      if (j > 0) pieces.push(comma);
       pieces.push(typeof view === 'string' ? Buffer.from(view) : view);
     });
     text(']}');
@@ -88,8 +89,8 @@ interface IndexViewHeader {
 }
 
 /** A view file's text: its header line, then the view (indexViewText) of the index.json of this size and modification time. */
-export function indexViewFileText(index: { readonly size: number; readonly mtimeMs: number }, view: readonly Uint8Array[]): Buffer {
-  return Buffer.concat([Buffer.from(`${JSON.stringify({ cut: CUT, size: index.size, mtimeMs: index.mtimeMs } satisfies IndexViewHeader)}\n`), ...view]);
+export function indexViewFileText(index: { readonly size: number; readonly mtimeMs: number }, view: readonly Uint8Array[]): Uint8Array[] {
+  return [Buffer.from(`${JSON.stringify({ cut: CUT, size: index.size, mtimeMs: index.mtimeMs } satisfies IndexViewHeader)}\n`), ...view];
 }
 
 /**

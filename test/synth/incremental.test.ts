@@ -743,7 +743,7 @@ describe('incremental synth with the output folder surveyed on its own thread', 
     const { size } = statSync(index);
     const time = new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000);
     utimesSync(index, time, time);
-    writeFileSync(indexViewFile(out), indexViewFileText({ size, mtimeMs: time.getTime() }, [Buffer.from(JSON.stringify(view))]));
+    writeFileSync(indexViewFile(out), Buffer.concat(indexViewFileText({ size, mtimeMs: time.getTime() }, [Buffer.from(JSON.stringify(view))])));
     writeFileSync(index, '#'.repeat(size));
     utimesSync(index, time, time);
     expect(previousIndexOnBothPaths(out)).toStrictEqual([view, view]);
