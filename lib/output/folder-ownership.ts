@@ -16,7 +16,9 @@ const MARKER_HEADER =
 
 /** The marker's content for a set of output files (sorted, so the output stays deterministic). */
 export function ownerMarker(paths: Iterable<string>): string {
-  return MARKER_HEADER + [...paths].filter((p) => p !== OUTPUT_MARKER).sort().map((p) => `${p}\n`).join('');
+  const sorted = [...paths].filter((p) => p !== OUTPUT_MARKER).sort();
+  // Each path and its newline, without a string of each (28,000 at 1000 clusters).
+  return sorted.length === 0 ? MARKER_HEADER : `${MARKER_HEADER}${sorted.join('\n')}\n`;
 }
 
 /**
