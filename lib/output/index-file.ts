@@ -10,7 +10,7 @@ import type { ClusterPolicyView } from '../resolve/policy.ts';
 import type { ResolvedCluster, ResolvedFleet } from '../resolve/resolve.ts';
 import { manifestsPath, meshChartPath, routesPath, valuesFilePath } from './cluster-layout.ts';
 import type { RenderedCluster } from './rendered-cluster.ts';
-import { clusterIndexView, indexViewText, type ClusterView } from './previous-index.ts';
+import { clusterIndexView, indexViewPieces, type ClusterView } from './previous-index.ts';
 
 /** The GitOps files index.json lists (lib/rollout/gitops-files.ts makes them). */
 export interface IndexedGitops {
@@ -50,7 +50,7 @@ export interface IndexText {
   readonly text: string;
   pieces(): Uint8Array[];
   readonly outline: string;
-  /** What the next run reads of it (previous-index.ts indexViewText), when every entry has its view. */
+  /** What the next run reads of it (previous-index.ts indexViewPieces), when every entry has its view. */
   view(): Uint8Array[] | undefined;
 }
 
@@ -117,7 +117,7 @@ export function indexFile(fleet: ResolvedFleet, entries: readonly IndexEntry[], 
     outline: outline.join(''),
     view: () => {
       const views = fleet.environments.map((env) => entries.filter((e) => e.environment === env.name).map((e) => e.entry.view));
-      return views.every((list) => list.every((view) => view !== undefined)) ? indexViewText(index, views as ClusterView[][]) : undefined;
+      return views.every((list) => list.every((view) => view !== undefined)) ? indexViewPieces(index, views as ClusterView[][]) : undefined;
     },
   };
 }

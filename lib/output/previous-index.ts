@@ -5,7 +5,7 @@
 // they read well under a tenth of that.
 //
 // A synth that writes also keeps that view of the index.json it wrote, beside its incremental cache
-// (indexViewFileText): the next run takes it instead of reading and parsing the file, while the
+// (indexViewFileContent): the next run takes it instead of reading and parsing the file, while the
 // file is the one written (its size and modification time).
 import { join } from 'node:path';
 import { lstatSync } from 'node:fs';
@@ -60,17 +60,17 @@ export type ClusterView = string | Uint8Array;
  * clusters (each environment's list empty, or left out) and each environment's clusters' views
  * (clusterIndexView), in the index's order of environments.
  */
-export function indexViewText(index: { readonly environments: readonly object[] }, clusterViews: readonly (readonly ClusterView[])[]): Uint8Array[] {
+export function indexViewPieces(index: { readonly environments: readonly object[] }, clusterViews: readonly (readonly ClusterView[])[]): Uint8Array[] {
   const { environments, ...rest } = index;
   const pieces: Uint8Array[] = [];
   const text = (t: string) => pieces.push(Buffer.from(t));
   const comma = Buffer.from(',');
   // An object's JSON with a list field added last: `{…,"field":[` here, the items, then `]}`.
-  const open = (json: string, field: string) => text(`${json.slice(0, -1)}${json === '{}' ? '' : ','}${JSON.stringify(field)}:[`);
-  open(JSON.stringify(pick(rest, INDEX)), 'environments');
+  const open = (json: string, field: string) => `${json.slice(0, -1)}${json === '{}' ? '' : ','}${JSON.stringify(field)}:[`;
+  text(open(JSON.stringify(pick(rest, INDEX)), 'environments'));
   environments.forEach((env, i) => {
     const { clusters: _, ...fields } = env as Record<string, unknown>;
-    open(`${i === 0 ? '' : ','}${JSON.stringify(pick(fields, ENVIRONMENT))}`, 'clusters');
+    text(`${i === 0 ? '' : ','}${open(JSON.stringify(pick(fields, ENVIRONMENT)), 'clusters')}`);
     (clusterViews[i] ?? []).forEach((view, j) => {
       if (j > 0) pieces.push(comma);
       pieces.push(typeof view === 'string' ? Buffer.from(view) : view);
@@ -88,8 +88,8 @@ interface IndexViewHeader {
   readonly mtimeMs: number;
 }
 
-/** A view file's text: its header line, then the view (indexViewText) of the index.json of this size and modification time. */
-export function indexViewFileText(index: { readonly size: number; readonly mtimeMs: number }, view: readonly Uint8Array[]): Uint8Array[] {
+/** A view file's content in pieces: its header line, then the view (indexViewPieces) of the index.json of this size and modification time. */
+export function indexViewFileContent(index: { readonly size: number; readonly mtimeMs: number }, view: readonly Uint8Array[]): Uint8Array[] {
   return [Buffer.from(`${JSON.stringify({ cut: CUT, size: index.size, mtimeMs: index.mtimeMs } satisfies IndexViewHeader)}\n`), ...view];
 }
 

@@ -15,7 +15,7 @@ import { deserialize, serialize } from 'node:v8';
 import { cacheDir, writeCacheFile } from '../compiled-cache.ts';
 import { OUTPUT_MARKER, type SurveyedFiles } from '../output/folder-ownership.ts';
 import { INDEX_FILE, type RenderedCluster } from '../output/rendered-cluster.ts';
-import { indexViewFileText } from '../output/previous-index.ts';
+import { indexViewFileContent } from '../output/previous-index.ts';
 import { LOCK_FILE, majorBelowLock, type LockEntry } from '../output/versioning.ts';
 import type { StagedTree } from '../output/atomic-write.ts';
 import type { Component } from '../constructs/delivery/components.ts';
@@ -561,7 +561,7 @@ export function incrementalCacheFile(target: string): string {
   return cacheFileOf(target).path;
 }
 
-/** The file beside an output folder's cache that holds the view of the index.json the last synth wrote (lib/output/previous-index.ts indexViewFileText). */
+/** The file beside an output folder's cache that holds the view of the index.json the last synth wrote (lib/output/previous-index.ts indexViewFileContent). */
 export function indexViewFile(target: string): string {
   return cacheFileOf(target).view;
 }
@@ -601,7 +601,7 @@ function saveIndexView(path: string, staged: StagedTree, view: readonly Uint8Arr
   const mtimeMs = staged.mtimes.get(INDEX_FILE);
   try {
     if (view === undefined || size === undefined || mtimeMs === undefined) rmSync(path, { force: true });
-    else writeCacheFile(path, indexViewFileText({ size, mtimeMs }, view));
+    else writeCacheFile(path, indexViewFileContent({ size, mtimeMs }, view));
   } catch {
     // Not ours to change: the next run reads index.json.
   }

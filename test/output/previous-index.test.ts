@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { clusterIndexView, indexViewText, parseIndex, previousIndexView, type PreviousIndex } from '../../lib/output/previous-index.ts';
+import { clusterIndexView, indexViewPieces, parseIndex, previousIndexView, type PreviousIndex } from '../../lib/output/previous-index.ts';
 import { removedLinks, retiredClusters } from '../../lib/rollout/retire.ts';
 import { stagedChangeDiagnostics } from '../../lib/rollout/staged-changes.ts';
 import { linkerdVersionChanges } from '../../lib/rollout/version-change.ts';
@@ -86,9 +86,14 @@ describe('the previous index as lib/rollout reads it', () => {
       ],
     };
     const whole = { ...index, environments: [{ ...index.environments[0]!, clusters: entries }, index.environments[1]!] };
-    const made = indexViewText(index, [entries.map((e) => clusterIndexView(e)), []]);
+    const made = indexViewPieces(index, [entries.map((e) => clusterIndexView(e)), []]);
     expect(JSON.parse(Buffer.concat(made).toString('utf8'))).toStrictEqual(previousIndexView(JSON.parse(JSON.stringify(whole)) as PreviousIndex));
-    expect(JSON.parse(Buffer.concat(indexViewText({ environments: [] }, [])).toString('utf8'))).toStrictEqual({ environments: [] });
+    expect(JSON.parse(Buffer.concat(indexViewPieces({ environments: [] }, [])).toString('utf8'))).toStrictEqual({ environments: [] });
+    // A second environment of no field the view keeps, and one with clusters after it.
+    const three = { environments: [{ name: 'a', clusters: [] }, { other: 1, clusters: [] }, { name: 'c', clusters: [] }] };
+    const views = [[clusterIndexView(entries[0]!)], [], [clusterIndexView(entries[1]!)]];
+    const filled = { environments: three.environments.map((env, i) => ({ ...env, clusters: i === 0 ? [entries[0]] : i === 2 ? [entries[1]] : [] })) };
+    expect(JSON.parse(Buffer.concat(indexViewPieces(three, views)).toString('utf8'))).toStrictEqual(previousIndexView(JSON.parse(JSON.stringify(filled)) as PreviousIndex));
   });
 
   it('holds a small part of the file', () => {

@@ -13,7 +13,7 @@ import { withValues } from '../../lib/rollout/gitops-files.ts';
 import { decode, decodeCachedCluster, encode, encodeCachedCluster, encodeViews, recordParts, recordViews } from '../../lib/synth/cache-records.ts';
 import { codeStamp } from '../../lib/synth/hashing.ts';
 import { indexViewFile } from '../../lib/synth/incremental.ts';
-import { indexViewFileText, previousIndexView, readIndexView } from '../../lib/output/previous-index.ts';
+import { indexViewFileContent, previousIndexView, readIndexView } from '../../lib/output/previous-index.ts';
 import { startSurvey } from '../../lib/output/folder-survey.ts';
 import { synthesize } from '../../lib/synth/synthesize.ts';
 import { objectsChecked } from '../../lib/validate/validate-objects.ts';
@@ -743,7 +743,7 @@ describe('incremental synth with the output folder surveyed on its own thread', 
     const { size } = statSync(index);
     const time = new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000);
     utimesSync(index, time, time);
-    writeFileSync(indexViewFile(out), Buffer.concat(indexViewFileText({ size, mtimeMs: time.getTime() }, [Buffer.from(JSON.stringify(view))])));
+    writeFileSync(indexViewFile(out), Buffer.concat(indexViewFileContent({ size, mtimeMs: time.getTime() }, [Buffer.from(JSON.stringify(view))])));
     writeFileSync(index, '#'.repeat(size));
     utimesSync(index, time, time);
     expect(previousIndexOnBothPaths(out)).toStrictEqual([view, view]);
