@@ -59,9 +59,9 @@ export interface ClusterRender {
 /**
  * Renders one cluster; `charts` are the mesh chart entries of the previous versions.lock.json. The
  * objects of a file whose text passed before are not checked against their schemas again
- * (validated-files.ts).
+ * (validated-files.ts). `withIndexView`: its entry's part of index.json's view too (ClusterEntry.view).
  */
-export function renderCluster(context: FleetContext, cluster: ResolvedCluster, charts: Readonly<Record<string, LockEntry>>, apps?: ClusterApps, keys?: ClusterKeys): ClusterRender {
+export function renderCluster(context: FleetContext, cluster: ResolvedCluster, charts: Readonly<Record<string, LockEntry>>, apps?: ClusterApps, keys?: ClusterKeys, withIndexView = false): ClusterRender {
   const { fleet } = context;
   const folder = clusterFolder(cluster.environment, cluster.name);
   const delivery = environmentDelivery(fleet.delivery, cluster.environment);
@@ -100,9 +100,9 @@ export function renderCluster(context: FleetContext, cluster: ResolvedCluster, c
   const rendered: RenderedCluster = { cluster, folder, objects, objectFiles, upstreamValues: mesh.upstreamValues, chartVersion: entry.version, gatewayApiFiles, routeFiles, counts: countsOf(objects, routeFiles) };
   const files = layOutCluster(rendered, chart, delivery.helmRepository, routeYaml);
   const secrets = passedBefore ? [] : secretDiagnostics(files, (owner) => (owner === folder ? cluster : undefined), templatesWrappingManifests(folder, chart));
-  const { text: entryText, view: entryView } = clusterIndexEntry(fleet, rendered, view, context.policies.get(cluster.name)!);
+  const { text: entryText, view: entryView } = clusterIndexEntry(fleet, rendered, view, context.policies.get(cluster.name)!, withIndexView);
   // Scanned here, on the cluster's thread: index.json is then not read again when every entry stood clean (render.ts).
-  const indexEntry = { text: entryText, clean: passedBefore || standsClean(entryText), view: entryView };
+  const indexEntry = { text: entryText, clean: passedBefore || standsClean(entryText), ...(entryView !== undefined ? { view: entryView } : {}) };
   if (verdict !== undefined && !passedBefore && diagnostics.length === 0 && secrets.length === 0 && indexEntry.clean) foundValid(CLUSTER_CHECKS, verdict);
   return { rendered, files, diagnostics, secrets, lock: { key, entry }, ...(lockedMajor !== undefined ? { lockedMajor } : {}), indexEntry };
 }

@@ -31,7 +31,7 @@ export async function renderInWorker(data: WorkerData, rendered?: () => string |
     const index = order[at];
     try {
       const keys = keysOf(fleet.clusters[index], apps?.[index]);
-      const done = renderCluster(context, fleet.clusters[index], charts, apps?.[index], keys);
+      const done = renderCluster(context, fleet.clusters[index], charts, apps?.[index], keys, extras.encode === true);
       const { upstreamValues, folder: own } = done.rendered;
       const kept = keptCluster(done.rendered, keep);
       // Paths in the cluster's folder, where layOutCluster puts every file of the cluster.

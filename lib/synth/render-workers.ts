@@ -351,7 +351,8 @@ function clusterRenderer(
     const cluster = context.fleet.clusters[index]!;
     const clusterApps = apps?.(cluster.name);
     const keys = keysOf(cluster, clusterApps);
-    const done = renderCluster(context, cluster, charts, clusterApps, keys);
+    // Its part of index.json's view only for the incremental cache, which the run records (ThreadExtras.encode).
+    const done = renderCluster(context, cluster, charts, clusterApps, keys, extras.encode === true);
     const rendered = keptCluster(done.rendered, keep);
     const paths = [...done.files.keys()];
     const part = extras.deliveryParts ? checkedDeliveryPart(context.fleet, rendered, keys) : undefined;
