@@ -109,15 +109,19 @@ function writeAside(file: string, data: string | Uint8Array | readonly Uint8Arra
   }
 }
 
-function writePieces(file: string, pieces: readonly Uint8Array[]): void {
+/** Writes the pieces, in order, as the file's whole content, without joining them first; its byte size (the staged output's writer uses it too). */
+export function writePieces(file: string, pieces: readonly Uint8Array[]): number {
+  let size = 0;
+  for (const piece of pieces) size += piece.length;
   const fd = openSync(file, 'w');
   try {
     // writev writes them all (libuv repeats it for a partial write and past IOV_MAX pieces).
-    const size = pieces.reduce((n, piece) => n + piece.length, 0);
-    if (writevSync(fd, pieces as Uint8Array[]) !== size) throw new Error(`${file}: not all of it was written`);
+    const written = writevSync(fd, pieces as Uint8Array[]);
+    if (written !== size) throw new Error(`wrote ${written} of ${size} bytes`);
   } finally {
     closeSync(fd);
   }
+  return size;
 }
 
 /** Versions of one cache file kept: the one just written and the most recent others. */

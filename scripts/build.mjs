@@ -132,8 +132,9 @@ async function bundleCli(esbuild) {
   const oneYaml = {
     name: 'one-yaml',
     setup(build) {
+      const sameVersion = packageVersion(`${root}node_modules/cdk8s/node_modules/yaml`) === packageVersion(`${root}node_modules/yaml`);
       build.onResolve({ filter: /^yaml(?:\/|$)/ }, (args) => {
-        if (!IN_CDK8S.test(args.importer) || args.pluginData === 'one-yaml' || packageVersion(`${root}node_modules/cdk8s/node_modules/yaml`) !== packageVersion(`${root}node_modules/yaml`)) return undefined;
+        if (!sameVersion || !IN_CDK8S.test(args.importer) || args.pluginData === 'one-yaml') return undefined;
         return build.resolve(args.path, { kind: args.kind, resolveDir: root, pluginData: 'one-yaml' });
       });
     },

@@ -4,10 +4,11 @@
 // incremental synth moves from the output into the temp folder (adopt) are listed in a journal beside
 // both first, so that abort() and the next run put them back. Callers hold
 // the folder's lock (output-lock.ts) and have checked that the folder is meshfleet's (output-folder.ts).
-import { chmodSync, closeSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync, writevSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { FileAccessError, fileAccessError } from '../model/file-access.ts';
+import { writePieces } from '../compiled-cache.ts';
 
 export function writeTreeAtomically(outdir: string, files: ReadonlyMap<string, string>): void {
   const staged = stageTree(outdir);
@@ -242,20 +243,6 @@ export function stagedWriter(folder: string): StagedWriter {
 
 const isPieces = (content: FileContent): content is readonly Uint8Array[] => Array.isArray(content);
 
-/** Writes the pieces, in order, as the file's whole content; its byte size. */
-function writePieces(file: string, pieces: readonly Uint8Array[]): number {
-  let size = 0;
-  for (const piece of pieces) size += piece.length;
-  const fd = openSync(file, 'w');
-  try {
-    // writev writes them all (libuv repeats it for a partial write and past IOV_MAX pieces).
-    const written = writevSync(fd, pieces);
-    if (written !== size) throw new Error(`wrote ${written} of ${size} bytes`);
-  } finally {
-    closeSync(fd);
-  }
-  return size;
-}
 
 /**
  * The modification times of files just written into a staged folder (relative paths, byte sizes as
