@@ -8,8 +8,7 @@
 // still loads dist/, tsx and the fleet's modules where they are needed.
 'use strict';
 
-const { isAscii } = require('node:buffer');
-const { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
+const { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
 const { createRequire } = require('node:module');
 const { dirname } = require('node:path');
 
@@ -32,39 +31,6 @@ function compiledIsCurrent() {
 }
 
 /**
- * The bundle's bytes, and what names them without hashing its 3 MB on every start: the hash of the
- * compiled code that the build wrote into dist/.build-stamp after the bundle (it covers the bundle),
- * with the size and modification time of the file as read, which any later change of it (a build, an
- * edit) changes too. Without such a stamp (an older build) the bytes name themselves. V8 only checks
- * the length of the source against its data: the name must change whenever the code does. `asBuilt`:
- * the bundle is as the build wrote it (not changed after its stamp), so one-byte text.
- */
-function readBundle(file) {
-  const fd = openSync(file, 'r');
-  try {
-    const { size, mtimeMs } = fstatSync(fd);
-    const bytes = readFileSync(fd);
-    let built;
-    let asBuilt = false;
-    try {
-      const stamp = openSync(`${root}dist/.build-stamp`, 'r');
-      try {
-        built = /^meshfleet-build ([0-9a-f]{64})\n$/.exec(readFileSync(stamp, 'latin1'))?.[1];
-        // The build checked that the bundle is one-byte text, then wrote the stamp: a bundle not changed since is.
-        asBuilt = built !== undefined && bytes.length === size && mtimeMs <= fstatSync(stamp).mtimeMs;
-      } finally {
-        closeSync(stamp);
-      }
-    } catch {
-      // No stamp: named by content.
-    }
-    return { bytes, asBuilt, identity: built === undefined || bytes.length !== size ? bytes : `build ${built} ${size} ${mtimeMs}` };
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/**
  * The CLI bundled in one file by the build (scripts/build.mjs), run with V8's code cache: what the
  * last successful run of the same command compiled is loaded, not compiled again. The cache lives
  * with the other generated code (lib/compiled-cache.ts: node_modules/.cache/meshfleet of the package,
@@ -75,10 +41,10 @@ function bundledCli(file) {
   // Loaded here, not at the top: help and the version (and the sources' path) need neither.
   const { createHash } = require('node:crypto');
   const { Script } = require('node:vm');
-  const { bytes, asBuilt, identity } = readBundle(file);
-  // The build writes one-byte text, which decodes many times faster as such than as UTF-8; a bundle
-  // changed since is checked (~4 ms).
-  const code = asBuilt || isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+  const { readBundle, bundleSource } = require('./read-bundle.js');
+  const read = readBundle(file, `${root}dist/.build-stamp`);
+  const code = bundleSource(read);
+  const { identity } = read;
   const folder = process.env.MESHFLEET_CACHE_DIR || `${root}node_modules/.cache/meshfleet`;
   // Per command: each one's data holds the functions that command runs.
   const command = /^[a-z]{1,16}$/.test(process.argv[2] ?? '') ? process.argv[2] : 'other';

@@ -656,8 +656,11 @@ function stopPool(pool: WorkerPool): void {
   pool.watch.end();
 }
 
-/** The CLI bundle (scripts/build.mjs), beside dist/lib/synth/ where this module's compiled code is. */
+/** The CLI bundle (scripts/build.mjs), beside dist/lib/synth/ where this module's compiled code is (or in it: the bundle's own folder). */
 const BUNDLE = '../cli/main.bundle.cjs';
+/** The build's stamp (dist/.build-stamp) and bin's reader of the bundle, from either of those folders. */
+const BUILD_STAMP = '../../.build-stamp';
+const BUNDLE_READER = '../../../bin/read-bundle.js';
 
 /**
  * The code a worker thread starts with: it loads render-worker.ts and runs renderInWorker. From the
@@ -677,25 +680,29 @@ function workerEntry(): string {
 /**
  * Loads the CLI bundle in a worker and runs its render worker (`renderWorker`, an export the build
  * adds). The wrapper and arguments are bin/meshfleet.js's, so the bundle's code runs as it does
- * there. V8's code cache of the worker's own run, named by the bundle's hash, the V8 version and the
+ * there. V8's code cache of the worker's own run, named by the bundle (bin/read-bundle.js), the V8 version and the
  * state of V8's flags (WorkerData.compilerFlags: the pool set them before the worker starts), is saved after the
  * worker's first cluster when there was none (or V8 refused it): then it holds the render code the
  * worker compiled. A cache that cannot be read or written only costs the compile.
  */
 function bundleLoader(bundle: string, cacheFolder: string, failed: string): string {
+  const reader = fileURLToPath(new URL(BUNDLE_READER, import.meta.url));
+  const stamp = fileURLToPath(new URL(BUILD_STAMP, import.meta.url));
   return `const fail = ${failed};
 try {
   const { workerData, threadId } = require('node:worker_threads');
   const fs = require('node:fs');
   const file = ${JSON.stringify(bundle)};
   const folder = ${JSON.stringify(cacheFolder)};
-  const bytes = fs.readFileSync(file);
-  const hash = require('node:crypto').createHash('sha256').update(process.versions.v8 + ' ' + process.arch + ' ' + workerData.compilerFlags + '\\n').update(bytes).digest('hex').slice(0, 32);
+  // Read and named as bin/meshfleet.js does: by the build's stamp, not a hash of the bundle's bytes (~8 ms of the thread's start).
+  const { readBundle, bundleSource } = require(${JSON.stringify(reader)});
+  const read = readBundle(file, ${JSON.stringify(stamp)});
+  const hash = require('node:crypto').createHash('sha256').update(process.versions.v8 + ' ' + process.arch + ' ' + workerData.compilerFlags + '\\n').update(read.identity).digest('hex').slice(0, 32);
   const dataFile = require('node:path').join(folder, 'render-worker-' + hash + '.v8-cache');
   let cachedData;
   try { cachedData = fs.readFileSync(dataFile); } catch {}
   // A function expression as the build writes it (bin/meshfleet.js compiles it the same way).
-  const script = new (require('node:vm').Script)(bytes.toString('latin1'), { filename: file, cachedData });
+  const script = new (require('node:vm').Script)(bundleSource(read), { filename: file, cachedData });
   const save = cachedData === undefined || script.cachedDataRejected ? () => {
     const temporary = dataFile + '.' + process.pid + '-' + threadId + '.tmp';
     try {

@@ -11,7 +11,7 @@ import { REPO } from '../support/fleet.ts';
 function standIn(): string {
   const dir = mkdtempSync(join(tmpdir(), 'meshfleet-bin-'));
   mkdirSync(join(dir, 'bin'));
-  for (const file of ['meshfleet.js', 'spare-thread.js', 'package.json']) cpSync(join(REPO, 'bin', file), join(dir, 'bin', file));
+  for (const file of ['meshfleet.js', 'spare-thread.js', 'read-bundle.js', 'package.json']) cpSync(join(REPO, 'bin', file), join(dir, 'bin', file));
   symlinkSync(join(REPO, 'node_modules'), join(dir, 'node_modules'));
   mkdirSync(join(dir, 'lib', 'cli'), { recursive: true });
   mkdirSync(join(dir, 'imports'));

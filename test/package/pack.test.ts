@@ -2,7 +2,8 @@
 // empty project, then the commands a user runs there. It needs the npm registry (or npm's cache)
 // for meshfleet's dependencies, like `npm ci`.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -63,10 +64,10 @@ describe('the npm package', { timeout: TIMEOUT }, () => {
   }, TIMEOUT);
 
   it('ships the compiled library, its types, the bin and the files read at run time, and nothing else', () => {
-    for (const file of ['package.json', 'README.md', 'bin/meshfleet.js', 'bin/spare-thread.js', 'bin/package.json', 'dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/bundle/index.js', 'dist/bundle/constructs.js', 'dist/lib/cli/main.js', 'dist/lib/cli/main.bundle.cjs', 'dist/lib/cli/survey.bundle.cjs', 'dist/.build-stamp', 'dist/imports/cert-manager.io.js', 'schemas/fleet.schema.json', 'schemas/crds/index.json', 'templates/init/fleet.yaml', 'templates/init/gitignore']) {
+    for (const file of ['package.json', 'README.md', 'bin/meshfleet.js', 'bin/spare-thread.js', 'bin/read-bundle.js', 'bin/package.json', 'dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/bundle/index.js', 'dist/bundle/constructs.js', 'dist/lib/cli/main.js', 'dist/lib/cli/main.bundle.cjs', 'dist/lib/cli/survey.bundle.cjs', 'dist/.build-stamp', 'dist/imports/cert-manager.io.js', 'schemas/fleet.schema.json', 'schemas/crds/index.json', 'templates/init/fleet.yaml', 'templates/init/gitignore']) {
       expect(packed).toContain(file);
     }
-    const allowed = /^(package\.json|README\.md|LICENSE|bin\/(meshfleet\.js|spare-thread\.js|package\.json)|dist\/(lib|imports)\/.+\.(js|d\.ts)|dist\/bundle\/[\w-]+\.js|dist\/lib\/cli\/(main|survey)\.bundle\.cjs|dist\/\.build-stamp|schemas\/.+\.json|templates\/init\/.+|docs\/.+\.(md|svg))$/;
+    const allowed = /^(package\.json|README\.md|LICENSE|bin\/(meshfleet\.js|spare-thread\.js|read-bundle\.js|package\.json)|dist\/(lib|imports)\/.+\.(js|d\.ts)|dist\/bundle\/[\w-]+\.js|dist\/lib\/cli\/(main|survey)\.bundle\.cjs|dist\/\.build-stamp|schemas\/.+\.json|templates\/init\/.+|docs\/.+\.(md|svg))$/;
     expect(packed.filter((file) => !allowed.test(file))).toStrictEqual([]);
     expect(packed.filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts') && !file.startsWith('templates/'))).toStrictEqual([]);
   });
@@ -137,6 +138,22 @@ describe('the npm package', { timeout: TIMEOUT }, () => {
     const synth = ok(process.execPath, ['--require', probe, join(project, 'node_modules', 'meshfleet', 'bin', 'meshfleet.js'), 'synth', '--out', 'probed-out'], project);
     expect(synth.stdout).toMatch(/^meshfleet: 1 cluster\(s\), \d+ files/);
     expect(synth.stderr).toContain('child_process: 0\n');
+  });
+
+  it("names a render worker's V8 code cache as bin names the main thread's: by the build's stamp and the bundle's size and time, not a hash of its bytes", () => {
+    // bin/read-bundle.js, which both loaders use. The worker state of V8's flags (lib/compiler-tuning.ts) is one of two.
+    const fleet = join(work, 'worker-fleet');
+    cpSync(join(REPO, 'apps'), fleet, { recursive: true });
+    const cache = join(work, 'worker-cache');
+    const installed = join(project, 'node_modules', 'meshfleet');
+    const synth = spawnSync(process.execPath, [join(installed, 'bin', 'meshfleet.js'), 'synth', join(fleet, 'fleet.yaml'), '--out', join(fleet, 'out')], { cwd: project, encoding: 'utf8', env: { ...env, MESHFLEET_WORKERS: '1', MESHFLEET_CACHE_DIR: cache } });
+    expect(synth.status, synth.stderr).toBe(0);
+    const bundle = statSync(join(installed, 'dist', 'lib', 'cli', 'main.bundle.cjs'));
+    const built = /^meshfleet-build ([0-9a-f]{64})\n$/.exec(readFileSync(join(installed, 'dist', '.build-stamp'), 'latin1'))![1];
+    const named = (flags: string) => `render-worker-${createHash('sha256').update(`${process.versions.v8} ${process.arch} ${flags}\n`).update(`build ${built} ${bundle.size} ${bundle.mtimeMs}`).digest('hex').slice(0, 32)}.v8-cache`;
+    const workers = readdirSync(cache).filter((file) => file.startsWith('render-worker-'));
+    expect(workers).toHaveLength(1);
+    expect([named('default'), named('tuned')]).toContain(workers[0]);
   });
 
   it('init refuses to overwrite files and writes nothing then', () => {
