@@ -332,6 +332,11 @@ export interface EarlyCluster {
   readonly made?: MadeKeys;
 }
 
+/** The file of verdicts (lib/validate/valid-before.ts) of this code: every thread of a synth checks against it. */
+export function validBeforeFile(): string {
+  return cacheFile(validBeforeFileName(codeStamp()));
+}
+
 /**
  * A cluster rendered on this thread as renderClusters renders it there, but for its files, which
  * are held (renderClusters writes them). Every thread that renders checks objects against what earlier
@@ -343,7 +348,7 @@ function clusterRenderer(
   apps: ((cluster: string) => ClusterApps) | undefined,
   keep: KeepObjects,
   extras: ThreadExtras,
-  validBefore = cacheFile(validBeforeFileName(codeStamp())),
+  validBefore = validBeforeFile(),
 ): (index: number) => EarlyCluster {
   useValidBefore(validBefore);
   const keysOf = clusterKeyMaker(context);
@@ -417,7 +422,7 @@ export function renderClusters(
   };
   const { clusters } = context.fleet;
   // The workers check against the same file (WorkerJob.validBefore).
-  const validBefore = cacheFile(validBeforeFileName(codeStamp()));
+  const validBefore = validBeforeFile();
   const render = clusterRenderer(context, charts, apps, keep, extras, validBefore);
   const order = clusters.flatMap((_, index) => (reused.has(index) || early.has(index) ? [] : [index]));
   const renderAll = () => clusters.map((_, index) => recorded(index, reused.get(index) ?? renderHere(index)));

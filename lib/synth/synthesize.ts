@@ -13,8 +13,9 @@ import { stagedChangeDiagnostics } from '../rollout/staged-changes.ts';
 import { planFleet, type PlanOptions } from './plan.ts';
 import { hasIncrementalCache, incrementalCacheFile, incrementalSynth, indexViewFile } from './incremental.ts';
 import { renderFleet, type AppSource, type FileSink, type Rendered } from './render.ts';
-import { prestartForFleetFile, prestartRenderWorkers, type KeepObjects } from './render-workers.ts';
+import { prestartForFleetFile, prestartRenderWorkers, validBeforeFile, type KeepObjects } from './render-workers.ts';
 import { releaseSpareThread } from '../spare-thread.ts';
+import { useValidBefore } from '../validate/valid-before.ts';
 
 export interface FleetInput {
   /** The fleet document (parsed YAML, or what the TypeScript API built). */
@@ -169,6 +170,8 @@ export function synthesize(input: FleetInput, options: SynthOptions = {}): Synth
   if (!reusing) early?.close();
   let plan: ReturnType<typeof planFleet>;
   try {
+    // The plan's schema check takes its verdict from the file the renders use (plan.ts).
+    useValidBefore(validBeforeFile());
     plan = planFleet(input.document, { baseDir: input.baseDir, now: options.now });
     if (!plan.fleet) throw new FleetError(applyAcknowledgements(input.document, plan.diagnostics).diagnostics, input.locate);
   } catch (e) {
