@@ -112,6 +112,15 @@ export function codeStamp(): string {
 }
 
 /**
+ * The stamp another thread of this process computed (a render worker's job carries the main
+ * thread's): the same code, data and versions, not stat-ed again on a thread whose start the
+ * synth waits for (~5 ms).
+ */
+export function assumeCodeStamp(given: string): void {
+  stamp = given;
+}
+
+/**
  * The hash of dist/lib and dist/imports the build wrote (`meshfleet-build <hex>` in dist/.build-stamp)
  * when `code` is a dist/lib folder; undefined for the sources or without a readable stamp.
  */

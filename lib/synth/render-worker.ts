@@ -4,6 +4,7 @@
 // steps need, until none is left. The thread's start-up code reports a module that cannot load.
 import { checkedDeliveryPart, fleetContext, renderCluster } from './render-cluster.ts';
 import { clusterKeyMaker } from './input-keys.ts';
+import { assumeCodeStamp } from './hashing.ts';
 import { removeOlderVersions } from '../compiled-cache.ts';
 import { assumeCompilerFlags } from '../compiler-tuning.ts';
 import { checkWritten, stagedWriter } from '../output/atomic-write.ts';
@@ -22,7 +23,8 @@ export async function renderInWorker(data: WorkerData, rendered?: () => string |
   assumeCompilerFlags(data.compilerFlags);
   const send = (message: WorkerMessage) => port.postMessage(message);
   // The job comes once the main thread has planned the fleet; the modules loaded meanwhile.
-  const { fleet, keep, charts, order, apps, folder, extras, validBefore } = await new Promise<WorkerJob>((resolve) => port.once('message', resolve));
+  const { fleet, keep, charts, order, apps, folder, extras, validBefore, codeStamp } = await new Promise<WorkerJob>((resolve) => port.once('message', resolve));
+  assumeCodeStamp(codeStamp);
   useValidBefore(validBefore);
   const context = fleetContext(fleet);
   const keysOf = clusterKeyMaker(context);

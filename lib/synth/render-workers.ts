@@ -184,6 +184,8 @@ export interface WorkerJob {
   readonly extras: ThreadExtras;
   /** The file of objects found valid before (lib/validate/valid-before.ts), which this synth's threads share. */
   readonly validBefore: string;
+  /** The main thread's codeStamp(), which the worker's input keys hash. */
+  readonly codeStamp: string;
 }
 
 /**
@@ -451,7 +453,7 @@ export function renderClusters(
   const { control, workers } = pool;
   try {
     // Application objects are taken here, once per cluster, as the single-threaded loop does.
-    const job: WorkerJob = { fleet: context.fleet, keep, charts, order, apps: apps && clusters.map((c) => apps(c.name)), folder: staged?.folder, extras, validBefore };
+    const job: WorkerJob = { fleet: context.fleet, keep, charts, order, apps: apps && clusters.map((c) => apps(c.name)), folder: staged?.folder, extras, validBefore, codeStamp: codeStamp() };
     for (const { port } of workers) port.postMessage(job);
   } catch (e) {
     stopPool(pool);

@@ -10,6 +10,7 @@ import type { KubeObject } from '../../lib/model/kube-object.ts';
 import { stagedWriter } from '../../lib/output/atomic-write.ts';
 import { renderFleet, type AppSource, type FileSink } from '../../lib/synth/render.ts';
 import { fleetContext } from '../../lib/synth/render-cluster.ts';
+import { assumeCodeStamp, codeStamp } from '../../lib/synth/hashing.ts';
 import { clustersLostToWorkers, EARLY_CLUSTERS, prestartForFleetFile, renderClusters, renderWhileWaiting, WORKER_THRESHOLD, workerCount, workerHeapMb, workerResourceLimits, type EarlyCluster } from '../../lib/synth/render-workers.ts';
 import { synthesize } from '../../lib/synth/synthesize.ts';
 import { exampleDocument, fleetDocument, plan, REPO } from '../support/fleet.ts';
@@ -164,6 +165,28 @@ describe('rendering in worker threads', () => {
     expect(single.read.every((r) => r.cached !== undefined && r.routeFiles.length > 0 && r.components !== undefined)).toBe(true);
     expect(threaded.read).toStrictEqual(single.read);
     expect(rendered.read.map(({ cached: _, ...read }) => read)).toStrictEqual(single.read.map(({ cached: _, ...read }) => read));
+  }, 120_000);
+
+  it("keys a worker's clusters with the main thread's code stamp, not one the worker stat-s again", () => {
+    // A stamp only the main thread has: keys the worker made with its own would not equal the main thread's.
+    const { fleet } = plan(exampleDocument());
+    const own = codeStamp();
+    const keysWith = (workers: string) => {
+      vi.stubEnv('MESHFLEET_WORKERS', workers);
+      const staged = stagedSink(mkdtempSync(join(work, 'stamped-')));
+      const outcomes = renderClusters(fleetContext(fleet!), {}, undefined, staged.sink, staged.sink.staged, { keep: 'rollout', extras: { deliveryParts: true, encode: true, rolloutDigest: true } });
+      return { keys: outcomes.map((o) => o.keys?.input), recorded: staged.recorded.length };
+    };
+    try {
+      assumeCodeStamp('a stamp of this test only');
+      const single = keysWith('0');
+      const threaded = keysWith('3');
+      expect(threaded.recorded).toBeGreaterThan(0);
+      expect(single.keys.every((key) => typeof key === 'string')).toBe(true);
+      expect(threaded.keys).toStrictEqual(single.keys);
+    } finally {
+      assumeCodeStamp(own);
+    }
   }, 120_000);
 
   it('writes clusters rendered ahead (renderWhileWaiting, while a re-synth waits for its survey) in their turn: the same files and outcomes', () => {
