@@ -13,7 +13,7 @@ import { closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, r
 import { basename, dirname, join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { cacheDir, writeCacheFile } from '../compiled-cache.ts';
-import { OUTPUT_MARKER, type SurveyedFiles } from '../output/folder-ownership.ts';
+import { folderStatsDigest, isWholeFolder, OUTPUT_MARKER, type FolderFileStats, type SurveyedFiles } from '../output/folder-ownership.ts';
 import { INDEX_FILE, type RenderedCluster } from '../output/rendered-cluster.ts';
 import { indexViewFileContent } from '../output/previous-index.ts';
 import { LOCK_FILE, majorBelowLock, type LockEntry } from '../output/versioning.ts';
@@ -29,7 +29,7 @@ import { codeStamp } from './hashing.ts';
 import { deliveryPartKeyMaker, inputKeys } from './input-keys.ts';
 
 /** Bumped when what is cached changes shape. */
-const FORMAT = 20;
+const FORMAT = 21;
 /** Cache files kept (one per output folder); older ones are removed when one is written. */
 const KEPT_FILES = 16;
 const FILE_PREFIX = 'synth-';
@@ -89,6 +89,8 @@ interface FooterCluster extends Placed {
   readonly key: string;
   /** Size and mtimeMs of each of its files (CachedCluster's paths), as they are in the output folder. */
   readonly stats: FileStats;
+  /** The same as the folder survey's digest of its folder (folderStatsDigest), when every file is in that folder. */
+  readonly folderDigest?: string;
   /** Its part of the GitOps files (CachedPart, serialized on its own), under the hash of what it is made from (deliveryPartKeys). */
   readonly delivery?: FooterPart;
 }
@@ -191,6 +193,9 @@ export function incrementalSynth(target: string, { readOnly = false, files, read
   // The folder's survey, taken by reusable once the input keys are made and the cache read (it throws the folder's refusal, if any).
   let surveyed: SurveyedFiles | undefined;
   const filesUnchanged = (paths: readonly string[], stats: FileStats) => (surveyed ? surveyedUnchanged(surveyed, paths, stats) : statsUnchanged(target, paths, stats));
+  // A cluster's files, all in its folder: as a whole by the survey's digest of the folder.
+  const clusterUnchanged = ({ entry, stats, folderDigest }: Pick<MatchedCluster, 'entry' | 'stats' | 'folderDigest'>) =>
+    surveyed && folderDigest !== undefined ? surveyed.folderMatches(entry.folder, folderDigest) : filesUnchanged(entry.paths, stats);
   // Each cluster's input key (inputKeys) and its part's (deliveryPartKeys), of what reusable was given,
   // made when first needed: a cold synth's once its render workers have their job.
   let keyed: { readonly context: FleetContext; readonly apps?: (cluster: string) => ClusterApps } | undefined;
@@ -202,7 +207,7 @@ export function incrementalSynth(target: string, { readOnly = false, files, read
   // no key twice (~20 ms of the main thread at 100 clusters).
   const madePartKeys = new Map<string, string>();
   const partKeyOf = (fleet: ResolvedFleet, name: string) => madePartKeys.get(name) ?? partKeysOf(fleet).get(name);
-  const reused = new Map<number, Placed & { entry: CachedCluster; data: Uint8Array; stats: FileStats }>();
+  const reused = new Map<number, Placed & { entry: CachedCluster; data: Uint8Array; stats: FileStats; folderDigest?: string }>();
   const reusedNames = new Set<string>();
   // The next cache, written as the clusters come so that their serializations are not held: a new pair
   // of files (renamed over the cache's after the swap, the cold one first), or the pair this run read,
@@ -222,7 +227,7 @@ export function incrementalSynth(target: string, { readOnly = false, files, read
   let coldWritten = 0;
   let failed = false;
   // By fleet index: record takes the clusters as they come.
-  const clusters: (Omit<FooterCluster, 'stats'> & { paths: readonly string[]; stats?: FileStats })[] = [];
+  const clusters: (Omit<FooterCluster, 'stats'> & { folder: string; paths: readonly string[]; stats?: FileStats })[] = [];
   // The cache this run reads (reusable), and what it takes of it and records for the next one.
   let cache: { footer: Footer; bytes: Buffer; byName: Map<string, FooterCluster> } | undefined;
   // The cache's cold file, as read (closed by close(); a later read opens it for that read).
@@ -347,11 +352,12 @@ export function incrementalSynth(target: string, { readOnly = false, files, read
       if (!read || !matching || !candidates || !filesUnchanged(FLEET_FILES, read.footer.fleetFiles)) return result;
       cache = { footer: read.footer, bytes: read.bytes, byName: matching.byName };
       try {
-        for (const { index, entry, data, placed, stats, outcome } of candidates) {
-          if (!filesUnchanged(entry.paths, stats)) continue;
-          reused.set(index, { ...placed, entry, data, stats });
+        for (const candidate of candidates) {
+          const { index, entry, data, placed, stats, folderDigest } = candidate;
+          if (!clusterUnchanged(candidate)) continue;
+          reused.set(index, { ...placed, entry, data, stats, ...(folderDigest !== undefined ? { folderDigest } : {}) });
           reusedNames.add(context.fleet.clusters[index]!.name);
-          result.set(index, outcome);
+          result.set(index, candidate.outcome);
         }
       } catch {
         // A cache of another shape: render everything.
@@ -375,7 +381,7 @@ export function incrementalSynth(target: string, { readOnly = false, files, read
         const { rendered, paths } = outcome;
         const placed = kept ? placeTaken(kept) : place(recordParts(outcome.cached?.cluster ?? encodeCachedCluster(rendered, paths, outcome)));
         const name = rendered.cluster.name;
-        clusters[index] = { name, key, ...placed, paths, ...(kept ? { stats: kept.stats } : {}) };
+        clusters[index] = { name, key, ...placed, folder: rendered.folder, paths, ...(kept ? { stats: kept.stats, ...(kept.folderDigest !== undefined ? { folderDigest: kept.folderDigest } : {}) } : {}) };
         const part = outcome.cached?.delivery;
         const partKey = keyed && partKeyOf(keyed.context.fleet, name);
         if (part && outcome.delivery && partKey !== undefined) {
@@ -491,11 +497,14 @@ export function incrementalSynth(target: string, { readOnly = false, files, read
           stamp: codeStamp(),
           target: file.real,
           fleetFiles: put(FLEET_FILES),
-          clusters: present.map(({ name, key, offset, length, coldOffset, coldLength, paths, stats }) => {
+          clusters: present.map(({ name, key, offset, length, coldOffset, coldLength, folder, paths, stats, folderDigest }) => {
             const part = deliveries.get(name);
             const digest = digests.get(name);
             const delivery = part && { key: part.key, ...placedOf(part), stats: put(part.paths, part.stats), ...(digest !== undefined ? { rollout: digest } : {}) };
-            return { name, key, offset, length, coldOffset, coldLength, stats: put(paths, stats), ...(delivery ? { delivery } : {}) };
+            const own = put(paths, stats);
+            // A reused cluster's as recorded (its folder was moved whole, its files' times kept).
+            const whole = folderDigest ?? wholeFolderDigest(folder, paths, own);
+            return { name, key, offset, length, coldOffset, coldLength, stats: own, ...(whole !== undefined ? { folderDigest: whole } : {}), ...(delivery ? { delivery } : {}) };
           }),
           cold: { id: coldId, length: coldWritten },
         };
@@ -670,6 +679,7 @@ interface MatchedCluster {
   /** Where its record is in the cache's files. */
   readonly placed: Placed;
   readonly stats: FileStats;
+  readonly folderDigest?: string;
 }
 
 /** The cache's clusters by name, and those whose input keys match this run's, decoded; undefined for a cache of another shape. */
@@ -681,7 +691,7 @@ function matchingClusters(read: { footer: Footer; bytes: Buffer; cold: ColdFile 
       const found = byName.get(cluster.name);
       if (!found || keys[index] === undefined || found.key !== keys[index]) return;
       const data = read.bytes.subarray(found.offset, found.offset + found.length);
-      matching.push({ index, entry: decodeCachedCluster(data, () => read.cold.read(found.coldOffset, found.coldLength)), data, placed: placedOf(found), stats: found.stats });
+      matching.push({ index, entry: decodeCachedCluster(data, () => read.cold.read(found.coldOffset, found.coldLength)), data, placed: placedOf(found), stats: found.stats, ...(typeof found.folderDigest === 'string' ? { folderDigest: found.folderDigest } : {}) });
     });
     return { byName, clusters: matching };
   } catch {
@@ -714,6 +724,23 @@ function readCache(target: string, file: CacheFiles, readAhead?: () => Uint8Arra
 /** Every file is in the folder with the size and modification time recorded, as the folder's survey found it. */
 function surveyedUnchanged(files: SurveyedFiles, paths: readonly string[], stats: FileStats): boolean {
   return statsFit(paths, stats) && paths.every((path, i) => files.matches(path, sizeAt(stats, i), mtimeAt(stats, i)));
+}
+
+/**
+ * The digest the folder survey gives of a cluster's folder (folderStatsDigest) while its files are as
+ * recorded; undefined when the survey checks them file by file (a folder not given whole, a file
+ * outside it).
+ */
+function wholeFolderDigest(folder: string, paths: readonly string[], stats: FileStats): string | undefined {
+  if (!isWholeFolder(folder) || !statsFit(paths, stats)) return undefined;
+  const prefix = `${folder}/`;
+  const files: FolderFileStats[] = [];
+  for (let i = 0; i < paths.length; i++) {
+    const path = paths[i]!;
+    if (!path.startsWith(prefix)) return undefined;
+    files.push([path.slice(prefix.length), sizeAt(stats, i), mtimeAt(stats, i)]);
+  }
+  return folderStatsDigest(files);
 }
 
 /** Every file is in the folder with the size and modification time recorded. */

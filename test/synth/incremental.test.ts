@@ -509,6 +509,17 @@ describe('incremental synth falls back to rendering', () => {
     expect(keptClusters(before, out)).toStrictEqual(['dev/c1', 'dev/c2', 'dev/c3']);
   });
 
+  it("a cluster whose file was only touched (the same text, another time), or lost one: that cluster (its folder's digest of sizes and times tells)", () => {
+    const { out, cold, before } = setUp();
+    const touched = join(out, 'dev/c1/values/linkerd-control-plane.yaml');
+    const { atime, mtime } = statSync(touched);
+    utimesSync(touched, atime, new Date(mtime.getTime() + 1000));
+    rmSync(join(out, 'dev/c2/values/linkerd-control-plane.yaml'));
+    synth(document, out);
+    expect(diffTrees(cold, tree(out))).toStrictEqual([]);
+    expect(keptClusters(before, out)).toStrictEqual(['dev/c0', 'dev/c3']);
+  });
+
   it('a hand-edited file of a cluster among the GitOps files: only that cluster\'s part, which is made again', () => {
     const { out, cold, before } = setUp();
     const own = (name: string) => [...before.keys()].filter((path) => path.includes('/gitops/') && (path.endsWith(`/clusters/${name}.yaml`) || path.includes(`/steps/${name}/`)));
