@@ -663,17 +663,18 @@ function stopPool(pool: WorkerPool): void {
   pool.watch.end();
 }
 
-/** The CLI bundle (scripts/build.mjs), beside dist/lib/synth/ where this module's compiled code is (or in it: the bundle's own folder). */
-const BUNDLE = '../cli/main.bundle.cjs';
+/** The render worker's bundle (scripts/build.mjs), beside dist/lib/synth/ where this module's compiled code is (or in it: the CLI bundle's folder). */
+const BUNDLE = '../cli/render-worker.bundle.cjs';
 /** The build's stamp (dist/.build-stamp) and bin's reader of the bundle, from either of those folders. */
 const BUILD_STAMP = '../../.build-stamp';
 const BUNDLE_READER = '../../../bin/read-bundle.js';
 
 /**
- * The code a worker thread starts with: it loads render-worker.ts and runs renderInWorker. From the
- * CLI bundle when the build made one: one file, compiled from V8's code cache of an earlier worker
- * (bin/meshfleet.js does the same for the main thread), starts in a fraction of the time the
- * ~300 modules of dist/ take one by one; else from dist/ or the TypeScript sources (moduleWorkerCode).
+ * The code a worker thread starts with: it loads render-worker.ts and runs renderInWorker. From its
+ * bundle when the build made one (render-worker.bundle.cjs: what rendering needs, without the command
+ * line): one file, compiled from V8's code cache of an earlier worker (bin/meshfleet.js does the same
+ * for the main thread with the CLI bundle), starts in a fraction of the time the ~300 modules of
+ * dist/ take one by one; else from dist/ or the TypeScript sources (moduleWorkerCode).
  * A worker that cannot load still reports, as render-worker.ts does: the main thread waits for it.
  */
 function workerEntry(): string {
@@ -685,9 +686,8 @@ function workerEntry(): string {
 }
 
 /**
- * Loads the CLI bundle in a worker and runs its render worker (`renderWorker`, an export the build
- * adds). The wrapper and arguments are bin/meshfleet.js's, so the bundle's code runs as it does
- * there. V8's code cache of the worker's own run, named by the bundle (bin/read-bundle.js), the V8 version and the
+ * Loads the render worker's bundle in a worker and runs its renderInWorker. The wrapper and
+ * arguments are bin/meshfleet.js's for the CLI bundle, so the bundle's code runs as it does there. V8's code cache of the worker's own run, named by the bundle (bin/read-bundle.js), the V8 version and the
  * state of V8's flags (WorkerData.compilerFlags: the pool set them before the worker starts), is saved after the
  * worker's first cluster when there was none (or V8 refused it): then it holds the render code the
  * worker compiled. A cache that cannot be read or written only costs the compile.
@@ -723,7 +723,7 @@ try {
   } : undefined;
   const module = { exports: {} };
   script.runInThisContext()(module.exports, require('node:module').createRequire(file), module, file, require('node:path').dirname(file), (specifier) => import(specifier));
-  module.exports.renderWorker().then((m) => m.renderInWorker(workerData, save)).catch(fail);
+  Promise.resolve().then(() => module.exports.renderInWorker(workerData, save)).catch(fail);
 } catch (e) {
   fail(e);
 }`;

@@ -64,10 +64,10 @@ describe('the npm package', { timeout: TIMEOUT }, () => {
   }, TIMEOUT);
 
   it('ships the compiled library, its types, the bin and the files read at run time, and nothing else', () => {
-    for (const file of ['package.json', 'README.md', 'bin/meshfleet.js', 'bin/spare-thread.js', 'bin/read-bundle.js', 'bin/package.json', 'dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/bundle/index.js', 'dist/bundle/constructs.js', 'dist/lib/cli/main.js', 'dist/lib/cli/main.bundle.cjs', 'dist/lib/cli/survey.bundle.cjs', 'dist/.build-stamp', 'dist/imports/cert-manager.io.js', 'schemas/fleet.schema.json', 'schemas/crds/index.json', 'templates/init/fleet.yaml', 'templates/init/gitignore']) {
+    for (const file of ['package.json', 'README.md', 'bin/meshfleet.js', 'bin/spare-thread.js', 'bin/read-bundle.js', 'bin/package.json', 'dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/bundle/index.js', 'dist/bundle/constructs.js', 'dist/lib/cli/main.js', 'dist/lib/cli/main.bundle.cjs', 'dist/lib/cli/render-worker.bundle.cjs', 'dist/lib/cli/survey.bundle.cjs', 'dist/.build-stamp', 'dist/imports/cert-manager.io.js', 'schemas/fleet.schema.json', 'schemas/crds/index.json', 'templates/init/fleet.yaml', 'templates/init/gitignore']) {
       expect(packed).toContain(file);
     }
-    const allowed = /^(package\.json|README\.md|LICENSE|bin\/(meshfleet\.js|spare-thread\.js|read-bundle\.js|package\.json)|dist\/(lib|imports)\/.+\.(js|d\.ts)|dist\/bundle\/[\w-]+\.js|dist\/lib\/cli\/(main|survey)\.bundle\.cjs|dist\/\.build-stamp|schemas\/.+\.json|templates\/init\/.+|docs\/.+\.(md|svg))$/;
+    const allowed = /^(package\.json|README\.md|LICENSE|bin\/(meshfleet\.js|spare-thread\.js|read-bundle\.js|package\.json)|dist\/(lib|imports)\/.+\.(js|d\.ts)|dist\/bundle\/[\w-]+\.js|dist\/lib\/cli\/(main|render-worker|survey)\.bundle\.cjs|dist\/\.build-stamp|schemas\/.+\.json|templates\/init\/.+|docs\/.+\.(md|svg))$/;
     expect(packed.filter((file) => !allowed.test(file))).toStrictEqual([]);
     expect(packed.filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts') && !file.startsWith('templates/'))).toStrictEqual([]);
   });
@@ -130,9 +130,17 @@ describe('the npm package', { timeout: TIMEOUT }, () => {
   it("bundles cdk8s with meshfleet's own yaml and a child_process loaded only when called: a synth loads no child_process", () => {
     // scripts/build.mjs: cdk8s's copy of yaml (the same version) is not bundled twice, and cdk8s
     // requires child_process as it loads for what meshfleet never calls (Yaml.load of a URL, Helm).
-    const bundle = readFileSync(join(project, 'node_modules', 'meshfleet', 'dist', 'lib', 'cli', 'main.bundle.cjs'), 'latin1');
-    expect(bundle).toContain('node_modules/yaml/dist/');
-    expect(bundle).not.toContain('node_modules/cdk8s/node_modules/yaml/');
+    // The render workers' bundle too, which holds what rendering needs and not the command line.
+    const [cli, worker] = ['main', 'render-worker'].map((name) => readFileSync(join(project, 'node_modules', 'meshfleet', 'dist', 'lib', 'cli', `${name}.bundle.cjs`), 'latin1'));
+    for (const bundle of [cli!, worker!]) {
+      expect(bundle).toContain('node_modules/yaml/dist/');
+      expect(bundle).not.toContain('node_modules/cdk8s/node_modules/yaml/');
+      expect(bundle).toContain('require("node:child_process").spawnSync.apply(this,args)');
+    }
+    expect(cli).toContain('runCli');
+    expect(worker).toContain('renderInWorker');
+    expect(worker).not.toContain('runCli');
+    expect(worker!.length).toBeLessThan(0.9 * cli!.length);
     const probe = join(work, 'loaded-modules.cjs');
     writeFileSync(probe, "process.on('exit', () => require('node:fs').writeSync(2, `child_process: ${process.moduleLoadList.filter((m) => m.endsWith(' child_process')).length}\\n`));\n");
     const synth = ok(process.execPath, ['--require', probe, join(project, 'node_modules', 'meshfleet', 'bin', 'meshfleet.js'), 'synth', '--out', 'probed-out'], project);
@@ -140,7 +148,7 @@ describe('the npm package', { timeout: TIMEOUT }, () => {
     expect(synth.stderr).toContain('child_process: 0\n');
   });
 
-  it("names a render worker's V8 code cache as bin names the main thread's: by the build's stamp and the bundle's size and time, not a hash of its bytes", () => {
+  it("names a render worker's V8 code cache as bin names the main thread's: by the build's stamp and its bundle's size and time, not a hash of its bytes", () => {
     // bin/read-bundle.js, which both loaders use. The worker state of V8's flags (lib/compiler-tuning.ts) is one of two.
     const fleet = join(work, 'worker-fleet');
     cpSync(join(REPO, 'apps'), fleet, { recursive: true });
@@ -148,7 +156,7 @@ describe('the npm package', { timeout: TIMEOUT }, () => {
     const installed = join(project, 'node_modules', 'meshfleet');
     const synth = spawnSync(process.execPath, [join(installed, 'bin', 'meshfleet.js'), 'synth', join(fleet, 'fleet.yaml'), '--out', join(fleet, 'out')], { cwd: project, encoding: 'utf8', env: { ...env, MESHFLEET_WORKERS: '1', MESHFLEET_CACHE_DIR: cache } });
     expect(synth.status, synth.stderr).toBe(0);
-    const bundle = statSync(join(installed, 'dist', 'lib', 'cli', 'main.bundle.cjs'));
+    const bundle = statSync(join(installed, 'dist', 'lib', 'cli', 'render-worker.bundle.cjs'));
     const built = /^meshfleet-build ([0-9a-f]{64})\n$/.exec(readFileSync(join(installed, 'dist', '.build-stamp'), 'latin1'))![1];
     const named = (flags: string) => `render-worker-${createHash('sha256').update(`${process.versions.v8} ${process.arch} ${flags}\n`).update(`build ${built} ${bundle.size} ${bundle.mtimeMs}`).digest('hex').slice(0, 32)}.v8-cache`;
     const workers = readdirSync(cache).filter((file) => file.startsWith('render-worker-'));
