@@ -140,33 +140,25 @@ async function bundleCli(esbuild) {
       });
     },
   };
-  // The command line.
-  await buildCommonJs(esbuild, 'the CLI', {
-    stdin: { contents: "export * from './main.js';\n", resolveDir: `${root}dist/lib/cli`, sourcefile: 'main.bundle-entry.js' },
-    outfile: `${root}${BUNDLE}`,
-    external: ['tsx', 'tsx/*', '@viz-js/viz'],
-    // Written as the function its loaders compile (bin/meshfleet.js, the render workers): wrapped
-    // when read, the 2.9 MB text was copied once more on every start of every thread.
-    banner: { js: '(function (exports, require, module, __filename, __dirname, importModule) {' },
-    footer: { js: '\n})' },
-    plugins: [ownModules, esmOfBufbuild, lazyChildProcess, oneYaml],
-  });
-  // A render worker (lib/synth/render-workers.ts) loads a bundle of its own, the same way: what
-  // rendering needs, without the command line, the plan and the rollout model (2.2 MB against
-  // 2.7 MB), so that it reads, decodes and deserializes less before its first cluster (~25 ms of
-  // a cold 100-cluster synth's worker, which starts after the main thread).
-  await buildCommonJs(esbuild, 'the render worker', {
-    stdin: { contents: "export { renderInWorker } from '../synth/render-worker.js';\n", resolveDir: `${root}dist/lib/cli`, sourcefile: 'render-worker.bundle-entry.js' },
-    outfile: `${root}${WORKER_BUNDLE}`,
+  // The command line, and a render worker's own (lib/synth/render-workers.ts: what rendering needs,
+  // without the command line, the plan and the rollout model, 2.2 MB against 2.7 MB, so that it
+  // reads, decodes and deserializes less before its first cluster: ~25 ms of a cold 100-cluster
+  // synth's worker, which starts after the main thread). Both are written as the function their
+  // loaders compile (bin/meshfleet.js, the render workers): wrapped when read, the text was copied
+  // once more on every start of every thread.
+  const compiledByLoader = {
     external: ['tsx', 'tsx/*', '@viz-js/viz'],
     banner: { js: '(function (exports, require, module, __filename, __dirname, importModule) {' },
     footer: { js: '\n})' },
     plugins: [ownModules, esmOfBufbuild, lazyChildProcess, oneYaml],
-  });
+  };
+  const entry = (contents, name) => ({ contents, resolveDir: `${root}dist/lib/cli`, sourcefile: `${name}.bundle-entry.js` });
+  await buildCommonJs(esbuild, 'the CLI', { stdin: entry("export * from './main.js';\n", 'main'), outfile: `${root}${BUNDLE}`, ...compiledByLoader });
+  await buildCommonJs(esbuild, 'the render worker', { stdin: entry("export { renderInWorker } from '../synth/render-worker.js';\n", 'render-worker'), outfile: `${root}${WORKER_BUNDLE}`, ...compiledByLoader });
   // The output folder's survey thread (lib/output/folder-survey.ts) requires its own small bundle:
   // its ten ES modules took Node's loader 100–115 ms of the thread's start, on a re-synth's critical path.
   await buildCommonJs(esbuild, 'the survey thread', {
-    stdin: { contents: "export { surveyInWorker } from '../output/folder-survey.js';\n", resolveDir: `${root}dist/lib/cli`, sourcefile: 'survey.bundle-entry.js' },
+    stdin: entry("export { surveyInWorker } from '../output/folder-survey.js';\n", 'survey'),
     outfile: `${root}${SURVEY_BUNDLE}`,
     external: ['tsx', 'tsx/*'],
     plugins: [ownModules],
