@@ -22,9 +22,7 @@ const LIBRARY_BUNDLE = 'dist/bundle';
 const OUTSIDE_IMPORT = /\bawait import\((?!['"]\.\.?\/)/g;
 /** A module of cdk8s's own (not one it depends on). */
 const IN_CDK8S = /[\\/]node_modules[\\/]cdk8s[\\/](?!node_modules[\\/])/;
-rmSync(`${root}${BUNDLE}`, { force: true });
-rmSync(`${root}${SURVEY_BUNDLE}`, { force: true });
-rmSync(`${root}${LIBRARY_BUNDLE}`, { recursive: true, force: true });
+for (const built of [BUNDLE, WORKER_BUNDLE, SURVEY_BUNDLE, LIBRARY_BUNDLE]) rmSync(`${root}${built}`, { recursive: true, force: true });
 rmSync(`${root}dist/.build-stamp`, { force: true });
 execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { stdio: 'inherit', cwd: root });
 

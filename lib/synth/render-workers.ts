@@ -687,10 +687,12 @@ function workerEntry(): string {
 
 /**
  * Loads the render worker's bundle in a worker and runs its renderInWorker. The wrapper and
- * arguments are bin/meshfleet.js's for the CLI bundle, so the bundle's code runs as it does there. V8's code cache of the worker's own run, named by the bundle (bin/read-bundle.js), the V8 version and the
- * state of V8's flags (WorkerData.compilerFlags: the pool set them before the worker starts), is saved after the
- * worker's first cluster when there was none (or V8 refused it): then it holds the render code the
- * worker compiled. A cache that cannot be read or written only costs the compile.
+ * arguments are bin/meshfleet.js's for the CLI bundle, so the bundle's code runs as it does there.
+ * V8's code cache of the worker's own run, named by the bundle (bin/read-bundle.js), the V8 version
+ * and the state of V8's flags (WorkerData.compilerFlags: the pool set them before the worker
+ * starts), is saved after the worker's first cluster when there was none (or V8 refused it): then it
+ * holds the render code the worker compiled. A cache that cannot be read or written only costs the
+ * compile.
  */
 function bundleLoader(bundle: string, cacheFolder: string, failed: string): string {
   const reader = fileURLToPath(new URL(BUNDLE_READER, import.meta.url));
