@@ -61,7 +61,8 @@ function statsFit(paths: readonly string[], stats: FileStats): boolean {
  * part of the GitOps files one after the other, written as the clusters come, then this footer (v8
  * serialization), then the trailer: the footer's length and TRAILER_MARK (4 bytes each). Their cold
  * parts are in the cold file (ColdFile). Appended to by re-synths that reuse most of it
- * (incrementalSynth), both also hold records and footers that no footer lists any more.
+ * (incrementalSynth), both also hold records that no footer lists any more (and a file an older
+ * meshfleet appended to, footers).
  */
 interface Footer {
   readonly format: number;
@@ -113,9 +114,9 @@ const TRAILER_BYTES = 8;
  */
 const COLD_ID_BYTES = 16;
 /**
- * A re-synth appends to the cache when the records it reuses are at least this share of the file (the
- * rest: records and footers no footer lists any more), else it writes a new one. Appending writes only
- * the records rendered again and a footer (~1 MB at 1000 clusters) instead of ~32 MB (28 ms of the
+ * A re-synth appends to the cache when the records it reuses are at least this share of the records
+ * read (the rest: records no footer lists any more), else it writes a new one. Appending writes only
+ * the records rendered again and a footer (~0.85 MB at 1000 clusters) instead of ~32 MB (28 ms of the
  * main thread's re-synth); the file stays within 1.5× what it holds.
  */
 const APPEND_SHARE = 2 / 3;
@@ -211,16 +212,19 @@ export function incrementalSynth(target: string, { readOnly = false, files, read
   const reusedNames = new Set<string>();
   // The next cache, written as the clusters come so that their serializations are not held: a new pair
   // of files (renamed over the cache's after the swap, the cold one first), or the pair this run read,
-  // appended to (`appending`: the cache file's length as read), where the reused records stay. Once a
-  // record is appended the cache file ends without a trailer (a run killed then leaves no cache: the
-  // next one renders everything); a failed synth cuts both back to what was read; before the swap
-  // (invalidate) the old trailer is wiped, and save() appends the new footer and trailer.
+  // appended to, where the reused records stay. The cache file is then cut where its footer began
+  // (`appending`) and the records follow from there, over the footer read (each run appended after
+  // it once: ~0.85 MB more a run at 1000 clusters, and a rewrite of both files every sixth run). Cut
+  // so, it has no trailer (a run killed from then on leaves no cache: the next one renders
+  // everything); a failed synth puts both back as they were read (`readTail`: the footer and trailer
+  // read), and save() appends the new footer and trailer.
   const temporary = `${file.path}.${process.pid}.tmp`;
   const coldTemporary = `${file.cold}.${process.pid}.tmp`;
   let fd: number | undefined;
   let coldFd: number | undefined;
   let coldId = '';
   let appending: number | undefined;
+  let readTail: Uint8Array | undefined;
   let coldAppending: number | undefined;
   let invalidated = false;
   let written = 0;
@@ -229,7 +233,7 @@ export function incrementalSynth(target: string, { readOnly = false, files, read
   // By fleet index: record takes the clusters as they come.
   const clusters: (Omit<FooterCluster, 'stats'> & { folder: string; paths: readonly string[]; stats?: FileStats })[] = [];
   // The cache this run reads (reusable), and what it takes of it and records for the next one.
-  let cache: { footer: Footer; bytes: Buffer; byName: Map<string, FooterCluster> } | undefined;
+  let cache: { footer: Footer; bytes: Buffer; footerStart: number; byName: Map<string, FooterCluster> } | undefined;
   // The cache's cold file, as read (closed by close(); a later read opens it for that read).
   let coldRead: ColdFile | undefined;
   // Parts taken from the cache (moved by adopt), and the parts the next cache holds with their files' paths.
@@ -269,6 +273,7 @@ export function incrementalSynth(target: string, { readOnly = false, files, read
         if (invalidated) rmSync(file.path, { force: true });
         else {
           ftruncateSync(fd, appending);
+          if (readTail) writeAt(fd, readTail, appending);
           if (coldFd !== undefined && coldAppending !== undefined) ftruncateSync(coldFd, coldAppending);
         }
       }
@@ -279,15 +284,15 @@ export function incrementalSynth(target: string, { readOnly = false, files, read
       // Nothing to clean (the next run checks the files it finds).
     }
   };
-  // Opened at the first record: appended to when the reused records are most of the cache read and
+  // Opened at the first record: appended to when the reused records are most of the records read and
   // the files are still the ones read (the cache file's length and trailer, the cold file's identity),
   // else a new pair.
   const openNext = () => {
     if (cache) {
       let kept = 0;
       for (const { data } of reused.values()) kept += data.length;
-      const { bytes, footer } = cache;
-      if (kept >= APPEND_SHARE * bytes.length) {
+      const { bytes, footer, footerStart } = cache;
+      if (kept >= APPEND_SHARE * footerStart) {
         const opened: number[] = [];
         try {
           const hot = openSync(file.path, 'r+');
@@ -297,8 +302,10 @@ export function incrementalSynth(target: string, { readOnly = false, files, read
             const cold = openSync(file.cold, 'r+');
             opened.push(cold);
             if (coldFileIs(cold, footer.cold)) {
+              ftruncateSync(hot, footerStart);
               [fd, coldFd] = [hot, cold];
-              appending = written = bytes.length;
+              appending = written = footerStart;
+              readTail = bytes.subarray(footerStart);
               coldAppending = coldWritten = footer.cold.length;
               coldId = footer.cold.id;
               return;
@@ -350,7 +357,7 @@ export function incrementalSynth(target: string, { readOnly = false, files, read
       surveyed = files?.();
       const result = new Map<number, ClusterOutcome>();
       if (!read || !matching || !candidates || !filesUnchanged(FLEET_FILES, read.footer.fleetFiles)) return result;
-      cache = { footer: read.footer, bytes: read.bytes, byName: matching.byName };
+      cache = { footer: read.footer, bytes: read.bytes, footerStart: read.footerStart, byName: matching.byName };
       try {
         for (const candidate of candidates) {
           const { index, entry, data, placed, stats, folderDigest } = candidate;
@@ -455,9 +462,8 @@ export function incrementalSynth(target: string, { readOnly = false, files, read
       if (readOnly) return;
       invalidated = true;
       try {
-        // Appended to: the old trailer wiped (it ends the file still when nothing was appended).
-        if (appending !== undefined && fd !== undefined) writeSync(fd, new Uint8Array(TRAILER_BYTES), 0, TRAILER_BYTES, appending - TRAILER_BYTES);
-        else rmSync(file.path, { force: true });
+        // Appended to, it was cut before its footer as it was opened: no trailer until save() writes one.
+        if (appending === undefined || fd === undefined) rmSync(file.path, { force: true });
       } catch {
         // Left as it is: the next run still checks every reused file against the folder.
       }
@@ -700,7 +706,7 @@ function matchingClusters(read: { footer: Footer; bytes: Buffer; cold: ColdFile 
 }
 
 /** The cache file, if it is this code's and this folder's (its fleet-wide files are checked against the folder by the caller). */
-function readCache(target: string, file: CacheFiles, readAhead?: () => Uint8Array | undefined): { footer: Footer; bytes: Buffer; cold: ColdFile } | undefined {
+function readCache(target: string, file: CacheFiles, readAhead?: () => Uint8Array | undefined): { footer: Footer; bytes: Buffer; footerStart: number; cold: ColdFile } | undefined {
   try {
     // Not a folder a synth finished writing (a new one, one removed since): the cache cannot match.
     if (!statSync(join(target, OUTPUT_MARKER), { throwIfNoEntry: false })) return undefined;
@@ -714,7 +720,7 @@ function readCache(target: string, file: CacheFiles, readAhead?: () => Uint8Arra
     const coldLength = footer.cold.length;
     const within = (part: Placed) => part.offset >= 0 && part.offset + part.length <= start && part.coldOffset >= COLD_ID_BYTES && part.coldOffset + part.coldLength <= coldLength;
     if (footer.clusters.some((c) => !within(c) || (c.delivery && !within(c.delivery)))) return undefined;
-    return { footer, bytes, cold: openColdFile(file.cold, footer.cold) };
+    return { footer, bytes, footerStart: start, cold: openColdFile(file.cold, footer.cold) };
   } catch {
     // Missing, unreadable or not ours: render everything.
     return undefined;

@@ -4,6 +4,7 @@
 // Reuse is observable: a moved file keeps its inode, a rendered one gets a new file.
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { deserialize } from 'node:v8';
 import { basename, join, relative } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -71,12 +72,14 @@ vi.mock('../../lib/synth/render-workers.ts', async (importOriginal) => {
   };
 });
 
-// How many index.json entries of decoded cache records were made text (a writing synth takes their bytes).
-const records = vi.hoisted(() => ({ entryTexts: 0 }));
+// How many index.json entries of decoded cache records were made text (a writing synth takes their bytes);
+// `beforeWrite` runs as a record is about to be written into the next cache (recordParts).
+const records = vi.hoisted(() => ({ entryTexts: 0, beforeWrite: undefined as undefined | (() => void) }));
 vi.mock('../../lib/synth/cache-records.ts', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../lib/synth/cache-records.ts')>();
   return {
     ...actual,
+    recordParts: (...args: Parameters<typeof actual.recordParts>) => (records.beforeWrite?.(), actual.recordParts(...args)),
     decodeCachedCluster: (...args: Parameters<typeof actual.decodeCachedCluster>) => {
       const decoded = actual.decodeCachedCluster(...args);
       const entry = Object.getOwnPropertyDescriptor(decoded, 'indexEntry')!.get!.bind(decoded);
@@ -596,11 +599,22 @@ describe('the cache, appended to by a re-synth that reuses most of it', () => {
     return edited;
   };
 
-  it('keeps what it read, with its trailer wiped, adds the records made again and a footer, and is read next time', () => {
+  // Where the footer of a cache file starts (its trailer gives its length), and the footer.
+  const footerOf = (bytes: Buffer) => {
+    const end = bytes.length - 8;
+    const start = end - bytes.readUInt32LE(end);
+    return { start, footer: deserialize(bytes.subarray(start, end)) as { clusters: { offset: number; length: number; delivery?: { offset: number; length: number } }[] } };
+  };
+  // The bytes of the records a footer lists from `from` on (those appended after it).
+  const recordBytesFrom = (footer: ReturnType<typeof footerOf>['footer'], from: number) =>
+    footer.clusters.flatMap((c) => [c, ...(c.delivery ? [c.delivery] : [])]).reduce((n, placed) => n + (placed.offset >= from ? placed.length : 0), 0);
+
+  it('keeps the records it read, adds the records made again over its footer, then a footer, and is read next time', () => {
     const out = join(work, 'out');
     expect(synth(document, out)).toBeUndefined();
     const first = readFileSync(cacheFile());
     const firstCold = readFileSync(coldFile());
+    const { start: firstFooter } = footerOf(first);
     const edited = withHa(document, [2]);
     expectIncrementalEqualsCold(edited, out);
     const appended = readFileSync(cacheFile());
@@ -609,16 +623,20 @@ describe('the cache, appended to by a re-synth that reuses most of it', () => {
     expect(appendedCold.length).toBeGreaterThan(firstCold.length);
     expect(appendedCold.length - firstCold.length).toBeLessThan(firstCold.length / 3);
     expect(appendedCold.subarray(0, firstCold.length).equals(firstCold)).toBe(true);
-    expect(appended.length).toBeGreaterThan(first.length);
-    // Only the record made again (one cluster of six), its part and a footer: the reused records are not written twice.
-    expect(appended.length - first.length).toBeLessThan(first.length / 3);
-    // What was read, byte for byte, but its trailer (footer length, mark), wiped.
-    expect(appended.subarray(0, first.length - 8).equals(first.subarray(0, first.length - 8))).toBe(true);
-    expect([...appended.subarray(first.length - 8, first.length)]).toStrictEqual([0, 0, 0, 0, 0, 0, 0, 0]);
-    // Read again: only the cluster changed back is rendered.
+    // The records read, byte for byte; then only the record made again (one cluster of six) and its
+    // part, where the footer read was: the reused records are not written twice, the old footer not kept.
+    expect(appended.subarray(0, firstFooter).equals(first.subarray(0, firstFooter))).toBe(true);
+    const next = footerOf(appended);
+    expect(recordBytesFrom(next.footer, firstFooter)).toBeGreaterThan(0);
+    expect(next.start - firstFooter).toBe(recordBytesFrom(next.footer, firstFooter));
+    expect(next.start - firstFooter).toBeLessThan(firstFooter / 3);
+    // Read again: only the cluster changed back is rendered; its record follows the last ones.
     const before = inodes(out);
     expectIncrementalEqualsCold(document, out);
     expect(keptClusters(before, out)).toStrictEqual(['dev/c0', 'dev/c1', 'dev/c3', 'dev/c4', 'dev/c5']);
+    const third = readFileSync(cacheFile());
+    expect(third.subarray(0, next.start).equals(appended.subarray(0, next.start))).toBe(true);
+    expect(footerOf(third).start - next.start).toBe(recordBytesFrom(footerOf(third).footer, next.start));
     expect(readdirSync(join(work, 'cache')).filter((f) => f.endsWith('.tmp'))).toStrictEqual([]);
   });
 
@@ -638,12 +656,32 @@ describe('the cache, appended to by a re-synth that reuses most of it', () => {
     expect(keptClusters(before, out)).toHaveLength(6);
   });
 
+  it('is cut before its footer before anything is appended: a run killed from then on leaves no cache', () => {
+    const out = join(work, 'out');
+    expect(synth(document, out)).toBeUndefined();
+    const first = readFileSync(cacheFile());
+    const { start } = footerOf(first);
+    // As the first record made again is about to be written: what a run killed then leaves.
+    let opened: Buffer | undefined;
+    records.beforeWrite = () => void (opened ??= readFileSync(cacheFile()));
+    try {
+      expect(synth(withHa(document, [2]), out)).toBeUndefined();
+    } finally {
+      records.beforeWrite = undefined;
+    }
+    expect(opened?.equals(first.subarray(0, start))).toBe(true);
+    writeFileSync(cacheFile(), opened!);
+    const before = inodes(out);
+    expectIncrementalEqualsCold(withHa(document, [2]), out);
+    expect(keptClusters(before, out)).toStrictEqual([]);
+  });
+
   it('is no cache once a run appending to it was killed; the next synth renders all and writes a new one', () => {
     const out = join(work, 'out');
     expect(synth(document, out)).toBeUndefined();
     const first = readFileSync(cacheFile());
-    // As a killed run leaves it: part of a record after what it read.
-    writeFileSync(cacheFile(), Buffer.concat([first, Buffer.from('{"folder":"dev/c2","chartVers')]));
+    // As a killed run leaves it: the records read, then part of a record where the footer was.
+    writeFileSync(cacheFile(), Buffer.concat([first.subarray(0, footerOf(first).start), Buffer.from('{"folder":"dev/c2","chartVers')]));
     const before = inodes(out);
     expectIncrementalEqualsCold(document, out);
     expect(keptClusters(before, out)).toStrictEqual([]);
