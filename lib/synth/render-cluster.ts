@@ -18,7 +18,7 @@ import { countsOf, type RenderedCluster } from '../output/rendered-cluster.ts';
 import { chartLockEntry, majorBelowLock, type LockEntry } from '../output/versioning.ts';
 import { environmentDelivery } from '../resolve/delivery.ts';
 import { GATEWAY_API_FOLDER } from '../resolve/gateway-api.ts';
-import { policyViews, type ClusterPolicyView } from '../resolve/policy.ts';
+import { policyViews, type PolicyViews } from '../resolve/policy.ts';
 import type { ResolvedCluster, ResolvedFleet } from '../resolve/resolve.ts';
 import { clusterDeliveryPart, type ClusterDeliveryPart } from '../rollout/gitops-files.ts';
 import { routeFieldsBeyondLinkerd } from '../validate/linkerd-route-fields.ts';
@@ -29,11 +29,11 @@ import { DELIVER_INSTEAD, describeSecretIssue, scanUnseenFiles, validateObjects,
 /** An application's objects on one cluster (TypeScript fleets: fleet.addApp). */
 export type ClusterApps = readonly { readonly name: string; readonly objects: readonly KubeObject[] }[];
 
-/** What every cluster's rendering reads of the fleet, computed once per thread. */
+/** What every cluster's rendering reads of the fleet, made once per thread (a cluster's policy view when it is first asked for). */
 export interface FleetContext {
   readonly fleet: ResolvedFleet;
   readonly clustersByName: ReadonlyMap<string, ResolvedCluster>;
-  readonly policies: ReadonlyMap<string, ClusterPolicyView>;
+  readonly policies: PolicyViews;
 }
 
 export function fleetContext(fleet: ResolvedFleet): FleetContext {
