@@ -49,6 +49,8 @@ export async function renderInWorker(data: WorkerData, rendered?: () => string |
       // Views and values as the record holds them (the main thread decodes what it reads), else as objects.
       const objects: WorkerCluster['objects'] = cached ? IN_RECORD : keep === 'rollout' ? { objectViews: packViews(kept.objectFiles), routeViews: packViews(kept.routeFiles) } : { objectFiles: kept.objectFiles, routeFiles: kept.routeFiles };
       const delivery = part && { components: withoutValues(part.components), files: part.files.map(([path, text]) => [path, write ? write(path, text as string) : text] as const) };
+      // Checked here too, so that commit() counts the part's files instead of walking them.
+      const deliveryMtimes = write && delivery ? checkWritten(folder!, delivery.files as readonly (readonly [string, number])[]) : undefined;
       if (rendered) {
         const saved = rendered();
         if (saved !== undefined) removeOlderVersions(saved, /^render-worker-[0-9a-f]{32}\./);
@@ -56,7 +58,7 @@ export async function renderInWorker(data: WorkerData, rendered?: () => string |
       }
       const validFound = takeFound();
       const made = keys.made();
-      send({ cluster: { index, objects, ...(cached ? {} : { upstreamValues }), files, ...(mtimes ? { mtimes } : {}), diagnostics, secrets, lock, ...(lockedMajor !== undefined ? { lockedMajor } : {}), indexEntry, ...(delivery ? { delivery } : {}), ...(cached ? { cached } : {}), ...(rolloutDigest ? { rolloutDigest } : {}), ...(validFound ? { validFound } : {}), ...(made ? { keys: made } : {}) } });
+      send({ cluster: { index, objects, ...(cached ? {} : { upstreamValues }), files, ...(mtimes ? { mtimes } : {}), diagnostics, secrets, lock, ...(lockedMajor !== undefined ? { lockedMajor } : {}), indexEntry, ...(delivery ? { delivery } : {}), ...(deliveryMtimes ? { deliveryMtimes } : {}), ...(cached ? { cached } : {}), ...(rolloutDigest ? { rolloutDigest } : {}), ...(validFound ? { validFound } : {}), ...(made ? { keys: made } : {}) } });
     } catch (e) {
       stop(control);
       send({ index, error: e instanceof Error ? { name: e.name, message: e.message } : { name: 'Error', message: String(e) } });

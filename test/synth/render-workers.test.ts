@@ -47,6 +47,8 @@ function stagedSink(folder: string, wait: (path: string) => void = (path) => wai
   const recorded: string[] = [];
   const sunk: string[] = [];
   const checked: string[] = [];
+  // What each call of `checked` was given: the unit (a folder, or a file of its own) and its files.
+  const units = new Map<string, string[]>();
   // Nothing to wait for when the main thread renders alone.
   let waited = process.env.MESHFLEET_WORKERS === '0';
   const sink: FileSink = Object.assign(
@@ -63,16 +65,20 @@ function stagedSink(folder: string, wait: (path: string) => void = (path) => wai
         folder,
         record: (path: string) => void recorded.push(path),
         // A cluster's folder, checked by the thread that wrote it: the main thread's went through the sink.
-        checked: (_folder: string, files: Iterable<readonly [string, number, number]>) => {
+        checked: (unit: string, files: Iterable<readonly [string, number, number]>) => {
+          const paths: string[] = [];
           for (const [path] of files) {
             checked.push(path);
+            paths.push(path);
             if (!sunk.includes(path)) recorded.push(path);
           }
+          expect(units.has(unit)).toBe(false);
+          units.set(unit, paths);
         },
       },
     },
   );
-  return { sink, recorded, sunk, checked };
+  return { sink, recorded, sunk, checked, units };
 }
 
 /** A fleet of `n` clusters in one environment. */
@@ -98,6 +104,35 @@ describe('rendering in worker threads', () => {
     // What the fleet-wide steps and the library's callers read of each cluster is the same too.
     expect(threaded.rendered.clusters).toStrictEqual(single.rendered.clusters);
   }, 240_000);
+
+  it("checks each cluster's part of the GitOps files where it was written, its own folder as one unit and each other file as one", () => {
+    // Flux for prod (a steps/<cluster>/ folder and clusters/<cluster>.yaml), Argo CD for dev and staging (clusters/<cluster>.yaml).
+    const { fleet } = plan(generateFleet(24));
+    for (const workers of ['0', '2']) {
+      vi.stubEnv('MESHFLEET_WORKERS', workers);
+      const folder = mkdtempSync(join(work, 'parts-'));
+      const { sink, units } = stagedSink(folder);
+      // As the command renders: each thread makes its clusters' parts (keep 'rollout').
+      const rendered = renderFleet(fleet!, { charts: {} }, {}, undefined, sink, 'rollout');
+      const environments = new Set(fleet!.clusters.map((c) => c.environment));
+      expect([...environments].sort()).toStrictEqual(['dev', 'prod', 'staging']);
+      for (const c of fleet!.clusters) {
+        const env = c.environment;
+        const engine = env === 'prod' ? 'flux' : 'argocd';
+        const own = `${env}/gitops/${engine}/clusters/${c.name}.yaml`;
+        expect(units.get(own)).toStrictEqual([own]);
+        const steps = `${env}/gitops/flux/steps/${c.name}`;
+        if (engine === 'flux') {
+          const inSteps = rendered.paths.filter((p) => p.startsWith(`${steps}/`));
+          expect(inSteps.length).toBeGreaterThan(3);
+          expect(units.get(steps)?.sort()).toStrictEqual(inSteps.sort());
+        } else expect(units.has(steps)).toBe(false);
+      }
+      // Every checked file is in the output as it was written.
+      const files = tree(folder);
+      for (const paths of units.values()) for (const path of paths) expect(files.has(path)).toBe(true);
+    }
+  }, 120_000);
 
   it('workers write their clusters into the staged folder and record them; MESHFLEET_WORKERS=0 renders on the main thread only', () => {
     const { fleet } = plan(clusters(6));
