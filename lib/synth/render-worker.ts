@@ -58,7 +58,7 @@ export async function renderInWorker(data: WorkerData, rendered?: () => string |
       }
       const validFound = takeFound();
       const made = keys.made();
-      send({ cluster: { index, objects, ...(cached ? {} : { upstreamValues }), files, ...(mtimes ? { mtimes } : {}), diagnostics, secrets, lock, ...(lockedMajor !== undefined ? { lockedMajor } : {}), indexEntry, ...(delivery ? { delivery } : {}), ...(deliveryMtimes ? { deliveryMtimes } : {}), ...(cached ? { cached } : {}), ...(rolloutDigest ? { rolloutDigest } : {}), ...(validFound ? { validFound } : {}), ...(made ? { keys: made } : {}) } });
+      send({ cluster: { index, objects, ...(cached ? {} : { upstreamValues }), files, ...(mtimes ? { mtimes } : {}), diagnostics, secrets, lock, ...(lockedMajor !== undefined ? { lockedMajor } : {}), ...(cached ? {} : { indexEntry }), ...(delivery ? { delivery } : {}), ...(deliveryMtimes ? { deliveryMtimes } : {}), ...(cached ? { cached } : {}), ...(rolloutDigest ? { rolloutDigest } : {}), ...(validFound ? { validFound } : {}), ...(made ? { keys: made } : {}) } });
     } catch (e) {
       stop(control);
       send({ index, error: e instanceof Error ? { name: e.name, message: e.message } : { name: 'Error', message: String(e) } });

@@ -74,7 +74,7 @@ vi.mock('../../lib/synth/render-workers.ts', async (importOriginal) => {
 
 // How many index.json entries of decoded cache records were made text (a writing synth takes their bytes);
 // `beforeWrite` runs as a record is about to be written into the next cache (recordParts).
-const records = vi.hoisted(() => ({ entryTexts: 0, beforeWrite: undefined as undefined | (() => void) }));
+const records = vi.hoisted(() => ({ entryTexts: 0, entryBytes: new Set<string>(), beforeWrite: undefined as undefined | (() => void) }));
 vi.mock('../../lib/synth/cache-records.ts', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../lib/synth/cache-records.ts')>();
   return {
@@ -86,7 +86,19 @@ vi.mock('../../lib/synth/cache-records.ts', async (importOriginal) => {
       return Object.defineProperty(decoded, 'indexEntry', {
         get: () => {
           const held = entry();
-          return { clean: held.clean, bytes: held.bytes, view: held.view, get text() { records.entryTexts++; return held.text; } };
+          return {
+            clean: held.clean,
+            // Whose entries' bytes were taken (by the text they hold: the cluster's name is its first field).
+            get bytes() {
+              records.entryBytes.add(/"name": "([^"]+)"/.exec(Buffer.from(held.bytes!).toString())?.[1] ?? '?');
+              return held.bytes;
+            },
+            view: held.view,
+            get text() {
+              records.entryTexts++;
+              return held.text;
+            },
+          };
         },
       });
     },
@@ -277,6 +289,19 @@ describe('incremental synth', () => {
     records.entryTexts = 0;
     expectIncrementalEqualsCold(document, out);
     expect(records.entryTexts).toBe(0);
+  });
+
+  it("writes a cold synth's index.json from the entries in the records its threads made for the cache, never made text again", () => {
+    // 40 clusters: a render worker renders some of them, the main thread the others.
+    const document = generate(40);
+    records.entryTexts = 0;
+    records.entryBytes.clear();
+    expect(synth(document, join(work, 'out'))).toBeUndefined();
+    expect(records.entryTexts).toBe(0);
+    expect([...records.entryBytes].sort()).toStrictEqual(document.spec.clusters.map((c: Cluster) => c.name).sort());
+    // The same file as a synth that records no cache, whose entries are the threads' texts.
+    expect(synth(document, join(work, 'plain'), false)).toBeUndefined();
+    expect(readFileSync(join(work, 'out', 'index.json')).equals(readFileSync(join(work, 'plain', 'index.json')))).toBe(true);
   });
 
   it('takes every unchanged cluster\'s part of the GitOps files from the previous synth, three synths in a row', () => {
