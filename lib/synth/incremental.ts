@@ -213,9 +213,9 @@ export function incrementalSynth(target: string, { readOnly = false, files, read
   // The next cache, written as the clusters come so that their serializations are not held: a new pair
   // of files (renamed over the cache's after the swap, the cold one first), or the pair this run read,
   // appended to, where the reused records stay. The cache file is then cut where its footer began
-  // (`appending`) and the records follow from there, over the footer read (each run appended after
-  // it once: ~0.85 MB more a run at 1000 clusters, and a rewrite of both files every sixth run). Cut
-  // so, it has no trailer (a run killed from then on leaves no cache: the next one renders
+  // (`appending`) and the records follow from there, over the footer read (appended after it, every
+  // old footer stayed: ~0.85 MB more a run at 1000 clusters, and both files written anew every sixth
+  // run). Cut so, it has no trailer (a run killed from then on leaves no cache: the next one renders
   // everything); a failed synth puts both back as they were read (`readTail`: the footer and trailer
   // read), and save() appends the new footer and trailer.
   const temporary = `${file.path}.${process.pid}.tmp`;
