@@ -354,6 +354,15 @@ export function clusterPartFolder(env: EnvironmentDelivery, cluster: string): st
   return env.engine === 'flux' ? stepsFolder(environmentGitopsFolder(env.environment, env.engine), cluster) : undefined;
 }
 
+/**
+ * The unit a file of a cluster's part is moved (a re-synth's adopt) or counted (the swap's check of a
+ * part its thread checked) with: the part's own folder (clusterPartFolder) when the file is in it,
+ * else the file alone (it is among other clusters' files in the environment's folders).
+ */
+export function partUnitOf(path: string, partFolder: string | undefined): string {
+  return partFolder !== undefined && path.startsWith(`${partFolder}/`) ? partFolder : path;
+}
+
 /** Collects files: each is a Chart of its own, its objects in construct order. */
 class DeliveryWriter {
   private readonly files = new Map<string, string>();

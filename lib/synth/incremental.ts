@@ -21,7 +21,7 @@ import type { StagedTree } from '../output/atomic-write.ts';
 import type { Component } from '../constructs/delivery/components.ts';
 import { environmentDelivery } from '../resolve/delivery.ts';
 import type { ResolvedCluster, ResolvedFleet } from '../resolve/resolve.ts';
-import { clusterPartFolder, withValues, type ClusterDeliveryParts } from '../rollout/gitops-files.ts';
+import { clusterPartFolder, partUnitOf, withValues, type ClusterDeliveryParts } from '../rollout/gitops-files.ts';
 import type { ClusterApps, FleetContext } from './render-cluster.ts';
 import type { ClusterOutcome } from './render-workers.ts';
 import { decodeCachedCluster, decodeDeliveryPart, encodeCachedCluster, encodeDeliveryPart, recordParts, recordRendered, type CachedCluster, type CachedPart, type RecordParts } from './cache-records.ts';
@@ -548,15 +548,16 @@ function placedOf({ offset, length, coldOffset, coldLength }: Placed): Placed {
  * whole, and each of its other files (among other clusters' in the environment's GitOps folders) on its own.
  */
 function partUnits({ files, stats, folder }: { files: CachedPart['files']; stats: FileStats; folder?: string }): { folder: string; files: number; bytes: number }[] {
-  const own = folder === undefined ? undefined : { folder, files: 0, bytes: 0 };
-  const units = own ? [own] : [];
+  const units = new Map<string, { folder: string; files: number; bytes: number }>();
+  // The part's own folder first, as its files come (partUnitOf).
+  if (folder !== undefined) units.set(folder, { folder, files: 0, bytes: 0 });
   files.forEach(([path], i) => {
-    if (own && path.startsWith(`${own.folder}/`)) {
-      own.files++;
-      own.bytes += sizeAt(stats, i);
-    } else units.push({ folder: path, files: 1, bytes: sizeAt(stats, i) });
+    const unit = partUnitOf(path, folder);
+    const counted = units.get(unit) ?? units.set(unit, { folder: unit, files: 0, bytes: 0 }).get(unit)!;
+    counted.files++;
+    counted.bytes += sizeAt(stats, i);
   });
-  return units.filter((unit) => unit.files > 0);
+  return [...units.values()].filter((unit) => unit.files > 0);
 }
 
 /** The byte sizes of the first `files` files of a list of stats, summed. */

@@ -24,7 +24,7 @@ import type { ClusterEntry } from '../output/index-file.ts';
 import { countsOf, type RenderedCluster } from '../output/rendered-cluster.ts';
 import type { LockEntry } from '../output/versioning.ts';
 import type { ResolvedCluster, ResolvedFleet } from '../resolve/resolve.ts';
-import { clusterPartFolder, withValues, type ClusterDeliveryPart } from '../rollout/gitops-files.ts';
+import { clusterPartFolder, partUnitOf, withValues, type ClusterDeliveryPart } from '../rollout/gitops-files.ts';
 import { environmentDelivery } from '../resolve/delivery.ts';
 import { rolloutView } from '../rollout/object-waits.ts';
 import { decodeCachedCluster, encodeCachedCluster, encodeDeliveryPart, encodeViews, recordRendered, recordViews } from './cache-records.ts';
@@ -769,12 +769,12 @@ type PartSizes = readonly (readonly [path: string, size: number])[];
  */
 function checkedPart(fleet: ResolvedFleet, cluster: ResolvedCluster, staged: StagedTarget, files: PartSizes, mtimes: readonly number[]): void {
   const own = clusterPartFolder(environmentDelivery(fleet.delivery, cluster.environment), cluster.name);
-  const inOwn: [string, number, number][] = [];
+  const units = new Map<string, [string, number, number][]>();
   files.forEach(([path, size], i) => {
-    if (own !== undefined && path.startsWith(`${own}/`)) inOwn.push([path, size, mtimes[i]!]);
-    else staged.checked(path, [[path, size, mtimes[i]!]]);
+    const unit = partUnitOf(path, own);
+    (units.get(unit) ?? units.set(unit, []).get(unit)!).push([path, size, mtimes[i]!]);
   });
-  if (inOwn.length > 0) staged.checked(own!, inOwn);
+  for (const [unit, checked] of units) staged.checked(unit, checked);
 }
 
 /** A worker's cluster as the fleet-wide steps read it; its files are in the staged folder or here. */
