@@ -216,15 +216,14 @@ export function incrementalSynth(target: string, { readOnly = false, files, read
   // (`appending`) and the records follow from there, over the footer read (appended after it, every
   // old footer stayed: ~0.85 MB more a run at 1000 clusters, and both files written anew every sixth
   // run). Cut so, it has no trailer (a run killed from then on leaves no cache: the next one renders
-  // everything); a failed synth puts both back as they were read (`readTail`: the footer and trailer
-  // read), and save() appends the new footer and trailer.
+  // everything); a failed synth puts both back as they were read (the footer and trailer read are the
+  // cache's bytes from `appending` on), and save() appends the new footer and trailer.
   const temporary = `${file.path}.${process.pid}.tmp`;
   const coldTemporary = `${file.cold}.${process.pid}.tmp`;
   let fd: number | undefined;
   let coldFd: number | undefined;
   let coldId = '';
   let appending: number | undefined;
-  let readTail: Uint8Array | undefined;
   let coldAppending: number | undefined;
   let invalidated = false;
   let written = 0;
@@ -273,7 +272,7 @@ export function incrementalSynth(target: string, { readOnly = false, files, read
         if (invalidated) rmSync(file.path, { force: true });
         else {
           ftruncateSync(fd, appending);
-          if (readTail) writeAt(fd, readTail, appending);
+          if (cache) writeAt(fd, cache.bytes.subarray(appending), appending);
           if (coldFd !== undefined && coldAppending !== undefined) ftruncateSync(coldFd, coldAppending);
         }
       }
@@ -305,7 +304,6 @@ export function incrementalSynth(target: string, { readOnly = false, files, read
               ftruncateSync(hot, footerStart);
               [fd, coldFd] = [hot, cold];
               appending = written = footerStart;
-              readTail = bytes.subarray(footerStart);
               coldAppending = coldWritten = footer.cold.length;
               coldId = footer.cold.id;
               return;
