@@ -31,7 +31,7 @@ export function parseFleetYaml(text: string, fileName = 'fleet.yaml'): LoadedYam
   if (simple) {
     let lines: LineCounter | undefined;
     const locate: Locator = (path) => {
-      const { line, col } = (lines ??= lineCounterOf(text)).linePos(positionAt(simple.position, pointerSegments(path)).at);
+      const { line, col } = (lines ??= lineCounterOf(text)).linePos(positionAt(simple.position, pointerSegments(path)));
       return `${fileName}:${line}:${col}`;
     };
     return { document: simple.value, diagnostics: [], locate };

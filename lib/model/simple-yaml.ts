@@ -5,8 +5,10 @@
 // load-yaml.ts reads the file: so it alone reports every error, and what this returns is exactly what
 // it would (test/model/simple-yaml.test.ts compares the two on generated files).
 
-/** Where a value starts, and for a collection where its entries' values start. */
-export interface Position {
+/** Where a value starts: a scalar's offset, or for a collection its offset and where its entries' values start. */
+export type Position = number | Collection;
+
+interface Collection {
   readonly at: number;
   readonly keys?: ReadonlyMap<string, Position>;
   readonly items?: readonly Position[];
@@ -23,14 +25,10 @@ const UNSUPPORTED = new Unsupported();
 
 // Printable text on lines: no tab, carriage return, other control character, BOM or Unicode line break.
 const OUTSIDE_SUBSET = /[^\n\x20-\x7e\u00a0-\u2027\u202a-\ufefe\uff00-\uffff]/;
-// A plain key that stays a string (checked against the core schema below) and is not special to JS.
-const KEY = /^([A-Za-z_][A-Za-z0-9_./-]*):(?: |$)/;
 // The YAML 1.2 core schema's tests (the yaml package's schema/core), in the order it tries them.
 const NULL = /^(?:~|[Nn]ull|NULL)?$/;
 const BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
 const INT = /^[-+]?[0-9]+$/;
-// What may follow a value on its line.
-const TRAILING = /^(?:| +| +#.*)$/;
 const OTHER_NUMBER = /^(?:0o[0-7]+|0x[0-9a-fA-F]+|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+|[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*))$/;
 
 export function parseSimpleYaml(text: string, limits: { readonly entries: number; readonly nesting: number }): SimpleYaml | undefined {
@@ -47,28 +45,65 @@ function unsupported(): never {
   throw UNSUPPORTED;
 }
 
+/**
+ * Where the `:` of a plain key starting at `at` of the line is (a key that stays a string and is not
+ * special to JS: a letter or `_`, then letters, digits, `_./-`; then `:` and a blank or the line's
+ * end), or -1. Scanned, not matched: a match allocates, and a fleet file has a key on most lines.
+ */
+function keyEnd(text: string, at: number): number {
+  let i = at;
+  let c = text.charCodeAt(i);
+  if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95)) return -1;
+  for (i++; i < text.length; i++) {
+    c = text.charCodeAt(i);
+    // A-Z a-z 0-9 _ . / -
+    if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 45 && c <= 57) || c === 95)) break;
+  }
+  if (c !== 58 || i === text.length) return -1;
+  return i + 1 === text.length || text.charCodeAt(i + 1) === 32 ? i : -1;
+}
+
+/** Whether a plain scalar or key might be null or a boolean in the core schema (NULL, BOOL): they start so. */
+function mayBeNullOrBool(text: string): boolean {
+  const c = text.charCodeAt(0);
+  // '' (null), ~, n/N, t/T, f/F.
+  return text.length === 0 || c === 126 || c === 110 || c === 78 || c === 116 || c === 84 || c === 102 || c === 70;
+}
+
 class Reader {
   private readonly starts: number[] = [];
   private readonly lines: string[];
+  /** Each line's leading spaces, counted once (every line's is read several times). */
+  private readonly indents: Int32Array;
 
   constructor(
     text: string,
     private readonly limits: { readonly entries: number; readonly nesting: number },
   ) {
     this.lines = text.split('\n');
+    this.indents = new Int32Array(this.lines.length);
     let offset = 0;
-    for (const line of this.lines) {
+    for (let l = 0; l < this.lines.length; l++) {
+      const line = this.lines[l];
       this.starts.push(offset);
       offset += line.length + 1;
+      let i = 0;
+      while (i < line.length && line.charCodeAt(i) === 32) i++;
+      this.indents[l] = i;
     }
   }
 
+  // What the last value read ends with: its position, and the line after it. Fields, not a result
+  // object per value: ~12,000 values at 1000 clusters, each an object the collector had to copy.
+  private position: Position = 0;
+  private next = 0;
+
   document(): SimpleYaml {
     const first = this.significant(0);
-    if (first === this.lines.length || this.indent(first) !== 0 || !KEY.test(this.lines[first])) unsupported();
-    const { value, position, next } = this.map(first, 0, 0, 0);
-    if (this.significant(next) !== this.lines.length) unsupported();
-    return { value: value as Record<string, unknown>, position };
+    if (first === this.lines.length || this.indent(first) !== 0 || keyEnd(this.lines[first], 0) < 0) unsupported();
+    const value = this.map(first, 0, 0, 0);
+    if (this.significant(this.next) !== this.lines.length) unsupported();
+    return { value: value as Record<string, unknown>, position: this.position };
   }
 
   /** The first line from `line` on that is neither blank nor a comment. */
@@ -83,30 +118,26 @@ class Reader {
   }
 
   private indent(line: number): number {
-    const text = this.lines[line];
-    let i = 0;
-    while (i < text.length && text.charCodeAt(i) === 32) i++;
-    return i;
+    return this.indents[line];
   }
 
-  /** A block map whose first key is at `column` of `line` (a compact map after `- ` starts mid-line). */
-  private map(line: number, column: number, parentIndent: number, depth: number): { value: unknown; position: Position; next: number } {
+  /** A block map whose first key is at `column` of `line` (a compact map after `- ` starts mid-line); its position and next line in `position` and `next`. */
+  private map(line: number, column: number, parentIndent: number, depth: number): unknown {
     if (depth > this.limits.nesting) unsupported();
     const value: Record<string, unknown> = {};
     const keys = new Map<string, Position>();
     const at = this.starts[line] + column;
     let start = column;
     for (;;) {
-      const match = KEY.exec(this.lines[line].slice(start));
-      if (!match) unsupported();
-      const key = match[1];
-      if (key.length > 1000 || NULL.test(key) || BOOL.test(key) || key === '__proto__' || keys.has(key)) unsupported();
-      const rest = start + key.length + 1;
-      const entry = this.value(line, rest, column, depth, true);
-      value[key] = entry.value;
-      keys.set(key, entry.position);
+      const text = this.lines[line];
+      const colon = keyEnd(text, start);
+      if (colon < 0) unsupported();
+      const key = text.slice(start, colon);
+      if (key.length > 1000 || (mayBeNullOrBool(key) && (NULL.test(key) || BOOL.test(key))) || key === '__proto__' || keys.has(key)) unsupported();
+      value[key] = this.value(line, colon + 1, column, depth, true);
+      keys.set(key, this.position);
       if (keys.size > this.limits.entries) unsupported();
-      line = this.significant(entry.next);
+      line = this.significant(this.next);
       if (line === this.lines.length) break;
       const indent = this.indent(line);
       if (indent < column) {
@@ -116,11 +147,13 @@ class Reader {
       if (indent > column) unsupported();
       start = column;
     }
-    return { value, position: { at, keys }, next: line };
+    this.position = { at, keys };
+    this.next = line;
+    return value;
   }
 
-  /** A block list whose first `-` is at `column` of `line`; `indentless`: at the column of its map's key. */
-  private list(line: number, column: number, depth: number, indentless = false): { value: unknown; position: Position; next: number } {
+  /** A block list whose first `-` is at `column` of `line`; `indentless`: at the column of its map's key. As map() for the rest. */
+  private list(line: number, column: number, depth: number, indentless = false): unknown {
     if (depth > this.limits.nesting) unsupported();
     const value: unknown[] = [];
     const items: Position[] = [];
@@ -128,11 +161,10 @@ class Reader {
     for (;;) {
       const text = this.lines[line];
       if (text[column] !== '-' || (text.length > column + 1 && text[column + 1] !== ' ')) unsupported();
-      const item = this.value(line, column + 1, column, depth, false);
-      value.push(item.value);
-      items.push(item.position);
+      value.push(this.value(line, column + 1, column, depth, false));
+      items.push(this.position);
       if (items.length > this.limits.entries) unsupported();
-      line = this.significant(item.next);
+      line = this.significant(this.next);
       if (line === this.lines.length) break;
       const indent = this.indent(line);
       if (indent !== column || this.lines[line][column] !== '-') {
@@ -140,14 +172,17 @@ class Reader {
         break;
       }
     }
-    return { value, position: { at, items }, next: line };
+    this.position = { at, items };
+    this.next = line;
+    return value;
   }
 
   /**
    * The value after a key's `:` or a list's `-` (at `from` of `line`): inline, or the block on the
    * following lines, indented more than `indent` (a map's list may also start at the key's own column).
+   * As map() for the rest.
    */
-  private value(line: number, from: number, indent: number, depth: number, ofKey: boolean): { value: unknown; position: Position; next: number } {
+  private value(line: number, from: number, indent: number, depth: number, ofKey: boolean): unknown {
     const text = this.lines[line];
     let start = from;
     while (start < text.length && text.charCodeAt(start) === 32) start++;
@@ -165,9 +200,11 @@ class Reader {
         return this.list(next, nested, depth + 1, true);
       }
       if (start !== from || text.length !== from) unsupported();
-      return { value: null, position: { at: offset }, next: line + 1 };
+      this.position = offset;
+      this.next = line + 1;
+      return null;
     }
-    if (!ofKey && KEY.test(text.slice(start))) return this.map(line, start, indent, depth + 1);
+    if (!ofKey && keyEnd(text, start) >= 0) return this.map(line, start, indent, depth + 1);
     const c = text[start];
     if (c === '"' || c === "'") {
       const close = text.indexOf(c, start + 1);
@@ -183,7 +220,8 @@ class Reader {
     if ('[]{},#&*!|>\'"%@`'.includes(c)) unsupported();
     let end = text.indexOf(' #', start);
     if (end === -1) end = text.length;
-    const plain = text.slice(start, end).replace(/ +$/, '');
+    while (end > start && text.charCodeAt(end - 1) === 32) end--;
+    const plain = text.slice(start, end);
     if (plain.includes(': ') || plain.endsWith(':')) unsupported();
     return this.single(line, offset, scalar(plain), start + plain.length);
   }
@@ -192,13 +230,22 @@ class Reader {
    * A value that ends on its line at `end` (only blanks or a comment may follow). A method, not a
    * closure made per value: the build keeps function names, which costs a call for every closure made.
    */
-  private single(line: number, offset: number, value: unknown, end: number): { value: unknown; position: Position; next: number } {
-    if (!TRAILING.test(this.lines[line].slice(end))) unsupported();
-    return { value, position: { at: offset }, next: line + 1 };
+  private single(line: number, offset: number, value: unknown, end: number): unknown {
+    // Only blanks may follow on the line, or blanks and a comment.
+    const text = this.lines[line];
+    if (end < text.length) {
+      if (text.charCodeAt(end) !== 32) unsupported();
+      let i = end + 1;
+      while (i < text.length && text.charCodeAt(i) === 32) i++;
+      if (i < text.length && text.charCodeAt(i) !== 35) unsupported();
+    }
+    this.position = offset;
+    this.next = line + 1;
+    return value;
   }
 
   /** `|` or `|-`: the lines indented more than `indent`, at the indentation of the first one. */
-  private literal(line: number, start: number, indent: number): { value: unknown; position: Position; next: number } {
+  private literal(line: number, start: number, indent: number): unknown {
     const header = this.lines[line].slice(start);
     if (header !== '|' && header !== '|-') unsupported();
     const content: string[] = [];
@@ -229,12 +276,17 @@ class Reader {
     // No content, or a last line without a line break (which clip would not add): the full parser decides.
     if (!content.length || last === this.lines.length - 1) unsupported();
     const value = content.join('\n') + (header === '|' ? '\n' : '');
-    return { value, position: { at: this.starts[line] + start }, next: at };
+    this.position = this.starts[line] + start;
+    this.next = at;
+    return value;
   }
 }
 
 /** A plain scalar as the core schema reads it; numbers other than decimal integers are left to the full parser. */
 function scalar(text: string): unknown {
+  const c = text.charCodeAt(0);
+  // A letter but those null and the booleans start with (nearly every name in a fleet): a string.
+  if (((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) && !mayBeNullOrBool(text)) return text;
   if (NULL.test(text)) return null;
   if (BOOL.test(text)) return text[0] === 't' || text[0] === 'T';
   if (INT.test(text)) return parseInt(text, 10);
@@ -242,21 +294,21 @@ function scalar(text: string): unknown {
   return text;
 }
 
-/** The position of the value at a JSON pointer's segments; for a missing one, the nearest parent's (as load-yaml's nodeAt). */
-export function positionAt(position: Position, segments: readonly string[]): Position {
+/** The offset of the value at a JSON pointer's segments; for a missing one, the nearest parent's (as load-yaml's nodeAt). */
+export function positionAt(position: Position, segments: readonly string[]): number {
   let current: Position | undefined = position;
   let last = position;
   for (const segment of segments) {
-    if (current?.keys) {
+    if (typeof current === 'object' && current.keys) {
       const found = current.keys.get(segment);
-      if (!found) return last;
+      if (found === undefined) break;
       current = found;
-    } else if (current?.items) {
+    } else if (typeof current === 'object' && current.items) {
       current = current.items[Number(segment)];
     } else {
-      return last;
+      break;
     }
-    if (current) last = current;
+    if (current !== undefined) last = current;
   }
-  return last;
+  return typeof last === 'number' ? last : last.at;
 }
