@@ -143,11 +143,16 @@ function checkFlatNetworks(fleet: ResolvedFleet): Diagnostic[] {
   const byNetwork = new Map<string, { cluster: ResolvedCluster | RefusedCluster; cidr: NonNullable<ReturnType<typeof parseCidr>> }[]>();
   for (const c of members) {
     const cidr = c.podCIDR ? parseCidr(c.podCIDR) : undefined;
-    if (cidr) byNetwork.set(c.network, [...(byNetwork.get(c.network) ?? []), { cluster: c, cidr }]);
+    if (!cidr) continue;
+    const ranges = byNetwork.get(c.network);
+    if (ranges) ranges.push({ cluster: c, cidr });
+    else byNetwork.set(c.network, [{ cluster: c, cidr }]);
   }
   for (const ranges of byNetwork.values()) {
     ranges.forEach(({ cluster: b, cidr: cb }, j) => {
-      const clash = ranges.slice(0, j).find(({ cidr: ca }) => overlaps(ca, cb));
+      // The first range before it that overlaps it, found without a copy of those before it.
+      let clash: (typeof ranges)[number] | undefined;
+      for (let i = 0; i < j && !clash; i++) if (overlaps(ranges[i]!.cidr, cb)) clash = ranges[i];
       if (clash) {
         const a = clash.cluster;
         out.push(error('MF4014', `${b.path}/podCIDR`, `pod CIDR ${b.podCIDR} of ${b.name} overlaps ${a.podCIDR} of ${a.name} on flat network ${a.network}`, 'give every cluster of a flat network its own pod range'));

@@ -42,7 +42,9 @@ export function formatDiff(outdir: string, comparison: OutputComparison, options
   const grouped = new Map<string, FileChange[]>();
   for (const change of changes) {
     const group = groupOf(change.path);
-    grouped.set(group, [...(grouped.get(group) ?? []), change]);
+    const files = grouped.get(group);
+    if (files) files.push(change);
+    else grouped.set(group, [change]);
   }
   // The fleet's files first, then environments and clusters by name.
   const groups = new Map([...grouped].sort(([a], [b]) => (a === 'fleet' ? -1 : b === 'fleet' ? 1 : a < b ? -1 : a > b ? 1 : 0)));

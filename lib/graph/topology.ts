@@ -63,7 +63,9 @@ export function topologyOf(fleet: ResolvedFleet, links: readonly LinkSpec[] = []
         ...(gateway ? { gateway: cluster.gateway.address ? { address: cluster.gateway.address } : {} } : {}),
         hub: hubs.has(cluster.name),
       };
-      networks.set(cluster.network, [...(networks.get(cluster.network) ?? []), node]);
+      const nodes = networks.get(cluster.network);
+      if (nodes) nodes.push(node);
+      else networks.set(cluster.network, [node]);
     }
     return { name: environment.name, networks: [...networks].map(([name, clusters]) => ({ name, clusters })) };
   });

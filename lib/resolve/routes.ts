@@ -16,7 +16,12 @@ export type ResolvedServiceDeclaration = Selected<ServiceDeclarationSpec>;
 export function selectRoutesAndServices(spec: FleetSpec): Map<string, { routes: ResolvedRoute[]; services: ResolvedServiceDeclaration[] }> {
   const byCluster = new Map(spec.clusters.map((c) => [c.name, { routes: [] as ResolvedRoute[], services: [] as ResolvedServiceDeclaration[] }]));
   const environmentsOf = new Map<string, string[]>();
-  for (const c of spec.clusters) environmentsOf.set(c.environment, [...(environmentsOf.get(c.environment) ?? []), c.name]);
+  for (const c of spec.clusters) {
+    // Pushed, not copied: an environment of 300 clusters copied its list 300 times.
+    const names = environmentsOf.get(c.environment);
+    if (names) names.push(c.name);
+    else environmentsOf.set(c.environment, [c.name]);
+  }
   // Selections are expanded once, so a fleet of thousands of clusters costs what its entries name.
   const expand = (selection: ClusterSelection) => new Set([...(selection.clusters ?? []), ...(selection.environments ?? []).flatMap((e) => environmentsOf.get(e) ?? [])]);
   (spec.routes ?? []).forEach((route, index) => {
