@@ -30,7 +30,7 @@ export function parseCidr(text: string): Cidr | undefined {
   return { text, family: 6, first, last: first + (1n << hostBits) - 1n };
 }
 
-/** The number of 1 to `digits` decimal digits (leading zeros too) that is text[from, to), or -1. */
+/** The number text[from, to) writes in 1 to `digits` decimal digits (leading zeros allowed), or -1 for any other text. */
 function decimalAt(text: string, from: number, to: number, digits: number): number {
   if (to <= from || to - from > digits) return -1;
   let value = 0;
