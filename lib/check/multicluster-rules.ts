@@ -5,9 +5,10 @@ import { GATEWAY_DEFAULTS } from '../compat/multicluster-names.ts';
 import { error, show, warning, type Diagnostic } from '../model/diagnostics.ts';
 import { chooseFrom } from '../model/suggest.ts';
 import { originOf } from '../model/merge.ts';
-import type { RefusedCluster, ResolvedCluster, ResolvedFleet, ResolvedLink } from '../resolve/resolve.ts';
+import type { ResolvedCluster, ResolvedFleet, ResolvedLink } from '../resolve/resolve.ts';
 import { federatedServiceName, mirroredServiceName } from '../compat/multicluster-names.ts';
 import { overlaps, parseCidr } from '../model/cidr.ts';
+import { groupBy } from '../model/grouping.ts';
 
 export function checkMulticluster(fleet: ResolvedFleet): Diagnostic[] {
   const byName = new Map(fleet.clusters.map((c) => [c.name, c]));
@@ -140,14 +141,13 @@ function checkFlatNetworks(fleet: ResolvedFleet): Diagnostic[] {
     if (!c.podCIDR) out.push(error('MF4013', `${c.path}/podCIDR`, `cluster ${c.name} is on a flat network but has no podCIDR`, 'set podCIDR: flat links need pod ranges that do not overlap'));
   }
   // Pairs only within a network, each range parsed once.
-  const byNetwork = new Map<string, { cluster: ResolvedCluster | RefusedCluster; cidr: NonNullable<ReturnType<typeof parseCidr>> }[]>();
-  for (const c of members) {
-    const cidr = c.podCIDR ? parseCidr(c.podCIDR) : undefined;
-    if (!cidr) continue;
-    const ranges = byNetwork.get(c.network);
-    if (ranges) ranges.push({ cluster: c, cidr });
-    else byNetwork.set(c.network, [{ cluster: c, cidr }]);
-  }
+  const byNetwork = groupBy(
+    members.flatMap((c) => {
+      const cidr = c.podCIDR ? parseCidr(c.podCIDR) : undefined;
+      return cidr ? [{ cluster: c, cidr }] : [];
+    }),
+    (range) => range.cluster.network,
+  );
   for (const ranges of byNetwork.values()) {
     ranges.forEach(({ cluster: b, cidr: cb }, j) => {
       // The first range before it that overlaps it, found without a copy of those before it.
@@ -199,15 +199,6 @@ function checkServiceNames(fleet: ResolvedFleet): Diagnostic[] {
   return diagnostics;
 }
 
-function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const list = groups.get(key(item));
-    if (list) list.push(item);
-    else groups.set(key(item), [item]);
-  }
-  return groups;
-}
 
 function checkUsefulLinks(fleet: ResolvedFleet): Diagnostic[] {
   if (fleet.exports.length === 0) return [];

@@ -3,6 +3,7 @@
 import { unifiedDiff, type FileChange, type FolderComparison } from '../output/diff.ts';
 import { chartVersionChanges, riskyChanges, type Risk } from '../output/risks.ts';
 import { GITOPS_FOLDER } from '../output/gitops-paths.ts';
+import { groupBy } from '../model/grouping.ts';
 
 export interface OutputComparison {
   readonly changes: readonly FileChange[];
@@ -39,13 +40,7 @@ export function formatDiff(outdir: string, comparison: OutputComparison, options
     out.push(`mesh chart versions:\n${[...comparison.chartVersions].map(([cluster, change]) => `  ${cluster}: ${change}`).join('\n')}`, '');
   }
 
-  const grouped = new Map<string, FileChange[]>();
-  for (const change of changes) {
-    const group = groupOf(change.path);
-    const files = grouped.get(group);
-    if (files) files.push(change);
-    else grouped.set(group, [change]);
-  }
+  const grouped = groupBy(changes, (change) => groupOf(change.path));
   // The fleet's files first, then environments and clusters by name.
   const groups = new Map([...grouped].sort(([a], [b]) => (a === 'fleet' ? -1 : b === 'fleet' ? 1 : a < b ? -1 : a > b ? 1 : 0)));
   out.push('changed files:');

@@ -4,7 +4,8 @@
 // gateway link targets the cluster, as in lib/constructs/multicluster/multicluster-values.ts).
 import { federatedServiceName } from '../compat/multicluster-names.ts';
 import type { LinkModeName, LinkSpec } from '../model/types.ts';
-import type { ResolvedFleet } from '../resolve/resolve.ts';
+import type { ResolvedCluster, ResolvedFleet } from '../resolve/resolve.ts';
+import { groupBy } from '../model/grouping.ts';
 
 export interface TopologyCluster {
   readonly name: string;
@@ -53,21 +54,17 @@ export function topologyOf(fleet: ResolvedFleet, links: readonly LinkSpec[] = []
   const views = fleet.views;
   const hubs = new Set(links.flatMap((entry) => ('hub' in entry ? [entry.hub] : [])));
   const environments = fleet.environments.map((environment) => {
-    const networks = new Map<string, TopologyCluster[]>();
-    for (const cluster of environment.clusters) {
+    const nodeOf = (cluster: ResolvedCluster): TopologyCluster => {
       const gateway = views.get(cluster.name)?.incoming.some((l) => l.mode === 'gateway');
-      const node: TopologyCluster = {
+      return {
         name: cluster.name,
         linkerd: cluster.linkerdVersion,
         ha: cluster.ha,
         ...(gateway ? { gateway: cluster.gateway.address ? { address: cluster.gateway.address } : {} } : {}),
         hub: hubs.has(cluster.name),
       };
-      const nodes = networks.get(cluster.network);
-      if (nodes) nodes.push(node);
-      else networks.set(cluster.network, [node]);
-    }
-    return { name: environment.name, networks: [...networks].map(([name, clusters]) => ({ name, clusters })) };
+    };
+    return { name: environment.name, networks: [...groupBy(environment.clusters, (c) => c.network)].map(([name, clusters]) => ({ name, clusters: clusters.map(nodeOf) })) };
   });
   return { fleet: fleet.name, environments, links: pairLinks(fleet), federatedServices: fleet.federatedServices.map(({ name, namespace, clusters }) => ({ name, namespace, clusters })) };
 }
