@@ -13,6 +13,7 @@ import { closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, r
 import { basename, dirname, join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { cacheDir, writeCacheFile } from '../compiled-cache.ts';
+import { groupBy } from '../model/grouping.ts';
 import { folderStatsDigest, isWholeFolder, OUTPUT_MARKER, type FolderFileStats, type SurveyedFiles } from '../output/folder-ownership.ts';
 import { INDEX_FILE, type RenderedCluster } from '../output/rendered-cluster.ts';
 import { indexViewFileContent } from '../output/previous-index.ts';
@@ -546,16 +547,8 @@ function placedOf({ offset, length, coldOffset, coldLength }: Placed): Placed {
  * whole, and each of its other files (among other clusters' in the environment's GitOps folders) on its own.
  */
 function partUnits({ files, stats, folder }: { files: CachedPart['files']; stats: FileStats; folder?: string }): { folder: string; files: number; bytes: number }[] {
-  const units = new Map<string, { folder: string; files: number; bytes: number }>();
-  // The part's own folder first, as its files come (partUnitOf).
-  if (folder !== undefined) units.set(folder, { folder, files: 0, bytes: 0 });
-  files.forEach(([path], i) => {
-    const unit = partUnitOf(path, folder);
-    const counted = units.get(unit) ?? units.set(unit, { folder: unit, files: 0, bytes: 0 }).get(unit)!;
-    counted.files++;
-    counted.bytes += sizeAt(stats, i);
-  });
-  return [...units.values()].filter((unit) => unit.files > 0);
+  const units = groupBy(files.keys(), (i) => partUnitOf(files[i]![0], folder));
+  return [...units].map(([unit, indices]) => ({ folder: unit, files: indices.length, bytes: indices.reduce((sum, i) => sum + sizeAt(stats, i), 0) }));
 }
 
 /** The byte sizes of the first `files` files of a list of stats, summed. */

@@ -18,6 +18,7 @@ import { newLifeline, watchLifelines, type LifelineWatch } from '../thread-watch
 import { checkWritten, type FileContent } from '../output/atomic-write.ts';
 import type { Diagnostic } from '../model/diagnostics.ts';
 import type { KubeObject, ObjectFile } from '../model/kube-object.ts';
+import { groupBy } from '../model/grouping.ts';
 import { clusterFolder } from '../output/cluster-layout.ts';
 import { gatewayApiFolderFiles } from '../output/gateway-api-folder.ts';
 import type { ClusterEntry } from '../output/index-file.ts';
@@ -769,12 +770,7 @@ type PartSizes = readonly (readonly [path: string, size: number])[];
  */
 function checkedPart(fleet: ResolvedFleet, cluster: ResolvedCluster, staged: StagedTarget, files: PartSizes, mtimes: readonly number[]): void {
   const own = clusterPartFolder(environmentDelivery(fleet.delivery, cluster.environment), cluster.name);
-  const units = new Map<string, [string, number, number][]>();
-  files.forEach(([path, size], i) => {
-    const unit = partUnitOf(path, own);
-    (units.get(unit) ?? units.set(unit, []).get(unit)!).push([path, size, mtimes[i]!]);
-  });
-  for (const [unit, checked] of units) staged.checked(unit, checked);
+  for (const [unit, indices] of groupBy(files.keys(), (i) => partUnitOf(files[i]![0], own))) staged.checked(unit, indices.map((i) => [files[i]![0], files[i]![1], mtimes[i]!] as const));
 }
 
 /** A worker's cluster as the fleet-wide steps read it; its files are in the staged folder or here. */
