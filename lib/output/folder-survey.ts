@@ -6,8 +6,10 @@
 // has loaded its modules, and read the cache, when the folder is opened and its job posted, before
 // the fleet is planned; each result is taken when needed, in the order the thread makes them: the
 // cache file, the walk (needed once the cache has been matched), the index (once the clusters are
-// rendered). A thread that stops without answering (its heap limit, above all) is noticed by a
-// watchdog (lib/thread-watchdog.ts), and its work done here.
+// rendered). The walk (~0.4 s) often outlasts the main thread's planning: the index is then read
+// here while it runs (synthesize's staged-change checks fill that wait), and the thread skips it. A
+// thread that stops without answering (its heap limit, above all) is noticed by a watchdog
+// (lib/thread-watchdog.ts), and its work done here.
 import { closeSync, existsSync, fstatSync, lstatSync, openSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { getHeapStatistics } from 'node:v8';
@@ -40,7 +42,18 @@ const HEAP_AFTER = 4;
 const PREFETCHED = 5;
 /** control[READ_AT_JOB]: the files to read ahead that the thread read when its job came, not before (tests). */
 const READ_AT_JOB = 6;
-const CONTROL_SLOTS = 7;
+/**
+ * control[INDEX_CLAIM]: which thread reads the previous index, the first to claim it (compareExchange
+ * from UNCLAIMED): the main thread when it asks for it while the walk is out (PendingSurvey.previousIndex),
+ * else the survey's thread, once it has walked.
+ */
+const INDEX_CLAIM = 7;
+const UNCLAIMED = 0;
+const CLAIMED_HERE = 1;
+const CLAIMED_THERE = 2;
+/** control[INDEXES_READ]: the previous indexes the thread read (tests). */
+const INDEXES_READ = 8;
+const CONTROL_SLOTS = 9;
 /** The thread's state once the watchdog saw it stop. */
 const GONE = 1;
 
@@ -51,12 +64,19 @@ export interface PendingSurvey {
   result(): OwnershipSurvey;
   /** Whether result() would answer without waiting for the thread (it has, or is gone); never blocks. */
   answered(): boolean;
-  /** readPreviousIndex of the folder, or the view the last synth kept of its index.json (SurveyJob.indexView); blocks until the thread has it, which is done then. */
+  /**
+   * readPreviousIndex of the folder, or the view the last synth kept of its index.json
+   * (SurveyJob.indexView). Asked while the thread still walks, it is read here, and the thread
+   * skips it (the caller has the time: it would wait for the walk); else it blocks until the thread
+   * has it, which is done then.
+   */
   previousIndex(): PreviousIndex | undefined;
   /** Stops the thread, when the folder is closed before both were taken. */
   stop(): void;
   /** Where result()'s walk ran: on the survey's thread, or here (a small folder, or a thread that failed). */
   where(): 'thread' | 'here';
+  /** Where previousIndex() read the index, once it has: on the survey's thread, or here (asked while the walk was out, a small folder, or a thread that failed). */
+  indexFrom(): 'thread' | 'here' | undefined;
 }
 
 /** What the thread starts with; its job (SurveyJob) comes on the port, so that it can start before the folder is known. */
@@ -117,9 +137,14 @@ interface SurveyThread {
  * `failed` instead of what it could not make (the main thread then makes it, and meets the error itself).
  * The file's bytes are moved, not copied, to the main thread.
  * The index goes as JSON text (null for none): ~2 MB at 1000 clusters, which JSON.parse reads 2–4×
- * faster than the structured clone of its ~50,000 small objects.
+ * faster than the structured clone of its ~50,000 small objects (when it is asked for). When the main
+ * thread claimed it (INDEX_CLAIM), the survey's message (or its failure's) is the last, and says so.
  */
-type SurveyMessage = { readonly readAhead: Uint8Array | null } | { readonly survey: OwnershipSurvey } | { readonly previousIndex: string | null } | { readonly failed: true };
+type SurveyMessage =
+  | { readonly readAhead: Uint8Array | null }
+  | { readonly survey: OwnershipSurvey; readonly last?: true }
+  | { readonly previousIndex: string | null }
+  | { readonly failed: true; readonly last?: true };
 
 export interface SurveyOptions {
   /** The marker's size from which the survey runs on a thread (THREAD_THRESHOLD). */
@@ -136,7 +161,16 @@ export function startSurvey(target: string, display: string, withStats: boolean,
   const { threshold = THREAD_THRESHOLD, workerCode = (code: string) => code } = options;
   if (!surveyedOnThread(target, threshold)) {
     let survey: OwnershipSurvey | undefined;
-    return { readAhead: () => undefined, previousIndex: () => previousIndexOf(target, indexView), result: () => (survey ??= surveyOwnership(target, display, withStats)), answered: () => true, stop: () => {}, where: () => 'here' };
+    let indexFrom: 'here' | undefined;
+    return {
+      readAhead: () => undefined,
+      previousIndex: () => ((indexFrom = 'here'), previousIndexOf(target, indexView)),
+      result: () => (survey ??= surveyOwnership(target, display, withStats)),
+      answered: () => true,
+      stop: () => {},
+      where: () => 'here',
+      indexFrom: () => indexFrom,
+    };
   }
   // The thread prestartSurvey started, unless the tests wrap the thread's code.
   let thread = prestarted;
@@ -147,10 +181,16 @@ export function startSurvey(target: string, display: string, withStats: boolean,
   }
   const running = thread ?? startThread(workerCode);
   const { control, port: port1 } = running;
+  // A held thread's last job left it claimed.
+  Atomics.store(control, INDEX_CLAIM, UNCLAIMED);
   port1.postMessage({ target, display, withStats, ...(readAhead !== undefined ? { readAhead } : {}), ...(indexView !== undefined ? { indexView } : {}) } satisfies SurveyJob);
   // What came from the thread; a part it failed to make is made here.
   let ahead: Uint8Array | undefined;
   let previous: { readonly value: PreviousIndex | undefined } | undefined;
+  // The index as the thread sent it (null: none), parsed when asked for; and whether it was read here instead.
+  let indexText: string | null | undefined;
+  let indexClaimed = false;
+  let indexFrom: 'thread' | 'here' | undefined;
   let survey: OwnershipSurvey | undefined;
   let where: 'thread' | 'here' = 'thread';
   let stopped = false;
@@ -169,11 +209,12 @@ export function startSurvey(target: string, display: string, withStats: boolean,
   };
   const drain = () => {
     for (let m = receiveMessageOnPort(port1); m; m = receiveMessageOnPort(port1)) {
-      received++;
       const message = m.message as SurveyMessage;
+      // The last message, with the index read here: it counts for the index's too.
+      received += 'last' in message ? 2 : 1;
       if ('readAhead' in message) ahead = message.readAhead ?? undefined;
       else if ('survey' in message) survey = message.survey;
-      else if ('previousIndex' in message) previous = { value: message.previousIndex === null ? undefined : (JSON.parse(message.previousIndex) as PreviousIndex) };
+      else if ('previousIndex' in message) indexText = message.previousIndex;
       else failed = true;
     }
   };
@@ -199,8 +240,9 @@ export function startSurvey(target: string, display: string, withStats: boolean,
       return bytes;
     },
     result() {
-      if (survey) return survey;
-      receive(SURVEYED);
+      if (!survey) receive(SURVEYED);
+      // The index was read here: once the survey is in, the thread has nothing more to give.
+      if (indexClaimed) stop();
       if (!survey) {
         // A thread that failed (or an error the walk met, such as a folder it may not read): the walk
         // again here, which throws that error as the main thread's own.
@@ -215,16 +257,23 @@ export function startSurvey(target: string, display: string, withStats: boolean,
       return received >= SURVEYED || Atomics.load(control, STATE) === GONE;
     },
     previousIndex() {
-      if (!previous) {
+      if (previous) return previous.value;
+      if (!stopped && Atomics.compareExchange(control, INDEX_CLAIM, UNCLAIMED, CLAIMED_HERE) === UNCLAIMED) {
+        // The thread still walks: read here (the caller has the time) while it does, and not there.
+        indexClaimed = true;
+      } else {
         receive(INDEXED);
         stop();
+        if (indexText !== undefined) previous = { value: indexText === null ? undefined : (JSON.parse(indexText) as PreviousIndex) };
       }
-      // A thread that failed to read it: read here.
+      indexFrom = previous ? 'thread' : 'here';
+      // Read here, or the thread failed to read it.
       previous ??= { value: previousIndexOf(target, indexView) };
       return previous.value;
     },
     stop,
     where: () => where,
+    indexFrom: () => indexFrom,
   };
 }
 
@@ -401,6 +450,11 @@ export function filesReadAtJob(): number | undefined {
   return prestarted && Atomics.load(prestarted.control, READ_AT_JOB);
 }
 
+/** How many previous indexes the prestarted thread read, in all its jobs (tests). */
+export function indexesReadOnThread(): number | undefined {
+  return prestarted && Atomics.load(prestarted.control, INDEXES_READ);
+}
+
 /** Whether a prestarted survey thread waits for its job, and how many survey threads this process started (tests). */
 export function surveyThreads(): { readonly prestarted: boolean; readonly started: number } {
   return { prestarted: prestarted !== undefined, started: threadsStarted };
@@ -452,13 +506,19 @@ function survey({ target, display, withStats, readAhead, indexView }: SurveyJob,
   }
   bytes ??= null;
   send({ readAhead: bytes }, bytes ? [bytes.buffer as ArrayBuffer] : []);
+  let walked: SurveyMessage = { failed: true };
+  let moved: ArrayBuffer[] = [];
   try {
     const survey = surveyOwnership(target, display, withStats);
-    send({ survey }, survey.files ? [survey.files.stats.buffer as ArrayBuffer] : []);
+    walked = { survey };
+    moved = survey.files ? [survey.files.stats.buffer as ArrayBuffer] : [];
   } catch {
     // Made on the main thread instead; the index is read all the same.
-    send({ failed: true });
   }
+  // Claimed by the main thread while the walk was out (PendingSurvey.previousIndex): read there.
+  if (Atomics.compareExchange(control, INDEX_CLAIM, UNCLAIMED, CLAIMED_THERE) === CLAIMED_HERE) return send({ ...walked, last: true }, moved);
+  send(walked, moved);
+  Atomics.store(control, INDEXES_READ, Atomics.load(control, INDEXES_READ) + 1);
   try {
     // The view the last synth kept of the index.json it wrote, while the file is that one: not read again (~9 MB at 1000 clusters).
     const kept = indexView === undefined ? undefined : readIndexView(target, indexView);

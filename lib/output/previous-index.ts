@@ -99,6 +99,18 @@ export function indexViewFileContent(index: { readonly size: number; readonly mt
  * a file that does not parse) undefined.
  */
 export function readIndexView(outdir: string, file: string): string | undefined {
+  const view = indexViewText(outdir, file);
+  if (view === undefined) return undefined;
+  try {
+    JSON.parse(view);
+    return view;
+  } catch {
+    return undefined;
+  }
+}
+
+/** readIndexView's view, not yet parsed: undefined when the view file does not describe the folder's index.json. */
+function indexViewText(outdir: string, file: string): string | undefined {
   try {
     const read = readRegularFile(file, { limit: INPUT_LIMITS.outputFile, what: 'output index view', noFollow: true });
     if (!('text' in read)) return undefined;
@@ -107,9 +119,7 @@ export function readIndexView(outdir: string, file: string): string | undefined 
     const header = JSON.parse(read.text.slice(0, line)) as Partial<IndexViewHeader>;
     const index = lstatSync(join(outdir, 'index.json'), { throwIfNoEntry: false });
     if (header.cut !== CUT || !index?.isFile() || index.size !== header.size || index.mtimeMs !== header.mtimeMs) return undefined;
-    const view = read.text.slice(line + 1);
-    JSON.parse(view);
-    return view;
+    return read.text.slice(line + 1);
   } catch {
     return undefined;
   }
@@ -117,8 +127,16 @@ export function readIndexView(outdir: string, file: string): string | undefined 
 
 /** The previous index's view: the view file's (readIndexView) when it holds that of the folder's index.json, else read from the file. */
 export function previousIndexOf(outdir: string, viewFile?: string): PreviousIndex | undefined {
-  const view = viewFile === undefined ? undefined : readIndexView(outdir, viewFile);
-  return view === undefined ? readPreviousIndex(outdir) : (JSON.parse(view) as PreviousIndex);
+  const view = viewFile === undefined ? undefined : indexViewText(outdir, viewFile);
+  if (view !== undefined) {
+    // Parsed once (readIndexView parses to check, for the survey's thread, which sends the text on).
+    try {
+      return JSON.parse(view) as PreviousIndex;
+    } catch {
+      // Not the view's JSON: the file itself.
+    }
+  }
+  return readPreviousIndex(outdir);
 }
 
 /** What to keep of a value: an object's fields (each cut as given) or only its field names, an array's items (each cut). */

@@ -188,9 +188,15 @@ export interface IncrementalOptions {
   readonly readAhead?: () => Uint8Array | undefined;
   /** Whether `files` would answer without waiting (OutputFolder.filesReady). */
   readonly filesReady?: () => boolean;
+  /**
+   * The caller's work that needs neither the survey nor the clusters' outcomes, which reusable does
+   * if the survey is still out once its own is done (synthesize: the staged-change checks, which
+   * read the previous index.json), instead of waiting idle for it.
+   */
+  readonly whileSurveyed?: () => unknown;
 }
 
-export function incrementalSynth(target: string, { readOnly = false, files, readAhead, filesReady }: IncrementalOptions = {}): Incremental {
+export function incrementalSynth(target: string, { readOnly = false, files, readAhead, filesReady, whileSurveyed }: IncrementalOptions = {}): Incremental {
   const file = cacheFileOf(target);
   // The folder's survey, taken by reusable once the input keys are made and the cache read (it throws the folder's refusal, if any).
   let surveyed: SurveyedFiles | undefined;
@@ -352,6 +358,12 @@ export function incrementalSynth(target: string, { readOnly = false, files, read
           context.fleet.clusters.flatMap((_, index) => (matched.has(index) ? [] : [index])),
           () => !filesReady(),
         );
+      }
+      if (filesReady && !filesReady()) {
+        // The survey is still out: what is needed whatever it finds, made now instead of after it
+        // (the GitOps parts' keys, for the parts cached with the clusters; the caller's work).
+        if (candidates) partKeysOf(context.fleet);
+        if (!filesReady()) whileSurveyed?.();
       }
       surveyed = files?.();
       const result = new Map<number, ClusterOutcome>();

@@ -208,15 +208,18 @@ export function synthesize(input: FleetInput, options: SynthOptions = {}): Synth
         : options.dryRun === 'count'
           ? (_path, text) => void (bytes += Buffer.byteLength(text))
           : undefined;
+    // Staged operations (trust anchor rotation, Linkerd versions, retired clusters) against what was
+    // delivered last: while a re-synth waits for the folder's survey (incremental.reusable), when it
+    // does, else after rendering; reported with the rest after rendering either way.
+    const opened = folder;
+    let staging: Diagnostic[] | undefined;
+    const stagedOperations = () => (staging ??= stagedChangeDiagnostics(opened.previousIndex(), fleet));
     // A dry run reads the cache and leaves it as it is (it describes the folder, which stays as it is).
-    const incremental = incrementally ? incrementalSynth(folder.target, { readOnly: !writing, files: folder.files, readAhead: folder.readAhead, filesReady: folder.filesReady }) : undefined;
+    const incremental = incrementally ? incrementalSynth(folder.target, { readOnly: !writing, files: folder.files, readAhead: folder.readAhead, filesReady: folder.filesReady, whileSurveyed: stagedOperations }) : undefined;
     try {
       rendered = renderFleet(fleet, lock, {}, input.apps, sink, options.keep, incremental);
-      // Staged operations (trust anchor rotation, Linkerd versions, retired clusters) against what was
-      // delivered last: after rendering, as the survey's thread reads the previous index after its walk.
-      const stagedOperations = stagedChangeDiagnostics(folder.previousIndex(), fleet);
       const lockWarning = rebuilt ? [warning('MF8006', '', rebuilt, 'commit the output with its rebuilt versions.lock.json')] : [];
-      ({ diagnostics, acknowledged } = applyAcknowledgements(input.document, [...plan.diagnostics, ...stagedOperations, ...lockWarning, ...rendered.diagnostics], true));
+      ({ diagnostics, acknowledged } = applyAcknowledgements(input.document, [...plan.diagnostics, ...stagedOperations(), ...lockWarning, ...rendered.diagnostics], true));
       if (diagnostics.some((d) => d.severity === 'error') || (options.strict && diagnostics.length)) throw new FleetError(diagnostics, input.locate);
       if (sink) for (const [path, text] of rendered.files) sink(path, text);
       if (incremental && !writing) {

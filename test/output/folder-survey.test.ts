@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FileAccessError } from '../../lib/model/file-access.ts';
 import { folderStatsDigest, OUTPUT_MARKER, ownerMarker, surveyedFiles, surveyOwnership, type OwnershipSurvey } from '../../lib/output/folder-ownership.ts';
-import { collectHeldSurveyGarbage, filesReadAtJob, heldSurveyCollections, prefetchedFiles, prefetchForHeldSurvey, prestartSurvey, releasePrestartedSurvey, startSurvey, surveyThreads } from '../../lib/output/folder-survey.ts';
+import { collectHeldSurveyGarbage, filesReadAtJob, heldSurveyCollections, indexesReadOnThread, prefetchedFiles, prefetchForHeldSurvey, prestartSurvey, releasePrestartedSurvey, startSurvey, surveyThreads } from '../../lib/output/folder-survey.ts';
 import { readPreviousIndex } from '../../lib/output/previous-index.ts';
 import { openOutputFolder } from '../../lib/output/output-folder.ts';
 import { readTree } from '../support/tree.ts';
@@ -87,6 +87,32 @@ describe('the survey of an output folder on its own thread', () => {
     expect(previous).toStrictEqual(readPreviousIndex(target));
     expect(previous).toStrictEqual({ trustAnchors: [{ sha256: 'AB:CD' }], environments: [{ name: 'dev', clusters: [{ name: 'c0', linkerd: 'v1', links: [{ target: 'c1' }] }] }] });
     expect(pending.where()).toBe('thread');
+  });
+
+  it('reads the previous index here when it is asked for while the thread walks (the thread then skips it); after the walk, as the thread read it', () => {
+    const { target, paths } = outputFolder();
+    const index = (cluster: string) => JSON.stringify({ fleet: 'f', environments: [{ name: 'dev', clusters: [{ name: cluster, linkerd: 'v1' }] }] });
+    writeFileSync(join(target, 'index.json'), index('c0'));
+    writeFileSync(join(target, OUTPUT_MARKER), ownerMarker([...paths, 'index.json']));
+    // The thread starts its code once the gate file exists: still walking (not even started) when the index is asked for.
+    const gate = join(work, 'gate');
+    const gated = (code: string) => `{ const fs = require('node:fs'); const deadline = Date.now() + 20000; while (!fs.existsSync(${JSON.stringify(gate)}) && Date.now() < deadline) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5); }\n${code}`;
+    const pending = startSurvey(target, 'out', true, { workerCode: gated });
+    const clusterOf = (previous: unknown) => (previous as { environments: { clusters: { name: string }[] }[] }).environments[0]!.clusters[0]!.name;
+    expect(pending.answered()).toBe(false);
+    expect(clusterOf(pending.previousIndex())).toBe('c0');
+    expect(pending.indexFrom()).toBe('here');
+    // Rewritten once read: the index stays the one read here.
+    writeFileSync(join(target, 'index.json'), index('c1'));
+    writeFileSync(gate, '');
+    expect(pending.result()).toStrictEqual(surveyOwnership(target, 'out', true));
+    expect(pending.where()).toBe('thread');
+    expect(clusterOf(pending.previousIndex())).toBe('c0');
+    // Asked once the survey is in: the thread's.
+    const after = startSurvey(target, 'out', true, { workerCode: gated });
+    after.result();
+    expect(clusterOf(after.previousIndex())).toBe('c1');
+    expect(after.indexFrom()).toBe('thread');
   });
 
   it('refuses a folder holding what meshfleet did not write, with the walk on this thread\'s message', () => {
@@ -237,6 +263,7 @@ describe('the survey of an output folder on its own thread', () => {
     utimesSync(ahead, atime, mtime);
     const changed = startSurvey(target, 'out', true, {}, ahead);
     expect(Buffer.from(changed.readAhead()!).toString()).toBe('read later');
+    changed.result();
     changed.previousIndex();
     expect(filesReadAtJob()).toBe(1);
     // Held, the same thread: unchanged since it was read ahead, not read at the job.
@@ -244,6 +271,7 @@ describe('the survey of an output folder on its own thread', () => {
     expect(prefetchedFiles(1, 10_000)).toBe(2);
     const unchanged = startSurvey(target, 'out', true, {}, ahead);
     expect(Buffer.from(unchanged.readAhead()!).toString()).toBe('read later');
+    unchanged.result();
     unchanged.previousIndex();
     expect(filesReadAtJob()).toBe(1);
     releasePrestartedSurvey();
@@ -304,6 +332,38 @@ describe('the survey of an output folder on its own thread', () => {
     const failing = startSurvey(target, 'out', true);
     expect(() => failing.result()).toThrow(FileAccessError);
     expect(surveyThreads()).toStrictEqual({ prestarted: false, started: before + 3 });
+  });
+
+  it("has a held thread skip the index it was to read once it was read here, and read it when it was not", () => {
+    const { target } = outputFolder();
+    writeFileSync(join(target, 'index.json'), JSON.stringify({ fleet: 'f', environments: [] }));
+    prestartSurvey(target, true);
+    expect(indexesReadOnThread()).toBe(0);
+    // The survey first, then the index: the thread's.
+    const walked = startSurvey(target, 'out', true);
+    walked.result();
+    expect(walked.previousIndex()).toStrictEqual(readPreviousIndex(target));
+    expect(walked.indexFrom()).toBe('thread');
+    expect(indexesReadOnThread()).toBe(1);
+    // The index at once, as a synth waiting for the walk asks for it: read here, and not by the
+    // thread, which is kept for the next survey all the same. (The thread reads a large file first,
+    // as asked: it is still busy with that when the index is asked for.)
+    const busy = join(work, 'busy.bin');
+    writeFileSync(busy, Buffer.alloc(32 * 1024 * 1024));
+    prefetchForHeldSurvey(busy);
+    const asked = startSurvey(target, 'out', true);
+    expect(asked.previousIndex()).toStrictEqual(readPreviousIndex(target));
+    expect(asked.indexFrom()).toBe('here');
+    expect(asked.result()).toStrictEqual(surveyOwnership(target, 'out', true));
+    expect(surveyThreads().prestarted).toBe(true);
+    expect(indexesReadOnThread()).toBe(1);
+    // The next job's index is the thread's again.
+    const next = startSurvey(target, 'out', true);
+    next.result();
+    expect(next.previousIndex()).toStrictEqual(readPreviousIndex(target));
+    expect(next.indexFrom()).toBe('thread');
+    expect(indexesReadOnThread()).toBe(2);
+    releasePrestartedSurvey();
   });
 
   it('has a held thread that surveyed collect its garbage when asked between runs, and none that has not surveyed since', () => {

@@ -27,12 +27,14 @@ import { diffTrees, readTree } from '../support/tree.ts';
 // cache file removed once it gave it, with `survey.removeAhead`). `survey.answers` 'late': the survey
 // says it has not answered until it is waited for; 'first': it has (it is waited for when asked);
 // 'real': as its thread has. `survey.early` lists the clusters a synth rendered meanwhile
-// (lib/synth/render-workers.ts renderWhileWaiting), by fleet index.
+// (lib/synth/render-workers.ts renderWhileWaiting), by fleet index; `survey.asked`, in order, when
+// the synth asked for the survey and for the previous index.json.
 const survey = vi.hoisted(() => ({
   threaded: false,
   removeAhead: false,
   answers: 'real' as 'real' | 'late' | 'first',
   early: [] as number[],
+  asked: [] as ('survey' | 'index')[],
   last: undefined as undefined | { where(): 'thread' | 'here' },
   readAhead: undefined as undefined | { path?: string; size?: number },
 }));
@@ -47,7 +49,8 @@ vi.mock('../../lib/output/folder-survey.ts', async (importOriginal) => {
       let waited = false;
       return {
         ...pending,
-        result: () => ((waited = true), pending.result()),
+        result: () => ((waited = true), survey.asked.push('survey'), pending.result()),
+        previousIndex: () => (survey.asked.push('index'), pending.previousIndex()),
         answered: () => (survey.answers === 'late' ? waited : survey.answers === 'first' ? (pending.result(), true) : pending.answered()),
         readAhead: () => {
           const bytes = pending.readAhead();
@@ -118,6 +121,7 @@ afterEach(() => {
   survey.removeAhead = false;
   survey.answers = 'real';
   survey.early = [];
+  survey.asked = [];
   survey.last = undefined;
   survey.readAhead = undefined;
 });
@@ -871,13 +875,40 @@ describe('incremental synth with the output folder surveyed on its own thread', 
     expect(survey.early).toStrictEqual([]);
   });
 
+  it("makes the staged-change checks against the previous index.json while the survey is out, with what they find reported as after rendering", () => {
+    const out = join(work, 'out');
+    // A downgrade (refused against the previous index.json) and another cluster changed.
+    const edited = editedWithLateSurvey(out, [1]);
+    (edited.spec.clusters[2] as Cluster).linkerd = '2.19';
+    const previous = tree(out);
+    expect(synth(edited, out)).toMatch(/MF7211/);
+    expect(survey.asked.slice(0, 2)).toStrictEqual(['index', 'survey']);
+    expect(survey.early).toStrictEqual([1, 2]);
+    expect(diffTrees(previous, tree(out))).toStrictEqual([]);
+    // Answered before the synth asks: after rendering, the same refusal.
+    survey.answers = 'first';
+    survey.asked = [];
+    expect(synth(edited, out)).toMatch(/MF7211/);
+    expect(survey.asked.slice(0, 2)).toStrictEqual(['survey', 'index']);
+    expect(diffTrees(previous, tree(out))).toStrictEqual([]);
+    // Allowed again: the output a cold synth gives.
+    survey.answers = 'late';
+    (edited.spec.clusters[2] as Cluster).linkerd = (document.spec.clusters[2] as Cluster).linkerd;
+    expectIncrementalEqualsCold(edited, out);
+  });
+
   it('writes nothing of what it rendered while the survey was out when the survey refuses the folder', () => {
     const out = join(work, 'out');
     const edited = editedWithLateSurvey(out, [2]);
     writeFileSync(join(out, 'dev/c1/notes.md'), 'mine\n');
+    // A downgrade too, which the staged-change checks, made while the survey is out, find: the folder's refusal is what is reported.
+    (edited.spec.clusters[3] as Cluster).linkerd = '2.19';
     const previous = tree(out);
-    expect(synth(edited, out)).toContain('holds 1 entry meshfleet did not write: dev/c1/notes.md (a file)');
-    expect(survey.early).toStrictEqual([2]);
+    const refused = synth(edited, out);
+    expect(refused).toContain('holds 1 entry meshfleet did not write: dev/c1/notes.md (a file)');
+    expect(refused).not.toMatch(/MF7211/);
+    expect(survey.asked.slice(0, 2)).toStrictEqual(['index', 'survey']);
+    expect(survey.early).toStrictEqual([2, 3]);
     expect(diffTrees(previous, tree(out))).toStrictEqual([]);
     expect(readdirSync(work).filter((e) => e.startsWith('.'))).toStrictEqual([]);
   });
