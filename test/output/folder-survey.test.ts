@@ -340,10 +340,13 @@ describe('the survey of an output folder on its own thread', () => {
     prestartSurvey(target, true);
     expect(indexesReadOnThread()).toBe(0);
     // The survey first, then the index: the thread's.
-    const walked = startSurvey(target, 'out', true);
-    walked.result();
-    expect(walked.previousIndex()).toStrictEqual(readPreviousIndex(target));
-    expect(walked.indexFrom()).toBe('thread');
+    const surveyThenIndex = () => {
+      const pending = startSurvey(target, 'out', true);
+      pending.result();
+      expect(pending.previousIndex()).toStrictEqual(readPreviousIndex(target));
+      expect(pending.indexFrom()).toBe('thread');
+    };
+    surveyThenIndex();
     expect(indexesReadOnThread()).toBe(1);
     // The index at once, as a synth waiting for the walk asks for it: read here, and not by the
     // thread, which is kept for the next survey all the same. (The thread reads a large file first,
@@ -358,10 +361,7 @@ describe('the survey of an output folder on its own thread', () => {
     expect(surveyThreads().prestarted).toBe(true);
     expect(indexesReadOnThread()).toBe(1);
     // The next job's index is the thread's again.
-    const next = startSurvey(target, 'out', true);
-    next.result();
-    expect(next.previousIndex()).toStrictEqual(readPreviousIndex(target));
-    expect(next.indexFrom()).toBe('thread');
+    surveyThenIndex();
     expect(indexesReadOnThread()).toBe(2);
     releasePrestartedSurvey();
   });
