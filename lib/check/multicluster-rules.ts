@@ -199,7 +199,6 @@ function checkServiceNames(fleet: ResolvedFleet): Diagnostic[] {
   return diagnostics;
 }
 
-
 function checkUsefulLinks(fleet: ResolvedFleet): Diagnostic[] {
   if (fleet.exports.length === 0) return [];
   const wanted = { gateway: 'gateway', flat: 'remote-discovery' } as const;
