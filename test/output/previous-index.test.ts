@@ -2,11 +2,11 @@
 // lib/output/previous-index.ts): every field the readers read of a whole index, recorded through a
 // proxy, reads the same in the cut one. A reader that starts reading another field fails here until
 // the view keeps it.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { clusterIndexView, indexViewPieces, parseIndex, previousIndexView, readIndexView, type PreviousIndex } from '../../lib/output/previous-index.ts';
+import { clusterIndexView, indexViewPieces, parseIndex, previousIndexOf, previousIndexView, readIndexView, type PreviousIndex } from '../../lib/output/previous-index.ts';
 import { indexViewFile } from '../../lib/synth/incremental.ts';
 import { synthesize } from '../../lib/synth/synthesize.ts';
 import { removedLinks, retiredClusters } from '../../lib/rollout/retire.ts';
@@ -66,6 +66,29 @@ describe('the previous index as lib/rollout reads it', () => {
     for (const read of reads) expect([read, outcome(view, read)]).toStrictEqual([read, outcome(whole, read)]);
     // And it is the cut one that synth and plan get.
     expect(parseIndex(JSON.stringify(whole))).toStrictEqual(view);
+  });
+
+  it("is what previousIndexOf gives while index.json is the file it is the view of; a view that does not parse, the file's", () => {
+    const work = mkdtempSync(join(tmpdir(), 'meshfleet-index-view-'));
+    vi.stubEnv('MESHFLEET_CACHE_DIR', join(work, 'cache'));
+    try {
+      const out = join(work, 'out');
+      synthesize({ document: exampleDocument(), baseDir: join(REPO, 'apps') }, { outdir: out, keep: 'rollout', incremental: true, workingFolder: work });
+      const fromFile = previousIndexView(JSON.parse(readFileSync(join(out, 'index.json'), 'utf8')) as PreviousIndex);
+      const file = indexViewFile(out);
+      const header = readFileSync(file, 'utf8').split('\n')[0]!;
+      // Another view under the same header: taken, not the file (which is not read).
+      const other = { environments: [{ name: 'from-the-view', clusters: [] }] };
+      writeFileSync(file, `${header}\n${JSON.stringify(other)}`);
+      expect(previousIndexOf(out, file)).toStrictEqual(other);
+      // A view that does not parse: none on the survey's thread, the file's on this one.
+      writeFileSync(file, `${header}\n{"environments": [`);
+      expect(readIndexView(out, file)).toBeUndefined();
+      expect(previousIndexOf(out, file)).toStrictEqual(fromFile);
+    } finally {
+      vi.unstubAllEnvs();
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 
   it('is made as synth writes index.json (the next run takes it instead of the file): the view of the file, from each entry before it is written', () => {
