@@ -15,6 +15,7 @@
 import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writevSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
@@ -186,12 +187,25 @@ export function saveAtExit(save: () => void): void {
   atExit.push(save);
 }
 
-/** `bytes`: the code as read (hashing them is quicker than hashing the text, with the same digest). */
-function evaluate(code: string, require: (id: string) => unknown, file: string, bytes: string | Buffer = code): unknown {
+/**
+ * The exports of a CommonJS bundle the build wrote (scripts/build.mjs: the validation libraries'),
+ * run as generated code is, with V8's code cache in the cache folder under the bundle's name. Its
+ * requires resolve from its own folder.
+ */
+export function bundleExports(file: string): unknown {
+  const bytes = readFileSync(file);
+  return evaluate(isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8'), createRequire(file), file, bytes, join(cacheDir(), basename(file, '.cjs')));
+}
+
+/**
+ * `bytes`: the code as read (hashing them is quicker than hashing the text, with the same digest).
+ * `stem`: the path of V8's data, but for its hash (beside the file by default).
+ */
+function evaluate(code: string, require: (id: string) => unknown, file: string, bytes: string | Buffer = code, stem = file.replace(/\.cjs$/, '')): unknown {
   // Named by the code itself, so data never meets other code of the same name.
   const flags = compilerFlagState();
   const codeHash = createHash('sha256').update(`${process.versions.v8} ${process.arch} ${flags} `).update(bytes).digest('hex').slice(0, 16);
-  const dataFile = `${file.replace(/\.cjs$/, '')}.${codeHash}.v8-cache`;
+  const dataFile = `${stem}.${codeHash}.v8-cache`;
   let cachedData: Buffer | undefined;
   try {
     cachedData = readFileSync(dataFile);
@@ -205,7 +219,7 @@ function evaluate(code: string, require: (id: string) => unknown, file: string, 
   if (cachedData === undefined || script.cachedDataRejected === true) {
     saveAtExit(() => {
       // Data of the same code compiled by other V8 versions goes too, beyond the few kept.
-      if (writeAside(dataFile, withCompilerFlags(flags, () => script.createCachedData()), false)) removeOlderVersions(dataFile, new RegExp(`^${escapeRegExp(basename(file, '.cjs'))}\\.[0-9a-f]{16}\\.`));
+      if (writeAside(dataFile, withCompilerFlags(flags, () => script.createCachedData()), false)) removeOlderVersions(dataFile, new RegExp(`^${escapeRegExp(basename(stem))}\\.[0-9a-f]{16}\\.`));
     });
   }
   const module = { exports: {} as unknown };

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { relative } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -16,13 +16,17 @@ const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 const BUNDLE = 'dist/lib/cli/main.bundle.cjs';
 const SURVEY_BUNDLE = 'dist/lib/cli/survey.bundle.cjs';
 const WORKER_BUNDLE = 'dist/lib/cli/render-worker.bundle.cjs';
+// The libraries that check objects, apart (lib/validation-libraries.ts).
+const VALIDATION_BUNDLE = 'dist/lib/cli/validation.bundle.cjs';
+/** A module of the packages only that bundle holds. */
+const VALIDATION_PACKAGES = /(?:^|[\\/])node_modules[\\/](?:ajv|ajv-formats|@bufbuild|kubernetes-models|@kubernetes-models)[\\/]/;
 // The library as a program imports it (package.json exports): its entry points and their shared chunks.
 const LIBRARY_BUNDLE = 'dist/bundle';
 // `await import(x)` where x is not a relative path: a module outside the bundle.
 const OUTSIDE_IMPORT = /\bawait import\((?!['"]\.\.?\/)/g;
 /** A module of cdk8s's own (not one it depends on). */
 const IN_CDK8S = /[\\/]node_modules[\\/]cdk8s[\\/](?!node_modules[\\/])/;
-for (const built of [BUNDLE, WORKER_BUNDLE, SURVEY_BUNDLE, LIBRARY_BUNDLE]) rmSync(`${root}${built}`, { recursive: true, force: true });
+for (const built of [BUNDLE, WORKER_BUNDLE, SURVEY_BUNDLE, VALIDATION_BUNDLE, LIBRARY_BUNDLE]) rmSync(`${root}${built}`, { recursive: true, force: true });
 rmSync(`${root}dist/.build-stamp`, { force: true });
 execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { stdio: 'inherit', cwd: root });
 
@@ -63,9 +67,9 @@ function compiledHash() {
  * import.meta.url (the URL of its file in dist/), so files it finds beside itself (schemas, the
  * render worker) are where they were. A module's createRequire(import.meta.url) becomes the
  * bundle's require when it only requires named modules, so those are bundled too (still loaded on
- * first use). The kubernetes-models kinds meshfleet emits are bundled too
- * (lib/validate/core-kind-models.ts); other kinds, required by name at run time, tsx and Graphviz
- * stay outside.
+ * first use). The libraries that check objects (ajv, CEL, the kubernetes-models kinds meshfleet
+ * emits: lib/validation-libraries.ts) are a bundle of their own, read on first use; other
+ * kinds, required by name at run time, tsx and Graphviz stay outside.
  * Without esbuild (it comes with tsx) there is no bundle and bin/meshfleet.js imports dist/.
  */
 async function bundleCli(esbuild) {
@@ -138,8 +142,17 @@ async function bundleCli(esbuild) {
       });
     },
   };
+  // The validation libraries (ajv, CEL, kubernetes-models: ~1.2 MB) are a bundle of their own, read
+  // on first use (lib/validation-libraries.ts): in the CLI's and the render worker's
+  // bundles, lib/bundled-validation-libraries.ts stands for the module that requires them.
+  const validationApart = {
+    name: 'validation-apart',
+    setup(build) {
+      build.onResolve({ filter: /[\\/]validation-libraries\.js$/ }, (args) => (/[\\/]dist[\\/]lib[\\/]/.test(args.importer) ? { path: resolve(args.resolveDir, args.path.replace(/validation-libraries\.js$/, 'bundled-validation-libraries.js')) } : undefined));
+    },
+  };
   // The command line, and a render worker's own (lib/synth/render-workers.ts: what rendering needs,
-  // without the command line, the plan and the rollout model, 2.2 MB against 2.7 MB, so that it
+  // without the command line, the plan and the rollout model, 0.75 MB against 1.24 MB, so that it
   // reads, decodes and deserializes less before its first cluster: ~25 ms of a cold 100-cluster
   // synth's worker, which starts after the main thread). Both are written as the function their
   // loaders compile (bin/meshfleet.js, the render workers): wrapped when read, the text was copied
@@ -148,11 +161,22 @@ async function bundleCli(esbuild) {
     external: ['tsx', 'tsx/*', '@viz-js/viz'],
     banner: { js: '(function (exports, require, module, __filename, __dirname, importModule) {' },
     footer: { js: '\n})' },
-    plugins: [ownModules, esmOfBufbuild, lazyChildProcess, oneYaml],
+    plugins: [validationApart, ownModules, esmOfBufbuild, lazyChildProcess, oneYaml],
   };
   const entry = (contents, name) => ({ contents, resolveDir: `${root}dist/lib/cli`, sourcefile: `${name}.bundle-entry.js` });
-  await buildCommonJs(esbuild, 'the CLI', { stdin: entry("export * from './main.js';\n", 'main'), outfile: `${root}${BUNDLE}`, ...compiledByLoader });
-  await buildCommonJs(esbuild, 'the render worker', { stdin: entry("export { renderInWorker } from '../synth/render-worker.js';\n", 'render-worker'), outfile: `${root}${WORKER_BUNDLE}`, ...compiledByLoader });
+  const cli = await buildCommonJs(esbuild, 'the CLI', { stdin: entry("export * from './main.js';\n", 'main'), outfile: `${root}${BUNDLE}`, ...compiledByLoader });
+  const worker = await buildCommonJs(esbuild, 'the render worker', { stdin: entry("export { renderInWorker } from '../synth/render-worker.js';\n", 'render-worker'), outfile: `${root}${WORKER_BUNDLE}`, ...compiledByLoader });
+  for (const [what, built] of [['the CLI bundle', cli], ['the render worker bundle', worker]]) {
+    // Their versions (ajv's names its generated code in the cache) are read where they are.
+    const held = Object.keys(built.metafile.inputs).find((input) => VALIDATION_PACKAGES.test(input) && !input.endsWith('/package.json'));
+    if (held) throw new Error(`build: ${what} holds ${held}, which only the validation libraries' bundle should`);
+  }
+  // Run by lib/compiled-cache.ts (bundleExports) as generated code is: a CommonJS module's body.
+  await buildCommonJs(esbuild, 'the validation libraries', {
+    stdin: entry("export { validationLibraries } from '../validation-libraries.js';\n", 'validation'),
+    outfile: `${root}${VALIDATION_BUNDLE}`,
+    plugins: [ownModules, esmOfBufbuild],
+  });
   // The output folder's survey thread (lib/output/folder-survey.ts) requires its own small bundle:
   // its ten ES modules took Node's loader 100–115 ms of the thread's start, on a re-synth's critical path.
   await buildCommonJs(esbuild, 'the survey thread', {
@@ -191,12 +215,14 @@ async function buildCommonJs(esbuild, what, options) {
     minifyWhitespace: true,
     charset: 'ascii',
     logLevel: 'silent',
+    metafile: true,
     ...options,
   });
   if (result.warnings.length > 0) {
     const messages = await esbuild.formatMessages(result.warnings, { kind: 'warning' });
     throw new Error(`build: bundling ${what} warned:\n${messages.join('\n')}`);
   }
+  return result;
 }
 
 /**

@@ -3,6 +3,7 @@
 import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { cachedModule } from '../compiled-cache.ts';
+import { validationLibraries } from '../validation-libraries.ts';
 import { MIN_SHARED_SIZE, SHARED_SUBSCHEMAS_VERSION, withSharedSubschemas } from '../subschema-sharing.ts';
 import { error, pointer, show, type Diagnostic } from './diagnostics.ts';
 import { chooseFrom } from './suggest.ts';
@@ -28,8 +29,8 @@ function validator(): ValidateFunction {
     const key = JSON.stringify({ ajv: version, options: AJV_OPTIONS, shared: [SHARED_SUBSCHEMAS_VERSION, MIN_SHARED_SIZE, FLEET_SCHEMA_SHARING], schema: fleetSchema });
     // ajv itself is loaded only to compile, on a cache miss.
     const generate = () => {
-      const { Ajv2020 } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
-      const standaloneCode = (require('ajv/dist/standalone/index.js') as typeof import('ajv/dist/standalone/index.js')).default;
+      const { Ajv2020 } = validationLibraries().ajv2020();
+      const standaloneCode = validationLibraries().standaloneCode();
       const ajv = new Ajv2020({ ...AJV_OPTIONS, code: { source: true } });
       return standaloneCode(ajv, ajv.compile(withSharedSubschemas(fleetSchema, FLEET_SCHEMA_SHARING)));
     };

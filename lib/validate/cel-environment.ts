@@ -9,14 +9,16 @@ import { isIPv6 } from 'node:net';
 import { join } from 'node:path';
 import type { CelEnv } from '@bufbuild/cel';
 import { cacheFile, ensureCacheFolder, saveAtExit, writeCacheFile } from '../compiled-cache.ts';
+import { validationLibraries } from '../validation-libraries.ts';
 
+// For the folders Node would look for @bufbuild/cel in (celVersion).
+const require = createRequire(import.meta.url);
 // Loaded with the first rule, not at start-up: @bufbuild/cel and the protobuf runtime under it are
 // the largest part of loading the validators, and many runs (lint of built-in kinds) need no CEL.
-const require = createRequire(import.meta.url);
 let library: { cel: typeof import('@bufbuild/cel'); strings: typeof import('@bufbuild/cel/ext').strings } | undefined;
 
 function celLibrary() {
-  library ??= { cel: require('@bufbuild/cel'), strings: require('@bufbuild/cel/ext').strings };
+  library ??= { cel: validationLibraries().cel(), strings: validationLibraries().celStrings() };
   return library;
 }
 

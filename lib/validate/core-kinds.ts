@@ -11,10 +11,13 @@ import { packageFile } from '../package-files.ts';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { escapePointer, violationsFromAjvErrors, type SchemaViolation, type ValidateFn } from './schema-registry.ts';
-import { EMITTED_CORE_KIND_MODELS } from './core-kind-models.ts';
+import { validationLibraries } from '../validation-libraries.ts';
 import { apiGroupOf } from '../model/kube-object.ts';
 
 const require = createRequire(import.meta.url);
+
+/** `apiVersion kind` of the built-in kinds meshfleet emits, whose models the validation libraries hold (validation-libraries.ts). */
+export const EMITTED_CORE_KINDS: ReadonlySet<string> = new Set(['v1 Namespace', 'v1 Service', 'v1 ServiceAccount', 'v1 ConfigMap', 'apps/v1 Deployment']);
 
 interface KubernetesModelClass {
   new (data: unknown): { validate(): void };
@@ -77,13 +80,13 @@ export function coreKindValidator(apiVersion: string, kind: string): ValidateFn 
 
 /**
  * Whether kubernetes-models has the apiVersion/kind (coreKindValidator finds a validator for it),
- * without making one for a kind meshfleet emits (core-kind-models.ts): the rollout asks this of
+ * without making one for a kind meshfleet emits (EMITTED_CORE_KINDS): the rollout asks this of
  * every kind it orders, also in a run that validates no file (each was valid before,
  * lib/validate/valid-before.ts), where loading the kinds' schemas and ajv's formats cost each
  * rendering thread ~9 ms.
  */
 export function isCoreKind(apiVersion: string, kind: string): boolean {
-  return Object.hasOwn(EMITTED_CORE_KIND_MODELS, `${apiVersion} ${kind}`) || coreKindValidator(apiVersion, kind) !== undefined;
+  return EMITTED_CORE_KINDS.has(`${apiVersion} ${kind}`) || coreKindValidator(apiVersion, kind) !== undefined;
 }
 
 /** True for a built-in alpha/beta apiVersion that kubernetes-models knows (e.g. batch/v1beta1 CronJob). */
@@ -96,8 +99,8 @@ function loadModel(apiVersion: string, kind: string): KubernetesModelClass | und
   let exported: Record<string, unknown>;
   try {
     // Synchronous and per kind: `kubernetes-models/apps/v1/Deployment` pulls in only that schema.
-    const bundled = EMITTED_CORE_KIND_MODELS[`${apiVersion} ${kind}`];
-    exported = (bundled ? bundled() : require(`kubernetes-models/${apiVersion}/${kind}`)) as Record<string, unknown>;
+    const key = `${apiVersion} ${kind}`;
+    exported = (EMITTED_CORE_KINDS.has(key) ? validationLibraries().emittedCoreKind[key]!() : require(`kubernetes-models/${apiVersion}/${kind}`)) as Record<string, unknown>;
   } catch {
     return undefined;
   }

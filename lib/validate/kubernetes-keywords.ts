@@ -8,6 +8,7 @@
 //   formats the API server does not know are ignored, as it ignores them (see KNOWN_FORMATS).
 import { createRequire } from 'node:module';
 import type { CodeKeywordDefinition, ErrorObject, Format, KeywordCxt } from 'ajv';
+import { validationLibraries } from '../validation-libraries.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -28,7 +29,7 @@ let formats: Readonly<Record<string, Format>> | undefined;
 /** Every known format's check; the same objects at compile time and in cached code. */
 export function kubernetesFormats(): Readonly<Record<string, Format>> {
   if (!formats) {
-    const { fullFormats } = require('ajv-formats/dist/formats.js') as typeof import('ajv-formats/dist/formats.js');
+    const fullFormats = validationLibraries().ajvFormats();
     const chosen: Record<string, Format> = {};
     for (const name of FORMATS_FROM_AJV_FORMATS) chosen[name] = fullFormats[name];
     chosen.duration = { type: 'string', validate: isKubernetesDuration };
@@ -66,7 +67,7 @@ export const listTypeKeyword: CodeKeywordDefinition = {
   schemaType: 'string',
   type: 'array',
   code(cxt: KeywordCxt) {
-    const { _, str, strConcat, stringify, Name } = require('ajv/dist/compile/codegen/index.js') as typeof import('ajv/dist/compile/codegen/index.js');
+    const { _, str, strConcat, stringify, Name } = validationLibraries().ajvCodegen();
     const { gen, data, schema, parentSchema, it } = cxt;
     if (schema !== 'set' && schema !== 'map') return;
     const keyFields = schema === 'map' && Array.isArray(parentSchema['x-kubernetes-list-map-keys']) ? (parentSchema['x-kubernetes-list-map-keys'] as string[]) : null;

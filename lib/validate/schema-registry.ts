@@ -34,6 +34,7 @@ import { escapePointer } from './json-pointer.ts';
 import { apiGroupOf } from '../model/kube-object.ts';
 import { MIN_SHARED_SIZE, SHARED_SUBSCHEMAS_VERSION, withSharedSubschemas } from '../subschema-sharing.ts';
 import { packageFile } from '../package-files.ts';
+import { validationLibraries } from '../validation-libraries.ts';
 import { ACCESS_POLICIES, PROXY_PROTOCOLS } from '../compat/access-policies.ts';
 import type { GatewayAPIChannel } from '../compat/gateway-api.ts';
 import type { LinkerdValuesSet } from '../compat/linkerd-releases.ts';
@@ -230,7 +231,7 @@ const CODE_OPTIONS = { optimize: false, source: true } as const;
 
 function ajv(): Ajv {
   if (!sharedAjv) {
-    const { Ajv, _ } = require('ajv') as typeof import('ajv');
+    const { Ajv, _ } = validationLibraries().ajv();
     // Formats are referenced by name in the generated code, through the runtime module.
     sharedAjv = new Ajv({ ...AJV_OPTIONS, code: { ...CODE_OPTIONS, formats: _`require(${CRD_RUNTIME_MODULE}).formats` } });
     for (const [name, format] of Object.entries(kubernetesFormats())) sharedAjv.addFormat(name, format);
@@ -247,7 +248,7 @@ function ajv(): Ajv {
 function compiledValidator(ajvSchema: Schema, fileName: string): ValidateFunction {
   const key = crdValidatorKey(ajvSchema);
   const generate = () => {
-    const standaloneCode = (require('ajv/dist/standalone/index.js') as typeof import('ajv/dist/standalone/index.js')).default;
+    const standaloneCode = validationLibraries().standaloneCode();
     // On a miss the function ajv just compiled is used as is: evaluating its standalone code again
     // would compile the same code twice. Both run the same generated code (the tests compare them).
     const compiled = ajv().compile(withSharedSubschemas(ajvSchema));

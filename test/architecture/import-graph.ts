@@ -12,6 +12,8 @@ export const LAYERS = [
   'compiler-tuning', // V8's compiler flags, tuned while render threads take every core, and the code caches made with them
   'full-collection', // a full garbage collection on request, for the watch mode's threads between runs
   'compiled-cache', // generated code (ajv's) kept between runs under node_modules/.cache
+  'validation-libraries', // the libraries that check objects (ajv, CEL, kubernetes-models), bundled apart
+  'bundled-validation-libraries', // what the CLI's bundles hold in its place: its bundle, read on first use
   'worker-code', // the code a worker thread starts with, from the sources or dist/
   'spare-thread', // a thread bin/meshfleet.js started before the bundle loaded, taken by the first thread meshfleet starts
   'thread-watchdog', // how the main thread notices a worker thread of its own that stopped without a word

@@ -2,7 +2,7 @@
 // cannot be written only costs the generation, never the result.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -187,5 +187,45 @@ describe('cachedModule', () => {
     expect(loadInChild(1)).toBe('{"value":1,"helper":"function"}');
     expect(codeCaches().sort()).toStrictEqual([data!, ...others.slice(-(KEPT_VERSIONS - 1))].sort());
     expect(readdirSync(join(dir, 'cache'))).toContain(cjs);
+  });
+});
+
+describe('bundleExports', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'meshfleet-bundle-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** A process that runs the bundle and exits: what it printed. */
+  function runInChild(bundle: string): string {
+    const script = `import { bundleExports } from ${JSON.stringify(pathToFileURL(join(REPO, 'lib', 'compiled-cache.ts')).href)};
+      process.stdout.write(JSON.stringify(bundleExports(${JSON.stringify(bundle)})));`;
+    const result = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: REPO, encoding: 'utf8', env: { ...process.env, MESHFLEET_CACHE_DIR: join(dir, 'cache') } });
+    expect(result.stderr).toBe('');
+    return result.stdout;
+  }
+
+  it("runs a CommonJS bundle with its requires resolved from its folder, and keeps V8's data of it in the cache folder under its name", () => {
+    // As the build writes the validation libraries' bundle (dist/lib/cli/validation.bundle.cjs), beside a module it requires.
+    mkdirSync(join(dir, 'cli'));
+    mkdirSync(join(dir, 'cache'));
+    writeFileSync(join(dir, 'cli', 'beside.cjs'), 'module.exports = 41;');
+    const bundle = join(dir, 'cli', 'libs.bundle.cjs');
+    writeFileSync(bundle, "module.exports = { answer: require('./beside.cjs') + 1, path: typeof require('node:path').join };");
+    expect(runInChild(bundle)).toBe('{"answer":42,"path":"function"}');
+    const data = () => readdirSync(join(dir, 'cache'));
+    const [made] = data();
+    expect(data()).toHaveLength(1);
+    expect(made).toMatch(/^libs\.bundle\.[0-9a-f]{16}\.v8-cache$/);
+    const time = statSync(join(dir, 'cache', made!)).mtimeMs;
+    // Taken by the next run, which writes nothing; nothing is written beside the bundle.
+    expect(runInChild(bundle)).toBe('{"answer":42,"path":"function"}');
+    expect(statSync(join(dir, 'cache', made!)).mtimeMs).toBe(time);
+    expect(readdirSync(join(dir, 'cli')).sort()).toStrictEqual(['beside.cjs', 'libs.bundle.cjs']);
+    // A rebuilt bundle gets data of its own.
+    writeFileSync(bundle, "module.exports = { answer: require('./beside.cjs') + 2 };");
+    expect(runInChild(bundle)).toBe('{"answer":43}');
+    expect(data()).toHaveLength(2);
   });
 });

@@ -64,10 +64,10 @@ describe('the npm package', { timeout: TIMEOUT }, () => {
   }, TIMEOUT);
 
   it('ships the compiled library, its types, the bin and the files read at run time, and nothing else', () => {
-    for (const file of ['package.json', 'README.md', 'bin/meshfleet.js', 'bin/spare-thread.js', 'bin/read-bundle.js', 'bin/package.json', 'dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/bundle/index.js', 'dist/bundle/constructs.js', 'dist/lib/cli/main.js', 'dist/lib/cli/main.bundle.cjs', 'dist/lib/cli/render-worker.bundle.cjs', 'dist/lib/cli/survey.bundle.cjs', 'dist/.build-stamp', 'dist/imports/cert-manager.io.js', 'schemas/fleet.schema.json', 'schemas/crds/index.json', 'templates/init/fleet.yaml', 'templates/init/gitignore']) {
+    for (const file of ['package.json', 'README.md', 'bin/meshfleet.js', 'bin/spare-thread.js', 'bin/read-bundle.js', 'bin/package.json', 'dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/bundle/index.js', 'dist/bundle/constructs.js', 'dist/lib/cli/main.js', 'dist/lib/cli/main.bundle.cjs', 'dist/lib/cli/render-worker.bundle.cjs', 'dist/lib/cli/survey.bundle.cjs', 'dist/lib/cli/validation.bundle.cjs', 'dist/.build-stamp', 'dist/imports/cert-manager.io.js', 'schemas/fleet.schema.json', 'schemas/crds/index.json', 'templates/init/fleet.yaml', 'templates/init/gitignore']) {
       expect(packed).toContain(file);
     }
-    const allowed = /^(package\.json|README\.md|LICENSE|bin\/(meshfleet\.js|spare-thread\.js|read-bundle\.js|package\.json)|dist\/(lib|imports)\/.+\.(js|d\.ts)|dist\/bundle\/[\w-]+\.js|dist\/lib\/cli\/(main|render-worker|survey)\.bundle\.cjs|dist\/\.build-stamp|schemas\/.+\.json|templates\/init\/.+|docs\/.+\.(md|svg))$/;
+    const allowed = /^(package\.json|README\.md|LICENSE|bin\/(meshfleet\.js|spare-thread\.js|read-bundle\.js|package\.json)|dist\/(lib|imports)\/.+\.(js|d\.ts)|dist\/bundle\/[\w-]+\.js|dist\/lib\/cli\/(main|render-worker|survey|validation)\.bundle\.cjs|dist\/\.build-stamp|schemas\/.+\.json|templates\/init\/.+|docs\/.+\.(md|svg))$/;
     expect(packed.filter((file) => !allowed.test(file))).toStrictEqual([]);
     expect(packed.filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts') && !file.startsWith('templates/'))).toStrictEqual([]);
   });
@@ -106,10 +106,10 @@ describe('the npm package', { timeout: TIMEOUT }, () => {
     }
   });
 
-  it('lint evaluates CEL rules from the CLI bundle, which holds only the protobuf descriptors CEL uses', () => {
+  it('lint evaluates CEL rules from the validation bundle, which holds only the protobuf descriptors CEL uses', () => {
     // The build bundles @bufbuild/cel and @bufbuild/protobuf from their ES modules, so the
     // well-known types CEL never touches (api.proto, type.proto, …) are left out and not decoded at load.
-    const bundle = readFileSync(join(project, 'node_modules', 'meshfleet', 'dist', 'lib', 'cli', 'main.bundle.cjs'), 'latin1');
+    const bundle = readFileSync(join(project, 'node_modules', 'meshfleet', 'dist', 'lib', 'cli', 'validation.bundle.cjs'), 'latin1');
     expect(bundle).toContain('file_google_protobuf_duration=');
     expect(bundle).not.toContain('file_google_protobuf_api=');
     expect(bundle).not.toContain('file_google_protobuf_type=');
@@ -146,6 +146,38 @@ describe('the npm package', { timeout: TIMEOUT }, () => {
     const synth = ok(process.execPath, ['--require', probe, join(project, 'node_modules', 'meshfleet', 'bin', 'meshfleet.js'), 'synth', '--out', 'probed-out'], project);
     expect(synth.stdout).toMatch(/^meshfleet: 1 cluster\(s\), \d+ files/);
     expect(synth.stderr).toContain('child_process: 0\n');
+  });
+
+  it('keeps the validation libraries in a bundle of their own, which a synth that checks nothing new never reads', () => {
+    // scripts/build.mjs, lib/validation-libraries.ts: ajv, CEL and kubernetes-models are
+    // needed only for an object not found valid before; the CLI's and the render worker's bundles
+    // load their bundle on first use, with a V8 code cache of its own.
+    const cliFolder = join(project, 'node_modules', 'meshfleet', 'dist', 'lib', 'cli');
+    const [cli, worker, libraries] = ['main', 'render-worker', 'validation'].map((name) => readFileSync(join(cliFolder, `${name}.bundle.cjs`), 'latin1'));
+    for (const bundle of [cli!, worker!]) {
+      expect(bundle).not.toContain('node_modules/ajv/dist/');
+      expect(bundle).not.toContain('node_modules/kubernetes-models/');
+      expect(bundle).not.toContain('file_google_protobuf_duration=');
+      expect(bundle).toContain('validation.bundle.cjs');
+    }
+    expect(libraries).toContain('node_modules/ajv/dist/');
+    expect(libraries).toContain('node_modules/kubernetes-models/v1/Service');
+    expect(libraries).not.toContain('runCli');
+    const fleet = join(work, 'checked-fleet');
+    cpSync(join(REPO, 'apps'), fleet, { recursive: true });
+    const cache = join(work, 'checked-cache');
+    const synth = (out: string) => spawnSync(process.execPath, [join(project, 'node_modules', 'meshfleet', 'bin', 'meshfleet.js'), 'synth', join(fleet, 'fleet.yaml'), '--out', join(fleet, out)], { cwd: project, encoding: 'utf8', env: { ...env, MESHFLEET_CACHE_DIR: cache } });
+    const librariesData = () => readdirSync(cache).filter((file) => /^validation\.bundle\.[0-9a-f]{16}\.v8-cache$/.test(file));
+    // The first synth checks every object: it reads the libraries' bundle and keeps V8's data of it.
+    const first = synth('first');
+    expect(first.status, first.stderr).toBe(0);
+    expect(librariesData()).toHaveLength(1);
+    // Again, into another folder: every object was valid before, so the bundle is not read (nor its data written anew).
+    for (const file of librariesData()) rmSync(join(cache, file));
+    const second = synth('second');
+    expect(second.status, second.stderr).toBe(0);
+    expect(librariesData()).toStrictEqual([]);
+    expect(readFileSync(join(fleet, 'second', 'index.json'), 'utf8')).toBe(readFileSync(join(fleet, 'first', 'index.json'), 'utf8'));
   });
 
   it("names a render worker's V8 code cache as bin names the main thread's: by the build's stamp and its bundle's size and time, not a hash of its bytes", () => {

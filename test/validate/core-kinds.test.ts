@@ -5,8 +5,8 @@ import { readdirSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { BUILT_IN_GROUPS, coreKindValidator, isCoreKind, isPrereleaseCoreApiVersion } from '../../lib/validate/core-kinds.ts';
-import { EMITTED_CORE_KIND_MODELS } from '../../lib/validate/core-kind-models.ts';
+import { BUILT_IN_GROUPS, coreKindValidator, EMITTED_CORE_KINDS, isCoreKind, isPrereleaseCoreApiVersion } from '../../lib/validate/core-kinds.ts';
+import { validationLibraries } from '../../lib/validation-libraries.ts';
 import { validateObjects, type KubeObject } from '../../lib/validate/index.ts';
 
 const sources = {};
@@ -132,12 +132,15 @@ describe('built-in kinds: which apiVersions are looked up in kubernetes-models',
 
   it('tells a built-in kind from a custom one as the validator lookup does, loading no model for a kind meshfleet emits', async () => {
     // The rollout asks this of every kind it orders, in runs that validate nothing (lib/rollout/object-waits.ts).
-    const emitted = Object.keys(EMITTED_CORE_KIND_MODELS).map((key) => key.split(' ') as [string, string]);
+    // The libraries hold a model for each kind meshfleet emits.
+    const models = validationLibraries().emittedCoreKind;
+    expect(Object.keys(models).sort()).toStrictEqual([...EMITTED_CORE_KINDS].sort());
+    const emitted = [...EMITTED_CORE_KINDS].map((key) => key.split(' ') as [string, string]);
     expect(emitted.length).toBeGreaterThan(3);
     vi.resetModules();
     const loaded: string[] = [];
-    vi.doMock('../../lib/validate/core-kind-models.ts', () => ({
-      EMITTED_CORE_KIND_MODELS: Object.fromEntries(Object.entries(EMITTED_CORE_KIND_MODELS).map(([key, load]) => [key, () => (loaded.push(key), load())])),
+    vi.doMock('../../lib/validation-libraries.ts', () => ({
+      validationLibraries: () => ({ ...validationLibraries(), emittedCoreKind: Object.fromEntries(Object.entries(models).map(([key, load]) => [key, () => (loaded.push(key), load())])) }),
     }));
     try {
       const fresh = await import('../../lib/validate/core-kinds.ts');
@@ -147,7 +150,7 @@ describe('built-in kinds: which apiVersions are looked up in kubernetes-models',
       for (const [apiVersion, kind] of emitted) expect(fresh.coreKindValidator(apiVersion, kind), `${apiVersion} ${kind}`).toBeDefined();
       expect(loaded).toHaveLength(emitted.length);
     } finally {
-      vi.doUnmock('../../lib/validate/core-kind-models.ts');
+      vi.doUnmock('../../lib/validation-libraries.ts');
       vi.resetModules();
     }
     // A built-in kind meshfleet does not emit is looked up; a custom one is not built in.
