@@ -1,13 +1,14 @@
 // The libraries that check objects: ajv (JSON Schema, and its standalone code), ajv-formats, CEL
 // (@bufbuild/cel, for CRDs' x-kubernetes-validations) and the kubernetes-models kinds meshfleet
-// emits. A run needs them only for an object it did not find valid before (validate/valid-before.ts)
-// or a schema whose generated code is not cached yet (compiled-cache.ts), and they are ~1.2 MB of the
-// CLI's bundle as it was (2.7 MB). So the build bundles this module apart (scripts/build.mjs), and in the CLI's
-// and the render worker's bundles bundled-validation-libraries.ts stands for it: that bundle is read,
-// with a V8 code cache of its own, on the first call of a library. A run that checks nothing reads
-// neither, and the code caches of the CLI and the worker (made by whatever run came first after a
-// build, often one that checked every object) no longer hold compiled code of the libraries that
-// every later run would deserialize and not use. Each library is still required on first use.
+// emits. A run needs them only for an object it did not find valid before
+// (validate/valid-before.ts) or a schema whose generated code is not cached yet (compiled-cache.ts),
+// and they were ~1.2 MB of the CLI's 2.7 MB bundle. So the build bundles this module apart
+// (scripts/build.mjs), and in the CLI's and the render worker's bundles
+// bundled-validation-libraries.ts stands for it: that bundle is read, with a V8 code cache of its
+// own, on the first call of a library. A run that checks nothing reads neither, and the code caches
+// of the CLI and the worker (made by the first run after a build, which checks every object) hold
+// no compiled code of the libraries for every later run to deserialize unused. Each library is
+// still required on its first use.
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -21,9 +22,9 @@ export interface ValidationLibraries {
   readonly cel: () => typeof import('@bufbuild/cel');
   readonly celStrings: () => typeof import('@bufbuild/cel/ext').strings;
   /**
-   * kubernetes-models' module of a kind meshfleet emits (validate/core-kinds.ts, EMITTED_CORE_KINDS), each
-   * required by a name the bundler can see, so the bundle holds them and their runtime (ajv formats,
-   * messages). Any other built-in kind is required by name at run time.
+   * kubernetes-models' module of a kind meshfleet emits (EMITTED_CORE_KINDS in validate/core-kinds.ts),
+   * each required by a name the bundler can see, so the bundle holds them and their runtime (ajv
+   * formats, messages). Any other built-in kind is required by name at run time.
    */
   readonly emittedCoreKind: Readonly<Record<string, () => unknown>>;
 }
