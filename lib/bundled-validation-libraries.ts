@@ -6,7 +6,7 @@ import { bundleExports } from './compiled-cache.ts';
 import type { ValidationLibraries } from './validation-libraries.ts';
 
 /** The libraries' bundle, as the build names it. */
-export const VALIDATION_BUNDLE = './cli/validation.bundle.cjs';
+const VALIDATION_BUNDLE = './cli/validation.bundle.cjs';
 
 let loaded: ValidationLibraries | undefined;
 
