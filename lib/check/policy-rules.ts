@@ -215,11 +215,14 @@ class PolicyRules {
 
     const what = target ? `${target} of ${service.name}` : service.name;
     const gatewayPairs: string[] = [];
+    // What the caller reaches on each of the service's clusters, once: the same for every cluster it names.
+    const byServer = froms.length ? serviceClusters.map((c) => ({ server: c, reach: reachOf(caller, c, service.namespace, this.ctx), callers: callerClusters(caller, c) })) : [];
+    // Unlinked because a link names a cluster that does not exist: that error is the root cause.
+    // So is a refused cluster of the service: whether a caller reaches it cannot be known.
+    const serviceLinkBroken = froms.length > 0 && (serviceClusters.some((c) => this.brokenLinkEnds.has(c)) || service.clusters.some((c) => this.isRefused(c)));
     for (const from of named ? froms : []) {
-      const reaches = serviceClusters.map((c) => ({ server: c, reach: reachOf(caller, c, service.namespace, this.ctx)[callerClusters(caller, c).indexOf(from)] }));
-      // Unlinked because a link names a cluster that does not exist: that error is the root cause.
-      // So is a refused cluster of the service: whether `from` reaches it cannot be known.
-      const linkBroken = this.brokenLinkEnds.has(from) || serviceClusters.some((c) => this.brokenLinkEnds.has(c)) || service.clusters.some((c) => this.isRefused(c));
+      const reaches = byServer.map(({ server, reach, callers }) => ({ server, reach: reach[callers.indexOf(from)] }));
+      const linkBroken = serviceLinkBroken || this.brokenLinkEnds.has(from);
       if (!linkBroken && !reaches.some((r) => r.reach.kind !== 'unlinked')) {
         out.push(error('MF5020', fromPath(from), `cluster ${from} is not linked to ${serviceClusters.join(', ')}, where ${what} runs: its workloads cannot call it`, `add a link from ${from} (links: [{ from: ${from}, to: ${serviceClusters[0]}, mode: flat | gateway }]), or remove ${from} from ${clusterField}`));
       }
