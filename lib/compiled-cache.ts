@@ -189,17 +189,18 @@ export function saveAtExit(save: () => void): void {
 
 /**
  * The exports of a CommonJS bundle the build wrote (scripts/build.mjs: the validation libraries'),
- * run as generated code is, with V8's code cache in the cache folder under the bundle's name. Its
- * requires resolve from its own folder.
+ * its `code` as read, run as generated code is, with V8's code cache in the cache folder under the
+ * bundle's name and what names this build of it (`identity`: bin/read-bundle.js's). Its requires
+ * resolve from its own folder.
  */
-export function bundleExports(file: string): unknown {
-  const bytes = readFileSync(file);
-  return evaluate(isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8'), createRequire(file), file, bytes, join(cacheDir(), basename(file, '.cjs')));
+export function bundleExports(file: string, code: string, identity: string | Buffer): unknown {
+  return evaluate(code, createRequire(file), file, identity, join(cacheDir(), basename(file, '.cjs')));
 }
 
 /**
- * `bytes`: the code as read (hashing them is quicker than hashing the text, with the same digest).
- * `stem`: the path of V8's data, but for its hash (beside the file by default).
+ * `bytes`: what names the code: the code as read (hashing them is quicker than hashing the text,
+ * with the same digest), or a bundle's identity. `stem`: the path of V8's data, but for its hash
+ * (beside the file by default).
  */
 function evaluate(code: string, require: (id: string) => unknown, file: string, bytes: string | Buffer = code, stem = file.replace(/\.cjs$/, '')): unknown {
   // Named by the code itself, so data never meets other code of the same name.

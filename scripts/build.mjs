@@ -186,7 +186,7 @@ async function bundleCli(esbuild) {
     plugins: [ownModules],
   });
   // Their loaders read them as one-byte text while they are as built (bin/read-bundle.js).
-  for (const [what, file] of [['the CLI bundle', BUNDLE], ['the render worker bundle', WORKER_BUNDLE]]) {
+  for (const [what, file] of [['the CLI bundle', BUNDLE], ['the render worker bundle', WORKER_BUNDLE], ['the validation bundle', VALIDATION_BUNDLE]]) {
     const bundle = readFileSync(`${root}${file}`, 'utf8');
     if (/\bawait import\(/.test(bundle)) throw new Error(`build: ${what} still imports() a module itself`);
     if (/[^\x00-\x7f]/.test(bundle)) throw new Error(`build: ${what} is not one-byte text`);

@@ -197,10 +197,13 @@ describe('bundleExports', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  /** A process that runs the bundle and exits: what it printed. */
+  /** A process that runs the bundle, read and named by bin/read-bundle.js as the CLI's bundles are, and exits: what it printed. */
   function runInChild(bundle: string): string {
-    const script = `import { bundleExports } from ${JSON.stringify(pathToFileURL(join(REPO, 'lib', 'compiled-cache.ts')).href)};
-      process.stdout.write(JSON.stringify(bundleExports(${JSON.stringify(bundle)})));`;
+    const script = `import { createRequire } from 'node:module';
+      import { bundleExports } from ${JSON.stringify(pathToFileURL(join(REPO, 'lib', 'compiled-cache.ts')).href)};
+      const { readBundle, bundleSource } = createRequire(import.meta.url)(${JSON.stringify(join(REPO, 'bin', 'read-bundle.js'))});
+      const read = readBundle(${JSON.stringify(bundle)}, ${JSON.stringify(join(dir, 'no-stamp'))});
+      process.stdout.write(JSON.stringify(bundleExports(${JSON.stringify(bundle)}, bundleSource(read), read.identity)));`;
     const result = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: REPO, encoding: 'utf8', env: { ...process.env, MESHFLEET_CACHE_DIR: join(dir, 'cache') } });
     expect(result.stderr).toBe('');
     return result.stdout;
@@ -223,7 +226,7 @@ describe('bundleExports', () => {
     expect(runInChild(bundle)).toBe('{"answer":42,"path":"function"}');
     expect(statSync(join(dir, 'cache', made!)).mtimeMs).toBe(time);
     expect(readdirSync(join(dir, 'cli')).sort()).toStrictEqual(['beside.cjs', 'libs.bundle.cjs']);
-    // A rebuilt bundle gets data of its own.
+    // A rebuilt bundle gets data of its own (without a build's stamp, the bundle is named by its bytes).
     writeFileSync(bundle, "module.exports = { answer: require('./beside.cjs') + 2 };");
     expect(runInChild(bundle)).toBe('{"answer":43}');
     expect(data()).toHaveLength(2);

@@ -172,6 +172,11 @@ describe('the npm package', { timeout: TIMEOUT }, () => {
     const first = synth('first');
     expect(first.status, first.stderr).toBe(0);
     expect(librariesData()).toHaveLength(1);
+    // Named as bin names the CLI's bundle (bin/read-bundle.js): by the build's stamp and the bundle's size and time, not a hash of its bytes.
+    const built = /^meshfleet-build ([0-9a-f]{64})\n$/.exec(readFileSync(join(project, 'node_modules', 'meshfleet', 'dist', '.build-stamp'), 'latin1'))![1];
+    const bundle = statSync(join(cliFolder, 'validation.bundle.cjs'));
+    const named = (flags: string) => `validation.bundle.${createHash('sha256').update(`${process.versions.v8} ${process.arch} ${flags} `).update(`build ${built} ${bundle.size} ${bundle.mtimeMs}`).digest('hex').slice(0, 16)}.v8-cache`;
+    expect([named('default'), named('tuned')]).toContain(librariesData()[0]);
     // Again, into another folder: every object was valid before, so the bundle is not read (nor its data written anew).
     for (const file of librariesData()) rmSync(join(cache, file));
     const second = synth('second');
